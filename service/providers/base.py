@@ -1,0 +1,39 @@
+"""What every drafting provider offers the pipeline: one async call from messages to text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol, TypedDict
+
+from service.models import DraftRequest, RewriteRequest
+
+
+class ChatMessage(TypedDict):
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A draft as a provider returned it, before any guardrail has looked at it."""
+
+    subject: str | None
+    body: str
+    model: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+Job = DraftRequest | RewriteRequest
+"""What the messages were rendered from; the offline composer works from this directly."""
+
+
+class Provider(Protocol):
+    name: str
+    model: str
+    can_repair: bool
+    """False where a re-ask would return the same text (the deterministic composer)."""
+
+    async def complete(self, messages: list[ChatMessage], job: Job) -> Completion:
+        """Write a draft. Raises an `service.errors` Upstream* error when it cannot."""
+        ...

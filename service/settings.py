@@ -1,0 +1,56 @@
+"""All configuration, read once from `AMENDS_*` environment variables or a `.env` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="AMENDS_", env_file=".env", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    provider: Literal["offline", "openai"] = "offline"
+    """`offline` drafts with the embedded composer; `openai` calls an OpenAI-compatible server."""
+
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr = SecretStr("")
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout_s: float = Field(30.0, gt=0)
+    llm_structured_output: bool = True
+    llm_temperature: float = Field(0.4, ge=0, le=2)
+    llm_max_tokens: int = Field(900, ge=64)
+
+    retry_attempts: int = Field(4, ge=1, le=10)
+    retry_deadline_s: float = Field(60.0, gt=0)
+    retry_base_delay_s: float = Field(0.5, ge=0)
+    retry_max_delay_s: float = Field(8.0, ge=0)
+
+    repair_attempts: int = Field(2, ge=0, le=5)
+    repair_token_budget: int = Field(8000, ge=0)
+    draft_deadline_s: float = Field(90.0, gt=0)
+    on_failure: Literal["fallback", "reject"] = "fallback"
+
+    rule_packs: Annotated[list[str], NoDecode] = []
+    """Extra guardrail rule packs (YAML paths), comma-separated in the environment."""
+
+    max_body_bytes: int = Field(65536, ge=1024)
+
+    @field_validator("rule_packs", mode="before")
+    @classmethod
+    def _split_paths(cls, value: object) -> object:
+        # NoDecode keeps the raw env string, so "a.yaml,b.yaml" arrives here unsplit.
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
