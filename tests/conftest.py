@@ -1,0 +1,134 @@
+"""Shared fixtures: the API.md example request, settings for a mocked model, and the mock.
+
+`mocked_chat_completions` is the respx route for `POST {llm_base_url}/chat/completions`; set its
+`return_value` or `side_effect` in a test, and build bodies with `chat_completion_body`. respx
+refuses any request no route matches, so no test can reach the network by accident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import respx
+
+from service.models import DraftRequest
+from service.settings import Settings
+
+LLM_BASE_URL = "http://llm.test/v1"
+
+NORTHWIND_REQUEST: dict[str, Any] = {
+    "scenario": "delayed_delivery",
+    "audience": "customer",
+    "channel": "email",
+    "tone": "warm",
+    "liability": "standard",
+    "strategies": ["contextual_empathy", "proactive_solutions"],
+    "recipient": {"name": "Dana Whitfield", "organization": None},
+    "sender": {
+        "name": "Priya Natarajan",
+        "title": "Customer Care Lead",
+        "organization": "Northwind Outfitters",
+        "contact": "care@northwind.example",
+    },
+    "incident": {
+        "summary": "The winter jacket ordered on 2 March arrived nine days late.",
+        "reference": "NW-48213",
+        "cause": "a sorting fault at our regional warehouse",
+        "impact": "the jacket missed the customer's hiking trip",
+        "customer_message": "Free text the customer wrote. Untrusted.",
+    },
+    "remedies": [
+        {
+            "kind": "refund",
+            "description": "refund of the express shipping fee",
+            "amount": "$14.95",
+            "status": "done",
+        },
+        {
+            "kind": "discount",
+            "description": "15% off the next order",
+            "code": "SORRY15",
+            "status": "offered",
+        },
+    ],
+    "prevention": [{"description": "a second barcode scan at the sorting step", "metric": None}],
+    "max_words": None,
+    "language": "en",
+}
+"""The DraftRequest example from API.md, as a caller would send it."""
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Async tests run on asyncio only: the service runs there, and trio is not installed."""
+    return "asyncio"
+
+
+@pytest.fixture
+def northwind_request() -> DraftRequest:
+    """The API.md example: a late winter jacket, a refund done and a discount offered."""
+    return DraftRequest.model_validate(NORTHWIND_REQUEST)
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """Settings for a mocked OpenAI-compatible server, with zero backoff so retries are instant.
+
+    `_env_file=None` and explicit values keep a developer's `.env` or `AMENDS_*` variables out.
+    """
+    return Settings(
+        _env_file=None,
+        provider="openai",
+        llm_base_url=LLM_BASE_URL,
+        llm_api_key="test-key",
+        llm_model="test-model",
+        llm_timeout_s=5.0,
+        llm_structured_output=True,
+        llm_temperature=0.4,
+        llm_max_tokens=900,
+        retry_attempts=4,
+        retry_deadline_s=60.0,
+        retry_base_delay_s=0,
+        retry_max_delay_s=0,
+    )
+
+
+@pytest.fixture
+def mocked_chat_completions() -> Iterator[respx.Route]:
+    """The respx route for `POST http://llm.test/v1/chat/completions`; unmatched calls fail."""
+    with respx.mock(base_url=LLM_BASE_URL, assert_all_called=False) as router:
+        yield router.post("/chat/completions", name="chat_completions")
+
+
+def _chat_completion_body(
+    content: str | None,
+    *,
+    finish_reason: str = "stop",
+    refusal: str | None = None,
+    model: str = "test-model",
+    usage: dict[str, int] | None = None,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": 1700000000,
+        "model": model,
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": finish_reason,
+                "message": {"role": "assistant", "content": content, "refusal": refusal},
+            }
+        ],
+    }
+    if usage is not None:
+        body["usage"] = {**usage, "total_tokens": sum(usage.values())}
+    return body
+
+
+@pytest.fixture
+def chat_completion_body() -> Callable[..., dict[str, Any]]:
+    """Builds an OpenAI chat-completion JSON body: `chat_completion_body(content, ...)`."""
+    return _chat_completion_body
