@@ -7,6 +7,7 @@ request cannot grow a prompt, a log line or a guardrail pass without bound.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -33,7 +34,7 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-def _known(kind: str, value: str, valid: dict[str, object]) -> str:
+def _known(kind: str, value: str, valid: Mapping[str, object]) -> str:
     if value not in valid:
         raise ValueError(f"unknown {kind} {value!r}; valid keys: {', '.join(sorted(valid))}")
     return value
@@ -53,7 +54,9 @@ class Sender(Model):
 
 class Incident(Model):
     summary: Medium
-    reference: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None = None
+    reference: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None
+    ) = None
     cause: Medium | None = None
     impact: Medium | None = None
     date: Short | None = None
@@ -64,9 +67,13 @@ class Incident(Model):
 class Remedy(Model):
     kind: RemedyKind
     description: Medium
-    amount: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None = None
+    amount: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None
+    ) = None
     date: Short | None = None
-    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None = None
+    code: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None
+    ) = None
     status: RemedyStatus = "offered"
 
 
@@ -95,17 +102,17 @@ class DraftRequest(Model):
     @field_validator("scenario")
     @classmethod
     def _scenario_known(cls, value: str) -> str:
-        return _known("scenario", value, dict(get_catalog().scenarios))
+        return _known("scenario", value, get_catalog().scenarios)
 
     @field_validator("tone")
     @classmethod
     def _tone_known(cls, value: str) -> str:
-        return _known("tone", value, dict(get_catalog().tones))
+        return _known("tone", value, get_catalog().tones)
 
     @field_validator("strategies")
     @classmethod
     def _strategies_known(cls, value: list[str]) -> list[str]:
-        valid = dict(get_catalog().strategies)
+        valid = get_catalog().strategies
         for key in value:
             _known("strategy", key, valid)
         if len(set(value)) != len(value):
@@ -129,7 +136,7 @@ class RewriteRequest(Model):
     @field_validator("tone")
     @classmethod
     def _tone_known(cls, value: str | None) -> str | None:
-        return None if value is None else _known("tone", value, dict(get_catalog().tones))
+        return None if value is None else _known("tone", value, get_catalog().tones)
 
 
 class CheckRequest(Model):

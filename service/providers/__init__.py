@@ -1,0 +1,19 @@
+"""Drafting providers: the OpenAI-compatible client and the offline composer."""
+
+from __future__ import annotations
+
+from service.providers.base import ChatMessage, Completion, Job, Provider
+from service.settings import Settings
+
+__all__ = ["ChatMessage", "Completion", "Job", "Provider", "build_provider"]
+
+
+def build_provider(settings: Settings) -> Provider:
+    """The provider the settings name; imports lazily so the offline path never loads openai."""
+    if settings.provider == "openai":
+        from service.providers.openai_compatible import OpenAICompatibleProvider
+
+        return OpenAICompatibleProvider(settings)
+    from service.providers.offline import OfflineProvider
+
+    return OfflineProvider()

@@ -1,0 +1,205 @@
+"""`amends`: serve the API, or draft, rewrite, check and browse the catalog from a terminal.
+
+Requests are the same JSON the HTTP API takes, read from a file or standard input. Results
+print readably, or as the API's JSON with `--json`. Exit codes: 0 done (for `check`: passed),
+1 the check failed, 2 bad input, 3 the model or the guardrails could not produce a draft.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from guardrails.report import GuardrailReport
+from service.errors import AmendsError
+from service.http_errors import describe_validation
+from service.models import CheckRequest, Draft, DraftRequest, RewriteRequest
+from service.settings import Settings, get_settings
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class InputError(Exception):
+    """The request file could not be read or is not a valid request."""
+
+
+def read_request(source: str, model: type[M]) -> M:
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read {source}: {exc.strerror}") from exc
+    try:
+        return model.model_validate_json(text)
+    except ValidationError as exc:
+        lines = [f"  {d['field']}: {d['message']}" for d in describe_validation(exc.errors())]
+        raise InputError(f"{source} is not a valid {model.__name__}:\n" + "\n".join(lines)) from exc
+
+
+def format_report(report: GuardrailReport) -> str:
+    verdict = "passed" if report.passed else "FAILED"
+    missing = [e.element for e in report.elements if e.required and not e.present]
+    lines = [f"guardrails: {verdict}" + (f" (missing: {', '.join(missing)})" if missing else "")]
+    for f in report.findings:
+        lines.append(f"  {f.severity:<7} {f.rule} [{f.field} {f.start}-{f.end}] {f.excerpt!r}")
+        lines.append(f"          {f.message}" + (f" Try: {f.suggestion}" if f.suggestion else ""))
+    if report.skipped:
+        lines.append(f"  skipped without context: {', '.join(report.skipped)}")
+    return "\n".join(lines)
+
+
+def format_draft(draft: Draft) -> str:
+    meta = draft.meta
+    head = f"Subject: {draft.subject}\n\n" if draft.subject else ""
+    fallback = f", fallback: {meta.fallback_reason}" if meta.fallback else ""
+    return (
+        f"{head}{draft.body}\n\n{format_report(draft.guardrails)}\n"
+        f"meta: {meta.provider}/{meta.model}, {meta.attempts} attempt(s), "
+        f"{meta.latency_ms} ms, prompt {meta.prompt_version}{fallback}"
+    )
+
+
+def _emit(result: BaseModel, as_json: bool, readable: str) -> None:
+    print(result.model_dump_json(indent=2) if as_json else readable)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = get_settings()
+    if getattr(args, "provider", None):
+        settings = settings.model_copy(update={"provider": args.provider})
+    return settings
+
+
+def _draft(args: argparse.Namespace) -> int:
+    from service.pipeline import build_pipeline
+
+    request = read_request(args.request, DraftRequest)
+    draft = asyncio.run(build_pipeline(_settings(args)).draft(request))
+    _emit(draft, args.json, format_draft(draft))
+    return 0
+
+
+def _rewrite(args: argparse.Namespace) -> int:
+    from service.pipeline import build_pipeline
+
+    request = read_request(args.request, RewriteRequest)
+    overrides: dict[str, Any] = {
+        k: v for k in ("tone", "channel", "operation") if (v := getattr(args, k)) is not None
+    }
+    if overrides:
+        request = RewriteRequest.model_validate({**request.model_dump(), **overrides})
+    draft = asyncio.run(build_pipeline(_settings(args)).rewrite(request))
+    _emit(draft, args.json, format_draft(draft))
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    import guardrails
+
+    request = read_request(args.request, CheckRequest)
+    rules = guardrails.load_rules(get_settings().rule_packs)
+    report = guardrails.check(
+        request.body,
+        subject=request.subject,
+        channel=request.channel,
+        context=request.context,
+        rules=rules,
+    )
+    _emit(report, args.json, format_report(report))
+    return 0 if report.passed else 1
+
+
+def _catalog(args: argparse.Namespace) -> int:
+    from prompts.catalog import get_catalog
+    from service.catalog_view import catalog_view
+
+    view = catalog_view(get_catalog())
+    lines: list[str] = []
+    for section, items in view:
+        lines.append(f"{section}:")
+        lines.extend(f"  {item.key:<26} {item.description}" for item in items)
+    _emit(view, args.json, "\n".join(lines))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from service.app import create_app
+
+    settings = get_settings()
+    host = args.host or settings.host
+    port = args.port or settings.port
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="amends", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the HTTP API")
+    serve.add_argument("--host", help="default AMENDS_HOST (127.0.0.1)")
+    serve.add_argument("--port", type=int, help="default AMENDS_PORT (8000)")
+    serve.set_defaults(run=_serve)
+
+    for name, run, what in (
+        ("draft", _draft, "a DraftRequest"),
+        ("rewrite", _rewrite, "a RewriteRequest"),
+        ("check", _check, "a CheckRequest"),
+    ):
+        sub = commands.add_parser(name, help=f"{name} from {what} (JSON file or - for stdin)")
+        sub.add_argument("request", nargs="?", default="-", help=f"{what} as JSON; - reads stdin")
+        sub.add_argument("--json", action="store_true", help="print the API's JSON answer")
+        if name != "check":
+            sub.add_argument(
+                "--provider", choices=["offline", "openai"], help="override AMENDS_PROVIDER"
+            )
+        sub.set_defaults(run=run)
+    rewrite = commands.choices["rewrite"]
+    rewrite.add_argument("--tone", help="target tone (a catalog key)")
+    rewrite.add_argument("--channel", help="target channel")
+    rewrite.add_argument(
+        "--operation", help="none, shorten, expand, simplify, more_formal, friendlier"
+    )
+
+    catalog = commands.add_parser("catalog", help="list the catalog")
+    catalog.add_argument("--json", action="store_true")
+    catalog.set_defaults(run=_catalog)
+
+    commands.add_parser(
+        "eval", help="run the offline eval suite (see `amends eval --help`)", add_help=False
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["eval"]:
+        from eval.cli import main as eval_main
+
+        return eval_main(argv[1:])
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except InputError as exc:
+        print(f"amends: {exc}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:
+        print(f"amends: {exc}", file=sys.stderr)
+        return 2
+    except AmendsError as exc:
+        print(f"amends: {exc.code}: {exc.message}", file=sys.stderr)
+        if exc.details:
+            print(json.dumps(exc.details, indent=2, default=str), file=sys.stderr)
+        return 3
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

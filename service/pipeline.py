@@ -1,0 +1,247 @@
+"""generate → check → repair → fallback: the one place where providers, prompts and
+guardrails meet.
+
+A draft leaves this module only if it passed the guardrails. When a model's drafts keep
+failing (or the model cannot be reached), the pipeline either falls back to the offline
+composer — saying so in `meta.fallback_reason` — or raises a typed error, as configured.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+import guardrails
+from guardrails.report import GuardrailReport
+from prompts.render import PROMPT_VERSION, render_draft, render_repair, render_rewrite
+from service.errors import AmendsError, DraftFailedGuardrails, UpstreamTimeout
+from service.models import (
+    AttemptRecord,
+    ChannelKey,
+    Draft,
+    DraftMeta,
+    DraftRequest,
+    RewriteRequest,
+    Usage,
+)
+from service.providers import build_provider
+from service.providers.base import ChatMessage, Completion, Job, Provider
+from service.providers.offline import OfflineProvider
+from service.settings import Settings
+
+
+@dataclass
+class _Run:
+    """What one request has spent so far, summed over every attempt."""
+
+    started: float = field(default_factory=time.perf_counter)
+    attempts: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    log: list[AttemptRecord] = field(default_factory=list)
+
+    def spend(self, completion: Completion) -> None:
+        self.prompt_tokens += completion.prompt_tokens
+        self.completion_tokens += completion.completion_tokens
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+@dataclass(frozen=True)
+class _Target:
+    """What the finished draft must fit: the job, its channel and tone, the facts to check."""
+
+    job: Job
+    channel: ChannelKey
+    tone: str
+    context: DraftRequest | None
+
+
+class Pipeline:
+    def __init__(
+        self,
+        settings: Settings,
+        provider: Provider,
+        fallback: Provider,
+        rules: guardrails.RuleSet | None = None,
+    ) -> None:
+        self.settings = settings
+        self.provider = provider
+        self.fallback = fallback
+        self.rules = rules
+
+    async def draft(self, request: DraftRequest) -> Draft:
+        """Write a new apology draft for the request."""
+        structured = self.settings.llm_structured_output
+        target = _Target(request, request.channel, request.tone, request)
+        return await self._run(target, render_draft(request, structured=structured))
+
+    async def rewrite(self, request: RewriteRequest) -> Draft:
+        """Rewrite a draft into another tone, channel or length, keeping its facts."""
+        context = request.context
+        channel: ChannelKey = request.channel or (context.channel if context else "email")
+        tone = request.tone or (context.tone if context else "professional")
+        if context is not None:
+            context = context.model_copy(update={"channel": channel, "tone": tone})
+        target = _Target(request, channel, tone, context)
+        structured = self.settings.llm_structured_output
+        return await self._run(target, render_rewrite(request, structured=structured))
+
+    def check(self, completion: Completion, target: _Target) -> GuardrailReport:
+        return guardrails.check(
+            completion.body,
+            subject=completion.subject,
+            channel=target.channel,
+            context=target.context,
+            rules=self.rules,
+        )
+
+    @property
+    def _may_fall_back(self) -> bool:
+        return self.settings.on_failure == "fallback" and self.provider is not self.fallback
+
+    async def _run(self, target: _Target, messages: list[ChatMessage]) -> Draft:
+        run = _Run()
+        try:
+            completion, report, stop = await self._generate(target, messages, run)
+        except AmendsError as exc:
+            if not self._may_fall_back:
+                raise
+            return await self._fall_back(target, run, f"{exc.code}: {exc.message}")
+        if report.passed:
+            return self._finish(completion, report, self.provider, target, run)
+        reason = f"{stop}; failed rules: {', '.join(_rule_ids(report))}"
+        if not self._may_fall_back:
+            raise DraftFailedGuardrails(
+                f"no draft passed the guardrails ({reason})",
+                details={"findings": [f.model_dump() for f in report.errors]},
+            )
+        return await self._fall_back(target, run, reason)
+
+    async def _generate(
+        self, target: _Target, messages: list[ChatMessage], run: _Run
+    ) -> tuple[Completion, GuardrailReport, str]:
+        """Draft, then re-ask with the findings until it passes or a budget runs out."""
+        deadline = run.started + self.settings.draft_deadline_s
+        completion = await self._attempt(self.provider, messages, target, run, deadline)
+        report = self._record(self.provider, completion, target, run)
+        repairs = 0
+        while not report.passed:
+            stop = self._stop_reason(repairs, run)
+            if stop:
+                return completion, report, stop
+            repairs += 1
+            repair = render_repair(
+                messages,
+                completion,
+                report.errors,
+                structured=self.settings.llm_structured_output,
+            )
+            completion = await self._attempt(self.provider, repair, target, run, deadline)
+            report = self._record(self.provider, completion, target, run)
+        return completion, report, ""
+
+    def _stop_reason(self, repairs: int, run: _Run) -> str:
+        if not self.provider.can_repair:
+            return "the provider's draft failed the guardrails and it cannot be re-asked"
+        if repairs >= self.settings.repair_attempts:
+            return f"still failing the guardrails after {repairs} re-ask(s)"
+        if run.tokens >= self.settings.repair_token_budget:
+            return f"token budget of {self.settings.repair_token_budget} spent"
+        return ""
+
+    async def _fall_back(self, target: _Target, run: _Run, reason: str) -> Draft:
+        # The composer ignores the messages; it drafts from the job itself.
+        completion = await self.fallback.complete([], target.job)
+        run.attempts += 1
+        report = self._record(self.fallback, completion, target, run)
+        if not report.passed:
+            raise DraftFailedGuardrails(
+                f"the fallback draft failed the guardrails too ({reason})",
+                details={"findings": [f.model_dump() for f in report.errors]},
+            )
+        return self._finish(completion, report, self.fallback, target, run, reason)
+
+    async def _attempt(
+        self,
+        provider: Provider,
+        messages: list[ChatMessage],
+        target: _Target,
+        run: _Run,
+        deadline: float,
+    ) -> Completion:
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            raise UpstreamTimeout("the draft deadline passed before the model answered")
+        run.attempts += 1
+        try:
+            completion = await asyncio.wait_for(provider.complete(messages, target.job), remaining)
+        except TimeoutError as exc:
+            raise UpstreamTimeout(
+                f"the model did not answer within {self.settings.draft_deadline_s:g} s"
+            ) from exc
+        run.spend(completion)
+        return completion
+
+    def _record(
+        self, provider: Provider, completion: Completion, target: _Target, run: _Run
+    ) -> GuardrailReport:
+        report = self.check(completion, target)
+        run.log.append(
+            AttemptRecord(
+                attempt=run.attempts,
+                provider=provider.name,
+                passed=report.passed,
+                failed_rules=_rule_ids(report),
+            )
+        )
+        return report
+
+    def _finish(
+        self,
+        completion: Completion,
+        report: GuardrailReport,
+        provider: Provider,
+        target: _Target,
+        run: _Run,
+        fallback_reason: str | None = None,
+    ) -> Draft:
+        meta = DraftMeta(
+            provider=provider.name,
+            model=completion.model,
+            attempts=run.attempts,
+            fallback=fallback_reason is not None,
+            fallback_reason=fallback_reason,
+            prompt_version=PROMPT_VERSION,
+            usage=Usage(prompt_tokens=run.prompt_tokens, completion_tokens=run.completion_tokens),
+            latency_ms=round((time.perf_counter() - run.started) * 1000, 2),
+            attempt_log=run.log,
+        )
+        return Draft(
+            subject=completion.subject,
+            body=completion.body,
+            channel=target.channel,
+            tone=target.tone,
+            guardrails=report,
+            meta=meta,
+        )
+
+
+def _rule_ids(report: GuardrailReport) -> list[str]:
+    return sorted({f.rule for f in report.errors})
+
+
+def build_pipeline(settings: Settings, *, provider: Provider | None = None) -> Pipeline:
+    """Wire the configured provider, the offline fallback and the guardrail rule packs.
+
+    Rule packs load here, at start-up, so a malformed business pack stops the service with a
+    message naming the file instead of failing the first request.
+    """
+    rules = guardrails.load_rules(settings.rule_packs)
+    fallback = OfflineProvider()
+    if provider is None:
+        provider = fallback if settings.provider == "offline" else build_provider(settings)
+    return Pipeline(settings, provider, fallback, rules)

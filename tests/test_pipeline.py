@@ -1,0 +1,171 @@
+"""The pipeline's generate → check → repair → fallback loop, driven by a scripted provider
+that counts its calls, so every re-ask and fallback is assertable without a model."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+
+import pytest
+
+from service.composer import compose_draft
+from service.errors import DraftFailedGuardrails, UpstreamUnavailable
+from service.models import DraftRequest, RewriteRequest
+from service.pipeline import build_pipeline
+from service.providers.base import ChatMessage, Completion, Job
+from service.settings import Settings
+
+pytestmark = pytest.mark.anyio
+
+UNAUTHORISED = " As a goodwill gesture we will also refund you $200 today."
+
+
+@dataclass
+class ScriptedProvider:
+    """Answers from a script; an Exception in the script is raised instead of answered."""
+
+    script: list[Completion | Exception]
+    name: str = "scripted"
+    model: str = "scripted-model"
+    can_repair: bool = True
+    calls: list[list[ChatMessage]] = field(default_factory=list)
+
+    async def complete(self, messages: list[ChatMessage], job: Job) -> Completion:
+        self.calls.append(messages)
+        answer = self.script.pop(0) if len(self.script) > 1 else self.script[0]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def _good(request: DraftRequest, tokens: int = 100) -> Completion:
+    composed = compose_draft(request)
+    return Completion(composed.subject, composed.body, "scripted-model", tokens, tokens)
+
+
+def _bad(request: DraftRequest, tokens: int = 100) -> Completion:
+    composed = compose_draft(request)
+    return Completion(
+        composed.subject, composed.body + UNAUTHORISED, "scripted-model", tokens, tokens
+    )
+
+
+def _settings(**overrides: object) -> Settings:
+    return Settings(**{"repair_attempts": 2, "on_failure": "fallback", **overrides})  # type: ignore[arg-type]
+
+
+async def test_a_passing_first_draft_is_returned_with_its_usage(
+    northwind_request: DraftRequest,
+) -> None:
+    provider = ScriptedProvider([_good(northwind_request, tokens=120)])
+    draft = await build_pipeline(_settings(), provider=provider).draft(northwind_request)
+    assert draft.guardrails.passed
+    assert (draft.meta.provider, draft.meta.attempts, draft.meta.fallback) == ("scripted", 1, False)
+    assert draft.meta.usage.prompt_tokens == 120
+    assert len(provider.calls) == 1
+
+
+async def test_an_unauthorised_refund_is_re_asked_with_the_finding_quoted(
+    northwind_request: DraftRequest,
+) -> None:
+    provider = ScriptedProvider([_bad(northwind_request), _good(northwind_request)])
+    draft = await build_pipeline(_settings(), provider=provider).draft(northwind_request)
+
+    assert len(provider.calls) == 2
+    repair_turn = provider.calls[1][-1]["content"]
+    assert "$200" in repair_turn, "the repair prompt must quote the failing excerpt"
+    assert "$200" not in draft.body and draft.guardrails.passed
+    assert [a.passed for a in draft.meta.attempt_log] == [False, True]
+    assert draft.meta.attempt_log[0].failed_rules
+    assert draft.meta.usage.prompt_tokens == 200, "usage is summed over every attempt"
+
+
+async def test_a_draft_that_keeps_failing_falls_back_to_the_composer(
+    northwind_request: DraftRequest,
+) -> None:
+    provider = ScriptedProvider([_bad(northwind_request)])
+    draft = await build_pipeline(_settings(), provider=provider).draft(northwind_request)
+
+    assert len(provider.calls) == 3, "one draft and two re-asks"
+    assert draft.meta.fallback and draft.meta.provider == "offline"
+    assert draft.meta.fallback_reason and "re-ask" in draft.meta.fallback_reason
+    assert draft.meta.attempts == 4
+    assert draft.guardrails.passed and "$200" not in draft.body
+
+
+async def test_reject_mode_raises_with_the_findings_instead_of_falling_back(
+    northwind_request: DraftRequest,
+) -> None:
+    provider = ScriptedProvider([_bad(northwind_request)])
+    pipeline = build_pipeline(_settings(on_failure="reject"), provider=provider)
+    with pytest.raises(DraftFailedGuardrails) as raised:
+        await pipeline.draft(northwind_request)
+    findings = raised.value.details["findings"]
+    assert any("$200" in f["excerpt"] for f in findings)
+    json.dumps(raised.value.details)  # the details must be JSON-ready for the API
+
+
+async def test_the_token_budget_stops_re_asking(northwind_request: DraftRequest) -> None:
+    provider = ScriptedProvider([_bad(northwind_request, tokens=3000)])
+    settings = _settings(repair_attempts=5, repair_token_budget=8000)
+    draft = await build_pipeline(settings, provider=provider).draft(northwind_request)
+    assert len(provider.calls) == 2, "6000 tokens after the first draft, 12000 after the re-ask"
+    assert draft.meta.fallback and "token budget" in (draft.meta.fallback_reason or "")
+
+
+@pytest.mark.parametrize(
+    ("on_failure", "outcome"), [("fallback", "fallback"), ("reject", UpstreamUnavailable)]
+)
+async def test_an_unreachable_model(
+    northwind_request: DraftRequest, on_failure: str, outcome: object
+) -> None:
+    provider = ScriptedProvider([UpstreamUnavailable("model down", retry_after=5)])
+    pipeline = build_pipeline(_settings(on_failure=on_failure), provider=provider)
+    if outcome == "fallback":
+        draft = await pipeline.draft(northwind_request)
+        assert draft.meta.fallback and "upstream_unavailable" in (draft.meta.fallback_reason or "")
+    else:
+        with pytest.raises(UpstreamUnavailable):
+            await pipeline.draft(northwind_request)
+
+
+async def test_the_draft_deadline_bounds_a_hanging_model(northwind_request: DraftRequest) -> None:
+    never = asyncio.Event()
+
+    class Hanging(ScriptedProvider):
+        async def complete(self, messages: list[ChatMessage], job: Job) -> Completion:
+            await never.wait()
+            raise AssertionError("unreachable")
+
+    pipeline = build_pipeline(_settings(draft_deadline_s=0.01), provider=Hanging([]))
+    draft = await pipeline.draft(northwind_request)
+    assert draft.meta.fallback and "upstream_timeout" in (draft.meta.fallback_reason or "")
+
+
+async def test_a_failing_offline_draft_is_never_returned(
+    northwind_request: DraftRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.providers import offline
+
+    def broken(request: DraftRequest) -> object:
+        composed = compose_draft(request)
+        return type(composed)(composed.subject, composed.body + " This will never happen again.")
+
+    monkeypatch.setattr(offline, "compose_draft", broken)
+    with pytest.raises(DraftFailedGuardrails):
+        await build_pipeline(_settings()).draft(northwind_request)
+
+
+async def test_an_offline_rewrite_keeps_the_facts(northwind_request: DraftRequest) -> None:
+    pipeline = build_pipeline(_settings())
+    original = await pipeline.draft(northwind_request)
+    request = RewriteRequest(
+        draft={"subject": original.subject, "body": original.body},  # type: ignore[arg-type]
+        context=northwind_request,
+        channel="sms",
+    )
+    rewritten = await pipeline.rewrite(request)
+    assert rewritten.channel == "sms" and rewritten.subject is None
+    assert len(rewritten.body) <= 320
+    assert "NW-48213" in rewritten.body and rewritten.guardrails.passed
