@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -29,10 +31,21 @@ _UPSTREAM: dict[int | str, dict[str, Any]] = {
 }
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    close = getattr(app.state.pipeline.provider, "aclose", None)
+    if close is not None:
+        await close()
+
+
 def create_app(settings: Settings | None = None, pipeline: Pipeline | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=settings.log_level.upper())
+    # The SDK logs whole requests at DEBUG, customer messages included; keep them out of logs.
+    logging.getLogger("openai").setLevel(max(logging.INFO, logging.getLogger().level))
     app = FastAPI(
+        lifespan=_lifespan,
         title="Amends",
         version="1.0.0",
         summary="Apology drafts that pass deterministic guardrails before anyone sees them.",

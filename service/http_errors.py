@@ -50,7 +50,8 @@ def error_response(
 
 
 def _field(loc: tuple[int | str, ...]) -> str:
-    parts = [str(p) for p in loc if p != "body"]
+    # FastAPI prefixes body errors with "body"; a field may itself be called body.
+    parts = [str(p) for p in (loc[1:] if loc[:1] == ("body",) else loc)]
     return ".".join(parts) or "body"
 
 

@@ -7,6 +7,8 @@ refuses any request no route matches, so no test can reach the network by accide
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -58,6 +60,39 @@ NORTHWIND_REQUEST: dict[str, Any] = {
     "language": "en",
 }
 """The DraftRequest example from API.md, as a caller would send it."""
+
+
+def _is_loopback(address: object) -> bool:
+    host = address[0] if isinstance(address, tuple) else address
+    if not isinstance(host, str):
+        return True  # AF_UNIX paths and the like never leave the machine
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any socket connection beyond loopback fails the test that made it."""
+    connect, connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def guard(address: object) -> None:
+        if not _is_loopback(address):
+            raise AssertionError(f"a test tried to reach the network: {address!r}")
+
+    def guarded_connect(self: socket.socket, address: Any) -> None:
+        guard(address)
+        connect(self, address)
+
+    def guarded_connect_ex(self: socket.socket, address: Any) -> int:
+        guard(address)
+        return connect_ex(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
 
 
 @pytest.fixture

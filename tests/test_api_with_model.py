@@ -1,0 +1,143 @@
+"""The API in front of a respx-mocked OpenAI-compatible model: re-asks, fallback, and the typed
+errors a caller sees when fallback is off."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from service.app import create_app
+from service.composer import compose_draft
+from service.models import DraftRequest
+from service.pipeline import build_pipeline
+from service.providers.openai_compatible import OpenAICompatibleProvider
+from service.settings import Settings
+
+pytestmark = pytest.mark.anyio
+
+Body = Callable[..., dict[str, Any]]
+
+
+@pytest.fixture
+def on_failure() -> str:
+    return "fallback"
+
+
+@pytest.fixture
+def waits() -> list[float]:
+    """Every backoff the provider asked for; nothing sleeps for real."""
+    return []
+
+
+@pytest.fixture
+async def client(
+    settings: Settings, on_failure: str, waits: list[float]
+) -> AsyncIterator[httpx.AsyncClient]:
+    async def fake_sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    settings = settings.model_copy(update={"on_failure": on_failure, "repair_attempts": 2})
+    provider = OpenAICompatibleProvider(settings, sleep=fake_sleep)
+    app = create_app(settings, build_pipeline(settings, provider=provider))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://amends.test") as test_client:
+        yield test_client
+
+
+def _answer(request: DraftRequest, body: Body, extra: str = "") -> httpx.Response:
+    composed = compose_draft(request)
+    content = json.dumps({"subject": composed.subject, "body": composed.body + extra})
+    usage = {"prompt_tokens": 700, "completion_tokens": 250}
+    return httpx.Response(200, json=body(content, usage=usage))
+
+
+async def test_an_unauthorised_refund_from_the_model_is_re_asked_away(
+    client: httpx.AsyncClient,
+    northwind_request: DraftRequest,
+    mocked_chat_completions: respx.Route,
+    chat_completion_body: Body,
+) -> None:
+    mocked_chat_completions.side_effect = [
+        _answer(northwind_request, chat_completion_body, " We will refund the full $189.00 too."),
+        _answer(northwind_request, chat_completion_body),
+    ]
+    response = await client.post("/v1/drafts", json=northwind_request.model_dump(mode="json"))
+    assert response.status_code == 200, response.text
+    draft = response.json()
+    assert mocked_chat_completions.call_count == 2
+    assert "$189.00" not in draft["body"] and draft["guardrails"]["passed"]
+    meta = draft["meta"]
+    assert (meta["provider"], meta["model"], meta["attempts"], meta["fallback"]) == (
+        "openai", "test-model", 2, False,
+    )
+    assert meta["usage"] == {"prompt_tokens": 1400, "completion_tokens": 500}
+    repair = json.loads(mocked_chat_completions.calls[1].request.content)["messages"][-1]
+    assert "$189.00" in repair["content"]
+
+
+async def test_an_unreachable_model_falls_back_to_the_composer(
+    client: httpx.AsyncClient, northwind_request: DraftRequest, mocked_chat_completions: respx.Route
+) -> None:
+    mocked_chat_completions.return_value = httpx.Response(503, json={"error": {"message": "busy"}})
+    response = await client.post("/v1/drafts", json=northwind_request.model_dump(mode="json"))
+    assert response.status_code == 200, response.text
+    meta = response.json()["meta"]
+    assert meta["fallback"] is True and meta["provider"] == "offline"
+    assert "upstream_unavailable" in meta["fallback_reason"]
+    assert mocked_chat_completions.call_count == 4, "AMENDS_RETRY_ATTEMPTS transport attempts"
+
+
+@pytest.mark.parametrize("on_failure", ["reject"])
+@pytest.mark.parametrize(
+    ("answer", "status", "code", "calls"),
+    [
+        (httpx.Response(503, headers={"Retry-After": "7"}), 503, "upstream_unavailable", 4),
+        (httpx.Response(401, json={"error": {"message": "bad key"}}), 502, "upstream_rejected", 1),
+        ("not json at all", 502, "upstream_bad_output", 1),
+        ("", 502, "upstream_bad_output", 1),
+    ],
+)
+async def test_with_fallback_off_the_caller_gets_a_typed_error(
+    client: httpx.AsyncClient,
+    northwind_request: DraftRequest,
+    mocked_chat_completions: respx.Route,
+    chat_completion_body: Body,
+    answer: httpx.Response | str,
+    status: int,
+    code: str,
+    calls: int,
+    waits: list[float],
+) -> None:
+    if isinstance(answer, str):
+        answer = httpx.Response(200, json=chat_completion_body(answer))
+    mocked_chat_completions.return_value = answer
+    response = await client.post("/v1/drafts", json=northwind_request.model_dump(mode="json"))
+    assert response.status_code == status, response.text
+    assert response.json()["error"]["code"] == code
+    assert mocked_chat_completions.call_count == calls
+    if status == 503:
+        assert response.headers["Retry-After"] == "7"
+        assert waits == [7, 7, 7], "each retry waited as long as the server asked"
+
+
+@pytest.mark.parametrize("on_failure", ["reject"])
+async def test_a_draft_that_never_passes_is_refused_with_its_findings(
+    client: httpx.AsyncClient,
+    northwind_request: DraftRequest,
+    mocked_chat_completions: respx.Route,
+    chat_completion_body: Body,
+) -> None:
+    mocked_chat_completions.return_value = _answer(
+        northwind_request, chat_completion_body, " This will never happen again, we guarantee it."
+    )
+    response = await client.post("/v1/drafts", json=northwind_request.model_dump(mode="json"))
+    assert response.status_code == 502
+    error = response.json()["error"]
+    assert error["code"] == "draft_failed_guardrails"
+    assert any(f["rule"].startswith("guarantee") for f in error["details"]["findings"])
+    assert mocked_chat_completions.call_count == 3
