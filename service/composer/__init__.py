@@ -1,0 +1,24 @@
+"""The offline composer: deterministic apology drafting with no model.
+
+It is the embedded default provider and the fallback when a model's drafts keep failing the
+guardrails, so its drafts are complete, specific letters built only from the caller's facts.
+"""
+
+from __future__ import annotations
+
+from service.composer.compose import ComposedDraft, ComposeOptions, compose
+from service.models import DraftRequest, RewriteRequest
+
+__all__ = ["ComposeOptions", "ComposedDraft", "compose_draft", "rewrite_draft"]
+
+
+def compose_draft(request: DraftRequest) -> ComposedDraft:
+    """Write a draft for `request`. Byte-identical output for an identical request."""
+    return compose(request)
+
+
+def rewrite_draft(request: RewriteRequest) -> ComposedDraft:
+    """Rewrite `request.draft` for the target tone, channel and operation, keeping its facts."""
+    from service.composer.rewrite import rewrite
+
+    return rewrite(request)

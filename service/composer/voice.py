@@ -1,0 +1,137 @@
+"""The voice of a draft: register, contractions and plain words, and the text transforms
+that apply them.
+
+Templates are written in full forms, so a tone that uses contractions gets them from
+`contract`, and a formal rewrite of someone else's text gets full forms from `expand`. The
+tables live in phrases/words.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from prompts.catalog import get_catalog
+from service.composer.phrases import word_tables
+
+Register = str
+"""One of "formal", "neutral", "informal" (the catalog's tone formality)."""
+
+# Operations of the rewrite menu that change the register, and what they change it to.
+_REGISTER_OPERATIONS: dict[str, tuple[Register, bool]] = {
+    "more_formal": ("formal", False),
+    "friendlier": ("informal", True),
+}
+
+
+@dataclass(frozen=True)
+class Voice:
+    """How a draft sounds: the tone key, its register and what the wording may use."""
+
+    tone: str
+    register: Register
+    contractions: bool
+    plain: bool = False
+    brand: bool = False
+    length: str = "normal"
+    """"short" keeps only what carries a fact or an element, "long" adds optional lines."""
+
+
+def voice_for(tone: str, *, operation: str = "none", brand: bool = False) -> Voice:
+    """The voice of a catalog tone, adjusted by a rewrite operation."""
+    entry = get_catalog().tones[tone]
+    register: Register = entry.formality
+    contractions = entry.contractions
+    if operation in _REGISTER_OPERATIONS:
+        register, contractions = _REGISTER_OPERATIONS[operation]
+    length = {"shorten": "short", "expand": "long"}.get(operation, "normal")
+    if tone == "concise" and length == "normal":
+        length = "short"
+    return Voice(
+        tone=tone,
+        register=register,
+        contractions=contractions,
+        plain=operation == "simplify",
+        brand=brand,
+        length=length,
+    )
+
+
+def _table_pattern(table: dict[str, str]) -> re.Pattern[str]:
+    # Longest keys first so that "we would" wins over "we".
+    keys = sorted(table, key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(k) for k in keys) + r")\b")
+
+
+@lru_cache(maxsize=4)
+def _compiled(name: str) -> tuple[dict[str, str], re.Pattern[str]]:
+    table = word_tables()[name]
+    return table, _table_pattern(table)
+
+
+def _apply(name: str, text: str) -> str:
+    table, pattern = _compiled(name)
+    return pattern.sub(lambda m: table[m.group(1)], text)
+
+
+@lru_cache(maxsize=1)
+def _expansions() -> dict[str, str]:
+    table = {short: full for full, short in word_tables()["contractions"].items()}
+    table.update(word_tables()["expand_only"])
+    return table
+
+
+_EXPAND = re.compile(r"\b([A-Za-z]+(?:n't|'re|'m|'ll|'ve|'d|'s))\b")
+_GENERIC_SUFFIXES = (
+    ("n't", " not"),
+    ("'re", " are"),
+    ("'m", " am"),
+    ("'ll", " will"),
+    ("'ve", " have"),
+    ("'d", " would"),
+)
+_S_WORDS = {"it", "that", "there", "here", "what", "who", "he", "she", "where", "how"}
+
+
+def _expand_one(match: re.Match[str]) -> str:
+    word = match.group(1)
+    known = _expansions().get(word)
+    if known:
+        return known
+    lower = word.lower()
+    for suffix, full in _GENERIC_SUFFIXES:
+        if lower.endswith(suffix):
+            return word[: -len(suffix)] + full
+    if lower.endswith("'s") and lower[:-2] in _S_WORDS:
+        return word[:-2] + " is"
+    return word  # a possessive: "Dana's order" stays as it is
+
+
+def contract(text: str) -> str:
+    """Use contractions where the full form has a common short form."""
+    return _apply("contractions", text)
+
+
+def expand(text: str) -> str:
+    """Replace contractions with full forms; possessives are left alone."""
+    text = text.replace("’", "'")
+    return _EXPAND.sub(_expand_one, text)
+
+
+def plainer(text: str) -> str:
+    """Swap formal words for everyday ones."""
+    return _apply("plain", text)
+
+
+def voiced(text: str, voice: Voice) -> str:
+    """Apply a voice's word-level rules to composer-written text (never to caller facts)."""
+    if voice.plain:
+        text = plainer(text)
+    return contract(text) if voice.contractions else expand(text)
+
+
+def has_contraction(text: str) -> bool:
+    """Whether the text uses any contraction (possessives do not count)."""
+    text = text.replace("’", "'")
+    return any(_expand_one(m) != m.group(1) for m in _EXPAND.finditer(text))

@@ -1,0 +1,26 @@
+"""The offline provider: the deterministic composer behind the `Provider` protocol.
+
+It is the embedded default (no model, no network) and the pipeline's fallback. It writes
+from the job itself, so the rendered messages are ignored, and a re-ask would return the same
+text, hence `can_repair = False`.
+"""
+
+from __future__ import annotations
+
+from service.composer import compose_draft, rewrite_draft
+from service.models import DraftRequest
+from service.providers.base import ChatMessage, Completion, Job
+
+
+class OfflineProvider:
+    """Drafts with `service.composer`; token usage is always zero."""
+
+    name = "offline"
+    model = "composer"
+    can_repair = False
+
+    async def complete(self, messages: list[ChatMessage], job: Job) -> Completion:
+        """Compose a draft for a `DraftRequest`, or rewrite one for a `RewriteRequest`."""
+        del messages  # the composer works from the job's fields, not from prompt text
+        draft = compose_draft(job) if isinstance(job, DraftRequest) else rewrite_draft(job)
+        return Completion(subject=draft.subject, body=draft.body, model=self.model)
