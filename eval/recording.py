@@ -1,0 +1,121 @@
+"""Record a run's model exchanges and replay them offline, byte for byte.
+
+`RecordingProvider` wraps any provider: every `complete` call is passed through and written to
+`DIR/<key>.json` with the request messages and the completion, where the key is the SHA-256
+of the messages in canonical JSON. `ReplayProvider` answers from those files, so a rerun with
+the same prompts gets the same drafts without a network; a prompt change changes the key, and
+a missing recording raises `RecordingMissing` (deliberately not an `AmendsError`, so the
+pipeline cannot mistake it for an upstream outage and quietly fall back to the composer).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from service.providers.base import ChatMessage, Completion, Job, Provider
+
+FORMAT = 1
+
+
+class RecordingMissing(LookupError):
+    """Replay found no recording for a prompt: the prompts changed or the run was not recorded."""
+
+
+def message_key(messages: list[ChatMessage]) -> str:
+    """Stable across runs and machines: canonical JSON (sorted keys, no spaces), SHA-256."""
+    canonical = json.dumps(messages, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _completion_json(completion: Completion) -> dict[str, Any]:
+    return {
+        "subject": completion.subject,
+        "body": completion.body,
+        "model": completion.model,
+        "prompt_tokens": completion.prompt_tokens,
+        "completion_tokens": completion.completion_tokens,
+    }
+
+
+class RecordingProvider:
+    """Passes every call to `inner` and saves the exchange under `directory`."""
+
+    def __init__(self, inner: Provider, directory: Path) -> None:
+        self.inner = inner
+        self.directory = directory
+        self.name = inner.name
+        self.model = inner.model
+        self.can_repair = inner.can_repair
+        self.recorded = 0
+        directory.mkdir(parents=True, exist_ok=True)
+
+    async def complete(self, messages: list[ChatMessage], job: Job) -> Completion:
+        completion = await self.inner.complete(messages, job)
+        key = message_key(messages)
+        record = {
+            "format": FORMAT,
+            "key": key,
+            "provider": self.name,
+            "model": self.model,
+            "can_repair": self.can_repair,
+            "messages": messages,
+            "completion": _completion_json(completion),
+        }
+        path = self.directory / f"{key}.json"
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(
+            json.dumps(record, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+            encoding="utf-8",
+        )
+        os.replace(temporary, path)
+        self.recorded += 1
+        return completion
+
+    async def aclose(self) -> None:
+        """Close the wrapped provider's connections, where it has any."""
+        close = getattr(self.inner, "aclose", None)
+        if close is not None:
+            await close()
+
+
+class ReplayProvider:
+    """Answers from a directory written by `RecordingProvider`; never touches a network."""
+
+    def __init__(self, directory: Path) -> None:
+        if not directory.is_dir():
+            raise RecordingMissing(f"{directory}: no such recording directory")
+        self.directory = directory
+        self.records: dict[str, dict[str, Any]] = {}
+        for path in sorted(directory.glob("*.json")):
+            record = json.loads(path.read_text(encoding="utf-8"))
+            self.records[record["key"]] = record
+        if not self.records:
+            raise RecordingMissing(f"{directory}: contains no recordings")
+        first = next(iter(self.records.values()))
+        self.name: str = first["provider"]
+        self.model: str = first["model"]
+        self.can_repair: bool = first["can_repair"]
+        self.replayed = 0
+
+    async def complete(self, messages: list[ChatMessage], job: Job) -> Completion:
+        key = message_key(messages)
+        record = self.records.get(key)
+        if record is None:
+            raise RecordingMissing(
+                f"no recording {key[:16]}… in {self.directory} for this prompt "
+                "(prompts changed since the recording, or it was never recorded); "
+                "record again with --record"
+            )
+        self.replayed += 1
+        saved = record["completion"]
+        return Completion(
+            subject=saved["subject"],
+            body=saved["body"],
+            model=saved["model"],
+            prompt_tokens=saved["prompt_tokens"],
+            completion_tokens=saved["completion_tokens"],
+        )

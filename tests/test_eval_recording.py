@@ -1,0 +1,170 @@
+"""Record a run against a respx-mocked model, then replay it offline byte for byte."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from eval.cases import load_cases
+from eval.cli import main
+from eval.recording import RecordingMissing, ReplayProvider, message_key
+from eval.runner import RunOptions, make_pipeline, run_cases
+from guardrails.report import GuardrailReport
+from service.pipeline import Pipeline
+from service.providers.base import Completion
+from service.settings import Settings
+
+pytestmark = pytest.mark.anyio
+
+CASES = load_cases(only=["delayed_delivery", "incorrect_pricing", "wrong_item"])
+Body = Callable[..., dict[str, Any]]
+
+
+def _answer_with_reference(body: Body) -> Callable[[httpx.Request], httpx.Response]:
+    """The fake model drafts each case's first reference, found by its reference number."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        prompt = request.content.decode()  # a re-ask repeats the original messages
+        case = next(c for c in CASES if c.request.incident.reference in prompt)
+        draft = {"subject": f"About {case.request.incident.reference}", "body": case.references[0]}
+        return httpx.Response(
+            200,
+            json=body(json.dumps(draft), usage={"prompt_tokens": 11, "completion_tokens": 7}),
+        )
+
+    return answer
+
+
+def _passing_check(self: Pipeline, completion: Completion, target: object) -> GuardrailReport:
+    return GuardrailReport(passed=True, elements=[], findings=[])
+
+
+@pytest.mark.parametrize("guardrails", ["real", "lenient"])
+async def test_record_then_replay_gives_byte_identical_drafts(
+    tmp_path: Path,
+    settings: Settings,
+    mocked_chat_completions: respx.Route,
+    chat_completion_body: Body,
+    monkeypatch: pytest.MonkeyPatch,
+    guardrails: str,
+) -> None:
+    """With the real guardrails a draft may be re-asked or fall back (more exchanges to
+    record); with lenient ones every case keeps the model's draft, so bodies are compared."""
+    if guardrails == "lenient":
+        monkeypatch.setattr(Pipeline, "check", _passing_check)
+    mocked_chat_completions.side_effect = _answer_with_reference(chat_completion_body)
+    recordings = tmp_path / "recordings"
+
+    pipeline, mode = make_pipeline(settings, RunOptions(provider="openai", record=recordings))
+    recorded = await run_cases(CASES, pipeline, mode=mode)
+    await pipeline.provider.aclose()  # type: ignore[attr-defined]
+    calls = mocked_chat_completions.call_count
+    assert mode == "openai" and calls >= len(CASES)
+    files = sorted(recordings.glob("*.json"))
+    assert 0 < len(files) <= calls  # identical re-asks share one recording
+
+    saved = json.loads(files[0].read_text(encoding="utf-8"))
+    assert saved["key"] == files[0].stem == message_key(saved["messages"])
+    assert saved["provider"] == "openai" and saved["model"] == "test-model"
+
+    pipeline, mode = make_pipeline(settings, RunOptions(provider="openai", replay=recordings))
+    replayed = await run_cases(CASES, pipeline, mode=mode)
+    assert mode == "replay"
+    assert mocked_chat_completions.call_count == calls  # nothing went to the network
+
+    assert [c.id for c in replayed.cases] == [c.id for c in recorded.cases]
+    for before, after in zip(recorded.cases, replayed.cases, strict=True):
+        assert (after.subject, after.body, after.error) == (
+            before.subject,
+            before.body,
+            before.error,
+        )
+        assert [m.model_dump() for m in after.metrics] == [m.model_dump() for m in before.metrics]
+        if before.meta is not None and after.meta is not None:
+            assert after.meta.model_dump(exclude={"latency_ms"}) == before.meta.model_dump(
+                exclude={"latency_ms"}
+            )
+    if guardrails == "lenient":
+        for case, result in zip(CASES, replayed.cases, strict=True):
+            assert result.body is not None
+            assert result.body.encode() == case.references[0].encode()
+            assert result.meta is not None and result.meta.provider == "openai"
+            assert result.meta.usage.prompt_tokens == 11
+
+
+async def test_replay_of_an_unrecorded_prompt_is_a_clear_error(tmp_path: Path) -> None:
+    recordings = tmp_path / "recordings"
+    recordings.mkdir()
+    (recordings / "x.json").write_text(
+        json.dumps(
+            {
+                "format": 1,
+                "key": "0" * 64,
+                "provider": "openai",
+                "model": "m",
+                "can_repair": True,
+                "messages": [],
+                "completion": {
+                    "subject": None,
+                    "body": "b",
+                    "model": "m",
+                    "prompt_tokens": 0,
+                    "completion_tokens": 0,
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    replay = ReplayProvider(recordings)
+    with pytest.raises(RecordingMissing, match=r"no recording .* record again with --record"):
+        await replay.complete([{"role": "user", "content": "hello"}], CASES[0].request)
+
+
+def test_replay_needs_a_directory_with_recordings(tmp_path: Path) -> None:
+    with pytest.raises(RecordingMissing, match="no such recording directory"):
+        ReplayProvider(tmp_path / "missing")
+    with pytest.raises(RecordingMissing, match="contains no recordings"):
+        ReplayProvider(tmp_path)
+
+
+def test_the_cli_reports_a_missing_recording_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recordings = tmp_path / "recordings"
+    recordings.mkdir()
+    (recordings / "stale.json").write_text(
+        json.dumps(
+            {
+                "format": 1,
+                "key": "f" * 64,
+                "provider": "openai",
+                "model": "m",
+                "can_repair": True,
+                "messages": [],
+                "completion": {
+                    "subject": None,
+                    "body": "b",
+                    "model": "m",
+                    "prompt_tokens": 0,
+                    "completion_tokens": 0,
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    status = main(["--replay", str(recordings), "--case", "wrong_item", "--quiet"])
+    assert status == 2
+    assert "no recording" in capsys.readouterr().err
+
+
+def test_message_keys_are_stable_and_order_sensitive() -> None:
+    a = [{"role": "system", "content": "x"}, {"role": "user", "content": "y"}]
+    assert message_key(a) == message_key([dict(m) for m in a])  # type: ignore[misc]
+    assert message_key(a) != message_key(list(reversed(a)))  # type: ignore[arg-type]
+    assert len(message_key(a)) == 64  # type: ignore[arg-type]
