@@ -6,7 +6,8 @@ guardrails, so its drafts are complete, specific letters built only from the cal
 
 from __future__ import annotations
 
-from service.composer.compose import ComposedDraft, ComposeOptions, compose
+from service.composer.compose import compose
+from service.composer.draft import ComposedDraft, ComposeOptions
 from service.models import DraftRequest, RewriteRequest
 
 __all__ = ["ComposeOptions", "ComposedDraft", "compose_draft", "rewrite_draft"]

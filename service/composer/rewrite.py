@@ -26,7 +26,8 @@ import re
 
 from prompts.catalog import get_catalog
 from service.composer import facts
-from service.composer.compose import ComposedDraft, ComposeOptions, compose
+from service.composer.compose import compose
+from service.composer.draft import ComposedDraft, ComposeOptions
 from service.composer.layout import ESSENTIAL, OPTIONAL, STRATEGY, Line, fit_single
 from service.composer.phrases import Picker, Situation
 from service.composer.voice import contract, expand, plainer

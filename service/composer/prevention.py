@@ -1,0 +1,63 @@
+"""Prevention as the draft states it: each step the caller authorised, worded as what "we"
+are doing so this does not happen again, and the sentences built from those steps.
+
+A step's description and metric are copied from the request; the composer adds only its own
+lead-in words ("we are introducing"), in the draft's voice.
+"""
+
+from __future__ import annotations
+
+from service.composer.grammar import clause, shape
+from service.composer.layout import ESSENTIAL, OPTIONAL, STRATEGY, Line
+from service.composer.voice import voiced
+from service.composer.writer import Writer
+from service.models import Prevention
+
+
+def prevention_clause(step: Prevention) -> str:
+    """A prevention step as the clause after "To help prevent this from happening again,"."""
+    text = clause(step.description)
+    form = shape(step.description)
+    if form == "clause":
+        return text
+    if form == "gerund":
+        return "we are " + text
+    return "we are introducing " + text
+
+
+def our_clause(w: Writer, step: Prevention) -> str:
+    """The step's clause, with the composer's own lead-in words ("we are introducing") given
+    the draft's voice."""
+    text = prevention_clause(step)
+    for lead in ("we are introducing ", "we are "):
+        if text.startswith(lead):
+            return voiced(lead, w.voice) + text[len(lead) :]
+    return text
+
+
+def prevention_lines(w: Writer) -> list[Line]:
+    """The prevention part of a letter-style draft: every step (with its metric), or a
+    sentence saying none is settled yet, plus the data and feedback strategy sentences."""
+    lines: list[Line] = []
+    steps = w.request.prevention
+    for index, step in enumerate(steps):
+        text = our_clause(w, step)
+        if step.metric:
+            text += f" ({step.metric})"
+        lines += w.line(
+            "prevention_lead" if index == 0 else "prevention_more",
+            "prevention",
+            values={"clause": text},
+        )
+    if not steps:
+        priority = ESSENTIAL if w.required("prevention") else OPTIONAL
+        lines += w.line("no_prevention", "prevention", priority)
+    if w.has("data_driven_transparency") and steps:
+        metrics = [s.metric for s in steps if s.metric]
+        if metrics:
+            lines += w.line("data_metric", "strategy", STRATEGY, values={"metric": metrics[0]})
+        else:
+            lines += w.line("data_no_metric", "strategy", STRATEGY)
+    if w.has("feedback_integration"):
+        lines += w.line("feedback" if steps else "feedback_review", "strategy", STRATEGY)
+    return lines

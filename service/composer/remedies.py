@@ -1,0 +1,148 @@
+"""Remedies as the draft states them: each refund, credit, replacement or gesture rendered
+exactly as authorised, and the amends sentences built from them.
+
+A remedy is said to be done only when its status is `done`, offered when `offered`, and
+promised with its date when `planned`; amounts, codes and dates are copied from the request
+verbatim and appear only when supplied and not already part of the description.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from service.composer.grammar import clause, definite, indefinite, sentence, shape
+from service.composer.layout import ESSENTIAL, OPTIONAL, STRATEGY, Line
+from service.composer.writer import Writer
+from service.models import Remedy
+
+_VERBS: dict[str, tuple[str, str]] = {
+    # kind: (past participle for "done", base form for "planned")
+    "refund": ("issued", "issue"),
+    "credit": ("added", "add"),
+    "discount": ("set up", "set up"),
+    "replacement": ("sent", "send"),
+    "expedite": ("arranged", "arrange"),
+    "service": ("arranged", "arrange"),
+    "other": ("arranged", "arrange"),
+}
+_KIND_LABELS = {
+    "refund": "Refund",
+    "credit": "Credit",
+    "discount": "Discount",
+    "replacement": "Replacement",
+    "expedite": "Faster delivery",
+    "service": "Extra service",
+    "other": "Goodwill gesture",
+}
+
+# Remedy kinds whose sentence has no word like "refund" or "replacement" to say what it is.
+_PLAIN_KINDS = ("expedite", "service", "other")
+
+# Offered remedy kinds that proactive solutions words as a goodwill gesture.
+_GOODWILL_KINDS = ("discount", "credit", "service", "other")
+
+_STATUS_SLOTS = {"done": "remedy_done", "planned": "remedy_planned", "offered": "remedy_offered"}
+
+
+@dataclass(frozen=True)
+class RemedyWords:
+    """The placeholder values one remedy contributes to its sentence."""
+
+    values: dict[str, str]
+    shape: str
+
+
+def remedy_words(remedy: Remedy, *, first: bool) -> RemedyWords:
+    """Placeholders for a remedy sentence; amount and date appear only when supplied and not
+    already part of the description."""
+    desc = remedy.description
+    extra = f" ({remedy.amount})" if remedy.amount and remedy.amount not in desc else ""
+    dated = remedy.date is not None and remedy.date not in desc
+    form = shape(desc)
+    done, plan = _VERBS[remedy.kind]
+    if form == "gerund":
+        done, plan = "taken care of", "take care of"
+    values = {
+        "thing": definite(desc) if form != "gerund" else clause(desc),
+        "offer": indefinite(desc) if form == "noun" else clause(desc),
+        "verb_done": done,
+        "verb_plan": plan,
+        "extra": extra,
+        "also": "" if first else " also",
+        "on_date": f" on {remedy.date}" if dated else "",
+        "date_note": f" ({remedy.date})" if dated else "",
+        "date": remedy.date or "",
+        "code": remedy.code if remedy.code and remedy.code not in desc else "",
+    }
+    return RemedyWords(values=values, shape=form)
+
+
+def clause_remedy(remedy: Remedy) -> str:
+    """A remedy described as a whole clause ("we refunded the fee"), with its status made
+    explicit, for descriptions that cannot follow a verb of ours."""
+    label = {"done": "Already done", "offered": "On offer to you", "planned": "Planned"}
+    parts = [sentence(remedy.description).rstrip(".")]
+    for extra in (remedy.amount, remedy.code, remedy.date):
+        if extra and extra not in remedy.description:
+            parts.append(extra)
+    when = f", by {remedy.date}" if remedy.status == "planned" and remedy.date else ""
+    return f"{label[remedy.status]}{when}: " + ", ".join(parts) + "."
+
+
+def compact_remedy(remedy: Remedy) -> str:
+    """The shortest faithful form of a remedy, for SMS: kind, figures and status."""
+    figures = " ".join(x for x in (remedy.amount, remedy.code) if x)
+    head = _KIND_LABELS[remedy.kind] + (f" {figures}" if figures else "")
+    if remedy.status == "done":
+        return f"{head}: done{f' {remedy.date}' if remedy.date else ''}."
+    if remedy.status == "planned":
+        return f"{head}: coming{f' by {remedy.date}' if remedy.date else ''}."
+    return f"{head}: yours if you want it{f' ({remedy.date})' if remedy.date else ''}."
+
+
+def _remedy_slot(remedy: Remedy, *, goodwill: bool) -> str:
+    """The phrase-bank slot for one remedy's sentence; `goodwill` words an offered discount,
+    credit or service as a proactive gesture."""
+    if goodwill and remedy.status == "offered" and remedy.kind in _GOODWILL_KINDS:
+        return "remedy_goodwill"
+    if remedy.status == "planned" and not remedy.date:
+        return "remedy_planned_undated"
+    return _STATUS_SLOTS[remedy.status]
+
+
+def _remedy_line(w: Writer, slot: str, remedy: Remedy, values: dict[str, str]) -> list[Line]:
+    """One remedy's sentence, with its code joined on so no layout can separate them."""
+    text = w.say(slot, values)
+    if text is None:
+        return []
+    if not values["also"] and remedy.kind in _PLAIN_KINDS:
+        # "We have arranged a call" does not read as amends on its own; name the purpose.
+        text = "To make amends, " + text[:1].lower() + text[1:]
+    code = w.say("remedy_code", values) if values["code"] else None
+    return [Line(f"{text} {code}" if code else text, "amends")]
+
+
+def remedy_sentences(w: Writer, *, goodwill: bool = False) -> list[Line]:
+    """One amends sentence per remedy, in the request's order."""
+    lines: list[Line] = []
+    for index, remedy in enumerate(w.request.remedies):
+        words = remedy_words(remedy, first=index == 0)
+        if words.shape == "clause":
+            lines.append(Line(clause_remedy(remedy), "amends"))
+            continue
+        slot = _remedy_slot(remedy, goodwill=goodwill)
+        lines += _remedy_line(w, slot, remedy, words.values)
+    return lines
+
+
+def amends_lines(w: Writer) -> list[Line]:
+    """The amends part of a letter-style draft: every remedy, or a sentence saying there is
+    none yet, with the proactive-solutions lead when the strategy is on."""
+    lines: list[Line] = []
+    proactive = w.has("proactive_solutions")
+    if proactive and any(r.status == "done" for r in w.request.remedies):
+        lines += w.line("proactive_lead", "strategy", STRATEGY)
+    lines += remedy_sentences(w, goodwill=proactive)
+    if not w.request.remedies:
+        lines += w.line("no_remedy", "amends", ESSENTIAL if w.required("amends") else OPTIONAL)
+    return lines
