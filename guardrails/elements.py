@@ -1,0 +1,177 @@
+"""Find the elements of an apology (acknowledgment, responsibility, regret, amends,
+prevention) and of its form (subject, greeting, invitation, close, signature), each with an
+evidence span, and report the required ones that are missing.
+
+Which elements are required comes from the channel's `required` list; amends are not
+required when the caller's context authorises no remedy. Under the cautious posture only
+ownership of the fix counts as responsibility (the packs mark which cues apply to which
+posture). A cue preceded by a negation or hedge ("we are not", "we may") never counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from guardrails.report import (
+    CORE_ELEMENTS,
+    FORM_ELEMENTS,
+    ElementResult,
+    Evidence,
+    Finding,
+    TextField,
+)
+from guardrails.spans import evidence, finding, is_negated, sentence_bounds
+from guardrails.supplied import stems
+
+if TYPE_CHECKING:
+    from prompts.catalog import Channel
+    from service.models import DraftRequest
+
+MISSING_RULE = "elements.missing"
+_OPENING = frozenset({"subject", "greeting", "acknowledgment", "regret", "responsibility"})
+_NEEDS = {
+    "acknowledgment": "Name the specific incident: the order or reference, and what went wrong.",
+    "responsibility": "Own it plainly, e.g. \"we take full responsibility for the delay\".",
+    "regret": "Say sorry for the specific effect: \"we are sorry that your order arrived late\".",
+    "amends": "Say what you have done or are offering to put it right, as authorised.",
+    "prevention": "Say what you have changed to help prevent a repeat.",
+    "subject": "Give a plain subject line that names the issue.",
+    "greeting": "Open with a greeting, using the recipient's name when known.",
+    "invitation": "Invite a reply, e.g. \"reply to this email if there is anything else\".",
+    "close": "End with a short positive close, e.g. \"thank you for your patience\".",
+    "signature": "Sign with the sender's name (and title or organisation).",
+}
+_CAUTIOUS_NEEDS = (
+    "Under the cautious posture, own the fix rather than the fault, e.g. \"we are taking "
+    "responsibility for putting this right\"."
+)
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+
+
+Cues = Mapping[str, list[tuple[int, int]]]
+"""Element name -> (start, end) of every cue match, in text order."""
+
+
+def _first_cue(cue: list[tuple[int, int]], text: str, low: str, start: int = 0) -> Evidence | None:
+    for begin, end in cue:
+        if begin >= start and not is_negated(low, begin, hedged=True):
+            return evidence(text, *sentence_bounds(text, begin, end))
+    return None
+
+
+def _amends_cues(cues: Cues) -> list[tuple[int, int]]:
+    """Amends phrases and remedy words ("refund", "replacement") alike show amends."""
+    spans = [span for name, found in cues.items()
+             if name == "amends" or name.startswith("remedy_") for span in found]
+    return sorted(spans)
+
+
+def _acknowledgment(body: str, low: str, cue: list[tuple[int, int]],
+                    context: DraftRequest | None) -> Evidence | None:
+    if context is not None:
+        reference = context.incident.reference
+        if reference:
+            at = low.find(reference.lower())
+            if at >= 0:
+                return evidence(body, *sentence_bounds(body, at, at + len(reference)))
+        incident = context.incident
+        wanted = stems(" ".join(filter(None, [incident.summary, incident.impact])))
+        need = 2 if len(wanted) >= 3 else 1
+        for sentence in _SENTENCE.finditer(body):
+            if len(stems(sentence.group()) & wanted) >= need:
+                return evidence(body, *sentence_bounds(body, sentence.start(), sentence.start()))
+    return _first_cue(cue, body, low)
+
+
+def _greeting(body: str, lines: list[tuple[int, int]],
+              cue: list[tuple[int, int]]) -> Evidence | None:
+    """A greeting cue at the very start of one of the first two lines."""
+    starts = {start for start, _ in lines[:2]}
+    for begin, _ in cue:
+        if begin in starts:
+            line_end = next(end for start, end in lines if start == begin)
+            return evidence(body, begin, line_end)
+    return None
+
+
+def _lines(body: str) -> list[tuple[int, int]]:
+    spans, offset = [], 0
+    for line in body.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            start = offset + line.index(stripped)
+            spans.append((start, start + len(stripped)))
+        offset += len(line) + 1
+    return spans
+
+
+def _signature(body: str, lines: list[tuple[int, int]],
+               context: DraftRequest | None) -> Evidence | None:
+    names = []
+    if context is not None:
+        names = [n for n in (context.sender.name, context.sender.organization) if n]
+    for start, end in reversed(lines[-3:] if len(lines) > 1 else []):
+        line = body[start:end]
+        if names:
+            if any(name.lower() in line.lower() for name in names):
+                return evidence(body, start, end)
+        elif len(line) <= 60 and len(line.split()) <= 6 and not line.endswith((",", ":", "?")):
+            return evidence(body, start, end)
+    return None
+
+
+def find_elements(
+    body: str,
+    subject: str | None,
+    *,
+    low: str,
+    cues: Cues,
+    channel: Channel,
+    context: DraftRequest | None,
+) -> list[ElementResult]:
+    """Every core and form element with `required` and `present` and its evidence."""
+    lines = _lines(body)
+    tail = lines[-4][0] if len(lines) >= 4 else 0
+    tail = min(tail, len(body) // 2) if len(lines) >= 4 else 0
+    found: dict[str, Evidence | None] = {
+        "acknowledgment": _acknowledgment(body, low, cues.get("acknowledgment", []), context),
+        "responsibility": _first_cue(cues.get("responsibility", []), body, low),
+        "regret": _first_cue(cues.get("regret", []), body, low),
+        "amends": _first_cue(_amends_cues(cues), body, low),
+        "prevention": _first_cue(cues.get("prevention", []), body, low),
+        "subject": evidence(subject, 0, len(subject), "subject")
+        if subject and subject.strip() else None,
+        "greeting": _greeting(body, lines, cues.get("greeting", [])),
+        "invitation": _first_cue(cues.get("invitation", []), body, low),
+        "close": _first_cue(cues.get("close", []), body, low, tail),
+        "signature": _signature(body, lines, context),
+    }
+    required = set(channel.required)
+    if context is not None and not context.remedies:
+        required.discard("amends")
+    return [
+        ElementResult(element=name, present=found[name] is not None,
+                      required=name in required, evidence=found[name])
+        for name in (*CORE_ELEMENTS, *FORM_ELEMENTS)
+    ]
+
+
+def missing_findings(elements: list[ElementResult], body: str, liability: str) -> list[Finding]:
+    """An error per required element that is absent, at a zero-width span where it belongs."""
+    found = []
+    for result in elements:
+        if not result.required or result.present:
+            continue
+        need = _NEEDS[result.element]
+        if result.element == "responsibility" and liability == "cautious":
+            need = _CAUTIOUS_NEEDS
+        at = 0 if result.element in _OPENING else len(body)
+        field: TextField = "subject" if result.element == "subject" else "body"
+        found.append(finding(
+            MISSING_RULE, "error", f"Missing required element: {result.element}.",
+            "" if field == "subject" else body, at if field == "body" else 0,
+            at if field == "body" else 0, need, field,
+        ))
+    return found

@@ -1,0 +1,139 @@
+"""Compile validated rule packs into a `RuleSet` of scanners (see `scanner.py`), built once at
+load so that a check does no set-up of its own."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+
+from guardrails.facts import FACT_ALTERNATIVES
+from guardrails.packs import (
+    CueEntry,
+    Posture,
+    RuleEntry,
+    RulePack,
+    packaged_pack_paths,
+    read_pack,
+)
+from guardrails.report import Severity, TextField
+from guardrails.scanner import Scanner, build_scanner
+
+_POSTURES: tuple[Posture, ...] = ("standard", "cautious")
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """A rule entry reduced to what matching needs; conditions are frozensets or None (any)."""
+
+    id: str
+    severity: Severity
+    why: str
+    suggestion: str
+    skip_negated: bool
+    liability: frozenset[str] | None
+    tones: frozenset[str] | None
+    channels: frozenset[str] | None
+    fields: frozenset[str] | None
+
+    def applies(self, field: TextField, liability: str, tone: str | None, channel: str) -> bool:
+        """Whether the rule's `when` conditions hold; an unknown tone never excludes a rule
+        that is not tone-specific, and never includes one that is."""
+        return (
+            (self.fields is None or field in self.fields)
+            and (self.liability is None or liability in self.liability)
+            and (self.channels is None or channel in self.channels)
+            and (self.tones is None or (tone is not None and tone in self.tones))
+        )
+
+
+Payload = CompiledRule | str
+"""What a scanner match reports: the rule that matched, or the element a cue is evidence of."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """Everything the checker needs, compiled: one scanner per liability posture holding every
+    rule that can apply under it and every cue that counts under it, so that a check scans
+    the text once."""
+
+    scanners: Mapping[str, Scanner[Payload]]
+    sources: tuple[str, ...]
+
+
+def phrase_regex(phrase: str, case_sensitive: bool = False) -> str:
+    """A literal phrase as a lowercase regex: any run of whitespace between words, straight
+    or curly apostrophes, and word boundaries where the phrase starts or ends with a word
+    character."""
+    words = (phrase if case_sensitive else phrase.lower()).split()
+    body = r"\s+".join(re.escape(word) for word in words).replace("'", "['’]")
+    start = r"\b" if re.match(r"\w", words[0]) else ""
+    end = r"\b" if re.search(r"\w$", words[-1]) else ""
+    return f"{start}{body}{end}"
+
+
+def _alternatives(entry: RuleEntry | CueEntry) -> list[str]:
+    # Longest phrases first, so "sorry you feel" wins over a shorter overlapping phrase.
+    parts = [phrase_regex(p, entry.case_sensitive)
+             for p in sorted(entry.phrases, key=len, reverse=True)]
+    return parts + list(entry.patterns)
+
+
+def _frozen(values: Sequence[str] | None) -> frozenset[str] | None:
+    return None if values is None else frozenset(values)
+
+
+def _compile_rule(rule: RuleEntry) -> CompiledRule:
+    return CompiledRule(
+        id=rule.id,
+        severity=rule.severity,
+        why=" ".join(rule.why.split()),
+        suggestion=" ".join(rule.suggestion.split()),
+        skip_negated=rule.skip_negated,
+        liability=_frozen(rule.when.liability),
+        tones=_frozen(rule.when.tones),
+        channels=_frozen(rule.when.channels),
+        fields=_frozen(rule.when.fields),
+    )
+
+
+def compile_packs(packs: Sequence[RulePack], sources: Sequence[str]) -> RuleSet:
+    """Compile validated packs, plus the fact patterns of `facts.py`. Rules come before cues,
+    so when a rule and a cue match at the same position with equally long literal heads, the
+    rule is the one reported."""
+    scanners: dict[str, Scanner[Payload]] = {}
+    for posture in _POSTURES:
+        alternatives: list[tuple[str, bool, Payload]] = []
+        for pack in packs:
+            for rule in pack.rules:
+                if rule.when.liability is None or posture in rule.when.liability:
+                    compiled = _compile_rule(rule)
+                    alternatives += [(source, rule.case_sensitive, compiled)
+                                     for source in _alternatives(rule)]
+        for pack in packs:
+            for cue in pack.cues:
+                if posture in cue.liability:
+                    alternatives += [(source, cue.case_sensitive, cue.element)
+                                     for source in _alternatives(cue)]
+        alternatives += FACT_ALTERNATIVES
+        scanners[posture] = build_scanner(alternatives)
+    return RuleSet(scanners=MappingProxyType(scanners), sources=tuple(sources))
+
+
+def load_rules(extra_packs: Sequence[str | Path] = ()) -> RuleSet:
+    """The packaged packs plus `extra_packs` (YAML files), validated and compiled.
+
+    Raises `RulePackError` (a ValueError) naming the file and entry of the first bad pack.
+    """
+    paths = [*packaged_pack_paths(), *(Path(extra) for extra in extra_packs)]
+    packs = [read_pack(path) for path in paths]
+    return compile_packs(packs, [str(path) for path in paths])
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> RuleSet:
+    """The packaged rules, loaded and compiled once per process."""
+    return load_rules()
