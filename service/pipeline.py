@@ -101,7 +101,8 @@ class Pipeline:
 
     @property
     def _may_fall_back(self) -> bool:
-        return self.settings.on_failure == "fallback" and self.provider is not self.fallback
+        # The same kind of provider would only write the same draft again.
+        return self.settings.on_failure == "fallback" and self.provider.name != self.fallback.name
 
     async def _run(self, target: _Target, messages: list[ChatMessage]) -> Draft:
         run = _Run()
