@@ -98,29 +98,31 @@ async def test_record_then_replay_gives_byte_identical_drafts(
             assert result.meta.usage.prompt_tokens == 11
 
 
+def _write_recording(path: Path, *, key: str) -> None:
+    """A valid recording file whose key matches no prompt the suite will render."""
+    completion = {
+        "subject": None,
+        "body": "b",
+        "model": "m",
+        "prompt_tokens": 0,
+        "completion_tokens": 0,
+    }
+    record = {
+        "format": 1,
+        "key": key,
+        "provider": "openai",
+        "model": "m",
+        "can_repair": True,
+        "messages": [],
+        "completion": completion,
+    }
+    path.write_text(json.dumps(record), encoding="utf-8")
+
+
 async def test_replay_of_an_unrecorded_prompt_is_a_clear_error(tmp_path: Path) -> None:
     recordings = tmp_path / "recordings"
     recordings.mkdir()
-    (recordings / "x.json").write_text(
-        json.dumps(
-            {
-                "format": 1,
-                "key": "0" * 64,
-                "provider": "openai",
-                "model": "m",
-                "can_repair": True,
-                "messages": [],
-                "completion": {
-                    "subject": None,
-                    "body": "b",
-                    "model": "m",
-                    "prompt_tokens": 0,
-                    "completion_tokens": 0,
-                },
-            }
-        ),
-        encoding="utf-8",
-    )
+    _write_recording(recordings / "x.json", key="0" * 64)
     replay = ReplayProvider(recordings)
     with pytest.raises(RecordingMissing, match=r"no recording .* record again with --record"):
         await replay.complete([{"role": "user", "content": "hello"}], CASES[0].request)
@@ -138,26 +140,7 @@ def test_the_cli_reports_a_missing_recording_and_exits_2(
 ) -> None:
     recordings = tmp_path / "recordings"
     recordings.mkdir()
-    (recordings / "stale.json").write_text(
-        json.dumps(
-            {
-                "format": 1,
-                "key": "f" * 64,
-                "provider": "openai",
-                "model": "m",
-                "can_repair": True,
-                "messages": [],
-                "completion": {
-                    "subject": None,
-                    "body": "b",
-                    "model": "m",
-                    "prompt_tokens": 0,
-                    "completion_tokens": 0,
-                },
-            }
-        ),
-        encoding="utf-8",
-    )
+    _write_recording(recordings / "stale.json", key="f" * 64)
     status = main(["--replay", str(recordings), "--case", "wrong_item", "--quiet"])
     assert status == 2
     assert "no recording" in capsys.readouterr().err
