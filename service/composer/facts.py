@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 from prompts.catalog import get_catalog
-from service.composer.grammar import clause, second_person, sentence
+from service.composer.grammar import clause, sentence, shape
+from service.composer.person import Reader
 from service.composer.phrases import topics
 from service.models import DraftRequest
 
@@ -36,6 +37,37 @@ class IncidentFacts:
     topic: str
     ref_noun: str
     values: dict[str, str]
+    reader: Reader
+    """How the caller's third-person words for the reader are turned into "you"."""
+
+
+def reader_for(request: DraftRequest, *, public: bool) -> Reader:
+    """The reader of a private draft, having learnt from the summary and impact which
+    pronoun (if any) the caller uses for them. A public text addresses no one."""
+    if public:
+        return Reader()
+    name = (request.recipient.name or "").strip()
+    first = name.split(" ", 1)[0]
+    titled = first.lower().rstrip(".") in {"mr", "mrs", "ms", "mx", "dr", "prof", "sir", "dame"}
+    names = tuple(dict.fromkeys(n for n in (name, "" if titled else first) if n))
+    if request.audience == "colleague":
+        return Reader(names=names)  # a colleague's phrases name many people: only their name
+    summary = request.incident.summary
+    reader = Reader(names=names, roles=("customer", "client")).with_role_of(summary)
+    return reader.learn(request.incident.impact).learn(summary)
+
+
+def _shaped(name: str, text: str) -> dict[str, str]:
+    """`{name}` for either shape, plus `{name}_clause` or `{name}_np` for the shape it has,
+    so that each sentence of the bank can ask for the shape its grammar needs."""
+    if not text:
+        return {name: "", f"{name}_clause": "", f"{name}_np": ""}
+    is_clause = shape(text) == "clause"
+    return {
+        name: text,
+        f"{name}_clause": text if is_clause else "",
+        f"{name}_np": "" if is_clause else text,
+    }
 
 
 def incident_facts(request: DraftRequest, *, public: bool) -> IncidentFacts:
@@ -48,14 +80,14 @@ def incident_facts(request: DraftRequest, *, public: bool) -> IncidentFacts:
     personal = [x for x in (inc.reference, request.recipient.name) if x]
     if request.recipient.name:
         personal += request.recipient.name.split()
-    swap = second_person if request.audience in ("customer", "client") and not public else str
+    reader = reader_for(request, public=public)
 
     def usable(text: str | None) -> str:
         if not text:
             return ""
         if public and any(p.lower() in text.lower() for p in personal):
             return ""
-        return swap(text)
+        return reader.address(text)
 
     name = request.recipient.name or ""
     summary = usable(inc.summary)
@@ -66,8 +98,8 @@ def incident_facts(request: DraftRequest, *, public: bool) -> IncidentFacts:
         "ref_phrase": "",
         "summary": sentence(summary) if summary else "",
         "summary_clause": clause(summary) if summary else "",
-        "cause": clause(usable(inc.cause)) if usable(inc.cause) else "",
-        "impact": clause(usable(inc.impact)) if usable(inc.impact) else "",
+        **_shaped("cause", clause(usable(inc.cause))),
+        **_shaped("impact", clause(usable(inc.impact))),
         "first_name": "" if public else name.split(" ", 1)[0],
         "full_name": "" if public else name,
         "recipient_org": request.recipient.organization or "",
@@ -77,4 +109,4 @@ def incident_facts(request: DraftRequest, *, public: bool) -> IncidentFacts:
     if inc.reference and not public:
         owner = "" if request.audience == "colleague" else "your "
         values["ref_phrase"] = f"{owner}{ref_noun} {inc.reference}"
-    return IncidentFacts(topic=topic, ref_noun=ref_noun, values=values)
+    return IncidentFacts(topic=topic, ref_noun=ref_noun, values=values, reader=reader)

@@ -2,13 +2,15 @@
 one of the composer's sentences without changing what it says.
 
 A phrase can be made ready for mid-sentence (`clause`), for a sentence of its own
-(`sentence`), for the reader (`second_person`), or as a noun phrase after a verb (`definite`,
-`indefinite`); `shape` tells whether it is a whole clause, an action or a thing.
+(`sentence`), or as a noun phrase after a verb (`definite`, `indefinite`); `shape` tells
+whether it is a whole clause, an action or a thing (the rules are in `shapes`), and
+`own_verb` whether a noun phrase already carries its verb ("the kettle sent by express").
+Turning the caller's "the customer"/"he" into "you" is `person`'s job.
 """
 
 from __future__ import annotations
 
-import re
+from service.composer.shapes import DETERMINERS, read
 
 # Words that may start a caller's phrase and are safe to lower-case mid-sentence; anything
 # else (a product or a person's name) keeps its capital.
@@ -17,6 +19,7 @@ _LOWERABLE = {
     "an",
     "the",
     "your",
+    "you",
     "our",
     "we",
     "this",
@@ -43,30 +46,17 @@ _LOWERABLE = {
     "because",
     "due",
     "since",
-}
-_DETERMINERS = {
-    "a",
-    "an",
-    "the",
-    "your",
-    "our",
-    "this",
-    "that",
-    "these",
-    "those",
-    "its",
-    "their",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "any",
-    "each",
+    "he",
+    "she",
+    "his",
+    "her",
     "every",
-    "free",
+    "each",
+    "all",
+    "any",
+    "around",
 }
-_SUBJECTS = {"we", "our", "i", "my", "they"}
+_DETERMINERS = DETERMINERS
 _MASS_NOUNS = {
     "shipping",
     "delivery",
@@ -81,14 +71,6 @@ _MASS_NOUNS = {
     "express",
     "expedited",
 }
-
-# Third-person wording a caller may use for the reader, and the second-person form.
-_PERSON_SWAPS = (
-    (r"\bthe (?:customer|client)'s\b", "your"),
-    (r"\bthe (?:customer|client) (?:was|is)\b", "you were"),
-    (r"\bthe (?:customer|client) has\b", "you have"),
-    (r"\bthe (?:customer|client)\b", "you"),
-)
 
 
 def clause(text: str) -> str:
@@ -108,29 +90,17 @@ def sentence(text: str) -> str:
     return text if text[-1:] in ".!?" else text + "."
 
 
-def second_person(text: str) -> str:
-    """Turn "the customer's trip" into "your trip" when writing to that customer."""
-    for pattern, repl in _PERSON_SWAPS:
-        text = re.sub(pattern, repl, text, flags=re.IGNORECASE)
-    return text
-
-
 def shape(description: str) -> str:
-    """How a caller's description reads: a whole "clause" ("we refunded the fee"), a
-    "gerund" action ("retraining the night shift") or a "noun" phrase ("a replacement")."""
-    first = description.split(" ", 1)[0].lower()
-    if first in _SUBJECTS:
-        return "clause"
-    words = description.lower().split()
-    # "retraining the night shift" is an action; "matching pair of gloves" is a thing.
-    if (
-        first.endswith("ing")
-        and first not in _MASS_NOUNS
-        and len(words) > 1
-        and words[1] in _DETERMINERS | {"all", "our", "my"}
-    ):
-        return "gerund"
-    return "noun"
+    """How a caller's description reads: a whole "clause" ("we refunded the fee", "the
+    set was packed in paper"), a "gerund" action ("retraining the night shift") or a "noun"
+    phrase ("a replacement")."""
+    return read(description).shape
+
+
+def own_verb(description: str) -> bool:
+    """Whether a noun phrase already carries its own verb ("the kettle sent by express",
+    "the notices withdrawn"), so that no verb of ours should go in front of it."""
+    return read(description).own_verb
 
 
 def definite(description: str) -> str:

@@ -49,7 +49,7 @@ def _explanation(w: Writer) -> list[Line]:
     if w.has("collaborative_accountability"):
         # Once the cause sentence has named the cause, the collaboration sentence refers to
         # "this process" rather than naming it a second time.
-        without_cause = {"cause": ""} if cause else None
+        without_cause = {"cause": "", "cause_np": "", "cause_clause": ""} if cause else None
         lines += w.line("collaboration", "strategy", STRATEGY, values=without_cause)
     if w.has("crisis_public") and not w.public:
         lines += w.line("crisis_private", "strategy", STRATEGY)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.composer.grammar import clause, definite, indefinite, sentence, shape
+from service.composer.grammar import clause, definite, indefinite, sentence
 from service.composer.layout import ESSENTIAL, OPTIONAL, STRATEGY, Line
+from service.composer.shapes import read
 from service.composer.writer import Writer
 from service.models import Remedy
 
@@ -43,6 +44,10 @@ _GOODWILL_KINDS = ("discount", "credit", "service", "other")
 
 _STATUS_SLOTS = {"done": "remedy_done", "planned": "remedy_planned", "offered": "remedy_offered"}
 
+# A description that names a kind of its own ("refund of the agency fee" filed as a credit)
+# takes that kind's verb: "issued the refund", not "added the refund".
+_HEAD_KINDS = (("refund", "refund"), ("credit", "credit"), ("replacement", "replacement"))
+
 
 @dataclass(frozen=True)
 class RemedyWords:
@@ -50,6 +55,8 @@ class RemedyWords:
 
     values: dict[str, str]
     shape: str
+    own_verb: bool = False
+    """The description carries its own verb ("the kettle sent by express delivery")."""
 
 
 def remedy_words(remedy: Remedy, *, first: bool) -> RemedyWords:
@@ -58,8 +65,11 @@ def remedy_words(remedy: Remedy, *, first: bool) -> RemedyWords:
     desc = remedy.description
     extra = f" ({remedy.amount})" if remedy.amount and remedy.amount not in desc else ""
     dated = remedy.date is not None and remedy.date not in desc
-    form = shape(desc)
-    done, plan = _VERBS[remedy.kind]
+    reading = read(desc)
+    form = reading.shape
+    head = " ".join(desc.lower().split()[:3])
+    kind = next((k for word, k in _HEAD_KINDS if word in head), remedy.kind)
+    done, plan = _VERBS[kind]
     if form == "gerund":
         done, plan = "taken care of", "take care of"
     values = {
@@ -74,14 +84,14 @@ def remedy_words(remedy: Remedy, *, first: bool) -> RemedyWords:
         "date": remedy.date or "",
         "code": remedy.code if remedy.code and remedy.code not in desc else "",
     }
-    return RemedyWords(values=values, shape=form)
+    return RemedyWords(values=values, shape=form, own_verb=reading.own_verb)
 
 
 def clause_remedy(remedy: Remedy) -> str:
     """A remedy described as a whole clause ("we refunded the fee"), with its status made
     explicit, for descriptions that cannot follow a verb of ours."""
     label = {"done": "Already done", "offered": "On offer to you", "planned": "Planned"}
-    parts = [sentence(remedy.description).rstrip(".")]
+    parts = [clause(remedy.description)]
     for extra in (remedy.amount, remedy.code, remedy.date):
         if extra and extra not in remedy.description:
             parts.append(extra)
@@ -89,10 +99,12 @@ def clause_remedy(remedy: Remedy) -> str:
     return f"{label[remedy.status]}{when}: " + ", ".join(parts) + "."
 
 
-def compact_remedy(remedy: Remedy) -> str:
-    """The shortest faithful form of a remedy, for SMS: kind, figures and status."""
-    figures = " ".join(x for x in (remedy.amount, remedy.code) if x)
-    head = _KIND_LABELS[remedy.kind] + (f" {figures}" if figures else "")
+def compact_remedy(remedy: Remedy, *, described: bool = False) -> str:
+    """A short faithful form of a remedy, for SMS: its kind (or, when `described`, the
+    caller's own description), figures and status."""
+    figures = " ".join(x for x in (remedy.amount, remedy.code) if x and x not in remedy.description)
+    label = sentence(remedy.description).rstrip(".") if described else _KIND_LABELS[remedy.kind]
+    head = label + (f" {figures}" if figures else "")
     if remedy.status == "done":
         return f"{head}: done{f' {remedy.date}' if remedy.date else ''}."
     if remedy.status == "planned":
@@ -100,14 +112,18 @@ def compact_remedy(remedy: Remedy) -> str:
     return f"{head}: yours if you want it{f' ({remedy.date})' if remedy.date else ''}."
 
 
-def _remedy_slot(remedy: Remedy, *, goodwill: bool) -> str:
+def _remedy_slot(remedy: Remedy, *, goodwill: bool, own_verb: bool) -> str:
     """The phrase-bank slot for one remedy's sentence; `goodwill` words an offered discount,
-    credit or service as a proactive gesture."""
+    credit or service as a proactive gesture; `own_verb` picks the wording that puts no verb
+    of ours in front of a description that has its own (an offer needs none)."""
     if goodwill and remedy.status == "offered" and remedy.kind in _GOODWILL_KINDS:
         return "remedy_goodwill"
+    slot = _STATUS_SLOTS[remedy.status]
+    if own_verb and remedy.status != "offered":
+        slot += "_own"
     if remedy.status == "planned" and not remedy.date:
-        return "remedy_planned_undated"
-    return _STATUS_SLOTS[remedy.status]
+        slot += "_undated"
+    return slot
 
 
 def _remedy_line(w: Writer, slot: str, remedy: Remedy, values: dict[str, str]) -> list[Line]:
@@ -117,7 +133,9 @@ def _remedy_line(w: Writer, slot: str, remedy: Remedy, values: dict[str, str]) -
         return []
     if not values["also"] and remedy.kind in _PLAIN_KINDS:
         # "We have arranged a call" does not read as amends on its own; name the purpose.
-        text = "To make amends, " + text[:1].lower() + text[1:]
+        first = text.split(" ", 1)[0]
+        keep = first == "I" or first.startswith("I'")
+        text = "To make amends, " + (text if keep else text[:1].lower() + text[1:])
     code = w.say("remedy_code", values) if values["code"] else None
     return [Line(f"{text} {code}" if code else text, "amends")]
 
@@ -125,12 +143,12 @@ def _remedy_line(w: Writer, slot: str, remedy: Remedy, values: dict[str, str]) -
 def remedy_sentences(w: Writer, *, goodwill: bool = False) -> list[Line]:
     """One amends sentence per remedy, in the request's order."""
     lines: list[Line] = []
-    for index, remedy in enumerate(w.request.remedies):
+    for index, remedy in enumerate(w.remedies):
         words = remedy_words(remedy, first=index == 0)
         if words.shape == "clause":
             lines.append(Line(clause_remedy(remedy), "amends"))
             continue
-        slot = _remedy_slot(remedy, goodwill=goodwill)
+        slot = _remedy_slot(remedy, goodwill=goodwill, own_verb=words.own_verb)
         lines += _remedy_line(w, slot, remedy, words.values)
     return lines
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from service.composer.draft import ComposedDraft, ComposeOptions
 from service.composer.layout import ESSENTIAL, OPTIONAL, STRATEGY, Line, fit_single
-from service.composer.prevention import our_clause
+from service.composer.prevention import step_line
 from service.composer.remedies import compact_remedy, remedy_sentences
 from service.composer.writer import Writer
 
@@ -21,18 +21,22 @@ def compose_sms(w: Writer, options: ComposeOptions) -> ComposedDraft:
     pieces = w.line("sms_ack", "acknowledgment")
     pieces += [Line(w.values["summary"], "acknowledgment", OPTIONAL)]
     pieces += w.line("sms_responsibility", "responsibility", STRATEGY)
-    full = remedy_sentences(w)
     essential_len = sum(len(p.text) + 1 for p in pieces if p.priority == ESSENTIAL)
-    if essential_len + sum(len(p.text) + 1 for p in full) > limit:
-        full = [Line(compact_remedy(r), "amends") for r in w.request.remedies]
+    # The full sentences if they fit; else each remedy in its own words with its status;
+    # else only its kind, figures and status.
+    for full in (
+        remedy_sentences(w),
+        [Line(compact_remedy(r, described=True), "amends") for r in w.remedies],
+        [Line(compact_remedy(r), "amends") for r in w.remedies],
+    ):
+        if essential_len + sum(len(p.text) + 1 for p in full) <= limit:
+            break
     pieces += full
     if not w.request.remedies:
         pieces += w.line("sms_no_remedy", "amends")
     pieces += [Line(text, "amends") for text in options.extra_lines]
     for step in w.request.prevention[:1]:
-        pieces += w.line(
-            "prevention_lead", "prevention", OPTIONAL, values={"clause": our_clause(w, step)}
-        )
+        pieces += step_line(w, step, first=True, priority=OPTIONAL, metric=False)
     pieces += w.line("sms_invite", "invitation", OPTIONAL)
     if w.values["org"]:
         pieces.append(Line(f"- {w.values['org']}", "signature", OPTIONAL))

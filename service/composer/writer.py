@@ -37,6 +37,12 @@ class Writer:
         self.public = channel.public
         self.incident = incident_facts(request, public=self.public)
         self.values = dict(self.incident.values)
+        reader = self.incident.reader
+        self.remedies = [
+            r.model_copy(update={"description": reader.address(r.description)})
+            for r in request.remedies
+        ]
+        """The remedies, with the caller's words for the reader turned into "you"."""
         name = request.recipient.name or ""
         if name and name.split(" ", 1)[0].lower() in _TITLES and not self.public:
             self.values["first_name"] = name

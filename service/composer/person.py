@@ -1,0 +1,216 @@
+"""Addressing the reader: a caller's third-person wording for the person we are writing to
+("the customer's trip", "he had to find another suit") turned into "you" and "your".
+
+The swap is made only where the reader is clearly the one meant:
+
+* "the customer" / "the client" when writing to a customer or client, and the one role noun
+  the summary names ("The subscriber paused his plan", "On 11 May the guest had ..."): the
+  caller tells the story of the person we are writing to;
+* the reader's own name ("Rosa walked into the review", "without sending Rosa the notes"),
+  unless the first name is also a month or a day ("May", "June");
+* "he"/"she" (and "his"/"her"/"him") once some phrase of the request has shown that the
+  pronoun means the reader: the impact or summary starts with it, or it follows "the
+  customer" in the same phrase. A phrase that names anyone else (a son, a guest, a friend)
+  keeps its pronouns, and so does a request that uses both "he" and "she".
+
+A swapped subject takes the verb form that goes with "you" ("he restarts" -> "you restart",
+"the customer was" -> "you were"). Nothing else in the phrase changes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as one string, for readability."""
+    return frozenset(text.split())
+
+
+_FAMILIES = {
+    "he": {"he": "you", "him": "you", "his": "your", "himself": "yourself"},
+    "she": {"she": "you", "hers": "yours", "herself": "yourself"},
+}
+_OTHER_PEOPLE = _words(
+    "son daughter wife husband partner child children kid kids baby mother father mum mom "
+    "dad parent parents brother sister friend friends colleague boss manager guest guests "
+    "family grandmother grandfather fiance fiancee fiancé fiancée boyfriend girlfriend "
+    "nephew niece cousin"
+)
+_AGREE = {
+    "was": "were",
+    "is": "are",
+    "has": "have",
+    "does": "do",
+    "wasn't": "weren't",
+    "isn't": "aren't",
+    "hasn't": "haven't",
+    "doesn't": "don't",
+}
+_NOT_VERBS = _words("us always perhaps thus this")
+_FUNCTION = _words(
+    "a an the to of for with in on at by from about into and or but that this when while "
+    "if so as than"
+)
+ROLE_NOUNS = _words(
+    "customer client guest subscriber traveller traveler passenger member patient buyer "
+    "user tenant student diner shopper policyholder"
+)
+"""Singular nouns a caller may use for the person the draft is written to."""
+_ROLE_MENTION = re.compile(r"\bthe (\w+)\b", re.IGNORECASE)
+_BEFORE_SUBJECT = _words("and that because when while so but after before until once if whenever")
+_MARK = "\x00"
+"""Marks a "you" that replaced a subject, so that its verb can be made to agree."""
+_SUBJECT = re.compile(
+    _MARK + r"([Yy]ou)(\s+(?:(?:now|also|already|always|never|still|then|often|usually|just)"
+    r"\s+)?)([a-z']+)\b"
+)
+_SHARED = re.compile(r"\b((?:and|but|or|then) )(was|is|has|does|wasn't|isn't|hasn't|doesn't)\b")
+_WORD = re.compile(r"[A-Za-z'é]+")
+_CALENDAR_WORDS = _words(
+    "January February March April May June July August September October November December "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
+)
+_FAMILY_WORDS = {"he": {"he", "him", "his", "himself"}, "she": {"she", "her", "hers", "herself"}}
+
+
+def agree(verb: str) -> str:
+    """The form of a present-tense verb after "you": "restarts" -> "restart"."""
+    if verb in _AGREE:
+        return _AGREE[verb]
+    if not verb.endswith("s") or verb.endswith(("ss", "'s", "us")) or verb in _NOT_VERBS:
+        return verb
+    if verb.endswith("ies") and len(verb) > 4:
+        return verb[:-3] + "y"
+    if verb.endswith(("ches", "shes", "sses", "xes", "zes", "oes")):
+        return verb[:-2]
+    return verb[:-1]
+
+
+def _match_case(word: str, like: str) -> str:
+    return word[:1].upper() + word[1:] if like[:1].isupper() else word
+
+
+def _you_agree(text: str) -> str:
+    """Fix the verb after each marked "you" that replaced a subject, and a second verb that
+    shares it ("you paused ... but was charged" -> "but were"), then drop the marks."""
+    if _MARK not in text:
+        return text
+    fixed = _SUBJECT.sub(lambda m: m.group(1) + m.group(2) + agree(m.group(3)), text)
+    fixed = _SHARED.sub(lambda m: m.group(1) + agree(m.group(2)), fixed)
+    return fixed.replace(_MARK, "")
+
+
+def _pronoun_family(text: str) -> str:
+    words = {w.lower() for w in _WORD.findall(text)}
+    found = [family for family, forms in _FAMILY_WORDS.items() if words & forms]
+    return found[0] if len(found) == 1 else ""
+
+
+def _names_others(text: str) -> bool:
+    words = (w.lower().removesuffix("'s").removesuffix("'") for w in _WORD.findall(text))
+    return any(w in _OTHER_PEOPLE for w in words)
+
+
+def _is_subject(text: str, start: int) -> bool:
+    """Whether a noun at `start` is the subject of its clause: first, or after a comma or
+    a word that starts a clause."""
+    before = text[:start].rstrip()
+    if not before or before.endswith((",", ";", ":")):
+        return True
+    return before.rsplit(" ", 1)[-1].lower() in _BEFORE_SUBJECT
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who the draft is addressed to, as far as the caller's phrases can be read for it."""
+
+    names: tuple[str, ...] = ()
+    """The reader's full name and first name, longest first (private channels only)."""
+    roles: tuple[str, ...] = ()
+    """Role nouns that mean the reader: "customer", "client" and the role the summary names."""
+    pronoun: str = ""
+    """"he" or "she" once a phrase has shown that it means the reader."""
+
+    def with_role_of(self, summary: str | None) -> Reader:
+        """The same reader, also known by the role noun `summary` names, when it names
+        exactly one ("the subscriber"); two ("the guest ... the diner") could be two people."""
+        found = {m.group(1).lower() for m in _ROLE_MENTION.finditer(summary or "")}
+        roles = sorted((found & ROLE_NOUNS) - set(self.roles))
+        if self.roles and len(roles) == 1:
+            return replace(self, roles=(*self.roles, roles[0]))
+        return self
+
+    def _role_words(self) -> re.Pattern[str] | None:
+        if not self.roles:
+            return None
+        return re.compile(r"\bthe (?:" + "|".join(self.roles) + r")\b('s)?", re.IGNORECASE)
+
+    def learn(self, text: str | None) -> Reader:
+        """The same reader, knowing the pronoun `text` uses for them, if it shows one."""
+        roles = self._role_words()
+        plain = roles.sub("", text) if roles and text else text
+        if not text or not plain or self.pronoun or _names_others(plain):
+            return self
+        family = _pronoun_family(text)
+        first = text.split(" ", 1)[0].lower()
+        names_reader = roles is not None and roles.search(text) is not None
+        starts_with = first in ("he", "she", "his", "her")
+        if family and (starts_with or names_reader or self._starts_with_name(text)):
+            return replace(self, pronoun=family)
+        return self
+
+    def _starts_with_name(self, text: str) -> str:
+        return next((n for n in self.names if n and re.match(re.escape(n) + r"\b", text)), "")
+
+    def _name_words(self) -> re.Pattern[str] | None:
+        names = [n for n in self.names if n not in _CALENDAR_WORDS]
+        if not names:
+            return None
+        return re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b(['’]s)?")
+
+    def address(self, text: str) -> str:
+        """`text` with the third-person words for the reader turned into "you"/"your"."""
+        names = self._name_words()
+        if names is not None:
+            original = text
+            text = names.sub(lambda m: self._reader_word(m, original), text)
+        roles = self._role_words()
+        if roles is not None:
+            original = text
+            text = roles.sub(lambda m: self._reader_word(m, original), text)
+        if self.pronoun and not _names_others(text):
+            text = self._swap_pronouns(text)
+        return _you_agree(text)
+
+    @staticmethod
+    def _reader_word(match: re.Match[str], text: str) -> str:
+        """ "your" for a possessive, "you" otherwise, capitalised only at the start."""
+        like = match.group(0) if match.start() == 0 else "x"
+        if match.group(1):
+            return _match_case("your", like)
+        mark = _MARK if _is_subject(text, match.start()) else ""
+        return mark + _match_case("you", like)
+
+    def _swap_pronouns(self, text: str) -> str:
+        forms = _FAMILIES[self.pronoun]
+        words = list(re.finditer(r"[A-Za-z']+|[^A-Za-z'\s]", text))
+
+        def new_form(i: int, word: str) -> str:
+            low = word.lower()
+            nxt = words[i + 1].group(0).lower() if i + 1 < len(words) else ""
+            if low == "her":  # "her scooter" -> "your scooter", "told her about" -> "you"
+                own = nxt[:1].isalpha() and nxt not in _FUNCTION
+                return _match_case("your" if own else "you", word)
+            mark = _MARK if low in ("he", "she") else ""
+            return mark + _match_case(forms[low], word)
+
+        parts: list[str] = []
+        last = 0
+        for i, match in enumerate(words):
+            low = match.group(0).lower()
+            if low in forms or (low == "her" and self.pronoun == "she"):
+                parts += [text[last : match.start()], new_form(i, match.group(0))]
+                last = match.end()
+        return "".join(parts) + text[last:]
