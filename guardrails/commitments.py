@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from guardrails.facts import Fact, extract_metrics
+from guardrails.facts import Fact, extract_facts, extract_metrics
 from guardrails.report import Finding, TextField
 from guardrails.spans import finding, is_negated, preceding_words, sentence_bounds
 from guardrails.supplied import Supplied, stems
@@ -64,6 +64,21 @@ _KIND_WORDS: dict[str, re.Pattern[str]] = {
     "replacement": re.compile(r"\breplac", re.IGNORECASE),
     "expedite": re.compile(r"\bexpedit|\bexpress\b|\bpriority\b", re.IGNORECASE),
 }
+# Words that show a percentage is a price change rather than an improvement figure:
+# "we have reduced this report's fee by 10%" applies the authorised "10% off".
+_PRICE_WORDS = frozenset({"fee", "fees", "price", "prices", "bill", "bills", "invoice",
+                          "invoices", "charge", "charges", "cost", "costs", "rate", "rates",
+                          "subscription", "total", "plan", "renewal"})
+# Ways of saying a remedy costs nothing, for remedies described as free: "your first box is
+# on us" states "one free box". "That's on us" owns a mistake, so this/that/which/it do not.
+_FREE_DESCRIPTION = re.compile(r"\b(?:free|complimentary|at\s+no\s+cost|on\s+us)\b")
+_FREE_SAID = re.compile(
+    r"(?<!feel\s)(?<!-)\bfree\b(?!\s+(?:to|from)\b)|"
+    r"\b(?:complimentary|at\s+no\s+(?:extra\s+)?(?:cost|charge)|"
+    r"on\s+the\s+house)\b|\b(?!(?:this|that|which|it)\b)[a-z]+\s+(?:is|are|will\s+be)\s+"
+    r"on\s+us\b"
+)
+_LETTERS = re.compile(r"[a-z]+")
 _MESSAGES = {
     "amount": "States an amount ({}) that no remedy or incident field supplied.",
     "percent": "States a percentage ({}) that no remedy, metric or incident field supplied.",
@@ -84,7 +99,7 @@ def unsupported_facts(
     """Figures, dates, deadlines and codes the request did not supply; improvement figures
     are judged only against `prevention[].metric`. `facts` is `extract_facts(text, low)`."""
     found: list[Finding] = []
-    metrics = extract_metrics(low, facts)
+    metrics = [m for m in extract_metrics(low, facts) if not _remedy_percent(low, m, supplied)]
     for metric in metrics:
         if metric.key[0] not in supplied.metrics:
             found.append(finding(
@@ -105,6 +120,18 @@ def unsupported_facts(
             field,
         ))
     return found
+
+
+def _remedy_percent(low: str, metric: Fact, supplied: Supplied) -> bool:
+    """True when a would-be improvement figure is an authorised remedy's percentage applied
+    to a price: the same number as a remedy's, and its words name a price ("reduced this
+    report's fee by 10%"). A shared topic word is not enough: "reduced reporting errors by
+    10%" is an improvement claim even when the remedy is "10% off this report's fee"."""
+    if _PRICE_WORDS.isdisjoint(_LETTERS.findall(low, metric.start, metric.end)):
+        return False
+    # Parsed only here, when a draft states a figure, rather than for every check.
+    remedy_text = "\n".join(f"{r.description} {r.amount or ''}" for r in supplied.remedies)
+    return any(f.kind == "percent" and f.key == metric.key for f in extract_facts(remedy_text))
 
 
 def unauthorised_remedies(
@@ -151,6 +178,8 @@ def _mentions(text: str, index: int, supplied: Supplied, amounts: set[str],
         return True
     pattern = _KIND_WORDS.get(remedy.kind)
     if pattern is not None and pattern.search(text):
+        return True
+    if _FREE_DESCRIPTION.search(remedy.description.lower()) and _FREE_SAID.search(text.lower()):
         return True
     wanted = supplied.remedy_stems[index]
     have = text_stems if text_stems is not None else stems(text)

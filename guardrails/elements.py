@@ -5,7 +5,11 @@ evidence span, and report the required ones that are missing.
 Which elements are required comes from the channel's `required` list; amends are not
 required when the caller's context authorises no remedy. Under the cautious posture only
 ownership of the fix counts as responsibility (the packs mark which cues apply to which
-posture). A cue preceded by a negation or hedge ("we are not", "we may") never counts.
+posture). A cue preceded by a negation or hedge ("we are not", "we may") never counts, with
+two exceptions: a conditional clause that ends before the cue ("If you were affected, please
+contact us") does not weaken an invitation, an amends or a prevention cue, and an invitation
+is not weakened by a hedge at all ("Could you send us a DM?"). A sentence that states one of
+the request's authorised remedies is evidence of amends too.
 """
 
 from __future__ import annotations
@@ -48,17 +52,96 @@ _CAUTIOUS_NEEDS = (
     "responsibility for putting this right\"."
 )
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+_WORD = re.compile(r"[a-z0-9]+")
+# Elements whose cue may follow a conditional clause: "If it helps, I'd like to set up a
+# call" offers amends; "If you have questions, please reply" invites. Responsibility and
+# regret may not: "If we got this wrong, we take responsibility" owns nothing.
+_AFTER_CONDITION = frozenset({"amends", "prevention", "invitation", "close"})
+# A clause opened by a conditional word and closed by a comma (the last one in it). It starts
+# with the word itself, so the engine can skip ahead on its first letter; that the word is
+# not the tail of another ("motif,") is checked in code.
+_CONDITION = re.compile(r"(?:if|should|when|once|where)\b[^.!?;:\n]*,")
+# "Oh no, Robin, sorry!": the interjection is not a negation of what follows.
+_INTERJECTION = re.compile(r"\boh,?\s+no\b")
+_LOOKBACK = 60
+# Remedy words that do not tell one remedy from another.
+_REMEDY_STOP = frozenset({"full", "next", "your", "each", "every"})
+# Remedy kinds with no remedy word of their own in `packs/commitments.yaml` ("a call from the
+# owner", "the proposal, attached"): only their description shows that they are offered.
+# Refunds, credits, discounts and replacements are shown by their words already.
+_UNWORDED_KINDS = frozenset({"expedite", "service", "other"})
+# A sentence states a remedy when it says what is done, offered or coming ("is attached",
+# "has been issued", "will receive"), not what was meant to happen ("the tables were meant
+# to follow the report", "I promised you the proposal").
+_STATED = re.compile(r"\b(?:is|are|has|have|will|now|already|here)\b|['’](?:ll|ve|re)\b")
+_UNREALISED = re.compile(
+    r"\b(?:meant|supposed|should|forgot|forgotten|failed|promised|asked|due|missed|expected)\b"
+)
 
 
 Cues = Mapping[str, list[tuple[int, int]]]
 """Element name -> (start, end) of every cue match, in text order."""
 
 
-def _first_cue(cue: list[tuple[int, int]], text: str, low: str, start: int = 0) -> Evidence | None:
+def _weakened(low: str, begin: int, element: str) -> bool:
+    """True when the clause before `begin` negates or hedges the cue for `element`."""
+    if low.startswith("which", begin):
+        return False  # ", which is on us" opens its own clause: "it wasn't" is behind it
+    window = low[max(0, begin - _LOOKBACK) : begin]
+    if "oh" in window:
+        window = _INTERJECTION.sub("oh", window)
+    if element in _AFTER_CONDITION and "," in window:
+        for condition in _CONDITION.finditer(window):
+            if condition.start() == 0 or not window[condition.start() - 1].isalnum():
+                # Only the words after the conditional clause can weaken the cue.
+                window = window[condition.end() :]
+                break
+    return is_negated(window, len(window), hedged=element != "invitation")
+
+
+def _first_cue(cue: list[tuple[int, int]], text: str, low: str, element: str,
+               start: int = 0) -> Evidence | None:
     for begin, end in cue:
-        if begin >= start and not is_negated(low, begin, hedged=True):
+        if begin >= start and not _weakened(low, begin, element):
             return evidence(text, *sentence_bounds(text, begin, end))
     return None
+
+
+def _remedy_stated(body: str, low: str, context: DraftRequest | None) -> Evidence | None:
+    """The first sentence that states an authorised remedy of a kind without remedy words
+    (`_UNWORDED_KINDS`) in the request's own words: at
+    least two of its description's stems (all of them when it has fewer), one of which the
+    incident does not use, so a sentence retelling the incident is not mistaken for one; and
+    the sentence must say what is done or offered (`_STATED`, not `_UNREALISED`)."""
+    if context is None or not context.remedies:
+        return None
+    unworded = [r for r in context.remedies if r.kind in _UNWORDED_KINDS]
+    if not unworded:
+        return None
+    incident = context.incident
+    told = stems(" ".join(filter(None, [incident.summary, incident.cause, incident.impact])))
+    wanted = [(want, want - told) for r in unworded
+              if (want := stems(r.description) - _REMEDY_STOP)]
+    for sentence in _SENTENCE.finditer(body):
+        said = sentence.group().lower()
+        if not _STATED.search(said) or _UNREALISED.search(said):
+            continue
+        have = stems(said)
+        for want, own in wanted:
+            if (len(have & want) >= min(2, len(want)) and (have & own or not own)
+                    and not _weakened(low, _first_word(low, sentence.start(), have & want),
+                                      "amends")):
+                at = sentence.start() + len(sentence.group()) - len(sentence.group().lstrip())
+                return evidence(body, *sentence_bounds(body, at, at))
+    return None
+
+
+def _first_word(low: str, start: int, wanted: set[str]) -> int:
+    """Where the first word with one of the `wanted` stems starts, at or after `start`."""
+    for match in _WORD.finditer(low, start):
+        if match.group()[:5] in wanted:
+            return match.start()
+    return start
 
 
 def _amends_cues(cues: Cues) -> list[tuple[int, int]]:
@@ -82,7 +165,7 @@ def _acknowledgment(body: str, low: str, cue: list[tuple[int, int]],
         for sentence in _SENTENCE.finditer(body):
             if len(stems(sentence.group()) & wanted) >= need:
                 return evidence(body, *sentence_bounds(body, sentence.start(), sentence.start()))
-    return _first_cue(cue, body, low)
+    return _first_cue(cue, body, low, "acknowledgment")
 
 
 def _greeting(body: str, lines: list[tuple[int, int]],
@@ -137,15 +220,17 @@ def find_elements(
     tail = min(tail, len(body) // 2) if len(lines) >= 4 else 0
     found: dict[str, Evidence | None] = {
         "acknowledgment": _acknowledgment(body, low, cues.get("acknowledgment", []), context),
-        "responsibility": _first_cue(cues.get("responsibility", []), body, low),
-        "regret": _first_cue(cues.get("regret", []), body, low),
-        "amends": _first_cue(_amends_cues(cues), body, low),
-        "prevention": _first_cue(cues.get("prevention", []), body, low),
+        "responsibility": _first_cue(cues.get("responsibility", []), body, low,
+                                     "responsibility"),
+        "regret": _first_cue(cues.get("regret", []), body, low, "regret"),
+        "amends": _first_cue(_amends_cues(cues), body, low, "amends")
+        or _remedy_stated(body, low, context),
+        "prevention": _first_cue(cues.get("prevention", []), body, low, "prevention"),
         "subject": evidence(subject, 0, len(subject), "subject")
         if subject and subject.strip() else None,
         "greeting": _greeting(body, lines, cues.get("greeting", [])),
-        "invitation": _first_cue(cues.get("invitation", []), body, low),
-        "close": _first_cue(cues.get("close", []), body, low, tail),
+        "invitation": _first_cue(cues.get("invitation", []), body, low, "invitation"),
+        "close": _first_cue(cues.get("close", []), body, low, "close", tail),
         "signature": _signature(body, lines, context),
     }
     required = set(channel.required)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from guardrails.facts import AMOUNT, extract_facts
@@ -22,6 +23,14 @@ _STOP = frozenset({
     "order",
 })
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+# A count and a unit of time anywhere in the request ("it would take five working days", "in
+# the two weeks since the fix"): a draft quoting it as "within 5 working days" or "over two
+# weeks" states a supplied fact, even though the request gave it no "within"/"over" lead.
+# Found from the unit back to its count, which is faster than trying a word at every position.
+_UNIT_OF_TIME = re.compile(r"\b(?:hour|day|week|month|minute)s?\b")
+_COUNT_BEFORE = re.compile(r"[\w-]+\s+(?:(?:business|working)\s+)?$")
+# "Working days" and "business days" are the same span of time.
+_DAY_KINDS = {"working day": "business day", "business day": "working day"}
 
 
 def stems(text: str) -> set[str]:
@@ -60,6 +69,8 @@ class Supplied:
             return key[0] in self.bare_amounts
         if kind == "code":
             return key[0] in self.codes or key[0] in self.fact_text
+        if kind == "duration":
+            return key in _durations_in(self.fact_text)
         return False
 
 
@@ -71,6 +82,8 @@ def supplied_from(context: DraftRequest) -> Supplied:
     remedy_texts = [t for r in context.remedies for t in (r.description, r.amount, r.date, r.code)]
     prevention_texts = [t for p in context.prevention for t in (p.description, p.metric)]
     texts = [t for t in (*incident_texts, *remedy_texts, *prevention_texts) if t]
+    # Spans of time without a lead word are given one ("within five working days"), so the
+    # same scan parses them exactly as it parses a draft's deadlines.
     facts = {(fact.kind, fact.key) for fact in extract_facts("\n".join(texts))}
     metric_text = "\n".join(p.metric for p in context.prevention if p.metric)
     metrics = {f.key[0] for f in extract_facts(metric_text) if f.kind in ("percent", "metric")
@@ -87,6 +100,24 @@ def supplied_from(context: DraftRequest) -> Supplied:
         remedy_stems=tuple(frozenset(stems(r.description)) for r in context.remedies),
         remedy_amounts=tuple(_remedy_amount(r.amount) for r in context.remedies),
     )
+
+
+@lru_cache(maxsize=256)
+def _durations_in(text: str) -> frozenset[tuple[str, ...]]:
+    """The key of every count and unit of time in the request's `text`, parsed by
+    `extract_facts` itself after a "within" lead ("five working days" is read as "within five
+    working days"), so both sides normalise alike; working and business days are one.
+    Only a draft's deadline that the request did not give with a lead word gets here, so
+    the usual check pays nothing for it; the cache serves a request checked again."""
+    text = text.lower()
+    spans = []
+    for unit in _UNIT_OF_TIME.finditer(text):
+        count = _COUNT_BEFORE.search(text, max(0, unit.start() - 24), unit.start())
+        if count is not None:
+            spans.append(f"within {text[count.start() : unit.end()]}")
+    keys = {f.key for f in extract_facts("\n".join(spans)) if f.kind == "duration"}
+    return frozenset(keys | {(count, _DAY_KINDS[unit]) for count, unit in keys
+                             if unit in _DAY_KINDS})
 
 
 def _remedy_amount(raw: str | None) -> str | None:

@@ -26,7 +26,9 @@ def build_context(
     override is given; None when neither is."""
     if name is None and liability is None and tone is None:
         return None
-    data = dict(CONTEXTS[name]) if name else {"incident": {"summary": "A problem occurred."}}
+    data: dict[str, Any] = (
+        dict(CONTEXTS[name]) if name else {"incident": {"summary": "A problem occurred."}}
+    )
     if liability:
         data["liability"] = liability
     if tone:

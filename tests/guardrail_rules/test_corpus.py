@@ -15,6 +15,14 @@ SENTENCES: list[dict[str, Any]] = load_corpus("sentences.yaml")
 LETTERS: list[dict[str, Any]] = load_corpus("letters.yaml")
 
 
+def _check_elements(case: dict[str, Any], present: dict[str, bool]) -> None:
+    """The elements a case labels `present` are found, and those labelled `absent` are not."""
+    missed = [name for name in case.get("present", []) if not present[name]]
+    wrongly = [name for name in case.get("absent", []) if present[name]]
+    assert not missed, f"not found: {missed}"
+    assert not wrongly, f"found although absent: {wrongly}"
+
+
 def _covers(finding: Finding, text: str, excerpt: str) -> bool:
     """The finding covers the expected excerpt where it occurs in the text."""
     at = text.find(excerpt)
@@ -29,6 +37,11 @@ def test_corpus_is_big_enough() -> None:
         "placeholder", "artefacts", "tone",
     }
     assert len({letter["channel"] for letter in LETTERS}) >= 6
+    labelled = [case for case in SENTENCES if case.get("present") or case.get("absent")]
+    assert len(labelled) >= 45
+    assert {e for case in labelled for e in case.get("absent", [])} >= {
+        "responsibility", "amends", "prevention", "invitation", "close", "regret",
+    }
 
 
 @pytest.mark.parametrize("case", SENTENCES, ids=[c["text"][:50] for c in SENTENCES])
@@ -40,6 +53,7 @@ def test_sentence(case: dict[str, Any]) -> None:
     # expected and not what is tested.
     findings = [f for f in report.findings
                 if f.rule not in ("elements.missing", "commitments.omitted_remedy")]
+    _check_elements(case, {e.element: e.present for e in report.elements})
     if case["expect"] == "none":
         assert findings == [], [(f.rule, f.excerpt) for f in findings]
         return
@@ -61,6 +75,7 @@ def test_letter(letter: dict[str, Any]) -> None:
         context=build_context(letter.get("context")),
     )
     summary = [(f.rule, f.excerpt) for f in report.errors]
+    _check_elements(letter, {e.element: e.present for e in report.elements})
     if not letter["findings"]:
         assert report.passed, summary
         assert all(e.present for e in report.elements if e.required)
