@@ -8,6 +8,7 @@ text, hence `can_repair = False`.
 from __future__ import annotations
 
 from service.composer import compose_draft, rewrite_draft
+from service.composer.phrases import letter_bank, topics, word_tables
 from service.models import DraftRequest
 from service.providers.base import ChatMessage, Completion, Job
 
@@ -18,6 +19,10 @@ class OfflineProvider:
     name = "offline"
     model = "composer"
     can_repair = False
+
+    def __init__(self) -> None:
+        # Read the phrase banks now, at start-up, rather than inside the first request.
+        letter_bank(), topics(), word_tables()
 
     async def complete(self, messages: list[ChatMessage], job: Job) -> Completion:
         """Compose a draft for a `DraftRequest`, or rewrite one for a `RewriteRequest`."""
