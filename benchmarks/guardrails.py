@@ -3,14 +3,21 @@
 Run with `.venv/bin/python benchmarks/guardrails.py`. Prints the median and p90 time of one
 check in microseconds and the checks per second one core sustains. The target is a median of
 at most 250 µs.
+
+The headline figure is uncached: every run checks a fresh `DraftRequest` object and fresh
+strings whose order reference differs from every other run's, so no cache keyed by object
+identity or by value can serve it. The repeated-input figure (the same objects every run,
+as a pipeline re-checking one draft would see) is printed for comparison.
 """
 
 from __future__ import annotations
 
+import copy
 import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 # This file is named like the package it measures; when run as a script its own folder comes
 # first on sys.path and `import guardrails` would import this file. Put the repository first.
@@ -25,7 +32,7 @@ from service.models import DraftRequest  # noqa: E402
 WARMUP = 200
 RUNS = 3000
 
-REQUEST = DraftRequest.model_validate({
+REQUEST_DATA: dict[str, Any] = {
     "scenario": "custom", "channel": "email", "tone": "warm", "liability": "standard",
     "recipient": {"name": "Dana Whitfield"},
     "sender": {"name": "Priya Natarajan", "title": "Customer Care Lead",
@@ -46,7 +53,8 @@ REQUEST = DraftRequest.model_validate({
          "status": "offered"},
     ],
     "prevention": [{"description": "a second barcode scan at the sorting step", "metric": None}],
-})
+}
+REQUEST = DraftRequest.model_validate(REQUEST_DATA)
 SUBJECT = "Your order NW-48213 and what we are doing about it"
 BODY = """Dear Dana,
 
@@ -72,23 +80,43 @@ Priya Natarajan
 Customer Care Lead, Northwind Outfitters"""
 
 
+def fresh_input(run: int) -> tuple[str, str, DraftRequest]:
+    """The benchmark letter and request as new objects, with an order reference of their own
+    (same length, so the same work), for one uncached run."""
+    reference = f"NW-{10000 + run % 90000}"
+    data = copy.deepcopy(REQUEST_DATA)
+    data["incident"]["reference"] = reference
+    request = DraftRequest.model_validate(data)
+    return (BODY.replace("NW-48213", reference), SUBJECT.replace("NW-48213", reference),
+            request)
+
+
+def timed(inputs: list[tuple[str, str, DraftRequest]]) -> list[float]:
+    """Microseconds per check, sorted."""
+    timings = []
+    for body, subject, request in inputs:
+        start = time.perf_counter_ns()
+        check(body, subject=subject, context=request)
+        timings.append((time.perf_counter_ns() - start) / 1000)
+    return sorted(timings)
+
+
 def main() -> None:
     default_rules()  # loading and compiling the packs is start-up work, not part of a check
     report = check(BODY, subject=SUBJECT, context=REQUEST)
     if not report.passed:
         raise SystemExit(f"benchmark letter does not pass: {report.errors}")
-    for _ in range(WARMUP):
-        check(BODY, subject=SUBJECT, context=REQUEST)
-    timings = []
-    for _ in range(RUNS):
-        start = time.perf_counter_ns()
-        check(BODY, subject=SUBJECT, context=REQUEST)
-        timings.append((time.perf_counter_ns() - start) / 1000)
-    timings.sort()
-    median = statistics.median(timings)
-    p90 = timings[int(len(timings) * 0.9)]
-    print(f"guardrails.check: {len(BODY.split())}-word email, {RUNS} runs after {WARMUP} warm-up")
-    print(f"median {median:.0f} µs, p90 {p90:.0f} µs, {1e6 / median:.0f} checks/s on one core")
+    warmup = [fresh_input(RUNS + run) for run in range(WARMUP)]
+    timed(warmup)
+    fresh = timed([fresh_input(run) for run in range(RUNS)])
+    repeated = timed([(BODY, SUBJECT, REQUEST)] * RUNS)
+    median, p90 = statistics.median(fresh), fresh[int(len(fresh) * 0.9)]
+    print(f"guardrails.check: {len(BODY.split())}-word email ({len(BODY)} characters), "
+          f"{RUNS} runs after {WARMUP} warm-up")
+    print(f"uncached: median {median:.0f} µs, p90 {p90:.0f} µs, "
+          f"{1e6 / median:.0f} checks/s on one core")
+    print(f"repeated input: median {statistics.median(repeated):.0f} µs, "
+          f"p90 {repeated[int(len(repeated) * 0.9)]:.0f} µs")
     print("target: median <= 250 µs:", "met" if median <= 250 else "NOT met")
 
 

@@ -14,23 +14,54 @@ ECHO_WORDS = 12
 """The shortest run of consecutive words, shared with the customer's message, that counts."""
 
 _WORD = re.compile(r"[\w'’]+")
+_STRETCH = b"\x01" * ECHO_WORDS
+# Every ASCII character that is not part of a word (`[\w']`) becomes a space.
+_NON_WORD = str.maketrans(
+    {chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) in "_'")}
+)
+
+
+def echo_words(low: str) -> list[str]:
+    """`_WORD.findall(low)`, by `str.translate` and `str.split` (C loops rather than the
+    regex engine's) when `low` is ASCII."""
+    if low.isascii():
+        return low.translate(_NON_WORD).split()
+    return _WORD.findall(low)
+
+
+def _lower_words(text: str) -> list[str]:
+    """The lowercased words of `text` (`[\\w'’]+` runs)."""
+    if text.isascii():
+        return echo_words(text.lower())
+    low = text.lower()
+    # Lowercasing can change a string's length (and so its word split) for a few characters.
+    if len(low) == len(text):
+        return _WORD.findall(low)
+    return [w.lower() for w in _WORD.findall(text)]
 
 
 def scan_echo(body: str, customer_message: str | None) -> list[Finding]:
     """One finding per maximal run of at least `ECHO_WORDS` words copied from the message."""
     if not customer_message:
         return []
-    source = [w.lower() for w in _WORD.findall(customer_message)]
+    source = (echo_words(customer_message.lower()) if customer_message.isascii()
+              else [w.lower() for w in _WORD.findall(customer_message)])
     if len(source) < ECHO_WORDS:
         return []
     vocabulary = set(source)
-    low = body.lower()
-    # Lowercasing can change a string's length (and so its word split) for a few characters.
-    words = _WORD.findall(low) if len(low) == len(body) else [
-        w.lower() for w in _WORD.findall(body)
-    ]
+    if body.isascii():
+        # An echo needs 12 consecutive message words that all occur in the body; testing
+        # each message word as a substring of the body is cheaper than splitting the body.
+        low = body.lower()
+        present = {word for word in vocabulary if word in low}
+        if bytes(map(present.__contains__, source)).find(_STRETCH) < 0:
+            return []
+    words = _lower_words(body)
     # Only a stretch of body words that all occur in the message can hold an echo, which
-    # rules out almost every position before any n-gram is built.
+    # rules out almost every position before any n-gram is built. Marking the words in C
+    # and searching the marks for a long enough stretch usually ends the check here.
+    if bytes(map(vocabulary.__contains__, words)).find(_STRETCH) < 0:
+        return []
     runs: list[tuple[int, int]] = []  # word index ranges, end exclusive
     grams: set[tuple[str, ...]] | None = None
     index = 0

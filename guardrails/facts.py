@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from guardrails.fact_candidates import code_candidates, digit_led
 from guardrails.scanner import build_scanner, lowered
 
 _CURRENCIES = {
@@ -70,11 +71,11 @@ FACT_ALTERNATIVES: tuple[tuple[str, bool, str], ...] = tuple(
     + [(rf"\b{lead}\s+(?:this\s+|next\s+|the\s+)?(?:monday|tuesday|wednesday|thursday|friday|"
         r"saturday|sunday|tomorrow|end\s+of\s+(?:the\s+)?(?:day|week|month))\b", False, "fact:wd")
        for lead in _DEADLINE_LEADS]
-    + [(_DIGIT_LED.pattern, False, "fact:digit")]
 )
-"""Lowercase regexes for every kind of fact, with the payload the scanner reports for them;
-the rule set's scanner includes them so that one pass over a draft finds rules, cues and
-facts together."""
+"""Lowercase regexes for the facts that start with a word or symbol, with the payload the
+scanner reports for them; the rule set's scanner includes them so that one pass over a
+draft finds rules, cues and facts together. Facts that start with a digit are found by
+`_DIGIT_LED` in `facts_from_hits`."""
 _FACT_SCANNER = build_scanner(FACT_ALTERNATIVES)
 _DIGIT = re.compile(r"\d")
 _NUMBER_IN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
@@ -168,17 +169,14 @@ def _fact(kind: str, matched: str, start: int, end: int) -> Fact | None:
 
 
 def facts_from_hits(text: str, low: str, hits: Iterable[tuple[str, int, int]]) -> list[Fact]:
-    """Parse the scanner's `fact:*` hits in `text` (and find codes) into facts, in text order."""
+    """Parse the scanner's `fact:*` hits in `text`, its digit-led facts and its codes into
+    facts, in text order."""
     facts: list[Fact] = []
-    for payload, start, end in hits:
-        if not payload.startswith("fact:") or not _is_word_start(low, start):
+    found = [(payload[5:], start, end) for payload, start, end in hits
+             if payload.startswith("fact:")]
+    for kind, start, end in found + digit_led(text, low, _DIGIT_LED):
+        if not _is_word_start(low, start):
             continue
-        kind = payload[5:]
-        if kind == "digit":
-            match = _DIGIT_LED.match(low, start)
-            if match is None or match.lastgroup is None:
-                continue
-            kind, end = match.lastgroup, match.end()
         fact = _fact(kind, low[start:end], start, end)
         if fact is not None:
             facts.append(fact)
@@ -199,9 +197,8 @@ def code_spans(text: str) -> list[tuple[int, int]]:
     if _DIGIT.search(text) is None:
         return []
     spans = []
-    for match in CODE.finditer(text):
-        start, end = match.span()
-        token = match.group()
+    for start, end in code_candidates(text, CODE):
+        token = text[start:end]
         if (_is_word_start(text, start) and (end == len(text) or not text[end].isalnum())
                 and _CODE_SHAPE.fullmatch(token) and not _TIME.fullmatch(token)):
             spans.append((start, end))

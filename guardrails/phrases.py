@@ -13,7 +13,6 @@ from guardrails.spans import finding, is_negated
 
 OVER_APOLOGY_RULE = "non_apology.over_apologising"
 _APOLOGY = re.compile(r"\b(?:sorry|apolog(?:y|ies|ise|ize|ised|ized|ising|izing)|regrets?)\b")
-_APOLOGY_STEMS = ("sorry", "apolog", "regret")
 
 
 def rule_findings(
@@ -47,10 +46,13 @@ def allowed_apologies(word_count: int) -> int:
 
 def over_apologising(body: str, low: str) -> list[Finding]:
     """One warning at the first apology beyond what the letter's length can carry."""
+    # Counting substrings first is far cheaper than a regex scan (or splitting the body into
+    # words for the limit), and almost every letter is under even the smallest limit.
+    stems = low.count("sorry") + low.count("apolog") + low.count("regret")
+    if stems <= allowed_apologies(0):
+        return []
     limit = allowed_apologies(len(body.split()))
-    # Counting substrings first is far cheaper than a regex scan, and almost every letter
-    # is under the limit.
-    if sum(low.count(stem) for stem in _APOLOGY_STEMS) <= limit:
+    if stems <= limit:
         return []
     apologies = [m for m in _APOLOGY.finditer(low) if not is_negated(low, m.start())]
     if len(apologies) <= limit:

@@ -2,11 +2,16 @@
 
 Python's regex engine tries every alternative at every position unless the pattern starts
 with a literal character, in which case it skips ahead on a first-character set. So the
-alternatives of a family are compiled, case-sensitively, into one regex over a lowercased
-copy of the text, grouped by their first letter (`w(?<!\\w.)(?:e\\s+take|e\\s+have)|...`),
-with the word-boundary test moved after that first letter. Alternatives that cannot be
-written that way (they contain uppercase letters, or start with punctuation or a complex
-group) go into a second, case-insensitive regex run over the original text.
+alternatives that start with a literal are compiled, case-sensitively, into one trie-shaped
+regex over a lowercased copy of the text (see `regex_source`), grouped by their first
+letter, behind a single "no word character before" test for those that start at a word
+boundary. Alternatives that cannot be written that way (they contain uppercase letters, or
+start with a character class or a complex group) are compiled on their own, and skipped
+when the text lacks a literal that every match of theirs contains (see `prefilter`): on a
+typical letter that removes most of their cost.
+
+(Matching pack phrases word by word through dict look-ups was measured too: in CPython it
+was no faster than this one regex on a letter-sized text, so the simpler design stays.)
 """
 
 from __future__ import annotations
@@ -16,16 +21,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from guardrails.prefilter import Needs, needs, satisfied
+from guardrails.regex_source import (
+    BOUNDARY,
+    TrieNode,
+    atom_regex,
+    atoms,
+    expand,
+    literal_first,
+    needs_original_case,
+)
+
 T = TypeVar("T")
-
-# An escape (\b, \S, \U0001F300, \N{...}) is not a literal letter; anything else uppercase is.
-_ESCAPE = re.compile(r"\\(?:U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|N\{[^}]*\}|.)")
-
-
-def needs_original_case(source: str) -> bool:
-    """True when a pattern mentions uppercase letters or turns case-insensitivity off, so it
-    cannot run against lowercased text."""
-    return "(?-i" in source or any(c.isupper() for c in _ESCAPE.sub("", source))
+_SHORT = 200
+"""Below this many characters, running a standalone pattern costs less than testing its
+needs first."""
 
 
 def lowered(text: str) -> str:
@@ -37,67 +47,20 @@ def lowered(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-def _group_end(source: str, start: int) -> int:
-    """Index just past the group that opens at `source[start]`, or -1."""
-    depth, index, in_class = 0, start, False
-    while index < len(source):
-        char = source[index]
-        if char == "\\":
-            index += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index + 1
-        index += 1
-    return -1
+@dataclass(frozen=True, slots=True)
+class Standalone:
+    """A pattern compiled on its own, run over the original text or the lowered one."""
 
+    regex: re.Pattern[str]
+    needs: Needs
+    original: bool
+    fold: bool
+    """Whether `needs` are tested against the lowered text (else the original)."""
 
-def _split_top(content: str) -> list[str]:
-    """Split a group's content on its top-level `|`."""
-    parts: list[str] = []
-    current: list[str] = []
-    depth, in_class, index = 0, False, 0
-    while index < len(content):
-        char = content[index]
-        step = content[index : index + 2] if char == "\\" else char
-        if not in_class and char == "|" and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(step)
-            if char != "\\":
-                if in_class:
-                    in_class = char != "]"
-                elif char == "[":
-                    in_class = True
-                elif char in "()":
-                    depth += 1 if char == "(" else -1
-        index += len(step)
-    parts.append("".join(current))
-    return parts
-
-
-def _expand(source: str, depth: int = 0) -> list[str]:
-    # `\b(?:sorry|apologies)\s+if` becomes `\bsorry\s+if` and `\bapologies\s+if`, so that each
-    # alternative starts with a literal letter and can be grouped by it.
-    prefix = "\\b" if source.startswith("\\b(?:") else ""
-    if depth > 2 or not source.startswith(f"{prefix}(?:"):
-        return [source]
-    end = _group_end(source, len(prefix))
-    if end < 0 or source[end : end + 1] in ("?", "*", "+", "{"):
-        return [source]
-    alternatives = _split_top(source[len(prefix) + 3 : end - 1])
-    if any(not alt for alt in alternatives):
-        return [source]
-    rest = source[end:]
-    return [v for alt in alternatives for v in _expand(f"{prefix}{alt}{rest}", depth + 1)]
+    def skipped(self, text: str, low: str) -> bool:
+        """Whether the text cannot hold a match, so the scan can be left out."""
+        return (bool(self.needs) and len(text) >= _SHORT
+                and not satisfied(self.needs, low if self.fold else text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +68,8 @@ class Scanner(Generic[T]):
     """Named-group alternations; each group name maps to the payload it reports."""
 
     lower: re.Pattern[str] | None
-    other: tuple[re.Pattern[str], ...]
-    original: tuple[re.Pattern[str], ...]
+    other: tuple[Standalone, ...]
+    original: tuple[Standalone, ...]
     payloads: Mapping[str, T]
 
     def matches(self, text: str, low: str) -> list[tuple[T, int, int]]:
@@ -121,81 +84,23 @@ class Scanner(Generic[T]):
                 name = match.lastgroup
                 if name is not None:
                     found.append((payloads[name], match.start(), match.start(name)))
-        scans = [(regex, text) for regex in self.original]
-        scans += [(regex, low) for regex in self.other]
+        scans = [(scan.regex, text) for scan in self.original if not scan.skipped(text, low)]
+        scans += [(scan.regex, low) for scan in self.other if not scan.skipped(text, low)]
         for regex, subject in scans:
             for match in regex.finditer(subject):
                 name = match.lastgroup
                 if name is not None and match.end() > match.start():
                     found.append((payloads[name], match.start(), match.end()))
-        if scans:
+        if self.original or self.other:
             found.sort(key=lambda item: item[1])
         return found
 
 
-_META = frozenset(".^$*+?{}[]()|\\")
-_QUANTIFIERS = ("?", "*", "+", "{")
-
-
-def _atoms(source: str) -> tuple[list[str], str]:
-    """Split off the literal head of a regex: single characters, escaped punctuation and
-    `\\s+`; returns (atoms, remaining regex). A leading `\\b` becomes the atom `\\b`."""
-    atoms: list[str] = []
-    index = 0
-    if source.startswith("\\b"):
-        atoms.append("\\b")
-        index = 2
-    while index < len(source):
-        if source.startswith("\\s+", index):
-            atom = "\\s+"
-        elif source[index] == "\\" and index + 1 < len(source) and not source[index + 1].isalnum():
-            atom = source[index : index + 2]
-        elif source[index] not in _META:
-            atom = source[index]
-        else:
-            break
-        if atom != "\\s+" and source[index + len(atom) : index + len(atom) + 1] in _QUANTIFIERS:
-            break
-        atoms.append(atom)
-        index += len(atom)
-    return atoms, source[index:]
-
-
-class _Node:
-    """A trie node over literal atoms; `tails` are the regex remainders that end here."""
-
-    def __init__(self) -> None:
-        self.children: dict[str, _Node] = {}
-        self.tails: list[str] = []
-
-    def add(self, atoms: list[str], tail: str) -> None:
-        node = self
-        for atom in atoms:
-            node = node.children.setdefault(atom, _Node())
-        node.tails.append(tail)
-
-    def emit(self) -> str:
-        # Children before tails, so a longer literal phrase wins over a shorter one.
-        parts = [_atom_regex(atom) + child.emit() for atom, child in self.children.items()]
-        parts += self.tails
-        return parts[0] if len(parts) == 1 else f"(?:{'|'.join(parts)})"
-
-
-def _atom_regex(atom: str) -> str:
-    return atom if atom.startswith("\\") else re.escape(atom)
-
-
-def _literal_first(atoms: list[str]) -> bool:
-    """Whether the alternative starts (after an optional boundary) with a literal character."""
-    head = atoms[1:] if atoms[:1] == ["\\b"] else atoms
-    return bool(head) and head[0] != "\\s+"
-
-
 def build_scanner(alternatives: Sequence[tuple[str, bool, T]]) -> Scanner[T]:
     """Compile (regex source, case-sensitive?, payload) alternatives into a Scanner."""
-    root = _Node()
-    other: list[re.Pattern[str]] = []
-    original: list[re.Pattern[str]] = []
+    root = TrieNode()
+    other: list[Standalone] = []
+    original: list[Standalone] = []
     payloads: dict[str, T] = {}
     for index, (source, case_sensitive, payload) in enumerate(alternatives):
         if case_sensitive or needs_original_case(source):
@@ -203,32 +108,36 @@ def build_scanner(alternatives: Sequence[tuple[str, bool, T]]) -> Scanner[T]:
             # first-character set to skip on.
             name = f"o{index}"
             flags = 0 if case_sensitive else re.IGNORECASE
-            original.append(re.compile(f"(?:{source})(?P<{name}>)", flags))
+            regex = re.compile(f"(?:{source})(?P<{name}>)", flags)
+            original.append(Standalone(regex, needs(source, not case_sensitive), True,
+                                       not case_sensitive))
             payloads[name] = payload
             continue
-        for part, variant in enumerate(_expand(source)):
+        for part, variant in enumerate(expand(source)):
             # An empty named group at the end marks the alternative without hiding its first
             # literal from the engine's fast path; it is always the last group to close.
             name = f"g{index}_{part}"
             payloads[name] = payload
-            atoms, rest = _atoms(variant)
-            if _literal_first(atoms):
-                root.add(atoms, f"{rest}(?P<{name}>)")
+            head, rest = atoms(variant)
+            if literal_first(head):
+                root.add(head, rest, name)
             else:
-                other.append(re.compile(f"(?:{variant})(?P<{name}>)"))
-    # Alternatives that start at a word boundary sit behind one cheap "no word character
-    # before" test, so the trie is entered only at word starts. Each match consumes only its
-    # first character and checks the rest in a lookahead, so matches can overlap.
+                regex = re.compile(f"(?:{variant})(?P<{name}>)")
+                other.append(Standalone(regex, needs(variant, False), False, False))
+    return Scanner(lower=lookahead_regex(root), other=tuple(other), original=tuple(original),
+                   payloads=payloads)
+
+
+def lookahead_regex(root: TrieNode) -> re.Pattern[str] | None:
+    """The trie as one scanning regex. Alternatives that start at a word boundary sit behind
+    one cheap "no word character before" test, so the trie is entered only at word starts.
+    Each match consumes only its first character and checks the rest in a lookahead, so
+    matches can overlap."""
     parts = []
-    boundary = root.children.pop("\\b", None)
+    boundary = root.children.pop(BOUNDARY, None)
     if boundary is not None:
-        heads = [f"{_atom_regex(first)}(?={child.emit()})"
+        heads = [f"{atom_regex(first)}(?={child.emit()})"
                  for first, child in boundary.children.items()]
         parts.append(f"(?<!\\w)(?:{'|'.join(heads)})")
-    parts += [f"{_atom_regex(atom)}(?={child.emit()})" for atom, child in root.children.items()]
-    return Scanner(
-        lower=re.compile("|".join(parts)) if parts else None,
-        other=tuple(other),
-        original=tuple(original),
-        payloads=payloads,
-    )
+    parts += [f"{atom_regex(atom)}(?={child.emit()})" for atom, child in root.children.items()]
+    return re.compile("|".join(parts)) if parts else None
