@@ -5,7 +5,6 @@ the `DraftRequest`; the customer's own message is untrusted and never supplies a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -33,9 +32,18 @@ _COUNT_BEFORE = re.compile(r"[\w-]+\s+(?:(?:business|working)\s+)?$")
 _DAY_KINDS = {"working day": "business day", "business day": "working day"}
 
 
+# Every ASCII character outside `[a-z0-9]` (after lowercasing) becomes a space.
+_NON_WORD = str.maketrans({chr(c): " " for c in range(128)
+                           if not ("a" <= chr(c) <= "z" or "0" <= chr(c) <= "9")})
+
+
 def stems(text: str) -> set[str]:
     """Crude stems (first five letters) of the content words in `text`."""
-    return {w[:5] for w in _WORD.findall(text.lower()) if len(w) > 3 and w not in _STOP}
+    low = text.lower()
+    # For ASCII text, `str.translate` and `split` (C loops) find the same `[a-z0-9]+` runs
+    # as the regex; lowercased non-ASCII text can hold other characters, so it keeps it.
+    words = low.translate(_NON_WORD).split() if low.isascii() else _WORD.findall(low)
+    return {w[:5] for w in words if len(w) > 3 and w not in _STOP}
 
 
 def bare_amount(raw: str | None) -> str | None:
@@ -48,27 +56,89 @@ def bare_amount(raw: str | None) -> str | None:
     return f"{float(match.group().replace(',', '')):.2f}"
 
 
-@dataclass(frozen=True, slots=True)
 class Supplied:
-    """The caller's facts, normalised for comparison with a draft."""
+    """The caller's facts, normalised for comparison with a draft.
 
-    facts: frozenset[tuple[str, tuple[str, ...]]]
-    bare_amounts: frozenset[str]
-    metrics: frozenset[str]
-    codes: frozenset[str]
-    fact_text: str
-    incident_stems: frozenset[str]
-    remedies: tuple[Remedy, ...]
-    remedy_stems: tuple[frozenset[str], ...]
-    remedy_amounts: tuple[str | None, ...]
+    Only `remedies`, `codes` and `fact_text` are built up front; everything else is
+    computed the first time a rule asks for it, because most checks need only some of it
+    (a draft without figures never needs the parsed facts, one that mentions every remedy
+    by kind never needs their stems). The request is read once, at construction, so a
+    later change to the (mutable) `DraftRequest` does not change what is supplied."""
+
+    __slots__ = ("_cache", "_context_texts", "_incident_texts", "_prevention", "codes",
+                 "fact_text", "remedies")
+
+    def __init__(self, context: DraftRequest) -> None:
+        incident = context.incident
+        self._incident_texts = [incident.summary, incident.reference, incident.cause,
+                                incident.impact, incident.date]
+        self.remedies: tuple[Remedy, ...] = tuple(context.remedies)
+        self._prevention = [(p.description, p.metric) for p in context.prevention]
+        remedy_texts = [t for r in self.remedies for t in (r.description, r.amount, r.date,
+                                                           r.code)]
+        prevention_texts = [t for pair in self._prevention for t in pair]
+        self._context_texts = "\n".join(
+            t for t in (*self._incident_texts, *remedy_texts, *prevention_texts) if t)
+        self.codes = frozenset(t.upper() for t in (incident.reference,
+                                                   *(r.code for r in self.remedies)) if t)
+        self.fact_text = self._context_texts.upper()
+        self._cache: dict[str, object] = {}
+
+    @property
+    def facts(self) -> frozenset[tuple[str, tuple[str, ...]]]:
+        """(kind, key) of every fact in the request's incident, remedies and prevention."""
+        if "facts" not in self._cache:
+            # Spans of time without a lead word are handled by `_durations_in`.
+            self._cache["facts"] = frozenset(
+                (fact.kind, fact.key) for fact in extract_facts(self._context_texts))
+        return self._cache["facts"]  # type: ignore[return-value]
+
+    @property
+    def bare_amounts(self) -> frozenset[str]:
+        if "bare" not in self._cache:
+            self._cache["bare"] = frozenset(a for r in self.remedies
+                                            if (a := bare_amount(r.amount)))
+        return self._cache["bare"]  # type: ignore[return-value]
+
+    @property
+    def metrics(self) -> frozenset[str]:
+        """The figures `prevention[].metric` supplies."""
+        if "metrics" not in self._cache:
+            text = "\n".join(metric for _, metric in self._prevention if metric)
+            self._cache["metrics"] = frozenset(
+                f.key[0] for f in extract_facts(text) if f.kind in ("percent", "metric")
+            ) if text else frozenset()
+        return self._cache["metrics"]  # type: ignore[return-value]
+
+    @property
+    def incident_stems(self) -> frozenset[str]:
+        if "incident" not in self._cache:
+            self._cache["incident"] = frozenset(
+                stems(" ".join(t for t in self._incident_texts if t)))
+        return self._cache["incident"]  # type: ignore[return-value]
+
+    @property
+    def remedy_stems(self) -> tuple[frozenset[str], ...]:
+        if "stems" not in self._cache:
+            self._cache["stems"] = tuple(frozenset(stems(r.description))
+                                         for r in self.remedies)
+        return self._cache["stems"]  # type: ignore[return-value]
+
+    @property
+    def remedy_amounts(self) -> tuple[str | None, ...]:
+        if "amounts" not in self._cache:
+            self._cache["amounts"] = tuple(_remedy_amount(r.amount) for r in self.remedies)
+        return self._cache["amounts"]  # type: ignore[return-value]
 
     def has(self, kind: str, key: tuple[str, ...]) -> bool:
+        if kind == "code":
+            # A code fact of the request is a substring of its text, so `fact_text` (the
+            # text uppercased) holds every one: the parsed facts are not needed.
+            return key[0] in self.codes or key[0] in self.fact_text
         if (kind, key) in self.facts:
             return True
         if kind == "amount":
             return key[0] in self.bare_amounts
-        if kind == "code":
-            return key[0] in self.codes or key[0] in self.fact_text
         if kind == "duration":
             return key in _durations_in(self.fact_text)
         return False
@@ -76,30 +146,7 @@ class Supplied:
 
 def supplied_from(context: DraftRequest) -> Supplied:
     """Collect every fact the request supplied, from remedies, prevention and incident."""
-    incident = context.incident
-    incident_texts = [incident.summary, incident.reference, incident.cause, incident.impact,
-                      incident.date]
-    remedy_texts = [t for r in context.remedies for t in (r.description, r.amount, r.date, r.code)]
-    prevention_texts = [t for p in context.prevention for t in (p.description, p.metric)]
-    texts = [t for t in (*incident_texts, *remedy_texts, *prevention_texts) if t]
-    # Spans of time without a lead word are given one ("within five working days"), so the
-    # same scan parses them exactly as it parses a draft's deadlines.
-    facts = {(fact.kind, fact.key) for fact in extract_facts("\n".join(texts))}
-    metric_text = "\n".join(p.metric for p in context.prevention if p.metric)
-    metrics = {f.key[0] for f in extract_facts(metric_text) if f.kind in ("percent", "metric")
-               } if metric_text else set()
-    codes = {t.upper() for t in (incident.reference, *(r.code for r in context.remedies)) if t}
-    return Supplied(
-        facts=frozenset(facts),
-        bare_amounts=frozenset(a for r in context.remedies if (a := bare_amount(r.amount))),
-        metrics=frozenset(metrics),
-        codes=frozenset(codes),
-        fact_text="\n".join(texts).upper(),
-        incident_stems=frozenset(stems(" ".join(t for t in incident_texts if t))),
-        remedies=tuple(context.remedies),
-        remedy_stems=tuple(frozenset(stems(r.description)) for r in context.remedies),
-        remedy_amounts=tuple(_remedy_amount(r.amount) for r in context.remedies),
-    )
+    return Supplied(context)
 
 
 @lru_cache(maxsize=256)
