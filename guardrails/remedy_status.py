@@ -82,6 +82,47 @@ def _mentions(text: str, index: int, supplied: Supplied, amounts: set[str]) -> b
             or _shares_stems(stems(text), index, supplied))
 
 
+def _omissions(body: str, supplied: Supplied, amounts: set[str]) -> list[Finding]:
+    """Authorised remedies the draft leaves out.
+
+    A remedy with an amount or a code is only mentioned when that amount or code is: its
+    description words alone ("refund", "first week's fee") may stand in the draft for
+    another reason, and a letter that drops the £900 has not made the offer. Remedies with
+    neither are matched by kind word or description, as the status check does.
+    """
+    found: list[Finding] = []
+    # The body's stems are computed once, and only if a cheap test leaves a remedy unmentioned.
+    body_stems: set[str] | None = None
+    low = body.lower()
+    for index, remedy in enumerate(supplied.remedies):
+        value = supplied.remedy_amounts[index]
+        if value is not None or remedy.code:
+            if value is not None and value not in amounts:
+                missing = f"its amount {remedy.amount}"
+            elif remedy.code and remedy.code.lower() not in low:
+                missing = f"its code {remedy.code}"
+            else:
+                continue
+            found.append(finding(
+                OMITTED, "error",
+                f"Leaves out an authorised remedy, or {missing}: {remedy.description}.",
+                body, len(body), len(body),
+                f"State the remedy with {missing}: {remedy.description}.",
+            ))
+            continue
+        if _mentions_directly(body, index, supplied, amounts):
+            continue
+        body_stems = stems(body) if body_stems is None else body_stems
+        if not _shares_stems(body_stems, index, supplied):
+            found.append(finding(
+                OMITTED, "error",
+                f"Leaves out an authorised remedy: {remedy.description}.",
+                body, len(body), len(body),
+                f"Mention the remedy: {remedy.description}.",
+            ))
+    return found
+
+
 def _done_verbs(low: str) -> list[tuple[int, int, str]]:
     """(start, end, verb) of each `_DONE_VERBS` participle followed by a word boundary, in
     text order: what `(?:refunded|...|upgraded)\\b` finds with `finditer`. No participle is
@@ -133,18 +174,5 @@ def status_and_omissions(
                 "Offer it (\"we would like to offer\") or promise it with its date instead.",
             ))
     if check_omitted:
-        # The body's stems are computed once, and only if a cheap test leaves a remedy
-        # unmentioned.
-        body_stems: set[str] | None = None
-        for index, remedy in enumerate(supplied.remedies):
-            if _mentions_directly(body, index, supplied, amounts):
-                continue
-            body_stems = stems(body) if body_stems is None else body_stems
-            if not _shares_stems(body_stems, index, supplied):
-                found.append(finding(
-                    OMITTED, "error",
-                    f"Leaves out an authorised remedy: {remedy.description}.",
-                    body, len(body), len(body),
-                    f"Mention the remedy: {remedy.description}.",
-                ))
+        found += _omissions(body, supplied, amounts)
     return found

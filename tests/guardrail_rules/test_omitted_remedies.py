@@ -1,0 +1,84 @@
+"""An authorised remedy counts as offered only when the draft states what defines it: its
+amount or its code. Naming the kind ("a refund") while dropping the £900 does not."""
+
+from __future__ import annotations
+
+import pytest
+
+import guardrails
+from service.models import DraftRequest
+
+CONTEXT = DraftRequest.model_validate(
+    {
+        "scenario": "campaign_misalignment",
+        "audience": "client",
+        "channel": "email",
+        "tone": "professional",
+        "recipient": {"name": "Sophie Marsh"},
+        "sender": {"name": "Omar Reyes", "organization": "Brightline Agency"},
+        "incident": {
+            "summary": "The spring campaign ran nationally instead of to the briefed audience.",
+            "reference": "BL-331",
+        },
+        "remedies": [
+            {
+                "kind": "refund",
+                "description": "refund of the first week's agency fee",
+                "amount": "£900",
+                "status": "done",
+            },
+            {
+                "kind": "discount",
+                "description": "10% off the relaunch",
+                "code": "SPRING10",
+                "status": "offered",
+            },
+            {
+                "kind": "service",
+                "description": "a weekly review call until the relaunch",
+                "status": "offered",
+            },
+        ],
+    }
+)
+
+LETTER = (
+    "Dear Sophie,\n\nWe are sorry that the spring campaign BL-331 reached a national audience "
+    "instead of the one you briefed; this was our mistake. {refund} {discount} We would also "
+    "like to offer you a weekly review call until the relaunch. We have added a sign-off step "
+    "on targeting before any campaign goes live, to help prevent a repeat.\n\n"
+    "Please reply to this email with any questions.\n\nThank you for your patience.\n\n"
+    "Kind regards,\nOmar Reyes\nBrightline Agency"
+)
+REFUND = "We have refunded the first week's agency fee of £900."
+DISCOUNT = "We would like to offer you 10% off the relaunch with the code SPRING10."
+
+
+def _omitted(body: str) -> list[str]:
+    report = guardrails.check(body, subject="Your campaign BL-331", context=CONTEXT)
+    return [f.message for f in report.findings if f.rule == "commitments.omitted_remedy"]
+
+
+@pytest.mark.parametrize(
+    ("refund", "discount", "expected"),
+    [
+        (REFUND, DISCOUNT, []),
+        ("We have refunded the first week's agency fee.", DISCOUNT, ["its amount £900"]),
+        (REFUND, "We would like to offer you 10% off the relaunch.", ["its code SPRING10"]),
+        ("We have refunded the fee in full.", "", ["its amount £900", "its code SPRING10"]),
+    ],
+)
+def test_an_amount_or_code_must_be_stated(refund: str, discount: str, expected: list[str]) -> None:
+    messages = _omitted(LETTER.format(refund=refund, discount=discount))
+    assert len(messages) == len(expected)
+    for message, detail in zip(messages, expected, strict=True):
+        assert detail in message
+
+
+def test_a_remedy_without_amount_or_code_is_still_matched_by_its_description() -> None:
+    body = LETTER.format(refund=REFUND, discount=DISCOUNT).replace(
+        "We would also like to offer you a weekly review call until the relaunch. ", ""
+    )
+    assert _omitted(body) == [
+        "Leaves out an authorised remedy: a weekly review call until the relaunch."
+    ]
