@@ -130,14 +130,16 @@ def check(
             findings += unsupported_facts(text, text_low, facts, supplied, field)
             findings += unauthorised_remedies(text, text_low, cues_by_field[field], supplied,
                                               field)
-        amends_required = any(e.element == "amends" and e.required for e in elements)
+        amends_required = any(e["element"] == "amends" and e["required"] for e in elements)
         findings += status_and_omissions(body, low, body_facts, supplied, amends_required)
         findings += scan_echo(body, context.incident.customer_message)
 
     kept = _tidy(findings, {field: text for field, text, _ in texts})
-    return GuardrailReport(
-        passed=not any(f.severity == "error" for f in kept),
-        elements=elements,
-        findings=kept,
-        skipped=skipped,
-    )
+    # The elements are plain data until here: validating them with the report is one call
+    # into pydantic-core instead of one per element and evidence span.
+    return GuardrailReport.model_validate({
+        "passed": not any(f.severity == "error" for f in kept),
+        "elements": elements,
+        "findings": kept,
+        "skipped": skipped,
+    })

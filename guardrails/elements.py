@@ -18,15 +18,16 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from guardrails.form_elements import greeting, signature, text_lines
 from guardrails.report import (
     CORE_ELEMENTS,
     FORM_ELEMENTS,
-    ElementResult,
-    Evidence,
+    ElementData,
+    EvidenceData,
     Finding,
     TextField,
 )
-from guardrails.spans import evidence, finding, is_negated, sentence_bounds
+from guardrails.spans import SentenceBreaks, evidence, finding, is_negated
 from guardrails.supplied import stems
 
 if TYPE_CHECKING:
@@ -99,15 +100,16 @@ def _weakened(low: str, begin: int, element: str) -> bool:
     return is_negated(window, len(window), hedged=element != "invitation")
 
 
-def _first_cue(cue: list[tuple[int, int]], text: str, low: str, element: str,
-               start: int = 0) -> Evidence | None:
+def _first_cue(cue: list[tuple[int, int]], breaks: SentenceBreaks, low: str, element: str,
+               start: int = 0) -> EvidenceData | None:
     for begin, end in cue:
         if begin >= start and not _weakened(low, begin, element):
-            return evidence(text, *sentence_bounds(text, begin, end))
+            return evidence(breaks.text, *breaks.bounds(begin, end))
     return None
 
 
-def _remedy_stated(body: str, low: str, context: DraftRequest | None) -> Evidence | None:
+def _remedy_stated(breaks: SentenceBreaks, low: str,
+                   context: DraftRequest | None) -> EvidenceData | None:
     """The first sentence that states an authorised remedy of a kind without remedy words
     (`_UNWORDED_KINDS`) in the request's own words: at
     least two of its description's stems (all of them when it has fewer), one of which the
@@ -122,6 +124,7 @@ def _remedy_stated(body: str, low: str, context: DraftRequest | None) -> Evidenc
     told = stems(" ".join(filter(None, [incident.summary, incident.cause, incident.impact])))
     wanted = [(want, want - told) for r in unworded
               if (want := stems(r.description) - _REMEDY_STOP)]
+    body = breaks.text
     for sentence in _SENTENCE.finditer(body):
         said = sentence.group().lower()
         if not _STATED.search(said) or _UNREALISED.search(said):
@@ -132,7 +135,7 @@ def _remedy_stated(body: str, low: str, context: DraftRequest | None) -> Evidenc
                     and not _weakened(low, _first_word(low, sentence.start(), have & want),
                                       "amends")):
                 at = sentence.start() + len(sentence.group()) - len(sentence.group().lstrip())
-                return evidence(body, *sentence_bounds(body, at, at))
+                return evidence(body, *breaks.bounds(at, at))
     return None
 
 
@@ -151,58 +154,22 @@ def _amends_cues(cues: Cues) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def _acknowledgment(body: str, low: str, cue: list[tuple[int, int]],
-                    context: DraftRequest | None) -> Evidence | None:
+def _acknowledgment(breaks: SentenceBreaks, low: str, cue: list[tuple[int, int]],
+                    context: DraftRequest | None) -> EvidenceData | None:
+    body = breaks.text
     if context is not None:
         reference = context.incident.reference
         if reference:
             at = low.find(reference.lower())
             if at >= 0:
-                return evidence(body, *sentence_bounds(body, at, at + len(reference)))
+                return evidence(body, *breaks.bounds(at, at + len(reference)))
         incident = context.incident
         wanted = stems(" ".join(filter(None, [incident.summary, incident.impact])))
         need = 2 if len(wanted) >= 3 else 1
         for sentence in _SENTENCE.finditer(body):
             if len(stems(sentence.group()) & wanted) >= need:
-                return evidence(body, *sentence_bounds(body, sentence.start(), sentence.start()))
-    return _first_cue(cue, body, low, "acknowledgment")
-
-
-def _greeting(body: str, lines: list[tuple[int, int]],
-              cue: list[tuple[int, int]]) -> Evidence | None:
-    """A greeting cue at the very start of one of the first two lines."""
-    starts = {start for start, _ in lines[:2]}
-    for begin, _ in cue:
-        if begin in starts:
-            line_end = next(end for start, end in lines if start == begin)
-            return evidence(body, begin, line_end)
-    return None
-
-
-def _lines(body: str) -> list[tuple[int, int]]:
-    spans, offset = [], 0
-    for line in body.split("\n"):
-        stripped = line.strip()
-        if stripped:
-            start = offset + line.index(stripped)
-            spans.append((start, start + len(stripped)))
-        offset += len(line) + 1
-    return spans
-
-
-def _signature(body: str, lines: list[tuple[int, int]],
-               context: DraftRequest | None) -> Evidence | None:
-    names = []
-    if context is not None:
-        names = [n for n in (context.sender.name, context.sender.organization) if n]
-    for start, end in reversed(lines[-3:] if len(lines) > 1 else []):
-        line = body[start:end]
-        if names:
-            if any(name.lower() in line.lower() for name in names):
-                return evidence(body, start, end)
-        elif len(line) <= 60 and len(line.split()) <= 6 and not line.endswith((",", ":", "?")):
-            return evidence(body, start, end)
-    return None
+                return evidence(body, *breaks.bounds(sentence.start(), sentence.start()))
+    return _first_cue(cue, breaks, low, "acknowledgment")
 
 
 def find_elements(
@@ -213,49 +180,53 @@ def find_elements(
     cues: Cues,
     channel: Channel,
     context: DraftRequest | None,
-) -> list[ElementResult]:
+) -> list[ElementData]:
     """Every core and form element with `required` and `present` and its evidence."""
-    lines = _lines(body)
+    lines = text_lines(body)
     tail = lines[-4][0] if len(lines) >= 4 else 0
     tail = min(tail, len(body) // 2) if len(lines) >= 4 else 0
-    found: dict[str, Evidence | None] = {
-        "acknowledgment": _acknowledgment(body, low, cues.get("acknowledgment", []), context),
-        "responsibility": _first_cue(cues.get("responsibility", []), body, low,
+    # Every evidence span is widened to its sentence: the breaks are found once per check.
+    breaks = SentenceBreaks(body)
+    found: dict[str, EvidenceData | None] = {
+        "acknowledgment": _acknowledgment(breaks, low, cues.get("acknowledgment", []),
+                                          context),
+        "responsibility": _first_cue(cues.get("responsibility", []), breaks, low,
                                      "responsibility"),
-        "regret": _first_cue(cues.get("regret", []), body, low, "regret"),
-        "amends": _first_cue(_amends_cues(cues), body, low, "amends")
-        or _remedy_stated(body, low, context),
-        "prevention": _first_cue(cues.get("prevention", []), body, low, "prevention"),
+        "regret": _first_cue(cues.get("regret", []), breaks, low, "regret"),
+        "amends": _first_cue(_amends_cues(cues), breaks, low, "amends")
+        or _remedy_stated(breaks, low, context),
+        "prevention": _first_cue(cues.get("prevention", []), breaks, low, "prevention"),
         "subject": evidence(subject, 0, len(subject), "subject")
         if subject and subject.strip() else None,
-        "greeting": _greeting(body, lines, cues.get("greeting", [])),
-        "invitation": _first_cue(cues.get("invitation", []), body, low, "invitation"),
-        "close": _first_cue(cues.get("close", []), body, low, "close", tail),
-        "signature": _signature(body, lines, context),
+        "greeting": greeting(body, lines, cues.get("greeting", [])),
+        "invitation": _first_cue(cues.get("invitation", []), breaks, low, "invitation"),
+        "close": _first_cue(cues.get("close", []), breaks, low, "close", tail),
+        "signature": signature(body, lines, context),
     }
     required = set(channel.required)
     if context is not None and not context.remedies:
         required.discard("amends")
     return [
-        ElementResult(element=name, present=found[name] is not None,
-                      required=name in required, evidence=found[name])
+        {"element": name, "present": found[name] is not None,
+         "required": name in required, "evidence": found[name]}
         for name in (*CORE_ELEMENTS, *FORM_ELEMENTS)
     ]
 
 
-def missing_findings(elements: list[ElementResult], body: str, liability: str) -> list[Finding]:
+def missing_findings(elements: list[ElementData], body: str, liability: str) -> list[Finding]:
     """An error per required element that is absent, at a zero-width span where it belongs."""
     found = []
     for result in elements:
-        if not result.required or result.present:
+        if not result["required"] or result["present"]:
             continue
-        need = _NEEDS[result.element]
-        if result.element == "responsibility" and liability == "cautious":
+        name = result["element"]
+        need = _NEEDS[name]
+        if name == "responsibility" and liability == "cautious":
             need = _CAUTIOUS_NEEDS
-        at = 0 if result.element in _OPENING else len(body)
-        field: TextField = "subject" if result.element == "subject" else "body"
+        at = 0 if name in _OPENING else len(body)
+        field: TextField = "subject" if name == "subject" else "body"
         found.append(finding(
-            MISSING_RULE, "error", f"Missing required element: {result.element}.",
+            MISSING_RULE, "error", f"Missing required element: {name}.",
             "" if field == "subject" else body, at if field == "body" else 0,
             at if field == "body" else 0, need, field,
         ))

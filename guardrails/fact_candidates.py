@@ -35,11 +35,13 @@ def digit_led(text: str, low: str, pattern: re.Pattern[str]) -> list[tuple[str, 
         at = marks.find("0")
         while at >= 0:
             match = pattern.match(low, at)
-            if match is None:
+            if match is not None:
+                found.append((match.lastgroup or "", at, match.end()))
+                at = marks.find("0", match.end())
+            elif marks.startswith("0", at + 1):
+                at = _retry_in_run(marks, at)
+            else:
                 at = marks.find("0", at + 1)
-                continue
-            found.append((match.lastgroup or "", at, match.end()))
-            at = marks.find("0", match.end())
         return found
     if text.isascii() or not any(char in text for char in _CASE_EXOTIC):
         return [(m.lastgroup or "", m.start(), m.end()) for m in pattern.finditer(low)]
@@ -49,6 +51,22 @@ def digit_led(text: str, low: str, pattern: re.Pattern[str]) -> list[tuple[str, 
         if match is not None and match.lastgroup is not None:
             found.append((match.lastgroup, match.start(), match.end()))
     return found
+
+
+def _retry_in_run(marks: str, failed: int) -> int:
+    """The next digit worth trying after no match at `failed`, another digit of its run.
+
+    A match at a digit that follows a failed one would mostly be a match at the failed one
+    too (its leading `\\d*` or `\\d?` takes one more digit), so inside a run only three
+    positions can still match: the one before the run's last (a day, "123 March" at
+    "23"), the third from the end (a grouped amount, "9123,456 usd" at "123,456") and the
+    fourth from the end (an ISO date, "12026-03-03" at "2026-03-03"). Every other digit
+    of the run fails, so none is tried and none consumes anything."""
+    end = failed + 1
+    while marks.startswith("0", end):
+        end += 1
+    at = max(failed + 1, end - 4)
+    return at if at <= end - 2 else marks.find("0", end)
 
 
 def code_candidates(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:

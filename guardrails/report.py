@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict
 
@@ -20,6 +20,24 @@ CORE_ELEMENTS: tuple[str, ...] = (
 
 FORM_ELEMENTS: tuple[str, ...] = ("subject", "greeting", "invitation", "close", "signature")
 """Elements of form that a channel may or may not have room for."""
+
+
+class EvidenceData(TypedDict):
+    """`Evidence` as plain data: the rules build these, and the report validates them once."""
+
+    start: int
+    end: int
+    text: str
+    field: TextField
+
+
+class ElementData(TypedDict):
+    """`ElementResult` as plain data (see `EvidenceData`)."""
+
+    element: str
+    present: bool
+    required: bool
+    evidence: EvidenceData | None
 
 
 class Evidence(BaseModel):

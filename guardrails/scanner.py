@@ -2,13 +2,13 @@
 
 Python's regex engine tries every alternative at every position unless the pattern starts
 with a literal character, in which case it skips ahead on a first-character set. So the
-alternatives that start with a literal are compiled, case-sensitively, into one trie-shaped
-regex over a lowercased copy of the text (see `regex_source`), grouped by their first
-letter, behind a single "no word character before" test for those that start at a word
-boundary. Alternatives that cannot be written that way (they contain uppercase letters, or
-start with a character class or a complex group) are compiled on their own, and skipped
-when the text lacks a literal that every match of theirs contains (see `prefilter`): on a
-typical letter that removes most of their cost.
+alternatives that start with a literal are compiled, case-sensitively, into trie-shaped
+regexes over a lowercased copy of the text (see `regex_source`), grouped by their first
+letter; those that start at a word boundary are found from the non-word character before
+them (see `lookahead_regexes`). Alternatives that cannot be written that way (they contain
+uppercase letters, or start with a character class or a complex group) are compiled on
+their own, and skipped when the text lacks a literal that every match of theirs contains
+(see `prefilter`): on a typical letter that removes most of their cost.
 
 (Matching pack phrases word by word through dict look-ups was measured too: in CPython it
 was no faster than this one regex on a letter-sized text, so the simpler design stays.)
@@ -64,10 +64,42 @@ class Standalone:
 
 
 @dataclass(frozen=True, slots=True)
+class Trie:
+    """The literal-first alternatives as regexes over the lowered text (see
+    `lookahead_regexes`): those that start at a word start, found from the non-word
+    character before them (`after_break`) or at position 0 (`at_start`), and the rest
+    (`inside`). At one position an alternative of the first kind wins over one of the
+    second, as it did when both were one alternation."""
+
+    after_break: re.Pattern[str] | None
+    at_start: re.Pattern[str] | None
+    inside: re.Pattern[str] | None
+
+    def matches(self, low: str) -> list[tuple[str, int, int]]:
+        """(group name, start, end) of the first alternative matching at each position."""
+        found: dict[int, tuple[str, int, int]] = {}
+        start = self.at_start.match(low) if self.at_start is not None else None
+        if start is not None and start.lastgroup is not None:
+            found[0] = (start.lastgroup, 0, start.start(start.lastgroup))
+        if self.after_break is not None:
+            # Each match is the break character; the alternative starts right after it.
+            for match in self.after_break.finditer(low):
+                if (name := match.lastgroup) is not None:
+                    found[match.end()] = (name, match.end(), match.start(name))
+        if self.inside is None:
+            return list(found.values())
+        for match in self.inside.finditer(low):
+            name = match.lastgroup
+            if name is not None and match.start() not in found:
+                found[match.start()] = (name, match.start(), match.start(name))
+        return sorted(found.values(), key=lambda item: item[1])
+
+
+@dataclass(frozen=True, slots=True)
 class Scanner(Generic[T]):
     """Named-group alternations; each group name maps to the payload it reports."""
 
-    lower: re.Pattern[str] | None
+    lower: Trie
     other: tuple[Standalone, ...]
     original: tuple[Standalone, ...]
     payloads: Mapping[str, T]
@@ -75,15 +107,8 @@ class Scanner(Generic[T]):
     def matches(self, text: str, low: str) -> list[tuple[T, int, int]]:
         """(payload, start, end) for the first alternative that matches at each position, in
         text order. Matches may overlap: a long match never hides one that starts inside it."""
-        found: list[tuple[T, int, int]] = []
         payloads = self.payloads
-        if self.lower is not None:
-            # The trie regex consumes only the first character and matches the rest in a
-            # lookahead; the end of the match is where the alternative's marker group sits.
-            for match in self.lower.finditer(low):
-                name = match.lastgroup
-                if name is not None:
-                    found.append((payloads[name], match.start(), match.start(name)))
+        found = [(payloads[name], start, end) for name, start, end in self.lower.matches(low)]
         scans = [(scan.regex, text) for scan in self.original if not scan.skipped(text, low)]
         scans += [(scan.regex, low) for scan in self.other if not scan.skipped(text, low)]
         for regex, subject in scans:
@@ -124,20 +149,26 @@ def build_scanner(alternatives: Sequence[tuple[str, bool, T]]) -> Scanner[T]:
             else:
                 regex = re.compile(f"(?:{variant})(?P<{name}>)")
                 other.append(Standalone(regex, needs(variant, False), False, False))
-    return Scanner(lower=lookahead_regex(root), other=tuple(other), original=tuple(original),
+    return Scanner(lower=lookahead_regexes(root), other=tuple(other), original=tuple(original),
                    payloads=payloads)
 
 
-def lookahead_regex(root: TrieNode) -> re.Pattern[str] | None:
-    """The trie as one scanning regex. Alternatives that start at a word boundary sit behind
-    one cheap "no word character before" test, so the trie is entered only at word starts.
-    Each match consumes only its first character and checks the rest in a lookahead, so
-    matches can overlap."""
-    parts = []
+def lookahead_regexes(root: TrieNode) -> Trie:
+    """The trie as scanning regexes. Each match checks the alternative in a lookahead, so
+    matches can overlap.
+
+    Alternatives that start at a word boundary are found from the non-word character before
+    them: a pattern that starts with a character class lets the engine skip, in C, over the
+    characters inside words, where a leading "no word character before" test would be tried
+    (and fail) at every one of them. That is most of the text, and most of the scan's cost.
+    Position 0 has no character before it and is tried on its own."""
     boundary = root.children.pop(BOUNDARY, None)
+    after_break = at_start = inside = None
     if boundary is not None:
-        heads = [f"{atom_regex(first)}(?={child.emit()})"
-                 for first, child in boundary.children.items()]
-        parts.append(f"(?<!\\w)(?:{'|'.join(heads)})")
-    parts += [f"{atom_regex(atom)}(?={child.emit()})" for atom, child in root.children.items()]
-    return re.compile("|".join(parts)) if parts else None
+        heads = boundary.emit()
+        after_break = re.compile(f"[^\\w](?={heads})")
+        at_start = re.compile(f"(?={heads})")
+    if root.children:
+        inside = re.compile("|".join(f"{atom_regex(atom)}(?={child.emit()})"
+                                     for atom, child in root.children.items()))
+    return Trie(after_break, at_start, inside)

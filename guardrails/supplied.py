@@ -8,6 +8,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from guardrails.fact_keys import FactKeys
 from guardrails.facts import AMOUNT, extract_facts
 
 if TYPE_CHECKING:
@@ -85,12 +86,14 @@ class Supplied:
         self._cache: dict[str, object] = {}
 
     @property
-    def facts(self) -> frozenset[tuple[str, tuple[str, ...]]]:
-        """(kind, key) of every fact in the request's incident, remedies and prevention."""
+    def facts(self) -> FactKeys:
+        """The facts in the request's incident, remedies and prevention, parsed one kind at
+        a time when `has` first asks about it: the request is new on every check, and a
+        draft usually states one or two kinds of fact, or none."""
         if "facts" not in self._cache:
-            # Spans of time without a lead word are handled by `_durations_in`.
-            self._cache["facts"] = frozenset(
-                (fact.kind, fact.key) for fact in extract_facts(self._context_texts))
+            # Spans of time without a lead word are handled by `_durations_in`; codes by
+            # `codes` and `fact_text`.
+            self._cache["facts"] = FactKeys(self._context_texts)
         return self._cache["facts"]  # type: ignore[return-value]
 
     @property
@@ -135,7 +138,7 @@ class Supplied:
             # A code fact of the request is a substring of its text, so `fact_text` (the
             # text uppercased) holds every one: the parsed facts are not needed.
             return key[0] in self.codes or key[0] in self.fact_text
-        if (kind, key) in self.facts:
+        if key in self.facts.keys(kind):
             return True
         if kind == "amount":
             return key[0] in self.bare_amounts
