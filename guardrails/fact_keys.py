@@ -4,10 +4,10 @@ new on every check, where a draft usually asks about one or two kinds of fact, o
 from __future__ import annotations
 
 from guardrails.fact_candidates import digit_led
-from guardrails.facts import _DIGIT_LED, _FACT_SCANNER, _fact, _is_word_start
+from guardrails.facts import DIGIT_LED, FACT_SCANNER, is_word_start, make_fact
 from guardrails.scanner import lowered
 
-# The fact kind each scanner payload or digit-led group can produce (`_fact`).
+# The fact kind each scanner payload or digit-led group can produce (`make_fact`).
 _KIND_OF = {"pre": "amount", "post": "amount", "pct": "percent", "mult": "metric",
             "dday": "date", "dmonth": "date", "iso": "date", "dur": "duration",
             "wd": "weekday"}
@@ -39,16 +39,16 @@ class FactKeys:
             if groups & {"pre", "dmonth", "dur", "wd"}:
                 if self._scanned is None:
                     self._scanned = [(payload[5:], start, end) for payload, start, end
-                                     in _FACT_SCANNER.matches(text, low)]
+                                     in FACT_SCANNER.matches(text, low)]
                 found += self._scanned
             if groups & {"post", "pct", "mult", "dday", "iso"}:
                 if self._digit_led is None:
-                    self._digit_led = digit_led(text, low, _DIGIT_LED)
+                    self._digit_led = digit_led(text, low, DIGIT_LED)
                 found += self._digit_led
             keys = set()
             for group, start, end in found:
-                if group in groups and _is_word_start(low, start):
-                    fact = _fact(group, low[start:end], start, end)
+                if group in groups and is_word_start(low, start):
+                    fact = make_fact(group, low[start:end], start, end)
                     if fact is not None:
                         keys.add(fact.key)
             self._keys[kind] = frozenset(keys)

@@ -50,7 +50,7 @@ _DEADLINE_LEADS = ("by", "on", "before", "until")
 # literal (or, in the digit pass, with the digit class), which lets the regex engine skip
 # ahead on a first-character set; an empty named group at the end of each alternative names
 # its kind. Values are parsed from the matched text afterwards.
-_DIGIT_LED = re.compile(
+DIGIT_LED = re.compile(
     r"[0-9](?:"
     r"\d*(?:\.\d+)?\s?(?:x|×|times)\s+(?:faster|quicker|fewer|more|better|less|lower|higher|"
     r"as\s+fast|as\s+many)\b(?P<mult>)"
@@ -75,8 +75,8 @@ FACT_ALTERNATIVES: tuple[tuple[str, bool, str], ...] = tuple(
 """Lowercase regexes for the facts that start with a word or symbol, with the payload the
 scanner reports for them; the rule set's scanner includes them so that one pass over a
 draft finds rules, cues and facts together. Facts that start with a digit are found by
-`_DIGIT_LED` in `facts_from_hits`."""
-_FACT_SCANNER = build_scanner(FACT_ALTERNATIVES)
+`DIGIT_LED` in `facts_from_hits`."""
+FACT_SCANNER = build_scanner(FACT_ALTERNATIVES)
 _DIGIT = re.compile(r"\d")
 _NUMBER_IN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _MONTH_IN = re.compile(_MONTH)
@@ -127,7 +127,7 @@ def _number(raw: str) -> str:
     return format(Decimal(raw).normalize(), "f")
 
 
-def _is_word_start(low: str, start: int) -> bool:
+def is_word_start(low: str, start: int) -> bool:
     return start == 0 or not (low[start - 1].isalnum() or low[start - 1] in "_.,")
 
 
@@ -136,7 +136,7 @@ def _first(pattern: re.Pattern[str], text: str) -> str:
     return match.group() if match else ""
 
 
-def _fact(kind: str, matched: str, start: int, end: int) -> Fact | None:
+def make_fact(kind: str, matched: str, start: int, end: int) -> Fact | None:
     """Parse one matched fact; `kind` is the marker group's name without its `_N` suffix."""
     if kind == "mult":
         return Fact("metric", (_number(_first(_NUMBER_IN, matched)) + "x",), start, end)
@@ -174,10 +174,10 @@ def facts_from_hits(text: str, low: str, hits: Iterable[tuple[str, int, int]]) -
     facts: list[Fact] = []
     found = [(payload[5:], start, end) for payload, start, end in hits
              if payload.startswith("fact:")]
-    for kind, start, end in found + digit_led(text, low, _DIGIT_LED):
-        if not _is_word_start(low, start):
+    for kind, start, end in found + digit_led(text, low, DIGIT_LED):
+        if not is_word_start(low, start):
             continue
-        fact = _fact(kind, low[start:end], start, end)
+        fact = make_fact(kind, low[start:end], start, end)
         if fact is not None:
             facts.append(fact)
     facts += [Fact("code", (text[start:end],), start, end) for start, end in code_spans(text)]
@@ -189,7 +189,7 @@ def extract_facts(text: str, low: str | None = None) -> list[Fact]:
     """Every amount, percentage, date, deadline and code in `text`, in text order; improvement
     multipliers ("2x faster") come back as `metric` facts. `low` is `lowered(text)`."""
     low = low if low is not None else lowered(text)
-    return facts_from_hits(text, low, _FACT_SCANNER.matches(text, low))
+    return facts_from_hits(text, low, FACT_SCANNER.matches(text, low))
 
 
 def code_spans(text: str) -> list[tuple[int, int]]:
@@ -199,7 +199,7 @@ def code_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for start, end in code_candidates(text, CODE):
         token = text[start:end]
-        if (_is_word_start(text, start) and (end == len(text) or not text[end].isalnum())
+        if (is_word_start(text, start) and (end == len(text) or not text[end].isalnum())
                 and _CODE_SHAPE.fullmatch(token) and not _TIME.fullmatch(token)):
             spans.append((start, end))
     return spans
