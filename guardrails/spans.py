@@ -88,6 +88,12 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     left = at + 1 if at >= 0 else left
     at = _next_break(text, end)
     right = len(text) if at < 0 else at + (0 if text[at] == "\n" else 1)
+    return _trimmed(text, left, right, start, end)
+
+
+def _trimmed(text: str, left: int, right: int, start: int, end: int) -> tuple[int, int]:
+    """The sentence `text[left:right]` without its surrounding white space, or the match
+    `start:end` itself when a break falls inside it."""
     segment = text[left:right]
     left += len(segment) - len(segment.lstrip())
     right -= len(segment) - len(segment.rstrip()) if left < right else 0
@@ -132,12 +138,7 @@ class SentenceBreaks:
         left = at + 1 if at >= 0 else left
         index = bisect_left(ends, end)
         right = len(text) if index == len(ends) else ends[index] + (text[ends[index]] != "\n")
-        segment = text[left:right]
-        left += len(segment) - len(segment.lstrip())
-        right -= len(segment) - len(segment.rstrip()) if left < right else 0
-        if left > start or right < end:  # the match itself spans a break; keep it whole
-            return start, end
-        return left, right
+        return _trimmed(text, left, right, start, end)
 
 
 def evidence(text: str, start: int, end: int, field: TextField = "body") -> EvidenceData:
