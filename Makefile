@@ -17,13 +17,14 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check service prompts guardrails eval tests benchmarks
+	$(BIN)/ruff format --check service prompts guardrails eval tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
 	$(BIN)/amends eval --baseline eval/baseline.json --quiet
 
 lint: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check service prompts guardrails eval tests benchmarks
+	$(BIN)/ruff format --check service prompts guardrails eval tests benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -33,24 +33,39 @@ WARMUP = 200
 RUNS = 3000
 
 REQUEST_DATA: dict[str, Any] = {
-    "scenario": "custom", "channel": "email", "tone": "warm", "liability": "standard",
+    "scenario": "custom",
+    "channel": "email",
+    "tone": "warm",
+    "liability": "standard",
     "recipient": {"name": "Dana Whitfield"},
-    "sender": {"name": "Priya Natarajan", "title": "Customer Care Lead",
-               "organization": "Northwind Outfitters", "contact": "care@northwind.example"},
+    "sender": {
+        "name": "Priya Natarajan",
+        "title": "Customer Care Lead",
+        "organization": "Northwind Outfitters",
+        "contact": "care@northwind.example",
+    },
     "incident": {
         "summary": "The winter jacket ordered on 2 March arrived nine days late.",
         "reference": "NW-48213",
         "cause": "a sorting fault at our regional warehouse",
         "impact": "the jacket missed the customer's hiking trip",
         "customer_message": "My jacket came nine days late and I missed my hiking trip with "
-                            "it. I expected much better from you and want to know what "
-                            "happened.",
+        "it. I expected much better from you and want to know what "
+        "happened.",
     },
     "remedies": [
-        {"kind": "refund", "description": "refund of the express shipping fee",
-         "amount": "$14.95", "status": "done"},
-        {"kind": "discount", "description": "15% off the next order", "code": "SORRY15",
-         "status": "offered"},
+        {
+            "kind": "refund",
+            "description": "refund of the express shipping fee",
+            "amount": "$14.95",
+            "status": "done",
+        },
+        {
+            "kind": "discount",
+            "description": "15% off the next order",
+            "code": "SORRY15",
+            "status": "offered",
+        },
     ],
     "prevention": [{"description": "a second barcode scan at the sorting step", "metric": None}],
 }
@@ -87,8 +102,7 @@ def fresh_input(run: int) -> tuple[str, str, DraftRequest]:
     data = copy.deepcopy(REQUEST_DATA)
     data["incident"]["reference"] = reference
     request = DraftRequest.model_validate(data)
-    return (BODY.replace("NW-48213", reference), SUBJECT.replace("NW-48213", reference),
-            request)
+    return (BODY.replace("NW-48213", reference), SUBJECT.replace("NW-48213", reference), request)
 
 
 def timed(inputs: list[tuple[str, str, DraftRequest]]) -> list[float]:
@@ -111,12 +125,18 @@ def main() -> None:
     fresh = timed([fresh_input(run) for run in range(RUNS)])
     repeated = timed([(BODY, SUBJECT, REQUEST)] * RUNS)
     median, p90 = statistics.median(fresh), fresh[int(len(fresh) * 0.9)]
-    print(f"guardrails.check: {len(BODY.split())}-word email ({len(BODY)} characters), "
-          f"{RUNS} runs after {WARMUP} warm-up")
-    print(f"uncached: median {median:.0f} µs, p90 {p90:.0f} µs, "
-          f"{1e6 / median:.0f} checks/s on one core")
-    print(f"repeated input: median {statistics.median(repeated):.0f} µs, "
-          f"p90 {repeated[int(len(repeated) * 0.9)]:.0f} µs")
+    print(
+        f"guardrails.check: {len(BODY.split())}-word email ({len(BODY)} characters), "
+        f"{RUNS} runs after {WARMUP} warm-up"
+    )
+    print(
+        f"uncached: median {median:.0f} µs, p90 {p90:.0f} µs, "
+        f"{1e6 / median:.0f} checks/s on one core"
+    )
+    print(
+        f"repeated input: median {statistics.median(repeated):.0f} µs, "
+        f"p90 {repeated[int(len(repeated) * 0.9)]:.0f} µs"
+    )
     print("target: median <= 250 µs:", "met" if median <= 250 else "NOT met")
 
 

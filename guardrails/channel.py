@@ -39,30 +39,45 @@ def check_length(body: str, channel: Channel) -> list[Finding]:
     """Over `max_chars` is an error; outside the `words` range is a warning."""
     found: list[Finding] = []
     if channel.max_chars is not None and len(body) > channel.max_chars:
-        found.append(finding(
-            LENGTH_RULE, "error",
-            f"{len(body)} characters; a {channel.label} message allows {channel.max_chars}.",
-            body, channel.max_chars, len(body),
-            "Shorten it: keep the apology, the specific issue and what has been done.",
-        ))
+        found.append(
+            finding(
+                LENGTH_RULE,
+                "error",
+                f"{len(body)} characters; a {channel.label} message allows {channel.max_chars}.",
+                body,
+                channel.max_chars,
+                len(body),
+                "Shorten it: keep the apology, the specific issue and what has been done.",
+            )
+        )
     if channel.words is not None:
         low, high = channel.words
         count = len(body.split())
         if count > high:
             first_extra = list(_WORD.finditer(body))[high]
-            found.append(finding(
-                WORDS_RULE, "warning",
-                f"{count} words; a {channel.label} reads best at {low}-{high} words.",
-                body, first_extra.start(), len(body),
-                "Cut repetition and background; keep each element to a sentence or two.",
-            ))
+            found.append(
+                finding(
+                    WORDS_RULE,
+                    "warning",
+                    f"{count} words; a {channel.label} reads best at {low}-{high} words.",
+                    body,
+                    first_extra.start(),
+                    len(body),
+                    "Cut repetition and background; keep each element to a sentence or two.",
+                )
+            )
         elif count < low:
-            found.append(finding(
-                WORDS_RULE, "warning",
-                f"{count} words; a {channel.label} usually needs {low}-{high} words.",
-                body, len(body), len(body),
-                "Say more about what happened, what you have done and what changes.",
-            ))
+            found.append(
+                finding(
+                    WORDS_RULE,
+                    "warning",
+                    f"{count} words; a {channel.label} usually needs {low}-{high} words.",
+                    body,
+                    len(body),
+                    len(body),
+                    "Say more about what happened, what you have done and what changes.",
+                )
+            )
     return found
 
 
@@ -101,10 +116,15 @@ def check_public(body: str, channel: Channel, context: DraftRequest | None) -> l
             if (start, end) in seen:
                 continue
             seen.add((start, end))
-            found.append(finding(
-                PUBLIC_RULES[kind], "error",
-                f"A public {channel.label.lower()} must not contain {kind.replace('_', ' ')}.",
-                body, start, end,
-                "Keep specifics private: invite the person to continue by direct message.",
-            ))
+            found.append(
+                finding(
+                    PUBLIC_RULES[kind],
+                    "error",
+                    f"A public {channel.label.lower()} must not contain {kind.replace('_', ' ')}.",
+                    body,
+                    start,
+                    end,
+                    "Keep specifics private: invite the person to continue by direct message.",
+                )
+            )
     return found

@@ -48,12 +48,17 @@ def _tidy(findings: list[Finding], texts: dict[str, str]) -> list[Finding]:
     merged: list[Finding] = []
     for item in ordered:
         last = merged[-1] if merged else None
-        if (last is not None and last.rule == item.rule and last.field == item.field
-                and item.start < last.end):
+        if (
+            last is not None
+            and last.rule == item.rule
+            and last.field == item.field
+            and item.start < last.end
+        ):
             if item.end > last.end:
                 text = texts[item.field]
-                merged[-1] = last.model_copy(update={"end": item.end,
-                                                     "excerpt": text[last.start : item.end]})
+                merged[-1] = last.model_copy(
+                    update={"end": item.end, "excerpt": text[last.start : item.end]}
+                )
             continue
         merged.append(item)
     kept = [f for f in merged if f.start == f.end or not _nested(f, merged)]
@@ -107,15 +112,17 @@ def check(
                 field_facts.append((payload, start, end))
             else:
                 field_cues.setdefault(payload, []).append((start, end))
-        findings += rule_findings(hits, text, text_low, field=field, liability=liability,
-                                  tone=tone, channel=channel)
+        findings += rule_findings(
+            hits, text, text_low, field=field, liability=liability, tone=tone, channel=channel
+        )
         findings += scan_privacy(text, field)
     findings += over_apologising(body, low)
     findings += channel_rules.check_length(body, form)
     findings += channel_rules.check_public(body, form, context)
 
-    elements = find_elements(body, subject, low=low, cues=cues_by_field["body"], channel=form,
-                             context=context)
+    elements = find_elements(
+        body, subject, low=low, cues=cues_by_field["body"], channel=form, context=context
+    )
     findings += missing_findings(elements, body, liability)
 
     skipped: list[str] = []
@@ -128,8 +135,7 @@ def check(
             facts = facts_from_hits(text, text_low, facts_by_field[field])
             body_facts = facts if field == "body" else body_facts
             findings += unsupported_facts(text, text_low, facts, supplied, field)
-            findings += unauthorised_remedies(text, text_low, cues_by_field[field], supplied,
-                                              field)
+            findings += unauthorised_remedies(text, text_low, cues_by_field[field], supplied, field)
         amends_required = any(e["element"] == "amends" and e["required"] for e in elements)
         findings += status_and_omissions(body, low, body_facts, supplied, amends_required)
         findings += scan_echo(body, context.incident.customer_message)
@@ -137,9 +143,11 @@ def check(
     kept = _tidy(findings, {field: text for field, text, _ in texts})
     # The elements are plain data until here: validating them with the report is one call
     # into pydantic-core instead of one per element and evidence span.
-    return GuardrailReport.model_validate({
-        "passed": not any(f.severity == "error" for f in kept),
-        "elements": elements,
-        "findings": kept,
-        "skipped": skipped,
-    })
+    return GuardrailReport.model_validate(
+        {
+            "passed": not any(f.severity == "error" for f in kept),
+            "elements": elements,
+            "findings": kept,
+            "skipped": skipped,
+        }
+    )

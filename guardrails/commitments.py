@@ -19,8 +19,7 @@ UNSUPPORTED = "commitments.unsupported_fact"
 METRIC = "commitments.unsupported_metric"
 UNAUTHORISED = "commitments.unauthorised_remedy"
 CONTEXT_RULES = (UNSUPPORTED, METRIC, STATUS, OMITTED, UNAUTHORISED)
-__all__ = ["CONTEXT_RULES", "status_and_omissions", "unauthorised_remedies",
-           "unsupported_facts"]
+__all__ = ["CONTEXT_RULES", "status_and_omissions", "unauthorised_remedies", "unsupported_facts"]
 
 REMEDY_CUES: dict[str, frozenset[str]] = {
     "remedy_refund": frozenset({"refund"}),
@@ -33,15 +32,50 @@ REMEDY_CUES: dict[str, frozenset[str]] = {
 """Cue name (from `packs/commitments.yaml`) -> the remedy kinds that authorise it."""
 # Words around a remedy word that make it a topic rather than a promise: "your refund
 # request", "the refund policy", "you asked for a refund".
-_TOPIC_AFTER = re.compile(r"\s+(?:requests?|requested|policy|policies|status|process|form|"
-                          r"team|department|application|claims?|queue)\b")
-_TOPIC_BEFORE = frozenset({"requested", "request", "asked", "ask", "asking", "applied",
-                           "waiting", "awaiting", "await", "about", "chasing", "expecting"})
+_TOPIC_AFTER = re.compile(
+    r"\s+(?:requests?|requested|policy|policies|status|process|form|"
+    r"team|department|application|claims?|queue)\b"
+)
+_TOPIC_BEFORE = frozenset(
+    {
+        "requested",
+        "request",
+        "asked",
+        "ask",
+        "asking",
+        "applied",
+        "waiting",
+        "awaiting",
+        "await",
+        "about",
+        "chasing",
+        "expecting",
+    }
+)
 # Words that show a percentage is a price change rather than an improvement figure:
 # "we have reduced this report's fee by 10%" applies the authorised "10% off".
-_PRICE_WORDS = frozenset({"fee", "fees", "price", "prices", "bill", "bills", "invoice",
-                          "invoices", "charge", "charges", "cost", "costs", "rate", "rates",
-                          "subscription", "total", "plan", "renewal"})
+_PRICE_WORDS = frozenset(
+    {
+        "fee",
+        "fees",
+        "price",
+        "prices",
+        "bill",
+        "bills",
+        "invoice",
+        "invoices",
+        "charge",
+        "charges",
+        "cost",
+        "costs",
+        "rate",
+        "rates",
+        "subscription",
+        "total",
+        "plan",
+        "renewal",
+    }
+)
 _LETTERS = re.compile(r"[a-z]+")
 _MESSAGES = {
     "amount": "States an amount ({}) that no remedy or incident field supplied.",
@@ -66,23 +100,35 @@ def unsupported_facts(
     metrics = [m for m in extract_metrics(low, facts) if not _remedy_percent(low, m, supplied)]
     for metric in metrics:
         if metric.key[0] not in supplied.metrics:
-            found.append(finding(
-                METRIC, "error",
-                "Quotes an improvement figure that no prevention metric supplied.",
-                text, metric.start, metric.end,
-                "Describe the change itself (\"we have added a second scan\") without a figure.",
-                field,
-            ))
+            found.append(
+                finding(
+                    METRIC,
+                    "error",
+                    "Quotes an improvement figure that no prevention metric supplied.",
+                    text,
+                    metric.start,
+                    metric.end,
+                    'Describe the change itself ("we have added a second scan") without a figure.',
+                    field,
+                )
+            )
     spans = [(m.start, m.end) for m in metrics]
     for fact in facts:
         if fact.kind == "metric" or _inside(fact, spans) or supplied.has(fact.kind, fact.key):
             continue
         excerpt = text[fact.start : fact.end]
-        found.append(finding(
-            UNSUPPORTED, "error", _MESSAGES[fact.kind].format(excerpt), text, fact.start,
-            fact.end, "State only the amounts, dates, deadlines and codes the request supplied.",
-            field,
-        ))
+        found.append(
+            finding(
+                UNSUPPORTED,
+                "error",
+                _MESSAGES[fact.kind].format(excerpt),
+                text,
+                fact.start,
+                fact.end,
+                "State only the amounts, dates, deadlines and codes the request supplied.",
+                field,
+            )
+        )
     return found
 
 
@@ -123,10 +169,16 @@ def unauthorised_remedies(
                 word_stems & remedy for remedy in supplied.remedy_stems
             ):
                 continue
-            found.append(finding(
-                UNAUTHORISED, "error",
-                f"Offers or mentions a remedy ({word}) that the request did not authorise.",
-                text, start, end,
-                "Offer only the remedies listed in the request, in their own terms.", field,
-            ))
+            found.append(
+                finding(
+                    UNAUTHORISED,
+                    "error",
+                    f"Offers or mentions a remedy ({word}) that the request did not authorise.",
+                    text,
+                    start,
+                    end,
+                    "Offer only the remedies listed in the request, in their own terms.",
+                    field,
+                )
+            )
     return found

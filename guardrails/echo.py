@@ -44,8 +44,11 @@ def scan_echo(body: str, customer_message: str | None) -> list[Finding]:
     """One finding per maximal run of at least `ECHO_WORDS` words copied from the message."""
     if not customer_message:
         return []
-    source = (echo_words(customer_message.lower()) if customer_message.isascii()
-              else [w.lower() for w in _WORD.findall(customer_message)])
+    source = (
+        echo_words(customer_message.lower())
+        if customer_message.isascii()
+        else [w.lower() for w in _WORD.findall(customer_message)]
+    )
     if len(source) < ECHO_WORDS:
         return []
     vocabulary = set(source)
@@ -74,8 +77,9 @@ def scan_echo(body: str, customer_message: str | None) -> list[Finding]:
             stop += 1
         if stop - index >= ECHO_WORDS:
             if grams is None:
-                grams = {tuple(source[i : i + ECHO_WORDS])
-                         for i in range(len(source) - ECHO_WORDS + 1)}
+                grams = {
+                    tuple(source[i : i + ECHO_WORDS]) for i in range(len(source) - ECHO_WORDS + 1)
+                }
             for i in range(index, stop - ECHO_WORDS + 1):
                 if tuple(words[i : i + ECHO_WORDS]) in grams:
                     if runs and runs[-1][1] >= i + ECHO_WORDS - 1:
@@ -88,9 +92,12 @@ def scan_echo(body: str, customer_message: str | None) -> list[Finding]:
     matches = list(_WORD.finditer(body))
     return [
         finding(
-            ECHO_RULE, "error",
+            ECHO_RULE,
+            "error",
             f"Repeats {last - first} consecutive words of the customer's own message verbatim.",
-            body, matches[first].start(), matches[last - 1].end(),
+            body,
+            matches[first].start(),
+            matches[last - 1].end(),
             "Summarise the customer's concern in your own words instead of quoting it back.",
         )
         for first, last in runs

@@ -38,19 +38,19 @@ MISSING_RULE = "elements.missing"
 _OPENING = frozenset({"subject", "greeting", "acknowledgment", "regret", "responsibility"})
 _NEEDS = {
     "acknowledgment": "Name the specific incident: the order or reference, and what went wrong.",
-    "responsibility": "Own it plainly, e.g. \"we take full responsibility for the delay\".",
-    "regret": "Say sorry for the specific effect: \"we are sorry that your order arrived late\".",
+    "responsibility": 'Own it plainly, e.g. "we take full responsibility for the delay".',
+    "regret": 'Say sorry for the specific effect: "we are sorry that your order arrived late".',
     "amends": "Say what you have done or are offering to put it right, as authorised.",
     "prevention": "Say what you have changed to help prevent a repeat.",
     "subject": "Give a plain subject line that names the issue.",
     "greeting": "Open with a greeting, using the recipient's name when known.",
-    "invitation": "Invite a reply, e.g. \"reply to this email if there is anything else\".",
-    "close": "End with a short positive close, e.g. \"thank you for your patience\".",
+    "invitation": 'Invite a reply, e.g. "reply to this email if there is anything else".',
+    "close": 'End with a short positive close, e.g. "thank you for your patience".',
     "signature": "Sign with the sender's name (and title or organisation).",
 }
 _CAUTIOUS_NEEDS = (
-    "Under the cautious posture, own the fix rather than the fault, e.g. \"we are taking "
-    "responsibility for putting this right\"."
+    'Under the cautious posture, own the fix rather than the fault, e.g. "we are taking '
+    'responsibility for putting this right".'
 )
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -100,16 +100,18 @@ def _weakened(low: str, begin: int, element: str) -> bool:
     return is_negated(window, len(window), hedged=element != "invitation")
 
 
-def _first_cue(cue: list[tuple[int, int]], breaks: SentenceBreaks, low: str, element: str,
-               start: int = 0) -> EvidenceData | None:
+def _first_cue(
+    cue: list[tuple[int, int]], breaks: SentenceBreaks, low: str, element: str, start: int = 0
+) -> EvidenceData | None:
     for begin, end in cue:
         if begin >= start and not _weakened(low, begin, element):
             return evidence(breaks.text, *breaks.bounds(begin, end))
     return None
 
 
-def _remedy_stated(breaks: SentenceBreaks, low: str,
-                   context: DraftRequest | None) -> EvidenceData | None:
+def _remedy_stated(
+    breaks: SentenceBreaks, low: str, context: DraftRequest | None
+) -> EvidenceData | None:
     """The first sentence that states an authorised remedy of a kind without remedy words
     (`_UNWORDED_KINDS`) in the request's own words: at
     least two of its description's stems (all of them when it has fewer), one of which the
@@ -122,8 +124,9 @@ def _remedy_stated(breaks: SentenceBreaks, low: str,
         return None
     incident = context.incident
     told = stems(" ".join(filter(None, [incident.summary, incident.cause, incident.impact])))
-    wanted = [(want, want - told) for r in unworded
-              if (want := stems(r.description) - _REMEDY_STOP)]
+    wanted = [
+        (want, want - told) for r in unworded if (want := stems(r.description) - _REMEDY_STOP)
+    ]
     body = breaks.text
     for sentence in _SENTENCE.finditer(body):
         said = sentence.group().lower()
@@ -131,9 +134,11 @@ def _remedy_stated(breaks: SentenceBreaks, low: str,
             continue
         have = stems(said)
         for want, own in wanted:
-            if (len(have & want) >= min(2, len(want)) and (have & own or not own)
-                    and not _weakened(low, _first_word(low, sentence.start(), have & want),
-                                      "amends")):
+            if (
+                len(have & want) >= min(2, len(want))
+                and (have & own or not own)
+                and not _weakened(low, _first_word(low, sentence.start(), have & want), "amends")
+            ):
                 at = sentence.start() + len(sentence.group()) - len(sentence.group().lstrip())
                 return evidence(body, *breaks.bounds(at, at))
     return None
@@ -149,13 +154,18 @@ def _first_word(low: str, start: int, wanted: set[str]) -> int:
 
 def _amends_cues(cues: Cues) -> list[tuple[int, int]]:
     """Amends phrases and remedy words ("refund", "replacement") alike show amends."""
-    spans = [span for name, found in cues.items()
-             if name == "amends" or name.startswith("remedy_") for span in found]
+    spans = [
+        span
+        for name, found in cues.items()
+        if name == "amends" or name.startswith("remedy_")
+        for span in found
+    ]
     return sorted(spans)
 
 
-def _acknowledgment(breaks: SentenceBreaks, low: str, cue: list[tuple[int, int]],
-                    context: DraftRequest | None) -> EvidenceData | None:
+def _acknowledgment(
+    breaks: SentenceBreaks, low: str, cue: list[tuple[int, int]], context: DraftRequest | None
+) -> EvidenceData | None:
     body = breaks.text
     if context is not None:
         reference = context.incident.reference
@@ -188,16 +198,15 @@ def find_elements(
     # Every evidence span is widened to its sentence: the breaks are found once per check.
     breaks = SentenceBreaks(body)
     found: dict[str, EvidenceData | None] = {
-        "acknowledgment": _acknowledgment(breaks, low, cues.get("acknowledgment", []),
-                                          context),
-        "responsibility": _first_cue(cues.get("responsibility", []), breaks, low,
-                                     "responsibility"),
+        "acknowledgment": _acknowledgment(breaks, low, cues.get("acknowledgment", []), context),
+        "responsibility": _first_cue(cues.get("responsibility", []), breaks, low, "responsibility"),
         "regret": _first_cue(cues.get("regret", []), breaks, low, "regret"),
         "amends": _first_cue(_amends_cues(cues), breaks, low, "amends")
         or _remedy_stated(breaks, low, context),
         "prevention": _first_cue(cues.get("prevention", []), breaks, low, "prevention"),
         "subject": evidence(subject, 0, len(subject), "subject")
-        if subject and subject.strip() else None,
+        if subject and subject.strip()
+        else None,
         "greeting": greeting(body, lines, cues.get("greeting", [])),
         "invitation": _first_cue(cues.get("invitation", []), breaks, low, "invitation"),
         "close": _first_cue(cues.get("close", []), breaks, low, "close", tail),
@@ -207,8 +216,12 @@ def find_elements(
     if context is not None and not context.remedies:
         required.discard("amends")
     return [
-        {"element": name, "present": found[name] is not None,
-         "required": name in required, "evidence": found[name]}
+        {
+            "element": name,
+            "present": found[name] is not None,
+            "required": name in required,
+            "evidence": found[name],
+        }
         for name in (*CORE_ELEMENTS, *FORM_ELEMENTS)
     ]
 
@@ -225,9 +238,16 @@ def missing_findings(elements: list[ElementData], body: str, liability: str) -> 
             need = _CAUTIOUS_NEEDS
         at = 0 if name in _OPENING else len(body)
         field: TextField = "subject" if name == "subject" else "body"
-        found.append(finding(
-            MISSING_RULE, "error", f"Missing required element: {name}.",
-            "" if field == "subject" else body, at if field == "body" else 0,
-            at if field == "body" else 0, need, field,
-        ))
+        found.append(
+            finding(
+                MISSING_RULE,
+                "error",
+                f"Missing required element: {name}.",
+                "" if field == "subject" else body,
+                at if field == "body" else 0,
+                at if field == "body" else 0,
+                need,
+                field,
+            )
+        )
     return found

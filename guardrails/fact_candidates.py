@@ -17,8 +17,10 @@ _CASE_EXOTIC = ("\u0130", "\u0131", "\u017f")
 _DIGITS = "0123456789"
 _DIGIT_MARKS = str.maketrans({chr(c): "0" if chr(c) in _DIGITS else " " for c in range(128)})
 _CODE_VIEW = str.maketrans(
-    {chr(c): chr(c) if chr(c) in f"ABCDEFGHIJKLMNOPQRSTUVWXYZ{_DIGITS}-" else " "
-     for c in range(128)}
+    {
+        chr(c): chr(c) if chr(c) in f"ABCDEFGHIJKLMNOPQRSTUVWXYZ{_DIGITS}-" else " "
+        for c in range(128)
+    }
 )
 _SHORT = 160
 """Below this length a regex scan costs less than setting up the string methods."""
@@ -83,8 +85,10 @@ def code_candidates(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]
         if len(code) < 4:
             continue
         at = view.find(run, at)
-        while (at > 0 and view[at - 1] != " ") or view[at + len(run) : at + len(run) + 1] \
-                not in ("", " "):
+        while (at > 0 and view[at - 1] != " ") or view[at + len(run) : at + len(run) + 1] not in (
+            "",
+            " ",
+        ):
             at = view.find(run, at + 1)  # a longer run contained this one: look further
         spans.append((at + len(run) - len(code), at + len(run)))
         at += len(run)

@@ -8,9 +8,17 @@ from guardrails.facts import DIGIT_LED, FACT_SCANNER, is_word_start, make_fact
 from guardrails.scanner import lowered
 
 # The fact kind each scanner payload or digit-led group can produce (`make_fact`).
-_KIND_OF = {"pre": "amount", "post": "amount", "pct": "percent", "mult": "metric",
-            "dday": "date", "dmonth": "date", "iso": "date", "dur": "duration",
-            "wd": "weekday"}
+_KIND_OF = {
+    "pre": "amount",
+    "post": "amount",
+    "pct": "percent",
+    "mult": "metric",
+    "dday": "date",
+    "dmonth": "date",
+    "iso": "date",
+    "dur": "duration",
+    "wd": "weekday",
+}
 
 
 class FactKeys:
@@ -38,8 +46,10 @@ class FactKeys:
             found: list[tuple[str, int, int]] = []
             if groups & {"pre", "dmonth", "dur", "wd"}:
                 if self._scanned is None:
-                    self._scanned = [(payload[5:], start, end) for payload, start, end
-                                     in FACT_SCANNER.matches(text, low)]
+                    self._scanned = [
+                        (payload[5:], start, end)
+                        for payload, start, end in FACT_SCANNER.matches(text, low)
+                    ]
                 found += self._scanned
             if groups & {"post", "pct", "mult", "dday", "iso"}:
                 if self._digit_led is None:

@@ -17,25 +17,66 @@ from guardrails.fact_candidates import code_candidates, digit_led
 from guardrails.scanner import build_scanner, lowered
 
 _CURRENCIES = {
-    "$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD",
-    "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR",
-    "£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP",
-    "a$": "AUD", "aud": "AUD", "c$": "CAD", "cad": "CAD", "nz$": "NZD", "nzd": "NZD",
+    "$": "USD",
+    "us$": "USD",
+    "usd": "USD",
+    "dollar": "USD",
+    "dollars": "USD",
+    "€": "EUR",
+    "eur": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "£": "GBP",
+    "gbp": "GBP",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "a$": "AUD",
+    "aud": "AUD",
+    "c$": "CAD",
+    "cad": "CAD",
+    "nz$": "NZD",
+    "nzd": "NZD",
 }
 _MONTHS = {
     name: index
     for index, names in enumerate(
-        ["jan january", "feb february", "mar march", "apr april", "may", "jun june",
-         "jul july", "aug august", "sep sept september", "oct october", "nov november",
-         "dec december"],
+        [
+            "jan january",
+            "feb february",
+            "mar march",
+            "apr april",
+            "may",
+            "jun june",
+            "jul july",
+            "aug august",
+            "sep sept september",
+            "oct october",
+            "nov november",
+            "dec december",
+        ],
         start=1,
     )
     for name in names.split()
 }
 _COUNTS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "fourteen": 14, "twenty-four": 24, "thirty": 30, "forty-eight": 48,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fourteen": 14,
+    "twenty-four": 24,
+    "thirty": 30,
+    "forty-eight": 48,
 }
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?"
 _MONTH = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?"
@@ -43,8 +84,16 @@ _PCT = r"\s?(?:%|percent\b|per\s+cent\b)"
 _UNIT = r"(?:usd|eur|gbp|aud|cad|nzd|dollars?|euros?|pounds?)\b"
 _SYMBOLS = ("us$", "a$", "c$", "nz$", "$", "€", "£", "usd", "eur", "gbp", "aud", "cad", "nzd")
 _COUNT = r"(?:\d+|" + "|".join(sorted(_COUNTS, key=len, reverse=True)) + ")"
-_DURATION_LEADS = ("within the next", "in the next", "inside of", "within", "inside", "under",
-                   "over", "in")
+_DURATION_LEADS = (
+    "within the next",
+    "in the next",
+    "inside of",
+    "within",
+    "inside",
+    "under",
+    "over",
+    "in",
+)
 _DEADLINE_LEADS = ("by", "on", "before", "until")
 # Two passes over the lowercased text find every kind of fact. Each alternative starts with a
 # literal (or, in the digit pass, with the digit class), which lets the regex engine skip
@@ -61,16 +110,36 @@ DIGIT_LED = re.compile(
     r")"
 )
 FACT_ALTERNATIVES: tuple[tuple[str, bool, str], ...] = tuple(
-    [(rf"{'' if symbol[0] in '$€£' else chr(92) + 'b'}{re.escape(symbol)}\s?(?:{_NUM})", False,
-      "fact:pre") for symbol in _SYMBOLS]
-    + [(rf"\b{month}\b\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?", False, "fact:dmonth")
-       for month in sorted(_MONTHS, key=len, reverse=True)]
-    + [("\\b" + lead.replace(" ", r"\s+") + rf"\s+{_COUNT}\s+(?:business\s+|working\s+)?"
-        r"(?:hours?|days?|weeks?|months?|minutes?)\b", False, "fact:dur")
-       for lead in _DURATION_LEADS]
-    + [(rf"\b{lead}\s+(?:this\s+|next\s+|the\s+)?(?:monday|tuesday|wednesday|thursday|friday|"
-        r"saturday|sunday|tomorrow|end\s+of\s+(?:the\s+)?(?:day|week|month))\b", False, "fact:wd")
-       for lead in _DEADLINE_LEADS]
+    [
+        (
+            rf"{'' if symbol[0] in '$€£' else chr(92) + 'b'}{re.escape(symbol)}\s?(?:{_NUM})",
+            False,
+            "fact:pre",
+        )
+        for symbol in _SYMBOLS
+    ]
+    + [
+        (rf"\b{month}\b\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?", False, "fact:dmonth")
+        for month in sorted(_MONTHS, key=len, reverse=True)
+    ]
+    + [
+        (
+            "\\b" + lead.replace(" ", r"\s+") + rf"\s+{_COUNT}\s+(?:business\s+|working\s+)?"
+            r"(?:hours?|days?|weeks?|months?|minutes?)\b",
+            False,
+            "fact:dur",
+        )
+        for lead in _DURATION_LEADS
+    ]
+    + [
+        (
+            rf"\b{lead}\s+(?:this\s+|next\s+|the\s+)?(?:monday|tuesday|wednesday|thursday|friday|"
+            r"saturday|sunday|tomorrow|end\s+of\s+(?:the\s+)?(?:day|week|month))\b",
+            False,
+            "fact:wd",
+        )
+        for lead in _DEADLINE_LEADS
+    ]
 )
 """Lowercase regexes for the facts that start with a word or symbol, with the payload the
 scanner reports for them; the rule set's scanner includes them so that one pass over a
@@ -83,8 +152,10 @@ _MONTH_IN = re.compile(_MONTH)
 _DAY_IN = re.compile(r"\d{1,2}")
 _UNIT_IN = re.compile(r"us\$|a\$|c\$|nz\$|[$€£]|[a-z]+")
 _COUNT_IN = re.compile(_COUNT + r"\s+(?:business\s+|working\s+)?(?:hour|day|week|month|minute)")
-_DEADLINE_IN = re.compile(r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-                          r"tomorrow|end\s+of\s+(?:the\s+)?(?:day|week|month))")
+_DEADLINE_IN = re.compile(
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"tomorrow|end\s+of\s+(?:the\s+)?(?:day|week|month))"
+)
 _SYMBOL = "(?:" + "|".join(re.escape(s) for s in _SYMBOLS) + ")"
 AMOUNT = re.compile(rf"{_SYMBOL}\s?(?:{_NUM})|(?:{_NUM})\s?{_UNIT}", re.IGNORECASE)
 """Any currency amount, for channels where amounts are forbidden outright."""
@@ -172,8 +243,9 @@ def facts_from_hits(text: str, low: str, hits: Iterable[tuple[str, int, int]]) -
     """Parse the scanner's `fact:*` hits in `text`, its digit-led facts and its codes into
     facts, in text order."""
     facts: list[Fact] = []
-    found = [(payload[5:], start, end) for payload, start, end in hits
-             if payload.startswith("fact:")]
+    found = [
+        (payload[5:], start, end) for payload, start, end in hits if payload.startswith("fact:")
+    ]
     for kind, start, end in found + digit_led(text, low, DIGIT_LED):
         if not is_word_start(low, start):
             continue
@@ -199,8 +271,12 @@ def code_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for start, end in code_candidates(text, CODE):
         token = text[start:end]
-        if (is_word_start(text, start) and (end == len(text) or not text[end].isalnum())
-                and _CODE_SHAPE.fullmatch(token) and not _TIME.fullmatch(token)):
+        if (
+            is_word_start(text, start)
+            and (end == len(text) or not text[end].isalnum())
+            and _CODE_SHAPE.fullmatch(token)
+            and not _TIME.fullmatch(token)
+        ):
             spans.append((start, end))
     return spans
 

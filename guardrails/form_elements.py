@@ -12,8 +12,9 @@ if TYPE_CHECKING:
     from service.models import DraftRequest
 
 
-def greeting(body: str, lines: list[tuple[int, int]],
-             cue: list[tuple[int, int]]) -> EvidenceData | None:
+def greeting(
+    body: str, lines: list[tuple[int, int]], cue: list[tuple[int, int]]
+) -> EvidenceData | None:
     """A greeting cue at the very start of one of the first two lines."""
     starts = {start for start, _ in lines[:2]}
     for begin, _ in cue:
@@ -35,8 +36,9 @@ def text_lines(body: str) -> list[tuple[int, int]]:
     return spans
 
 
-def signature(body: str, lines: list[tuple[int, int]],
-              context: DraftRequest | None) -> EvidenceData | None:
+def signature(
+    body: str, lines: list[tuple[int, int]], context: DraftRequest | None
+) -> EvidenceData | None:
     """One of the last three lines: the one naming the sender or their organisation, or,
     without a request, a short line that does not read as a sentence."""
     names = []

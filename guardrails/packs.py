@@ -37,10 +37,20 @@ PACK_DIR = Path(__file__).parent / "packs"
 
 Posture = Literal["standard", "cautious"]
 CueElement = Literal[
-    "acknowledgment", "responsibility", "regret", "amends", "prevention",
-    "greeting", "invitation", "close",
-    "remedy_refund", "remedy_credit", "remedy_discount", "remedy_replacement",
-    "remedy_voucher", "remedy_free",
+    "acknowledgment",
+    "responsibility",
+    "regret",
+    "amends",
+    "prevention",
+    "greeting",
+    "invitation",
+    "close",
+    "remedy_refund",
+    "remedy_credit",
+    "remedy_discount",
+    "remedy_replacement",
+    "remedy_voucher",
+    "remedy_free",
 ]
 
 # Numbered back-references would point at the wrong group once a pattern is joined into a
@@ -79,8 +89,10 @@ class _Matcher(_Strict):
                 raise ValueError("a phrase is empty")
         for pattern in self.patterns:
             if _UNSAFE_GROUPS.search(pattern):
-                raise ValueError(f"pattern {pattern!r}: back-references and named groups are "
-                                 "not allowed; use (?:...) groups")
+                raise ValueError(
+                    f"pattern {pattern!r}: back-references and named groups are "
+                    "not allowed; use (?:...) groups"
+                )
             try:
                 compiled = re.compile(pattern)
             except re.error as exc:

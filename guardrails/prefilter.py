@@ -142,8 +142,11 @@ class _Reader:
 def _class_needs(content: str) -> list[frozenset[str]]:
     """A short list of plain characters is a need; so is a class of only non-ASCII
     characters and ranges (emoji), which an ASCII text cannot hold."""
-    if not content or content.startswith("^") or "\\" in content.replace("\\u", "").replace(
-            "\\U", ""):
+    if (
+        not content
+        or content.startswith("^")
+        or "\\" in content.replace("\\u", "").replace("\\U", "")
+    ):
         return []
     if "\\" in content:  # only \u and \U escapes are left: decode them
         try:

@@ -53,20 +53,30 @@ def scan_privacy(text: str, field: TextField = "body") -> list[Finding]:
     for match in cards:
         digits = re.sub(r"\D", "", match.group())
         if 13 <= len(digits) <= 19 and luhn_valid(digits):
-            found.append(finding(
-                CARD_RULE, "error",
-                "Contains what looks like a full payment card number.",
-                text, match.start(), match.end(),
-                "Refer to the card by its last four digits only, e.g. 'the card ending 4242'.",
-                field,
-            ))
+            found.append(
+                finding(
+                    CARD_RULE,
+                    "error",
+                    "Contains what looks like a full payment card number.",
+                    text,
+                    match.start(),
+                    match.end(),
+                    "Refer to the card by its last four digits only, e.g. 'the card ending 4242'.",
+                    field,
+                )
+            )
     ids = _SSN.finditer(text) if longest >= 9 and text.count("-") >= 2 else ()
     for match in ids:
-        found.append(finding(
-            NATIONAL_ID_RULE, "error",
-            "Contains what looks like a national identification (social security) number.",
-            text, match.start(), match.end(),
-            "Remove the number; refer to 'the details on your account' instead.",
-            field,
-        ))
+        found.append(
+            finding(
+                NATIONAL_ID_RULE,
+                "error",
+                "Contains what looks like a national identification (social security) number.",
+                text,
+                match.start(),
+                match.end(),
+                "Remove the number; refer to 'the details on your account' instead.",
+                field,
+            )
+        )
     return found

@@ -14,28 +14,46 @@ from guardrails.supplied import Supplied, stems
 STATUS = "commitments.status"
 OMITTED = "commitments.omitted_remedy"
 
-ANY_KIND = frozenset({"refund", "credit", "discount", "replacement", "expedite", "service",
-                      "other"})
+ANY_KIND = frozenset(
+    {"refund", "credit", "discount", "replacement", "expedite", "service", "other"}
+)
 """Every remedy kind."""
 
 # A remedy stated as done: a past participle after "we have", "we've", "has been", "is now".
 # The participle is found first (see `_done_verbs`), the auxiliary before it after.
-_DONE_VERBS = ("refunded", "reimbursed", "reversed", "credited", "applied", "replaced",
-               "shipped", "dispatched", "expedited", "waived", "issued", "processed",
-               "upgraded")
+_DONE_VERBS = (
+    "refunded",
+    "reimbursed",
+    "reversed",
+    "credited",
+    "applied",
+    "replaced",
+    "shipped",
+    "dispatched",
+    "expedited",
+    "waived",
+    "issued",
+    "processed",
+    "upgraded",
+)
 _DONE_AUX = re.compile(
     r"(?:\bwe\s+have|\bwe['’]ve|\bi\s+have|\bi['’]ve|\b(?:has|have)\s+(?:now\s+|already\s+)?been|"
     r"\b(?:is|are)\s+now)\s+(?:now\s+|already\s+|just\s+)?$"
 )
 _DONE_KINDS: dict[str, frozenset[str]] = {
-    "refunded": frozenset({"refund"}), "reimbursed": frozenset({"refund"}),
-    "reversed": frozenset({"refund"}), "credited": frozenset({"credit"}),
-    "applied": frozenset({"discount", "credit"}), "replaced": frozenset({"replacement"}),
+    "refunded": frozenset({"refund"}),
+    "reimbursed": frozenset({"refund"}),
+    "reversed": frozenset({"refund"}),
+    "credited": frozenset({"credit"}),
+    "applied": frozenset({"discount", "credit"}),
+    "replaced": frozenset({"replacement"}),
     "shipped": frozenset({"replacement", "expedite"}),
     "dispatched": frozenset({"replacement", "expedite"}),
-    "expedited": frozenset({"expedite"}), "upgraded": frozenset({"service", "other"}),
+    "expedited": frozenset({"expedite"}),
+    "upgraded": frozenset({"service", "other"}),
     "waived": frozenset({"refund", "credit", "discount", "other"}),
-    "issued": ANY_KIND, "processed": ANY_KIND,
+    "issued": ANY_KIND,
+    "processed": ANY_KIND,
 }
 _KIND_WORDS: dict[str, re.Pattern[str]] = {
     "refund": re.compile(r"\brefund|\breimburs", re.IGNORECASE),
@@ -54,6 +72,7 @@ _FREE_SAID = re.compile(
     r"on\s+us\b"
 )
 
+
 def _mentions_directly(text: str, index: int, supplied: Supplied, amounts: set[str]) -> bool:
     """Whether `text` mentions authorised remedy `index` by amount, code, kind word or a way
     of saying free: the cheap tests, tried before the description's stems."""
@@ -66,8 +85,9 @@ def _mentions_directly(text: str, index: int, supplied: Supplied, amounts: set[s
     pattern = _KIND_WORDS.get(remedy.kind)
     if pattern is not None and pattern.search(text):
         return True
-    return bool(_FREE_DESCRIPTION.search(remedy.description.lower())
-                and _FREE_SAID.search(text.lower()))
+    return bool(
+        _FREE_DESCRIPTION.search(remedy.description.lower()) and _FREE_SAID.search(text.lower())
+    )
 
 
 def _shares_stems(text_stems: set[str], index: int, supplied: Supplied) -> bool:
@@ -78,8 +98,9 @@ def _shares_stems(text_stems: set[str], index: int, supplied: Supplied) -> bool:
 
 
 def _mentions(text: str, index: int, supplied: Supplied, amounts: set[str]) -> bool:
-    return (_mentions_directly(text, index, supplied, amounts)
-            or _shares_stems(stems(text), index, supplied))
+    return _mentions_directly(text, index, supplied, amounts) or _shares_stems(
+        stems(text), index, supplied
+    )
 
 
 def _omissions(body: str, supplied: Supplied, amounts: set[str]) -> list[Finding]:
@@ -103,23 +124,33 @@ def _omissions(body: str, supplied: Supplied, amounts: set[str]) -> list[Finding
                 missing = f"its code {remedy.code}"
             else:
                 continue
-            found.append(finding(
-                OMITTED, "error",
-                f"Leaves out an authorised remedy, or {missing}: {remedy.description}.",
-                body, len(body), len(body),
-                f"State the remedy with {missing}: {remedy.description}.",
-            ))
+            found.append(
+                finding(
+                    OMITTED,
+                    "error",
+                    f"Leaves out an authorised remedy, or {missing}: {remedy.description}.",
+                    body,
+                    len(body),
+                    len(body),
+                    f"State the remedy with {missing}: {remedy.description}.",
+                )
+            )
             continue
         if _mentions_directly(body, index, supplied, amounts):
             continue
         body_stems = stems(body) if body_stems is None else body_stems
         if not _shares_stems(body_stems, index, supplied):
-            found.append(finding(
-                OMITTED, "error",
-                f"Leaves out an authorised remedy: {remedy.description}.",
-                body, len(body), len(body),
-                f"Mention the remedy: {remedy.description}.",
-            ))
+            found.append(
+                finding(
+                    OMITTED,
+                    "error",
+                    f"Leaves out an authorised remedy: {remedy.description}.",
+                    body,
+                    len(body),
+                    len(body),
+                    f"Mention the remedy: {remedy.description}.",
+                )
+            )
     return found
 
 
@@ -159,20 +190,29 @@ def status_and_omissions(
             continue
         start, end = sentence_bounds(body, aux.start(), verb_end)
         sentence = body[start:end]
-        sentence_amounts = {f.key[0] for f in facts
-                            if f.kind == "amount" and start <= f.start and f.end <= end}
+        sentence_amounts = {
+            f.key[0] for f in facts if f.kind == "amount" and start <= f.start and f.end <= end
+        }
         verb_kinds = _DONE_KINDS[verb]
-        about = [i for i in range(len(supplied.remedies))
-                 if _mentions(sentence, i, supplied, sentence_amounts)
-                 and supplied.remedies[i].kind in verb_kinds]
+        about = [
+            i
+            for i in range(len(supplied.remedies))
+            if _mentions(sentence, i, supplied, sentence_amounts)
+            and supplied.remedies[i].kind in verb_kinds
+        ]
         if about and all(supplied.remedies[i].status != "done" for i in about):
             status = supplied.remedies[about[0]].status
-            found.append(finding(
-                STATUS, "error",
-                f"States a remedy as already done, but its status is '{status}'.",
-                body, aux.start(), verb_end,
-                "Offer it (\"we would like to offer\") or promise it with its date instead.",
-            ))
+            found.append(
+                finding(
+                    STATUS,
+                    "error",
+                    f"States a remedy as already done, but its status is '{status}'.",
+                    body,
+                    aux.start(),
+                    verb_end,
+                    'Offer it ("we would like to offer") or promise it with its date instead.',
+                )
+            )
     if check_omitted:
         found += _omissions(body, supplied, amounts)
     return found

@@ -77,8 +77,9 @@ def phrase_regex(phrase: str, case_sensitive: bool = False) -> str:
 
 def _alternatives(entry: RuleEntry | CueEntry) -> list[str]:
     # Longest phrases first, so "sorry you feel" wins over a shorter overlapping phrase.
-    parts = [phrase_regex(p, entry.case_sensitive)
-             for p in sorted(entry.phrases, key=len, reverse=True)]
+    parts = [
+        phrase_regex(p, entry.case_sensitive) for p in sorted(entry.phrases, key=len, reverse=True)
+    ]
     return parts + list(entry.patterns)
 
 
@@ -111,13 +112,15 @@ def compile_packs(packs: Sequence[RulePack], sources: Sequence[str]) -> RuleSet:
             for rule in pack.rules:
                 if rule.when.liability is None or posture in rule.when.liability:
                     compiled = _compile_rule(rule)
-                    alternatives += [(source, rule.case_sensitive, compiled)
-                                     for source in _alternatives(rule)]
+                    alternatives += [
+                        (source, rule.case_sensitive, compiled) for source in _alternatives(rule)
+                    ]
         for pack in packs:
             for cue in pack.cues:
                 if posture in cue.liability:
-                    alternatives += [(source, cue.case_sensitive, cue.element)
-                                     for source in _alternatives(cue)]
+                    alternatives += [
+                        (source, cue.case_sensitive, cue.element) for source in _alternatives(cue)
+                    ]
         alternatives += FACT_ALTERNATIVES
         scanners[posture] = build_scanner(alternatives)
     return RuleSet(scanners=MappingProxyType(scanners), sources=tuple(sources))

@@ -59,8 +59,11 @@ class Standalone:
 
     def skipped(self, text: str, low: str) -> bool:
         """Whether the text cannot hold a match, so the scan can be left out."""
-        return (bool(self.needs) and len(text) >= _SHORT
-                and not satisfied(self.needs, low if self.fold else text))
+        return (
+            bool(self.needs)
+            and len(text) >= _SHORT
+            and not satisfied(self.needs, low if self.fold else text)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +137,9 @@ def build_scanner(alternatives: Sequence[tuple[str, bool, T]]) -> Scanner[T]:
             name = f"o{index}"
             flags = 0 if case_sensitive else re.IGNORECASE
             regex = re.compile(f"(?:{source})(?P<{name}>)", flags)
-            original.append(Standalone(regex, needs(source, not case_sensitive), True,
-                                       not case_sensitive))
+            original.append(
+                Standalone(regex, needs(source, not case_sensitive), True, not case_sensitive)
+            )
             payloads[name] = payload
             continue
         for part, variant in enumerate(expand(source)):
@@ -149,8 +153,12 @@ def build_scanner(alternatives: Sequence[tuple[str, bool, T]]) -> Scanner[T]:
             else:
                 regex = re.compile(f"(?:{variant})(?P<{name}>)")
                 other.append(Standalone(regex, needs(variant, False), False, False))
-    return Scanner(lower=lookahead_regexes(root), other=tuple(other), original=tuple(original),
-                   payloads=payloads)
+    return Scanner(
+        lower=lookahead_regexes(root),
+        other=tuple(other),
+        original=tuple(original),
+        payloads=payloads,
+    )
 
 
 def lookahead_regexes(root: TrieNode) -> Trie:
@@ -169,6 +177,9 @@ def lookahead_regexes(root: TrieNode) -> Trie:
         after_break = re.compile(f"[^\\w](?={heads})")
         at_start = re.compile(f"(?={heads})")
     if root.children:
-        inside = re.compile("|".join(f"{atom_regex(atom)}(?={child.emit()})"
-                                     for atom, child in root.children.items()))
+        inside = re.compile(
+            "|".join(
+                f"{atom_regex(atom)}(?={child.emit()})" for atom, child in root.children.items()
+            )
+        )
     return Trie(after_break, at_start, inside)

@@ -25,13 +25,21 @@ def preceding_words(text: str, start: int, count: int = 4) -> list[str]:
     window = text[max(0, start - _LOOKBACK) : start]
     # The clause starts after the last break. Most windows hold no comma and no "but", so
     # the last punctuation break (found by `rfind`) is the answer without a regex scan.
-    cut = max(window.rfind("."), window.rfind("!"), window.rfind("?"), window.rfind(";"),
-              window.rfind(":"), window.rfind("\n")) + 1
+    cut = (
+        max(
+            window.rfind("."),
+            window.rfind("!"),
+            window.rfind("?"),
+            window.rfind(";"),
+            window.rfind(":"),
+            window.rfind("\n"),
+        )
+        + 1
+    )
     tail = window[cut:]
     # ", and" can also span the cut when the break before the cut is a line break. Any
     # "but" the regex finds (in any case) is a "but" in the lowercased tail.
-    if "," in tail or "but" in tail.lower() or (window[cut - 1 : cut] == "\n"
-                                                  and "," in window):
+    if "," in tail or "but" in tail.lower() or (window[cut - 1 : cut] == "\n" and "," in window):
         breaks = list(_CLAUSE_BREAK.finditer(window))
         cut = breaks[-1].end() if breaks else 0
     return [w.lower() for w in _WORD.findall(window, cut)[-count:]]
@@ -58,8 +66,12 @@ def _last_break(text: str, low: int, stop: int) -> int:
     """The last sentence-ending character in `text[low:stop]`, or -1."""
     high = stop
     while True:
-        at = max(text.rfind(".", low, high), text.rfind("!", low, high),
-                 text.rfind("?", low, high), text.rfind("\n", low, high))
+        at = max(
+            text.rfind(".", low, high),
+            text.rfind("!", low, high),
+            text.rfind("?", low, high),
+            text.rfind("\n", low, high),
+        )
         if at < 0 or _is_break(text, at, stop):
             return at
         high = at
@@ -69,8 +81,16 @@ def _next_break(text: str, low: int) -> int:
     """The first sentence-ending character at or after `low`, or -1."""
     size = len(text)
     while True:
-        found = [at for at in (text.find(".", low), text.find("!", low), text.find("?", low),
-                               text.find("\n", low)) if at >= 0]
+        found = [
+            at
+            for at in (
+                text.find(".", low),
+                text.find("!", low),
+                text.find("?", low),
+                text.find("\n", low),
+            )
+            if at >= 0
+        ]
         if not found:
             return -1
         at = min(found)

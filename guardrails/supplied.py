@@ -15,13 +15,55 @@ if TYPE_CHECKING:
     from service.models import DraftRequest, Remedy
 
 _WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset({
-    "the", "and", "for", "with", "that", "this", "was", "were", "your", "you", "our", "from",
-    "have", "has", "had", "not", "but", "are", "its", "into", "than", "then", "them", "they",
-    "their", "there", "been", "being", "which", "when", "what", "will", "would", "could",
-    "should", "about", "after", "before", "over", "under", "again", "very", "more", "next",
-    "order",
-})
+_STOP = frozenset(
+    {
+        "the",
+        "and",
+        "for",
+        "with",
+        "that",
+        "this",
+        "was",
+        "were",
+        "your",
+        "you",
+        "our",
+        "from",
+        "have",
+        "has",
+        "had",
+        "not",
+        "but",
+        "are",
+        "its",
+        "into",
+        "than",
+        "then",
+        "them",
+        "they",
+        "their",
+        "there",
+        "been",
+        "being",
+        "which",
+        "when",
+        "what",
+        "will",
+        "would",
+        "could",
+        "should",
+        "about",
+        "after",
+        "before",
+        "over",
+        "under",
+        "again",
+        "very",
+        "more",
+        "next",
+        "order",
+    }
+)
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 # A count and a unit of time anywhere in the request ("it would take five working days", "in
 # the two weeks since the fix"): a draft quoting it as "within 5 working days" or "over two
@@ -34,8 +76,9 @@ _DAY_KINDS = {"working day": "business day", "business day": "working day"}
 
 
 # Every ASCII character outside `[a-z0-9]` (after lowercasing) becomes a space.
-_NON_WORD = str.maketrans({chr(c): " " for c in range(128)
-                           if not ("a" <= chr(c) <= "z" or "0" <= chr(c) <= "9")})
+_NON_WORD = str.maketrans(
+    {chr(c): " " for c in range(128) if not ("a" <= chr(c) <= "z" or "0" <= chr(c) <= "9")}
+)
 
 
 def stems(text: str) -> set[str]:
@@ -66,22 +109,35 @@ class Supplied:
     by kind never needs their stems). The request is read once, at construction, so a
     later change to the (mutable) `DraftRequest` does not change what is supplied."""
 
-    __slots__ = ("_cache", "_context_texts", "_incident_texts", "_prevention", "codes",
-                 "fact_text", "remedies")
+    __slots__ = (
+        "_cache",
+        "_context_texts",
+        "_incident_texts",
+        "_prevention",
+        "codes",
+        "fact_text",
+        "remedies",
+    )
 
     def __init__(self, context: DraftRequest) -> None:
         incident = context.incident
-        self._incident_texts = [incident.summary, incident.reference, incident.cause,
-                                incident.impact, incident.date]
+        self._incident_texts = [
+            incident.summary,
+            incident.reference,
+            incident.cause,
+            incident.impact,
+            incident.date,
+        ]
         self.remedies: tuple[Remedy, ...] = tuple(context.remedies)
         self._prevention = [(p.description, p.metric) for p in context.prevention]
-        remedy_texts = [t for r in self.remedies for t in (r.description, r.amount, r.date,
-                                                           r.code)]
+        remedy_texts = [t for r in self.remedies for t in (r.description, r.amount, r.date, r.code)]
         prevention_texts = [t for pair in self._prevention for t in pair]
         self._context_texts = "\n".join(
-            t for t in (*self._incident_texts, *remedy_texts, *prevention_texts) if t)
-        self.codes = frozenset(t.upper() for t in (incident.reference,
-                                                   *(r.code for r in self.remedies)) if t)
+            t for t in (*self._incident_texts, *remedy_texts, *prevention_texts) if t
+        )
+        self.codes = frozenset(
+            t.upper() for t in (incident.reference, *(r.code for r in self.remedies)) if t
+        )
         self.fact_text = self._context_texts.upper()
         self._cache: dict[str, object] = {}
 
@@ -99,8 +155,9 @@ class Supplied:
     @property
     def bare_amounts(self) -> frozenset[str]:
         if "bare" not in self._cache:
-            self._cache["bare"] = frozenset(a for r in self.remedies
-                                            if (a := bare_amount(r.amount)))
+            self._cache["bare"] = frozenset(
+                a for r in self.remedies if (a := bare_amount(r.amount))
+            )
         return self._cache["bare"]  # type: ignore[return-value]
 
     @property
@@ -108,23 +165,25 @@ class Supplied:
         """The figures `prevention[].metric` supplies."""
         if "metrics" not in self._cache:
             text = "\n".join(metric for _, metric in self._prevention if metric)
-            self._cache["metrics"] = frozenset(
-                f.key[0] for f in extract_facts(text) if f.kind in ("percent", "metric")
-            ) if text else frozenset()
+            self._cache["metrics"] = (
+                frozenset(f.key[0] for f in extract_facts(text) if f.kind in ("percent", "metric"))
+                if text
+                else frozenset()
+            )
         return self._cache["metrics"]  # type: ignore[return-value]
 
     @property
     def incident_stems(self) -> frozenset[str]:
         if "incident" not in self._cache:
             self._cache["incident"] = frozenset(
-                stems(" ".join(t for t in self._incident_texts if t)))
+                stems(" ".join(t for t in self._incident_texts if t))
+            )
         return self._cache["incident"]  # type: ignore[return-value]
 
     @property
     def remedy_stems(self) -> tuple[frozenset[str], ...]:
         if "stems" not in self._cache:
-            self._cache["stems"] = tuple(frozenset(stems(r.description))
-                                         for r in self.remedies)
+            self._cache["stems"] = tuple(frozenset(stems(r.description)) for r in self.remedies)
         return self._cache["stems"]  # type: ignore[return-value]
 
     @property
@@ -166,8 +225,9 @@ def _durations_in(text: str) -> frozenset[tuple[str, ...]]:
         if count is not None:
             spans.append(f"within {text[count.start() : unit.end()]}")
     keys = {f.key for f in extract_facts("\n".join(spans)) if f.kind == "duration"}
-    return frozenset(keys | {(count, _DAY_KINDS[unit]) for count, unit in keys
-                             if unit in _DAY_KINDS})
+    return frozenset(
+        keys | {(count, _DAY_KINDS[unit]) for count, unit in keys if unit in _DAY_KINDS}
+    )
 
 
 def _remedy_amount(raw: str | None) -> str | None:

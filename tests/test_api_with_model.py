@@ -73,7 +73,10 @@ async def test_an_unauthorised_refund_from_the_model_is_re_asked_away(
     assert "$189.00" not in draft["body"] and draft["guardrails"]["passed"]
     meta = draft["meta"]
     assert (meta["provider"], meta["model"], meta["attempts"], meta["fallback"]) == (
-        "openai", "test-model", 2, False,
+        "openai",
+        "test-model",
+        2,
+        False,
     )
     assert meta["usage"] == {"prompt_tokens": 1400, "completion_tokens": 500}
     repair = json.loads(mocked_chat_completions.calls[1].request.content)["messages"][-1]

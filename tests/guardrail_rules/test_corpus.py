@@ -33,14 +33,27 @@ def test_corpus_is_big_enough() -> None:
     assert len(SENTENCES) >= 80
     assert len(LETTERS) >= 20
     assert {case["expect"] for case in SENTENCES} >= {
-        "none", "liability", "non_apology", "blame", "guarantee", "commitments", "privacy",
-        "placeholder", "artefacts", "tone",
+        "none",
+        "liability",
+        "non_apology",
+        "blame",
+        "guarantee",
+        "commitments",
+        "privacy",
+        "placeholder",
+        "artefacts",
+        "tone",
     }
     assert len({letter["channel"] for letter in LETTERS}) >= 6
     labelled = [case for case in SENTENCES if case.get("present") or case.get("absent")]
     assert len(labelled) >= 45
     assert {e for case in labelled for e in case.get("absent", [])} >= {
-        "responsibility", "amends", "prevention", "invitation", "close", "regret",
+        "responsibility",
+        "amends",
+        "prevention",
+        "invitation",
+        "close",
+        "regret",
     }
 
 
@@ -51,8 +64,11 @@ def test_sentence(case: dict[str, Any]) -> None:
     report = check(text, channel="sms", context=context)
     # A sentence is not a letter: missing elements and remedies it does not mention are
     # expected and not what is tested.
-    findings = [f for f in report.findings
-                if f.rule not in ("elements.missing", "commitments.omitted_remedy")]
+    findings = [
+        f
+        for f in report.findings
+        if f.rule not in ("elements.missing", "commitments.omitted_remedy")
+    ]
     _check_elements(case, {e.element: e.present for e in report.elements})
     if case["expect"] == "none":
         assert findings == [], [(f.rule, f.excerpt) for f in findings]

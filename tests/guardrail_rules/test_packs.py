@@ -59,16 +59,29 @@ cues:
     [
         (LEGAL_PACK.replace("severity: error", "severity: fatal"), "legal_team.goodwill"),
         (LEGAL_PACK.replace("    why:", "    reason:"), "reason"),
-        (LEGAL_PACK.replace("phrases: [without prejudice, goodwill payment]",
-                            "patterns: ['goodwill (payment']"), "not a valid regex"),
-        (LEGAL_PACK.replace("phrases: [without prejudice, goodwill payment]", "phrases: []"),
-         "phrases"),
+        (
+            LEGAL_PACK.replace(
+                "phrases: [without prejudice, goodwill payment]", "patterns: ['goodwill (payment']"
+            ),
+            "not a valid regex",
+        ),
+        (
+            LEGAL_PACK.replace("phrases: [without prejudice, goodwill payment]", "phrases: []"),
+            "phrases",
+        ),
         (LEGAL_PACK.replace("id: legal_team.goodwill", "id: Goodwill"), "rules[0]"),
         ("family: x\ndescription: y\nrules: [", "cannot read"),
         (LEGAL_PACK + LEGAL_PACK.split("rules:\n")[1], "repeats"),
     ],
-    ids=["bad severity", "unknown key", "bad regex", "nothing to match", "bad id", "bad yaml",
-         "repeated id"],
+    ids=[
+        "bad severity",
+        "unknown key",
+        "bad regex",
+        "nothing to match",
+        "bad id",
+        "bad yaml",
+        "repeated id",
+    ],
 )
 def test_malformed_pack_names_file_and_problem(tmp_path: Path, text: str, named: str) -> None:
     path = _write(tmp_path, "broken_pack.yaml", text)

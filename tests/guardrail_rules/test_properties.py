@@ -15,12 +15,37 @@ CAUTIOUS = build_context("breach")
 
 # Random text mixed with words and symbols the rules care about, so the search reaches the
 # interesting paths (negations, amounts, codes, brackets) rather than only noise.
-FRAGMENTS = st.sampled_from([
-    "sorry", " if ", "we are not responsible", "$14.95", "15%", "SORRY15", "NW-48213",
-    "3 March", "within 48 hours", "[", "]", "{{", "}}", "\n", "!", "never happen again",
-    "refund", "İ", "ß", "😞", " 4111 1111 1111 1111 ", "Dear Dana,\n", "Thank you,\nPriya",
-    "we take full responsibility", "our mistake", "reduced errors by 35%", "2x faster",
-])
+FRAGMENTS = st.sampled_from(
+    [
+        "sorry",
+        " if ",
+        "we are not responsible",
+        "$14.95",
+        "15%",
+        "SORRY15",
+        "NW-48213",
+        "3 March",
+        "within 48 hours",
+        "[",
+        "]",
+        "{{",
+        "}}",
+        "\n",
+        "!",
+        "never happen again",
+        "refund",
+        "İ",
+        "ß",
+        "😞",
+        " 4111 1111 1111 1111 ",
+        "Dear Dana,\n",
+        "Thank you,\nPriya",
+        "we take full responsibility",
+        "our mistake",
+        "reduced errors by 35%",
+        "2x faster",
+    ]
+)
 TEXT = st.lists(st.one_of(st.text(max_size=30), FRAGMENTS), max_size=40).map("".join)
 CHANNELS = st.sampled_from(["email", "letter", "chat", "sms", "social", "public_statement"])
 CONTEXTS = st.sampled_from([None, JACKET, CAUTIOUS])

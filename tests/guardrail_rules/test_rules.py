@@ -14,8 +14,14 @@ from service.models import DraftRequest
 
 @pytest.mark.parametrize(
     ("first", "second"),
-    [("$14.95", "14.95 USD"), ("US$14.95", "USD 14.95"), ("3 March", "March 3rd"),
-     ("3rd of March", "March 3"), ("15%", "15 percent"), ("within 2 days", "within two days")],
+    [
+        ("$14.95", "14.95 USD"),
+        ("US$14.95", "USD 14.95"),
+        ("3 March", "March 3rd"),
+        ("3rd of March", "March 3"),
+        ("15%", "15 percent"),
+        ("within 2 days", "within two days"),
+    ],
 )
 def test_facts_normalise_to_the_same_key(first: str, second: str) -> None:
     keys = [[(f.kind, f.key) for f in extract_facts(text)] for text in (first, second)]
@@ -64,8 +70,7 @@ def test_channel_decides_form_elements() -> None:
 
 def test_missing_subject_is_reported_on_the_subject_field() -> None:
     report = check("Dear Dana,\nSorry.", channel="email")
-    subject = [f for f in report.findings
-               if f.rule == "elements.missing" and f.field == "subject"]
+    subject = [f for f in report.findings if f.rule == "elements.missing" and f.field == "subject"]
     assert len(subject) == 1
 
 
@@ -74,8 +79,9 @@ def test_cautious_needs_ownership_of_the_fix(jacket: DraftRequest) -> None:
     owned = "We take full responsibility for the delay."
     fix = "We are responsible for making this right."
     standard = {e.element: e.present for e in check(owned, channel="sms", context=jacket).elements}
-    under_cautious = {e.element: e.present
-                      for e in check(owned, channel="sms", context=cautious).elements}
+    under_cautious = {
+        e.element: e.present for e in check(owned, channel="sms", context=cautious).elements
+    }
     fixed = {e.element: e.present for e in check(fix, channel="sms", context=cautious).elements}
     assert standard["responsibility"] and not under_cautious["responsibility"]
     assert fixed["responsibility"]
@@ -83,9 +89,11 @@ def test_cautious_needs_ownership_of_the_fix(jacket: DraftRequest) -> None:
 
 @pytest.mark.parametrize(
     ("text", "element"),
-    [("We are not responsible for this.", "responsibility"),
-     ("We may look into a refund.", "amends"),
-     ("Sorry if you feel let down.", "regret")],
+    [
+        ("We are not responsible for this.", "responsibility"),
+        ("We may look into a refund.", "amends"),
+        ("Sorry if you feel let down.", "regret"),
+    ],
 )
 def test_negated_or_hedged_cues_do_not_count(text: str, element: str) -> None:
     elements = {e.element: e.present for e in check(text, channel="sms").elements}
@@ -114,8 +122,9 @@ def test_long_email_is_only_a_warning() -> None:
 
 def test_public_statement_must_not_name_the_recipient(jacket: DraftRequest) -> None:
     report = check("Dear Dana, we are sorry.", channel="public_statement", context=jacket)
-    assert any(f.rule == "channel.public_recipient_name" and f.excerpt == "Dana"
-               for f in report.findings)
+    assert any(
+        f.rule == "channel.public_recipient_name" and f.excerpt == "Dana" for f in report.findings
+    )
 
 
 def test_tone_rules_follow_the_requested_tone(jacket: DraftRequest) -> None:
@@ -145,6 +154,9 @@ COMPOSER_WORDING = [
 @pytest.mark.parametrize("sentence", COMPOSER_WORDING)
 def test_normal_apology_wording_draws_nothing(sentence: str, jacket: DraftRequest) -> None:
     report = check(sentence, channel="sms", context=jacket)
-    unexpected = [f for f in report.findings
-                  if f.rule not in ("elements.missing", "commitments.omitted_remedy")]
+    unexpected = [
+        f
+        for f in report.findings
+        if f.rule not in ("elements.missing", "commitments.omitted_remedy")
+    ]
     assert unexpected == []
