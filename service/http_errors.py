@@ -65,7 +65,8 @@ def describe_validation(errors: list[Any]) -> list[dict[str, str]]:
     return [
         {
             "field": _field(tuple(e.get("loc", ()))),
-            "message": e.get("msg", ""),
+            # Our validators' messages are complete sentences; pydantic's prefix adds nothing.
+            "message": str(e.get("msg", "")).removeprefix("Value error, "),
             "type": e.get("type", ""),
         }
         for e in errors
