@@ -19,6 +19,7 @@ import guardrails
 from eval.cases import EvalCase, load_cases
 from prompts.catalog import get_catalog
 from service.composer import ComposedDraft, compose_draft
+from service.composer.facts import topic_with_reference
 from service.composer.person import Reader, agree
 from service.composer.shapes import read
 from service.models import DraftRequest
@@ -277,3 +278,81 @@ def test_drafts_stay_byte_identical() -> None:
         first = [draft for _, draft in _drafts(case_id)]
         again = [compose_draft(request) for request in _variants(CASES[case_id])]
         assert first == again
+
+
+# --- a topic that already names the reference noun -------------------------------------------
+
+# Scenarios whose topic wording says "your order" (or invoice, contract): the reference goes
+# right after that noun instead of a second "with your order ..." / "on your order ...".
+TOPIC_WITH_REFERENCE = {
+    "cancelled_order": ("order", "the cancellation of your order TT-4420"),
+    "shipping_damage": ("order", "the damage to your order GH-90017"),
+    "incorrect_invoice": ("invoice", "the error on your invoice INV-2291"),
+    "contract_mismanagement": ("contract", "the error in handling your contract CTR-5518"),
+}
+
+
+@pytest.mark.parametrize(
+    ("topic", "ref_noun", "reference", "expected"),
+    [
+        ("the damage to your order", "order", "GH-1", "the damage to your order GH-1"),
+        ("the error on your invoice", "invoice", "INV-7", "the error on your invoice INV-7"),
+        (
+            "the campaign that missed your brief",
+            "campaign",
+            "C-2",
+            "the campaign C-2 that missed your brief",
+        ),
+        ("the late delivery", "order", "FL-3", ""),
+        ("the bulk ordering mix-up", "order", "FL-3", ""),
+        ("the cancellation of your order", "order", "", ""),
+    ],
+)
+def test_the_reference_joins_a_topic_that_names_its_noun(
+    topic: str, ref_noun: str, reference: str, expected: str
+) -> None:
+    assert topic_with_reference(topic, ref_noun, reference) == expected
+
+
+@pytest.mark.parametrize("case_id", sorted(TOPIC_WITH_REFERENCE))
+def test_the_reference_noun_is_not_named_twice(case_id: str) -> None:
+    noun, joined = TOPIC_WITH_REFERENCE[case_id]
+    doubled = re.compile(rf"\byour {noun}\b[^.:!?]*\byour {noun}\b", re.IGNORECASE)
+    for request, draft in _drafts(case_id):
+        for text in (draft.subject or "", draft.body):
+            assert not doubled.search(text), (_label(request), text)
+        if request.channel == "sms":
+            assert joined in draft.body, (_label(request), draft.body)
+
+
+# --- psychological framing states the sender's address once ----------------------------------
+
+# Letter-style channels and how often the address may appear in the body text (the signature
+# block aside): the letter's invitation and the public statement's route to help carry it, so
+# the framing sentence points back to it rather than repeating it.
+CONTACT_MENTIONS = {"letter": (1, 1), "public_statement": (1, 1), "email": (0, 1), "chat": (0, 1)}
+CONTACT_CASES = sorted(cid for cid, case in CASES.items() if case.request.sender.contact)
+
+
+def _body_text(request: DraftRequest, draft: ComposedDraft) -> str:
+    if CATALOG.channels[request.channel].has_signature:
+        return draft.body.rsplit("\n\n", 1)[0]
+    return draft.body
+
+
+@pytest.mark.parametrize("channel", sorted(CONTACT_MENTIONS))
+def test_psychological_framing_states_the_address_once(channel: str) -> None:
+    fewest, most = CONTACT_MENTIONS[channel]
+    for case_id in CONTACT_CASES:
+        request = CASES[case_id].request
+        strategies = sorted({*request.strategies, "psychological_framing"})
+        for tone in sorted(CATALOG.tones):
+            framed = request.model_copy(
+                update={"channel": channel, "tone": tone, "strategies": strategies}
+            )
+            draft = compose_draft(framed)
+            mentions = _body_text(framed, draft).count(framed.sender.contact or "")
+            assert fewest <= mentions <= most, (case_id, tone, draft.body)
+            if channel in ("letter", "public_statement") and not request.max_words:
+                # The strategy's trace stays unless the caller's word limit trims it.
+                assert "chance to put this right" in draft.body, (case_id, tone, draft.body)

@@ -70,6 +70,17 @@ def _shaped(name: str, text: str) -> dict[str, str]:
     }
 
 
+def topic_with_reference(topic: str, ref_noun: str, reference: str) -> str:
+    """The topic with the reference placed after the topic's own mention of the reference
+    noun ("the damage to your order GH-90017"), or "" when the topic does not mention it.
+    A sentence that has this value names the reference once instead of adding "with your
+    order GH-90017" to a topic that already says "your order"."""
+    found = re.search(rf"\b{re.escape(ref_noun)}\b", topic) if reference else None
+    if found is None:
+        return ""
+    return f"{topic[: found.end()]} {reference}{topic[found.end() :]}"
+
+
 def incident_facts(request: DraftRequest, *, public: bool) -> IncidentFacts:
     """Placeholder values for the sentence bank. On public channels, any caller text that
     carries the reference or the recipient's name is left out rather than edited."""
@@ -96,6 +107,7 @@ def incident_facts(request: DraftRequest, *, public: bool) -> IncidentFacts:
         "ref_noun": ref_noun,
         "reference": "" if public else inc.reference or "",
         "ref_phrase": "",
+        "topic_ref": "",
         "summary": sentence(summary) if summary else "",
         "summary_clause": clause(summary) if summary else "",
         **_shaped("cause", clause(usable(inc.cause))),
@@ -109,4 +121,5 @@ def incident_facts(request: DraftRequest, *, public: bool) -> IncidentFacts:
     if inc.reference and not public:
         owner = "" if request.audience == "colleague" else "your "
         values["ref_phrase"] = f"{owner}{ref_noun} {inc.reference}"
+        values["topic_ref"] = topic_with_reference(topic, ref_noun, inc.reference)
     return IncidentFacts(topic=topic, ref_noun=ref_noun, values=values, reader=reader)

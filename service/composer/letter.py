@@ -71,7 +71,11 @@ def _closing(w: Writer) -> list[Line]:
     close_priority = ESSENTIAL if w.required("close") else OPTIONAL
     if w.has("psychological_framing"):
         close = w.line("psych_close", "close", STRATEGY)
-        close += w.line("psych_contact", "strategy", STRATEGY)
+        # The direct line to the sender; when the invitation already gave the address, the
+        # close points back to it instead of stating it a second time.
+        contact = w.values["contact"]
+        given = bool(contact) and any(contact in line.text for line in invitation)
+        close += w.line("psych_contact_given" if given else "psych_contact", "strategy", STRATEGY)
     else:
         close = w.line("close", "close", close_priority)
     if w.public:
