@@ -13,6 +13,7 @@ as a pipeline re-checking one draft would see) is printed for comparison.
 from __future__ import annotations
 
 import copy
+import json
 import statistics
 import sys
 import time
@@ -32,43 +33,16 @@ from service.models import DraftRequest  # noqa: E402
 WARMUP = 200
 RUNS = 3000
 
-REQUEST_DATA: dict[str, Any] = {
-    "scenario": "custom",
-    "channel": "email",
-    "tone": "warm",
-    "liability": "standard",
-    "recipient": {"name": "Dana Whitfield"},
-    "sender": {
-        "name": "Priya Natarajan",
-        "title": "Customer Care Lead",
-        "organization": "Northwind Outfitters",
-        "contact": "care@northwind.example",
-    },
-    "incident": {
-        "summary": "The winter jacket ordered on 2 March arrived nine days late.",
-        "reference": "NW-48213",
-        "cause": "a sorting fault at our regional warehouse",
-        "impact": "the jacket missed the customer's hiking trip",
-        "customer_message": "My jacket came nine days late and I missed my hiking trip with "
-        "it. I expected much better from you and want to know what "
-        "happened.",
-    },
-    "remedies": [
-        {
-            "kind": "refund",
-            "description": "refund of the express shipping fee",
-            "amount": "$14.95",
-            "status": "done",
-        },
-        {
-            "kind": "discount",
-            "description": "15% off the next order",
-            "code": "SORRY15",
-            "status": "offered",
-        },
-    ],
-    "prevention": [{"description": "a second barcode scan at the sorting step", "metric": None}],
-}
+# The API.md example request (the tests use the same file), with the customer's own message
+# filled in so that the echo check has text to compare.
+REQUEST_DATA: dict[str, Any] = json.loads(
+    (ROOT / "tests" / "data" / "northwind_request.json").read_text(encoding="utf-8")
+)
+REQUEST_DATA.update(scenario="custom", strategies=[])
+REQUEST_DATA["incident"]["customer_message"] = (
+    "My jacket came nine days late and I missed my hiking trip with it. I expected much "
+    "better from you and want to know what happened."
+)
 REQUEST = DraftRequest.model_validate(REQUEST_DATA)
 SUBJECT = "Your order NW-48213 and what we are doing about it"
 BODY = """Dear Dana,

@@ -8,8 +8,10 @@ refuses any request no route matches, so no test can reach the network by accide
 from __future__ import annotations
 
 import ipaddress
+import json
 import socket
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,45 +22,9 @@ from service.settings import Settings
 
 LLM_BASE_URL = "http://llm.test/v1"
 
-NORTHWIND_REQUEST: dict[str, Any] = {
-    "scenario": "delayed_delivery",
-    "audience": "customer",
-    "channel": "email",
-    "tone": "warm",
-    "liability": "standard",
-    "strategies": ["contextual_empathy", "proactive_solutions"],
-    "recipient": {"name": "Dana Whitfield", "organization": None},
-    "sender": {
-        "name": "Priya Natarajan",
-        "title": "Customer Care Lead",
-        "organization": "Northwind Outfitters",
-        "contact": "care@northwind.example",
-    },
-    "incident": {
-        "summary": "The winter jacket ordered on 2 March arrived nine days late.",
-        "reference": "NW-48213",
-        "cause": "a sorting fault at our regional warehouse",
-        "impact": "the jacket missed the customer's hiking trip",
-        "customer_message": "Free text the customer wrote. Untrusted.",
-    },
-    "remedies": [
-        {
-            "kind": "refund",
-            "description": "refund of the express shipping fee",
-            "amount": "$14.95",
-            "status": "done",
-        },
-        {
-            "kind": "discount",
-            "description": "15% off the next order",
-            "code": "SORRY15",
-            "status": "offered",
-        },
-    ],
-    "prevention": [{"description": "a second barcode scan at the sorting step", "metric": None}],
-    "max_words": None,
-    "language": "en",
-}
+NORTHWIND_REQUEST: dict[str, Any] = json.loads(
+    (Path(__file__).parent / "data" / "northwind_request.json").read_text(encoding="utf-8")
+)
 """The DraftRequest example from API.md, as a caller would send it."""
 
 
