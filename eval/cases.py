@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from prompts.yaml_files import read_yaml
 from service.models import DraftRequest
 
 CASES_DIR = Path(__file__).parent / "cases"
@@ -76,10 +76,7 @@ def _format_error(exc: ValidationError) -> str:
 
 def load_case(path: Path) -> EvalCase:
     """Read and validate one case file; raises CaseFileError naming the file."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CaseFileError(f"{path.name}: cannot read: {exc}") from exc
+    raw = read_yaml(path, CaseFileError)
     if not isinstance(raw, dict):
         raise CaseFileError(f"{path.name}: expected a mapping with id, request, references")
     try:

@@ -30,8 +30,9 @@ import re
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from prompts.yaml_files import read_yaml
 
 PACK_DIR = Path(__file__).parent / "packs"
 
@@ -142,10 +143,7 @@ def _entry_label(raw: object, loc: tuple[int | str, ...]) -> str:
 
 def read_pack(path: Path) -> RulePack:
     """Read and validate one pack file; raises RulePackError naming the file and entry."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RulePackError(f"rule pack {path}: cannot read: {exc}") from exc
+    raw = read_yaml(path, RulePackError, f"rule pack {path}")
     try:
         pack = RulePack.model_validate(raw)
     except ValidationError as exc:

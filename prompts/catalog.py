@@ -7,8 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from prompts.yaml_files import read_yaml
 
 CATALOG_DIR = Path(__file__).parent / "catalog"
 
@@ -92,10 +93,7 @@ class CatalogFileError(ValueError):
 
 
 def _load_entries(path: Path, model: type[E]) -> dict[str, E]:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CatalogFileError(f"{path.name}: cannot read: {exc}") from exc
+    raw = read_yaml(path, CatalogFileError)
     if not isinstance(raw, list):
         raise CatalogFileError(f"{path.name}: expected a list of entries")
     entries: dict[str, E] = {}

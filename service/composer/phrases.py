@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from prompts.yaml_files import read_yaml
 
 PHRASES_DIR = Path(__file__).parent / "phrases"
 
@@ -78,7 +78,7 @@ def _variant(slot: str, raw: object) -> Variant:
 
 def load_bank(path: Path) -> dict[str, tuple[Variant, ...]]:
     """Read one phrase file: a mapping of slot name to a list of variants."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = read_yaml(path, PhraseBankError)
     if not isinstance(raw, dict):
         raise PhraseBankError(f"{path.name}: expected a mapping of slots")
     return {str(slot): tuple(_variant(str(slot), v) for v in items) for slot, items in raw.items()}
@@ -92,7 +92,7 @@ def letter_bank() -> dict[str, tuple[Variant, ...]]:
 
 def _load_tables(name: str) -> dict[str, dict[str, str]]:
     """A file of named string-to-string tables, e.g. words.yaml."""
-    raw = yaml.safe_load((PHRASES_DIR / name).read_text(encoding="utf-8"))
+    raw = read_yaml(PHRASES_DIR / name, PhraseBankError)
     if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
         raise PhraseBankError(f"{name}: expected a mapping of mappings")
     return {str(k): {str(a): str(b) for a, b in v.items()} for k, v in raw.items()}
