@@ -3,7 +3,10 @@ plus the few attributes a caller needs to choose (a scenario's facts, a channel'
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from collections.abc import Mapping
+from typing import TypeVar
+
+from pydantic import AliasChoices, BaseModel, Field
 
 from prompts.catalog import Catalog, Entry
 
@@ -26,7 +29,10 @@ class ChannelItem(CatalogItem):
     public: bool
     max_chars: int | None
     words: tuple[int, int] | None
-    required_elements: list[str]
+    required_elements: list[str] = Field(
+        validation_alias=AliasChoices("required_elements", "required")
+    )
+    """The catalog's `required`: elements the guardrails require on this channel."""
 
 
 class CatalogView(BaseModel):
@@ -39,42 +45,21 @@ class CatalogView(BaseModel):
     rewrite_operations: list[CatalogItem]
 
 
-def _items(entries: dict[str, Entry]) -> list[CatalogItem]:
-    return [
-        CatalogItem(key=e.key, label=e.label, description=e.description) for e in entries.values()
-    ]
+Item = TypeVar("Item", bound=CatalogItem)
+
+
+def _items(model: type[Item], entries: Mapping[str, Entry]) -> list[Item]:
+    """Each entry as the view model shows it: the fields the model declares, read from it."""
+    return [model.model_validate(entry, from_attributes=True) for entry in entries.values()]
 
 
 def catalog_view(catalog: Catalog) -> CatalogView:
     return CatalogView(
-        scenarios=[
-            ScenarioItem(
-                key=s.key,
-                label=s.label,
-                description=s.description,
-                group=s.group,
-                audience=s.audience,
-                facts=s.facts,
-                suggested_liability=s.suggested_liability,
-            )
-            for s in catalog.scenarios.values()
-        ],
-        audiences=_items(dict(catalog.audiences)),
-        tones=_items(dict(catalog.tones)),
-        channels=[
-            ChannelItem(
-                key=c.key,
-                label=c.label,
-                description=c.description,
-                has_subject=c.has_subject,
-                public=c.public,
-                max_chars=c.max_chars,
-                words=c.words,
-                required_elements=c.required,
-            )
-            for c in catalog.channels.values()
-        ],
-        strategies=_items(dict(catalog.strategies)),
-        liability_postures=_items(dict(catalog.postures)),
-        rewrite_operations=_items(dict(catalog.operations)),
+        scenarios=_items(ScenarioItem, catalog.scenarios),
+        audiences=_items(CatalogItem, catalog.audiences),
+        tones=_items(CatalogItem, catalog.tones),
+        channels=_items(ChannelItem, catalog.channels),
+        strategies=_items(CatalogItem, catalog.strategies),
+        liability_postures=_items(CatalogItem, catalog.postures),
+        rewrite_operations=_items(CatalogItem, catalog.operations),
     )
