@@ -8,9 +8,17 @@ from __future__ import annotations
 
 from service.composer.compose import compose
 from service.composer.draft import ComposedDraft, ComposeOptions
+from service.composer.fact import FACT_KEYS, fact_sentence
 from service.models import DraftRequest, RewriteRequest
 
-__all__ = ["ComposeOptions", "ComposedDraft", "compose_draft", "rewrite_draft"]
+__all__ = [
+    "FACT_KEYS",
+    "ComposeOptions",
+    "ComposedDraft",
+    "compose_draft",
+    "fact_sentence",
+    "rewrite_draft",
+]
 
 
 def compose_draft(request: DraftRequest) -> ComposedDraft:

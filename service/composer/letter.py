@@ -57,17 +57,22 @@ def _explanation(w: Writer) -> list[Line]:
     return lines
 
 
+def invitation_line(w: Writer) -> list[Line]:
+    """The invitation to reply; a crisis statement's route to help is its invitation."""
+    crisis_steps = w.public and w.has("crisis_public")
+    return w.line(
+        "crisis_steps" if crisis_steps else "invitation",
+        "invitation",
+        ESSENTIAL if w.required("invitation") else OPTIONAL,
+    )
+
+
 def _closing(w: Writer) -> list[Line]:
     lines: list[Line] = []
     if w.has("brand_personality"):
         lines += w.line("brand", "strategy", STRATEGY)
     # A crisis statement's route to help is its invitation; saying both would repeat it.
-    crisis_steps = w.public and w.has("crisis_public")
-    invitation = w.line(
-        "crisis_steps" if crisis_steps else "invitation",
-        "invitation",
-        ESSENTIAL if w.required("invitation") else OPTIONAL,
-    )
+    invitation = invitation_line(w)
     close_priority = ESSENTIAL if w.required("close") else OPTIONAL
     if w.has("psychological_framing"):
         close = w.line("psych_close", "close", STRATEGY)
@@ -84,7 +89,7 @@ def _closing(w: Writer) -> list[Line]:
     return lines + close + invitation if w.channel.key == "chat" else lines + invitation + close
 
 
-def _frame(w: Writer) -> Frame:
+def letter_frame(w: Writer) -> Frame:
     ch = w.channel
     frame = Frame(max_chars=ch.max_chars, max_words=w.request.max_words)
     if ch.words:
@@ -138,5 +143,5 @@ def compose_letter(w: Writer, options: ComposeOptions) -> ComposedDraft:
         blocks = [opening, explanation, amends, prevention, closing]
     if w.voice.length == "short":
         blocks = [[ln for ln in b if _kept_when_short(w, ln)] for b in blocks]
-    body = lay_out(blocks, _frame(w), include_extras=w.voice.length == "long")
+    body = lay_out(blocks, letter_frame(w), include_extras=w.voice.length == "long")
     return ComposedDraft(subject=_subject(w), body=body)

@@ -140,11 +140,14 @@ def _remedy_line(w: Writer, slot: str, remedy: Remedy, values: dict[str, str]) -
     return [Line(f"{text} {code}" if code else text, "amends")]
 
 
-def remedy_sentences(w: Writer, *, goodwill: bool = False) -> list[Line]:
-    """One amends sentence per remedy, in the request's order."""
+def remedy_sentences(w: Writer, *, goodwill: bool = False, only: int | None = None) -> list[Line]:
+    """One amends sentence per remedy, in the request's order (or only remedy `only`,
+    worded as if it stood alone)."""
     lines: list[Line] = []
     for index, remedy in enumerate(w.remedies):
-        words = remedy_words(remedy, first=index == 0)
+        if only is not None and index != only:
+            continue
+        words = remedy_words(remedy, first=index == 0 or only is not None)
         if words.shape == "clause":
             lines.append(Line(clause_remedy(remedy), "amends"))
             continue
