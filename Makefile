@@ -31,6 +31,7 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/guardrails.py
+	$(BIN)/python benchmarks/real_corpus.py
 
 eval: $(STAMP)
 	$(BIN)/amends eval

@@ -1,0 +1,189 @@
+"""Measure the guardrails on real public text: `tests/guardrail_rules/corpus/real.yaml`.
+
+Run with `.venv/bin/python benchmarks/real_corpus.py` (add `--misses` to list every miss and
+false error). Prints, overall and for the tuning and held-out parts of the corpus:
+
+- recall on real non-apologies and blame: the share of those items that draw an error of the
+  labelled family on the offending words;
+- placeholder recall, counted the same way;
+- false errors per 25 real good apologies: good apologies and support replies that draw an
+  error from the non_apology, blame or placeholder family, scaled to 25 items;
+- element recall: the share of labelled (item, element) pairs the check finds present.
+
+Every item is checked on its own as an email body with no request context. Team-written hard
+negatives are reported separately and never count as real text.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# Keep `import guardrails` pointing at the package, not at benchmarks/guardrails.py.
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
+sys.path.insert(0, str(ROOT))
+
+import yaml  # noqa: E402
+
+from guardrails import GuardrailReport, check  # noqa: E402
+
+CORPUS = ROOT / "tests" / "guardrail_rules" / "corpus" / "real.yaml"
+
+MUST_FLAG = ("non_apology", "blame", "placeholder")
+"""Kinds whose items must draw an error of the labelled family."""
+MUST_BE_CLEAN = ("good_apology", "support_reply", "hard_negative", "generic")
+"""Kinds whose items must draw no error from the families in `MUST_FLAG`."""
+REAL_GOOD = ("good_apology", "support_reply", "generic")
+"""The real (not team-written) items that false errors are counted on."""
+
+
+def load_items(path: Path = CORPUS) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return items
+
+
+def family(rule: str) -> str:
+    return rule.split(".")[0]
+
+
+def flagged(report: GuardrailReport, text: str, fam: str, excerpt: str) -> bool:
+    """An error of family `fam` overlaps the excerpt where it occurs in the text."""
+    at = text.find(excerpt)
+    if at < 0:
+        raise ValueError(f"corpus error: {excerpt!r} is not in {text!r}")
+    end = at + len(excerpt)
+    return any(
+        f.severity == "error" and family(f.rule) == fam and f.start < end and f.end > at
+        for f in report.findings
+    )
+
+
+def false_errors(report: GuardrailReport) -> list[str]:
+    """Errors a clean item must not draw: the rules of the families the corpus measures."""
+    return [
+        f"{f.rule}: {f.excerpt!r}"
+        for f in report.findings
+        if f.severity == "error" and family(f.rule) in MUST_FLAG
+    ]
+
+
+@dataclass
+class Tally:
+    """Hits out of totals for one part of the corpus, with the misses named."""
+
+    hits: dict[str, int] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, key: str, hit: bool, miss: str) -> None:
+        self.totals[key] = self.totals.get(key, 0) + 1
+        self.hits[key] = self.hits.get(key, 0) + int(hit)
+        if not hit:
+            self.misses.append(f"[{key}] {miss}")
+
+    def ratio(self, *keys: str) -> float:
+        total = sum(self.totals.get(k, 0) for k in keys)
+        return sum(self.hits.get(k, 0) for k in keys) / total if total else float("nan")
+
+    def count(self, *keys: str) -> tuple[int, int]:
+        return (
+            sum(self.hits.get(k, 0) for k in keys),
+            sum(self.totals.get(k, 0) for k in keys),
+        )
+
+
+@dataclass
+class Scores:
+    """The figures for one part of the corpus."""
+
+    tally: Tally
+    good_items: int
+    good_with_error: int
+    hard_items: int
+    hard_with_error: int
+
+    @property
+    def recall(self) -> float:
+        """Non-apologies and blame that draw an error on the offending words."""
+        return self.tally.ratio("non_apology", "blame")
+
+    @property
+    def false_errors_per_25(self) -> float:
+        return 25 * self.good_with_error / self.good_items if self.good_items else float("nan")
+
+    @property
+    def element_recall(self) -> float:
+        return self.tally.ratio(*[k for k in self.tally.totals if k.startswith("element:")])
+
+
+def score(items: list[dict[str, Any]]) -> Scores:
+    tally = Tally()
+    good_items = good_with_error = hard_items = hard_with_error = 0
+    for item in items:
+        text: str = item["text"]
+        report = check(text, channel="email")
+        kind: str = item["kind"]
+        if kind in MUST_FLAG:
+            for label in item["flag"]:
+                hit = flagged(report, text, label["family"], label["excerpt"])
+                got = [(f.rule, f.excerpt) for f in report.errors if family(f.rule) != "elements"]
+                tally.add(label["family"], hit, f"{item['id']}: {text!r} -> {got}")
+        elif kind in MUST_BE_CLEAN:
+            wrong = false_errors(report)
+            if kind == "hard_negative":
+                hard_items += 1
+                hard_with_error += bool(wrong)
+            else:
+                good_items += 1
+                good_with_error += bool(wrong)
+            if wrong:
+                tally.misses.append(f"[false error] {item['id']}: {text!r} -> {wrong}")
+        else:
+            raise ValueError(f"corpus error: unknown kind {kind!r} in {item['id']}")
+        present = {e.element for e in report.elements if e.present}
+        for element in item.get("elements", []):
+            tally.add(f"element:{element}", element in present, f"{item['id']}: {text!r}")
+    return Scores(tally, good_items, good_with_error, hard_items, hard_with_error)
+
+
+def describe(name: str, scores: Scores) -> str:
+    t = scores.tally
+    na, bl, ph = t.count("non_apology"), t.count("blame"), t.count("placeholder")
+    hit, total = t.count("non_apology", "blame")
+    elements = sorted(k for k in t.totals if k.startswith("element:"))
+    lines = [
+        f"{name}:",
+        f"  recall, non-apology + blame:   {scores.recall:.2f} ({hit}/{total};"
+        f" non_apology {na[0]}/{na[1]}, blame {bl[0]}/{bl[1]})",
+        f"  placeholder recall:            {t.ratio('placeholder'):.2f} ({ph[0]}/{ph[1]})",
+        f"  false errors per 25 good:      {scores.false_errors_per_25:.2f}"
+        f" ({scores.good_with_error} of {scores.good_items} real good apologies and replies)",
+        f"  team hard negatives with error: {scores.hard_with_error} of {scores.hard_items}",
+        f"  element recall:                {scores.element_recall:.2f} ("
+        + ", ".join(f"{k[8:]} {t.hits[k]}/{t.totals[k]}" for k in elements)
+        + ")",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> None:
+    items = load_items()
+    real = sum(1 for i in items if i["kind"] != "hard_negative")
+    print(f"{len(items)} items ({real} real, {len(items) - real} team-written hard negatives)")
+    parts = {
+        "overall": items,
+        "tune": [i for i in items if i["split"] == "tune"],
+        "held-out": [i for i in items if i["split"] == "heldout"],
+    }
+    for name, part in parts.items():
+        scores = score(part)
+        print(describe(name, scores))
+        if "--misses" in argv and name == "overall":
+            print("\n".join(f"    {m}" for m in scores.tally.misses))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,44 @@
+"""The real-text corpus (`corpus/real.yaml`): its shape, and the figures the guardrails reach
+on it, measured by `benchmarks/real_corpus.py`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from benchmarks.real_corpus import MUST_BE_CLEAN, MUST_FLAG, load_items
+
+ITEMS: list[dict[str, Any]] = load_items()
+REAL = [item for item in ITEMS if item["kind"] != "hard_negative"]
+
+
+def test_corpus_has_enough_real_items_each_with_a_source() -> None:
+    assert len(REAL) >= 150
+    assert all(item["source"].strip() for item in ITEMS)
+    team = [item for item in ITEMS if item["kind"] == "hard_negative"]
+    assert all("team-written" in item["source"] for item in team)
+    assert not any("team-written" in item["source"] for item in REAL)
+    kinds = Counter(item["kind"] for item in REAL)
+    assert kinds["non_apology"] + kinds["blame"] >= 50
+    assert kinds["good_apology"] + kinds["support_reply"] >= 100
+
+
+def test_ids_are_unique_and_labels_well_formed() -> None:
+    ids = [item["id"] for item in ITEMS]
+    assert len(ids) == len(set(ids))
+    for item in ITEMS:
+        assert item["kind"] in MUST_FLAG + MUST_BE_CLEAN, item["id"]
+        assert item["split"] in ("tune", "heldout"), item["id"]
+        if item["kind"] in MUST_FLAG:
+            assert item["flag"], item["id"]
+            for label in item["flag"]:
+                assert label["family"] in MUST_FLAG, item["id"]
+                assert label["excerpt"] in item["text"], item["id"]
+        else:
+            assert "flag" not in item, item["id"]
+
+
+def test_a_held_out_part_exists() -> None:
+    held = [item for item in REAL if item["split"] == "heldout"]
+    assert len(held) >= 40
+    assert {item["kind"] for item in held} >= {"non_apology", "blame", "support_reply"}
