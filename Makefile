@@ -16,15 +16,15 @@ serve: $(STAMP)
 	$(BIN)/amends serve
 
 test: $(STAMP)
-	$(BIN)/ruff check service prompts guardrails eval tests benchmarks
-	$(BIN)/ruff format --check service prompts guardrails eval tests benchmarks
+	$(BIN)/ruff check contract service prompts guardrails eval tests benchmarks
+	$(BIN)/ruff format --check contract service prompts guardrails eval tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
 	$(BIN)/amends eval --baseline eval/baseline.json --quiet
 
 lint: $(STAMP)
-	$(BIN)/ruff check service prompts guardrails eval tests benchmarks
-	$(BIN)/ruff format --check service prompts guardrails eval tests benchmarks
+	$(BIN)/ruff check contract service prompts guardrails eval tests benchmarks
+	$(BIN)/ruff format --check contract service prompts guardrails eval tests benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 sys.path.insert(0, str(ROOT))
 
+from contract.models import DraftRequest  # noqa: E402
 from guardrails import check  # noqa: E402
 from guardrails.ruleset import default_rules  # noqa: E402
-from service.models import DraftRequest  # noqa: E402
 
 WARMUP = 200
 RUNS = 3000

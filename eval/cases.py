@@ -13,8 +13,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from prompts.yaml_files import read_yaml
-from service.models import DraftRequest
+from contract.models import DraftRequest
+from contract.yaml_files import read_yaml
 
 CASES_DIR = Path(__file__).parent / "cases"
 

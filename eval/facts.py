@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from contract.models import DraftRequest
 from eval.cases import Facts
-from service.models import DraftRequest
 
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP"}
 _WORDS = {

@@ -16,11 +16,11 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from contract.catalog import get_catalog
+from contract.report import GuardrailReport
 from eval import readability, semantic, similarity
 from eval.cases import EvalCase
 from eval.facts import check_facts
-from guardrails.report import GuardrailReport
-from prompts.catalog import get_catalog
 
 Kind = Literal["gate", "support"]
 Status = Literal["pass", "fail", "skipped", "error"]

@@ -16,7 +16,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from service.providers.base import ChatMessage, Completion, Job, Provider
+from prompts.render import ChatMessage
+from service.providers.base import Completion, Job, Provider
 
 FORMAT = 1
 

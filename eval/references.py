@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import guardrails
+from contract.catalog import get_catalog
 from eval.cases import EvalCase
-from prompts.catalog import get_catalog
 
 STAND_IN_SUBJECT = "About your recent experience with us"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from contract.models import DraftMeta
+from contract.report import ElementResult, Finding
 from eval.metrics import MetricResult
-from guardrails.report import ElementResult, Finding
-from service.models import DraftMeta
 
 SCHEMA_VERSION = 1
 

@@ -16,12 +16,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from contract.report import Finding
 from eval.cases import EvalCase
 from eval.judge import Judge
 from eval.metrics import MetricResult, failed_case, gate_metrics, skipped, support_metrics
 from eval.recording import RecordingMissing, RecordingProvider, ReplayProvider
 from eval.results import CaseResult, RunResult
-from guardrails.report import Finding
 from service.errors import AmendsError
 from service.pipeline import Pipeline, build_pipeline
 from service.providers import build_provider

@@ -10,9 +10,9 @@ Rules are data (YAML packs in `guardrails/packs/`, schema in `packs/README.md` a
 file and entry. `check` with `rules=None` uses the packaged rules, compiled once.
 """
 
+from contract.report import ElementResult, Evidence, Finding, GuardrailReport
 from guardrails.checker import check
 from guardrails.packs import RulePackError
-from guardrails.report import ElementResult, Evidence, Finding, GuardrailReport
 from guardrails.ruleset import RuleSet, load_rules
 
 __all__ = [

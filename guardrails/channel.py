@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
+from contract.catalog import Channel
+from contract.models import DraftRequest
+from contract.report import Finding
 from guardrails.facts import AMOUNT, code_spans
-from guardrails.report import Finding
 from guardrails.spans import finding
-
-if TYPE_CHECKING:
-    from prompts.catalog import Channel
-    from service.models import DraftRequest
 
 LENGTH_RULE = "channel.max_chars"
 WORDS_RULE = "channel.word_range"

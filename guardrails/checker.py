@@ -7,8 +7,9 @@ finding nested inside another of the same family, and orders the result determin
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from contract.catalog import Channel, get_catalog
+from contract.models import DraftRequest
+from contract.report import Finding, GuardrailReport, TextField
 from guardrails import channel as channel_rules
 from guardrails.commitments import (
     CONTEXT_RULES,
@@ -21,15 +22,9 @@ from guardrails.elements import find_elements, missing_findings
 from guardrails.facts import Fact, facts_from_hits
 from guardrails.phrases import over_apologising, rule_findings
 from guardrails.privacy import scan_privacy
-from guardrails.report import Finding, GuardrailReport, TextField
 from guardrails.ruleset import CompiledRule, RuleSet, default_rules
 from guardrails.scanner import lowered
 from guardrails.supplied import supplied_from
-from prompts.catalog import get_catalog
-
-if TYPE_CHECKING:
-    from prompts.catalog import Channel
-    from service.models import DraftRequest
 
 SKIPPED_WITHOUT_CONTEXT: tuple[str, ...] = (*CONTEXT_RULES, ECHO_RULE)
 

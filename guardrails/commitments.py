@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from contract.report import Finding, TextField
 from guardrails.facts import Fact, extract_facts, extract_metrics
 from guardrails.remedy_status import ANY_KIND, OMITTED, STATUS, status_and_omissions
-from guardrails.report import Finding, TextField
 from guardrails.spans import finding, is_negated, preceding_words
 from guardrails.supplied import Supplied, stems
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from guardrails.report import Finding
+from contract.report import Finding
 from guardrails.spans import finding
 
 ECHO_RULE = "artefacts.echo"

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
-from guardrails.form_elements import greeting, signature, text_lines
-from guardrails.report import (
+from contract.catalog import Channel
+from contract.models import DraftRequest
+from contract.report import (
     CORE_ELEMENTS,
     FORM_ELEMENTS,
     ElementData,
@@ -27,12 +27,9 @@ from guardrails.report import (
     Finding,
     TextField,
 )
+from guardrails.form_elements import greeting, signature, text_lines
 from guardrails.spans import SentenceBreaks, evidence, finding, is_negated
 from guardrails.supplied import stems
-
-if TYPE_CHECKING:
-    from prompts.catalog import Channel
-    from service.models import DraftRequest
 
 MISSING_RULE = "elements.missing"
 _OPENING = frozenset({"subject", "greeting", "acknowledgment", "regret", "responsibility"})

@@ -3,13 +3,9 @@ lines, the signature on one of the last three. Split from `elements`, which find
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from guardrails.report import EvidenceData
+from contract.models import DraftRequest
+from contract.report import EvidenceData
 from guardrails.spans import evidence
-
-if TYPE_CHECKING:
-    from service.models import DraftRequest
 
 
 def greeting(

@@ -32,7 +32,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from prompts.yaml_files import read_yaml
+from contract.yaml_files import read_yaml
 
 PACK_DIR = Path(__file__).parent / "packs"
 

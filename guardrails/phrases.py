@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from guardrails.report import Finding, TextField
+from contract.report import Finding, TextField
 from guardrails.ruleset import CompiledRule
 from guardrails.spans import finding, is_negated
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from guardrails.report import Finding, TextField
+from contract.report import Finding, TextField
 from guardrails.spans import finding
 
 CARD_RULE = "privacy.card_number"

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
+from contract.report import Finding
 from guardrails.facts import Fact
-from guardrails.report import Finding
 from guardrails.spans import finding, sentence_bounds
 from guardrails.supplied import Supplied, stems
 

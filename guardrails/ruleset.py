@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
+from contract.report import Severity, TextField
 from guardrails.facts import FACT_ALTERNATIVES
 from guardrails.packs import (
     CueEntry,
@@ -19,7 +20,6 @@ from guardrails.packs import (
     packaged_pack_paths,
     read_pack,
 )
-from guardrails.report import Severity, TextField
 from guardrails.scanner import Scanner, build_scanner
 
 _POSTURES: tuple[Posture, ...] = ("standard", "cautious")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from guardrails.report import EvidenceData, Finding, Severity, TextField
+from contract.report import EvidenceData, Finding, Severity, TextField
 
 _NEGATORS = frozenset(
     {"not", "no", "never", "cannot", "nor", "without", "neither", "unable", "nothing", "none"}

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
+from contract.models import DraftRequest, Remedy
 from guardrails.fact_keys import FactKeys
 from guardrails.facts import AMOUNT, extract_facts
-
-if TYPE_CHECKING:
-    from service.models import DraftRequest, Remedy
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(

@@ -18,16 +18,23 @@ import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from guardrails.report import Finding
-from prompts.catalog import CATALOG_DIR, get_catalog
-from service.models import DraftRequest, RewriteRequest
-from service.providers.base import ChatMessage, Completion
+from contract.catalog import CATALOG_DIR, get_catalog
+from contract.models import DraftRequest, RewriteRequest
+from contract.report import Finding
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
+
+
+class ChatMessage(TypedDict):
+    """One message of a chat prompt, as OpenAI-compatible APIs take it."""
+
+    role: Literal["system", "user", "assistant"]
+    content: str
+
 
 CUSTOMER_MESSAGE_TAG = "customer_message"
 DRAFT_TAG = "draft"
@@ -181,25 +188,25 @@ def render_rewrite(request: RewriteRequest, *, structured: bool = True) -> list[
     ]
 
 
-def format_completion(completion: Completion, *, structured: bool = True) -> str:
-    """A completion written back the way the model was asked to answer, for the history."""
+def format_answer(subject: str | None, body: str, *, structured: bool = True) -> str:
+    """A draft written back the way the model was asked to answer, for the history."""
     if structured:
-        return json.dumps(
-            {"subject": completion.subject, "body": completion.body}, ensure_ascii=False
-        )
-    if completion.subject is None:
-        return completion.body
-    return f"Subject: {completion.subject}\n\n{completion.body}"
+        return json.dumps({"subject": subject, "body": body}, ensure_ascii=False)
+    if subject is None:
+        return body
+    return f"Subject: {subject}\n\n{body}"
 
 
 def render_repair(
     base: list[ChatMessage],
-    previous: Completion,
+    subject: str | None,
+    body: str,
     findings: Sequence[Finding],
     *,
     structured: bool = True,
 ) -> list[ChatMessage]:
-    """`base` + the previous draft (assistant) + one user turn quoting what must be fixed.
+    """`base` + the previous draft (its `subject` and `body`, as the assistant) + one user turn
+    quoting what must be fixed.
 
     Pass the original [system, user] as `base` on every repair: each re-ask then carries the
     latest draft and its findings only, so prompts do not grow with the attempt count.
@@ -212,6 +219,6 @@ def render_repair(
     repair = _render("repair.j2", {"findings": errors, "structured": structured})
     return [
         *base,
-        ChatMessage(role="assistant", content=format_completion(previous, structured=structured)),
+        ChatMessage(role="assistant", content=format_answer(subject, body, structured=structured)),
         ChatMessage(role="user", content=repair),
     ]

@@ -10,13 +10,13 @@ from typing import Any
 from fastapi import FastAPI
 
 import guardrails
-from guardrails.report import GuardrailReport
-from prompts.catalog import get_catalog
+from contract.catalog import get_catalog
+from contract.models import CheckRequest, Draft, DraftRequest, RewriteRequest
+from contract.report import GuardrailReport
 from service.body_limit import BodySizeLimit
 from service.catalog_view import CatalogView, catalog_view
 from service.deps import PipelineDep
 from service.http_errors import ErrorBody, install_error_handlers
-from service.models import CheckRequest, Draft, DraftRequest, RewriteRequest
 from service.pipeline import Pipeline, build_pipeline
 from service.settings import Settings, get_settings
 

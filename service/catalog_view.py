@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from pydantic import AliasChoices, BaseModel, Field
 
-from prompts.catalog import Catalog, Entry
+from contract.catalog import Catalog, Entry
 
 
 class CatalogItem(BaseModel):

@@ -11,15 +11,17 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Callable
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from guardrails.report import GuardrailReport
+from contract.models import CheckRequest, Draft, DraftRequest, RewriteRequest
+from contract.report import GuardrailReport
 from service.errors import AmendsError
 from service.http_errors import describe_validation
-from service.models import CheckRequest, Draft, DraftRequest, RewriteRequest
 from service.settings import Settings, get_settings
 
 M = TypeVar("M", bound=BaseModel)
@@ -115,7 +117,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _catalog(args: argparse.Namespace) -> int:
-    from prompts.catalog import get_catalog
+    from contract.catalog import get_catalog
     from service.catalog_view import catalog_view
 
     view = catalog_view(get_catalog())
@@ -172,18 +174,23 @@ def build_parser() -> argparse.ArgumentParser:
     catalog.add_argument("--json", action="store_true")
     catalog.set_defaults(run=_catalog)
 
-    commands.add_parser(
-        "eval", help="run the offline eval suite (see `amends eval --help`)", add_help=False
-    )
+    for name in sorted(_plugins()):
+        commands.add_parser(name, help=f"see `amends {name} --help`", add_help=False)
     return parser
+
+
+def _plugins() -> dict[str, EntryPoint]:
+    """Commands other packages add through the `amends.commands` entry point group (the eval
+    suite's `amends eval`), so this module never imports the packages layered above it."""
+    return {point.name: point for point in entry_points(group="amends.commands")}
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["eval"]:
-        from eval.cli import main as eval_main
-
-        return eval_main(argv[1:])
+    plugin = _plugins().get(argv[0]) if argv else None
+    if plugin is not None:
+        run: Callable[[list[str]], int] = plugin.load()
+        return run(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         code: int = args.run(args)

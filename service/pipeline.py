@@ -13,10 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 import guardrails
-from guardrails.report import GuardrailReport
-from prompts.render import PROMPT_VERSION, render_draft, render_repair, render_rewrite
-from service.errors import AmendsError, DraftFailedGuardrails, UpstreamTimeout
-from service.models import (
+from contract.models import (
     AttemptRecord,
     ChannelKey,
     Draft,
@@ -25,8 +22,11 @@ from service.models import (
     RewriteRequest,
     Usage,
 )
+from contract.report import GuardrailReport
+from prompts.render import PROMPT_VERSION, ChatMessage, render_draft, render_repair, render_rewrite
+from service.errors import AmendsError, DraftFailedGuardrails, UpstreamTimeout
 from service.providers import build_provider
-from service.providers.base import ChatMessage, Completion, Job, Provider
+from service.providers.base import Completion, Job, Provider
 from service.providers.offline import OfflineProvider
 from service.settings import Settings
 
@@ -137,7 +137,8 @@ class Pipeline:
             repairs += 1
             repair = render_repair(
                 messages,
-                completion,
+                completion.subject,
+                completion.body,
                 report.errors,
                 structured=self.settings.llm_structured_output,
             )

@@ -13,8 +13,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from prompts.catalog import get_catalog
-from service.models import DraftRequest
+from contract.catalog import get_catalog
+from contract.models import DraftRequest
 
 CATALOG = get_catalog()
 

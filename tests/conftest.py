@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import respx
 
-from service.models import DraftRequest
+from contract.models import DraftRequest
 from service.settings import Settings
 
 LLM_BASE_URL = "http://llm.test/v1"

@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
+from contract.models import DraftRequest
 from service.app import create_app
-from service.models import DraftRequest
 from service.settings import Settings
 
 pytestmark = pytest.mark.anyio

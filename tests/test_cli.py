@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from contract.models import DraftRequest
 from service.cli import main
-from service.models import DraftRequest
 
 
 @pytest.fixture

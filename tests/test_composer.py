@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from prompts.catalog import get_catalog
+from contract.catalog import get_catalog
+from contract.models import DraftRequest
 from service.composer import ComposedDraft, compose_draft
 from service.composer.voice import has_contraction
-from service.models import DraftRequest
 from service.providers.offline import OfflineProvider
 
 NORTHWIND_FILE = Path(__file__).parent / "data" / "northwind_request.json"

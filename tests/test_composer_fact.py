@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 import guardrails
+from contract.models import DraftRequest
 from service.composer import compose_draft, fact_sentence
-from service.models import DraftRequest
 
 NORTHWIND_FILE = Path(__file__).parent / "data" / "northwind_request.json"
 

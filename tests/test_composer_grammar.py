@@ -16,13 +16,13 @@ from functools import cache
 import pytest
 
 import guardrails
+from contract.catalog import get_catalog
+from contract.models import DraftRequest
 from eval.cases import EvalCase, load_cases
-from prompts.catalog import get_catalog
 from service.composer import ComposedDraft, compose_draft
 from service.composer.facts import topic_with_reference
 from service.composer.person import Reader, agree
 from service.composer.shapes import read
-from service.models import DraftRequest
 
 # --- classification -------------------------------------------------------------------------
 

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 import guardrails
-from prompts.catalog import get_catalog
+from contract.catalog import get_catalog
+from contract.models import DraftRequest
 from service.composer import compose_draft
-from service.models import DraftRequest
 
 CATALOG = get_catalog()
 SCENARIOS = sorted(CATALOG.scenarios)

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from contract.catalog import get_catalog
+from contract.report import GuardrailReport
 from eval.cases import CASES_DIR, CaseFileError, EvalCase, load_case, load_cases
 from eval.facts import check_facts
 from eval.metrics import gate_metrics
-from guardrails.report import GuardrailReport
-from prompts.catalog import get_catalog
 
 CASES = load_cases()
 GOOD = yaml.safe_load((CASES_DIR / "delayed_delivery.yaml").read_text(encoding="utf-8"))

@@ -7,13 +7,13 @@ import sys
 
 import pytest
 
+from contract.report import ElementResult, GuardrailReport
 from eval import semantic
 from eval.cases import load_cases
 from eval.metrics import MetricResult, gate_metrics, support, support_metrics
 from eval.readability import apology_phrases, flesch_reading_ease, length_fit, syllables
 from eval.similarity import calibrated_threshold, reference_agreement
 from eval.summary import mean
-from guardrails.report import ElementResult, GuardrailReport
 
 CASE = load_cases(only=["overbilling"])[0]
 

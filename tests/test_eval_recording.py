@@ -11,11 +11,11 @@ import httpx
 import pytest
 import respx
 
+from contract.report import GuardrailReport
 from eval.cases import load_cases
 from eval.cli import main
 from eval.recording import RecordingMissing, ReplayProvider, message_key
 from eval.runner import RunOptions, make_pipeline, run_cases
-from guardrails.report import GuardrailReport
 from service.pipeline import Pipeline
 from service.providers.base import Completion
 from service.settings import Settings

@@ -17,11 +17,11 @@ import httpx
 import pytest
 import respx
 
+from contract.models import Draft, DraftMeta, DraftRequest
+from contract.report import CORE_ELEMENTS, ElementResult, GuardrailReport
 from eval import runner
 from eval.cases import load_cases
 from eval.cli import main
-from guardrails.report import CORE_ELEMENTS, ElementResult, GuardrailReport
-from service.models import Draft, DraftMeta, DraftRequest
 
 IDS = ["delayed_delivery", "incorrect_pricing", "overbilling"]
 CASES = {case.id: case for case in load_cases(only=IDS)}

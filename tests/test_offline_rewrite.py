@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from prompts.catalog import get_catalog
+from contract.catalog import get_catalog
+from contract.models import DraftRequest, RewriteRequest
 from service.composer import compose_draft, rewrite_draft
 from service.composer.facts import fact_tokens
 from service.composer.voice import has_contraction
-from service.models import DraftRequest, RewriteRequest
 
 OPERATIONS = sorted(get_catalog().operations)
 

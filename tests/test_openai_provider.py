@@ -19,6 +19,7 @@ import httpx
 import pytest
 import respx
 
+from contract.models import DraftRequest
 from prompts.render import render_draft
 from service.errors import (
     UpstreamBadOutput,
@@ -26,7 +27,6 @@ from service.errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
-from service.models import DraftRequest
 from service.providers.base import Completion
 from service.providers.openai_compatible import OpenAICompatibleProvider
 from service.providers.retry import RetryPolicy, parse_retry_after

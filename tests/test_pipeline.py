@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from contract.models import DraftRequest, RewriteRequest
+from prompts.render import ChatMessage
 from service.composer import compose_draft
 from service.errors import DraftFailedGuardrails, UpstreamUnavailable
-from service.models import DraftRequest, RewriteRequest
 from service.pipeline import build_pipeline
-from service.providers.base import ChatMessage, Completion, Job
+from service.providers.base import Completion, Job
 from service.settings import Settings
 
 pytestmark = pytest.mark.anyio

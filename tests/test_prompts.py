@@ -20,19 +20,19 @@ from typing import Any
 import pytest
 from jinja2 import UndefinedError
 
-from guardrails.report import Finding
-from prompts.catalog import CATALOG_DIR, get_catalog
+from contract.catalog import CATALOG_DIR, get_catalog
+from contract.models import DraftRequest, RewriteRequest
+from contract.report import Finding
 from prompts.render import (
     PROMPT_VERSION,
     TEMPLATE_DIR,
+    ChatMessage,
     build_environment,
     compute_prompt_version,
     render_draft,
     render_repair,
     render_rewrite,
 )
-from service.models import DraftRequest, RewriteRequest
-from service.providers.base import ChatMessage, Completion
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 UPDATE_GOLDEN = os.environ.get("AMENDS_UPDATE_GOLDEN") == "1"
@@ -132,11 +132,10 @@ def _rewrite_with_context(northwind: DraftRequest) -> RewriteRequest:
 
 
 def _repair(northwind: DraftRequest) -> list[ChatMessage]:
-    previous = Completion(
-        subject="About your order",
-        body="Hi Dana,\n\nSorry if the delay caused any inconvenience. The courier was at "
-        "fault.\n\nPriya",
-        model="test-model",
+    subject = "About your order"
+    body = (
+        "Hi Dana,\n\nSorry if the delay caused any inconvenience. The courier was at "
+        "fault.\n\nPriya"
     )
     findings = [
         Finding(
@@ -174,7 +173,7 @@ def _repair(northwind: DraftRequest) -> list[ChatMessage]:
             excerpt="",
         ),
     ]
-    return render_repair(render_draft(northwind), previous, findings)
+    return render_repair(render_draft(northwind), subject, body, findings)
 
 
 GOLDEN_CASES: dict[str, Callable[[DraftRequest], list[ChatMessage]]] = {
@@ -417,8 +416,7 @@ def test_repair_appends_previous_draft_and_quotes_only_errors(
 def test_repair_in_text_mode_writes_back_the_subject_line(northwind_request: DraftRequest) -> None:
     base = render_draft(northwind_request, structured=False)
     finding = Finding(rule="r", severity="error", message="m", start=0, end=1, excerpt="x")
-    previous = Completion(subject="S", body="Body", model="m")
-    messages = render_repair(base, previous, [finding], structured=False)
+    messages = render_repair(base, "S", "Body", [finding], structured=False)
     assert messages[2]["content"] == "Subject: S\n\nBody"
     assert '"Subject: " line' in messages[3]["content"]
 
@@ -426,4 +424,4 @@ def test_repair_in_text_mode_writes_back_the_subject_line(northwind_request: Dra
 def test_repair_without_errors_is_refused(northwind_request: DraftRequest) -> None:
     warning = Finding(rule="r", severity="warning", message="m", start=0, end=1, excerpt="x")
     with pytest.raises(ValueError, match="error"):
-        render_repair(render_draft(northwind_request), Completion(None, "b", "m"), [warning])
+        render_repair(render_draft(northwind_request), None, "b", [warning])

@@ -6,10 +6,10 @@ guardrails, so its drafts are complete, specific letters built only from the cal
 
 from __future__ import annotations
 
+from contract.models import DraftRequest, RewriteRequest
 from service.composer.compose import compose
 from service.composer.draft import ComposedDraft, ComposeOptions
 from service.composer.fact import FACT_KEYS, fact_sentence
-from service.models import DraftRequest, RewriteRequest
 
 __all__ = [
     "FACT_KEYS",

@@ -11,13 +11,13 @@ it is untrusted text, and nothing in a draft depends on it.
 
 from __future__ import annotations
 
-from prompts.catalog import get_catalog
+from contract.catalog import get_catalog
+from contract.models import DraftRequest
 from service.composer.draft import ComposedDraft, ComposeOptions
 from service.composer.letter import compose_letter
 from service.composer.short_form import compose_sms, compose_social
 from service.composer.voice import voice_for
 from service.composer.writer import Writer
-from service.models import DraftRequest
 
 __all__ = ["ComposeOptions", "ComposedDraft", "compose"]
 

@@ -6,13 +6,13 @@ composer itself would write for that fact on that channel.
 
 from __future__ import annotations
 
-from prompts.catalog import get_catalog
+from contract.catalog import get_catalog
+from contract.models import DraftRequest
 from service.composer.letter import invitation_line, letter_frame
 from service.composer.prevention import step_line
 from service.composer.remedies import remedy_sentences
 from service.composer.voice import voice_for
 from service.composer.writer import Writer
-from service.models import DraftRequest
 
 FACT_KEYS = ("remedy:<i>", "prevention:<i>", "reference", "greeting", "signature", "invitation")
 

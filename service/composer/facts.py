@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from prompts.catalog import get_catalog
+from contract.catalog import get_catalog
+from contract.models import DraftRequest
 from service.composer.grammar import clause, sentence, shape
 from service.composer.person import Reader
 from service.composer.phrases import topics
-from service.models import DraftRequest
 
 MONEY = r"[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|CAD|AUD)\b"
 PERCENT = r"\b\d+(?:\.\d+)?\s?%"

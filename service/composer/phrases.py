@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from prompts.yaml_files import read_yaml
+from contract.yaml_files import read_yaml
 
 PHRASES_DIR = Path(__file__).parent / "phrases"
 

@@ -10,11 +10,11 @@ repeated.
 
 from __future__ import annotations
 
+from contract.models import Prevention
 from service.composer.grammar import clause, shape
 from service.composer.layout import ESSENTIAL, OPTIONAL, STRATEGY, Line
 from service.composer.voice import voiced
 from service.composer.writer import Writer
-from service.models import Prevention
 
 
 def prevention_clause(step: Prevention) -> str:

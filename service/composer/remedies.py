@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from contract.models import Remedy
 from service.composer.grammar import clause, definite, indefinite, sentence
 from service.composer.layout import ESSENTIAL, OPTIONAL, STRATEGY, Line
 from service.composer.shapes import read
 from service.composer.writer import Writer
-from service.models import Remedy
 
 _VERBS: dict[str, tuple[str, str]] = {
     # kind: (past participle for "done", base form for "planned")

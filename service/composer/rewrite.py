@@ -24,14 +24,14 @@ from __future__ import annotations
 import hashlib
 import re
 
-from prompts.catalog import get_catalog
+from contract.catalog import get_catalog
+from contract.models import DraftRequest, RewriteRequest
 from service.composer import facts
 from service.composer.compose import compose
 from service.composer.draft import ComposedDraft, ComposeOptions
 from service.composer.layout import ESSENTIAL, OPTIONAL, STRATEGY, Line, fit_single
 from service.composer.phrases import Picker, Situation
 from service.composer.voice import contract, expand, plainer
-from service.models import DraftRequest, RewriteRequest
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 _GREETING = re.compile(

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from prompts.catalog import get_catalog
+from contract.catalog import get_catalog
 from service.composer.phrases import word_tables
 
 Register = str

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 
-from prompts.catalog import Channel
+from contract.catalog import Channel
+from contract.models import DraftRequest
 from service.composer.facts import incident_facts
 from service.composer.layout import ESSENTIAL, Line
 from service.composer.phrases import Picker, Situation
 from service.composer.voice import Voice, voiced
-from service.models import DraftRequest
 
 # Name prefixes after which the first word is not a first name.
 _TITLES = {"mr", "mrs", "ms", "mx", "dr", "prof", "sir", "dame", "mr.", "mrs.", "ms.", "dr."}

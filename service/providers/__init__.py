@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from service.providers.base import ChatMessage, Completion, Job, Provider
+from service.providers.base import Completion, Job, Provider
 from service.settings import Settings
 
-__all__ = ["ChatMessage", "Completion", "Job", "Provider", "build_provider"]
+__all__ = ["Completion", "Job", "Provider", "build_provider"]
 
 
 def build_provider(settings: Settings) -> Provider:

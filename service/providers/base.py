@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Protocol, TypedDict
+from typing import Protocol
 
-from service.models import DraftRequest, RewriteRequest
-
-
-class ChatMessage(TypedDict):
-    role: Literal["system", "user", "assistant"]
-    content: str
+from contract.models import DraftRequest, RewriteRequest
+from prompts.render import ChatMessage
 
 
 @dataclass(frozen=True)

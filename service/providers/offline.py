@@ -7,10 +7,11 @@ text, hence `can_repair = False`.
 
 from __future__ import annotations
 
+from contract.models import DraftRequest
+from prompts.render import ChatMessage
 from service.composer import compose_draft, rewrite_draft
 from service.composer.phrases import letter_bank, topics, word_tables
-from service.models import DraftRequest
-from service.providers.base import ChatMessage, Completion, Job
+from service.providers.base import Completion, Job
 
 
 class OfflineProvider:

@@ -32,6 +32,7 @@ from openai import AsyncOpenAI
 from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
 from openai.types.shared_params import ResponseFormatJSONSchema
 
+from prompts.render import ChatMessage
 from service.errors import (
     AmendsError,
     UpstreamBadOutput,
@@ -39,7 +40,7 @@ from service.errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
-from service.providers.base import ChatMessage, Completion, Job
+from service.providers.base import Completion, Job
 from service.providers.retry import (
     Clock,
     Deadline,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from guardrail_corpus import build_context
 
-from service.models import DraftRequest
+from contract.models import DraftRequest
 
 
 @pytest.fixture

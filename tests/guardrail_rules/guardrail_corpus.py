@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from service.models import DraftRequest
+from contract.models import DraftRequest
 
 CORPUS = Path(__file__).parent / "corpus"
 

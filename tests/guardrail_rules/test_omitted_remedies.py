@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import guardrails
-from service.models import DraftRequest
+from contract.models import DraftRequest
 
 CONTEXT = DraftRequest.model_validate(
     {

@@ -7,8 +7,8 @@ from guardrail_corpus import build_context
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from contract.models import DraftRequest
 from guardrails import GuardrailReport, check
-from service.models import DraftRequest
 
 JACKET = build_context("jacket")
 CAUTIOUS = build_context("breach")

@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 
 import guardrails
+from contract.catalog import get_catalog
 from eval.cases import EvalCase, load_cases
 from eval.references import STAND_IN_SUBJECT
-from prompts.catalog import get_catalog
 
 CASES = load_cases()
 REFERENCES = [(case, index) for case in CASES for index in range(len(case.references))]

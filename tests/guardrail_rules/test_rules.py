@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from guardrail_corpus import build_context
 
+from contract.models import DraftRequest
 from guardrails import check
 from guardrails.facts import extract_facts
 from guardrails.privacy import luhn_valid
-from service.models import DraftRequest
 
 
 @pytest.mark.parametrize(

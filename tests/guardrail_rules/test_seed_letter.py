@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from contract.models import DraftRequest
 from guardrails import check
-from service.models import DraftRequest
 
 SUBJECT = "Putting your delivery first"
 BODY = "\n\n".join(

@@ -12,8 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from guardrails.report import GuardrailReport
-from prompts.catalog import get_catalog
+from contract.catalog import get_catalog
+from contract.report import GuardrailReport
 
 Audience = Literal["customer", "client", "colleague"]
 ChannelKey = Literal["email", "letter", "chat", "sms", "social", "public_statement"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal, TypedDict
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 Severity = Literal["error", "warning"]
 TextField = Literal["body", "subject"]
@@ -62,6 +62,18 @@ class ElementResult(BaseModel):
     evidence: Evidence | None = None
 
 
+class Fix(BaseModel):
+    """A safe mechanical edit that salvage may apply for this finding."""
+
+    model_config = ConfigDict(frozen=True)
+
+    action: Literal["replace", "remove_sentence", "insert"]
+    text: str | None = None  # replace: safe wording for the finding's [start, end)
+    fact: str | None = None  # insert: which caller fact is missing: "remedy:<i>",
+    # "prevention:<i>", "reference", "greeting", "signature",
+    # "invitation"  (i = index in the request's list)
+
+
 class Finding(BaseModel):
     """One problem in a draft: an `error` blocks the draft, a `warning` informs."""
 
@@ -75,6 +87,8 @@ class Finding(BaseModel):
     excerpt: str
     suggestion: str | None = None
     field: TextField = "body"
+    fix: Fix | None = Field(default=None, exclude_if=lambda fix: fix is None)
+    """Left out of the JSON when there is none, so answers without fixes read as before."""
 
 
 class GuardrailReport(BaseModel):

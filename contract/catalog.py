@@ -9,7 +9,7 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from prompts.yaml_files import read_yaml
+from contract.yaml_files import read_yaml
 
 CATALOG_DIR = Path(__file__).parent / "catalog"
 
