@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from benchmarks.real_corpus import MUST_BE_CLEAN, MUST_FLAG, load_items
+import pytest
+
+from benchmarks.real_corpus import MUST_BE_CLEAN, MUST_FLAG, load_items, score
 
 ITEMS: list[dict[str, Any]] = load_items()
 REAL = [item for item in ITEMS if item["kind"] != "hard_negative"]
@@ -42,3 +44,34 @@ def test_a_held_out_part_exists() -> None:
     held = [item for item in REAL if item["split"] == "heldout"]
     assert len(held) >= 40
     assert {item["kind"] for item in held} >= {"non_apology", "blame", "support_reply"}
+
+
+SCORES = score(ITEMS)
+HELD_OUT = score([item for item in ITEMS if item["split"] == "heldout"])
+
+
+def test_recall_on_real_non_apologies_and_blame_is_at_least_085() -> None:
+    assert SCORES.recall >= 0.85, SCORES.tally.misses
+    assert HELD_OUT.recall >= 0.85, HELD_OUT.tally.misses
+
+
+def test_at_most_one_false_error_per_25_real_good_apologies() -> None:
+    assert SCORES.false_errors_per_25 <= 1.0, SCORES.tally.misses
+    assert SCORES.hard_with_error == 0, SCORES.tally.misses
+
+
+def test_placeholders_and_elements_in_real_phrasings_are_found() -> None:
+    assert SCORES.tally.ratio("placeholder") >= 0.9, SCORES.tally.misses
+    assert SCORES.element_recall >= 0.9, SCORES.tally.misses
+
+
+@pytest.mark.parametrize(
+    "item",
+    [item for item in ITEMS if item["id"].startswith("issue-")],
+    ids=lambda item: str(item["id"]),
+)
+def test_no_measured_bypass_passes(item: dict[str, Any]) -> None:
+    """Every wording the measurement found slipping through is now caught (or, for an
+    element, found)."""
+    scores = score([item])
+    assert not scores.tally.misses, scores.tally.misses
