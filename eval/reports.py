@@ -1,12 +1,77 @@
-"""Human-readable reports: the terminal summary, the Markdown report and the JSON dump."""
+"""Every report of a run: the aggregates, the terminal summary, the Markdown report, the JSON
+dump, JUnit XML and the side-by-side comparison of two runs (`--compare A.json B.json`).
+
+Aggregates are per-metric means over the values that exist, and status counts. A metric whose
+value is missing (skipped, error) is counted as such and left out of the mean; a mean over no
+values is None ("n/a"), never NaN.
+
+JUnit XML, for CI dashboards, has one testcase per eval case. A case fails when a gate fails or
+when any of its metrics regressed against the baseline; the failure message names the metrics.
+Supporting metrics below their bar appear in system-out only, because they never fail a case on
+their own.
+"""
 
 from __future__ import annotations
 
+import math
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
 
-from eval.baseline import Comparison, Delta
+from eval.baseline import Comparison, Delta, Scores, compare, load_scores
+from eval.metrics import GATES
 from eval.results import RunResult
-from eval.summary import fmt, summarise
+
+# --- aggregates ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MetricSummary:
+    name: str
+    kind: str
+    mean: float | None
+    values: int
+    passed: int
+    failed: int
+    skipped: int
+    errors: int
+
+
+def mean(values: list[float | None]) -> float | None:
+    """The mean of the finite values; None if there are none."""
+    usable = [v for v in values if v is not None and math.isfinite(v)]
+    return sum(usable) / len(usable) if usable else None
+
+
+def summarise(run: RunResult) -> list[MetricSummary]:
+    names: dict[str, str] = {}
+    for case in run.cases:
+        for metric in case.metrics:
+            names.setdefault(metric.name, metric.kind)
+    ordered = [n for n in GATES if n in names] + [n for n in names if n not in GATES]
+    summaries = []
+    for name in ordered:
+        results = [m for case in run.cases for m in case.metrics if m.name == name]
+        summaries.append(
+            MetricSummary(
+                name=name,
+                kind=names[name],
+                mean=mean([m.value for m in results if m.status in ("pass", "fail")]),
+                values=sum(m.value is not None for m in results),
+                passed=sum(m.status == "pass" for m in results),
+                failed=sum(m.status == "fail" for m in results),
+                skipped=sum(m.status == "skipped" for m in results),
+                errors=sum(m.status == "error" for m in results),
+            )
+        )
+    return summaries
+
+
+def fmt(value: float | None, digits: int = 3) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+# --- terminal, Markdown and JSON ----------------------------------------------------------
 
 
 def _describe_provider(run: RunResult) -> str:
@@ -141,3 +206,110 @@ def write_json(run: RunResult, path: Path) -> None:
 def write_text(text: str, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+# --- JUnit XML ----------------------------------------------------------------------------
+
+
+def junit_xml(run: RunResult, comparison: Comparison | None = None) -> str:
+    regressions = comparison.regressions if comparison else []
+    suite = ET.Element(
+        "testsuite",
+        {
+            "name": "amends-eval",
+            "tests": str(len(run.cases)),
+            "time": f"{run.wall_time_s:.3f}",
+            "timestamp": run.started_at,
+        },
+    )
+    failures = errors = 0
+    for case in run.cases:
+        element = ET.SubElement(
+            suite,
+            "testcase",
+            {
+                "classname": f"eval.{case.scenario}",
+                "name": case.id,
+                "time": f"{(case.meta.latency_ms / 1000) if case.meta else 0:.3f}",
+            },
+        )
+        mine = [delta for delta in regressions if delta.case == case.id]
+        if case.error is not None:
+            errors += 1
+            ET.SubElement(element, "error", {"message": case.error}).text = case.error
+        elif case.failed_gates or mine:
+            failures += 1
+            lines = [f"gate {m.name}: {m.status} {m.detail}".rstrip() for m in case.failed_gates]
+            lines += [f"regression {d.metric}: {d.reason}" for d in mine]
+            names = sorted({m.name for m in case.failed_gates} | {d.metric for d in mine})
+            failure = ET.SubElement(element, "failure", {"message": "failed: " + ", ".join(names)})
+            failure.text = "\n".join(lines)
+        ET.SubElement(element, "system-out").text = "\n".join(
+            f"{m.name} [{m.kind}] {m.status} value={fmt(m.value)} {m.detail}".rstrip()
+            for m in case.metrics
+        )
+    suite.set("failures", str(failures))
+    suite.set("errors", str(errors))
+    ET.indent(suite)
+    return ET.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def write_junit(run: RunResult, path: Path, comparison: Comparison | None = None) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(junit_xml(run, comparison), encoding="utf-8")
+
+
+# --- two runs side by side ----------------------------------------------------------------
+
+
+def _means(scores: Scores) -> dict[str, float | None]:
+    names = sorted({name for metrics in scores.cases.values() for name in metrics})
+    return {
+        name: mean([metrics[name].value for metrics in scores.cases.values() if name in metrics])
+        for name in names
+    }
+
+
+def side_by_side(path_a: Path, path_b: Path) -> tuple[str, int]:
+    """The comparison as Markdown-friendly text, and how many metrics regressed from A to B."""
+    a, b = load_scores(path_a), load_scores(path_b)
+    lines = [
+        f"| | A: {path_a.name} | B: {path_b.name} |",
+        "| --- | --- | --- |",
+        f"| provider | {a.provider} | {b.provider} |",
+        f"| models | {', '.join(a.models) or '—'} | {', '.join(b.models) or '—'} |",
+        f"| prompt versions | {', '.join(a.prompt_versions) or '—'} | "
+        f"{', '.join(b.prompt_versions) or '—'} |",
+        f"| cases | {len(a.cases)} | {len(b.cases)} |",
+        "",
+        "| metric | mean A | mean B | change |",
+        "| --- | --- | --- | --- |",
+    ]
+    means_a, means_b = _means(a), _means(b)
+    for name in sorted(set(means_a) | set(means_b)):
+        va, vb = means_a.get(name), means_b.get(name)
+        change = f"{vb - va:+.3f}" if va is not None and vb is not None else ""
+        lines.append(f"| {name} | {fmt(va)} | {fmt(vb)} | {change} |")
+    comparison = compare(a, b)
+    moved = [d for d in comparison.deltas if d.regressed or (d.change or 0.0) != 0.0]
+    if moved:
+        lines += [
+            "",
+            "| case | metric | A | B | change | regression |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for d in moved:
+            before = fmt(d.before.value) if d.before else "—"
+            after = fmt(d.after.value) if d.after else "—"
+            change = "" if d.change is None else f"{d.change:+.3f}"
+            lines.append(
+                f"| {d.case} | {d.metric} | {before} | {after} | {change} | "
+                f"{d.reason if d.regressed else ''} |"
+            )
+    for label, ids in (
+        ("only in A", comparison.missing_cases),
+        ("only in B", comparison.new_cases),
+    ):
+        if ids:
+            lines += ["", f"{label}: {', '.join(ids)}"]
+    return "\n".join(lines) + "\n", len(comparison.regressions)

@@ -9,7 +9,6 @@ from typing import Any
 
 from fastapi import FastAPI
 
-import guardrails
 from contract.catalog import get_catalog
 from contract.models import CheckRequest, Draft, DraftRequest, RewriteRequest
 from contract.report import GuardrailReport
@@ -17,7 +16,8 @@ from service.body_limit import BodySizeLimit
 from service.catalog_view import CatalogView, catalog_view
 from service.deps import PipelineDep
 from service.http_errors import ErrorBody, install_error_handlers
-from service.pipeline import Pipeline, build_pipeline
+from service.pipeline import Pipeline, build_pipeline, check_request
+from service.providers import close_provider
 from service.settings import Settings, get_settings
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -34,9 +34,7 @@ _UPSTREAM: dict[int | str, dict[str, Any]] = {
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
-    close = getattr(app.state.pipeline.provider, "aclose", None)
-    if close is not None:
-        await close()
+    await close_provider(app.state.pipeline.provider)
 
 
 def create_app(settings: Settings | None = None, pipeline: Pipeline | None = None) -> FastAPI:
@@ -68,13 +66,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     @app.post("/v1/checks", response_model=GuardrailReport, responses=_ERRORS)
     async def create_check(request: CheckRequest, pipeline: PipelineDep) -> GuardrailReport:
         """Run the guardrails on any text and report elements and findings with spans."""
-        return guardrails.check(
-            request.body,
-            subject=request.subject,
-            channel=request.channel,
-            context=request.context,
-            rules=pipeline.rules,
-        )
+        return check_request(request, pipeline.rules)
 
     @app.get("/v1/catalog", response_model=CatalogView)
     async def read_catalog() -> CatalogView:

@@ -102,16 +102,10 @@ def _rewrite(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     import guardrails
+    from service.pipeline import check_request
 
     request = read_request(args.request, CheckRequest)
-    rules = guardrails.load_rules(get_settings().rule_packs)
-    report = guardrails.check(
-        request.body,
-        subject=request.subject,
-        channel=request.channel,
-        context=request.context,
-        rules=rules,
-    )
+    report = check_request(request, guardrails.load_rules(get_settings().rule_packs))
     _emit(report, args.json, format_report(report))
     return 0 if report.passed else 1
 

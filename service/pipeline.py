@@ -16,6 +16,7 @@ import guardrails
 from contract.models import (
     AttemptRecord,
     ChannelKey,
+    CheckRequest,
     Draft,
     DraftMeta,
     DraftRequest,
@@ -29,6 +30,20 @@ from service.providers import build_provider
 from service.providers.base import Completion, Job, Provider
 from service.providers.offline import OfflineProvider
 from service.settings import Settings
+
+
+def check_request(
+    request: CheckRequest, rules: guardrails.RuleSet | None = None
+) -> GuardrailReport:
+    """The guardrails' report on a draft against its facts: for `POST /v1/checks`,
+    `amends check` and every draft the pipeline is about to hand back."""
+    return guardrails.check(
+        request.body,
+        subject=request.subject,
+        channel=request.channel,
+        context=request.context,
+        rules=rules,
+    )
 
 
 @dataclass
@@ -91,13 +106,14 @@ class Pipeline:
         return await self._run(target, render_rewrite(request, structured=structured))
 
     def check(self, completion: Completion, target: _Target) -> GuardrailReport:
-        return guardrails.check(
-            completion.body,
+        # Built without validation: a model's draft is checked whatever its length.
+        draft = CheckRequest.model_construct(
             subject=completion.subject,
+            body=completion.body,
             channel=target.channel,
             context=target.context,
-            rules=self.rules,
         )
+        return check_request(draft, self.rules)
 
     @property
     def _may_fall_back(self) -> bool:

@@ -10,7 +10,7 @@ from contract.report import GuardrailReport
 from eval.cases import load_cases
 from eval.facts import check_facts, codes_in, mentions, money_in, unsupported_figures
 from eval.metrics import gate_metrics, support_metrics
-from eval.similarity import chrf, rouge_l
+from eval.text_metrics import chrf, rouge_l
 
 CASE = load_cases(only=["delayed_delivery"])[0]
 GOOD = CASE.references[0]

@@ -14,7 +14,7 @@ from openai import AsyncOpenAI
 
 from eval.cases import load_cases
 from eval.judge import Judge, build_messages, parse_verdict
-from eval.summary import summarise
+from eval.reports import summarise
 from service.settings import Settings
 
 pytestmark = pytest.mark.anyio

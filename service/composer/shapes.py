@@ -22,52 +22,52 @@ import re
 from dataclasses import dataclass
 
 
-def _words(text: str) -> frozenset[str]:
+def word_set(text: str) -> frozenset[str]:
     """A word list written as one string, for readability."""
     return frozenset(text.split())
 
 
-DETERMINERS = _words(
+DETERMINERS = word_set(
     "a an the your our my his her their its this that these those some several any each "
     "every all both no another one two three four five six seven eight nine ten eleven "
     "twelve twenty thirty fifty hundred free"
 )
-_PRONOUN_SUBJECTS = _words("we i they he she you it there")
-_AUX = _words(
+_PRONOUN_SUBJECTS = word_set("we i they he she you it there")
+_AUX = word_set(
     "is are was were has have had will would can could did does do should may might must "
     "shall cannot isn't aren't wasn't weren't hasn't haven't hadn't won't wouldn't can't "
     "couldn't didn't doesn't don't shouldn't"
 )
 _NONFINITE_AUX = frozenset({"be", "been", "being"})
-_PAST_ONLY = _words(
+_PAST_ONLY = word_set(
     "ran went took came gave fell broke began drew drove flew grew knew rode rose saw spoke "
     "stole wrote forgot chose froze woke wore tore threw shook sank swam ate became"
 )
-_IRREGULAR_PARTICIPLES = _words(
+_IRREGULAR_PARTICIPLES = word_set(
     "sent made built left lost found kept paid told sold held brought bought caught taught "
     "put set cut shut let spent meant met led fed won said heard laid dealt got given taken "
     "done shown known written driven withdrawn drawn broken chosen forgotten stolen eaten "
     "fallen grown thrown worn torn begun"
 )
-_INTRANSITIVE = _words(
+_INTRANSITIVE = word_set(
     "arrived happened occurred failed stalled crashed stopped slipped expired lapsed "
     "collapsed waited started ended overran dropped increased decreased disappeared "
     "stayed remained walked travelled traveled"
 )
-_ADVERBS = _words(
+_ADVERBS = word_set(
     "now also already always never still then often regularly routinely jointly together "
     "automatically usually"
 )
-_SUBORDINATORS = _words(
+_SUBORDINATORS = word_set(
     "that which who whose whom where when whenever once until while because if although so"
 )
-_PREPOSITIONS = _words(
+_PREPOSITIONS = word_set(
     "of for to with in on at by from via as under through into onto over after before "
     "during without within between against about across per off than like"
 )
 # Words after a past form that show it is a participle describing the noun before it
 # ("sent by courier", "attached to this email", "withdrawn and ...", "assigned today").
-_PARTICIPLE_NEXT = _words(
+_PARTICIPLE_NEXT = word_set(
     "by and or , to with in on at for from via as under through within today yesterday "
     "tonight automatically immediately separately directly promptly overnight earlier "
     "already back free again"
@@ -75,9 +75,9 @@ _PARTICIPLE_NEXT = _words(
 _OPENERS = frozenset({"he", "she", "we", "they", "i"})
 """Subject pronouns that start a clause of their own in the middle of a noun phrase."""
 _JOINERS = _SUBORDINATORS | _PREPOSITIONS | {"and", "or", "but"}
-_OBJECT_STARTS = _words("a an the its their our your his her")
+_OBJECT_STARTS = word_set("a an the its their our your his her")
 _PARTICLES = frozenset({"off", "up", "out", "down", "back", "away"})
-_NOT_VERBS = _words("hundred bed shed speed feed seed need deed breed greed red")
+_NOT_VERBS = word_set("hundred bed shed speed feed seed need deed breed greed red")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d.,:%]*%?|,|[$€£¥]\S*")
 
 

@@ -14,11 +14,9 @@ from contract.catalog import Channel
 from contract.models import DraftRequest
 from service.composer.facts import incident_facts
 from service.composer.layout import ESSENTIAL, Line
+from service.composer.person import is_honorific
 from service.composer.phrases import Picker, Situation
 from service.composer.voice import Voice, voiced
-
-# Name prefixes after which the first word is not a first name.
-_TITLES = {"mr", "mrs", "ms", "mx", "dr", "prof", "sir", "dame", "mr.", "mrs.", "ms.", "dr."}
 
 
 def request_seed(request: DraftRequest) -> int:
@@ -44,7 +42,7 @@ class Writer:
         ]
         """The remedies, with the caller's words for the reader turned into "you"."""
         name = request.recipient.name or ""
-        if name and name.split(" ", 1)[0].lower() in _TITLES and not self.public:
+        if name and is_honorific(name.split(" ", 1)[0]) and not self.public:
             self.values["first_name"] = name
         self.picker = Picker(
             seed=request_seed(request),

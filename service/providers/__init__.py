@@ -5,7 +5,7 @@ from __future__ import annotations
 from service.providers.base import Completion, Job, Provider
 from service.settings import Settings
 
-__all__ = ["Completion", "Job", "Provider", "build_provider"]
+__all__ = ["Completion", "Job", "Provider", "build_provider", "close_provider"]
 
 
 def build_provider(settings: Settings) -> Provider:
@@ -17,3 +17,10 @@ def build_provider(settings: Settings) -> Provider:
     from service.providers.offline import OfflineProvider
 
     return OfflineProvider()
+
+
+async def close_provider(provider: object) -> None:
+    """Close a provider's connections, where it has any (an `aclose` method)."""
+    close = getattr(provider, "aclose", None)
+    if close is not None:
+        await close()
