@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
@@ -42,6 +44,15 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = Field(65536, ge=1024)
 
+    data_dir: Path = Field(default_factory=lambda: _default_data_dir())
+    """Where the SQLite store lives (`amends.db`) when no database URL is set."""
+    database_url: SecretStr | None = None
+    """A PostgreSQL URL (`postgresql://user:pass@host/db`); several processes may share it."""
+    retention_days: int = Field(90, ge=0)
+    """Audit records (and their reviews) older than this are deleted; 0 keeps them forever."""
+    store_customer_message: bool = False
+    """Keep `incident.customer_message` in the audit record; off, it is removed before storing."""
+
     @field_validator("rule_packs", mode="before")
     @classmethod
     def _split_paths(cls, value: object) -> object:
@@ -49,6 +60,12 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+
+def _default_data_dir() -> Path:
+    """`$XDG_DATA_HOME/amends`, else `~/.local/share/amends`."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "amends"
 
 
 @lru_cache(maxsize=1)

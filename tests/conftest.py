@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,6 +20,8 @@ import respx
 
 from contract.models import DraftRequest
 from service.settings import Settings
+from service.store import Store
+from service.store import schema as store_schema
 
 LLM_BASE_URL = "http://llm.test/v1"
 
@@ -133,3 +136,58 @@ def _chat_completion_body(
 def chat_completion_body() -> Callable[..., dict[str, Any]]:
     """Builds an OpenAI chat-completion JSON body: `chat_completion_body(content, ...)`."""
     return _chat_completion_body
+
+
+# -- the store: SQLite always, PostgreSQL when AMENDS_TEST_DATABASE_URL names one ---------------
+
+PG_URL_ENV = "AMENDS_TEST_DATABASE_URL"
+NO_POSTGRES = (
+    f"{PG_URL_ENV} is not set, so the PostgreSQL half of the store tests is skipped; "
+    f'start one with: eval "$(bash .ci/postgres start)"'
+)
+
+
+@pytest.fixture(autouse=True)
+def _store_in_tmp(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Every app a test builds keeps its SQLite store in a fresh directory, never the user's."""
+    monkeypatch.setenv("AMENDS_DATA_DIR", str(tmp_path_factory.mktemp("amends-data")))
+    monkeypatch.delenv("AMENDS_DATABASE_URL", raising=False)
+
+
+def postgres_url() -> str | None:
+    """The test PostgreSQL, or None (a skip) — except under CI, where it must be there."""
+    url = os.environ.get(PG_URL_ENV)
+    if not url and os.environ.get("CI"):
+        pytest.fail(f"CI must run the store tests on PostgreSQL too, but {PG_URL_ENV} is not set")
+    return url or None
+
+
+@pytest.fixture(scope="session")
+def _postgres_store() -> Iterator[Store | None]:
+    url = postgres_url()
+    if url is None:
+        yield None
+        return
+    store = Store.open(url)
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(
+    request: pytest.FixtureRequest, tmp_path: Path, _postgres_store: Store | None
+) -> Iterator[Store]:
+    """A migrated, empty store on each backend."""
+    if request.param == "sqlite":
+        sqlite_store = Store.open(f"sqlite+pysqlite:///{tmp_path / 'amends.db'}")
+        yield sqlite_store
+        sqlite_store.close()
+        return
+    if _postgres_store is None:
+        pytest.skip(NO_POSTGRES)
+    with _postgres_store.engine.begin() as connection:
+        names = ", ".join(t.name for t in store_schema.metadata.sorted_tables)
+        connection.exec_driver_sql(f"TRUNCATE {names} CASCADE")
+    yield _postgres_store

@@ -1,0 +1,30 @@
+"""The store every service process shares: SQLite in `AMENDS_DATA_DIR` by default, PostgreSQL
+when `AMENDS_DATABASE_URL` names one. Schema in `schema.py`, migrations in `migrations/`."""
+
+from service.store.store import (
+    ApiKey,
+    AuditRecord,
+    IdempotencyRecord,
+    KeyExists,
+    Review,
+    ReviewConflict,
+    Store,
+    StoreUnavailable,
+    migrate,
+    new_id,
+    utcnow,
+)
+
+__all__ = [
+    "ApiKey",
+    "AuditRecord",
+    "IdempotencyRecord",
+    "KeyExists",
+    "Review",
+    "ReviewConflict",
+    "Store",
+    "StoreUnavailable",
+    "migrate",
+    "new_id",
+    "utcnow",
+]
