@@ -55,7 +55,12 @@ class RecordingProvider:
         self.recorded = 0
         directory.mkdir(parents=True, exist_ok=True)
 
+    @property
+    def structured(self) -> bool:
+        return self.inner.structured
+
     async def complete(self, messages: list[ChatMessage], job: Job) -> Completion:
+        structured = self.inner.structured
         completion = await self.inner.complete(messages, job)
         key = message_key(messages)
         record = {
@@ -64,6 +69,7 @@ class RecordingProvider:
             "provider": self.name,
             "model": self.model,
             "can_repair": self.can_repair,
+            "structured": structured,
             "messages": messages,
             "completion": _completion_json(completion),
         }
@@ -99,6 +105,9 @@ class ReplayProvider:
         self.name: str = first["provider"]
         self.model: str = first["model"]
         self.can_repair: bool = first["can_repair"]
+        # A negotiating provider settles on one mode within the first call; a run that stepped
+        # down to plain text rendered its later prompts as text, so replay must too.
+        self.structured = all(r.get("structured", True) for r in self.records.values())
         self.replayed = 0
 
     async def complete(self, messages: list[ChatMessage], job: Job) -> Completion:

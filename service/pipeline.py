@@ -90,7 +90,7 @@ class Pipeline:
 
     async def draft(self, request: DraftRequest) -> Draft:
         """Write a new apology draft for the request."""
-        structured = self.settings.llm_structured_output
+        structured = self.provider.structured
         target = _Target(request, request.channel, request.tone, request)
         return await self._run(target, render_draft(request, structured=structured))
 
@@ -102,7 +102,7 @@ class Pipeline:
         if context is not None:
             context = context.model_copy(update={"channel": channel, "tone": tone})
         target = _Target(request, channel, tone, context)
-        structured = self.settings.llm_structured_output
+        structured = self.provider.structured
         return await self._run(target, render_rewrite(request, structured=structured))
 
     def check(self, completion: Completion, target: _Target) -> GuardrailReport:
@@ -144,7 +144,7 @@ class Pipeline:
         """Draft, then re-ask with the findings until it passes or a budget runs out."""
         deadline = run.started + self.settings.draft_deadline_s
         completion = await self._attempt(self.provider, messages, target, run, deadline)
-        report = self._record(self.provider, completion, target, run)
+        report = await self._record(self.provider, completion, target, run, deadline)
         repairs = 0
         while not report.passed:
             stop = self._stop_reason(repairs, run)
@@ -156,10 +156,10 @@ class Pipeline:
                 completion.subject,
                 completion.body,
                 report.errors,
-                structured=self.settings.llm_structured_output,
+                structured=self.provider.structured,
             )
             completion = await self._attempt(self.provider, repair, target, run, deadline)
-            report = self._record(self.provider, completion, target, run)
+            report = await self._record(self.provider, completion, target, run, deadline)
         return completion, report, ""
 
     def _stop_reason(self, repairs: int, run: _Run) -> str:
@@ -175,7 +175,7 @@ class Pipeline:
         # The composer ignores the messages; it drafts from the job itself.
         completion = await self.fallback.complete([], target.job)
         run.attempts += 1
-        report = self._record(self.fallback, completion, target, run)
+        report = await self._record(self.fallback, completion, target, run)
         if not report.passed:
             raise DraftFailedGuardrails(
                 f"the fallback draft failed the guardrails too ({reason})",
@@ -204,10 +204,15 @@ class Pipeline:
         run.spend(completion)
         return completion
 
-    def _record(
-        self, provider: Provider, completion: Completion, target: _Target, run: _Run
+    async def _record(
+        self,
+        provider: Provider,
+        completion: Completion,
+        target: _Target,
+        run: _Run,
+        deadline: float | None = None,
     ) -> GuardrailReport:
-        report = self.check(completion, target)
+        report = await self._check_off_loop(completion, target, deadline)
         run.log.append(
             AttemptRecord(
                 attempt=run.attempts,
@@ -217,6 +222,23 @@ class Pipeline:
             )
         )
         return report
+
+    async def _check_off_loop(
+        self, completion: Completion, target: _Target, deadline: float | None
+    ) -> GuardrailReport:
+        """Check in a worker thread, so a long answer never stalls other requests, and within
+        what is left of the draft deadline (the composer's fallback letter has none)."""
+        checking = asyncio.to_thread(self.check, completion, target)
+        if deadline is None:
+            return await checking
+        remaining = deadline - time.perf_counter()
+        try:
+            return await asyncio.wait_for(checking, max(remaining, 0.001))
+        except TimeoutError as exc:
+            raise UpstreamTimeout(
+                f"the draft deadline of {self.settings.draft_deadline_s:g} s passed "
+                "while checking the model's draft"
+            ) from exc
 
     def _finish(
         self,

@@ -10,6 +10,11 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+OutputSetting = Literal["auto", "json_schema", "json_object", "text"]
+
+_TRUE = frozenset({"true", "1", "yes", "on"})
+_FALSE = frozenset({"false", "0", "no", "off"})
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="AMENDS_", env_file=".env", extra="ignore")
@@ -25,9 +30,17 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr = SecretStr("")
     llm_model: str = "gpt-4o-mini"
     llm_timeout_s: float = Field(30.0, gt=0)
-    llm_structured_output: bool = True
+    llm_structured_output: OutputSetting = "auto"
+    """How the model is asked for its answer. `auto` negotiates: JSON schema, then JSON object
+    mode, then plain text, stepping down only when the server says it does not accept a
+    `response_format`, and remembering what it accepted. Any other value forces that one mode
+    (`true` means `json_schema`, `false` means `text`, as in earlier versions)."""
     llm_temperature: float = Field(0.4, ge=0, le=2)
     llm_max_tokens: int = Field(900, ge=64)
+    llm_max_subject_chars: int = Field(300, ge=20)
+    llm_max_body_chars: int = Field(8000, ge=200)
+    """A model answer with a longer subject or body is refused as bad output before any check,
+    so one runaway answer cannot tie up the guardrails."""
 
     retry_attempts: int = Field(4, ge=1, le=10)
     retry_deadline_s: float = Field(60.0, gt=0)
@@ -52,6 +65,16 @@ class Settings(BaseSettings):
     """Audit records (and their reviews) older than this are deleted; 0 keeps them forever."""
     store_customer_message: bool = False
     """Keep `incident.customer_message` in the audit record; off, it is removed before storing."""
+
+    @field_validator("llm_structured_output", mode="before")
+    @classmethod
+    def _legacy_boolean(cls, value: object) -> object:
+        # The setting used to be a boolean; keep those spellings working.
+        if isinstance(value, bool):
+            return "json_schema" if value else "text"
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return "json_schema" if value.strip().lower() in _TRUE else "text"
+        return value
 
     @field_validator("rule_packs", mode="before")
     @classmethod

@@ -155,7 +155,7 @@ async def test_text_mode_sends_no_response_format_and_parses_the_subject_line(
 ) -> None:
     content = "**Subject:** Your late jacket\n\nDear Dana,\n\nWe are sorry.\n"
     mocked_chat_completions.return_value = _ok(chat_completion_body, content)
-    provider = make_provider(llm_structured_output=False)
+    provider = make_provider(llm_structured_output="text")
 
     completion = await provider.complete(
         render_draft(northwind_request, structured=False), northwind_request
@@ -195,7 +195,7 @@ async def test_tolerated_answer_shapes(
     northwind_request: DraftRequest,
 ) -> None:
     mocked_chat_completions.return_value = _ok(chat_completion_body, content)
-    provider = make_provider(llm_structured_output=structured)
+    provider = make_provider(llm_structured_output="json_schema" if structured else "text")
     completion = await provider.complete(render_draft(northwind_request), northwind_request)
     assert (completion.subject, completion.body) == (subject, body)
 
@@ -382,7 +382,7 @@ async def test_unusable_answers_are_bad_output_and_not_retried(
     northwind_request: DraftRequest,
 ) -> None:
     mocked_chat_completions.return_value = _ok(chat_completion_body, content, **kwargs)
-    provider = make_provider(llm_structured_output=structured)
+    provider = make_provider(llm_structured_output="json_schema" if structured else "text")
     with pytest.raises(UpstreamBadOutput, match=reason):
         await provider.complete(render_draft(northwind_request), northwind_request)
     assert mocked_chat_completions.call_count == 1

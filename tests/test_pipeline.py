@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 
@@ -30,6 +32,7 @@ class ScriptedProvider:
     name: str = "scripted"
     model: str = "scripted-model"
     can_repair: bool = True
+    structured: bool = True
     calls: list[list[ChatMessage]] = field(default_factory=list)
 
     async def complete(self, messages: list[ChatMessage], job: Job) -> Completion:
@@ -142,6 +145,42 @@ async def test_the_draft_deadline_bounds_a_hanging_model(northwind_request: Draf
     pipeline = build_pipeline(_settings(draft_deadline_s=0.01), provider=Hanging([]))
     draft = await pipeline.draft(northwind_request)
     assert draft.meta.fallback and "upstream_timeout" in (draft.meta.fallback_reason or "")
+
+
+async def test_the_check_runs_off_the_event_loop_and_inside_the_deadline(
+    northwind_request: DraftRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check that takes long (a runaway answer) neither stalls other requests nor outlives
+    the draft deadline: the caller gets the composer's letter, and the loop kept ticking."""
+    pipeline = build_pipeline(
+        _settings(draft_deadline_s=0.3), provider=ScriptedProvider([_good(northwind_request)])
+    )
+    real_check = pipeline.check
+
+    def slow_check(completion: Completion, target: Any) -> Any:
+        if completion.model == "scripted-model":
+            time.sleep(1.0)  # blocking, as a CPU-bound check would be
+        return real_check(completion, target)
+
+    monkeypatch.setattr(pipeline, "check", slow_check)
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.02)
+            ticks += 1
+
+    ticking = asyncio.create_task(ticker())
+    started = time.perf_counter()
+    draft = await pipeline.draft(northwind_request)
+    elapsed = time.perf_counter() - started
+    ticking.cancel()
+
+    assert draft.meta.fallback and "upstream_timeout" in (draft.meta.fallback_reason or "")
+    assert "while checking" in (draft.meta.fallback_reason or "")
+    assert elapsed < 0.95, "the caller was answered before the slow check finished"
+    assert ticks >= 3, "the event loop kept running while the check worked"
 
 
 async def test_a_failing_offline_draft_is_never_returned(

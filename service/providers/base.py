@@ -30,6 +30,11 @@ class Provider(Protocol):
     can_repair: bool
     """False where a re-ask would return the same text (the deterministic composer)."""
 
+    @property
+    def structured(self) -> bool:
+        """Whether prompts should ask for the JSON answer; may change as a server is learned."""
+        ...
+
     async def complete(self, messages: list[ChatMessage], job: Job) -> Completion:
         """Write a draft. Raises an `service.errors` Upstream* error when it cannot."""
         ...

@@ -20,6 +20,7 @@ class OfflineProvider:
     name = "offline"
     model = "composer"
     can_repair = False
+    structured = True  # the composer reads the job, not the prompt's answer format
 
     def __init__(self) -> None:
         # Read the phrase banks now, at start-up, rather than inside the first request.

@@ -3,17 +3,13 @@ llama.cpp, LiteLLM).
 
 One `complete` call is one logical request: transport faults are retried by the policy in
 `service.providers.retry` (the SDK's own retries are off), and every failure leaves as one
-of the `service.errors` Upstream* errors.
+of the `service.errors` Upstream* errors. The answer is read by `service.providers.answer`.
 
-Output parsing, decided here:
-- Structured output on: the answer must be the JSON object `{"subject", "body"}`, optionally
-  wrapped in a ```json fence (some servers add one despite the schema). Anything else is
-  `UpstreamBadOutput`, even when it looks like plain text: structured output is a setting,
-  not a guess, and a server that ignores `response_format` should run with
-  `AMENDS_LLM_STRUCTURED_OUTPUT=false` rather than have its answers half-trusted.
-- Structured output off: plain text; a first line `Subject: ...` becomes the subject.
-- Empty content, `finish_reason` "length" (truncated) or "content_filter", and refusals are
-  `UpstreamBadOutput`: none of them is a draft worth checking.
+Structured output is negotiated when `AMENDS_LLM_STRUCTURED_OUTPUT=auto` (the default): the
+provider asks for `json_schema`, then `json_object`, then plain text. A 400, 422 or 500 whose
+body is about `response_format` is the server saying what it does not accept, not a transient
+fault: it is not retried, the next mode is tried at once, and the provider remembers the step
+down for every later call. A forced mode never steps down; its refusal is `UpstreamRejected`.
 
 The API key is only handed to the SDK; error messages are scrubbed of it before they leave.
 """
@@ -22,24 +18,27 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import random
 import re
 import time
+from typing import Literal
 
 import httpx
 import openai
 from openai import AsyncOpenAI
-from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
-from openai.types.shared_params import ResponseFormatJSONSchema
+from openai.types.chat import ChatCompletionMessageParam
+from openai.types.chat.completion_create_params import ResponseFormat
+from openai.types.shared_params import ResponseFormatJSONObject, ResponseFormatJSONSchema
 
 from prompts.render import ChatMessage
 from service.errors import (
     AmendsError,
-    UpstreamBadOutput,
     UpstreamRejected,
     UpstreamTimeout,
     UpstreamUnavailable,
 )
+from service.providers.answer import AnswerRules, read_answer
 from service.providers.base import Completion, Job
 from service.providers.retry import (
     Clock,
@@ -51,10 +50,25 @@ from service.providers.retry import (
 )
 from service.settings import Settings
 
+logger = logging.getLogger(__name__)
+
+OutputMode = Literal["json_schema", "json_object", "text"]
+NEGOTIATION_ORDER: tuple[OutputMode, ...] = ("json_schema", "json_object", "text")
+
 RETRYABLE_STATUS = frozenset({408, 409, 429})
 """Besides every 5xx: request timeout, conflict (OpenAI's lock contention) and rate limits."""
 
+CAPABILITY_STATUS = frozenset({400, 422, 500})
+"""Statuses servers use to refuse a `response_format` they do not support (llama.cpp: 500)."""
+
+_ABOUT_RESPONSE_FORMAT = re.compile(
+    r"response[_ ]?format|json[_ ]?schema|json[_ ]?object|structured output", re.IGNORECASE
+)
+
 MAX_ERROR_TEXT = 300
+MIN_SECRET_CHARS = 8
+"""Shorter "keys" are placeholders: scrubbing them would mangle every message that has those
+letters ("t" in "text") while protecting nothing."""
 
 DRAFT_SCHEMA: ResponseFormatJSONSchema = {
     "type": "json_schema",
@@ -72,12 +86,23 @@ DRAFT_SCHEMA: ResponseFormatJSONSchema = {
         },
     },
 }
+JSON_OBJECT: ResponseFormatJSONObject = {"type": "json_object"}
 
-_FENCE = re.compile(r"^```[a-zA-Z]*[ \t]*\n(?P<inner>.*?)\n?```$", re.DOTALL)
-# Tolerates Markdown emphasis around the label ("**Subject:** ..."), which models add unasked.
-_SUBJECT_LINE = re.compile(
-    r"^[*_#\s]*subject[*_\s]*:[*_\s]*(?P<subject>.*?)[*_\s]*$", re.IGNORECASE
-)
+
+class _ModeRefused(Exception):
+    """The server refused this call's `response_format`: a capability answer, never retried."""
+
+    def __init__(self, mode: OutputMode, message: str) -> None:
+        super().__init__(message)
+        self.mode = mode
+        self.message = message
+
+
+def redact(text: str, secret: str) -> str:
+    """`text` with every exact occurrence of `secret` replaced, when `secret` is key-sized."""
+    if len(secret) >= MIN_SECRET_CHARS:
+        text = text.replace(secret, "***")
+    return text
 
 
 class OpenAICompatibleProvider:
@@ -102,6 +127,9 @@ class OpenAICompatibleProvider:
         self._sleep = sleep
         self._clock = clock
         self._rng = rng
+        setting = settings.llm_structured_output
+        self.negotiating = setting == "auto"
+        self._modes: list[OutputMode] = list(NEGOTIATION_ORDER) if setting == "auto" else [setting]
         self._client = AsyncOpenAI(
             base_url=settings.llm_base_url,
             # Local servers (Ollama, llama.cpp) need no key, but the SDK insists on one.
@@ -111,6 +139,16 @@ class OpenAICompatibleProvider:
             http_client=http_client,
         )
 
+    @property
+    def output_mode(self) -> OutputMode:
+        """The mode the next call asks for: the best one the server has not refused."""
+        return self._modes[0]
+
+    @property
+    def structured(self) -> bool:
+        """Whether prompts should ask for the JSON answer (`False` once down to plain text)."""
+        return self.output_mode != "text"
+
     async def aclose(self) -> None:
         """Close the HTTP connection pool (an injected client is closed too)."""
         await self._client.close()
@@ -118,59 +156,109 @@ class OpenAICompatibleProvider:
     async def complete(self, messages: list[ChatMessage], job: Job) -> Completion:
         """One draft from the model; retries transient faults within the deadline."""
         deadline = Deadline(self._policy.deadline_s, self._clock)
+        while True:
+            mode = self.output_mode
+            try:
+                raw = await self._with_retries(messages, mode, deadline)
+            except _ModeRefused as refused:
+                self._step_down(refused)
+                continue
+            rules = AnswerRules(
+                strict_json=not self.negotiating and mode != "text",
+                max_subject_chars=self._settings.llm_max_subject_chars,
+                max_body_chars=self._settings.llm_max_body_chars,
+            )
+            return read_answer(raw, rules, model=self.model)
+
+    def _step_down(self, refused: _ModeRefused) -> None:
+        if not self.negotiating or len(self._modes) == 1:
+            raise UpstreamRejected(
+                f"{refused.message} (response_format {refused.mode!r} is not accepted; "
+                "set AMENDS_LLM_STRUCTURED_OUTPUT=auto to negotiate)"
+            )
+        # Another request may have stepped down already; only ever remove the refused mode.
+        if refused.mode in self._modes:
+            self._modes.remove(refused.mode)
+        logger.warning(
+            "the model server does not accept response_format %r; using %r from now on",
+            refused.mode,
+            self.output_mode,
+        )
+
+    async def _with_retries(
+        self, messages: list[ChatMessage], mode: OutputMode, deadline: Deadline
+    ) -> str:
         retrying = build_retrying(self._policy, deadline, sleep=self._sleep, rng=self._rng)
         try:
             async for attempt in retrying:
                 with attempt:
-                    response = await self._request(messages, deadline.remaining())
+                    return await self._request(messages, mode, deadline.remaining())
         except (UpstreamUnavailable, UpstreamTimeout) as exc:
             count = retrying.statistics.get("attempt_number", 1)
             raise type(exc)(
                 f"{exc.message} (gave up after {count} attempt{'s' if count != 1 else ''})",
                 retry_after=exc.retry_after,
             ) from exc
-        return parse_completion(
-            response, structured=self._settings.llm_structured_output, model=self.model
-        )
+        raise AssertionError("unreachable: tenacity either returns or re-raises")
 
-    async def _request(self, messages: list[ChatMessage], remaining: float) -> ChatCompletion:
+    async def _request(
+        self, messages: list[ChatMessage], mode: OutputMode, remaining: float
+    ) -> str:
         """One HTTP attempt, bounded by the per-call timeout and what is left of the deadline."""
         timeout = min(self._settings.llm_timeout_s, remaining)
-        structured = self._settings.llm_structured_output
         try:
             # The SDK's timeout bounds each socket operation; asyncio's bounds the whole
             # attempt, so a server that trickles bytes cannot hold the call past the deadline.
             async with asyncio.timeout(timeout):
-                return await self._client.chat.completions.create(
+                # The raw answer, not the SDK's unvalidated model of it: see providers.answer.
+                response = await self._client.chat.completions.with_raw_response.create(
                     model=self.model,
                     messages=[_to_param(m) for m in messages],
                     temperature=self._settings.llm_temperature,
                     max_tokens=self._settings.llm_max_tokens,
-                    response_format=DRAFT_SCHEMA if structured else openai.omit,
+                    response_format=_response_format(mode),
                     timeout=timeout,
                 )
+                return response.http_response.text
         except (openai.APITimeoutError, TimeoutError) as exc:
             raise UpstreamTimeout(f"the model server did not answer within {timeout:.3g}s") from exc
         except openai.APIConnectionError as exc:
             reason = self._scrub(str(exc.__cause__ or exc))
             raise UpstreamUnavailable(f"cannot reach the model server: {reason}") from exc
         except openai.APIStatusError as exc:
-            raise self._status_error(exc) from exc
+            raise self._status_error(exc, mode) from exc
 
-    def _status_error(self, exc: openai.APIStatusError) -> AmendsError:
+    def _status_error(self, exc: openai.APIStatusError, mode: OutputMode) -> Exception:
         status = exc.status_code
-        message = f"the model server answered {status}: {self._scrub(_server_message(exc))}"
-        if status == 408:
-            return UpstreamTimeout(message)
-        if status in RETRYABLE_STATUS or status >= 500:
-            return UpstreamUnavailable(message, retry_after=parse_retry_after(exc.response.headers))
-        return UpstreamRejected(message)
+        explanation = _server_message(exc)
+        message = f"the model server answered {status}: {self._scrub(explanation)}"
+        if (
+            mode != "text"
+            and status in CAPABILITY_STATUS
+            and _ABOUT_RESPONSE_FORMAT.search(explanation)
+        ):
+            return _ModeRefused(mode, message)
+        return _transport_error(status, message, exc)
 
     def _scrub(self, text: str) -> str:
         """Never echo the key, even if a server or proxy quotes it back in an error."""
-        if self._secret:
-            text = text.replace(self._secret, "***")
-        return text[:MAX_ERROR_TEXT]
+        return redact(text, self._secret)[:MAX_ERROR_TEXT]
+
+
+def _transport_error(status: int, message: str, exc: openai.APIStatusError) -> AmendsError:
+    if status == 408:
+        return UpstreamTimeout(message)
+    if status in RETRYABLE_STATUS or status >= 500:
+        return UpstreamUnavailable(message, retry_after=parse_retry_after(exc.response.headers))
+    return UpstreamRejected(message)
+
+
+def _response_format(mode: OutputMode) -> ResponseFormat | openai.Omit:
+    if mode == "json_schema":
+        return DRAFT_SCHEMA
+    if mode == "json_object":
+        return JSON_OBJECT
+    return openai.omit
 
 
 def _to_param(message: ChatMessage) -> ChatCompletionMessageParam:
@@ -190,59 +278,3 @@ def _server_message(exc: openai.APIStatusError) -> str:
     if isinstance(body, str) and body:
         return body
     return exc.response.reason_phrase or "no details"
-
-
-def parse_completion(response: ChatCompletion, *, structured: bool, model: str) -> Completion:
-    """Turn a chat completion into a `Completion`, or raise `UpstreamBadOutput` saying why."""
-    if not response.choices:
-        raise UpstreamBadOutput("the model returned no choices")
-    choice = response.choices[0]
-    if choice.finish_reason == "length":
-        raise UpstreamBadOutput("truncated: the model hit max_tokens before finishing the draft")
-    if choice.finish_reason == "content_filter":
-        raise UpstreamBadOutput("the model server's content filter withheld the draft")
-    if choice.message.refusal:
-        raise UpstreamBadOutput(f"the model refused: {choice.message.refusal[:MAX_ERROR_TEXT]}")
-    content = (choice.message.content or "").strip()
-    if not content:
-        raise UpstreamBadOutput("the model returned empty content")
-    subject, body = _parse_json(content) if structured else _parse_text(content)
-    usage = response.usage
-    return Completion(
-        subject=subject,
-        body=body,
-        model=response.model or model,
-        prompt_tokens=usage.prompt_tokens if usage else 0,
-        completion_tokens=usage.completion_tokens if usage else 0,
-    )
-
-
-def _parse_json(content: str) -> tuple[str | None, str]:
-    fenced = _FENCE.match(content)
-    text = fenced.group("inner") if fenced else content
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UpstreamBadOutput(
-            f"structured output is on but the answer is not JSON ({exc.msg}); "
-            "set AMENDS_LLM_STRUCTURED_OUTPUT=false if this server ignores response_format"
-        ) from exc
-    if not isinstance(data, dict):
-        raise UpstreamBadOutput("structured output is not a JSON object")
-    subject, body = data.get("subject"), data.get("body")
-    if not isinstance(body, str) or not body.strip():
-        raise UpstreamBadOutput("structured output has no non-empty string 'body'")
-    if subject is not None and not isinstance(subject, str):
-        raise UpstreamBadOutput("structured output has a 'subject' that is not a string or null")
-    return (subject.strip() or None) if subject else None, body.strip()
-
-
-def _parse_text(content: str) -> tuple[str | None, str]:
-    first, _, rest = content.partition("\n")
-    match = _SUBJECT_LINE.match(first.strip())
-    if match is None:
-        return None, content
-    body = rest.strip()
-    if not body:
-        raise UpstreamBadOutput("the answer has a subject line but no body")
-    return match.group("subject").strip() or None, body

@@ -1,0 +1,150 @@
+"""Answers that are not a well-formed chat completion, or a draft too long to be a letter:
+each is a typed `upstream_bad_output` (the composer's letter where fallback is on), never a 500.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from service.app import create_app
+from service.models import DraftRequest
+from service.pipeline import build_pipeline
+from service.providers.openai_compatible import OpenAICompatibleProvider
+from service.settings import Settings
+
+pytestmark = pytest.mark.anyio
+
+Body = Callable[..., dict[str, Any]]
+
+GOOD = json.dumps({"subject": "Your late jacket", "body": "Dear Dana,\n\nWe are sorry."})
+
+
+def _completion(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "model": "test-model",
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {"content": GOOD}}],
+        "usage": {"prompt_tokens": 10, "completion_tokens": 20},
+    }
+    body.update(changes)
+    return body
+
+
+MALFORMED: dict[str, tuple[httpx.Response, str]] = {
+    "invalid_json": (
+        httpx.Response(200, text='{"choices": [', headers={"content-type": "application/json"}),
+        "not JSON",
+    ),
+    "html_with_200": (
+        httpx.Response(
+            200, text="<html><body>Bad gateway</body></html>", headers={"content-type": "text/html"}
+        ),
+        "not JSON",
+    ),
+    "json_string": (httpx.Response(200, json="all good"), "JSON str"),
+    "choices_not_a_list": (
+        httpx.Response(200, json=_completion(choices={"0": {"message": {"content": GOOD}}})),
+        "list of 'choices'",
+    ),
+    "choice_without_message": (
+        httpx.Response(200, json=_completion(choices=[{"index": 0, "finish_reason": "stop"}])),
+        "no 'message'",
+    ),
+    "choice_not_an_object": (httpx.Response(200, json=_completion(choices=["hi"])), "no 'message'"),
+    "content_as_parts": (
+        httpx.Response(
+            200,
+            json=_completion(choices=[{"message": {"content": [{"type": "text", "text": GOOD}]}}]),
+        ),
+        "list of parts",
+    ),
+    "usage_not_integer": (
+        httpx.Response(200, json=_completion(usage={"prompt_tokens": "ten"})),
+        "usage.prompt_tokens",
+    ),
+    "usage_float": (
+        httpx.Response(200, json=_completion(usage={"completion_tokens": 1.5})),
+        "usage.completion_tokens",
+    ),
+    "usage_not_object": (httpx.Response(200, json=_completion(usage=[1, 2])), "'usage'"),
+    "subject_too_long": (
+        httpx.Response(
+            200,
+            json=_completion(
+                choices=[
+                    {"message": {"content": json.dumps({"subject": "S" * 100_000, "body": "B"})}}
+                ]
+            ),
+        ),
+        "over the limit",
+    ),
+    "body_too_long": (
+        httpx.Response(
+            200,
+            json=_completion(
+                choices=[
+                    {"message": {"content": json.dumps({"subject": "S", "body": "12% " * 5000})}}
+                ]
+            ),
+        ),
+        "over the limit",
+    ),
+}
+
+
+@pytest.fixture
+def on_failure() -> str:
+    return "fallback"
+
+
+@pytest.fixture
+async def client(settings: Settings, on_failure: str) -> AsyncIterator[httpx.AsyncClient]:
+    settings = Settings(
+        **{**settings.model_dump(), "llm_api_key": "test-key-0123", "on_failure": on_failure}
+    )
+    provider = OpenAICompatibleProvider(settings)
+    app = create_app(settings, build_pipeline(settings, provider=provider))
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://amends.test") as test_client:
+        yield test_client
+
+
+@pytest.mark.parametrize("on_failure", ["reject"])
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+async def test_with_fallback_off_a_malformed_answer_is_a_typed_bad_output(
+    case: str,
+    client: httpx.AsyncClient,
+    northwind_request: DraftRequest,
+    mocked_chat_completions: respx.Route,
+) -> None:
+    answer, reason = MALFORMED[case]
+    mocked_chat_completions.return_value = answer
+    response = await client.post("/v1/drafts", json=northwind_request.model_dump(mode="json"))
+    assert response.status_code == 502, response.text
+    error = response.json()["error"]
+    assert error["code"] == "upstream_bad_output"
+    assert reason in error["message"]
+    assert mocked_chat_completions.call_count == 1, "bad output is not a transient fault"
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+async def test_with_fallback_on_a_malformed_answer_yields_the_composers_letter(
+    case: str,
+    client: httpx.AsyncClient,
+    northwind_request: DraftRequest,
+    mocked_chat_completions: respx.Route,
+) -> None:
+    mocked_chat_completions.return_value = MALFORMED[case][0]
+    response = await client.post("/v1/drafts", json=northwind_request.model_dump(mode="json"))
+    assert response.status_code == 200, response.text
+    draft = response.json()
+    assert draft["guardrails"]["passed"]
+    assert draft["meta"]["fallback"] is True
+    assert draft["meta"]["fallback_reason"].startswith("upstream_bad_output")

@@ -1,0 +1,225 @@
+"""Structured output negotiation against a respx-mocked server: `auto` steps from JSON schema to
+JSON object mode to plain text only when the server says it does not accept a
+`response_format`, never retries that answer, and remembers it; a forced mode never steps down.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from prompts.render import render_draft
+from service.errors import UpstreamRejected, UpstreamUnavailable
+from service.models import DraftRequest
+from service.providers.openai_compatible import OpenAICompatibleProvider, redact
+from service.settings import Settings
+
+pytestmark = pytest.mark.anyio
+
+Body = Callable[..., dict[str, Any]]
+
+GOOD_JSON = json.dumps({"subject": "Your late jacket", "body": "Dear Dana,\n\nWe are sorry."})
+# What llama-cpp-python's server answers to a json_schema response_format.
+LLAMA_REFUSAL = (
+    "1 validation error for CreateChatCompletionRequest\nresponse_format.type\n"
+    "  Input should be 'text' or 'json_object' [type=literal_error, input_value='json_schema']"
+)
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    """Every backoff the provider waited; nothing sleeps for real."""
+    return []
+
+
+@pytest.fixture
+async def make_provider(
+    settings: Settings, sleeps: list[float]
+) -> AsyncIterator[Callable[..., OpenAICompatibleProvider]]:
+    built: list[OpenAICompatibleProvider] = []
+
+    async def no_sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    def build(**overrides: Any) -> OpenAICompatibleProvider:
+        configured = Settings(
+            **{
+                **settings.model_dump(),
+                "llm_api_key": "test-key-0123",
+                "llm_timeout_s": 60.0,
+                **overrides,
+            }
+        )
+        provider = OpenAICompatibleProvider(configured, sleep=no_sleep)
+        built.append(provider)
+        return provider
+
+    yield build
+    for provider in built:
+        await provider.aclose()
+
+
+def _formats(route: respx.Route) -> list[str]:
+    sent = [json.loads(call.request.content) for call in route.calls]
+    return [payload.get("response_format", {}).get("type", "text") for payload in sent]
+
+
+def _refusal(status: int, message: str) -> httpx.Response:
+    return httpx.Response(status, json={"error": {"message": message, "type": "invalid"}})
+
+
+@pytest.mark.parametrize(
+    ("refusals", "settled", "structured"),
+    [
+        ([_refusal(500, LLAMA_REFUSAL)], "json_object", True),
+        ([_refusal(400, "Unknown parameter: 'response_format'")], "json_object", True),
+        (
+            [
+                _refusal(422, "json_schema is not supported"),
+                _refusal(400, "response format json_object is not supported by this model"),
+            ],
+            "text",
+            False,
+        ),
+    ],
+)
+async def test_auto_steps_down_on_a_capability_answer_and_remembers_it(
+    refusals: list[httpx.Response],
+    settled: str,
+    structured: bool,
+    make_provider: Callable[..., OpenAICompatibleProvider],
+    mocked_chat_completions: respx.Route,
+    chat_completion_body: Body,
+    northwind_request: DraftRequest,
+    sleeps: list[float],
+) -> None:
+    ok = httpx.Response(200, json=chat_completion_body(GOOD_JSON))
+    mocked_chat_completions.side_effect = [*refusals, ok, ok]
+    provider = make_provider(llm_structured_output="auto")
+    messages = render_draft(northwind_request)
+
+    first = await provider.complete(messages, northwind_request)
+    second = await provider.complete(messages, northwind_request)
+
+    assert first.body == second.body == "Dear Dana,\n\nWe are sorry."
+    steps = ["json_schema", "json_object", "text"][: len(refusals) + 1]
+    assert _formats(mocked_chat_completions) == [*steps, settled]
+    assert (provider.output_mode, provider.structured) == (settled, structured)
+    assert sleeps == [], "a capability answer is never waited on and retried"
+
+
+async def test_a_server_error_not_about_response_format_is_retried_not_negotiated(
+    make_provider: Callable[..., OpenAICompatibleProvider],
+    mocked_chat_completions: respx.Route,
+    northwind_request: DraftRequest,
+) -> None:
+    mocked_chat_completions.return_value = _refusal(500, "CUDA out of memory")
+    provider = make_provider(llm_structured_output="auto", retry_attempts=3, retry_base_delay_s=0)
+    with pytest.raises(UpstreamUnavailable, match="after 3 attempts"):
+        await provider.complete(render_draft(northwind_request), northwind_request)
+    assert _formats(mocked_chat_completions) == ["json_schema"] * 3
+    assert provider.output_mode == "json_schema"
+
+
+@pytest.mark.parametrize("mode", ["json_schema", "json_object"])
+async def test_a_forced_mode_is_rejected_once_without_stepping_down(
+    mode: str,
+    make_provider: Callable[..., OpenAICompatibleProvider],
+    mocked_chat_completions: respx.Route,
+    northwind_request: DraftRequest,
+    sleeps: list[float],
+) -> None:
+    mocked_chat_completions.return_value = _refusal(500, LLAMA_REFUSAL)
+    provider = make_provider(llm_structured_output=mode)
+    with pytest.raises(UpstreamRejected, match="AMENDS_LLM_STRUCTURED_OUTPUT=auto"):
+        await provider.complete(render_draft(northwind_request), northwind_request)
+    assert _formats(mocked_chat_completions) == [mode]
+    assert provider.output_mode == mode
+    assert sleeps == []
+
+
+async def test_text_mode_sends_no_response_format_even_on_errors_about_it(
+    make_provider: Callable[..., OpenAICompatibleProvider],
+    mocked_chat_completions: respx.Route,
+    northwind_request: DraftRequest,
+) -> None:
+    mocked_chat_completions.return_value = _refusal(400, "response_format is required")
+    provider = make_provider(llm_structured_output="text")
+    with pytest.raises(UpstreamRejected, match="400"):
+        await provider.complete(render_draft(northwind_request), northwind_request)
+    assert _formats(mocked_chat_completions) == ["text"]
+
+
+@pytest.mark.parametrize(
+    ("content", "subject", "body"),
+    [
+        (GOOD_JSON, "Your late jacket", "Dear Dana,\n\nWe are sorry."),
+        ("Subject: Late jacket\n\nDear Dana, sorry.", "Late jacket", "Dear Dana, sorry."),
+        ("Dear Dana, sorry.", None, "Dear Dana, sorry."),
+    ],
+)
+async def test_auto_reads_json_or_text_whichever_the_server_sent(
+    content: str,
+    subject: str | None,
+    body: str,
+    make_provider: Callable[..., OpenAICompatibleProvider],
+    mocked_chat_completions: respx.Route,
+    chat_completion_body: Body,
+    northwind_request: DraftRequest,
+) -> None:
+    mocked_chat_completions.return_value = httpx.Response(200, json=chat_completion_body(content))
+    provider = make_provider(llm_structured_output="auto")
+    completion = await provider.complete(render_draft(northwind_request), northwind_request)
+    assert (completion.subject, completion.body) == (subject, body)
+
+
+@pytest.mark.parametrize(
+    ("value", "mode"),
+    [
+        ("auto", "auto"),
+        ("true", "json_schema"),
+        ("false", "text"),
+        ("json_object", "json_object"),
+        (None, "auto"),
+    ],
+)
+def test_the_setting_accepts_modes_and_the_old_booleans(
+    value: str | None, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if value is None:
+        monkeypatch.delenv("AMENDS_LLM_STRUCTURED_OUTPUT", raising=False)
+    else:
+        monkeypatch.setenv("AMENDS_LLM_STRUCTURED_OUTPUT", value)
+    assert Settings(_env_file=None).llm_structured_output == mode
+
+
+@pytest.mark.parametrize(
+    ("text", "secret", "expected"),
+    [
+        ("'text' or 'json_object'", "t", "'text' or 'json_object'"),
+        ("key te-1234 in te-12345678", "te-1234", "key te-1234 in te-12345678"),
+        ("bad key sk-abcdefgh1 here", "sk-abcdefgh1", "bad key *** here"),
+        ("sk-abcdefgh12 is not sk-abcdefgh1", "sk-abcdefgh1", "***2 is not ***"),
+    ],
+)
+def test_only_a_key_sized_secret_is_redacted_and_only_exactly(
+    text: str, secret: str, expected: str
+) -> None:
+    assert redact(text, secret) == expected
+
+
+async def test_a_one_letter_key_does_not_mangle_error_messages(
+    make_provider: Callable[..., OpenAICompatibleProvider],
+    mocked_chat_completions: respx.Route,
+    northwind_request: DraftRequest,
+) -> None:
+    mocked_chat_completions.return_value = _refusal(404, "model 'test-model' not found")
+    provider = make_provider(llm_api_key="t")
+    with pytest.raises(UpstreamRejected) as caught:
+        await provider.complete(render_draft(northwind_request), northwind_request)
+    assert "model 'test-model' not found" in caught.value.message
