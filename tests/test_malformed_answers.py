@@ -12,8 +12,8 @@ import httpx
 import pytest
 import respx
 
+from contract.models import DraftRequest
 from service.app import create_app
-from service.models import DraftRequest
 from service.pipeline import build_pipeline
 from service.providers.openai_compatible import OpenAICompatibleProvider
 from service.settings import Settings

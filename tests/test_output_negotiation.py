@@ -13,9 +13,9 @@ import httpx
 import pytest
 import respx
 
+from contract.models import DraftRequest
 from prompts.render import render_draft
 from service.errors import UpstreamRejected, UpstreamUnavailable
-from service.models import DraftRequest
 from service.providers.openai_compatible import OpenAICompatibleProvider, redact
 from service.settings import Settings
 
