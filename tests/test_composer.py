@@ -80,15 +80,14 @@ def test_private_drafts_carry_every_fact(channel: str, tone: str) -> None:
         (
             "done",
             None,
-            r"already (issued|taken care of) the refund of the express shipping fee",
+            r"(I|We) have issued the refund of the express shipping fee \(\$14\.95\)",
             r"would (also )?like to offer you a refund",
         ),
         ("offered", None, r"like to offer you a refund of the express shipping fee", r"already"),
         (
             "planned",
             "20 March",
-            r"issue the refund of the express shipping fee \(\$14\.95\) by "
-            r"20 March|By 20 March, we will issue",
+            r"will issue the refund of the express shipping fee \(\$14\.95\) on 20 March",
             r"already",
         ),
         (
@@ -257,8 +256,8 @@ def _strategy_draft(strategy: str | None, **changes: Any) -> str:
 @pytest.mark.parametrize(
     ("strategy", "changes", "trace"),
     [
-        ("contextual_empathy", {}, r"the jacket missed your hiking trip"),
-        ("collaborative_accountability", {}, r"together|as one team"),
+        ("contextual_empathy", {}, r"matters most to me|regret most|cost you|keep coming back"),
+        ("collaborative_accountability", {}, r"shared responsibility|working on the fix"),
         ("data_driven_transparency", {}, r"(not|n't) (yet )?measured"),
         (
             "data_driven_transparency",
@@ -270,13 +269,13 @@ def _strategy_draft(strategy: str | None, **changes: Any) -> str:
                     }
                 ]
             },
-            r"(measured result|figures we stand behind)[^.]*mis-sorts down 38%",
+            r"mis-sorts down 38%[\s\S]*(measured, not estimated|a measured result)",
         ),
-        ("proactive_solutions", {}, r"(had to ask|to be asked|have to ask)[\s\S]*goodwill gesture"),
-        ("brand_personality", {}, r"No excuses: the facts and the fix"),
+        ("proactive_solutions", {}, r"(already started|already done)[\s\S]*goodwill gesture"),
+        ("brand_personality", {}, r"short version, and it(?: i|')s the honest one"),
         ("psychological_framing", {}, r"chance to put this right[\s\S]*care@northwind\.example"),
-        ("feedback_integration", {}, r"[Yy]our report"),
-        ("crisis_public", {}, r"public matter|openly"),
+        ("feedback_integration", {}, r"better way for us to fix this|anything else we should"),
+        ("crisis_public", {}, r"more people than you alone"),
         ("crisis_public", {"channel": "public_statement"}, r"confirm"),
     ],
 )

@@ -21,7 +21,7 @@ def test_names_are_not_honorifics(word: str) -> None:
 
 @pytest.mark.parametrize("name", ["Prof. Ada Lovelace", "Mx. Sam Reed", "Dr Omar Haddad"])
 @pytest.mark.parametrize("tone", ["friendly", "warm"])
-def test_a_titled_recipient_is_greeted_with_the_full_name(
+def test_a_titled_recipient_is_greeted_with_title_and_surname(
     name: str, tone: str, northwind_request: DraftRequest
 ) -> None:
     request = northwind_request.model_copy(
@@ -29,4 +29,5 @@ def test_a_titled_recipient_is_greeted_with_the_full_name(
     )
     request = request.model_copy(update={"tone": tone})
     greeting = compose_draft(request).body.splitlines()[0]
-    assert greeting.endswith(f" {name},"), greeting
+    title, surname = name.split()[0], name.split()[-1]
+    assert greeting.endswith(f" {title} {surname},"), greeting

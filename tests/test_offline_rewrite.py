@@ -10,7 +10,7 @@ import pytest
 from contract.catalog import get_catalog
 from contract.models import DraftRequest, RewriteRequest
 from service.composer import compose_draft, rewrite_draft
-from service.composer.facts import fact_tokens
+from service.composer.rewrite import fact_tokens
 from service.composer.voice import has_contraction
 
 OPERATIONS = sorted(get_catalog().operations)

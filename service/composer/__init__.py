@@ -2,19 +2,26 @@
 
 It is the embedded default provider and the fallback when a model's drafts keep failing the
 guardrails, so its drafts are complete, specific letters built only from the caller's facts.
+How a letter is built, and how to change one sentence: README.md beside this file.
 """
 
 from __future__ import annotations
 
 from contract.models import DraftRequest, RewriteRequest
-from service.composer.compose import compose
-from service.composer.draft import ComposedDraft, ComposeOptions
-from service.composer.fact import FACT_KEYS, fact_sentence
+from service.composer.build import (
+    FACT_KEYS,
+    ComposedDraft,
+    ComposeOptions,
+    DoesNotFit,
+    compose,
+    fact_sentence,
+)
 
 __all__ = [
     "FACT_KEYS",
     "ComposeOptions",
     "ComposedDraft",
+    "DoesNotFit",
     "compose_draft",
     "fact_sentence",
     "rewrite_draft",

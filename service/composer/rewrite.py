@@ -2,49 +2,58 @@
 
 Two routes, chosen by whether the caller sent the facts the draft was written from:
 
-* With `context`: recompose. The context is given the target tone and channel (each defaults
-  to the context's own), and the operation steers the composer: `shorten` keeps only the
-  sentences that carry a fact or a required element and picks the shortest wording,
-  `expand` adds the optional empathy and explanation sentences, `simplify` prefers the
-  plain-word variants and swaps formal words, `more_formal` and `friendlier` set the
-  register and contractions. Then every fact token of the source draft (amount, percentage,
-  code, reference, date, any digit group) that the context authorises and the target channel
-  allows is checked for in the result; a missing one brings its source sentence along.
-* Without `context`: transform the text itself. The body is split into greeting, paragraphs
-  of sentences and sign-off; register transforms swap contractions, greeting and sign-off;
-  `shorten` drops sentences that carry no fact token and no element keyword; `expand` adds one
-  empathy sentence; and the result is laid out again for the target channel (SMS and social
-  keep the most valuable sentences within their character limit, chat drops the signature
-  and ends on a question). A public social reply drops sentences carrying order references,
-  amounts or codes: the channel forbids them, which overrides "keep every fact".
+* With `context`: recompose from the facts. The target tone and channel default to the
+  context's own; `shorten` writes the short voice (essential parts, shortest wordings)
+  within 65% of the source's words, `expand` the long voice (explanation, next steps,
+  thanks: structure, never new facts), `simplify` the plain-word variants in short
+  sentences, `more_formal`/`friendlier` the formal or informal register. A fact token of
+  the source (amount, code, reference, date, any digit group) that the context authorises
+  and the target channel allows, but the result lacks, brings its source sentence along.
+* Without `context`: recover everything from the draft. Its sentences are sorted by what
+  they carry (greeting, sign-off, signature, the guardrail elements, fact tokens) and laid
+  out again for the target channel; the operation is applied to the text (dropping
+  sentences with no fact and no element, adding our own structural sentences, plain words
+  in shorter sentences, contractions and greetings for the register). A public target
+  drops sentences carrying references, amounts, codes or the reader's name. Any element
+  the target channel requires that the draft does not carry is supplied by a generic
+  sentence of ours, so every source converts to every target.
+
+No route ever cuts a sentence: short channels keep whole sentences in order of value.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 
+import guardrails
 from contract.catalog import get_catalog
 from contract.models import DraftRequest, RewriteRequest
-from service.composer import facts
-from service.composer.compose import compose
-from service.composer.draft import ComposedDraft, ComposeOptions
-from service.composer.layout import ESSENTIAL, OPTIONAL, STRATEGY, Line, fit_single
+from service.composer.build import (
+    ComposedDraft,
+    ComposeOptions,
+    DoesNotFit,
+    Line,
+    Part,
+    compose,
+    fit,
+)
 from service.composer.person import is_honorific
 from service.composer.phrases import Picker, Situation
 from service.composer.voice import contract, expand, plainer
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
-_GREETING = re.compile(
-    r"^(dear|hi|hello|hey|good (morning|afternoon|evening))\b[^\n]{0,60}[,:]?$", re.IGNORECASE
-)
-_SIGNOFF = re.compile(r"^[A-Z][A-Za-z ]{1,30},$")
-_ELEMENT_WORDS = re.compile(
-    r"\b(sorry|apolog\w*|regret\w*|responsib\w*|on us|our mistake|refund\w*|credit\w*|"
-    r"discount|replace\w*|prevent\w*|reply|contact|message|thank\w*|put (this|it) right)\b",
-    re.IGNORECASE,
-)
-_PUBLIC_DROP = {"social": ("reference", "amount", "code"), "public_statement": ("reference",)}
+MONEY = r"[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|CAD|AUD|CHF)\b"
+PERCENT = r"\b\d+(?:\.\d+)?\s?%"
+CODE = r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9][A-Z0-9-]*[A-Z0-9]\b"
+NUMBER = r"\d+(?:[.,:]\d+)*"
+_TOKEN = re.compile(f"{MONEY}|{PERCENT}|{CODE}|{NUMBER}")
+
+SHORTEN_RATIO = 0.65
+EXPAND_RATIO = 1.3
+
+
+def fact_tokens(text: str) -> set[str]:
+    """Amounts, percentages, codes/references and every other digit group in `text`."""
+    return {m.group(0).strip() for m in _TOKEN.finditer(text)}
 
 
 def rewrite(request: RewriteRequest) -> ComposedDraft:
@@ -54,19 +63,25 @@ def rewrite(request: RewriteRequest) -> ComposedDraft:
     return _transform(request)
 
 
+def words(text: str) -> int:
+    return len(text.split())
+
+
 # --- with context -------------------------------------------------------------------------
+
+_PUBLIC_DROP = {"social": ("reference", "amount", "code"), "public_statement": ("reference",)}
 
 
 def _forbidden_tokens(context: DraftRequest, channel: str) -> set[str]:
     drop = _PUBLIC_DROP.get(channel, ())
     found: set[str] = set()
     if "reference" in drop and context.incident.reference:
-        found |= facts.fact_tokens(context.incident.reference) | {context.incident.reference}
+        found |= fact_tokens(context.incident.reference) | {context.incident.reference}
     for remedy in context.remedies:
         if "amount" in drop and remedy.amount:
-            found |= facts.fact_tokens(remedy.amount) | {remedy.amount}
+            found |= fact_tokens(remedy.amount) | {remedy.amount}
         if "code" in drop and remedy.code:
-            found |= facts.fact_tokens(remedy.code) | {remedy.code}
+            found |= fact_tokens(remedy.code) | {remedy.code}
     return found
 
 
@@ -75,33 +90,81 @@ def _authorised_tokens(context: DraftRequest) -> set[str]:
     trusted = context.model_copy(
         update={"incident": context.incident.model_copy(update={"customer_message": None})}
     )
-    return facts.fact_tokens(trusted.model_dump_json())
+    return fact_tokens(trusted.model_dump_json())
+
+
+def _compose_for(request: RewriteRequest, target: DraftRequest) -> ComposedDraft:
+    operation = request.operation
+    source_words = words(request.draft.body)
+    if operation == "shorten":
+        limit = max(20, int(source_words * SHORTEN_RATIO))
+        if target.max_words is not None:
+            limit = min(limit, target.max_words)
+        try:
+            return compose(
+                target.model_copy(update={"max_words": limit}), ComposeOptions(operation)
+            )
+        except DoesNotFit:
+            return compose(target.model_copy(update={"max_words": None}), ComposeOptions(operation))
+    if operation == "expand":
+        return compose(target.model_copy(update={"max_words": None}), ComposeOptions(operation))
+    return compose(target, ComposeOptions(operation))
 
 
 def _recompose(request: RewriteRequest, context: DraftRequest) -> ComposedDraft:
     target = context.model_copy(
         update={"tone": request.tone or context.tone, "channel": request.channel or context.channel}
     )
-    options = ComposeOptions(operation=request.operation)
-    draft = compose(target, options)
+    draft = _compose_for(request, target)
     source = f"{request.draft.subject or ''}\n{request.draft.body}"
-    wanted = facts.fact_tokens(source) & _authorised_tokens(target)
+    wanted = fact_tokens(source) & _authorised_tokens(target)
     wanted -= _forbidden_tokens(target, target.channel)
     result = f"{draft.subject or ''}\n{draft.body}"
     missing = sorted(t for t in wanted if t not in result)
     if not missing:
         return draft
-    carried = [s for s in _sentences(request.draft.body) if any(t in s for t in missing)]
-    lines = tuple(
-        expand(s) if not get_catalog().tones[target.tone].contractions else s for s in carried
-    )
-    return compose(target, ComposeOptions(operation=request.operation, extra_lines=lines))
+    carried = [s for s in sentences(request.draft.body) if any(t in s for t in missing)]
+    contractions = get_catalog().tones[target.tone].contractions
+    lines = tuple(s if contractions else expand(s) for s in carried)
+    options = ComposeOptions(operation=request.operation, extra_lines=lines)
+    try:
+        return compose(target, options)
+    except DoesNotFit:
+        return compose(target.model_copy(update={"max_words": None}), options)
 
 
 # --- without context ----------------------------------------------------------------------
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(0-9])")
+_GREETING = re.compile(
+    r"^(dear|hi|hello|hey|good (morning|afternoon|evening))\b[^\n]{0,60}[,:]?$", re.IGNORECASE
+)
+_SIGNOFF = re.compile(r"^[A-Z][A-Za-z ]{1,30},$")
+_CHAT_QUESTION = "Is there anything else I can help you with today?"
+_GENERIC = {
+    # What a target channel requires and the draft may lack, in our own generic words.
+    "acknowledgment": "I am writing about what happened.",
+    "regret": "I am truly sorry.",
+    "responsibility": "We are taking responsibility for putting this right.",
+    "amends": "I want to put this right, so please tell me what would help and I will take "
+    "it from there.",
+    "prevention": "We are reviewing what led to this so that we can put the right safeguards "
+    "in place.",
+    "invitation": "Please reply with any questions.",
+    "close": "Thank you for your patience while we put this right.",
+}
+_PUBLIC_GENERIC = {
+    "amends": "We want to put this right for everyone affected, and our team is ready to help "
+    "anyone who gets in touch.",
+    "invitation": "If you were affected and need help, please get in touch with our support team.",
+    "close": "We are grateful for the patience of everyone affected.",
+}
+_SOCIAL_INVITE = "Please send us a direct message so we can put this right for you."
+_SUBJECT = "Our apology, and what we are doing to put this right"
+_EXPANSIONS = ("expand_empathy", "expand_explain", "expand_next", "expand_thanks")
 
-def _sentences(text: str) -> list[str]:
+
+def sentences(text: str) -> list[str]:
     return [
         s for para in text.split("\n\n") for s in _SENTENCE_END.split(" ".join(para.split())) if s
     ]
@@ -119,7 +182,17 @@ def _split(body: str) -> tuple[str | None, list[list[str]], str | None, list[str
         if _SIGNOFF.match(last[0].strip()):
             signoff, signature = last[0].strip(), [x.strip() for x in last[1:] if x.strip()]
             paragraphs.pop()
-    return greeting, [_sentences(p) for p in paragraphs], signoff, signature
+        elif len(last) > 1 or (len(last[0].split()) <= 5 and last[0][-1:] not in ".!?"):
+            # A bare signature block ("Quillnote", or name and title lines) with no sign-off.
+            signature = [x.strip() for x in last if x.strip()]
+            paragraphs.pop()
+    # A trailing "- Org" on a text message is its signature.
+    if paragraphs and not signature:
+        last_sentences = sentences(paragraphs[-1])
+        if last_sentences and last_sentences[-1].startswith("- "):
+            signature = [last_sentences[-1][2:]]
+            paragraphs[-1] = " ".join(last_sentences[:-1])
+    return greeting, [sentences(p) for p in paragraphs if p], signoff, signature
 
 
 def _register(request: RewriteRequest) -> tuple[str | None, bool | None]:
@@ -133,11 +206,18 @@ def _register(request: RewriteRequest) -> tuple[str | None, bool | None]:
     return None, None
 
 
+def _name_of(greeting: str | None) -> str:
+    if greeting is None:
+        return ""
+    name = re.sub(r"^(dear|hi|hello|hey|good \w+)\s*", "", greeting, flags=re.IGNORECASE)
+    name = name.rstrip(",:").strip()
+    return "" if name.lower() in ("customer", "sir or madam", "colleague", "") else name
+
+
 def _greet(greeting: str | None, register: str | None) -> str | None:
     if greeting is None or register is None:
         return greeting
-    name = re.sub(r"^(dear|hi|hello|hey|good \w+)\s*", "", greeting, flags=re.IGNORECASE)
-    name = name.rstrip(",:").strip()
+    name = _name_of(greeting)
     if register == "formal":
         return f"Dear {name}," if name else "Dear customer,"
     if register == "informal":
@@ -148,42 +228,81 @@ def _greet(greeting: str | None, register: str | None) -> str | None:
     return greeting
 
 
-def _valuable(sentence: str) -> bool:
-    return bool(facts.fact_tokens(sentence) or _ELEMENT_WORDS.search(sentence))
-
-
-def _shorten(paragraphs: list[list[str]]) -> list[list[str]]:
-    kept = [[s for s in para if _valuable(s)] for para in paragraphs]
-    return [p for p in kept if p]
-
-
-def _expansion(body: str) -> str | None:
-    seed = int.from_bytes(hashlib.sha256(body.encode("utf-8")).digest()[:8], "big")
+def _bank_sentence(slot: str, seed_text: str, *, public: bool, register: str) -> str | None:
+    seed = sum(seed_text.encode("utf-8")) + len(seed_text)
     where = Situation(
-        register="neutral",
+        register=register,
         tone="professional",
-        audience="customer",
+        audience="public" if public else "customer",
         posture="cautious",
         channel="email",
     )
-    variant = Picker(seed=seed, where=where).pick("expand_empathy", {})
+    variant = Picker(seed=seed, where=where).pick(slot, {})
     return variant.text if variant else None
+
+
+def _elements(body: str, channel: str) -> dict[str, tuple[int, int]]:
+    """Where each guardrail element is evidenced in `body` (no context: form checks only)."""
+    report = guardrails.check(body, channel=channel)
+    found: dict[str, tuple[int, int]] = {}
+    for element in report.elements:
+        if element.present and element.evidence is not None and element.evidence.field == "body":
+            found[element.element] = (element.evidence.start, element.evidence.end)
+    return found
+
+
+def _carries_element(sentence: str, channel: str) -> set[str]:
+    return set(_elements(sentence, channel))
+
+
+_PLAIN_SPLIT = re.compile(r"(?:,\s+and|;)\s+(?=(?:we|I|you|it|this|that|our|the)\b)")
+
+
+def _simpler(sentence: str) -> list[str]:
+    """Plain words, and a long sentence split where it joins two clauses."""
+    text = plainer(sentence)
+    parts = _PLAIN_SPLIT.split(text)
+    if len(parts) == 1:
+        return [text]
+    out = []
+    for i, part in enumerate(parts):
+        part = part.strip()
+        part = part[:1].upper() + part[1:]
+        if i < len(parts) - 1:
+            part = part.rstrip(",;") + "."
+        out.append(part)
+    return out
+
+
+def _private(sentence: str, names: list[str]) -> bool:
+    """Whether a sentence carries what a public text must not: a reference, an amount, a
+    code, or the reader's name."""
+    if fact_tokens(sentence):
+        return True
+    return any(n and re.search(rf"\b{re.escape(n)}\b", sentence) for n in names)
 
 
 def _transform(request: RewriteRequest) -> ComposedDraft:
     body = request.draft.body
     channel = request.channel or _guess_channel(request)
+    entry = get_catalog().channels[channel]
     greeting, paragraphs, signoff, signature = _split(body)
     register, contractions = _register(request)
-    if request.operation == "shorten":
-        paragraphs = _shorten(paragraphs)
-    if request.operation == "expand" and paragraphs:
-        extra = _expansion(body)
-        if extra:
-            paragraphs[0] = [*paragraphs[0], extra]
+    names = [n for n in _name_of(greeting).split() if n[:1].isupper()]
+    op = request.operation
+
+    flat = [s for p in paragraphs for s in p]
+    if entry.public:
+        flat = [s for s in flat if not _private(s, names)]
+    if op == "shorten":
+        flat = _shortened(flat, channel, words(body))
+    if op == "simplify":
+        flat = [part for s in flat for part in _simpler(s)]
+    if op == "expand":
+        flat = _expanded(flat, body, public=entry.public, register=register or "neutral")
 
     def voice(text: str) -> str:
-        if request.operation == "simplify":
+        if op == "simplify":
             text = plainer(text)
         if register == "formal":
             text = text.replace("!", ".")
@@ -191,14 +310,71 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
             return contract(text)
         return expand(text) if contractions is False else text
 
+    flat = [voice(s) for s in flat]
+    flat = _complete(flat, channel, public=entry.public)
     greeting = _greet(greeting, register)
     if register == "formal" and signoff:
         signoff = "Kind regards,"
     elif register == "informal" and signoff:
         signoff = "Warm regards,"
-    paragraphs = [[voice(s) for s in p] for p in paragraphs]
     subject = voice(request.draft.subject) if request.draft.subject else None
-    return _relayout(channel, subject, greeting, paragraphs, signoff, signature)
+    if entry.public and subject and _private(subject, names):
+        subject = None
+    return _relayout(channel, subject, greeting, flat, signoff, signature)
+
+
+def _shortened(flat: list[str], channel: str, source_words: int) -> list[str]:
+    """Keep each sentence that carries a fact token, and the first sentence for each element
+    the channel requires; then drop element sentences from the end while over 65%."""
+    required = set(get_catalog().channels[channel].required)
+    kept: list[str] = []
+    covered: set[str] = set()
+    for s in flat:
+        elements = _carries_element(s, channel) & required
+        if fact_tokens(s) or (elements - covered):
+            kept.append(s)
+            covered |= elements
+    return kept
+
+
+def _expanded(flat: list[str], body: str, *, public: bool, register: str) -> list[str]:
+    """Our structural sentences (no facts): empathy after the opening, an explanation of what
+    follows, next steps and thanks before the close."""
+    target = int(words(body) * EXPAND_RATIO) + 1
+    extra = [_bank_sentence(slot, body, public=public, register=register) for slot in _EXPANSIONS]
+    out = list(flat)
+    positions = [min(3, len(out)), min(4, len(out)), len(out), len(out)]
+    added = 0
+    for sentence, position in zip(extra, positions, strict=True):
+        if sentence is None or sentence in out:
+            continue
+        out.insert(min(position + added, len(out)), sentence)
+        added += 1
+        if words(" ".join(out)) + 10 >= target:
+            break
+    return out
+
+
+def _complete(flat: list[str], channel: str, *, public: bool) -> list[str]:
+    """Add a generic sentence for each element the target channel requires that the
+    sentences do not carry (a social reply converted to a letter has no prevention)."""
+    entry = get_catalog().channels[channel]
+    text = " ".join(flat)
+    present = set(_elements(text, channel))
+    out = list(flat)
+    order = ["acknowledgment", "regret", "responsibility", "amends", "prevention", "invitation"]
+    for element in order:
+        if element in entry.required and element not in present:
+            sentence = (_PUBLIC_GENERIC if public else {}).get(element) or _GENERIC[element]
+            if channel == "social" and element == "invitation":
+                sentence = _SOCIAL_INVITE
+            position = {"acknowledgment": 0, "regret": 1, "responsibility": 2}.get(element)
+            out.insert(position if position is not None else len(out), sentence)
+    if channel == "social" and not any("message" in s.lower() for s in out):
+        out.append(_SOCIAL_INVITE)
+    if "close" in entry.required and not entry.has_signature and "close" not in present:
+        out.append((_PUBLIC_GENERIC if public else _GENERIC)["close"])
+    return out
 
 
 def _guess_channel(request: RewriteRequest) -> str:
@@ -207,44 +383,65 @@ def _guess_channel(request: RewriteRequest) -> str:
     return "sms" if len(request.draft.body) <= 320 and "\n" not in request.draft.body else "letter"
 
 
+_STRONG = re.compile(f"{MONEY}|{PERCENT}|{CODE}")
+
+
+def _ranked(flat: list[str], channel: str) -> list[Line]:
+    """Sentences ranked for a single-message channel: the first to carry each amount or
+    code, and the first to carry each element the channel requires, are essential; other
+    figures (a prevention step's) come next; then any element; then the rest."""
+    required = set(get_catalog().channels[channel].required)
+    seen_tokens: set[str] = set()
+    seen_elements: set[str] = set()
+    lines = []
+    for s in flat:
+        elements = _carries_element(s, channel)
+        strong = {m.group(0) for m in _STRONG.finditer(s)} - seen_tokens
+        new_required = (elements & required) - seen_elements
+        if (strong and "prevention" not in elements) or new_required:
+            priority = "essential"
+        elif fact_tokens(s) - seen_tokens:
+            priority = "fact"
+        elif elements:
+            priority = "strategy"
+        else:
+            priority = "optional"
+        if priority == "essential":
+            seen_tokens |= fact_tokens(s)
+            seen_elements |= elements
+        lines.append(Line(s, Part("sentence", priority=priority)))
+    return lines
+
+
 def _relayout(
     channel: str,
     subject: str | None,
     greeting: str | None,
-    paragraphs: list[list[str]],
+    flat: list[str],
     signoff: str | None,
     signature: list[str],
 ) -> ComposedDraft:
     entry = get_catalog().channels[channel]
-    sentences = [s for p in paragraphs for s in p]
     if channel in ("sms", "social"):
-        if channel == "social":
-            sentences = [s for s in sentences if not facts.fact_tokens(s)]
-            if not any("message" in s.lower() for s in sentences):
-                sentences.append("Please send us a direct message so we can put this right.")
-        pieces = [
-            Line(
-                s,
-                "body",
-                ESSENTIAL
-                if facts.fact_tokens(s)
-                else STRATEGY
-                if _ELEMENT_WORDS.search(s)
-                else OPTIONAL,
-            )
-            for s in sentences
-        ]
-        return ComposedDraft(subject=None, body=fit_single(pieces, entry.max_chars or 320))
+        lines = _ranked(flat, channel)
+        text, _ = fit(lines, lambda ls: " ".join(ln.text for ln in ls), None, entry.max_chars)
+        return ComposedDraft(subject=None, body=text)
     parts: list[str] = []
-    if entry.has_greeting and greeting:
-        parts.append(greeting)
-    parts += [" ".join(p) for p in paragraphs if p]
+    if entry.has_greeting:
+        parts.append(greeting or "Hello,")
+    step = 2 if channel == "chat" else 3
+    parts += [" ".join(flat[i : i + step]) for i in range(0, len(flat), step)]
     if channel == "chat":
         if not parts or not parts[-1].rstrip().endswith("?"):
-            parts.append("Is there anything else I can help you with today?")
-    elif entry.has_signature and (signoff or signature):
-        closing = ([signoff] if signoff and not entry.public else []) + signature
+            parts.append(_CHAT_QUESTION)
+    elif entry.has_signature:
+        if entry.public:
+            closing = signature[-1:] if signature else ["The customer care team"]
+            org = [s for s in signature if not re.search(r"@|\d|\.example", s)]
+            closing = org[-1:] or closing
+        else:
+            closing = [signoff or "Kind regards,"] + (signature or ["The customer care team"])
         parts.append("\n".join(closing))
     if entry.has_subject and not subject:
-        subject = "Our apology, and what we are doing about it"
+        subject = _SUBJECT
     return ComposedDraft(subject=subject if entry.has_subject else None, body="\n\n".join(parts))

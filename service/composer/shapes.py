@@ -73,6 +73,8 @@ _PARTICIPLE_NEXT = word_set(
     "already back free again"
 )
 _OPENERS = frozenset({"he", "she", "we", "they", "i"})
+_TIME_JOINERS = frozenset({"after", "before", "since"})
+_REPORTING = word_set("confirming saying showing explaining stating proving")
 """Subject pronouns that start a clause of their own in the middle of a noun phrase."""
 _JOINERS = _SUBORDINATORS | _PREPOSITIONS | {"and", "or", "but"}
 _OBJECT_STARTS = word_set("a an the its their our your his her")
@@ -121,6 +123,8 @@ def _finite(words: list[str], i: int, *, after_subordinator: bool, head: bool) -
     nxt = words[i + 1] if i + 1 < len(words) else ""
     if word in _AUX:
         return "" if prev == "to" else "auxiliary"
+    if prev in _AUX or prev in {"not", "never"}:
+        return ""  # the rest of a verb group already counted ("had not refreshed")
     if not word[:1].isalpha() or word in DETERMINERS | _PREPOSITIONS:
         return ""
     if word in _PAST_ONLY:
@@ -149,7 +153,7 @@ def read(text: str) -> Reading:
     if not words:
         return Reading("noun", reason="empty")
     first = words[0]
-    if first in _PRONOUN_SUBJECTS:
+    if first in _PRONOUN_SUBJECTS or first.split("'")[0] in _PRONOUN_SUBJECTS:
         return Reading("clause", reason=f"starts with the subject {first!r}")
     if (
         first.endswith("ing")
@@ -168,6 +172,15 @@ def read(text: str) -> Reading:
             continue
         if word in _SUBORDINATORS and (prev == "," or _content(prev)):
             pending += 1
+            continue
+        if word in _REPORTING:
+            pending += 1  # "a letter confirming the bill was paid": its own clause
+            continue
+        if word in _TIME_JOINERS and (prev == "," or _content(prev)):
+            # "a map that had not refreshed after the venue removed a row": the verb after
+            # "after"/"before"/"since" belongs to that clause, not to the phrase.
+            pending += 1
+            head, left_head = False, True
             continue
         if (
             word in _OPENERS

@@ -35,7 +35,8 @@ class Voice:
     plain: bool = False
     brand: bool = False
     length: str = "normal"
-    """"short" keeps only what carries a fact or an element, "long" adds optional lines."""
+    """"short" keeps only what carries a fact or an element, "concise" also the strategy
+    sentences, "long" adds optional lines."""
 
 
 def voice_for(tone: str, *, operation: str = "none", brand: bool = False) -> Voice:
@@ -47,7 +48,7 @@ def voice_for(tone: str, *, operation: str = "none", brand: bool = False) -> Voi
         register, contractions = _REGISTER_OPERATIONS[operation]
     length = {"shorten": "short", "expand": "long"}.get(operation, "normal")
     if tone == "concise" and length == "normal":
-        length = "short"
+        length = "concise"
     return Voice(
         tone=tone,
         register=register,

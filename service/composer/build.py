@@ -1,0 +1,852 @@
+"""Builds a draft from the plan (plan.yaml): picks the parts whose conditions hold, words each
+one from the phrase banks and the caller's own phrases, lays them out for the channel and fits
+them within its limits.
+
+A part is either a phrase-bank slot (filled by `Writer.say`) or one of the caller's facts
+(`summary`, `impact`, `cause`, `remedies`, `prevention`), worded here from the caller's
+phrases as read by `caller`. Limits (the request's `max_words`, a channel's word and
+character counts) are met by dropping parts from the end of the letter, optional ones first,
+then strategy sentences, then the caller's background facts (impact, cause); then each fact
+that has a shorter wording (a remedy's compact form) takes it. Nothing is ever cut
+mid-sentence: a request whose essential facts cannot fit its `max_words` raises `DoesNotFit`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+from contract.catalog import Channel, get_catalog
+from contract.models import DraftRequest, Prevention, Remedy
+from contract.yaml_files import read_yaml
+from service.composer.caller import (
+    INSTRUCTION_VERBS,
+    Name,
+    Phrase,
+    addresses_reader,
+    definite,
+    first_person,
+    indefinite,
+    instruction_as,
+    lower_first,
+    mid,
+    passive,
+    phrase,
+    proper_words,
+    read_name,
+    whole,
+)
+from service.composer.person import Reader
+from service.composer.phrases import PhraseBankError, Picker, Situation, topics
+from service.composer.shapes import read
+from service.composer.voice import Voice, voice_for, voiced
+from service.errors import InvalidRequest
+
+PLAN_FILE = Path(__file__).parent / "plan.yaml"
+PRIORITIES = ("essential", "fact", "strategy", "optional")
+_DROP_ORDER = ("optional", "strategy", "fact")
+# A concise voice leaves out optional sentences; the short one (the "shorten" rewrite, or a
+# tight max_words) also the strategy sentences.
+_DROPPED_BY_LENGTH = {"concise": ("optional",), "short": ("optional", "strategy")}
+
+
+class DoesNotFit(InvalidRequest):
+    """The request's essential facts do not fit within its `max_words` (HTTP 422)."""
+
+    def __init__(self, needed: int, limit: int) -> None:
+        message = (
+            f"max_words: {limit} is too few for this request; the shortest draft that states "
+            f"every remedy and prevention step takes {needed} words"
+        )
+        details = [{"field": "max_words", "message": message, "type": "too_few_words"}]
+        super().__init__(message, details=details)
+        self.needed = needed
+        self.limit = limit
+
+
+@dataclass(frozen=True)
+class ComposedDraft:
+    """A finished draft: the subject (None where the channel has none) and the body."""
+
+    subject: str | None
+    body: str
+
+
+@dataclass(frozen=True)
+class ComposeOptions:
+    """How a rewrite steers the composer; a plain draft uses the defaults."""
+
+    operation: str = "none"
+    extra_lines: tuple[str, ...] = ()
+    """Sentences that must appear (facts a rewrite carries over from the source draft)."""
+
+
+# --- the plan -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """One entry of the plan."""
+
+    part: str
+    element: str | None = None
+    priority: str = "optional"
+    when: tuple[str, ...] = ()
+    extra: bool = False
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class Layout:
+    paragraphs: tuple[tuple[str, ...], ...]
+    per_paragraph: int | None = None
+    end_with: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    parts: dict[str, tuple[Part, ...]]
+    layouts: dict[str, Layout]
+
+
+_PART_KEYS = {"part", "element", "priority", "when", "extra", "group"}
+
+
+def _part(raw: object) -> Part:
+    if not isinstance(raw, dict) or not isinstance(raw.get("part"), str):
+        raise PhraseBankError(f"plan.yaml: every entry needs a part name: {raw!r}")
+    unknown = set(raw) - _PART_KEYS
+    if unknown:
+        raise PhraseBankError(f"plan.yaml: {raw['part']}: unknown keys {sorted(unknown)}")
+    priority = str(raw.get("priority", "optional"))
+    if priority not in (*PRIORITIES, "required"):
+        raise PhraseBankError(f"plan.yaml: {raw['part']}: unknown priority {priority!r}")
+    return Part(
+        part=raw["part"],
+        element=raw.get("element"),
+        priority=priority,
+        when=tuple(str(c) for c in raw.get("when", [])),
+        extra=bool(raw.get("extra", False)),
+        group=str(raw.get("group", "")),
+    )
+
+
+@lru_cache(maxsize=1)
+def plan() -> Plan:
+    """The packaged plan, loaded once per process."""
+    raw = read_yaml(PLAN_FILE, PhraseBankError)
+    if not isinstance(raw, dict):
+        raise PhraseBankError("plan.yaml: expected a mapping")
+    layouts = {
+        key: Layout(
+            paragraphs=tuple(tuple(g) for g in value["paragraphs"]),
+            per_paragraph=value.get("per_paragraph"),
+            end_with=value.get("end_with"),
+        )
+        for key, value in raw.pop("layouts").items()
+    }
+    parts = {key: tuple(_part(p) for p in entries) for key, entries in raw.items()}
+    for entries in parts.values():
+        for p in entries:
+            for condition in p.when:
+                _condition_name(condition)  # fails on a typo at load time
+    return Plan(parts=parts, layouts=layouts)
+
+
+_ONE_PERSON = re.compile(r"\b(he|she|his|him|her|hers)\b", re.IGNORECASE)
+_FACT_CONDITIONS = (
+    "impact",
+    "cause",
+    "remedies",
+    "prevention",
+    "metric",
+    "contact",
+    "follow_up",
+    "done_remedy",
+)
+_OTHER_CONDITIONS = ("cautious", "standard", "public", "private", "signoff")
+
+
+def _condition_name(condition: str) -> str:
+    name = condition.removeprefix("not ").removeprefix("no ")
+    if name.startswith(("strategy:", "audience:")):
+        return name
+    if name not in (*_FACT_CONDITIONS, *_OTHER_CONDITIONS):
+        raise PhraseBankError(f"plan.yaml: unknown condition {condition!r}")
+    return name
+
+
+# --- the writer -----------------------------------------------------------------------------
+
+
+def request_seed(request: DraftRequest) -> int:
+    """A stable seed for phrase choice. Python's `hash()` changes per process; this does not."""
+    digest = hashlib.sha256(request.model_dump_json().encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+# Reference nouns a caller writes in front of the number ("booking 5531"): the letter says
+# "your booking 5531". Anything else is "reference X".
+_OWNED_REFERENCES = {
+    *[
+        "order",
+        "booking",
+        "account",
+        "invoice",
+        "job",
+        "repair",
+        "case",
+        "ticket",
+        "claim",
+        "policy",
+        "membership",
+    ],
+    *["application", "reservation", "subscription", "contract", "project", "campaign", "request"],
+}
+
+
+@dataclass
+class Line:
+    """One part's sentence(s) in the draft, with what fitting may do to it."""
+
+    text: str
+    part: Part
+    shorter: list[str] = field(default_factory=list)
+    """Shorter wordings of the same facts, tried in order when a limit is not met."""
+
+
+class Writer:
+    """Words the parts of one request's draft, in its voice."""
+
+    def __init__(self, request: DraftRequest, channel: Channel, voice: Voice) -> None:
+        self.request = request
+        self.channel = channel
+        self.voice = voice
+        self.public = channel.public
+        self.name: Name | None = None if self.public else read_name(request.recipient.name)
+        self.reader = self._reader()
+        inc = request.incident
+        self.proper = proper_words(self._all_text()) | self._name_words()
+        # A summary in the first person is the customer's own words, unless it speaks to
+        # or about the reader ("I didn't send Rosa the notes"): then it is the sender's.
+        about_reader = addresses_reader(self.reader.address(inc.summary))
+        own_words = not about_reader and request.audience != "colleague"
+        self.summary = self._phrase(inc.summary, customer=own_words)
+        self.cause = self._phrase(inc.cause) if inc.cause else None
+        self.impact = self._phrase(inc.impact, customer=True) if inc.impact else None
+        self.values = self._values()
+        self.picker = Picker(
+            seed=request_seed(request),
+            where=Situation(
+                register=voice.register,
+                tone=voice.tone,
+                audience="public" if self.public else request.audience,
+                posture=request.liability,
+                channel=channel.key,
+                prefer_tone=voice.brand,
+                prefer_plain=voice.plain,
+                # A chat reply is typed in short bursts: its shortest wording of each part.
+                prefer_short=voice.length in ("short", "concise") or channel.key == "chat",
+            ),
+        )
+
+    # -- the caller's phrases
+
+    def _reader(self) -> Reader:
+        if self.public or self.name is None or self.name.group:
+            return Reader(roles=() if self.public else ("customer", "client"))
+        names = tuple(dict.fromkeys(n for n in (self.name.full, self.name.first) if n))
+        if self.request.audience == "colleague":
+            return Reader(names=names)
+        summary = self.request.incident.summary
+        reader = Reader(names=names, roles=("customer", "client")).with_role_of(summary)
+        return reader.learn(self.request.incident.impact).learn(summary)
+
+    def _all_text(self) -> list[str]:
+        req, inc = self.request, self.request.incident
+        texts = [inc.summary, inc.cause or "", inc.impact or ""]
+        texts += [r.description for r in req.remedies] + [p.description for p in req.prevention]
+        return texts
+
+    def _name_words(self) -> frozenset[str]:
+        req = self.request
+        names = [req.recipient.name, req.recipient.organization, req.sender.name]
+        names += [req.sender.organization]
+        return frozenset(w.strip(".,'’s") for n in names if n for w in n.split())
+
+    def phrase(self, text: str, *, customer: bool = False) -> Phrase:
+        """A caller phrase as this letter uses it: case tamed, its first word in lower case
+        unless it is a name, the reader (and, when `customer`, the customer's "I") as
+        "you"."""
+        read = phrase(text, to_reader=customer)
+        addressed = self.reader.address(read.text)
+        return Phrase(lower_first(addressed, self.proper), read.shape, read.own_verb)
+
+    def _private_words(self) -> list[str]:
+        req = self.request
+        words = [req.incident.reference or ""]
+        if req.recipient.name:
+            words += [w for w in req.recipient.name.split() if len(w) > 2 and w[0].isupper()]
+        return [w for w in words if w]
+
+    def _phrase(self, text: str, *, customer: bool = False) -> Phrase | None:
+        """A caller phrase for this draft, or None where a public draft must leave it out
+        (it names the reader or the reference, or tells one customer's story)."""
+        if self.public:
+            lowered = text.lower()
+            if any(w.lower() in lowered for w in self._private_words()):
+                return None
+            if customer and (first_person(text) or _ONE_PERSON.search(text)):
+                return None  # a public text does not tell one customer's story
+        return self.phrase(text, customer=customer)
+
+    def _ref_phrase(self) -> str:
+        ref = self.request.incident.reference
+        if not ref or self.public:
+            return ""
+        head = ref.split(" ", 1)[0].lower()
+        owner = "" if self.request.audience == "colleague" else "your "
+        if " " in ref:
+            return f"{owner}{ref}" if head in _OWNED_REFERENCES else f"reference {ref}"
+        noun = topics().get(self.request.scenario, {}).get("ref_noun", "")
+        return f"{owner}{noun} {ref}" if noun else f"reference {ref}"
+
+    def _values(self) -> dict[str, str]:
+        req, s = self.request, self.summary
+        entry = topics().get(req.scenario, {})
+        topic = entry.get("topic", "")
+        values = {
+            "topic": topic,
+            "ref_phrase": self._ref_phrase(),
+            "reference": "" if self.public else req.incident.reference or "",
+            "summary": "",
+            "summary_np": "",
+            "summary_mid": "",
+            "summary_question": "",
+            "first_name": self.name.first if self.name else "",
+            "full_name": self.name.formal if self.name else "",
+            "recipient_org": req.recipient.organization or "",
+            "org": req.sender.organization or "",
+            "contact": req.sender.contact or "",
+        }
+        if s is not None:
+            if s.shape == "question":
+                values["summary_question"] = s.sentence
+            elif s.shape == "noun" and not s.own_verb:
+                values["summary_np"] = definite(s.text)
+                values["summary_mid"] = definite(s.text)
+            elif s.shape == "participle":
+                who = "people were " if self.public else "you were "
+                values["summary"] = whole(who + mid(s.text))
+                values["summary_mid"] = who + mid(s.text)
+            else:
+                values["summary"] = s.sentence
+                values["summary_mid"] = s.inner
+        values.update(self._shaped("impact", self.impact))
+        values.update(self._shaped("cause", self.cause))
+        return values
+
+    @staticmethod
+    def _shaped(name: str, p: Phrase | None) -> dict[str, str]:
+        if p is None:
+            return {f"{name}_clause": "", f"{name}_np": ""}
+        clause_like = p.shape in ("clause", "instruction", "question")
+        return {
+            f"{name}_clause": p.inner if clause_like else "",
+            f"{name}_np": "" if clause_like else p.inner,
+        }
+
+    # -- the bank
+
+    def say(self, slot: str, extra: dict[str, str] | None = None) -> str | None:
+        """One sentence for `slot`, capitalised, or None when no variant fits the request."""
+        values = {**self.values, **(extra or {})}
+        variant = self.picker.pick(slot, values)
+        if variant is None:
+            return None
+        text = voiced(variant.text, self.voice).format_map(values)
+        return text[:1].upper() + text[1:]
+
+    def has(self, strategy: str) -> bool:
+        return strategy in self.request.strategies
+
+    def holds(self, condition: str) -> bool:
+        """Whether a plan condition holds for this request."""
+        negated = condition.startswith(("not ", "no "))
+        name = _condition_name(condition)
+        req = self.request
+        if name.startswith("strategy:"):
+            value = name.split(":", 1)[1] in req.strategies
+        elif name.startswith("audience:"):
+            value = req.audience == name.split(":", 1)[1]
+        else:
+            value = {
+                "impact": bool(self.impact),
+                "cause": bool(self.cause),
+                "remedies": bool(req.remedies),
+                "prevention": bool(req.prevention),
+                "metric": any(p.metric for p in req.prevention),
+                "contact": bool(req.sender.contact),
+                "follow_up": bool(getattr(req, "follow_up", False)),
+                "done_remedy": any(r.status == "done" for r in req.remedies),
+                "cautious": req.liability == "cautious",
+                "standard": req.liability == "standard",
+                "public": self.public,
+                "private": not self.public,
+                "signoff": self.channel.has_signature and not self.public,
+            }[name]
+        return value != negated
+
+
+# --- the caller's facts, worded ---------------------------------------------------------------
+
+_DONE_VERBS = {
+    "refund": ("issued", "issue"),
+    "credit": ("added", "add"),
+    "discount": ("set up", "set up"),
+    "replacement": ("sent", "send"),
+    "expedite": ("arranged", "arrange"),
+    "service": ("arranged", "arrange"),
+    "other": ("arranged", "arrange"),
+}
+_GOODWILL_KINDS = ("discount", "credit", "service", "other")
+_OWN_VERBS = {"refund": ("refunded", "refund"), "credit": ("credited", "credit")}
+_KIND_WORDS = {
+    "refund": "a refund",
+    "credit": "a credit to your account",
+    "discount": "a discount",
+    "replacement": "a replacement",
+    "expedite": "faster delivery",
+    "service": "extra help from our team",
+    "other": "a goodwill gesture",
+}
+_KIND_LABELS = {
+    "refund": "Refund",
+    "credit": "Credit",
+    "discount": "Discount",
+    "replacement": "Replacement",
+    "expedite": "Faster delivery",
+    "service": "Extra service",
+    "other": "Goodwill gesture",
+}
+_HEAD_KINDS = (("refund", "refund"), ("credit", "credit"), ("replacement", "replacement"))
+_DATE_PREPOSITIONS = ("by ", "on ", "within ", "before ", "until ", "in ", "from ", "at ")
+_RELATIVE_DAYS = ("today", "tomorrow", "tonight", "this ", "next ", "later ", "early ", "end ")
+
+
+def when(date: str) -> str:
+    """A date as it follows a verb: "on Thursday", "tomorrow", "by Friday", "on 14 March"."""
+    low = date.lower()
+    if low.startswith(_DATE_PREPOSITIONS) or low.startswith(_RELATIVE_DAYS):
+        return date
+    return f"on {date}"
+
+
+def _missing(value: str | None, text: str) -> str:
+    return value if value and value.lower() not in text.lower() else ""
+
+
+def _gerund_base(word: str) -> str | None:
+    """The base form of an -ing word that the verb table knows ("waiving" -> "waive")."""
+    if not word.endswith("ing"):
+        return None
+    stem = word[:-3]
+    for base in (stem, stem + "e", stem[:-1]):
+        if base in INSTRUCTION_VERBS:
+            return base
+    return None
+
+
+def _reduced_passive(p: Phrase, text: str) -> bool:
+    """Whether a remedy reads as an outcome with its verb ("the fee refunded", "the ring
+    resized correctly"): a noun phrase with its own participle, or a "clause" whose only
+    verb is an -ed form straight after the noun, with no subject pronoun or auxiliary."""
+    if p.own_verb or p.shape == "participle":
+        return True
+    reason = read(text).reason
+    return p.shape == "clause" and reason.startswith(("past form", "intransitive past"))
+
+
+def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True) -> str:
+    """One remedy in a sentence of the letter's voice, with its amount, code and date as
+    given, and its status (done, offered or planned) stated as the request authorises."""
+    p = w.phrase(remedy.description)
+    text = p.text
+    amount = _missing(remedy.amount, text)
+    date = _missing(remedy.date, text)
+    code = _missing(remedy.code, text)
+    money = f" ({amount})" if amount else ""
+    also_word = " also" if also else ""
+    status = remedy.status
+    head = " ".join(text.lower().split()[:3])
+    kind = next((k for word, k in _HEAD_KINDS if word in head), remedy.kind)
+    done_verb, plan_verb = _DONE_VERBS[kind]
+    if kind == remedy.kind and kind in _OWN_VERBS and kind not in head:
+        done_verb, plan_verb = _OWN_VERBS[kind]  # "refunded the fines", not "issued" them
+    first_word = mid(text).split(" ", 1)[0].lower()
+    gerund_base = _gerund_base(first_word) if p.shape == "gerund" else None
+    values = {"also": also_word, "extra": money, "date": when(date) if date else ""}
+    if p.shape in ("clause", "question"):
+        clause = mid(text) + money
+        subject = mid(text).split(" ", 1)[0].lower().replace("’", "'").split("'")[0]
+        if subject not in ("we", "i", "our"):
+            slot = "remedy_any_" + status
+        else:
+            slot = "remedy_clause" if first else "remedy_clause_more"
+        sentence = w.say(slot, {**values, "clause": clause}) or whole(clause)
+        if date:
+            sentence += " " + (
+                w.say("remedy_date_" + status, {"date": when(date)}) or f"Date: {date}."
+            )
+            date = ""
+    elif _reduced_passive(p, text) and status != "offered" and passive(definite(text), status):
+        clause = (passive(definite(text), status) or "") + money
+        if status == "planned" and date:
+            clause += " " + when(date)
+        slot = "remedy_passive" if first else "remedy_clause_more"
+        sentence = w.say(slot, {**values, "clause": clause}) or whole(clause)
+        date = ""
+    elif p.shape == "instruction":
+        form = "done" if status == "done" else "base"
+        action = instruction_as(text, form) + money
+        slot = "remedy_do_" + status
+        sentence = w.say(slot, {**values, "action": action}) or whole(action)
+    elif p.shape == "gerund" and gerund_base:
+        rest = mid(text).split(" ", 1)[1] if " " in mid(text) else ""
+        form = "done" if status == "done" else "base"
+        verb = INSTRUCTION_VERBS[gerund_base] if form == "done" else gerund_base
+        action = f"{verb} {rest}".strip() + money
+        slot = "remedy_do_" + status
+        sentence = w.say(slot, {**values, "action": action}) or whole(action)
+    elif p.shape == "gerund":
+        action = mid(text) + money
+        slot = "remedy_ing_" + status
+        sentence = w.say(slot, {**values, "action": action}) or whole(action)
+    else:
+        thing = definite(text)
+        offer = indefinite(text)
+        goodwill = w.has("proactive_solutions") and kind in _GOODWILL_KINDS
+        if status == "offered":
+            slot = "remedy_goodwill" if goodwill else "remedy_offered"
+        elif p.own_verb or p.shape == "participle":
+            slot = "remedy_own_" + status
+        else:
+            slot = "remedy_" + status
+        sentence = w.say(
+            slot,
+            {**values, "thing": thing, "offer": offer, "verb_done": done_verb}
+            | {"verb_plan": plan_verb},
+        ) or whole(thing)
+    if date and status != "planned" and date not in sentence:
+        sentence = sentence[:-1] + f" ({date})" + sentence[-1]
+    if code:
+        sentence += " " + (w.say("remedy_code", {"code": code}) or f"Your code is {code}.")
+    return sentence
+
+
+def compact_remedy(remedy: Remedy, *, described: bool) -> str:
+    """A short faithful form of a remedy, for a text message: its own words (or its kind),
+    figures and status."""
+    figures = " ".join(
+        x for x in (remedy.amount, remedy.code) if x and x.lower() not in remedy.description.lower()
+    )
+    label = _KIND_LABELS[remedy.kind]
+    if described:
+        label = whole(phrase(remedy.description).text).rstrip(".")
+    head = label + (f" {figures}" if figures else "")
+    date = f" {when(remedy.date)}" if remedy.date else ""
+    if remedy.status == "done":
+        return f"{head}: done{date}."
+    if remedy.status == "planned":
+        return f"{head}: coming{date}."
+    return f"{head}: yours if you want it{f' ({remedy.date})' if remedy.date else ''}."
+
+
+def prevention_sentence(w: Writer, step: Prevention, *, first: bool) -> str:
+    """One prevention step, with its metric, after a lead-in of ours."""
+    p = w.phrase(step.description)
+    text = p.text
+    metric = _missing(step.metric, text)
+    if p.shape == "clause":
+        clause = mid(text)
+    elif p.shape == "instruction":
+        clause = voiced("we will ", w.voice) + instruction_as(text, "base")
+    elif p.shape == "gerund":
+        clause = voiced("we are ", w.voice) + mid(text)
+    else:
+        clause = voiced("we are introducing ", w.voice) + definite(text)
+    if metric:
+        clause += f" ({metric})"
+    slot = "prevention_lead" if first else "prevention_more"
+    return w.say(slot, {"clause": clause}) or whole(clause)
+
+
+# --- parts ------------------------------------------------------------------------------------
+
+
+def _fact_part(w: Writer, part: Part) -> list[Line]:
+    req = w.request
+    if part.part == "remedies":
+        lines = []
+        previous = None
+        for i, remedy in enumerate(req.remedies):
+            text = remedy_sentence(w, remedy, also=previous == remedy.status, first=i == 0)
+            shorter = [compact_remedy(remedy, described=True)]
+            if remedy.amount or remedy.code:
+                shorter.append(compact_remedy(remedy, described=False))
+            lines.append(Line(text, part, shorter))
+            previous = remedy.status
+        return lines
+    if part.part == "prevention":
+        return [
+            Line(prevention_sentence(w, step, first=i == 0), part)
+            for i, step in enumerate(req.prevention)
+        ]
+    if part.part == "summary":
+        return _summary_line(w, part)
+    raise PhraseBankError(f"plan.yaml: no wording for part {part.part!r}")
+
+
+def _summary_line(w: Writer, part: Part) -> list[Line]:
+    text = w.say("sms_summary")
+    short = w.say("sms_summary_short")
+    if not text:
+        text, short = short, None
+    return [Line(text, part, [short] if short else [])] if text else []
+
+
+_FACT_PARTS = {"remedies", "prevention", "summary"}
+
+
+_NO_SUMMARY = {"summary": "", "summary_np": "", "summary_mid": "", "summary_question": ""}
+
+
+def _slot_part(w: Writer, part: Part) -> list[Line]:
+    text = w.say(part.part)
+    if not text:
+        return []
+    shorter = []
+    if part.part in ("acknowledge", "social_ack") and w.values["summary_mid"]:
+        # Without the caller's summary, for a channel whose limit it would break.
+        generic = w.say(part.part, _NO_SUMMARY)
+        shorter = [generic] if generic else []
+    return [Line(text, part, shorter)]
+
+
+def _lines(w: Writer, key: str, options: ComposeOptions) -> list[Line]:
+    long = w.voice.length == "long"
+    lines: list[Line] = []
+    for part in plan().parts[key]:
+        if part.extra and not long:
+            continue
+        if not all(w.holds(c) for c in part.when):
+            continue
+        priority = part.priority
+        if priority == "required":
+            required = part.element in w.channel.required
+            priority = "essential" if required else "optional"
+        part = Part(part.part, part.element, priority, part.when, part.extra, part.group)
+        if key == "letter" and priority in _DROPPED_BY_LENGTH.get(w.voice.length, ()):
+            continue
+        made = _fact_part(w, part) if part.part in _FACT_PARTS else _slot_part(w, part)
+        lines += made
+        if part.part == "remedies":
+            lines += [Line(t, part) for t in options.extra_lines]
+    return lines
+
+
+# --- layout and fitting -----------------------------------------------------------------------
+
+
+@dataclass
+class Frame:
+    greeting: str | None = None
+    signoff: str | None = None
+    signature: list[str] = field(default_factory=list)
+
+
+def letter_frame(w: Writer) -> Frame:
+    """Greeting, sign-off and signature for the channel."""
+    ch, sender = w.channel, w.request.sender
+    frame = Frame()
+    if ch.has_greeting:
+        frame.greeting = w.say("greeting") or w.say("greeting_anonymous")
+    if ch.has_signature:
+        if w.public:
+            frame.signature = (
+                [sender.organization]
+                if sender.organization
+                else [x for x in (sender.name, sender.title) if x]
+            )
+        else:
+            frame.signoff = w.say("signoff")
+            frame.signature = [
+                x for x in (sender.name, sender.title, sender.organization, sender.contact) if x
+            ]
+        if not frame.signature:
+            team = {"client": "Your account team", "colleague": "The team"}
+            frame.signature = [team.get(w.request.audience, "The customer care team")]
+    return frame
+
+
+def _render_letter(w: Writer, lines: list[Line], frame: Frame) -> str:
+    layout = plan().layouts[w.channel.key]
+    if layout.end_with:
+        ending = [ln for ln in lines if ln.part.part == layout.end_with]
+        lines = [ln for ln in lines if ln.part.part != layout.end_with] + ending
+    paragraphs: list[str] = []
+    placed: set[int] = set()
+    for groups in layout.paragraphs:
+        chosen = [i for i, ln in enumerate(lines) if ln.part.group in groups and i not in placed]
+        if layout.end_with:
+            chosen = [i for i in chosen if lines[i].part.part != layout.end_with]
+        placed.update(chosen)
+        texts = [lines[i].text for i in chosen]
+        step = layout.per_paragraph or len(texts) or 1
+        paragraphs += [" ".join(texts[i : i + step]) for i in range(0, len(texts), step)]
+    rest = [ln.text for i, ln in enumerate(lines) if i not in placed]
+    if rest:
+        if layout.per_paragraph and paragraphs and len(rest) == 1:
+            paragraphs[-1] = (paragraphs[-1] + " " + rest[0]).strip()
+        else:
+            paragraphs.append(" ".join(rest))
+    parts = [frame.greeting] if frame.greeting else []
+    parts += [p for p in paragraphs if p]
+    if frame.signoff or frame.signature:
+        parts.append("\n".join(([frame.signoff] if frame.signoff else []) + frame.signature))
+    return "\n\n".join(parts)
+
+
+def _render_single(lines: list[Line]) -> str:
+    return " ".join(ln.text for ln in lines)
+
+
+def _fits(text: str, max_words: int | None, max_chars: int | None) -> bool:
+    if max_chars is not None and len(text) > max_chars:
+        return False
+    return max_words is None or len(text.split()) <= max_words
+
+
+def fit(
+    lines: list[Line],
+    render: Callable[[list[Line]], str],
+    max_words: int | None,
+    max_chars: int | None,
+    *,
+    drop: tuple[str, ...] = _DROP_ORDER,
+    shorten: bool = True,
+) -> tuple[str, list[Line]]:
+    """Drop parts (optional, then strategy, then background facts, from the end), then take
+    shorter wordings, until the rendered draft fits."""
+    text = render(lines)
+    if _fits(text, max_words, max_chars):
+        return text, lines
+    kept = list(lines)
+    for priority in drop:
+        for i in reversed(range(len(kept))):
+            if kept[i].part.priority == priority:
+                del kept[i]
+                text = render(kept)
+                if _fits(text, max_words, max_chars):
+                    return text, kept
+    for level in range(2 if shorten else 0):
+        changed = False
+        for ln in kept:
+            if len(ln.shorter) > level:
+                ln.text = ln.shorter[level]
+                changed = True
+                text = render(kept)
+                if _fits(text, max_words, max_chars):
+                    return text, kept
+        if not changed:
+            break
+    return text, kept
+
+
+def _subject(w: Writer) -> str | None:
+    if not w.channel.has_subject:
+        return None
+    return w.say("headline" if w.public else "subject")
+
+
+def compose(request: DraftRequest, options: ComposeOptions | None = None) -> ComposedDraft:
+    """Write the draft for `request`; the same request always gives the same text. A
+    request whose `max_words` the usual wording cannot meet is written in the short voice
+    (essential parts, shortest wordings); if even that does not fit, `DoesNotFit`."""
+    options = options or ComposeOptions()
+    voice = voice_for(
+        request.tone, operation=options.operation, brand="brand_personality" in request.strategies
+    )
+    draft = _compose(request, options, voice)
+    limit = request.max_words
+    if limit is not None and len(draft.body.split()) > limit and voice.length != "short":
+        draft = _compose(request, options, replace(voice, length="short"))
+    if limit is not None and len(draft.body.split()) > limit:
+        raise DoesNotFit(len(draft.body.split()), limit)
+    return draft
+
+
+def _compose(request: DraftRequest, options: ComposeOptions, voice: Voice) -> ComposedDraft:
+    channel = get_catalog().channels[request.channel]
+    w = Writer(request, channel, voice)
+    if channel.key in ("sms", "social"):
+        lines = _lines(w, channel.key, options)
+        text, _ = fit(lines, _render_single, request.max_words, channel.max_chars)
+        return ComposedDraft(subject=None, body=text)
+    lines = _lines(w, "letter", options)
+    frame = letter_frame(w)
+    soft_words = request.max_words
+    if channel.words and voice.length != "long":
+        soft_words = min(channel.words[1], soft_words or channel.words[1])
+    render = lambda ls: _render_letter(w, ls, frame)  # noqa: E731
+    # The channel's usual length drops only optional sentences; the caller's facts and the
+    # requested strategies give way only to hard limits (max_words, max_chars).
+    _, lines = fit(lines, render, soft_words, None, drop=("optional",), shorten=False)
+    text, _ = fit(lines, render, request.max_words, channel.max_chars)
+    return ComposedDraft(subject=_subject(w), body=text)
+
+
+# --- one fact at a time (for salvage) -------------------------------------------------------
+
+FACT_KEYS = ("remedy:<i>", "prevention:<i>", "reference", "greeting", "signature", "invitation")
+
+
+def _index(fact: str, kind: str, size: int) -> int:
+    try:
+        index = int(fact.split(":", 1)[1])
+    except ValueError:
+        raise ValueError(f"{fact!r}: expected {kind}:<index>") from None
+    if not 0 <= index < size:
+        raise ValueError(f"{fact!r}: the request has {size} {kind} item(s)")
+    return index
+
+
+def fact_sentence(request: DraftRequest, fact: str, channel: str) -> str:
+    """One sentence (for "signature", the sign-off and signature lines) stating `fact` of
+    `request` as the composer words it on `channel`. `fact` is one of `FACT_KEYS`; an
+    unknown key or an index outside the request's lists raises ValueError."""
+    target = request.model_copy(update={"channel": channel})
+    voice = voice_for(target.tone, brand="brand_personality" in target.strategies)
+    w = Writer(target, get_catalog().channels[channel], voice)
+    if fact.startswith("remedy:"):
+        index = _index(fact, "remedy", len(target.remedies))
+        return remedy_sentence(w, target.remedies[index], also=False)
+    if fact.startswith("prevention:"):
+        index = _index(fact, "prevention", len(target.prevention))
+        return prevention_sentence(w, target.prevention[index], first=True)
+    if fact == "reference":
+        if not target.incident.reference:
+            raise ValueError("the request has no incident.reference")
+        return w.say("reference_line") or f"This is about {w.values['ref_phrase']}."
+    if fact == "greeting":
+        return letter_frame(w).greeting or w.say("greeting_anonymous") or "Hello,"
+    if fact == "signature":
+        frame = letter_frame(w)
+        return "\n".join(([frame.signoff] if frame.signoff else []) + frame.signature)
+    if fact == "invitation":
+        return w.say("invitation") or w.say("sms_invite") or "Please reply with any questions."
+    raise ValueError(f"unknown fact {fact!r}; expected one of {', '.join(FACT_KEYS)}")

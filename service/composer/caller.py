@@ -1,0 +1,347 @@
+"""The caller's own words, made ready for the letter without changing what they say.
+
+Callers type fields every way people type: noun phrases ("a sorting fault"), clauses ("our
+courier left it at number 14"), full sentences with their period, questions, instructions
+("Add an alert when a batch runs twice."), participle phrases ("left on hold for an hour"),
+the customer's own first person ("I missed my father's lunch"), ALL CAPS, all lower case.
+`Phrase` reads one field once: its case tamed, the reader's third-person and the customer's
+first-person words turned into "you", and its shape named, so that each sentence of ours
+can pick a frame that fits it. The shape rules for noun phrases and clauses are in `shapes`;
+the "you" rules in `person`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from service.composer.person import is_honorific
+from service.composer.shapes import DETERMINERS, read
+from service.composer.shapes import word_set as _words
+
+# Words that may start a caller's phrase and are safe to lower-case mid-sentence; anything
+# else (a product or a person's name) keeps its capital.
+LOWERABLE = _words(
+    "a an the your you our we this that these those it its some several one two three four "
+    "five there their they after before during when while because due since he she his her "
+    "every each all any around both no another"
+)
+_MASS_NOUNS = _words(
+    "shipping delivery support access training onboarding help credit assistance priority "
+    "express expedited compensation"
+)
+_QUESTION_WORDS = _words("why how")
+# Base forms a caller starts an instruction with ("Call the customer back", "Add an alert").
+INSTRUCTION_VERBS = {
+    "add": "added",
+    "arrange": "arranged",
+    "book": "booked",
+    "call": "called",
+    "cancel": "cancelled",
+    "check": "checked",
+    "confirm": "confirmed",
+    "contact": "contacted",
+    "credit": "credited",
+    "email": "emailed",
+    "extend": "extended",
+    "fix": "fixed",
+    "give": "given",
+    "install": "installed",
+    "introduce": "introduced",
+    "make": "made",
+    "move": "moved",
+    "offer": "offered",
+    "pay": "paid",
+    "phone": "phoned",
+    "refund": "refunded",
+    "reinstate": "reinstated",
+    "remove": "removed",
+    "replace": "replaced",
+    "reset": "reset",
+    "restore": "restored",
+    "retrain": "retrained",
+    "review": "reviewed",
+    "ring": "rung",
+    "send": "sent",
+    "set": "set",
+    "ship": "shipped",
+    "train": "trained",
+    "update": "updated",
+    "upgrade": "upgraded",
+    "waive": "waived",
+}
+_PARTICIPLE_START = _words(
+    "left charged sent given told kept made put moved asked billed overcharged stranded "
+    "double-charged disconnected cut switched turned refused denied"
+)
+_FIRST_PERSON = re.compile(r"\b(I|me|my|mine|myself|I'm|I've|I'd|I'll)\b|\bi\b|\bi'm\b")
+_CUSTOMER_FORMS = {
+    "i": "you",
+    "me": "you",
+    "my": "your",
+    "mine": "yours",
+    "myself": "yourself",
+    "i'm": "you're",
+    "i've": "you've",
+    "i'd": "you'd",
+    "i'll": "you'll",
+}
+_FIRST_VERB = {"am": "are", "was": "were", "wasn't": "weren't"}
+
+
+def tame_case(text: str) -> str:
+    """A phrase typed in capitals reads in ordinary case; a lone lower-case "i" becomes "I".
+    Words with a digit (codes, model numbers) keep their capitals."""
+    text = " ".join(text.split())
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) > 6 and sum(c.isupper() for c in letters) / len(letters) > 0.8:
+        words = [w if any(c.isdigit() for c in w) else w.lower() for w in text.split(" ")]
+        text = " ".join(words)
+    text = re.sub(r"\bi\b(?!\.)", "I", text)
+    return re.sub(r"\bi(?=['’](m|ve|d|ll)\b)", "I", text)
+
+
+def first_person(text: str) -> bool:
+    """Whether the phrase speaks as "I" ("I missed my lunch", "my flight")."""
+    return bool(_FIRST_PERSON.search(tame_case(text)))
+
+
+def addresses_reader(text: str) -> bool:
+    """Whether the phrase already speaks to the reader ("I didn't send you the results")."""
+    return bool(re.search(r"\b(you|your|yours)\b", text, re.IGNORECASE))
+
+
+def customer_to_reader(text: str) -> str:
+    """The customer's own first person as the letter's "you": "I missed my lunch" ->
+    "you missed your lunch", "I was told" -> "you were told"."""
+    words = list(re.finditer(r"[A-Za-z']+", text))
+    parts: list[str] = []
+    last = 0
+    for i, match in enumerate(words):
+        word = match.group(0)
+        low = word.lower()
+        new: str | None = None
+        if low in _CUSTOMER_FORMS:
+            new = _CUSTOMER_FORMS[low]
+            if word[:1].isupper() and match.start() == 0:
+                new = new[:1].upper() + new[1:]
+        elif low in _FIRST_VERB and i > 0 and words[i - 1].group(0).lower() == "i":
+            new = _FIRST_VERB[low]
+        if new is not None:
+            parts += [text[last : match.start()], new]
+            last = match.end()
+    return "".join(parts) + text[last:]
+
+
+def mid(text: str) -> str:
+    """A phrase made ready for the middle of a sentence: no final stop, and a lower-case
+    first letter when the first word is an ordinary one."""
+    text = " ".join(text.split()).rstrip(" .;:!")
+    first = text.split(" ", 1)[0]
+    if first.lower() in LOWERABLE and not first.isupper():
+        text = first.lower() + text[len(first) :]
+    return text
+
+
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z'’]+)\b")
+
+
+def proper_words(texts: list[str]) -> frozenset[str]:
+    """Words the caller capitalises mid-sentence somewhere (names, products, places)."""
+    found: set[str] = set()
+    for text in texts:
+        for match in _CAPITALISED.finditer(" ".join(text.split())):
+            found.add(match.group(1))
+    return frozenset(found)
+
+
+def lower_first(text: str, proper: frozenset[str]) -> str:
+    """The phrase with its first word in lower case, unless that word is a name, an
+    acronym, a code or "I": the caller capitalised it only because it came first."""
+    first = text.split(" ", 1)[0]
+    bare = first.rstrip(".,;:!?")
+    if not bare or not bare[0].isupper() or bare.isupper() or any(c.isdigit() for c in bare):
+        return text
+    if bare in proper or bare.split("'")[0] in proper or bare.split("’")[0] in proper:
+        return text
+    if bare == "I" or bare.startswith(("I'", "I’")):
+        return text
+    return first[0].lower() + text[1:]
+
+
+def whole(text: str) -> str:
+    """A phrase made into a sentence: capital first letter and a final stop."""
+    text = " ".join(text.split())
+    text = text[:1].upper() + text[1:]
+    return text if text[-1:] in ".!?" else text + "."
+
+
+def definite(text: str) -> str:
+    """A noun phrase that reads after a verb: "the refund of the shipping fee"."""
+    text = mid(text)
+    first = text.split(" ", 1)[0].lower()
+    if first in DETERMINERS or first[:1].isdigit() or first[:1] in "$€£¥#":
+        return text
+    return "the " + text
+
+
+def indefinite(text: str) -> str:
+    """A noun phrase that reads after "offer you": "a refund", "15% off", "free shipping"."""
+    text = mid(text)
+    first = text.split(" ", 1)[0].lower()
+    if first in DETERMINERS or first in _MASS_NOUNS or not first[:1].isalpha():
+        return text
+    if first.endswith("s") and not first.endswith("ss"):
+        return text  # plural: "two extra months"
+    return ("an " if first[0] in "aeiou" else "a ") + text
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One caller field as the letter uses it."""
+
+    text: str
+    """Tamed case, "you" for the reader; as the caller punctuated it."""
+    shape: str
+    """"clause", "noun", "gerund", "instruction", "question" or "participle"."""
+    own_verb: bool = False
+    """A noun phrase carrying its own participle ("the kettle sent by express")."""
+
+    @property
+    def sentence(self) -> str:
+        return whole(self.text)
+
+    @property
+    def inner(self) -> str:
+        return mid(self.text)
+
+
+def shape_of(text: str) -> tuple[str, bool]:
+    """The shape of a (tamed) phrase and whether a noun phrase carries its own verb."""
+    stripped = text.strip()
+    words = re.findall(r"[A-Za-z'’-]+", stripped)
+    first = words[0].lower() if words else ""
+    if stripped.endswith("?") or (first in _QUESTION_WORDS and len(words) > 2):
+        return "question", False
+    if first.split("'")[0] in ("i", "we", "you", "they") or first.split("’")[0] in ("i", "we"):
+        return "clause", False
+    if first in INSTRUCTION_VERBS and len(words) > 1:
+        nxt = words[1].lower()
+        if nxt in DETERMINERS or nxt in {"you", "them", "him", "her", "us", "it", "back", "every"}:
+            return "instruction", False
+    if first in _PARTICIPLE_START and len(words) > 1 and words[1].lower() not in DETERMINERS:
+        return "participle", False
+    reading = read(stripped)
+    return reading.shape, reading.own_verb
+
+
+def phrase(text: str, *, to_reader: bool = False) -> Phrase:
+    """Read a caller field; `to_reader` turns the customer's own "I" into "you"."""
+    tamed = tame_case(text)
+    if to_reader and first_person(tamed):
+        tamed = customer_to_reader(tamed)
+    shape, own = shape_of(tamed)
+    return Phrase(text=tamed, shape=shape, own_verb=own)
+
+
+def instruction_as(text: str, form: str) -> str:
+    """An instruction ("Call the customer back") after "we will" (form "base") or "we have"
+    (form "done"): "call the customer back" / "called the customer back"."""
+    body = mid(text)
+    head, _, rest = body.partition(" ")
+    verb = head.lower()
+    if form == "done":
+        verb = INSTRUCTION_VERBS.get(verb, verb)
+    return f"{verb} {rest}".strip()
+
+
+_IRREGULAR = _words(
+    "sent made built left lost found kept paid told sold held brought bought caught taught "
+    "put set cut shut let spent met led fed won heard laid dealt got given taken done shown "
+    "known written driven withdrawn drawn broken chosen stolen thrown reset"
+)
+
+
+def passive(text: str, status: str) -> str | None:
+    """A noun phrase carrying its own participle as a sentence: "the duplicate payment
+    returned to your account" -> "the duplicate payment has been returned to your account"
+    (done) or "... will be returned ..." (planned); None when no participle is found."""
+    words = text.split(" ")
+
+    def participle(i: int) -> bool:
+        word = words[i].lower().strip(",")
+        bare = word[2:] if word.startswith("re") else word
+        return (len(word) > 4 and word.endswith("ed")) or word in _IRREGULAR or bare in _IRREGULAR
+
+    found = [
+        i
+        for i in range(1, len(words))
+        if participle(i)
+        and words[i - 1].lower().strip(",") not in DETERMINERS
+        and words[i - 1][:1].isalpha()
+    ]
+    if not found:
+        return None
+    # A second participle is fine when it is joined to the first ("rebuilt and relaunched");
+    # otherwise it is unclear which one is the outcome ("fees charged ... refunded").
+    for i in found[1:]:
+        if words[i - 1].lower() not in ("and", "or") and not words[i - 1].endswith(","):
+            return None
+    i = found[0]
+    head = words[i - 1].rstrip(",")
+    plural = head.lower().endswith("s") and not head.lower().endswith(("ss", "us"))
+    plural = plural or " and " in " ".join(words[:i])  # "the notes and the history sent"
+    aux = ("have been" if plural else "has been") if status == "done" else "will be"
+    before = " ".join([*words[: i - 1], head])
+    return f"{before} {aux} {' '.join(words[i:])}"
+
+
+_GROUP_STARTS = _words(
+    "our all every everyone everybody the parents tenants residents members customers "
+    "guests families friends staff players users subscribers passengers patients"
+)
+
+
+@dataclass(frozen=True)
+class Name:
+    """The recipient's name as a greeting uses it."""
+
+    full: str
+    first: str
+    """What an informal greeting uses: a first name, or title and surname."""
+    formal: str
+    """What a formal greeting uses: title and surname, or the full name."""
+    group: bool = False
+    """A group ("parents of Year 8", "our customers"): no first name, no "you" swapping."""
+
+
+def _name_case(name: str) -> str:
+    """A name typed all in lower case or all in capitals, capitalised word by word."""
+    if name.islower() or name.isupper():
+        return " ".join(w.capitalize() for w in name.split())
+    return name
+
+
+def read_name(raw: str | None) -> Name | None:
+    """The recipient's name, or None when absent."""
+    if not raw or not raw.strip():
+        return None
+    text = " ".join(raw.split())
+    words = text.split()
+    if words[0].lower() in _GROUP_STARTS or len(words) > 5:
+        group = text[4:] if text.lower().startswith("our ") else text
+        if group.lower().startswith("all our "):
+            group = group[8:]
+        return Name(full=group, first=group, formal=group, group=True)
+    text = _name_case(text)
+    words = text.split()
+    if " and " in f" {text} " or " & " in text:
+        first = " ".join(words[:-1]) if len(words) > 3 and not is_honorific(words[0]) else text
+        return Name(full=text, first=first, formal=text)
+    if is_honorific(words[0]):
+        title = words[0].capitalize() if words[0].islower() else words[0]
+        short = f"{title} {words[-1]}" if len(words) > 1 else text
+        return Name(full=text, first=short, formal=short)
+    if text.startswith("@"):
+        return Name(full=text, first=text, formal=text, group=False)
+    return Name(full=text, first=words[0], formal=text)
