@@ -8,9 +8,17 @@ request cannot grow a prompt, a log line or a guardrail pass without bound.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from contract.catalog import get_catalog
 from contract.report import GuardrailReport
@@ -161,6 +169,8 @@ class AttemptRecord(BaseModel):
 
 
 class DraftMeta(BaseModel):
+    id: str | None = None
+    """Names the stored draft: `GET /v1/drafts/{id}` returns it (null only outside the API)."""
     provider: str
     model: str
     attempts: int
@@ -172,6 +182,25 @@ class DraftMeta(BaseModel):
     attempt_log: list[AttemptRecord] = []
 
 
+ReviewStatus = Literal["pending", "approved", "edited", "rejected"]
+ReviewReason = Literal["fallback", "salvaged", "warnings", "cautious_posture"]
+
+
+class ReviewState(BaseModel):
+    """Whether a person should read the letter before it is sent, why, and what they decided.
+
+    Required when the offline composer stood in for the model (`fallback`), the service
+    repaired the model's letter (`salvaged`), the guardrails left warnings (`warnings`), or
+    the request asked for the `cautious` liability posture (`cautious_posture`).
+    """
+
+    required: bool = False
+    reasons: list[ReviewReason] = []
+    status: ReviewStatus | None = None
+    """`pending` until someone approves, edits or rejects it; null when no review is needed."""
+    note: str | None = None
+
+
 class Draft(BaseModel):
     subject: str | None
     body: str
@@ -179,3 +208,38 @@ class Draft(BaseModel):
     tone: str
     guardrails: GuardrailReport
     meta: DraftMeta
+    review: ReviewState = ReviewState()
+
+
+class ReviewDecision(Model):
+    """A reviewer's decision on a held letter. An edit carries the new text, which must pass
+    the guardrails against the letter's facts before it is stored."""
+
+    decision: Literal["approve", "edit", "reject"]
+    subject: Annotated[str, StringConstraints(max_length=300)] | None = None
+    body: BodyText | None = None
+    note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+    @model_validator(mode="after")
+    def _text_only_for_edits(self) -> ReviewDecision:
+        if self.decision == "edit" and self.body is None:
+            raise ValueError("an edit needs the new `body`")
+        if self.decision != "edit" and (self.body is not None or self.subject is not None):
+            raise ValueError(f"`{self.decision}` takes no `subject` or `body`; use `edit`")
+        return self
+
+
+class PendingReview(BaseModel):
+    id: str
+    kind: Literal["draft", "rewrite"]
+    created_at: datetime
+    reasons: list[ReviewReason]
+    draft: Draft
+
+
+class ReviewQueue(BaseModel):
+    """Letters waiting for a person, oldest first."""
+
+    pending: list[PendingReview]
+    total: int
+    """All pending letters, of which `pending` lists the first `limit`."""

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 
 from contract.catalog import get_catalog
 from contract.models import CheckRequest, Draft, DraftRequest, RewriteRequest
 from contract.report import GuardrailReport
+from service.audit import Recorder
 from service.body_limit import BodySizeLimit
 from service.catalog_view import CatalogView, catalog_view
 from service.deps import PipelineDep
 from service.http_errors import ErrorBody, install_error_handlers
+from service.metrics import Metrics, RequestMetrics
 from service.pipeline import Pipeline, build_pipeline, check_request
 from service.providers import close_provider
+from service.records_api import RecorderDep
+from service.records_api import router as records_router
 from service.settings import Settings, get_settings
+from service.store import Store
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorBody, "description": "Request body over the size limit"},
@@ -33,11 +39,16 @@ _UPSTREAM: dict[int | str, dict[str, Any]] = {
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    purge = asyncio.create_task(app.state.recorder.purge_forever())
     yield
+    purge.cancel()
     await close_provider(app.state.pipeline.provider)
+    app.state.store.close()
 
 
-def create_app(settings: Settings | None = None, pipeline: Pipeline | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, pipeline: Pipeline | None = None, store: Store | None = None
+) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=settings.log_level.upper())
     # The SDK logs whole requests at DEBUG, customer messages included; keep them out of logs.
@@ -50,23 +61,47 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     )
     app.state.settings = settings
     app.state.pipeline = pipeline or build_pipeline(settings)
+    # The store is opened (the SQLite file created, migrations run) before the first request.
+    app.state.store = store or Store.open(settings)
+    app.state.metrics = metrics = Metrics()
+    metrics.watch_review_queue(app.state.store.count_pending_reviews)
+    app.state.recorder = Recorder(app.state.store, settings, metrics)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestMetrics, metrics=metrics)
     install_error_handlers(app)
+    app.include_router(records_router)
 
     @app.post("/v1/drafts", response_model=Draft, responses={**_ERRORS, **_UPSTREAM})
-    async def create_draft(request: DraftRequest, pipeline: PipelineDep) -> Draft:
-        """Write an apology draft from the incident's facts; it has passed the guardrails."""
-        return await pipeline.draft(request)
+    async def create_draft(
+        request: DraftRequest, pipeline: PipelineDep, recorder: RecorderDep, http: Request
+    ) -> Draft:
+        """Write an apology draft from the incident's facts; it has passed the guardrails.
+        It is stored (`meta.id`) before it is returned, and `review` says whether a person
+        should read it first."""
+        draft = await recorder.upstream(pipeline.draft(request))
+        return await recorder.draft("draft", request, draft, http)
 
     @app.post("/v1/rewrites", response_model=Draft, responses={**_ERRORS, **_UPSTREAM})
-    async def create_rewrite(request: RewriteRequest, pipeline: PipelineDep) -> Draft:
+    async def create_rewrite(
+        request: RewriteRequest, pipeline: PipelineDep, recorder: RecorderDep, http: Request
+    ) -> Draft:
         """Rewrite a draft into another tone, channel or length, keeping every fact."""
-        return await pipeline.rewrite(request)
+        draft = await recorder.upstream(pipeline.rewrite(request))
+        return await recorder.draft("rewrite", request, draft, http)
 
     @app.post("/v1/checks", response_model=GuardrailReport, responses=_ERRORS)
-    async def create_check(request: CheckRequest, pipeline: PipelineDep) -> GuardrailReport:
-        """Run the guardrails on any text and report elements and findings with spans."""
-        return check_request(request, pipeline.rules)
+    async def create_check(
+        request: CheckRequest,
+        pipeline: PipelineDep,
+        recorder: RecorderDep,
+        http: Request,
+        response: Response,
+    ) -> GuardrailReport:
+        """Run the guardrails on any text and report elements and findings with spans. The
+        check is recorded; `X-Record-ID` names the record."""
+        report = check_request(request, pipeline.rules)
+        response.headers["X-Record-ID"] = await recorder.check(request, report, http)
+        return report
 
     @app.get("/v1/catalog", response_model=CatalogView)
     async def read_catalog() -> CatalogView:

@@ -11,12 +11,14 @@ import ipaddress
 import json
 import os
 import socket
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import respx
+import sqlalchemy as sa
 
 from contract.models import DraftRequest
 from service.settings import Settings
@@ -191,3 +193,21 @@ def store(
         names = ", ".join(t.name for t in store_schema.metadata.sorted_tables)
         connection.exec_driver_sql(f"TRUNCATE {names} CASCADE")
     yield _postgres_store
+
+
+@pytest.fixture
+def fresh_postgres_url() -> Iterator[str]:
+    """A new, empty database on the test server, dropped afterwards."""
+    url = postgres_url()
+    if url is None:
+        pytest.skip(NO_POSTGRES)
+    name = f"amends_t_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(
+        sa.make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as c:
+        c.exec_driver_sql(f"CREATE DATABASE {name}")
+    yield sa.make_url(url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as c:
+        c.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
+    admin.dispose()

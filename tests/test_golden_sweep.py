@@ -8,7 +8,7 @@ Three golden files in `tests/golden/sweep/`:
 - `prompt_digests.txt`: `prompt_version` and a SHA-256 of the rendered draft, rewrite and repair
   messages for the same sweep (the prose of a few of them is pinned in `tests/golden/*.txt`);
 - `api_answers.txt`: full JSON answers of the HTTP API for a few requests, with the one
-  timing field (`meta.latency_ms`) blanked.
+  timing field (`meta.latency_ms`) and the stored draft's random `meta.id` blanked.
 
 A refactoring must leave all three unchanged. After an intended change to letters, prompts or
 answers, regenerate and review the diff before committing:
@@ -225,6 +225,7 @@ async def _ask(calls: list[tuple[str, str, Any]]) -> str:
             answer = response.json()
             if isinstance(answer, dict) and isinstance(answer.get("meta"), dict):
                 answer["meta"]["latency_ms"] = "<timing>"
+                answer["meta"]["id"] = "<stored draft id>"
             blocks.append(
                 f"### {method} {path} -> {response.status_code}\n"
                 + json.dumps(answer, indent=1, ensure_ascii=False)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
-import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -28,7 +26,6 @@ from service.store import (
 )
 from service.store import schema as store_schema
 from service.store.engine import SQLITE_FILE, create_store_engine
-from tests.conftest import NO_POSTGRES, postgres_url
 
 
 def _record(**overrides: object) -> AuditRecord:
@@ -72,24 +69,6 @@ def test_the_migrations_build_exactly_the_declared_schema(store: Store) -> None:
     with store.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), store_schema.metadata)
     assert diff == []
-
-
-@pytest.fixture
-def fresh_postgres_url() -> Iterator[str]:
-    """A new, empty database on the test server, dropped afterwards."""
-    url = postgres_url()
-    if url is None:
-        pytest.skip(NO_POSTGRES)
-    name = f"amends_t_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(
-        sa.make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as c:
-        c.exec_driver_sql(f"CREATE DATABASE {name}")
-    yield sa.make_url(url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as c:
-        c.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
-    admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

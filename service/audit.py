@@ -1,0 +1,302 @@
+"""The audit trail and the review queue: every draft, rewrite and check the API answers is
+written to the store before the answer leaves, and letters a person should read are held.
+
+A request whose record cannot be written is refused with `503 store_unavailable` (and counted
+in `amends_audit_write_failures_total`): no letter leaves that the trail cannot trace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+from collections.abc import Awaitable
+from typing import Any, TypeVar
+
+import anyio
+from fastapi import Request
+from pydantic import BaseModel
+
+from contract.models import (
+    CheckRequest,
+    Draft,
+    DraftMeta,
+    DraftRequest,
+    PendingReview,
+    ReviewDecision,
+    ReviewReason,
+    ReviewState,
+    RewriteRequest,
+)
+from contract.report import GuardrailReport
+from guardrails import RuleSet
+from service.errors import AmendsError
+from service.metrics import Metrics
+from service.pipeline import check_request
+from service.settings import Settings
+from service.store import AuditRecord, Review, Store, StoreUnavailable, new_id, utcnow
+
+log = logging.getLogger("amends.audit")
+
+T = TypeVar("T")
+
+PURGE_EVERY_S = 3600.0
+
+_DECIDED = {"approve": "approved", "edit": "edited", "reject": "rejected"}
+
+
+class DraftNotFound(AmendsError):
+    status, code = 404, "draft_not_found"
+
+
+class EditFailedGuardrails(AmendsError):
+    """A reviewer's edit did not pass the guardrails; nothing was stored."""
+
+    status, code = 422, "edit_failed_guardrails"
+
+
+def fingerprint(request: BaseModel) -> str:
+    """SHA-256 of the request as validated, keys sorted: equal requests, equal fingerprints."""
+    canonical = json.dumps(request.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def stored_request(request: BaseModel, keep_customer_message: bool) -> dict[str, Any]:
+    """The request as the audit trail keeps it: the customer's own words only if configured."""
+    data = request.model_dump(mode="json")
+    if not keep_customer_message:
+        for context in (data, data.get("context")):
+            incident = context.get("incident") if isinstance(context, dict) else None
+            if isinstance(incident, dict) and incident.get("customer_message") is not None:
+                incident["customer_message"] = None
+    return data
+
+
+def review_reasons(draft: Draft, context: DraftRequest | None) -> list[ReviewReason]:
+    reasons: list[ReviewReason] = []
+    if draft.meta.fallback:
+        reasons.append("fallback")
+    if getattr(draft.meta, "salvage", None):
+        reasons.append("salvaged")
+    if any(f.severity == "warning" for f in draft.guardrails.findings):
+        reasons.append("warnings")
+    if context is not None and context.liability == "cautious":
+        reasons.append("cautious_posture")
+    return reasons
+
+
+def _context(kind: str, request: dict[str, Any]) -> DraftRequest | None:
+    if kind == "draft":
+        return DraftRequest.model_validate(request)
+    context = request.get("context")
+    return None if context is None else DraftRequest.model_validate(context)
+
+
+def _caller(http: Request | None) -> tuple[str | None, str | None]:
+    """The request ID and the caller's key name, where the access layer put them."""
+    if http is None:
+        return None, None
+    request_id = getattr(http.state, "request_id", None) or http.headers.get("x-request-id")
+    return request_id, getattr(http.state, "key_name", None)
+
+
+def stored_draft(record: AuditRecord, review: Review | None) -> Draft:
+    """The draft as it stands now: an approved edit replaces the letter it was made from."""
+    subject, body, report = record.subject, record.body, record.report
+    if review is not None and review.status == "edited" and review.body is not None:
+        subject, body, report = review.subject, review.body, review.report or report
+    state = ReviewState()
+    if review is not None:
+        state = ReviewState(
+            required=True,
+            reasons=review.reasons,
+            status=review.status,
+            note=review.note,
+        )
+    return Draft(
+        subject=subject,
+        body=body,
+        channel=record.channel,
+        tone=record.tone or "professional",
+        guardrails=GuardrailReport.model_validate(report),
+        meta=DraftMeta.model_validate(record.meta or {}),
+        review=state,
+    )
+
+
+class Recorder:
+    """Writes audit records, holds letters for review, and counts what it sees."""
+
+    def __init__(self, store: Store, settings: Settings, metrics: Metrics) -> None:
+        self.store = store
+        self.settings = settings
+        self.metrics = metrics
+
+    async def _run(self, call: Any, *args: Any) -> Any:
+        return await anyio.to_thread.run_sync(call, *args)
+
+    async def upstream(self, pending: Awaitable[T]) -> T:
+        """Await the pipeline, counting a model failure that reaches the caller."""
+        try:
+            return await pending
+        except AmendsError as exc:
+            if exc.code.startswith("upstream_"):
+                self.metrics.upstream_errors.labels(exc.code).inc()
+            raise
+
+    async def _write(self, record: AuditRecord, reasons: list[ReviewReason]) -> None:
+        try:
+            await self._run(self.store.add_record, record, list(reasons))
+        except StoreUnavailable as exc:
+            self.metrics.audit_failures.inc()
+            log.error("audit record %s (%s) not written: %s", record.id, record.kind, exc.message)
+            raise StoreUnavailable(
+                f"the {record.kind} could not be recorded, so it is not returned "
+                f"({exc.message}); retry shortly",
+                retry_after=5,
+            ) from exc
+
+    async def draft(
+        self, kind: str, request: DraftRequest | RewriteRequest, draft: Draft, http: Request | None
+    ) -> Draft:
+        """Record a draft or rewrite, hold it for review when needed, and return it with
+        `meta.id` and `review` filled in."""
+        self.metrics.observe_draft(kind, draft.meta, draft.guardrails)
+        context = request if isinstance(request, DraftRequest) else request.context
+        reasons = review_reasons(draft, context)
+        record_id = new_id()
+        draft = draft.model_copy(
+            update={
+                "meta": draft.meta.model_copy(update={"id": record_id}),
+                "review": ReviewState(
+                    required=bool(reasons),
+                    reasons=reasons,
+                    status="pending" if reasons else None,
+                ),
+            }
+        )
+        request_id, key_name = _caller(http)
+        record = AuditRecord(
+            id=record_id,
+            kind=kind,
+            created_at=utcnow(),
+            fingerprint=fingerprint(request),
+            request=stored_request(request, self.settings.store_customer_message),
+            subject=draft.subject,
+            body=draft.body,
+            channel=draft.channel,
+            tone=draft.tone,
+            passed=draft.guardrails.passed,
+            report=draft.guardrails.model_dump(mode="json"),
+            meta=draft.meta.model_dump(mode="json"),
+            request_id=request_id or getattr(draft.meta, "request_id", None),
+            key_name=key_name,
+        )
+        await self._write(record, reasons)
+        for reason in reasons:
+            self.metrics.review_required.labels(reason).inc()
+        return draft
+
+    async def check(
+        self, request: CheckRequest, report: GuardrailReport, http: Request | None
+    ) -> str:
+        """Record a check of a caller's text; returns the record's ID."""
+        self.metrics.observe_report(report, "check")
+        request_id, key_name = _caller(http)
+        record = AuditRecord(
+            id=new_id(),
+            kind="check",
+            created_at=utcnow(),
+            fingerprint=fingerprint(request),
+            request=stored_request(request, self.settings.store_customer_message),
+            subject=request.subject,
+            body=request.body,
+            channel=request.channel,
+            passed=report.passed,
+            report=report.model_dump(mode="json"),
+            request_id=request_id,
+            key_name=key_name,
+        )
+        await self._write(record, [])
+        return record.id
+
+    async def get(self, draft_id: str) -> Draft:
+        found = await self._run(self.store.get_record, draft_id)
+        if found is None or found[0].kind == "check":
+            raise DraftNotFound(f"no stored draft has the id {draft_id!r}")
+        record, review = found
+        return stored_draft(record, review)
+
+    async def pending(self, limit: int) -> tuple[list[PendingReview], int]:
+        rows = await self._run(self.store.pending_reviews, limit)
+        total = await self._run(self.store.count_pending_reviews)
+        items = [
+            PendingReview(
+                id=record.id,
+                kind=record.kind,
+                created_at=record.created_at,
+                reasons=review.reasons,
+                draft=stored_draft(record, review),
+            )
+            for record, review in rows
+        ]
+        return items, total
+
+    async def decide(
+        self, draft_id: str, decision: ReviewDecision, rules: RuleSet | None, http: Request | None
+    ) -> Draft:
+        """Approve, reject, or store an edit that passes the guardrails against the letter's
+        facts; a failing edit is refused and the letter stays pending."""
+        found = await self._run(self.store.get_record, draft_id)
+        if found is None or found[0].kind == "check":
+            raise DraftNotFound(f"no stored draft has the id {draft_id!r}")
+        record = found[0]
+        report: GuardrailReport | None = None
+        subject = decision.subject if decision.subject is not None else record.subject
+        if decision.decision == "edit":
+            assert decision.body is not None  # ReviewDecision requires it for edits
+            context = _context(record.kind, record.request)
+            if context is not None:
+                context = context.model_copy(
+                    update={"channel": record.channel, "tone": record.tone}
+                )
+            check = CheckRequest(
+                subject=subject,
+                body=decision.body,
+                channel=record.channel,
+                context=context,
+            )
+            report = check_request(check, rules)
+            self.metrics.observe_report(report, "review_edit")
+            if not report.passed:
+                raise EditFailedGuardrails(
+                    "the edited letter does not pass the guardrails; it was not stored",
+                    details={"findings": [f.model_dump(mode="json") for f in report.errors]},
+                )
+        _, key_name = _caller(http)
+        await self._run(
+            lambda: self.store.decide_review(
+                draft_id,
+                _DECIDED[decision.decision],
+                decided_by=key_name,
+                note=decision.note,
+                subject=subject,
+                body=decision.body,
+                report=None if report is None else report.model_dump(mode="json"),
+            )
+        )
+        self.metrics.review_decisions.labels(decision.decision).inc()
+        return await self.get(draft_id)
+
+    async def purge_forever(self) -> None:
+        """Apply the retention setting now and every hour (run as a background task)."""
+        if not self.settings.retention_days:
+            return
+        while True:
+            with contextlib.suppress(StoreUnavailable):
+                gone = await self._run(self.store.purge, self.settings.retention_days)
+                if gone:
+                    log.info("retention: deleted %d audit records", gone)
+            await asyncio.sleep(PURGE_EVERY_S)
