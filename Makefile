@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck bench eval clean
+.PHONY: serve test lint typecheck bench eval alerts clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -32,9 +32,13 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/guardrails.py
 	$(BIN)/python benchmarks/real_corpus.py
+	$(BIN)/python benchmarks/audit.py
 
 eval: $(STAMP)
 	$(BIN)/amends eval
+
+alerts:
+	cd ops/prometheus && promtool check config prometheus.yml && promtool test rules alerts.test.yml
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,113 @@
+"""Benchmark: what writing the audit record adds to one request, on SQLite and PostgreSQL.
+
+Run with `.venv/bin/python benchmarks/audit.py` (`make bench` runs it). The measured step is
+everything the API does for the audit trail after the pipeline has produced a draft: the
+request's fingerprint, the record's JSON, the hop to a worker thread and the committed INSERT
+(`Recorder.draft`), for a real composer draft of the API.md example. The store's rate-window
+upsert (one per request once limits are on) is timed as well. Target: at most 1 ms per request
+(median) on each backend.
+
+PostgreSQL is measured when `AMENDS_TEST_DATABASE_URL` names one
+(`eval "$(bash .ci/postgres start)"`); otherwise the script says it was not measured.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from contract.models import DraftRequest  # noqa: E402
+from service.audit import Recorder  # noqa: E402
+from service.metrics import Metrics  # noqa: E402
+from service.pipeline import build_pipeline  # noqa: E402
+from service.settings import Settings  # noqa: E402
+from service.store import Store, schema  # noqa: E402
+
+WARMUP = 50
+RUNS = 1000
+TARGET_MS = 1.0
+
+REQUEST = DraftRequest.model_validate_json(
+    (ROOT / "tests" / "data" / "northwind_request.json").read_text(encoding="utf-8")
+)
+
+
+def _figures(timings: list[float]) -> str:
+    timings = sorted(timings)
+    median = statistics.median(timings)
+    p95 = timings[int(len(timings) * 0.95)]
+    return f"median {median:.3f} ms, p95 {p95:.3f} ms"
+
+
+async def _time(step: Callable[[], Awaitable[object]], runs: int) -> list[float]:
+    for _ in range(WARMUP):
+        await step()
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        await step()
+        timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+async def measure(store: Store, label: str) -> bool:
+    settings = Settings(_env_file=None, provider="offline")
+    recorder = Recorder(store, settings, Metrics())
+    draft = await build_pipeline(settings).draft(REQUEST)
+    size = len(draft.model_dump_json())
+
+    written: list[str] = []
+
+    async def audit() -> object:
+        stored = await recorder.draft("draft", REQUEST, draft, None)
+        written.append(stored.meta.id or "")
+        return stored
+
+    counter = iter(range(10**9))
+
+    async def rate() -> object:
+        bucket = f"bench:{next(counter) % 50}"
+        return await asyncio.to_thread(store.hit, bucket, 60)
+
+    audit_ms = await _time(audit, RUNS)
+    rate_ms = await _time(rate, RUNS)
+    median = statistics.median(audit_ms)
+    print(f"{label}: audit record ({size:,}-byte draft), {RUNS} requests: {_figures(audit_ms)}")
+    print(f"{label}: rate-window upsert, {RUNS} requests: {_figures(rate_ms)}")
+    met = median <= TARGET_MS
+    print(f"{label}: target median <= {TARGET_MS} ms per request:", "met" if met else "NOT met")
+    with store.engine.begin() as c:  # leave a shared database as it was
+        c.execute(schema.audit_records.delete().where(schema.audit_records.c.id.in_(written)))
+        c.execute(schema.rate_windows.delete().where(schema.rate_windows.c.bucket.like("bench:%")))
+    return met
+
+
+async def main() -> int:
+    results = []
+    with tempfile.TemporaryDirectory() as data_dir:
+        sqlite = Store.open(Settings(_env_file=None, data_dir=Path(data_dir)))
+        results.append(await measure(sqlite, "SQLite (WAL, synchronous=NORMAL)"))
+        sqlite.close()
+    url = os.environ.get("AMENDS_TEST_DATABASE_URL")
+    if url:
+        postgres = Store.open(url)
+        results.append(await measure(postgres, "PostgreSQL (loopback, synchronous_commit=on)"))
+        postgres.close()
+    else:
+        print("PostgreSQL: not measured (set AMENDS_TEST_DATABASE_URL)")
+    print(json.dumps({"all_targets_met": all(results)}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main()))
