@@ -178,6 +178,9 @@ def main(argv: list[str]) -> None:
         "overall": items,
         "tune": [i for i in items if i["split"] == "tune"],
         "held-out": [i for i in items if i["split"] == "heldout"],
+        "fresh (labelled after the rules were written)": [
+            i for i in items if i["split"] == "fresh"
+        ],
     }
     for name, part in parts.items():
         scores = score(part)
