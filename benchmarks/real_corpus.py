@@ -178,8 +178,11 @@ def main(argv: list[str]) -> None:
         "overall": items,
         "tune": [i for i in items if i["split"] == "tune"],
         "held-out": [i for i in items if i["split"] == "heldout"],
-        "fresh (labelled after the rules were written)": [
+        "fresh (labelled after the first rules were written, then tuned on)": [
             i for i in items if i["split"] == "fresh"
+        ],
+        "fresh2 (labelled before it was first checked, then tuned on)": [
+            i for i in items if i["split"] == "fresh2"
         ],
     }
     for name, part in parts.items():
