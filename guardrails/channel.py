@@ -1,16 +1,19 @@
 """Channel form rules from the catalog: hard character limits (error), the target word range
 (warning), and content a public channel must never carry (references, amounts, codes, the
-recipient's name, personal data)."""
+recipient's name, personal data). What the customer posted publicly themselves (their own
+flight number in their own message) is only a warning when a public reply repeats it."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from contract.catalog import Channel
 from contract.models import DraftRequest
-from contract.report import Finding
-from guardrails.facts import AMOUNT, code_spans
+from contract.report import Finding, Severity
+from guardrails.draft import Draft
+from guardrails.facts import amount_spans, code_spans
+from guardrails.lexicon import lexicon
+from guardrails.normalise import fold, lowered
 from guardrails.spans import finding
 
 LENGTH_RULE = "channel.max_chars"
@@ -32,8 +35,9 @@ _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{7,}\d(?!\w)")
 
 
-def check_length(body: str, channel: Channel) -> list[Finding]:
+def check_length(draft: Draft) -> list[Finding]:
     """Over `max_chars` is an error; outside the `words` range is a warning."""
+    body, channel = draft.body.text, draft.channel
     found: list[Finding] = []
     if channel.max_chars is not None and len(body) > channel.max_chars:
         found.append(
@@ -51,7 +55,7 @@ def check_length(body: str, channel: Channel) -> list[Finding]:
         low, high = channel.words
         count = len(body.split())
         if count > high:
-            first_extra = list(_WORD.finditer(body))[high]
+            first_extra = next(m for i, m in enumerate(_WORD.finditer(body)) if i == high)
             found.append(
                 finding(
                     WORDS_RULE,
@@ -78,46 +82,84 @@ def check_length(body: str, channel: Channel) -> list[Finding]:
     return found
 
 
-def _literal(text: str, needle: str | None) -> Iterator[tuple[int, int]]:
+def _literal(text: str, needle: str | None, ignore_case: bool = True) -> Iterator[tuple[int, int]]:
     if needle and len(needle) >= 3:
-        for match in re.finditer(rf"(?<!\w){re.escape(needle)}(?!\w)", text, re.IGNORECASE):
+        flags = re.IGNORECASE if ignore_case else 0
+        for match in re.finditer(rf"(?<!\w){re.escape(needle)}(?!\w)", text, flags):
             yield match.span()
 
 
-def _spans(kind: str, body: str, context: DraftRequest | None) -> Iterator[tuple[int, int]]:
+def _person(name: str | None) -> str | None:
+    """The recipient's name when it names a person, not a group ("our customers")."""
+    if not name or not name.split():
+        return None
+    first = name.split()[0].lower().strip(",.")
+    return None if first in lexicon().words("group_words") else name
+
+
+def _spans(kind: str, draft: Draft) -> Iterator[tuple[int, int]]:
+    body, context = draft.body.text, draft.context
     if kind == "reference":
         yield from (m.span() for m in _REFERENCE.finditer(body))
         if context is not None:
             yield from _literal(body, context.incident.reference)
     elif kind == "amount":
-        yield from (m.span() for m in AMOUNT.finditer(body))
+        yield from amount_spans(draft.body.low)
     elif kind == "code":
-        yield from code_spans(body)
-    elif kind == "recipient_name" and context is not None and context.recipient.name:
-        yield from _literal(body, context.recipient.name)
-        yield from _literal(body, context.recipient.name.split()[0])
+        yield from code_spans(body, draft.body.low)
+    elif kind == "recipient_name" and context is not None:
+        name = _person(context.recipient.name)
+        if name:
+            yield from _literal(body, name)
+            # A first name alone only in its own capitalisation: "Will", "Grace".
+            yield from _literal(body, name.split()[0], ignore_case=False)
     elif kind == "personal_data":
         own = (context.sender.contact or "").lower() if context is not None else ""
         yield from (m.span() for m in _EMAIL.finditer(body) if m.group().lower() not in own)
         yield from (m.span() for m in _PHONE.finditer(body) if m.group() not in own)
-        if context is not None and context.recipient.name and " " in context.recipient.name:
-            yield from _literal(body, context.recipient.name)
+        name = _person(context.recipient.name) if context is not None else None
+        if name and " " in name:
+            yield from _literal(body, name)
 
 
-def check_public(body: str, channel: Channel, context: DraftRequest | None) -> list[Finding]:
+def _customer_said(context: DraftRequest | None) -> str:
+    """The customer's own message, folded and lowercased with single spaces."""
+    if context is None or not context.incident.customer_message:
+        return ""
+    return " ".join(lowered(fold(context.incident.customer_message).text).split())
+
+
+def check_public(draft: Draft) -> list[Finding]:
     """Content the channel's `forbidden` list bans, because anyone can read the message."""
+    body, channel = draft.body.text, draft.channel
+    label = channel.label.lower()
+    label = label if label.startswith("public") else f"public {label}"
+    said = _customer_said(draft.context)
     found: list[Finding] = []
     seen: set[tuple[int, int]] = set()
     for kind in channel.forbidden:
-        for start, end in _spans(kind, body, context):
+        for start, end in _spans(kind, draft):
             if (start, end) in seen:
                 continue
             seen.add((start, end))
+            what = kind.replace("_", " ")
+            excerpt = " ".join(draft.body.low[start:end].split())
+            severity: Severity
+            if said and excerpt in said:
+                severity, message = (
+                    "warning",
+                    (
+                        f"Repeats {what} the customer posted publicly themselves; a {label} "
+                        "need not repeat it."
+                    ),
+                )
+            else:
+                severity, message = "error", f"A {label} must not contain {what}."
             found.append(
                 finding(
                     PUBLIC_RULES[kind],
-                    "error",
-                    f"A public {channel.label.lower()} must not contain {kind.replace('_', ' ')}.",
+                    severity,
+                    message,
                     body,
                     start,
                     end,

@@ -1,32 +1,73 @@
 """`check()`: run every rule over a draft and assemble the `GuardrailReport`.
 
-Each rule is a pure function returning findings; this module only decides which rules run
-(context-dependent rules are skipped, and listed, without a `DraftRequest`), removes a
-finding nested inside another of the same family, and orders the result deterministically.
+Every rule is a function of one `Draft` (the per-check object, see `draft.py`) returning
+findings, listed once in `RULES` with the rule ids it reports and whether it needs the
+caller's request; the rules skipped without a request are derived from that table. This
+module folds the text, runs the table, keeps at most `MAX_PER_RULE` findings per rule,
+merges overlapping findings of one rule, drops a finding nested inside a longer one of the
+same family, attaches the packs' mechanical fixes, and maps every span back to the text as
+given.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
 from contract.catalog import Channel, get_catalog
 from contract.models import DraftRequest
-from contract.report import Finding, GuardrailReport, TextField
+from contract.report import EvidenceData, Finding, Fix, GuardrailReport
 from guardrails import channel as channel_rules
 from guardrails.commitments import (
-    CONTEXT_RULES,
-    status_and_omissions,
+    METRIC,
+    UNAUTHORISED,
+    UNSUPPORTED,
     unauthorised_remedies,
     unsupported_facts,
 )
+from guardrails.draft import Draft, Text, read
 from guardrails.echo import ECHO_RULE, scan_echo
-from guardrails.elements import find_elements, missing_findings
-from guardrails.facts import Fact, facts_from_hits
-from guardrails.phrases import over_apologising, rule_findings
-from guardrails.privacy import scan_privacy
-from guardrails.ruleset import CompiledRule, RuleSet, default_rules
-from guardrails.scanner import lowered
-from guardrails.supplied import supplied_from
+from guardrails.elements import MISSING_RULE, find_elements, missing_findings
+from guardrails.packs import FixSpec
+from guardrails.phrases import OVER_APOLOGY_RULE, over_apologising, rule_findings
+from guardrails.privacy import CARD_RULE, NATIONAL_ID_RULE, scan_privacy
+from guardrails.remedy_status import OMITTED, STATUS, omissions, status
+from guardrails.ruleset import RuleSet, default_rules
 
-SKIPPED_WITHOUT_CONTEXT: tuple[str, ...] = (*CONTEXT_RULES, ECHO_RULE)
+MAX_PER_RULE = 20
+"""Findings kept per rule and field: enough to show a pattern, and the answer stays
+proportional to the draft however many times it repeats a mistake."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One code rule: the function, the rule ids it reports, and whether it needs the
+    caller's request (without one it is skipped and listed in `skipped`)."""
+
+    run: Callable[[Draft], list[Finding]]
+    ids: tuple[str, ...]
+    needs_context: bool = False
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(rule_findings, ("<pack rules>",)),
+    Rule(scan_privacy, (CARD_RULE, NATIONAL_ID_RULE)),
+    Rule(over_apologising, (OVER_APOLOGY_RULE,)),
+    Rule(channel_rules.check_length, (channel_rules.LENGTH_RULE, channel_rules.WORDS_RULE)),
+    Rule(channel_rules.check_public, tuple(channel_rules.PUBLIC_RULES.values())),
+    Rule(missing_findings, (MISSING_RULE,)),
+    Rule(unsupported_facts, (UNSUPPORTED, METRIC), needs_context=True),
+    Rule(status, (STATUS,), needs_context=True),
+    Rule(omissions, (OMITTED,), needs_context=True),
+    Rule(unauthorised_remedies, (UNAUTHORISED,), needs_context=True),
+    Rule(scan_echo, (ECHO_RULE,), needs_context=True),
+)
+"""Every code rule, in the order it runs; pack rules are all run by `rule_findings`."""
+
+SKIPPED_WITHOUT_CONTEXT: tuple[str, ...] = tuple(
+    rule_id for rule in RULES if rule.needs_context for rule_id in rule.ids
+)
 
 
 def _channel(key: str) -> Channel:
@@ -36,9 +77,22 @@ def _channel(key: str) -> Channel:
     return channels[key]
 
 
+def _capped(findings: list[Finding]) -> list[Finding]:
+    """At most `MAX_PER_RULE` findings of each rule and field, the first ones in the text."""
+    counts: dict[tuple[str, str], int] = {}
+    kept = []
+    for item in sorted(findings, key=lambda f: (f.start, f.end)):
+        key = (item.rule, item.field)
+        counts[key] = counts.get(key, 0) + 1
+        if counts[key] <= MAX_PER_RULE:
+            kept.append(item)
+    return kept
+
+
 def _tidy(findings: list[Finding], texts: dict[str, str]) -> list[Finding]:
     """Merge overlapping findings of one rule into one, drop a finding nested inside a longer
-    one of the same family, and order the rest by field, position and rule."""
+    one of the same family, and order the rest by field, position and rule. One sort and
+    one pass each: linear after sorting."""
     ordered = sorted(findings, key=lambda f: (f.field != "subject", f.rule, f.start, -f.end))
     merged: list[Finding] = []
     for item in ordered:
@@ -56,22 +110,65 @@ def _tidy(findings: list[Finding], texts: dict[str, str]) -> list[Finding]:
                 )
             continue
         merged.append(item)
-    kept = [f for f in merged if f.start == f.end or not _nested(f, merged)]
+    # Within a field and family, sorted by start and then longest first: a finding is
+    # nested when an earlier one with a different span reaches at least as far.
+    by_family = sorted(merged, key=lambda f: (f.field, f.rule.split(".", 1)[0], f.start, -f.end))
+    kept: list[Finding] = []
+    group: tuple[str, str] | None = None
+    reach = -1  # the furthest end among earlier findings of the group with another span
+    span_reach = -1  # the same, up to but excluding the current run of equal spans
+    previous: tuple[int, int] | None = None
+    for item in by_family:
+        key = (item.field, item.rule.split(".", 1)[0])
+        if key != group:
+            group, reach, span_reach, previous = key, -1, -1, None
+        span = (item.start, item.end)
+        if span != previous:
+            span_reach = reach
+            previous = span
+        if item.start == item.end or span_reach < item.end:
+            kept.append(item)
+        reach = max(reach, item.end)
     return sorted(kept, key=lambda f: (f.field != "subject", f.start, f.end, f.rule))
 
 
-def _nested(candidate: Finding, others: list[Finding]) -> bool:
-    """True when another finding of the same family and field strictly contains this one."""
-    family = candidate.rule.split(".", 1)[0]
-    return any(
-        other is not candidate
-        and other.field == candidate.field
-        and other.rule.split(".", 1)[0] == family
-        and other.start <= candidate.start
-        and candidate.end <= other.end
-        and (other.end - other.start) > (candidate.end - candidate.start)
-        for other in others
-    )
+def _pack_fix(spec: FixSpec, excerpt: str) -> Fix:
+    """The fix a pack rule's finding carries: the first rewrite whose pattern the excerpt
+    contains, keeping its leading capital; otherwise removal of the sentence."""
+    if spec.action == "replace":
+        for rewrite in spec.rewrites:
+            pattern = re.compile(rewrite.pattern, re.IGNORECASE)
+            if pattern.search(excerpt):
+                text = pattern.sub(rewrite.text, excerpt, count=1)
+                if excerpt[:1].isupper():
+                    text = text[:1].upper() + text[1:]
+                return Fix(action="replace", text=text)
+    return Fix(action="remove_sentence")
+
+
+def _original(finding: Finding, texts: Mapping[str, Text], fixes: Mapping[str, FixSpec]) -> Finding:
+    """The finding with its span and excerpt in the text as given, and its pack fix."""
+    update: dict[str, object] = {}
+    checked = texts.get(finding.field)
+    if checked is not None and checked.folded.origin is not None:
+        start, end = checked.folded.span(finding.start, finding.end)
+        excerpt = checked.folded.original[start:end]
+        update = {"start": start, "end": end, "excerpt": excerpt}
+    spec = fixes.get(finding.rule)
+    if spec is not None and finding.fix is None:
+        update["fix"] = _pack_fix(spec, finding.excerpt)
+    return finding.model_copy(update=update) if update else finding
+
+
+def _evidence_original(evidence: EvidenceData | None, texts: Mapping[str, Text]) -> None:
+    if evidence is None:
+        return
+    checked = texts[evidence["field"]]
+    if checked.folded.origin is None:
+        return
+    start, end = checked.folded.span(evidence["start"], evidence["end"])
+    evidence["start"], evidence["end"] = start, end
+    evidence["text"] = checked.folded.original[start:end]
 
 
 def check(
@@ -84,65 +181,25 @@ def check(
 ) -> GuardrailReport:
     """Check one draft; `passed` is true exactly when no finding has severity `error`."""
     form = _channel(channel)
-    rules = rules if rules is not None else default_rules()
-    liability = context.liability if context is not None else "standard"
-    tone = context.tone if context is not None else None
-    texts: list[tuple[TextField, str, str]] = [("body", body, lowered(body))]
-    if subject:
-        texts.append(("subject", subject, lowered(subject)))
-    low = texts[0][2]
-
-    scanner = rules.scanners[liability]
+    draft = read(body, subject, form, channel, context, rules or default_rules())
+    draft.elements = find_elements(draft)
     findings: list[Finding] = []
-    cues_by_field: dict[str, dict[str, list[tuple[int, int]]]] = {}
-    facts_by_field: dict[str, list[tuple[str, int, int]]] = {}
-    for field, text, text_low in texts:
-        hits: list[tuple[CompiledRule, int, int]] = []
-        field_cues = cues_by_field.setdefault(field, {})
-        field_facts = facts_by_field.setdefault(field, [])
-        for payload, start, end in scanner.matches(text, text_low):
-            if isinstance(payload, CompiledRule):
-                hits.append((payload, start, end))
-            elif payload.startswith("fact:"):
-                field_facts.append((payload, start, end))
-            else:
-                field_cues.setdefault(payload, []).append((start, end))
-        findings += rule_findings(
-            hits, text, text_low, field=field, liability=liability, tone=tone, channel=channel
-        )
-        findings += scan_privacy(text, field)
-    findings += over_apologising(body, low)
-    findings += channel_rules.check_length(body, form)
-    findings += channel_rules.check_public(body, form, context)
-
-    elements = find_elements(
-        body, subject, low=low, cues=cues_by_field["body"], channel=form, context=context
-    )
-    findings += missing_findings(elements, body, liability)
-
-    skipped: list[str] = []
-    if context is None:
-        skipped = list(SKIPPED_WITHOUT_CONTEXT)
-    else:
-        supplied = supplied_from(context)
-        body_facts: list[Fact] = []
-        for field, text, text_low in texts:
-            facts = facts_from_hits(text, text_low, facts_by_field[field])
-            body_facts = facts if field == "body" else body_facts
-            findings += unsupported_facts(text, text_low, facts, supplied, field)
-            findings += unauthorised_remedies(text, text_low, cues_by_field[field], supplied, field)
-        amends_required = any(e["element"] == "amends" and e["required"] for e in elements)
-        findings += status_and_omissions(body, low, body_facts, supplied, amends_required)
-        findings += scan_echo(body, context.incident.customer_message)
-
-    kept = _tidy(findings, {field: text for field, text, _ in texts})
+    for rule in RULES:
+        if context is not None or not rule.needs_context:
+            findings += rule.run(draft)
+    texts: dict[str, Text] = {t.field: t for t in draft.texts}
+    kept = _tidy(_capped(findings), {field: t.text for field, t in texts.items()})
+    fixes = dict(draft.rules.fixes)
+    kept = [_original(f, texts, fixes) for f in kept]
+    for element in draft.elements:
+        _evidence_original(element["evidence"], texts)
     # The elements are plain data until here: validating them with the report is one call
     # into pydantic-core instead of one per element and evidence span.
     return GuardrailReport.model_validate(
         {
             "passed": not any(f.severity == "error" for f in kept),
-            "elements": elements,
+            "elements": draft.elements,
             "findings": kept,
-            "skipped": skipped,
+            "skipped": [] if context is not None else list(SKIPPED_WITHOUT_CONTEXT),
         }
     )

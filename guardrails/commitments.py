@@ -1,35 +1,44 @@
-"""Commitments checked against the caller's facts: every amount, percentage, date, deadline
-and code must have been supplied; improvement figures must come from `prevention[].metric`;
-a remedy may be stated as done only when its status is `done`; every authorised remedy must
-be mentioned; a remedy word with no authorised remedy of that kind is an unauthorised offer.
+"""Commitments checked against the caller's facts.
+
+Every amount, percentage, quantity, date, deadline and code a draft states must come from
+the request: remedies (and prevention steps) authorise them; the incident's own figures may
+be restated as what happened but never offered or promised. Improvement figures must come
+from `prevention[].metric`. A remedy word (refund, credit, voucher, free...) needs an
+authorised remedy of its kind, and words that widen it ("a full refund", "the cost of your
+trip", "for life") must be the remedy's own.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from functools import lru_cache
 
-from contract.report import Finding, TextField
-from guardrails.facts import Fact, extract_facts, extract_metrics
-from guardrails.remedy_status import ANY_KIND, OMITTED, STATUS, status_and_omissions
+from contract.report import Finding, Fix
+from guardrails.draft import Draft, Text
+from guardrails.facts import Fact, extract_metrics
+from guardrails.lexicon import lexicon
 from guardrails.spans import finding, is_negated, preceding_words
-from guardrails.supplied import Supplied, stems
+from guardrails.supplied import RemedyFacts, Supplied, stems
 
 UNSUPPORTED = "commitments.unsupported_fact"
 METRIC = "commitments.unsupported_metric"
 UNAUTHORISED = "commitments.unauthorised_remedy"
-CONTEXT_RULES = (UNSUPPORTED, METRIC, STATUS, OMITTED, UNAUTHORISED)
-__all__ = ["CONTEXT_RULES", "status_and_omissions", "unauthorised_remedies", "unsupported_facts"]
+REMOVE = Fix(action="remove_sentence")
 
+ANY_KIND = frozenset(
+    {"refund", "credit", "discount", "replacement", "expedite", "service", "other"}
+)
 REMEDY_CUES: dict[str, frozenset[str]] = {
     "remedy_refund": frozenset({"refund"}),
     "remedy_credit": frozenset({"credit"}),
     "remedy_discount": frozenset({"discount"}),
     "remedy_replacement": frozenset({"replacement"}),
     "remedy_voucher": frozenset({"credit", "other"}),
+    "remedy_compensation": ANY_KIND,
     "remedy_free": ANY_KIND,
 }
-"""Cue name (from `packs/commitments.yaml`) -> the remedy kinds that authorise it."""
+"""Cue name (from `packs/commitments.yaml`) -> the remedy kinds that authorise it. A `free`
+cue also needs a remedy described as free."""
 # Words around a remedy word that make it a topic rather than a promise: "your refund
 # request", "the refund policy", "you asked for a refund".
 _TOPIC_AFTER = re.compile(
@@ -55,7 +64,7 @@ _TOPIC_BEFORE = frozenset(
 # Words that show a percentage is a price change rather than an improvement figure:
 # "we have reduced this report's fee by 10%" applies the authorised "10% off".
 _PRICE_WORDS = frozenset(
-    {
+    [
         "fee",
         "fees",
         "price",
@@ -74,111 +83,199 @@ _PRICE_WORDS = frozenset(
         "total",
         "plan",
         "renewal",
-    }
+    ]
 )
 _LETTERS = re.compile(r"[a-z]+")
 _MESSAGES = {
-    "amount": "States an amount ({}) that no remedy or incident field supplied.",
-    "percent": "States a percentage ({}) that no remedy, metric or incident field supplied.",
+    "amount": "States an amount ({}) that no remedy supplied.",
+    "percent": "States a percentage ({}) that no remedy or metric supplied.",
+    "quantity": "States a quantity ({}) that no remedy supplied.",
     "date": "States a date ({}) that no remedy or incident field supplied.",
     "duration": "Promises a deadline ({}) that no remedy supplied.",
     "weekday": "Promises a deadline ({}) that no remedy supplied.",
     "code": "Quotes a code or reference ({}) that the request did not supply.",
 }
+_CLAUSE_END = re.compile(r"[.!?;:\n]|,\s|\s(?:and|but|so)\s")
 
 
-def _inside(fact: Fact, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= fact.start and fact.end <= end for start, end in spans)
+@lru_cache(maxsize=1)
+def _promise() -> re.Pattern[str]:
+    words = sorted(lexicon().words("promise_words"), key=len, reverse=True)
+    alternatives = "|".join(r"\s+".join(re.escape(w) for w in word.split()) for word in words)
+    return re.compile(rf"(?:\b|(?<=\w))(?:{alternatives})\b")
 
 
-def unsupported_facts(
-    text: str, low: str, facts: list[Fact], supplied: Supplied, field: TextField
-) -> list[Finding]:
-    """Figures, dates, deadlines and codes the request did not supply; improvement figures
-    are judged only against `prevention[].metric`. `facts` is `extract_facts(text, low)`."""
+@lru_cache(maxsize=1)
+def _extent() -> re.Pattern[str]:
+    words = sorted(lexicon().words("extent_words"), key=len, reverse=True)
+    alternatives = "|".join(r"\s+".join(re.escape(w) for w in word.split()) for word in words)
+    return re.compile(rf"\b(?:{alternatives})\b")
+
+
+def _promised(text: Text, fact: Fact) -> bool:
+    """Whether the sentence holding `fact` offers or promises something."""
+    start, end = text.sentences.bounds(fact.start, fact.end)
+    return _promise().search(text.low, start, end) is not None
+
+
+def unsupported_facts(draft: Draft) -> list[Finding]:
+    """Figures, dates, deadlines and codes the request did not supply, or supplied only as
+    part of the incident and are here offered or promised; improvement figures are judged
+    only against `prevention[].metric`."""
+    supplied = draft.supplied
+    if supplied is None:
+        return []
     found: list[Finding] = []
-    metrics = [m for m in extract_metrics(low, facts) if not _remedy_percent(low, m, supplied)]
-    for metric in metrics:
-        if metric.key[0] not in supplied.metrics:
+    for text in draft.texts:
+        metrics = [
+            m
+            for m in extract_metrics(text.low, text.facts)
+            if not _remedy_percent(text, m, supplied)
+        ]
+        for metric in metrics:
+            if metric.key[0] not in supplied.metrics:
+                found.append(
+                    finding(
+                        METRIC,
+                        "error",
+                        "Quotes an improvement figure that no prevention metric supplied.",
+                        text.text,
+                        metric.start,
+                        metric.end,
+                        'Describe the change itself ("we have added a second scan") without a '
+                        "figure.",
+                        text.field,
+                        REMOVE,
+                    )
+                )
+        spans = [(m.start, m.end) for m in metrics]
+        for fact in text.facts:
+            if fact.kind == "metric" or any(s <= fact.start and fact.end <= e for s, e in spans):
+                continue
+            if supplied.authorises(fact):
+                continue
+            excerpt = text.text[fact.start : fact.end]
+            if supplied.in_incident(fact):
+                if not _promised(text, fact):
+                    continue
+                message = f"Offers or promises a figure from the incident ({excerpt}); only "
+                message += "remedies authorise an offer."
+            else:
+                message = _MESSAGES[fact.kind].format(excerpt)
             found.append(
                 finding(
-                    METRIC,
+                    UNSUPPORTED,
                     "error",
-                    "Quotes an improvement figure that no prevention metric supplied.",
-                    text,
-                    metric.start,
-                    metric.end,
-                    'Describe the change itself ("we have added a second scan") without a figure.',
-                    field,
+                    message,
+                    text.text,
+                    fact.start,
+                    fact.end,
+                    "State only the amounts, dates, deadlines and codes the request supplied.",
+                    text.field,
+                    REMOVE,
                 )
             )
-    spans = [(m.start, m.end) for m in metrics]
-    for fact in facts:
-        if fact.kind == "metric" or _inside(fact, spans) or supplied.has(fact.kind, fact.key):
-            continue
-        excerpt = text[fact.start : fact.end]
-        found.append(
-            finding(
-                UNSUPPORTED,
-                "error",
-                _MESSAGES[fact.kind].format(excerpt),
-                text,
-                fact.start,
-                fact.end,
-                "State only the amounts, dates, deadlines and codes the request supplied.",
-                field,
-            )
-        )
     return found
 
 
-def _remedy_percent(low: str, metric: Fact, supplied: Supplied) -> bool:
+def _remedy_percent(text: Text, metric: Fact, supplied: Supplied) -> bool:
     """True when a would-be improvement figure is an authorised remedy's percentage applied
     to a price: the same number as a remedy's, and its words name a price ("reduced this
     report's fee by 10%"). A shared topic word is not enough: "reduced reporting errors by
     10%" is an improvement claim even when the remedy is "10% off this report's fee"."""
-    if _PRICE_WORDS.isdisjoint(_LETTERS.findall(low, metric.start, metric.end)):
+    if _PRICE_WORDS.isdisjoint(_LETTERS.findall(text.low, metric.start, metric.end)):
         return False
-    # Parsed only here, when a draft states a figure, rather than for every check.
-    remedy_text = "\n".join(f"{r.description} {r.amount or ''}" for r in supplied.remedies)
-    return any(f.kind == "percent" and f.key == metric.key for f in extract_facts(remedy_text))
+    return any(("percent", metric.key) in r.keys for r in supplied.remedies)
 
 
-def unauthorised_remedies(
-    text: str,
-    low: str,
-    cues: Mapping[str, list[tuple[int, int]]],
-    supplied: Supplied,
-    field: TextField,
-) -> list[Finding]:
-    """Remedy words (refund, credit, voucher...) with no authorised remedy of that kind;
-    `cues` are the scanner's cue matches in `text`."""
+def _covering(cue: str, supplied: Supplied) -> list[RemedyFacts]:
+    """The authorised remedies that a remedy word of this cue may stand for."""
+    allowed = REMEDY_CUES[cue]
+    found = [r for r in supplied.remedies if r.remedy.kind in allowed]
+    return [r for r in found if r.free] if cue == "remedy_free" else found
+
+
+def _heads(words: str) -> set[str]:
+    """Four-letter heads of the longer words: "in full", "fully" and "full" share "full"."""
+    return {w[:4] for w in _LETTERS.findall(words) if len(w) >= 4}
+
+
+def _widened(
+    text: Text, start: int, end: int, remedies: list[RemedyFacts]
+) -> tuple[int, int] | None:
+    """The span of a word near a remedy word that widens the remedy beyond every authorised
+    remedy of its kind ("a full refund", "reimburse the cost of your trip"), or None. A
+    sentence that states the remedy's own amount ("the full $450.00") widens nothing."""
+    sentence_start, sentence_end = text.sentences.bounds(start, end)
+    amounts = {r_key for r in remedies for r_key in r.amount_keys}
+    if any(
+        (f.kind, f.key) in amounts
+        for f in text.facts
+        if sentence_start <= f.start and f.end <= sentence_end
+    ):
+        return None
+    after = _CLAUSE_END.search(text.low, end, sentence_end)
+    stop = after.start() if after is not None else sentence_end
+    before = max(sentence_start, start - 24)
+    for cut in _CLAUSE_END.finditer(text.low, before, start):
+        before = cut.end()
+    for match in _extent().finditer(text.low, before, min(stop, end + 60)):
+        heads = _heads(match.group())
+        if not any(heads & _heads(remedy.text) for remedy in remedies):
+            return match.span()
+    return None
+
+
+def unauthorised_remedies(draft: Draft) -> list[Finding]:
+    """Remedy words with no authorised remedy of their kind (or, for "free", no remedy
+    described as free), and remedy words widened beyond what was authorised."""
+    supplied = draft.supplied
+    if supplied is None:
+        return []
     found: list[Finding] = []
-    kinds = {remedy.kind for remedy in supplied.remedies}
-    for cue, allowed in REMEDY_CUES.items():
-        if allowed & kinds:
-            continue
-        for start, end in cues.get(cue, ()):
-            word = text[start:end]
-            if is_negated(low, start) or _TOPIC_AFTER.match(low, end):
-                continue
-            if _TOPIC_BEFORE & set(preceding_words(low, start, 3)):
-                continue
-            word_stems = stems(word)
-            if word_stems & supplied.incident_stems or any(
-                word_stems & remedy for remedy in supplied.remedy_stems
-            ):
-                continue
-            found.append(
-                finding(
-                    UNAUTHORISED,
-                    "error",
-                    f"Offers or mentions a remedy ({word}) that the request did not authorise.",
-                    text,
-                    start,
-                    end,
-                    "Offer only the remedies listed in the request, in their own terms.",
-                    field,
+    for text in draft.texts:
+        low = text.low
+        for cue in REMEDY_CUES:
+            for start, end in text.remedy_words.get(cue, ()):
+                word = text.text[start:end]
+                if is_negated(low, start) or _TOPIC_AFTER.match(low, end):
+                    continue
+                if _TOPIC_BEFORE & set(preceding_words(low, start, 3)):
+                    continue
+                remedies = _covering(cue, supplied)
+                if not remedies:
+                    word_stems = stems(word)
+                    if word_stems & supplied.incident_stems or any(
+                        word_stems & r.stems for r in supplied.remedies
+                    ):
+                        continue
+                    message = f"Offers or mentions a remedy ({word}) that the request did not "
+                    message += "authorise."
+                    span = (start, end)
+                else:
+                    # A remedy of another kind that names the word ("full refund" as a
+                    # remedy's amount) authorises it as well.
+                    heads = _heads(word)
+                    remedies += [
+                        r for r in supplied.remedies if r not in remedies and heads & _heads(r.text)
+                    ]
+                    widened = _widened(text, start, end, remedies)
+                    if widened is None:
+                        continue
+                    span = (min(start, widened[0]), max(end, widened[1]))
+                    extent = text.text[widened[0] : widened[1]]
+                    message = f"Widens a remedy ({extent} … {word}) beyond what the request "
+                    message += "authorised."
+                found.append(
+                    finding(
+                        UNAUTHORISED,
+                        "error",
+                        message,
+                        text.text,
+                        *span,
+                        "Offer only the remedies listed in the request, in their own terms.",
+                        text.field,
+                        REMOVE,
+                    )
                 )
-            )
     return found

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from contract.catalog import Channel
 from contract.models import DraftRequest
 from contract.report import (
     CORE_ELEMENTS,
@@ -25,8 +24,10 @@ from contract.report import (
     ElementData,
     EvidenceData,
     Finding,
+    Fix,
     TextField,
 )
+from guardrails.draft import Draft
 from guardrails.form_elements import greeting, signature, text_lines
 from guardrails.spans import SentenceBreaks, evidence, finding, is_negated
 from guardrails.supplied import stems
@@ -179,21 +180,15 @@ def _acknowledgment(
     return _first_cue(cue, breaks, low, "acknowledgment")
 
 
-def find_elements(
-    body: str,
-    subject: str | None,
-    *,
-    low: str,
-    cues: Cues,
-    channel: Channel,
-    context: DraftRequest | None,
-) -> list[ElementData]:
+def find_elements(draft: Draft) -> list[ElementData]:
     """Every core and form element with `required` and `present` and its evidence."""
+    body, low, cues = draft.body.text, draft.body.low, draft.body.cues
+    subject = draft.subject.text if draft.subject is not None else None
+    channel, context = draft.channel, draft.context
     lines = text_lines(body)
     tail = lines[-4][0] if len(lines) >= 4 else 0
     tail = min(tail, len(body) // 2) if len(lines) >= 4 else 0
-    # Every evidence span is widened to its sentence: the breaks are found once per check.
-    breaks = SentenceBreaks(body)
+    breaks = draft.body.sentences
     found: dict[str, EvidenceData | None] = {
         "acknowledgment": _acknowledgment(breaks, low, cues.get("acknowledgment", []), context),
         "responsibility": _first_cue(cues.get("responsibility", []), breaks, low, "responsibility"),
@@ -223,10 +218,26 @@ def find_elements(
     ]
 
 
-def missing_findings(elements: list[ElementData], body: str, liability: str) -> list[Finding]:
+def _insert(name: str, context: DraftRequest | None) -> Fix | None:
+    """The caller fact that salvage may insert for a missing element, when there is one."""
+    if name in ("greeting", "signature", "invitation"):
+        return Fix(action="insert", fact=name)
+    if context is None:
+        return None
+    if name == "amends" and context.remedies:
+        return Fix(action="insert", fact="remedy:0")
+    if name == "prevention" and context.prevention:
+        return Fix(action="insert", fact="prevention:0")
+    if name == "acknowledgment" and context.incident.reference:
+        return Fix(action="insert", fact="reference")
+    return None
+
+
+def missing_findings(draft: Draft) -> list[Finding]:
     """An error per required element that is absent, at a zero-width span where it belongs."""
+    body, liability = draft.body.text, draft.liability
     found = []
-    for result in elements:
+    for result in draft.elements:
         if not result["required"] or result["present"]:
             continue
         name = result["element"]
@@ -245,6 +256,7 @@ def missing_findings(elements: list[ElementData], body: str, liability: str) -> 
                 at if field == "body" else 0,
                 need,
                 field,
+                _insert(name, draft.context),
             )
         )
     return found

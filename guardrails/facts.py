@@ -1,9 +1,12 @@
-"""Extract and normalise the checkable facts in a text: amounts, percentages, dates,
-deadlines, codes and improvement figures, so "$14.95", "USD 14.95" and "US$14.95" compare
-equal, as do "3 March", "March 3rd" and "3rd of March", or "15%" and "15 percent".
+"""Extract and normalise the checkable facts in a text: amounts of money, percentages, dates,
+deadlines, quantities, codes and improvement figures, so that "$14.95", "USD 14.95" and
+"14.95$" compare equal, as do "five hundred dollars" and "$500", "3 March" and "March 3rd",
+"15%", "15 percent" and "fifteen percent", or "half off" and "50% off".
 
-These are structural patterns (number formats, month names), not phrase lists, so they live
-here rather than in a YAML pack.
+The text is expected folded (`normalise.fold`), so full-width digits, accents and
+zero-width characters are already gone. Number words, currency names and the other word
+lists come from `packs/facts.yaml`; the patterns here are structure (number shapes, the
+order of a number and its unit).
 """
 
 from __future__ import annotations
@@ -12,160 +15,105 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
-from guardrails.fact_candidates import code_candidates, digit_led
-from guardrails.scanner import build_scanner, lowered
+from guardrails.lexicon import lexicon
 
-_CURRENCIES = {
-    "$": "USD",
-    "us$": "USD",
-    "usd": "USD",
-    "dollar": "USD",
-    "dollars": "USD",
-    "€": "EUR",
-    "eur": "EUR",
-    "euro": "EUR",
-    "euros": "EUR",
-    "£": "GBP",
-    "gbp": "GBP",
-    "pound": "GBP",
-    "pounds": "GBP",
-    "a$": "AUD",
-    "aud": "AUD",
-    "c$": "CAD",
-    "cad": "CAD",
-    "nz$": "NZD",
-    "nzd": "NZD",
-}
-_MONTHS = {
-    name: index
-    for index, names in enumerate(
-        [
-            "jan january",
-            "feb february",
-            "mar march",
-            "apr april",
-            "may",
-            "jun june",
-            "jul july",
-            "aug august",
-            "sep sept september",
-            "oct october",
-            "nov november",
-            "dec december",
-        ],
-        start=1,
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One normalised fact and where it is: `kind` is amount, percent, date, duration,
+    weekday, quantity, code or metric; `key` is comparable across spellings."""
+
+    kind: str
+    key: tuple[str, ...]
+    start: int
+    end: int
+
+
+def _alt(words: Iterable[str]) -> str:
+    """A regex alternation of words, longest first, each with flexible whitespace."""
+    ordered = sorted(words, key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in ordered)
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    numbers: dict[str, int]
+    currency: dict[str, str]
+    months: dict[str, int]
+    units: dict[str, str]
+    scan: re.Pattern[str]
+    number_words: re.Pattern[str]
+
+
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    words = lexicon()
+    numbers = {k: int(v) for k, v in words.mapping("number_words").items()}
+    currency = {k: str(v) for k, v in words.mapping("currencies").items()}
+    months = {k: int(v) for k, v in words.mapping("months").items()}
+    units = {k: str(v) for k, v in words.mapping("quantity_units").items()}
+    weekdays = words.words("weekdays")
+    leads = words.words("duration_leads")
+    deadline_leads = words.words("deadline_leads")
+    symbols = [c for c in currency if not c[0].isalpha()]
+    codes = [c for c in currency if c[0].isalpha()]
+    number_word = rf"(?:{_alt(numbers)})"
+    spelled = rf"\b{number_word}(?:[\s-]+(?:and\s+)?{number_word})*\b"
+    number = rf"(?:{_DIGITS}|{spelled})"
+    month = rf"(?:{_alt(months)})\b\.?"
+    sym = f"(?:{_alt(symbols)})"
+    code = rf"(?:\b(?:{_alt(codes)})\b)"
+    time_unit = r"(?:business\s+|working\s+)?(?:hours?|days?|weeks?|months?|years?|minutes?)\b"
+    # Every fact starts right after a character that is not part of a word: the scan looks
+    # for such a character (which the regex engine finds without trying each letter) and
+    # tests the alternatives after it in a lookahead. The text is scanned with a space in
+    # front, so a fact at the very start has one too.
+    scan = re.compile(
+        r"[^\w.,](?="
+        + "|".join(
+            [
+                # Improvement multipliers: "2x faster", "3 times fewer".
+                r"(?P<mult>\d+(?:\.\d+)?\s?(?:x|×|times)\s+(?:faster|quicker|fewer|more|"
+                r"better|less|lower|higher|as\s+fast|as\s+many)\b)",
+                rf"(?P<pct>{number}\s?(?:%|percent\b|per\s+cent\b)|"
+                r"half\s+(?:off|price|the\s+price)\b)",
+                rf"(?P<pre>(?:{sym}|{code})\s?(?:{_DIGITS})(?!\d))",
+                rf"(?P<post>{number}\s?(?:{sym}|\b(?:{_alt(codes)})\b))",
+                rf"(?P<qty>{number}\s+(?:{_alt(units)})\b)",
+                r"(?P<iso>\d{4}-\d{2}-\d{2}\b)",
+                rf"(?P<dday>{_DAY}(?:\s+of)?\s+{month}(?:,?\s+\d{{4}})?)",
+                rf"(?P<dmonth>{month}\s+{_DAY}\b(?:,?\s+\d{{4}})?)",
+                rf"(?P<dur>(?:{_alt(leads)})\s+{number}\s+{time_unit})",
+                rf"(?P<wd>(?:{_alt(deadline_leads)})\s+(?:this\s+|next\s+|the\s+)?"
+                rf"(?:{_alt(weekdays)})\b)",
+            ]
+        )
+        + ")"
     )
-    for name in names.split()
-}
-_COUNTS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fourteen": 14,
-    "twenty-four": 24,
-    "thirty": 30,
-    "forty-eight": 48,
-}
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?"
-_MONTH = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?"
-_PCT = r"\s?(?:%|percent\b|per\s+cent\b)"
-_UNIT = r"(?:usd|eur|gbp|aud|cad|nzd|dollars?|euros?|pounds?)\b"
-_SYMBOLS = ("us$", "a$", "c$", "nz$", "$", "€", "£", "usd", "eur", "gbp", "aud", "cad", "nzd")
-_COUNT = r"(?:\d+|" + "|".join(sorted(_COUNTS, key=len, reverse=True)) + ")"
-_DURATION_LEADS = (
-    "within the next",
-    "in the next",
-    "inside of",
-    "within",
-    "inside",
-    "under",
-    "over",
-    "in",
-)
-_DEADLINE_LEADS = ("by", "on", "before", "until")
-# Two passes over the lowercased text find every kind of fact. Each alternative starts with a
-# literal (or, in the digit pass, with the digit class), which lets the regex engine skip
-# ahead on a first-character set; an empty named group at the end of each alternative names
-# its kind. Values are parsed from the matched text afterwards.
-DIGIT_LED = re.compile(
-    r"[0-9](?:"
-    r"\d*(?:\.\d+)?\s?(?:x|×|times)\s+(?:faster|quicker|fewer|more|better|less|lower|higher|"
-    r"as\s+fast|as\s+many)\b(?P<mult>)"
-    rf"|\d*(?:\.\d+)?{_PCT}(?P<pct>)"
-    rf"|\d?(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}(?:,?\s+\d{{4}})?(?P<dday>)"
-    r"|\d{3}-\d{2}-\d{2}\b(?P<iso>)"
-    rf"|(?:\d{{0,2}}(?:,\d{{3}})+|\d*)(?:\.\d{{1,2}})?\s?{_UNIT}(?P<post>)"
-    r")"
-)
-FACT_ALTERNATIVES: tuple[tuple[str, bool, str], ...] = tuple(
-    [
-        (
-            rf"{'' if symbol[0] in '$€£' else chr(92) + 'b'}{re.escape(symbol)}\s?(?:{_NUM})",
-            False,
-            "fact:pre",
-        )
-        for symbol in _SYMBOLS
-    ]
-    + [
-        (rf"\b{month}\b\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?", False, "fact:dmonth")
-        for month in sorted(_MONTHS, key=len, reverse=True)
-    ]
-    + [
-        (
-            "\\b" + lead.replace(" ", r"\s+") + rf"\s+{_COUNT}\s+(?:business\s+|working\s+)?"
-            r"(?:hours?|days?|weeks?|months?|minutes?)\b",
-            False,
-            "fact:dur",
-        )
-        for lead in _DURATION_LEADS
-    ]
-    + [
-        (
-            rf"\b{lead}\s+(?:this\s+|next\s+|the\s+)?(?:monday|tuesday|wednesday|thursday|friday|"
-            r"saturday|sunday|tomorrow|end\s+of\s+(?:the\s+)?(?:day|week|month))\b",
-            False,
-            "fact:wd",
-        )
-        for lead in _DEADLINE_LEADS
-    ]
-)
-"""Lowercase regexes for the facts that start with a word or symbol, with the payload the
-scanner reports for them; the rule set's scanner includes them so that one pass over a
-draft finds rules, cues and facts together. Facts that start with a digit are found by
-`DIGIT_LED` in `facts_from_hits`."""
-FACT_SCANNER = build_scanner(FACT_ALTERNATIVES)
-_DIGIT = re.compile(r"\d")
-_NUMBER_IN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
-_MONTH_IN = re.compile(_MONTH)
-_DAY_IN = re.compile(r"\d{1,2}")
-_UNIT_IN = re.compile(r"us\$|a\$|c\$|nz\$|[$€£]|[a-z]+")
-_COUNT_IN = re.compile(_COUNT + r"\s+(?:business\s+|working\s+)?(?:hour|day|week|month|minute)")
-_DEADLINE_IN = re.compile(
-    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-    r"tomorrow|end\s+of\s+(?:the\s+)?(?:day|week|month))"
-)
-_SYMBOL = "(?:" + "|".join(re.escape(s) for s in _SYMBOLS) + ")"
-AMOUNT = re.compile(rf"{_SYMBOL}\s?(?:{_NUM})|(?:{_NUM})\s?{_UNIT}", re.IGNORECASE)
-"""Any currency amount, for channels where amounts are forbidden outright."""
+    return _Patterns(
+        numbers=numbers,
+        currency=currency,
+        months=months,
+        units=units,
+        scan=scan,
+        number_words=re.compile(rf"\b{number_word}\b"),
+    )
+
+
+_NUMBER_IN = re.compile(_DIGITS)
 # Uppercase letters and digits, at least one of each (checked in code): SORRY15, NW-48213.
 CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{3,}")
 _CODE_SHAPE = re.compile(r"(?=.*\d)(?=.*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)*")
+_LETTER_CODE = re.compile(r"[A-Z]{4,}[A-Z0-9]*")
 _TIME = re.compile(r"\d{1,2}(?:AM|PM)")
 # An improvement figure is a percentage after a verb of change and "by" ("cut errors by 35%"),
-# or a percentage followed by a comparative ("35% fewer errors"); checked around each
-# percentage found, so the text is not scanned again.
+# or a percentage followed by a comparative ("35% fewer errors").
 _CHANGED_BY = re.compile(
     r"(?:reduc|cut|improv|increas|lower|decreas|boost|rais|sped|speed|halv|doubl|drop|fell|"
     r"fallen|shr[au]nk|slash|trimm?)\w*\b[^.!?\n]{0,60}?\bby\s+$"
@@ -176,108 +124,201 @@ _COMPARATIVE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
-    """One normalised fact and where it is: `kind` is amount, percent, date, duration,
-    weekday, code or metric; `key` is comparable across spellings."""
+def spelled_value(words: str) -> int | None:
+    """The value of a number written in words: "five hundred" 500, "twenty-five" 25."""
+    numbers = _patterns().numbers
+    total, current = 0, 0
+    seen = False
+    for word in re.split(r"[\s-]+", words.strip()):
+        if word == "and" or not word:
+            continue
+        value = numbers.get(word)
+        if value is None:
+            return None
+        seen = True
+        if value == 100:
+            current = max(current, 1) * 100
+        elif value >= 1000:
+            total += max(current, 1) * value
+            current = 0
+        else:
+            current += value
+    return total + current if seen else None
 
-    kind: str
-    key: tuple[str, ...]
-    start: int
-    end: int
 
-
-def _money(number: str) -> str | None:
-    try:
-        return str(Decimal(number.replace(",", "")).quantize(Decimal("0.01")))
-    except InvalidOperation:
+def number_value(raw: str) -> Decimal | None:
+    """The number in `raw`, in digits or words: "1,000" and "one thousand" are 1000."""
+    digits = _NUMBER_IN.search(raw)
+    if digits is not None:
+        try:
+            return Decimal(digits.group().replace(",", ""))
+        except InvalidOperation:
+            return None
+    spelled = _patterns().number_words.search(raw)
+    if spelled is None:
         return None
+    end = spelled.start()
+    found = re.match(r"[a-z]+(?:[\s-]+[a-z]+)*", raw[end:])
+    words = found.group() if found else spelled.group()
+    # Keep the longest run of number words.
+    kept = []
+    for word in re.split(r"([\s-]+)", words):
+        if word.strip(" -") and word not in _patterns().numbers and word != "and":
+            break
+        kept.append(word)
+    value = spelled_value("".join(kept))
+    return None if value is None else Decimal(value)
 
 
-def _number(raw: str) -> str:
-    return format(Decimal(raw).normalize(), "f")
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
 
 
-def is_word_start(low: str, start: int) -> bool:
-    return start == 0 or not (low[start - 1].isalnum() or low[start - 1] in "_.,")
+def _money(value: Decimal) -> str:
+    return str(value.quantize(Decimal("0.01")))
 
 
-def _first(pattern: re.Pattern[str], text: str) -> str:
-    match = pattern.search(text)
-    return match.group() if match else ""
+def _currency_of(matched: str, number: str) -> str | None:
+    currency = _patterns().currency
+    rest = " ".join(matched.replace(number, " ", 1).split()).strip(" .")
+    return currency.get(rest)
 
 
 def make_fact(kind: str, matched: str, start: int, end: int) -> Fact | None:
-    """Parse one matched fact; `kind` is the marker group's name without its `_N` suffix."""
+    """Parse one matched fact; `matched` is the lowercased, folded text of the match."""
+    p = _patterns()
     if kind == "mult":
-        return Fact("metric", (_number(_first(_NUMBER_IN, matched)) + "x",), start, end)
+        value = number_value(matched)
+        return None if value is None else Fact("metric", (_plain(value) + "x",), start, end)
     if kind == "pct":
-        return Fact("percent", (_number(_first(_NUMBER_IN, matched)),), start, end)
+        value = Decimal(50) if matched.startswith("half") else number_value(matched)
+        return None if value is None else Fact("percent", (_plain(value),), start, end)
     if kind in ("pre", "post"):
-        number = _first(_NUMBER_IN, matched)
-        unit = _first(_UNIT_IN, matched.replace(number, " ", 1))
-        value = _money(number)
-        if value is None or unit not in _CURRENCIES:
+        digits = _NUMBER_IN.search(matched)
+        if kind == "pre" and digits is not None:
+            number = digits.group()
+        else:
+            number_match = re.match(rf"{_DIGITS}|[a-z][a-z\s-]*[a-z]", matched)
+            number = number_match.group() if number_match else ""
+            while number and spelled_value(number) is None and " " in number:
+                number = number.rsplit(" ", 1)[0]
+        value = number_value(number) if number else None
+        unit = _currency_of(matched, number) if number else None
+        if value is None or unit is None:
             return None
-        return Fact("amount", (value, _CURRENCIES[unit]), start, end)
+        return Fact("amount", (_money(value), unit), start, end)
+    if kind == "qty":
+        value = number_value(matched)
+        unit = matched.split()[-1]
+        if value is None or unit not in p.units:
+            return None
+        return Fact("quantity", (_plain(value), p.units[unit]), start, end)
     if kind in ("dday", "dmonth", "iso"):
         if kind == "iso":
             _, month_text, day_text = matched.split("-")
             month, day = int(month_text), int(day_text)
         else:
-            month = _MONTHS[_first(_MONTH_IN, matched).rstrip(".")]
-            day = int(_first(_DAY_IN, matched))
+            name = re.search(_alt(p.months), matched)
+            day_match = re.search(r"\d{1,2}", matched)
+            if name is None or day_match is None:
+                return None
+            month, day = p.months[" ".join(name.group().split())], int(day_match.group())
         valid = 1 <= month <= 12 and 1 <= day <= 31
         return Fact("date", (str(month), str(day)), start, end) if valid else None
     if kind == "dur":
-        count_text = _first(_COUNT_IN, matched).split()
-        count = count_text[0]
-        number = str(_COUNTS[count]) if count in _COUNTS else str(int(count))
-        return Fact("duration", (number, " ".join(count_text[1:])), start, end)
+        unit_match = re.search(
+            r"(?:(business|working)\s+)?(hour|day|week|month|year|minute)s?\b$", matched
+        )
+        value = number_value(matched.split(None, 1)[1]) if " " in matched else None
+        if unit_match is None or value is None:
+            return None
+        unit = unit_match.group(2)
+        if unit_match.group(1):
+            unit = "working day"  # business and working days are one
+        return Fact("duration", (_plain(value), unit), start, end)
     if kind == "wd":
-        return Fact("weekday", (" ".join(_first(_DEADLINE_IN, matched).split()),), start, end)
+        return Fact("weekday", (matched.split()[-1],), start, end)
     return None
 
 
-def facts_from_hits(text: str, low: str, hits: Iterable[tuple[str, int, int]]) -> list[Fact]:
-    """Parse the scanner's `fact:*` hits in `text`, its digit-led facts and its codes into
-    facts, in text order."""
+def extract_facts(text: str, low: str | None = None, *, codes: bool = True) -> list[Fact]:
+    """Every amount, percentage, quantity, date, deadline and code in `text`, in text order;
+    improvement multipliers ("2x faster") come back as `metric` facts. `low` is the folded,
+    lowercased text (same length as `text`)."""
+    low = low if low is not None else text.lower()
     facts: list[Fact] = []
-    found = [
-        (payload[5:], start, end) for payload, start, end in hits if payload.startswith("fact:")
-    ]
-    for kind, start, end in found + digit_led(text, low, DIGIT_LED):
-        if not is_word_start(low, start):
+    reached = 0
+    for match in _patterns().scan.finditer(" " + low):
+        kind = match.lastgroup
+        if kind is None:
             continue
+        start, end = match.start(kind) - 1, match.end(kind) - 1
+        if start < reached:
+            continue  # inside the fact before it
         fact = make_fact(kind, low[start:end], start, end)
         if fact is not None:
             facts.append(fact)
-    facts += [Fact("code", (text[start:end],), start, end) for start, end in code_spans(text)]
-    facts.sort(key=lambda fact: (fact.start, fact.end))
+            reached = end
+    if codes:
+        facts += [Fact("code", (text[s:e],), s, e) for s, e in code_spans(text, low)]
+        facts.sort(key=lambda fact: (fact.start, fact.end))
     return facts
 
 
-def extract_facts(text: str, low: str | None = None) -> list[Fact]:
-    """Every amount, percentage, date, deadline and code in `text`, in text order; improvement
-    multipliers ("2x faster") come back as `metric` facts. `low` is `lowered(text)`."""
-    low = low if low is not None else lowered(text)
-    return facts_from_hits(text, low, FACT_SCANNER.matches(text, low))
+@lru_cache(maxsize=1)
+def _code_words() -> frozenset[str]:
+    return frozenset(lexicon().words("code_words"))
 
 
-def code_spans(text: str) -> list[tuple[int, int]]:
-    """Where `text` quotes a code: uppercase letters and digits, at least one of each."""
-    if _DIGIT.search(text) is None:
-        return []
+@lru_cache(maxsize=1)
+def _weekday() -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{_alt(lexicon().words('weekdays'))})\b")
+
+
+_TIME_SPAN = re.compile(
+    rf"\b({_DIGITS}|[a-z]+(?:-[a-z]+)?)\s+((?:(?:business|working)\s+)?"
+    r"(?:hour|day|week|month|year|minute)s?)\b"
+)
+
+
+def weekdays_in(low: str) -> set[str]:
+    """Every weekday (and "tomorrow", "today") a text names, with or without a lead word:
+    a caller's remedy date "Thursday" authorises "by Thursday"."""
+    return {" ".join(m.group().split()) for m in _weekday().finditer(low)}
+
+
+def durations_in(low: str) -> set[tuple[str, ...]]:
+    """Every count and unit of time a text names, with or without a lead word: a request
+    saying "five working days" authorises "within 5 working days"."""
+    found = set()
+    for match in _TIME_SPAN.finditer(low):
+        fact = make_fact("dur", f"within {match.group(1)} {match.group(2)}", 0, 0)
+        if fact is not None:
+            found.add(fact.key)
+    return found
+
+
+def code_spans(text: str, low: str | None = None) -> list[tuple[int, int]]:
+    """Where `text` quotes a code: uppercase letters and digits with at least one of each
+    (SORRY15, NW-48213), or uppercase letters only right after a word that introduces a
+    code ("use the code FREEJACKET")."""
+    low = low if low is not None else text.lower()
     spans = []
-    for start, end in code_candidates(text, CODE):
-        token = text[start:end]
-        if (
-            is_word_start(text, start)
-            and (end == len(text) or not text[end].isalnum())
-            and _CODE_SHAPE.fullmatch(token)
-            and not _TIME.fullmatch(token)
+    intro = _code_words()
+    for match in CODE.finditer(text):
+        token, start, end = match.group(), match.start(), match.end()
+        if (start and (text[start - 1].isalnum() or text[start - 1] in "_-")) or (
+            end < len(text) and (text[end].isalnum() or text[end] == "_")
         ):
-            spans.append((start, end))
+            continue
+        if _TIME.fullmatch(token):
+            continue
+        if _CODE_SHAPE.fullmatch(token):
+            spans.append(match.span())
+        elif _LETTER_CODE.fullmatch(token):
+            before = low[max(0, match.start() - 30) : match.start()].split()[-3:]
+            if any(word.strip(":\"'“”") in intro for word in before):
+                spans.append(match.span())
     return spans
 
 
@@ -294,3 +335,8 @@ def extract_metrics(low: str, facts: list[Fact]) -> list[Fact]:
         elif (after := _COMPARATIVE.match(low, fact.end)) is not None:
             metrics.append(Fact("metric", fact.key, fact.start, after.end()))
     return metrics
+
+
+def amount_spans(low: str) -> list[tuple[int, int]]:
+    """Where a text states an amount of money, for channels where amounts are forbidden."""
+    return [(f.start, f.end) for f in extract_facts(low, low, codes=False) if f.kind == "amount"]

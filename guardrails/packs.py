@@ -52,6 +52,7 @@ CueElement = Literal[
     "remedy_replacement",
     "remedy_voucher",
     "remedy_free",
+    "remedy_compensation",
 ]
 
 # Numbered back-references would point at the wrong group once a pattern is joined into a
@@ -103,6 +104,31 @@ class _Matcher(_Strict):
         return self
 
 
+class Rewrite(_Strict):
+    """One safe rewording: `pattern` (a regex, matched case-insensitively in the finding's
+    excerpt) is replaced by `text` (which may use `\\1`-style groups of the pattern)."""
+
+    pattern: str
+    text: str
+
+    @model_validator(mode="after")
+    def _compiles(self) -> Rewrite:
+        try:
+            re.compile(self.pattern)
+        except re.error as exc:
+            raise ValueError(f"pattern {self.pattern!r} is not a valid regex: {exc}") from exc
+        return self
+
+
+class FixSpec(_Strict):
+    """The mechanical fix a rule's findings carry: `replace` rewords the excerpt with the
+    first rewrite whose pattern it contains (or removes the sentence when none does);
+    `remove_sentence` removes it."""
+
+    action: Literal["replace", "remove_sentence"]
+    rewrites: list[Rewrite] = []
+
+
 class RuleEntry(_Matcher):
     """One reportable rule: what to match, how serious it is, why, and what to say instead."""
 
@@ -112,6 +138,7 @@ class RuleEntry(_Matcher):
     suggestion: str = Field(min_length=1)
     skip_negated: bool = False
     when: When = When()
+    fix: FixSpec | None = None
 
 
 class CueEntry(_Matcher):
@@ -126,6 +153,8 @@ class RulePack(_Strict):
     description: str
     rules: list[RuleEntry] = []
     cues: list[CueEntry] = []
+    words: dict[str, list[str] | dict[str, str | int]] = {}
+    """Named English word lists the code rules read (see `lexicon.py`)."""
 
 
 def _entry_label(raw: object, loc: tuple[int | str, ...]) -> str:

@@ -5,37 +5,36 @@ applicable rule becomes a finding. Also the count-based over-apologising warning
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
-from contract.report import Finding, TextField
-from guardrails.ruleset import CompiledRule
+from contract.report import Finding
+from guardrails.draft import Draft
 from guardrails.spans import finding, is_negated
 
 OVER_APOLOGY_RULE = "non_apology.over_apologising"
 _APOLOGY = re.compile(r"\b(?:sorry|apolog(?:y|ies|ise|ize|ised|ized|ising|izing)|regrets?)\b")
 
 
-def rule_findings(
-    hits: Sequence[tuple[CompiledRule, int, int]],
-    text: str,
-    low: str,
-    *,
-    field: TextField,
-    liability: str,
-    tone: str | None,
-    channel: str,
-) -> list[Finding]:
-    """Findings for the applicable, non-negated rule matches among `hits` (from the rule
-    set's scanner; `low` is `text` lowercased, see `scanner.lowered`)."""
+def rule_findings(draft: Draft) -> list[Finding]:
+    """Findings for the applicable, non-negated pack rule matches the scanner found."""
     found: list[Finding] = []
-    for rule, start, end in hits:
-        if not rule.applies(field, liability, tone, channel):
-            continue
-        if rule.skip_negated and is_negated(low, start):
-            continue
-        found.append(
-            finding(rule.id, rule.severity, rule.why, text, start, end, rule.suggestion, field)
-        )
+    for text in draft.texts:
+        for rule, start, end in text.hits:
+            if not rule.applies(text.field, draft.liability, draft.tone, draft.channel_key):
+                continue
+            if rule.skip_negated and is_negated(text.low, start):
+                continue
+            found.append(
+                finding(
+                    rule.id,
+                    rule.severity,
+                    rule.why,
+                    text.text,
+                    start,
+                    end,
+                    rule.suggestion,
+                    text.field,
+                )
+            )
     return found
 
 
@@ -44,16 +43,10 @@ def allowed_apologies(word_count: int) -> int:
     return 3 + max(0, (word_count - 200) // 100)
 
 
-def over_apologising(body: str, low: str) -> list[Finding]:
+def over_apologising(draft: Draft) -> list[Finding]:
     """One warning at the first apology beyond what the letter's length can carry."""
-    # Counting substrings first is far cheaper than a regex scan (or splitting the body into
-    # words for the limit), and almost every letter is under even the smallest limit.
-    stems = low.count("sorry") + low.count("apolog") + low.count("regret")
-    if stems <= allowed_apologies(0):
-        return []
+    body, low = draft.body.text, draft.body.low
     limit = allowed_apologies(len(body.split()))
-    if stems <= limit:
-        return []
     apologies = [m for m in _APOLOGY.finditer(low) if not is_negated(low, m.start())]
     if len(apologies) <= limit:
         return []

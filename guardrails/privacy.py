@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from contract.report import Finding, TextField
+from guardrails.draft import Draft
 from guardrails.spans import finding
 
 CARD_RULE = "privacy.card_number"
@@ -30,27 +31,17 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
-# Digits kept and every other ASCII character a space: with spaces and hyphens removed
-# first, a card number reads as one run of 13 or more digits and a national ID number as
-# one of 9 or more. (A one-to-one table keeps `str.translate` on its fast ASCII path.)
-_DIGIT_VIEW = str.maketrans({chr(c): chr(c) if chr(c).isdigit() else " " for c in range(128)})
-
-
-def _longest_digit_run(text: str) -> int:
-    """An upper bound, found in C, on the digits one card or ID number in `text` can hold."""
-    if not text.isascii():
-        return len(text)  # other scripts have digits too: no bound
-    digits = text.replace(" ", "").replace("-", "").translate(_DIGIT_VIEW)
-    return max(map(len, digits.split()), default=0)
-
-
-def scan_privacy(text: str, field: TextField = "body") -> list[Finding]:
-    """Card numbers and national ID numbers in `text`."""
+def scan_privacy(draft: Draft) -> list[Finding]:
+    """Card numbers and national ID numbers in the body and subject."""
     found: list[Finding] = []
-    # Almost no letter holds a long run of digits, so both regex scans are usually skipped.
-    longest = _longest_digit_run(text)
-    cards = _CARD.finditer(text) if longest >= 13 else ()
-    for match in cards:
+    for checked in draft.texts:
+        found += _scan(checked.text, checked.field)
+    return found
+
+
+def _scan(text: str, field: TextField) -> list[Finding]:
+    found: list[Finding] = []
+    for match in _CARD.finditer(text):
         digits = re.sub(r"\D", "", match.group())
         if 13 <= len(digits) <= 19 and luhn_valid(digits):
             found.append(
@@ -65,8 +56,7 @@ def scan_privacy(text: str, field: TextField = "body") -> list[Finding]:
                     field,
                 )
             )
-    ids = _SSN.finditer(text) if longest >= 9 and text.count("-") >= 2 else ()
-    for match in ids:
+    for match in _SSN.finditer(text):
         found.append(
             finding(
                 NATIONAL_ID_RULE,

@@ -1,26 +1,22 @@
 """Remedies checked against their status: a remedy may be stated as done ("we have
-refunded") only when its status is `done`, and every authorised remedy must be mentioned.
-Split from `commitments` (which re-exports `status_and_omissions`)."""
+refunded") only when its status is `done`, and every authorised remedy must be mentioned,
+with its amount and code when it has them, in whatever notation the draft uses."""
 
 from __future__ import annotations
 
 import re
 
-from contract.report import Finding
-from guardrails.facts import Fact
-from guardrails.spans import finding, sentence_bounds
-from guardrails.supplied import Supplied, stems
+from contract.report import Finding, Fix
+from guardrails.commitments import ANY_KIND
+from guardrails.draft import Draft, Text
+from guardrails.facts import durations_in
+from guardrails.spans import finding
+from guardrails.supplied import RemedyFacts, fact_value, plain, stems
 
 STATUS = "commitments.status"
 OMITTED = "commitments.omitted_remedy"
 
-ANY_KIND = frozenset(
-    {"refund", "credit", "discount", "replacement", "expedite", "service", "other"}
-)
-"""Every remedy kind."""
-
 # A remedy stated as done: a past participle after "we have", "we've", "has been", "is now".
-# The participle is found first (see `_done_verbs`), the auxiliary before it after.
 _DONE_VERBS = (
     "refunded",
     "reimbursed",
@@ -64,7 +60,6 @@ _KIND_WORDS: dict[str, re.Pattern[str]] = {
 }
 # Ways of saying a remedy costs nothing, for remedies described as free: "your first box is
 # on us" states "one free box". "That's on us" owns a mistake, so this/that/which/it do not.
-_FREE_DESCRIPTION = re.compile(r"\b(?:free|complimentary|at\s+no\s+cost|on\s+us)\b")
 _FREE_SAID = re.compile(
     r"(?<!feel\s)(?<!-)\bfree\b(?!\s+(?:to|from)\b)|"
     r"\b(?:complimentary|at\s+no\s+(?:extra\s+)?(?:cost|charge)|"
@@ -73,146 +68,135 @@ _FREE_SAID = re.compile(
 )
 
 
-def _mentions_directly(text: str, index: int, supplied: Supplied, amounts: set[str]) -> bool:
-    """Whether `text` mentions authorised remedy `index` by amount, code, kind word or a way
-    of saying free: the cheap tests, tried before the description's stems."""
-    remedy = supplied.remedies[index]
-    value = supplied.remedy_amounts[index]
-    if value is not None and value in amounts:
+_DONE = re.compile(r"\b(?:" + "|".join(_DONE_VERBS) + r")\b")
+
+
+def _amount_stated(text: Text, remedy: RemedyFacts, values: set[object]) -> bool:
+    """Whether the draft states the remedy's amount: the same fact in any notation ("15%",
+    "15 percent", "fifteen percent"; "¥1000", "1,000 yen"), the same number for an amount
+    given bare ("10" matches "$10" or "10%"), or the amount's own words ("full refund",
+    "1 month")."""
+    if remedy.amount_keys & {(f.kind, f.key) for f in text.facts}:
         return True
-    if remedy.code and remedy.code.lower() in text.lower():
+    if remedy.bare is not None and remedy.bare in values:
         return True
-    pattern = _KIND_WORDS.get(remedy.kind)
+    amount = plain(remedy.remedy.amount or "")
+    if durations_in(amount) & durations_in(text.low):
+        return True
+    return bool(amount) and amount in " ".join(text.low.split())
+
+
+def _mentions_directly(text: str, remedy: RemedyFacts, amounts: set[object]) -> bool:
+    """Whether `text` mentions an authorised remedy by amount, code, kind word or a way of
+    saying free: the cheap tests, tried before the description's stems."""
+    facts = remedy.remedy
+    if facts.amount and (remedy.bare in amounts or remedy.amount_keys & amounts):
+        return True
+    if facts.code and facts.code.lower() in text.lower():
+        return True
+    pattern = _KIND_WORDS.get(facts.kind)
     if pattern is not None and pattern.search(text):
         return True
-    return bool(
-        _FREE_DESCRIPTION.search(remedy.description.lower()) and _FREE_SAID.search(text.lower())
-    )
+    return remedy.free and bool(_FREE_SAID.search(text.lower()))
 
 
-def _shares_stems(text_stems: set[str], index: int, supplied: Supplied) -> bool:
-    """Whether the text (by its stems) uses at least two of remedy `index`'s description
-    stems (all of them when it has fewer)."""
-    wanted = supplied.remedy_stems[index]
+def _shares_stems(text_stems: set[str], remedy: RemedyFacts) -> bool:
+    """Whether the text uses at least two of the remedy description's stems (all of them
+    when it has fewer)."""
+    wanted = remedy.stems
     return bool(wanted) and len(text_stems & wanted) >= min(2, len(wanted))
 
 
-def _mentions(text: str, index: int, supplied: Supplied, amounts: set[str]) -> bool:
-    return _mentions_directly(text, index, supplied, amounts) or _shares_stems(
-        stems(text), index, supplied
-    )
-
-
-def _omissions(body: str, supplied: Supplied, amounts: set[str]) -> list[Finding]:
+def omissions(draft: Draft) -> list[Finding]:
     """Authorised remedies the draft leaves out.
 
     A remedy with an amount or a code is only mentioned when that amount or code is: its
     description words alone ("refund", "first week's fee") may stand in the draft for
     another reason, and a letter that drops the £900 has not made the offer. Remedies with
-    neither are matched by kind word or description, as the status check does.
+    neither are matched by kind word or description, as the status check does. Only when
+    the channel requires amends.
     """
-    found: list[Finding] = []
-    # The body's stems are computed once, and only if a cheap test leaves a remedy unmentioned.
+    supplied = draft.supplied
+    if supplied is None or not any(
+        e["element"] == "amends" and e["required"] for e in draft.elements
+    ):
+        return []
+    text = draft.body
+    values: set[object] = {v for f in text.facts if (v := fact_value(f)) is not None}
     body_stems: set[str] | None = None
-    low = body.lower()
+    found: list[Finding] = []
     for index, remedy in enumerate(supplied.remedies):
-        value = supplied.remedy_amounts[index]
-        if value is not None or remedy.code:
-            if value is not None and value not in amounts:
-                missing = f"its amount {remedy.amount}"
-            elif remedy.code and remedy.code.lower() not in low:
-                missing = f"its code {remedy.code}"
+        facts = remedy.remedy
+        if facts.amount or facts.code:
+            if facts.amount and not _amount_stated(text, remedy, values):
+                missing = f"its amount {facts.amount}"
+            elif facts.code and facts.code.lower() not in text.low:
+                missing = f"its code {facts.code}"
             else:
                 continue
-            found.append(
-                finding(
-                    OMITTED,
-                    "error",
-                    f"Leaves out an authorised remedy, or {missing}: {remedy.description}.",
-                    body,
-                    len(body),
-                    len(body),
-                    f"State the remedy with {missing}: {remedy.description}.",
-                )
+            message = f"Leaves out an authorised remedy, or {missing}: {facts.description}."
+            suggestion = f"State the remedy with {missing}: {facts.description}."
+        else:
+            keys: set[object] = {(f.kind, f.key) for f in text.facts}
+            if _mentions_directly(text.text, remedy, keys):
+                continue
+            body_stems = stems(text.text) if body_stems is None else body_stems
+            if _shares_stems(body_stems, remedy):
+                continue
+            message = f"Leaves out an authorised remedy: {facts.description}."
+            suggestion = f"Mention the remedy: {facts.description}."
+        found.append(
+            finding(
+                OMITTED,
+                "error",
+                message,
+                text.text,
+                len(text.text),
+                len(text.text),
+                suggestion,
+                fix=Fix(action="insert", fact=f"remedy:{index}"),
             )
-            continue
-        if _mentions_directly(body, index, supplied, amounts):
-            continue
-        body_stems = stems(body) if body_stems is None else body_stems
-        if not _shares_stems(body_stems, index, supplied):
-            found.append(
-                finding(
-                    OMITTED,
-                    "error",
-                    f"Leaves out an authorised remedy: {remedy.description}.",
-                    body,
-                    len(body),
-                    len(body),
-                    f"Mention the remedy: {remedy.description}.",
-                )
-            )
+        )
     return found
 
 
-def _done_verbs(low: str) -> list[tuple[int, int, str]]:
-    """(start, end, verb) of each `_DONE_VERBS` participle followed by a word boundary, in
-    text order: what `(?:refunded|...|upgraded)\\b` finds with `finditer`. No participle is
-    a prefix or a suffix of another, so matches never compete or overlap, and `str.find`
-    per word (a C scan) finds them far faster than the alternation, which the regex engine
-    tries at every position."""
-    if "ed" not in low:
+def status(draft: Draft) -> list[Finding]:
+    """Remedies stated as done before they are."""
+    supplied = draft.supplied
+    if supplied is None:
         return []
-    found = []
-    for verb in _DONE_VERBS:
-        at = low.find(verb)
-        while at >= 0:
-            end = at + len(verb)
-            if end == len(low) or not (low[end].isalnum() or low[end] == "_"):
-                found.append((at, end, verb))
-                at = low.find(verb, end)  # `finditer` resumes after a match
-            else:  # "dispatchedispatched": the next one may start inside this one
-                at = low.find(verb, at + 1)
-    found.sort()
-    return found
-
-
-def status_and_omissions(
-    body: str, low: str, facts: list[Fact], supplied: Supplied, check_omitted: bool
-) -> list[Finding]:
-    """Remedies stated as done before they are, and authorised remedies left out."""
+    text = draft.body
+    low = text.low
     found: list[Finding] = []
-    amounts = {f.key[0] for f in facts if f.kind == "amount"}
-    for verb_start, verb_end, verb in _done_verbs(low):
-        if verb_start > 0 and low[verb_start - 1].isalnum():
-            continue
-        aux = _DONE_AUX.search(low, max(0, verb_start - 40), verb_start)
+    for verb in _DONE.finditer(low):
+        aux = _DONE_AUX.search(low, max(0, verb.start() - 40), verb.start())
         if aux is None:
             continue
-        start, end = sentence_bounds(body, aux.start(), verb_end)
-        sentence = body[start:end]
-        sentence_amounts = {
-            f.key[0] for f in facts if f.kind == "amount" and start <= f.start and f.end <= end
-        }
-        verb_kinds = _DONE_KINDS[verb]
+        start, end = text.sentences.bounds(aux.start(), verb.end())
+        sentence = text.text[start:end]
+        amounts: set[object] = set()
+        for fact in text.facts:
+            if fact.kind == "amount" and start <= fact.start and fact.end <= end:
+                amounts.add((fact.kind, fact.key))
+                amounts.add(fact_value(fact))
+        verb_kinds = _DONE_KINDS[verb.group()]
         about = [
-            i
-            for i in range(len(supplied.remedies))
-            if _mentions(sentence, i, supplied, sentence_amounts)
-            and supplied.remedies[i].kind in verb_kinds
+            r
+            for r in supplied.remedies
+            if r.remedy.kind in verb_kinds
+            and (_mentions_directly(sentence, r, amounts) or _shares_stems(stems(sentence), r))
         ]
-        if about and all(supplied.remedies[i].status != "done" for i in about):
-            status = supplied.remedies[about[0]].status
+        if about and all(r.remedy.status != "done" for r in about):
             found.append(
                 finding(
                     STATUS,
                     "error",
-                    f"States a remedy as already done, but its status is '{status}'.",
-                    body,
+                    f"States a remedy as already done, but its status is "
+                    f"'{about[0].remedy.status}'.",
+                    text.text,
                     aux.start(),
-                    verb_end,
+                    verb.end(),
                     'Offer it ("we would like to offer") or promise it with its date instead.',
                 )
             )
-    if check_omitted:
-        found += _omissions(body, supplied, amounts)
     return found

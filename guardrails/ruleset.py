@@ -11,9 +11,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 from contract.report import Severity, TextField
-from guardrails.facts import FACT_ALTERNATIVES
 from guardrails.packs import (
     CueEntry,
+    FixSpec,
     Posture,
     RuleEntry,
     RulePack,
@@ -55,6 +55,45 @@ Payload = CompiledRule | str
 
 
 @dataclass(frozen=True, slots=True)
+class RemedyWords:
+    """The remedy cues (remedy_refund...) on their own, so that a remedy word is found even
+    where a longer element cue starts at the same place and wins the scanner's match there.
+    Cues that start at a word are tested after each non-word character, in one pass."""
+
+    at_words: re.Pattern[str] | None
+    others: tuple[tuple[str, re.Pattern[str]], ...]
+
+    def find(self, low: str) -> dict[str, list[tuple[int, int]]]:
+        found: dict[str, list[tuple[int, int]]] = {}
+        if self.at_words is not None:
+            for match in self.at_words.finditer(" " + low):
+                name = match.lastgroup
+                if name is not None:
+                    start, end = match.span(name)
+                    found.setdefault(name, []).append((start - 1, end - 1))
+        for name, pattern in self.others:
+            found.setdefault(name, []).extend(m.span() for m in pattern.finditer(low))
+        return found
+
+
+def _remedy_words(packs: Sequence[RulePack]) -> RemedyWords:
+    at_words: dict[str, list[str]] = {}
+    others: list[tuple[str, re.Pattern[str]]] = []
+    for pack in packs:
+        for cue in pack.cues:
+            if not cue.element.startswith("remedy_"):
+                continue
+            for source in _alternatives(cue):
+                if source.startswith("\\b"):
+                    at_words.setdefault(cue.element, []).append(f"(?:{source})")
+                else:
+                    others.append((cue.element, re.compile(source)))
+    groups = [f"(?P<{name}>{'|'.join(sources)})" for name, sources in at_words.items()]
+    combined = re.compile(f"[^\\w](?={'|'.join(groups)})") if groups else None
+    return RemedyWords(combined, tuple(others))
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSet:
     """Everything the checker needs, compiled: one scanner per liability posture holding every
     rule that can apply under it and every cue that counts under it, so that a check scans
@@ -62,6 +101,9 @@ class RuleSet:
 
     scanners: Mapping[str, Scanner[Payload]]
     sources: tuple[str, ...]
+    fixes: Mapping[str, FixSpec]
+    """Rule id -> the mechanical fix its findings carry."""
+    remedy_words: RemedyWords
 
 
 def phrase_regex(phrase: str, case_sensitive: bool = False) -> str:
@@ -102,7 +144,7 @@ def _compile_rule(rule: RuleEntry) -> CompiledRule:
 
 
 def compile_packs(packs: Sequence[RulePack], sources: Sequence[str]) -> RuleSet:
-    """Compile validated packs, plus the fact patterns of `facts.py`. Rules come before cues,
+    """Compile validated packs. Rules come before cues,
     so when a rule and a cue match at the same position with equally long literal heads, the
     rule is the one reported."""
     scanners: dict[str, Scanner[Payload]] = {}
@@ -121,9 +163,14 @@ def compile_packs(packs: Sequence[RulePack], sources: Sequence[str]) -> RuleSet:
                     alternatives += [
                         (source, cue.case_sensitive, cue.element) for source in _alternatives(cue)
                     ]
-        alternatives += FACT_ALTERNATIVES
         scanners[posture] = build_scanner(alternatives)
-    return RuleSet(scanners=MappingProxyType(scanners), sources=tuple(sources))
+    fixes = {rule.id: rule.fix for pack in packs for rule in pack.rules if rule.fix is not None}
+    return RuleSet(
+        scanners=MappingProxyType(scanners),
+        sources=tuple(sources),
+        fixes=MappingProxyType(fixes),
+        remedy_words=_remedy_words(packs),
+    )
 
 
 def load_rules(extra_packs: Sequence[str | Path] = ()) -> RuleSet:

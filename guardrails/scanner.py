@@ -38,15 +38,6 @@ _SHORT = 200
 needs first."""
 
 
-def lowered(text: str) -> str:
-    """`text.lower()` with one character per character, so spans stay valid (a few
-    characters, such as 'İ', lowercase to two)."""
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-
-
 @dataclass(frozen=True, slots=True)
 class Standalone:
     """A pattern compiled on its own, run over the original text or the lowered one."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from contract.report import EvidenceData, Finding, Severity, TextField
+from contract.report import EvidenceData, Finding, Fix, Severity, TextField
 
 _NEGATORS = frozenset(
     {"not", "no", "never", "cannot", "nor", "without", "neither", "unable", "nothing", "none"}
@@ -16,7 +16,6 @@ _HEDGES = frozenset({"may", "might", "could", "perhaps", "possibly", "maybe", "i
 # a "not" before one of these does not negate what follows it.
 _CLAUSE_BREAK = re.compile(r"[.!?;:\n]|\bbut\b|,\s*(?:and|so)\b", re.IGNORECASE)
 _WORD = re.compile(r"[\w'’]+")
-_SENTENCE_END = re.compile(r"[.!?\n](?:(?<=\n)|(?=\s|$))")
 _LOOKBACK = 60
 
 
@@ -56,61 +55,6 @@ def is_negated(text: str, start: int, *, hedged: bool = False) -> bool:
     return False
 
 
-def _is_break(text: str, at: int, stop: int) -> bool:
-    """Whether `text[at]` ends a sentence as `_SENTENCE_END` sees it when the text is cut at
-    `stop`: a line break, or `.!?` followed by whitespace or the cut."""
-    return text[at] == "\n" or at + 1 == stop or text[at + 1].isspace()
-
-
-def _last_break(text: str, low: int, stop: int) -> int:
-    """The last sentence-ending character in `text[low:stop]`, or -1."""
-    high = stop
-    while True:
-        at = max(
-            text.rfind(".", low, high),
-            text.rfind("!", low, high),
-            text.rfind("?", low, high),
-            text.rfind("\n", low, high),
-        )
-        if at < 0 or _is_break(text, at, stop):
-            return at
-        high = at
-
-
-def _next_break(text: str, low: int) -> int:
-    """The first sentence-ending character at or after `low`, or -1."""
-    size = len(text)
-    while True:
-        found = [
-            at
-            for at in (
-                text.find(".", low),
-                text.find("!", low),
-                text.find("?", low),
-                text.find("\n", low),
-            )
-            if at >= 0
-        ]
-        if not found:
-            return -1
-        at = min(found)
-        if _is_break(text, at, size):
-            return at
-        low = at + 1
-
-
-def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence (or line) around `start:end`, without surrounding whitespace: it starts
-    after the last `.`, `!`, `?` followed by whitespace, or line break, before `start`."""
-    # `str.rfind`/`str.find` locate the candidates; `_SENTENCE_END` states the same rule.
-    left = max(0, start - 400)
-    at = _last_break(text, left, start)
-    left = at + 1 if at >= 0 else left
-    at = _next_break(text, end)
-    right = len(text) if at < 0 else at + (0 if text[at] == "\n" else 1)
-    return _trimmed(text, left, right, start, end)
-
-
 def _trimmed(text: str, left: int, right: int, start: int, end: int) -> tuple[int, int]:
     """The sentence `text[left:right]` without its surrounding white space, or the match
     `start:end` itself when a break falls inside it."""
@@ -123,19 +67,14 @@ def _trimmed(text: str, left: int, right: int, start: int, end: int) -> tuple[in
 
 
 class SentenceBreaks:
-    """The sentence-ending positions of one text, found in one pass, so that the many
-    `sentence_bounds` look-ups of a check are binary searches instead of repeated scans.
-
-    `bounds(start, end)` returns exactly what `sentence_bounds(text, start, end)` does."""
+    """The sentence-ending positions of one text (`.`, `!`, `?` before white space or the
+    end, and line breaks), found once per check; `bounds(start, end)` is the sentence (or
+    line) around a span, without its surrounding white space."""
 
     __slots__ = ("_ends", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        # Every position `_SENTENCE_END` matches, found with `str.find` (about half the time
-        # of a `finditer` over the character class). The one position that counts only
-        # because a cut falls right after it (`.` just before `start`, see `_is_break`) is
-        # tested in `bounds`.
         size = len(text)
         ends = []
         for char in ".!?\n":
@@ -177,6 +116,7 @@ def finding(
     end: int,
     suggestion: str | None,
     field: TextField = "body",
+    fix: Fix | None = None,
 ) -> Finding:
     """A finding whose excerpt is cut from `text`, so span and excerpt cannot disagree."""
     return Finding(
@@ -188,4 +128,5 @@ def finding(
         excerpt=text[start:end],
         suggestion=suggestion,
         field=field,
+        fix=fix,
     )
