@@ -34,10 +34,7 @@ from guardrails.phrases import OVER_APOLOGY_RULE, over_apologising, rule_finding
 from guardrails.privacy import CARD_RULE, NATIONAL_ID_RULE, scan_privacy
 from guardrails.remedy_status import OMITTED, STATUS, omissions, status
 from guardrails.ruleset import RuleSet, default_rules
-
-MAX_PER_RULE = 20
-"""Findings kept per rule and field: enough to show a pattern, and the answer stays
-proportional to the draft however many times it repeats a mistake."""
+from guardrails.spans import MAX_PER_RULE
 
 
 @dataclass(frozen=True, slots=True)

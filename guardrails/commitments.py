@@ -15,9 +15,9 @@ from functools import lru_cache
 
 from contract.report import Finding, Fix
 from guardrails.draft import Draft, Text
-from guardrails.facts import Fact, extract_metrics
+from guardrails.facts import MAX_FACTS, Fact, extract_metrics
 from guardrails.lexicon import lexicon
-from guardrails.spans import finding, is_negated, preceding_words
+from guardrails.spans import MAX_PER_RULE, finding, is_negated, preceding_words
 from guardrails.supplied import RemedyFacts, Supplied, stems
 
 UNSUPPORTED = "commitments.unsupported_fact"
@@ -149,7 +149,24 @@ def unsupported_facts(draft: Draft) -> list[Finding]:
                     )
                 )
         spans = [(m.start, m.end) for m in metrics]
-        for fact in text.facts:
+        unsupported = 0
+        if len(text.facts) > MAX_FACTS:
+            found.append(
+                finding(
+                    UNSUPPORTED,
+                    "error",
+                    f"States more than {MAX_FACTS} amounts, dates and codes; a draft with so "
+                    "many cannot be checked.",
+                    text.text,
+                    text.facts[MAX_FACTS].start,
+                    len(text.text),
+                    "State only the amounts, dates, deadlines and codes the request supplied.",
+                    text.field,
+                )
+            )
+        for fact in text.facts[:MAX_FACTS]:
+            if unsupported >= MAX_PER_RULE:
+                break
             if fact.kind == "metric" or any(s <= fact.start and fact.end <= e for s, e in spans):
                 continue
             if supplied.authorises(fact):
@@ -162,6 +179,7 @@ def unsupported_facts(draft: Draft) -> list[Finding]:
                 message += "remedies authorise an offer."
             else:
                 message = _MESSAGES[fact.kind].format(excerpt)
+            unsupported += 1
             found.append(
                 finding(
                     UNSUPPORTED,

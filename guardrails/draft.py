@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from contract.catalog import Channel
 from contract.models import DraftRequest
 from contract.report import ElementData, TextField
-from guardrails.facts import Fact, extract_facts
+from guardrails.facts import MAX_FACTS, Fact, extract_facts
 from guardrails.normalise import Folded, fold, lowered
 from guardrails.ruleset import CompiledRule, RuleSet
 from guardrails.spans import SentenceBreaks
@@ -30,8 +30,10 @@ class Text:
     hits: list[tuple[CompiledRule, int, int]]
     cues: dict[str, Spans]
     remedy_words: dict[str, Spans]
-    """Every match of each remedy cue, whether or not an element cue won its place."""
+    """Every remedy cue, including those where an element cue or a rule won the scanner's
+    match at the same place."""
     facts: list[Fact]
+    """At most `MAX_FACTS + 1` facts: one more than are checked shows there were too many."""
     sentences: SentenceBreaks
 
 
@@ -61,11 +63,19 @@ def _text(name: TextField, raw: str, rules: RuleSet, liability: str) -> Text:
     low = lowered(text)
     hits: list[tuple[CompiledRule, int, int]] = []
     cues: dict[str, Spans] = {}
+    remedy_words: dict[str, Spans] = {}
     for payload, start, end in rules.scanners[liability].matches(text, low):
         if isinstance(payload, CompiledRule):
             hits.append((payload, start, end))
         else:
             cues.setdefault(payload, []).append((start, end))
+        if isinstance(payload, str) and payload.startswith("remedy_"):
+            remedy_words.setdefault(payload, []).append((start, end))
+        elif rules.remedy_words is not None:
+            shadowed = rules.remedy_words.match(low, start)
+            if shadowed is not None and shadowed.lastgroup is not None:
+                span = shadowed.span(shadowed.lastgroup)
+                remedy_words.setdefault(shadowed.lastgroup, []).append(span)
     return Text(
         field=name,
         folded=folded,
@@ -73,8 +83,8 @@ def _text(name: TextField, raw: str, rules: RuleSet, liability: str) -> Text:
         low=low,
         hits=hits,
         cues=cues,
-        remedy_words=rules.remedy_words.find(low),
-        facts=extract_facts(text, low),
+        remedy_words=remedy_words,
+        facts=extract_facts(text, low, limit=MAX_FACTS + 1),
         sentences=SentenceBreaks(text),
     )
 

@@ -20,9 +20,23 @@ ECHO_WORDS = 12
 _WORD = re.compile(r"[\w']+")
 
 
-def _grams(text: str) -> set[tuple[str, ...]]:
-    words = _WORD.findall(lowered(fold(text).text))
+def _words(text: str) -> list[str]:
+    return _WORD.findall(lowered(fold(text).text))
+
+
+def _grams(words: list[str]) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + ECHO_WORDS]) for i in range(len(words) - ECHO_WORDS + 1)}
+
+
+_STRETCH = re.compile(b"\x01{%d,}" % ECHO_WORDS)
+
+
+def _stretches(words: list[str], vocabulary: set[str]) -> list[tuple[int, int]]:
+    """Runs of at least `ECHO_WORDS` consecutive words that all occur in `vocabulary`: only
+    they can hold an echo. (Words are marked 1 or 0 in bytes, and the runs of 1 found by a
+    regex.)"""
+    marks = bytes(map(vocabulary.__contains__, words))
+    return [m.span() for m in _STRETCH.finditer(marks)]
 
 
 def scan_echo(draft: Draft) -> list[Finding]:
@@ -31,24 +45,26 @@ def scan_echo(draft: Draft) -> list[Finding]:
     context = draft.context
     if context is None or not context.incident.customer_message:
         return []
-    grams = _grams(context.incident.customer_message)
-    if not grams:
+    message = _words(context.incident.customer_message)
+    body = draft.body
+    matches = list(_WORD.finditer(body.low))
+    words = [m.group() for m in matches]
+    stretches = _stretches(words, set(message))
+    if not stretches:
         return []
     incident = context.incident
     own = [incident.summary, incident.cause, incident.impact]
     own += [r.description for r in context.remedies]
     own += [p.description for p in context.prevention]
-    grams -= _grams("\n".join(t for t in own if t))
-    body = draft.body
-    matches = list(_WORD.finditer(body.low))
-    words = [m.group() for m in matches]
+    grams = _grams(message) - _grams(_words("\n".join(t for t in own if t)))
     runs: list[tuple[int, int]] = []  # word index ranges, end exclusive
-    for i in range(len(words) - ECHO_WORDS + 1):
-        if tuple(words[i : i + ECHO_WORDS]) in grams:
-            if runs and runs[-1][1] >= i + ECHO_WORDS - 1:
-                runs[-1] = (runs[-1][0], i + ECHO_WORDS)
-            else:
-                runs.append((i, i + ECHO_WORDS))
+    for first, stop in stretches:
+        for i in range(first, stop - ECHO_WORDS + 1):
+            if tuple(words[i : i + ECHO_WORDS]) in grams:
+                if runs and runs[-1][1] >= i + ECHO_WORDS - 1:
+                    runs[-1] = (runs[-1][0], i + ECHO_WORDS)
+                else:
+                    runs.append((i, i + ECHO_WORDS))
     return [
         finding(
             ECHO_RULE,

@@ -31,10 +31,29 @@ class Fact:
     end: int
 
 
-def _alt(words: Iterable[str]) -> str:
-    """A regex alternation of words, longest first, each with flexible whitespace."""
-    ordered = sorted(words, key=len, reverse=True)
-    return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in ordered)
+def trie_regex(words: Iterable[str]) -> str:
+    """One regex alternation for `words`, shaped as a trie (words grouped by their shared
+    beginnings), so that the engine reads each character once instead of trying every word
+    in turn; a longer word is tried before its prefix. Spaces match any white space."""
+    tree: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+        parts = [
+            (r"\s+" if char == " " else re.escape(char)) + emit(child)
+            for char, child in node.items()
+            if char
+        ]
+        if not parts:
+            return ""
+        body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(tree)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +64,7 @@ class _Patterns:
     units: dict[str, str]
     scan: re.Pattern[str]
     number_words: re.Pattern[str]
+    month: re.Pattern[str]
 
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -63,38 +83,41 @@ def _patterns() -> _Patterns:
     deadline_leads = words.words("deadline_leads")
     symbols = [c for c in currency if not c[0].isalpha()]
     codes = [c for c in currency if c[0].isalpha()]
-    number_word = rf"(?:{_alt(numbers)})"
+    number_word = rf"(?:{trie_regex(numbers)})"
     spelled = rf"\b{number_word}(?:[\s-]+(?:and\s+)?{number_word})*\b"
     number = rf"(?:{_DIGITS}|{spelled})"
-    month = rf"(?:{_alt(months)})\b\.?"
-    sym = f"(?:{_alt(symbols)})"
-    code = rf"(?:\b(?:{_alt(codes)})\b)"
+    month = rf"(?:{trie_regex(months)})\b\.?"
+    sym = f"(?:{trie_regex(symbols)})"
+    code = rf"(?:\b(?:{trie_regex(codes)})\b)"
     time_unit = r"(?:business\s+|working\s+)?(?:hours?|days?|weeks?|months?|years?|minutes?)\b"
     # Every fact starts right after a character that is not part of a word: the scan looks
     # for such a character (which the regex engine finds without trying each letter) and
-    # tests the alternatives after it in a lookahead. The text is scanned with a space in
-    # front, so a fact at the very start has one too.
+    # tests the alternatives after it in a lookahead, where an empty group at the end of
+    # each names its kind. Alternatives that start with a number share it. The text is
+    # scanned with a space in front, so a fact at the very start has one too.
     scan = re.compile(
-        r"[^\w.,](?="
+        r"[^\w.,](?=(?:"
         + "|".join(
             [
+                rf"{number}(?:"
                 # Improvement multipliers: "2x faster", "3 times fewer".
-                r"(?P<mult>\d+(?:\.\d+)?\s?(?:x|×|times)\s+(?:faster|quicker|fewer|more|"
-                r"better|less|lower|higher|as\s+fast|as\s+many)\b)",
-                rf"(?P<pct>{number}\s?(?:%|percent\b|per\s+cent\b)|"
-                r"half\s+(?:off|price|the\s+price)\b)",
-                rf"(?P<pre>(?:{sym}|{code})\s?(?:{_DIGITS})(?!\d))",
-                rf"(?P<post>{number}\s?(?:{sym}|\b(?:{_alt(codes)})\b))",
-                rf"(?P<qty>{number}\s+(?:{_alt(units)})\b)",
-                r"(?P<iso>\d{4}-\d{2}-\d{2}\b)",
-                rf"(?P<dday>{_DAY}(?:\s+of)?\s+{month}(?:,?\s+\d{{4}})?)",
-                rf"(?P<dmonth>{month}\s+{_DAY}\b(?:,?\s+\d{{4}})?)",
-                rf"(?P<dur>(?:{_alt(leads)})\s+{number}\s+{time_unit})",
-                rf"(?P<wd>(?:{_alt(deadline_leads)})\s+(?:this\s+|next\s+|the\s+)?"
-                rf"(?:{_alt(weekdays)})\b)",
+                r"\s?(?:x|×|times)\s+(?:faster|quicker|fewer|more|better|less|lower|higher|"
+                r"as\s+fast|as\s+many)\b(?P<mult>)"
+                r"|\s?(?:%|percent\b|per\s+cent\b)(?P<pct>)"
+                rf"|\s?(?:{sym}|\b(?:{trie_regex(codes)})\b)(?P<post>)"
+                rf"|\s+(?:{trie_regex(units)})\b(?P<qty>)"
+                rf"|(?:st|nd|rd|th)?(?:\s+of)?\s+{month}(?:,?\s+\d{{4}})?(?P<dday>)"
+                ")",
+                r"half\s+(?:off|price|the\s+price)\b(?P<half>)",
+                rf"(?:{sym}|{code})\s?(?:{_DIGITS})(?!\d)(?P<pre>)",
+                r"\d{4}-\d{2}-\d{2}\b(?P<iso>)",
+                rf"{month}\s+{_DAY}\b(?:,?\s+\d{{4}})?(?P<dmonth>)",
+                rf"(?:{trie_regex(leads)})\s+{number}\s+{time_unit}(?P<dur>)",
+                rf"(?:{trie_regex(deadline_leads)})\s+(?:this\s+|next\s+|the\s+)?"
+                rf"(?:{trie_regex(weekdays)})\b(?P<wd>)",
             ]
         )
-        + ")"
+        + "))"
     )
     return _Patterns(
         numbers=numbers,
@@ -103,10 +126,17 @@ def _patterns() -> _Patterns:
         units=units,
         scan=scan,
         number_words=re.compile(rf"\b{number_word}\b"),
+        month=re.compile(trie_regex(months)),
     )
 
 
 _NUMBER_IN = re.compile(_DIGITS)
+_LEADING_NUMBER = re.compile(rf"{_DIGITS}|[a-z][a-z\s-]*[a-z]")
+_DAY_IN = re.compile(r"\d{1,2}")
+_UNIT_AT_END = re.compile(r"(?:(business|working)\s+)?(hour|day|week|month|year|minute)s?\b$")
+_WORDS = re.compile(r"[\s-]+")
+_WORD_RUN = re.compile(r"[a-z]+(?:[\s-]+[a-z]+)*")
+_SPLIT_KEEP = re.compile(r"([\s-]+)")
 # Uppercase letters and digits, at least one of each (checked in code): SORRY15, NW-48213.
 CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{3,}")
 _CODE_SHAPE = re.compile(r"(?=.*\d)(?=.*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)*")
@@ -129,7 +159,7 @@ def spelled_value(words: str) -> int | None:
     numbers = _patterns().numbers
     total, current = 0, 0
     seen = False
-    for word in re.split(r"[\s-]+", words.strip()):
+    for word in _WORDS.split(words.strip()):
         if word == "and" or not word:
             continue
         value = numbers.get(word)
@@ -158,11 +188,11 @@ def number_value(raw: str) -> Decimal | None:
     if spelled is None:
         return None
     end = spelled.start()
-    found = re.match(r"[a-z]+(?:[\s-]+[a-z]+)*", raw[end:])
+    found = _WORD_RUN.match(raw, end)
     words = found.group() if found else spelled.group()
     # Keep the longest run of number words.
     kept = []
-    for word in re.split(r"([\s-]+)", words):
+    for word in _SPLIT_KEEP.split(words):
         if word.strip(" -") and word not in _patterns().numbers and word != "and":
             break
         kept.append(word)
@@ -190,15 +220,15 @@ def make_fact(kind: str, matched: str, start: int, end: int) -> Fact | None:
     if kind == "mult":
         value = number_value(matched)
         return None if value is None else Fact("metric", (_plain(value) + "x",), start, end)
-    if kind == "pct":
-        value = Decimal(50) if matched.startswith("half") else number_value(matched)
+    if kind in ("pct", "half"):
+        value = Decimal(50) if kind == "half" else number_value(matched)
         return None if value is None else Fact("percent", (_plain(value),), start, end)
     if kind in ("pre", "post"):
         digits = _NUMBER_IN.search(matched)
         if kind == "pre" and digits is not None:
             number = digits.group()
         else:
-            number_match = re.match(rf"{_DIGITS}|[a-z][a-z\s-]*[a-z]", matched)
+            number_match = _LEADING_NUMBER.match(matched)
             number = number_match.group() if number_match else ""
             while number and spelled_value(number) is None and " " in number:
                 number = number.rsplit(" ", 1)[0]
@@ -218,17 +248,15 @@ def make_fact(kind: str, matched: str, start: int, end: int) -> Fact | None:
             _, month_text, day_text = matched.split("-")
             month, day = int(month_text), int(day_text)
         else:
-            name = re.search(_alt(p.months), matched)
-            day_match = re.search(r"\d{1,2}", matched)
+            name = p.month.search(matched)
+            day_match = _DAY_IN.search(matched)
             if name is None or day_match is None:
                 return None
             month, day = p.months[" ".join(name.group().split())], int(day_match.group())
         valid = 1 <= month <= 12 and 1 <= day <= 31
         return Fact("date", (str(month), str(day)), start, end) if valid else None
     if kind == "dur":
-        unit_match = re.search(
-            r"(?:(business|working)\s+)?(hour|day|week|month|year|minute)s?\b$", matched
-        )
+        unit_match = _UNIT_AT_END.search(matched)
         value = number_value(matched.split(None, 1)[1]) if " " in matched else None
         if unit_match is None or value is None:
             return None
@@ -241,7 +269,14 @@ def make_fact(kind: str, matched: str, start: int, end: int) -> Fact | None:
     return None
 
 
-def extract_facts(text: str, low: str | None = None, *, codes: bool = True) -> list[Fact]:
+MAX_FACTS = 200
+"""Facts parsed per text: a letter states a handful; a text with more is refused whole
+(`commitments.unsupported_fact` says so) rather than parsed figure by figure."""
+
+
+def extract_facts(
+    text: str, low: str | None = None, *, codes: bool = True, limit: int | None = None
+) -> list[Fact]:
     """Every amount, percentage, quantity, date, deadline and code in `text`, in text order;
     improvement multipliers ("2x faster") come back as `metric` facts. `low` is the folded,
     lowercased text (same length as `text`)."""
@@ -252,17 +287,19 @@ def extract_facts(text: str, low: str | None = None, *, codes: bool = True) -> l
         kind = match.lastgroup
         if kind is None:
             continue
-        start, end = match.start(kind) - 1, match.end(kind) - 1
+        start, end = match.end() - 1, match.start(kind) - 1
         if start < reached:
             continue  # inside the fact before it
         fact = make_fact(kind, low[start:end], start, end)
         if fact is not None:
             facts.append(fact)
             reached = end
+            if limit is not None and len(facts) >= limit:
+                break
     if codes:
         facts += [Fact("code", (text[s:e],), s, e) for s, e in code_spans(text, low)]
         facts.sort(key=lambda fact: (fact.start, fact.end))
-    return facts
+    return facts if limit is None else facts[:limit]
 
 
 @lru_cache(maxsize=1)
@@ -272,7 +309,7 @@ def _code_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _weekday() -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{_alt(lexicon().words('weekdays'))})\b")
+    return re.compile(rf"\b(?:{trie_regex(lexicon().words('weekdays'))})\b")
 
 
 _TIME_SPAN = re.compile(

@@ -8,7 +8,7 @@ import re
 
 from contract.report import Finding
 from guardrails.draft import Draft
-from guardrails.spans import finding, is_negated
+from guardrails.spans import MAX_PER_RULE, finding, is_negated
 
 OVER_APOLOGY_RULE = "non_apology.over_apologising"
 _APOLOGY = re.compile(r"\b(?:sorry|apolog(?:y|ies|ise|ize|ised|ized|ising|izing)|regrets?)\b")
@@ -18,8 +18,12 @@ def rule_findings(draft: Draft) -> list[Finding]:
     """Findings for the applicable, non-negated pack rule matches the scanner found."""
     found: list[Finding] = []
     for text in draft.texts:
+        counts: dict[str, int] = {}
         for rule, start, end in text.hits:
             if not rule.applies(text.field, draft.liability, draft.tone, draft.channel_key):
+                continue
+            counts[rule.id] = counts.get(rule.id, 0) + 1
+            if counts[rule.id] > MAX_PER_RULE:
                 continue
             if rule.skip_negated and is_negated(text.low, start):
                 continue
@@ -46,6 +50,9 @@ def allowed_apologies(word_count: int) -> int:
 def over_apologising(draft: Draft) -> list[Finding]:
     """One warning at the first apology beyond what the letter's length can carry."""
     body, low = draft.body.text, draft.body.low
+    # Counting the word stems first settles almost every letter without a regex scan.
+    if low.count("sorry") + low.count("apolog") + low.count("regret") <= allowed_apologies(0):
+        return []
     limit = allowed_apologies(len(body.split()))
     apologies = [m for m in _APOLOGY.finditer(low) if not is_negated(low, m.start())]
     if len(apologies) <= limit:

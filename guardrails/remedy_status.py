@@ -9,7 +9,7 @@ import re
 from contract.report import Finding, Fix
 from guardrails.commitments import ANY_KIND
 from guardrails.draft import Draft, Text
-from guardrails.facts import durations_in
+from guardrails.facts import durations_in, trie_regex
 from guardrails.spans import finding
 from guardrails.supplied import RemedyFacts, fact_value, plain, stems
 
@@ -68,7 +68,8 @@ _FREE_SAID = re.compile(
 )
 
 
-_DONE = re.compile(r"\b(?:" + "|".join(_DONE_VERBS) + r")\b")
+# Found after a non-word character (which the engine skips to) rather than at every letter.
+_DONE = re.compile(rf"[^\w](?=(?P<verb>{trie_regex(_DONE_VERBS)})\b)")
 
 
 def _amount_stated(text: Text, remedy: RemedyFacts, values: set[object]) -> bool:
@@ -168,18 +169,19 @@ def status(draft: Draft) -> list[Finding]:
     text = draft.body
     low = text.low
     found: list[Finding] = []
-    for verb in _DONE.finditer(low):
-        aux = _DONE_AUX.search(low, max(0, verb.start() - 40), verb.start())
+    for found_verb in _DONE.finditer(" " + low):
+        verb_start, verb_end = found_verb.start("verb") - 1, found_verb.end("verb") - 1
+        aux = _DONE_AUX.search(low, max(0, verb_start - 40), verb_start)
         if aux is None:
             continue
-        start, end = text.sentences.bounds(aux.start(), verb.end())
+        start, end = text.sentences.bounds(aux.start(), verb_end)
         sentence = text.text[start:end]
         amounts: set[object] = set()
         for fact in text.facts:
             if fact.kind == "amount" and start <= fact.start and fact.end <= end:
                 amounts.add((fact.kind, fact.key))
                 amounts.add(fact_value(fact))
-        verb_kinds = _DONE_KINDS[verb.group()]
+        verb_kinds = _DONE_KINDS[found_verb.group("verb")]
         about = [
             r
             for r in supplied.remedies
@@ -195,7 +197,7 @@ def status(draft: Draft) -> list[Finding]:
                     f"'{about[0].remedy.status}'.",
                     text.text,
                     aux.start(),
-                    verb.end(),
+                    verb_end,
                     'Offer it ("we would like to offer") or promise it with its date instead.',
                 )
             )

@@ -54,43 +54,18 @@ Payload = CompiledRule | str
 """What a scanner match reports: the rule that matched, or the element a cue is evidence of."""
 
 
-@dataclass(frozen=True, slots=True)
-class RemedyWords:
-    """The remedy cues (remedy_refund...) on their own, so that a remedy word is found even
-    where a longer element cue starts at the same place and wins the scanner's match there.
-    Cues that start at a word are tested after each non-word character, in one pass."""
-
-    at_words: re.Pattern[str] | None
-    others: tuple[tuple[str, re.Pattern[str]], ...]
-
-    def find(self, low: str) -> dict[str, list[tuple[int, int]]]:
-        found: dict[str, list[tuple[int, int]]] = {}
-        if self.at_words is not None:
-            for match in self.at_words.finditer(" " + low):
-                name = match.lastgroup
-                if name is not None:
-                    start, end = match.span(name)
-                    found.setdefault(name, []).append((start - 1, end - 1))
-        for name, pattern in self.others:
-            found.setdefault(name, []).extend(m.span() for m in pattern.finditer(low))
-        return found
-
-
-def _remedy_words(packs: Sequence[RulePack]) -> RemedyWords:
-    at_words: dict[str, list[str]] = {}
-    others: list[tuple[str, re.Pattern[str]]] = []
+def _remedy_words(packs: Sequence[RulePack]) -> re.Pattern[str] | None:
+    """The remedy cues (remedy_refund...) as one pattern with a group per cue, matched where
+    the scanner reported something else: a longer element cue or a rule that starts at the
+    same word ("free of charge") wins the scanner's match there, and the remedy word must
+    still be seen."""
+    sources: dict[str, list[str]] = {}
     for pack in packs:
         for cue in pack.cues:
-            if not cue.element.startswith("remedy_"):
-                continue
-            for source in _alternatives(cue):
-                if source.startswith("\\b"):
-                    at_words.setdefault(cue.element, []).append(f"(?:{source})")
-                else:
-                    others.append((cue.element, re.compile(source)))
-    groups = [f"(?P<{name}>{'|'.join(sources)})" for name, sources in at_words.items()]
-    combined = re.compile(f"[^\\w](?={'|'.join(groups)})") if groups else None
-    return RemedyWords(combined, tuple(others))
+            if cue.element.startswith("remedy_"):
+                sources.setdefault(cue.element, []).extend(f"(?:{s})" for s in _alternatives(cue))
+    groups = [f"(?P<{name}>{'|'.join(found)})" for name, found in sources.items()]
+    return re.compile("|".join(groups)) if groups else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +78,7 @@ class RuleSet:
     sources: tuple[str, ...]
     fixes: Mapping[str, FixSpec]
     """Rule id -> the mechanical fix its findings carry."""
-    remedy_words: RemedyWords
+    remedy_words: re.Pattern[str] | None
 
 
 def phrase_regex(phrase: str, case_sensitive: bool = False) -> str:

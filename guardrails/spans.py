@@ -17,6 +17,9 @@ _HEDGES = frozenset({"may", "might", "could", "perhaps", "possibly", "maybe", "i
 _CLAUSE_BREAK = re.compile(r"[.!?;:\n]|\bbut\b|,\s*(?:and|so)\b", re.IGNORECASE)
 _WORD = re.compile(r"[\w'’]+")
 _LOOKBACK = 60
+MAX_PER_RULE = 20
+"""Findings kept per rule and field: enough to show a pattern, and the answer (and the work
+behind it) stays proportional to the draft however often it repeats one mistake."""
 
 
 def preceding_words(text: str, start: int, count: int = 4) -> list[str]:

@@ -26,6 +26,7 @@ from guardrails.normalise import fold, lowered
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SPACES = re.compile(r"\s+")
+_BARE = re.compile(r"[\d.,\s]+")
 _FREE = re.compile(r"\b(?:free|complimentary|no\s+(?:extra\s+)?(?:cost|charge)|on\s+us|waiv\w*)\b")
 
 
@@ -43,11 +44,6 @@ def _stop_words() -> frozenset[str]:
 def plain(text: str) -> str:
     """Folded, lowercased, with single spaces: for literal comparisons."""
     return _SPACES.sub(" ", lowered(fold(text).text)).strip()
-
-
-def _keys(text: str) -> set[tuple[str, tuple[str, ...]]]:
-    folded = fold(text).text
-    return {(f.kind, f.key) for f in extract_facts(folded, lowered(folded), codes=False)}
 
 
 def fact_value(fact: Fact) -> Decimal | None:
@@ -95,36 +91,54 @@ class Supplied:
 
     def __init__(self, context: DraftRequest) -> None:
         incident = context.incident
-        incident_text = "\n".join(
-            t
-            for t in (
-                incident.summary,
-                incident.reference,
-                incident.cause,
-                incident.impact,
-                incident.date,
-            )
-            if t
+        told = [incident.summary, incident.reference, incident.cause, incident.impact]
+        incident_text = plain("\n".join(t for t in [*told, incident.date] if t))
+        # Every remedy and prevention field, folded, in one text: its facts are parsed once
+        # and shared out to the fields by position.
+        fields: list[tuple[int, str, str]] = []  # (remedy index or -1, field, text)
+        for index, remedy in enumerate(context.remedies):
+            for name in ("description", "amount", "date", "code"):
+                value = getattr(remedy, name)
+                if value:
+                    fields.append((index, name, plain(value)))
+        for step in context.prevention:
+            fields.append((-1, "prevention", plain(step.description)))
+            if step.metric:
+                fields.append((-1, "metric", plain(step.metric)))
+        authorised = "\n".join(text for _, _, text in fields)
+        facts = extract_facts(authorised, authorised, codes=False)
+        owner: list[tuple[int, int, int, str]] = []  # (start, end, remedy index, field)
+        at = 0
+        for index, name, text in fields:
+            owner.append((at, at + len(text), index, name))
+            at += len(text) + 1
+        by_field: dict[tuple[int, str], set[tuple[str, tuple[str, ...]]]] = {}
+        for fact in facts:
+            for start, end, index, name in owner:
+                if start <= fact.start and fact.end <= end:
+                    by_field.setdefault((index, name), set()).add((fact.kind, fact.key))
+                    break
+        self.remedies = tuple(
+            _remedy(remedy, index, by_field) for index, remedy in enumerate(context.remedies)
         )
-        self.remedies = tuple(_remedy(r) for r in context.remedies)
-        authorised = "\n".join(
-            [r.text for r in self.remedies]
-            + [p for step in context.prevention for p in (step.description, step.metric) if p]
-        )
-        self.keys = frozenset(_keys(authorised)).union(*(r.keys for r in self.remedies))
-        self.weekdays = frozenset(weekdays_in(plain(authorised)))
-        self.durations = frozenset(durations_in(plain(authorised)))
+        self.keys = frozenset((f.kind, f.key) for f in facts)
+        self.weekdays = frozenset(weekdays_in(authorised))
+        self.durations = frozenset(durations_in(authorised))
         # A code may be quoted when the request holds it anywhere but the customer's
         # message: the reference is restated in every letter.
         self.codes = f"{authorised}\n{incident_text}".upper()
-        low_incident = plain(incident_text)
-        self.incident_keys = frozenset(_keys(incident_text))
-        self.incident_weekdays = frozenset(weekdays_in(low_incident))
-        self.incident_durations = frozenset(durations_in(low_incident))
+        self.incident_keys = frozenset(
+            (f.kind, f.key) for f in extract_facts(incident_text, incident_text, codes=False)
+        )
+        self.incident_weekdays = frozenset(weekdays_in(incident_text))
+        self.incident_durations = frozenset(durations_in(incident_text))
         self.incident_stems = frozenset(stems(incident_text))
-        metric_text = "\n".join(step.metric for step in context.prevention if step.metric)
         self.metrics = frozenset(
-            key[1][0] for key in _keys(metric_text) if key[0] in ("percent", "metric")
+            key[0]
+            for (index, name), keys in by_field.items()
+            if name == "metric"
+            for kind, key in keys
+            if kind in ("percent", "metric")
         )
 
     def authorises(self, fact: Fact) -> bool:
@@ -149,18 +163,20 @@ class Supplied:
         return (fact.kind, fact.key) in self.incident_keys
 
 
-def _remedy(remedy: Remedy) -> RemedyFacts:
+def _remedy(
+    remedy: Remedy, index: int, by_field: dict[tuple[int, str], set[tuple[str, tuple[str, ...]]]]
+) -> RemedyFacts:
     text = plain(
         " ".join(t for t in (remedy.description, remedy.amount, remedy.date, remedy.code) if t)
     )
     amount = remedy.amount or ""
-    amount_keys = frozenset(_keys(amount)) if amount else frozenset()
+    amount_keys = frozenset(by_field.get((index, "amount"), ()))
     bare = None
-    if amount and not amount_keys and re.fullmatch(r"[\d.,\s]+", amount):
+    if amount and not amount_keys and _BARE.fullmatch(amount):
         bare = number_value(amount)
-    keys = set(_keys(text))
-    if remedy.date:
-        keys |= _keys(remedy.date)
+    keys = set().union(
+        *(by_field.get((index, name), set()) for name in ("description", "amount", "date", "code"))
+    )
     return RemedyFacts(
         remedy=remedy,
         text=text,
