@@ -15,10 +15,10 @@ from functools import lru_cache
 
 from contract.report import Finding, Fix
 from guardrails.draft import Draft, Text
-from guardrails.facts import MAX_FACTS, Fact, extract_metrics
+from guardrails.facts import MAX_FACTS, Fact, durations_in, extract_metrics
 from guardrails.lexicon import lexicon
 from guardrails.spans import MAX_PER_RULE, finding, is_negated, preceding_words
-from guardrails.supplied import RemedyFacts, Supplied, stems
+from guardrails.supplied import RemedyFacts, Supplied, fact_value, plain, stems
 
 UNSUPPORTED = "commitments.unsupported_fact"
 METRIC = "commitments.unsupported_metric"
@@ -95,7 +95,7 @@ _MESSAGES = {
     "weekday": "Promises a deadline ({}) that no remedy supplied.",
     "code": "Quotes a code or reference ({}) that the request did not supply.",
 }
-_CLAUSE_END = re.compile(r"[.!?;:\n]|,\s|\s(?:and|but|so)\s")
+_CLAUSE_END = re.compile(r"[.!?](?=\s|$)|[;:\n]|,\s|\s(?:and|but|so)\s")
 
 
 @lru_cache(maxsize=1)
@@ -244,6 +244,36 @@ def _widened(
     return None
 
 
+def _clause(text: Text, start: int, end: int) -> tuple[int, int]:
+    """The clause around a span: from the last clause break before it to the next after."""
+    sentence_start, sentence_end = text.sentences.bounds(start, end)
+    left = sentence_start
+    for cut in _CLAUSE_END.finditer(text.low, sentence_start, start):
+        left = cut.end()
+    after = _CLAUSE_END.search(text.low, end, sentence_end)
+    return left, after.start() if after is not None else sentence_end
+
+
+def _states_a_remedy(text: Text, start: int, end: int, supplied: Supplied) -> bool:
+    """Whether the clause around a remedy word states an authorised remedy's own amount or
+    code ("a credit of $10.50" for an `other` remedy of 10.5): the word then names that
+    remedy, whatever its kind."""
+    left, right = _clause(text, start, end)
+    clause = " ".join(text.low[left:right].split())
+    facts = [f for f in text.facts if left <= f.start and f.end <= right]
+    keys = {(f.kind, f.key) for f in facts}
+    values = {fact_value(f) for f in facts}
+    for remedy in supplied.remedies:
+        code, amount = remedy.remedy.code, plain(remedy.remedy.amount or "")
+        if remedy.amount_keys & keys or (remedy.bare is not None and remedy.bare in values):
+            return True
+        if (code and code.lower() in clause) or (amount and amount in clause):
+            return True
+        if amount and durations_in(amount) & durations_in(clause):
+            return True
+    return False
+
+
 def unauthorised_remedies(draft: Draft) -> list[Finding]:
     """Remedy words with no authorised remedy of their kind (or, for "free", no remedy
     described as free), and remedy words widened beyond what was authorised."""
@@ -259,6 +289,8 @@ def unauthorised_remedies(draft: Draft) -> list[Finding]:
                 if is_negated(low, start) or _TOPIC_AFTER.match(low, end):
                     continue
                 if _TOPIC_BEFORE & set(preceding_words(low, start, 3)):
+                    continue
+                if _states_a_remedy(text, start, end, supplied):
                     continue
                 remedies = _covering(cue, supplied)
                 if not remedies:

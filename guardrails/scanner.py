@@ -7,8 +7,7 @@ regexes over a lowercased copy of the text (see `regex_source`), grouped by thei
 letter; those that start at a word boundary are found from the non-word character before
 them (see `lookahead_regexes`). Alternatives that cannot be written that way (they contain
 uppercase letters, or start with a character class or a complex group) are compiled on
-their own, and skipped when the text lacks a literal that every match of theirs contains
-(see `prefilter`): on a typical letter that removes most of their cost.
+their own.
 
 (Matching pack phrases word by word through dict look-ups was measured too: in CPython it
 was no faster than this one regex on a letter-sized text, so the simpler design stays.)
@@ -21,7 +20,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from guardrails.prefilter import Needs, needs, satisfied
 from guardrails.regex_source import (
     BOUNDARY,
     TrieNode,
@@ -33,9 +31,6 @@ from guardrails.regex_source import (
 )
 
 T = TypeVar("T")
-_SHORT = 200
-"""Below this many characters, running a standalone pattern costs less than testing its
-needs first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,18 +38,7 @@ class Standalone:
     """A pattern compiled on its own, run over the original text or the lowered one."""
 
     regex: re.Pattern[str]
-    needs: Needs
     original: bool
-    fold: bool
-    """Whether `needs` are tested against the lowered text (else the original)."""
-
-    def skipped(self, text: str, low: str) -> bool:
-        """Whether the text cannot hold a match, so the scan can be left out."""
-        return (
-            bool(self.needs)
-            and len(text) >= _SHORT
-            and not satisfied(self.needs, low if self.fold else text)
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +87,8 @@ class Scanner(Generic[T]):
         text order. Matches may overlap: a long match never hides one that starts inside it."""
         payloads = self.payloads
         found = [(payloads[name], start, end) for name, start, end in self.lower.matches(low)]
-        scans = [(scan.regex, text) for scan in self.original if not scan.skipped(text, low)]
-        scans += [(scan.regex, low) for scan in self.other if not scan.skipped(text, low)]
+        scans = [(scan.regex, text) for scan in self.original]
+        scans += [(scan.regex, low) for scan in self.other]
         for regex, subject in scans:
             for match in regex.finditer(subject):
                 name = match.lastgroup
@@ -128,9 +112,7 @@ def build_scanner(alternatives: Sequence[tuple[str, bool, T]]) -> Scanner[T]:
             name = f"o{index}"
             flags = 0 if case_sensitive else re.IGNORECASE
             regex = re.compile(f"(?:{source})(?P<{name}>)", flags)
-            original.append(
-                Standalone(regex, needs(source, not case_sensitive), True, not case_sensitive)
-            )
+            original.append(Standalone(regex, True))
             payloads[name] = payload
             continue
         for part, variant in enumerate(expand(source)):
@@ -143,7 +125,7 @@ def build_scanner(alternatives: Sequence[tuple[str, bool, T]]) -> Scanner[T]:
                 root.add(head, rest, name)
             else:
                 regex = re.compile(f"(?:{variant})(?P<{name}>)")
-                other.append(Standalone(regex, needs(variant, False), False, False))
+                other.append(Standalone(regex, False))
     return Scanner(
         lower=lookahead_regexes(root),
         other=tuple(other),
