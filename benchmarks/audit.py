@@ -5,7 +5,11 @@ everything the API does for the audit trail after the pipeline has produced a dr
 request's fingerprint, the record's JSON, the hop to a worker thread and the committed INSERT
 (`Recorder.draft`), for a real composer draft of the API.md example. The store's rate-window
 upsert (one per request once limits are on) is timed as well. Target: at most 1 ms per request
-(median) on each backend.
+(median) on each backend, in the default commit mode; `AMENDS_DURABLE_COMMIT=true` (every
+commit waits for the disk's flush) is measured too, since there the disk decides.
+
+Wall time on a shared machine includes waiting for a core, so the script also prints the CPU
+time per request and the load average it ran under.
 
 PostgreSQL is measured when `AMENDS_TEST_DATABASE_URL` names one
 (`eval "$(bash .ci/postgres start)"`); otherwise the script says it was not measured.
@@ -49,15 +53,17 @@ def _figures(timings: list[float]) -> str:
     return f"median {median:.3f} ms, p95 {p95:.3f} ms"
 
 
-async def _time(step: Callable[[], Awaitable[object]], runs: int) -> list[float]:
+async def _time(step: Callable[[], Awaitable[object]], runs: int) -> tuple[list[float], float]:
+    """Wall milliseconds of each run, and the process's CPU milliseconds per run."""
     for _ in range(WARMUP):
         await step()
     timings = []
+    cpu = time.process_time()
     for _ in range(runs):
         start = time.perf_counter()
         await step()
         timings.append((time.perf_counter() - start) * 1000)
-    return timings
+    return timings, (time.process_time() - cpu) * 1000 / runs
 
 
 async def measure(store: Store, label: str) -> bool:
@@ -79,13 +85,16 @@ async def measure(store: Store, label: str) -> bool:
         bucket = f"bench:{next(counter) % 50}"
         return await asyncio.to_thread(store.hit, bucket, 60)
 
-    audit_ms = await _time(audit, RUNS)
-    rate_ms = await _time(rate, RUNS)
+    audit_ms, audit_cpu = await _time(audit, RUNS)
+    rate_ms, rate_cpu = await _time(rate, RUNS)
     median = statistics.median(audit_ms)
-    print(f"{label}: audit record ({size:,}-byte draft), {RUNS} requests: {_figures(audit_ms)}")
-    print(f"{label}: rate-window upsert, {RUNS} requests: {_figures(rate_ms)}")
+    print(
+        f"{label}: audit record ({size:,}-byte draft), {RUNS} requests: "
+        f"{_figures(audit_ms)}, CPU {audit_cpu:.3f} ms"
+    )
+    print(f"{label}: rate-window upsert: {_figures(rate_ms)}, CPU {rate_cpu:.3f} ms")
     met = median <= TARGET_MS
-    print(f"{label}: target median <= {TARGET_MS} ms per request:", "met" if met else "NOT met")
+    print(f"{label}: median <= {TARGET_MS} ms per request:", "met" if met else "NOT met")
     with store.engine.begin() as c:  # leave a shared database as it was
         c.execute(schema.audit_records.delete().where(schema.audit_records.c.id.in_(written)))
         c.execute(schema.rate_windows.delete().where(schema.rate_windows.c.bucket.like("bench:%")))
@@ -93,19 +102,26 @@ async def measure(store: Store, label: str) -> bool:
 
 
 async def main() -> int:
-    results = []
-    with tempfile.TemporaryDirectory() as data_dir:
-        sqlite = Store.open(Settings(_env_file=None, data_dir=Path(data_dir)))
-        results.append(await measure(sqlite, "SQLite (WAL, synchronous=NORMAL)"))
-        sqlite.close()
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    results = {}
     url = os.environ.get("AMENDS_TEST_DATABASE_URL")
-    if url:
-        postgres = Store.open(url)
-        results.append(await measure(postgres, "PostgreSQL (loopback, synchronous_commit=on)"))
-        postgres.close()
-    else:
+    for durable in (False, True):
+        mode = "durable commit" if durable else "default commit"
+        with tempfile.TemporaryDirectory() as data_dir:
+            settings = Settings(_env_file=None, data_dir=Path(data_dir), durable_commit=durable)
+            sqlite = Store.open(settings)
+            label = f"SQLite, {mode}"
+            results[label] = await measure(sqlite, label)
+            sqlite.close()
+        if url:
+            settings = Settings(_env_file=None, database_url=url, durable_commit=durable)
+            postgres = Store.open(settings)
+            label = f"PostgreSQL (loopback), {mode}"
+            results[label] = await measure(postgres, label)
+            postgres.close()
+    if not url:
         print("PostgreSQL: not measured (set AMENDS_TEST_DATABASE_URL)")
-    print(json.dumps({"all_targets_met": all(results)}))
+    print(json.dumps({"target_met": results}))
     return 0
 
 

@@ -36,7 +36,15 @@ from service.errors import AmendsError
 from service.metrics import Metrics
 from service.pipeline import check_request
 from service.settings import Settings
-from service.store import AuditRecord, Review, Store, StoreUnavailable, new_id, utcnow
+from service.store import (
+    AuditRecord,
+    RawJSON,
+    Review,
+    Store,
+    StoreUnavailable,
+    new_id,
+    utcnow,
+)
 
 log = logging.getLogger("amends.audit")
 
@@ -58,20 +66,18 @@ class EditFailedGuardrails(AmendsError):
 
 
 def fingerprint(request: BaseModel) -> str:
-    """SHA-256 of the request as validated, keys sorted: equal requests, equal fingerprints."""
-    canonical = json.dumps(request.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    """SHA-256 of the request as validated (fields in declared order): equal requests, equal
+    fingerprints."""
+    return hashlib.sha256(request.model_dump_json().encode("utf-8")).hexdigest()
 
 
-def stored_request(request: BaseModel, keep_customer_message: bool) -> dict[str, Any]:
+def stored_request(request: BaseModel, keep_customer_message: bool) -> RawJSON:
     """The request as the audit trail keeps it: the customer's own words only if configured."""
-    data = request.model_dump(mode="json")
-    if not keep_customer_message:
-        for context in (data, data.get("context")):
-            incident = context.get("incident") if isinstance(context, dict) else None
-            if isinstance(incident, dict) and incident.get("customer_message") is not None:
-                incident["customer_message"] = None
-    return data
+    if keep_customer_message:
+        return RawJSON(request.model_dump_json())
+    message: dict[str, Any] = {"incident": {"customer_message"}}
+    exclude = message if isinstance(request, DraftRequest) else {"context": message}
+    return RawJSON(request.model_dump_json(exclude=exclude))
 
 
 def review_reasons(draft: Draft, context: DraftRequest | None) -> list[ReviewReason]:
@@ -87,7 +93,13 @@ def review_reasons(draft: Draft, context: DraftRequest | None) -> list[ReviewRea
     return reasons
 
 
-def _context(kind: str, request: dict[str, Any]) -> DraftRequest | None:
+def _doc(value: Any) -> Any:
+    """A stored JSON document as Python data (reads give dicts; text only if just written)."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _context(kind: str, stored: Any) -> DraftRequest | None:
+    request = _doc(stored)
     if kind == "draft":
         return DraftRequest.model_validate(request)
     context = request.get("context")
@@ -120,8 +132,8 @@ def stored_draft(record: AuditRecord, review: Review | None) -> Draft:
         body=body,
         channel=record.channel,
         tone=record.tone or "professional",
-        guardrails=GuardrailReport.model_validate(report),
-        meta=DraftMeta.model_validate(record.meta or {}),
+        guardrails=GuardrailReport.model_validate(_doc(report)),
+        meta=DraftMeta.model_validate(_doc(record.meta) or {}),
         review=state,
     )
 
@@ -189,8 +201,8 @@ class Recorder:
             channel=draft.channel,
             tone=draft.tone,
             passed=draft.guardrails.passed,
-            report=draft.guardrails.model_dump(mode="json"),
-            meta=draft.meta.model_dump(mode="json"),
+            report=RawJSON(draft.guardrails.model_dump_json()),
+            meta=RawJSON(draft.meta.model_dump_json()),
             request_id=request_id or getattr(draft.meta, "request_id", None),
             key_name=key_name,
         )
@@ -215,7 +227,7 @@ class Recorder:
             body=request.body,
             channel=request.channel,
             passed=report.passed,
-            report=report.model_dump(mode="json"),
+            report=RawJSON(report.model_dump_json()),
             request_id=request_id,
             key_name=key_name,
         )

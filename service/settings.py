@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     """A PostgreSQL URL (`postgresql://user:pass@host/db`); several processes may share it."""
     retention_days: int = Field(90, ge=0)
     """Audit records (and their reviews) older than this are deleted; 0 keeps them forever."""
+    durable_commit: bool = False
+    """Wait for the disk on every store commit (SQLite synchronous=FULL, PostgreSQL
+    synchronous_commit=on). Off, a commit survives the service dying, not a database host
+    crash in the following fraction of a second; on, each write pays the disk's flush time."""
     store_customer_message: bool = False
     """Keep `incident.customer_message` in the audit record; off, it is removed before storing."""
 

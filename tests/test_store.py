@@ -26,6 +26,7 @@ from service.store import (
 )
 from service.store import schema as store_schema
 from service.store.engine import SQLITE_FILE, create_store_engine
+from tests.conftest import NO_POSTGRES
 
 
 def _record(**overrides: object) -> AuditRecord:
@@ -129,6 +130,45 @@ def test_an_unwritable_data_dir_is_a_typed_error(tmp_path: Path) -> None:
     blocker.write_text("not a directory")
     with pytest.raises(StoreUnavailable):
         Store.open(Settings(_env_file=None, data_dir=blocker / "data"))
+
+
+@pytest.mark.parametrize("durable", [False, True])
+def test_durable_commit_waits_for_the_disk_only_when_asked(
+    durable: bool, tmp_path: Path, _postgres_store: Store | None
+) -> None:
+    stores = [Store.open(Settings(_env_file=None, data_dir=tmp_path, durable_commit=durable))]
+    if _postgres_store is not None:
+        url = _postgres_store.engine.url.render_as_string(hide_password=False)
+        stores.append(
+            Store.open(Settings(_env_file=None, database_url=url, durable_commit=durable))
+        )
+    with stores[0].engine.connect() as c:
+        assert c.exec_driver_sql("PRAGMA synchronous").scalar() == (2 if durable else 1)
+    for store in stores[1:]:
+        with store.engine.connect() as c:
+            setting = c.exec_driver_sql("SHOW synchronous_commit").scalar()
+        assert setting == ("on" if durable else "off")
+    for store in stores:
+        store.close()
+    if _postgres_store is None:
+        pytest.skip(f"checked on SQLite only: {NO_POSTGRES}")
+
+
+def test_a_connection_the_server_dropped_is_replaced_without_failing_the_request(
+    _postgres_store: Store | None,
+) -> None:
+    if _postgres_store is None:
+        pytest.skip(NO_POSTGRES)
+    store = Store.open(_postgres_store.engine.url.render_as_string(hide_password=False))
+    store.hit("before", 60)  # leaves one connection in the pool
+    with _postgres_store.engine.connect() as admin:
+        admin.exec_driver_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        admin.commit()
+    assert store.hit("after", 60) == 1
+    store.close()
 
 
 def test_a_plain_postgresql_url_uses_psycopg_3() -> None:

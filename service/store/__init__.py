@@ -1,6 +1,7 @@
 """The store every service process shares: SQLite in `AMENDS_DATA_DIR` by default, PostgreSQL
 when `AMENDS_DATABASE_URL` names one. Schema in `schema.py`, migrations in `migrations/`."""
 
+from service.store.engine import RawJSON
 from service.store.store import (
     ApiKey,
     AuditRecord,
@@ -20,6 +21,7 @@ __all__ = [
     "AuditRecord",
     "IdempotencyRecord",
     "KeyExists",
+    "RawJSON",
     "Review",
     "ReviewConflict",
     "Store",

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,12 +21,12 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from service.errors import AmendsError
 from service.settings import Settings
 from service.store import schema
-from service.store.engine import create_store_engine
+from service.store.engine import RawJSON, create_store_engine
 
 T = TypeVar("T")
 
@@ -59,6 +58,10 @@ def _aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
+JsonDoc = dict[str, Any] | RawJSON
+"""A JSON document: a dict, or (when writing) text already encoded. Reads give dicts."""
+
+
 @dataclass(frozen=True)
 class AuditRecord:
     """One answered draft, rewrite or check, as stored."""
@@ -69,14 +72,14 @@ class AuditRecord:
     created_at: datetime
     fingerprint: str
     """SHA-256 of the request as received (customer message included), hex."""
-    request: dict[str, Any]
+    request: JsonDoc
     body: str
     passed: bool
-    report: dict[str, Any]
+    report: JsonDoc
     subject: str | None = None
     channel: str | None = None
     tone: str | None = None
-    meta: dict[str, Any] | None = None
+    meta: JsonDoc | None = None
     request_id: str | None = None
     key_name: str | None = None
 
@@ -142,6 +145,13 @@ def migrate(engine: Engine) -> None:
 class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # SQLite's transactions are begun by the engine's own hook (BEGIN IMMEDIATE) and a
+        # single statement is as cheap either way; only PostgreSQL gains from autocommit.
+        self._autocommit = (
+            engine.execution_options(isolation_level="AUTOCOMMIT")
+            if engine.dialect.name == "postgresql"
+            else engine
+        )
 
     @classmethod
     def open(cls, settings_or_url: Settings | str) -> Store:
@@ -161,17 +171,26 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-    @contextmanager
-    def _tx(self) -> Iterator[Connection]:
-        try:
-            with self.engine.begin() as connection:
-                yield connection
-        except SQLAlchemyError as exc:
-            raise StoreUnavailable(f"the store could not be reached: {_brief(exc)}") from exc
+    def _tx(self, work: Callable[[Connection], T], *, autocommit: bool = False) -> T:
+        """Run `work` in one transaction and commit. A pooled connection the server has dropped
+        (a restart, an idle timeout) is discarded and the work retried once on a fresh one, so
+        no request pays for a liveness ping. `autocommit` is for one-statement work: on
+        PostgreSQL it saves the BEGIN and COMMIT round trips."""
+        engine = self._autocommit if autocommit else self.engine
+        for attempt in (1, 2):
+            try:
+                with engine.begin() as connection:
+                    return work(connection)
+            except DBAPIError as exc:
+                if attempt == 1 and exc.connection_invalidated:
+                    continue
+                raise StoreUnavailable(f"the store could not be reached: {_brief(exc)}") from exc
+            except SQLAlchemyError as exc:
+                raise StoreUnavailable(f"the store could not be reached: {_brief(exc)}") from exc
+        raise AssertionError("unreachable")
 
     def _read(self, run: Callable[[Connection], T]) -> T:
-        with self._tx() as connection:
-            return run(connection)
+        return self._tx(run, autocommit=True)
 
     def ping(self) -> None:
         self._read(lambda c: c.execute(sa.text("SELECT 1")))
@@ -181,17 +200,23 @@ class Store:
     def add_record(self, record: AuditRecord, review_reasons: list[str] | None = None) -> None:
         """Store the record and, when there are reasons, hold it for review, atomically."""
         row = {f: getattr(record, f) for f in _AUDIT_FIELDS}
-        with self._tx() as c:
-            c.execute(schema.audit_records.insert().values(row))
-            if review_reasons:
-                c.execute(
-                    schema.reviews.insert().values(
-                        draft_id=record.id,
-                        status="pending",
-                        reasons=review_reasons,
-                        created_at=record.created_at,
-                    )
-                )
+        # Parameters passed apart from the statement: the compiled INSERT is cached, and the
+        # JSON values are bound as they are instead of being coerced into SQL expressions.
+        if not review_reasons:
+            self._tx(lambda c: c.execute(_INSERT_RECORD, row), autocommit=True)
+            return
+        review = {
+            "draft_id": record.id,
+            "status": "pending",
+            "reasons": review_reasons,
+            "created_at": record.created_at,
+        }
+
+        def both(c: Connection) -> None:
+            c.execute(_INSERT_RECORD, row)
+            c.execute(_INSERT_REVIEW, review)
+
+        self._tx(both)
 
     def get_record(self, record_id: str) -> tuple[AuditRecord, Review | None] | None:
         query = (
@@ -206,7 +231,8 @@ class Store:
         """Delete audit records (with their reviews), idempotency records and rate windows
         older than the retention; returns how many audit records went."""
         cutoff = (now or utcnow()) - timedelta(days=older_than_days)
-        with self._tx() as c:
+
+        def work(c: Connection) -> int:
             c.execute(
                 schema.reviews.delete().where(
                     schema.reviews.c.draft_id.in_(
@@ -225,7 +251,9 @@ class Store:
                     schema.rate_windows.c.window_start < int(cutoff.timestamp())
                 )
             )
-        return int(gone)
+            return int(gone)
+
+        return self._tx(work)
 
     # -- review queue ------------------------------------------------------------------------
 
@@ -268,13 +296,17 @@ class Store:
         }
         if status == "edited":
             values.update(subject=subject, body=body, report=report)
-        with self._tx() as c:
+
+        def work(c: Connection) -> tuple[int, Any]:
             updated = c.execute(
                 table.update()
                 .where(table.c.draft_id == draft_id, table.c.status == "pending")
                 .values(values)
             ).rowcount
             row = c.execute(sa.select(table).where(table.c.draft_id == draft_id)).mappings().first()
+            return updated, row
+
+        updated, row = self._tx(work)
         if row is None:
             raise ReviewConflict(f"draft {draft_id} is not held for review")
         review = _review_row(row)
@@ -286,13 +318,11 @@ class Store:
 
     def add_key(self, name: str, key_hash: str) -> ApiKey:
         key = ApiKey(name=name, key_hash=key_hash, created_at=utcnow())
+        statement = schema.api_keys.insert().values(
+            name=key.name, key_hash=key.key_hash, created_at=key.created_at
+        )
         try:
-            with self._tx() as c:
-                c.execute(
-                    schema.api_keys.insert().values(
-                        name=key.name, key_hash=key.key_hash, created_at=key.created_at
-                    )
-                )
+            self._tx(lambda c: c.execute(statement), autocommit=True)
         except StoreUnavailable as exc:
             if isinstance(exc.__cause__, IntegrityError):
                 raise KeyExists(f"an API key named {name!r} already exists") from exc
@@ -311,13 +341,12 @@ class Store:
     def revoke_key(self, name: str) -> bool:
         """Revoke the named key at once for every process; False when no active key has it."""
         table = schema.api_keys
-        with self._tx() as c:
-            done = c.execute(
-                table.update()
-                .where(table.c.name == name, table.c.revoked_at.is_(None))
-                .values(revoked_at=utcnow())
-            ).rowcount
-        return bool(done)
+        statement = (
+            table.update()
+            .where(table.c.name == name, table.c.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+        return bool(self._tx(lambda c: c.execute(statement).rowcount, autocommit=True))
 
     # -- rate windows ------------------------------------------------------------------------
 
@@ -337,8 +366,7 @@ class Store:
             )
             .returning(table.c.used)
         )
-        with self._tx() as c:
-            return int(c.execute(statement).scalar_one())
+        return int(self._tx(lambda c: c.execute(statement).scalar_one(), autocommit=True))
 
     # -- idempotency -------------------------------------------------------------------------
 
@@ -360,43 +388,43 @@ class Store:
             .on_conflict_do_nothing()
             .returning(table.c.key_name)
         )
-        with self._tx() as c:
+        earlier = sa.select(table).where(
+            table.c.key_name == key_name, table.c.idempotency_key == idempotency_key
+        )
+
+        def work(c: Connection) -> Any:
             if c.execute(statement).first() is not None:
                 return None
-            row = (
-                c.execute(
-                    sa.select(table).where(
-                        table.c.key_name == key_name, table.c.idempotency_key == idempotency_key
-                    )
-                )
-                .mappings()
-                .one()
-            )
+            return c.execute(earlier).mappings().one()
+
+        row = self._tx(work)
+        if row is None:
+            return None
         return IdempotencyRecord(**{**row, "created_at": _aware(row["created_at"])})
 
     def complete_idempotency(
         self, key_name: str, idempotency_key: str, status_code: int, response: Any
     ) -> None:
         table = schema.idempotency
-        with self._tx() as c:
-            c.execute(
-                table.update()
-                .where(table.c.key_name == key_name, table.c.idempotency_key == idempotency_key)
-                .values(status_code=status_code, response=response)
-            )
+        statement = (
+            table.update()
+            .where(table.c.key_name == key_name, table.c.idempotency_key == idempotency_key)
+            .values(status_code=status_code, response=response)
+        )
+        self._tx(lambda c: c.execute(statement), autocommit=True)
 
     def release_idempotency(self, key_name: str, idempotency_key: str) -> None:
         """Forget a claim whose request failed, so the caller may retry with the same key."""
         table = schema.idempotency
-        with self._tx() as c:
-            c.execute(
-                table.delete().where(
-                    table.c.key_name == key_name, table.c.idempotency_key == idempotency_key
-                )
-            )
+        statement = table.delete().where(
+            table.c.key_name == key_name, table.c.idempotency_key == idempotency_key
+        )
+        self._tx(lambda c: c.execute(statement), autocommit=True)
 
 
 _AUDIT_FIELDS = tuple(c.name for c in schema.audit_records.columns)
+_INSERT_RECORD = schema.audit_records.insert()
+_INSERT_REVIEW = schema.reviews.insert()
 _REVIEW_COLUMNS = tuple(
     c.label(f"review_{c.name}") for c in schema.reviews.columns if c.name != "draft_id"
 )
