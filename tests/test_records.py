@@ -349,3 +349,23 @@ async def test_every_metric_an_alert_reads_is_exported(client: httpx.AsyncClient
     used = set(re.findall(r"\bamends_\w+", ALERTS.read_text(encoding="utf-8")))
     assert used, "no metric found in the alert rules"
     assert used <= names, f"alerts read metrics nobody exports: {sorted(used - names)}"
+
+
+@pytest.mark.parametrize("on_failure", ["fallback", "reject"])
+async def test_an_unreachable_model_is_counted_whether_or_not_the_composer_steps_in(
+    settings: Settings,
+    store: Store,
+    mocked_chat_completions: respx.Route,
+    on_failure: str,
+) -> None:
+    mocked_chat_completions.return_value = httpx.Response(503, json={"error": "overloaded"})
+    settings = settings.model_copy(update={"retry_attempts": 2, "on_failure": on_failure})
+    pipeline = build_pipeline(settings, provider=OpenAICompatibleProvider(settings))
+    async with _client(create_app(settings, pipeline, store=store)) as client:
+        answer = await client.post("/v1/drafts", json=NORTHWIND_REQUEST)
+        metrics = (await client.get("/metrics")).text
+    assert answer.status_code == (200 if on_failure == "fallback" else 503)
+    assert _metric(metrics, "amends_upstream_errors_total", code="upstream_unavailable") == 1
+    assert _metric(metrics, "amends_fallbacks_total", kind="draft") == (
+        1 if on_failure == "fallback" else 0
+    )

@@ -103,3 +103,21 @@ def test_a_draft_written_through_one_process_is_read_and_reviewed_through_the_ot
     assert httpx.get(f"{a}/v1/reviews", timeout=10).json()["total"] == 0
     again = httpx.post(f"{a}/v1/reviews/{draft_id}", json={"decision": "reject"}, timeout=10)
     assert again.status_code == 409
+
+
+def test_a_key_revoked_through_one_connection_pool_is_inactive_for_another(
+    fresh_postgres_url: str,
+) -> None:
+    """The store half of "a key revoked in one process is refused by the other": two stores
+    with their own pools, as two processes have. (The HTTP half needs the API-key layer.)"""
+    from service.store import Store
+
+    first, second = Store.open(fresh_postgres_url), Store.open(fresh_postgres_url)
+    first.add_key("support-desk", "hash-of-the-key")
+    found = second.find_key("hash-of-the-key")
+    assert found is not None and found.active
+    assert first.revoke_key("support-desk")
+    found = second.find_key("hash-of-the-key")
+    assert found is not None and not found.active
+    first.close()
+    second.close()
