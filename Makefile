@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck bench eval alerts clean
+.PHONY: serve test lint typecheck bench eval alerts fuzz clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -33,12 +33,17 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/guardrails.py
 	$(BIN)/python benchmarks/real_corpus.py
 	$(BIN)/python benchmarks/audit.py
+	$(BIN)/python benchmarks/http_checks.py
 
 eval: $(STAMP)
 	$(BIN)/amends eval
 
 alerts:
 	cd ops/prometheus && promtool check config prometheus.yml && promtool test rules alerts.test.yml
+
+# Schemathesis over HTTP against a real server: >= 2,000 requests, no failure allowed.
+fuzz: $(STAMP)
+	$(BIN)/python tests/fuzz_server.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -8,20 +8,35 @@ request cannot grow a prompt, a log line or a guardrail pass without bound.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     StringConstraints,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 from contract.catalog import get_catalog
 from contract.report import GuardrailReport
+from contract.text import (
+    NOT_INVISIBLE_PATTERN,
+    VISIBLE_PATTERN,
+    TextPattern,
+    reject_surrogates,
+    remove_invisible,
+)
+
+_UNIQUE: dict[str, Any] = {"uniqueItems": True}
 
 Audience = Literal["customer", "client", "colleague"]
 ChannelKey = Literal["email", "letter", "chat", "sms", "social", "public_statement"]
@@ -30,10 +45,82 @@ RemedyKind = Literal["refund", "credit", "discount", "replacement", "expedite", 
 RemedyStatus = Literal["done", "offered", "planned"]
 OperationKey = Literal["none", "shorten", "expand", "simplify", "more_formal", "friendlier"]
 
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Medium = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
-Long = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-BodyText = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
+# Caller text that can reach a letter: invisible characters removed (contract.text), then
+# trimmed, then it must still say something; the OpenAPI pattern states the same rule.
+# The BeforeValidator comes after the constraints: placed before them, pydantic drops them.
+Short = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    BeforeValidator(remove_invisible),
+    TextPattern(VISIBLE_PATTERN),
+]
+Medium = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=1000),
+    BeforeValidator(remove_invisible),
+    TextPattern(VISIBLE_PATTERN),
+]
+Long = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=4000),
+    BeforeValidator(remove_invisible),
+    TextPattern(VISIBLE_PATTERN),
+]
+Token = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
+    BeforeValidator(remove_invisible),
+    TextPattern(VISIBLE_PATTERN),
+]
+"""An amount or a code: short, and copied into the letter verbatim."""
+Reference = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    BeforeValidator(remove_invisible),
+    TextPattern(VISIBLE_PATTERN),
+]
+BodyText = Annotated[
+    str, StringConstraints(min_length=1, max_length=20000), BeforeValidator(reject_surrogates)
+]
+"""A letter to check: kept exactly as sent, so that findings' spans point into it."""
+LetterText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=20000),
+    BeforeValidator(remove_invisible),
+    TextPattern(NOT_INVISIBLE_PATTERN),
+]
+"""A letter to rewrite: it becomes a letter again, so invisible characters go."""
+LetterSubject = Annotated[str, StringConstraints(max_length=300), BeforeValidator(remove_invisible)]
+
+
+@dataclass(frozen=True)
+class CatalogKey:
+    """A string that must be a key of one catalog section. Validation names the valid keys;
+    the JSON schema lists them as an enum, read from the catalog when the OpenAPI document
+    is built, so the document and the catalog cannot disagree."""
+
+    section: Literal["scenarios", "tones", "strategies"]
+    kind: str
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["enum"] = sorted(getattr(get_catalog(), self.section))
+        return json_schema
+
+    def _check(self, value: str) -> str:
+        return _known(self.kind, value, getattr(get_catalog(), self.section))
+
+
+ScenarioKey = Annotated[str, CatalogKey("scenarios", "scenario")]
+ToneKey = Annotated[str, CatalogKey("tones", "tone")]
+StrategyKey = Annotated[str, CatalogKey("strategies", "strategy")]
 
 
 class Model(BaseModel):
@@ -62,9 +149,7 @@ class Sender(Model):
 
 class Incident(Model):
     summary: Medium
-    reference: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None
-    ) = None
+    reference: Reference | None = None
     cause: Medium | None = None
     impact: Medium | None = None
     date: Short | None = None
@@ -75,13 +160,9 @@ class Incident(Model):
 class Remedy(Model):
     kind: RemedyKind
     description: Medium
-    amount: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None
-    ) = None
+    amount: Token | None = None
     date: Short | None = None
-    code: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None
-    ) = None
+    code: Token | None = None
     status: RemedyStatus = "offered"
 
 
@@ -92,12 +173,12 @@ class Prevention(Model):
 
 
 class DraftRequest(Model):
-    scenario: str = "custom"
+    scenario: ScenarioKey = "custom"
     audience: Audience = "customer"
     channel: ChannelKey = "email"
-    tone: str = "professional"
+    tone: ToneKey = "professional"
     liability: Liability = "standard"
-    strategies: Annotated[list[str], Field(max_length=8)] = []
+    strategies: Annotated[list[StrategyKey], Field(max_length=8, json_schema_extra=_UNIQUE)] = []
     recipient: Recipient = Recipient()
     sender: Sender = Sender()
     incident: Incident
@@ -107,48 +188,32 @@ class DraftRequest(Model):
     language: Literal["en"] = "en"
     """Only English for now: the guardrails' phrase lists are English."""
 
-    @field_validator("scenario")
-    @classmethod
-    def _scenario_known(cls, value: str) -> str:
-        return _known("scenario", value, get_catalog().scenarios)
-
-    @field_validator("tone")
-    @classmethod
-    def _tone_known(cls, value: str) -> str:
-        return _known("tone", value, get_catalog().tones)
-
     @field_validator("strategies")
     @classmethod
-    def _strategies_known(cls, value: list[str]) -> list[str]:
-        valid = get_catalog().strategies
-        for key in value:
-            _known("strategy", key, valid)
+    def _strategies_unique(cls, value: list[str]) -> list[str]:
         if len(set(value)) != len(value):
             raise ValueError("strategies must not repeat a key")
         return value
 
 
 class DraftText(Model):
-    subject: Annotated[str, StringConstraints(max_length=300)] | None = None
-    body: BodyText
+    subject: LetterSubject | None = None
+    body: LetterText
 
 
 class RewriteRequest(Model):
     draft: DraftText
     context: DraftRequest | None = None
     """The facts the draft was written from; the rewrite is checked against them."""
-    tone: str | None = None
+    tone: ToneKey | None = None
     channel: ChannelKey | None = None
     operation: OperationKey = "none"
 
-    @field_validator("tone")
-    @classmethod
-    def _tone_known(cls, value: str | None) -> str | None:
-        return None if value is None else _known("tone", value, get_catalog().tones)
-
 
 class CheckRequest(Model):
-    subject: Annotated[str, StringConstraints(max_length=300)] | None = None
+    subject: (
+        Annotated[str, StringConstraints(max_length=300), BeforeValidator(reject_surrogates)] | None
+    ) = None
     body: BodyText
     channel: ChannelKey = "email"
     context: DraftRequest | None = None
@@ -171,6 +236,8 @@ class AttemptRecord(BaseModel):
 class DraftMeta(BaseModel):
     id: str | None = None
     """Names the stored draft: `GET /v1/drafts/{id}` returns it (null only outside the API)."""
+    request_id: str | None = None
+    """The request's `X-Request-ID` (the caller's, or the one the service generated)."""
     provider: str
     model: str
     attempts: int

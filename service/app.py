@@ -3,31 +3,36 @@
 from __future__ import annotations
 
 import asyncio
-import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request, Response
+from asgi_correlation_id import CorrelationIdMiddleware
+from fastapi import Depends, FastAPI, Header, Request, Response
 
 from contract.catalog import get_catalog
 from contract.models import CheckRequest, Draft, DraftRequest, RewriteRequest
 from contract.report import GuardrailReport
 from service.audit import Recorder
-from service.body_limit import BodySizeLimit
 from service.catalog_view import CatalogView, catalog_view
 from service.deps import PipelineDep
 from service.http_errors import ErrorBody, install_error_handlers
+from service.logs import AccessLog, configure_logging, draft_fields, request_fields
 from service.metrics import Metrics, RequestMetrics
 from service.pipeline import Pipeline, build_pipeline, check_request
 from service.providers import close_provider
 from service.records_api import RecorderDep
 from service.records_api import router as records_router
+from service.request_body import RequestBodyGate
 from service.settings import Settings, get_settings
 from service.store import Store
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "The body is not UTF-8 text (`undecodable_body`)"},
+    408: {"model": ErrorBody, "description": "The body did not arrive within the read timeout"},
     413: {"model": ErrorBody, "description": "Request body over the size limit"},
+    415: {"model": ErrorBody, "description": "The body is not declared as application/json"},
     422: {"model": ErrorBody, "description": "Invalid input; `details` names each field"},
 }
 _UPSTREAM: dict[int | str, dict[str, Any]] = {
@@ -35,6 +40,28 @@ _UPSTREAM: dict[int | str, dict[str, Any]] = {
     503: {"model": ErrorBody, "description": "The model could not be reached; see Retry-After"},
     504: {"model": ErrorBody, "description": "The model did not answer within the deadline"},
 }
+
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:/+=@-]{1,128}")
+
+
+def _acceptable_request_id(value: str) -> bool:
+    """A caller's ID is kept if it is short and plain; anything else is replaced, so an ID
+    can never smuggle a line break or markup into a log."""
+    return _REQUEST_ID.fullmatch(value) is not None
+
+
+async def _request_id_header(
+    x_request_id: Annotated[
+        str | None,
+        Header(
+            description="Your ID for this request (1-128 of `A-Za-z0-9._:/+=@-`), echoed in "
+            "the `X-Request-ID` answer header, `meta.request_id` and every log line. Absent or "
+            "not of that form, the service generates one."
+        ),
+    ] = None,
+) -> None:
+    """Declares the header in the OpenAPI document; the middleware does the work."""
 
 
 @asynccontextmanager
@@ -50,10 +77,9 @@ def create_app(
     settings: Settings | None = None, pipeline: Pipeline | None = None, store: Store | None = None
 ) -> FastAPI:
     settings = settings or get_settings()
-    logging.basicConfig(level=settings.log_level.upper())
-    # The SDK logs whole requests at DEBUG, customer messages included; keep them out of logs.
-    logging.getLogger("openai").setLevel(max(logging.INFO, logging.getLogger().level))
+    configure_logging(settings.log_level)
     app = FastAPI(
+        dependencies=[Depends(_request_id_header)],
         lifespan=_lifespan,
         title="Amends",
         version="1.0.0",
@@ -66,8 +92,19 @@ def create_app(
     app.state.metrics = metrics = Metrics()
     metrics.watch_review_queue(app.state.store.count_pending_reviews)
     app.state.recorder = Recorder(app.state.store, settings, metrics)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # The last added runs first: request ID, access log, metrics, then the body gate.
+    app.add_middleware(
+        RequestBodyGate,
+        max_bytes=settings.max_body_bytes,
+        read_timeout_s=settings.body_timeout_s,
+    )
     app.add_middleware(RequestMetrics, metrics=metrics)
+    app.add_middleware(AccessLog)
+    app.add_middleware(
+        CorrelationIdMiddleware,
+        header_name="X-Request-ID",
+        validator=_acceptable_request_id,
+    )
     install_error_handlers(app)
     app.include_router(records_router)
 
@@ -79,6 +116,7 @@ def create_app(
         It is stored (`meta.id`) before it is returned, and `review` says whether a person
         should read it first."""
         draft = await recorder.upstream(pipeline.draft(request))
+        request_fields().update(draft_fields(draft))
         return await recorder.draft("draft", request, draft, http)
 
     @app.post("/v1/rewrites", response_model=Draft, responses={**_ERRORS, **_UPSTREAM})
@@ -87,6 +125,7 @@ def create_app(
     ) -> Draft:
         """Rewrite a draft into another tone, channel or length, keeping every fact."""
         draft = await recorder.upstream(pipeline.rewrite(request))
+        request_fields().update(draft_fields(draft))
         return await recorder.draft("rewrite", request, draft, http)
 
     @app.post("/v1/checks", response_model=GuardrailReport, responses=_ERRORS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Callable
 from importlib.metadata import EntryPoint, entry_points
@@ -124,14 +125,17 @@ def _catalog(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from service.http_server import serve
 
-    from service.app import create_app
-
+    # The app reads its settings from the environment in each worker, so the address it
+    # binds (which decides whether keys are required) goes there too.
+    if args.host:
+        os.environ["AMENDS_HOST"] = args.host
+    if args.port:
+        os.environ["AMENDS_PORT"] = str(args.port)
+    get_settings.cache_clear()
     settings = get_settings()
-    host = args.host or settings.host
-    port = args.port or settings.port
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level)
+    serve(settings, settings.host, settings.port, workers=args.workers)
     return 0
 
 
@@ -142,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", help="default AMENDS_HOST (127.0.0.1)")
     serve.add_argument("--port", type=int, help="default AMENDS_PORT (8000)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     serve.set_defaults(run=_serve)
 
     for name, run, what in (

@@ -1,4 +1,8 @@
-"""FastAPI dependencies, as `Annotated` aliases the routes use directly."""
+"""FastAPI dependencies, as `Annotated` aliases the routes use directly.
+
+They are `async` although they do not await: FastAPI runs a plain `def` dependency in its
+thread pool, and that hop cost more than the whole guardrail check on a busy worker.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,12 @@ from service.pipeline import Pipeline
 from service.settings import Settings
 
 
-def _pipeline(request: Request) -> Pipeline:
+async def _pipeline(request: Request) -> Pipeline:
     pipeline: Pipeline = request.app.state.pipeline
     return pipeline
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

@@ -8,10 +8,11 @@ catch-all; it exists so that a bug still answers in the documented shape and is 
 from __future__ import annotations
 
 import logging
-import uuid
+import math
 from collections.abc import Mapping
 from typing import Any
 
+from asgi_correlation_id import correlation_id
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -19,11 +20,14 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.errors import AmendsError
+from service.logs import request_fields
 
 log = logging.getLogger("amends")
 
 _HTTP_CODES = {
     400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
     413: "payload_too_large",
@@ -75,6 +79,7 @@ def describe_validation(errors: list[Any]) -> list[dict[str, str]]:
 
 async def _on_validation(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    request_fields()["error"] = "invalid_request"
     details = describe_validation(list(exc.errors()))
     first = details[0] if details else {"field": "body", "message": "invalid"}
     more = f" (and {len(details) - 1} more)" if len(details) > 1 else ""
@@ -82,12 +87,23 @@ async def _on_validation(_: Request, exc: Exception) -> JSONResponse:
     return error_response(422, "invalid_request", message, details)
 
 
-async def _on_amends(_: Request, exc: Exception) -> JSONResponse:
+def retry_after_header(seconds: float, cap_s: int) -> dict[str, str]:
+    """`Retry-After` in whole seconds, at least 1 and at most `cap_s`, whatever the upstream
+    asked for (an upstream's `1e308` must not become a 309-digit header)."""
+    bounded = min(float(cap_s), seconds) if math.isfinite(seconds) else float(cap_s)
+    return {"Retry-After": str(max(1, math.ceil(bounded)))}
+
+
+async def _on_amends(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AmendsError)
+    request_fields()["error"] = exc.code
+    if exc.public_message != exc.message:
+        # The full text may quote the upstream server; it stays in the log.
+        log.warning("%s: %s", exc.code, exc.message, extra={"error": exc.code})
     headers = None
     if exc.retry_after is not None:
-        headers = {"Retry-After": str(max(1, round(exc.retry_after)))}
-    return error_response(exc.status, exc.code, exc.message, exc.details, headers)
+        headers = retry_after_header(exc.retry_after, request.app.state.settings.retry_after_cap_s)
+    return error_response(exc.status, exc.code, exc.public_message, exc.details, headers)
 
 
 async def _on_http(_: Request, exc: Exception) -> JSONResponse:
@@ -97,10 +113,15 @@ async def _on_http(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:
-    incident = uuid.uuid4().hex[:12]
-    log.exception("unexpected error %s", incident, exc_info=exc)
+    # Starlette answers this one outside every middleware, so the request-ID header is set
+    # here; the ID is also the reference to the log line with the traceback.
+    request_id = correlation_id.get() or "-"
+    log.exception("unexpected error", exc_info=exc)
     return error_response(
-        500, "internal_error", f"unexpected error; reference {incident} in the service log"
+        500,
+        "internal_error",
+        f"unexpected error; reference {request_id} in the service log",
+        headers={"X-Request-ID": request_id},
     )
 
 

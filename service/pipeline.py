@@ -9,6 +9,7 @@ composer — saying so in `meta.fallback_reason` — or raises a typed error, as
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass, field
 
@@ -25,11 +26,19 @@ from contract.models import (
 )
 from contract.report import GuardrailReport
 from prompts.render import PROMPT_VERSION, ChatMessage, render_draft, render_repair, render_rewrite
-from service.errors import AmendsError, DraftFailedGuardrails, UpstreamTimeout
+from service.errors import (
+    AmendsError,
+    ComposerDraftFailedGuardrails,
+    DraftDeadlinePassed,
+    DraftFailedGuardrails,
+)
+from service.logs import current_request_id
 from service.providers import build_provider
 from service.providers.base import Completion, Job, Provider
 from service.providers.offline import OfflineProvider
 from service.settings import Settings
+
+log = logging.getLogger("amends.pipeline")
 
 
 def check_request(
@@ -127,12 +136,14 @@ class Pipeline:
         except AmendsError as exc:
             if not self._may_fall_back:
                 raise
-            return await self._fall_back(target, run, f"{exc.code}: {exc.message}")
+            # The caller sees the reason; the upstream's own words stay in the log.
+            log.warning("falling back to the composer: %s: %s", exc.code, exc.message)
+            return await self._fall_back(target, run, f"{exc.code}: {exc.public_message}")
         if report.passed:
             return self._finish(completion, report, self.provider, target, run)
         reason = f"{stop}; failed rules: {', '.join(_rule_ids(report))}"
         if not self._may_fall_back:
-            raise DraftFailedGuardrails(
+            raise self._failure(self.provider)(
                 f"no draft passed the guardrails ({reason})",
                 details={"findings": [f.model_dump() for f in report.errors]},
             )
@@ -171,13 +182,19 @@ class Pipeline:
             return f"token budget of {self.settings.repair_token_budget} spent"
         return ""
 
+    def _failure(self, writer: Provider) -> type[DraftFailedGuardrails]:
+        """The composer's failure is the request's (422); a model's is the upstream's (502)."""
+        if writer.name == self.fallback.name:
+            return ComposerDraftFailedGuardrails
+        return DraftFailedGuardrails
+
     async def _fall_back(self, target: _Target, run: _Run, reason: str) -> Draft:
         # The composer ignores the messages; it drafts from the job itself.
         completion = await self.fallback.complete([], target.job)
         run.attempts += 1
         report = await self._record(self.fallback, completion, target, run)
         if not report.passed:
-            raise DraftFailedGuardrails(
+            raise self._failure(self.fallback)(
                 f"the fallback draft failed the guardrails too ({reason})",
                 details={"findings": [f.model_dump() for f in report.errors]},
             )
@@ -193,12 +210,12 @@ class Pipeline:
     ) -> Completion:
         remaining = deadline - time.perf_counter()
         if remaining <= 0:
-            raise UpstreamTimeout("the draft deadline passed before the model answered")
+            raise DraftDeadlinePassed("the draft deadline passed before the model answered")
         run.attempts += 1
         try:
             completion = await asyncio.wait_for(provider.complete(messages, target.job), remaining)
         except TimeoutError as exc:
-            raise UpstreamTimeout(
+            raise DraftDeadlinePassed(
                 f"the model did not answer within {self.settings.draft_deadline_s:g} s"
             ) from exc
         run.spend(completion)
@@ -235,7 +252,7 @@ class Pipeline:
         try:
             return await asyncio.wait_for(checking, max(remaining, 0.001))
         except TimeoutError as exc:
-            raise UpstreamTimeout(
+            raise DraftDeadlinePassed(
                 f"the draft deadline of {self.settings.draft_deadline_s:g} s passed "
                 "while checking the model's draft"
             ) from exc
@@ -250,6 +267,7 @@ class Pipeline:
         fallback_reason: str | None = None,
     ) -> Draft:
         meta = DraftMeta(
+            request_id=current_request_id(),
             provider=provider.name,
             model=completion.model,
             attempts=run.attempts,

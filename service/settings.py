@@ -70,6 +70,15 @@ class Settings(BaseSettings):
     store_customer_message: bool = False
     """Keep `incident.customer_message` in the audit record; off, it is removed before storing."""
 
+    header_timeout_s: float = Field(10.0, gt=0)
+    """A connection whose request line and headers have not all arrived by then is closed."""
+    body_timeout_s: float = Field(15.0, gt=0)
+    """A request body that has not fully arrived by then is answered 408 and closed."""
+    keep_alive_timeout_s: int = Field(5, ge=1)
+    """An idle keep-alive connection is closed after this many seconds."""
+    retry_after_cap_s: int = Field(120, ge=1)
+    """The largest `Retry-After` the API sends, whatever an upstream asked for."""
+
     @field_validator("llm_structured_output", mode="before")
     @classmethod
     def _legacy_boolean(cls, value: object) -> object:

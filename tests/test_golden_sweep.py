@@ -220,8 +220,10 @@ async def _ask(calls: list[tuple[str, str, Any]]) -> str:
     app = create_app(Settings(_env_file=None, provider="offline"))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://amends.test") as client:
-        for method, path, payload in calls:
-            response = await client.request(method, path, json=payload)
+        for number, (method, path, payload) in enumerate(calls, 1):
+            # A fixed request ID, or the service would generate a new one each run.
+            headers = {"X-Request-ID": f"golden-{number}"}
+            response = await client.request(method, path, json=payload, headers=headers)
             answer = response.json()
             if isinstance(answer, dict) and isinstance(answer.get("meta"), dict):
                 answer["meta"]["latency_ms"] = "<timing>"

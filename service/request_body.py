@@ -1,0 +1,140 @@
+"""ASGI middleware that admits a request body only if it is JSON, arrives in time and fits.
+
+In order, for POST, PUT and PATCH:
+
+- a body that is not declared as JSON (`application/json` or `application/*+json`) is 415,
+  before a byte of it is read; an empty body with no content type passes, so the route can
+  say which field is missing;
+- the declared Content-Length over the limit is 413 at once, and so are the bytes that
+  actually arrive past it (a chunked upload cannot slip past);
+- the whole body must arrive within `read_timeout_s`, counted from the first `receive`: a
+  client that trickles bytes is answered 408 and the connection is closed, so it cannot
+  hold a worker's socket open (headers have their own deadline in `service.http_server`);
+- a body that is not UTF-8 is 400 `undecodable_body` (RFC 8259 JSON is UTF-8).
+
+The body is then replayed to the app in one piece.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.http_errors import error_response
+
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+def is_json_media_type(content_type: str) -> bool:
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    kind, _, subtype = media_type.partition("/")
+    return kind == "application" and (subtype == "json" or subtype.endswith("+json"))
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class RequestBodyGate:
+    def __init__(self, app: ASGIApp, max_bytes: int, read_timeout_s: float) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.read_timeout_s = read_timeout_s
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in _BODY_METHODS:
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length")
+        content_type = headers.get(b"content-type", b"").decode("latin-1")
+        if content_type and not is_json_media_type(content_type):
+            await self._unsupported(content_type, scope, receive, send)
+            return
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._too_large(scope, receive, send)
+            return
+        try:
+            async with asyncio.timeout(self.read_timeout_s):
+                body = await self._read(receive)
+        except TimeoutError:
+            await self._too_slow(scope, receive, send)
+            return
+        except _TooLarge:
+            await self._too_large(scope, receive, send)
+            return
+        if body is None:  # the client went away
+            return
+        if body and not content_type:
+            await self._unsupported(content_type, scope, receive, send)
+            return
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            await error_response(
+                400,
+                "undecodable_body",
+                f"request body is not UTF-8 text (invalid byte at offset {exc.start})",
+                {"offset": exc.start},
+            )(scope, receive, send)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _read(self, receive: Receive) -> bytes | None:
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise _TooLarge
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        return b"".join(chunks)
+
+    async def _unsupported(
+        self, content_type: str, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        shown = content_type[:100] or "none"
+        response = error_response(
+            415,
+            "unsupported_media_type",
+            f"request body must be JSON (content-type: application/json), not {shown}",
+            {"content_type": content_type[:100] or None},
+        )
+        await response(scope, receive, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = error_response(
+            413,
+            "payload_too_large",
+            f"request body is larger than the limit of {self.max_bytes} bytes",
+            {"limit_bytes": self.max_bytes},
+            # The rest of the body is never read, so the connection cannot be reused.
+            headers={"Connection": "close"},
+        )
+        await response(scope, receive, send)
+
+    async def _too_slow(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = error_response(
+            408,
+            "request_timeout",
+            f"request body did not arrive within {self.read_timeout_s:g} s",
+            {"timeout_s": self.read_timeout_s},
+            headers={"Connection": "close"},
+        )
+        await response(scope, receive, send)

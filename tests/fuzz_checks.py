@@ -1,0 +1,40 @@
+"""Schemathesis checks of our own, for the in-process test and `make fuzz` (loaded there with
+SCHEMATHESIS_HOOKS=tests.fuzz_checks).
+
+`schemathesis.toml` lets schema-valid input be answered 422, because two 422s are legitimate
+for it (`ALLOWED_422`): facts that are well formed but from which the composer cannot write a
+letter that passes, and a word limit too small for the facts. Every other 422 on schema-valid
+input means the OpenAPI document promised more than the service accepts; this check fails it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import schemathesis
+
+ALLOWED_422 = {
+    # Well-formed facts the composer cannot make a letter from that passes the guardrails.
+    ("facts_cannot_pass_guardrails", None),
+    # A word limit below what the request's remedies and prevention steps need: a constraint
+    # between fields that a JSON schema cannot state.
+    ("invalid_request", "max_words"),
+}
+
+
+@schemathesis.check
+def schema_valid_input_is_not_invalid_request(ctx: Any, response: Any, case: Any) -> bool | None:
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive or response.status_code != 422:
+        return None
+    if any(meta.is_negative_at(location) for location in meta.components):
+        return None  # one part (the body, a header) was generated to be invalid
+    error = response.json().get("error", {})
+    code = error.get("code")
+    fields = {d.get("field") for d in error.get("details") or [] if isinstance(d, dict)}
+    if (code, None) in ALLOWED_422 or (fields and all((code, f) in ALLOWED_422 for f in fields)):
+        return None
+    raise AssertionError(
+        f"schema-valid input answered 422 {code}: the OpenAPI document accepts what the "
+        f"service rejects: {response.text[:500]}"
+    )
