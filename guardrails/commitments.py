@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from contract.report import Finding, Fix
 from guardrails.draft import Draft, Text
-from guardrails.facts import MAX_FACTS, Fact, durations_in, extract_metrics
+from guardrails.facts import MAX_FACTS, Fact, durations_in, extract_metrics, trie_regex
 from guardrails.lexicon import lexicon
 from guardrails.spans import MAX_PER_RULE, finding, is_negated, preceding_words
 from guardrails.supplied import RemedyFacts, Supplied, fact_value, plain, stems
@@ -39,52 +39,6 @@ REMEDY_CUES: dict[str, frozenset[str]] = {
 }
 """Cue name (from `packs/commitments.yaml`) -> the remedy kinds that authorise it. A `free`
 cue also needs a remedy described as free."""
-# Words around a remedy word that make it a topic rather than a promise: "your refund
-# request", "the refund policy", "you asked for a refund".
-_TOPIC_AFTER = re.compile(
-    r"\s+(?:requests?|requested|policy|policies|status|process|form|"
-    r"team|department|application|claims?|queue)\b"
-)
-_TOPIC_BEFORE = frozenset(
-    {
-        "requested",
-        "request",
-        "asked",
-        "ask",
-        "asking",
-        "applied",
-        "waiting",
-        "awaiting",
-        "await",
-        "about",
-        "chasing",
-        "expecting",
-    }
-)
-# Words that show a percentage is a price change rather than an improvement figure:
-# "we have reduced this report's fee by 10%" applies the authorised "10% off".
-_PRICE_WORDS = frozenset(
-    [
-        "fee",
-        "fees",
-        "price",
-        "prices",
-        "bill",
-        "bills",
-        "invoice",
-        "invoices",
-        "charge",
-        "charges",
-        "cost",
-        "costs",
-        "rate",
-        "rates",
-        "subscription",
-        "total",
-        "plan",
-        "renewal",
-    ]
-)
 _LETTERS = re.compile(r"[a-z]+")
 _MESSAGES = {
     "amount": "States an amount ({}) that no remedy supplied.",
@@ -96,6 +50,21 @@ _MESSAGES = {
     "code": "Quotes a code or reference ({}) that the request did not supply.",
 }
 _CLAUSE_END = re.compile(r"[.!?](?=\s|$)|[;:\n]|,\s|\s(?:and|but|so)\s")
+
+
+@lru_cache(maxsize=1)
+def _topic() -> tuple[re.Pattern[str], frozenset[str]]:
+    """Words around a remedy word that make it a topic rather than a promise: "your refund
+    request", "you asked for a refund"."""
+    after = trie_regex(lexicon().words("topic_after"))
+    return re.compile(rf"\s+(?:{after})\b"), frozenset(lexicon().words("topic_before"))
+
+
+@lru_cache(maxsize=1)
+def _price_words() -> frozenset[str]:
+    """Words that show a percentage is a price change rather than an improvement figure:
+    "we have reduced this report's fee by 10%" applies the authorised "10% off"."""
+    return frozenset(lexicon().words("price_words"))
 
 
 @lru_cache(maxsize=1)
@@ -201,7 +170,7 @@ def _remedy_percent(text: Text, metric: Fact, supplied: Supplied) -> bool:
     to a price: the same number as a remedy's, and its words name a price ("reduced this
     report's fee by 10%"). A shared topic word is not enough: "reduced reporting errors by
     10%" is an improvement claim even when the remedy is "10% off this report's fee"."""
-    if _PRICE_WORDS.isdisjoint(_LETTERS.findall(text.low, metric.start, metric.end)):
+    if _price_words().isdisjoint(_LETTERS.findall(text.low, metric.start, metric.end)):
         return False
     return any(("percent", metric.key) in r.keys for r in supplied.remedies)
 
@@ -269,7 +238,9 @@ def _states_a_remedy(text: Text, start: int, end: int, supplied: Supplied) -> bo
             return True
         if (code and code.lower() in clause) or (amount and amount in clause):
             return True
-        if amount and durations_in(amount) & durations_in(clause):
+        # An amount that is a span of time ("1 month"), in any spelling ("one month").
+        spans = durations_in(amount) if amount and not remedy.amount_keys else set()
+        if spans and spans & durations_in(clause):
             return True
     return False
 
@@ -286,9 +257,10 @@ def unauthorised_remedies(draft: Draft) -> list[Finding]:
         for cue in REMEDY_CUES:
             for start, end in text.remedy_words.get(cue, ()):
                 word = text.text[start:end]
-                if is_negated(low, start) or _TOPIC_AFTER.match(low, end):
+                topic_after, topic_before = _topic()
+                if is_negated(low, start) or topic_after.match(low, end):
                     continue
-                if _TOPIC_BEFORE & set(preceding_words(low, start, 3)):
+                if topic_before & set(preceding_words(low, start, 3)):
                     continue
                 if _states_a_remedy(text, start, end, supplied):
                     continue

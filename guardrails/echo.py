@@ -47,11 +47,11 @@ def scan_echo(draft: Draft) -> list[Finding]:
         return []
     message = _words(context.incident.customer_message)
     body = draft.body
-    matches = list(_WORD.finditer(body.low))
-    words = [m.group() for m in matches]
+    words = _WORD.findall(body.low)
     stretches = _stretches(words, set(message))
     if not stretches:
         return []
+    matches = list(_WORD.finditer(body.low))
     incident = context.incident
     own = [incident.summary, incident.cause, incident.impact]
     own += [r.description for r in context.remedies]

@@ -312,10 +312,8 @@ def _weekday() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{trie_regex(lexicon().words('weekdays'))})\b")
 
 
-_TIME_SPAN = re.compile(
-    rf"\b({_DIGITS}|[a-z]+(?:-[a-z]+)?)\s+((?:(?:business|working)\s+)?"
-    r"(?:hour|day|week|month|year|minute)s?)\b"
-)
+_TIME_UNIT = re.compile(r"(?:hour|day|week|month|year|minute)s?\b")
+_COUNT_BEFORE = re.compile(rf"\b({_DIGITS}|[a-z]+(?:-[a-z]+)?)\s+((?:business|working)\s+)?$")
 
 
 def weekdays_in(low: str) -> set[str]:
@@ -328,8 +326,15 @@ def durations_in(low: str) -> set[tuple[str, ...]]:
     """Every count and unit of time a text names, with or without a lead word: a request
     saying "five working days" authorises "within 5 working days"."""
     found = set()
-    for match in _TIME_SPAN.finditer(low):
-        fact = make_fact("dur", f"within {match.group(1)} {match.group(2)}", 0, 0)
+    # Each unit of time is found first (a literal the engine skips to), its count after.
+    for unit in _TIME_UNIT.finditer(low):
+        if unit.start() and low[unit.start() - 1].isalnum():
+            continue  # inside a word: "holidays"
+        count = _COUNT_BEFORE.search(low, max(0, unit.start() - 40), unit.start())
+        if count is None:
+            continue
+        span = f"{count.group(1)} {count.group(2) or ''}{unit.group()}"
+        fact = make_fact("dur", f"within {span}", 0, 0)
         if fact is not None:
             found.add(fact.key)
     return found

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import lru_cache
 
 from contract.report import EvidenceData, Finding, Fix, Severity, TextField
+from guardrails.lexicon import lexicon
 
-_NEGATORS = frozenset(
-    {"not", "no", "never", "cannot", "nor", "without", "neither", "unable", "nothing", "none"}
-)
-_HEDGES = frozenset({"may", "might", "could", "perhaps", "possibly", "maybe", "if", "whether"})
 # A clause ends at sentence punctuation, a semicolon, a line break or a contrasting "but":
 # a "not" before one of these does not negate what follows it.
 _CLAUSE_BREAK = re.compile(r"[.!?;:\n]|\bbut\b|,\s*(?:and|so)\b", re.IGNORECASE)
@@ -47,13 +45,20 @@ def preceding_words(text: str, start: int, count: int = 4) -> list[str]:
     return [w.lower() for w in _WORD.findall(window, cut)[-count:]]
 
 
+@lru_cache(maxsize=1)
+def _negators() -> tuple[frozenset[str], frozenset[str]]:
+    words = lexicon()
+    return frozenset(words.words("negators")), frozenset(words.words("hedges"))
+
+
 def is_negated(text: str, start: int, *, hedged: bool = False) -> bool:
     """True when the clause before `start` negates it ("we are not", "we can't"), or, with
     `hedged`, weakens it ("we may", "if we could")."""
+    negators, hedges = _negators()
     for word in preceding_words(text, start):
-        if word in _NEGATORS or word.endswith(("n't", "n’t")):
+        if word in negators or word.endswith(("n't", "n’t")):
             return True
-        if hedged and word in _HEDGES:
+        if hedged and word in hedges:
             return True
     return False
 
