@@ -231,6 +231,19 @@ class AttemptRecord(BaseModel):
     provider: str
     passed: bool
     failed_rules: list[str] = []
+    salvaged: bool = False
+    """True for the check after salvage edited this attempt's letter."""
+
+
+class SalvageEdit(BaseModel):
+    """One deterministic edit the service made to a model's letter, for a reviewer to see."""
+
+    rule: str
+    action: Literal["replace", "remove_sentence", "insert"]
+    before: str
+    """The text taken out ("" for an insertion)."""
+    after: str
+    """The text put in ("" for a removal)."""
 
 
 class DraftMeta(BaseModel):
@@ -247,6 +260,10 @@ class DraftMeta(BaseModel):
     usage: Usage = Usage()
     latency_ms: float
     attempt_log: list[AttemptRecord] = []
+    salvage: list[SalvageEdit] = []
+    """Every edit salvage made to the delivered letter, in the order applied."""
+    written_by: Literal["model", "composer"] = "composer"
+    """Who wrote the delivered letter: the model (perhaps salvaged) or the offline composer."""
 
 
 ReviewStatus = Literal["pending", "approved", "edited", "rejected"]

@@ -203,6 +203,7 @@ def render_repair(
     body: str,
     findings: Sequence[Finding],
     *,
+    request: DraftRequest | None = None,
     structured: bool = True,
 ) -> list[ChatMessage]:
     """`base` + the previous draft (its `subject` and `body`, as the assistant) + one user turn
@@ -211,14 +212,93 @@ def render_repair(
     Pass the original [system, user] as `base` on every repair: each re-ask then carries the
     latest draft and its findings only, so prompts do not grow with the attempt count.
     Only `error` findings are quoted: warnings do not block a draft, and chasing them costs
-    tokens and risks new errors.
+    tokens and risks new errors. Each finding is quoted with its span and, from `request`,
+    the caller's facts that apply to it. A rule's advice is passed on only when it carries no
+    quoted example: a small model copies an example sentence into the letter as if it were a
+    fact ("we have added a second check ..."), which is exactly what the checks forbid.
     """
     errors = [finding for finding in findings if finding.severity == "error"]
     if not errors:
         raise ValueError("render_repair needs at least one finding of severity 'error'")
-    repair = _render("repair.j2", {"findings": errors, "structured": structured})
+    items = [
+        {
+            "finding": finding,
+            "advice": None if _QUOTED.search(finding.suggestion or "") else finding.suggestion,
+            "facts": applicable_facts(finding, request),
+        }
+        for finding in errors
+    ]
+    repair = _render("repair.j2", {"items": items, "structured": structured})
     return [
         *base,
         ChatMessage(role="assistant", content=format_answer(subject, body, structured=structured)),
         ChatMessage(role="user", content=repair),
     ]
+
+
+_QUOTED = re.compile(r"[\"“”]")
+_STATUS_WORDS = {"done": "already done", "offered": "offered", "planned": "planned"}
+
+
+def applicable_facts(finding: Finding, request: DraftRequest | None) -> list[str]:
+    """The caller's facts a re-ask should restate for `finding`, worded from the request only.
+
+    A missing fact (the finding's fix names it) is quoted alone; a figure, remedy or status
+    problem gets every authorised remedy (and metric), since the fix is to use only those; a
+    missing or vague prevention step gets the authorised steps.
+    """
+    if request is None:
+        return []
+    fix = finding.fix
+    if fix is not None and fix.action == "insert" and fix.fact:
+        return _fact_lines(request, fix.fact)
+    rule = finding.rule
+    if rule.startswith("commitments.") or _about(finding, "amends"):
+        lines = [line for i in range(len(request.remedies)) for line in _remedy(request, i)]
+        if rule.endswith("metric") or rule.endswith("fact"):
+            lines += [line for i in range(len(request.prevention)) for line in _step(request, i)]
+        return lines or ["No remedy was authorised: offer none."]
+    if _about(finding, "prevention"):
+        return [line for i in range(len(request.prevention)) for line in _step(request, i)]
+    return []
+
+
+def _about(finding: Finding, element: str) -> bool:
+    """Whether the finding is about `element` (its rule id, or a missing-element message)."""
+    return element in finding.rule or finding.message.endswith(f"element: {element}.")
+
+
+def _fact_lines(request: DraftRequest, fact: str) -> list[str]:
+    kind, _, index = fact.partition(":")
+    if kind in ("remedy", "prevention") and index.isdigit():
+        return _remedy(request, int(index)) if kind == "remedy" else _step(request, int(index))
+    if kind == "reference" and request.incident.reference:
+        return [f"Reference: {request.incident.reference}"]
+    if kind == "greeting":
+        name = request.recipient.name
+        return [f"Recipient: {name}" if name else "Recipient: not named"]
+    if kind in ("signature", "invitation"):
+        sender = request.sender
+        parts = [sender.name, sender.title, sender.organization, sender.contact]
+        return ["Sender: " + ", ".join(p for p in parts if p)] if any(parts) else []
+    return []
+
+
+def _remedy(request: DraftRequest, index: int) -> list[str]:
+    if index >= len(request.remedies):
+        return []
+    remedy = request.remedies[index]
+    extras = [f"amount {remedy.amount}" if remedy.amount else None]
+    extras += [f"code {remedy.code}" if remedy.code else None]
+    extras += [f"date {remedy.date}" if remedy.date else None]
+    detail = "; ".join(e for e in extras if e)
+    status = _STATUS_WORDS[remedy.status]
+    return [f"Remedy ({status}): {remedy.description}" + (f" ({detail})" if detail else "")]
+
+
+def _step(request: DraftRequest, index: int) -> list[str]:
+    if index >= len(request.prevention):
+        return []
+    step = request.prevention[index]
+    metric = f" (figure: {step.metric})" if step.metric else " (no figure supplied)"
+    return [f"Prevention step: {step.description}{metric}"]

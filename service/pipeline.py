@@ -1,4 +1,4 @@
-"""generate → check → repair → fallback: the one place where providers, prompts and
+"""generate → check → salvage → re-ask → fallback: the one place where providers, prompts and
 guardrails meet.
 
 A draft leaves this module only if it passed the guardrails. When a model's drafts keep
@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import guardrails
 from contract.models import (
@@ -22,6 +22,7 @@ from contract.models import (
     DraftMeta,
     DraftRequest,
     RewriteRequest,
+    SalvageEdit,
     Usage,
 )
 from contract.report import GuardrailReport
@@ -36,9 +37,12 @@ from service.logs import current_request_id
 from service.providers import build_provider
 from service.providers.base import Completion, Job, Provider
 from service.providers.offline import OfflineProvider
+from service.salvage import salvage
 from service.settings import Settings
 
 log = logging.getLogger("amends.pipeline")
+
+SALVAGE_ROUNDS = 2
 
 
 def check_request(
@@ -64,6 +68,8 @@ class _Run:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     log: list[AttemptRecord] = field(default_factory=list)
+    edits: list[SalvageEdit] = field(default_factory=list)
+    """Salvage edits made to the current letter (reset with each new letter)."""
 
     def spend(self, completion: Completion) -> None:
         self.prompt_tokens += completion.prompt_tokens
@@ -156,6 +162,7 @@ class Pipeline:
         deadline = run.started + self.settings.draft_deadline_s
         completion = await self._attempt(self.provider, messages, target, run, deadline)
         report = await self._record(self.provider, completion, target, run, deadline)
+        completion, report = await self._salvage(completion, report, target, run, deadline)
         repairs = 0
         while not report.passed:
             stop = self._stop_reason(repairs, run)
@@ -167,11 +174,43 @@ class Pipeline:
                 completion.subject,
                 completion.body,
                 report.errors,
+                request=target.context,
                 structured=self.provider.structured,
             )
             completion = await self._attempt(self.provider, repair, target, run, deadline)
             report = await self._record(self.provider, completion, target, run, deadline)
+            completion, report = await self._salvage(completion, report, target, run, deadline)
         return completion, report, ""
+
+    async def _salvage(
+        self,
+        completion: Completion,
+        report: GuardrailReport,
+        target: _Target,
+        run: _Run,
+        deadline: float,
+    ) -> tuple[Completion, GuardrailReport]:
+        """Apply the findings' safe fixes and check again, before any re-ask is spent.
+
+        A second round catches what the first round's edits exposed (a removed sentence
+        that carried the only mention of a remedy). The composer's own letters are never
+        salvaged: a failing composer letter is a bug to surface, not to patch.
+        """
+        run.edits = []
+        for _ in range(SALVAGE_ROUNDS):
+            if report.passed or self.provider is self.fallback:
+                break
+            salvaged = salvage(
+                completion.subject, completion.body, report, target.context, target.channel
+            )
+            if not salvaged.edits:
+                break
+            run.edits += salvaged.edits
+            completion = replace(completion, subject=salvaged.subject, body=salvaged.body)
+            report = await self._record(
+                self.provider, completion, target, run, deadline, salvaged=True
+            )
+        return completion, report
 
     def _stop_reason(self, repairs: int, run: _Run) -> str:
         if not self.provider.can_repair:
@@ -192,6 +231,7 @@ class Pipeline:
         # The composer ignores the messages; it drafts from the job itself.
         completion = await self.fallback.complete([], target.job)
         run.attempts += 1
+        run.edits = []
         report = await self._record(self.fallback, completion, target, run)
         if not report.passed:
             raise self._failure(self.fallback)(
@@ -228,6 +268,8 @@ class Pipeline:
         target: _Target,
         run: _Run,
         deadline: float | None = None,
+        *,
+        salvaged: bool = False,
     ) -> GuardrailReport:
         report = await self._check_off_loop(completion, target, deadline)
         run.log.append(
@@ -236,6 +278,7 @@ class Pipeline:
                 provider=provider.name,
                 passed=report.passed,
                 failed_rules=_rule_ids(report),
+                salvaged=salvaged,
             )
         )
         return report
@@ -277,6 +320,8 @@ class Pipeline:
             usage=Usage(prompt_tokens=run.prompt_tokens, completion_tokens=run.completion_tokens),
             latency_ms=round((time.perf_counter() - run.started) * 1000, 2),
             attempt_log=run.log,
+            salvage=run.edits,
+            written_by="composer" if provider is self.fallback else "model",
         )
         return Draft(
             subject=completion.subject,

@@ -1,5 +1,9 @@
-"""The pipeline's generate → check → repair → fallback loop, driven by a scripted provider
-that counts its calls, so every re-ask and fallback is assertable without a model."""
+"""The pipeline's generate → check → salvage → re-ask → fallback loop, driven by a scripted
+provider that counts its calls, so every salvage edit, re-ask and fallback is assertable
+without a model.
+
+Tests of the re-ask path strip the findings' fixes (`_fixes(pipeline, None)`), so they keep
+testing the re-ask whatever the guardrails learn to fix; salvage tests set the fix they test."""
 
 from __future__ import annotations
 
@@ -12,10 +16,11 @@ from typing import Any
 import pytest
 
 from contract.models import DraftRequest, RewriteRequest
+from contract.report import Finding, Fix, GuardrailReport
 from prompts.render import ChatMessage
 from service.composer import compose_draft
 from service.errors import DraftFailedGuardrails, UpstreamUnavailable
-from service.pipeline import build_pipeline
+from service.pipeline import Pipeline, build_pipeline
 from service.providers.base import Completion, Job
 from service.settings import Settings
 
@@ -55,6 +60,25 @@ def _bad(request: DraftRequest, tokens: int = 100) -> Completion:
     )
 
 
+def _fixes(pipeline: Pipeline, fix: Fix | None, rules: tuple[str, ...] = ()) -> Pipeline:
+    """Give every error finding (of `rules`, or all) the fix `fix` (None: no fix at all)."""
+    real_check = pipeline.check
+
+    def check(completion: Completion, target: Any) -> GuardrailReport:
+        report = real_check(completion, target)
+        findings = [_with_fix(f, fix, rules) for f in report.findings]
+        return report.model_copy(update={"findings": findings})
+
+    pipeline.check = check  # type: ignore[method-assign]
+    return pipeline
+
+
+def _with_fix(finding: Finding, fix: Fix | None, rules: tuple[str, ...]) -> Finding:
+    if finding.severity != "error" or (rules and finding.rule not in rules):
+        return finding
+    return finding.model_copy(update={"fix": fix})
+
+
 def _settings(**overrides: object) -> Settings:
     return Settings(**{"repair_attempts": 2, "on_failure": "fallback", **overrides})  # type: ignore[arg-type]
 
@@ -74,7 +98,8 @@ async def test_an_unauthorised_refund_is_re_asked_with_the_finding_quoted(
     northwind_request: DraftRequest,
 ) -> None:
     provider = ScriptedProvider([_bad(northwind_request), _good(northwind_request)])
-    draft = await build_pipeline(_settings(), provider=provider).draft(northwind_request)
+    pipeline = _fixes(build_pipeline(_settings(), provider=provider), None)
+    draft = await pipeline.draft(northwind_request)
 
     assert len(provider.calls) == 2
     repair_turn = provider.calls[1][-1]["content"]
@@ -89,7 +114,8 @@ async def test_a_draft_that_keeps_failing_falls_back_to_the_composer(
     northwind_request: DraftRequest,
 ) -> None:
     provider = ScriptedProvider([_bad(northwind_request)])
-    draft = await build_pipeline(_settings(), provider=provider).draft(northwind_request)
+    pipeline = _fixes(build_pipeline(_settings(), provider=provider), None)
+    draft = await pipeline.draft(northwind_request)
 
     assert len(provider.calls) == 3, "one draft and two re-asks"
     assert draft.meta.fallback and draft.meta.provider == "offline"
@@ -98,11 +124,106 @@ async def test_a_draft_that_keeps_failing_falls_back_to_the_composer(
     assert draft.guardrails.passed and "$200" not in draft.body
 
 
+REMOVABLE = ("commitments.unsupported_fact", "commitments.unauthorised_remedy")
+
+
+async def test_salvage_removes_an_unsupported_promise_without_a_re_ask(
+    northwind_request: DraftRequest,
+) -> None:
+    composed = compose_draft(northwind_request)
+    paragraphs = composed.body.split("\n\n")
+    paragraphs[1] += UNAUTHORISED
+    answer = Completion(composed.subject, "\n\n".join(paragraphs), "m", 10, 10)
+    provider = ScriptedProvider([answer])
+    pipeline = _fixes(
+        build_pipeline(_settings(), provider=provider), Fix(action="remove_sentence"), REMOVABLE
+    )
+    draft = await pipeline.draft(northwind_request)
+
+    assert len(provider.calls) == 1, "salvage fixed it: no re-ask"
+    assert draft.guardrails.passed and "$200" not in draft.body
+    assert draft.body == compose_draft(northwind_request).body
+    assert (draft.meta.written_by, draft.meta.fallback, draft.meta.attempts) == ("model", False, 1)
+    assert [e.model_dump() for e in draft.meta.salvage] == [
+        {
+            "rule": draft.meta.attempt_log[0].failed_rules[0],
+            "action": "remove_sentence",
+            "before": UNAUTHORISED.strip(),
+            "after": "",
+        }
+    ]
+    assert [(a.passed, a.salvaged) for a in draft.meta.attempt_log] == [
+        (False, False),
+        (True, True),
+    ]
+
+
+async def test_a_missing_remedy_is_inserted_from_the_callers_facts(
+    northwind_request: DraftRequest,
+) -> None:
+    composed = compose_draft(northwind_request)
+    sentences = [s for s in composed.body.split(". ") if "SORRY15" not in s and "15%" not in s]
+    without_code = ". ".join(sentences)
+    assert "SORRY15" not in without_code and "15%" not in without_code
+    provider = ScriptedProvider([Completion(composed.subject, without_code, "m", 10, 10)])
+    pipeline = build_pipeline(_settings(), provider=provider)
+    real_check = pipeline.check
+
+    def check(completion: Completion, target: Any) -> GuardrailReport:
+        report = real_check(completion, target)
+        fixed = [
+            f.model_copy(update={"fix": Fix(action="insert", fact="remedy:1")})
+            if f.rule == "commitments.omitted_remedy"
+            else f
+            for f in report.findings
+        ]
+        return report.model_copy(update={"findings": fixed})
+
+    pipeline.check = check  # type: ignore[method-assign]
+    draft = await pipeline.draft(northwind_request)
+
+    assert len(provider.calls) == 1 and draft.guardrails.passed
+    assert "SORRY15" in draft.body and draft.meta.written_by == "model"
+    inserted = [e for e in draft.meta.salvage if e.action == "insert"]
+    assert len(inserted) == 1 and "SORRY15" in inserted[0].after
+
+
+async def test_what_salvage_cannot_fix_is_re_asked_with_the_salvaged_letter(
+    northwind_request: DraftRequest,
+) -> None:
+    composed = compose_draft(northwind_request)
+    paragraphs = composed.body.split("\n\n")
+    paragraphs[1] += UNAUTHORISED
+    # No apology at all: no mechanical fix can supply one.
+    two_defects = "\n\n".join(paragraphs).replace(" I'm truly sorry for the late delivery.", "")
+    assert two_defects.count("sorry") == 0
+    provider = ScriptedProvider(
+        [Completion(composed.subject, two_defects, "m", 10, 10), _good(northwind_request)]
+    )
+    pipeline = _fixes(
+        build_pipeline(_settings(), provider=provider), Fix(action="remove_sentence"), REMOVABLE
+    )
+    draft = await pipeline.draft(northwind_request)
+    if len(provider.calls) == 1:
+        pytest.fail("the second defect should have needed a re-ask: " + str(draft.meta))
+    previous = provider.calls[1][-2]["content"]
+    assert "$200" not in previous, "the re-ask carries the salvaged letter"
+    assert draft.meta.written_by == "model" and draft.meta.salvage == []
+
+
+async def test_a_fallback_letter_is_marked_as_the_composers(
+    northwind_request: DraftRequest,
+) -> None:
+    provider = ScriptedProvider([UpstreamUnavailable("model down")])
+    draft = await build_pipeline(_settings(), provider=provider).draft(northwind_request)
+    assert (draft.meta.written_by, draft.meta.salvage) == ("composer", [])
+
+
 async def test_reject_mode_raises_with_the_findings_instead_of_falling_back(
     northwind_request: DraftRequest,
 ) -> None:
     provider = ScriptedProvider([_bad(northwind_request)])
-    pipeline = build_pipeline(_settings(on_failure="reject"), provider=provider)
+    pipeline = _fixes(build_pipeline(_settings(on_failure="reject"), provider=provider), None)
     with pytest.raises(DraftFailedGuardrails) as raised:
         await pipeline.draft(northwind_request)
     findings = raised.value.details["findings"]
@@ -113,7 +234,7 @@ async def test_reject_mode_raises_with_the_findings_instead_of_falling_back(
 async def test_the_token_budget_stops_re_asking(northwind_request: DraftRequest) -> None:
     provider = ScriptedProvider([_bad(northwind_request, tokens=3000)])
     settings = _settings(repair_attempts=5, repair_token_budget=8000)
-    draft = await build_pipeline(settings, provider=provider).draft(northwind_request)
+    draft = await _fixes(build_pipeline(settings, provider=provider), None).draft(northwind_request)
     assert len(provider.calls) == 2, "6000 tokens after the first draft, 12000 after the re-ask"
     assert draft.meta.fallback and "token budget" in (draft.meta.fallback_reason or "")
 

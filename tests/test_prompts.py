@@ -22,7 +22,7 @@ from jinja2 import UndefinedError
 
 from contract.catalog import CATALOG_DIR, get_catalog
 from contract.models import DraftRequest, RewriteRequest
-from contract.report import Finding
+from contract.report import Finding, Fix
 from prompts.render import (
     PROMPT_VERSION,
     TEMPLATE_DIR,
@@ -173,7 +173,7 @@ def _repair(northwind: DraftRequest) -> list[ChatMessage]:
             excerpt="",
         ),
     ]
-    return render_repair(render_draft(northwind), subject, body, findings)
+    return render_repair(render_draft(northwind), subject, body, findings, request=northwind)
 
 
 GOLDEN_CASES: dict[str, Callable[[DraftRequest], list[ChatMessage]]] = {
@@ -425,3 +425,91 @@ def test_repair_without_errors_is_refused(northwind_request: DraftRequest) -> No
     warning = Finding(rule="r", severity="warning", message="m", start=0, end=1, excerpt="x")
     with pytest.raises(ValueError, match="error"):
         render_repair(render_draft(northwind_request), None, "b", [warning])
+
+
+def test_repair_never_passes_on_an_example_sentence_a_model_could_copy(
+    northwind_request: DraftRequest,
+) -> None:
+    """An example in a rule's advice ("we have added a second check at the packing step")
+    is not a fact of this incident; a small model pastes it in as one."""
+    finding = Finding(
+        rule="non_apology.generic",
+        severity="error",
+        message="Says nothing specific.",
+        start=0,
+        end=4,
+        excerpt="Oops",
+        suggestion='Describe what you changed: "we have added a second check at the packing step."',
+    )
+    repair = render_repair(render_draft(northwind_request), None, "Oops.", [finding])[3]["content"]
+    assert "packing step" not in repair and "Describe what you changed" not in repair
+    assert '"Oops"' in repair and "Says nothing specific." in repair
+
+
+@pytest.mark.parametrize(
+    ("finding", "expected", "absent"),
+    [
+        (
+            Finding(
+                rule="commitments.omitted_remedy",
+                severity="error",
+                message="Leaves out an authorised remedy.",
+                start=9,
+                end=9,
+                excerpt="",
+                fix=Fix(action="insert", fact="remedy:1"),
+            ),
+            ["Remedy (offered): 15% off the next order (code SORRY15)"],
+            ["$14.95", "barcode"],
+        ),
+        (
+            Finding(
+                rule="commitments.unsupported_fact",
+                severity="error",
+                message="States an amount ($200) that no remedy supplied.",
+                start=0,
+                end=4,
+                excerpt="$200",
+            ),
+            [
+                "Remedy (already done): refund of the express shipping fee (amount $14.95)",
+                "Remedy (offered): 15% off the next order (code SORRY15)",
+                "Prevention step: a second barcode scan at the sorting step (no figure supplied)",
+            ],
+            [],
+        ),
+        (
+            Finding(
+                rule="elements.missing",
+                severity="error",
+                message="Missing required element: prevention.",
+                start=9,
+                end=9,
+                excerpt="",
+            ),
+            ["Prevention step: a second barcode scan at the sorting step"],
+            ["$14.95"],
+        ),
+        (
+            Finding(
+                rule="tone.slang",
+                severity="error",
+                message="Slang.",
+                start=0,
+                end=4,
+                excerpt="Oops",
+            ),
+            [],
+            ["$14.95", "barcode", "The facts that apply"],
+        ),
+    ],
+)
+def test_repair_quotes_the_callers_facts_that_apply_to_each_finding(
+    finding: Finding, expected: list[str], absent: list[str], northwind_request: DraftRequest
+) -> None:
+    base = render_draft(northwind_request)
+    repair = render_repair(base, None, "Oops.", [finding], request=northwind_request)[3]["content"]
+    for line in expected:
+        assert line in repair
+    for text in absent:
+        assert text not in repair

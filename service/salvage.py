@@ -1,0 +1,232 @@
+"""Salvage: apply the guardrails' safe mechanical fixes to a model's letter before any re-ask.
+
+A small model rarely fixes what it is told, and a re-ask costs a full model call; most of what
+the guardrails flag has a safe edit (`Finding.fix`): reword a span, drop a sentence carrying
+an unsupported figure or promise, or insert a missing caller fact. The inserted sentence is
+the composer's (`fact_sentence`), built only from the request, and goes where a reader expects
+it: a remedy after the letter's amends (else its apology), a prevention step after the
+remedies, the reference at the start, a greeting first, an invitation before the sign-off, a
+signature last. Every edit is returned as a `SalvageEdit` so a reviewer sees what the service
+changed. Findings without a fix, or whose fix cannot be applied, are left for the re-ask.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from contract.models import DraftRequest, SalvageEdit
+from contract.report import Finding, GuardrailReport
+from service.composer import fact_sentence
+
+# The end of a sentence: terminal punctuation (and closing quotes or brackets) before
+# whitespace or the end of the text. "$8.50" and "e.g.," do not end one.
+_SENTENCE_END = re.compile(r"[.!?]+[\"'’”)\]]*(?=\s|$)")
+_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+# Anchors, in order of preference, after whose sentence a missing fact is inserted.
+_AFTER: dict[str, tuple[str, ...]] = {
+    "remedy": ("amends", "regret", "responsibility", "acknowledgment"),
+    "prevention": ("prevention", "amends", "regret", "responsibility", "acknowledgment"),
+}
+
+
+@dataclass(frozen=True)
+class Salvaged:
+    """The letter after salvage, the edits made, and the error findings nobody could fix."""
+
+    subject: str | None
+    body: str
+    edits: list[SalvageEdit]
+    unfixed: list[Finding]
+
+
+@dataclass(frozen=True)
+class _Edit:
+    field: str
+    start: int
+    end: int
+    text: str
+    record: SalvageEdit
+    rank: int = 2
+    """Order among insertions at one position: greeting first, signature last."""
+
+
+def salvage(
+    subject: str | None,
+    body: str,
+    report: GuardrailReport,
+    request: DraftRequest | None,
+    channel: str,
+) -> Salvaged:
+    """Apply every applicable fix of `report`'s error findings; edits never overlap."""
+    texts = {"body": body, "subject": subject or ""}
+    planned: list[_Edit] = []
+    unfixed: list[Finding] = []
+    for finding in report.errors:
+        edit = _plan(finding, texts, report, request, channel)
+        if edit is None or any(_overlaps(edit, other) for other in planned):
+            unfixed.append(finding)
+        else:
+            planned.append(edit)
+    for field in texts:
+        edits = [e for e in planned if e.field == field]
+        # From the end backwards, so earlier offsets stay valid.
+        for edit in sorted(edits, key=lambda e: (e.start, e.end, e.rank), reverse=True):
+            texts[field] = texts[field][: edit.start] + edit.text + texts[field][edit.end :]
+        if edits:
+            texts[field] = _tidy(texts[field])
+    return Salvaged(
+        subject=texts["subject"] or None if subject is not None else None,
+        body=texts["body"],
+        edits=[edit.record for edit in sorted(planned, key=lambda e: (e.field, e.start))],
+        unfixed=unfixed,
+    )
+
+
+def _overlaps(a: _Edit, b: _Edit) -> bool:
+    if a.field != b.field:
+        return False
+    if a.start == a.end or b.start == b.end:  # an insertion conflicts only inside an edit
+        return b.start < a.start < b.end or a.start < b.start < a.end
+    return a.start < b.end and b.start < a.end
+
+
+def _plan(
+    finding: Finding,
+    texts: dict[str, str],
+    report: GuardrailReport,
+    request: DraftRequest | None,
+    channel: str,
+) -> _Edit | None:
+    fix = finding.fix
+    if fix is None:
+        return None
+    text = texts[finding.field]
+    if fix.action == "replace" and fix.text is not None:
+        before = text[finding.start : finding.end]
+        record = SalvageEdit(rule=finding.rule, action="replace", before=before, after=fix.text)
+        return _Edit(finding.field, finding.start, finding.end, fix.text, record)
+    if fix.action == "remove_sentence" and finding.field == "body":
+        start, end = sentence_bounds(text, finding.start, finding.end)
+        end = _swallow_space(text, start, end)
+        before = text[start:end].strip()
+        record = SalvageEdit(rule=finding.rule, action="remove_sentence", before=before, after="")
+        return _Edit("body", start, end, "", record)
+    if fix.action == "insert" and fix.fact and request is not None and finding.field == "body":
+        return _insertion(finding.rule, fix.fact, text, report, request, channel)
+    return None
+
+
+def _insertion(
+    rule: str,
+    fact: str,
+    body: str,
+    report: GuardrailReport,
+    request: DraftRequest,
+    channel: str,
+) -> _Edit | None:
+    try:
+        sentence = fact_sentence(request, fact, channel).strip()
+    except ValueError:
+        return None  # the fact names an index or field the request does not have
+    if not sentence:
+        return None
+    record = SalvageEdit(rule=rule, action="insert", before="", after=sentence)
+    one_block = "\n" not in body.strip()
+    gap = " " if one_block else "\n\n"
+    kind = fact.split(":", 1)[0]
+    if kind == "greeting":
+        return _Edit("body", 0, 0, sentence + gap, record, rank=0)
+    if kind == "signature":
+        end = len(body.rstrip())
+        return _Edit("body", end, end, gap + sentence, record, rank=4)
+    if kind == "reference":
+        start = _after_greeting(body, report)
+        return _Edit("body", start, start, sentence + " ", record)
+    anchor = None if kind == "invitation" else _after_anchor(body, report, _AFTER.get(kind, ()))
+    if anchor is None:
+        return _closing_insert(body, report, sentence, record, gap)
+    return _Edit("body", anchor, anchor, " " + sentence, record)
+
+
+def _closing_insert(
+    body: str, report: GuardrailReport, sentence: str, record: SalvageEdit, gap: str
+) -> _Edit:
+    """Just before the closing line, else at the end of the paragraph before the sign-off
+    block, else as the letter's last paragraph."""
+    close = _evidence_start(report, "close")
+    if close is not None:
+        at = sentence_bounds(body, close, close + 1)[0]
+        return _Edit("body", at, at, sentence + " ", record)
+    signature = _evidence_start(report, "signature")
+    if signature is not None:
+        block = body.rfind("\n\n", 0, signature)
+        if block > 0:
+            return _Edit("body", block, block, " " + sentence, record)
+    end = len(body.rstrip())
+    return _Edit("body", end, end, gap + sentence, record, rank=3)
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The [start, end) of the sentence around text[start:end], within its line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    begin = line_start
+    for match in _SENTENCE_END.finditer(text, line_start, line_end):
+        if match.end() <= start:
+            begin = match.end()
+        elif match.end() >= end:
+            finish = match.end()
+            break
+    else:
+        finish = line_end
+    while begin < start and text[begin] in " \t":
+        begin += 1
+    return begin, finish
+
+
+def _swallow_space(text: str, start: int, end: int) -> int:
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    return end
+
+
+def _evidence_end(report: GuardrailReport, element: str) -> int | None:
+    for result in report.elements:
+        evidence = result.evidence
+        if result.element == element and evidence is not None and evidence.field == "body":
+            return evidence.end
+    return None
+
+
+def _after_anchor(body: str, report: GuardrailReport, anchors: tuple[str, ...]) -> int | None:
+    for element in anchors:
+        end = _evidence_end(report, element)
+        if end is not None:
+            return sentence_bounds(body, max(end - 1, 0), end)[1]
+    return None
+
+
+def _after_greeting(body: str, report: GuardrailReport) -> int:
+    end = _evidence_end(report, "greeting")
+    if end is None:
+        return 0
+    at = end
+    while at < len(body) and body[at] in " \t\n":
+        at += 1
+    return at
+
+
+def _evidence_start(report: GuardrailReport, element: str) -> int | None:
+    for result in report.elements:
+        evidence = result.evidence
+        if result.element == element and evidence is not None and evidence.field == "body":
+            return evidence.start
+    return None
+
+
+def _tidy(text: str) -> str:
+    """Collapse the blank lines and line-edge spaces a removal can leave behind."""
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return _BLANK_LINES.sub("\n\n", text).strip()
