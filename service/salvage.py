@@ -22,6 +22,7 @@ from service.composer import fact_sentence
 # The end of a sentence: terminal punctuation (and closing quotes or brackets) before
 # whitespace or the end of the text. "$8.50" and "e.g.," do not end one.
 _SENTENCE_END = re.compile(r"[.!?]+[\"'’”)\]]*(?=\s|$)")
+_ADDRESS = re.compile(r"\S+@\S+\.\w+|https?://\S+|www\.\S+")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 # Anchors, in order of preference, after whose sentence a missing fact is inserted.
 _AFTER: dict[str, tuple[str, ...]] = {
@@ -181,6 +182,10 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
             break
     else:
         finish = line_end
+    # An address or link has inner dots but ends no sentence; text after it on its line
+    # ("care@example.com We will ...") is a new sentence, not part of the address.
+    for token in _ADDRESS.finditer(text, begin, start):
+        begin = token.end()
     while begin < start and text[begin] in " \t":
         begin += 1
     return begin, finish

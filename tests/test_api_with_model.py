@@ -4,6 +4,7 @@ errors a caller sees when fallback is off."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -49,6 +50,17 @@ async def client(
         yield test_client
 
 
+# Every sentence that apologises: no mechanical fix can supply an apology, so only a re-ask can.
+_APOLOGY = re.compile(r"[^.!?\n]*\b(?:sorry|apologi[sz]e|apologies|regret)\b[^.!?\n]*[.!?] ?")
+
+
+def _unapologetic(request: DraftRequest, body: Body) -> httpx.Response:
+    composed = compose_draft(request)
+    content = json.dumps({"subject": composed.subject, "body": _APOLOGY.sub("", composed.body)})
+    usage = {"prompt_tokens": 700, "completion_tokens": 250}
+    return httpx.Response(200, json=body(content, usage=usage))
+
+
 def _answer(request: DraftRequest, body: Body, extra: str = "") -> httpx.Response:
     composed = compose_draft(request)
     content = json.dumps({"subject": composed.subject, "body": composed.body + extra})
@@ -56,31 +68,50 @@ def _answer(request: DraftRequest, body: Body, extra: str = "") -> httpx.Respons
     return httpx.Response(200, json=body(content, usage=usage))
 
 
-async def test_an_unauthorised_refund_from_the_model_is_re_asked_away(
+async def test_an_unauthorised_refund_from_the_model_is_salvaged_without_a_re_ask(
+    client: httpx.AsyncClient,
+    northwind_request: DraftRequest,
+    mocked_chat_completions: respx.Route,
+    chat_completion_body: Body,
+) -> None:
+    extra = " We will refund the full $189.00 too."
+    mocked_chat_completions.return_value = _answer(northwind_request, chat_completion_body, extra)
+    response = await client.post("/v1/drafts", json=northwind_request.model_dump(mode="json"))
+    assert response.status_code == 200, response.text
+    draft = response.json()
+    assert mocked_chat_completions.call_count == 1, "salvage fixed it: no re-ask"
+    assert "$189.00" not in draft["body"] and draft["guardrails"]["passed"]
+    meta = draft["meta"]
+    assert (meta["provider"], meta["attempts"], meta["fallback"], meta["written_by"]) == (
+        "openai",
+        1,
+        False,
+        "model",
+    )
+    assert meta["usage"] == {"prompt_tokens": 700, "completion_tokens": 250}
+    assert [(e["action"], e["before"]) for e in meta["salvage"]] == [
+        ("remove_sentence", extra.strip())
+    ]
+
+
+async def test_what_salvage_cannot_fix_is_re_asked_with_the_finding_quoted(
     client: httpx.AsyncClient,
     northwind_request: DraftRequest,
     mocked_chat_completions: respx.Route,
     chat_completion_body: Body,
 ) -> None:
     mocked_chat_completions.side_effect = [
-        _answer(northwind_request, chat_completion_body, " We will refund the full $189.00 too."),
+        _unapologetic(northwind_request, chat_completion_body),
         _answer(northwind_request, chat_completion_body),
     ]
     response = await client.post("/v1/drafts", json=northwind_request.model_dump(mode="json"))
     assert response.status_code == 200, response.text
-    draft = response.json()
+    meta = response.json()["meta"]
     assert mocked_chat_completions.call_count == 2
-    assert "$189.00" not in draft["body"] and draft["guardrails"]["passed"]
-    meta = draft["meta"]
-    assert (meta["provider"], meta["model"], meta["attempts"], meta["fallback"]) == (
-        "openai",
-        "test-model",
-        2,
-        False,
-    )
+    assert (meta["attempts"], meta["fallback"], meta["written_by"]) == (2, False, "model")
     assert meta["usage"] == {"prompt_tokens": 1400, "completion_tokens": 500}
     repair = json.loads(mocked_chat_completions.calls[1].request.content)["messages"][-1]
-    assert "$189.00" in repair["content"]
+    assert "Missing required element: regret." in repair["content"]
 
 
 async def test_an_unreachable_model_falls_back_to_the_composer(
@@ -135,12 +166,10 @@ async def test_a_draft_that_never_passes_is_refused_with_its_findings(
     mocked_chat_completions: respx.Route,
     chat_completion_body: Body,
 ) -> None:
-    mocked_chat_completions.return_value = _answer(
-        northwind_request, chat_completion_body, " This will never happen again, we guarantee it."
-    )
+    mocked_chat_completions.return_value = _unapologetic(northwind_request, chat_completion_body)
     response = await client.post("/v1/drafts", json=northwind_request.model_dump(mode="json"))
     assert response.status_code == 502
     error = response.json()["error"]
     assert error["code"] == "draft_failed_guardrails"
-    assert any(f["rule"].startswith("guarantee") for f in error["details"]["findings"])
+    assert any(f["rule"] == "elements.missing" for f in error["details"]["findings"])
     assert mocked_chat_completions.call_count == 3

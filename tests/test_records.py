@@ -277,9 +277,11 @@ async def test_a_letter_the_composer_wrote_in_place_of_the_model_is_held(
 ) -> None:
     request = DraftRequest.model_validate(NORTHWIND_REQUEST)
     composed = compose_draft(request)
-    failing = json.dumps(
-        {"subject": composed.subject, "body": composed.body + " We were negligent."}
+    # No sentence apologises: salvage has no mechanical fix for that, so the model is re-asked.
+    unapologetic = re.sub(
+        r"[^.!?\n]*\b(?:sorry|apologi[sz]e|apologies|regret)\b[^.!?\n]*[.!?] ?", "", composed.body
     )
+    failing = json.dumps({"subject": composed.subject, "body": unapologetic})
     usage = {"prompt_tokens": 700, "completion_tokens": 250}
     mocked_chat_completions.return_value = httpx.Response(
         200, json=chat_completion_body(failing, usage=usage)

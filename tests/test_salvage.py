@@ -164,6 +164,7 @@ def test_an_insert_naming_a_fact_the_request_lacks_is_left_unfixed(
         ("First line\nSecond has it here\nThird", "it", "Second has it here"),
         ("Only sentence without stop", "without", "Only sentence without stop"),
         ('He said "no." Then $5 appeared! End.', "$5", "Then $5 appeared!"),
+        ("Priya\ncare@example.com We refund $9 today.", "$9", "We refund $9 today."),
     ],
 )
 def test_sentence_bounds(text: str, span: str, sentence: str) -> None:
