@@ -13,6 +13,7 @@ their own.
 
 from __future__ import annotations
 
+import json
 import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -20,7 +21,8 @@ from pathlib import Path
 
 from eval.baseline import Comparison, Delta, Scores, compare, load_scores
 from eval.metrics import GATES
-from eval.results import RunResult
+from eval.outcomes import MODEL_MODES, headline, model_calls, model_tokens
+from eval.results import CaseResult, RunResult
 
 # --- aggregates ---------------------------------------------------------------------------
 
@@ -121,8 +123,40 @@ def terminal_summary(run: RunResult, comparison: Comparison | None = None) -> st
                 f"  REGRESSION {delta.case} / {delta.metric}: {before} → {after} "
                 f"{change} — {delta.reason}"
             )
+    if is_model_run(run):
+        lines += ["", *model_lines(run)]
     lines += ["", f"Wall time: {run.wall_time_s:.2f} s"]
     return "\n".join(lines)
+
+
+def is_model_run(run: RunResult) -> bool:
+    return run.provider in MODEL_MODES
+
+
+def model_lines(run: RunResult) -> list[str]:
+    """The model headline, then one line per case saying who wrote the final letter."""
+    figures = headline([case.meta for case in run.cases])
+    lines = [f"Model run ({figures.cases} cases): who wrote the delivered letters"]
+    lines += [f"  {label:<34}{value}" for label, value in figures.rows()]
+    lines += ["", "Per case:"]
+    lines += [f"  {case.id}: {_case_story(case)}" for case in run.cases]
+    return lines
+
+
+def _case_story(case: CaseResult) -> str:
+    meta = case.meta
+    if meta is None:
+        return f"error, nothing delivered ({case.error})"
+    calls = model_calls(meta)
+    text = (
+        f"{case.outcome or '?'}, written by the {meta.written_by}; "
+        f"{calls} model call{'s' if calls != 1 else ''}, {model_tokens(meta):,} tokens"
+    )
+    if meta.salvage:
+        text += f"; {len(meta.salvage)} salvage edit(s): " + ", ".join(
+            f"{edit.action} ({edit.rule})" for edit in meta.salvage
+        )
+    return text
 
 
 def _comparison_line(comparison: Comparison) -> str:
@@ -170,17 +204,22 @@ def markdown_report(run: RunResult, comparison: Comparison | None = None) -> str
             f"{s.skipped} | {s.errors} |"
         )
     regressed = set(comparison.regressed_cases()) if comparison else set()
+    if is_model_run(run):
+        out += ["", "## Model run", "", "| figure | value |", "| --- | --- |"]
+        figures = headline([case.meta for case in run.cases])
+        out += [f"| {label} | {value} |" for label, value in figures.rows()]
     out += [
         "",
         "## Cases",
         "",
-        "| case | channel | tone | gates | failing metrics | regressed |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| case | channel | tone | written by | outcome | gates | failing metrics | regressed |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for case in run.cases:
         failing = [m.name for m in case.metrics if m.status in ("fail", "error")]
+        writer = case.meta.written_by if case.meta else "nobody"
         out.append(
-            f"| {case.id} | {case.channel} | {case.tone} | "
+            f"| {case.id} | {case.channel} | {case.tone} | {writer} | {case.outcome or '—'} | "
             f"{'pass' if case.passed else '**FAIL**'} | {', '.join(failing) or '—'} | "
             f"{'**yes**' if case.id in regressed else ''} |"
         )
@@ -270,6 +309,17 @@ def _means(scores: Scores) -> dict[str, float | None]:
     }
 
 
+def _run_of(path: Path) -> RunResult | None:
+    """The run in a `--output-json` file, or None for a baseline (which has no metas)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    if isinstance(data, dict) and isinstance(data.get("cases"), list):
+        return RunResult.model_validate(data)
+    return None
+
+
 def side_by_side(path_a: Path, path_b: Path) -> tuple[str, int]:
     """The comparison as Markdown-friendly text, and how many metrics regressed from A to B."""
     a, b = load_scores(path_a), load_scores(path_b)
@@ -285,6 +335,14 @@ def side_by_side(path_a: Path, path_b: Path) -> tuple[str, int]:
         "| metric | mean A | mean B | change |",
         "| --- | --- | --- | --- |",
     ]
+    run_a, run_b = _run_of(path_a), _run_of(path_b)
+    if run_a is not None and run_b is not None:
+        first = headline([c.meta for c in run_a.cases]).rows()
+        second = headline([c.meta for c in run_b.cases]).rows()
+        lines[-3:-3] = [
+            f"| {label} | {value_a} | {value_b} |"
+            for (label, value_a), (_, value_b) in zip(first, second, strict=True)
+        ]
     means_a, means_b = _means(a), _means(b)
     for name in sorted(set(means_a) | set(means_b)):
         va, vb = means_a.get(name), means_b.get(name)

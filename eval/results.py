@@ -26,6 +26,8 @@ class CaseResult(BaseModel):
     elements: list[ElementResult] = []
     findings: list[Finding] = []
     meta: DraftMeta | None = None
+    outcome: str | None = None
+    """Who wrote the delivered letter and how (`eval.outcomes`); None in runs made before."""
     metrics: list[MetricResult] = []
 
     def metric(self, name: str) -> MetricResult | None:

@@ -19,7 +19,15 @@ from typing import Literal
 from contract.report import Finding
 from eval.cases import EvalCase
 from eval.judge import Judge
-from eval.metrics import MetricResult, failed_case, gate_metrics, skipped, support_metrics
+from eval.metrics import (
+    MetricResult,
+    failed_case,
+    gate,
+    gate_metrics,
+    skipped,
+    support_metrics,
+)
+from eval.outcomes import MODEL_MODES, outcome_of
 from eval.recording import RecordingMissing, RecordingProvider, ReplayProvider
 from eval.results import CaseResult, RunResult
 from service.errors import AmendsError
@@ -79,15 +87,29 @@ def _findings_of(exc: AmendsError) -> list[Finding]:
 
 
 async def run_case(
-    case: EvalCase, pipeline: Pipeline, *, use_semantic: bool = True, judge: Judge | None = None
+    case: EvalCase,
+    pipeline: Pipeline,
+    *,
+    use_semantic: bool = True,
+    judge: Judge | None = None,
+    model_run: bool = False,
 ) -> CaseResult:
-    """Draft one case and score it; a draft that cannot be produced fails every gate."""
+    """Draft one case and score it; a draft that cannot be produced fails every gate.
+
+    In a model run (`model_run`) the case also has the gate `model_wrote`: a letter the
+    composer wrote after the model failed is a fallback, not a pass of the model.
+    """
     try:
         draft = await pipeline.draft(case.request)
     except AmendsError as exc:
         failed = _case_result(case, failed_case(f"{exc.code}: {exc.message}"), exc.message)
-        return failed.model_copy(update={"findings": _findings_of(exc)})
+        return failed.model_copy(update={"findings": _findings_of(exc), "outcome": "error"})
     metrics = gate_metrics(case, draft.subject, draft.body, draft.guardrails)
+    if model_run:
+        # A model run is judged on the model's letters: the composer's fallback never passes.
+        wrote = draft.meta.written_by == "model"
+        reason = f"the composer wrote it ({draft.meta.fallback_reason})"
+        metrics.append(gate("model_wrote", wrote, float(wrote), "" if wrote else reason))
     metrics += support_metrics(case, draft.body, use_semantic=use_semantic)
     if judge is not None:
         metrics.append(await judge.score(case, draft.subject, draft.body))
@@ -101,6 +123,7 @@ async def run_case(
             "elements": draft.guardrails.elements,
             "findings": draft.guardrails.findings,
             "meta": draft.meta,
+            "outcome": outcome_of(draft.meta),
         }
     )
 
@@ -127,7 +150,13 @@ async def run_cases(
     async def one(case: EvalCase) -> CaseResult:
         nonlocal done
         async with limit:
-            result = await run_case(case, pipeline, use_semantic=options.use_semantic, judge=judge)
+            result = await run_case(
+                case,
+                pipeline,
+                use_semantic=options.use_semantic,
+                judge=judge,
+                model_run=mode in MODEL_MODES,
+            )
         done += 1
         if progress is not None:
             progress(done, len(cases), case.id)

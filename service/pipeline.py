@@ -200,9 +200,15 @@ class Pipeline:
         for _ in range(SALVAGE_ROUNDS):
             if report.passed or self.provider is self.fallback:
                 break
-            salvaged = salvage(
-                completion.subject, completion.body, report, target.context, target.channel
-            )
+            try:
+                salvaged = salvage(
+                    completion.subject, completion.body, report, target.context, target.channel
+                )
+            except Exception:
+                # Salvage only saves a model call; a fault in it must not cost the caller
+                # the letter. The letter goes on to the re-ask as the model wrote it.
+                log.exception("salvage failed; re-asking with the letter as written")
+                break
             if not salvaged.edits:
                 break
             run.edits += salvaged.edits

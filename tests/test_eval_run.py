@@ -145,7 +145,7 @@ def test_a_worse_draft_regresses_and_the_reports_name_the_case_and_metric(
     )
     assert "| delayed_delivery | fact_unsupported |" in regressions
     assert "overbilling" not in regressions and "incorrect_pricing" not in regressions
-    assert "| delayed_delivery | email | warm | **FAIL** |" in markdown
+    assert "| delayed_delivery | email | warm | composer | composer | **FAIL** |" in markdown
 
     suite = ET.parse(junit).getroot()
     assert (suite.tag, suite.get("tests"), suite.get("failures")) == ("testsuite", "3", "1")

@@ -328,3 +328,18 @@ async def test_an_offline_rewrite_keeps_the_facts(northwind_request: DraftReques
     assert rewritten.channel == "sms" and rewritten.subject is None
     assert len(rewritten.body) <= 320
     assert "NW-48213" in rewritten.body and rewritten.guardrails.passed
+
+
+async def test_a_fault_in_salvage_falls_through_to_the_re_ask(
+    northwind_request: DraftRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service import pipeline as pipeline_module
+
+    def broken(*args: object) -> object:
+        raise RuntimeError("salvage bug")
+
+    monkeypatch.setattr(pipeline_module, "salvage", broken)
+    provider = ScriptedProvider([_bad(northwind_request), _good(northwind_request)])
+    draft = await build_pipeline(_settings(), provider=provider).draft(northwind_request)
+    assert len(provider.calls) == 2 and draft.guardrails.passed
+    assert draft.meta.written_by == "model" and draft.meta.salvage == []
