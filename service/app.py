@@ -70,7 +70,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     purge.cancel()
     await close_provider(app.state.pipeline.provider)
-    app.state.store.close()
+    if app.state.owns_store:
+        app.state.store.close()
 
 
 def create_app(
@@ -88,6 +89,7 @@ def create_app(
     app.state.settings = settings
     app.state.pipeline = pipeline or build_pipeline(settings)
     # The store is opened (the SQLite file created, migrations run) before the first request.
+    app.state.owns_store = store is None
     app.state.store = store or Store.open(settings)
     app.state.metrics = metrics = Metrics()
     metrics.watch_review_queue(app.state.store.count_pending_reviews)

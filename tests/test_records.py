@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 import respx
@@ -371,3 +372,33 @@ async def test_an_unreachable_model_is_counted_whether_or_not_the_composer_steps
     assert _metric(metrics, "amends_fallbacks_total", kind="draft") == (
         1 if on_failure == "fallback" else 0
     )
+
+
+async def test_start_up_applies_the_retention_to_old_records(store: Store) -> None:
+    from datetime import timedelta
+
+    from service.store import AuditRecord, new_id, utcnow
+
+    def record(age_days: int) -> AuditRecord:
+        return AuditRecord(
+            id=new_id(),
+            kind="check",
+            created_at=utcnow() - timedelta(days=age_days),
+            fingerprint="0" * 64,
+            request={"body": "b"},
+            body="b",
+            passed=True,
+            report={"passed": True},
+        )
+
+    old, recent = record(40), record(5)
+    store.add_record(old)
+    store.add_record(recent)
+    app = create_app(Settings(_env_file=None, retention_days=30), store=store)
+    async with app.router.lifespan_context(app):
+        for _ in range(100):
+            if store.get_record(old.id) is None:
+                break
+            await anyio.sleep(0.05)
+    assert store.get_record(old.id) is None
+    assert store.get_record(recent.id) is not None
