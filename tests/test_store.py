@@ -66,6 +66,22 @@ def test_the_sqlite_file_is_created_in_the_data_dir_in_wal_mode(tmp_path: Path) 
     assert {"batch_jobs", "batch_items", "alembic_version"} <= tables
 
 
+def test_sqlite_readers_do_not_wait_for_a_writer_holding_the_lock(tmp_path: Path) -> None:
+    store = Store.open(Settings(_env_file=None, data_dir=tmp_path))
+    record = _record()
+    store.add_record(record, ["fallback"])
+    writer = sqlite3.connect(tmp_path / SQLITE_FILE, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another process mid-write holds the write lock
+    try:
+        found = store.get_record(record.id)
+        assert found is not None and found[0] == record
+        assert store.count_pending_reviews() == 1
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+        store.close()
+
+
 def test_the_migrations_build_exactly_the_declared_schema(store: Store) -> None:
     with store.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), store_schema.metadata)

@@ -18,6 +18,9 @@ from service.settings import Settings
 
 SQLITE_FILE = "amends.db"
 
+READ_ONLY = "amends_read_only"
+"""Execution option marking a read-only SQLite transaction (begun DEFERRED, not IMMEDIATE)."""
+
 
 class RawJSON(str):
     """JSON text already encoded (pydantic's `model_dump_json` is several times faster than
@@ -65,6 +68,7 @@ def create_store_engine(settings_or_url: Settings | URL | str) -> Engine:
 
 
 def _sqlite_engine(url: URL, durable: bool) -> Engine:
+    # The timeout lets a writer wait up to 10 s for another writer's lock before giving up.
     engine = create_engine(url, connect_args={"timeout": 10}, json_serializer=_json_serializer)
     synchronous = "FULL" if durable else "NORMAL"
 
@@ -84,6 +88,8 @@ def _sqlite_engine(url: URL, durable: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the write lock up front; readers (READ_ONLY) never take it in WAL mode.
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine

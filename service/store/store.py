@@ -26,7 +26,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from service.errors import AmendsError
 from service.settings import Settings
 from service.store import schema
-from service.store.engine import RawJSON, create_store_engine
+from service.store.engine import READ_ONLY, RawJSON, create_store_engine
 
 T = TypeVar("T")
 
@@ -145,13 +145,16 @@ def migrate(engine: Engine) -> None:
 class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        # SQLite's transactions are begun by the engine's own hook (BEGIN IMMEDIATE) and a
-        # single statement is as cheap either way; only PostgreSQL gains from autocommit.
-        self._autocommit = (
-            engine.execution_options(isolation_level="AUTOCOMMIT")
-            if engine.dialect.name == "postgresql"
-            else engine
-        )
+        # SQLite's transactions are begun by the engine's own hook and a single statement is
+        # as cheap either way; only PostgreSQL gains from autocommit. SQLite reads begin
+        # DEFERRED so they never queue behind, or hold up, a writer.
+        self._autocommit: Engine
+        self._reader: Engine
+        if engine.dialect.name == "postgresql":
+            self._autocommit = self._reader = engine.execution_options(isolation_level="AUTOCOMMIT")
+        else:
+            self._autocommit = engine
+            self._reader = engine.execution_options(**{READ_ONLY: True})
 
     @classmethod
     def open(cls, settings_or_url: Settings | str) -> Store:
@@ -171,12 +174,14 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-    def _tx(self, work: Callable[[Connection], T], *, autocommit: bool = False) -> T:
+    def _tx(
+        self, work: Callable[[Connection], T], *, autocommit: bool = False, read: bool = False
+    ) -> T:
         """Run `work` in one transaction and commit. A pooled connection the server has dropped
         (a restart, an idle timeout) is discarded and the work retried once on a fresh one, so
         no request pays for a liveness ping. `autocommit` is for one-statement work: on
         PostgreSQL it saves the BEGIN and COMMIT round trips."""
-        engine = self._autocommit if autocommit else self.engine
+        engine = self._reader if read else self._autocommit if autocommit else self.engine
         for attempt in (1, 2):
             try:
                 with engine.begin() as connection:
@@ -190,7 +195,7 @@ class Store:
         raise AssertionError("unreachable")
 
     def _read(self, run: Callable[[Connection], T]) -> T:
-        return self._tx(run, autocommit=True)
+        return self._tx(run, read=True)
 
     def ping(self) -> None:
         self._read(lambda c: c.execute(sa.text("SELECT 1")))
