@@ -33,6 +33,7 @@ from contract.models import (
 from contract.report import GuardrailReport
 from guardrails import RuleSet
 from service.errors import AmendsError
+from service.logs import current_request_id, request_fields
 from service.metrics import Metrics
 from service.pipeline import check_request
 from service.settings import Settings
@@ -107,11 +108,10 @@ def _context(kind: str, stored: Any) -> DraftRequest | None:
 
 
 def _caller(http: Request | None) -> tuple[str | None, str | None]:
-    """The request ID and the caller's key name, where the access layer put them."""
-    if http is None:
-        return None, None
-    request_id = getattr(http.state, "request_id", None) or http.headers.get("x-request-id")
-    return request_id, getattr(http.state, "key_name", None)
+    """The request ID (the one echoed in `X-Request-ID`) and the caller's key name, which the
+    access layer keeps in `request.state.key_name` once a key authenticates."""
+    key_name = None if http is None else getattr(http.state, "key_name", None)
+    return current_request_id(), key_name
 
 
 def stored_draft(record: AuditRecord, review: Review | None) -> Draft:
@@ -161,6 +161,7 @@ class Recorder:
     async def _write(self, record: AuditRecord, reasons: list[ReviewReason]) -> None:
         try:
             await self._run(self.store.add_record, record, list(reasons))
+            request_fields()["record_id"] = record.id  # the log line names the audit record
         except StoreUnavailable as exc:
             self.metrics.audit_failures.inc()
             log.error("audit record %s (%s) not written: %s", record.id, record.kind, exc.message)
@@ -203,7 +204,7 @@ class Recorder:
             passed=draft.guardrails.passed,
             report=RawJSON(draft.guardrails.model_dump_json()),
             meta=RawJSON(draft.meta.model_dump_json()),
-            request_id=request_id or getattr(draft.meta, "request_id", None),
+            request_id=request_id,
             key_name=key_name,
         )
         await self._write(record, reasons)
