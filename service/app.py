@@ -14,10 +14,12 @@ from fastapi import Depends, FastAPI, Header, Request, Response
 from contract.catalog import get_catalog
 from contract.models import CheckRequest, Draft, DraftRequest, RewriteRequest
 from contract.report import GuardrailReport
+from service.access import AccessGuard
 from service.audit import Recorder
 from service.catalog_view import CatalogView, catalog_view
 from service.deps import PipelineDep
 from service.http_errors import ErrorBody, install_error_handlers
+from service.idempotency import KEY_PATTERN, Idempotency
 from service.logs import AccessLog, configure_logging, draft_fields, request_fields
 from service.metrics import Metrics, RequestMetrics
 from service.pipeline import Pipeline, build_pipeline, check_request
@@ -34,6 +36,11 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorBody, "description": "Request body over the size limit"},
     415: {"model": ErrorBody, "description": "The body is not declared as application/json"},
     422: {"model": ErrorBody, "description": "Invalid input; `details` names each field"},
+}
+_ACCESS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "No API key, or an unknown one (once keys exist)"},
+    403: {"model": ErrorBody, "description": "The API key was revoked"},
+    429: {"model": ErrorBody, "description": "The key's rate limit or token budget; Retry-After"},
 }
 _UPSTREAM: dict[int | str, dict[str, Any]] = {
     502: {"model": ErrorBody, "description": "The model's output was unusable, or no draft passed"},
@@ -62,6 +69,20 @@ async def _request_id_header(
     ] = None,
 ) -> None:
     """Declares the header in the OpenAPI document; the middleware does the work."""
+
+
+async def _idempotency_key_header(
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            pattern=KEY_PATTERN,
+            description="Your key for this draft (1-255 printable ASCII characters). The same "
+            "key with the same body within the idempotency window gets the same answer "
+            "(`Idempotent-Replayed: true`); with another body, 422.",
+        ),
+    ] = None,
+) -> None:
+    """Declares (and validates) the header; `service.idempotency` does the work."""
 
 
 @asynccontextmanager
@@ -94,12 +115,20 @@ def create_app(
     app.state.metrics = metrics = Metrics()
     metrics.watch_review_queue(app.state.store.count_pending_reviews)
     app.state.recorder = Recorder(app.state.store, settings, metrics)
-    # The last added runs first: request ID, access log, metrics, then the body gate.
+
+    # The last added runs first: request ID, access log, metrics, keys and limits, the body
+    # gate, idempotency.
+    def store_of() -> Store:
+        opened: Store = app.state.store
+        return opened
+
+    app.add_middleware(Idempotency, store=store_of, window_s=settings.idempotency_window_s)
     app.add_middleware(
         RequestBodyGate,
         max_bytes=settings.max_body_bytes,
         read_timeout_s=settings.body_timeout_s,
     )
+    app.add_middleware(AccessGuard, settings=settings, store=store_of)
     app.add_middleware(RequestMetrics, metrics=metrics)
     app.add_middleware(AccessLog)
     app.add_middleware(
@@ -110,7 +139,17 @@ def create_app(
     install_error_handlers(app)
     app.include_router(records_router)
 
-    @app.post("/v1/drafts", response_model=Draft, responses={**_ERRORS, **_UPSTREAM})
+    @app.post(
+        "/v1/drafts",
+        response_model=Draft,
+        responses={
+            **_ERRORS,
+            **_ACCESS,
+            **_UPSTREAM,
+            409: {"model": ErrorBody, "description": "The Idempotency-Key is still being answered"},
+        },
+        dependencies=[Depends(_idempotency_key_header)],
+    )
     async def create_draft(
         request: DraftRequest, pipeline: PipelineDep, recorder: RecorderDep, http: Request
     ) -> Draft:
@@ -121,7 +160,7 @@ def create_app(
         request_fields().update(draft_fields(draft))
         return await recorder.draft("draft", request, draft, http)
 
-    @app.post("/v1/rewrites", response_model=Draft, responses={**_ERRORS, **_UPSTREAM})
+    @app.post("/v1/rewrites", response_model=Draft, responses={**_ERRORS, **_ACCESS, **_UPSTREAM})
     async def create_rewrite(
         request: RewriteRequest, pipeline: PipelineDep, recorder: RecorderDep, http: Request
     ) -> Draft:
@@ -130,7 +169,7 @@ def create_app(
         request_fields().update(draft_fields(draft))
         return await recorder.draft("rewrite", request, draft, http)
 
-    @app.post("/v1/checks", response_model=GuardrailReport, responses=_ERRORS)
+    @app.post("/v1/checks", response_model=GuardrailReport, responses={**_ERRORS, **_ACCESS})
     async def create_check(
         request: CheckRequest,
         pipeline: PipelineDep,

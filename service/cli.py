@@ -124,6 +124,35 @@ def _catalog(args: argparse.Namespace) -> int:
     return 0
 
 
+def _keys(args: argparse.Namespace) -> int:
+    from service.keys import key_hash, new_key
+    from service.store import Store
+
+    store = Store.open(get_settings())
+    try:
+        if args.action == "create":
+            key = new_key()
+            store.add_key(args.name, key_hash(key))
+            print(key)
+            print(
+                f"amends: created API key {args.name!r}; it is shown only now, store it safely",
+                file=sys.stderr,
+            )
+        elif args.action == "revoke":
+            if not store.revoke_key(args.name):
+                print(f"amends: no active API key named {args.name!r}", file=sys.stderr)
+                return 1
+            print(f"revoked {args.name}")
+        else:
+            for stored in store.list_keys():
+                revoked = stored.revoked_at
+                state = f"revoked {revoked:%Y-%m-%d %H:%M}" if revoked else "active"
+                print(f"{stored.name:<30} created {stored.created_at:%Y-%m-%d %H:%M}  {state}")
+    finally:
+        store.close()
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from service.http_server import serve
 
@@ -168,6 +197,15 @@ def build_parser() -> argparse.ArgumentParser:
     rewrite.add_argument(
         "--operation", help="none, shorten, expand, simplify, more_formal, friendlier"
     )
+
+    keys = commands.add_parser("keys", help="create, list or revoke API keys")
+    key_actions = keys.add_subparsers(dest="action", required=True)
+    create = key_actions.add_parser("create", help="create a key and print it (shown only once)")
+    create.add_argument("name", help="who the key is for, e.g. helpdesk-eu")
+    key_actions.add_parser("list", help="every key's name, creation time and state")
+    revoke = key_actions.add_parser("revoke", help="revoke a key at once, for every process")
+    revoke.add_argument("name")
+    keys.set_defaults(run=_keys)
 
     catalog = commands.add_parser("catalog", help="list the catalog")
     catalog.add_argument("--json", action="store_true")

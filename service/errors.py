@@ -74,6 +74,13 @@ class DraftDeadlinePassed(UpstreamTimeout):
         return self.message
 
 
+class ModelBusy(UpstreamError):
+    """Every model-call slot of this worker stayed busy for the configured wait."""
+
+    status, code = 503, "model_busy"
+    public = "the model is busy with other requests; try again shortly"
+
+
 class UpstreamRejected(UpstreamError):
     """The model server refused the request (400/401/403/404): configuration, not load."""
 

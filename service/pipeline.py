@@ -36,6 +36,7 @@ from service.errors import (
 from service.logs import current_request_id
 from service.providers import build_provider
 from service.providers.base import Completion, Job, Provider
+from service.providers.concurrency import ConcurrencyLimited
 from service.providers.offline import OfflineProvider
 from service.salvage import salvage
 from service.settings import Settings
@@ -351,6 +352,10 @@ def build_pipeline(settings: Settings, *, provider: Provider | None = None) -> P
     """
     rules = guardrails.load_rules(settings.rule_packs)
     fallback = OfflineProvider()
-    if provider is None:
-        provider = fallback if settings.provider == "offline" else build_provider(settings)
+    if provider is None and settings.provider == "offline":
+        provider = fallback
+    elif provider is None:
+        provider = ConcurrencyLimited(
+            build_provider(settings), settings.max_model_calls, settings.model_queue_timeout_s
+        )
     return Pipeline(settings, provider, fallback, rules)

@@ -79,6 +79,18 @@ class Settings(BaseSettings):
     retry_after_cap_s: int = Field(120, ge=1)
     """The largest `Retry-After` the API sends, whatever an upstream asked for."""
 
+    key_requests_per_minute: int = Field(120, ge=1)
+    """Requests one API key may make per minute, counted across every process."""
+    key_token_budget: int = Field(1_000_000, ge=1)
+    """Model tokens (prompt + completion) one API key may spend per token window."""
+    key_token_window_s: int = Field(86_400, ge=60)
+    max_model_calls: int = Field(8, ge=1)
+    """Model calls one worker process makes at once; the rest wait for a slot."""
+    model_queue_timeout_s: float = Field(10.0, gt=0)
+    """How long a draft waits for a model-call slot before it is refused (or falls back)."""
+    idempotency_window_s: int = Field(86_400, ge=1)
+    """How long an `Idempotency-Key` keeps its answer."""
+
     @field_validator("llm_structured_output", mode="before")
     @classmethod
     def _legacy_boolean(cls, value: object) -> object:

@@ -1,0 +1,223 @@
+"""Who may call, and how much: API keys, per-key request rate and model-token budget.
+
+An ASGI middleware in front of every route but the open ones (`OPEN_PATHS`). Keys are
+required as soon as one exists in the store, and always when the service listens beyond
+loopback; until then, on loopback, anyone may call and nothing is
+counted. With a key:
+
+- `Authorization: Bearer <key>`: missing → 401 `api_key_required`, unknown → 401
+  `invalid_api_key`, revoked → 403 `api_key_revoked`;
+- at most `AMENDS_KEY_REQUESTS_PER_MINUTE` requests per key per minute (a fixed window in
+  the store, so every worker and host counts against one limit) → 429 `rate_limited`;
+- model tokens: a drafting request is refused with 429 `token_budget_spent` once the key has
+  used `AMENDS_KEY_TOKEN_BUDGET` tokens in the current `AMENDS_KEY_TOKEN_WINDOW_S`; the tokens
+  a request used (the `prompt_tokens` and `completion_tokens` its handler put in the
+  request's log fields) are charged when it is answered.
+
+Every 429 carries `Retry-After`: the seconds until the window turns. A key lookup and the
+"does any key exist" answer are kept for `CACHE_S` per process, so a revoked key stops
+working everywhere within that time, and a request costs one store write (the rate window).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import time
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+import anyio
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from service.errors import AmendsError
+from service.http_errors import error_response
+from service.keys import key_hash
+from service.logs import request_fields
+from service.settings import Settings
+from service.store import ApiKey, Store
+
+T = TypeVar("T")
+
+CACHE_S = 1.0
+OPEN_PATHS = frozenset(
+    {"/", "/healthz", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+)
+"""Open to anyone: liveness, Prometheus' counters (no request or letter text), the API's
+description, and the drafting page's shell (its calls to the API carry a key)."""
+DRAFTING_PATHS = ("/v1/drafts", "/v1/rewrites", "/v1/batches", "/mcp")
+"""Requests that can call the model, and so need token budget left."""
+
+_key_name: ContextVar[str | None] = ContextVar("amends_key_name", default=None)
+
+
+def current_key_name() -> str | None:
+    """The name of the API key the current request was made with (None without keys)."""
+    return _key_name.get()
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class AccessGuard:
+    def __init__(
+        self,
+        app: ASGIApp,
+        settings: Settings,
+        store: Callable[[], Store | None],
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.app = app
+        self.settings = settings
+        self.store = store
+        self.clock = clock
+        self.public_bind = not is_loopback(settings.host)
+        self._keys: dict[str, tuple[float, ApiKey | None]] = {}
+        self._any_key: tuple[float, bool] = (-math.inf, False)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in OPEN_PATHS:
+            await self.app(scope, receive, send)
+            return
+        store = self.store()
+        try:
+            name = await self._admit(scope, store)
+        except Refused as refused:
+            request_fields()["error"] = refused.code
+            await refused.response()(scope, receive, send)
+            return
+        except AmendsError as exc:  # the store could not answer
+            request_fields()["error"] = exc.code
+            await error_response(exc.status, exc.code, exc.public_message)(scope, receive, send)
+            return
+        if name is None:
+            await self.app(scope, receive, send)
+            return
+        request_fields()["key"] = name
+        scope.setdefault("state", {})["key_name"] = name  # the audit record names the caller
+        token = _key_name.set(name)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _key_name.reset(token)
+            fields = request_fields()
+            spent = int(fields.get("prompt_tokens", 0)) + int(fields.get("completion_tokens", 0))
+            if spent and store is not None:
+                bucket, window = f"tokens:{name}", self.settings.key_token_window_s
+                await _run(store, store.hit, bucket, window, spent)
+
+    async def _admit(self, scope: Scope, store: Store | None) -> str | None:
+        """The key's name, None where no key is needed, or `Refused`."""
+        presented = _bearer(scope)
+        if presented is None:
+            if self.public_bind or await self._keys_exist(store):
+                raise Refused(401, "api_key_required", self._required_message(store))
+            return None
+        if store is None:
+            raise Refused(401, "invalid_api_key", "this service has no API keys")
+        key = await self._lookup(store, presented)
+        if key is None:
+            raise Refused(401, "invalid_api_key", "the API key is not known")
+        if not key.active:
+            raise Refused(403, "api_key_revoked", f"the API key {key.name!r} was revoked")
+        await self._count(store, key.name, scope)
+        return key.name
+
+    def _required_message(self, store: Store | None) -> str:
+        message = "send an API key: Authorization: Bearer <key>"
+        if self.public_bind:
+            message += (
+                " (this service listens beyond loopback, so every request needs one; "
+                "create one with `amends keys create NAME`)"
+            )
+        return message
+
+    async def _count(self, store: Store, name: str, scope: Scope) -> None:
+        now = self.clock()
+        limit = self.settings.key_requests_per_minute
+        used = await _run(store, store.hit, f"requests:{name}", 60, 1, now)
+        if used > limit:
+            raise Refused(
+                429,
+                "rate_limited",
+                f"more than {limit} requests a minute with this key",
+                retry_after=_until_next(now, 60),
+            )
+        if scope["method"] == "POST" and scope["path"].startswith(DRAFTING_PATHS):
+            window = self.settings.key_token_window_s
+            budget = self.settings.key_token_budget
+            tokens = await _run(store, store.hit, f"tokens:{name}", window, 0, now)
+            if tokens >= budget:
+                raise Refused(
+                    429,
+                    "token_budget_spent",
+                    f"this key has used its {budget} model tokens for this {window} s window",
+                    retry_after=_until_next(now, window),
+                )
+
+    async def _lookup(self, store: Store, presented: str) -> ApiKey | None:
+        digest = key_hash(presented)
+        now = time.monotonic()
+        cached = self._keys.get(digest)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        key = await _run(store, store.find_key, digest)
+        if len(self._keys) > 10_000:  # unknown keys sent in bulk must not grow this forever
+            self._keys.clear()
+        self._keys[digest] = (now + CACHE_S, key)
+        return key
+
+    async def _keys_exist(self, store: Store | None) -> bool:
+        if store is None:
+            return False
+        now = time.monotonic()
+        if self._any_key[0] > now:
+            return self._any_key[1]
+        exists = any(key.active for key in await _run(store, store.list_keys))
+        self._any_key = (now + CACHE_S, exists)
+        return exists
+
+
+class Refused(Exception):
+    def __init__(
+        self, status: int, code: str, message: str, *, retry_after: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.retry_after = status, code, message, retry_after
+
+    def response(self) -> Any:
+        headers: dict[str, str] = {}
+        if self.status == 401:
+            headers["WWW-Authenticate"] = 'Bearer realm="amends"'
+        if self.retry_after is not None:
+            headers["Retry-After"] = str(self.retry_after)
+        return error_response(self.status, self.code, self.message, headers=headers or None)
+
+
+def _bearer(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, credentials = str(value.decode("latin-1")).partition(" ")
+            if scheme.lower() == "bearer" and credentials.strip():
+                return credentials.strip()
+            return ""  # present but not a bearer token: an invalid key, not a missing one
+    return None
+
+
+def _until_next(now: float, window_s: int) -> int:
+    return max(1, math.ceil((now // window_s + 1) * window_s - now))
+
+
+async def _run(store: Store, fn: Callable[..., T], *args: Any) -> T:
+    """SQLite answers in tens of microseconds, less than a thread hop; a network database
+    gets a worker thread so the event loop never waits on it."""
+    if store.backend == "sqlite":
+        return fn(*args)
+    return await anyio.to_thread.run_sync(fn, *args)
