@@ -21,6 +21,8 @@ ALLOWED_422 = {
     # A word limit below what the request's remedies and prevention steps need: a constraint
     # between fields that a JSON schema cannot state.
     ("/", "invalid_request", "max_words"),
+    # An Idempotency-Key already used with another body: state, not shape (RFC draft: 422).
+    ("/v1/drafts", "idempotency_key_reused", None),
     # A review decision `edit` without the edited `body`: the same kind of constraint.
     ("/v1/reviews/", "invalid_request", "body"),
 }

@@ -38,12 +38,13 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(env: dict[str, str], startup_s: float = 30.0) -> Iterator[LiveServer]:
+def live_server(env: dict[str, str], startup_s: float = 120.0) -> Iterator[LiveServer]:
     """Start the server with `env` (AMENDS_* settings) and yield where it listens."""
     port = free_port()
     full_env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("AMENDS_")},
         "AMENDS_LOG_LEVEL": "warning",
+        "AMENDS_DATA_DIR": tempfile.mkdtemp(prefix="amends-live-"),
         **env,
     }
     with tempfile.TemporaryFile() as log:
