@@ -184,6 +184,9 @@ def main(argv: list[str]) -> None:
         "fresh2 (labelled before it was first checked, then tuned on)": [
             i for i in items if i["split"] == "fresh2"
         ],
+        "fresh3 (labelled before it was checked; never tuned on)": [
+            i for i in items if i["split"] == "fresh3"
+        ],
     }
     for name, part in parts.items():
         scores = score(part)
