@@ -586,13 +586,15 @@ def compact_remedy(remedy: Remedy, *, described: bool, first: bool = True) -> st
     if described:
         label = whole(phrase(remedy.description).text).rstrip(".")
     head = label + (f" {figures}" if figures else "")
-    head = ("To make amends: " if first else "Also: ") + head[:1].lower() + head[1:]
+    head = (
+        ("To make amends: " if first else "") + (head[:1].lower() if first else head[:1]) + head[1:]
+    )
     date = f" {when(remedy.date)}" if remedy.date else ""
     if remedy.status == "done":
         return f"{head}, done{date}."
     if remedy.status == "planned":
         return f"{head}, coming{date}."
-    return f"{head}, yours if you want it{f' ({remedy.date})' if remedy.date else ''}."
+    return f"{head}, on offer{f' ({remedy.date})' if remedy.date else ''}."
 
 
 def prevention_sentence(w: Writer, step: Prevention, *, first: bool) -> str:

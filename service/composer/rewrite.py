@@ -137,14 +137,17 @@ def _recompose(request: RewriteRequest, context: DraftRequest) -> ComposedDraft:
     missing = sorted(t for t in wanted if t not in result)
     if not missing:
         return draft
-    carried = [s for s in sentences(request.draft.body) if any(t in s for t in missing)]
+    _, paragraphs, _, _ = _split(request.draft.body)  # not the greeting or the signature
+    carried = [s for p in paragraphs for s in p if any(t in s for t in missing)]
     contractions = get_catalog().tones[target.tone].contractions
     lines = tuple(s if contractions else expand(s) for s in carried)
     options = ComposeOptions(operation=request.operation, extra_lines=lines)
     try:
         return compose(target, options)
     except DoesNotFit:
-        return compose(target.model_copy(update={"max_words": None}), options)
+        # The target's limit leaves no room for the carried sentences: the recomposed
+        # draft, which states every fact the channel has room for, stands.
+        return draft
 
 
 # --- without context ----------------------------------------------------------------------
