@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck bench eval alerts fuzz clean
+.PHONY: serve test lint typecheck bench eval alerts fuzz clean property
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/real_corpus.py
 	$(BIN)/python benchmarks/audit.py
 	$(BIN)/python benchmarks/http_checks.py
+
+# The composer's invariant over thousands of generated requests (make test runs 60).
+property: $(STAMP)
+	AMENDS_PROPERTY_EXAMPLES=$${AMENDS_PROPERTY_EXAMPLES:-3000} nice -n 10 $(BIN)/pytest -q -s \
+		tests/test_composer_property.py
 
 eval: $(STAMP)
 	$(BIN)/amends eval

@@ -24,7 +24,6 @@ from contract.catalog import Channel, get_catalog
 from contract.models import DraftRequest, Prevention, Remedy
 from contract.yaml_files import read_yaml
 from service.composer.caller import (
-    INSTRUCTION_VERBS,
     Name,
     Phrase,
     addresses_reader,
@@ -43,7 +42,7 @@ from service.composer.caller import (
 from service.composer.person import Reader
 from service.composer.phrases import PhraseBankError, Picker, Situation, topics
 from service.composer.shapes import read
-from service.composer.voice import Voice, voice_for, voiced
+from service.composer.voice import Voice, split_long, voice_for, voiced
 from service.errors import InvalidRequest
 
 PLAN_FILE = Path(__file__).parent / "plan.yaml"
@@ -51,18 +50,30 @@ PRIORITIES = ("essential", "fact", "strategy", "optional")
 _DROP_ORDER = ("optional", "strategy", "fact")
 # A concise voice leaves out optional sentences; the short one (the "shorten" rewrite, or a
 # tight max_words) also the strategy sentences.
-_DROPPED_BY_LENGTH = {"concise": ("optional",), "short": ("optional", "strategy")}
+_DROPPED_BY_LENGTH = {
+    "concise": ("optional",),
+    "plain": ("optional",),
+    "short": ("optional", "strategy"),
+}
 
 
 class DoesNotFit(InvalidRequest):
-    """The request's essential facts do not fit within its `max_words` (HTTP 422)."""
+    """The request's essential facts do not fit its `max_words`, or its channel's character
+    limit (HTTP 422 naming the field)."""
 
-    def __init__(self, needed: int, limit: int) -> None:
-        message = (
-            f"max_words: {limit} is too few for this request; the shortest draft that states "
-            f"every remedy and prevention step takes {needed} words"
-        )
-        details = [{"field": "max_words", "message": message, "type": "too_few_words"}]
+    def __init__(self, needed: int, limit: int, *, field: str = "max_words") -> None:
+        if field == "max_words":
+            message = (
+                f"max_words: {limit} is too few for this request; the shortest draft that "
+                f"states every remedy and prevention step takes {needed} words"
+            )
+        else:
+            message = (
+                f"{field}: the request's facts need {needed} characters even in their "
+                f"shortest form, and this channel allows {limit}; shorten the remedy and "
+                "prevention descriptions or choose a longer channel"
+            )
+        details = [{"field": field, "message": message, "type": "does_not_fit"}]
         super().__init__(message, details=details)
         self.needed = needed
         self.limit = limit
@@ -157,6 +168,11 @@ def plan() -> Plan:
     return Plan(parts=parts, layouts=layouts)
 
 
+# A question's verb before "you" once the reader is "you": "Why was you" -> "Why were you".
+_INVERTED = re.compile(r"\b(was|is|has|does|wasn't|isn't|hasn't|doesn't)( you)\b", re.IGNORECASE)
+_INVERTED_FORMS = {"was": "were", "is": "are", "has": "have", "does": "do", "wasn't": "weren't"}
+_INVERTED_FORMS |= {"isn't": "aren't", "hasn't": "haven't", "doesn't": "don't"}
+_SENTENCE_START = re.compile(r"([.!?] )([a-z])")
 _ONE_PERSON = re.compile(r"\b(he|she|his|him|her|hers)\b", re.IGNORECASE)
 _FACT_CONDITIONS = (
     "impact",
@@ -181,6 +197,12 @@ def _condition_name(condition: str) -> str:
 
 
 # --- the writer -----------------------------------------------------------------------------
+
+
+def _written_as_sentence(request: DraftRequest) -> bool:
+    """A summary the caller wrote as a sentence (capital letter, full stop) reads as one."""
+    summary = request.incident.summary.strip()
+    return summary[:1].isupper() and summary.endswith(".") and len(summary.split()) > 3
 
 
 def request_seed(request: DraftRequest) -> int:
@@ -217,6 +239,9 @@ class Line:
     part: Part
     shorter: list[str] = field(default_factory=list)
     """Shorter wordings of the same facts, tried in order when a limit is not met."""
+    squeezed: str | None = None
+    """A wording without the caller's words (a generic prevention line, an acknowledgment
+    without the summary), only for a channel's character limit."""
 
 
 class Writer:
@@ -250,7 +275,11 @@ class Writer:
                 prefer_tone=voice.brand,
                 prefer_plain=voice.plain,
                 # A chat reply is typed in short bursts: its shortest wording of each part.
-                prefer_short=voice.length in ("short", "concise") or channel.key == "chat",
+                prefer_short=voice.length in ("short", "concise")
+                or (channel.key == "chat" and voice.length != "long")
+                or voice.plain,
+                prefer_long=voice.length == "long",
+                length=voice.length,
             ),
         )
 
@@ -258,7 +287,9 @@ class Writer:
 
     def _reader(self) -> Reader:
         if self.public or self.name is None or self.name.group:
-            return Reader(roles=() if self.public else ("customer", "client"))
+            # A social reply answers one person in public: "the customer" is still "you".
+            social = self.channel.key == "social"
+            return Reader(roles=("customer", "client") if social or not self.public else ())
         names = tuple(dict.fromkeys(n for n in (self.name.full, self.name.first) if n))
         if self.request.audience == "colleague":
             return Reader(names=names)
@@ -283,7 +314,10 @@ class Writer:
         unless it is a name, the reader (and, when `customer`, the customer's "I") as
         "you"."""
         read = phrase(text, to_reader=customer)
-        addressed = self.reader.address(read.text)
+        addressed = _INVERTED.sub(
+            lambda m: _INVERTED_FORMS[m.group(1).lower()] + m.group(2),
+            self.reader.address(read.text),
+        )
         return Phrase(lower_first(addressed, self.proper), read.shape, read.own_verb)
 
     def _private_words(self) -> list[str]:
@@ -322,6 +356,7 @@ class Writer:
         values = {
             "topic": topic,
             "ref_phrase": self._ref_phrase(),
+            "ref_owned": self._ref_phrase() if self._ref_phrase().startswith("your ") else "",
             "reference": "" if self.public else req.incident.reference or "",
             "summary": "",
             "summary_np": "",
@@ -331,12 +366,15 @@ class Writer:
             "full_name": self.name.formal if self.name else "",
             "recipient_org": req.recipient.organization or "",
             "org": req.sender.organization or "",
-            "contact": req.sender.contact or "",
+            # A public text gives a phone number or a web address, never a mailbox.
+            "contact": ""
+            if self.public and "@" in (req.sender.contact or "")
+            else (req.sender.contact or ""),
         }
         if s is not None:
             if s.shape == "question":
                 values["summary_question"] = s.sentence
-            elif s.shape == "noun" and not s.own_verb:
+            elif s.shape == "noun" and not s.own_verb and not _written_as_sentence(req):
                 values["summary_np"] = definite(s.text)
                 values["summary_mid"] = definite(s.text)
             elif s.shape == "participle":
@@ -369,6 +407,9 @@ class Writer:
         if variant is None:
             return None
         text = voiced(variant.text, self.voice).format_map(values)
+        # A value that starts a sentence of the template ("... work. {clause}.") is
+        # capitalised there.
+        text = _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
         return text[:1].upper() + text[1:]
 
     def has(self, strategy: str) -> bool:
@@ -450,17 +491,6 @@ def _missing(value: str | None, text: str) -> str:
     return value if value and value.lower() not in text.lower() else ""
 
 
-def _gerund_base(word: str) -> str | None:
-    """The base form of an -ing word that the verb table knows ("waiving" -> "waive")."""
-    if not word.endswith("ing"):
-        return None
-    stem = word[:-3]
-    for base in (stem, stem + "e", stem[:-1]):
-        if base in INSTRUCTION_VERBS:
-            return base
-    return None
-
-
 def _reduced_passive(p: Phrase, text: str) -> bool:
     """Whether a remedy reads as an outcome with its verb ("the fee refunded", "the ring
     resized correctly"): a noun phrase with its own participle, or a "clause" whose only
@@ -487,10 +517,22 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
     done_verb, plan_verb = _DONE_VERBS[kind]
     if kind == remedy.kind and kind in _OWN_VERBS and kind not in head:
         done_verb, plan_verb = _OWN_VERBS[kind]  # "refunded the fines", not "issued" them
-    first_word = mid(text).split(" ", 1)[0].lower()
-    gerund_base = _gerund_base(first_word) if p.shape == "gerund" else None
     values = {"also": also_word, "extra": money, "date": when(date) if date else ""}
-    if p.shape in ("clause", "question"):
+    if (
+        p.shape == "clause"
+        and kind in ("refund", "credit", "replacement")
+        and (mid(text).split(" ", 1)[0].lower() in ("every", "all", "any", "each"))
+    ):
+        # "every overdraft fee your staff were charged": the verb is inside the noun phrase.
+        p = Phrase(p.text, "noun")
+    if _reduced_passive(p, text) and status != "offered" and passive(definite(text), status):
+        clause = (passive(definite(text), status) or "") + money
+        if date:
+            clause += " " + when(date)
+        slot = "remedy_passive" if first else "remedy_clause_more"
+        sentence = w.say(slot, {**values, "clause": clause}) or whole(clause)
+        date = ""
+    elif p.shape in ("clause", "question"):
         clause = mid(text) + money
         subject = mid(text).split(" ", 1)[0].lower().replace("’", "'").split("'")[0]
         if subject not in ("we", "i", "our"):
@@ -503,23 +545,9 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
                 w.say("remedy_date_" + status, {"date": when(date)}) or f"Date: {date}."
             )
             date = ""
-    elif _reduced_passive(p, text) and status != "offered" and passive(definite(text), status):
-        clause = (passive(definite(text), status) or "") + money
-        if status == "planned" and date:
-            clause += " " + when(date)
-        slot = "remedy_passive" if first else "remedy_clause_more"
-        sentence = w.say(slot, {**values, "clause": clause}) or whole(clause)
-        date = ""
     elif p.shape == "instruction":
         form = "done" if status == "done" else "base"
         action = instruction_as(text, form) + money
-        slot = "remedy_do_" + status
-        sentence = w.say(slot, {**values, "action": action}) or whole(action)
-    elif p.shape == "gerund" and gerund_base:
-        rest = mid(text).split(" ", 1)[1] if " " in mid(text) else ""
-        form = "done" if status == "done" else "base"
-        verb = INSTRUCTION_VERBS[gerund_base] if form == "done" else gerund_base
-        action = f"{verb} {rest}".strip() + money
         slot = "remedy_do_" + status
         sentence = w.say(slot, {**values, "action": action}) or whole(action)
     elif p.shape == "gerund":
@@ -548,7 +576,7 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
     return sentence
 
 
-def compact_remedy(remedy: Remedy, *, described: bool) -> str:
+def compact_remedy(remedy: Remedy, *, described: bool, first: bool = True) -> str:
     """A short faithful form of a remedy, for a text message: its own words (or its kind),
     figures and status."""
     figures = " ".join(
@@ -558,12 +586,15 @@ def compact_remedy(remedy: Remedy, *, described: bool) -> str:
     if described:
         label = whole(phrase(remedy.description).text).rstrip(".")
     head = label + (f" {figures}" if figures else "")
+    head = (
+        ("To make amends: " if first else "") + (head[:1].lower() if first else head[:1]) + head[1:]
+    )
     date = f" {when(remedy.date)}" if remedy.date else ""
     if remedy.status == "done":
-        return f"{head}: done{date}."
+        return f"{head}, done{date}."
     if remedy.status == "planned":
-        return f"{head}: coming{date}."
-    return f"{head}: yours if you want it{f' ({remedy.date})' if remedy.date else ''}."
+        return f"{head}, coming{date}."
+    return f"{head}, on offer{f' ({remedy.date})' if remedy.date else ''}."
 
 
 def prevention_sentence(w: Writer, step: Prevention, *, first: bool) -> str:
@@ -595,19 +626,22 @@ def _fact_part(w: Writer, part: Part) -> list[Line]:
         previous = None
         for i, remedy in enumerate(req.remedies):
             text = remedy_sentence(w, remedy, also=previous == remedy.status, first=i == 0)
-            shorter = [compact_remedy(remedy, described=True)]
+            shorter = [compact_remedy(remedy, described=True, first=i == 0)]
             if remedy.amount or remedy.code:
-                shorter.append(compact_remedy(remedy, described=False))
+                shorter.append(compact_remedy(remedy, described=False, first=i == 0))
             lines.append(Line(text, part, shorter))
             previous = remedy.status
         return lines
     if part.part == "prevention":
+        short = w.say("prevention_short")
         return [
-            Line(prevention_sentence(w, step, first=i == 0), part)
+            Line(prevention_sentence(w, step, first=i == 0), part, squeezed=short)
             for i, step in enumerate(req.prevention)
         ]
     if part.part == "summary":
         return _summary_line(w, part)
+    if part.part == "social_done":
+        return _social_done(w, part)
     raise PhraseBankError(f"plan.yaml: no wording for part {part.part!r}")
 
 
@@ -616,10 +650,27 @@ def _summary_line(w: Writer, part: Part) -> list[Line]:
     short = w.say("sms_summary_short")
     if not text:
         text, short = short, None
-    return [Line(text, part, [short] if short else [])] if text else []
+    return [Line(text, part, squeezed=short)] if text else []
 
 
-_FACT_PARTS = {"remedies", "prevention", "summary"}
+_FACT_PARTS = {"remedies", "prevention", "summary", "social_done"}
+_FIGURES = re.compile(r"\d|[$€£¥%]")
+
+
+def _social_done(w: Writer, part: Part) -> list[Line]:
+    """What is already done, told in public: the first done remedy in the caller's words
+    when they carry no figures (amounts and codes stay out of a public reply), else a
+    generic line."""
+    generic = w.say("social_done")
+    for remedy in w.request.remedies:
+        if remedy.status == "done" and not _FIGURES.search(remedy.description):
+            bare = remedy.model_copy(update={"amount": None, "code": None, "date": None})
+            text = remedy_sentence(w, bare, also=False)
+            if not _FIGURES.search(text) and not any(
+                p.lower() in text.lower() for p in w._private_words()
+            ):
+                return [Line(text, part, [generic] if generic else [])]
+    return [Line(generic, part)] if generic else []
 
 
 _NO_SUMMARY = {"summary": "", "summary_np": "", "summary_mid": "", "summary_question": ""}
@@ -629,12 +680,11 @@ def _slot_part(w: Writer, part: Part) -> list[Line]:
     text = w.say(part.part)
     if not text:
         return []
-    shorter = []
+    squeezed = None
     if part.part in ("acknowledge", "social_ack") and w.values["summary_mid"]:
         # Without the caller's summary, for a channel whose limit it would break.
-        generic = w.say(part.part, _NO_SUMMARY)
-        shorter = [generic] if generic else []
-    return [Line(text, part, shorter)]
+        squeezed = w.say(part.part, _NO_SUMMARY)
+    return [Line(text, part, squeezed=squeezed)]
 
 
 def _lines(w: Writer, key: str, options: ComposeOptions) -> list[Line]:
@@ -650,9 +700,13 @@ def _lines(w: Writer, key: str, options: ComposeOptions) -> list[Line]:
             required = part.element in w.channel.required
             priority = "essential" if required else "optional"
         part = Part(part.part, part.element, priority, part.when, part.extra, part.group)
-        if key == "letter" and priority in _DROPPED_BY_LENGTH.get(w.voice.length, ()):
+        length = "plain" if w.voice.plain and w.voice.length == "normal" else w.voice.length
+        if key == "letter" and priority in _DROPPED_BY_LENGTH.get(length, ()):
             continue
         made = _fact_part(w, part) if part.part in _FACT_PARTS else _slot_part(w, part)
+        if w.voice.plain:
+            for line in made:
+                line.text = " ".join(split_long(line.text))
         lines += made
         if part.part == "remedies":
             lines += [Line(t, part) for t in options.extra_lines]
@@ -674,7 +728,7 @@ def letter_frame(w: Writer) -> Frame:
     ch, sender = w.channel, w.request.sender
     frame = Frame()
     if ch.has_greeting:
-        frame.greeting = w.say("greeting") or w.say("greeting_anonymous")
+        frame.greeting = w.say("greeting") or w.say("greeting_anonymous") or "Hello,"
     if ch.has_signature:
         if w.public:
             frame.signature = (
@@ -764,6 +818,13 @@ def fit(
                     return text, kept
         if not changed:
             break
+    if shorten and max_chars is not None:
+        for ln in kept:
+            if ln.squeezed is not None:
+                ln.text = ln.squeezed
+                text = render(kept)
+                if _fits(text, max_words, max_chars):
+                    return text, kept
     return text, kept
 
 
@@ -787,6 +848,9 @@ def compose(request: DraftRequest, options: ComposeOptions | None = None) -> Com
         draft = _compose(request, options, replace(voice, length="short"))
     if limit is not None and len(draft.body.split()) > limit:
         raise DoesNotFit(len(draft.body.split()), limit)
+    max_chars = get_catalog().channels[request.channel].max_chars
+    if max_chars is not None and len(draft.body) > max_chars:
+        raise DoesNotFit(len(draft.body), max_chars, field="channel")
     return draft
 
 

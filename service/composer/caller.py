@@ -74,6 +74,10 @@ _PARTICIPLE_START = _words(
     "left charged sent given told kept made put moved asked billed overcharged stranded "
     "double-charged disconnected cut switched turned refused denied"
 )
+_CALENDAR = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
+    r"april|june|july|august|september|october|november|december)\b"
+)
 _FIRST_PERSON = re.compile(r"\b(I|me|my|mine|myself|I'm|I've|I'd|I'll)\b|\bi\b|\bi'm\b")
 _CUSTOMER_FORMS = {
     "i": "you",
@@ -96,7 +100,8 @@ def tame_case(text: str) -> str:
     letters = [c for c in text if c.isalpha()]
     if len(letters) > 6 and sum(c.isupper() for c in letters) / len(letters) > 0.8:
         words = [w if any(c.isdigit() for c in w) else w.lower() for w in text.split(" ")]
-        text = " ".join(words)
+        text = _CALENDAR.sub(lambda m: m.group(0).capitalize(), " ".join(words))
+    text = re.sub(r"([?!])\.", r"\1", text)  # "charged twice?." -> "charged twice?"
     text = re.sub(r"\bi\b(?!\.)", "I", text)
     return re.sub(r"\bi(?=['’](m|ve|d|ll)\b)", "I", text)
 
@@ -180,6 +185,10 @@ def definite(text: str) -> str:
     """A noun phrase that reads after a verb: "the refund of the shipping fee"."""
     text = mid(text)
     first = text.split(" ", 1)[0].lower()
+    if first == "free":
+        return "the " + text  # "free upgrade to a sea-view room" is not a determiner
+    if first in ("half", "part", "most") or first.endswith(("'s", "’s")):
+        return text  # "half of the package", "October's fee"
     if first in DETERMINERS or first[:1].isdigit() or first[:1] in "$€£¥#":
         return text
     return "the " + text
@@ -225,6 +234,10 @@ def shape_of(text: str) -> tuple[str, bool]:
         return "question", False
     if first.split("'")[0] in ("i", "we", "you", "they") or first.split("’")[0] in ("i", "we"):
         return "clause", False
+    if first.endswith("ing") and any(
+        b in INSTRUCTION_VERBS for b in (first[:-3], first[:-3] + "e", first[:-4])
+    ):
+        return "gerund", False  # "restoring saves from our backups"
     if first in INSTRUCTION_VERBS and len(words) > 1:
         nxt = words[1].lower()
         if nxt in DETERMINERS or nxt in {"you", "them", "him", "her", "us", "it", "back", "every"}:
@@ -329,9 +342,9 @@ def read_name(raw: str | None) -> Name | None:
     text = " ".join(raw.split())
     words = text.split()
     if words[0].lower() in _GROUP_STARTS or len(words) > 5:
-        group = text[4:] if text.lower().startswith("our ") else text
-        if group.lower().startswith("all our "):
-            group = group[8:]
+        group = re.sub(r"^(?:all\s+)?(?:of\s+)?our\s+", "", text, flags=re.IGNORECASE)
+        if words[0].lower() in ("everyone", "everybody", "all") and group == text:
+            group = "everyone"  # "everyone who flew with us on 3 May": the greeting says who
         return Name(full=group, first=group, formal=group, group=True)
     text = _name_case(text)
     words = text.split()

@@ -18,7 +18,15 @@ from contract.yaml_files import read_yaml
 PHRASES_DIR = Path(__file__).parent / "phrases"
 
 # Filters a variant may carry; anything else in a YAML entry is a typo worth failing on.
-_FILTER_KEYS = ("registers", "tones", "audiences", "postures", "channels", "requires_no")
+_FILTER_KEYS = (
+    "registers",
+    "tones",
+    "audiences",
+    "postures",
+    "channels",
+    "requires_no",
+    "lengths",
+)
 _KNOWN_KEYS = {"text", "plain", *_FILTER_KEYS}
 
 OPTIONAL_FIELDS = frozenset({"also", "extra", "on_date", "date_note"})
@@ -44,6 +52,8 @@ class Variant:
     postures: frozenset[str] = frozenset()
     channels: frozenset[str] = frozenset()
     requires_no: frozenset[str] = frozenset()
+    lengths: frozenset[str] = frozenset()
+    """Voice lengths ("short": the shorten rewrite or a tight max_words) that use it alone."""
     plain: bool = False
 
 
@@ -59,6 +69,8 @@ class Situation:
     prefer_tone: bool = False
     prefer_plain: bool = False
     prefer_short: bool = False
+    prefer_long: bool = False
+    length: str = "normal"
 
 
 def _variant(slot: str, raw: object) -> Variant:
@@ -112,6 +124,7 @@ def word_tables() -> dict[str, dict[str, str]]:
 
 def _matches(variant: Variant, where: Situation, values: dict[str, str]) -> bool:
     checks = (
+        (variant.lengths, where.length),
         (variant.registers, where.register),
         (variant.audiences, where.audience),
         (variant.postures, where.posture),
@@ -153,6 +166,11 @@ class Picker:
             pool = voiced or pool
         if self.where.prefer_plain:
             pool = [v for v in pool if v.plain] or pool
+        else:
+            pool = [v for v in pool if not v.plain]  # plain wording is the simplify rewrite's
+        if self.where.prefer_long and pool:
+            longest = max(len(v.text) for v in pool)
+            pool = [v for v in pool if len(v.text) == longest]
         if self.where.prefer_short and pool:
             shortest = min(len(v.text) for v in pool)
             pool = [v for v in pool if len(v.text) == shortest]

@@ -39,7 +39,7 @@ from service.composer.build import (
 )
 from service.composer.person import is_honorific
 from service.composer.phrases import Picker, Situation
-from service.composer.voice import contract, expand, plainer
+from service.composer.voice import contract, expand, plainer, split_long
 
 MONEY = r"[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|CAD|AUD|CHF)\b"
 PERCENT = r"\b\d+(?:\.\d+)?\s?%"
@@ -93,6 +93,15 @@ def _authorised_tokens(context: DraftRequest) -> set[str]:
     return fact_tokens(trusted.model_dump_json())
 
 
+def _commitment_tokens(context: DraftRequest) -> set[str]:
+    texts = [context.incident.reference or ""]
+    for r in context.remedies:
+        texts += [r.description, r.amount or "", r.code or "", r.date or ""]
+    for p in context.prevention:
+        texts += [p.description, p.metric or ""]
+    return fact_tokens(" ".join(texts))
+
+
 def _compose_for(request: RewriteRequest, target: DraftRequest) -> ComposedDraft:
     operation = request.operation
     source_words = words(request.draft.body)
@@ -117,20 +126,28 @@ def _recompose(request: RewriteRequest, context: DraftRequest) -> ComposedDraft:
     )
     draft = _compose_for(request, target)
     source = f"{request.draft.subject or ''}\n{request.draft.body}"
-    wanted = fact_tokens(source) & _authorised_tokens(target)
+    authorised = _authorised_tokens(target)
+    if request.operation == "shorten":
+        # A shorter letter keeps every commitment (remedies, steps, the reference); the
+        # figures of the background (the impact, the cause) may go with their sentences.
+        authorised = _commitment_tokens(target)
+    wanted = fact_tokens(source) & authorised
     wanted -= _forbidden_tokens(target, target.channel)
     result = f"{draft.subject or ''}\n{draft.body}"
     missing = sorted(t for t in wanted if t not in result)
     if not missing:
         return draft
-    carried = [s for s in sentences(request.draft.body) if any(t in s for t in missing)]
+    _, paragraphs, _, _ = _split(request.draft.body)  # not the greeting or the signature
+    carried = [s for p in paragraphs for s in p if any(t in s for t in missing)]
     contractions = get_catalog().tones[target.tone].contractions
     lines = tuple(s if contractions else expand(s) for s in carried)
     options = ComposeOptions(operation=request.operation, extra_lines=lines)
     try:
         return compose(target, options)
     except DoesNotFit:
-        return compose(target.model_copy(update={"max_words": None}), options)
+        # The target's limit leaves no room for the carried sentences: the recomposed
+        # draft, which states every fact the channel has room for, stands.
+        return draft
 
 
 # --- without context ----------------------------------------------------------------------
@@ -146,22 +163,26 @@ _GENERIC = {
     "acknowledgment": "I am writing about what happened.",
     "regret": "I am truly sorry.",
     "responsibility": "We are taking responsibility for putting this right.",
-    "amends": "I want to put this right, so please tell me what would help and I will take "
-    "it from there.",
+    "amends": "To make amends, please tell me what would help most and I will take it from there.",
     "prevention": "We are reviewing what led to this so that we can put the right safeguards "
     "in place.",
     "invitation": "Please reply with any questions.",
     "close": "Thank you for your patience while we put this right.",
 }
 _PUBLIC_GENERIC = {
-    "amends": "We want to put this right for everyone affected, and our team is ready to help "
-    "anyone who gets in touch.",
+    "amends": "To make amends, our team is ready to help everyone affected directly.",
     "invitation": "If you were affected and need help, please get in touch with our support team.",
     "close": "We are grateful for the patience of everyone affected.",
 }
 _SOCIAL_INVITE = "Please send us a direct message so we can put this right for you."
+_DATE_WORDS = re.compile(
+    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
+    r"March|April|May|June|July|August|September|October|November|December|tomorrow|"
+    r"today|tonight)\b"
+)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 _SUBJECT = "Our apology, and what we are doing to put this right"
-_EXPANSIONS = ("expand_empathy", "expand_explain", "expand_next", "expand_thanks")
+_EXPANSIONS = ("expand_empathy", "expand_explain", "expand_recap", "expand_next", "expand_thanks")
 
 
 def sentences(text: str) -> list[str]:
@@ -255,31 +276,24 @@ def _carries_element(sentence: str, channel: str) -> set[str]:
     return set(_elements(sentence, channel))
 
 
-_PLAIN_SPLIT = re.compile(r"(?:,\s+and|;)\s+(?=(?:we|I|you|it|this|that|our|the)\b)")
-
-
 def _simpler(sentence: str) -> list[str]:
     """Plain words, and a long sentence split where it joins two clauses."""
-    text = plainer(sentence)
-    parts = _PLAIN_SPLIT.split(text)
-    if len(parts) == 1:
-        return [text]
-    out = []
-    for i, part in enumerate(parts):
-        part = part.strip()
-        part = part[:1].upper() + part[1:]
-        if i < len(parts) - 1:
-            part = part.rstrip(",;") + "."
-        out.append(part)
-    return out
+    return split_long(plainer(sentence))
 
 
-def _private(sentence: str, names: list[str]) -> bool:
-    """Whether a sentence carries what a public text must not: a reference, an amount, a
-    code, or the reader's name."""
-    if fact_tokens(sentence):
+def _private(sentence: str, names: list[str], channel: str = "social") -> bool:
+    """Whether a sentence carries what a public text must not: on a social reply any figure
+    (reference, amount, code), on a public statement a reference; on both the reader's name
+    or a mailbox."""
+    tokens = fact_tokens(sentence) if channel == "social" else set(re.findall(CODE, sentence))
+    if tokens or _EMAIL.search(sentence):
         return True
     return any(n and re.search(rf"\b{re.escape(n)}\b", sentence) for n in names)
+
+
+_VOCATIVE = re.compile(
+    r",\s+(?:Mr|Mrs|Ms|Mx|Dr|Prof)?\.?\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?([.!?])"
+)
 
 
 def _transform(request: RewriteRequest) -> ComposedDraft:
@@ -293,7 +307,8 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
 
     flat = [s for p in paragraphs for s in p]
     if entry.public:
-        flat = [s for s in flat if not _private(s, names)]
+        flat = [_VOCATIVE.sub(r"\1", s) for s in flat]  # "We're very sorry, Ella." -> "sorry."
+        flat = [s for s in flat if not _private(s, names, channel)]
     if op == "shorten":
         flat = _shortened(flat, channel, words(body))
     if op == "simplify":
@@ -318,7 +333,7 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
     elif register == "informal" and signoff:
         signoff = "Warm regards,"
     subject = voice(request.draft.subject) if request.draft.subject else None
-    if entry.public and subject and _private(subject, names):
+    if entry.public and subject and _private(subject, names, channel):
         subject = None
     return _relayout(channel, subject, greeting, flat, signoff, signature)
 
@@ -331,7 +346,9 @@ def _shortened(flat: list[str], channel: str, source_words: int) -> list[str]:
     covered: set[str] = set()
     for s in flat:
         elements = _carries_element(s, channel) & required
-        if fact_tokens(s) or (elements - covered):
+        # Every remedy sentence is a commitment, dated or not ("... by Friday").
+        dated = _DATE_WORDS.search(s) or re.search(r"\bcode\b", s, re.IGNORECASE)
+        if fact_tokens(s) or (elements - covered) or "amends" in elements or dated:
             kept.append(s)
             covered |= elements
     return kept
@@ -343,14 +360,14 @@ def _expanded(flat: list[str], body: str, *, public: bool, register: str) -> lis
     target = int(words(body) * EXPAND_RATIO) + 1
     extra = [_bank_sentence(slot, body, public=public, register=register) for slot in _EXPANSIONS]
     out = list(flat)
-    positions = [min(3, len(out)), min(4, len(out)), len(out), len(out)]
+    positions = [min(3, len(out)), min(4, len(out)), len(out), len(out), len(out)]
     added = 0
     for sentence, position in zip(extra, positions, strict=True):
         if sentence is None or sentence in out:
             continue
         out.insert(min(position + added, len(out)), sentence)
         added += 1
-        if words(" ".join(out)) + 10 >= target:
+        if words(" ".join(out)) >= target:
             break
     return out
 
@@ -372,7 +389,7 @@ def _complete(flat: list[str], channel: str, *, public: bool) -> list[str]:
             out.insert(position if position is not None else len(out), sentence)
     if channel == "social" and not any("message" in s.lower() for s in out):
         out.append(_SOCIAL_INVITE)
-    if "close" in entry.required and not entry.has_signature and "close" not in present:
+    if "close" in entry.required and (public or not entry.has_signature) and "close" not in present:
         out.append((_PUBLIC_GENERIC if public else _GENERIC)["close"])
     return out
 
@@ -426,6 +443,12 @@ def _relayout(
         lines = _ranked(flat, channel)
         text, _ = fit(lines, lambda ls: " ".join(ln.text for ln in ls), None, entry.max_chars)
         return ComposedDraft(subject=None, body=text)
+    if entry.max_chars is not None:
+        # A chat reply keeps whole sentences, most valuable first, within its limit.
+        room = entry.max_chars - len(greeting or "Hello,") - len(_CHAT_QUESTION) - 8
+        lines = _ranked(flat, channel)
+        _, kept = fit(lines, lambda ls: " ".join(ln.text for ln in ls), None, room)
+        flat = [ln.text for ln in kept]
     parts: list[str] = []
     if entry.has_greeting:
         parts.append(greeting or "Hello,")

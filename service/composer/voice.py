@@ -136,3 +136,22 @@ def has_contraction(text: str) -> bool:
     """Whether the text uses any contraction (possessives do not count)."""
     text = text.replace("’", "'")
     return any(_expand_one(m) != m.group(1) for m in _EXPAND.finditer(text))
+
+
+_JOINS = re.compile(
+    r"(?:,?\s+and|,\s+so|,\s+but|;|:)\s+"
+    r"(?=(?:we|I|you|it|this|that|our|the|your|they|there|he|she|we're|I'm|I've|we've|you're)\b)"
+)
+
+
+def split_long(sentence: str) -> list[str]:
+    """A sentence that joins two clauses ("..., and we ...", "...; the ...") as two
+    sentences, for the plain voice."""
+    parts = [p.strip() for p in _JOINS.split(sentence) if p.strip()]
+    if len(parts) == 1:
+        return parts
+    out = []
+    for i, part in enumerate(parts):
+        part = part[:1].upper() + part[1:]
+        out.append(part.rstrip(",;") + "." if i < len(parts) - 1 else part)
+    return out

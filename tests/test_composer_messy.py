@@ -1,0 +1,195 @@
+"""Forty-odd messy requests as support staff type them (tests/data/messy_requests.yaml), their
+letters pinned in tests/golden/messy/, and mechanical checks over those letters and over the
+catalog sweep.
+
+The golden letters were read by a person before they were accepted; after an intended change
+to the wording, regenerate and read the diff:
+
+    AMENDS_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_composer_messy.py
+
+The mechanical checks (`letter_problems`) are what a reader would object to without knowing
+the facts: a sentence said twice, the customer's own "I" left in the sender's mouth, an
+article in front of a clause ("an I'll pair with ..."), a caller's capitalised phrase in the
+middle of a sentence, a short message over its limit or stopping mid-sentence, a letter over
+the caller's `max_words`, more than one apology in a short letter.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+import guardrails
+from contract.catalog import get_catalog
+from contract.models import DraftRequest
+from contract.yaml_files import read_yaml
+from service.composer import ComposedDraft, compose_draft
+from service.composer.caller import first_person, tame_case
+from tests.test_composer_property import guardrail_gap
+from tests.test_composer_sweep import COMBOS, sweep_request
+
+DATA = Path(__file__).parent / "data" / "messy_requests.yaml"
+GOLDEN = Path(__file__).parent / "golden" / "messy"
+CATALOG = get_catalog()
+
+
+@cache
+def messy() -> dict[str, DraftRequest]:
+    raw = read_yaml(DATA, ValueError)
+    assert isinstance(raw, list)
+    out = {}
+    for item in raw:
+        item = dict(item)
+        case_id = item.pop("id")
+        out[case_id] = DraftRequest.model_validate(item)
+    return out
+
+
+def render(draft: ComposedDraft) -> str:
+    subject = f"Subject: {draft.subject}\n\n" if draft.subject else ""
+    return subject + draft.body + "\n"
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+_APOLOGY = re.compile(r"\b(sorry|apologi[sz]e|apologies)\b", re.IGNORECASE)
+_ARTICLE_CLAUSE = re.compile(
+    r"\b(a|an|the) (I|we|you|he|she|they|I'll|I'm|I've|we'll|we're|we've|it's)\b"
+)
+
+
+def sentences(body: str) -> list[str]:
+    paragraphs = [p for p in body.split("\n\n") if p.strip()]
+    return [s for p in paragraphs for s in _SENTENCE.split(" ".join(p.split())) if s]
+
+
+def _caller_phrases(request: DraftRequest) -> list[str]:
+    inc = request.incident
+    texts = [inc.summary, inc.cause or "", inc.impact or ""]
+    texts += [r.description for r in request.remedies]
+    texts += [p.description for p in request.prevention]
+    return [t for t in texts if t]
+
+
+def letter_problems(request: DraftRequest, draft: ComposedDraft) -> list[str]:
+    """What a reader would object to in this letter, mechanically checked."""
+    problems: list[str] = []
+    body = draft.body
+    said = [s.lower() for s in sentences(body) if len(s.split()) > 3]
+    repeated = {s for s in said if said.count(s) > 1}
+    # The caller may repeat their own words; only our sentences must not repeat.
+    caller = " ".join(_caller_phrases(request)).lower()
+    repeated = {s for s in repeated if s.rstrip(".") not in caller}
+    if repeated:
+        problems.append(f"repeated sentence: {sorted(repeated)[0]!r}")
+    impact = request.incident.impact
+    if impact and first_person(impact):
+        # The customer's "I" must not reach the letter as the sender's "I".
+        own = tame_case(impact).rstrip(".")
+        if own.lower() in body.lower():
+            problems.append(f"first-person impact in the sender's voice: {own!r}")
+    match = _ARTICLE_CLAUSE.search(body)
+    if match:
+        problems.append(f"article before a clause: {match.group(0)!r}")
+    for phrase in _caller_phrases(request):
+        words = phrase.split()
+        if len(words) < 2 or not words[0][:1].isupper() or words[0].isupper():
+            continue
+        head = f"{words[0]} {words[1]}"
+        for found in re.finditer(re.escape(head), body):
+            before = body[: found.start()].rstrip(" (")
+            if before and before[-1] not in ".!?:\n" and not _is_name(words[0], request):
+                problems.append(f"capitalised caller phrase mid-sentence: {head!r}")
+                break
+    channel = CATALOG.channels[request.channel]
+    if channel.max_chars is not None and len(body) > channel.max_chars:
+        problems.append(f"{len(body)} characters on a {channel.max_chars}-character channel")
+    if request.channel in ("sms", "social"):
+        last = body.rstrip()
+        last = re.sub(r"\s+- [^.!?]+$", "", last)  # an SMS may end on "- Org"
+        if last[-1:] not in ".!?":
+            problems.append("a short message that stops mid-sentence")
+    if request.max_words is not None and len(body.split()) > request.max_words:
+        problems.append(f"{len(body.split())} words over max_words {request.max_words}")
+    apologies = len(_APOLOGY.findall(body))
+    allowed = 2 if len(body.split()) > 150 else 1
+    if apologies > allowed:
+        problems.append(f"{apologies} apologies in {len(body.split())} words")
+    return problems
+
+
+def _is_name(word: str, request: DraftRequest) -> bool:
+    names = " ".join(
+        n
+        for n in (
+            request.recipient.name,
+            request.recipient.organization,
+            request.sender.organization,
+            request.sender.name,
+        )
+        if n
+    )
+    if word in names:
+        return True
+    # A word the caller capitalises mid-sentence somewhere is a name ("Patch", "Quillnote").
+    texts = " ".join(_caller_phrases(request))
+    return bool(re.search(rf"[a-z,] {re.escape(word)}\b", texts))
+
+
+@pytest.mark.parametrize("case_id", sorted(messy()))
+def test_messy_letter_matches_its_golden_file(case_id: str) -> None:
+    produced = render(compose_draft(messy()[case_id]))
+    golden = GOLDEN / f"{case_id}.txt"
+    if os.environ.get("AMENDS_UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(produced, encoding="utf-8")
+    assert golden.exists(), f"missing {golden.name}; run with AMENDS_UPDATE_GOLDEN=1"
+    assert produced == golden.read_text(encoding="utf-8")
+
+
+def test_the_messy_set_is_big_and_varied() -> None:
+    requests = list(messy().values())
+    assert len(requests) >= 40
+    assert {r.channel for r in requests} == set(CATALOG.channels)
+    assert {r.tone for r in requests} == set(CATALOG.tones)
+    assert {r.liability for r in requests} == {"standard", "cautious"}
+    assert {r.audience for r in requests} == {"customer", "client", "colleague"}
+    assert {s for r in requests for s in r.strategies} == set(CATALOG.strategies)
+
+
+@pytest.mark.parametrize("case_id", sorted(messy()))
+def test_messy_letters_read_cleanly_and_pass(case_id: str) -> None:
+    request = messy()[case_id]
+    draft = compose_draft(request)
+    assert not letter_problems(request, draft), (letter_problems(request, draft), draft.body)
+    report = guardrails.check(
+        draft.body, subject=draft.subject, channel=request.channel, context=request
+    )
+    unexplained = [f.rule for f in report.errors if guardrail_gap(f, request) is None]
+    assert not unexplained, (unexplained, draft.body)
+
+
+def test_the_catalog_sweep_reads_cleanly() -> None:
+    problems = []
+    for combo in COMBOS:
+        request = sweep_request(*combo)
+        found = letter_problems(request, compose_draft(request))
+        if found:
+            problems.append((combo, found))
+    assert not problems, (len(problems), problems[:3])
+
+
+def test_the_letter_problems_check_catches_what_it_names() -> None:
+    request = messy()["airline_missed_connection"]
+    good = compose_draft(request)
+    assert letter_problems(request, good) == []
+    greeting, rest = good.body.split("\n\n", 1)
+    body = f"{greeting}\n\nI missed my father's 70th birthday lunch. {rest}"
+    body += " We would like to offer you an I'll pair with you. I'm sorry. I'm so sorry."
+    bad = ComposedDraft(subject=good.subject, body=body)
+    found = " ".join(letter_problems(request, bad))
+    assert "first-person impact" in found and "article before a clause" in found
+    assert "apologies in" in found
