@@ -139,6 +139,15 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mcp(args: argparse.Namespace) -> int:
+    from service.mcp_server import build_mcp_server
+    from service.pipeline import build_pipeline
+
+    # stdout carries the protocol; everything else (logs) goes to stderr.
+    build_mcp_server(build_pipeline(_settings(args))).run("stdio")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="amends", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -168,6 +177,12 @@ def build_parser() -> argparse.ArgumentParser:
     rewrite.add_argument(
         "--operation", help="none, shorten, expand, simplify, more_formal, friendlier"
     )
+
+    mcp = commands.add_parser(
+        "mcp", help="serve the MCP tools over stdio (the HTTP app serves them at /mcp)"
+    )
+    mcp.add_argument("--provider", choices=["offline", "openai"], help="override AMENDS_PROVIDER")
+    mcp.set_defaults(run=_mcp)
 
     catalog = commands.add_parser("catalog", help="list the catalog")
     catalog.add_argument("--json", action="store_true")
