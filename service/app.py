@@ -6,10 +6,13 @@ import asyncio
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import Depends, FastAPI, Header, Request, Response
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
 
 from contract.catalog import get_catalog
 from contract.models import CheckRequest, Draft, DraftRequest, RewriteRequest
@@ -28,6 +31,8 @@ from service.records_api import router as records_router
 from service.request_body import RequestBodyGate
 from service.settings import Settings, get_settings
 from service.store import Store
+
+STATIC_DIR = Path(__file__).parent / "static"
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "The body is not UTF-8 text (`undecodable_body`)"},
@@ -178,4 +183,10 @@ def create_app(
             "model": pipeline.provider.model,
         }
 
+    @app.get("/", include_in_schema=False)
+    async def drafting_page() -> FileResponse:
+        """The drafting page: plain HTML and JavaScript over this API."""
+        return FileResponse(STATIC_DIR / "index.html")
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
