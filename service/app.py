@@ -13,6 +13,7 @@ from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import Depends, FastAPI, Header, Request, Response
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import Route
 
 from contract.catalog import get_catalog
 from contract.models import CheckRequest, Draft, DraftRequest, RewriteRequest
@@ -22,7 +23,7 @@ from service.catalog_view import CatalogView, catalog_view
 from service.deps import PipelineDep
 from service.http_errors import ErrorBody, install_error_handlers
 from service.logs import AccessLog, configure_logging, draft_fields, request_fields
-from service.mcp_server import build_mcp_server, transport_security
+from service.mcp_server import MCPEndpoint, build_mcp_server, mcp_transport
 from service.metrics import Metrics, RequestMetrics
 from service.pipeline import Pipeline, build_pipeline, check_request
 from service.providers import close_provider
@@ -73,30 +74,11 @@ async def _request_id_header(
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     purge = asyncio.create_task(app.state.recorder.purge_forever())
-    # The MCP transport's session manager runs for as long as the app does.
-    async with app.state.mcp.session_manager.run():
+    async with mcp_transport(app):
         yield
     purge.cancel()
     await close_provider(app.state.pipeline.provider)
     app.state.store.close()
-
-
-def _mount_mcp(app: FastAPI, settings: Settings) -> None:
-    """Serve the MCP server's streamable HTTP transport at `/mcp` as a route of this app.
-
-    A route of the app itself, not a separate mounted app, so every app-wide middleware (API
-    keys, limits, request IDs, body size) applies to it exactly as to `/v1/*`. Stateless with
-    JSON answers: any worker can serve any MCP request.
-    """
-    server = build_mcp_server(app.state.pipeline)
-    mcp_app = server.streamable_http_app(
-        streamable_http_path="/mcp",
-        stateless_http=True,
-        json_response=True,
-        transport_security=transport_security(settings.host),
-    )
-    app.state.mcp = server
-    app.router.routes.extend(mcp_app.routes)
 
 
 def create_app(
@@ -133,7 +115,8 @@ def create_app(
     )
     install_error_handlers(app)
     app.include_router(records_router)
-    _mount_mcp(app, settings)
+    app.state.mcp = build_mcp_server(app.state.pipeline, app.state.recorder)
+    app.router.routes.append(Route("/mcp", MCPEndpoint()))
 
     @app.post("/v1/drafts", response_model=Draft, responses={**_ERRORS, **_UPSTREAM})
     async def create_draft(

@@ -13,19 +13,24 @@ structured content is the API's JSON).
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp_types import ToolAnnotations
 from pydantic import Field
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contract.catalog import get_catalog
 from contract.models import CheckRequest, Draft, DraftRequest, RewriteRequest
 from contract.report import GuardrailReport
+from service.audit import Recorder
 from service.catalog_view import CatalogView, catalog_view
 from service.errors import AmendsError
+from service.http_errors import error_response
 from service.pipeline import Pipeline, check_request
 
 CATALOG_URI = "amends://catalog"
@@ -95,8 +100,11 @@ def _tool_error(exc: AmendsError) -> ToolError:
     return ToolError(f"{exc.code}: {exc.message}")
 
 
-def build_mcp_server(pipeline: Pipeline) -> MCPServer:
-    """The Amends MCP server, its tools bound to `pipeline` (the app's, or a CLI one)."""
+def build_mcp_server(pipeline: Pipeline, recorder: Recorder | None = None) -> MCPServer:
+    """The Amends MCP server, its tools bound to `pipeline` (the app's, or a CLI one).
+
+    With a `recorder`, every draft, rewrite and check is written to the audit trail and held
+    for review exactly as the HTTP routes do (`meta.id`, `review`)."""
     server = MCPServer(
         name="amends",
         title="Amends apology drafting",
@@ -109,7 +117,10 @@ def build_mcp_server(pipeline: Pipeline) -> MCPServer:
         request: Annotated[DraftRequest, Field(description="The incident's facts.")],
     ) -> Draft:
         try:
-            return await pipeline.draft(request)
+            draft = await pipeline.draft(request)
+            return (
+                draft if recorder is None else await recorder.draft("draft", request, draft, None)
+            )
         except AmendsError as exc:
             raise _tool_error(exc) from exc
 
@@ -118,15 +129,24 @@ def build_mcp_server(pipeline: Pipeline) -> MCPServer:
         request: Annotated[RewriteRequest, Field(description="The letter and what to change.")],
     ) -> Draft:
         try:
-            return await pipeline.rewrite(request)
+            draft = await pipeline.rewrite(request)
+            if recorder is None:
+                return draft
+            return await recorder.draft("rewrite", request, draft, None)
         except AmendsError as exc:
             raise _tool_error(exc) from exc
 
     @server.tool(name="check_apology", description=CHECK_DESCRIPTION, annotations=_READ_ONLY)
-    def check_apology(
+    async def check_apology(
         request: Annotated[CheckRequest, Field(description="The text to check.")],
     ) -> GuardrailReport:
-        return check_request(request, pipeline.rules)
+        report = check_request(request, pipeline.rules)
+        if recorder is not None:
+            try:
+                await recorder.check(request, report, None)
+            except AmendsError as exc:
+                raise _tool_error(exc) from exc
+        return report
 
     @server.tool(name="list_catalog", description=CATALOG_DESCRIPTION, annotations=_READ_ONLY)
     def list_catalog() -> CatalogView:
@@ -162,3 +182,40 @@ def transport_security(host: str) -> TransportSecuritySettings:
         allowed_hosts=["127.0.0.1", "127.0.0.1:*", "localhost", "localhost:*", "[::1]:*"],
         allowed_origins=["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"],
     )
+
+
+class MCPEndpoint:
+    """The ASGI endpoint at `/mcp`: a route of the app itself, not a separately mounted app, so
+    every app-wide middleware (API keys, limits, request IDs, body size) applies to it exactly
+    as to `/v1/*`. It hands each request to the transport of the app's current lifespan."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        transport: ASGIApp | None = getattr(scope["app"].state, "mcp_transport", None)
+        if transport is None:
+            response = error_response(
+                503, "mcp_unavailable", "the MCP transport is not running (start-up did not run)"
+            )
+            await response(scope, receive, send)
+            return
+        await transport(scope, receive, send)
+
+
+@asynccontextmanager
+async def mcp_transport(app: Any) -> AsyncIterator[None]:
+    """Run the streamable HTTP transport for one run of the app's lifespan.
+
+    The SDK's session manager runs once per instance, so each lifespan builds a fresh one.
+    Stateless with JSON answers: any worker can serve any MCP request.
+    """
+    server: MCPServer = app.state.mcp
+    app.state.mcp_transport = server.streamable_http_app(
+        streamable_http_path="/mcp",
+        stateless_http=True,
+        json_response=True,
+        transport_security=transport_security(app.state.settings.host),
+    )
+    try:
+        async with server.session_manager.run():
+            yield
+    finally:
+        app.state.mcp_transport = None

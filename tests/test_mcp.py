@@ -182,6 +182,9 @@ async def test_the_app_serves_the_tools_over_streamable_http_at_mcp(
     assert "draft_apology" in tools
     via_http = (await http.post("/v1/drafts", json=body)).json()
     assert _comparable(via_mcp) == _comparable(via_http)
+    # The app's MCP drafts enter the audit trail like the API's.
+    stored = await http.get(f"/v1/drafts/{via_mcp['meta']['id']}")
+    assert stored.status_code == 200 and stored.json()["body"] == via_mcp["body"]
 
 
 async def test_the_mounted_transport_refuses_a_foreign_host_header(http: httpx.AsyncClient) -> None:
