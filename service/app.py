@@ -6,10 +6,14 @@ import asyncio
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import Depends, FastAPI, Header, Request, Response
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.routing import Route
 
 from contract.catalog import get_catalog
 from contract.models import CheckRequest, Draft, DraftRequest, RewriteRequest
@@ -21,6 +25,7 @@ from service.deps import PipelineDep
 from service.http_errors import ErrorBody, install_error_handlers
 from service.idempotency import KEY_PATTERN, Idempotency
 from service.logs import AccessLog, configure_logging, draft_fields, request_fields
+from service.mcp_server import MCPEndpoint, build_mcp_server, mcp_transport
 from service.metrics import Metrics, RequestMetrics
 from service.pipeline import Pipeline, build_pipeline, check_request
 from service.providers import close_provider
@@ -29,6 +34,8 @@ from service.records_api import router as records_router
 from service.request_body import RequestBodyGate
 from service.settings import Settings, get_settings
 from service.store import Store
+
+STATIC_DIR = Path(__file__).parent / "static"
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "The body is not UTF-8 text (`undecodable_body`)"},
@@ -88,7 +95,8 @@ async def _idempotency_key_header(
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     purge = asyncio.create_task(app.state.recorder.purge_forever())
-    yield
+    async with mcp_transport(app):
+        yield
     purge.cancel()
     await close_provider(app.state.pipeline.provider)
     if app.state.owns_store:
@@ -138,6 +146,8 @@ def create_app(
     )
     install_error_handlers(app)
     app.include_router(records_router)
+    app.state.mcp = build_mcp_server(app.state.pipeline, app.state.recorder)
+    app.router.routes.append(Route("/mcp", MCPEndpoint()))
 
     @app.post(
         "/v1/drafts",
@@ -197,4 +207,10 @@ def create_app(
             "model": pipeline.provider.model,
         }
 
+    @app.get("/", include_in_schema=False)
+    async def drafting_page() -> FileResponse:
+        """The drafting page: plain HTML and JavaScript over this API."""
+        return FileResponse(STATIC_DIR / "index.html")
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -168,6 +168,15 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mcp(args: argparse.Namespace) -> int:
+    from service.mcp_server import build_mcp_server
+    from service.pipeline import build_pipeline
+
+    # stdout carries the protocol; everything else (logs) goes to stderr.
+    build_mcp_server(build_pipeline(_settings(args))).run("stdio")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="amends", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -206,6 +215,12 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = key_actions.add_parser("revoke", help="revoke a key at once, for every process")
     revoke.add_argument("name")
     keys.set_defaults(run=_keys)
+
+    mcp = commands.add_parser(
+        "mcp", help="serve the MCP tools over stdio (the HTTP app serves them at /mcp)"
+    )
+    mcp.add_argument("--provider", choices=["offline", "openai"], help="override AMENDS_PROVIDER")
+    mcp.set_defaults(run=_mcp)
 
     catalog = commands.add_parser("catalog", help="list the catalog")
     catalog.add_argument("--json", action="store_true")
