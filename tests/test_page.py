@@ -47,9 +47,9 @@ def base_url() -> Iterator[str]:
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while not server.started:
-        assert time.monotonic() < deadline, "the app did not start within 30 s"
+        assert time.monotonic() < deadline, "the app did not start within 120 s"
         assert thread.is_alive(), "the app's server thread died at start-up"
         time.sleep(0.05)
     yield f"http://127.0.0.1:{port}"
