@@ -185,6 +185,15 @@ class DraftRequest(Model):
     remedies: Annotated[list[Remedy], Field(max_length=10)] = []
     prevention: Annotated[list[Prevention], Field(max_length=10)] = []
     max_words: Annotated[int, Field(ge=20, le=1000)] | None = None
+    follow_up: bool = Field(
+        default=False,
+        description=(
+            "True when the business has planned to contact the reader again (findings of a"
+            " review, an update). Only then may a letter promise to write again or share"
+            " findings; by default it promises no follow-up."
+        ),
+    )
+    """Whether a follow-up is planned; the only thing that lets a letter promise one."""
     language: Literal["en"] = "en"
     """Only English for now: the guardrails' phrase lists are English."""
 

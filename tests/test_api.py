@@ -328,6 +328,7 @@ async def test_openapi_describes_the_contract(client: httpx.AsyncClient) -> None
         "remedies",
         "prevention",
         "max_words",
+        "follow_up",
         "language",
     }
     assert {"subject", "body", "channel", "tone", "guardrails", "meta"} <= set(

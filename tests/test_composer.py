@@ -217,6 +217,28 @@ def test_cautious_drafts_state_no_fault(channel: str) -> None:
     assert re.search(r"responsib|on us|got this wrong|our mistake", standard, re.IGNORECASE)
 
 
+FOLLOW_UP = re.compile(
+    r"(write to you again|be in touch again|share confirmed findings|publish confirmed"
+    r" findings|post an update|update this statement|as soon as we have them)",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("channel", ["email", "letter", "chat", "public_statement"])
+@pytest.mark.parametrize("liability", ["standard", "cautious"])
+def test_a_follow_up_is_promised_only_when_planned(channel: str, liability: str) -> None:
+    for tone in get_catalog().tones:
+        every = list(get_catalog().strategies)
+        unplanned = northwind(channel=channel, liability=liability, tone=tone, strategies=every)
+        assert not unplanned.follow_up
+        body = compose_draft(unplanned).body
+        assert not FOLLOW_UP.search(body), body
+        # Under a channel's hard length limit the promise is dropped before the facts (the
+        # safe side), so it is asserted on a letter with room for it.
+        planned = unplanned.model_copy(update={"follow_up": True, "strategies": []})
+        assert FOLLOW_UP.search(compose_draft(planned).body), tone
+
+
 def test_same_request_gives_byte_identical_draft() -> None:
     first = compose_draft(northwind(strategies=["contextual_empathy"]))
     second = compose_draft(northwind(strategies=["contextual_empathy"]))

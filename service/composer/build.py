@@ -207,7 +207,10 @@ def _written_as_sentence(request: DraftRequest) -> bool:
 
 def request_seed(request: DraftRequest) -> int:
     """A stable seed for phrase choice. Python's `hash()` changes per process; this does not."""
-    digest = hashlib.sha256(request.model_dump_json().encode("utf-8")).digest()
+    # `follow_up` counts only when set, so the field's arrival did not reshuffle the
+    # wording of every letter written without it.
+    unset = set() if request.follow_up else {"follow_up"}
+    digest = hashlib.sha256(request.model_dump_json(exclude=unset).encode("utf-8")).digest()
     return int.from_bytes(digest[:8], "big")
 
 
@@ -432,7 +435,7 @@ class Writer:
                 "prevention": bool(req.prevention),
                 "metric": any(p.metric for p in req.prevention),
                 "contact": bool(req.sender.contact),
-                "follow_up": bool(getattr(req, "follow_up", False)),
+                "follow_up": req.follow_up,
                 "done_remedy": any(r.status == "done" for r in req.remedies),
                 "cautious": req.liability == "cautious",
                 "standard": req.liability == "standard",
