@@ -17,7 +17,18 @@ mkdir -p "$(dirname "$log")"
     --host 127.0.0.1 --port "$port" --n_ctx "${LLAMA_CTX:-4096}" \
     --n_threads "${LLAMA_THREADS:-2}" --cache true --seed 7 --verbose false >"$log" 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
+# llama.cpp's server can ignore SIGTERM while it computes an abandoned answer: give it ten
+# seconds, then kill it, so the command's end is never held up by the server.
+stop_server() {
+    kill "$server" 2>/dev/null || return 0
+    for _ in $(seq 1 20); do
+        kill -0 "$server" 2>/dev/null || break
+        sleep 0.5
+    done
+    kill -9 "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+}
+trap stop_server EXIT
 url="http://127.0.0.1:$port/v1"
 for _ in $(seq 1 180); do
     if "$python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
