@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck bench eval alerts fuzz clean property
+.PHONY: serve test lint typecheck bench eval alerts fuzz clean property bench-batches
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -100,6 +100,10 @@ clean-llm:
 	rm -rf $(LLM_VENV) $(LLM_DIR)
 fuzz: $(STAMP)
 	$(BIN)/python tests/fuzz_server.py
+
+# A 10,000-recipient composer batch through the store: letters/s, checks, memory.
+bench-batches: $(STAMP)
+	$(BIN)/python benchmarks/batches.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

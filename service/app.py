@@ -20,6 +20,8 @@ from contract.models import CheckRequest, Draft, DraftRequest, RewriteRequest
 from contract.report import GuardrailReport
 from service.access import AccessGuard
 from service.audit import Recorder
+from service.batches.api import batch_lifespan
+from service.batches.api import router as batch_router
 from service.catalog_view import CatalogView, catalog_view
 from service.deps import PipelineDep
 from service.http_errors import ErrorBody, install_error_handlers
@@ -95,7 +97,7 @@ async def _idempotency_key_header(
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     purge = asyncio.create_task(app.state.recorder.purge_forever())
-    async with mcp_transport(app):
+    async with mcp_transport(app), batch_lifespan(app):
         yield
     purge.cancel()
     await close_provider(app.state.pipeline.provider)
@@ -135,6 +137,7 @@ def create_app(
         RequestBodyGate,
         max_bytes=settings.max_body_bytes,
         read_timeout_s=settings.body_timeout_s,
+        per_path={"/v1/batches": settings.batch_max_body_bytes},
     )
     app.add_middleware(AccessGuard, settings=settings, store=store_of)
     app.add_middleware(RequestMetrics, metrics=metrics)
@@ -148,6 +151,7 @@ def create_app(
     app.include_router(records_router)
     app.state.mcp = build_mcp_server(app.state.pipeline, app.state.recorder)
     app.router.routes.append(Route("/mcp", MCPEndpoint()))
+    app.include_router(batch_router)
 
     @app.post(
         "/v1/drafts",

@@ -18,6 +18,7 @@ The body is then replayed to the app in one piece.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -37,10 +38,18 @@ class _TooLarge(Exception):
 
 
 class RequestBodyGate:
-    def __init__(self, app: ASGIApp, max_bytes: int, read_timeout_s: float) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        read_timeout_s: float,
+        per_path: Mapping[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.read_timeout_s = read_timeout_s
+        self.per_path = dict(per_path or {})
+        """Paths with a size limit of their own (`/v1/batches` carries many recipients)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in _BODY_METHODS:
@@ -52,17 +61,18 @@ class RequestBodyGate:
         if content_type and not is_json_media_type(content_type):
             await self._unsupported(content_type, scope, receive, send)
             return
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._too_large(scope, receive, send)
+        limit = self.per_path.get(scope["path"], self.max_bytes)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._too_large(limit, scope, receive, send)
             return
         try:
             async with asyncio.timeout(self.read_timeout_s):
-                body = await self._read(receive)
+                body = await self._read(receive, limit)
         except TimeoutError:
             await self._too_slow(scope, receive, send)
             return
         except _TooLarge:
-            await self._too_large(scope, receive, send)
+            await self._too_large(limit, scope, receive, send)
             return
         if body is None:  # the client went away
             return
@@ -90,7 +100,7 @@ class RequestBodyGate:
 
         await self.app(scope, replay, send)
 
-    async def _read(self, receive: Receive) -> bytes | None:
+    async def _read(self, receive: Receive, limit: int) -> bytes | None:
         chunks: list[bytes] = []
         size = 0
         more = True
@@ -100,7 +110,7 @@ class RequestBodyGate:
                 return None
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
+            if size > limit:
                 raise _TooLarge
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -118,12 +128,12 @@ class RequestBodyGate:
         )
         await response(scope, receive, send)
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _too_large(self, limit: int, scope: Scope, receive: Receive, send: Send) -> None:
         response = error_response(
             413,
             "payload_too_large",
-            f"request body is larger than the limit of {self.max_bytes} bytes",
-            {"limit_bytes": self.max_bytes},
+            f"request body is larger than the limit of {limit} bytes",
+            {"limit_bytes": limit},
             # The rest of the body is never read, so the connection cannot be reused.
             headers={"Connection": "close"},
         )

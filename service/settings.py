@@ -52,6 +52,17 @@ class Settings(BaseSettings):
     draft_deadline_s: float = Field(90.0, gt=0)
     on_failure: Literal["fallback", "reject"] = "fallback"
 
+    batch_max_recipients: int = Field(50000, ge=1)
+    """Recipients one batch may hold."""
+    batch_max_body_bytes: int = Field(32 * 1024 * 1024, ge=1024)
+    """Body size limit of `POST /v1/batches` (every other route keeps `max_body_bytes`)."""
+    batch_concurrency: int = Field(4, ge=1, le=64)
+    """With a model: drafts of one batch in flight at once."""
+    batch_workers: int = Field(0, ge=0)
+    """With the composer: worker processes for a batch; 0 means one per core."""
+    batch_pool_threshold: int = Field(200, ge=1)
+    """With the composer: smaller batches draft in-process rather than start a worker pool."""
+
     rule_packs: Annotated[list[str], NoDecode] = []
     """Extra guardrail rule packs (YAML paths), comma-separated in the environment."""
 

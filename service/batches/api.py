@@ -1,0 +1,305 @@
+"""`/v1/batches`: one incident, many recipients, a letter each — submitted, followed, fetched.
+
+`POST /v1/batches` takes JSON: `{"incident": DraftRequest, "recipients": [...]}`, or the
+recipients as CSV text in `"recipients_csv"`; it stores the job and answers 202 with its id.
+Jobs run one at a time in the background, each over every core (composer) or with bounded
+concurrency (model), and resume after a restart. `GET /v1/batches/{id}` shows progress; `GET
+/v1/batches/{id}/results` streams the letters as NDJSON or CSV.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import asdict
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+import anyio
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ValidationError
+
+from contract.models import DraftRequest
+from service.batches import recipients as parse
+from service.batches.formats import csv_lines, ndjson_lines
+from service.batches.runner import run_job
+from service.batches.store import BatchStore, Job, JobStatus
+from service.errors import AmendsError, InvalidRequest
+from service.http_errors import describe_validation
+from service.pipeline import Pipeline
+from service.settings import Settings
+from service.store import Store
+
+log = logging.getLogger(__name__)
+
+RecipientValue = str | int | float | None
+
+
+class BatchRequest(BaseModel):
+    """The JSON form of a batch: the incident as a template, and the recipients."""
+
+    incident: DraftRequest
+    recipients: list[dict[str, RecipientValue]] | None = None
+    """Flat objects: `id`, `name`, `reference`, `amount`, `code` … or template paths."""
+    recipients_csv: str | None = None
+    """The same as CSV text with a header row, instead of `recipients`."""
+
+
+class BatchLinks(BaseModel):
+    self: str
+    results: str
+    failures: str
+
+
+class BatchStatus(BaseModel):
+    id: str
+    status: JobStatus
+    total: int
+    done: int
+    """Letters drafted and checked."""
+    failed: int
+    """Recipients without a letter; each is listed in the results with its error."""
+    pending: int
+    created_at: datetime
+    updated_at: datetime
+    links: BatchLinks
+
+
+class BatchNotFound(AmendsError):
+    status, code = 404, "batch_not_found"
+
+
+class BatchService:
+    """Owns the batch queue of one app: jobs run one after another in a background task."""
+
+    def __init__(self, batches: BatchStore, settings: Settings, pipeline: Pipeline) -> None:
+        self.batches = batches
+        self.settings = settings
+        self.pipeline = pipeline
+        self.queue: asyncio.Queue[str] = asyncio.Queue()
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        for job_id in await anyio.to_thread.run_sync(self.batches.unfinished):
+            self.queue.put_nowait(job_id)
+        self.task = asyncio.create_task(self._work())
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+
+    async def submit(
+        self, template: DraftRequest, rows: list[dict[str, str | None]], key_name: str | None
+    ) -> Job:
+        if not rows:
+            raise InvalidRequest(
+                "recipients: the batch has no recipients",
+                details=[{"field": "recipients", "message": "empty"}],
+            )
+        parse.check_columns(parse.columns_of(rows), template)
+        job = await anyio.to_thread.run_sync(
+            lambda: self.batches.create(template.model_dump(mode="json"), rows, key_name=key_name)
+        )
+        self.queue.put_nowait(job.id)
+        return job
+
+    async def _work(self) -> None:
+        while True:
+            job_id = await self.queue.get()
+            try:
+                await run_job(self.batches, job_id, settings=self.settings, pipeline=self.pipeline)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the job stays `running` and resumes at the next start
+                log.exception("batch %s stopped", job_id)
+
+
+class BatchesUnavailable(AmendsError):
+    """The app was served without its lifespan, so no batch queue is running."""
+
+    status, code = 503, "batches_unavailable"
+
+
+def _service(request: Request) -> BatchService:
+    service: BatchService | None = getattr(request.app.state, "batches", None)
+    if service is None:
+        raise BatchesUnavailable("the batch queue is not running (the app's start-up did not run)")
+    return service
+
+
+ServiceDep = Annotated[BatchService, Depends(_service)]
+
+
+def _status(job: Job) -> BatchStatus:
+    base = f"/v1/batches/{job.id}"
+    links = BatchLinks(
+        self=base, results=f"{base}/results", failures=f"{base}/results?status=failed"
+    )
+    return BatchStatus.model_validate({**asdict(job), "pending": job.pending, "links": links})
+
+
+def _incident(value: Any) -> DraftRequest:
+    try:
+        return DraftRequest.model_validate(value)
+    except ValidationError as exc:
+        details = describe_validation(list(exc.errors()))
+        for detail in details:
+            detail["field"] = f"incident.{detail['field']}"
+        message = f"{details[0]['field']}: {details[0]['message']}"
+        raise InvalidRequest(message, details=details) from exc
+
+
+def _json(text: str, field: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidRequest(
+            f"{field}: not valid JSON ({exc.msg} at line {exc.lineno})",
+            details=[{"field": field, "message": "invalid JSON"}],
+        ) from exc
+
+
+async def read_batch(
+    request: Request, limit: int
+) -> tuple[DraftRequest, list[dict[str, str | None]]]:
+    """The incident and the recipients (a JSON list, or CSV text) from the JSON body."""
+    body = _json((await request.body()).decode("utf-8", errors="replace"), "body")
+    if not isinstance(body, dict):
+        raise InvalidRequest(
+            "body: expected a JSON object with incident and recipients",
+            details=[{"field": "body", "message": "not an object"}],
+        )
+    unknown = sorted(set(body) - {"incident", "recipients", "recipients_csv"})
+    if unknown:
+        raise InvalidRequest(
+            f"{unknown[0]}: unknown field; send incident and recipients (or recipients_csv)",
+            details=[{"field": f, "message": "unknown field"} for f in unknown],
+        )
+    if "incident" not in body:
+        raise InvalidRequest(
+            "incident: missing", details=[{"field": "incident", "message": "missing"}]
+        )
+    template = _incident(body["incident"])
+    csv_text = body.get("recipients_csv")
+    if csv_text is not None:
+        if "recipients" in body:
+            raise InvalidRequest(
+                "recipients: send either recipients or recipients_csv, not both",
+                details=[{"field": "recipients", "message": "both given"}],
+            )
+        if not isinstance(csv_text, str):
+            raise InvalidRequest(
+                "recipients_csv: expected CSV text",
+                details=[{"field": "recipients_csv", "message": "not text"}],
+            )
+        return template, parse.from_csv(csv_text, limit)
+    if "recipients" not in body:
+        raise InvalidRequest(
+            "recipients: missing", details=[{"field": "recipients", "message": "missing"}]
+        )
+    return template, parse.from_json(body["recipients"], limit)
+
+
+_BODY_DOC: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            # Its parts (DraftRequest …) are components already, through /v1/drafts.
+            "application/json": {
+                "schema": {
+                    k: v
+                    for k, v in BatchRequest.model_json_schema(
+                        ref_template="#/components/schemas/{model}"
+                    ).items()
+                    if k != "$defs"
+                }
+            },
+        },
+    }
+}
+
+router = APIRouter()
+
+
+@router.post(
+    "/v1/batches",
+    status_code=202,
+    response_model=BatchStatus,
+    openapi_extra=_BODY_DOC,
+)
+async def create_batch(request: Request, response: Response, service: ServiceDep) -> BatchStatus:
+    """Queue one letter per recipient of an incident; answers the job's id at once."""
+    template, rows = await read_batch(request, service.settings.batch_max_recipients)
+    key_name = getattr(request.state, "key_name", None)
+    job = await service.submit(template, rows, key_name)
+    response.headers["Location"] = f"/v1/batches/{job.id}"
+    return _status(job)
+
+
+async def _job(service: BatchService, batch_id: str) -> Job:
+    job = await anyio.to_thread.run_sync(service.batches.get, batch_id)
+    if job is None:
+        raise BatchNotFound(f"no batch {batch_id!r}")
+    return job
+
+
+@router.get("/v1/batches/{batch_id}", response_model=BatchStatus)
+async def read_batch_status(batch_id: str, service: ServiceDep) -> BatchStatus:
+    """Progress: how many letters are done, failed and pending."""
+    return _status(await _job(service, batch_id))
+
+
+@router.get(
+    "/v1/batches/{batch_id}/results",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"application/x-ndjson": {}, "text/csv": {}},
+            "description": "One line per processed recipient, in the batch's order",
+        }
+    },
+)
+async def read_batch_results(
+    batch_id: str,
+    request: Request,
+    service: ServiceDep,
+    format: Annotated[Literal["ndjson", "csv"] | None, Query()] = None,
+    status: Annotated[Literal["all", "failed"], Query()] = "all",
+) -> StreamingResponse:
+    """The letters so far (all of them once the job is done), as NDJSON or CSV."""
+    await _job(service, batch_id)
+    if format is None:
+        format = "csv" if "text/csv" in request.headers.get("accept", "") else "ndjson"
+    rows = service.batches.results(batch_id, only_failed=status == "failed")
+    lines: Iterator[str] = csv_lines(rows) if format == "csv" else ndjson_lines(rows)
+    media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
+    return StreamingResponse(lines, media_type=media)
+
+
+@contextlib.asynccontextmanager
+async def batch_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Run the app's batch queue for as long as the app runs, resuming unfinished jobs.
+
+    Uses the app's store (`app.state.store`) when it has one, else opens the configured one.
+    """
+    settings: Settings = app.state.settings
+    store: Store | None = getattr(app.state, "store", None)
+    owned = store is None
+    if store is None:
+        store = await anyio.to_thread.run_sync(Store.open, settings)
+    batches = BatchStore(store, keep_customer_message=settings.store_customer_message)
+    service = BatchService(batches, settings, app.state.pipeline)
+    app.state.batches = service
+    await service.start()
+    try:
+        yield
+    finally:
+        await service.stop()
+        if owned:
+            store.close()

@@ -1,0 +1,201 @@
+"""Drafting a batch's letters: each recipient's request built, drafted through the pipeline and
+checked by the guardrails on its own, in chunks.
+
+With the offline composer the work is CPU-bound, so chunks go to a pool of processes, one per
+core, each with its own pipeline. With a model the work waits on the network, so chunks run in
+the caller's event loop with a bounded number of drafts in flight; the pipeline's retry layer
+honours the model server's 429 and `Retry-After`.
+
+Every recipient yields exactly one `ItemResult`, `done` or `failed` with the error: nothing is
+dropped, whatever goes wrong.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from service.batches.recipients import recipient_request
+from service.errors import AmendsError
+from service.pipeline import Pipeline, build_pipeline
+from service.settings import Settings
+
+Recipient = Mapping[str, str | None]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One recipient to draft for: its position in the batch and its facts."""
+
+    position: int
+    recipient: Recipient
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """What became of one recipient: the letter and the request it was drafted from, or why
+    there is none. Plain data, so that it crosses process boundaries cheaply."""
+
+    position: int
+    status: Literal["done", "failed"]
+    request: dict[str, Any] | None = None
+    draft: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+
+
+async def draft_item(pipeline: Pipeline, template: Mapping[str, Any], item: Item) -> ItemResult:
+    request = recipient_request(template, item.recipient)
+    if isinstance(request, list):
+        first = request[0]
+        message = f"{first['field']}: {first['message']}"
+        error = {"code": "invalid_recipient", "message": message, "details": request}
+        return ItemResult(item.position, "failed", error=error)
+    request_json = request.model_dump(mode="json")
+    try:
+        draft = await pipeline.draft(request)
+    except AmendsError as exc:
+        error = {"code": exc.code, "message": exc.message, "details": exc.details}
+        return ItemResult(item.position, "failed", request=request_json, error=error)
+    except Exception as exc:  # a bug must fail one letter, listed, not the whole batch
+        error = {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"}
+        return ItemResult(item.position, "failed", request=request_json, error=error)
+    if not draft.guardrails.passed:  # the pipeline never returns one; a batch checks anyway
+        error = {"code": "draft_failed_guardrails", "message": "the letter failed the checks"}
+        return ItemResult(item.position, "failed", request=request_json, error=error)
+    return ItemResult(item.position, "done", request_json, draft.model_dump(mode="json"))
+
+
+class Drafter(Protocol):
+    """Drafts one chunk of items; a batch keeps `window` chunks in flight."""
+
+    window: int
+    chunk_size: int
+
+    def submit(self, items: Sequence[Item]) -> Awaitable[list[ItemResult]]: ...
+
+    def close(self) -> None: ...
+
+
+class AsyncDrafter:
+    """Drafts in the caller's event loop with at most `concurrency` drafts in flight: for a
+    model, whose drafts wait on the network."""
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        template: Mapping[str, Any],
+        concurrency: int,
+        chunk_size: int = 16,
+    ) -> None:
+        self.pipeline = pipeline
+        self.template = template
+        self.limit = asyncio.Semaphore(concurrency)
+        # Letters are stored a chunk per transaction; the semaphore, not the chunk, bounds
+        # how many drafts are in flight.
+        self.chunk_size = max(chunk_size, concurrency)
+        self.window = 2
+
+    async def _one(self, item: Item) -> ItemResult:
+        async with self.limit:
+            return await draft_item(self.pipeline, self.template, item)
+
+    async def _chunk(self, items: Sequence[Item]) -> list[ItemResult]:
+        return list(await asyncio.gather(*(self._one(item) for item in items)))
+
+    def submit(self, items: Sequence[Item]) -> Awaitable[list[ItemResult]]:
+        return asyncio.ensure_future(self._chunk(items))
+
+    def close(self) -> None:
+        return None
+
+
+# -- the process pool (composer) --------------------------------------------------------------
+
+_worker: tuple[Pipeline, Mapping[str, Any], asyncio.AbstractEventLoop] | None = None
+
+
+def _init_worker(settings: Settings, template: Mapping[str, Any]) -> None:
+    global _worker
+    # Ctrl-C is the coordinator's to handle: it stops the pool and keeps what is finished.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker = (build_pipeline(settings), template, asyncio.new_event_loop())
+
+
+def _draft_chunk(items: Sequence[Item]) -> list[ItemResult]:
+    assert _worker is not None, "the worker was not initialised"
+    pipeline, template, loop = _worker
+
+    async def run() -> list[ItemResult]:
+        return [await draft_item(pipeline, template, item) for item in items]
+
+    return loop.run_until_complete(run())
+
+
+def _failed_chunk(items: Sequence[Item], exc: BaseException) -> list[ItemResult]:
+    error = {"code": "worker_failed", "message": f"{type(exc).__name__}: {exc}"}
+    return [ItemResult(item.position, "failed", error=error) for item in items]
+
+
+class ProcessDrafter:
+    """Drafts in a pool of worker processes, one per core: for the offline composer."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        template: Mapping[str, Any],
+        workers: int | None = None,
+        chunk_size: int = 64,
+    ) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        # spawn, not fork: the service process has threads, and a forked copy of their locks
+        # can deadlock a worker.
+        self.pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(settings.model_copy(update={"provider": "offline"}), template),
+        )
+        self.chunk_size = chunk_size
+        self.window = 2 * self.workers
+
+    def submit(self, items: Sequence[Item]) -> Awaitable[list[ItemResult]]:
+        future = asyncio.get_running_loop().run_in_executor(self.pool, _draft_chunk, items)
+        return _guard(future, items)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+async def _guard(future: Awaitable[list[ItemResult]], items: Sequence[Item]) -> list[ItemResult]:
+    try:
+        return await future
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # a crashed worker fails its chunk's letters, listed
+        return _failed_chunk(items, exc)
+
+
+def choose_drafter(
+    settings: Settings,
+    pipeline: Pipeline,
+    template: Mapping[str, Any],
+    total: int,
+    workers: int | None = None,
+) -> Drafter:
+    """A process pool for the composer (unless the batch is too small to pay for one), or a
+    bounded async drafter for a model."""
+    if pipeline.provider.name == "offline":
+        workers = workers or settings.batch_workers or os.cpu_count() or 1
+        if total >= settings.batch_pool_threshold and workers > 1:
+            return ProcessDrafter(settings, template, workers)
+        return AsyncDrafter(pipeline, template, concurrency=1)
+    return AsyncDrafter(pipeline, template, settings.batch_concurrency)
+
+
+ProgressHook = Callable[[int, int], None]

@@ -1,0 +1,242 @@
+"""`/v1/batches` through the real app, with its store in a temporary directory, and
+`amends batch` as a person runs it: interrupted with Ctrl-C, then resumed."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from contract.models import DraftRequest
+from service.app import create_app
+from service.pipeline import Pipeline, build_pipeline
+from service.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return build_pipeline(Settings(_env_file=None, provider="offline"))
+
+
+@pytest.fixture
+async def app(tmp_path: Path, pipeline: Pipeline) -> AsyncIterator[FastAPI]:
+    settings = Settings(_env_file=None, provider="offline", data_dir=tmp_path)
+    application = create_app(settings, pipeline=pipeline)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+        yield http
+
+
+@pytest.fixture
+def incident(northwind_request: DraftRequest) -> dict[str, Any]:
+    return northwind_request.model_dump(mode="json")
+
+
+async def _finished(client: httpx.AsyncClient, location: str) -> dict[str, Any]:
+    deadline = time.monotonic() + 120
+    while True:
+        status: dict[str, Any] = (await client.get(location)).json()
+        if status["status"] == "done":
+            return status
+        assert time.monotonic() < deadline, status
+        await asyncio.sleep(0.05)
+
+
+@pytest.mark.anyio
+async def test_a_json_batch_is_queued_run_and_its_letters_fetched_as_ndjson_and_csv(
+    client: httpx.AsyncClient, incident: dict[str, Any]
+) -> None:
+    recipients = [
+        {"id": "a1", "name": "Ada Brook", "reference": "NW-1001", "amount": "$11.00"},
+        {"id": "b2", "name": "Ben Carr", "reference": "NW-1002", "amount": "$12.00"},
+        {"id": "c3", "name": "Cy Dent", "channel": "fax"},
+        {"id": "d4", "name": "Di Eve", "reference": "NW-1004", "code": "DI-4"},
+    ]
+    response = await client.post(
+        "/v1/batches", json={"incident": incident, "recipients": recipients}
+    )
+    assert response.status_code == 202, response.text
+    queued = response.json()
+    assert queued["status"] == "queued" and queued["total"] == 4
+    assert response.headers["location"] == f"/v1/batches/{queued['id']}"
+
+    status = await _finished(client, response.headers["location"])
+    assert (status["done"], status["failed"], status["pending"]) == (3, 1, 0)
+
+    results = await client.get(status["links"]["results"])
+    assert results.headers["content-type"].startswith("application/x-ndjson")
+    lines = [json.loads(line) for line in results.text.splitlines()]
+    assert [(r["row"], r["id"], r["status"]) for r in lines] == [
+        (1, "a1", "done"),
+        (2, "b2", "done"),
+        (3, "c3", "failed"),
+        (4, "d4", "done"),
+    ]
+    assert "Ada" in lines[0]["draft"]["body"] and "NW-1001" in lines[0]["draft"]["body"]
+    assert "$11.00" in lines[0]["draft"]["body"] and "DI-4" in lines[3]["draft"]["body"]
+    assert all(r["draft"]["guardrails"]["passed"] for r in lines if r["status"] == "done")
+    assert lines[2]["error"]["code"] == "invalid_recipient" and lines[2]["draft"] is None
+
+    failures = (await client.get(status["links"]["failures"])).text.splitlines()
+    assert [json.loads(line)["id"] for line in failures] == ["c3"]
+
+    as_csv = await client.get(status["links"]["results"], params={"format": "csv"})
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    table = list(csv.DictReader(io.StringIO(as_csv.text)))
+    assert [row["status"] for row in table] == ["done", "done", "failed", "done"]
+    assert table[1]["name"] == "Ben Carr" and "NW-1002" in table[1]["body"]
+    assert table[2]["error_code"] == "invalid_recipient" and table[0]["passed"] == "true"
+
+    # The letters are audit records like any other draft.
+    stored = await client.get(f"/v1/drafts/{lines[0]['draft_id']}")
+    assert stored.status_code in (200, 404)  # 200 once the audit routes serve it
+
+
+@pytest.mark.anyio
+async def test_recipients_may_come_as_csv_text(
+    client: httpx.AsyncClient, incident: dict[str, Any]
+) -> None:
+    text = "id,name,reference,amount\nx1,Fay Gold,NW-7,$7.00\nx2,Gil Hart,NW-8,$8.00\n"
+    response = await client.post("/v1/batches", json={"incident": incident, "recipients_csv": text})
+    assert response.status_code == 202, response.text
+    status = await _finished(client, response.headers["location"])
+    assert (status["done"], status["failed"]) == (2, 0)
+    lines = (await client.get(status["links"]["results"])).text.splitlines()
+    assert "Gil" in json.loads(lines[1])["draft"]["body"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"recipients": [{"name": "A"}]}, "incident"),
+        ({"incident": {"tone": "warm"}, "recipients": [{"name": "A"}]}, "incident.incident"),
+        ({"incident": "INCIDENT", "recipients": [{"nmae": "A"}]}, "recipients.nmae"),
+        ({"incident": "INCIDENT", "recipients": []}, "recipients"),
+        ({"incident": "INCIDENT", "recipients": "name\nA"}, "recipients"),
+        ({"incident": "INCIDENT", "recipients_csv": "name,name\n"}, "recipients"),
+        ({"incident": "INCIDENT", "recipients": [{"remedies.5.code": "X"}]}, "recipients"),
+        ({"incident": "INCIDENT", "recipients": [], "extra": 1}, "extra"),
+    ],
+)
+async def test_a_bad_batch_is_a_422_naming_the_field(
+    client: httpx.AsyncClient, incident: dict[str, Any], body: dict[str, Any], field: str
+) -> None:
+    body = {k: incident if v == "INCIDENT" else v for k, v in body.items()}
+    response = await client.post("/v1/batches", json=body)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "invalid_request"
+    assert error["details"][0]["field"].startswith(field), error
+
+
+@pytest.mark.anyio
+async def test_an_unknown_batch_is_a_404(client: httpx.AsyncClient) -> None:
+    for path in ("/v1/batches/nope", "/v1/batches/nope/results"):
+        response = await client.get(path)
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "batch_not_found"
+
+
+def test_amends_batch_shows_progress_resumes_after_ctrl_c_and_writes_every_letter(
+    tmp_path: Path, incident: dict[str, Any]
+) -> None:
+    count = 300
+    (tmp_path / "incident.json").write_text(json.dumps(incident), encoding="utf-8")
+    rows = ["id,name,reference,amount"] + [
+        f"r{i},Person{i} Lee,NW-{9000 + i},${i % 50 + 1}.00" for i in range(count)
+    ]
+    (tmp_path / "recipients.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AMENDS_")}
+    env |= {
+        "AMENDS_PROVIDER": "offline",
+        "AMENDS_DATA_DIR": str(tmp_path / "data"),
+        # In-process: the worker pool has its own test; here start-up stays short.
+        "AMENDS_BATCH_POOL_THRESHOLD": "100000",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "service.batches.cli",
+        "incident.json",
+        "recipients.csv",
+        "-o",
+        "letters.jsonl",
+    ]
+
+    first = subprocess.Popen(
+        command, cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    assert first.stderr is not None
+    seen = ""
+    deadline = time.monotonic() + 180
+    # Wait until the bar shows some letters done (and stored), then press Ctrl-C.
+    while not any(0 < int(n) < count for n in re.findall(rf"(\d+)/{count}", seen)):
+        assert first.poll() is None, f"finished before it could be interrupted: {seen}"
+        assert time.monotonic() < deadline, seen
+        seen += first.stderr.read(1)
+    os.killpg(first.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground group
+    _, rest = first.communicate(timeout=120)
+    assert first.returncode == 130, seen + rest
+    assert "run the same command again to resume" in rest
+    assert not (tmp_path / "letters.jsonl").exists()
+
+    second = subprocess.run(
+        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert second.returncode == 0, second.stderr
+    assert "resuming batch" in second.stderr
+    kept = int(second.stderr.split("resuming batch")[1].split(":")[1].split("of")[0])
+    assert 0 < kept < count
+
+    lines = [json.loads(line) for line in (tmp_path / "letters.jsonl").read_text().splitlines()]
+    assert [line["row"] for line in lines] == list(range(1, count + 1))
+    assert all(line["status"] == "done" for line in lines)
+    assert len({line["draft_id"] for line in lines}) == count
+    for line in lines[:: count // 10]:
+        assert line["recipient"]["reference"] in line["draft"]["body"]
+
+
+@pytest.mark.anyio
+async def test_a_batch_has_a_body_limit_of_its_own(
+    tmp_path: Path, pipeline: Pipeline, incident: dict[str, Any]
+) -> None:
+    settings = Settings(_env_file=None, provider="offline", data_dir=tmp_path, max_body_bytes=4096)
+    application = create_app(settings, pipeline=pipeline)
+    recipients = [{"name": f"Person{i} Lee", "reference": f"NW-{i}"} for i in range(90)]
+    body = {"incident": incident, "recipients": recipients}
+    assert len(json.dumps(body)) > 4096
+    async with (
+        application.router.lifespan_context(application),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=application), base_url="http://127.0.0.1"
+        ) as client,
+    ):
+        response = await client.post("/v1/batches", json=body)
+        assert response.status_code == 202, response.text
+        padded = {**incident, "prevention": [{"description": "y" * 900}] * 5}
+        too_big = await client.post("/v1/drafts", json=padded)
+        assert too_big.status_code == 413
+        await _finished(client, response.headers["location"])
