@@ -169,11 +169,21 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _mcp(args: argparse.Namespace) -> int:
+    from service.audit import Recorder
     from service.mcp_server import build_mcp_server
+    from service.metrics import Metrics
     from service.pipeline import build_pipeline
+    from service.store import Store
 
-    # stdout carries the protocol; everything else (logs) goes to stderr.
-    build_mcp_server(build_pipeline(_settings(args))).run("stdio")
+    settings = _settings(args)
+    # Drafts made over stdio enter the same audit trail and review queue as the API's.
+    store = Store.open(settings)
+    recorder = Recorder(store, settings, Metrics())
+    try:
+        # stdout carries the protocol; everything else (logs) goes to stderr.
+        build_mcp_server(build_pipeline(settings), recorder).run("stdio")
+    finally:
+        store.close()
     return 0
 
 

@@ -121,6 +121,7 @@ class SlowModel:
     name = "slow-model"
     model = "slow"
     can_repair = False
+    structured = False
 
     def __init__(self) -> None:
         self.composer = OfflineProvider()
