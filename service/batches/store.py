@@ -10,14 +10,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from service.batches.work import Item, ItemResult
-from service.store import Store, new_id, schema, utcnow
+from service.store import Store, StoreUnavailable, new_id, schema, utcnow
 
 JobStatus = Literal["queued", "running", "paused", "done"]
 """`paused`: stopped by the CLI (Ctrl-C); the CLI resumes it, the server leaves it alone."""
@@ -71,6 +74,17 @@ class BatchStore:
         self.keep_customer_message = keep_customer_message
         """Off (the default), a letter's audit record omits `incident.customer_message`."""
 
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        """One transaction; a database failure is the store's typed 503, never a bare 500."""
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        except SQLAlchemyError as exc:
+            lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+            brief = lines[0] if lines else type(exc).__name__
+            raise StoreUnavailable(f"the batch store could not be reached: {brief}") from exc
+
     def create(
         self,
         template: Mapping[str, Any],
@@ -82,7 +96,7 @@ class BatchStore:
         """Store a queued job and its recipients, all pending, in one transaction."""
         now = utcnow()
         job_id = job_id or new_id()
-        with self.store._tx() as c:
+        with self._tx() as c:
             c.execute(
                 schema.batch_jobs.insert().values(
                     id=job_id,
@@ -116,7 +130,7 @@ class BatchStore:
 
     def get(self, job_id: str) -> Job | None:
         table = schema.batch_jobs
-        with self.store._tx() as c:
+        with self._tx() as c:
             row = c.execute(sa.select(table).where(table.c.id == job_id)).mappings().first()
         if row is None:
             return None
@@ -133,7 +147,7 @@ class BatchStore:
 
     def set_status(self, job_id: str, status: JobStatus) -> None:
         table = schema.batch_jobs
-        with self.store._tx() as c:
+        with self._tx() as c:
             c.execute(
                 table.update()
                 .where(table.c.id == job_id)
@@ -143,7 +157,7 @@ class BatchStore:
     def unfinished(self) -> list[str]:
         """Jobs queued or interrupted while running, oldest first: to resume at start-up."""
         table = schema.batch_jobs
-        with self.store._tx() as c:
+        with self._tx() as c:
             rows = c.execute(
                 sa.select(table.c.id)
                 .where(table.c.status.in_(("queued", "running")))
@@ -154,7 +168,7 @@ class BatchStore:
     def pending(self, job_id: str, after: int, limit: int) -> list[Item]:
         """The next `limit` pending recipients after position `after`, in order."""
         table = schema.batch_items
-        with self.store._tx() as c:
+        with self._tx() as c:
             rows = c.execute(
                 sa.select(table.c.position, table.c.recipient)
                 .where(
@@ -191,7 +205,7 @@ class BatchStore:
         items = schema.batch_items
         jobs = schema.batch_jobs
         done = sum(r.status == "done" for r in results)
-        with self.store._tx() as c:
+        with self._tx() as c:
             if records:
                 c.execute(schema.audit_records.insert(), records)
             c.execute(
@@ -248,7 +262,7 @@ class BatchStore:
                 .order_by(items.c.position)
                 .limit(page)
             )
-            with self.store._tx() as c:
+            with self._tx() as c:
                 rows = [ResultRow(**row) for row in c.execute(query).mappings()]
             yield from rows
             if len(rows) < page:
