@@ -25,6 +25,12 @@ ALLOWED_422 = {
     ("/v1/drafts", "idempotency_key_reused", None),
     # A review decision `edit` without the edited `body`: the same kind of constraint.
     ("/v1/reviews/", "invalid_request", "body"),
+    # A batch's CSV text is a free string to a JSON schema; what it must contain (a header of
+    # known columns, rows no wider than it) is checked when it is read.
+    ("/v1/batches", "invalid_recipients_csv", None),
+    # A recipient column setting a remedy the batch's incident does not have: a constraint
+    # between the recipients and the incident.
+    ("/v1/batches", "no_such_remedy", None),
 }
 
 

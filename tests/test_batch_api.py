@@ -23,6 +23,7 @@ from fastapi import FastAPI
 
 from contract.models import DraftRequest
 from service.app import create_app
+from service.keys import key_hash, new_key
 from service.pipeline import Pipeline, build_pipeline
 from service.settings import Settings
 
@@ -111,7 +112,8 @@ async def test_a_json_batch_is_queued_run_and_its_letters_fetched_as_ndjson_and_
 
     # The letters are audit records like any other draft.
     stored = await client.get(f"/v1/drafts/{lines[0]['draft_id']}")
-    assert stored.status_code in (200, 404)  # 200 once the audit routes serve it
+    assert stored.status_code == 200, stored.text
+    assert stored.json()["body"] == lines[0]["draft"]["body"]
 
 
 @pytest.mark.anyio
@@ -129,27 +131,130 @@ async def test_recipients_may_come_as_csv_text(
 
 @pytest.mark.anyio
 @pytest.mark.parametrize(
-    ("body", "field"),
+    ("body", "status", "code", "field", "words"),
     [
-        ({"recipients": [{"name": "A"}]}, "incident"),
-        ({"incident": {"tone": "warm"}, "recipients": [{"name": "A"}]}, "incident.incident"),
-        ({"incident": "INCIDENT", "recipients": [{"nmae": "A"}]}, "recipients.nmae"),
-        ({"incident": "INCIDENT", "recipients": []}, "recipients"),
-        ({"incident": "INCIDENT", "recipients": "name\nA"}, "recipients"),
-        ({"incident": "INCIDENT", "recipients_csv": "name,name\n"}, "recipients"),
-        ({"incident": "INCIDENT", "recipients": [{"remedies.5.code": "X"}]}, "recipients"),
-        ({"incident": "INCIDENT", "recipients": [], "extra": 1}, "extra"),
+        ({"recipients": [{"name": "A"}]}, 422, "invalid_request", "incident", "missing"),
+        (
+            {"incident": {"tone": "warm"}, "recipients": [{"name": "A"}]},
+            422,
+            "invalid_request",
+            "incident.incident",
+            "incident.incident",
+        ),
+        (
+            {"incident": "INCIDENT", "recipients": [{"nmae": "A"}]},
+            422,
+            "invalid_request",
+            "recipients.nmae",
+            "unknown column 'nmae'",
+        ),
+        ({"incident": "INCIDENT", "recipients": []}, 422, "invalid_request", "recipients", "no"),
+        (
+            {"incident": "INCIDENT", "recipients": "name\nA"},
+            422,
+            "invalid_request",
+            "recipients",
+            "list",
+        ),
+        (
+            {"incident": "INCIDENT", "recipients_csv": "name,name\n"},
+            422,
+            "invalid_recipients_csv",
+            "recipients",
+            "repeated column",
+        ),
+        (
+            {"incident": "INCIDENT", "recipients_csv": "name,reference\nA,NW-1,extra\n"},
+            422,
+            "invalid_recipients_csv",
+            "recipients.line 2",
+            "CSV line 2 has 3 cells for 2 columns",
+        ),
+        (
+            {"incident": "INCIDENT", "recipients_csv": "name,refrence\nA,NW-1\n"},
+            422,
+            "invalid_recipients_csv",
+            "recipients.refrence",
+            "unknown column 'refrence'",
+        ),
+        (
+            {"incident": "INCIDENT", "recipients_csv": "name,reference\n"},
+            422,
+            "invalid_recipients_csv",
+            "recipients",
+            "no recipient rows",
+        ),
+        (
+            {"incident": "INCIDENT", "recipients_csv": 'name\n"Ann\n'},
+            422,
+            "invalid_recipients_csv",
+            "recipients.line",
+            "cannot be read",
+        ),
+        (
+            {"incident": "INCIDENT", "recipients": [{"remedies.5.code": "X"}]},
+            422,
+            "no_such_remedy",
+            "recipients.remedies.5.code",
+            "remedy 5",
+        ),
+        (
+            {"incident": "INCIDENT", "recipients": [{"name": "A"}], "recipients_csv": "name\nB"},
+            422,
+            "invalid_request",
+            "recipients",
+            "not both",
+        ),
+        (
+            {"incident": "INCIDENT", "recipients": [], "extra": 1},
+            422,
+            "invalid_request",
+            "extra",
+            "unknown field",
+        ),
+        (
+            {"incident": "INCIDENT", "recipients": [{"name": f"P{i}"} for i in range(6)]},
+            413,
+            "too_many_recipients",
+            "recipients",
+            "more than 5 recipients",
+        ),
+        (
+            {"incident": "INCIDENT", "recipients_csv": "name\n" + "P\n" * 6},
+            413,
+            "too_many_recipients",
+            "recipients",
+            "more than 5 recipients",
+        ),
     ],
 )
-async def test_a_bad_batch_is_a_422_naming_the_field(
-    client: httpx.AsyncClient, incident: dict[str, Any], body: dict[str, Any], field: str
+async def test_bad_batch_input_is_a_4xx_naming_what_was_wrong(
+    tmp_path: Path,
+    pipeline: Pipeline,
+    incident: dict[str, Any],
+    body: dict[str, Any],
+    status: int,
+    code: str,
+    field: str,
+    words: str,
 ) -> None:
+    settings = Settings(
+        _env_file=None, provider="offline", data_dir=tmp_path, batch_max_recipients=5
+    )
+    application = create_app(settings, pipeline=pipeline)
     body = {k: incident if v == "INCIDENT" else v for k, v in body.items()}
-    response = await client.post("/v1/batches", json=body)
-    assert response.status_code == 422, response.text
+    async with (
+        application.router.lifespan_context(application),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=application), base_url="http://127.0.0.1"
+        ) as client,
+    ):
+        response = await client.post("/v1/batches", json=body)
+    assert response.status_code == status, response.text
     error = response.json()["error"]
-    assert error["code"] == "invalid_request"
+    assert error["code"] == code, error
     assert error["details"][0]["field"].startswith(field), error
+    assert words in error["message"], error
 
 
 @pytest.mark.anyio
@@ -240,3 +345,30 @@ async def test_a_batch_has_a_body_limit_of_its_own(
         too_big = await client.post("/v1/drafts", json=padded)
         assert too_big.status_code == 413
         await _finished(client, response.headers["location"])
+
+
+@pytest.mark.anyio
+async def test_a_batch_is_seen_only_by_the_key_that_submitted_it_and_its_letters_name_it(
+    app: FastAPI, client: httpx.AsyncClient, incident: dict[str, Any]
+) -> None:
+    store = app.state.store
+    keys = {}
+    for name in ("helpdesk", "other"):
+        keys[name] = new_key()
+        store.add_key(name, key_hash(keys[name]))
+    helpdesk = {"Authorization": f"Bearer {keys['helpdesk']}"}
+    other = {"Authorization": f"Bearer {keys['other']}"}
+    body = {"incident": incident, "recipients": [{"name": "Ada Brook"}]}
+    response = await client.post("/v1/batches", json=body, headers=helpdesk)
+    assert response.status_code == 202, response.text
+    location = response.headers["location"]
+    for path in (location, f"{location}/results"):
+        refused = await client.get(path, headers=other)
+        assert refused.status_code == 404 and refused.json()["error"]["code"] == "batch_not_found"
+    deadline = time.monotonic() + 120
+    while (status := (await client.get(location, headers=helpdesk)).json())["status"] != "done":
+        assert time.monotonic() < deadline, status
+        await asyncio.sleep(0.05)
+    line = json.loads((await client.get(f"{location}/results", headers=helpdesk)).text)
+    record = store.get_record(line["draft_id"])
+    assert record is not None and record[0].key_name == "helpdesk"

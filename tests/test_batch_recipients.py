@@ -3,6 +3,7 @@ that reject a whole batch versus those that fail one recipient."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -88,13 +89,36 @@ def test_csv_with_a_bom_blank_lines_and_quoted_commas() -> None:
         ("", "no header"),
         ("name,name\nA,B\n", "empty or repeated column"),
         ("name\nA,B\n", "CSV line 2 has 2 cells for 1 columns"),
-        ("name\n" + "A\n" * 4, "more than 3 recipients"),
+        ("name\n", "a header but no recipient rows"),
+        ('name\n"Ann\n', "cannot be read at line"),
     ],
 )
 def test_bad_csv_is_rejected_naming_the_problem(text: str, message: str) -> None:
-    with pytest.raises(InvalidRequest) as caught:
+    with pytest.raises(parse.InvalidRecipientsCSV) as caught:
         parse.from_csv(text, limit=3)
     assert message in caught.value.message
+
+
+def test_too_many_recipients_is_its_own_error_in_either_form() -> None:
+    with pytest.raises(parse.TooManyRecipients, match="more than 3 recipients"):
+        parse.from_csv("name\n" + "A\n" * 4, limit=3)
+    with pytest.raises(parse.TooManyRecipients, match="more than 3 recipients"):
+        parse.from_json([{"name": "A"}] * 4, limit=3)
+    assert len(parse.from_csv("name\n" + "A\n" * 3, limit=3)) == 3
+
+
+def test_the_documented_column_pattern_admits_exactly_the_columns_the_parser_accepts(
+    template: DraftRequest,
+) -> None:
+    pattern = re.compile(parse.COLUMN_PATTERN)
+    assert len(template.remedies) >= 2
+    for column in ["id", "name", "amount", "code", "remedies.1.code", "incident.date", "tone"]:
+        assert pattern.match(column), column
+        parse.check_columns([column], template)
+    for column in ["nmae", "remedies.10.code", "incident.summary", "recipient.email", "id.x"]:
+        assert not pattern.match(column), column
+        with pytest.raises(InvalidRequest, match="unknown column"):
+            parse.check_columns([column], template)
 
 
 def test_json_recipients_accept_numbers_and_reject_nested_values() -> None:

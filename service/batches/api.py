@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import anyio
-from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ValidationError
 
@@ -29,7 +29,7 @@ from service.batches.formats import csv_lines, ndjson_lines
 from service.batches.runner import run_job
 from service.batches.store import BatchStore, Job, JobStatus
 from service.errors import AmendsError, InvalidRequest
-from service.http_errors import describe_validation
+from service.http_errors import ErrorBody, describe_validation
 from service.pipeline import Pipeline
 from service.settings import Settings
 from service.store import Store
@@ -39,14 +39,45 @@ log = logging.getLogger(__name__)
 RecipientValue = str | int | float | None
 
 
-class BatchRequest(BaseModel):
-    """The JSON form of a batch: the incident as a template, and the recipients."""
+_CELL: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string", "maxLength": parse.MAX_CELL},
+        {"type": "number", "minimum": -parse.MAX_NUMBER, "maximum": parse.MAX_NUMBER},
+        {"type": "null"},
+    ]
+}
 
-    incident: DraftRequest
-    recipients: list[dict[str, RecipientValue]] | None = None
-    """Flat objects: `id`, `name`, `reference`, `amount`, `code` … or template paths."""
-    recipients_csv: str | None = None
-    """The same as CSV text with a header row, instead of `recipients`."""
+BATCH_REQUEST_SCHEMA: dict[str, Any] = {
+    "title": "BatchRequest",
+    "description": (
+        "One incident (a DraftRequest: the template every letter starts from) and its "
+        "recipients, either as a list of flat objects (`recipients`) or as CSV text with a "
+        "header row (`recipients_csv`), not both. A recipient's columns: `id` (the caller's "
+        "own key, echoed in the results, never in the letter), `name`, `organization`, "
+        "`reference`, `impact`, `customer_message`, `amount` and `code` (the incident's first "
+        "remedy), or a template path such as `remedies.1.code`, `incident.date`, `channel`. "
+        "An empty value keeps the incident's."
+    ),
+    "type": "object",
+    "properties": {
+        "incident": {"$ref": "#/components/schemas/DraftRequest"},
+        "recipients": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "patternProperties": {parse.COLUMN_PATTERN: _CELL},
+                "additionalProperties": False,
+            },
+        },
+        "recipients_csv": {"type": "string", "minLength": 1},
+    },
+    "required": ["incident"],
+    "oneOf": [{"required": ["recipients"]}, {"required": ["recipients_csv"]}],
+    "additionalProperties": False,
+}
+"""The JSON body of `POST /v1/batches`, written out because the route reads the body itself
+(recipients go to the store as they are, never through a model per row)."""
 
 
 class BatchLinks(BaseModel):
@@ -97,12 +128,6 @@ class BatchService:
     async def submit(
         self, template: DraftRequest, rows: list[dict[str, str | None]], key_name: str | None
     ) -> Job:
-        if not rows:
-            raise InvalidRequest(
-                "recipients: the batch has no recipients",
-                details=[{"field": "recipients", "message": "empty"}],
-            )
-        parse.check_columns(parse.columns_of(rows), template)
         job = await anyio.to_thread.run_sync(
             lambda: self.batches.create(template.model_dump(mode="json"), rows, key_name=key_name)
         )
@@ -186,43 +211,68 @@ async def read_batch(
             "incident: missing", details=[{"field": "incident", "message": "missing"}]
         )
     template = _incident(body["incident"])
-    csv_text = body.get("recipients_csv")
-    if csv_text is not None:
+    if "recipients_csv" in body:
         if "recipients" in body:
             raise InvalidRequest(
                 "recipients: send either recipients or recipients_csv, not both",
                 details=[{"field": "recipients", "message": "both given"}],
             )
-        if not isinstance(csv_text, str):
+        csv_text = body["recipients_csv"]
+        if not isinstance(csv_text, str) or not csv_text:
             raise InvalidRequest(
-                "recipients_csv: expected CSV text",
-                details=[{"field": "recipients_csv", "message": "not text"}],
+                "recipients_csv: expected CSV text with a header row",
+                details=[{"field": "recipients_csv", "message": "not CSV text"}],
             )
-        return template, parse.from_csv(csv_text, limit)
+        rows = parse.from_csv(csv_text, limit)
+        parse.check_columns(parse.columns_of(rows), template, error=parse.InvalidRecipientsCSV)
+        return template, rows
     if "recipients" not in body:
         raise InvalidRequest(
             "recipients: missing", details=[{"field": "recipients", "message": "missing"}]
         )
-    return template, parse.from_json(body["recipients"], limit)
+    rows = parse.from_json(body["recipients"], limit)
+    parse.check_columns(parse.columns_of(rows), template)
+    return template, rows
 
 
 _BODY_DOC: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "content": {
-            # Its parts (DraftRequest …) are components already, through /v1/drafts.
-            "application/json": {
-                "schema": {
-                    k: v
-                    for k, v in BatchRequest.model_json_schema(
-                        ref_template="#/components/schemas/{model}"
-                    ).items()
-                    if k != "$defs"
-                }
-            },
-        },
+        "content": {"application/json": {"schema": BATCH_REQUEST_SCHEMA}},
     }
 }
+
+_ERROR = {"model": ErrorBody}
+_COMMON: dict[int | str, dict[str, Any]] = {
+    401: {**_ERROR, "description": "No API key, or an unknown one (once keys exist)"},
+    403: {**_ERROR, "description": "The API key was revoked"},
+    429: {**_ERROR, "description": "The key's rate limit; see Retry-After"},
+    503: {**_ERROR, "description": "The store could not be reached (`store_unavailable`)"},
+}
+_SUBMIT: dict[int | str, dict[str, Any]] = {
+    **_COMMON,
+    400: {**_ERROR, "description": "The body is not UTF-8 text (`undecodable_body`)"},
+    408: {**_ERROR, "description": "The body did not arrive within the read timeout"},
+    413: {
+        **_ERROR,
+        "description": "Over the batch body limit (`payload_too_large`), or more recipients "
+        "than one batch may hold (`too_many_recipients`)",
+    },
+    415: {**_ERROR, "description": "The body is not declared as application/json"},
+    422: {
+        **_ERROR,
+        "description": "Invalid incident or recipients (`invalid_request`, `details` names "
+        "each field); CSV that cannot be read as recipients (`invalid_recipients_csv`); a "
+        "column setting a remedy the incident does not have (`no_such_remedy`)",
+    },
+}
+_READ: dict[int | str, dict[str, Any]] = {
+    **_COMMON,
+    404: {**_ERROR, "description": "No batch has this id (`batch_not_found`)"},
+    422: {**_ERROR, "description": "Invalid query parameter; `details` names it"},
+}
+
+BatchId = Annotated[str, Path(min_length=1, max_length=64, description="The batch's `id`")]
 
 router = APIRouter()
 
@@ -231,6 +281,7 @@ router = APIRouter()
     "/v1/batches",
     status_code=202,
     response_model=BatchStatus,
+    responses=_SUBMIT,
     openapi_extra=_BODY_DOC,
 )
 async def create_batch(request: Request, response: Response, service: ServiceDep) -> BatchStatus:
@@ -242,17 +293,21 @@ async def create_batch(request: Request, response: Response, service: ServiceDep
     return _status(job)
 
 
-async def _job(service: BatchService, batch_id: str) -> Job:
+async def _job(service: BatchService, batch_id: str, request: Request) -> Job:
+    """The batch, if the caller may see it: with API keys, only the key that submitted it."""
     job = await anyio.to_thread.run_sync(service.batches.get, batch_id)
-    if job is None:
+    caller = getattr(request.state, "key_name", None)
+    if job is None or (job.key_name is not None and job.key_name != caller):
         raise BatchNotFound(f"no batch {batch_id!r}")
     return job
 
 
-@router.get("/v1/batches/{batch_id}", response_model=BatchStatus)
-async def read_batch_status(batch_id: str, service: ServiceDep) -> BatchStatus:
+@router.get("/v1/batches/{batch_id}", response_model=BatchStatus, responses=_READ)
+async def read_batch_status(
+    batch_id: BatchId, request: Request, service: ServiceDep
+) -> BatchStatus:
     """Progress: how many letters are done, failed and pending."""
-    return _status(await _job(service, batch_id))
+    return _status(await _job(service, batch_id, request))
 
 
 @router.get(
@@ -262,18 +317,19 @@ async def read_batch_status(batch_id: str, service: ServiceDep) -> BatchStatus:
         200: {
             "content": {"application/x-ndjson": {}, "text/csv": {}},
             "description": "One line per processed recipient, in the batch's order",
-        }
+        },
+        **_READ,
     },
 )
 async def read_batch_results(
-    batch_id: str,
+    batch_id: BatchId,
     request: Request,
     service: ServiceDep,
     format: Annotated[Literal["ndjson", "csv"] | None, Query()] = None,
     status: Annotated[Literal["all", "failed"], Query()] = "all",
 ) -> StreamingResponse:
     """The letters so far (all of them once the job is done), as NDJSON or CSV."""
-    await _job(service, batch_id)
+    await _job(service, batch_id, request)
     if format is None:
         format = "csv" if "text/csv" in request.headers.get("accept", "") else "ndjson"
     rows = service.batches.results(batch_id, only_failed=status == "failed")

@@ -41,7 +41,7 @@ async def run_job(
         return job
     await anyio.to_thread.run_sync(batches.set_status, job_id, "running")
     template = job.request["incident"]
-    key_name = None
+    key_name = job.key_name  # each letter's audit record names the key that asked for it
     owned = drafter is None
     drafter = drafter or choose_drafter(settings, pipeline, template, job.pending, workers)
     try:

@@ -38,6 +38,8 @@ class Job:
     created_at: datetime
     updated_at: datetime
     request: dict[str, Any]
+    key_name: str | None = None
+    """The API key that submitted the job; only it may read the job back."""
 
     @property
     def pending(self) -> int:
@@ -143,6 +145,7 @@ class BatchStore:
             created_at=_aware(row["created_at"]),
             updated_at=_aware(row["updated_at"]),
             request=row["request"],
+            key_name=row["key_name"],
         )
 
     def set_status(self, job_id: str, status: JobStatus) -> None:
