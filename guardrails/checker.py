@@ -33,6 +33,8 @@ from guardrails.packs import FixSpec
 from guardrails.phrases import OVER_APOLOGY_RULE, over_apologising, rule_findings
 from guardrails.privacy import CARD_RULE, NATIONAL_ID_RULE, scan_privacy
 from guardrails.remedy_status import OMITTED, STATUS, omissions, status
+from guardrails.request_rules import RULE_IDS as REQUEST_RULES
+from guardrails.request_rules import check_request
 from guardrails.ruleset import RuleSet, default_rules
 from guardrails.spans import MAX_PER_RULE
 
@@ -59,6 +61,7 @@ RULES: tuple[Rule, ...] = (
     Rule(omissions, (OMITTED,), needs_context=True),
     Rule(unauthorised_remedies, (UNAUTHORISED,), needs_context=True),
     Rule(scan_echo, (ECHO_RULE,), needs_context=True),
+    Rule(check_request, REQUEST_RULES, needs_context=True),
 )
 """Every code rule, in the order it runs; pack rules are all run by `rule_findings`."""
 

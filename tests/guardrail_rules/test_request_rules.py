@@ -1,0 +1,153 @@
+"""The `request.*` rules (a draft checked against the caller's request) and the hedged-harm
+phrase rule, on the team-written cases of `corpus/request_slips.yaml` in both directions,
+plus the shape of their findings: spans, severities and the fixes salvage applies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+from guardrail_corpus import CORPUS
+
+from contract.models import DraftRequest
+from contract.report import Finding, Fix
+from guardrails import check
+from guardrails.checker import SKIPPED_WITHOUT_CONTEXT
+from guardrails.request_rules import RULE_IDS
+
+SLIPS: dict[str, Any] = yaml.safe_load((CORPUS / "request_slips.yaml").read_text("utf-8"))
+REQUESTS = {name: DraftRequest.model_validate(data) for name, data in SLIPS["requests"].items()}
+CASES: list[dict[str, Any]] = SLIPS["cases"]
+OURS = (*RULE_IDS, "non_apology.hedged_harm")
+
+
+def _ours(text: str, request: DraftRequest, channel: str) -> list[Finding]:
+    report = check(text, channel=channel, context=request)
+    return [f for f in report.findings if f.rule in OURS]
+
+
+def _caught(case: dict[str, Any], findings: list[Finding]) -> bool:
+    """Whether a finding of the expected rule overlaps the expected excerpt (any finding of
+    the rule when the excerpt is empty: an omission is reported at a point)."""
+    text, excerpt = case["text"], case["excerpt"]
+    at = text.lower().find(excerpt.lower())
+    assert at >= 0, f"corpus error: {excerpt!r} not in the text"
+    return any(
+        f.rule == case["expect"] and (not excerpt or (f.start < at + len(excerpt) and at < f.end))
+        for f in findings
+    )
+
+
+def test_the_corpus_covers_every_rule_both_ways() -> None:
+    expected = {c["expect"] for c in CASES}
+    assert set(OURS) <= expected
+    assert sum(c["expect"] == "none" for c in CASES) >= 30
+    assert sum(c["expect"] != "none" for c in CASES) >= 30
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["text"][:60] for c in CASES])
+def test_case(case: dict[str, Any]) -> None:
+    text = case["text"].strip()
+    case = case | {"text": text}
+    findings = _ours(text, REQUESTS[case["request"]], case.get("channel", "sms"))
+    described = [(f.rule, f.excerpt) for f in findings]
+    if case["expect"] == "none":
+        assert findings == [], described
+        return
+    if "miss" in case:
+        assert not _caught(case, findings), f"now caught ({case['miss']}): update the label"
+        return
+    assert _caught(case, findings), described
+
+
+def _letter(name: str) -> dict[str, Any]:
+    return next(c for c in CASES if c.get("channel") and c["expect"] == name)
+
+
+def test_vague_promise_in_place_of_the_step_is_an_error_with_both_fixes() -> None:
+    case = _letter("request.vague_prevention")
+    text = case["text"].strip()
+    report = check(text, channel="email", context=REQUESTS[case["request"]])
+    vague = [f for f in report.findings if f.rule == "request.vague_prevention"]
+    omitted = [f for f in report.findings if f.rule == "request.omitted_prevention"]
+    assert len(vague) == 1 and len(omitted) == 1
+    assert vague[0].severity == "error" and vague[0].fix == Fix(action="remove_sentence")
+    assert omitted[0].severity == "error"
+    assert omitted[0].fix == Fix(action="insert", fact="prevention:0")
+    # The step goes where the vague promise was.
+    assert omitted[0].start == omitted[0].end == vague[0].start
+    assert not report.passed
+
+
+def test_vague_promise_beside_the_stated_step_is_only_a_warning() -> None:
+    request = REQUESTS["hotel"]
+    body = (
+        "Dear Amira,\n\nI am sorry we gave your room away on your anniversary; that was our "
+        "mistake. We have refunded the $289 for the night. We now check room allocations "
+        "against confirmed bookings every night. We will do everything we can to prevent "
+        "similar incidents.\n\nPlease reply with any questions.\n\nKind regards,\nTom Reyes"
+    )
+    found = _ours(body, request, "email")
+    assert [(f.rule, f.severity) for f in found] == [("request.vague_prevention", "warning")]
+
+
+def test_omitted_step_without_a_vague_sentence_goes_at_the_end() -> None:
+    request = REQUESTS["outage"]
+    body = "Dear Ravi,\n\nWe are sorry the database was down for four hours on 9 June."
+    found = [f for f in _ours(body, request, "email") if f.rule == "request.omitted_prevention"]
+    assert [(f.start, f.end) for f in found] == [(len(body), len(body))]
+
+
+def test_no_prevention_required_on_sms() -> None:
+    found = _ours("Sorry your box set was six days late.", REQUESTS["parcel"], "sms")
+    assert found == []
+
+
+def test_third_person_fix_addresses_the_reader() -> None:
+    text = "The customer's order was late, and we know the customer was upset by it."
+    found = _ours(text, REQUESTS["parcel"], "sms")
+    fixes = [(f.excerpt, f.fix) for f in found if f.rule == "request.third_person"]
+    assert fixes == [
+        ("The customer's", Fix(action="replace", text="Your")),
+        ("the customer was", Fix(action="replace", text="you were")),
+    ]
+
+
+def test_other_incident_fix_only_where_this_reads_well() -> None:
+    request = REQUESTS["hotel"]
+    whole = _ours("We take full responsibility for the delay.", request, "sms")
+    assert [(f.excerpt, f.fix) for f in whole] == [
+        ("the delay", Fix(action="replace", text="this"))
+    ]
+    inside = _ours("We are sorry for the delay to your check-in.", request, "sms")
+    assert [(f.excerpt, f.fix) for f in inside] == [("delay", None)]
+
+
+def test_other_incident_needs_a_request_that_says_what_happened() -> None:
+    vague = DraftRequest.model_validate({"incident": {"summary": "A problem occurred."}})
+    assert _ours("We take full responsibility for the delay.", vague, "sms") == []
+
+
+def test_figure_message_quotes_the_request() -> None:
+    found = _ours("It was a delay of two weeks.", REQUESTS["parcel"], "sms")
+    assert len(found) == 1 and found[0].severity == "error"
+    assert '"two weeks"' in found[0].message and '"six days"' in found[0].message
+
+
+def test_findings_are_in_the_subject_too() -> None:
+    report = check(
+        "We are sorry the box set arrived six days late.",
+        subject="Your two-week delay",
+        channel="email",
+        context=REQUESTS["parcel"],
+    )
+    assert [
+        (f.field, f.excerpt) for f in report.findings if f.rule == "request.contradicted_figure"
+    ] == [("subject", "two-week")]
+
+
+def test_skipped_without_a_request() -> None:
+    report = check("We take full responsibility for the delay. The customer's order was late.")
+    assert not [f for f in report.findings if f.rule in RULE_IDS]
+    assert set(RULE_IDS) <= set(SKIPPED_WITHOUT_CONTEXT)
