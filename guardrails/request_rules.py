@@ -15,6 +15,9 @@ rewords the facts, none of which a phrase list can see on its own:
 - `request.vague_prevention`: a promise of effort with no content ("we will do everything in
   our power to prevent similar incidents"), an error when it stands in for an authorised
   step, and removable.
+- `request.invented_prevention`: a change claimed as made or planned ("we have added a
+  second check at the packing step") that is none of the request's prevention steps or
+  remedies; removable.
 
 The English words these checks read are listed in `packs/request.yaml`.
 """
@@ -39,7 +42,15 @@ OTHER_INCIDENT = "request.other_incident"
 THIRD_PERSON = "request.third_person"
 OMITTED_PREVENTION = "request.omitted_prevention"
 VAGUE_PREVENTION = "request.vague_prevention"
-RULE_IDS = (CONTRADICTED, OTHER_INCIDENT, THIRD_PERSON, OMITTED_PREVENTION, VAGUE_PREVENTION)
+INVENTED_PREVENTION = "request.invented_prevention"
+RULE_IDS = (
+    CONTRADICTED,
+    OTHER_INCIDENT,
+    THIRD_PERSON,
+    OMITTED_PREVENTION,
+    VAGUE_PREVENTION,
+    INVENTED_PREVENTION,
+)
 
 _MONTH_MINUTES = 43200
 _WORD_RE = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
@@ -66,6 +77,7 @@ class _Words:
     clock: re.Pattern[str]
     skip_before: frozenset[str]
     skip_after: frozenset[str]
+    a_unit_after: frozenset[str]
     count_skip: frozenset[str]
     apology: re.Pattern[str]
     incident: re.Pattern[str]
@@ -76,9 +88,13 @@ class _Words:
     needs_determiner: frozenset[str]
     reader_nouns: dict[str, tuple[str, ...]]
     reader_verbs: dict[str, str]
+    reader_object_verbs: tuple[str, ...]
     prevention_intent: re.Pattern[str]
     vague_effort: re.Pattern[str]
     change: re.Pattern[str]
+    change_claim: re.Pattern[str]
+    safeguard: re.Pattern[str]
+    generic_change: frozenset[str]
 
 
 def _mapping(raw: object) -> dict[str, str]:
@@ -112,7 +128,8 @@ def _words() -> _Words:
         rf"(?P<partunit>{unit_re})\b"
     )
     multiple = re.compile(
-        rf"\b(?:(?P<word>{_alt(multiples)})|(?P<num>{number_re})\s+times)\b(?!\s+(?:a|per|an)\b)"
+        rf"\b(?:(?P<word>{_alt(multiples)})|(?P<num>{number_re})\s+(?:[a-z]+\s+)?times)\b"
+        r"(?!\s+(?:a|per|an)\b)"
     )
     count = re.compile(
         rf"(?<![\w$€£¥₹.,:/#-])(?P<num>{number_re})(?![\w%:/-]|[.,]\d)"
@@ -145,6 +162,7 @@ def _words() -> _Words:
         clock=clock,
         skip_before=frozenset(_listed(lists["request_duration_skip_before"])),
         skip_after=frozenset(_listed(lists["request_duration_skip_after"])),
+        a_unit_after=frozenset(_listed(lists["request_a_unit_after"])),
         count_skip=frozenset(_listed(lists["request_count_skip_after"])),
         apology=re.compile(r"\b(?:" + _alt(_listed(lists["request_apology_words"])) + ")"),
         incident=re.compile(
@@ -162,10 +180,17 @@ def _words() -> _Words:
         needs_determiner=frozenset(_listed(lists["request_incident_needs_determiner"])),
         reader_nouns=reader_nouns,
         reader_verbs=_mapping(lists["request_reader_verbs"]),
+        reader_object_verbs=tuple(_listed(lists["request_reader_object_verbs"])),
         prevention_intent=re.compile(
             r"\b(?:" + _alt(_listed(lists["request_prevention_intent"])) + r")"
         ),
         vague_effort=re.compile(r"\b(?:" + _alt(_listed(lists["request_vague_effort"])) + r")\b"),
+        change_claim=re.compile(
+            r"\b(?:we|i)(?:\s+(?:have|will|are|am|now|also|already|since|just|recently)|['’](?:ve|ll|re|m))*"
+            r"\s+(?:" + _alt(_listed(lists["request_change_verbs"])) + r")\b"
+        ),
+        generic_change=frozenset(stems(" ".join(_listed(lists["request_generic_change_words"])))),
+        safeguard=re.compile(r"\b(?:" + _alt(_listed(lists["request_safeguard_words"])) + r")"),
         change=re.compile(r"\b(?:" + _alt(_listed(lists["request_change_words"])) + r")\b"),
     )
 
@@ -243,12 +268,12 @@ def _durations(low: str, draft: bool) -> list[_Figure]:
         if number is None or number == 0:
             continue
         value = number
-        if num in ("a", "an") and match.group("approx") is None:
+        if draft and num in ("a", "an") and match.group("approx") is None:
             # "a day" counts as one day only where the words around it make it a length of
             # time ("a delay of a week"); "have a good day" never matches, "a day" alone is
             # too loose to hold a draft to.
             before = _previous_word(low, match.start())
-            if before not in ("of", "for", "than", "over", "nearly", "almost", "about"):
+            if before not in words.a_unit_after:
                 continue
         lead = _previous_word(low, match.start())
         if draft and (
@@ -584,6 +609,10 @@ def _reader_patterns(request: DraftRequest) -> list[re.Pattern[str]]:
     patterns = [
         re.compile(rf"\b(?:the|this|that)\s+(?:{noun_alt})['’]s\b", re.IGNORECASE),
         re.compile(
+            rf"\b(?:{_alt(words.reader_object_verbs)})\s+(?P<obj>(?:the|this|that)\s+(?:{noun_alt}))\b",
+            re.IGNORECASE,
+        ),
+        re.compile(
             rf"\b(?P<np>(?:the|this|that)\s+(?:{noun_alt}))\s+(?P<verb>{verbs})\b", re.IGNORECASE
         ),
     ]
@@ -603,13 +632,17 @@ def third_person(text: str, field: TextField, request: DraftRequest, channel: st
     verbs = _words().reader_verbs
     for pattern in _reader_patterns(request):
         for match in pattern.finditer(text):
-            excerpt = match.group()
+            start, end = match.span()
             if "np" in pattern.groupindex:
                 verb = match.group("verb").lower()
                 replacement = f"you {verbs[verb]}"
+            elif "obj" in pattern.groupindex:
+                start, end = match.span("obj")
+                replacement = "you"
             else:
                 replacement = "your"
-            if excerpt[:1].isupper() and _starts_sentence(text, match.start()):
+            excerpt = text[start:end]
+            if excerpt[:1].isupper() and _starts_sentence(text, start):
                 replacement = replacement[:1].upper() + replacement[1:]
             found.append(
                 _finding(
@@ -618,8 +651,8 @@ def third_person(text: str, field: TextField, request: DraftRequest, channel: st
                     f'Speaks of the reader in the third person ("{excerpt}") in a letter '
                     "addressed to them.",
                     text,
-                    match.start(),
-                    match.end(),
+                    start,
+                    end,
                     f'Address the reader directly: "{replacement}".',
                     field,
                     Fix(action="replace", text=replacement),
@@ -674,7 +707,7 @@ def prevention(text: str, request: DraftRequest, channel: str) -> list[Finding]:
         for index, step in enumerate(request.prevention)
         if not _states_step(list(zip(sentence_stems, changes, strict=True)), low, step)
     ]
-    found = []
+    found = _invented(text, request, spans, sentence_stems, step_stems)
     vague_at: int | None = None
     for (start, end), have in zip(spans, sentence_stems, strict=True):
         sentence = low[start:end]
@@ -717,6 +750,57 @@ def prevention(text: str, request: DraftRequest, channel: str) -> list[Finding]:
                 )
             )
     return found
+
+
+def _invented(
+    text: str,
+    request: DraftRequest,
+    spans: list[tuple[int, int]],
+    sentence_stems: list[set[str]],
+    step_stems: list[set[str]],
+) -> list[Finding]:
+    """Sentences claiming a change made or planned ("we have added a second check") with a
+    word of prevention in them, that state none of the request's prevention steps or
+    remedies."""
+    words = _words()
+    low = text.lower()
+    remedy_stems = [stems(remedy.description) for remedy in request.remedies]
+    found = []
+    for (start, end), have in zip(spans, sentence_stems, strict=True):
+        sentence = low[start:end]
+        claim = words.change_claim.search(sentence)
+        if claim is None:
+            continue
+        changed = sentence[claim.end() :]
+        if not (words.safeguard.search(changed) or words.prevention_intent.search(changed)):
+            continue
+        if not stems(changed) - words.generic_change:
+            continue  # "we have changed our procedure": no change named, so none invented
+        if any(_shares_enough(have, wanted, 0.0) for wanted in (*step_stems, *remedy_stems)):
+            continue
+        found.append(
+            _finding(
+                INVENTED_PREVENTION,
+                "error",
+                "Claims a change the request does not give as a prevention step"
+                + (
+                    "; the request gives none."
+                    if not request.prevention
+                    else f": the request's steps are {_listing(request.prevention)}."
+                ),
+                text,
+                start,
+                end,
+                "State only the prevention steps the request gives; leave out any other change.",
+                "body",
+                Fix(action="remove_sentence"),
+            )
+        )
+    return found
+
+
+def _listing(steps: list[Prevention]) -> str:
+    return "; ".join(f'"{step.description}"' for step in steps)
 
 
 def request_findings(

@@ -151,3 +151,20 @@ def test_skipped_without_a_request() -> None:
     report = check("We take full responsibility for the delay. The customer's order was late.")
     assert not [f for f in report.findings if f.rule in RULE_IDS]
     assert set(RULE_IDS) <= set(SKIPPED_WITHOUT_CONTEXT)
+
+
+def test_invented_step_is_an_error_that_salvage_can_remove() -> None:
+    found = _ours(
+        "We have added a second host at the door so this does not happen again.",
+        REQUESTS["restaurant"],
+        "sms",
+    )
+    assert [(f.rule, f.severity, f.fix) for f in found] == [
+        ("request.invented_prevention", "error", Fix(action="remove_sentence"))
+    ]
+    assert "the request gives none" in found[0].message
+
+
+def test_reader_as_object_becomes_you() -> None:
+    found = _ours("We apologise to the guest for the overbooking.", REQUESTS["hotel"], "sms")
+    assert [(f.excerpt, f.fix) for f in found] == [("the guest", Fix(action="replace", text="you"))]
