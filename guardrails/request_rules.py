@@ -25,6 +25,7 @@ The English words these checks read are listed in `packs/request.yaml`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -75,6 +76,11 @@ class _Words:
     multiple: re.Pattern[str]
     count: re.Pattern[str]
     clock: re.Pattern[str]
+    figure_hint: re.Pattern[str]
+    unit_word: re.Pattern[str]
+    multiple_word: re.Pattern[str]
+    count_word: re.Pattern[str]
+    """Whether a text can hold a figure at all: a digit, or a number, unit or multiple word."""
     skip_before: frozenset[str]
     skip_after: frozenset[str]
     a_unit_after: frozenset[str]
@@ -83,6 +89,8 @@ class _Words:
     incident: re.Pattern[str]
     incident_kinds: dict[str, str]
     evidence: dict[str, re.Pattern[str]]
+    """Per incident kind, without a word boundary before it so that the regex engine can skip
+    ahead to candidates (see `_starts_word`)."""
     incident_skip_after: re.Pattern[str]
     incident_skip_before: re.Pattern[str]
     needs_determiner: frozenset[str]
@@ -93,6 +101,7 @@ class _Words:
     vague_effort: re.Pattern[str]
     change: re.Pattern[str]
     change_claim: re.Pattern[str]
+    purpose: re.Pattern[str]
     safeguard: re.Pattern[str]
     generic_change: frozenset[str]
 
@@ -142,7 +151,7 @@ def _words() -> _Words:
     kinds = _mapping(lists["request_incident_nouns"])
     evidence = {
         kind: re.compile(
-            r"\b(?:" + "|".join(re.escape(e.strip()) for e in text.split(",") if e.strip()) + ")"
+            r"(?:" + "|".join(re.escape(e.strip()) for e in text.split(",") if e.strip()) + ")"
         )
         for kind, text in _mapping(lists["request_incident_evidence"]).items()
     }
@@ -160,6 +169,16 @@ def _words() -> _Words:
         multiple=multiple,
         count=count,
         clock=clock,
+        unit_word=re.compile(rf"(?:{unit_re}|half|quarter)"),
+        multiple_word=re.compile(rf"(?:{_alt(multiples)}|times)"),
+        count_word=re.compile(
+            r"(?:\d+|" + _alt(w for w, v in numbers.items() if v > 1 or w == "one") + ")"
+        ),
+        figure_hint=re.compile(
+            r"\d|\b(?:"
+            + _alt([w for w in (*numbers, *units, *multiples) if w not in ("a", "an")])
+            + r"|times|half|quarters?)"
+        ),
         skip_before=frozenset(_listed(lists["request_duration_skip_before"])),
         skip_after=frozenset(_listed(lists["request_duration_skip_after"])),
         a_unit_after=frozenset(_listed(lists["request_a_unit_after"])),
@@ -190,6 +209,7 @@ def _words() -> _Words:
             r"\s+(?:" + _alt(_listed(lists["request_change_verbs"])) + r")\b"
         ),
         generic_change=frozenset(stems(" ".join(_listed(lists["request_generic_change_words"])))),
+        purpose=re.compile(r"\b(?:" + _alt(_listed(lists["request_purpose_words"])) + r")\b"),
         safeguard=re.compile(r"\b(?:" + _alt(_listed(lists["request_safeguard_words"])) + r")"),
         change=re.compile(r"\b(?:" + _alt(_listed(lists["request_change_words"])) + r")\b"),
     )
@@ -251,12 +271,38 @@ def _next_word(low: str, end: int) -> str:
     return match.group() if match and not low[end : match.start()].strip() else ""
 
 
+def _starts_word(low: str, at: int) -> bool:
+    return at == 0 or not low[at - 1].isalnum()
+
+
+def _windowed(
+    pattern: re.Pattern[str], anchor: re.Pattern[str], low: str, before: int, after: int
+) -> Iterator[re.Match[str]]:
+    """The matches of `pattern` in `low`, each of which holds a match of `anchor` (a cheap
+    pattern with a literal first character, which Python's regex engine finds by skipping
+    ahead): `pattern` is only tried from `before` characters before each anchor to `after`
+    characters after it."""
+    reach = 0
+    size = len(low)
+    for hit in anchor.finditer(low):
+        if hit.start() < reach:
+            continue
+        window = pattern.finditer(
+            low, max(hit.start() - before, reach), min(size, hit.end() + after)
+        )
+        for match in window:
+            if match.start() <= hit.start() and hit.end() <= match.end():
+                reach = match.end()
+                yield match
+                break
+
+
 def _durations(low: str, draft: bool) -> list[_Figure]:
     """Durations in `low`; in a draft, not those that are deadlines, frequencies or times
     to come ("within two days", "24 hours a day")."""
     words = _words()
     found = []
-    for match in words.duration.finditer(low):
+    for match in _windowed(words.duration, words.unit_word, low, 50, 30):
         if match.group("part"):
             share = 0.5 if match.group("part") == "half" else 0.25
             parts = _number(match.group("parts")) if match.group("parts") else None
@@ -310,9 +356,10 @@ def _context_stems(low: str, start: int, end: int, before: int, after: int) -> f
 
 def _multiples(low: str) -> list[_Figure]:
     found = []
-    for match in _words().multiple.finditer(low):
+    words = _words()
+    for match in _windowed(words.multiple, words.multiple_word, low, 40, 10):
         word = match.group("word")
-        value = _words().multiples[word] if word else _number(match.group("num"))
+        value = words.multiples[word] if word else _number(match.group("num"))
         if value is None:
             continue
         about = _context_stems(low, match.start(), match.end(), 4, 0)
@@ -324,7 +371,7 @@ def _multiples(low: str) -> list[_Figure]:
 def _counts(low: str, taken: list[tuple[int, int]]) -> list[_Figure]:
     words = _words()
     found = []
-    for match in words.count.finditer(low):
+    for match in _windowed(words.count, words.count_word, low, 1, 60):
         if any(s <= match.start() < e for s, e in taken):
             continue
         after = match.group("after")
@@ -343,9 +390,13 @@ def _counts(low: str, taken: list[tuple[int, int]]) -> list[_Figure]:
     return found
 
 
+_CLOCK_HINT = re.compile(r"\d(?:\s*[ap]\.?m|[:.][0-5]\d)")
+"""Where a clock time can be: a digit before "pm" or ":30" (a digit first, so it is cheap)."""
+
+
 def _clocks(low: str) -> list[_Figure]:
     found = []
-    for match in _words().clock.finditer(low):
+    for match in _windowed(_words().clock, _CLOCK_HINT, low, 3, 12):
         if match.group("h") is not None:
             hour, minute = int(match.group("h")), int(match.group("m") or 0)
             pm = match.group("ampm")[0] == "p"
@@ -416,17 +467,6 @@ def _same_thing(figure: _Figure, given: _Figure) -> bool:
     return figure.kind in ("duration", "clock") or bool(given.about & figure.about)
 
 
-def _contradiction(
-    figure: _Figure, incident: list[_Figure], given: list[_Figure]
-) -> list[_Figure] | None:
-    """The incident's figures of the same thing that `figure` disagrees with, or None when
-    the incident gives none or any figure of the request agrees with it."""
-    same = [g for g in incident if _same_thing(figure, g)]
-    if not same or any(_agrees(figure, g) for g in given if _same_thing(figure, g)):
-        return None
-    return same
-
-
 def _incident_texts(request: DraftRequest) -> list[str]:
     incident = request.incident
     texts = [incident.summary, incident.cause, incident.impact, incident.date]
@@ -467,24 +507,91 @@ def _finding(
     )
 
 
-def contradicted_figures(
-    text: str, field: TextField, request: DraftRequest, given_texts: list[str]
-) -> list[Finding]:
-    """Durations, multiples, counts and clock times in `text` that differ from the ones the
-    incident gives for the same thing and agree with no other figure of the request
-    (`given_texts`, the incident's first)."""
-    given = [
-        replace(figure, source=index)
-        for index, source in enumerate(given_texts)
-        for figure in _figures(source.lower())
-    ]
-    incident_count = len(_incident_texts(request))
-    incident = [g for g in given if g.source < incident_count]
-    if not incident:
+_SEPARATOR = "\n;\n"
+"""Between the request's texts when their figures are read in one pass: no figure spans it."""
+
+
+def _figures_of(texts: list[str], first: int) -> list[_Figure]:
+    """The figures of `texts` (numbered from `first`), read in one pass over them joined."""
+    joined = _SEPARATOR.join(texts).lower()
+    if not _words().figure_hint.search(joined):
         return []
+    starts, at = [], 0
+    for text in texts:
+        starts.append(at)
+        at += len(text) + len(_SEPARATOR)
     found = []
-    for figure in _figures(text.lower(), draft=True):
-        against = _contradiction(figure, incident, given)
+    for figure in _figures(joined):
+        index = bisect_right(starts, figure.start) - 1
+        offset = starts[index]
+        found.append(
+            replace(
+                figure, source=first + index, start=figure.start - offset, end=figure.end - offset
+            )
+        )
+    return found
+
+
+class _Given:
+    """The request's side of the checks for one check, each part read the first time a
+    draft needs it: the incident's figures, the other texts' figures (read only when a
+    draft figure differs from the incident's), and the kinds of incident it describes."""
+
+    __slots__ = ("_kinds", "_others", "_request_low", "incident", "incident_count", "texts")
+
+    def __init__(self, request: DraftRequest) -> None:
+        self.texts = _request_texts(request)
+        self.incident_count = len(_incident_texts(request))
+        self.incident = _figures_of(self.texts[: self.incident_count], 0)
+        self._others: list[_Figure] | None = None
+        scenario = get_catalog().scenarios.get(request.scenario)
+        named = [*_incident_texts(request), request.incident.customer_message or ""]
+        named.append(request.scenario.replace("_", " "))
+        if scenario is not None:
+            named += [scenario.label, scenario.topic, scenario.description]
+        self._request_low = "\n".join(named).lower()
+        self._kinds: dict[str, bool] = {}
+
+    def others(self) -> list[_Figure]:
+        """The figures of the request's other texts (remedies, steps, the customer's)."""
+        if self._others is None:
+            self._others = _figures_of(self.texts[self.incident_count :], self.incident_count)
+        return self._others
+
+    def describes(self, kind: str) -> bool:
+        """Whether the request's incident (or scenario) shows evidence of `kind`."""
+        found = self._kinds.get(kind)
+        if found is None:
+            low = self._request_low
+            pattern = _words().evidence[kind]
+            found = any(_starts_word(low, m.start()) for m in pattern.finditer(low))
+            self._kinds[kind] = found
+        return found
+
+    def describes_any(self) -> bool:
+        return any(self.describes(kind) for kind in _words().evidence)
+
+
+def _contradiction(figure: _Figure, given: _Given) -> list[_Figure] | None:
+    """The incident's figures of the same thing that `figure` disagrees with, or None when
+    the incident gives none or any figure of the request agrees with it."""
+    same = [g for g in given.incident if _same_thing(figure, g)]
+    if not same or any(_agrees(figure, g) for g in same):
+        return None
+    if any(_agrees(figure, g) for g in given.others() if _same_thing(figure, g)):
+        return None
+    return same
+
+
+def contradicted_figures(text: str, low: str, field: TextField, given: _Given) -> list[Finding]:
+    """Durations, multiples, counts and clock times in `text` that differ from the ones the
+    incident gives for the same thing and agree with no other figure of the request."""
+    if not given.incident or not _words().figure_hint.search(low):
+        return []
+    given_texts = given.texts
+    found = []
+    for figure in _figures(low, draft=True):
+        against = _contradiction(figure, given)
         if against is None:
             continue
         sources = "; ".join(
@@ -509,47 +616,40 @@ def contradicted_figures(
 # --- apologies for another incident ---------------------------------------------------------
 
 
-def _sentences(text: str) -> Iterator[tuple[int, int]]:
+def _sentences(text: str, breaks: SentenceBreaks) -> list[tuple[int, int]]:
     """The sentences of `text` as (start, end), in order, without surrounding white space."""
-    breaks = SentenceBreaks(text)
+    found = []
     at = 0
     size = len(text)
     while at < size:
         while at < size and text[at].isspace():
             at += 1
         if at >= size:
-            return
+            break
         start, end = breaks.bounds(at, at)
         if end <= at:
             end = at + 1
-        yield max(start, at), end
+        found.append((max(start, at), end))
         at = end
+    return found
 
 
-def other_incidents(text: str, field: TextField, request: DraftRequest) -> list[Finding]:
+def other_incidents(
+    text: str, low: str, sentences: list[tuple[int, int]], field: TextField, given: _Given
+) -> list[Finding]:
     """Apology or responsibility sentences naming an incident of a kind the request's
     incident (or its scenario) never describes, when it describes one of another kind."""
     words = _words()
-    low = text.lower()
-    scenario = get_catalog().scenarios.get(request.scenario)
-    named = [*_incident_texts(request), request.incident.customer_message or ""]
-    named.append(request.scenario.replace("_", " "))
-    if scenario is not None:
-        named += [scenario.label, scenario.topic, scenario.description]
-    request_low = "\n".join(named).lower()
-    supported = {kind for kind, pattern in words.evidence.items() if pattern.search(request_low)}
-    if not supported:
-        return []  # the request does not say what kind of incident it was
     found = []
-    for start, end in _sentences(text):
+    for start, end in sentences:
         sentence = low[start:end]
         if not words.apology.search(sentence):
             continue
         for match in words.incident.finditer(sentence):
             noun = " ".join(match.group("noun").split())
             kind = words.incident_kinds[noun]
-            if kind in supported:
-                continue
+            if given.describes(kind) or not given.describes_any():
+                continue  # of a kind the request describes, or it describes none
             if words.incident_skip_after.match(sentence, match.end()):
                 continue
             if words.incident_skip_before.search(sentence[: match.start("noun")]):
@@ -593,35 +693,61 @@ def _kind_label(kind: str) -> str:
 # --- the reader in the third person ---------------------------------------------------------
 
 
-def _reader_patterns(request: DraftRequest) -> list[re.Pattern[str]]:
+@lru_cache(maxsize=2)
+def _reader_noun(audience: str) -> re.Pattern[str]:
+    """The reader as a noun phrase ("the guest"), with a possessive or a verb after it,
+    compiled once per audience. It starts with a literal ("th"), so the regex engine skips
+    ahead to candidates instead of trying every position."""
     words = _words()
-    nouns = words.reader_nouns["client" if request.audience == "client" else "customer"]
-    names = []
+    nouns = _alt(words.reader_nouns[audience])
+    return re.compile(
+        rf"th(?:e|is|at)\s+(?P<noun>{nouns})\b(?P<poss>['’]s\b)?"
+        rf"(?:\s+(?P<verb>{_alt(words.reader_verbs)})\b)?"
+    )
+
+
+@lru_cache(maxsize=1)
+def _reader_object_verb() -> re.Pattern[str]:
+    """A verb that makes the noun phrase after it the reader as object ("thank the guest")."""
+    return re.compile(rf"\b(?:{_alt(_words().reader_object_verbs)})\s+\Z")
+
+
+def _reader_names(request: DraftRequest, text: str) -> re.Pattern[str] | None:
+    """The recipient's name as a possessive ("Mr Okafor's"), when the name is in `text`."""
     name = request.recipient.name
-    if name:
-        parts = [p for p in re.split(r"\s+", name.strip()) if len(p) > 1 and p[-1] != "."]
-        if parts:
-            names.append(re.escape(" ".join(parts)))
-            names += [re.escape(p) for p in (parts[0], parts[-1])]
+    parts = [p for p in re.split(r"\s+", (name or "").strip()) if len(p) > 1 and p[-1] != "."]
+    if not parts or not any(part in text for part in (parts[0], parts[-1])):
+        return None
+    names = [re.escape(" ".join(parts))]
+    names += [re.escape(p) for p in (parts[0], parts[-1])]
     title = r"(?:(?i:mr|mrs|ms|miss|mx|dr|prof)\.?\s+)?"
-    noun_alt = _alt(nouns)
-    verbs = _alt(words.reader_verbs)
-    patterns = [
-        re.compile(rf"\b(?:the|this|that)\s+(?:{noun_alt})['’]s\b", re.IGNORECASE),
-        re.compile(
-            rf"\b(?:{_alt(words.reader_object_verbs)})\s+(?P<obj>(?:the|this|that)\s+(?:{noun_alt}))\b",
-            re.IGNORECASE,
-        ),
-        re.compile(
-            rf"\b(?P<np>(?:the|this|that)\s+(?:{noun_alt}))\s+(?P<verb>{verbs})\b", re.IGNORECASE
-        ),
-    ]
-    if names:
-        patterns.append(re.compile(rf"\b{title}(?:{'|'.join(names)})['’]s\b"))
-    return patterns
+    return re.compile(rf"\b{title}(?:{'|'.join(names)})['’]s\b")
 
 
-def third_person(text: str, field: TextField, request: DraftRequest, channel: str) -> list[Finding]:
+def _reader_mentions(text: str, low: str, request: DraftRequest) -> Iterator[tuple[int, int, str]]:
+    """(start, end, the words for "you" that replace the span) for each third-person mention
+    of the reader."""
+    verbs = _words().reader_verbs
+    audience = "client" if request.audience == "client" else "customer"
+    for match in _reader_noun(audience).finditer(low):
+        start = match.start()
+        if start and low[start - 1].isalnum():
+            continue  # "the" inside a word ("breathe guest")
+        if match.group("poss"):
+            yield start, match.end("poss"), "your"
+        elif _reader_object_verb().search(low, max(0, start - 30), start):
+            yield start, match.end("noun"), "you"
+        elif match.group("verb"):
+            yield start, match.end("verb"), f"you {verbs[match.group('verb')]}"
+    names = _reader_names(request, text)
+    if names is not None:
+        for match in names.finditer(text):
+            yield match.start(), match.end(), "your"
+
+
+def third_person(
+    text: str, low: str, field: TextField, request: DraftRequest, channel: str
+) -> list[Finding]:
     """The reader named in the third person ("the guest's room", "the customer was") in a
     private letter to that reader; not for a colleague, where a customer is a third person,
     nor on a public channel, where a reply may restate the incident for onlookers."""
@@ -629,36 +755,44 @@ def third_person(text: str, field: TextField, request: DraftRequest, channel: st
     if request.audience == "colleague" or form is None or form.public:
         return []
     found = []
-    verbs = _words().reader_verbs
-    for pattern in _reader_patterns(request):
-        for match in pattern.finditer(text):
-            start, end = match.span()
-            if "np" in pattern.groupindex:
-                verb = match.group("verb").lower()
-                replacement = f"you {verbs[verb]}"
-            elif "obj" in pattern.groupindex:
-                start, end = match.span("obj")
-                replacement = "you"
-            else:
-                replacement = "your"
-            excerpt = text[start:end]
-            if excerpt[:1].isupper() and _starts_sentence(text, start):
-                replacement = replacement[:1].upper() + replacement[1:]
-            found.append(
-                _finding(
-                    THIRD_PERSON,
-                    "error",
-                    f'Speaks of the reader in the third person ("{excerpt}") in a letter '
-                    "addressed to them.",
-                    text,
-                    start,
-                    end,
-                    f'Address the reader directly: "{replacement}".',
-                    field,
-                    Fix(action="replace", text=replacement),
-                )
+    quoted: list[tuple[int, int]] | None = None
+    for start, end, replacement in _reader_mentions(text, low, request):
+        quoted = _quoted_offers(low, request) if quoted is None else quoted
+        if any(s <= start and end <= e for s, e in quoted):
+            continue  # inside an authorised remedy or step, quoted as the caller wrote it
+        excerpt = text[start:end]
+        if excerpt[:1].isupper() and _starts_sentence(text, start):
+            replacement = replacement[:1].upper() + replacement[1:]
+        found.append(
+            _finding(
+                THIRD_PERSON,
+                "error",
+                f'Speaks of the reader in the third person ("{excerpt}") in a letter '
+                "addressed to them.",
+                text,
+                start,
+                end,
+                f'Address the reader directly: "{replacement}".',
+                field,
+                Fix(action="replace", text=replacement),
             )
+        )
     return found
+
+
+def _quoted_offers(low: str, request: DraftRequest) -> list[tuple[int, int]]:
+    """Where `low` quotes a remedy or prevention description word for word: the caller's
+    own wording of what is authorised, which the draft may restate as given."""
+    spans = []
+    for description in [r.description for r in request.remedies] + [
+        p.description for p in request.prevention
+    ]:
+        wanted = description.strip().lower()
+        at = low.find(wanted) if wanted else -1
+        while at >= 0:
+            spans.append((at, at + len(wanted)))
+            at = low.find(wanted, at + 1)
+    return spans
 
 
 def _starts_sentence(text: str, at: int) -> bool:
@@ -676,43 +810,71 @@ def _shares_enough(have: set[str], wanted: set[str], share: float) -> bool:
     return bool(wanted) and len(have & wanted) >= need
 
 
-def _states_step(sentences: list[tuple[set[str], bool]], body_low: str, step: Prevention) -> bool:
-    """Whether the draft states prevention `step`: its metric verbatim, half its stems in
-    one sentence, two of them in a sentence that says what changed ("now", "we have
-    added"), or most of them across the draft."""
-    if step.metric and step.metric.lower() in body_low:
+class _SentenceStems:
+    """The stems of each sentence of one text, read when a check first asks for them."""
+
+    __slots__ = ("_found", "low", "spans")
+
+    def __init__(self, low: str, spans: list[tuple[int, int]]) -> None:
+        self.low, self.spans = low, spans
+        self._found: dict[int, set[str]] = {}
+
+    def __getitem__(self, index: int) -> set[str]:
+        found = self._found.get(index)
+        if found is None:
+            start, end = self.spans[index]
+            found = self._found[index] = stems(self.low[start:end])
+        return found
+
+
+def _states_step(sentences: _SentenceStems, body: set[str], low: str, step: Prevention) -> bool:
+    """Whether the draft states prevention `step`: its metric verbatim, most of its stems
+    across the draft, half of them in one sentence, or two of them in a sentence that says
+    what changed ("now", "we have added")."""
+    if step.metric and step.metric.lower() in low:
         return True
     wanted = stems(step.description)
-    if any(
-        _shares_enough(have, wanted, 0.5) or (changes and _shares_enough(have, wanted, 0.0))
-        for have, changes in sentences
-    ):
+    if _shares_enough(body, wanted, 0.8):
         return True
-    return _shares_enough(set().union(*(have for have, _ in sentences)), wanted, 0.8)
+    if not _shares_enough(body, wanted, 0.0):
+        return False  # no sentence can hold what the whole draft lacks
+    change = _words().change
+    for index, (start, end) in enumerate(sentences.spans):
+        have = sentences[index]
+        if _shares_enough(have, wanted, 0.5) or (
+            _shares_enough(have, wanted, 0.0) and change.search(low, start, end)
+        ):
+            return True
+    return False
 
 
-def prevention(text: str, request: DraftRequest, channel: str) -> list[Finding]:
+def prevention(
+    text: str, low: str, spans: list[tuple[int, int]], request: DraftRequest, channel: str
+) -> list[Finding]:
     """Authorised prevention steps the draft leaves out (where the channel requires a
-    prevention element), and vague promises of effort."""
+    prevention element), vague promises of effort, and changes claimed that the request
+    does not give."""
     words = _words()
-    low = text.lower()
     form = get_catalog().channels.get(channel)
     required = form is None or "prevention" in form.required
-    spans = list(_sentences(text))
-    sentence_stems = [stems(text[start:end]) for start, end in spans]
-    changes = [bool(words.change.search(low[start:end])) for start, end in spans]
+    sentence_stems = _SentenceStems(low, spans)
+    body = stems(low) if request.prevention else set()
     step_stems = [stems(step.description) for step in request.prevention]
     missing = [
         index
         for index, step in enumerate(request.prevention)
-        if not _states_step(list(zip(sentence_stems, changes, strict=True)), low, step)
+        if not _states_step(sentence_stems, body, low, step)
     ]
-    found = _invented(text, request, spans, sentence_stems, step_stems)
+    found = []
+    if words.change_claim.search(low):
+        found += _invented(text, low, request, sentence_stems, step_stems)
     vague_at: int | None = None
-    for (start, end), have in zip(spans, sentence_stems, strict=True):
+    vague = words.vague_effort.search(low) is not None
+    for index, (start, end) in enumerate(spans if vague else []):
         sentence = low[start:end]
         if not words.vague_effort.search(sentence) or not words.prevention_intent.search(sentence):
             continue
+        have = sentence_stems[index]
         if any(_shares_enough(have, wanted, 0.5) for wanted in step_stems):
             continue  # the sentence states an authorised step
         stands_in = bool(missing) and required
@@ -736,11 +898,19 @@ def prevention(text: str, request: DraftRequest, channel: str) -> list[Finding]:
         at = vague_at if vague_at is not None else len(text)
         for index in missing:
             step = request.prevention[index]
+            # On a channel with a character limit, a step that cannot be added without
+            # passing the limit is left out for want of room: a warning.
+            room = (
+                form is None
+                or form.max_chars is None
+                or (len(text) + len(step.description) + 2 <= form.max_chars)
+            )
             found.append(
                 _finding(
                     OMITTED_PREVENTION,
-                    "error",
-                    f"Leaves out an authorised prevention step: {step.description}.",
+                    "error" if room else "warning",
+                    f"Leaves out an authorised prevention step: {step.description}"
+                    + ("." if room else "; the channel's length limit leaves no room for it."),
                     text,
                     at,
                     at,
@@ -754,19 +924,18 @@ def prevention(text: str, request: DraftRequest, channel: str) -> list[Finding]:
 
 def _invented(
     text: str,
+    low: str,
     request: DraftRequest,
-    spans: list[tuple[int, int]],
-    sentence_stems: list[set[str]],
+    sentence_stems: _SentenceStems,
     step_stems: list[set[str]],
 ) -> list[Finding]:
     """Sentences claiming a change made or planned ("we have added a second check") with a
     word of prevention in them, that state none of the request's prevention steps or
     remedies."""
     words = _words()
-    low = text.lower()
     remedy_stems = [stems(remedy.description) for remedy in request.remedies]
     found = []
-    for (start, end), have in zip(spans, sentence_stems, strict=True):
+    for index, (start, end) in enumerate(sentence_stems.spans):
         sentence = low[start:end]
         claim = words.change_claim.search(sentence)
         if claim is None:
@@ -774,8 +943,11 @@ def _invented(
         changed = sentence[claim.end() :]
         if not (words.safeguard.search(changed) or words.prevention_intent.search(changed)):
             continue
-        if not stems(changed) - words.generic_change:
+        purpose = words.purpose.search(changed)
+        named = changed[: purpose.start()] if purpose is not None else changed
+        if not stems(named) - words.generic_change:
             continue  # "we have changed our procedure": no change named, so none invented
+        have = sentence_stems[index]
         if any(_shares_enough(have, wanted, 0.0) for wanted in (*step_stems, *remedy_stems)):
             continue
         found.append(
@@ -803,27 +975,21 @@ def _listing(steps: list[Prevention]) -> str:
     return "; ".join(f'"{step.description}"' for step in steps)
 
 
-def request_findings(
-    body: str, subject: str | None, request: DraftRequest, channel: str
-) -> list[Finding]:
-    """Every finding of this module for one draft checked against `request`."""
-    given_texts = _request_texts(request)
-    texts: list[tuple[TextField, str]] = [("body", body)]
-    if subject:
-        texts.append(("subject", subject))
-    found: list[Finding] = []
-    for field, text in texts:
-        found += contradicted_figures(text, field, request, given_texts)
-        found += other_incidents(text, field, request)
-        found += third_person(text, field, request, channel)
-    found += prevention(body, request, channel)
-    return found
-
-
 def check_request(draft: Draft) -> list[Finding]:
     """The rule table's entry (it runs only with a request): every finding of this module
-    for one checked draft."""
-    if draft.context is None:
+    for one checked draft. The request is read once; each text's lowercase form and
+    sentences are the draft's own."""
+    request = draft.context
+    if request is None:
         return []
-    subject = draft.subject.text if draft.subject is not None else None
-    return request_findings(draft.body.text, subject, draft.context, draft.channel_key)
+    given = _Given(request)
+    found: list[Finding] = []
+    for checked in draft.texts:
+        text, low = checked.text, checked.low
+        sentences = _sentences(text, checked.sentences)
+        found += contradicted_figures(text, low, checked.field, given)
+        found += other_incidents(text, low, sentences, checked.field, given)
+        found += third_person(text, low, checked.field, request, draft.channel_key)
+        if checked.field == "body":
+            found += prevention(text, low, sentences, request, draft.channel_key)
+    return found
