@@ -168,3 +168,36 @@ def test_invented_step_is_an_error_that_salvage_can_remove() -> None:
 def test_reader_as_object_becomes_you() -> None:
     found = _ours("We apologise to the guest for the overbooking.", REQUESTS["hotel"], "sms")
     assert [(f.excerpt, f.fix) for f in found] == [("the guest", Fix(action="replace", text="you"))]
+
+
+def test_a_remedy_quoted_as_the_caller_wrote_it_is_not_the_third_person() -> None:
+    request = REQUESTS["hotel"].model_copy(deep=True)
+    request.remedies[0].description = "a call from the manager to hear the guest's account"
+    quoted = _ours("We offer a call from the manager to hear the guest's account.", request, "sms")
+    assert [f for f in quoted if f.rule == "request.third_person"] == []
+    # The same words outside the quoted remedy are still the reader in the third person.
+    loose = _ours("We know the guest's evening was spoilt.", request, "sms")
+    assert [f.excerpt for f in loose if f.rule == "request.third_person"] == ["the guest's"]
+
+
+def test_a_change_of_how_we_work_for_an_aim_names_no_invented_step() -> None:
+    summary = "We are changing how we work so that this is less likely to happen again."
+    assert _ours(summary, REQUESTS["parcel"], "sms") == []
+    named = "We have added a camera at the warehouse door so that this does not happen again."
+    assert [f.rule for f in _ours(named, REQUESTS["parcel"], "sms")] == [
+        "request.invented_prevention"
+    ]
+
+
+def test_a_step_with_no_room_left_on_a_limited_channel_is_a_warning() -> None:
+    request = REQUESTS["parcel"].model_copy(deep=True)
+    request.prevention[0].description = "a second label check at the packing station " * 8
+    body = "Sorry your box set arrived six days late. We refunded the $8.50 delivery charge."
+    omitted = [f for f in _ours(body, request, "social") if f.rule == "request.omitted_prevention"]
+    assert [f.severity for f in omitted] in ([], ["warning"])
+    short = [
+        f
+        for f in _ours(body, REQUESTS["parcel"], "email")
+        if f.rule == "request.omitted_prevention"
+    ]
+    assert [f.severity for f in short] == ["error"]
