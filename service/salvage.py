@@ -197,12 +197,23 @@ def _swallow_space(text: str, start: int, end: int) -> int:
     return end
 
 
-def _evidence_end(report: GuardrailReport, element: str) -> int | None:
+def _evidence_span(report: GuardrailReport, element: str) -> tuple[int, int] | None:
+    """Where the element was found in the body, if it was."""
     for result in report.elements:
         evidence = result.evidence
         if result.element == element and evidence is not None and evidence.field == "body":
-            return evidence.end
+            return evidence.start, evidence.end
     return None
+
+
+def _evidence_start(report: GuardrailReport, element: str) -> int | None:
+    span = _evidence_span(report, element)
+    return None if span is None else span[0]
+
+
+def _evidence_end(report: GuardrailReport, element: str) -> int | None:
+    span = _evidence_span(report, element)
+    return None if span is None else span[1]
 
 
 def _after_anchor(body: str, report: GuardrailReport, anchors: tuple[str, ...]) -> int | None:
@@ -221,14 +232,6 @@ def _after_greeting(body: str, report: GuardrailReport) -> int:
     while at < len(body) and body[at] in " \t\n":
         at += 1
     return at
-
-
-def _evidence_start(report: GuardrailReport, element: str) -> int | None:
-    for result in report.elements:
-        evidence = result.evidence
-        if result.element == element and evidence is not None and evidence.field == "body":
-            return evidence.start
-    return None
 
 
 def _tidy(text: str) -> str:
