@@ -187,6 +187,7 @@ class DraftRequest(Model):
     max_words: Annotated[int, Field(ge=20, le=1000)] | None = None
     follow_up: bool = Field(
         default=False,
+        strict=True,  # `true`/`false` only, as the schema says: never 0, 1 or "yes"
         description=(
             "True when the business has planned to contact the reader again (findings of a"
             " review, an update). Only then may a letter promise to write again or share"
