@@ -7,6 +7,8 @@ counted. With a key:
 
 - `Authorization: Bearer <key>`: missing → 401 `api_key_required`, unknown → 401
   `invalid_api_key`, revoked → 403 `api_key_revoked`;
+- the review queue (`/v1/reviews`, listing and deciding) needs a key created with
+  `--role reviewer`; any other key gets 403 `reviewer_role_required`;
 - at most `AMENDS_KEY_REQUESTS_PER_MINUTE` requests per key per minute (a fixed window in
   the store, so every worker and host counts against one limit) → 429 `rate_limited`;
 - model tokens: a drafting request is refused with 429 `token_budget_spent` once the key has
@@ -16,7 +18,17 @@ counted. With a key:
 
 Every 429 carries `Retry-After`: the seconds until the window turns. A key lookup and the
 "does any key exist" answer are kept for `CACHE_S` per process, so a revoked key stops
-working everywhere within that time, and a request costs one store write (the rate window).
+working everywhere within that time.
+
+Counting without a store write per request: a process reserves its requests from the key's
+window in the store in blocks (`reservation_block`: a twentieth of the limit, 1 to 100), one
+atomic upsert per block, and spends the block in memory. Every reservation is counted in the
+shared window, so all processes together never admit more than the limit; a block a process
+has not used up when the window turns is simply not spent, so with N processes a key may be
+refused up to (N - 1) x (block - 1) requests early in the worst case (5% of the limit per
+extra process). Once the store says the window is spent, the process answers 429 without
+asking again until the window turns. The token total is read with one SELECT (no write),
+kept for `CACHE_S`, and a request's tokens are added to it in memory as they are charged.
 """
 
 from __future__ import annotations
@@ -48,6 +60,8 @@ OPEN_PATHS = frozenset(
 description, and the drafting page's shell (its calls to the API carry a key)."""
 DRAFTING_PATHS = ("/v1/drafts", "/v1/rewrites", "/v1/batches", "/mcp")
 """Requests that can call the model, and so need token budget left."""
+REVIEW_PATHS = ("/v1/reviews",)
+"""The review queue and its decisions: for keys with the `reviewer` role only."""
 
 _key_name: ContextVar[str | None] = ContextVar("amends_key_name", default=None)
 
@@ -81,6 +95,10 @@ class AccessGuard:
         self.public_bind = not is_loopback(settings.host)
         self._keys: dict[str, tuple[float, ApiKey | None]] = {}
         self._any_key: tuple[float, bool] = (-math.inf, False)
+        self._blocks: dict[str, tuple[int, int]] = {}
+        """bucket → (window start, requests left in this process's reservation; -1: spent)"""
+        self._tokens: dict[str, tuple[float, int, int]] = {}
+        """bucket → (read until, window start, tokens used as last read plus charged here)"""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in OPEN_PATHS:
@@ -110,8 +128,7 @@ class AccessGuard:
             fields = request_fields()
             spent = int(fields.get("prompt_tokens", 0)) + int(fields.get("completion_tokens", 0))
             if spent and store is not None:
-                bucket, window = f"tokens:{name}", self.settings.key_token_window_s
-                await _run(store, store.hit, bucket, window, spent)
+                await self._charge(store, name, spent)
 
     async def _admit(self, scope: Scope, store: Store | None) -> str | None:
         """The key's name, None where no key is needed, or `Refused`."""
@@ -127,6 +144,13 @@ class AccessGuard:
             raise Refused(401, "invalid_api_key", "the API key is not known")
         if not key.active:
             raise Refused(403, "api_key_revoked", f"the API key {key.name!r} was revoked")
+        if scope["path"].startswith(REVIEW_PATHS) and key.role != "reviewer":
+            raise Refused(
+                403,
+                "reviewer_role_required",
+                f"the API key {key.name!r} has the role {key.role!r}; the review queue needs "
+                "a key created with `amends keys create NAME --role reviewer`",
+            )
         await self._count(store, key.name, scope)
         return key.name
 
@@ -142,8 +166,7 @@ class AccessGuard:
     async def _count(self, store: Store, name: str, scope: Scope) -> None:
         now = self.clock()
         limit = self.settings.key_requests_per_minute
-        used = await _run(store, store.hit, f"requests:{name}", 60, 1, now)
-        if used > limit:
+        if not await self._take(store, f"requests:{name}", 60, limit, now):
             raise Refused(
                 429,
                 "rate_limited",
@@ -153,14 +176,59 @@ class AccessGuard:
         if scope["method"] == "POST" and scope["path"].startswith(DRAFTING_PATHS):
             window = self.settings.key_token_window_s
             budget = self.settings.key_token_budget
-            tokens = await _run(store, store.hit, f"tokens:{name}", window, 0, now)
-            if tokens >= budget:
+            if await self._tokens_used(store, f"tokens:{name}", window, now) >= budget:
                 raise Refused(
                     429,
                     "token_budget_spent",
                     f"this key has used its {budget} model tokens for this {window} s window",
                     retry_after=_until_next(now, window),
                 )
+
+    async def _take(self, store: Store, bucket: str, window_s: int, limit: int, now: float) -> bool:
+        """Admit one request against `bucket`'s limit: from this process's reservation when
+        it has one for the current window, else by reserving the next block in the store."""
+        start = int(now // window_s * window_s)
+        held = self._blocks.get(bucket)
+        if held is not None and held[0] == start and held[1] != 0:
+            if held[1] < 0:
+                return False  # the store said this window is spent
+            self._blocks[bucket] = (start, held[1] - 1)
+            return True
+        block = reservation_block(limit)
+        total = await _run(store, store.hit, bucket, window_s, block, now)
+        granted = max(0, min(block, limit - (total - block)))
+        if len(self._blocks) > 10_000:
+            self._blocks = {b: h for b, h in self._blocks.items() if h[0] == start}
+        held = self._blocks.get(bucket)  # another request may have reserved meanwhile
+        left = held[1] if held is not None and held[0] == start and held[1] > 0 else 0
+        if granted == 0:
+            self._blocks[bucket] = (start, left if left else -1)
+            return left > 0 and self._spend(bucket, start)
+        self._blocks[bucket] = (start, left + granted - 1)
+        return True
+
+    def _spend(self, bucket: str, start: int) -> bool:
+        self._blocks[bucket] = (start, self._blocks[bucket][1] - 1)
+        return True
+
+    async def _tokens_used(self, store: Store, bucket: str, window_s: int, now: float) -> int:
+        start = int(now // window_s * window_s)
+        cached = self._tokens.get(bucket)
+        moment = time.monotonic()
+        if cached is not None and cached[0] > moment and cached[1] == start:
+            return cached[2]
+        used = await _run(store, store.window_total, bucket, window_s, now)
+        self._tokens[bucket] = (moment + CACHE_S, start, used)
+        return used
+
+    async def _charge(self, store: Store, name: str, spent: int) -> None:
+        bucket, window = f"tokens:{name}", self.settings.key_token_window_s
+        now = self.clock()
+        used = await _run(store, store.hit, bucket, window, spent, now)
+        start = int(now // window * window)
+        cached = self._tokens.get(bucket)
+        if cached is not None and cached[1] == start:
+            self._tokens[bucket] = (cached[0], start, max(cached[2], used))
 
     async def _lookup(self, store: Store, presented: str) -> ApiKey | None:
         digest = key_hash(presented)
@@ -199,6 +267,12 @@ class Refused(Exception):
         if self.retry_after is not None:
             headers["Retry-After"] = str(self.retry_after)
         return error_response(self.status, self.code, self.message, headers=headers or None)
+
+
+def reservation_block(limit: int) -> int:
+    """How many requests a process reserves from the store at once: a twentieth of the
+    limit, at least 1 (small limits are counted exactly) and at most 100."""
+    return max(1, min(100, limit // 20))
 
 
 def _bearer(scope: Scope) -> str | None:

@@ -18,7 +18,7 @@ from starlette.routing import Route
 from contract.catalog import get_catalog
 from contract.models import CheckRequest, Draft, DraftRequest, RewriteRequest
 from contract.report import GuardrailReport
-from service.access import AccessGuard
+from service.access import OPEN_PATHS, AccessGuard
 from service.audit import Recorder
 from service.batches.api import batch_lifespan
 from service.batches.api import router as batch_router
@@ -29,6 +29,7 @@ from service.idempotency import KEY_PATTERN, Idempotency
 from service.logs import AccessLog, configure_logging, draft_fields, request_fields
 from service.mcp_server import MCPEndpoint, build_mcp_server, mcp_transport
 from service.metrics import Metrics, RequestMetrics
+from service.openapi_answers import install_shared_answers
 from service.pipeline import Pipeline, build_pipeline, check_request
 from service.providers import close_provider
 from service.records_api import RecorderDep
@@ -39,24 +40,25 @@ from service.store import Store
 
 STATIC_DIR = Path(__file__).parent / "static"
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "The body is not UTF-8 text (`undecodable_body`)"},
-    408: {"model": ErrorBody, "description": "The body did not arrive within the read timeout"},
-    413: {"model": ErrorBody, "description": "Request body over the size limit"},
-    415: {"model": ErrorBody, "description": "The body is not declared as application/json"},
-    422: {"model": ErrorBody, "description": "Invalid input; `details` names each field"},
-}
-_ACCESS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorBody, "description": "No API key, or an unknown one (once keys exist)"},
-    403: {"model": ErrorBody, "description": "The API key was revoked"},
-    429: {"model": ErrorBody, "description": "The key's rate limit or token budget; Retry-After"},
-}
 _UPSTREAM: dict[int | str, dict[str, Any]] = {
     502: {"model": ErrorBody, "description": "The model's output was unusable, or no draft passed"},
     503: {"model": ErrorBody, "description": "The model could not be reached; see Retry-After"},
     504: {"model": ErrorBody, "description": "The model did not answer within the deadline"},
 }
 
+
+_STORED_DRAFT_LINKS = {
+    "ReadStoredDraft": {
+        "operationRef": "#/paths/~1v1~1drafts~1{draft_id}/get",
+        "parameters": {"draft_id": "$response.body#/meta/id"},
+        "description": "`meta.id` names the stored draft",
+    },
+    "DecideReview": {
+        "operationRef": "#/paths/~1v1~1reviews~1{draft_id}/post",
+        "parameters": {"draft_id": "$response.body#/meta/id"},
+        "description": "a draft held for review (`review.status: pending`) is decided by its id",
+    },
+}
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:/+=@-]{1,128}")
 
@@ -65,19 +67,6 @@ def _acceptable_request_id(value: str) -> bool:
     """A caller's ID is kept if it is short and plain; anything else is replaced, so an ID
     can never smuggle a line break or markup into a log."""
     return _REQUEST_ID.fullmatch(value) is not None
-
-
-async def _request_id_header(
-    x_request_id: Annotated[
-        str | None,
-        Header(
-            description="Your ID for this request (1-128 of `A-Za-z0-9._:/+=@-`), echoed in "
-            "the `X-Request-ID` answer header, `meta.request_id` and every log line. Absent or "
-            "not of that form, the service generates one."
-        ),
-    ] = None,
-) -> None:
-    """Declares the header in the OpenAPI document; the middleware does the work."""
 
 
 async def _idempotency_key_header(
@@ -111,7 +100,6 @@ def create_app(
     settings = settings or get_settings()
     configure_logging(settings.log_level)
     app = FastAPI(
-        dependencies=[Depends(_request_id_header)],
         lifespan=_lifespan,
         title="Amends",
         version="1.0.0",
@@ -148,6 +136,8 @@ def create_app(
         validator=_acceptable_request_id,
     )
     install_error_handlers(app)
+    # What the middleware above can answer is documented on every operation in one place.
+    install_shared_answers(app, OPEN_PATHS)
     app.include_router(records_router)
     app.state.mcp = build_mcp_server(app.state.pipeline, app.state.recorder)
     app.router.routes.append(Route("/mcp", MCPEndpoint()))
@@ -157,9 +147,8 @@ def create_app(
         "/v1/drafts",
         response_model=Draft,
         responses={
-            **_ERRORS,
-            **_ACCESS,
             **_UPSTREAM,
+            200: {"links": _STORED_DRAFT_LINKS},
             409: {"model": ErrorBody, "description": "The Idempotency-Key is still being answered"},
         },
         dependencies=[Depends(_idempotency_key_header)],
@@ -174,7 +163,7 @@ def create_app(
         request_fields().update(draft_fields(draft))
         return await recorder.draft("draft", request, draft, http)
 
-    @app.post("/v1/rewrites", response_model=Draft, responses={**_ERRORS, **_ACCESS, **_UPSTREAM})
+    @app.post("/v1/rewrites", response_model=Draft, responses=_UPSTREAM)
     async def create_rewrite(
         request: RewriteRequest, pipeline: PipelineDep, recorder: RecorderDep, http: Request
     ) -> Draft:
@@ -183,7 +172,7 @@ def create_app(
         request_fields().update(draft_fields(draft))
         return await recorder.draft("rewrite", request, draft, http)
 
-    @app.post("/v1/checks", response_model=GuardrailReport, responses={**_ERRORS, **_ACCESS})
+    @app.post("/v1/checks", response_model=GuardrailReport)
     async def create_check(
         request: CheckRequest,
         pipeline: PipelineDep,

@@ -132,10 +132,11 @@ def _keys(args: argparse.Namespace) -> int:
     try:
         if args.action == "create":
             key = new_key()
-            store.add_key(args.name, key_hash(key))
+            store.add_key(args.name, key_hash(key), args.role)
             print(key)
             print(
-                f"amends: created API key {args.name!r}; it is shown only now, store it safely",
+                f"amends: created API key {args.name!r} ({args.role}); it is shown only now, "
+                "store it safely",
                 file=sys.stderr,
             )
         elif args.action == "revoke":
@@ -147,7 +148,10 @@ def _keys(args: argparse.Namespace) -> int:
             for stored in store.list_keys():
                 revoked = stored.revoked_at
                 state = f"revoked {revoked:%Y-%m-%d %H:%M}" if revoked else "active"
-                print(f"{stored.name:<30} created {stored.created_at:%Y-%m-%d %H:%M}  {state}")
+                print(
+                    f"{stored.name:<30} {stored.role:<9} "
+                    f"created {stored.created_at:%Y-%m-%d %H:%M}  {state}"
+                )
     finally:
         store.close()
     return 0
@@ -221,6 +225,13 @@ def build_parser() -> argparse.ArgumentParser:
     key_actions = keys.add_subparsers(dest="action", required=True)
     create = key_actions.add_parser("create", help="create a key and print it (shown only once)")
     create.add_argument("name", help="who the key is for, e.g. helpdesk-eu")
+    create.add_argument(
+        "--role",
+        choices=("caller", "reviewer"),
+        default="caller",
+        help="caller (default): drafts, rewrites, checks and stored drafts; reviewer: also "
+        "the review queue and its decisions",
+    )
     key_actions.add_parser("list", help="every key's name, creation time and state")
     revoke = key_actions.add_parser("revoke", help="revoke a key at once, for every process")
     revoke.add_argument("name")

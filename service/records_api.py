@@ -23,12 +23,6 @@ def _recorder(request: Request) -> Recorder:
 RecorderDep = Annotated[Recorder, Depends(_recorder)]
 DraftId = Annotated[str, Path(min_length=1, max_length=64, description="`meta.id` of a draft")]
 
-_STORE: dict[int | str, dict[str, Any]] = {
-    503: {
-        "model": ErrorBody,
-        "description": "The store could not be reached (`store_unavailable`)",
-    },
-}
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "No stored draft has this id (`draft_not_found`)"},
 }
@@ -36,14 +30,17 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
 router = APIRouter()
 
 
-@router.get("/v1/drafts/{draft_id}", response_model=Draft, responses={**_NOT_FOUND, **_STORE})
+@router.get("/v1/drafts/{draft_id}", response_model=Draft, responses=_NOT_FOUND)
 async def read_draft(draft_id: DraftId, recorder: RecorderDep) -> Draft:
     """A stored draft or rewrite by its `meta.id`, with its review state; after an approved
     edit, the edited letter."""
     return await recorder.get(draft_id)
 
 
-@router.get("/v1/reviews", response_model=ReviewQueue, responses=_STORE)
+@router.get(
+    "/v1/reviews",
+    response_model=ReviewQueue,
+)
 async def list_reviews(
     recorder: RecorderDep,
     limit: Annotated[int, Query(ge=1, le=500, description="at most this many, oldest first")] = 100,
@@ -58,7 +55,6 @@ async def list_reviews(
     response_model=Draft,
     responses={
         **_NOT_FOUND,
-        **_STORE,
         409: {"model": ErrorBody, "description": "Already decided (`review_not_pending`)"},
         422: {
             "model": ErrorBody,

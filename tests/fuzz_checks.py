@@ -21,6 +21,9 @@ ALLOWED_422 = {
     # A word limit below what the request's remedies and prevention steps need: a constraint
     # between fields that a JSON schema cannot state.
     ("/", "invalid_request", "max_words"),
+    # Facts too long to fit the channel (an SMS holds 320 characters) even at their shortest:
+    # again a constraint between fields.
+    ("/", "invalid_request", "channel"),
     # An Idempotency-Key already used with another body: state, not shape (RFC draft: 422).
     ("/v1/drafts", "idempotency_key_reused", None),
     # A review decision `edit` without the edited `body`: the same kind of constraint.
@@ -31,6 +34,8 @@ ALLOWED_422 = {
     # A recipient column setting a remedy the batch's incident does not have: a constraint
     # between the recipients and the incident.
     ("/v1/batches", "no_such_remedy", None),
+    # A well-formed edit whose text fails the guardrails against the letter's facts.
+    ("/v1/reviews/", "edit_failed_guardrails", None),
 }
 
 

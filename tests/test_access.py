@@ -39,9 +39,9 @@ def _client(app: Any) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://amends.test")
 
 
-def _key(store: Store, name: str = "helpdesk") -> str:
+def _key(store: Store, name: str = "helpdesk", role: str = "caller") -> str:
     key = new_key()
-    store.add_key(name, key_hash(key))
+    store.add_key(name, key_hash(key), role)
     return key
 
 
@@ -96,6 +96,33 @@ async def test_a_revoked_key_is_refused_with_403(client: httpx.AsyncClient, stor
     assert "helpdesk" in error["message"]
 
 
+async def test_only_a_reviewer_key_may_read_or_decide_the_review_queue(
+    client: httpx.AsyncClient, store: Store, northwind_request: DraftRequest
+) -> None:
+    caller, reviewer = _key(store, "helpdesk"), _key(store, "quality", role="reviewer")
+    cautious = northwind_request.model_copy(update={"liability": "cautious"})
+    written = await client.post(
+        "/v1/drafts", json=cautious.model_dump(mode="json"), headers=_bearer(caller)
+    )
+    assert written.status_code == 200 and written.json()["review"]["status"] == "pending"
+    draft_id = written.json()["meta"]["id"]
+    approve = {"decision": "approve"}
+    for refused in (
+        await client.get("/v1/reviews", headers=_bearer(caller)),
+        await client.post(f"/v1/reviews/{draft_id}", json=approve, headers=_bearer(caller)),
+    ):
+        error = _error(refused, 403, "reviewer_role_required")
+        assert "--role reviewer" in error["message"]
+    queue = await client.get("/v1/reviews", headers=_bearer(reviewer))
+    assert [item["id"] for item in queue.json()["pending"]] == [draft_id]
+    decided = await client.post(f"/v1/reviews/{draft_id}", json=approve, headers=_bearer(reviewer))
+    assert decided.status_code == 200 and decided.json()["review"]["status"] == "approved"
+    stored = store.get_record(draft_id)
+    assert stored is not None and stored[1] is not None and stored[1].decided_by == "quality"
+    drafted = await client.get(f"/v1/drafts/{draft_id}", headers=_bearer(caller))
+    assert drafted.status_code == 200, "a caller may still read a stored draft"
+
+
 async def test_beyond_loopback_a_key_is_required_even_before_one_exists(store: Store) -> None:
     app = create_app(Settings(_env_file=None, host="0.0.0.0"), store=store)
     async with _client(app) as client:
@@ -128,6 +155,37 @@ async def test_every_process_sharing_the_store_counts_against_one_limit(store: S
             for worker in (one, two, one, two, one)
         ]
     assert statuses == [200, 200, 200, 200, 429]
+
+
+async def test_processes_reserve_requests_in_blocks_and_never_admit_over_the_limit(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Limit 100: each process reserves blocks of 5 in the store instead of writing once per
+    request; together the two admit exactly 100 and refuse the rest."""
+    settings = Settings(_env_file=None, key_requests_per_minute=100)
+    assert access.reservation_block(100) == 5
+    key = _key(store)
+    writes: list[int] = []
+    hit = store.hit
+
+    def counted_hit(*args: Any) -> int:
+        writes.append(1)
+        return hit(*args)
+
+    monkeypatch.setattr(store, "hit", counted_hit)
+    async with (
+        _client(create_app(settings, store=store)) as one,
+        _client(create_app(settings, store=store)) as two,
+    ):
+        statuses = [
+            (await worker.get("/v1/catalog", headers=_bearer(key))).status_code
+            for _ in range(65)
+            for worker in (one, two)
+        ]
+    assert statuses.count(200) == 100 and statuses[100:] == [429] * 30
+    # 20 blocks of 5 reserved the 100; each process then asked once more and learnt that the
+    # window is spent, and from then on refused without asking the store.
+    assert len(writes) == 22
 
 
 def _answer(request: DraftRequest, body: Callable[..., dict[str, Any]]) -> httpx.Response:

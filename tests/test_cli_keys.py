@@ -27,6 +27,7 @@ def test_a_key_is_printed_once_stored_hashed_listed_and_revoked(
     store = Store.open(Settings())
     stored = store.find_key(key_hash(key))
     assert stored is not None and stored.name == "helpdesk-eu" and stored.active
+    assert stored.role == "caller", "a key is a caller's unless created as a reviewer's"
     assert key not in {k.key_hash for k in store.list_keys()}, "only the hash is kept"
 
     assert main(["keys", "create", "helpdesk-eu"]) == 3, "names are unique"
@@ -44,3 +45,16 @@ def test_a_key_is_printed_once_stored_hashed_listed_and_revoked(
     refreshed = store.find_key(key_hash(key))
     assert refreshed is not None and not refreshed.active
     store.close()
+
+
+def test_a_reviewer_key_is_created_with_its_role(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["keys", "create", "quality-team", "--role", "reviewer"]) == 0
+    key = capsys.readouterr().out.strip()
+    store = Store.open(Settings())
+    stored = store.find_key(key_hash(key))
+    store.close()
+    assert stored is not None and stored.role == "reviewer"
+    assert main(["keys", "list"]) == 0
+    assert "reviewer" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["keys", "create", "someone", "--role", "admin"])

@@ -248,3 +248,40 @@ async def test_upstream_error_text_never_reaches_the_caller(
     for answer_text in (rejected.text, replaced.text):
         assert "sk-proj" not in answer_text and "Incorrect API key" not in answer_text
     assert "Incorrect API key" in capsys.readouterr().err, "the operator still sees it"
+
+
+# --- what every operation documents -------------------------------------------------------
+
+
+def test_every_operation_documents_what_the_layers_in_front_of_it_answer() -> None:
+    """The access guard, the body gate and validation answer before a route runs; their
+    statuses are documented on every operation, including one added after the app is built
+    (as the next router will be), and every error answer has the API's error shape."""
+    app = create_app(Settings(_env_file=None))
+
+    @app.post("/v1/added-later")
+    async def added_later(payload: dict[str, int]) -> dict[str, int]:
+        return payload
+
+    spec = app.openapi()
+    operations = [
+        (path, method, operation)
+        for path, methods in spec["paths"].items()
+        for method, operation in methods.items()
+    ]
+    assert len(operations) >= 10
+    for path, method, operation in operations:
+        responses = operation["responses"]
+        names = {p["name"].lower() for p in operation.get("parameters", [])}
+        assert "x-request-id" in names, (method, path)
+        if path not in {"/healthz", "/metrics"}:
+            assert {"401", "403", "429", "503"} <= set(responses), (method, path)
+        if method == "post":
+            assert {"400", "408", "413", "415", "422"} <= set(responses), (method, path)
+        for status, answer in responses.items():
+            if status.startswith(("4", "5")):
+                schema = answer["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/ErrorBody"}, (path, status)
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    review = spec["paths"]["/v1/reviews/{draft_id}"]["post"]["responses"]
+    assert "edit_failed_guardrails" in review["422"]["description"], "a route's own words win"

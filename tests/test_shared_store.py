@@ -105,19 +105,50 @@ def test_a_draft_written_through_one_process_is_read_and_reviewed_through_the_ot
     assert again.status_code == 409
 
 
-def test_a_key_revoked_through_one_connection_pool_is_inactive_for_another(
-    fresh_postgres_url: str,
-) -> None:
-    """The store half of "a key revoked in one process is refused by the other": two stores
-    with their own pools, as two processes have. (The HTTP half needs the API-key layer.)"""
-    from service.store import Store
+def _amends(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """The `amends` CLI against the shared database, as an operator runs it."""
+    env = {**os.environ, "AMENDS_DATABASE_URL": url, "AMENDS_LOG_LEVEL": "warning"}
+    return subprocess.run(
+        [str(AMENDS), *args], env=env, capture_output=True, text=True, timeout=120, check=True
+    )
 
-    first, second = Store.open(fresh_postgres_url), Store.open(fresh_postgres_url)
-    first.add_key("support-desk", "hash-of-the-key")
-    found = second.find_key("hash-of-the-key")
-    assert found is not None and found.active
-    assert first.revoke_key("support-desk")
-    found = second.find_key("hash-of-the-key")
-    assert found is not None and not found.active
-    first.close()
-    second.close()
+
+def _status_within(url: str, key: str, expected: int, seconds: float) -> int:
+    """The status of a check through `url` with `key`, asked until it is `expected` or
+    `seconds` have passed (each process keeps a key lookup for up to a second)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        status = httpx.post(
+            f"{url}/v1/checks",
+            json={"body": "We are sorry your parcel was late."},
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=10,
+        ).status_code
+        if status == expected or time.monotonic() > deadline:
+            return status
+        time.sleep(0.1)
+
+
+def test_a_key_revoked_while_both_processes_use_it_is_refused_by_both(
+    two_services: tuple[str, str], fresh_postgres_url: str
+) -> None:
+    """`amends keys create` makes a key both running processes accept at once; revoked
+    (through the store they share, by the CLI), it is refused by both, A as well as B,
+    within the one-second key cache, though both had just used it."""
+    a, b = two_services
+    key = _amends(fresh_postgres_url, "keys", "create", "support-desk").stdout.strip()
+    assert key.startswith("amends_")
+    for service in (a, b):
+        assert _status_within(service, key, 200, 3) == 200
+        anonymous = httpx.post(f"{service}/v1/checks", json={"body": "Sorry."}, timeout=10)
+        assert anonymous.status_code == 401, "a key exists, so every caller needs one"
+    _amends(fresh_postgres_url, "keys", "revoke", "support-desk")
+    for service in (b, a):
+        assert _status_within(service, key, 403, 3) == 403
+        refused = httpx.post(
+            f"{service}/v1/checks",
+            json={"body": "Sorry."},
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=10,
+        )
+        assert refused.json()["error"]["code"] == "api_key_revoked"

@@ -182,6 +182,14 @@ def test_a_connection_the_server_dropped_is_replaced_without_failing_the_request
         assert admin.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid or 0)})").scalar()
         admin.commit()
     assert store.hit("after", 60) == 1
+    with store.engine.connect() as pooled:
+        pid = pooled.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    with _postgres_store.engine.connect() as admin:
+        assert admin.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid or 0)})").scalar()
+        admin.commit()
+    record = _record()
+    store.add_record(record, ["fallback"])  # the audit write's own DBAPI path retries too
+    assert store.get_record(record.id) is not None
     store.close()
 
 

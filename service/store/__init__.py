@@ -3,6 +3,7 @@ when `AMENDS_DATABASE_URL` names one. Schema in `schema.py`, migrations in `migr
 
 from service.store.engine import RawJSON
 from service.store.store import (
+    KEY_ROLES,
     ApiKey,
     AuditRecord,
     IdempotencyRecord,
@@ -17,6 +18,7 @@ from service.store.store import (
 )
 
 __all__ = [
+    "KEY_ROLES",
     "ApiKey",
     "AuditRecord",
     "IdempotencyRecord",

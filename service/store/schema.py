@@ -24,8 +24,9 @@ api_keys = sa.Table(
     sa.Column("key_hash", sa.String(200), nullable=False, unique=True),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("revoked_at", Timestamp, nullable=True),
+    sa.Column("role", sa.String(32), nullable=False, server_default="caller"),
 )
-"""Callers' API keys: only a hash of each key is kept."""
+"""Callers' API keys: only a hash of each key is kept. `role`: `caller` or `reviewer`."""
 
 rate_windows = sa.Table(
     "rate_windows",
