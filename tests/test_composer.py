@@ -406,3 +406,92 @@ def test_offline_provider_dispatches_on_the_job() -> None:
     assert completion.model == "composer" and provider.name == "offline"
     assert completion.prompt_tokens == completion.completion_tokens == 0
     assert provider.can_repair is False
+
+
+def _simple(**fields: Any) -> DraftRequest:
+    data: dict[str, Any] = {
+        "sender": {"name": "Ann Lee", "organization": "Acme"},
+        "incident": {"summary": "your parcel arrived late"},
+    }
+    data.update(fields)
+    return DraftRequest.model_validate(data)
+
+
+def test_a_titled_readers_pronoun_is_the_only_one_turned_into_you() -> None:
+    body = compose_draft(
+        _simple(
+            recipient={"name": "Mrs Lindiwe Dube"},
+            incident={
+                "summary": "Her son Themba was told he had failed his maths mock.",
+                "impact": "he was moved to the revision group",
+            },
+        )
+    ).body
+    assert "Your son Themba was told he had failed his maths mock" in body
+    assert "you were moved" not in body and "he was moved" in body
+
+
+def test_the_customers_own_words_keep_the_business_as_we() -> None:
+    request = _simple(
+        channel="social",
+        incident={
+            "summary": "I WAS CHARGED 500$ FOR ROAMING EVEN THOUGH I BOUGHT YOUR TRAVEL PASS"
+        },
+        remedies=[
+            {
+                "kind": "refund",
+                "description": "the charges refunded",
+                "amount": "500$",
+                "status": "done",
+            }
+        ],
+    )
+    body = compose_draft(request).body
+    assert body.startswith("You were charged for roaming even though you bought our travel pass.")
+    assert "500" not in body and "have been refunded" in body
+
+
+@pytest.mark.parametrize("status", ["done", "offered"])
+def test_a_social_reply_states_the_remedy_without_figures(status: str) -> None:
+    request = _simple(
+        channel="social",
+        remedies=[
+            {
+                "kind": "replacement",
+                "description": "a new kettle sent by courier",
+                "amount": "£40",
+                "status": status,
+            }
+        ],
+    )
+    body = compose_draft(request).body
+    assert "kettle" in body and "£40" not in body and len(body) <= 280
+
+
+def test_a_why_question_is_told_back_in_a_text_message() -> None:
+    request = _simple(
+        channel="sms",
+        incident={
+            "summary": "why was I charged for a seat that was never on the train?",
+            "reference": "booking AB-1",
+        },
+    )
+    body = compose_draft(request).body
+    assert "you were charged for a seat that was never on the train" in body
+
+
+def test_instructions_with_any_verb_read_as_actions() -> None:
+    request = _simple(
+        remedies=[
+            {"kind": "other", "description": "honour the quoted rate", "status": "offered"},
+            {
+                "kind": "service",
+                "description": "Remove the file and confirm it was deleted",
+                "status": "done",
+            },
+        ]
+    )
+    body = compose_draft(request).body
+    assert "to honour the quoted rate" in body
+    assert "removed the file and confirmed it was deleted" in body
+    assert body.count("To make amends") == 1

@@ -61,6 +61,13 @@ _ARTICLE_CLAUSE = re.compile(
 )
 
 
+_SOCIAL_REMEDY = re.compile(
+    r"make amends|already taken the first steps|(have|has) been|we(?: would|'d) (?:also )?like|"
+    r"we(?: have|'ve) (?:\w+ed|issued|sent|paid|made)|we(?: will|'ll) |already done",
+    re.IGNORECASE,
+)
+
+
 def sentences(body: str) -> list[str]:
     paragraphs = [p for p in body.split("\n\n") if p.strip()]
     return [s for p in paragraphs for s in _SENTENCE.split(" ".join(p.split())) if s]
@@ -114,6 +121,11 @@ def letter_problems(request: DraftRequest, draft: ComposedDraft) -> list[str]:
             problems.append("a short message that stops mid-sentence")
     if request.max_words is not None and len(body.split()) > request.max_words:
         problems.append(f"{len(body.split())} words over max_words {request.max_words}")
+    if body.count("To make amends") > 1:
+        problems.append("'To make amends' more than once")
+    # A public reply says what we did or offer (without figures), not only "DM us".
+    if request.channel == "social" and request.remedies and not _SOCIAL_REMEDY.search(body):
+        problems.append("a social reply with no remedy")
     apologies = len(_APOLOGY.findall(body))
     allowed = 2 if len(body.split()) > 150 else 1
     if apologies > allowed:

@@ -39,9 +39,9 @@ from service.composer.caller import (
     read_name,
     whole,
 )
-from service.composer.person import Reader
+from service.composer.person import Reader, honorific_pronoun
 from service.composer.phrases import PhraseBankError, Picker, Situation, topics
-from service.composer.shapes import read
+from service.composer.shapes import read, word_set
 from service.composer.voice import Voice, split_long, voice_for, voiced
 from service.errors import InvalidRequest
 
@@ -182,6 +182,7 @@ _FACT_CONDITIONS = (
     "metric",
     "contact",
     "follow_up",
+    "own_story",
     "done_remedy",
 )
 _OTHER_CONDITIONS = ("cautious", "standard", "public", "private", "signoff")
@@ -203,6 +204,24 @@ def _written_as_sentence(request: DraftRequest) -> bool:
     """A summary the caller wrote as a sentence (capital letter, full stop) reads as one."""
     summary = request.incident.summary.strip()
     return summary[:1].isupper() and summary.endswith(".") and len(summary.split()) > 3
+
+
+_WHY = re.compile(
+    r"^(?:why|how come)\s+(was|were|is|are|has|have|had)\s+(you|we)\s+(.+?)\?*$", re.IGNORECASE
+)
+_WITH_YOU = {"was": "were", "is": "are", "has": "have"}
+
+
+def _told_back(question: str) -> str:
+    """A "why" question about what happened, told back as a statement ("Why were you
+    charged twice?" -> "you were charged twice"); "" for any other question."""
+    match = _WHY.match(" ".join(question.split()))
+    if not match:
+        return ""
+    aux, who, rest = match.group(1).lower(), match.group(2).lower(), match.group(3)
+    if who == "you":
+        aux = _WITH_YOU.get(aux, aux)
+    return f"{who} {aux} {rest}"
 
 
 def request_seed(request: DraftRequest) -> int:
@@ -231,6 +250,8 @@ _OWNED_REFERENCES = {
         "membership",
     ],
     *["application", "reservation", "subscription", "contract", "project", "campaign", "request"],
+    *["payout", "payment", "parcel", "shipment", "delivery", "appointment", "complaint", "loan"],
+    *["prescription", "return", "refund", "file", "visit", "stay", "flight", "quote", "plan"],
 }
 
 
@@ -261,7 +282,7 @@ class Writer:
         self.proper = proper_words(self._all_text()) | self._name_words()
         # A summary in the first person is the customer's own words, unless it speaks to
         # or about the reader ("I didn't send Rosa the notes"): then it is the sender's.
-        about_reader = addresses_reader(self.reader.address(inc.summary))
+        about_reader = addresses_reader(self.reader.address(inc.summary), possessive=False)
         own_words = not about_reader and request.audience != "colleague"
         self.summary = self._phrase(inc.summary, customer=own_words)
         self.cause = self._phrase(inc.cause) if inc.cause else None
@@ -297,8 +318,17 @@ class Writer:
         if self.request.audience == "colleague":
             return Reader(names=names)
         summary = self.request.incident.summary
-        reader = Reader(names=names, roles=("customer", "client")).with_role_of(summary)
-        return reader.learn(self.request.incident.impact).learn(summary)
+        titled = honorific_pronoun(self.request.recipient.name)
+        reader = Reader(names=names, roles=("customer", "client"), titled=titled)
+        # The role noun the caller uses for the reader ("Call the patient back"), wherever
+        # it appears.
+        reader = reader.with_role_of(" ".join(self._all_text()))
+        reader = reader.learn(self.request.incident.impact).learn(summary)
+        for remedy in self.request.remedies:  # "Call the patient to go through her results"
+            reader = reader.learn(remedy.description)
+        if self.request.audience == "client":
+            reader = replace(reader, team=True)
+        return reader
 
     def _all_text(self) -> list[str]:
         req, inc = self.request, self.request.incident
@@ -326,8 +356,10 @@ class Writer:
     def _private_words(self) -> list[str]:
         req = self.request
         words = [req.incident.reference or ""]
-        if req.recipient.name:
-            words += [w for w in req.recipient.name.split() if len(w) > 2 and w[0].isupper()]
+        named = read_name(req.recipient.name)
+        if named is not None and not named.group:  # "residents of Millbrook" is no one's name
+            name = req.recipient.name or ""
+            words += [w for w in name.split() if len(w) > 2 and w[0].isupper()]
         return [w for w in words if w]
 
     def _phrase(self, text: str, *, customer: bool = False) -> Phrase | None:
@@ -337,8 +369,13 @@ class Writer:
             lowered = text.lower()
             if any(w.lower() in lowered for w in self._private_words()):
                 return None
-            if customer and (first_person(text) or _ONE_PERSON.search(text)):
-                return None  # a public text does not tell one customer's story
+            one_story = first_person(text) or _ONE_PERSON.search(text)
+            if customer and one_story and self.channel.key != "social":
+                return None  # a public statement does not tell one customer's story
+            if self.channel.key == "social":
+                # A public reply to that one person: their story, without the figures.
+                text = _PUBLIC_FIGURE.sub("", text)
+                text = re.sub(r"\s{2,}", " ", text).strip()
         return self.phrase(text, customer=customer)
 
     def _ref_phrase(self) -> str:
@@ -348,7 +385,12 @@ class Writer:
         head = ref.split(" ", 1)[0].lower()
         owner = "" if self.request.audience == "colleague" else "your "
         if " " in ref:
-            return f"{owner}{ref}" if head in _OWNED_REFERENCES else f"reference {ref}"
+            # "service ticket MV-0937": the words before the number name what it is.
+            label = [w.lower() for w in ref.split(" ")[:-1]]
+            owned = head in _OWNED_REFERENCES or (
+                label and label[-1] in _OWNED_REFERENCES and all(w.isalpha() for w in label)
+            )
+            return f"{owner}{ref}" if owned else f"reference {ref}"
         noun = topics().get(self.request.scenario, {}).get("ref_noun", "")
         return f"{owner}{noun} {ref}" if noun else f"reference {ref}"
 
@@ -377,6 +419,9 @@ class Writer:
         if s is not None:
             if s.shape == "question":
                 values["summary_question"] = s.sentence
+                told = _told_back(s.text)
+                if told:  # "Why were you charged for a seat ...?" -> "you were charged ..."
+                    values["summary_mid"] = told
             elif s.shape == "noun" and not s.own_verb and not _written_as_sentence(req):
                 values["summary_np"] = definite(s.text)
                 values["summary_mid"] = definite(s.text)
@@ -436,6 +481,9 @@ class Writer:
                 "metric": any(p.metric for p in req.prevention),
                 "contact": bool(req.sender.contact),
                 "follow_up": req.follow_up,
+                # The sender tells their own mistake ("I forgot to pass on ..."): they know
+                # how it happened, and have nothing to look into.
+                "own_story": req.audience == "colleague" and first_person(req.incident.summary),
                 "done_remedy": any(r.status == "done" for r in req.remedies),
                 "cautious": req.liability == "cautious",
                 "standard": req.liability == "standard",
@@ -494,6 +542,19 @@ def _missing(value: str | None, text: str) -> str:
     return value if value and value.lower() not in text.lower() else ""
 
 
+_FUTURE = re.compile(r"\b(?:will|shall|'ll|’ll|is going to|are going to)\b", re.IGNORECASE)
+_AMENDS_LEAD = "To make amends, "
+_PUBLIC_FIGURE = re.compile(
+    r"(?:\s(?:of|worth))?\s?(?:[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?"
+    r"(?:[$€£¥%]|percent\b|(?:USD|EUR|GBP|CHF|CAD|AUD|JPY)\b))"
+)
+"""An amount in a caller's phrase ("500$", "of £30", "15 percent"): left out of a public reply."""
+_OUTCOMES = word_set(
+    "waived refunded released cancelled canceled removed reversed credited replaced restored "
+    "reinstated upgraded extended covered returned reissued resent rebooked"
+)
+
+
 def _reduced_passive(p: Phrase, text: str) -> bool:
     """Whether a remedy reads as an outcome with its verb ("the fee refunded", "the ring
     resized correctly"): a noun phrase with its own participle, or a "clause" whose only
@@ -521,6 +582,9 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
     if kind == remedy.kind and kind in _OWN_VERBS and kind not in head:
         done_verb, plan_verb = _OWN_VERBS[kind]  # "refunded the fines", not "issued" them
     values = {"also": also_word, "extra": money, "date": when(date) if date else ""}
+    last = text.lower().rstrip(" .").rsplit(" ", 1)[-1]
+    if p.shape == "noun" and not p.own_verb and last in _OUTCOMES and len(text.split()) > 2:
+        p = Phrase(p.text, "noun", own_verb=True)  # "the platform fee for this quarter waived"
     if (
         p.shape == "clause"
         and kind in ("refund", "credit", "replacement")
@@ -538,7 +602,14 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
     elif p.shape in ("clause", "question"):
         clause = mid(text) + money
         subject = mid(text).split(" ", 1)[0].lower().replace("’", "'").split("'")[0]
-        if subject not in ("we", "i", "our"):
+        future = _FUTURE.search(text) is not None
+        # "The fine has been cancelled.": an outcome that reads after "To make amends,".
+        outcome = re.search(r"\b(?:has|have) been \w+ed\b", text) is not None
+        if future and date:
+            # "the watch will be hand-delivered to you" + "by Friday": one sentence.
+            clause += " " + when(date)
+            date = ""
+        if subject not in ("we", "i", "our") and not (future or outcome):
             slot = "remedy_any_" + status
         else:
             slot = "remedy_clause" if first else "remedy_clause_more"
@@ -561,7 +632,11 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
         thing = definite(text)
         offer = indefinite(text)
         goodwill = w.has("proactive_solutions") and kind in _GOODWILL_KINDS
-        if status == "offered":
+        if status == "offered" and (p.own_verb or p.shape == "participle"):
+            slot = "remedy_own_offered"  # "the platform fee waived": we would have it waived
+        elif status == "offered" and re.search(r"\bwith you\b", text):
+            slot = "remedy_meeting"  # "a meeting with you and ...": not "offer you ... you"
+        elif status == "offered":
             slot = "remedy_goodwill" if goodwill else "remedy_offered"
         elif p.own_verb or p.shape == "participle":
             slot = "remedy_own_" + status
@@ -573,7 +648,11 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
             | {"verb_plan": plan_verb},
         ) or whole(thing)
     if date and status != "planned" and date not in sentence:
-        sentence = sentence[:-1] + f" ({date})" + sentence[-1]
+        sentence = sentence[:-1] + f" {when(date)}" + sentence[-1]
+    if not first and sentence.startswith(_AMENDS_LEAD):
+        # One "To make amends" per letter: the next remedy follows on.
+        rest = sentence[len(_AMENDS_LEAD) :]
+        sentence = rest[:1].upper() + rest[1:]
     if code:
         sentence += " " + (w.say("remedy_code", {"code": code}) or f"Your code is {code}.")
     return sentence
@@ -664,9 +743,12 @@ def _social_done(w: Writer, part: Part) -> list[Line]:
     """What is already done, told in public: the first done remedy in the caller's words
     when they carry no figures (amounts and codes stay out of a public reply), else a
     generic line."""
-    generic = w.say("social_done")
-    for remedy in w.request.remedies:
-        if remedy.status == "done" and not _FIGURES.search(remedy.description):
+    generic = w.say(
+        "social_done" if any(r.status == "done" for r in w.request.remedies) else "social_offer"
+    )
+    ordered = sorted(w.request.remedies, key=lambda r: r.status != "done")
+    for remedy in ordered:
+        if not _FIGURES.search(remedy.description):
             bare = remedy.model_copy(update={"amount": None, "code": None, "date": None})
             text = remedy_sentence(w, bare, also=False)
             if not _FIGURES.search(text) and not any(
@@ -684,6 +766,9 @@ def _slot_part(w: Writer, part: Part) -> list[Line]:
     if not text:
         return []
     squeezed = None
+    if part.part in ("social_invite", "sms_invite"):
+        short = w.say(part.part + "_short")
+        return [Line(text, part, [short] if short else [])]
     if part.part in ("acknowledge", "social_ack") and w.values["summary_mid"]:
         # Without the caller's summary, for a channel whose limit it would break.
         squeezed = w.say(part.part, _NO_SUMMARY)
@@ -810,9 +895,11 @@ def fit(
                 text = render(kept)
                 if _fits(text, max_words, max_chars):
                     return text, kept
+    # A closing invitation takes its short form before a fact does.
+    order = sorted(kept, key=lambda ln: ln.part.part not in ("social_invite", "sms_invite"))
     for level in range(2 if shorten else 0):
         changed = False
-        for ln in kept:
+        for ln in order:
             if len(ln.shorter) > level:
                 ln.text = ln.shorter[level]
                 changed = True

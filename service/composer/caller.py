@@ -91,6 +91,9 @@ _CUSTOMER_FORMS = {
     "i'll": "you'll",
 }
 _FIRST_VERB = {"am": "are", "was": "were", "wasn't": "weren't"}
+# The customer's "you" is the business: "I bought your travel pass" -> "our travel pass".
+_BUSINESS_FORMS = {"your": "our", "yours": "ours", "you": "us"}
+_SUBJECT_YOU = {"you": "we", "you're": "we're", "you've": "we've", "you'd": "we'd"}
 
 
 def tame_case(text: str) -> str:
@@ -111,9 +114,12 @@ def first_person(text: str) -> bool:
     return bool(_FIRST_PERSON.search(tame_case(text)))
 
 
-def addresses_reader(text: str) -> bool:
-    """Whether the phrase already speaks to the reader ("I didn't send you the results")."""
-    return bool(re.search(r"\b(you|your|yours)\b", text, re.IGNORECASE))
+def addresses_reader(text: str, *, possessive: bool = True) -> bool:
+    """Whether the phrase already speaks to the reader ("I didn't send you the results").
+    Without `possessive`, "your" alone does not count: a customer writes "I bought your
+    travel pass" to the business."""
+    words = r"you|your|yours" if possessive else r"you"
+    return bool(re.search(rf"\b({words})\b", text, re.IGNORECASE))
 
 
 def customer_to_reader(text: str) -> str:
@@ -126,7 +132,13 @@ def customer_to_reader(text: str) -> str:
         word = match.group(0)
         low = word.lower()
         new: str | None = None
-        if low in _CUSTOMER_FORMS:
+        if low in _BUSINESS_FORMS or low in _SUBJECT_YOU:
+            prev = words[i - 1].group(0).lower() if i > 0 else ""
+            subject = i == 0 or prev in ("and", "but", "because", "so", "when", "then", "that")
+            new = _SUBJECT_YOU.get(low) if subject else _BUSINESS_FORMS.get(low)
+            if new and word[:1].isupper():
+                new = new[:1].upper() + new[1:]
+        elif low in _CUSTOMER_FORMS:
             new = _CUSTOMER_FORMS[low]
             if word[:1].isupper() and match.start() == 0:
                 new = new[:1].upper() + new[1:]
@@ -143,7 +155,7 @@ def mid(text: str) -> str:
     first letter when the first word is an ordinary one."""
     text = " ".join(text.split()).rstrip(" .;:!")
     first = text.split(" ", 1)[0]
-    if first.lower() in LOWERABLE and not first.isupper():
+    if first.lower() in LOWERABLE and (not first.isupper() or first == "A"):
         text = first.lower() + text[len(first) :]
     return text
 
@@ -165,7 +177,9 @@ def lower_first(text: str, proper: frozenset[str]) -> str:
     acronym, a code or "I": the caller capitalised it only because it came first."""
     first = text.split(" ", 1)[0]
     bare = first.rstrip(".,;:!?")
-    if not bare or not bare[0].isupper() or bare.isupper() or any(c.isdigit() for c in bare):
+    if not bare or not bare[0].isupper() or any(c.isdigit() for c in bare):
+        return text
+    if bare.isupper() and bare != "A":  # an acronym; "A firmware update" is an article
         return text
     if bare in proper or bare.split("'")[0] in proper or bare.split("’")[0] in proper:
         return text
@@ -242,6 +256,8 @@ def shape_of(text: str) -> tuple[str, bool]:
         nxt = words[1].lower()
         if nxt in DETERMINERS or nxt in {"you", "them", "him", "her", "us", "it", "back", "every"}:
             return "instruction", False
+    if first not in INSTRUCTION_VERBS and stripped[:1].isalpha() and _bare_verb_first(words):
+        return "instruction", False
     if first in _PARTICIPLE_START and len(words) > 1 and words[1].lower() not in DETERMINERS:
         return "participle", False
     reading = read(stripped)
@@ -264,8 +280,45 @@ def instruction_as(text: str, form: str) -> str:
     head, _, rest = body.partition(" ")
     verb = head.lower()
     if form == "done":
-        verb = INSTRUCTION_VERBS.get(verb, verb)
+        verb = past_of(verb)
+        # "Remove the results and confirm they were deleted": the second verb too.
+        rest = re.sub(
+            r"\b(and|then) (" + "|".join(INSTRUCTION_VERBS) + r")\b",
+            lambda m: f"{m.group(1)} {past_of(m.group(2))}",
+            rest,
+        )
     return f"{verb} {rest}".strip()
+
+
+def past_of(verb: str) -> str:
+    """The past participle of an instruction's verb: a known one, else the regular form."""
+    if verb in INSTRUCTION_VERBS:
+        return INSTRUCTION_VERBS[verb]
+    if verb.endswith("e"):
+        return verb + "d"
+    if verb.endswith("y") and verb[-2:-1] not in "aeiou":
+        return verb[:-1] + "ied"
+    return verb + "ed"
+
+
+_NOT_INSTRUCTIONS = _words(
+    "free full half extra new next one two three first second same late partial priority "
+    "lunch dinner breakfast access credit"
+)
+
+
+def _bare_verb_first(words: list[str]) -> bool:
+    """An instruction whose verb is not in our list ("honour the 3.9% rate", "Waive all
+    the fees"): a plain lower-case word followed by an object's determiner."""
+    first = words[0]
+    if len(words) < 3:
+        return False
+    low = first.lower()
+    if low in DETERMINERS or low in _NOT_INSTRUCTIONS or low in _MASS_NOUNS or len(low) < 3:
+        return False
+    if low.endswith(("s", "ed", "ing", "ly", "al", "ion", "ment", "ness", "'s")):
+        return False
+    return words[1].lower() in DETERMINERS | {"you", "them", "him", "her", "us", "it"}
 
 
 _IRREGULAR = _words(

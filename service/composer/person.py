@@ -24,7 +24,15 @@ from dataclasses import dataclass, replace
 
 from service.composer.shapes import word_set
 
-HONORIFICS = word_set("mr mrs ms mx dr prof sir dame")
+HONORIFICS = word_set("mr mrs ms miss mx dr prof sir dame")
+_GENDERED = {"mr": "he", "sir": "he", "mrs": "she", "ms": "she", "miss": "she", "dame": "she"}
+
+
+def honorific_pronoun(name: str | None) -> str:
+    """ "he" or "she" when the reader's name starts with a title that says so ("Mrs Dube"),
+    else ""."""
+    first = (name or "").split(" ", 1)[0].rstrip(".").lower()
+    return _GENDERED.get(first, "")
 
 
 def is_honorific(word: str) -> bool:
@@ -136,6 +144,12 @@ class Reader:
     """Role nouns that mean the reader: "customer", "client" and the role the summary names."""
     pronoun: str = ""
     """"he" or "she" once a phrase has shown that it means the reader."""
+    team: bool = False
+    """Writing to a client: a phrase that starts with "They" ("They had to finish the demo
+    from a phone hotspot") is about the reader's own team."""
+    titled: str = ""
+    """"he" or "she" when the reader's title says so: then the other pronoun is never the
+    reader ("Mrs Dube ... he was moved" is her son), and "her son" is "your son"."""
 
     def with_role_of(self, summary: str | None) -> Reader:
         """The same reader, also known by the role noun `summary` names, when it names
@@ -161,6 +175,8 @@ class Reader:
         first = text.split(" ", 1)[0].lower()
         names_reader = roles is not None and roles.search(text) is not None
         starts_with = first in ("he", "she", "his", "her")
+        if self.titled and family != self.titled:
+            return self
         if family and (starts_with or names_reader or self._starts_with_name(text)):
             return replace(self, pronoun=family)
         return self
@@ -176,6 +192,8 @@ class Reader:
 
     def address(self, text: str) -> str:
         """`text` with the third-person words for the reader turned into "you"/"your"."""
+        if self.team:
+            text = re.sub(r"^They\b", _MARK + "You", text)
         names = self._name_words()
         if names is not None:
             original = text
@@ -186,6 +204,15 @@ class Reader:
             text = roles.sub(lambda m: self._reader_word(m, original), text)
         if self.pronoun and not _names_others(text):
             text = self._swap_pronouns(text)
+        elif self.titled:
+            # "Her son Themba was told ..." written to Mrs Dube: "Your son Themba ...".
+            own = "his" if self.titled == "he" else "her"
+            text = re.sub(
+                rf"\b{own}\b(?= (?:{'|'.join(sorted(_OTHER_PEOPLE))})\b)",
+                lambda m: _match_case("your", m.group(0)),
+                text,
+                flags=re.IGNORECASE,
+            )
         return _you_agree(text)
 
     @staticmethod

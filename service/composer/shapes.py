@@ -133,6 +133,8 @@ def _finite(words: list[str], i: int, *, after_subordinator: bool, head: bool) -
         return "verb of a relative clause"
     if prev in _ADVERBS and word not in _ADVERBS | {"and", "or"}:
         return f"verb after {prev!r}"
+    if prev[:1].isdigit() and word in _INTRANSITIVE:
+        return "intransitive past after a number"  # "room 3 dropped for 40 minutes"
     if not _content(prev):
         return ""
     if head and word.endswith("s") and nxt in _PARTICLES | _OBJECT_STARTS:
