@@ -873,6 +873,23 @@ def _fits(text: str, max_words: int | None, max_chars: int | None) -> bool:
     return max_words is None or len(text.split()) <= max_words
 
 
+def _refill(
+    lines: list[Line],
+    kept: list[Line],
+    dropped: list[Line],
+    render: Callable[[list[Line]], str],
+    max_words: int | None,
+    max_chars: int | None,
+) -> tuple[str, list[Line]]:
+    """Put back any line dropped on the way that still fits beside the others (a text
+    message's invitation, once a longer sentence has made room), in the plan's order."""
+    for line in reversed(dropped):  # the most valuable (dropped last) first
+        trial = [ln for ln in lines if ln in kept or ln is line]
+        if _fits(render(trial), max_words, max_chars):
+            kept = trial
+    return render(kept), kept
+
+
 def fit(
     lines: list[Line],
     render: Callable[[list[Line]], str],
@@ -888,13 +905,14 @@ def fit(
     if _fits(text, max_words, max_chars):
         return text, lines
     kept = list(lines)
+    dropped: list[Line] = []
     for priority in drop:
         for i in reversed(range(len(kept))):
             if kept[i].part.priority == priority:
-                del kept[i]
+                dropped.append(kept.pop(i))
                 text = render(kept)
                 if _fits(text, max_words, max_chars):
-                    return text, kept
+                    return _refill(lines, kept, dropped[:-1], render, max_words, max_chars)
     # A closing invitation takes its short form before a fact does.
     order = sorted(kept, key=lambda ln: ln.part.part not in ("social_invite", "sms_invite"))
     for level in range(2 if shorten else 0):
