@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/guardrails.py
 	$(BIN)/python benchmarks/real_corpus.py
 	$(BIN)/python benchmarks/audit.py
+	$(BIN)/python benchmarks/access.py
 	$(BIN)/python benchmarks/http_checks.py
 
 # The composer's invariant over thousands of generated requests (make test runs 60).

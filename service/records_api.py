@@ -15,7 +15,8 @@ from service.http_errors import ErrorBody
 from service.metrics import Metrics
 
 
-def _recorder(request: Request) -> Recorder:
+async def _recorder(request: Request) -> Recorder:
+    # `async` so that FastAPI does not send every request through its thread pool for it.
     recorder: Recorder = request.app.state.recorder
     return recorder
 

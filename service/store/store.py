@@ -225,7 +225,7 @@ class Store:
         else:
             self._raw(lambda cursor: self._sqlite_insert_record(cursor, row, review))
 
-    def _raw(self, work: Callable[[Any], None]) -> None:
+    def _raw(self, work: Callable[[Any], T]) -> T:
         """Run `work` with a cursor of a pooled DBAPI connection, in autocommit: a connection
         the server dropped is discarded and the work retried once, and any driver error is
         `StoreUnavailable`, as in `_tx`."""
@@ -241,7 +241,7 @@ class Store:
                     driver.autocommit = True  # type: ignore[union-attr]
                 cursor = connection.cursor()
                 try:
-                    work(cursor)
+                    result = work(cursor)
                 finally:
                     cursor.close()
             except self.engine.dialect.loaded_dbapi.Error as exc:
@@ -255,7 +255,7 @@ class Store:
                 if postgres:
                     driver.autocommit = False  # type: ignore[union-attr]
                 connection.close()
-                return
+                return result
         raise AssertionError("unreachable")
 
     def _sqlite_insert_record(self, cursor: Any, row: list[Any], review: list[Any] | None) -> None:
@@ -429,21 +429,23 @@ class Store:
 
     def hit(self, bucket: str, window_s: int, cost: int = 1, now: float | None = None) -> int:
         """Add `cost` to `bucket`'s current fixed window and return the window's total, in one
-        atomic statement, so every process sharing the database counts against one limit."""
+        atomic statement (an upsert with RETURNING, on a pooled DBAPI connection in
+        autocommit), so every process sharing the database counts against one limit."""
         instant = utcnow().timestamp() if now is None else now
         start = int(instant // window_s * window_s)
-        table = schema.rate_windows
-        insert = postgresql.insert if self.backend == "postgresql" else sqlite.insert
-        statement = (
-            insert(table)
-            .values(bucket=bucket, window_start=start, used=cost)
-            .on_conflict_do_update(
-                index_elements=[table.c.bucket, table.c.window_start],
-                set_={"used": table.c.used + cost},
+        if self.backend == "postgresql":
+            return int(
+                self._raw(
+                    lambda cursor: cursor.execute(
+                        _PG_HIT, (bucket, start, cost), prepare=True
+                    ).fetchone()[0]
+                )
             )
-            .returning(table.c.used)
+        return int(
+            self._raw(
+                lambda cursor: cursor.execute(_SQLITE_HIT, (bucket, start, cost)).fetchone()[0]
+            )
         )
-        return int(self._tx(lambda c: c.execute(statement).scalar_one(), autocommit=True))
 
     def window_total(self, bucket: str, window_s: int, now: float | None = None) -> int:
         """The current fixed window's total for `bucket` (0 before its first hit): a read."""
@@ -537,6 +539,15 @@ _PG_INSERT_RECORD_AND_REVIEW = (
     f"INSERT INTO reviews ({', '.join(_REVIEW_INSERT_COLUMNS)}) "
     f"VALUES ({_placeholders(_REVIEW_INSERT_COLUMNS, '%s', '::jsonb')})"
 )
+
+
+_HIT = (
+    "INSERT INTO rate_windows (bucket, window_start, used) VALUES ({0}, {0}, {0}) "
+    "ON CONFLICT (bucket, window_start) DO UPDATE SET used = rate_windows.used + excluded.used "
+    "RETURNING used"
+)
+_SQLITE_HIT = _HIT.format("?")
+_PG_HIT = _HIT.format("%s")
 
 
 def _pg_json(value: Any) -> Any:
