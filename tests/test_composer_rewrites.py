@@ -99,7 +99,9 @@ def test_shorten_with_context_keeps_every_commitment_in_65_percent() -> None:
         assert not passes(short, request.channel, request), (case_id, short.body)
         if count(draft.body) >= 120:
             assert ratio <= 0.65, (case_id, ratio, short.body)
-    assert max(ratios) < 0.9
+    # A short letter is cut to the fewest words that still hold every fact (a 78-word
+    # letter's facts take 51 words), never left at its full length.
+    assert max(ratios) <= 0.66, max(ratios)
 
 
 def test_shorten_without_context_drops_sentences_that_carry_nothing() -> None:

@@ -77,6 +77,7 @@ class DoesNotFit(InvalidRequest):
         super().__init__(message, details=details)
         self.needed = needed
         self.limit = limit
+        self.field = field
 
 
 @dataclass(frozen=True)

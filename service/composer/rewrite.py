@@ -113,7 +113,16 @@ def _compose_for(request: RewriteRequest, target: DraftRequest) -> ComposedDraft
             return compose(
                 target.model_copy(update={"max_words": limit}), ComposeOptions(operation)
             )
-        except DoesNotFit:
+        except DoesNotFit as exc:
+            # The facts need a few more words than 65%: the shortest letter that holds them.
+            if exc.field == "max_words" and target.max_words is None:
+                try:
+                    return compose(
+                        target.model_copy(update={"max_words": max(20, exc.needed)}),
+                        ComposeOptions(operation),
+                    )
+                except DoesNotFit:
+                    pass
             return compose(target.model_copy(update={"max_words": None}), ComposeOptions(operation))
     if operation == "expand":
         return compose(target.model_copy(update={"max_words": None}), ComposeOptions(operation))
