@@ -1,16 +1,20 @@
 """Benchmark: a mass-incident batch drafted by the composer, end to end through the store.
 
-Run with `.venv/bin/python benchmarks/batches.py` (`--recipients N`, `--workers W`). One
+Run with `.venv/bin/python benchmarks/batches.py` (`--recipients N [N ...]`, `--workers W`). One
 incident (the API.md example) goes to N recipients, each with their own name, reference,
 refund amount and discount code; the job is created in a fresh SQLite store, drafted over W
 worker processes (default: one per core) and every letter written back with its guardrail
 report. Prints:
 
-- letters per second over the whole job (worker start-up included) and once the pool is warm;
+- letters per second once the worker pool is up, and from process start-up to the last letter
+  (pipeline build, store and pool start-up included), with the CPU time per letter summed
+  over every process;
 - that every letter was checked on its own: each stored report passed, and its letter carries
   that recipient's own name, reference, amount and code;
 - memory: the resident size of the coordinator and of the workers at each tenth of the job;
   flat means the last tenth is no larger than the first by more than a few MiB;
+- the peak resident size of the coordinator and of the largest worker, for each batch size
+  (by default 1,000 then 10,000, each in a fresh process): flat means about the same for both;
 - the machine's load before and after, since other work on a shared machine slows the figure.
 
 The target is at least 300 letters per second on 2 cores, every letter checked, memory flat.
@@ -22,6 +26,8 @@ import argparse
 import asyncio
 import json
 import os
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 from contract.models import DraftRequest  # noqa: E402
 from service.batches.runner import run_job  # noqa: E402
 from service.batches.store import BatchStore, Job  # noqa: E402
+from service.batches.work import choose_drafter  # noqa: E402
 from service.pipeline import build_pipeline  # noqa: E402
 from service.settings import Settings  # noqa: E402
 from service.store import Store  # noqa: E402
@@ -76,17 +83,22 @@ def recipients(count: int) -> list[dict[str, str | None]]:
     ]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--recipients", type=int, default=10_000)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    args = parser.parse_args()
+def peak_rss_mib() -> tuple[float, float]:
+    """Peak resident size of this process, and of its largest finished child (a worker)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, child
 
+
+def run_one(count: int, workers: int) -> int:
+    """One batch of `count` recipients in this process; prints its figures."""
     load_before = os.getloadavg()
+    cpu_before = os.times()
+    began = time.perf_counter()
     settings = Settings(_env_file=None, provider="offline", batch_pool_threshold=1)
     pipeline = build_pipeline(settings)
     template = DraftRequest.model_validate(REQUEST_DATA).model_dump(mode="json")
-    rows = recipients(args.recipients)
+    rows = recipients(count)
 
     with tempfile.TemporaryDirectory(prefix="amends-bench-") as tmp:
         store = Store.open(f"sqlite+pysqlite:///{tmp}/amends.db")
@@ -96,18 +108,21 @@ def main() -> int:
         created = time.perf_counter() - started
         del rows
 
+        # As `amends batch` does: the workers start before any thread, so they are forked
+        # from this warm process.
+        pool_started = time.perf_counter()
+        drafter = choose_drafter(settings, pipeline, template, job.total, workers)
+        pool_up = time.perf_counter() - pool_started
+
         samples: list[tuple[int, float, float]] = []
-        first_letter: list[float] = []
         me = os.getpid()
 
         def progress(current: Job) -> None:
             finished = current.done + current.failed
-            if not first_letter:
-                first_letter.append(time.perf_counter())
-            tenth = args.recipients // 10 or 1
+            tenth = count // 10 or 1
             if not samples or finished // tenth > samples[-1][0] // tenth:
-                workers = sum(rss_mib(c) for c in children(me))
-                samples.append((finished, rss_mib(me), workers))
+                workers_rss = sum(rss_mib(c) for c in children(me))
+                samples.append((finished, rss_mib(me), workers_rss))
 
         run_started = time.perf_counter()
         job = asyncio.run(
@@ -116,11 +131,13 @@ def main() -> int:
                 job.id,
                 settings=settings,
                 pipeline=pipeline,
-                workers=args.workers,
                 progress=progress,
+                drafter=drafter,
             )
         )
         elapsed = time.perf_counter() - run_started
+        drafter.close()
+        total_elapsed = time.perf_counter() - began
 
         checked = matched = 0
         for row in batches.results(job.id):
@@ -135,32 +152,84 @@ def main() -> int:
             matched += all(fact in row.body for fact in facts)
         store.close()
 
-    warm = elapsed - (first_letter[0] - run_started) if first_letter else elapsed
-    warm_letters = job.total - (samples[0][0] if samples else 0)
+    cpu = os.times()
+    cpu_s = (cpu.user - cpu_before.user) + (cpu.system - cpu_before.system)
+    cpu_s += (cpu.children_user - cpu_before.children_user) + (
+        cpu.children_system - cpu_before.children_system
+    )
     load_after = os.getloadavg()
-    print(f"recipients {job.total}, workers {args.workers}, cores {os.cpu_count()}")
+    own_peak, worker_peak = peak_rss_mib()
+    forked = getattr(drafter, "forked", None)
+    print(f"recipients {job.total}, workers {workers}, cores {os.cpu_count()}")
     print(f"job stored in {created:.2f} s (recipients inserted into SQLite)")
+    how = "forked from the warm coordinator" if forked else "spawned"
+    print(f"worker pool up in {pool_up:.2f} s ({how})")
     print(
         f"drafted {job.done}, failed {job.failed} in {elapsed:.2f} s: "
-        f"{job.total / elapsed:.0f} letters/s overall, "
-        f"{warm_letters / warm:.0f} letters/s once the workers were up"
+        f"{job.total / elapsed:.0f} letters/s once the pool was up; "
+        f"{job.total / total_elapsed:.0f} letters/s from process start-up to the last letter "
+        f"({total_elapsed:.2f} s, pipeline build, store and pool start-up included)"
     )
+    print(f"CPU: {cpu_s:.1f} s in all processes, {cpu_s / job.total * 1000:.2f} ms per letter")
     print(
         f"checked: {checked} of {job.total} stored reports passed; "
         f"{matched} of {job.total} letters carry their own recipient's name, reference, "
         "amount and code"
     )
     print("memory (MiB)   letters  coordinator  workers")
-    for finished, own, workers in samples:
-        print(f"              {finished:7d}  {own:11.1f}  {workers:7.1f}")
+    for finished, own, workers_rss in samples:
+        print(f"              {finished:7d}  {own:11.1f}  {workers_rss:7.1f}")
     if len(samples) >= 3:
         growth = (samples[-1][1] + samples[-1][2]) - (samples[1][1] + samples[1][2])
         print(f"memory growth from the 2nd sample to the last: {growth:+.1f} MiB")
+    print(f"peak RSS: coordinator {own_peak:.1f} MiB, largest worker {worker_peak:.1f} MiB")
     print(
         f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} "
         f"(on a shared machine other processes take part of the {os.cpu_count()} cores)"
     )
-    return 0 if job.failed == 0 and checked == job.total else 1
+    ok = job.failed == 0 and checked == job.total and matched == job.total
+    print(f"PEAK {job.total} {own_peak:.1f} {worker_peak:.1f} {job.total / elapsed:.1f}")
+    return 0 if ok else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--recipients",
+        type=int,
+        nargs="+",
+        default=[1_000, 10_000],
+        help="batch sizes, each run in a fresh process (default: 1000 then 10000)",
+    )
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one is not None:
+        return run_one(args.one, args.workers)
+
+    status = 0
+    peaks: list[str] = []
+    for count in args.recipients:
+        # A fresh process per size, so each peak RSS is that batch's own.
+        command = [sys.executable, __file__, "--one", str(count), "--workers", str(args.workers)]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        sys.stdout.write(
+            "".join(
+                line + "\n" for line in done.stdout.splitlines() if not line.startswith("PEAK ")
+            )
+        )
+        sys.stderr.write(done.stderr[-2000:] if done.returncode else "")
+        peaks += [line for line in done.stdout.splitlines() if line.startswith("PEAK ")]
+        status = status or done.returncode
+        print()
+    print("peak RSS (MiB)  recipients  coordinator  largest worker  letters/s")
+    for line in peaks:
+        _, count, own, worker, rate = line.split()
+        print(
+            f"{'':16}{int(count):10d}  {float(own):11.1f}  {float(worker):14.1f}  "
+            f"{float(rate):9.0f}"
+        )
+    return status
 
 
 if __name__ == "__main__":

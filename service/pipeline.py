@@ -108,7 +108,10 @@ class Pipeline:
         """Write a new apology draft for the request."""
         structured = self.provider.structured
         target = _Target(request, request.channel, request.tone, request)
-        return await self._run(target, render_draft(request, structured=structured))
+        # The composer drafts from the request itself and never reads a prompt.
+        composer = self.provider is self.fallback
+        messages = [] if composer else render_draft(request, structured=structured)
+        return await self._run(target, messages)
 
     async def rewrite(self, request: RewriteRequest) -> Draft:
         """Rewrite a draft into another tone, channel or length, keeping its facts."""

@@ -5,6 +5,9 @@ and bounded with a model, and a stopped job resumed without drafting anything tw
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -189,3 +192,52 @@ async def test_a_stopped_job_resumes_without_drafting_anything_twice(
     assert audit_count(store) == 12
     assert_every_letter_is_its_recipients(batches, job)
     assert batches.unfinished() == []
+
+
+_FORK_PROBE = """
+import asyncio, json, sys, threading
+from service.batches.work import Item, ProcessDrafter
+from service.pipeline import build_pipeline
+from service.settings import Settings
+
+settings = Settings(_env_file=None, provider="offline")
+pipeline = build_pipeline(settings)
+template = json.loads(sys.stdin.read())
+if sys.argv[1] == "threaded":
+    threading.Thread(target=threading.Event().wait, daemon=True).start()
+drafter = ProcessDrafter(settings, template, workers=2, pipeline=pipeline)
+items = [Item(0, {"name": "Ada Brook"}), Item(1, {"name": "Ben Carr"})]
+
+
+async def draft():
+    return await drafter.submit(items)
+
+
+results = asyncio.run(draft()) if drafter.forked else []
+drafter.close()
+print(json.dumps({
+    "forked": drafter.forked,
+    "letters": [[r.status, r.draft["body"] if r.draft else None] for r in results],
+}))
+"""
+
+
+@pytest.mark.parametrize("mode", ["single", "threaded"])
+def test_workers_are_forked_from_a_single_threaded_coordinator_and_never_beside_threads(
+    mode: str, northwind_request: DraftRequest
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _FORK_PROBE, mode],
+        input=northwind_request.model_dump_json(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    assert answer["forked"] is (mode == "single")
+    if mode == "single":
+        (first, ada), (second, ben) = answer["letters"]
+        assert (first, second) == ("done", "done")
+        assert "Ada" in ada and "Ben" in ben

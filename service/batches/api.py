@@ -242,34 +242,31 @@ _BODY_DOC: dict[str, Any] = {
     }
 }
 
+# What only these routes answer; the statuses every route shares (keys, body gate, validation)
+# are documented once for the whole app (`service.openapi_answers`).
 _ERROR = {"model": ErrorBody}
-_COMMON: dict[int | str, dict[str, Any]] = {
-    401: {**_ERROR, "description": "No API key, or an unknown one (once keys exist)"},
-    403: {**_ERROR, "description": "The API key was revoked"},
-    429: {**_ERROR, "description": "The key's rate limit; see Retry-After"},
-    503: {**_ERROR, "description": "The store could not be reached (`store_unavailable`)"},
+_UNAVAILABLE = {
+    **_ERROR,
+    "description": "The store could not be reached (`store_unavailable`), or the batch queue "
+    "is not running (`batches_unavailable`)",
 }
 _SUBMIT: dict[int | str, dict[str, Any]] = {
-    **_COMMON,
-    400: {**_ERROR, "description": "The body is not UTF-8 text (`undecodable_body`)"},
-    408: {**_ERROR, "description": "The body did not arrive within the read timeout"},
     413: {
         **_ERROR,
         "description": "Over the batch body limit (`payload_too_large`), or more recipients "
         "than one batch may hold (`too_many_recipients`)",
     },
-    415: {**_ERROR, "description": "The body is not declared as application/json"},
     422: {
         **_ERROR,
         "description": "Invalid incident or recipients (`invalid_request`, `details` names "
         "each field); CSV that cannot be read as recipients (`invalid_recipients_csv`); a "
         "column setting a remedy the incident does not have (`no_such_remedy`)",
     },
+    503: _UNAVAILABLE,
 }
 _READ: dict[int | str, dict[str, Any]] = {
-    **_COMMON,
     404: {**_ERROR, "description": "No batch has this id (`batch_not_found`)"},
-    422: {**_ERROR, "description": "Invalid query parameter; `details` names it"},
+    503: _UNAVAILABLE,
 }
 
 BatchId = Annotated[str, Path(min_length=1, max_length=64, description="The batch's `id`")]

@@ -25,6 +25,7 @@ from service.batches import recipients as parse
 from service.batches.formats import csv_lines, ndjson_lines
 from service.batches.runner import run_job
 from service.batches.store import BatchStore, Job, fingerprint
+from service.batches.work import choose_drafter
 from service.errors import InvalidRequest
 from service.pipeline import build_pipeline
 from service.settings import Settings, get_settings
@@ -103,6 +104,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             f"resuming batch {job.id}: {job.done + job.failed} of {job.total} already drafted",
             file=sys.stderr,
         )
+    # Chosen (and, for the composer, its workers started) before the progress bar and the
+    # event loop start threads of their own, so the workers can be forked from this warm
+    # process rather than each spawned to load everything again.
+    drafter = choose_drafter(settings, pipeline, template_json, job.pending, args.workers)
     bar = tqdm(
         total=job.total,
         initial=job.done + job.failed,
@@ -126,10 +131,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 pipeline=pipeline,
                 workers=args.workers,
                 progress=progress,
+                drafter=drafter,
             )
         )
     except KeyboardInterrupt:
         bar.close()
+        drafter.close()
         batches.set_status(job.id, "paused")
         current = batches.get(job.id)
         kept = (current.done + current.failed) if current else 0
@@ -140,6 +147,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 130
     bar.close()
+    drafter.close()
     write_results(batches, job.id, output, fmt)
     summary: dict[str, Any] = {"done": job.done, "failed": job.failed}
     print(

@@ -16,14 +16,17 @@ import asyncio
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from contract.models import CheckRequest, DraftRequest
 from service.batches.recipients import recipient_request
+from service.composer import compose_draft
 from service.errors import AmendsError
-from service.pipeline import Pipeline, build_pipeline
+from service.pipeline import Pipeline, build_pipeline, check_request
 from service.settings import Settings
 
 Recipient = Mapping[str, str | None]
@@ -127,6 +130,34 @@ def _init_worker(settings: Settings, template: Mapping[str, Any]) -> None:
     _worker = (build_pipeline(settings), template, asyncio.new_event_loop())
 
 
+def _init_forked_worker() -> None:
+    """A worker forked from a coordinator that set `_worker` up and warmed it: the catalog,
+    phrase banks, rule packs and compiled patterns are the parent's, shared copy-on-write."""
+    global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    assert _worker is not None, "the coordinator did not set the worker up before forking"
+    pipeline, template, _ = _worker
+    _worker = (pipeline, template, asyncio.new_event_loop())
+
+
+def _warm(pipeline: Pipeline, template: Mapping[str, Any]) -> None:
+    """Compose and check the incident's own letter once, synchronously (no thread may start
+    before a fork), so every lazily loaded table and pattern is loaded before the workers are
+    forked and none of them loads it again."""
+    request = DraftRequest.model_validate(template)
+    letter = compose_draft(request)
+    check_request(
+        CheckRequest.model_construct(
+            subject=letter.subject, body=letter.body, channel=request.channel, context=request
+        ),
+        pipeline.rules,
+    )
+
+
+def _noop() -> None:
+    return None
+
+
 def _draft_chunk(items: Sequence[Item]) -> list[ItemResult]:
     assert _worker is not None, "the worker was not initialised"
     pipeline, template, loop = _worker
@@ -143,7 +174,14 @@ def _failed_chunk(items: Sequence[Item], exc: BaseException) -> list[ItemResult]
 
 
 class ProcessDrafter:
-    """Drafts in a pool of worker processes, one per core: for the offline composer."""
+    """Drafts in a pool of worker processes, one per core: for the offline composer.
+
+    Given the coordinator's own composer `pipeline` while the coordinator runs a single thread
+    (the CLI and the benchmark, before their event loop starts), the workers are forked from
+    it once it is warm, and start at once. Otherwise (the server, whose threads' locks a fork
+    would copy mid-use) each worker is spawned and builds its own pipeline, which takes a few
+    seconds of CPU per worker.
+    """
 
     def __init__(
         self,
@@ -151,16 +189,37 @@ class ProcessDrafter:
         template: Mapping[str, Any],
         workers: int | None = None,
         chunk_size: int = 64,
+        pipeline: Pipeline | None = None,
     ) -> None:
+        global _worker
         self.workers = workers or os.cpu_count() or 1
-        # spawn, not fork: the service process has threads, and a forked copy of their locks
-        # can deadlock a worker.
-        self.pool = ProcessPoolExecutor(
-            max_workers=self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker,
-            initargs=(settings.model_copy(update={"provider": "offline"}), template),
+        self.forked = (
+            pipeline is not None
+            and pipeline.provider.name == "offline"
+            and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods()
         )
+        if self.forked:
+            assert pipeline is not None
+            _warm(pipeline, template)
+            _worker = (pipeline, template, asyncio.new_event_loop())
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_init_forked_worker,
+            )
+            # Fork every worker now, while this is still the only thread.
+            for _ in range(self.workers):
+                self.pool.submit(_noop).result()
+        else:
+            # spawn, not fork: the service process has threads, and a forked copy of their
+            # locks can deadlock a worker.
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(settings.model_copy(update={"provider": "offline"}), template),
+            )
         self.chunk_size = chunk_size
         self.window = 2 * self.workers
 
@@ -193,7 +252,7 @@ def choose_drafter(
     if pipeline.provider.name == "offline":
         workers = workers or settings.batch_workers or os.cpu_count() or 1
         if total >= settings.batch_pool_threshold and workers > 1:
-            return ProcessDrafter(settings, template, workers)
+            return ProcessDrafter(settings, template, workers, pipeline=pipeline)
         return AsyncDrafter(pipeline, template, concurrency=1)
     return AsyncDrafter(pipeline, template, settings.batch_concurrency)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from service.composer.person import is_honorific
 from service.composer.shapes import DETERMINERS, read
@@ -264,6 +265,7 @@ def shape_of(text: str) -> tuple[str, bool]:
     return reading.shape, reading.own_verb
 
 
+@lru_cache(maxsize=4096)  # a batch's letters share the incident's phrases
 def phrase(text: str, *, to_reader: bool = False) -> Phrase:
     """Read a caller field; `to_reader` turns the customer's own "I" into "you"."""
     tamed = tame_case(text)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 def word_set(text: str) -> frozenset[str]:
@@ -149,6 +150,7 @@ def _finite(words: list[str], i: int, *, after_subordinator: bool, head: bool) -
     return ""
 
 
+@lru_cache(maxsize=4096)  # a batch's letters share the incident's phrases
 def read(text: str) -> Reading:
     """Classify a caller's phrase; see the module docstring for the rules."""
     words = _tokens(text)
