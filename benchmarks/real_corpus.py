@@ -187,12 +187,18 @@ def main(argv: list[str]) -> None:
         "fresh3 (labelled before it was checked; never tuned on)": [
             i for i in items if i["split"] == "fresh3"
         ],
+        "fresh4 (split off by a hash of the id before reading; never tuned on)": [
+            i for i in items if i["split"] == "fresh4"
+        ],
+        "fresh4_tune (the other half of that batch, tuned on)": [
+            i for i in items if i["split"] == "fresh4_tune"
+        ],
     }
     for name, part in parts.items():
         scores = score(part)
         print(describe(name, scores))
         # Misses are listed for the tuning part only: the held-out part stays unread.
-        if "--misses" in argv and name == "tune":
+        if "--misses" in argv and name in ("tune", "fresh4_tune (the other half of that batch, tuned on)"):
             print("\n".join(f"    {m}" for m in scores.tally.misses))
 
 

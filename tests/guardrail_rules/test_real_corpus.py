@@ -30,7 +30,15 @@ def test_ids_are_unique_and_labels_well_formed() -> None:
     assert len(ids) == len(set(ids))
     for item in ITEMS:
         assert item["kind"] in MUST_FLAG + MUST_BE_CLEAN, item["id"]
-        assert item["split"] in ("tune", "heldout", "fresh", "fresh2", "fresh3"), item["id"]
+        assert item["split"] in (
+            "tune",
+            "heldout",
+            "fresh",
+            "fresh2",
+            "fresh3",
+            "fresh4",
+            "fresh4_tune",
+        ), item["id"]
         if item["kind"] in MUST_FLAG:
             assert item["flag"], item["id"]
             for label in item["flag"]:
