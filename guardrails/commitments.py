@@ -36,6 +36,8 @@ REMEDY_CUES: dict[str, frozenset[str]] = {
     "remedy_voucher": frozenset({"credit", "other"}),
     "remedy_compensation": ANY_KIND,
     "remedy_free": ANY_KIND,
+    "remedy_goods": frozenset({"replacement", "service", "other"}),
+    "remedy_upgrade": frozenset({"service", "expedite", "other"}),
 }
 """Cue name (from `packs/commitments.yaml`) -> the remedy kinds that authorise it. A `free`
 cue also needs a remedy described as free."""
@@ -266,7 +268,9 @@ def unauthorised_remedies(draft: Draft) -> list[Finding]:
                     continue
                 remedies = _covering(cue, supplied)
                 if not remedies:
-                    word_stems = stems(word)
+                    # A remedy word that names the incident ("your refund request") is
+                    # not an offer; goods offered always are, whatever they name.
+                    word_stems = stems(word) if cue != "remedy_goods" else set()
                     if word_stems & supplied.incident_stems or any(
                         word_stems & r.stems for r in supplied.remedies
                     ):

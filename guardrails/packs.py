@@ -53,6 +53,8 @@ CueElement = Literal[
     "remedy_voucher",
     "remedy_free",
     "remedy_compensation",
+    "remedy_goods",
+    "remedy_upgrade",
 ]
 
 # Numbered back-references would point at the wrong group once a pattern is joined into a

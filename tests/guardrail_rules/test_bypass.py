@@ -42,6 +42,16 @@ COMMITMENTS = [
     ("We will pay you US$500.", "US$500"),
     ("We will pay you 500 euros.", "500 euros"),
     ("Enjoy twenty-five percent off.", "twenty-five percent"),
+    # Goods and services offered without a figure or a remedy word.
+    ("We'll send you a brand-new jacket.", "brand-new jacket"),
+    ("We will send you a new jacket.", "new jacket"),
+    ("You will get a new jacket from us.", "new jacket"),
+    ("A brand-new jacket is on its way to you.", "brand-new jacket"),
+    ("We will send you a second jacket as a gift.", "jacket as a gift"),
+    ("We'll upgrade your jacket to the premium model.", "upgrade your"),
+    ("We will cover the cost of your trip.", "cover the cost"),
+    ("We'll also waive your next delivery charge.", "waive"),
+    ("A new pair of gloves is yours, on us.", "on us"),
 ]
 
 
