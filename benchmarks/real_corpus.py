@@ -198,7 +198,10 @@ def main(argv: list[str]) -> None:
         scores = score(part)
         print(describe(name, scores))
         # Misses are listed for the tuning part only: the held-out part stays unread.
-        if "--misses" in argv and name in ("tune", "fresh4_tune (the other half of that batch, tuned on)"):
+        if "--misses" in argv and name in (
+            "tune",
+            "fresh4_tune (the other half of that batch, tuned on)",
+        ):
             print("\n".join(f"    {m}" for m in scores.tally.misses))
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from contract.models import DraftRequest
 from contract.report import (
@@ -29,6 +30,7 @@ from contract.report import (
 )
 from guardrails.draft import Draft
 from guardrails.form_elements import greeting, signature, text_lines
+from guardrails.lexicon import lexicon
 from guardrails.spans import SentenceBreaks, evidence, finding, is_negated
 from guardrails.supplied import stems
 
@@ -63,19 +65,27 @@ _CONDITION = re.compile(r"(?:if|should|when|once|where)\b[^.!?;:\n]*,")
 # "Oh no, Robin, sorry!": the interjection is not a negation of what follows.
 _INTERJECTION = re.compile(r"\boh,?\s+no\b")
 _LOOKBACK = 60
-# Remedy words that do not tell one remedy from another.
-_REMEDY_STOP = frozenset({"full", "next", "your", "each", "every"})
 # Remedy kinds with no remedy word of their own in `packs/commitments.yaml` ("a call from the
 # owner", "the proposal, attached"): only their description shows that they are offered.
 # Refunds, credits, discounts and replacements are shown by their words already.
 _UNWORDED_KINDS = frozenset({"expedite", "service", "other"})
-# A sentence states a remedy when it says what is done, offered or coming ("is attached",
-# "has been issued", "will receive"), not what was meant to happen ("the tables were meant
-# to follow the report", "I promised you the proposal").
-_STATED = re.compile(r"\b(?:is|are|has|have|will|now|already|here)\b|['’](?:ll|ve|re)\b")
-_UNREALISED = re.compile(
-    r"\b(?:meant|supposed|should|forgot|forgotten|failed|promised|asked|due|missed|expected)\b"
-)
+
+
+@lru_cache(maxsize=1)
+def _remedy_words() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
+    """From `packs/elements.yaml`: remedy words that tell no remedy apart, and the words
+    that make a sentence state a remedy as done or offered, or as only meant to happen."""
+    words = lexicon()
+    stated = [w for w in words.words("remedy_stated_words") if not w.startswith("'")]
+    contractions = [w[1:] for w in words.words("remedy_stated_words") if w.startswith("'")]
+    return (
+        frozenset(words.words("remedy_stop_words")),
+        re.compile(
+            rf"\b(?:{'|'.join(map(re.escape, stated))})\b"
+            rf"|['’](?:{'|'.join(map(re.escape, contractions))})\b"
+        ),
+        re.compile(rf"\b(?:{'|'.join(map(re.escape, words.words('remedy_unrealised_words')))})\b"),
+    )
 
 
 Cues = Mapping[str, list[tuple[int, int]]]
@@ -114,7 +124,8 @@ def _remedy_stated(
     (`_UNWORDED_KINDS`) in the request's own words: at
     least two of its description's stems (all of them when it has fewer), one of which the
     incident does not use, so a sentence retelling the incident is not mistaken for one; and
-    the sentence must say what is done or offered (`_STATED`, not `_UNREALISED`)."""
+    the sentence must say what is done or offered (the pack's `remedy_stated_words`, not its
+    `remedy_unrealised_words`)."""
     if context is None or not context.remedies:
         return None
     unworded = [r for r in context.remedies if r.kind in _UNWORDED_KINDS]
@@ -122,13 +133,12 @@ def _remedy_stated(
         return None
     incident = context.incident
     told = stems(" ".join(filter(None, [incident.summary, incident.cause, incident.impact])))
-    wanted = [
-        (want, want - told) for r in unworded if (want := stems(r.description) - _REMEDY_STOP)
-    ]
+    stop, stated, unrealised = _remedy_words()
+    wanted = [(want, want - told) for r in unworded if (want := stems(r.description) - stop)]
     body = breaks.text
     for sentence in _SENTENCE.finditer(body):
         said = sentence.group().lower()
-        if not _STATED.search(said) or _UNREALISED.search(said):
+        if not stated.search(said) or unrealised.search(said):
             continue
         have = stems(said)
         for want, own in wanted:

@@ -142,16 +142,20 @@ CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{3,}")
 _CODE_SHAPE = re.compile(r"(?=.*\d)(?=.*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)*")
 _LETTER_CODE = re.compile(r"[A-Z]{4,}[A-Z0-9]*")
 _TIME = re.compile(r"\d{1,2}(?:AM|PM)")
-# An improvement figure is a percentage after a verb of change and "by" ("cut errors by 35%"),
-# or a percentage followed by a comparative ("35% fewer errors").
-_CHANGED_BY = re.compile(
-    r"(?:reduc|cut|improv|increas|lower|decreas|boost|rais|sped|speed|halv|doubl|drop|fell|"
-    r"fallen|shr[au]nk|slash|trimm?)\w*\b[^.!?\n]{0,60}?\bby\s+$"
-)
-_COMPARATIVE = re.compile(
-    r"\s*(?:fewer|faster|less|more|lower|higher|reduction|improvement|increase|decrease|drop|"
-    r"quicker|better)\b"
-)
+
+
+@lru_cache(maxsize=1)
+def _metric_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """An improvement figure is a percentage after a verb of change and "by" ("cut errors by
+    35%"), or a percentage followed by a comparative ("35% fewer errors"); the words are in
+    `packs/facts.yaml`."""
+    words = lexicon()
+    changed = "|".join(map(re.escape, words.words("metric_change_stems")))
+    comparative = "|".join(map(re.escape, words.words("metric_comparatives")))
+    return (
+        re.compile(rf"(?:{changed})\w*\b[^.!?\n]{{0,60}}?\bby\s+$"),
+        re.compile(rf"\s*(?:{comparative})\b"),
+    )
 
 
 def spelled_value(words: str) -> int | None:
@@ -371,10 +375,11 @@ def extract_metrics(low: str, facts: list[Fact]) -> list[Fact]:
     for fact in facts:
         if fact.kind != "percent":
             continue
-        before = _CHANGED_BY.search(low, max(0, fact.start - 90), fact.start)
+        changed_by, comparative = _metric_words()
+        before = changed_by.search(low, max(0, fact.start - 90), fact.start)
         if before is not None:
             metrics.append(Fact("metric", fact.key, before.start(), fact.end))
-        elif (after := _COMPARATIVE.match(low, fact.end)) is not None:
+        elif (after := comparative.match(low, fact.end)) is not None:
             metrics.append(Fact("metric", fact.key, fact.start, after.end()))
     return metrics
 

@@ -285,8 +285,9 @@ def _windowed(
     reach = 0
     size = len(low)
     for hit in anchor.finditer(low):
-        if hit.start() < reach:
-            continue
+        at = hit.start()
+        if at < reach or (at and low[at - 1].isalpha()):
+            continue  # inside a word ("someone", "today", "sometimes"): no figure starts there
         window = pattern.finditer(
             low, max(hit.start() - before, reach), min(size, hit.end() + after)
         )

@@ -47,7 +47,7 @@ COMMITMENTS = [
     ("We will send you a new jacket.", "new jacket"),
     ("You will get a new jacket from us.", "new jacket"),
     ("A brand-new jacket is on its way to you.", "brand-new jacket"),
-    ("We will send you a second jacket as a gift.", "jacket as a gift"),
+    ("We will send you a second jacket as a gift.", "as a gift"),
     ("We'll upgrade your jacket to the premium model.", "upgrade your"),
     ("We will cover the cost of your trip.", "cover the cost"),
     ("We'll also waive your next delivery charge.", "waive"),
