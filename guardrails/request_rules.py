@@ -172,7 +172,8 @@ def _words() -> _Words:
         unit_word=re.compile(rf"(?:{unit_re}|half|quarter)"),
         multiple_word=re.compile(rf"(?:{_alt(multiples)}|times)"),
         count_word=re.compile(
-            r"(?:\d+|" + _alt(w for w, v in numbers.items() if v > 1 or w == "one") + ")"
+            # Not a percentage: "1% 1% ..." has no counts.
+            r"(?:\d+(?![\d%])|" + _alt(w for w, v in numbers.items() if v > 1 or w == "one") + ")"
         ),
         figure_hint=re.compile(
             r"\d|\b(?:"
@@ -275,27 +276,41 @@ def _starts_word(low: str, at: int) -> bool:
     return at == 0 or not low[at - 1].isalnum()
 
 
+_MAX_FIGURES = 200
+"""At most this many figures of one kind are read from a text: the findings are capped
+anyway, and a body of nothing but numbers ("1% 1% ...") must stay linear and cheap."""
+
+
 def _windowed(
     pattern: re.Pattern[str], anchor: re.Pattern[str], low: str, before: int, after: int
 ) -> Iterator[re.Match[str]]:
     """The matches of `pattern` in `low`, each of which holds a match of `anchor` (a cheap
     pattern with a literal first character, which Python's regex engine finds by skipping
     ahead): `pattern` is only tried from `before` characters before each anchor to `after`
-    characters after it."""
+    characters after it (with `before` 0, only at the anchor itself)."""
     reach = 0
     size = len(low)
-    for hit in anchor.finditer(low):
+    found = 0
+    for tried, hit in enumerate(anchor.finditer(low)):
+        if tried >= 10 * _MAX_FIGURES:
+            return
         at = hit.start()
         if at < reach or (at and low[at - 1].isalpha()):
             continue  # inside a word ("someone", "today", "sometimes"): no figure starts there
-        window = pattern.finditer(
-            low, max(hit.start() - before, reach), min(size, hit.end() + after)
-        )
+        stop = min(size, hit.end() + after)
+        if before == 0:
+            match = pattern.match(low, at, stop)
+            window = iter(() if match is None else (match,))
+        else:
+            window = pattern.finditer(low, max(at - before, reach), stop)
         for match in window:
-            if match.start() <= hit.start() and hit.end() <= match.end():
+            if match.start() <= at and hit.end() <= match.end():
                 reach = match.end()
+                found += 1
                 yield match
                 break
+        if found >= _MAX_FIGURES:
+            return
 
 
 def _durations(low: str, draft: bool) -> list[_Figure]:
@@ -372,7 +387,7 @@ def _multiples(low: str) -> list[_Figure]:
 def _counts(low: str, taken: list[tuple[int, int]]) -> list[_Figure]:
     words = _words()
     found = []
-    for match in _windowed(words.count, words.count_word, low, 1, 60):
+    for match in _windowed(words.count, words.count_word, low, 0, 60):
         if any(s <= match.start() < e for s, e in taken):
             continue
         after = match.group("after")
