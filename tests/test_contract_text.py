@@ -109,6 +109,17 @@ async def test_a_right_to_left_override_never_reaches_the_letter(
 
 
 @pytest.mark.anyio
+async def test_a_cause_of_one_non_ascii_letter_is_answered_not_a_500(
+    client: httpx.AsyncClient,
+) -> None:
+    """Found by `make fuzz`: a cause of one accented letter ("Å") crashed the composer while
+    it decided whether the cause reads as an instruction."""
+    minimal = {"incident": {"summary": "bU", "cause": "\u00c5"}}
+    response = await client.post("/v1/drafts", json=minimal)
+    assert response.status_code in (200, 422), response.text
+
+
+@pytest.mark.anyio
 async def test_a_field_of_only_invisible_characters_is_empty(
     client: httpx.AsyncClient, northwind: dict[str, Any]
 ) -> None:

@@ -312,9 +312,9 @@ _NOT_INSTRUCTIONS = _words(
 def _bare_verb_first(words: list[str]) -> bool:
     """An instruction whose verb is not in our list ("honour the 3.9% rate", "Waive all
     the fees"): a plain lower-case word followed by an object's determiner."""
-    first = words[0]
     if len(words) < 3:
         return False
+    first = words[0]
     low = first.lower()
     if low in DETERMINERS or low in _NOT_INSTRUCTIONS or low in _MASS_NOUNS or len(low) < 3:
         return False
