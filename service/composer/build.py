@@ -709,9 +709,11 @@ def _fact_part(w: Writer, part: Part) -> list[Line]:
         previous = None
         for i, remedy in enumerate(req.remedies):
             text = remedy_sentence(w, remedy, also=previous == remedy.status, first=i == 0)
-            shorter = [compact_remedy(remedy, described=True, first=i == 0)]
+            # The compact form speaks to the reader too ("Call you back", not "the customer").
+            own = remedy.model_copy(update={"description": w.phrase(remedy.description).text})
+            shorter = [compact_remedy(own, described=True, first=i == 0)]
             if remedy.amount or remedy.code:
-                shorter.append(compact_remedy(remedy, described=False, first=i == 0))
+                shorter.append(compact_remedy(own, described=False, first=i == 0))
             lines.append(Line(text, part, shorter))
             previous = remedy.status
         return lines
@@ -928,13 +930,41 @@ def fit(
         if not changed:
             break
     if shorten and max_chars is not None:
-        for ln in kept:
+        before = {id(ln): ln.text for ln in kept}
+        squeezed: list[Line] = []
+        for ln in list(kept):
             if ln.squeezed is not None:
-                ln.text = ln.squeezed
+                squeezed.append(ln)
+                if any(other.text == ln.squeezed for other in kept):
+                    kept.remove(ln)  # a second step squeezed to the same generic line
+                else:
+                    ln.text = ln.squeezed
                 text = render(kept)
                 if _fits(text, max_words, max_chars):
-                    return text, kept
+                    return _unsqueeze(lines, kept, squeezed, before, render, max_words, max_chars)
     return text, kept
+
+
+def _unsqueeze(
+    lines: list[Line],
+    kept: list[Line],
+    squeezed: list[Line],
+    before: dict[int, str],
+    render: Callable[[list[Line]], str],
+    max_words: int | None,
+    max_chars: int,
+) -> tuple[str, list[Line]]:
+    """Give back their own words to squeezed lines (a prevention step in the caller's
+    words) that fit again once a later line made room, shortest first."""
+    for ln in sorted(squeezed, key=lambda x: len(before[id(x)])):
+        squeezed_text = ln.text
+        ln.text = before[id(ln)]
+        trial = [x for x in lines if x in kept or x is ln]
+        if _fits(render(trial), max_words, max_chars):
+            kept = trial
+        else:
+            ln.text = squeezed_text
+    return render(kept), kept
 
 
 def _subject(w: Writer) -> str | None:
