@@ -4,12 +4,14 @@ that reject a whole batch versus those that fail one recipient."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from contract.models import DraftRequest
 from service.batches import recipients as parse
+from service.batches.cli import BatchInputError, load_inputs
 from service.errors import InvalidRequest
 
 
@@ -131,3 +133,25 @@ def test_json_recipients_accept_numbers_and_reject_nested_values() -> None:
         parse.from_json({"name": "A"}, limit=5)
     with pytest.raises(InvalidRequest, match="item 1 is not an object"):
         parse.from_json([{"name": "A"}, "B"], limit=5)
+
+
+@pytest.mark.parametrize(
+    ("csv_text", "limit", "words"),
+    [
+        ("name\nA\nB\n", 1, "more than 1 recipients"),
+        ("name,refrence\nA,B\n", 5, "unknown column 'refrence'"),
+        ("name\n", 5, "no recipient rows"),
+        ("name,reference\nA,B,C\n", 5, "CSV line 2 has 3 cells"),
+        ("name,remedies.7.code\nA,B\n", 5, "sets remedy 7"),
+    ],
+)
+def test_amends_batch_names_the_file_and_the_problem_of_bad_input(
+    tmp_path: Path, template: DraftRequest, csv_text: str, limit: int, words: str
+) -> None:
+    incident = tmp_path / "incident.json"
+    incident.write_text(template.model_dump_json(), encoding="utf-8")
+    recipients = tmp_path / "recipients.csv"
+    recipients.write_text(csv_text, encoding="utf-8")
+    with pytest.raises(BatchInputError) as caught:
+        load_inputs(str(incident), str(recipients), limit)
+    assert str(caught.value).startswith(f"{recipients}: ") and words in str(caught.value)

@@ -26,7 +26,7 @@ from service.batches.formats import csv_lines, ndjson_lines
 from service.batches.runner import run_job
 from service.batches.store import BatchStore, Job, fingerprint
 from service.batches.work import choose_drafter
-from service.errors import InvalidRequest
+from service.errors import AmendsError
 from service.pipeline import build_pipeline
 from service.settings import Settings, get_settings
 from service.store import Store
@@ -65,7 +65,7 @@ def load_inputs(
         if not rows:
             raise BatchInputError(f"{recipients_path} has no recipients")
         parse.check_columns(parse.columns_of(rows), template)
-    except InvalidRequest as exc:
+    except AmendsError as exc:  # bad CSV or columns (422s), too many recipients (413)
         raise BatchInputError(f"{recipients_path}: {exc.message}") from exc
     except ValueError as exc:  # JSON syntax
         raise BatchInputError(f"{recipients_path}: {exc}") from exc
