@@ -5,59 +5,56 @@ with its amount and code when it has them, in whatever notation the draft uses."
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 from contract.report import Finding, Fix
 from guardrails.commitments import ANY_KIND
 from guardrails.draft import Draft, Text
 from guardrails.facts import durations_in, trie_regex
+from guardrails.lexicon import lexicon
 from guardrails.spans import finding
 from guardrails.supplied import RemedyFacts, fact_value, plain, stems
 
 STATUS = "commitments.status"
 OMITTED = "commitments.omitted_remedy"
 
-# A remedy stated as done: a past participle after "we have", "we've", "has been", "is now".
-_DONE_VERBS = (
-    "refunded",
-    "reimbursed",
-    "reversed",
-    "credited",
-    "applied",
-    "replaced",
-    "shipped",
-    "dispatched",
-    "expedited",
-    "waived",
-    "issued",
-    "processed",
-    "upgraded",
-)
 _DONE_AUX = re.compile(
     r"(?:\bwe\s+have|\bwe['’]ve|\bi\s+have|\bi['’]ve|\b(?:has|have)\s+(?:now\s+|already\s+)?been|"
     r"\b(?:is|are)\s+now)\s+(?:now\s+|already\s+|just\s+)?$"
 )
-_DONE_KINDS: dict[str, frozenset[str]] = {
-    "refunded": frozenset({"refund"}),
-    "reimbursed": frozenset({"refund"}),
-    "reversed": frozenset({"refund"}),
-    "credited": frozenset({"credit"}),
-    "applied": frozenset({"discount", "credit"}),
-    "replaced": frozenset({"replacement"}),
-    "shipped": frozenset({"replacement", "expedite"}),
-    "dispatched": frozenset({"replacement", "expedite"}),
-    "expedited": frozenset({"expedite"}),
-    "upgraded": frozenset({"service", "other"}),
-    "waived": frozenset({"refund", "credit", "discount", "other"}),
-    "issued": ANY_KIND,
-    "processed": ANY_KIND,
-}
-_KIND_WORDS: dict[str, re.Pattern[str]] = {
-    "refund": re.compile(r"\brefund|\breimburs", re.IGNORECASE),
-    "credit": re.compile(r"\bcredit(?!\s+card)", re.IGNORECASE),
-    "discount": re.compile(r"\bdiscount|%\s+off\b|\bpercent\s+off\b", re.IGNORECASE),
-    "replacement": re.compile(r"\breplac", re.IGNORECASE),
-    "expedite": re.compile(r"\bexpedit|\bexpress\b|\bpriority\b", re.IGNORECASE),
-}
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """The word lists of `packs/commitments.yaml` this module reads, compiled once."""
+
+    done: re.Pattern[str]
+    """A remedy verb stated as done ("refunded"), found after a non-word character (which
+    the engine skips to) rather than at every letter."""
+    done_kinds: dict[str, frozenset[str]]
+    kind_words: dict[str, re.Pattern[str]]
+
+
+@lru_cache(maxsize=1)
+def _words() -> _Words:
+    words = lexicon()
+    done_kinds = {
+        verb: ANY_KIND
+        if str(kinds).strip() == "any"
+        else frozenset(k.strip() for k in str(kinds).split(","))
+        for verb, kinds in words.mapping("remedy_done_verbs").items()
+    }
+    return _Words(
+        done=re.compile(rf"[^\w](?=(?P<verb>{trie_regex(tuple(done_kinds))})\b)"),
+        done_kinds=done_kinds,
+        kind_words={
+            kind: re.compile(str(pattern), re.IGNORECASE)
+            for kind, pattern in words.mapping("remedy_kind_words").items()
+        },
+    )
+
+
 # Ways of saying a remedy costs nothing, for remedies described as free: "your first box is
 # on us" states "one free box". "That's on us" owns a mistake, so this/that/which/it do not.
 _FREE_SAID = re.compile(
@@ -66,10 +63,6 @@ _FREE_SAID = re.compile(
     r"on\s+the\s+house)\b|\b(?!(?:this|that|which|it)\b)[a-z]+\s+(?:is|are|will\s+be)\s+"
     r"on\s+us\b"
 )
-
-
-# Found after a non-word character (which the engine skips to) rather than at every letter.
-_DONE = re.compile(rf"[^\w](?=(?P<verb>{trie_regex(_DONE_VERBS)})\b)")
 
 
 def _amount_stated(text: Text, remedy: RemedyFacts, values: set[object]) -> bool:
@@ -95,7 +88,7 @@ def _mentions_directly(text: str, remedy: RemedyFacts, amounts: set[object]) -> 
         return True
     if facts.code and facts.code.lower() in text.lower():
         return True
-    pattern = _KIND_WORDS.get(facts.kind)
+    pattern = _words().kind_words.get(facts.kind)
     if pattern is not None and pattern.search(text):
         return True
     return remedy.free and bool(_FREE_SAID.search(text.lower()))
@@ -169,7 +162,7 @@ def status(draft: Draft) -> list[Finding]:
     text = draft.body
     low = text.low
     found: list[Finding] = []
-    for found_verb in _DONE.finditer(" " + low):
+    for found_verb in _words().done.finditer(" " + low):
         verb_start, verb_end = found_verb.start("verb") - 1, found_verb.end("verb") - 1
         aux = _DONE_AUX.search(low, max(0, verb_start - 40), verb_start)
         if aux is None:
@@ -181,7 +174,7 @@ def status(draft: Draft) -> list[Finding]:
             if fact.kind == "amount" and start <= fact.start and fact.end <= end:
                 amounts.add((fact.kind, fact.key))
                 amounts.add(fact_value(fact))
-        verb_kinds = _DONE_KINDS[found_verb.group("verb")]
+        verb_kinds = _words().done_kinds[found_verb.group("verb")]
         about = [
             r
             for r in supplied.remedies
