@@ -241,3 +241,16 @@ def test_workers_are_forked_from_a_single_threaded_coordinator_and_never_beside_
         (first, ada), (second, ben) = answer["letters"]
         assert (first, second) == ("done", "done")
         assert "Ada" in ada and "Ben" in ben
+
+
+async def test_a_batch_letter_a_person_should_read_is_held_for_review(
+    batches: BatchStore, store: Store, pipeline: Pipeline, northwind_request: DraftRequest
+) -> None:
+    cautious = northwind_request.model_copy(update={"liability": "cautious"})
+    job = batches.create(cautious.model_dump(mode="json"), recipients(3))
+    job = await run_job(batches, job.id, settings=offline_settings(), pipeline=pipeline)
+    assert (job.done, job.failed) == (3, 0)
+    held = {record.id: review for record, review in store.pending_reviews()}
+    letters = [row.draft_id for row in batches.results(job.id)]
+    assert set(letters) == set(held)
+    assert all("cautious_posture" in review.reasons for review in held.values())

@@ -188,6 +188,7 @@ class BatchStore:
         """Store a chunk's letters as audit records and mark its recipients, atomically."""
         now = utcnow()
         records: list[dict[str, Any]] = []
+        reviews: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         for result in results:
             draft_id = None
@@ -197,6 +198,15 @@ class BatchStore:
                 if not self.keep_customer_message:
                     row["request"] = _without_customer_message(row["request"])
                 records.append(row)
+                if result.review:
+                    reviews.append(
+                        {
+                            "draft_id": draft_id,
+                            "status": "pending",
+                            "reasons": list(result.review),
+                            "created_at": now,
+                        }
+                    )
             updates.append(
                 {
                     "b_position": result.position,
@@ -211,6 +221,8 @@ class BatchStore:
         with self._tx() as c:
             if records:
                 c.execute(schema.audit_records.insert(), records)
+            if reviews:  # held for a person, like any API draft with review reasons
+                c.execute(schema.reviews.insert(), reviews)
             c.execute(
                 items.update()
                 .where(

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from contract.models import CheckRequest, DraftRequest
+from service.audit import review_reasons
 from service.batches.recipients import recipient_request
 from service.composer import compose_draft
 from service.errors import AmendsError
@@ -50,6 +51,9 @@ class ItemResult:
     request: dict[str, Any] | None = None
     draft: dict[str, Any] | None = None
     error: dict[str, Any] | None = None
+    review: tuple[str, ...] = ()
+    """Why a person should read the letter before it is sent (as for any API draft); the
+    letter is then held in the review queue."""
 
 
 async def draft_item(pipeline: Pipeline, template: Mapping[str, Any], item: Item) -> ItemResult:
@@ -71,7 +75,10 @@ async def draft_item(pipeline: Pipeline, template: Mapping[str, Any], item: Item
     if not draft.guardrails.passed:  # the pipeline never returns one; a batch checks anyway
         error = {"code": "draft_failed_guardrails", "message": "the letter failed the checks"}
         return ItemResult(item.position, "failed", request=request_json, error=error)
-    return ItemResult(item.position, "done", request_json, draft.model_dump(mode="json"))
+    reasons = tuple(review_reasons(draft, request))
+    return ItemResult(
+        item.position, "done", request_json, draft.model_dump(mode="json"), review=reasons
+    )
 
 
 class Drafter(Protocol):
