@@ -950,19 +950,49 @@ def _invented(
     remedies."""
     words = _words()
     remedy_stems = [stems(remedy.description) for remedy in request.remedies]
+    incident = request.incident
+    fields = [
+        t.lower().strip(" .!?") for t in (incident.summary, incident.cause, incident.impact) if t
+    ]
+    told = " ".join(fields)
+    told_stems = stems(told)
+    given = [
+        d.lower().strip(" .!?")
+        for d in (
+            *(remedy.description for remedy in request.remedies),
+            *(step.description for step in request.prevention),
+        )
+    ]
     found = []
     for index, (start, end) in enumerate(sentence_stems.spans):
         sentence = low[start:end]
-        claim = words.change_claim.search(sentence)
+        if any(d and d in sentence for d in given):
+            continue  # a remedy or step in the caller's words ("we will set up 15% off ...")
+        retold = [
+            (at, at + len(field))
+            for field in fields
+            for at in (m.start() for m in re.finditer(re.escape(field), sentence))
+        ]
+        claim = next(
+            (
+                c
+                for c in words.change_claim.finditer(sentence)
+                if not any(a <= c.start() and c.end() <= b for a, b in retold)
+            ),
+            None,
+        )
         if claim is None:
-            continue
+            continue  # no claim, or only ones inside the incident's own words, retold
         changed = sentence[claim.end() :]
         if not (words.safeguard.search(changed) or words.prevention_intent.search(changed)):
             continue
         purpose = words.purpose.search(changed)
         named = changed[: purpose.start()] if purpose is not None else changed
-        if not stems(named) - words.generic_change:
+        named_stems = stems(named) - words.generic_change
+        if not named_stems:
             continue  # "we have changed our procedure": no change named, so none invented
+        if _retells(claim.group(), named_stems, told, told_stems):
+            continue  # "this happened because we changed the booking system": the cause
         have = sentence_stems[index]
         if any(_shares_enough(have, wanted, 0.0) for wanted in (*step_stems, *remedy_stems)):
             continue
@@ -985,6 +1015,17 @@ def _invented(
             )
         )
     return found
+
+
+def _retells(claim: str, named: set[str], told: str, told_stems: set[str]) -> bool:
+    """Whether a change claimed is the incident's own telling (its summary, cause or impact):
+    the claim's verb is the incident's ("we changed" for "we changed the booking system")
+    and nearly all of what it names is too. A change that adds words of its own ("we have
+    fixed the booking system", "we changed the booking system's second check") is not."""
+    verb = _WORD_RE.findall(claim)[-1]
+    if verb not in _WORD_RE.findall(told) and verb[:5] not in told_stems:
+        return False
+    return len(named & told_stems) >= max(1, -(-len(named) * 4 // 5))
 
 
 def _listing(steps: list[Prevention]) -> str:

@@ -68,12 +68,6 @@ def guardrail_gap(finding: Finding, request: DraftRequest) -> str | None:
         excerpt = re.escape(finding.excerpt or "\x00")
         if re.search(r"\boffer (?:letter|email|document)\b[^.]*" + excerpt, summary):
             return "'offer letter' in the incident read as an offer"
-    if finding.rule == "request.invented_prevention":
-        # The caller's own cause retold ("This happened because we changed the booking
-        # system ...") is not a change we claim to have made to prevent a repeat.
-        cause = (request.incident.cause or "").lower().rstrip(". ")
-        if cause and cause in (finding.excerpt or "").lower():
-            return "the caller's cause read as an invented prevention step"
     group = (request.recipient.name or "").lower().split()
     is_group = bool(group) and (group[0] in _GROUP_WORDS or len(group) > 3)
     if finding.rule == "channel.public_recipient_name" and (

@@ -1,0 +1,60 @@
+"""Guardrail false positives on correct composer letters, one kind per test: each letter
+states only what the request gives and must pass, while the same rule still catches the real
+violation next to it (a change nobody authorised, an offer nobody authorised)."""
+
+from __future__ import annotations
+
+from contract.models import DraftRequest
+from contract.report import Finding
+from guardrails import check
+
+
+def _request(**incident: str) -> DraftRequest:
+    return DraftRequest.model_validate(
+        {
+            "scenario": "website_glitch",
+            "channel": "email",
+            "recipient": {"name": "Dana Whitfield"},
+            "sender": {"name": "Priya Natarajan", "organization": "Bluebell Telecom"},
+            "incident": {"summary": "your booking was lost", **incident},
+            "remedies": [
+                {"kind": "discount", "description": "15% off the next order", "status": "done"}
+            ],
+            "prevention": [{"description": "a weekly audit of hold queues"}],
+        }
+    )
+
+
+def _rules(text: str, request: DraftRequest, rule: str) -> list[Finding]:
+    report = check(text, channel="email", context=request)
+    return [f for f in report.findings if f.rule == rule]
+
+
+INVENTED = "request.invented_prevention"
+
+
+def test_the_callers_cause_retold_is_not_an_invented_prevention_step() -> None:
+    request = _request(cause="we changed the booking system and the old holds were lost")
+    for text in (
+        "This happened because we changed the booking system and the old holds were lost.",
+        "The confirmed facts so far show that we changed the booking system and the old "
+        "holds were lost, and our review is continuing.",
+    ):
+        assert _rules(text, request, INVENTED) == [], text
+
+
+def test_a_remedy_in_the_callers_words_is_not_an_invented_prevention_step() -> None:
+    request = _request()
+    text = "We will set up 15% off the next order and confirm to you once it is done."
+    assert _rules(text, request, INVENTED) == []
+
+
+def test_a_change_beyond_the_callers_cause_is_still_invented() -> None:
+    request = _request(cause="we changed the booking system and the old holds were lost")
+    for text in (
+        "We have changed the booking system to add a second check so that this cannot recur.",
+        "We changed the booking system and the old holds were lost; we have also added a "
+        "second check at the front desk to prevent a repeat.",
+        "We have added a second check to the booking system to prevent a repeat.",
+    ):
+        assert [f.rule for f in _rules(text, request, INVENTED)] == [INVENTED], text
