@@ -77,6 +77,12 @@ def _promise() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def _noun_promise() -> re.Pattern[str]:
+    """A promise word used as a noun naming a document ("the offer letter showed 4.6%")."""
+    return re.compile(rf"(?:{trie_regex(lexicon().words('promise_noun_phrases'))})\b")
+
+
+@lru_cache(maxsize=1)
 def _extent() -> re.Pattern[str]:
     words = sorted(lexicon().words("extent_words"), key=len, reverse=True)
     alternatives = "|".join(r"\s+".join(re.escape(w) for w in word.split()) for word in words)
@@ -86,7 +92,11 @@ def _extent() -> re.Pattern[str]:
 def _promised(text: Text, fact: Fact) -> bool:
     """Whether the sentence holding `fact` offers or promises something."""
     start, end = text.sentences.bounds(fact.start, fact.end)
-    return _promise().search(text.low, start, end) is not None
+    nouns = _noun_promise()
+    return any(
+        nouns.match(text.low, m.start(), end) is None
+        for m in _promise().finditer(text.low, start, end)
+    )
 
 
 def unsupported_facts(draft: Draft) -> list[Finding]:

@@ -62,12 +62,6 @@ def guardrail_gap(finding: Finding, request: DraftRequest) -> str | None:
             return "weekday date read as an unsupplied deadline"
         if any(d.lower() in excerpt.lower() or excerpt.lower() in d.lower() for d in dates):
             return "supplied date read as unsupplied"
-    if finding.rule == "commitments.unsupported_fact" and "from the incident" in message:
-        # "the offer letter showed 4.6%" retells the incident; "offer" is a noun there.
-        summary = request.incident.summary
-        excerpt = re.escape(finding.excerpt or "\x00")
-        if re.search(r"\boffer (?:letter|email|document)\b[^.]*" + excerpt, summary):
-            return "'offer letter' in the incident read as an offer"
     group = (request.recipient.name or "").lower().split()
     is_group = bool(group) and (group[0] in _GROUP_WORDS or len(group) > 3)
     if finding.rule == "channel.public_recipient_name" and (

@@ -58,3 +58,47 @@ def test_a_change_beyond_the_callers_cause_is_still_invented() -> None:
         "We have added a second check to the booking system to prevent a repeat.",
     ):
         assert [f.rule for f in _rules(text, request, INVENTED)] == [INVENTED], text
+
+
+UNSUPPORTED = "commitments.unsupported_fact"
+
+
+def _mortgage() -> DraftRequest:
+    return DraftRequest.model_validate(
+        {
+            "scenario": "misleading_product_info",
+            "channel": "letter",
+            "recipient": {"name": "Mr Daniel Okafor"},
+            "sender": {"name": "Priya Raman", "organization": "Kestrel Building Society"},
+            "incident": {
+                "summary": "He was quoted a fixed rate of 3.9% in his mortgage illustration "
+                "but the offer letter showed 4.6%."
+            },
+            "remedies": [
+                {
+                    "kind": "other",
+                    "description": "honour the 3.9% rate for the full five-year fixed term",
+                    "status": "offered",
+                }
+            ],
+        }
+    )
+
+
+def test_a_figure_restated_from_the_incident_beside_offer_letter_is_not_an_offer() -> None:
+    text = (
+        "You were quoted a fixed rate of 3.9% in your mortgage illustration, but the offer "
+        "letter showed 4.6%."
+    )
+    report = check(text, channel="letter", context=_mortgage())
+    assert [f.excerpt for f in report.findings if f.rule == UNSUPPORTED] == []
+
+
+def test_a_figure_from_the_incident_offered_is_still_caught() -> None:
+    for text in (
+        "We would like to offer you the 4.6% rate for the full term.",
+        "We offer 4.6% on the offer letter terms.",
+        "The offer letter showed 4.6%, and we will honour 4.6% for the full term.",
+    ):
+        report = check(text, channel="letter", context=_mortgage())
+        assert "4.6%" in [f.excerpt for f in report.findings if f.rule == UNSUPPORTED], text
