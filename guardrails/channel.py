@@ -33,6 +33,8 @@ _REFERENCE = re.compile(
 )
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{7,}\d(?!\w)")
+_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{4}")
+"""A date in digits ("2024-10-09", "09/10/2024"): the phone pattern's shape, but no phone."""
 
 
 def check_length(draft: Draft) -> list[Finding]:
@@ -116,7 +118,11 @@ def _spans(kind: str, draft: Draft) -> Iterator[tuple[int, int]]:
     elif kind == "personal_data":
         own = (context.sender.contact or "").lower() if context is not None else ""
         yield from (m.span() for m in _EMAIL.finditer(body) if m.group().lower() not in own)
-        yield from (m.span() for m in _PHONE.finditer(body) if m.group() not in own)
+        yield from (
+            m.span()
+            for m in _PHONE.finditer(body)
+            if m.group() not in own and not _DATE.fullmatch(m.group())
+        )
         name = _person(context.recipient.name) if context is not None else None
         if name and " " in name:
             yield from _literal(body, name)

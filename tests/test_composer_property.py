@@ -76,10 +76,6 @@ def guardrail_gap(finding: Finding, request: DraftRequest) -> str | None:
         (finding.excerpt or "").lower() in a.lower() for a in amounts
     ):
         return "an amount written in words read as an unauthorised remedy"
-    if finding.rule == "channel.public_personal_data" and any(
-        (finding.excerpt or "") in d for d in dates
-    ):
-        return "ISO date read as personal data"
     return None
 
 

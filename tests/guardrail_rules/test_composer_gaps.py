@@ -102,3 +102,26 @@ def test_a_figure_from_the_incident_offered_is_still_caught() -> None:
     ):
         report = check(text, channel="letter", context=_mortgage())
         assert "4.6%" in [f.excerpt for f in report.findings if f.rule == UNSUPPORTED], text
+
+
+def _public(**fields: object) -> DraftRequest:
+    data: dict[str, object] = {
+        "scenario": "delayed_delivery",
+        "channel": "public_statement",
+        "recipient": {"name": "our customers"},
+        "sender": {"name": "Priya Natarajan", "organization": "Bluebell Telecom"},
+        "incident": {"summary": "deliveries were delayed"},
+        "remedies": [
+            {"kind": "refund", "description": "refund of the delivery charge", "date": "2024-10-09"}
+        ],
+    }
+    return DraftRequest.model_validate(data | fields)
+
+
+def test_an_iso_date_in_a_public_statement_is_not_personal_data() -> None:
+    text = (
+        "Every delivery charge will be refunded by 2024-10-09; call 0161 555 0190 with questions."
+    )
+    report = check(text, channel="public_statement", context=_public())
+    found = [f.excerpt for f in report.findings if f.rule == "channel.public_personal_data"]
+    assert found == ["0161 555 0190"]
