@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 
 from contract.models import DraftRequest
-from contract.report import Finding, Severity
+from contract.report import Finding, Fix, Severity
 from guardrails.draft import Draft
 from guardrails.facts import amount_spans, code_spans
 from guardrails.lexicon import lexicon
@@ -170,6 +170,9 @@ def check_public(draft: Draft) -> list[Finding]:
                     start,
                     end,
                     "Keep specifics private: invite the person to continue by direct message.",
+                    # The sentence goes; a remedy it carried is then found missing and put
+                    # back in the composer's public wording, without figures.
+                    fix=Fix(action="remove_sentence"),
                 )
             )
     return found

@@ -30,9 +30,22 @@ from guardrails.draft import Draft, Text, read
 from guardrails.echo import ECHO_RULE, scan_echo
 from guardrails.elements import MISSING_RULE, find_elements, missing_findings
 from guardrails.packs import FixSpec
-from guardrails.phrases import OVER_APOLOGY_RULE, over_apologising, rule_findings
+from guardrails.phrases import (
+    OVER_APOLOGY_RULE,
+    REPEATED_RULE,
+    over_apologising,
+    repeated_sentences,
+    rule_findings,
+)
 from guardrails.privacy import CARD_RULE, NATIONAL_ID_RULE, scan_privacy
-from guardrails.remedy_status import OMITTED, STATUS, omissions, status
+from guardrails.remedy_status import (
+    OMITTED,
+    OMITTED_REFERENCE,
+    STATUS,
+    omissions,
+    omitted_reference,
+    status,
+)
 from guardrails.request_rules import RULE_IDS as REQUEST_RULES
 from guardrails.request_rules import check_request
 from guardrails.ruleset import RuleSet, default_rules
@@ -53,12 +66,14 @@ RULES: tuple[Rule, ...] = (
     Rule(rule_findings, ("<pack rules>",)),
     Rule(scan_privacy, (CARD_RULE, NATIONAL_ID_RULE)),
     Rule(over_apologising, (OVER_APOLOGY_RULE,)),
+    Rule(repeated_sentences, (REPEATED_RULE,)),
     Rule(channel_rules.check_length, (channel_rules.LENGTH_RULE, channel_rules.WORDS_RULE)),
     Rule(channel_rules.check_public, tuple(channel_rules.PUBLIC_RULES.values())),
     Rule(missing_findings, (MISSING_RULE,)),
     Rule(unsupported_facts, (UNSUPPORTED, METRIC), needs_context=True),
     Rule(status, (STATUS,), needs_context=True),
     Rule(omissions, (OMITTED,), needs_context=True),
+    Rule(omitted_reference, (OMITTED_REFERENCE,), needs_context=True),
     Rule(unauthorised_remedies, (UNAUTHORISED,), needs_context=True),
     Rule(scan_echo, (ECHO_RULE,), needs_context=True),
     Rule(check_request, REQUEST_RULES, needs_context=True),

@@ -228,9 +228,15 @@ def find_elements(draft: Draft) -> list[ElementData]:
     ]
 
 
+# Elements the composer can write from the caller's facts alone, for salvage to insert.
+_COMPOSER_WRITES = frozenset(
+    {"greeting", "signature", "invitation", "subject", "regret", "responsibility", "close"}
+)
+
+
 def _insert(name: str, context: DraftRequest | None) -> Fix | None:
     """The caller fact that salvage may insert for a missing element, when there is one."""
-    if name in ("greeting", "signature", "invitation"):
+    if name in _COMPOSER_WRITES:
         return Fix(action="insert", fact=name)
     if context is None:
         return None

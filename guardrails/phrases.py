@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from contract.report import Finding
+from contract.report import Finding, Fix
 from guardrails.draft import Draft
 from guardrails.spans import MAX_PER_RULE, finding, is_negated
 
@@ -71,3 +71,36 @@ def over_apologising(draft: Draft) -> list[Finding]:
             "have done and will do.",
         )
     ]
+
+
+REPEATED_RULE = "artefacts.repeated_sentence"
+
+
+def repeated_sentences(draft: Draft) -> list[Finding]:
+    """A sentence of four or more words that the letter has already said, word for word
+    (case and spacing aside): a model's loop or a double insertion. Removing the copy is
+    always safe."""
+    body = draft.body.text
+    seen: set[str] = set()
+    found: list[Finding] = []
+    for start, end in draft.body.sentences.spans():
+        words = body[start:end].lower().split()
+        if len(words) < 4:
+            continue
+        key = " ".join(words)
+        if key not in seen:
+            seen.add(key)
+            continue
+        found.append(
+            finding(
+                REPEATED_RULE,
+                "error",
+                "This sentence repeats one the letter has already said.",
+                body,
+                start,
+                end,
+                "Say it once.",
+                fix=Fix(action="remove_sentence"),
+            )
+        )
+    return found

@@ -195,3 +195,31 @@ def status(draft: Draft) -> list[Finding]:
                 )
             )
     return found
+
+
+OMITTED_REFERENCE = "facts.omitted_reference"
+
+
+def omitted_reference(draft: Draft) -> list[Finding]:
+    """The caller's reference (order, booking, case number) left out of a private letter that
+    has room for it: the reader needs it to find the matter again. Public channels must not
+    carry it, and an SMS may leave it out for room."""
+    context, channel = draft.context, draft.channel
+    reference = context.incident.reference if context is not None else None
+    if not reference or channel.public or channel.words is None:
+        return []
+    text = draft.body
+    if " ".join(reference.lower().split()) in " ".join(text.low.split()):
+        return []
+    return [
+        finding(
+            OMITTED_REFERENCE,
+            "error",
+            f"Leaves out the reference {reference}.",
+            text.text,
+            0,
+            0,
+            f"Name the reference {reference} where the letter says what went wrong.",
+            fix=Fix(action="insert", fact="reference"),
+        )
+    ]

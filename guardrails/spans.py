@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from functools import lru_cache
 
 from contract.report import EvidenceData, Finding, Fix, Severity, TextField
@@ -106,6 +107,21 @@ class SentenceBreaks:
         index = bisect_left(ends, end)
         right = len(text) if index == len(ends) else ends[index] + (text[ends[index]] != "\n")
         return _trimmed(text, left, right, start, end)
+
+    def spans(self) -> Iterator[tuple[int, int]]:
+        """Every sentence (or line) of the text, as [start, end) without surrounding white
+        space, in order; empty ones are skipped."""
+        text, left = self.text, 0
+        for at in [*self._ends, len(text) - 1]:
+            right = at + 1
+            start, end = left, right
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if start < end:
+                yield start, end
+            left = right
 
 
 def evidence(text: str, start: int, end: int, field: TextField = "body") -> EvidenceData:

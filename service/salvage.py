@@ -2,12 +2,15 @@
 
 A small model rarely fixes what it is told, and a re-ask costs a full model call; most of what
 the guardrails flag has a safe edit (`Finding.fix`): reword a span, drop a sentence carrying
-an unsupported figure or promise, or insert a missing caller fact. The inserted sentence is
-the composer's (`fact_sentence`), built only from the request, and goes where a reader expects
-it: a remedy after the letter's amends (else its apology), a prevention step after the
-remedies, the reference at the start, a greeting first, an invitation before the sign-off, a
-signature last. Every edit is returned as a `SalvageEdit` so a reviewer sees what the service
-changed. Findings without a fix, or whose fix cannot be applied, are left for the re-ask.
+an unsupported figure, a hedge or an unfilled slot, or insert a missing caller fact or
+element. A template slot that names a caller fact ("[Your Name]", "[Company]") is filled
+from the request instead. The inserted sentence is the composer's (`fact_sentence`), built
+only from the request, and goes where a reader expects it: a remedy after the letter's
+amends (else its apology), a prevention step after the remedies; the reference, an apology
+or the ownership line near the start; a greeting first; an invitation or a close before the
+sign-off; a signature last; a subject line in the subject. Every edit is returned as a
+`SalvageEdit` so a reviewer sees what the service changed. Findings without a fix, or whose
+fix cannot be applied, are left for the re-ask.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from contract.catalog import get_catalog
 from contract.models import DraftRequest, SalvageEdit
 from contract.report import Finding, GuardrailReport
+from guardrails.channel import LENGTH_RULE
 from service.composer import fact_sentence
 
 # The end of a sentence: terminal punctuation (and closing quotes or brackets) before
@@ -28,7 +33,11 @@ _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _AFTER: dict[str, tuple[str, ...]] = {
     "remedy": ("amends", "regret", "responsibility", "acknowledgment"),
     "prevention": ("prevention", "amends", "regret", "responsibility", "acknowledgment"),
+    "regret": ("acknowledgment",),
+    "responsibility": ("regret", "acknowledgment"),
 }
+# Facts that open a letter: without their anchor they go just after the greeting.
+_OPENING = frozenset({"reference", "regret", "responsibility"})
 
 
 @dataclass(frozen=True)
@@ -63,12 +72,24 @@ def salvage(
     texts = {"body": body, "subject": subject or ""}
     planned: list[_Edit] = []
     unfixed: list[Finding] = []
+    inserted: set[str] = set()
     for finding in report.errors:
+        fix = finding.fix
+        if fix is not None and fix.action == "insert" and fix.fact in inserted:
+            continue  # two rules missed the same fact: it goes in once
         edit = _plan(finding, texts, report, request, channel)
         if edit is None or any(_overlaps(edit, other) for other in planned):
             unfixed.append(finding)
         else:
             planned.append(edit)
+            if fix is not None and fix.action == "insert" and fix.fact:
+                inserted.add(fix.fact)
+    length = next((f for f in report.errors if f.rule == LENGTH_RULE), None)
+    if length is not None:
+        cuts = _trim(texts["body"], report, request, channel, planned)
+        if cuts:
+            unfixed.remove(length)
+            planned += cuts
     for field in texts:
         edits = [e for e in planned if e.field == field]
         # From the end backwards, so earlier offsets stay valid.
@@ -82,6 +103,70 @@ def salvage(
         edits=[edit.record for edit in sorted(planned, key=lambda e: (e.field, e.start))],
         unfixed=unfixed,
     )
+
+
+def _trim(
+    body: str,
+    report: GuardrailReport,
+    request: DraftRequest | None,
+    channel: str,
+    planned: list[_Edit],
+) -> list[_Edit]:
+    """Sentences to drop so a letter over its channel's character limit fits: the longest
+    first among those that carry no required element, no caller fact and no other edit.
+    Nothing when that cannot make it fit (the re-ask or the composer's letter then will)."""
+    limit = get_catalog().channels[channel].max_chars
+    if limit is None:
+        return []
+    need = len(body) - limit + sum(len(e.text) for e in planned if e.field == "body")
+    kept = [
+        (r.evidence.start, r.evidence.end)
+        for r in report.elements
+        if r.required and r.evidence is not None and r.evidence.field == "body"
+    ]
+    kept += [(e.start, max(e.end, e.start + 1)) for e in planned if e.field == "body"]
+    facts = [f.lower() for f in _caller_values(request)]
+    spare = []
+    for start, end in _sentence_spans(body):
+        sentence = body[start:end].lower()
+        if any(start < b and a < end for a, b in kept) or any(f in sentence for f in facts):
+            continue
+        spare.append((start, _swallow_space(body, start, end)))
+    cuts: list[_Edit] = []
+    for start, end in sorted(spare, key=lambda span: span[0] - span[1]):
+        if need <= 0:
+            break
+        before = body[start:end].strip()
+        record = SalvageEdit(rule=LENGTH_RULE, action="remove_sentence", before=before, after="")
+        cuts.append(_Edit("body", start, end, "", record))
+        need -= end - start
+    return cuts if need <= 0 else []
+
+
+def _caller_values(request: DraftRequest | None) -> list[str]:
+    """The figures, codes, dates and reference a letter must keep."""
+    if request is None:
+        return []
+    values = [request.incident.reference]
+    for remedy in request.remedies:
+        values += [remedy.amount, remedy.code, remedy.date]
+    return [v for v in values if v]
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Every sentence of `text`, line by line, as [start, end) without surrounding spaces."""
+    spans = []
+    at = 0
+    while at < len(text):
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if at >= len(text):
+            break
+        start, end = sentence_bounds(text, at, at)
+        end = max(end, at + 1)
+        spans.append((start, end))
+        at = end
+    return spans
 
 
 def _overlaps(a: _Edit, b: _Edit) -> bool:
@@ -103,6 +188,13 @@ def _plan(
     if fix is None:
         return None
     text = texts[finding.field]
+    if finding.rule.startswith("placeholder.") and request is not None:
+        value = _slot_value(finding.excerpt, request)
+        if value is not None:
+            record = SalvageEdit(
+                rule=finding.rule, action="replace", before=finding.excerpt, after=value
+            )
+            return _Edit(finding.field, finding.start, finding.end, value, record)
     if fix.action == "replace" and fix.text is not None:
         before = text[finding.start : finding.end]
         record = SalvageEdit(rule=finding.rule, action="replace", before=before, after=fix.text)
@@ -113,9 +205,79 @@ def _plan(
         before = text[start:end].strip()
         record = SalvageEdit(rule=finding.rule, action="remove_sentence", before=before, after="")
         return _Edit("body", start, end, "", record)
+    if fix.action == "insert" and fix.fact == "subject" and request is not None:
+        return _subject(finding.rule, text, request, channel)
     if fix.action == "insert" and fix.fact and request is not None and finding.field == "body":
         return _insertion(finding.rule, fix.fact, text, report, request, channel)
     return None
+
+
+# What a template slot asks for, by the words inside it, and where the request keeps it.
+_SLOTS: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(
+        ("name", "your name", "your full name", "my name", "sender name", "agent name"),
+        ("sender", "name"),
+    ),
+    **dict.fromkeys(("title", "your title", "job title", "position"), ("sender", "title")),
+    **dict.fromkeys(
+        (
+            "company",
+            "company name",
+            "your company",
+            "organisation",
+            "organization",
+            "business name",
+            "your company name",
+            "store name",
+            "brand",
+        ),
+        ("sender", "organization"),
+    ),
+    **dict.fromkeys(("contact", "contact details", "email", "phone"), ("sender", "contact")),
+    **dict.fromkeys(
+        (
+            "customer name",
+            "customer's name",
+            "recipient name",
+            "recipient's name",
+            "client name",
+            "client's name",
+            "customer",
+        ),
+        ("recipient", "name"),
+    ),
+    **dict.fromkeys(
+        ("reference", "ref", "order number", "order id", "booking reference", "ticket number"),
+        ("incident", "reference"),
+    ),
+}
+_SLOT_MARKS = "[]{}()<> _"
+
+
+def _slot_value(slot: str, request: DraftRequest) -> str | None:
+    """The caller's value a template slot stands for: the slot names it ("[Your Name]",
+    "{{company}}") or already holds it ("[Bloomreach Media]"). None when the request has no
+    such value, so the slot's sentence is removed instead."""
+    words = " ".join(slot.strip(_SLOT_MARKS).lower().replace("insert", " ").split())
+    values = {
+        (part, field): getattr(getattr(request, part), field)
+        for part, field in set(_SLOTS.values())
+    }
+    for value in values.values():
+        if value and words == " ".join(value.lower().split()):
+            return str(value)
+    where = _SLOTS.get(words)
+    value = values.get(where) if where is not None else None
+    return str(value) if value else None
+
+
+def _subject(rule: str, subject: str, request: DraftRequest, channel: str) -> _Edit | None:
+    """The composer's subject line in place of a missing or empty one."""
+    line = fact_sentence(request, "subject", channel).strip()
+    if not line:
+        return None
+    record = SalvageEdit(rule=rule, action="insert", before=subject, after=line)
+    return _Edit("subject", 0, len(subject), line, record)
 
 
 def _insertion(
@@ -141,10 +303,10 @@ def _insertion(
     if kind == "signature":
         end = len(body.rstrip())
         return _Edit("body", end, end, gap + sentence, record, rank=4)
-    if kind == "reference":
+    anchor = _after_anchor(body, report, _AFTER.get(kind, ()))
+    if anchor is None and kind in _OPENING:
         start = _after_greeting(body, report)
         return _Edit("body", start, start, sentence + " ", record)
-    anchor = None if kind == "invitation" else _after_anchor(body, report, _AFTER.get(kind, ()))
     if anchor is None:
         return _closing_insert(body, report, sentence, record, gap)
     return _Edit("body", anchor, anchor, " " + sentence, record)
@@ -192,7 +354,11 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _swallow_space(text: str, start: int, end: int) -> int:
+    """The end of a removal: the spaces after the sentence, and its line break when the
+    sentence is a whole line (a signature line), so no empty line is left behind."""
     while end < len(text) and text[end] in " \t":
+        end += 1
+    if end < len(text) and text[end] == "\n" and (start == 0 or text[start - 1] == "\n"):
         end += 1
     return end
 

@@ -4,7 +4,6 @@ errors a caller sees when fallback is off."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -51,12 +50,13 @@ async def client(
 
 
 # Every sentence that apologises: no mechanical fix can supply an apology, so only a re-ask can.
-_APOLOGY = re.compile(r"[^.!?\n]*\b(?:sorry|apologi[sz]e|apologies|regret)\b[^.!?\n]*[.!?] ?")
+BLAME = "\n\nThe courier is to blame for the delay."
 
 
 def _unapologetic(request: DraftRequest, body: Body) -> httpx.Response:
+    """A letter with a defect salvage has no safe edit for: it blames the courier."""
     composed = compose_draft(request)
-    content = json.dumps({"subject": composed.subject, "body": _APOLOGY.sub("", composed.body)})
+    content = json.dumps({"subject": composed.subject, "body": composed.body + BLAME})
     usage = {"prompt_tokens": 700, "completion_tokens": 250}
     return httpx.Response(200, json=body(content, usage=usage))
 
@@ -111,7 +111,8 @@ async def test_what_salvage_cannot_fix_is_re_asked_with_the_finding_quoted(
     assert (meta["attempts"], meta["fallback"], meta["written_by"]) == (2, False, "model")
     assert meta["usage"] == {"prompt_tokens": 1400, "completion_tokens": 500}
     repair = json.loads(mocked_chat_completions.calls[1].request.content)["messages"][-1]
-    assert "Missing required element: regret." in repair["content"]
+    assert "Blaming a courier" in repair["content"]
+    assert 'Quoted: "The courier is to blame"' in repair["content"]
 
 
 async def test_an_unreachable_model_falls_back_to_the_composer(
@@ -171,5 +172,5 @@ async def test_a_draft_that_never_passes_is_refused_with_its_findings(
     assert response.status_code == 502
     error = response.json()["error"]
     assert error["code"] == "draft_failed_guardrails"
-    assert any(f["rule"] == "elements.missing" for f in error["details"]["findings"])
+    assert any(f["rule"] == "blame.third_party" for f in error["details"]["findings"])
     assert mocked_chat_completions.call_count == 3

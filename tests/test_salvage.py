@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+import guardrails
 from contract.models import DraftRequest
 from contract.report import ElementResult, Evidence, Finding, Fix, GuardrailReport
 from service.composer import fact_sentence
@@ -86,6 +87,19 @@ def test_a_missing_remedy_is_inserted_after_the_amends_sentence(
     assert f"{amends} {expected} We will also refund" in result.body
     assert result.edits[0].action == "insert" and result.edits[0].after == expected
     assert "SORRY15" in result.body
+
+
+def test_a_fact_two_rules_found_missing_is_inserted_once(northwind_request: DraftRequest) -> None:
+    fix = Fix(action="insert", fact="prevention:0")
+    missing = _finding("", fix, rule="elements.missing", at=len(BODY))
+    omitted = _finding("", fix, rule="request.omitted_prevention", at=len(BODY))
+    amends = _element("amends", "We have refunded the express shipping fee ($14.95).")
+    result = salvage(
+        None, BODY, _report(missing, omitted, elements=[amends]), northwind_request, "email"
+    )
+    sentence = fact_sentence(northwind_request, "prevention:0", "email").strip()
+    assert result.body.count(sentence) == 1
+    assert [e.rule for e in result.edits] == ["elements.missing"] and result.unfixed == []
 
 
 def test_greeting_signature_and_invitation_go_where_a_reader_expects(
@@ -171,3 +185,107 @@ def test_sentence_bounds(text: str, span: str, sentence: str) -> None:
     start = text.index(span)
     begin, end = sentence_bounds(text, start, start + len(span))
     assert text[begin:end] == sentence
+
+
+# A model's letter as small models write it: every fact present, then one slip at a time.
+MODEL_LETTER = (
+    "Dear Dana Whitfield,\n\n"
+    "I am sorry that your winter jacket (order NW-48213) arrived nine days late and missed "
+    "your hiking trip. This was our mistake, and we own it. The delay came from a sorting "
+    "fault at our regional warehouse.\n\n"
+    "We have refunded the express shipping fee of $14.95, and we would like to offer you 15% "
+    "off your next order with the code SORRY15. We have added a second barcode scan at the "
+    "sorting step.\n\n"
+    "Please reply to this email if there is anything else we can do.\n\n"
+    "Thank you for your patience.\n\n"
+    "Warm regards,\nPriya Natarajan\nCustomer Care Lead\nNorthwind Outfitters"
+)
+SUBJECT = "Your late order NW-48213"
+
+
+def _salvaged(subject: str | None, body: str, request: DraftRequest) -> tuple[str | None, str]:
+    """Check and salvage as the pipeline does (a few rounds); the letter must then pass."""
+    for _ in range(3):
+        report = guardrails.check(body, subject=subject, channel="email", context=request)
+        if report.passed:
+            return subject, body
+        result = salvage(subject, body, report, request, "email")
+        assert result.edits, [f.rule for f in report.errors]
+        subject, body = result.subject, result.body
+    report = guardrails.check(body, subject=subject, channel="email", context=request)
+    assert report.passed, [(f.rule, f.excerpt) for f in report.errors]
+    return subject, body
+
+
+def test_the_model_letter_passes_as_written(northwind_request: DraftRequest) -> None:
+    report = guardrails.check(
+        MODEL_LETTER, subject=SUBJECT, channel="email", context=northwind_request
+    )
+    assert report.passed, [(f.rule, f.excerpt) for f in report.errors]
+
+
+def test_template_slots_naming_a_caller_fact_are_filled_and_others_removed(
+    northwind_request: DraftRequest,
+) -> None:
+    body = MODEL_LETTER.replace(
+        "Priya Natarajan\nCustomer Care Lead\nNorthwind Outfitters",
+        "[Your Name]\nCustomer Care Lead\n[Northwind Outfitters]",
+    ).replace("Thank you for your patience.", "Thank you for your patience. [Add a personal note]")
+    _, fixed = _salvaged(SUBJECT, body, northwind_request)
+    assert fixed.endswith("Priya Natarajan\nCustomer Care Lead\nNorthwind Outfitters")
+    assert "[" not in fixed and "personal note" not in fixed
+
+
+def test_a_hedged_sentence_goes_and_the_ownership_it_carried_is_put_back(
+    northwind_request: DraftRequest,
+) -> None:
+    hedged = (
+        "I understand that this may have caused some inconvenience, but I assure you that we "
+        "take full responsibility."
+    )
+    body = MODEL_LETTER.replace("This was our mistake, and we own it.", hedged)
+    _, fixed = _salvaged(SUBJECT, body, northwind_request)
+    assert "may have caused" not in fixed
+    ownership = fact_sentence(northwind_request, "responsibility", "email")
+    assert ownership and ownership in fixed
+
+
+def test_a_missing_subject_comes_from_the_callers_facts(northwind_request: DraftRequest) -> None:
+    subject, fixed = _salvaged("", MODEL_LETTER, northwind_request)
+    assert subject == fact_sentence(northwind_request, "subject", "email") and "NW-48213" in subject
+    assert fixed == MODEL_LETTER
+
+
+def test_a_missing_close_goes_before_the_sign_off(northwind_request: DraftRequest) -> None:
+    body = MODEL_LETTER.replace("Thank you for your patience.\n\n", "")
+    signature = body.index("Warm regards,")
+    report = _report(
+        Finding(
+            rule="elements.missing",
+            severity="error",
+            message="m",
+            start=len(body),
+            end=len(body),
+            excerpt="",
+            fix=Fix(action="insert", fact="close"),
+        ),
+        elements=[
+            ElementResult(
+                element="signature",
+                present=True,
+                evidence=Evidence(start=signature, end=len(body), text=body[signature:]),
+            )
+        ],
+    )
+    result = salvage(SUBJECT, body, report, northwind_request, "email")
+    close = fact_sentence(northwind_request, "close", "email")
+    assert f"we can do. {close}\n\nWarm regards," in result.body
+
+
+def test_a_repeated_sentence_and_a_missing_reference_are_mended(
+    northwind_request: DraftRequest,
+) -> None:
+    step = "We have added a second barcode scan at the sorting step."
+    body = MODEL_LETTER.replace(" (order NW-48213)", "").replace(step, f"{step} {step}")
+    _, fixed = _salvaged(SUBJECT, body, northwind_request)
+    assert fixed.count(step) == 1 and "NW-48213" in fixed

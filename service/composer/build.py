@@ -1015,7 +1015,18 @@ def _compose(request: DraftRequest, options: ComposeOptions, voice: Voice) -> Co
 
 # --- one fact at a time (for salvage) -------------------------------------------------------
 
-FACT_KEYS = ("remedy:<i>", "prevention:<i>", "reference", "greeting", "signature", "invitation")
+FACT_KEYS = (
+    "remedy:<i>",
+    "prevention:<i>",
+    "reference",
+    "greeting",
+    "signature",
+    "invitation",
+    "subject",
+    "regret",
+    "responsibility",
+    "close",
+)
 
 
 def _index(fact: str, kind: str, size: int) -> int:
@@ -1052,4 +1063,8 @@ def fact_sentence(request: DraftRequest, fact: str, channel: str) -> str:
         return "\n".join(([frame.signoff] if frame.signoff else []) + frame.signature)
     if fact == "invitation":
         return w.say("invitation") or w.say("sms_invite") or "Please reply with any questions."
+    if fact == "subject":
+        return _subject(w) or ""
+    if fact in ("regret", "responsibility", "close"):
+        return w.say(fact) or ""
     raise ValueError(f"unknown fact {fact!r}; expected one of {', '.join(FACT_KEYS)}")

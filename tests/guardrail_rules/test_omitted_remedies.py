@@ -82,3 +82,30 @@ def test_a_remedy_without_amount_or_code_is_still_matched_by_its_description() -
     assert _omitted(body) == [
         "Leaves out an authorised remedy: a weekly review call until the relaunch."
     ]
+
+
+def _rules(body: str, channel: str = "email") -> list[str]:
+    context = CONTEXT.model_copy(update={"channel": channel})
+    report = guardrails.check(body, subject="Your campaign", channel=channel, context=context)
+    return [f.rule for f in report.errors]
+
+
+def test_a_private_letter_must_name_the_callers_reference() -> None:
+    body = LETTER.format(refund=REFUND, discount=DISCOUNT)
+    assert "facts.omitted_reference" not in _rules(body)
+    without = body.replace("campaign BL-331", "campaign")
+    assert "facts.omitted_reference" in _rules(without)
+    # A public reply must not carry it, and a text message may leave it out for room.
+    assert "facts.omitted_reference" not in _rules("We're sorry. Please DM us.", "social")
+    assert "facts.omitted_reference" not in _rules("Sorry, we refunded £900. Reply here.", "sms")
+
+
+def test_a_sentence_said_twice_is_an_error_whose_fix_removes_the_copy() -> None:
+    body = LETTER.format(refund=REFUND, discount=DISCOUNT)
+    twice = body.replace(REFUND, f"{REFUND} {REFUND.upper()}")
+    report = guardrails.check(twice, subject="Your campaign BL-331", context=CONTEXT)
+    [copy] = [f for f in report.errors if f.rule == "artefacts.repeated_sentence"]
+    assert copy.excerpt == REFUND.upper()
+    assert copy.fix is not None and copy.fix.action == "remove_sentence"
+    # Short formulas may recur ("Thank you.") without being a repeated sentence.
+    assert "artefacts.repeated_sentence" not in _rules(body + "\n\nThank you again.")
