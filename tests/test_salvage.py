@@ -289,3 +289,24 @@ def test_a_repeated_sentence_and_a_missing_reference_are_mended(
     body = MODEL_LETTER.replace(" (order NW-48213)", "").replace(step, f"{step} {step}")
     _, fixed = _salvaged(SUBJECT, body, northwind_request)
     assert fixed.count(step) == 1 and "NW-48213" in fixed
+
+
+def test_a_text_message_over_its_limit_drops_what_carries_no_fact(
+    northwind_request: DraftRequest,
+) -> None:
+    request = northwind_request.model_copy(update={"channel": "sms"})
+    filler = (
+        "I hope this message finds you well and that the rest of your week is going smoothly "
+        "for you and for everyone at home, whatever the weather has in store for all of you."
+    )
+    body = (
+        f"Hi Dana, your order NW-48213 arrived nine days late. {filler} I am so sorry. We "
+        "refunded the $14.95 shipping fee and offer 15% off your next order with code SORRY15. "
+        "Reply here with any questions."
+    )
+    report = guardrails.check(body, subject=None, channel="sms", context=request)
+    assert [f.rule for f in report.errors] == ["channel.max_chars"]
+    result = salvage(None, body, report, request, "sms")
+    assert filler not in result.body and len(result.body) <= 320
+    assert [e.before for e in result.edits] == [filler]
+    assert guardrails.check(result.body, subject=None, channel="sms", context=request).passed
