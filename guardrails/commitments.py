@@ -18,7 +18,15 @@ from guardrails.draft import Draft, Text
 from guardrails.facts import MAX_FACTS, Fact, durations_in, extract_metrics, trie_regex
 from guardrails.lexicon import lexicon
 from guardrails.spans import MAX_PER_RULE, finding, is_negated, preceding_words
-from guardrails.supplied import RemedyFacts, Supplied, fact_value, plain, stems
+from guardrails.supplied import (
+    RemedyFacts,
+    Supplied,
+    fact_value,
+    incident_told,
+    plain,
+    retold_spans,
+    stems,
+)
 
 UNSUPPORTED = "commitments.unsupported_fact"
 METRIC = "commitments.unsupported_metric"
@@ -264,14 +272,18 @@ def unauthorised_remedies(draft: Draft) -> list[Finding]:
     if supplied is None:
         return []
     found: list[Finding] = []
+    told = incident_told(draft.context) if draft.context is not None else []
     for text in draft.texts:
         low = text.low
+        retold = retold_spans(low, told)
         for cue in REMEDY_CUES:
             for start, end in text.remedy_words.get(cue, ()):
                 word = text.text[start:end]
                 topic_after, topic_before = _topic()
                 if is_negated(low, start) or topic_after.match(low, end):
                     continue
+                if any(a <= start and end <= b for a, b in retold):
+                    continue  # the incident retold: "you had to pay for a second night"
                 if topic_before & set(preceding_words(low, start, 3)):
                     continue
                 if _states_a_remedy(text, start, end, supplied):

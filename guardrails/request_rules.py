@@ -36,7 +36,7 @@ from contract.report import Finding, Fix, Severity, TextField
 from guardrails.draft import Draft
 from guardrails.lexicon import lexicon
 from guardrails.spans import SentenceBreaks
-from guardrails.supplied import stems
+from guardrails.supplied import incident_told, retold_spans, stems
 
 CONTRADICTED = "request.contradicted_figure"
 OTHER_INCIDENT = "request.other_incident"
@@ -950,10 +950,7 @@ def _invented(
     remedies."""
     words = _words()
     remedy_stems = [stems(remedy.description) for remedy in request.remedies]
-    incident = request.incident
-    fields = [
-        t.lower().strip(" .!?") for t in (incident.summary, incident.cause, incident.impact) if t
-    ]
+    fields = incident_told(request)
     told = " ".join(fields)
     told_stems = stems(told)
     given = [
@@ -968,11 +965,7 @@ def _invented(
         sentence = low[start:end]
         if any(d and d in sentence for d in given):
             continue  # a remedy or step in the caller's words ("we will set up 15% off ...")
-        retold = [
-            (at, at + len(field))
-            for field in fields
-            for at in (m.start() for m in re.finditer(re.escape(field), sentence))
-        ]
+        retold = retold_spans(sentence, fields)
         claim = next(
             (
                 c

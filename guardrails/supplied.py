@@ -41,6 +41,23 @@ def _stop_words() -> frozenset[str]:
     return frozenset(lexicon().words("stop_words"))
 
 
+def incident_told(request: DraftRequest) -> list[str]:
+    """The incident's summary, cause and impact, lowercased without a closing full stop: the
+    caller's own telling of what happened, which a draft may retell word for word."""
+    incident = request.incident
+    fields = (incident.summary, incident.cause, incident.impact)
+    return [told for told in (f.lower().strip(" .!?") for f in fields if f) if told]
+
+
+def retold_spans(low: str, told: list[str]) -> list[tuple[int, int]]:
+    """Where lowercase `low` copies one of the `told` texts (`incident_told`) word for word."""
+    return [
+        match.span()
+        for text in told
+        for match in re.finditer(rf"(?<!\w){re.escape(text)}(?!\w)", low)
+    ]
+
+
 def plain(text: str) -> str:
     """Folded, lowercased, with single spaces: for literal comparisons."""
     return _SPACES.sub(" ", lowered(fold(text).text)).strip()

@@ -125,3 +125,26 @@ def test_an_iso_date_in_a_public_statement_is_not_personal_data() -> None:
     report = check(text, channel="public_statement", context=_public())
     found = [f.excerpt for f in report.findings if f.rule == "channel.public_personal_data"]
     assert found == ["0161 555 0190"]
+
+
+UNAUTHORISED = "commitments.unauthorised_remedy"
+
+
+def test_the_callers_impact_retold_is_not_an_unauthorised_remedy() -> None:
+    request = DraftRequest.model_validate(
+        {
+            "scenario": "custom",
+            "channel": "chat",
+            "sender": {"organization": "Northwind Outfitters"},
+            "incident": {
+                "summary": "overbooking",
+                "impact": "you had to pay for a second night in a hotel",
+            },
+        }
+    )
+    retold = "We know you had to pay for a second night in a hotel, and we are sorry."
+    report = check(retold, channel="chat", context=request)
+    assert [f.excerpt for f in report.findings if f.rule == UNAUTHORISED] == []
+    offered = retold + " We will pay for a taxi to the airport."
+    report = check(offered, channel="chat", context=request)
+    assert [f.excerpt for f in report.findings if f.rule == UNAUTHORISED] == ["pay for a"]
