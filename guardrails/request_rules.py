@@ -734,8 +734,13 @@ def _reader_names(request: DraftRequest, text: str) -> re.Pattern[str] | None:
     parts = [p for p in re.split(r"\s+", (name or "").strip()) if len(p) > 1 and p[-1] != "."]
     if not parts or not any(part in text for part in (parts[0], parts[-1])):
         return None
-    names = [re.escape(" ".join(parts))]
-    names += [re.escape(p) for p in (parts[0], parts[-1])]
+    return _possessive_names(" ".join(parts), parts[0], parts[-1])
+
+
+@lru_cache(maxsize=256)
+def _possessive_names(full: str, first: str, last: str) -> re.Pattern[str]:
+    """The possessive of a name, compiled once per name (a batch re-checks each letter)."""
+    names = [re.escape(n) for n in (full, first, last)]
     title = r"(?:(?i:mr|mrs|ms|miss|mx|dr|prof)\.?\s+)?"
     return re.compile(rf"\b{title}(?:{'|'.join(names)})['’]s\b")
 
@@ -963,6 +968,8 @@ def _invented(
     found = []
     for index, (start, end) in enumerate(sentence_stems.spans):
         sentence = low[start:end]
+        if words.change_claim.search(sentence) is None:
+            continue  # no claim of a change
         if any(d and d in sentence for d in given):
             continue  # a remedy or step in the caller's words ("we will set up 15% off ...")
         retold = retold_spans(sentence, fields)

@@ -32,8 +32,14 @@ _FREE = re.compile(r"\b(?:free|complimentary|no\s+(?:extra\s+)?(?:cost|charge)|o
 
 def stems(text: str) -> set[str]:
     """Crude stems (first five letters) of the content words in `text`."""
+    return set(_stems(text))
+
+
+@lru_cache(maxsize=1024)
+def _stems(text: str) -> frozenset[str]:
+    # The request's texts repeat from check to check (a batch, a re-check after salvage).
     stop = _stop_words()
-    return {w[:5] for w in _WORD.findall(text.lower()) if len(w) > 3 and w not in stop}
+    return frozenset(w[:5] for w in _WORD.findall(text.lower()) if len(w) > 3 and w not in stop)
 
 
 @lru_cache(maxsize=1)
@@ -51,13 +57,15 @@ def incident_told(request: DraftRequest) -> list[str]:
 
 def retold_spans(low: str, told: list[str]) -> list[tuple[int, int]]:
     """Where lowercase `low` copies one of the `told` texts (`incident_told`) word for word."""
-    return [
-        match.span()
-        for text in told
-        for match in re.finditer(rf"(?<!\w){re.escape(text)}(?!\w)", low)
-    ]
+    return [match.span() for text in told for match in _told_pattern(text).finditer(low)]
 
 
+@lru_cache(maxsize=256)
+def _told_pattern(text: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(text)}(?!\w)")
+
+
+@lru_cache(maxsize=1024)
 def plain(text: str) -> str:
     """Folded, lowercased, with single spaces: for literal comparisons."""
     return _SPACES.sub(" ", lowered(fold(text).text)).strip()
