@@ -8,19 +8,13 @@ the request's facts, answered 422 naming the field (`DoesNotFit`).
 `make test` runs a bounded number of examples; `make property` runs thousands
 (AMENDS_PROPERTY_EXAMPLES) and prints how many of each finding it saw.
 
-A few findings are the guardrails' to fix, not the composer's: the omission check that does
-not yet recognise an amount written "15 percent", "1,000", "500 points", "CHF 20" or "full
-refund"; the date check that reads a weekday date ("Thursday", "Wednesday 9 October") as a
-deadline nobody supplied; the public-recipient rule that reads "our" in "our customers" as a
-name; the public-privacy rule that reads an ISO date as personal data. `guardrail_gap` names
-each precisely (the rule, and the supplied value it concerns), so any other finding fails the
-test; they are counted, never hidden.
+Every guardrail finding on a composer letter fails the test: the false positives this test
+once tolerated (`guardrail_gap`) are fixed in the guardrails, each with its own test.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
@@ -35,47 +29,16 @@ from tests.composer_requests import draft_requests
 EXAMPLES = int(os.environ.get("AMENDS_PROPERTY_EXAMPLES", "60"))
 SEEN: Counter[str] = Counter()
 
-_CURRENCY = re.compile(r"^[$€£]\d[\d,]*(?:\.\d+)?$")
-_GROUP_WORDS = {"our", "all", "everyone", "everybody", "parents", "tenants", "the"}
-_WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-
 
 def guardrail_gap(finding: Finding, request: DraftRequest) -> str | None:
-    """The name of a known guardrail-side gap this finding is, or None."""
-    amounts = [r.amount for r in request.remedies if r.amount]
-    dates = [r.date for r in request.remedies if r.date]
-    message = finding.message or ""
-    if finding.rule == "commitments.omitted_remedy":
-        odd = [a for a in amounts if not _CURRENCY.match(a.replace(" ", ""))]
-        if any(a in message for a in odd):
-            return "amount notation not recognised by the omission check"
-    if finding.rule == "commitments.omitted_remedy":
-        for remedy in request.remedies:
-            desc = remedy.description
-            if desc in message and (desc.isupper() or desc.endswith(".")):
-                return "a description in capitals or with a full stop not matched"
-    if finding.rule == "commitments.unsupported_fact":
-        excerpt = finding.excerpt or ""
-        if re.search(_WEEKDAYS, excerpt, re.IGNORECASE) and any(
-            re.search(_WEEKDAYS, d, re.IGNORECASE) for d in dates
-        ):
-            return "weekday date read as an unsupplied deadline"
-        if any(d.lower() in excerpt.lower() or excerpt.lower() in d.lower() for d in dates):
-            return "supplied date read as unsupplied"
-    group = (request.recipient.name or "").lower().split()
-    is_group = bool(group) and (group[0] in _GROUP_WORDS or len(group) > 3)
-    if finding.rule == "channel.public_recipient_name" and (
-        is_group or (finding.excerpt or "").lower() == "our"
-    ):
-        return "a group of recipients read as one person's name"
-    if finding.rule == "channel.public_reference" and any(
-        re.sub(r"\D", "", finding.excerpt or "x") in a for a in amounts
-    ):
-        return "an amount after the word 'order' read as a reference"
-    if finding.rule == "commitments.unauthorised_remedy" and any(
-        (finding.excerpt or "").lower() in a.lower() for a in amounts
-    ):
-        return "an amount written in words read as an unauthorised remedy"
+    """The name of a known guardrail-side gap this finding is, or None. None is tolerated
+    now: every kind once named here (amount notations and descriptions the omission check
+    missed, weekday and supplied dates read as deadlines, group recipients read as names, an
+    amount after "order" read as a reference, amounts in words read as remedies, ISO dates
+    read as personal data, the caller's cause read as an invented step, "offer letter" read
+    as an offer) has a test in tests/guardrail_rules/test_composer_gaps.py. A new kind is
+    named here with the rule and the supplied value it concerns, and counted."""
+    del finding, request
     return None
 
 

@@ -4,6 +4,8 @@ violation next to it (a change nobody authorised, an offer nobody authorised).""
 
 from __future__ import annotations
 
+import pytest
+
 from contract.models import DraftRequest
 from contract.report import Finding
 from guardrails import check
@@ -148,3 +150,95 @@ def test_the_callers_impact_retold_is_not_an_unauthorised_remedy() -> None:
     offered = retold + " We will pay for a taxi to the airport."
     report = check(offered, channel="chat", context=request)
     assert [f.excerpt for f in report.findings if f.rule == UNAUTHORISED] == ["pay for a"]
+
+
+PINNED = [
+    # (channel, recipient name, remedy, letter as the composer writes it): amounts in any
+    # notation, a description in capitals or with a full stop, weekday and supplied dates,
+    # a group recipient, an amount after "order", an amount in words. Each once a false
+    # positive the property test tolerated; none may come back.
+    (
+        "letter",
+        "Dana Whitfield",
+        {
+            "kind": "discount",
+            "description": "15 PERCENT OFF THE NEXT ORDER.",
+            "amount": "15 percent",
+            "date": "Wednesday 9 October",
+            "status": "planned",
+        },
+        "Dear Dana Whitfield,\n\nYour parcel arrived six days late. I am truly sorry. We will "
+        "set up 15 percent off the next order on Wednesday 9 October.\n\nBest regards,\n"
+        "Bluebell Telecom",
+    ),
+    (
+        "public_statement",
+        "our customers",
+        {
+            "kind": "discount",
+            "description": "15% off the next order",
+            "amount": "1,000",
+            "date": "Thursday",
+            "status": "planned",
+        },
+        "Your parcel arrived six days late. We apologise to everyone it affected. We will set "
+        "up 15% off the next order (1,000) on Thursday. Our customers can get in touch with "
+        "our support team.\n\nBluebell Telecom",
+    ),
+    (
+        "email",
+        "Dana Whitfield",
+        {
+            "kind": "refund",
+            "description": "refund of the delivery charge",
+            "amount": "full refund",
+            "date": "14 March",
+            "status": "done",
+        },
+        "Hello Dana,\n\nYour parcel arrived six days late. I am sorry we let you down. We have "
+        "issued the refund of the delivery charge (full refund) on 14 March.\n\nBest regards,\n"
+        "Bluebell Telecom",
+    ),
+    (
+        "public_statement",
+        "everyone who flew with us on 3 May",
+        {"kind": "credit", "description": "credit", "amount": "500 points", "status": "done"},
+        "Your parcel arrived six days late. We are sorry to everyone affected. We have added "
+        "the credit (500 points).\n\nBluebell Telecom",
+    ),
+    (
+        "letter",
+        "Dana Whitfield",
+        {"kind": "credit", "description": "CREDIT", "amount": "CHF 20", "status": "offered"},
+        "Dear Dana Whitfield,\n\nYour parcel arrived six days late. I am truly sorry. We would "
+        "like to offer you the credit (CHF 20).\n\nBest regards,\nBluebell Telecom",
+    ),
+]
+
+
+@pytest.mark.parametrize(("channel", "name", "remedy", "letter"), PINNED)
+def test_composer_letters_once_misread_pass(
+    channel: str, name: str, remedy: dict[str, str], letter: str
+) -> None:
+    request = DraftRequest.model_validate(
+        {
+            "scenario": "delayed_delivery",
+            "channel": channel,
+            "recipient": {"name": name},
+            "sender": {"organization": "Bluebell Telecom"},
+            "incident": {"summary": "your parcel arrived six days late"},
+            "remedies": [remedy],
+        }
+    )
+    report = check(letter, channel=channel, context=request)
+    assert [(f.rule, f.excerpt) for f in report.findings if f.rule in _MISREAD] == []
+
+
+_MISREAD = {
+    "commitments.omitted_remedy",
+    "commitments.unsupported_fact",
+    "commitments.unauthorised_remedy",
+    "channel.public_recipient_name",
+    "channel.public_reference",
+    "channel.public_personal_data",
+}
