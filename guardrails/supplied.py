@@ -57,7 +57,12 @@ def incident_told(request: DraftRequest) -> list[str]:
 
 def retold_spans(low: str, told: list[str]) -> list[tuple[int, int]]:
     """Where lowercase `low` copies one of the `told` texts (`incident_told`) word for word."""
-    return [match.span() for text in told for match in _told_pattern(text).finditer(low)]
+    return [
+        match.span()
+        for text in told
+        if text in low  # most drafts copy none of it: skip the scan
+        for match in _told_pattern(text).finditer(low)
+    ]
 
 
 @lru_cache(maxsize=256)
@@ -131,7 +136,7 @@ class Supplied:
             if step.metric:
                 fields.append((-1, "metric", plain(step.metric)))
         authorised = "\n".join(text for _, _, text in fields)
-        facts = extract_facts(authorised, authorised, codes=False)
+        facts, self.weekdays, self.durations = _authorised_facts(authorised)
         owner: list[tuple[int, int, int, str]] = []  # (start, end, remedy index, field)
         at = 0
         for index, name, text in fields:
@@ -147,8 +152,6 @@ class Supplied:
             _remedy(remedy, index, by_field) for index, remedy in enumerate(context.remedies)
         )
         self.keys = frozenset((f.kind, f.key) for f in facts)
-        self.weekdays = frozenset(weekdays_in(authorised))
-        self.durations = frozenset(durations_in(authorised))
         # A code may be quoted when the request holds it anywhere but the customer's
         # message: the reference is restated in every letter.
         self.codes = f"{authorised}\n{incident_text}".upper()
@@ -186,6 +189,16 @@ class Supplied:
         if fact.kind == "duration" and fact.key in self.incident_durations:
             return True
         return (fact.kind, fact.key) in self.incident_keys
+
+
+@lru_cache(maxsize=256)
+def _authorised_facts(
+    authorised: str,
+) -> tuple[tuple[Fact, ...], frozenset[str], frozenset[tuple[str, ...]]]:
+    """The facts, weekdays and durations of the remedies' and steps' texts, joined: read once
+    per distinct text (a batch's letters share their remedies and steps)."""
+    facts = tuple(extract_facts(authorised, authorised, codes=False))
+    return facts, frozenset(weekdays_in(authorised)), frozenset(durations_in(authorised))
 
 
 def _remedy(
