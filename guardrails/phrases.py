@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from contract.models import DraftRequest
 from contract.report import Finding, Fix
 from guardrails.draft import Draft
 from guardrails.spans import MAX_PER_RULE, finding, is_negated
@@ -79,10 +80,12 @@ REPEATED_RULE = "artefacts.repeated_sentence"
 def repeated_sentences(draft: Draft) -> list[Finding]:
     """A sentence of four or more words that the letter has already said, word for word
     (case and spacing aside): a model's loop or a double insertion. Removing the copy is
-    always safe."""
+    always safe. A sentence that carries the caller's own words is left alone: a caller who
+    repeats themselves (a summary said twice, the same step listed twice) is retold as given."""
     body = draft.body.text
     seen: set[str] = set()
     found: list[Finding] = []
+    callers: list[str] | None = None
     for start, end in draft.body.sentences.spans():
         words = body[start:end].lower().split()
         if len(words) < 4:
@@ -90,6 +93,10 @@ def repeated_sentences(draft: Draft) -> list[Finding]:
         key = " ".join(words)
         if key not in seen:
             seen.add(key)
+            continue
+        callers = _caller_phrases(draft.context) if callers is None else callers
+        bare = key.rstrip(".!?")
+        if any(phrase in key or bare in phrase for phrase in callers):
             continue
         found.append(
             finding(
@@ -104,3 +111,23 @@ def repeated_sentences(draft: Draft) -> list[Finding]:
             )
         )
     return found
+
+
+def _caller_phrases(request: DraftRequest | None) -> list[str]:
+    """The caller's own texts, lowercased with single spaces, that a letter may retell."""
+    if request is None:
+        return []
+    incident = request.incident
+    texts = [incident.summary, incident.cause, incident.impact]
+    texts += [remedy.description for remedy in request.remedies]
+    texts += [step.description for step in request.prevention]
+    phrases = (
+        " ".join(part.lower().split()).rstrip(".!?")
+        for text in texts
+        if text
+        for part in _CALLER_SENTENCE.split(text)
+    )
+    return [phrase for phrase in phrases if len(phrase) >= 12]
+
+
+_CALLER_SENTENCE = re.compile(r"(?<=[.!?])\s+")

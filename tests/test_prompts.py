@@ -396,6 +396,13 @@ def test_no_remedies_forbids_offering_any(northwind_request: DraftRequest) -> No
     assert "Offer no refund, credit, discount, replacement or other compensation" in user
 
 
+def test_a_follow_up_is_promised_only_when_one_is_planned(northwind_request: DraftRequest) -> None:
+    unplanned = render_draft(northwind_request)[1]["content"]
+    assert "None planned. Do not promise to write again" in unplanned
+    planned = render_draft(_variant(northwind_request, follow_up=True))[1]["content"]
+    assert "plans to write again" in planned and "None planned" not in planned
+
+
 # --- repair -------------------------------------------------------------------------------
 
 

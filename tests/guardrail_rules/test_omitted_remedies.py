@@ -109,3 +109,14 @@ def test_a_sentence_said_twice_is_an_error_whose_fix_removes_the_copy() -> None:
     assert copy.fix is not None and copy.fix.action == "remove_sentence"
     # Short formulas may recur ("Thank you.") without being a repeated sentence.
     assert "artefacts.repeated_sentence" not in _rules(body + "\n\nThank you again.")
+
+
+def test_a_callers_own_words_retold_twice_are_not_a_repeat() -> None:
+    step = "We are adding a targeting sign-off before launch."
+    step_given = {"description": "a targeting sign-off before launch"}
+    context = DraftRequest.model_validate(
+        CONTEXT.model_dump() | {"prevention": [step_given, step_given]}
+    )
+    body = LETTER.format(refund=REFUND, discount=f"{DISCOUNT} {step} {step}")
+    report = guardrails.check(body, subject="Your campaign BL-331", context=context)
+    assert "artefacts.repeated_sentence" not in [f.rule for f in report.findings]
