@@ -78,25 +78,26 @@ REPEATED_RULE = "artefacts.repeated_sentence"
 
 
 def repeated_sentences(draft: Draft) -> list[Finding]:
-    """A sentence of four or more words that the letter has already said, word for word
+    """A sentence of six or more words that the letter has already said, word for word
     (case and spacing aside): a model's loop or a double insertion. Removing the copy is
     always safe. A sentence that carries the caller's own words is left alone: a caller who
-    repeats themselves (a summary said twice, the same step listed twice) is retold as given."""
+    repeats themselves (a summary said twice, the same step or code listed twice) is retold
+    as given."""
     body = draft.body.text
     seen: set[str] = set()
     found: list[Finding] = []
     callers: list[str] | None = None
     for start, end in draft.body.sentences.spans():
         words = body[start:end].lower().split()
-        if len(words) < 4:
+        if len(words) < 6:
             continue
         key = " ".join(words)
         if key not in seen:
             seen.add(key)
             continue
         callers = _caller_phrases(draft.context) if callers is None else callers
-        bare = key.rstrip(".!?")
-        if any(phrase in key or bare in phrase for phrase in callers):
+        bare = _unpersoned(key.rstrip(".!?"))
+        if any(phrase in bare or bare in phrase for phrase in callers):
             continue
         found.append(
             finding(
@@ -127,7 +128,19 @@ def _caller_phrases(request: DraftRequest | None) -> list[str]:
         if text
         for part in _CALLER_SENTENCE.split(text)
     )
-    return [phrase for phrase in phrases if len(phrase) >= 12]
+    codes = [remedy.code.lower() for remedy in request.remedies if remedy.code]
+    return [_unpersoned(phrase) for phrase in phrases if len(phrase) >= 12] + codes
+
+
+# A retold sentence changes person ("She missed ..." -> "You missed ..."): compared without
+# its pronouns.
+_PRONOUN = re.compile(
+    r"\b(?:i|me|my|you|your|yours|he|him|his|she|her|hers|we|us|our|they|them|their)\b ?"
+)
+
+
+def _unpersoned(text: str) -> str:
+    return _PRONOUN.sub("", text).strip()
 
 
 _CALLER_SENTENCE = re.compile(r"(?<=[.!?])\s+")
