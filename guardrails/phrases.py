@@ -80,9 +80,9 @@ REPEATED_RULE = "artefacts.repeated_sentence"
 def repeated_sentences(draft: Draft) -> list[Finding]:
     """A sentence of six or more words that the letter has already said, word for word
     (case and spacing aside): a model's loop or a double insertion. Removing the copy is
-    always safe. A sentence that carries the caller's own words is left alone: a caller who
-    repeats themselves (a summary said twice, the same step or code listed twice) is retold
-    as given."""
+    always safe. A caller who repeats themselves (a summary said twice, the same step or code
+    listed twice) is retold as given: a sentence carrying words the request gives more than
+    once is not a repeat."""
     body = draft.body.text
     seen: set[str] = set()
     found: list[Finding] = []
@@ -115,7 +115,8 @@ def repeated_sentences(draft: Draft) -> list[Finding]:
 
 
 def _caller_phrases(request: DraftRequest | None) -> list[str]:
-    """The caller's own texts, lowercased with single spaces, that a letter may retell."""
+    """The caller's texts (sentences, lowercased, without pronouns) and codes that the request
+    gives more than once, which a letter may retell more than once."""
     if request is None:
         return []
     incident = request.incident
@@ -129,7 +130,9 @@ def _caller_phrases(request: DraftRequest | None) -> list[str]:
         for part in _CALLER_SENTENCE.split(text)
     )
     codes = [remedy.code.lower() for remedy in request.remedies if remedy.code]
-    return [_unpersoned(phrase) for phrase in phrases if len(phrase) >= 12] + codes
+    given = [_unpersoned(phrase) for phrase in phrases if len(phrase) >= 12] + codes
+    # Only what the caller gave more than once may be retold more than once.
+    return [phrase for phrase in set(given) if given.count(phrase) > 1]
 
 
 # A retold sentence changes person ("She missed ..." -> "You missed ..."): compared without
