@@ -125,16 +125,20 @@ def _tidy(findings: list[Finding], texts: dict[str, str]) -> list[Finding]:
                 )
             continue
         merged.append(item)
-    # Within a field and family, sorted by start and then longest first: a finding is
-    # nested when an earlier one with a different span reaches at least as far.
-    by_family = sorted(merged, key=lambda f: (f.field, f.rule.split(".", 1)[0], f.start, -f.end))
+    # Within a field, family and severity, sorted by start and then longest first: a finding
+    # is nested when an earlier one with a different span reaches at least as far. An error
+    # is never hidden inside a warning (a letter over its character limit inside the
+    # word-range warning that starts earlier).
+    by_family = sorted(
+        merged, key=lambda f: (f.field, f.rule.split(".", 1)[0], f.severity, f.start, -f.end)
+    )
     kept: list[Finding] = []
-    group: tuple[str, str] | None = None
+    group: tuple[str, str, str] | None = None
     reach = -1  # the furthest end among earlier findings of the group with another span
     span_reach = -1  # the same, up to but excluding the current run of equal spans
     previous: tuple[int, int] | None = None
     for item in by_family:
-        key = (item.field, item.rule.split(".", 1)[0])
+        key = (item.field, item.rule.split(".", 1)[0], item.severity)
         if key != group:
             group, reach, span_reach, previous = key, -1, -1, None
         span = (item.start, item.end)

@@ -160,3 +160,13 @@ def test_normal_apology_wording_draws_nothing(sentence: str, jacket: DraftReques
         if f.rule not in ("elements.missing", "commitments.omitted_remedy")
     ]
     assert unexpected == []
+
+
+def test_an_error_is_never_hidden_inside_a_warning_of_its_family() -> None:
+    # A chat reply over 900 characters also runs past the word range; the word-range warning
+    # starts earlier and reaches the end, but the hard-limit error must still be reported.
+    body = "We are sorry your order arrived late, and we have refunded the fee. " * 15
+    report = check(body.strip(), channel="chat")
+    rules = {f.rule: f.severity for f in report.findings}
+    assert rules.get("channel.word_range") == "warning"
+    assert rules.get("channel.max_chars") == "error" and not report.passed
