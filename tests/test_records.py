@@ -278,11 +278,9 @@ async def test_a_letter_the_composer_wrote_in_place_of_the_model_is_held(
 ) -> None:
     request = DraftRequest.model_validate(NORTHWIND_REQUEST)
     composed = compose_draft(request)
-    # No sentence apologises: salvage has no mechanical fix for that, so the model is re-asked.
-    unapologetic = re.sub(
-        r"[^.!?\n]*\b(?:sorry|apologi[sz]e|apologies|regret)\b[^.!?\n]*[.!?] ?", "", composed.body
-    )
-    failing = json.dumps({"subject": composed.subject, "body": unapologetic})
+    # It blames the courier: salvage has no mechanical fix for that, so the model is re-asked.
+    blaming = composed.body + "\n\nThe courier is to blame for the delay."
+    failing = json.dumps({"subject": composed.subject, "body": blaming})
     usage = {"prompt_tokens": 700, "completion_tokens": 250}
     mocked_chat_completions.return_value = httpx.Response(
         200, json=chat_completion_body(failing, usage=usage)

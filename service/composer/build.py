@@ -662,9 +662,9 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
 def compact_remedy(remedy: Remedy, *, described: bool, first: bool = True) -> str:
     """A short faithful form of a remedy, for a text message: its own words (or its kind),
     figures and status."""
-    figures = " ".join(
-        x for x in (remedy.amount, remedy.code) if x and x.lower() not in remedy.description.lower()
-    )
+    # A figure the description already carries is said once, unless only the kind is named.
+    said = remedy.description.lower() if described else ""
+    figures = " ".join(x for x in (remedy.amount, remedy.code) if x and x.lower() not in said)
     label = _KIND_LABELS[remedy.kind]
     if described:
         label = whole(phrase(remedy.description).text).rstrip(".")
