@@ -193,6 +193,12 @@ def main(argv: list[str]) -> None:
         "fresh4_tune (the other half of that batch, tuned on)": [
             i for i in items if i["split"] == "fresh4_tune"
         ],
+        "fresh5 (split off by a hash of the id before any check; never tuned on)": [
+            i for i in items if i["split"] == "fresh5"
+        ],
+        "fresh5_tune (the other half of that batch, tuned on)": [
+            i for i in items if i["split"] == "fresh5_tune"
+        ],
     }
     for name, part in parts.items():
         scores = score(part)
@@ -201,6 +207,7 @@ def main(argv: list[str]) -> None:
         if "--misses" in argv and name in (
             "tune",
             "fresh4_tune (the other half of that batch, tuned on)",
+            "fresh5_tune (the other half of that batch, tuned on)",
         ):
             print("\n".join(f"    {m}" for m in scores.tally.misses))
 

@@ -38,6 +38,8 @@ def test_ids_are_unique_and_labels_well_formed() -> None:
             "fresh3",
             "fresh4",
             "fresh4_tune",
+            "fresh5",
+            "fresh5_tune",
         ), item["id"]
         if item["kind"] in MUST_FLAG:
             assert item["flag"], item["id"]

@@ -1,0 +1,61 @@
+"""Shapes found in the fifth real batch (corpus/real.yaml, split fresh5_tune), written here in
+the team's own words: each shape is caught, and its near neighbour that owns the harm is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardrails import check
+
+FAMILIES = ("non_apology", "blame")
+
+
+def errors(text: str) -> list[str]:
+    report = check(text, channel="email")
+    return [f.rule for f in report.errors if f.rule.split(".")[0] in FAMILIES]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("Our boarding was held up as a result of last night's storms.", "blame.circumstances"),
+        ("Flights ran late because of severe weather at the hub.", "blame.circumstances"),
+        ("Two weather systems over the coast led to most of the cancellations.", "blame.circumstances"),
+        ("Air traffic control restrictions slowed every departure.", "blame.circumstances"),
+        ("Our limited ability to reach the depot meant the van stayed put.", "blame.circumstances"),
+        ("The breach bore the hallmarks of an organised group.", "blame.circumstances"),
+        ("It was a highly sophisticated attack on our servers.", "blame.circumstances"),
+        ("The outage was caused by a third-party hosting failure.", "blame.third_party"),
+        ("Those calls were made well above my head.", "blame.staff"),
+        ("When we checked on your table, you said everything was lovely.", "blame.customer"),
+        ("Most importantly, the vast majority of members remained unaffected.", "non_apology.minimising"),
+        ("Only a handful of customers were affected by the fault.", "non_apology.minimising"),
+        ("We apologise for the worry and stress this could cause.", "non_apology.reverse"),
+        ("We are sorry about the current situation.", "non_apology.passive"),
+        ("Sorry, but your card details were wrong.", "non_apology.but"),
+        ("Sorry, but we cannot accept responsibility for the courier.", "non_apology.but"),
+        ("We are sorry for the delay, but we trust you understand.", "non_apology.but"),
+    ],
+)
+def test_the_shape_is_an_error(text: str, rule: str) -> None:
+    assert rule in errors(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The cause named, and owned.
+        "The storm closed the runway, and we should have rebooked you far sooner than we did.",
+        "We sent the wrong parcel; the mistake was ours, not the courier's.",
+        "A small number of customers were affected, and you were one of them; we are sorry.",
+        "We are sorry for the frustration our late delivery caused.",
+        # "Sorry, but" with a remedy, an offer of help or a gap in what we know after it.
+        "Sorry, but we'll have a replacement with you by Friday.",
+        "Sorry, but I'll sort this out for you right now.",
+        "Sorry but we could not find a booking under that name; could you send the reference?",
+        "We apologise but aren't sure which order you mean; could you DM us the number?",
+        "Apologies for the wait, but please reply with your postcode and we will check.",
+    ],
+)
+def test_the_owning_neighbour_is_not(text: str) -> None:
+    assert errors(text) == []
