@@ -47,6 +47,8 @@ def test_the_shape_is_an_error(text: str, rule: str) -> None:
         # The cause named, and owned.
         "The storm closed the runway, and we should have rebooked you far sooner than we did.",
         "We sent the wrong parcel; the mistake was ours, not the courier's.",
+        # An upstream cause told as such, as the guide's seed letter does.
+        "The hold-up came from a supply shortage brought on by floods at the mill.",
         "A small number of customers were affected, and you were one of them; we are sorry.",
         "We are sorry for the frustration our late delivery caused.",
         # "Sorry, but" with a remedy, an offer of help or a gap in what we know after it.
