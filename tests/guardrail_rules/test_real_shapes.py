@@ -20,7 +20,10 @@ def errors(text: str) -> list[str]:
     [
         ("Our boarding was held up as a result of last night's storms.", "blame.circumstances"),
         ("Flights ran late because of severe weather at the hub.", "blame.circumstances"),
-        ("Two weather systems over the coast led to most of the cancellations.", "blame.circumstances"),
+        (
+            "Two weather systems over the coast led to most of the cancellations.",
+            "blame.circumstances",
+        ),
         ("Air traffic control restrictions slowed every departure.", "blame.circumstances"),
         ("Our limited ability to reach the depot meant the van stayed put.", "blame.circumstances"),
         ("The breach bore the hallmarks of an organised group.", "blame.circumstances"),
@@ -28,7 +31,10 @@ def errors(text: str) -> list[str]:
         ("The outage was caused by a third-party hosting failure.", "blame.third_party"),
         ("Those calls were made well above my head.", "blame.staff"),
         ("When we checked on your table, you said everything was lovely.", "blame.customer"),
-        ("Most importantly, the vast majority of members remained unaffected.", "non_apology.minimising"),
+        (
+            "Most importantly, the vast majority of members remained unaffected.",
+            "non_apology.minimising",
+        ),
         ("Only a handful of customers were affected by the fault.", "non_apology.minimising"),
         ("We apologise for the worry and stress this could cause.", "non_apology.reverse"),
         ("We are sorry about the current situation.", "non_apology.passive"),
