@@ -1,9 +1,12 @@
 """Benchmark: what writing the audit record adds to one request, on SQLite and PostgreSQL.
 
 Run with `.venv/bin/python benchmarks/audit.py` (`make bench` runs it). The measured step is
-everything the API does for the audit trail after the pipeline has produced a draft: the
-request's fingerprint, the record's JSON, the hop to a worker thread and the committed INSERT
-(`Recorder.draft`), for a real composer draft of the API.md example. The store's rate-window
+everything the API does for the audit trail after the pipeline has produced a draft
+(`Recorder.draft`), for a real composer draft of the API.md example: the request's
+fingerprint, the record's JSON, and the committed INSERT on SQLite (and with durable commits);
+on PostgreSQL in the default commit mode, handing the record to the store's writer thread,
+which commits it in a batch just after. The CPU figure is the whole process's (writer thread
+included), and the script checks that every record reached the table. The store's rate-window
 upsert (one per request once limits are on) is timed as well. Target: at most 1 ms per request
 (median) on each backend, in the default commit mode; `AMENDS_DURABLE_COMMIT=true` (every
 commit waits for the disk's flush) is measured too, since there the disk decides.
@@ -26,6 +29,8 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+
+import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -86,14 +91,31 @@ async def measure(store: Store, label: str) -> bool:
         return await asyncio.to_thread(store.hit, bucket, 60)
 
     audit_ms, audit_cpu = await _time(audit, RUNS)
+    # On PostgreSQL the records are committed by the store's writer thread just after the
+    # answers: wait for it, and count what reached the table.
+    start = time.perf_counter()
+    await asyncio.to_thread(store.flush)
+    caught_up = (time.perf_counter() - start) * 1000
+    with store.engine.connect() as c:
+        stored = c.execute(
+            sa.select(sa.func.count())
+            .select_from(schema.audit_records)
+            .where(schema.audit_records.c.id.in_(written))
+        ).scalar_one()
     rate_ms, rate_cpu = await _time(rate, RUNS)
     median = statistics.median(audit_ms)
     print(
         f"{label}: audit record ({size:,}-byte draft), {RUNS} requests: "
         f"{_figures(audit_ms)}, CPU {audit_cpu:.3f} ms"
     )
+    how = "before answering"
+    if recorder.background_writes:
+        how = f"by the writer thread, the last {caught_up:.0f} ms after the last answer"
+    print(f"{label}: {stored:,} of {len(written):,} records in the table, committed {how}")
+    if stored != len(written):
+        print(f"{label}: RECORDS MISSING")
     print(f"{label}: rate-window upsert: {_figures(rate_ms)}, CPU {rate_cpu:.3f} ms")
-    met = median <= TARGET_MS
+    met = median <= TARGET_MS and stored == len(written)
     print(f"{label}: median <= {TARGET_MS} ms per request:", "met" if met else "NOT met")
     with store.engine.begin() as c:  # leave a shared database as it was
         c.execute(schema.audit_records.delete().where(schema.audit_records.c.id.in_(written)))

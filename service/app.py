@@ -90,8 +90,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     purge.cancel()
     await close_provider(app.state.pipeline.provider)
+    # Audit records still queued for the store's writer are written before shutdown ends.
     if app.state.owns_store:
-        app.state.store.close()
+        await asyncio.to_thread(app.state.store.close)
+    else:
+        await asyncio.to_thread(app.state.store.flush)
 
 
 def create_app(

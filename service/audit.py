@@ -1,8 +1,14 @@
 """The audit trail and the review queue: every draft, rewrite and check the API answers is
-written to the store before the answer leaves, and letters a person should read are held.
+recorded, and letters a person should read are held.
 
-A request whose record cannot be written is refused with `503 store_unavailable` (and counted
-in `amends_audit_write_failures_total`): no letter leaves that the trail cannot trace.
+On SQLite, and whenever `AMENDS_DURABLE_COMMIT` is on, the record is committed before the
+answer leaves, and a request whose record cannot be written is refused with
+`503 store_unavailable` (counted in `amends_audit_write_failures_total`). On PostgreSQL in the
+default commit mode the record is handed to the store's writer thread, which commits it a
+moment later in a batch (`service.store.writer`), so a request does not wait for a network
+round trip: a record that still fails after retries is logged with its ID and counted in the
+same metric, and the requests after it are written synchronously (and refused with 503) until
+the store works again. The README's "Audit trail" section says what this trades.
 """
 
 from __future__ import annotations
@@ -146,9 +152,15 @@ class Recorder:
         self.settings = settings
         self.metrics = metrics
         # SQLite without a flush per commit writes a record in tens of microseconds, less
-        # than the hop to a worker thread costs; PostgreSQL (a network round trip) and
-        # durable commits (a disk flush) are written from a worker thread.
-        self.inline_writes = store.backend == "sqlite" and not settings.durable_commit
+        # than the hop to a worker thread costs; PostgreSQL (a network round trip) goes to the
+        # store's writer thread; durable commits (a disk flush) are written from a worker
+        # thread before the answer leaves.
+        durable = settings.durable_commit or store.durable_commit
+        self.inline_writes = store.backend == "sqlite" and not durable
+        self.background_writes = store.backend == "postgresql" and not durable
+
+    def _lost(self) -> None:
+        self.metrics.audit_failures.inc()
 
     async def _run(self, call: Any, *args: Any) -> Any:
         return await anyio.to_thread.run_sync(call, *args)
@@ -163,6 +175,14 @@ class Recorder:
             raise
 
     async def _write(self, record: AuditRecord, reasons: list[ReviewReason]) -> None:
+        if self.background_writes and not self.store.writes_failing:
+            if not self.store.add_record_later(record, reasons, self._lost):
+                # The queue is full: wait for room rather than drop the record.
+                await self._run(
+                    lambda: self.store.add_record_later(record, reasons, self._lost, block=True)
+                )
+            request_fields()["record_id"] = record.id
+            return
         try:
             if self.inline_writes:
                 self.store.add_record(record, list(reasons))

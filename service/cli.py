@@ -78,27 +78,70 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def _draft(args: argparse.Namespace) -> int:
+def store_configured(settings: Settings) -> bool:
+    """A store was named (`AMENDS_DATABASE_URL`, or `AMENDS_DATA_DIR` in the environment): the
+    terminal's drafts, rewrites and checks then enter its audit trail and review queue like
+    the API's. Without one, the CLI writes nothing to disk."""
+    return settings.database_url is not None or "AMENDS_DATA_DIR" in os.environ
+
+
+def _recorded(settings: Settings, work: Callable[[Any], Any]) -> Any:
+    """Run `work(recorder)` with the configured store's recorder (None without a store)."""
+    if not store_configured(settings):
+        return asyncio.run(work(None))
+    from service.audit import Recorder
+    from service.metrics import Metrics
+    from service.store import Store
+
+    store = Store.open(settings)
+    try:
+        return asyncio.run(work(Recorder(store, settings, Metrics())))
+    finally:
+        store.close()
+
+
+def _record_line(draft: Draft) -> str:
+    if draft.meta.id is None:
+        return ""
+    held = ""
+    if draft.review.required:
+        held = f"; held for review ({', '.join(draft.review.reasons)})"
+    return f"\nrecorded as {draft.meta.id}{held}"
+
+
+def _draft_and_print(
+    args: argparse.Namespace, kind: str, request: DraftRequest | RewriteRequest
+) -> int:
+    """Draft (or rewrite), record it when a store is named, and print it."""
     from service.pipeline import build_pipeline
 
-    request = read_request(args.request, DraftRequest)
-    draft = asyncio.run(build_pipeline(_settings(args)).draft(request))
-    _emit(draft, args.json, format_draft(draft))
+    settings = _settings(args)
+
+    async def work(recorder: Any) -> Draft:
+        pipeline = build_pipeline(settings)
+        if isinstance(request, DraftRequest):
+            draft = await pipeline.draft(request)
+        else:
+            draft = await pipeline.rewrite(request)
+        return draft if recorder is None else await recorder.draft(kind, request, draft, None)
+
+    draft = _recorded(settings, work)
+    _emit(draft, args.json, format_draft(draft) + _record_line(draft))
     return 0
 
 
-def _rewrite(args: argparse.Namespace) -> int:
-    from service.pipeline import build_pipeline
+def _draft(args: argparse.Namespace) -> int:
+    return _draft_and_print(args, "draft", read_request(args.request, DraftRequest))
 
+
+def _rewrite(args: argparse.Namespace) -> int:
     request = read_request(args.request, RewriteRequest)
     overrides: dict[str, Any] = {
         k: v for k in ("tone", "channel", "operation") if (v := getattr(args, k)) is not None
     }
     if overrides:
         request = RewriteRequest.model_validate({**request.model_dump(), **overrides})
-    draft = asyncio.run(build_pipeline(_settings(args)).rewrite(request))
-    _emit(draft, args.json, format_draft(draft))
-    return 0
+    return _draft_and_print(args, "rewrite", request)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -106,8 +149,15 @@ def _check(args: argparse.Namespace) -> int:
     from service.pipeline import check_request
 
     request = read_request(args.request, CheckRequest)
-    report = check_request(request, guardrails.load_rules(get_settings().rule_packs))
-    _emit(report, args.json, format_report(report))
+    settings = get_settings()
+    report = check_request(request, guardrails.load_rules(settings.rule_packs))
+
+    async def work(recorder: Any) -> str | None:
+        return None if recorder is None else await recorder.check(request, report, None)
+
+    record_id = _recorded(settings, work)
+    recorded = f"\nrecorded as {record_id}" if record_id else ""
+    _emit(report, args.json, format_report(report) + recorded)
     return 0 if report.passed else 1
 
 

@@ -189,6 +189,7 @@ def store(
         return
     if _postgres_store is None:
         pytest.skip(NO_POSTGRES)
+    _postgres_store.flush()  # records an earlier test queued for the writer thread
     with _postgres_store.engine.begin() as connection:
         names = ", ".join(t.name for t in store_schema.metadata.sorted_tables)
         connection.exec_driver_sql(f"TRUNCATE {names} CASCADE")

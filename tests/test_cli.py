@@ -101,3 +101,62 @@ def test_bad_input_exits_2_naming_the_field(
 def test_a_missing_file_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["draft", "/nonexistent/request.json"]) == 2
     assert "cannot read /nonexistent/request.json" in capsys.readouterr().err
+
+
+def test_a_draft_rewrite_and_check_enter_the_configured_store_like_the_apis(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    northwind: dict[str, Any],
+) -> None:
+    from service.settings import get_settings
+    from service.store import Store
+
+    monkeypatch.setenv("AMENDS_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    assert main(["draft", _write(tmp_path, "r.json", northwind), "--json"]) == 0
+    draft = json.loads(capsys.readouterr().out)
+    rewrite = {"draft": {"subject": draft["subject"], "body": draft["body"]}, "context": northwind}
+    assert main(["rewrite", _write(tmp_path, "w.json", rewrite), "--channel", "sms"]) == 0
+    readable = capsys.readouterr().out
+    rewritten_id = readable.rsplit("recorded as ", 1)[1].split(";")[0].strip()
+    check = {"body": "We are sorry if you felt upset."}
+    assert main(["check", _write(tmp_path, "c.json", check)]) == 1
+    check_id = capsys.readouterr().out.rsplit("recorded as ", 1)[1].strip()
+
+    store = Store.open(f"sqlite+pysqlite:///{tmp_path / 'data' / 'amends.db'}")
+    try:
+        found = {
+            name: store.get_record(record_id)
+            for name, record_id in [
+                ("draft", draft["meta"]["id"]),
+                ("rewrite", rewritten_id),
+                ("check", check_id),
+            ]
+        }
+    finally:
+        store.close()
+    kinds = {name: None if f is None else (f[0].kind, f[0].passed) for name, f in found.items()}
+    assert kinds == {
+        "draft": ("draft", True),
+        "rewrite": ("rewrite", True),
+        "check": ("check", False),
+    }
+    assert found["draft"] is not None and found["draft"][0].body == draft["body"]
+
+
+def test_without_a_configured_store_the_cli_writes_nothing(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    northwind: dict[str, Any],
+) -> None:
+    from service.settings import get_settings
+
+    monkeypatch.delenv("AMENDS_DATA_DIR")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    get_settings.cache_clear()
+    assert main(["draft", _write(tmp_path, "r.json", northwind), "--json"]) == 0
+    draft = json.loads(capsys.readouterr().out)
+    assert draft["meta"]["id"] is None
+    assert not (tmp_path / "xdg").exists()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +28,7 @@ from service.errors import AmendsError
 from service.settings import Settings
 from service.store import schema
 from service.store.engine import READ_ONLY, RawJSON, create_store_engine
+from service.store.writer import Queued, RecordWriter
 
 T = TypeVar("T")
 
@@ -156,6 +157,9 @@ class Store:
         self._autocommit: Engine
         self._reader: Engine
         self._bind_cache: dict[str, list[Any]] = {}
+        self._writer = RecordWriter(self._add_records)
+        self.durable_commit = False
+        """Opened with `AMENDS_DURABLE_COMMIT` on: every commit waits for the disk's flush."""
         if engine.dialect.name == "postgresql":
             self._autocommit = self._reader = engine.execution_options(isolation_level="AUTOCOMMIT")
         else:
@@ -170,7 +174,10 @@ class Store:
             migrate(engine)
         except (SQLAlchemyError, OSError) as exc:
             raise StoreUnavailable(f"cannot open the store: {_brief(exc)}") from exc
-        return cls(engine)
+        store = cls(engine)
+        if isinstance(settings_or_url, Settings):
+            store.durable_commit = settings_or_url.durable_commit
+        return store
 
     @property
     def backend(self) -> str:
@@ -178,6 +185,8 @@ class Store:
         return self.engine.dialect.name
 
     def close(self) -> None:
+        """Write the records still queued, then close every connection."""
+        self._writer.close()
         self.engine.dispose()
 
     def _tx(
@@ -203,6 +212,12 @@ class Store:
     def _read(self, run: Callable[[Connection], T]) -> T:
         return self._tx(run, read=True)
 
+    def flush(self) -> None:
+        """Wait until the records this process queued (`add_record_later`) are written: every
+        read of the audit trail or the review queue does, so a process reads what it wrote."""
+        if self._writer.outstanding:
+            self._writer.flush()
+
     def ping(self) -> None:
         self._read(lambda c: c.execute(sa.text("SELECT 1")))
 
@@ -224,6 +239,57 @@ class Store:
             self._raw(lambda cursor: _pg_insert_record(cursor, row, review))
         else:
             self._raw(lambda cursor: self._sqlite_insert_record(cursor, row, review))
+
+    def add_record_later(
+        self,
+        record: AuditRecord,
+        review_reasons: Sequence[str],
+        on_failure: Callable[[], None] | None = None,
+        *,
+        block: bool = False,
+    ) -> bool:
+        """Queue the record for the store's writer thread (see `service.store.writer`): it is
+        committed a moment later, batched with the records queued beside it. False when the
+        queue is full and `block` is off; with `block` on, waits for room. A record that
+        cannot be written is logged and `on_failure` called."""
+        item = Queued(record, list(review_reasons), on_failure)
+        if self._writer.submit(item, block=block):
+            return True
+        if not block:
+            return False
+        self.add_record(record, list(review_reasons))  # the writer is closed: write it now
+        return True
+
+    @property
+    def writes_failing(self) -> bool:
+        """The writer's last batch had a record it could not write; callers should write
+        synchronously (and answer 503 on failure) until the store works again."""
+        return self._writer.failing
+
+    def _add_records(self, batch: Sequence[Queued]) -> None:
+        """Write queued records in one transaction: on PostgreSQL one pipelined round trip of
+        INSERTs (records with a review use the record-and-review statement) and the commit."""
+        if self.backend != "postgresql":
+            for item in batch:
+                self.add_record(item.record, item.reasons)
+            return
+        plain, reviewed = [], []
+        for item in batch:
+            row = [getattr(item.record, f) for f in _AUDIT_FIELDS]
+            if item.reasons:
+                review = [item.record.id, "pending", list(item.reasons), item.record.created_at]
+                reviewed.append(_pg_values(row, review))
+            else:
+                plain.append(_pg_values(row, None))
+
+        def work(cursor: Any) -> None:
+            with cursor.connection.transaction():
+                if plain:
+                    cursor.executemany(_PG_INSERT_RECORD, plain)
+                if reviewed:
+                    cursor.executemany(_PG_INSERT_RECORD_AND_REVIEW, reviewed)
+
+        self._raw(work)
 
     def _raw(self, work: Callable[[Any], T]) -> T:
         """Run `work` with a cursor of a pooled DBAPI connection, in autocommit: a connection
@@ -294,6 +360,7 @@ class Store:
         return cached
 
     def get_record(self, record_id: str) -> tuple[AuditRecord, Review | None] | None:
+        self.flush()
         query = (
             sa.select(schema.audit_records, *_REVIEW_COLUMNS)
             .outerjoin(schema.reviews)
@@ -306,6 +373,7 @@ class Store:
         """Delete audit records (with their reviews), idempotency records and rate windows
         older than the retention; returns how many audit records went."""
         cutoff = (now or utcnow()) - timedelta(days=older_than_days)
+        self.flush()
 
         def work(c: Connection) -> int:
             c.execute(
@@ -334,6 +402,7 @@ class Store:
 
     def pending_reviews(self, limit: int = 100) -> list[tuple[AuditRecord, Review]]:
         """Letters waiting for a person, oldest first."""
+        self.flush()
         query = (
             sa.select(schema.audit_records, *_REVIEW_COLUMNS)
             .join(schema.reviews)
@@ -345,6 +414,7 @@ class Store:
         return [(_record(r), review) for r in rows if (review := _review(r)) is not None]
 
     def count_pending_reviews(self) -> int:
+        self.flush()
         query = sa.select(sa.func.count()).where(schema.reviews.c.status == "pending")
         return int(self._read(lambda c: c.execute(query).scalar_one()))
 
@@ -381,6 +451,7 @@ class Store:
             row = c.execute(sa.select(table).where(table.c.draft_id == draft_id)).mappings().first()
             return updated, row
 
+        self.flush()
         updated, row = self._tx(work)
         if row is None:
             raise ReviewConflict(f"draft {draft_id} is not held for review")
@@ -556,15 +627,19 @@ def _pg_json(value: Any) -> Any:
     return json.dumps(value)
 
 
-def _pg_insert_record(cursor: Any, row: list[Any], review: list[Any] | None) -> None:
+def _pg_values(row: list[Any], review: list[Any] | None) -> list[Any]:
     values = [
         _pg_json(v) if f in _JSON_COLUMNS else v for f, v in zip(_AUDIT_FIELDS, row, strict=True)
     ]
     if review is None:
-        cursor.execute(_PG_INSERT_RECORD, values, prepare=True)
-        return
+        return values
     review[2] = json.dumps(review[2])
-    cursor.execute(_PG_INSERT_RECORD_AND_REVIEW, [*values, *review], prepare=True)
+    return [*values, *review]
+
+
+def _pg_insert_record(cursor: Any, row: list[Any], review: list[Any] | None) -> None:
+    statement = _PG_INSERT_RECORD if review is None else _PG_INSERT_RECORD_AND_REVIEW
+    cursor.execute(statement, _pg_values(row, review), prepare=True)
 
 
 _REVIEW_COLUMNS = tuple(
