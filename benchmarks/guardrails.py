@@ -10,9 +10,12 @@ time, the time per KB (flat when the cost is linear in the input), the number of
 and the size of the JSON answer. The target is at most 50 ms for 20 KB.
 
 The headline figure is uncached: every run checks a fresh `DraftRequest` object and fresh
-strings whose order reference differs from every other run's, so no cache keyed by object
-identity or by value can serve it. The repeated-input figure (the same objects every run,
-as a pipeline re-checking one draft would see) is printed for comparison.
+strings whose order reference differs from every other run's, in the letter and in the
+incident's summary, so no cache keyed by object identity or by value can serve it. Two more
+figures are printed for comparison: the same incident with a new letter every run (a fresh
+request object whose incident, remedies and steps repeat, and a letter with its own
+reference: what a batch of letters for one incident sees), and the repeated input (the same
+objects every run, as a pipeline re-checking one draft would see).
 """
 
 from __future__ import annotations
@@ -74,12 +77,27 @@ Priya Natarajan
 Customer Care Lead, Northwind Outfitters"""
 
 
-def fresh_input(run: int) -> tuple[str, str, DraftRequest]:
+def fresh_input(run: int, same_incident: bool = False) -> tuple[str, str, DraftRequest]:
     """The benchmark letter and request as new objects, with an order reference of their own
-    (same length, so the same work), for one uncached run."""
-    reference = f"NW-{10000 + run % 90000}"
+    (same length, so the same work), for one uncached run: the reference is in the incident's
+    summary, cause and impact too, so each of the request's incident texts differs from every
+    other run's. With `same_incident`,
+    the incident, remedies and steps repeat and the recipient differs (a first name of the
+    same length, in the request and the letter)."""
     data = copy.deepcopy(REQUEST_DATA)
+    if same_incident:
+        letters = "".join(chr(ord("a") + run // 26**power % 26) for power in range(3))
+        name = f"D{letters}"
+        data["recipient"]["name"] = f"{name} Whitfield"
+        data["incident"]["summary"] = f"Order NW-48213: {data['incident']['summary']}"
+        request = DraftRequest.model_validate(data)
+        return BODY.replace("Dear Dana,", f"Dear {name},"), SUBJECT, request
+    reference = f"NW-{10000 + run % 90000}"
     data["incident"]["reference"] = reference
+    incident = data["incident"]
+    incident["summary"] = f"Order {reference}: {incident['summary']}"
+    incident["cause"] = f"{incident['cause']} (order {reference})"
+    incident["impact"] = f"{incident['impact']} (order {reference})"
     request = DraftRequest.model_validate(data)
     return (BODY.replace("NW-48213", reference), SUBJECT.replace("NW-48213", reference), request)
 
@@ -127,6 +145,7 @@ def main() -> None:
     warmup = [fresh_input(RUNS + run) for run in range(WARMUP)]
     timed(warmup)
     fresh, fresh_cpu = timed([fresh_input(run) for run in range(RUNS)])
+    same, same_cpu = timed([fresh_input(run, same_incident=True) for run in range(RUNS)])
     repeated, _ = timed([(BODY, SUBJECT, REQUEST)] * RUNS)
     median, p90 = statistics.median(fresh), fresh[int(len(fresh) * 0.9)]
     median_cpu = statistics.median(fresh_cpu)
@@ -137,6 +156,11 @@ def main() -> None:
     print(
         f"uncached: median {median:.0f} µs, p90 {p90:.0f} µs, "
         f"{1e6 / median:.0f} checks/s on one core; CPU time median {median_cpu:.0f} µs"
+    )
+    print(
+        f"same incident, new letter (a batch): median {statistics.median(same):.0f} µs, "
+        f"p90 {same[int(len(same) * 0.9)]:.0f} µs; CPU time median "
+        f"{statistics.median(same_cpu):.0f} µs"
     )
     print(
         f"repeated input: median {statistics.median(repeated):.0f} µs, "

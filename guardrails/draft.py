@@ -105,7 +105,7 @@ def read(
         channel=channel,
         channel_key=channel_key,
         context=context,
-        supplied=Supplied(context) if context is not None else None,
+        supplied=Supplied.of(context) if context is not None else None,
         liability=liability,
         tone=context.tone if context is not None else None,
         rules=rules,

@@ -10,6 +10,9 @@ insertion order, so rules win over cues).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from re import _constants, _parser  # type: ignore[attr-defined]
+from typing import Any
 
 # An escape (\b, \S, \U0001F300, \N{...}) is not a literal letter; anything else uppercase is.
 _ESCAPE = re.compile(r"\\(?:U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|N\{[^}]*\}|.)")
@@ -141,3 +144,172 @@ class TrieNode:
         parts = [atom_regex(atom) + child.emit() for atom, child in self.children.items()]
         parts += [f"{tail}(?P<{name}>)" for tail, name in self.tails]
         return parts[0] if len(parts) == 1 else f"(?:{'|'.join(parts)})"
+
+
+# --- what every match of a compiled regex must contain --------------------------------------
+
+_MAX_STRINGS = 64
+_EMPTY: frozenset[str] = frozenset({""})
+_REPEATS = (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT)
+_ZERO_WIDTH = (_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT)
+
+
+@dataclass(frozen=True, slots=True)
+class Needs:
+    """What any match of a regex must contain: one string of each set in `strings`, and a
+    non-ASCII character when `non_ascii`. A text without them has no match, so the regex need
+    not run over it (the check is a few `in` tests, each a fast C search)."""
+
+    strings: tuple[frozenset[str], ...]
+    non_ascii: bool
+
+    def met(self, subject: str, ascii_subject: bool) -> bool:
+        if self.non_ascii and ascii_subject:
+            return False
+        for choice in self.strings:
+            for string in choice:
+                if string in subject:
+                    break
+            else:
+                return False
+        return True
+
+
+def needs(pattern: re.Pattern[str]) -> Needs:
+    """What every match of `pattern` must contain, read from its parsed form: literal strings
+    (lowercased when the pattern ignores case; those are then to be looked for in the lowered
+    text, and only an ASCII text, whose lowercasing is exactly the engine's case folding)."""
+    tree = _parser.parse(pattern.pattern, pattern.flags)
+    ignore_case = bool(pattern.flags & re.IGNORECASE)
+    choices, non_ascii = _sequence_needs(list(tree), ignore_case)
+    if ignore_case:
+        choices = [frozenset(s.lower() for s in choice) for choice in choices]
+    # The rarest first: the longest shortest string, then the fewest strings.
+    choices.sort(key=lambda c: (-min(len(s) for s in c), len(c)))
+    return Needs(tuple(choices), non_ascii)
+
+
+def _exact(item: tuple[Any, Any], ignore_case: bool) -> frozenset[str] | None:
+    """The finite set of strings an element of a parsed regex matches, when it is small."""
+    op, av = item
+    if op is _constants.LITERAL:
+        return frozenset({chr(av)})
+    if op in _ZERO_WIDTH:
+        return _EMPTY  # consumes nothing; constrains, which only removes matches
+    if op is _constants.IN:
+        if all(o is _constants.LITERAL for o, _ in av) and len(av) <= 10:
+            return frozenset(chr(a) for _, a in av)
+        return None
+    if op is _constants.SUBPATTERN:
+        _group, add_flags, del_flags, sub = av
+        if (add_flags | del_flags) & re.IGNORECASE and not ignore_case:
+            return None
+        return _sequence_exact(list(sub), ignore_case)
+    if op is _constants.BRANCH:
+        found: set[str] = set()
+        for alternative in av[1]:
+            strings = _sequence_exact(list(alternative), ignore_case)
+            if strings is None:
+                return None
+            found |= strings
+        return frozenset(found) if len(found) <= _MAX_STRINGS else None
+    if op in _REPEATS and av[0] == av[1]:
+        inner = _sequence_exact(list(av[2]), ignore_case)
+        return None if inner is None else _power(inner, av[0])
+    return None
+
+
+def _power(strings: frozenset[str], times: int) -> frozenset[str] | None:
+    found: frozenset[str] | None = _EMPTY
+    for _ in range(times):
+        found = None if found is None else _product(found, strings)
+    return found
+
+
+def _product(left: frozenset[str], right: frozenset[str]) -> frozenset[str] | None:
+    if len(left) * len(right) > _MAX_STRINGS:
+        return None
+    return frozenset(a + b for a in left for b in right)
+
+
+def _sequence_exact(items: list[tuple[Any, Any]], ignore_case: bool) -> frozenset[str] | None:
+    found: frozenset[str] | None = _EMPTY
+    for item in items:
+        strings = _exact(item, ignore_case)
+        if strings is None or found is None:
+            return None
+        found = _product(found, strings)
+    return found
+
+
+def _sequence_needs(
+    items: list[tuple[Any, Any]], ignore_case: bool
+) -> tuple[list[frozenset[str]], bool]:
+    """The string sets every match of a sequence of elements contains (runs of exact elements,
+    and what each required inner element needs), and whether it needs a non-ASCII character."""
+    choices: list[frozenset[str]] = []
+    non_ascii = False
+    run = _EMPTY
+
+    def close() -> None:
+        nonlocal run
+        if run != _EMPTY and "" not in run:
+            choices.append(run)
+        run = _EMPTY
+
+    for item in items:
+        strings = _exact(item, ignore_case)
+        joined = None if strings is None else _product(run, strings)
+        if joined is not None:
+            run = joined
+            continue
+        op, av = item
+        if strings is None and op in _REPEATS and av[0] >= 1:
+            repeated = _sequence_exact(list(av[2]), ignore_case)
+            repeated = None if repeated is None else _power(repeated, av[0])
+            if repeated is not None:
+                # At least `min` copies in a row, after the run so far; then anything.
+                run = _product(run, repeated) or repeated
+                close()
+                continue
+        close()
+        if strings is not None:
+            run = strings
+            continue
+        inner: list[tuple[Any, Any]] | None = None
+        if op is _constants.SUBPATTERN:
+            if not (av[1] | av[2]) & re.IGNORECASE or ignore_case:
+                inner = list(av[3])
+        elif op in _REPEATS and av[0] >= 1:
+            inner = list(av[2])
+        elif op is _constants.ATOMIC_GROUP:
+            inner = list(av)
+        elif op is _constants.BRANCH:
+            union: set[str] = set()
+            for alternative in av[1]:
+                found, _ = _sequence_needs(list(alternative), ignore_case)
+                if not found:
+                    union = set()
+                    break
+                union |= max(found, key=lambda c: (min(len(s) for s in c), -len(c)))
+            if union and len(union) <= _MAX_STRINGS:
+                choices.append(frozenset(union))
+        elif op is _constants.IN:
+            non_ascii = non_ascii or _all_non_ascii(av)
+        if inner is not None:
+            found, inner_non_ascii = _sequence_needs(inner, ignore_case)
+            choices += found
+            non_ascii = non_ascii or inner_non_ascii
+    close()
+    return choices, non_ascii
+
+
+def _all_non_ascii(members: list[tuple[Any, Any]]) -> bool:
+    """Whether a character class matches only non-ASCII characters."""
+    for op, av in members:
+        if op is _constants.LITERAL and av > 127:
+            continue
+        if op is _constants.RANGE and av[0] > 127:
+            continue
+        return False
+    return bool(members)

@@ -36,7 +36,7 @@ from contract.report import Finding, Fix, Severity, TextField
 from guardrails.draft import Draft
 from guardrails.lexicon import lexicon
 from guardrails.spans import SentenceBreaks
-from guardrails.supplied import incident_told, retold_spans, stems
+from guardrails.supplied import ByValue, incident_told, retold_spans, stems
 
 CONTRADICTED = "request.contradicted_figure"
 OTHER_INCIDENT = "request.other_incident"
@@ -568,6 +568,19 @@ class _Given:
         self._request_low = "\n".join(named).lower()
         self._kinds: dict[str, bool] = {}
 
+    @staticmethod
+    def of(request: DraftRequest) -> _Given:
+        """`_Given(request)`, read once per distinct value of the fields it reads (a batch
+        checks many letters for one incident); its parts, read when first needed, are kept
+        with it."""
+        key = (
+            tuple(_request_texts(request)),
+            len(_incident_texts(request)),
+            request.incident.customer_message,
+            request.scenario,
+        )
+        return _given(ByValue(key, request))
+
     def others(self) -> list[_Figure]:
         """The figures of the request's other texts (remedies, steps, the customer's)."""
         if self._others is None:
@@ -586,6 +599,11 @@ class _Given:
 
     def describes_any(self) -> bool:
         return any(self.describes(kind) for kind in _words().evidence)
+
+
+@lru_cache(maxsize=256)
+def _given(request: ByValue) -> _Given:
+    return _Given(request.context)
 
 
 def _contradiction(figure: _Figure, given: _Given) -> list[_Figure] | None:
@@ -1039,7 +1057,7 @@ def check_request(draft: Draft) -> list[Finding]:
     request = draft.context
     if request is None:
         return []
-    given = _Given(request)
+    given = _Given.of(request)
     found: list[Finding] = []
     for checked in draft.texts:
         text, low = checked.text, checked.low

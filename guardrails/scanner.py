@@ -22,11 +22,13 @@ from typing import Generic, TypeVar
 
 from guardrails.regex_source import (
     BOUNDARY,
+    Needs,
     TrieNode,
     atom_regex,
     atoms,
     expand,
     literal_first,
+    needs,
     needs_original_case,
 )
 
@@ -35,10 +37,26 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class Standalone:
-    """A pattern compiled on its own, run over the original text or the lowered one."""
+    """A pattern compiled on its own, run over the original text or the lowered one, only
+    when the text holds what every match needs (most of these patterns start with a class
+    or a boundary, so the engine would try them at every position of every text)."""
 
     regex: re.Pattern[str]
     original: bool
+    needs: Needs
+    ignore_case: bool
+
+    def may_match(self, subject: str, low: str, ascii_text: bool) -> bool:
+        """Whether `subject` (the text it runs over) holds what every match needs. A pattern
+        that ignores case looks for lowercase strings in `low`, only when the text is ASCII:
+        there lowercasing is exactly the engine's case folding."""
+        if self.ignore_case:
+            return not ascii_text or self.needs.met(low, ascii_text)
+        return self.needs.met(subject, ascii_text)
+
+    @classmethod
+    def of(cls, regex: re.Pattern[str], original: bool) -> Standalone:
+        return cls(regex, original, needs(regex), bool(regex.flags & re.IGNORECASE))
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +105,13 @@ class Scanner(Generic[T]):
         text order. Matches may overlap: a long match never hides one that starts inside it."""
         payloads = self.payloads
         found = [(payloads[name], start, end) for name, start, end in self.lower.matches(low)]
-        scans = [(scan.regex, text) for scan in self.original]
-        scans += [(scan.regex, low) for scan in self.other]
-        for regex, subject in scans:
-            for match in regex.finditer(subject):
+        ascii_text = text.isascii()
+        scans = [(scan, text) for scan in self.original]
+        scans += [(scan, low) for scan in self.other]
+        for scan, subject in scans:
+            if not scan.may_match(subject, low, ascii_text):
+                continue
+            for match in scan.regex.finditer(subject):
                 name = match.lastgroup
                 if name is not None and match.end() > match.start():
                     found.append((payloads[name], match.start(), match.end()))
@@ -112,7 +133,7 @@ def build_scanner(alternatives: Sequence[tuple[str, bool, T]]) -> Scanner[T]:
             name = f"o{index}"
             flags = 0 if case_sensitive else re.IGNORECASE
             regex = re.compile(f"(?:{source})(?P<{name}>)", flags)
-            original.append(Standalone(regex, True))
+            original.append(Standalone.of(regex, True))
             payloads[name] = payload
             continue
         for part, variant in enumerate(expand(source)):
@@ -125,7 +146,7 @@ def build_scanner(alternatives: Sequence[tuple[str, bool, T]]) -> Scanner[T]:
                 root.add(head, rest, name)
             else:
                 regex = re.compile(f"(?:{variant})(?P<{name}>)")
-                other.append(Standalone(regex, False))
+                other.append(Standalone.of(regex, False))
     return Scanner(
         lower=lookahead_regexes(root),
         other=tuple(other),

@@ -9,7 +9,7 @@ customer's message is untrusted and supplies nothing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -104,7 +104,9 @@ class RemedyFacts:
 
 class Supplied:
     """The caller's facts: what remedies and prevention authorise, and what the incident
-    states. The request is read once, at construction."""
+    states. The request is read once, at construction; `of` reads each distinct request
+    once (a batch checks many letters for one incident, and the pipeline re-checks a
+    salvaged letter against the same request)."""
 
     __slots__ = (
         "codes",
@@ -169,6 +171,33 @@ class Supplied:
             if kind in ("percent", "metric")
         )
 
+    @classmethod
+    def of(cls, context: DraftRequest) -> Supplied:
+        """`Supplied(context)`, read once per distinct value of the fields it reads."""
+        incident = context.incident
+        key = (
+            incident.summary,
+            incident.reference,
+            incident.cause,
+            incident.impact,
+            incident.date,
+            tuple(
+                (r.kind, r.description, r.amount, r.date, r.code, r.status)
+                for r in context.remedies
+            ),
+            tuple((step.description, step.metric) for step in context.prevention),
+        )
+        found = _read(ByValue(key, context))
+        # The same values, with this request's own remedy objects.
+        copy = object.__new__(cls)
+        for name in cls.__slots__:
+            object.__setattr__(copy, name, getattr(found, name))
+        copy.remedies = tuple(
+            replace(facts, remedy=remedy)
+            for facts, remedy in zip(found.remedies, context.remedies, strict=True)
+        )
+        return copy
+
     def authorises(self, fact: Fact) -> bool:
         """Whether a remedy or prevention step supplied this fact."""
         if fact.kind == "code":
@@ -189,6 +218,27 @@ class Supplied:
         if fact.kind == "duration" and fact.key in self.incident_durations:
             return True
         return (fact.kind, fact.key) in self.incident_keys
+
+
+class ByValue:
+    """A request as a cache key: equal when the values `key` holds are (the fields a reader
+    of the request reads), whatever the request object."""
+
+    __slots__ = ("context", "key")
+
+    def __init__(self, key: tuple[object, ...], context: DraftRequest) -> None:
+        self.key, self.context = key, context
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ByValue) and other.key == self.key
+
+
+@lru_cache(maxsize=256)
+def _read(request: ByValue) -> Supplied:
+    return Supplied(request.context)
 
 
 @lru_cache(maxsize=256)

@@ -1,0 +1,45 @@
+"""The request's side of a check is read once per distinct request value (`Supplied.of`,
+`request_rules._Given.of`): a request with other values is read afresh, and the findings are
+those of a fresh read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from contract.models import DraftRequest
+from guardrails import check
+from guardrails.supplied import Supplied
+
+DATA = json.loads(
+    (Path(__file__).parent.parent / "data" / "northwind_request.json").read_text(encoding="utf-8")
+)
+
+
+def _request(**incident: str) -> DraftRequest:
+    data = json.loads(json.dumps(DATA))
+    data["incident"].update(incident)
+    return DraftRequest.model_validate(data)
+
+
+def test_supplied_is_shared_by_value_with_the_requests_own_remedies() -> None:
+    first, second = _request(), _request()
+    one, two = Supplied.of(first), Supplied.of(second)
+    assert one.keys == two.keys and one.codes == two.codes
+    assert [r.remedy for r in two.remedies] == second.remedies
+    assert all(r.remedy is m for r, m in zip(two.remedies, second.remedies, strict=True))
+    other = Supplied.of(_request(reference="NW-99999"))
+    assert "NW-99999" in other.codes and "NW-99999" not in one.codes
+
+
+def _contradicted(body: str, request: DraftRequest) -> list[str]:
+    findings = check(body, context=request).findings
+    return [f.excerpt for f in findings if f.rule == "request.contradicted_figure"]
+
+
+def test_a_changed_incident_is_read_afresh() -> None:
+    body = "Dear Dana,\n\nWe are sorry your jacket arrived nine days late.\n\nPriya"
+    assert _contradicted(body, _request()) == []
+    late = _request(summary="The winter jacket arrived four days late.")
+    assert _contradicted(body, late) == ["nine days"]
+    assert _contradicted(body, _request()) == []
