@@ -22,12 +22,14 @@ from contract.catalog import get_catalog
 from contract.models import DraftRequest, SalvageEdit
 from contract.report import Finding, GuardrailReport
 from guardrails.channel import LENGTH_RULE
+from guardrails.supplied import stems
 from service.composer import fact_sentence
 
 # The end of a sentence: terminal punctuation (and closing quotes or brackets) before
 # whitespace or the end of the text. "$8.50" and "e.g.," do not end one.
 _SENTENCE_END = re.compile(r"[.!?]+[\"'’”)\]]*(?=\s|$)")
 _ADDRESS = re.compile(r"\S+@\S+\.\w+|https?://\S+|www\.\S+")
+_DOUBLE_SPACE = re.compile(r"(?<=\S) {2,}(?=\S)")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 # Anchors, in order of preference, after whose sentence a missing fact is inserted.
 _AFTER: dict[str, tuple[str, ...]] = {
@@ -77,7 +79,8 @@ def salvage(
         fix = finding.fix
         if fix is not None and fix.action == "insert" and fix.fact in inserted:
             continue  # two rules missed the same fact: it goes in once
-        edit = _plan(finding, texts, report, request, channel)
+        later = any(f.startswith("prevention:") for f in inserted)
+        edit = _plan(finding, texts, report, request, channel, later=later)
         if edit is None or any(_overlaps(edit, other) for other in planned):
             unfixed.append(finding)
         else:
@@ -92,11 +95,16 @@ def salvage(
             planned += cuts
     for field in texts:
         edits = [e for e in planned if e.field == field]
-        # From the end backwards, so earlier offsets stay valid.
-        for edit in sorted(edits, key=lambda e: (e.start, e.end, e.rank), reverse=True):
+        # From the end backwards, so earlier offsets stay valid; insertions at one position
+        # keep the order they were planned in.
+        order = sorted(enumerate(edits), key=lambda p: (p[1].start, p[1].end, p[1].rank, p[0]))
+        for _, edit in reversed(order):
             texts[field] = texts[field][: edit.start] + edit.text + texts[field][edit.end :]
         if edits:
             texts[field] = _tidy(texts[field])
+    if length is not None and not _has_lines(channel):
+        # A text message trimmed to its limit reads as one paragraph, as the channel asks.
+        texts["body"] = " ".join(texts["body"].split())
     return Salvaged(
         subject=texts["subject"] or None if subject is not None else None,
         body=texts["body"],
@@ -112,26 +120,25 @@ def _trim(
     channel: str,
     planned: list[_Edit],
 ) -> list[_Edit]:
-    """Sentences to drop so a letter over its channel's character limit fits: the longest
-    first among those that carry no required element, no caller fact and no other edit.
-    Nothing when that cannot make it fit (the re-ask or the composer's letter then will)."""
+    """Edits that make a letter over its channel's character limit fit. First sentences that
+    carry no required element, no caller fact and no other edit are dropped, the longest
+    first; if that is not enough, sentences that carry caller facts are then shortened to
+    the composer's wording of those facts (`_shorten`). Nothing when even that cannot make
+    it fit (the re-ask or the composer's letter then will)."""
     limit = get_catalog().channels[channel].max_chars
     if limit is None:
         return []
     need = len(body) - limit + sum(len(e.text) for e in planned if e.field == "body")
-    kept = [
-        (r.evidence.start, r.evidence.end)
-        for r in report.elements
-        if r.required and r.evidence is not None and r.evidence.field == "body"
-    ]
+    kept = _required_spans(report)
     kept += [(e.start, max(e.end, e.start + 1)) for e in planned if e.field == "body"]
     facts = [f.lower() for f in _caller_values(request)]
-    spare = []
+    spare, rest = [], []
     for start, end in _sentence_spans(body):
         sentence = body[start:end].lower()
         if any(start < b and a < end for a, b in kept) or any(f in sentence for f in facts):
-            continue
-        spare.append((start, _swallow_space(body, start, end)))
+            rest.append((start, end))
+        else:
+            spare.append((start, _swallow_space(body, start, end)))
     cuts: list[_Edit] = []
     for start, end in sorted(spare, key=lambda span: span[0] - span[1]):
         if need <= 0:
@@ -140,7 +147,115 @@ def _trim(
         record = SalvageEdit(rule=LENGTH_RULE, action="remove_sentence", before=before, after="")
         cuts.append(_Edit("body", start, end, "", record))
         need -= end - start
+    if need <= 0:
+        return cuts
+    shortened = (
+        [] if request is None else _shorten(body, report, request, channel, planned, rest, need)
+    )
+    return cuts + shortened if shortened else []
+
+
+def _has_lines(channel: str) -> bool:
+    """Whether a channel's messages have a greeting or signature on lines of their own."""
+    form = get_catalog().channels[channel]
+    return form.has_greeting or form.has_signature
+
+
+def _required_spans(report: GuardrailReport) -> list[tuple[int, int]]:
+    return [
+        (r.evidence.start, r.evidence.end)
+        for r in report.elements
+        if r.required and r.evidence is not None and r.evidence.field == "body"
+    ]
+
+
+# A required element a shortened sentence keeps by the composer's sentence for it.
+_ELEMENT_FACTS = {"regret": "regret", "responsibility": "responsibility"}
+
+
+def _shorten(
+    body: str,
+    report: GuardrailReport,
+    request: DraftRequest,
+    channel: str,
+    planned: list[_Edit],
+    sentences: list[tuple[int, int]],
+    need: int,
+) -> list[_Edit]:
+    """Sentences that carry caller facts (a remedy, the reference) or an apology, each
+    rewritten as the composer's sentence for exactly what it carries, the biggest saving
+    first, until `need` characters are saved. A sentence that also carries something the
+    composer cannot say again (the account of what happened, an edit already planned, a
+    caller value its rewrite would lose) is kept as written; a fact already said by an
+    earlier rewrite is not said twice. Empty when that cannot save `need` characters."""
+    required = [
+        (r.element, r.evidence.start, r.evidence.end)
+        for r in report.elements
+        if r.required and r.evidence is not None and r.evidence.field == "body"
+    ]
+    edited = [(e.start, max(e.end, e.start + 1)) for e in planned if e.field == "body"]
+    values = [v.lower() for v in _caller_values(request)]
+    options = []
+    for start, end in sentences:
+        if any(start < b and a < end for a, b in edited):
+            continue
+        sentence = body[start:end]
+        low = sentence.lower()
+        elements = {name for name, a, b in required if start < b and a < end}
+        keys = _carried(low, request)
+        if elements - {"amends"} - set(_ELEMENT_FACTS) or _retells_incident(low, request):
+            continue  # the account of what happened: only the model can tell it
+        if "amends" in elements and not any(k.startswith("remedy:") for k in keys):
+            continue
+        keys += [_ELEMENT_FACTS[e] for e in sorted(elements) if e in _ELEMENT_FACTS]
+        if keys:
+            options.append((start, end, sentence, low, keys))
+    said: set[str] = set()
+    cuts: list[_Edit] = []
+    for start, end, sentence, low, keys in sorted(options, key=lambda o: o[0] - o[1]):
+        if need <= 0:
+            break
+        words = [fact_sentence(request, k, channel).strip() for k in keys if k not in said]
+        text = " ".join(w for w in words if w)
+        if any(v in low and v not in text.lower() for v in values if v not in said):
+            continue
+        stop = _swallow_space(body, start, end) if not text else end
+        if len(text) >= stop - start:
+            continue
+        said.update(keys)
+        said.update(v for v in values if v in low)
+        record = SalvageEdit(rule=LENGTH_RULE, action="replace", before=sentence, after=text)
+        cuts.append(_Edit("body", start, stop, text, record))
+        need -= (stop - start) - len(text)
     return cuts if need <= 0 else []
+
+
+def _retells_incident(low: str, request: DraftRequest) -> bool:
+    """Whether a lowercase sentence tells what happened: half the words of the caller's
+    summary of the incident, or more."""
+    told = stems(request.incident.summary)
+    return bool(told) and len(stems(low) & told) * 2 >= len(told)
+
+
+def _carried(low: str, request: DraftRequest) -> list[str]:
+    """The caller facts a lowercase sentence states, as `fact_sentence` keys: the reference,
+    and each remedy whose amount, code or date it gives (or, for a remedy without one, most
+    of whose description's words it has)."""
+    keys = []
+    reference = request.incident.reference
+    if reference and reference.lower() in low:
+        keys.append("reference")
+    have = stems(low)
+    for index, remedy in enumerate(request.remedies):
+        values = [v.lower() for v in (remedy.amount, remedy.code, remedy.date) if v]
+        wanted = stems(remedy.description)
+        if (
+            any(v in low for v in values)
+            if values
+            else bool(wanted) and len(have & wanted) * 2 >= len(wanted)
+        ):
+            keys.append(f"remedy:{index}")
+    return keys
 
 
 def _caller_values(request: DraftRequest | None) -> list[str]:
@@ -183,6 +298,8 @@ def _plan(
     report: GuardrailReport,
     request: DraftRequest | None,
     channel: str,
+    *,
+    later: bool = False,
 ) -> _Edit | None:
     fix = finding.fix
     if fix is None:
@@ -208,7 +325,7 @@ def _plan(
     if fix.action == "insert" and fix.fact == "subject" and request is not None:
         return _subject(finding.rule, text, request, channel)
     if fix.action == "insert" and fix.fact and request is not None and finding.field == "body":
-        return _insertion(finding.rule, fix.fact, text, report, request, channel)
+        return _insertion(finding.rule, fix.fact, text, report, request, channel, later=later)
     return None
 
 
@@ -287,9 +404,13 @@ def _insertion(
     report: GuardrailReport,
     request: DraftRequest,
     channel: str,
+    *,
+    later: bool = False,
 ) -> _Edit | None:
+    """`later`: a prevention step follows another one inserted just before it."""
     try:
-        sentence = fact_sentence(request, fact, channel).strip()
+        first = not (later and fact.startswith("prevention:"))
+        sentence = fact_sentence(request, fact, channel, first=first).strip()
     except ValueError:
         return None  # the fact names an index or field the request does not have
     if not sentence:
@@ -402,5 +523,5 @@ def _after_greeting(body: str, report: GuardrailReport) -> int:
 
 def _tidy(text: str) -> str:
     """Collapse the blank lines and line-edge spaces a removal can leave behind."""
-    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    text = "\n".join(_DOUBLE_SPACE.sub(" ", line.rstrip()) for line in text.split("\n"))
     return _BLANK_LINES.sub("\n\n", text).strip()

@@ -13,7 +13,7 @@ import respx
 
 from contract.models import DraftRequest
 from service.app import create_app
-from service.composer import compose_draft
+from service.composer import compose_draft, fact_sentence
 from service.pipeline import build_pipeline
 from service.providers.openai_compatible import OpenAICompatibleProvider
 from service.settings import Settings
@@ -61,11 +61,15 @@ def _unapologetic(request: DraftRequest, body: Body) -> httpx.Response:
     return httpx.Response(200, json=body(content, usage=usage))
 
 
-def _answer(request: DraftRequest, body: Body, extra: str = "") -> httpx.Response:
-    composed = compose_draft(request)
-    content = json.dumps({"subject": composed.subject, "body": composed.body + extra})
+def _content(body: Body, subject: str | None, text: str) -> httpx.Response:
+    content = json.dumps({"subject": subject, "body": text})
     usage = {"prompt_tokens": 700, "completion_tokens": 250}
     return httpx.Response(200, json=body(content, usage=usage))
+
+
+def _answer(request: DraftRequest, body: Body, extra: str = "") -> httpx.Response:
+    composed = compose_draft(request)
+    return _content(body, composed.subject, composed.body + extra)
 
 
 async def test_an_unauthorised_refund_from_the_model_is_salvaged_without_a_re_ask(
@@ -174,3 +178,72 @@ async def test_a_draft_that_never_passes_is_refused_with_its_findings(
     assert error["code"] == "draft_failed_guardrails"
     assert any(f["rule"] == "blame.third_party" for f in error["details"]["findings"])
     assert mocked_chat_completions.call_count == 3
+
+
+async def test_a_text_message_written_like_an_email_is_trimmed_without_a_re_ask(
+    client: httpx.AsyncClient,
+    northwind_request: DraftRequest,
+    mocked_chat_completions: respx.Route,
+    chat_completion_body: Body,
+) -> None:
+    long_sms = (
+        "Dear Dana Whitfield,\n\n"
+        "I hope you are keeping well. I am writing to say how sorry I am that the winter jacket "
+        "you ordered on 2 March arrived nine days late. Your order number is NW-48213.\n\n"
+        "First, the refund of the express shipping fee has already gone back to your card, for "
+        "the full amount of $14.95, as our way of saying sorry. Second, we would love to give "
+        "you 15% off your next order when you enter the code SORRY15 at the checkout.\n\n"
+        "Thank you so much for your patience.\n\nWarm regards,\nThe Northwind Team"
+    )
+    mocked_chat_completions.return_value = _content(chat_completion_body, None, long_sms)
+    request = northwind_request.model_dump(mode="json") | {"channel": "sms"}
+    response = await client.post("/v1/drafts", json=request)
+    assert response.status_code == 200, response.text
+    draft = response.json()
+    assert mocked_chat_completions.call_count == 1, "salvage trimmed it: no re-ask"
+    assert draft["guardrails"]["passed"] and len(draft["body"]) <= 320
+    assert (draft["meta"]["written_by"], draft["meta"]["fallback"]) == ("model", False)
+    for value in ("NW-48213", "$14.95", "SORRY15"):
+        assert value in draft["body"]
+    actions = {(e["rule"], e["action"]) for e in draft["meta"]["salvage"]}
+    assert actions == {("channel.max_chars", "remove_sentence"), ("channel.max_chars", "replace")}
+
+
+async def test_a_public_reply_without_an_invitation_gets_one_to_a_direct_message(
+    client: httpx.AsyncClient,
+    northwind_request: DraftRequest,
+    mocked_chat_completions: respx.Route,
+    chat_completion_body: Body,
+) -> None:
+    social = northwind_request.model_copy(update={"channel": "social"})
+    composed = compose_draft(social).body
+    uninviting = composed[: composed.index(" Please send us")]
+    assert "message" not in uninviting.lower()
+    mocked_chat_completions.return_value = _content(chat_completion_body, None, uninviting)
+    response = await client.post("/v1/drafts", json=social.model_dump(mode="json"))
+    assert response.status_code == 200, response.text
+    draft = response.json()
+    assert mocked_chat_completions.call_count == 1 and draft["meta"]["written_by"] == "model"
+    [edit] = draft["meta"]["salvage"]
+    assert edit["action"] == "insert" and "direct message" in edit["after"].lower()
+    assert draft["body"].startswith(uninviting) and draft["guardrails"]["passed"]
+
+
+async def test_a_step_the_model_blurred_is_put_back_from_the_request(
+    client: httpx.AsyncClient,
+    northwind_request: DraftRequest,
+    mocked_chat_completions: respx.Route,
+    chat_completion_body: Body,
+) -> None:
+    composed = compose_draft(northwind_request)
+    step = fact_sentence(northwind_request, "prevention:0", "email")
+    assert step in composed.body
+    # Most of the step's words, without the change it authorises (a *second* scan).
+    blurred = composed.body.replace(step, "We have reviewed the barcode scan at the sorting step.")
+    mocked_chat_completions.return_value = _content(chat_completion_body, composed.subject, blurred)
+    response = await client.post("/v1/drafts", json=northwind_request.model_dump(mode="json"))
+    assert response.status_code == 200, response.text
+    draft = response.json()
+    assert mocked_chat_completions.call_count == 1 and draft["guardrails"]["passed"]
+    assert [(e["action"], e["after"]) for e in draft["meta"]["salvage"]] == [("insert", step)]
+    assert "request.omitted_prevention" in draft["meta"]["attempt_log"][0]["failed_rules"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import guardrails
-from contract.models import DraftRequest
+from contract.models import DraftRequest, Prevention
 from contract.report import ElementResult, Evidence, Finding, Fix, GuardrailReport
 from service.composer import fact_sentence
 from service.salvage import salvage, sentence_bounds
@@ -310,3 +310,78 @@ def test_a_text_message_over_its_limit_drops_what_carries_no_fact(
     assert filler not in result.body and len(result.body) <= 320
     assert [e.before for e in result.edits] == [filler]
     assert guardrails.check(result.body, subject=None, channel="sms", context=request).passed
+
+
+# A text message written as an email: even without its greeting, filler and sign-off it is
+# too long, so the sentences carrying caller facts take the composer's shorter wording.
+LONG_SMS = (
+    "Dear Dana Whitfield,\n\n"
+    "I hope you are keeping well. I am writing to say how sorry I am that the winter jacket "
+    "you ordered on 2 March arrived nine days late. Your order number for this is NW-48213.\n\n"
+    "First, the refund of the express shipping fee has already gone back to your card, for the "
+    "full amount of $14.95, as our way of saying sorry. Second, we would love to give you 15% "
+    "off your next order when you enter the code SORRY15 at the checkout.\n\n"
+    "Thank you so much for your patience.\n\nWarm regards,\nThe Northwind Team"
+)
+
+
+def test_a_text_message_too_long_without_its_filler_has_its_fact_sentences_shortened(
+    northwind_request: DraftRequest,
+) -> None:
+    request = northwind_request.model_copy(update={"channel": "sms"})
+    report = guardrails.check(LONG_SMS, subject=None, channel="sms", context=request)
+    assert [f.rule for f in report.errors] == ["channel.max_chars"]
+    result = salvage(None, LONG_SMS, report, request, "sms")
+    assert len(result.body) <= 320 and "\n" not in result.body, result.body
+    # The account of what happened stays in the model's words; every caller value stays.
+    assert "the winter jacket you ordered on 2 March arrived nine days late." in result.body
+    for value in ("NW-48213", "$14.95", "15%", "SORRY15"):
+        assert value in result.body
+    shortened = [e for e in result.edits if e.action == "replace"]
+    assert [e.after for e in shortened] == [fact_sentence(request, "remedy:0", "sms")]
+    assert shortened[0].before.startswith("First, the refund") and result.unfixed == []
+    assert guardrails.check(result.body, subject=None, channel="sms", context=request).passed
+
+
+def test_a_text_message_that_cannot_be_made_to_fit_is_left_for_the_re_ask(
+    northwind_request: DraftRequest,
+) -> None:
+    request = northwind_request.model_copy(update={"channel": "sms"})
+    story = (
+        "I am so sorry that the winter jacket you ordered on 2 March, the one you had been "
+        "waiting for all week, arrived nine days late at your door, which is not the service "
+        "you expect from us. "
+    )
+    body = story * 3 + "We refunded the $14.95 fee, and 15% off with SORRY15 is yours."
+    report = guardrails.check(body, subject=None, channel="sms", context=request)
+    result = salvage(None, body, report, request, "sms")
+    assert "channel.max_chars" in [f.rule for f in result.unfixed]
+    assert not [e for e in result.edits if e.rule == "channel.max_chars"]
+
+
+def test_a_missing_invitation_on_a_public_reply_asks_for_a_direct_message(
+    northwind_request: DraftRequest,
+) -> None:
+    request = northwind_request.model_copy(update={"channel": "social"})
+    sentence = fact_sentence(request, "invitation", "social")
+    assert "direct message" in sentence.lower()
+    assert "direct message" not in fact_sentence(request, "invitation", "email").lower()
+
+
+def test_two_missing_steps_go_in_their_order_the_second_with_a_shorter_lead_in(
+    northwind_request: DraftRequest,
+) -> None:
+    request = northwind_request.model_copy(
+        update={
+            "prevention": [
+                *northwind_request.prevention,
+                Prevention(description="a daily check of parcels held at the warehouse"),
+            ]
+        }
+    )
+    body = MODEL_LETTER.replace(" We have added a second barcode scan at the sorting step.", "")
+    _, fixed = _salvaged(SUBJECT, body, request)
+    first = fixed.index(fact_sentence(request, "prevention:0", "email"))
+    second = fixed.index(fact_sentence(request, "prevention:1", "email", first=False))
+    assert first < second
+    assert fact_sentence(request, "prevention:1", "email") not in fixed

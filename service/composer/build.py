@@ -1039,10 +1039,11 @@ def _index(fact: str, kind: str, size: int) -> int:
     return index
 
 
-def fact_sentence(request: DraftRequest, fact: str, channel: str) -> str:
+def fact_sentence(request: DraftRequest, fact: str, channel: str, *, first: bool = True) -> str:
     """One sentence (for "signature", the sign-off and signature lines) stating `fact` of
     `request` as the composer words it on `channel`. `fact` is one of `FACT_KEYS`; an
-    unknown key or an index outside the request's lists raises ValueError."""
+    unknown key or an index outside the request's lists raises ValueError. A prevention
+    step that follows another one in the text (`first=False`) takes the shorter lead-in."""
     target = request.model_copy(update={"channel": channel})
     voice = voice_for(target.tone, brand="brand_personality" in target.strategies)
     w = Writer(target, get_catalog().channels[channel], voice)
@@ -1051,7 +1052,7 @@ def fact_sentence(request: DraftRequest, fact: str, channel: str) -> str:
         return remedy_sentence(w, target.remedies[index], also=False)
     if fact.startswith("prevention:"):
         index = _index(fact, "prevention", len(target.prevention))
-        return prevention_sentence(w, target.prevention[index], first=True)
+        return prevention_sentence(w, target.prevention[index], first=first)
     if fact == "reference":
         if not target.incident.reference:
             raise ValueError("the request has no incident.reference")
@@ -1062,6 +1063,8 @@ def fact_sentence(request: DraftRequest, fact: str, channel: str) -> str:
         frame = letter_frame(w)
         return "\n".join(([frame.signoff] if frame.signoff else []) + frame.signature)
     if fact == "invitation":
+        if w.public:  # a public reply moves the conversation to a private message
+            return w.say("social_invite") or "Please send us a direct message."
         return w.say("invitation") or w.say("sms_invite") or "Please reply with any questions."
     if fact == "subject":
         return _subject(w) or ""

@@ -114,14 +114,15 @@ def test_third_person_fix_addresses_the_reader() -> None:
     ]
 
 
-def test_other_incident_fix_only_where_this_reads_well() -> None:
+def test_other_incident_reworded_only_where_this_reads_well() -> None:
     request = REQUESTS["hotel"]
     whole = _ours("We take full responsibility for the delay.", request, "sms")
     assert [(f.excerpt, f.fix) for f in whole] == [
         ("the delay", Fix(action="replace", text="this"))
     ]
+    # "sorry for this to your check-in" would not read: the sentence goes instead.
     inside = _ours("We are sorry for the delay to your check-in.", request, "sms")
-    assert [(f.excerpt, f.fix) for f in inside] == [("delay", None)]
+    assert [(f.excerpt, f.fix) for f in inside] == [("delay", Fix(action="remove_sentence"))]
 
 
 def test_other_incident_needs_a_request_that_says_what_happened() -> None:
@@ -201,3 +202,88 @@ def test_a_step_with_no_room_left_on_a_limited_channel_is_a_warning() -> None:
         if f.rule == "request.omitted_prevention"
     ]
     assert [f.severity for f in short] == ["error"]
+
+
+BREACH = DraftRequest.model_validate(
+    {
+        "scenario": "data_breach",
+        "audience": "client",
+        "channel": "email",
+        "recipient": {"name": "Mia Lund"},
+        "sender": {"name": "Ola Berg", "organization": "Ledgerwise"},
+        "incident": {
+            "summary": "An export link with the client's contact list was reachable without a "
+            "login for about six hours."
+        },
+        "remedies": [{"kind": "service", "description": "a year of identity monitoring"}],
+        "prevention": [
+            {"description": "export links now require a login and expire after 24 hours"},
+            {"description": "an independent review of our access controls"},
+        ],
+    }
+)
+
+
+def _omitted(body: str) -> list[str]:
+    found = _ours(body, BREACH, "email")
+    return [f.message for f in found if f.rule == "request.omitted_prevention"]
+
+
+def test_the_incident_retold_does_not_state_a_step_that_repeats_its_words() -> None:
+    # "export", "link", "login", "hours" come from the incident; the step's own words
+    # ("require", "expire") are what says that something changed.
+    body = (
+        "Dear Mia,\n\nAn export link with your contact list could be opened without a login for "
+        "about six hours. I am sorry. We offer a year of identity monitoring. An independent "
+        "review of our access controls is under way.\n\nKind regards,\nOla Berg"
+    )
+    assert [m for m in _omitted(body) if "export links" in m] != []
+    stated = body.replace("under way.", "under way. Export links now require a login.")
+    assert _omitted(stated) == []
+
+
+def test_a_step_told_without_its_qualifier_is_left_out() -> None:
+    """ "We have reviewed our access controls" is not the independent review authorised."""
+    body = (
+        "Dear Mia,\n\nAn export link with your contact list could be opened without a login for "
+        "about six hours. I am sorry. We offer a year of identity monitoring. Export links now "
+        "require a login and expire after 24 hours. We have reviewed our access controls and "
+        "found areas to improve.\n\nKind regards,\nOla Berg"
+    )
+    assert [m for m in _omitted(body) if "independent review" in m] != []
+    assert (
+        _omitted(body.replace("We have reviewed", "We have commissioned an independent review of"))
+        == []
+    )
+
+
+def test_steps_taken_to_prevent_similar_incidents_is_a_vague_promise() -> None:
+    body = (
+        "Dear Mia,\n\nAn export link with your contact list could be opened without a login for "
+        "about six hours. I am sorry. We offer a year of identity monitoring. We have taken "
+        "immediate steps to prevent similar incidents.\n\nKind regards,\nOla Berg"
+    )
+    found = _ours(body, BREACH, "email")
+    vague = [f for f in found if f.rule == "request.vague_prevention"]
+    assert [(f.severity, f.fix) for f in vague] == [("error", Fix(action="remove_sentence"))]
+
+
+def test_responsibility_for_another_incident_mid_sentence_is_reworded() -> None:
+    text = (
+        "I am sorry we gave your room away, and we take full responsibility for the delay and "
+        "are committed to making it right."
+    )
+    found = [
+        f for f in _ours(text, REQUESTS["hotel"], "email") if f.rule == "request.other_incident"
+    ]
+    assert [(f.excerpt, f.fix) for f in found] == [
+        ("the delay", Fix(action="replace", text="this"))
+    ]
+
+
+def test_an_apology_for_another_incident_with_no_safe_rewording_goes_with_its_sentence() -> None:
+    text = "I am sorry we gave your room away. We apologise for any delay in your trip."
+    found = [
+        f for f in _ours(text, REQUESTS["hotel"], "email") if f.rule == "request.other_incident"
+    ]
+    assert [f.fix for f in found] == [Fix(action="remove_sentence")]
