@@ -57,11 +57,35 @@ _MONTH_MINUTES = 43200
 _WORD_RE = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
 
-def _alt(words: Iterable[str]) -> str:
-    """A regex alternation of literal words, longest first, any whitespace between words."""
-    return "|".join(
+def _alternatives(words: Iterable[str]) -> list[str]:
+    """Regexes of literal words, longest first, any whitespace between words."""
+    return [
         r"\s+".join(re.escape(part) for part in word.split())
         for word in sorted(set(words), key=len, reverse=True)
+    ]
+
+
+def _alt(words: Iterable[str]) -> str:
+    """A regex alternation of literal words, longest first, any whitespace between words."""
+    return "|".join(_alternatives(words))
+
+
+def _at_word(words: Iterable[str]) -> str:
+    """`\\b(?:` + `_alt(words)` + `)`, written so that the regex engine can skip ahead: a
+    pattern that starts with a boundary is tried at every position of the text, one that
+    starts with a choice of literal characters only where one of them is. The words are
+    grouped by their first character, each group in the same order as in `_alt`, and the
+    boundary is checked after the first character ("no word character before it")."""
+    alternatives = _alternatives(words)
+    if not all(a[:1].isalnum() for a in alternatives):
+        return rf"\b(?:{'|'.join(alternatives)})"
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives:
+        groups.setdefault(alternative[0], []).append(alternative[1:])
+    return (
+        "(?:"
+        + "|".join(rf"{first}(?<!\w.)(?:{'|'.join(rest)})" for first, rest in groups.items())
+        + ")"
     )
 
 
@@ -77,10 +101,12 @@ class _Words:
     count: re.Pattern[str]
     clock: re.Pattern[str]
     figure_hint: re.Pattern[str]
+    """Whether a text can hold a figure at all: a digit, or a number, unit or multiple word."""
     unit_word: re.Pattern[str]
     multiple_word: re.Pattern[str]
     count_word: re.Pattern[str]
-    """Whether a text can hold a figure at all: a digit, or a number, unit or multiple word."""
+    count_word_ascii: re.Pattern[str]
+    """`count_word` for an ASCII text (where `\\d` is 0-9), faster."""
     skip_before: frozenset[str]
     skip_after: frozenset[str]
     a_unit_after: frozenset[str]
@@ -175,6 +201,14 @@ def _words() -> _Words:
             # Not a percentage: "1% 1% ..." has no counts.
             r"(?:\d+(?![\d%])|" + _alt(w for w, v in numbers.items() if v > 1 or w == "one") + ")"
         ),
+        count_word_ascii=re.compile(
+            # The same over ASCII text, with each alternative starting with a literal
+            # character, so that the regex engine skips ahead to candidates.
+            "(?:"
+            + "".join(rf"{digit}\d*(?![\d%])|" for digit in "0123456789")
+            + _alt(w for w, v in numbers.items() if v > 1 or w == "one")
+            + ")"
+        ),
         figure_hint=re.compile(
             r"\d|\b(?:"
             + _alt([w for w in (*numbers, *units, *multiples) if w not in ("a", "an")])
@@ -184,7 +218,7 @@ def _words() -> _Words:
         skip_after=frozenset(_listed(lists["request_duration_skip_after"])),
         a_unit_after=frozenset(_listed(lists["request_a_unit_after"])),
         count_skip=frozenset(_listed(lists["request_count_skip_after"])),
-        apology=re.compile(r"\b(?:" + _alt(_listed(lists["request_apology_words"])) + ")"),
+        apology=re.compile(_at_word(_listed(lists["request_apology_words"]))),
         incident=re.compile(
             r"\b(?P<det>(?:the|this|that|any|your|our|such\s+a|a)\s+)?"
             r"(?P<noun>" + _alt(kinds) + r")\b"
@@ -195,24 +229,24 @@ def _words() -> _Words:
             r"\s+(?:" + _alt(_listed(lists["request_incident_skip_after"])) + r")\b"
         ),
         incident_skip_before=re.compile(
-            r"\b(?:" + _alt(_listed(lists["request_incident_skip_before"])) + r")\s+(?:\w+\s+)?$"
+            _at_word(_listed(lists["request_incident_skip_before"])) + r"\s+(?:\w+\s+)?$"
         ),
         needs_determiner=frozenset(_listed(lists["request_incident_needs_determiner"])),
         reader_nouns=reader_nouns,
         reader_verbs=_mapping(lists["request_reader_verbs"]),
         reader_object_verbs=tuple(_listed(lists["request_reader_object_verbs"])),
-        prevention_intent=re.compile(
-            r"\b(?:" + _alt(_listed(lists["request_prevention_intent"])) + r")"
-        ),
-        vague_effort=re.compile(r"\b(?:" + _alt(_listed(lists["request_vague_effort"])) + r")\b"),
+        prevention_intent=re.compile(_at_word(_listed(lists["request_prevention_intent"]))),
+        vague_effort=re.compile(_at_word(_listed(lists["request_vague_effort"])) + r"\b"),
         change_claim=re.compile(
-            r"\b(?:we|i)(?:\s+(?:have|will|are|am|now|also|already|since|just|recently)|['’](?:ve|ll|re|m))*"
+            _at_word(["we", "i"])
+            + r"(?:\s+(?:have|will|are|am|now|also|already|since|just|recently)"
+            r"|['’](?:ve|ll|re|m))*"
             r"\s+(?:" + _alt(_listed(lists["request_change_verbs"])) + r")\b"
         ),
         generic_change=frozenset(stems(" ".join(_listed(lists["request_generic_change_words"])))),
-        purpose=re.compile(r"\b(?:" + _alt(_listed(lists["request_purpose_words"])) + r")\b"),
-        safeguard=re.compile(r"\b(?:" + _alt(_listed(lists["request_safeguard_words"])) + r")"),
-        change=re.compile(r"\b(?:" + _alt(_listed(lists["request_change_words"])) + r")\b"),
+        purpose=re.compile(_at_word(_listed(lists["request_purpose_words"])) + r"\b"),
+        safeguard=re.compile(_at_word(_listed(lists["request_safeguard_words"]))),
+        change=re.compile(_at_word(_listed(lists["request_change_words"])) + r"\b"),
     )
 
 
@@ -387,7 +421,8 @@ def _multiples(low: str) -> list[_Figure]:
 def _counts(low: str, taken: list[tuple[int, int]]) -> list[_Figure]:
     words = _words()
     found = []
-    for match in _windowed(words.count, words.count_word, low, 0, 60):
+    anchor = words.count_word_ascii if low.isascii() else words.count_word
+    for match in _windowed(words.count, anchor, low, 0, 60):
         if any(s <= match.start() < e for s, e in taken):
             continue
         after = match.group("after")

@@ -24,7 +24,8 @@ from guardrails.facts import (
 from guardrails.lexicon import lexicon
 from guardrails.normalise import fold, lowered
 
-_WORD = re.compile(r"[a-z0-9]+")
+_LONG_WORD = re.compile(r"[a-z0-9]{4,}")
+"""A run of four or more letters and digits: the same runs as `[a-z0-9]+` longer than three."""
 _SPACES = re.compile(r"\s+")
 _BARE = re.compile(r"[\d.,\s]+")
 _FREE = re.compile(r"\b(?:free|complimentary|no\s+(?:extra\s+)?(?:cost|charge)|on\s+us|waiv\w*)\b")
@@ -39,7 +40,7 @@ def stems(text: str) -> set[str]:
 def _stems(text: str) -> frozenset[str]:
     # The request's texts repeat from check to check (a batch, a re-check after salvage).
     stop = _stop_words()
-    return frozenset(w[:5] for w in _WORD.findall(text.lower()) if len(w) > 3 and w not in stop)
+    return frozenset(w[:5] for w in _LONG_WORD.findall(text.lower()) if w not in stop)
 
 
 @lru_cache(maxsize=1)
