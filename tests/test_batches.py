@@ -18,7 +18,7 @@ from contract.models import DraftRequest
 from prompts.render import ChatMessage
 from service.batches.runner import run_job
 from service.batches.store import BatchStore, Job
-from service.batches.work import AsyncDrafter, ProcessDrafter, choose_drafter
+from service.batches.work import AsyncDrafter, ProcessDrafter, SharedPool, choose_drafter
 from service.pipeline import Pipeline, build_pipeline
 from service.providers.base import Completion
 from service.providers.base import Job as ProviderJob
@@ -115,6 +115,42 @@ async def test_the_composer_spreads_a_batch_over_worker_processes(
         drafter.close()
     assert (job.done, job.failed) == (40, 0)
     assert_every_letter_is_its_recipients(batches, job)
+
+
+async def test_the_server_starts_one_composer_pool_and_reuses_it_for_every_batch(
+    tmp_path: Path, northwind_request: DraftRequest, pipeline: Pipeline
+) -> None:
+    # Threads are running (as in the server), so the workers are spawned, not forked.
+    batches = BatchStore(Store.open(f"sqlite+pysqlite:///{tmp_path / 'amends.db'}"))
+    settings = offline_settings(batch_pool_threshold=10, batch_workers=2)
+    shared = SharedPool(settings)
+    template = northwind_request.model_dump(mode="json")
+    other = northwind_request.model_copy(
+        update={"sender": northwind_request.sender.model_copy(update={"name": "Zora Quill"})}
+    ).model_dump(mode="json")
+    try:
+        first = batches.create(template, recipients(24))
+        first = await run_job(
+            batches, first.id, settings=settings, pipeline=pipeline, shared=shared
+        )
+        pool = shared.pool
+        assert pool is not None and not pool.forked
+        second = batches.create(other, recipients(12))
+        second = await run_job(
+            batches, second.id, settings=settings, pipeline=pipeline, shared=shared
+        )
+        assert shared.pool is pool and shared.started == 1, "the second batch reused the pool"
+        # A dead worker breaks the pool; the next batch gets a new one.
+        pool.broken = True
+        assert shared.get() is not pool and shared.started == 2
+    finally:
+        shared.close()
+    assert (first.done, first.failed, second.done, second.failed) == (24, 0, 12, 0)
+    assert_every_letter_is_its_recipients(batches, first)
+    assert_every_letter_is_its_recipients(batches, second)
+    # Each batch's letters came from its own incident, although the workers were the same.
+    assert all("Zora Quill" in (r.body or "") for r in batches.results(second.id))
+    assert not any("Zora Quill" in (r.body or "") for r in batches.results(first.id))
 
 
 class SlowModel:

@@ -28,6 +28,7 @@ from service.batches import recipients as parse
 from service.batches.formats import csv_lines, ndjson_lines
 from service.batches.runner import run_job
 from service.batches.store import BatchStore, Job, JobStatus
+from service.batches.work import SharedPool
 from service.errors import AmendsError, InvalidRequest
 from service.http_errors import ErrorBody, describe_validation
 from service.pipeline import Pipeline
@@ -113,6 +114,8 @@ class BatchService:
         self.pipeline = pipeline
         self.queue: asyncio.Queue[str] = asyncio.Queue()
         self.task: asyncio.Task[None] | None = None
+        # One composer pool for the app's life, started by the first batch that needs it.
+        self.pool = SharedPool(settings)
 
     async def start(self) -> None:
         for job_id in await anyio.to_thread.run_sync(self.batches.unfinished):
@@ -124,6 +127,7 @@ class BatchService:
             self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.task
+        await anyio.to_thread.run_sync(self.pool.close)
 
     async def submit(
         self, template: DraftRequest, rows: list[dict[str, str | None]], key_name: str | None
@@ -138,7 +142,13 @@ class BatchService:
         while True:
             job_id = await self.queue.get()
             try:
-                await run_job(self.batches, job_id, settings=self.settings, pipeline=self.pipeline)
+                await run_job(
+                    self.batches,
+                    job_id,
+                    settings=self.settings,
+                    pipeline=self.pipeline,
+                    shared=self.pool,
+                )
             except asyncio.CancelledError:
                 raise
             except Exception:  # the job stays `running` and resumes at the next start

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 import anyio
 
 from service.batches.store import BatchStore, Job
-from service.batches.work import Drafter, ItemResult, choose_drafter
+from service.batches.work import Drafter, ItemResult, SharedPool, choose_drafter
 from service.pipeline import Pipeline
 from service.settings import Settings
 
@@ -31,6 +31,7 @@ async def run_job(
     workers: int | None = None,
     progress: Progress | None = None,
     drafter: Drafter | None = None,
+    shared: SharedPool | None = None,
 ) -> Job:
     """Draft every pending recipient of the job; answers the finished job."""
     job = await anyio.to_thread.run_sync(batches.get, job_id)
@@ -43,7 +44,7 @@ async def run_job(
     template = job.request["incident"]
     key_name = job.key_name  # each letter's audit record names the key that asked for it
     owned = drafter is None
-    drafter = drafter or choose_drafter(settings, pipeline, template, job.pending, workers)
+    drafter = drafter or choose_drafter(settings, pipeline, template, job.pending, workers, shared)
     try:
         await _drain(batches, job_id, drafter, key_name, progress)
     finally:

@@ -18,7 +18,8 @@ import os
 import signal
 import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -127,24 +128,45 @@ class AsyncDrafter:
 
 # -- the process pool (composer) --------------------------------------------------------------
 
-_worker: tuple[Pipeline, Mapping[str, Any], asyncio.AbstractEventLoop] | None = None
+_worker: tuple[Pipeline, asyncio.AbstractEventLoop] | None = None
+_coordinator_pipeline: Pipeline | None = None
+"""The warm pipeline a forking coordinator hands to the workers it forks."""
 
 
-def _init_worker(settings: Settings, template: Mapping[str, Any]) -> None:
+class _InlineExecutor(ThreadPoolExecutor):
+    """A worker process's default executor: runs the call at once in the calling thread. The
+    pipeline checks a letter in a thread so that a server's event loop stays free; a batch
+    worker has nothing else to run, and the hop would cost it CPU on every letter."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
+
+
+def _worker_loop() -> asyncio.AbstractEventLoop:
+    loop = asyncio.new_event_loop()
+    loop.set_default_executor(_InlineExecutor())
+    return loop
+
+
+def _init_worker(settings: Settings) -> None:
     global _worker
     # Ctrl-C is the coordinator's to handle: it stops the pool and keeps what is finished.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker = (build_pipeline(settings), template, asyncio.new_event_loop())
+    _worker = (build_pipeline(settings), _worker_loop())
 
 
 def _init_forked_worker() -> None:
-    """A worker forked from a coordinator that set `_worker` up and warmed it: the catalog,
-    phrase banks, rule packs and compiled patterns are the parent's, shared copy-on-write."""
+    """A worker forked from a coordinator that warmed its pipeline: the catalog, phrase banks,
+    rule packs and compiled patterns are the parent's, shared copy-on-write."""
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    assert _worker is not None, "the coordinator did not set the worker up before forking"
-    pipeline, template, _ = _worker
-    _worker = (pipeline, template, asyncio.new_event_loop())
+    assert _coordinator_pipeline is not None, "the coordinator did not warm a pipeline to fork"
+    _worker = (_coordinator_pipeline, _worker_loop())
 
 
 def _warm(pipeline: Pipeline, template: Mapping[str, Any]) -> None:
@@ -165,9 +187,9 @@ def _noop() -> None:
     return None
 
 
-def _draft_chunk(items: Sequence[Item]) -> list[ItemResult]:
+def _draft_chunk(template: Mapping[str, Any], items: Sequence[Item]) -> list[ItemResult]:
     assert _worker is not None, "the worker was not initialised"
-    pipeline, template, loop = _worker
+    pipeline, loop = _worker
 
     async def run() -> list[ItemResult]:
         return [await draft_item(pipeline, template, item) for item in items]
@@ -180,25 +202,25 @@ def _failed_chunk(items: Sequence[Item], exc: BaseException) -> list[ItemResult]
     return [ItemResult(item.position, "failed", error=error) for item in items]
 
 
-class ProcessDrafter:
-    """Drafts in a pool of worker processes, one per core: for the offline composer.
+class WorkerPool:
+    """Composer worker processes, one per core, each with its own warm pipeline; started once
+    and reused by every batch (the incident travels with each chunk).
 
-    Given the coordinator's own composer `pipeline` while the coordinator runs a single thread
-    (the CLI and the benchmark, before their event loop starts), the workers are forked from
-    it once it is warm, and start at once. Otherwise (the server, whose threads' locks a fork
-    would copy mid-use) each worker is spawned and builds its own pipeline, which takes a few
-    seconds of CPU per worker.
+    Built from the coordinator's own composer `pipeline` while the coordinator runs a single
+    thread (the CLI and the benchmark, before their event loop starts), the workers are forked
+    from it once it is warm, and start at once. Otherwise (the server, whose threads' locks a
+    fork would copy mid-use) each worker is spawned and builds its own pipeline, a few seconds
+    of CPU per worker, paid once per server process (`SharedPool`), not per batch.
     """
 
     def __init__(
         self,
         settings: Settings,
-        template: Mapping[str, Any],
         workers: int | None = None,
-        chunk_size: int = 64,
         pipeline: Pipeline | None = None,
+        template: Mapping[str, Any] | None = None,
     ) -> None:
-        global _worker
+        global _coordinator_pipeline
         self.workers = workers or os.cpu_count() or 1
         self.forked = (
             pipeline is not None
@@ -207,43 +229,106 @@ class ProcessDrafter:
             and "fork" in multiprocessing.get_all_start_methods()
         )
         if self.forked:
-            assert pipeline is not None
+            assert pipeline is not None and template is not None
             _warm(pipeline, template)
-            _worker = (pipeline, template, asyncio.new_event_loop())
-            self.pool = ProcessPoolExecutor(
+            _coordinator_pipeline = pipeline
+            self.executor = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("fork"),
                 initializer=_init_forked_worker,
             )
             # Fork every worker now, while this is still the only thread.
             for _ in range(self.workers):
-                self.pool.submit(_noop).result()
+                self.executor.submit(_noop).result()
         else:
             # spawn, not fork: the service process has threads, and a forked copy of their
             # locks can deadlock a worker.
-            self.pool = ProcessPoolExecutor(
+            self.executor = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init_worker,
-                initargs=(settings.model_copy(update={"provider": "offline"}), template),
+                initargs=(settings.model_copy(update={"provider": "offline"}),),
             )
-        self.chunk_size = chunk_size
-        self.window = 2 * self.workers
-
-    def submit(self, items: Sequence[Item]) -> Awaitable[list[ItemResult]]:
-        future = asyncio.get_running_loop().run_in_executor(self.pool, _draft_chunk, items)
-        return _guard(future, items)
+        self.broken = False
 
     def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.executor.shutdown(wait=True, cancel_futures=True)
 
 
-async def _guard(future: Awaitable[list[ItemResult]], items: Sequence[Item]) -> list[ItemResult]:
+class SharedPool:
+    """The server's one composer pool: started by the first batch that needs it, reused by
+    every later one, replaced if a worker died, shut down with the app."""
+
+    def __init__(self, settings: Settings, workers: int | None = None) -> None:
+        self.settings = settings
+        self.workers = workers
+        self.pool: WorkerPool | None = None
+        self.started = 0
+        """How many pools were started (1 unless a worker died)."""
+
+    def get(self) -> WorkerPool:
+        if self.pool is None or self.pool.broken:
+            if self.pool is not None:
+                self.pool.close()
+            self.pool = WorkerPool(self.settings, self.workers)
+            self.started += 1
+        return self.pool
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
+
+
+class ProcessDrafter:
+    """Drafts one batch's chunks on a `WorkerPool`: its own (closed with the batch), or a shared
+    one that outlives it."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        template: Mapping[str, Any],
+        workers: int | None = None,
+        chunk_size: int = 64,
+        pipeline: Pipeline | None = None,
+        pool: WorkerPool | None = None,
+    ) -> None:
+        self.owns_pool = pool is None
+        self.pool = pool or WorkerPool(settings, workers, pipeline, template)
+        self.template = dict(template)
+        self.forked = self.pool.forked
+        self.workers = self.pool.workers
+        self.chunk_size = chunk_size
+        self.window = 2 * self.pool.workers
+
+    def submit(self, items: Sequence[Item]) -> Awaitable[list[ItemResult]]:
+        loop = asyncio.get_running_loop()
+        try:
+            future = loop.run_in_executor(
+                self.pool.executor, _draft_chunk, self.template, list(items)
+            )
+        except BrokenProcessPool as exc:
+            self.pool.broken = True
+            done: asyncio.Future[list[ItemResult]] = loop.create_future()
+            done.set_result(_failed_chunk(items, exc))
+            return done
+        return _guard(future, items, self.pool)
+
+    def close(self) -> None:
+        if self.owns_pool:
+            self.pool.close()
+
+
+async def _guard(
+    future: Awaitable[list[ItemResult]], items: Sequence[Item], pool: WorkerPool
+) -> list[ItemResult]:
     try:
         return await future
     except asyncio.CancelledError:
         raise
     except Exception as exc:  # a crashed worker fails its chunk's letters, listed
+        if isinstance(exc, BrokenProcessPool):
+            pool.broken = True  # a shared pool is replaced before the next batch
         return _failed_chunk(items, exc)
 
 
@@ -253,12 +338,15 @@ def choose_drafter(
     template: Mapping[str, Any],
     total: int,
     workers: int | None = None,
+    shared: SharedPool | None = None,
 ) -> Drafter:
-    """A process pool for the composer (unless the batch is too small to pay for one), or a
-    bounded async drafter for a model."""
+    """A process pool for the composer (the `shared` one when given; none when the batch is too
+    small to pay for one), or a bounded async drafter for a model."""
     if pipeline.provider.name == "offline":
         workers = workers or settings.batch_workers or os.cpu_count() or 1
         if total >= settings.batch_pool_threshold and workers > 1:
+            if shared is not None:
+                return ProcessDrafter(settings, template, pool=shared.get())
             return ProcessDrafter(settings, template, workers, pipeline=pipeline)
         return AsyncDrafter(pipeline, template, concurrency=1)
     return AsyncDrafter(pipeline, template, settings.batch_concurrency)
