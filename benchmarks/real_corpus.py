@@ -199,6 +199,12 @@ def main(argv: list[str]) -> None:
         "fresh5_tune (the other half of that batch, tuned on)": [
             i for i in items if i["split"] == "fresh5_tune"
         ],
+        "fresh6 (collected after fresh5 was tuned, split the same way; never tuned on)": [
+            i for i in items if i["split"] == "fresh6"
+        ],
+        "fresh6_tune (the other half of that batch, tuned on)": [
+            i for i in items if i["split"] == "fresh6_tune"
+        ],
     }
     for name, part in parts.items():
         scores = score(part)
@@ -208,6 +214,7 @@ def main(argv: list[str]) -> None:
             "tune",
             "fresh4_tune (the other half of that batch, tuned on)",
             "fresh5_tune (the other half of that batch, tuned on)",
+            "fresh6_tune (the other half of that batch, tuned on)",
         ):
             print("\n".join(f"    {m}" for m in scores.tally.misses))
 

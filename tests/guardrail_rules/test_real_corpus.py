@@ -40,6 +40,8 @@ def test_ids_are_unique_and_labels_well_formed() -> None:
             "fresh4_tune",
             "fresh5",
             "fresh5_tune",
+            "fresh6",
+            "fresh6_tune",
         ), item["id"]
         if item["kind"] in MUST_FLAG:
             assert item["flag"], item["id"]
