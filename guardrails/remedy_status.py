@@ -11,7 +11,7 @@ from functools import lru_cache
 from contract.report import Finding, Fix
 from guardrails.commitments import ANY_KIND
 from guardrails.draft import Draft, Text
-from guardrails.facts import durations_in, trie_regex
+from guardrails.facts import durations_in, spelled_value, trie_regex
 from guardrails.lexicon import lexicon
 from guardrails.spans import finding
 from guardrails.supplied import RemedyFacts, fact_value, plain, stems
@@ -65,11 +65,45 @@ _FREE_SAID = re.compile(
 )
 
 
+_COUNTED = re.compile(r"(\d+)\s+([a-z]+)")
+_ONE = frozenset(("a", "an", "one", "single"))
+# Words that end the count's noun phrase: "a refund for the month" counts no month.
+_NOT_BETWEEN = frozenset(
+    re.findall(
+        r"\w+", "of for the this that per each every to in on at your our their his her its my"
+    )
+    + ["and", "or"]
+)
+
+
+def count_stated(amount: str, low: str) -> bool:
+    """Whether lower-cased `low` states a counted amount ("2 tickets", "1 month") as that
+    count of the same thing, in digits or words, with at most one word between: "two free
+    tickets", "a month of Pro". "a refund for the month" does not state "1 month"."""
+    counted = _COUNTED.fullmatch(amount.strip().lower())
+    if counted is None:
+        return False
+    count, unit = int(counted.group(1)), counted.group(2)
+    stem = unit[:-1] if unit.endswith("s") and len(unit) > 3 else unit
+    for unit_at in re.finditer(rf"\b{re.escape(stem)}s?\b", low):
+        before = [
+            w.strip("(),;:") for w in low[max(0, unit_at.start() - 40) : unit_at.start()].split()
+        ]
+        said = before[-1:]  # "a month"
+        if len(before) > 1 and before[-1] not in _NOT_BETWEEN:
+            said.append(before[-2])  # "two free tickets"
+        for word in said:
+            value = int(word) if word.isdigit() else 1 if word in _ONE else spelled_value(word)
+            if value == count:
+                return True
+    return False
+
+
 def _amount_stated(text: Text, remedy: RemedyFacts, values: set[object]) -> bool:
     """Whether the draft states the remedy's amount: the same fact in any notation ("15%",
     "15 percent", "fifteen percent"; "¥1000", "1,000 yen"), the same number for an amount
-    given bare ("10" matches "$10" or "10%"), or the amount's own words ("full refund",
-    "1 month")."""
+    given bare ("10" matches "$10" or "10%"), the amount's own words ("full refund",
+    "1 month"), or its count in words ("2 tickets" as "two free tickets")."""
     if remedy.amount_keys & {(f.kind, f.key) for f in text.facts}:
         return True
     if remedy.bare is not None and remedy.bare in values:
@@ -77,7 +111,8 @@ def _amount_stated(text: Text, remedy: RemedyFacts, values: set[object]) -> bool
     amount = plain(remedy.remedy.amount or "")
     if durations_in(amount) & durations_in(text.low):
         return True
-    return bool(amount) and amount in " ".join(text.low.split())
+    low = " ".join(text.low.split())
+    return bool(amount) and (amount in low or count_stated(amount, low))
 
 
 def _mentions_directly(text: str, remedy: RemedyFacts, amounts: set[object]) -> bool:

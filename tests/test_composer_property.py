@@ -24,6 +24,7 @@ from contract.catalog import get_catalog
 from contract.models import DraftRequest
 from contract.report import Finding
 from service.composer import DoesNotFit, compose_draft
+from service.composer.build import amount_said
 from tests.composer_requests import draft_requests
 
 EXAMPLES = int(os.environ.get("AMENDS_PROPERTY_EXAMPLES", "60"))
@@ -56,7 +57,12 @@ def _stated(request: DraftRequest, text: str) -> list[str]:
             ("code", remedy.code),
             ("date", remedy.date),
         ):
-            if value and kind not in forbidden and value.lower() not in text.lower():
+            if not value or kind in forbidden:
+                continue
+            # An amount the description already counts ("two free tickets" for "2 tickets")
+            # is stated once, as the guardrails' omission check reads it.
+            said = amount_said(value, text) if kind == "amount" else value.lower() in text.lower()
+            if not said:
                 missing.append(f"{kind} {value!r}")
     reference = request.incident.reference
     if reference and "reference" not in forbidden and not channel.public and reference not in text:

@@ -20,6 +20,7 @@ from contract.catalog import get_catalog
 from contract.models import DraftRequest, RewriteRequest
 from eval.text_metrics import sentence_count, syllables, words
 from service.composer import ComposedDraft, DoesNotFit, compose_draft, rewrite_draft
+from service.composer.build import amount_said
 from service.composer.voice import has_contraction
 from tests.test_composer_messy import messy
 from tests.test_composer_property import guardrail_gap
@@ -95,7 +96,10 @@ def test_shorten_with_context_keeps_every_commitment_in_65_percent() -> None:
         ratio = count(short.body) / count(draft.body)
         ratios.append(ratio)
         text = f"{short.subject}\n{short.body}"
-        assert all(f in text for f in commitments(request)), (case_id, short.body)
+        assert all(f in text or amount_said(f, text) for f in commitments(request)), (
+            case_id,
+            short.body,
+        )
         assert not passes(short, request.channel, request), (case_id, short.body)
         if count(draft.body) >= 120:
             assert ratio <= 0.65, (case_id, ratio, short.body)
@@ -110,7 +114,8 @@ def test_shorten_without_context_drops_sentences_that_carry_nothing() -> None:
         short = rewrite(draft, None, operation="shorten", channel=request.channel)
         ratios.append(count(short.body) / count(draft.body))
         for fact in commitments(request):
-            assert fact in f"{short.subject}\n{short.body}", (case_id, fact, short.body)
+            text = f"{short.subject}\n{short.body}"
+            assert fact in text or amount_said(fact, text), (case_id, fact, short.body)
     assert statistics.median(ratios) <= 0.75 and max(ratios) < 1
 
 
@@ -134,7 +139,9 @@ def test_simplify_lowers_the_reading_grade() -> None:
         plain = rewrite(draft, formal, operation="simplify")
         drops.append(grade(draft.body) - grade(plain.body))
         assert grade(plain.body) <= grade(draft.body), (case_id, plain.body)
-    assert statistics.mean(drops) >= 1.0, drops
+    # Plain wording of ours, the caller's background in everyday words, and clauses split:
+    # two grades on average (the caller's own commitments keep their words).
+    assert statistics.mean(drops) >= 2.0, drops
 
 
 def test_simplify_without_context_lowers_a_dense_letter_by_two_grades() -> None:

@@ -17,16 +17,20 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from contract.catalog import Channel, get_catalog
 from contract.models import DraftRequest, Prevention, Remedy
 from contract.yaml_files import read_yaml
+from guardrails.remedy_status import count_stated
 from service.composer.caller import (
+    LOWERABLE,
     Name,
     Phrase,
     addresses_reader,
+    customer_plural,
     definite,
     first_person,
     indefinite,
@@ -37,12 +41,15 @@ from service.composer.caller import (
     phrase,
     proper_words,
     read_name,
+    recase,
+    shouted,
+    tame_case,
     whole,
 )
-from service.composer.person import Reader, honorific_pronoun
+from service.composer.person import ROLE_NOUNS, Reader, honorific_pronoun
 from service.composer.phrases import PhraseBankError, Picker, Situation, topics
 from service.composer.shapes import read, word_set
-from service.composer.voice import Voice, split_long, voice_for, voiced
+from service.composer.voice import Voice, plain_caller, split_long, voice_for, voiced
 from service.errors import InvalidRequest
 
 PLAN_FILE = Path(__file__).parent / "plan.yaml"
@@ -186,7 +193,7 @@ _FACT_CONDITIONS = (
     "own_story",
     "done_remedy",
 )
-_OTHER_CONDITIONS = ("cautious", "standard", "public", "private", "signoff")
+_OTHER_CONDITIONS = ("cautious", "standard", "public", "private", "signoff", "told_why")
 
 
 def _condition_name(condition: str) -> str:
@@ -255,6 +262,12 @@ _OWNED_REFERENCES = {
     *["prescription", "return", "refund", "file", "visit", "stay", "flight", "quote", "plan"],
 }
 
+_EVENT_REFERENCES = {
+    *["order", "booking", "job", "repair", "delivery", "appointment", "stay", "flight"],
+    *["visit", "reservation", "shipment", "parcel", "project", "campaign", "application"],
+    *["claim", "return", "refund", "payout", "payment", "prescription", "request"],
+}
+
 
 @dataclass
 class Line:
@@ -281,10 +294,12 @@ class Writer:
         self.reader = self._reader()
         inc = request.incident
         self.proper = proper_words(self._all_text()) | self._name_words()
+        self.own_case = self._own_case()
         # A summary in the first person is the customer's own words, unless it speaks to
         # or about the reader ("I didn't send Rosa the notes"): then it is the sender's.
         about_reader = addresses_reader(self.reader.address(inc.summary), possessive=False)
-        own_words = not about_reader and request.audience != "colleague"
+        shouting_us = customer_plural(tame_case(inc.summary))  # "YOU CHARGED OUR TEAM"
+        own_words = (shouting_us or not about_reader) and request.audience != "colleague"
         self.summary = self._phrase(inc.summary, customer=own_words)
         self.cause = self._phrase(inc.cause) if inc.cause else None
         self.impact = self._phrase(inc.impact, customer=True) if inc.impact else None
@@ -323,7 +338,9 @@ class Writer:
         reader = Reader(names=names, roles=("customer", "client"), titled=titled)
         # The role noun the caller uses for the reader ("Call the patient back"), wherever
         # it appears.
-        reader = reader.with_role_of(" ".join(self._all_text()))
+        # A prevention step is how we work for everyone: its role nouns ("scanned against
+        # the patient file") do not name the reader.
+        reader = reader.with_role_of(" ".join(self._all_text(prevention=False)))
         reader = reader.learn(self.request.incident.impact).learn(summary)
         for remedy in self.request.remedies:  # "Call the patient to go through her results"
             reader = reader.learn(remedy.description)
@@ -331,11 +348,21 @@ class Writer:
             reader = replace(reader, team=True)
         return reader
 
-    def _all_text(self) -> list[str]:
+    def _all_text(self, *, prevention: bool = True) -> list[str]:
         req, inc = self.request, self.request.incident
         texts = [inc.summary, inc.cause or "", inc.impact or ""]
-        texts += [r.description for r in req.remedies] + [p.description for p in req.prevention]
-        return texts
+        texts += [r.description for r in req.remedies]
+        return texts + [p.description for p in req.prevention] if prevention else texts
+
+    def _own_case(self) -> dict[str, str]:
+        """Words the request writes in their own case where it is not shouting (names,
+        places, acronyms), to restore in a phrase it shouts; not words it also writes in
+        lower case ("Little Acorns Nursery" does not make every "nursery" a name)."""
+        texts = [t for t in self._all_text() if t and not shouted(t)]
+        lower = {w for t in texts for w in re.findall(r"\b[a-z][\w'’-]*", t)}
+        acronyms = {w for t in texts for w in re.findall(r"\b[A-Z]{2,}\b", t)}
+        known = {w for w in self.proper | acronyms if w.lower() not in lower}
+        return {w.lower(): w for w in known if w.lower() not in LOWERABLE}
 
     def _name_words(self) -> frozenset[str]:
         req = self.request
@@ -352,6 +379,8 @@ class Writer:
             lambda m: _INVERTED_FORMS[m.group(1).lower()] + m.group(2),
             self.reader.address(read.text),
         )
+        if shouted(text):
+            addressed = recase(addressed, self.own_case)
         return Phrase(lower_first(addressed, self.proper), read.shape, read.own_verb)
 
     def _private_words(self) -> list[str]:
@@ -377,6 +406,10 @@ class Writer:
                 # A public reply to that one person: their story, without the figures.
                 text = _PUBLIC_FIGURE.sub("", text)
                 text = re.sub(r"\s{2,}", " ", text).strip()
+        if self.voice.plain:
+            # The background in everyday words where the meaning is certain; remedies and
+            # prevention steps, which are commitments, keep the caller's words.
+            text = plain_caller(text)
         return self.phrase(text, customer=customer)
 
     def _ref_phrase(self) -> str:
@@ -391,9 +424,25 @@ class Writer:
             owned = head in _OWNED_REFERENCES or (
                 label and label[-1] in _OWNED_REFERENCES and all(w.isalpha() for w in label)
             )
-            return f"{owner}{ref}" if owned else f"reference {ref}"
+            if owned:
+                return f"{owner}{ref}"
+            named = all(w.isalpha() and len(w) > 3 for w in label)
+            if named and not set(label) & (ROLE_NOUNS | {"applicant", "candidate"}):
+                # "payroll run OCT-2024-NG": the caller's own name for it, not claimed as
+                # the reader's; an abbreviation ("PNR") or a role ("client") stays a reference.
+                return f"the {ref}"
+            return f"reference {ref}"
         noun = topics().get(self.request.scenario, {}).get("ref_noun", "")
         return f"{owner}{noun} {ref}" if noun else f"reference {ref}"
+
+    def _ref_owned(self) -> str:
+        """The reference for "That is not how {ref_owned} should have gone": only something
+        that goes well or badly (an order, a booking, a repair), not a file or a policy."""
+        ref = self._ref_phrase()
+        words = ref.split(" ")
+        if ref.startswith("your ") and len(words) > 2 and words[1].lower() in _EVENT_REFERENCES:
+            return ref
+        return ""
 
     def _values(self) -> dict[str, str]:
         req, s = self.request, self.summary
@@ -402,7 +451,7 @@ class Writer:
         values = {
             "topic": topic,
             "ref_phrase": self._ref_phrase(),
-            "ref_owned": self._ref_phrase() if self._ref_phrase().startswith("your ") else "",
+            "ref_owned": self._ref_owned(),
             "reference": "" if self.public else req.incident.reference or "",
             "summary": "",
             "summary_np": "",
@@ -485,6 +534,8 @@ class Writer:
                 # The sender tells their own mistake ("I forgot to pass on ..."): they know
                 # how it happened, and have nothing to look into.
                 "own_story": req.audience == "colleague" and first_person(req.incident.summary),
+                # The summary already says why ("... because we overbooked").
+                "told_why": bool(_TOLD_WHY.search(req.incident.summary)),
                 "done_remedy": any(r.status == "done" for r in req.remedies),
                 "cautious": req.liability == "cautious",
                 "standard": req.liability == "standard",
@@ -543,6 +594,23 @@ def _missing(value: str | None, text: str) -> str:
     return value if value and value.lower() not in text.lower() else ""
 
 
+def amount_said(amount: str, text: str) -> bool:
+    """Whether `text` already states `amount`: as written, as the same count of the same
+    thing ("2 tickets" in "two free tickets", "1 month" in "a month of Pro"; the guardrails'
+    own reading), or the same percentage ("15%" in "15 percent off"). Money only as written."""
+    low = " ".join(text.lower().split())
+    if amount.lower() in low or count_stated(amount, low):
+        return True
+    percent = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:%|percent|per cent)", amount.strip().lower())
+    if percent is None:
+        return False
+    found = re.finditer(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)", low)
+    return any(Decimal(m.group(1)) == Decimal(percent.group(1)) for m in found)
+
+
+_TOLD_WHY = re.compile(r"\b(?:because|due to|as a result of|caused by)\b", re.IGNORECASE)
+_COST_NOUN = re.compile(r"\b(?:fare|fares|cost|costs|bill|fee|fees|expenses|charges?)\s*$")
+_EVERYONE = r"\b(?:every|each|all|any|everyone|anyone|everybody)\b"
 _FUTURE = re.compile(r"\b(?:will|shall|'ll|’ll|is going to|are going to)\b", re.IGNORECASE)
 _AMENDS_LEAD = "To make amends, "
 _PUBLIC_FIGURE = re.compile(
@@ -566,12 +634,18 @@ def _reduced_passive(p: Phrase, text: str) -> bool:
     return p.shape == "clause" and reason.startswith(("past form", "intransitive past"))
 
 
+def voiced_verb(verb: str) -> str:
+    """A plan verb with its object: "send it", "set it up"."""
+    head, _, rest = verb.partition(" ")
+    return f"{head} it {rest}".strip()
+
+
 def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True) -> str:
     """One remedy in a sentence of the letter's voice, with its amount, code and date as
     given, and its status (done, offered or planned) stated as the request authorises."""
     p = w.phrase(remedy.description)
     text = p.text
-    amount = _missing(remedy.amount, text)
+    amount = "" if amount_said(remedy.amount or "", text) else (remedy.amount or "")
     date = _missing(remedy.date, text)
     code = _missing(remedy.code, text)
     money = f" ({amount})" if amount else ""
@@ -582,6 +656,8 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
     done_verb, plan_verb = _DONE_VERBS[kind]
     if kind == remedy.kind and kind in _OWN_VERBS and kind not in head:
         done_verb, plan_verb = _OWN_VERBS[kind]  # "refunded the fines", not "issued" them
+    elif kind in ("other", "service") and _COST_NOUN.search(text):
+        done_verb, plan_verb = "covered", "cover"  # "covered the taxi fare", not "arranged"
     values = {"also": also_word, "extra": money, "date": when(date) if date else ""}
     last = text.lower().rstrip(" .").rsplit(" ", 1)[-1]
     if p.shape == "noun" and not p.own_verb and last in _OUTCOMES and len(text.split()) > 2:
@@ -637,6 +713,8 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
             slot = "remedy_own_offered"  # "the platform fee waived": we would have it waived
         elif status == "offered" and re.search(r"\bwith you\b", text):
             slot = "remedy_meeting"  # "a meeting with you and ...": not "offer you ... you"
+        elif status == "offered" and w.public and re.search(_EVERYONE, text, re.IGNORECASE):
+            slot = "remedy_offered_all"  # "500 coins for every player": not "offer everyone"
         elif status == "offered":
             slot = "remedy_goodwill" if goodwill else "remedy_offered"
         elif p.own_verb or p.shape == "participle":
@@ -648,8 +726,19 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
             {**values, "thing": thing, "offer": offer, "verb_done": done_verb}
             | {"verb_plan": plan_verb},
         ) or whole(thing)
+        if date and status == "offered" and slot.startswith(("remedy_offered", "remedy_goodwill")):
+            # "offer you a replacement unit, and we can send it on 3 May", not "a
+            # replacement unit on 3 May" (which reads as the unit's date).
+            at = when(date)
+            if plan_verb == "arrange" and at.startswith("on "):
+                at = "for " + at[3:]
+            sentence = sentence[:-1] + f", and we can {voiced_verb(plan_verb)} {at}."
+            date = ""
     if date and status != "planned" and date not in sentence:
-        sentence = sentence[:-1] + f" {when(date)}" + sentence[-1]
+        # Before a closing condition: "... to call you back on 3 May, if that helps."
+        cut = sentence.rfind(", if ")
+        cut = cut if cut > 0 else len(sentence) - 1
+        sentence = sentence[:cut] + f" {when(date)}" + sentence[cut:]
     if not first and sentence.startswith(_AMENDS_LEAD):
         # One "To make amends" per letter: the next remedy follows on.
         rest = sentence[len(_AMENDS_LEAD) :]
@@ -664,7 +753,13 @@ def compact_remedy(remedy: Remedy, *, described: bool, first: bool = True) -> st
     figures and status."""
     # A figure the description already carries is said once, unless only the kind is named.
     said = remedy.description.lower() if described else ""
-    figures = " ".join(x for x in (remedy.amount, remedy.code) if x and x.lower() not in said)
+    figures = " ".join(
+        x
+        for x in (remedy.amount, remedy.code)
+        if x
+        and x.lower() not in said
+        and not (x == remedy.amount and said and amount_said(x, said))
+    )
     label = _KIND_LABELS[remedy.kind]
     if described:
         label = whole(phrase(remedy.description).text).rstrip(".")
@@ -693,10 +788,13 @@ def prevention_sentence(w: Writer, step: Prevention, *, first: bool) -> str:
         clause = voiced("we are ", w.voice) + mid(text)
     else:
         clause = voiced("we are introducing ", w.voice) + definite(text)
-    if metric:
+    if metric and not w.voice.plain:
         clause += f" ({metric})"
     slot = "prevention_lead" if first else "prevention_more"
-    return w.say(slot, {"clause": clause}) or whole(clause)
+    sentence = w.say(slot, {"clause": clause}) or whole(clause)
+    if metric and w.voice.plain:
+        sentence += " " + (w.say("metric_plain", {"metric": metric}) or f"Result: {metric}.")
+    return sentence
 
 
 # --- parts ------------------------------------------------------------------------------------
@@ -739,7 +837,12 @@ def _summary_line(w: Writer, part: Part) -> list[Line]:
 
 
 _FACT_PARTS = {"remedies", "prevention", "summary", "social_done"}
-_FIGURES = re.compile(r"\d|[$€£¥%]")
+_FIGURES = re.compile(
+    # Money, a percentage or a code: what a public reply leaves out ("28 seats" may stay).
+    r"[$€£¥%]|\bpercent\b|\b(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9-]{3,}\b|"
+    r"\d[\d,.]*\s?(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|points|coins)\b",
+    re.IGNORECASE,
+)
 
 
 def _social_done(w: Writer, part: Part) -> list[Line]:
@@ -751,11 +854,12 @@ def _social_done(w: Writer, part: Part) -> list[Line]:
     )
     ordered = sorted(w.request.remedies, key=lambda r: r.status != "done")
     for remedy in ordered:
+        figures = [x.lower() for x in (remedy.amount, remedy.code) if x]
         if not _FIGURES.search(remedy.description):
             bare = remedy.model_copy(update={"amount": None, "code": None, "date": None})
             text = remedy_sentence(w, bare, also=False)
             if not _FIGURES.search(text) and not any(
-                p.lower() in text.lower() for p in w._private_words()
+                p.lower() in text.lower() for p in [*w._private_words(), *figures]
             ):
                 return [Line(text, part, [generic] if generic else [])]
     return [Line(generic, part)] if generic else []

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from service.composer.person import is_honorific
+from service.composer.phrases import proper_tables
 from service.composer.shapes import DETERMINERS, read
 from service.composer.shapes import word_set as _words
 
@@ -97,14 +98,57 @@ _BUSINESS_FORMS = {"your": "our", "yours": "ours", "you": "us"}
 _SUBJECT_YOU = {"you": "we", "you're": "we're", "you've": "we've", "you'd": "we'd"}
 
 
+def shouted(text: str) -> bool:
+    """Whether a phrase was typed in capitals ("I WAS CHARGED 500$ FOR ROAMING")."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) > 6 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+@lru_cache(maxsize=1)
+def _known_case() -> tuple[dict[str, str], re.Pattern[str]]:
+    """Place names and acronyms a shouted phrase keeps in their own case (proper.yaml)."""
+    table: dict[str, str] = {}
+    for part in proper_tables().values():
+        table.update(part)
+    keys = sorted(table, key=len, reverse=True)
+    return table, re.compile(r"\b(" + "|".join(re.escape(k) for k in keys) + r")\b")
+
+
+def recase(text: str, known: dict[str, str]) -> str:
+    """`text` with each word (lower-case key) of `known` in its own case."""
+    if not known:
+        return text
+    return re.sub(r"[A-Za-z][\w'’-]*", lambda m: known.get(m.group(0).lower(), m.group(0)), text)
+
+
+_APOSTROPHE = re.compile(
+    r"\b(?:(was|were|is|are|did|do|does|has|have|had|could|should|would|ca|wo)nt|(i)m|(i)ve|"
+    r"(you|they)re|(that|what|there)s)\b",
+    re.IGNORECASE,
+)
+
+
+def _with_apostrophe(m: re.Match[str]) -> str:
+    """A contraction typed without its apostrophe, given one: "wasnt" -> "wasn't"."""
+    word = m.group(0)
+    cut = {"nt": 2, "m": 1, "ve": 2, "re": 2, "s": 1}
+    for suffix, size in cut.items():
+        if word.lower().endswith(suffix):
+            return word[:-size] + "'" + word[-size:] if suffix != "nt" else word[:-2] + "n't"
+    return word
+
+
 def tame_case(text: str) -> str:
     """A phrase typed in capitals reads in ordinary case; a lone lower-case "i" becomes "I".
-    Words with a digit (codes, model numbers) keep their capitals."""
+    Words with a digit (codes, model numbers), known place names and acronyms keep their
+    capitals ("roaming in Canada after a SIM swap")."""
     text = " ".join(text.split())
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) > 6 and sum(c.isupper() for c in letters) / len(letters) > 0.8:
+    if shouted(text):
         words = [w if any(c.isdigit() for c in w) else w.lower() for w in text.split(" ")]
         text = _CALENDAR.sub(lambda m: m.group(0).capitalize(), " ".join(words))
+        table, pattern = _known_case()
+        text = pattern.sub(lambda m: table[m.group(1)], text)
+    text = _APOSTROPHE.sub(_with_apostrophe, text)  # "he wasnt covered" -> "wasn't"
     text = re.sub(r"([?!])\.", r"\1", text)  # "charged twice?." -> "charged twice?"
     text = re.sub(r"\bi\b(?!\.)", "I", text)
     return re.sub(r"\bi(?=['’](m|ve|d|ll)\b)", "I", text)
@@ -123,9 +167,40 @@ def addresses_reader(text: str, *, possessive: bool = True) -> bool:
     return bool(re.search(rf"\b({words})\b", text, re.IGNORECASE))
 
 
-def customer_to_reader(text: str) -> str:
+_BUSINESS_ACTS = re.compile(
+    r"\byou(?:\s+have|'ve)?\s+(?:just\s+|still\s+|also\s+|then\s+)?(?:charged|billed|overcharged|"
+    r"double-charged|ignored|refused|deleted|blocked|froze|suspended|damaged|messed|overbooked)\b",
+    re.IGNORECASE,
+)
+_PLURAL_FORMS = {
+    "we": "you",
+    "us": "you",
+    "our": "your",
+    "ours": "yours",
+    "ourselves": "yourselves",
+    "we're": "you're",
+    "we've": "you've",
+    "we'd": "you'd",
+    "we'll": "you'll",
+}
+
+
+def customer_plural(text: str) -> bool:
+    """Whether the phrase is a customer's own "we" writing to the business as "you"
+    ("YOU CHARGED OUR TEAM FOR 40 SEATS WHEN WE ONLY HAVE 12")."""
+    # Staff writing about the customer say "your" ("the print you sent to your sister").
+    if re.search(r"\byours?\b", text, re.IGNORECASE):
+        return False
+    return bool(_BUSINESS_ACTS.search(text)) and bool(
+        re.search(r"\b(?:we|our|us|ours)\b", text, re.IGNORECASE)
+    )
+
+
+def customer_to_reader(text: str, *, plural: bool = False) -> str:
     """The customer's own first person as the letter's "you": "I missed my lunch" ->
-    "you missed your lunch", "I was told" -> "you were told"."""
+    "you missed your lunch", "I was told" -> "you were told"; with `plural`, their "we"
+    too ("you charged our team" -> "we charged your team")."""
+    forms = {**_CUSTOMER_FORMS, **_PLURAL_FORMS} if plural else _CUSTOMER_FORMS
     words = list(re.finditer(r"[A-Za-z']+", text))
     parts: list[str] = []
     last = 0
@@ -139,8 +214,8 @@ def customer_to_reader(text: str) -> str:
             new = _SUBJECT_YOU.get(low) if subject else _BUSINESS_FORMS.get(low)
             if new and word[:1].isupper():
                 new = new[:1].upper() + new[1:]
-        elif low in _CUSTOMER_FORMS:
-            new = _CUSTOMER_FORMS[low]
+        elif low in forms:
+            new = forms[low]
             if word[:1].isupper() and match.start() == 0:
                 new = new[:1].upper() + new[1:]
         elif low in _FIRST_VERB and i > 0 and words[i - 1].group(0).lower() == "i":
@@ -269,8 +344,9 @@ def shape_of(text: str) -> tuple[str, bool]:
 def phrase(text: str, *, to_reader: bool = False) -> Phrase:
     """Read a caller field; `to_reader` turns the customer's own "I" into "you"."""
     tamed = tame_case(text)
-    if to_reader and first_person(tamed):
-        tamed = customer_to_reader(tamed)
+    # The customer's "we" is their side too ("I had to cancel ... and we lost our deposit").
+    if to_reader and (first_person(tamed) or customer_plural(tamed)):
+        tamed = customer_to_reader(tamed, plural=True)
     shape, own = shape_of(tamed)
     return Phrase(text=tamed, shape=shape, own_verb=own)
 
@@ -354,7 +430,11 @@ def passive(text: str, status: str) -> str | None:
     # otherwise it is unclear which one is the outcome ("fees charged ... refunded").
     for i in found[1:]:
         if words[i - 1].lower() not in ("and", "or") and not words[i - 1].endswith(","):
-            return None
+            # Two outcomes joined ("the invoice cancelled and the final notice withdrawn").
+            first, _, second = text.partition(" and ")
+            one = passive(first, status) if second else None
+            two = passive(second, status) if one else None
+            return f"{one} and {two}" if one and two else None
     i = found[0]
     head = words[i - 1].rstrip(",")
     plural = head.lower().endswith("s") and not head.lower().endswith(("ss", "us"))

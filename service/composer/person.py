@@ -134,6 +134,11 @@ def _is_subject(text: str, start: int) -> bool:
     return before.rsplit(" ", 1)[-1].lower() in _BEFORE_SUBJECT
 
 
+_RECORD_NOUNS = (
+    r"(?:file|files|record|records|portal|account|details|notes|profile|history|card|number)"
+)
+
+
 @dataclass(frozen=True)
 class Reader:
     """Who the draft is addressed to, as far as the caller's phrases can be read for it."""
@@ -163,7 +168,11 @@ class Reader:
     def _role_words(self) -> re.Pattern[str] | None:
         if not self.roles:
             return None
-        return re.compile(r"\bthe (?:" + "|".join(self.roles) + r")\b('s)?", re.IGNORECASE)
+        # "the patient file" is "your file": the role noun before a record's noun.
+        return re.compile(
+            r"\bthe (?:" + "|".join(self.roles) + r")\b('s)?(?=(\s+" + _RECORD_NOUNS + r"\b))?",
+            re.IGNORECASE,
+        )
 
     def learn(self, text: str | None) -> Reader:
         """The same reader, knowing the pronoun `text` uses for them, if it shows one."""
@@ -219,7 +228,7 @@ class Reader:
     def _reader_word(match: re.Match[str], text: str) -> str:
         """ "your" for a possessive, "you" otherwise, capitalised only at the start."""
         like = match.group(0) if match.start() == 0 else "x"
-        if match.group(1):
+        if match.group(1) or (match.re.groups > 1 and match.group(2)):
             return _match_case("your", like)
         mark = _MARK if _is_subject(text, match.start()) else ""
         return mark + _match_case("you", like)

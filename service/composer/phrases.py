@@ -117,6 +117,12 @@ def topics() -> dict[str, dict[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def proper_tables() -> dict[str, dict[str, str]]:
+    """Place names and acronyms in their own case, by lower-case key (see proper.yaml)."""
+    return _load_tables("proper.yaml")
+
+
+@lru_cache(maxsize=1)
 def word_tables() -> dict[str, dict[str, str]]:
     """Contraction, expansion and plain-word tables (see words.yaml)."""
     return _load_tables("words.yaml")
@@ -154,6 +160,11 @@ class Picker:
     def candidates(self, slot: str, values: dict[str, str]) -> list[Variant]:
         """Variants of `slot` usable here, narrowed to the most specific wording available."""
         pool = [v for v in self.bank.get(slot, ()) if _matches(v, self.where, values)]
+        if self.where.prefer_plain:
+            # Everyday words before a brand's own voice: that is what "simplify" asks for.
+            pool = [v for v in pool if v.plain] or pool
+        else:
+            pool = [v for v in pool if not v.plain]  # plain wording is the simplify rewrite's
         if self.where.audience in _EXCLUSIVE_AUDIENCES:
             own = [v for v in pool if self.where.audience in v.audiences]
             if own:
@@ -164,10 +175,6 @@ class Picker:
         if self.where.prefer_tone:
             voiced = [v for v in pool if self.where.tone in v.tones]
             pool = voiced or pool
-        if self.where.prefer_plain:
-            pool = [v for v in pool if v.plain] or pool
-        else:
-            pool = [v for v in pool if not v.plain]  # plain wording is the simplify rewrite's
         if self.where.prefer_long and pool:
             longest = max(len(v.text) for v in pool)
             pool = [v for v in pool if len(v.text) == longest]

@@ -64,7 +64,8 @@ _SUBORDINATORS = word_set(
 )
 _PREPOSITIONS = word_set(
     "of for to with in on at by from via as under through into onto over after before "
-    "during without within between against about across per off than like"
+    "during without within between against about across per off than like towards toward "
+    "upon until alongside beside beneath"
 )
 # Words after a past form that show it is a participle describing the noun before it
 # ("sent by courier", "attached to this email", "withdrawn and ...", "assigned today").
@@ -75,7 +76,8 @@ _PARTICIPLE_NEXT = word_set(
 )
 _OPENERS = frozenset({"he", "she", "we", "they", "i"})
 _TIME_JOINERS = frozenset({"after", "before", "since"})
-_REPORTING = word_set("confirming saying showing explaining stating proving")
+# ... and purpose words whose clause follows: "a check-up to make sure Biscuit is well".
+_REPORTING = word_set("confirming saying showing explaining stating proving sure ensure")
 """Subject pronouns that start a clause of their own in the middle of a noun phrase."""
 _JOINERS = _SUBORDINATORS | _PREPOSITIONS | {"and", "or", "but"}
 _OBJECT_STARTS = word_set("a an the its their our your his her")

@@ -138,16 +138,36 @@ def has_contraction(text: str) -> bool:
     return any(_expand_one(m) != m.group(1) for m in _EXPAND.finditer(text))
 
 
+def plain_caller(text: str) -> str:
+    """Swap the caller's formal words for everyday ones where the meaning is certain
+    ("approximately" -> "about"); the `plain_caller` table of words.yaml."""
+    return _apply("plain_caller", text)
+
+
+_SUBJECTS = r"we|I|you|it|this|that|our|the|your|they|there|he|she|we're|I'm|I've|we've|you're"
 _JOINS = re.compile(
-    r"(?:,?\s+and|,\s+so|,\s+but|;|:)\s+"
-    r"(?=(?:we|I|you|it|this|that|our|the|your|they|there|he|she|we're|I'm|I've|we've|you're)\b)"
+    rf"(?:,?\s+and|,\s+so|,?\s+but|;|:)\s+(?=(?:{_SUBJECTS})\b)"
+    # "... even though you bought ...", "..., which meant ...", "..., while ..."
+    rf"|(?P<yet>,?\s+even though\s+(?=(?:{_SUBJECTS})\b))"
+    r"|(?P<which>,\s+which\s+(?=(?:is|was|were|are|has|had|meant|means|left|made|caused)\b))"
 )
+_LEADS = {"yet": "Yet ", "which": "This "}
 
 
 def split_long(sentence: str) -> list[str]:
-    """A sentence that joins two clauses ("..., and we ...", "...; the ...") as two
-    sentences, for the plain voice."""
-    parts = [p.strip() for p in _JOINS.split(sentence) if p.strip()]
+    """A sentence that joins two clauses ("..., and we ...", "...; the ...", "... even
+    though you ...", "..., which meant ...") as two sentences, for the plain voice."""
+    parts: list[str] = []
+    last, lead = 0, ""
+    for m in _JOINS.finditer(sentence):
+        head = sentence[last : m.start()].strip()
+        if len(head.split()) < 3 or head.count("(") != head.count(")"):
+            continue  # too short to stand alone, or inside brackets
+        parts.append(lead + head)
+        lead = next((_LEADS[k] for k, v in m.groupdict().items() if v), "")
+        last = m.end()
+    parts.append(lead + sentence[last:].strip())
+    parts = [p for p in parts if p]
     if len(parts) == 1:
         return parts
     out = []

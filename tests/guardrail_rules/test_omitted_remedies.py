@@ -120,3 +120,29 @@ def test_a_callers_own_words_retold_twice_are_not_a_repeat() -> None:
     body = LETTER.format(refund=REFUND, discount=f"{DISCOUNT} {step} {step}")
     report = guardrails.check(body, subject="Your campaign BL-331", context=context)
     assert "artefacts.repeated_sentence" not in [f.rule for f in report.findings]
+
+
+@pytest.mark.parametrize(
+    ("amount", "said", "stated"),
+    [
+        ("2 tickets", "We would like to offer you two free tickets for any screening.", True),
+        ("1 month", "I have credited a month of your desk membership.", True),
+        ("1 month", "We have added 1 month to your plan.", True),
+        ("3 months", "We would like to offer you two months of Pro.", False),
+        ("1 month", "We would like to offer you a refund for the month.", False),
+    ],
+)
+def test_a_counted_amount_may_be_stated_in_words(amount: str, said: str, stated: bool) -> None:
+    context = CONTEXT.model_copy(
+        update={
+            "remedies": [
+                CONTEXT.remedies[0].model_copy(
+                    update={"kind": "other", "description": said, "amount": amount}
+                )
+            ]
+        }
+    )
+    body = LETTER.format(refund=said, discount="")
+    report = guardrails.check(body, subject="Your campaign BL-331", context=context)
+    omitted = [f for f in report.findings if f.rule == "commitments.omitted_remedy"]
+    assert (not omitted) is stated, omitted

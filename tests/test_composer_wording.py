@@ -1,0 +1,118 @@
+"""Wording rules of the composer that a reader notices at once: a place name or acronym in a
+shouted phrase, an amount said twice, a dated offer, the customer's own "we", a contraction
+typed without its apostrophe, two outcomes in one remedy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import guardrails
+from contract.models import DraftRequest
+from service.composer import compose_draft
+from service.composer.caller import tame_case
+
+
+def _request(**changes: Any) -> DraftRequest:
+    base: dict[str, Any] = {
+        "scenario": "custom",
+        "channel": "email",
+        "tone": "professional",
+        "recipient": {"name": "Mo Haddad"},
+        "sender": {"name": "Lina Park", "organization": "Wavelink Mobile"},
+        "incident": {"summary": "your bill was wrong", "reference": "account 7781-220"},
+        "remedies": [{"kind": "refund", "description": "the charge refunded", "status": "done"}],
+    }
+    base.update(changes)
+    return DraftRequest.model_validate(base)
+
+
+def _letter(request: DraftRequest) -> str:
+    draft = compose_draft(request)
+    report = guardrails.check(
+        draft.body, subject=draft.subject, channel=request.channel, context=request
+    )
+    errors = [f.rule for f in report.findings if f.severity == "error"]
+    assert not errors, (errors, draft.body)
+    return draft.body
+
+
+def test_a_shouted_phrase_keeps_place_names_acronyms_and_the_requests_own_names() -> None:
+    assert tame_case("ROAMING IN CANADA AFTER A SIM SWAP") == "roaming in Canada after a SIM swap"
+    body = _letter(
+        _request(
+            incident={
+                "summary": "I WAS CHARGED FOR ROAMING IN THE UNITED STATES WITH MY WAVELINK PASS",
+                "cause": "the Wavelink pass was not applied to your line",
+                "reference": "account 7781-220",
+            }
+        )
+    )
+    assert "roaming in the United States with your Wavelink pass" in body
+
+
+def test_an_amount_the_description_already_counts_is_not_repeated() -> None:
+    remedies = [
+        {
+            "kind": "other",
+            "description": "two free tickets",
+            "amount": "2 tickets",
+            "status": "offered",
+        },
+        {"kind": "credit", "description": "a month of Pro", "amount": "1 month", "status": "done"},
+        {"kind": "discount", "description": "15 percent off", "amount": "15%", "status": "offered"},
+        {"kind": "refund", "description": "a refund of the fee", "amount": "£20", "status": "done"},
+    ]
+    body = _letter(_request(remedies=remedies))
+    for said in ("(2 tickets)", "(1 month)", "(15%)"):
+        assert said not in body, body
+    assert "(£20)" in body  # money not in the description is still stated
+
+
+def test_a_dated_offer_says_what_happens_on_the_date() -> None:
+    remedies = [
+        {
+            "kind": "replacement",
+            "description": "a replacement jug",
+            "status": "offered",
+            "date": "3 May",
+        },
+        {
+            "kind": "service",
+            "description": "a call with our team",
+            "status": "offered",
+            "date": "Friday",
+        },
+    ]
+    body = _letter(_request(remedies=remedies))
+    assert "a replacement jug, and we can send it on 3 May." in body
+    assert "a call with our team, and we can arrange it for Friday." in body
+
+
+def test_a_customers_own_we_is_the_readers_side() -> None:
+    body = _letter(
+        _request(
+            channel="social",
+            recipient={"name": "@dana"},
+            incident={"summary": "YOU CHARGED OUR TEAM FOR 40 SEATS WHEN WE ONLY HAVE 12"},
+        )
+    )
+    assert body.startswith("We charged your team for 40 seats when you only have 12."), body
+    # Staff writing about the customer keep their words: "the print you sent to your sister".
+    staff = "the print you sent to your sister was crushed in our depot"
+    assert "you sent to your sister was crushed in our depot" in _letter(
+        _request(incident={"summary": staff, "reference": "parcel SL-99"})
+    )
+
+
+def test_a_contraction_typed_without_its_apostrophe_gets_one() -> None:
+    assert tame_case("he wasnt covered and i dont know") == "he wasn't covered and I don't know"
+
+
+def test_two_outcomes_in_one_remedy_read_as_two_passives() -> None:
+    remedy = {
+        "kind": "other",
+        "description": "the invoice cancelled and the final notice withdrawn",
+        "status": "done",
+    }
+    body = _letter(_request(remedies=[remedy]))
+    assert "the invoice has been cancelled and the final notice has been withdrawn" in body
