@@ -69,10 +69,8 @@ _COUNTED = re.compile(r"(\d+)\s+([a-z]+)")
 _ONE = frozenset(("a", "an", "one", "single"))
 # Words that end the count's noun phrase: "a refund for the month" counts no month.
 _NOT_BETWEEN = frozenset(
-    re.findall(
-        r"\w+", "of for the this that per each every to in on at your our their his her its my"
-    )
-    + ["and", "or"]
+    {"of", "for", "the", "this", "that", "per", "each", "every", "to", "in", "on", "at"}
+    | {"your", "our", "their", "his", "her", "its", "my", "and", "or"}
 )
 
 
