@@ -128,6 +128,49 @@ def _spans(kind: str, draft: Draft) -> Iterator[tuple[int, int]]:
             yield from _literal(body, name)
 
 
+PUBLIC_INVITATION = "channel.public_invitation"
+_PRIVATE = re.compile(
+    r"\b(?:dms?|direct(?:ly)?\s+messag\w*|private(?:ly)?|message\s+us|inbox)\b", re.IGNORECASE
+)
+
+
+def check_public_invitation(draft: Draft) -> list[Finding]:
+    """A public reply's invitation that keeps the conversation in public ("reply to this
+    message", "contact us") when nothing in the reply moves it to a private channel: the
+    details a person needs to share must not go in public. Its sentence is replaced by the
+    composer's invitation to a direct message."""
+    channel = draft.channel
+    # A reply to one person in public; a published statement (it has a headline) sends
+    # everyone affected to its support team instead.
+    if not channel.public or channel.has_subject or _PRIVATE.search(draft.body.text):
+        return []
+    evidence = next(
+        (
+            e["evidence"]
+            for e in draft.elements
+            if e["element"] == "invitation" and e["present"] and e["evidence"] is not None
+        ),
+        None,
+    )
+    if evidence is None or evidence["field"] != "body":
+        return []
+    body = draft.body.text
+    start, end = draft.body.sentences.bounds(evidence["start"], evidence["end"])
+    return [
+        finding(
+            PUBLIC_INVITATION,
+            "error",
+            "Invites the person to continue in public; a public reply moves the conversation "
+            "to a private message.",
+            body,
+            start,
+            end,
+            "Invite them to send a direct message.",
+            fix=Fix(action="replace", fact="invitation"),
+        )
+    ]
+
+
 def _customer_said(context: DraftRequest | None) -> str:
     """The customer's own message, folded and lowercased with single spaces."""
     if context is None or not context.incident.customer_message:

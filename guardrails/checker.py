@@ -69,6 +69,7 @@ RULES: tuple[Rule, ...] = (
     Rule(repeated_sentences, (REPEATED_RULE,)),
     Rule(channel_rules.check_length, (channel_rules.LENGTH_RULE, channel_rules.WORDS_RULE)),
     Rule(channel_rules.check_public, tuple(channel_rules.PUBLIC_RULES.values())),
+    Rule(channel_rules.check_public_invitation, (channel_rules.PUBLIC_INVITATION,)),
     Rule(missing_findings, (MISSING_RULE,)),
     Rule(unsupported_facts, (UNSUPPORTED, METRIC), needs_context=True),
     Rule(status, (STATUS,), needs_context=True),

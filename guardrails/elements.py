@@ -234,8 +234,9 @@ _COMPOSER_WRITES = frozenset(
 )
 
 
-def _insert(name: str, context: DraftRequest | None) -> Fix | None:
-    """The caller fact that salvage may insert for a missing element, when there is one."""
+def _insert(name: str, context: DraftRequest | None, public: bool = False) -> Fix | None:
+    """The caller fact that salvage may insert for a missing element, when there is one. A
+    public reply names the incident without its reference, which must stay private."""
     if name in _COMPOSER_WRITES:
         return Fix(action="insert", fact=name)
     if context is None:
@@ -244,6 +245,8 @@ def _insert(name: str, context: DraftRequest | None) -> Fix | None:
         return Fix(action="insert", fact="remedy:0")
     if name == "prevention" and context.prevention:
         return Fix(action="insert", fact="prevention:0")
+    if name == "acknowledgment" and public:
+        return Fix(action="insert", fact="acknowledgment")
     if name == "acknowledgment" and context.incident.reference:
         return Fix(action="insert", fact="reference")
     return None
@@ -272,7 +275,7 @@ def missing_findings(draft: Draft) -> list[Finding]:
                 at if field == "body" else 0,
                 need,
                 field,
-                _insert(name, draft.context),
+                _insert(name, draft.context, draft.channel.public),
             )
         )
     return found

@@ -127,6 +127,22 @@ def _mentions_directly(text: str, remedy: RemedyFacts, amounts: set[object]) -> 
     return remedy.free and bool(_FREE_SAID.search(text.lower()))
 
 
+_NUMBER = re.compile(r"\d+")
+
+
+def _date_stated(text: Text, remedy: RemedyFacts, keys: set[object]) -> bool:
+    """Whether the draft gives the date a remedy is promised for ("by 30 September"), in
+    any notation; true when the remedy has none. A promise without its date is not the one
+    the caller made."""
+    date = remedy.remedy.date
+    if not date:
+        return True
+    dates = {key for key in remedy.keys if key[0] == "date"}
+    if dates & keys:
+        return True
+    return plain(date) in " ".join(text.low.split())
+
+
 def _shares_stems(text_stems: set[str], remedy: RemedyFacts) -> bool:
     """Whether the text uses at least two of the remedy description's stems (all of them
     when it has fewer)."""
@@ -165,13 +181,25 @@ def omissions(draft: Draft) -> list[Finding]:
             suggestion = f"State the remedy with {missing}: {facts.description}."
         else:
             keys: set[object] = {(f.kind, f.key) for f in text.facts}
-            if _mentions_directly(text.text, remedy, keys):
+            mentioned = _mentions_directly(text.text, remedy, keys)
+            if not mentioned:
+                body_stems = stems(text.text) if body_stems is None else body_stems
+                mentioned = _shares_stems(body_stems, remedy)
+            if mentioned and not set(_NUMBER.findall(facts.description)) <= set(
+                _NUMBER.findall(text.text)
+            ):
+                mentioned = False  # "a call" is not the "30-minute call" authorised
+            if mentioned and _date_stated(text, remedy, keys):
                 continue
-            body_stems = stems(text.text) if body_stems is None else body_stems
-            if _shares_stems(body_stems, remedy):
-                continue
-            message = f"Leaves out an authorised remedy: {facts.description}."
-            suggestion = f"Mention the remedy: {facts.description}."
+            if mentioned:
+                message = (
+                    f"Leaves out the date of an authorised remedy, {facts.date}: "
+                    f"{facts.description}."
+                )
+                suggestion = f"State the remedy with its date {facts.date}: {facts.description}."
+            else:
+                message = f"Leaves out an authorised remedy: {facts.description}."
+                suggestion = f"Mention the remedy: {facts.description}."
         found.append(
             finding(
                 OMITTED,

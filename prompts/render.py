@@ -272,6 +272,8 @@ def _fact_lines(request: DraftRequest, fact: str) -> list[str]:
     kind, _, index = fact.partition(":")
     if kind in ("remedy", "prevention") and index.isdigit():
         return _remedy(request, int(index)) if kind == "remedy" else _step(request, int(index))
+    if kind == "acknowledgment":
+        return [f"What happened: {request.incident.summary}"]
     if kind == "reference" and request.incident.reference:
         return [f"Reference: {request.incident.reference}"]
     if kind == "greeting":

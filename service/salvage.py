@@ -22,6 +22,7 @@ from contract.catalog import get_catalog
 from contract.models import DraftRequest, SalvageEdit
 from contract.report import Finding, GuardrailReport
 from guardrails.channel import LENGTH_RULE
+from guardrails.remedy_status import OMITTED_REFERENCE
 from guardrails.supplied import stems
 from service.composer import fact_sentence
 
@@ -29,6 +30,7 @@ from service.composer import fact_sentence
 # whitespace or the end of the text. "$8.50" and "e.g.," do not end one.
 _SENTENCE_END = re.compile(r"[.!?]+[\"'’”)\]]*(?=\s|$)")
 _ADDRESS = re.compile(r"\S+@\S+\.\w+|https?://\S+|www\.\S+")
+_NUMBER = re.compile(r"\d+")
 _DOUBLE_SPACE = re.compile(r"(?<=\S) {2,}(?=\S)")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 # Anchors, in order of preference, after whose sentence a missing fact is inserted.
@@ -39,7 +41,7 @@ _AFTER: dict[str, tuple[str, ...]] = {
     "responsibility": ("regret", "acknowledgment"),
 }
 # Facts that open a letter: without their anchor they go just after the greeting.
-_OPENING = frozenset({"reference", "regret", "responsibility"})
+_OPENING = frozenset({"reference", "acknowledgment", "regret", "responsibility"})
 
 
 @dataclass(frozen=True)
@@ -102,9 +104,14 @@ def salvage(
             texts[field] = texts[field][: edit.start] + edit.text + texts[field][edit.end :]
         if edits:
             texts[field] = _tidy(texts[field])
-    if length is not None and not _has_lines(channel):
-        # A text message trimmed to its limit reads as one paragraph, as the channel asks.
+    if length is not None and length not in unfixed and not _has_lines(channel):
+        # A text message trimmed to its limit reads as one paragraph, as the channel asks,
+        # and names the caller's reference first, as the composer's does, when it fits.
         texts["body"] = " ".join(texts["body"].split())
+        reference = _reference_line(texts["body"], request, channel)
+        if reference is not None:
+            texts["body"] = f"{reference.after} {texts['body']}"
+            planned.append(_Edit("body", 0, 0, "", reference))
     return Salvaged(
         subject=texts["subject"] or None if subject is not None else None,
         body=texts["body"],
@@ -120,39 +127,86 @@ def _trim(
     channel: str,
     planned: list[_Edit],
 ) -> list[_Edit]:
-    """Edits that make a letter over its channel's character limit fit. First sentences that
-    carry no required element, no caller fact and no other edit are dropped, the longest
-    first; if that is not enough, sentences that carry caller facts are then shortened to
-    the composer's wording of those facts (`_shorten`). Nothing when even that cannot make
-    it fit (the re-ask or the composer's letter then will)."""
+    """Edits that make a letter over its channel's character limit fit, in this order until
+    it does: drop the sentences that carry nothing of the request (no required element,
+    caller fact, other edit, account of the incident or prevention step), the longest
+    first; shorten the sentences that carry caller facts to the composer's wording of them
+    (`_shorten`); drop the sentences that only retell the incident or state a prevention
+    step. Nothing when even that cannot make it fit (the re-ask or the composer's letter
+    then will)."""
     limit = get_catalog().channels[channel].max_chars
     if limit is None:
         return []
-    need = len(body) - limit + sum(len(e.text) for e in planned if e.field == "body")
-    kept = _required_spans(report)
+    need = len(body) - limit
+    need += sum(len(e.text) - (e.end - e.start) for e in planned if e.field == "body")
+    spans = _sentence_spans(body)
+    # The amends element found in a sentence that names no remedy ("we are taking steps")
+    # is no reason to keep it when another sentence names one.
+    names_remedy = request is not None and any(
+        k.startswith("remedy:") for a, b in spans for k in _carried(body[a:b].lower(), request)
+    )
+    kept = _required_spans(report, but=("amends",) if names_remedy else ())
     kept += [(e.start, max(e.end, e.start + 1)) for e in planned if e.field == "body"]
     facts = [f.lower() for f in _caller_values(request)]
-    spare, rest = [], []
-    for start, end in _sentence_spans(body):
-        sentence = body[start:end].lower()
-        if any(start < b and a < end for a, b in kept) or any(f in sentence for f in facts):
+    filler, telling, rest = [], [], []
+    for start, end in spans:
+        low = body[start:end].lower()
+        if (
+            any(start < b and a < end for a, b in kept)
+            or any(f in low for f in facts)
+            or (request is not None and _carried(low, request))
+        ):
             rest.append((start, end))
+        elif request is not None and (
+            _retells_incident(low, request) or _states_a_step(low, request)
+        ):
+            telling.append((start, _swallow_space(body, start, end)))
         else:
-            spare.append((start, _swallow_space(body, start, end)))
+            filler.append((start, _swallow_space(body, start, end)))
+    cuts = _drop(body, filler, need)
+    need -= sum(e.end - e.start for e in cuts)
+    if need > 0 and request is not None:
+        shortened = _shorten(body, report, request, channel, planned, rest, need)
+        cuts += shortened
+        need -= sum((e.end - e.start) - len(e.text) for e in shortened)
+    if need > 0:
+        dropped = _drop(body, telling, need)
+        cuts += dropped
+        need -= sum(e.end - e.start for e in dropped)
+    return cuts if need <= 0 else []
+
+
+def _drop(body: str, spans: list[tuple[int, int]], need: int) -> list[_Edit]:
+    """Removals of `spans`, the longest first, until `need` characters are gone (or all
+    are)."""
     cuts: list[_Edit] = []
-    for start, end in sorted(spare, key=lambda span: span[0] - span[1]):
+    for start, end in sorted(spans, key=lambda span: span[0] - span[1]):
         if need <= 0:
             break
         before = body[start:end].strip()
         record = SalvageEdit(rule=LENGTH_RULE, action="remove_sentence", before=before, after="")
         cuts.append(_Edit("body", start, end, "", record))
         need -= end - start
-    if need <= 0:
-        return cuts
-    shortened = (
-        [] if request is None else _shorten(body, report, request, channel, planned, rest, need)
-    )
-    return cuts + shortened if shortened else []
+    return cuts
+
+
+def _states_a_step(low: str, request: DraftRequest) -> bool:
+    """Whether a lowercase sentence holds two or more words of a prevention step."""
+    have = stems(low)
+    return any(len(have & stems(step.description)) >= 2 for step in request.prevention)
+
+
+def _reference_line(body: str, request: DraftRequest | None, channel: str) -> SalvageEdit | None:
+    """The composer's sentence naming the caller's reference, for a trimmed text message
+    that leaves it out and has room for it; None otherwise (and on a public channel)."""
+    form = get_catalog().channels[channel]
+    reference = request.incident.reference if request is not None else None
+    if request is None or not reference or form.public or reference.lower() in body.lower():
+        return None
+    line = fact_sentence(request, "reference", channel).strip()
+    if not line or form.max_chars is None or len(body) + 1 + len(line) > form.max_chars:
+        return None
+    return SalvageEdit(rule=OMITTED_REFERENCE, action="insert", before="", after=line)
 
 
 def _has_lines(channel: str) -> bool:
@@ -161,11 +215,14 @@ def _has_lines(channel: str) -> bool:
     return form.has_greeting or form.has_signature
 
 
-def _required_spans(report: GuardrailReport) -> list[tuple[int, int]]:
+def _required_spans(report: GuardrailReport, but: tuple[str, ...] = ()) -> list[tuple[int, int]]:
     return [
         (r.evidence.start, r.evidence.end)
         for r in report.elements
-        if r.required and r.evidence is not None and r.evidence.field == "body"
+        if r.required
+        and r.element not in but
+        and r.evidence is not None
+        and r.evidence.field == "body"
     ]
 
 
@@ -187,7 +244,7 @@ def _shorten(
     first, until `need` characters are saved. A sentence that also carries something the
     composer cannot say again (the account of what happened, an edit already planned, a
     caller value its rewrite would lose) is kept as written; a fact already said by an
-    earlier rewrite is not said twice. Empty when that cannot save `need` characters."""
+    earlier rewrite is not said twice. It may save less than `need`."""
     required = [
         (r.element, r.evidence.start, r.evidence.end)
         for r in report.elements
@@ -227,20 +284,21 @@ def _shorten(
         record = SalvageEdit(rule=LENGTH_RULE, action="replace", before=sentence, after=text)
         cuts.append(_Edit("body", start, stop, text, record))
         need -= (stop - start) - len(text)
-    return cuts if need <= 0 else []
+    return cuts
 
 
 def _retells_incident(low: str, request: DraftRequest) -> bool:
-    """Whether a lowercase sentence tells what happened: half the words of the caller's
-    summary of the incident, or more."""
+    """Whether a lowercase sentence tells what happened: two words of the caller's summary
+    of the incident (all of them when it has fewer)."""
     told = stems(request.incident.summary)
-    return bool(told) and len(stems(low) & told) * 2 >= len(told)
+    return bool(told) and len(stems(low) & told) >= min(2, len(told))
 
 
 def _carried(low: str, request: DraftRequest) -> list[str]:
     """The caller facts a lowercase sentence states, as `fact_sentence` keys: the reference,
-    and each remedy whose amount, code or date it gives (or, for a remedy without one, most
-    of whose description's words it has)."""
+    and each remedy whose amount, code or date it gives, or half of whose description's
+    words it has with the numbers of those ("a priority visit on May 7th at 8-10am" for a
+    priority visit on "7 May, 8-10am")."""
     keys = []
     reference = request.incident.reference
     if reference and reference.lower() in low:
@@ -249,10 +307,11 @@ def _carried(low: str, request: DraftRequest) -> list[str]:
     for index, remedy in enumerate(request.remedies):
         values = [v.lower() for v in (remedy.amount, remedy.code, remedy.date) if v]
         wanted = stems(remedy.description)
-        if (
-            any(v in low for v in values)
-            if values
-            else bool(wanted) and len(have & wanted) * 2 >= len(wanted)
+        numbers = set(_NUMBER.findall(" ".join(values)))
+        if any(v in low for v in values) or (
+            bool(wanted)
+            and len(have & wanted) * 2 >= len(wanted)
+            and numbers <= set(_NUMBER.findall(low))
         ):
             keys.append(f"remedy:{index}")
     return keys
@@ -312,6 +371,17 @@ def _plan(
                 rule=finding.rule, action="replace", before=finding.excerpt, after=value
             )
             return _Edit(finding.field, finding.start, finding.end, value, record)
+    if fix.action == "replace" and fix.text is None and fix.fact and request is not None:
+        # The sentence at the span, said again as the composer says that fact.
+        try:
+            wording = fact_sentence(request, fix.fact, channel).strip()
+        except ValueError:
+            return None
+        start, end = sentence_bounds(text, finding.start, max(finding.end, finding.start + 1))
+        record = SalvageEdit(
+            rule=finding.rule, action="replace", before=text[start:end], after=wording
+        )
+        return _Edit(finding.field, start, end, wording, record)
     if fix.action == "replace" and fix.text is not None:
         before = text[finding.start : finding.end]
         record = SalvageEdit(rule=finding.rule, action="replace", before=before, after=fix.text)
@@ -380,6 +450,8 @@ def _slot_value(slot: str, request: DraftRequest) -> str | None:
         (part, field): getattr(getattr(request, part), field)
         for part, field in set(_SLOTS.values())
     }
+    if get_catalog().channels[request.channel].public:
+        values[("incident", "reference")] = None  # it stays private: the slot's sentence goes
     for value in values.values():
         if value and words == " ".join(value.lower().split()):
             return str(value)

@@ -9,7 +9,7 @@ import guardrails
 from contract.models import DraftRequest, Prevention
 from contract.report import ElementResult, Evidence, Finding, Fix, GuardrailReport
 from service.composer import fact_sentence
-from service.salvage import salvage, sentence_bounds
+from service.salvage import _slot_value, salvage, sentence_bounds
 
 BODY = (
     "Hi Dana,\n\n"
@@ -385,3 +385,82 @@ def test_two_missing_steps_go_in_their_order_the_second_with_a_shorter_lead_in(
     second = fixed.index(fact_sentence(request, "prevention:1", "email", first=False))
     assert first < second
     assert fact_sentence(request, "prevention:1", "email") not in fixed
+
+
+def test_trimming_drops_filler_and_shortens_facts_before_it_drops_a_prevention_step(
+    northwind_request: DraftRequest,
+) -> None:
+    request = northwind_request.model_copy(update={"channel": "sms"})
+    step = "We have added a second barcode scan at the sorting step."
+    filler = "We are doing our very best to make this right for you."
+    refund = (
+        "The refund of the express shipping fee, the whole $14.95, has now gone back to the "
+        "card you paid with."
+    )
+    body = (
+        "Dear Dana Whitfield,\n\nI hope this message finds you well. I am so sorry that the "
+        f"winter jacket you ordered on 2 March (NW-48213) arrived nine days late. {filler} "
+        f"{refund} We would also like to give you 15% off the next order with code SORRY15. "
+        f"{step}\n\nWarm regards,\nThe Northwind Team"
+    )
+    report = guardrails.check(body, subject=None, channel="sms", context=request)
+    result = salvage(None, body, report, request, "sms")
+    assert step in result.body and filler not in result.body and len(result.body) <= 320
+    assert [(e.before, e.after) for e in result.edits if e.action == "replace"] == [
+        (refund, fact_sentence(request, "remedy:0", "sms"))
+    ]
+    assert guardrails.check(result.body, subject=None, channel="sms", context=request).passed
+
+
+def test_a_public_reply_that_keeps_the_talk_in_public_is_sent_to_a_direct_message(
+    northwind_request: DraftRequest,
+) -> None:
+    request = northwind_request.model_copy(update={"channel": "social"})
+    body = (
+        "Your winter jacket arrived nine days late, and we are so sorry. That is on us. We have "
+        "refunded the express shipping fee. If you have any questions, please contact us."
+    )
+    report = guardrails.check(body, subject=None, channel="social", context=request)
+    assert [f.rule for f in report.errors] == ["channel.public_invitation"]
+    result = salvage(None, body, report, request, "social")
+    invite = fact_sentence(request, "invitation", "social")
+    assert result.body.endswith(invite) and "contact us" not in result.body
+    assert [(e.action, e.before) for e in result.edits] == [
+        ("replace", "If you have any questions, please contact us.")
+    ]
+    assert guardrails.check(result.body, subject=None, channel="social", context=request).passed
+    # A private letter may invite a reply in any words.
+    email = northwind_request.model_copy(update={"channel": "email"})
+    found = guardrails.check(body, subject="x", channel="email", context=email).findings
+    assert "channel.public_invitation" not in [f.rule for f in found]
+
+
+def test_a_public_reply_names_the_incident_without_its_reference(
+    northwind_request: DraftRequest,
+) -> None:
+    request = northwind_request.model_copy(update={"channel": "social"})
+    body = (
+        "We are so sorry. That is on us. We refunded the fee. Please send us a DM. [Order Number]"
+    )
+    report = guardrails.check(body, subject=None, channel="social", context=request)
+    result = salvage(None, body, report, request, "social")
+    assert "NW-48213" not in result.body and "[Order Number]" not in result.body
+    said = fact_sentence(request, "acknowledgment", "social")
+    assert "nine days late" in said and "NW-48213" not in said
+    # In a private letter the slot is filled from the request.
+    email = northwind_request.model_copy(update={"channel": "email"})
+    assert _slot_value("[Order Number]", email) == "NW-48213"
+    assert _slot_value("[Order Number]", request) is None
+
+
+def test_a_trimmed_text_message_names_the_reference_first_when_it_fits(
+    northwind_request: DraftRequest,
+) -> None:
+    request = northwind_request.model_copy(update={"channel": "sms"})
+    body = LONG_SMS.replace(" Your order number for this is NW-48213.", "")
+    report = guardrails.check(body, subject=None, channel="sms", context=request)
+    result = salvage(None, body, report, request, "sms")
+    line = fact_sentence(request, "reference", "sms")
+    assert result.body.startswith(line + " ") and len(result.body) <= 320
+    inserted = [(e.rule, e.after) for e in result.edits if e.action == "insert"]
+    assert inserted == [("facts.omitted_reference", line)]

@@ -1130,6 +1130,7 @@ FACT_KEYS = (
     "regret",
     "responsibility",
     "close",
+    "acknowledgment",
 )
 
 
@@ -1167,11 +1168,13 @@ def fact_sentence(request: DraftRequest, fact: str, channel: str, *, first: bool
         frame = letter_frame(w)
         return "\n".join(([frame.signoff] if frame.signoff else []) + frame.signature)
     if fact == "invitation":
-        if w.public:  # a public reply moves the conversation to a private message
+        if w.public and not w.channel.has_subject:  # a public reply goes on in private
             return w.say("social_invite") or "Please send us a direct message."
         return w.say("invitation") or w.say("sms_invite") or "Please reply with any questions."
     if fact == "subject":
         return _subject(w) or ""
+    if fact == "acknowledgment":  # what happened, in the words a public reply may use
+        return w.say("social_ack") or w.values["summary"] or ""
     if fact in ("regret", "responsibility", "close"):
         return w.say(fact) or ""
     raise ValueError(f"unknown fact {fact!r}; expected one of {', '.join(FACT_KEYS)}")

@@ -100,6 +100,30 @@ def test_a_private_letter_must_name_the_callers_reference() -> None:
     assert "facts.omitted_reference" not in _rules("Sorry, we refunded £900. Reply here.", "sms")
 
 
+def test_a_remedy_promised_for_a_date_must_give_the_date() -> None:
+    context = CONTEXT.model_copy(
+        update={
+            "remedies": [
+                *CONTEXT.remedies[:2],
+                CONTEXT.remedies[2].model_copy(update={"date": "30 September"}),
+            ]
+        }
+    )
+    body = LETTER.format(refund=REFUND, discount=DISCOUNT)
+    report = guardrails.check(body, subject="Your campaign BL-331", context=context)
+    omitted = [f for f in report.findings if f.rule == "commitments.omitted_remedy"]
+    assert [f.message for f in omitted] == [
+        "Leaves out the date of an authorised remedy, 30 September: a weekly review call "
+        "until the relaunch."
+    ]
+    assert omitted[0].severity == "error" and omitted[0].fix is not None
+    assert omitted[0].fix.fact == "remedy:2"
+    for dated in ("until the relaunch, from 30 September", "until the relaunch from September 30"):
+        with_date = body.replace("until the relaunch.", dated + ".")
+        report = guardrails.check(with_date, subject="Your campaign BL-331", context=context)
+        assert "commitments.omitted_remedy" not in [f.rule for f in report.findings], dated
+
+
 def test_a_sentence_said_twice_is_an_error_whose_fix_removes_the_copy() -> None:
     body = LETTER.format(refund=REFUND, discount=DISCOUNT)
     twice = body.replace(REFUND, f"{REFUND} {REFUND.upper()}")
@@ -146,3 +170,17 @@ def test_a_counted_amount_may_be_stated_in_words(amount: str, said: str, stated:
     report = guardrails.check(body, subject="Your campaign BL-331", context=context)
     omitted = [f for f in report.findings if f.rule == "commitments.omitted_remedy"]
     assert (not omitted) is stated, omitted
+
+
+def test_a_remedy_described_with_a_number_needs_the_number() -> None:
+    call = CONTEXT.remedies[2].model_copy(
+        update={"description": "a 30-minute weekly review call until the relaunch"}
+    )
+    context = CONTEXT.model_copy(update={"remedies": [*CONTEXT.remedies[:2], call]})
+    body = LETTER.format(refund=REFUND, discount=DISCOUNT)
+    report = guardrails.check(body, subject="Your campaign BL-331", context=context)
+    omitted = [f for f in report.findings if f.rule == "commitments.omitted_remedy"]
+    assert [f.fix.fact for f in omitted if f.fix] == ["remedy:2"]
+    with_number = body.replace("a weekly review call", "a 30-minute weekly review call")
+    report = guardrails.check(with_number, subject="Your campaign BL-331", context=context)
+    assert "commitments.omitted_remedy" not in [f.rule for f in report.findings]
