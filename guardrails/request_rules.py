@@ -793,7 +793,13 @@ def _reader_names(request: DraftRequest, text: str) -> re.Pattern[str] | None:
     parts = [p for p in re.split(r"\s+", (name or "").strip()) if len(p) > 1 and p[-1] != "."]
     if not parts or not any(part in text for part in (parts[0], parts[-1])):
         return None
-    return _possessive_names(" ".join(parts), parts[0], parts[-1])
+    names = (" ".join(parts), parts[0], parts[-1])
+    # Every match holds a name and "'s": most letters hold none, and then the pattern (which
+    # starts with a boundary, so the engine would try it at every position) is neither
+    # compiled nor run. A batch names a new reader in every letter.
+    if not any(f"{name}{mark}s" in text for name in names for mark in "'’"):
+        return None
+    return _possessive_names(*names)
 
 
 @lru_cache(maxsize=256)
