@@ -287,3 +287,21 @@ def test_an_apology_for_another_incident_with_no_safe_rewording_goes_with_its_se
         f for f in _ours(text, REQUESTS["hotel"], "email") if f.rule == "request.other_incident"
     ]
     assert [f.fix for f in found] == [Fix(action="remove_sentence")]
+
+
+def test_the_requests_headings_copied_into_a_letter_are_an_error() -> None:
+    body = (
+        "Hi Amira,\n\nWe are sorry we gave your room away.\n\nAuthorised remedies:\n"
+        "1. refund: the night's rate - $289 (already done)\n\nPrevention steps:\n"
+        "- room allocations are now checked every night\n\nKind regards,\nTom"
+    )
+    report = check(body, channel="email", context=REQUESTS["hotel"])
+    copied = [f for f in report.errors if f.rule == "artefacts.prompt_fields"]
+    assert [f.excerpt.strip() for f in copied] == ["Authorised remedies:", "Prevention steps:"]
+    # The words in a sentence of the letter are not a heading.
+    written = check(
+        "Our prevention steps: a nightly check of room allocations.",
+        channel="email",
+        context=REQUESTS["hotel"],
+    )
+    assert "artefacts.prompt_fields" not in [f.rule for f in written.findings]
