@@ -98,6 +98,7 @@ _BUSINESS_FORMS = {"your": "our", "yours": "ours", "you": "us"}
 _SUBJECT_YOU = {"you": "we", "you're": "we're", "you've": "we've", "you'd": "we'd"}
 
 
+@lru_cache(maxsize=4096)
 def shouted(text: str) -> bool:
     """Whether a phrase was typed in capitals ("I WAS CHARGED 500$ FOR ROAMING")."""
     letters = [c for c in text if c.isalpha()]

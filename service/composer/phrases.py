@@ -159,29 +159,12 @@ class Picker:
 
     def candidates(self, slot: str, values: dict[str, str]) -> list[Variant]:
         """Variants of `slot` usable here, narrowed to the most specific wording available."""
-        pool = [v for v in self.bank.get(slot, ()) if _matches(v, self.where, values)]
-        if self.where.prefer_plain:
-            # Everyday words before a brand's own voice: that is what "simplify" asks for.
-            pool = [v for v in pool if v.plain] or pool
-        else:
-            pool = [v for v in pool if not v.plain]  # plain wording is the simplify rewrite's
-        if self.where.audience in _EXCLUSIVE_AUDIENCES:
-            own = [v for v in pool if self.where.audience in v.audiences]
-            if own:
-                pool = own
-            elif self.where.audience == "public":
-                # Public text speaks for the organisation: no first-person-singular sentences.
-                pool = [v for v in pool if not v.text.startswith("I ")]
-        if self.where.prefer_tone:
-            voiced = [v for v in pool if self.where.tone in v.tones]
-            pool = voiced or pool
-        if self.where.prefer_long and pool:
-            longest = max(len(v.text) for v in pool)
-            pool = [v for v in pool if len(v.text) == longest]
-        if self.where.prefer_short and pool:
-            shortest = min(len(v.text) for v in pool)
-            pool = [v for v in pool if len(v.text) == shortest]
-        return pool
+        # A variant depends on the values only through which of them are given, so the
+        # packaged bank's pools are shared by every draft in the same situation.
+        given = frozenset(name for name, value in values.items() if value)
+        if self.bank is letter_bank():
+            return list(_letter_pool(slot, self.where, given))
+        return _narrowed(self.bank.get(slot, ()), self.where, given)
 
     def pick(self, slot: str, values: dict[str, str]) -> Variant | None:
         """One variant of `slot`, or None when no variant fits this request."""
@@ -192,3 +175,40 @@ class Picker:
         if not pool:
             return None
         return pool[int(draw * len(pool))]
+
+
+@lru_cache(maxsize=8192)
+def _letter_pool(slot: str, where: Situation, given: frozenset[str]) -> tuple[Variant, ...]:
+    return tuple(_narrowed(letter_bank().get(slot, ()), where, given))
+
+
+def _narrowed(
+    variants: tuple[Variant, ...], where: Situation, given: frozenset[str]
+) -> list[Variant]:
+    """The `variants` usable in `where` with the `given` fields, narrowed to the most
+    specific wording available."""
+    values = dict.fromkeys(given, "x")
+    pool = [v for v in variants if _matches(v, where, values)]
+    if where.prefer_plain:
+        # Everyday words before a brand's own voice: that is what "simplify" asks for.
+        pool = [v for v in pool if v.plain] or pool
+    else:
+        pool = [v for v in pool if not v.plain]  # plain wording is the simplify rewrite's
+    if where.audience in _EXCLUSIVE_AUDIENCES:
+        own = [v for v in pool if where.audience in v.audiences]
+        if own:
+            pool = own
+        elif where.audience == "public":
+            # Public text speaks for the organisation: no first-person-singular sentences.
+            pool = [v for v in pool if not v.text.startswith("I ")]
+    if where.prefer_tone:
+        voiced = [v for v in pool if where.tone in v.tones]
+        pool = voiced or pool
+    if where.prefer_long and pool:
+        longest = max(len(v.text) for v in pool)
+        pool = [v for v in pool if len(v.text) == longest]
+    if where.prefer_short and pool:
+        shortest = min(len(v.text) for v in pool)
+        pool = [v for v in pool if len(v.text) == shortest]
+    return pool
+
