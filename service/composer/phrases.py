@@ -211,4 +211,3 @@ def _narrowed(
         shortest = min(len(v.text) for v in pool)
         pool = [v for v in pool if len(v.text) == shortest]
     return pool
-
