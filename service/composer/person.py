@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from service.composer.shapes import word_set
 
@@ -193,17 +194,20 @@ class Reader:
     def _starts_with_name(self, text: str) -> str:
         return next((n for n in self.names if n and re.match(re.escape(n) + r"\b", text)), "")
 
-    def _name_words(self) -> re.Pattern[str] | None:
-        names = [n for n in self.names if n not in _CALENDAR_WORDS]
+    def _name_words(self, text: str) -> re.Pattern[str] | None:
+        """The reader's names as a pattern, or None when `text` contains none of them (a
+        batch has a new name in every letter: compiling it only when it is there saves most
+        compiles)."""
+        names = [n for n in self.names if n not in _CALENDAR_WORDS and n in text]
         if not names:
             return None
-        return re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b(['’]s)?")
+        return _names_pattern(tuple(names))
 
     def address(self, text: str) -> str:
         """`text` with the third-person words for the reader turned into "you"/"your"."""
         if self.team:
             text = re.sub(r"^They\b", _MARK + "You", text)
-        names = self._name_words()
+        names = self._name_words(text)
         if names is not None:
             original = text
             text = names.sub(lambda m: self._reader_word(m, original), text)
@@ -254,3 +258,8 @@ class Reader:
                 parts += [text[last : match.start()], new_form(i, match.group(0))]
                 last = match.end()
         return "".join(parts) + text[last:]
+
+
+@lru_cache(maxsize=256)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b(['’]s)?")
