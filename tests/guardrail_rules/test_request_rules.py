@@ -297,7 +297,11 @@ def test_the_requests_headings_copied_into_a_letter_are_an_error() -> None:
     )
     report = check(body, channel="email", context=REQUESTS["hotel"])
     copied = [f for f in report.errors if f.rule == "artefacts.prompt_fields"]
-    assert [f.excerpt.strip() for f in copied] == ["Authorised remedies:", "Prevention steps:"]
+    assert [f.excerpt.strip() for f in copied] == [
+        "Authorised remedies:",
+        "(already done)",
+        "Prevention steps:",
+    ]
     # The words in a sentence of the letter are not a heading.
     written = check(
         "Our prevention steps: a nightly check of room allocations.",
@@ -305,3 +309,11 @@ def test_the_requests_headings_copied_into_a_letter_are_an_error() -> None:
         context=REQUESTS["hotel"],
     )
     assert "artefacts.prompt_fields" not in [f.rule for f in written.findings]
+    # Nor the request's own words for what is authorised and for a remedy's status.
+    listed = check(
+        "I am offering you two authorised remedies: a refund of $289 (already done).",
+        channel="email",
+        context=REQUESTS["hotel"],
+    )
+    copied = [f.excerpt for f in listed.errors if f.rule == "artefacts.prompt_fields"]
+    assert copied == ["authorised remedies", "(already done)"]
