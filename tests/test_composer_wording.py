@@ -116,3 +116,39 @@ def test_two_outcomes_in_one_remedy_read_as_two_passives() -> None:
     }
     body = _letter(_request(remedies=[remedy]))
     assert "the invoice has been cancelled and the final notice has been withdrawn" in body
+
+
+def _rewrite(body: str, **target: str) -> str:
+    from contract.models import RewriteRequest
+    from service.composer import rewrite_draft
+
+    request = RewriteRequest.model_validate({"draft": {"body": body}, **target})
+    return rewrite_draft(request).body
+
+
+def test_a_public_reply_made_from_a_text_leaves_out_a_code_without_digits() -> None:
+    sms = (
+        "About your ticket BB-7734: your coach broke down and you waited 4 hours. We're very "
+        "sorry. This is on us. We'd like to offer you a free return trip. Your code is BBRETURN."
+    )
+    reply = _rewrite(sms, operation="none", channel="social")
+    assert "BBRETURN" not in reply and "BB-7734" not in reply, reply
+
+
+def test_a_chat_reply_expanded_without_context_keeps_its_facts_and_one_closing_question() -> None:
+    request = _request(
+        channel="chat",
+        audience="client",
+        incident={
+            "summary": "37 of your drivers were paid at last year's overtime rate",
+            "reference": "payroll run OCT-2024-NG",
+            "cause": "the rate table was not updated when the new contract started",
+            "impact": "your HR team spent two days answering grievances",
+        },
+    )
+    chat = compose_draft(request).body
+    longer = _rewrite(chat, operation="expand")
+    assert longer.count("?") == 1 and longer.rstrip().endswith("?"), longer
+    for fact in ("rate table was not updated", "two days answering grievances", "OCT-2024-NG"):
+        assert fact in longer, (fact, longer)
+    assert len(longer) <= 900

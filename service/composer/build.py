@@ -320,6 +320,7 @@ class Writer:
                 or voice.plain,
                 prefer_long=voice.length == "long",
                 length=voice.length,
+                personal=bool(request.sender.name),
             ),
         )
 
@@ -426,7 +427,7 @@ class Writer:
             )
             if owned:
                 return f"{owner}{ref}"
-            named = all(w.isalpha() and len(w) > 3 for w in label)
+            named = all(w.isalpha() for w in label) and len("".join(label)) > 3
             if named and not set(label) & (ROLE_NOUNS | {"applicant", "candidate"}):
                 # "payroll run OCT-2024-NG": the caller's own name for it, not claimed as
                 # the reader's; an abbreviation ("PNR") or a role ("client") stays a reference.
@@ -753,17 +754,15 @@ def compact_remedy(remedy: Remedy, *, described: bool, first: bool = True) -> st
     figures and status."""
     # A figure the description already carries is said once, unless only the kind is named.
     said = remedy.description.lower() if described else ""
-    figures = " ".join(
-        x
-        for x in (remedy.amount, remedy.code)
-        if x
-        and x.lower() not in said
-        and not (x == remedy.amount and said and amount_said(x, said))
-    )
+    amount = remedy.amount or ""
+    if amount.lower() in said or (said and amount_said(amount, said)):
+        amount = ""
+    code = remedy.code if remedy.code and remedy.code.lower() not in said else ""
+    figures = amount + (f" (code {code})" if code else "")
     label = _KIND_LABELS[remedy.kind]
     if described:
         label = whole(phrase(remedy.description).text).rstrip(".")
-    head = label + (f" {figures}" if figures else "")
+    head = label + (f" {figures.strip()}" if figures else "")
     head = (
         ("To make amends: " if first else "") + (head[:1].lower() if first else head[:1]) + head[1:]
     )

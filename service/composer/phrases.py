@@ -71,6 +71,8 @@ class Situation:
     prefer_short: bool = False
     prefer_long: bool = False
     length: str = "normal"
+    personal: bool = True
+    """The sender is a person; an organisation alone never says "I"."""
 
 
 def _variant(slot: str, raw: object) -> Variant:
@@ -201,6 +203,8 @@ def _narrowed(
         elif where.audience == "public":
             # Public text speaks for the organisation: no first-person-singular sentences.
             pool = [v for v in pool if not v.text.startswith("I ")]
+    if not where.personal:
+        pool = [v for v in pool if not v.text.startswith("I ")] or pool
     if where.prefer_tone:
         voiced = [v for v in pool if where.tone in v.tones]
         pool = voiced or pool

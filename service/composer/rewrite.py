@@ -167,6 +167,7 @@ _GREETING = re.compile(
 )
 _SIGNOFF = re.compile(r"^[A-Z][A-Za-z ]{1,30},$")
 _CHAT_QUESTION = "Is there anything else I can help you with today?"
+_CHAT_ENDING = re.compile(r"^Is there anything else (?:I|we) can\b.*\?$")
 _GENERIC = {
     # What a target channel requires and the draft may lack, in our own generic words.
     "acknowledgment": "I am writing about what happened.",
@@ -295,11 +296,16 @@ def _private(sentence: str, names: list[str], channel: str = "social") -> bool:
     (reference, amount, code), on a public statement a reference; on both the reader's name
     or a mailbox."""
     tokens = fact_tokens(sentence) if channel == "social" else set(re.findall(CODE, sentence))
-    if tokens or _EMAIL.search(sentence):
+    if tokens or _EMAIL.search(sentence) or (channel == "social" and _GIVES_CODE.search(sentence)):
         return True
     return any(n and re.search(rf"\b{re.escape(n)}\b", sentence) for n in names)
 
 
+_GIVES_CODE = re.compile(r"\bcode\b[^.!?]{0,20}?\b[A-Z][A-Z0-9-]{3,}\b")
+"""A sentence giving a code without a digit ("Your code is BBRETURN"): not for a public reply."""
+_WRITING_ABOUT = re.compile(
+    r"^(?:(?:I am|I'm|We are|We're) writing (?:to you )?about|I write regarding) [^.!?]+[.]$"
+)
 _VOCATIVE = re.compile(
     r",\s+(?:Mr|Mrs|Ms|Mx|Dr|Prof)?\.?\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?([.!?])"
 )
@@ -314,7 +320,9 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
     names = [n for n in _name_of(greeting).split() if n[:1].isupper()]
     op = request.operation
 
-    flat = [s for p in paragraphs for s in p]
+    # A chat reply's closing question is the chat's, not the message's: the target channel
+    # adds its own ending.
+    flat = [s for p in paragraphs for s in p if not _CHAT_ENDING.match(s)]
     if entry.public:
         flat = [_VOCATIVE.sub(r"\1", s) for s in flat]  # "We're very sorry, Ella." -> "sorry."
         flat = [s for s in flat if not _private(s, names, channel)]
@@ -322,8 +330,10 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
         flat = _shortened(flat, channel, words(body))
     if op == "simplify":
         flat = [part for s in flat for part in _simpler(s)]
+    drafted = set(flat)
     if op == "expand":
         flat = _expanded(flat, body, public=entry.public, register=register or "neutral")
+    added = {s for s in flat if s not in drafted}
 
     def voice(text: str) -> str:
         if op == "simplify":
@@ -344,7 +354,8 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
     subject = voice(request.draft.subject) if request.draft.subject else None
     if entry.public and subject and _private(subject, names, channel):
         subject = None
-    return _relayout(channel, subject, greeting, flat, signoff, signature)
+    ours = frozenset(voice(s) for s in added)
+    return _relayout(channel, subject, greeting, flat, signoff, signature, ours)
 
 
 def _shortened(flat: list[str], channel: str, source_words: int) -> list[str]:
@@ -395,6 +406,11 @@ def _complete(flat: list[str], channel: str, *, public: bool) -> list[str]:
             if channel == "social" and element == "invitation":
                 sentence = _SOCIAL_INVITE
             position = {"acknowledgment": 0, "regret": 1, "responsibility": 2}.get(element)
+            opening = _WRITING_ABOUT.match(out[0]) if out and element == "acknowledgment" else None
+            if opening:
+                # "I am writing about the payroll run X." -> "... X and what happened."
+                out[0] = out[0][:-1] + " and what happened" + out[0][-1]
+                continue
             out.insert(position if position is not None else len(out), sentence)
     if channel == "social" and not any("message" in s.lower() for s in out):
         out.append(_SOCIAL_INVITE)
@@ -406,13 +422,23 @@ def _complete(flat: list[str], channel: str, *, public: bool) -> list[str]:
 def _guess_channel(request: RewriteRequest) -> str:
     if request.draft.subject:
         return "email"
-    return "sms" if len(request.draft.body) <= 320 and "\n" not in request.draft.body else "letter"
+    if request.draft.body.rstrip().endswith("?") and "\n\n" in request.draft.body:
+        return "chat"  # a chat reply ends on its question
+    body = request.draft.body
+    if len(body) <= 320 and "\n" not in body:
+        # A public reply sends the reader to a private message.
+        return (
+            "social"
+            if re.search(r"\b(?:direct|private) message\b|\bmessage us\b", body, re.I)
+            else "sms"
+        )
+    return "letter"
 
 
 _STRONG = re.compile(f"{MONEY}|{PERCENT}|{CODE}")
 
 
-def _ranked(flat: list[str], channel: str) -> list[Line]:
+def _ranked(flat: list[str], channel: str, ours: frozenset[str] = frozenset()) -> list[Line]:
     """Sentences ranked for a single-message channel: the first to carry each amount or
     code, and the first to carry each element the channel requires, are essential; other
     figures (a prevention step's) come next; then any element; then the rest."""
@@ -424,7 +450,9 @@ def _ranked(flat: list[str], channel: str) -> list[Line]:
         elements = _carries_element(s, channel)
         strong = {m.group(0) for m in _STRONG.finditer(s)} - seen_tokens
         new_required = (elements & required) - seen_elements
-        if (strong and "prevention" not in elements) or new_required:
+        if s in ours:
+            priority = "optional"  # our structural sentences give way to the draft's own
+        elif (strong and "prevention" not in elements) or new_required:
             priority = "essential"
         elif fact_tokens(s) - seen_tokens:
             priority = "fact"
@@ -446,18 +474,43 @@ def _relayout(
     flat: list[str],
     signoff: str | None,
     signature: list[str],
+    ours: frozenset[str] = frozenset(),
 ) -> ComposedDraft:
+    """The sentences laid out for `channel`; on a limited channel the sentences in `ours`
+    (structural sentences a rewrite added) are the first to go."""
     entry = get_catalog().channels[channel]
     if channel in ("sms", "social"):
-        lines = _ranked(flat, channel)
+        lines = _ranked(flat, channel, ours)
         text, _ = fit(lines, lambda ls: " ".join(ln.text for ln in ls), None, entry.max_chars)
         return ComposedDraft(subject=None, body=text)
     if entry.max_chars is not None:
-        # A chat reply keeps whole sentences, most valuable first, within its limit.
+        # A chat reply keeps whole sentences, most valuable first, within its limit (its
+        # paragraph breaks, greeting and closing question counted).
         room = entry.max_chars - len(greeting or "Hello,") - len(_CHAT_QUESTION) - 8
-        lines = _ranked(flat, channel)
-        _, kept = fit(lines, lambda ls: " ".join(ln.text for ln in ls), None, room)
+        lines = _ranked(flat, channel, ours)
+        for _ in range(4):
+            _, kept = fit(lines, lambda ls: " ".join(ln.text for ln in ls), None, room)
+            trial = _relayout_parts(channel, greeting, [ln.text for ln in kept], None, [])
+            over = len("\n\n".join(trial)) - entry.max_chars
+            if over <= 0:
+                break
+            room -= over
         flat = [ln.text for ln in kept]
+    parts = _relayout_parts(channel, greeting, flat, signoff, signature)
+    if entry.has_subject and not subject:
+        subject = _SUBJECT
+    return ComposedDraft(subject=subject if entry.has_subject else None, body="\n\n".join(parts))
+
+
+def _relayout_parts(
+    channel: str,
+    greeting: str | None,
+    flat: list[str],
+    signoff: str | None,
+    signature: list[str],
+) -> list[str]:
+    """The paragraphs of a letter-style channel: greeting, sentences, closing lines."""
+    entry = get_catalog().channels[channel]
     parts: list[str] = []
     if entry.has_greeting:
         parts.append(greeting or "Hello,")
@@ -474,6 +527,4 @@ def _relayout(
         else:
             closing = [signoff or "Kind regards,"] + (signature or ["The customer care team"])
         parts.append("\n".join(closing))
-    if entry.has_subject and not subject:
-        subject = _SUBJECT
-    return ComposedDraft(subject=subject if entry.has_subject else None, body="\n\n".join(parts))
+    return parts

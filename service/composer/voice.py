@@ -145,8 +145,10 @@ def plain_caller(text: str) -> str:
 
 
 _SUBJECTS = r"we|I|you|it|this|that|our|the|your|they|there|he|she|we're|I'm|I've|we've|you're"
+_PRONOUNS = r"we|I|you|it|they|there|he|she|we're|I'm|I've|we've|you're"
 _JOINS = re.compile(
-    rf"(?:,?\s+and|,\s+so|,?\s+but|;|:)\s+(?=(?:{_SUBJECTS})\b)"
+    # "..., and our team has ...", "... and we ...", but not "the print and the postage".
+    rf"(?:,\s+and|,\s+so|,?\s+but|;|:)\s+(?=(?:{_SUBJECTS})\b)|\s+and\s+(?=(?:{_PRONOUNS})\b)"
     # "... even though you bought ...", "..., which meant ...", "..., while ..."
     rf"|(?P<yet>,?\s+even though\s+(?=(?:{_SUBJECTS})\b))"
     r"|(?P<which>,\s+which\s+(?=(?:is|was|were|are|has|had|meant|means|left|made|caused)\b))"
