@@ -303,6 +303,8 @@ def _private(sentence: str, names: list[str], channel: str = "social") -> bool:
 
 _GIVES_CODE = re.compile(r"\bcode\b[^.!?]{0,20}?\b[A-Z][A-Z0-9-]{3,}\b")
 """A sentence giving a code without a digit ("Your code is BBRETURN"): not for a public reply."""
+_DM = re.compile(r"\b(?:direct|private) message\b|\bmessage us\b", re.IGNORECASE)
+_OTHER_CHANNEL = re.compile(r"\bthis (?:email|letter)\b|\bwrite back\b", re.IGNORECASE)
 _WRITING_ABOUT = re.compile(
     r"^(?:(?:I am|I'm|We are|We're) writing (?:to you )?about|I write regarding) [^.!?]+[.]$"
 )
@@ -323,6 +325,15 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
     # A chat reply's closing question is the chat's, not the message's: the target channel
     # adds its own ending.
     flat = [s for p in paragraphs for s in p if not _CHAT_ENDING.match(s)]
+    if channel in ("sms", "social"):
+        # "Reply to this email ..." belongs to the source's channel; the target's own
+        # invitation is added below.
+        flat = [s for s in flat if not _OTHER_CHANNEL.search(s)]
+    if channel == "social":
+        # A public reply invites a direct message; the source's own invitation gives way.
+        flat = [
+            s for s in flat if _DM.search(s) or "invitation" not in _carries_element(s, channel)
+        ]
     if entry.public:
         flat = [_VOCATIVE.sub(r"\1", s) for s in flat]  # "We're very sorry, Ella." -> "sorry."
         flat = [s for s in flat if not _private(s, names, channel)]
