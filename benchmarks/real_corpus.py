@@ -170,52 +170,34 @@ def describe(name: str, scores: Scores) -> str:
     return "\n".join(lines)
 
 
+SPLITS: dict[str, str] = {
+    "overall": "overall",
+    "tune": "tune",
+    "heldout": "held-out",
+    "fresh": "fresh (labelled after the first rules were written, then tuned on)",
+    "fresh2": "fresh2 (labelled before it was first checked, then tuned on)",
+    "fresh3": "fresh3 (labelled before it was checked; never tuned on)",
+    "fresh4": "fresh4 (split off by a hash of the id before reading; never tuned on)",
+    "fresh4_tune": "fresh4_tune (the other half of that batch, tuned on)",
+    "fresh5": "fresh5 (split off by a hash of the id before any check; never tuned on)",
+    "fresh5_tune": "fresh5_tune (the other half of that batch, tuned on)",
+    "fresh6": "fresh6 (collected after fresh5 was tuned, split the same way; never tuned on)",
+    "fresh6_tune": "fresh6_tune (the other half of that batch, tuned on)",
+}
+"""Each part of the corpus the report scores (by the items' `split`), named with how it came
+about."""
+
+
 def main(argv: list[str]) -> None:
     items = load_items()
     real = sum(1 for i in items if i["kind"] != "hard_negative")
     print(f"{len(items)} items ({real} real, {len(items) - real} team-written hard negatives)")
-    parts = {
-        "overall": items,
-        "tune": [i for i in items if i["split"] == "tune"],
-        "held-out": [i for i in items if i["split"] == "heldout"],
-        "fresh (labelled after the first rules were written, then tuned on)": [
-            i for i in items if i["split"] == "fresh"
-        ],
-        "fresh2 (labelled before it was first checked, then tuned on)": [
-            i for i in items if i["split"] == "fresh2"
-        ],
-        "fresh3 (labelled before it was checked; never tuned on)": [
-            i for i in items if i["split"] == "fresh3"
-        ],
-        "fresh4 (split off by a hash of the id before reading; never tuned on)": [
-            i for i in items if i["split"] == "fresh4"
-        ],
-        "fresh4_tune (the other half of that batch, tuned on)": [
-            i for i in items if i["split"] == "fresh4_tune"
-        ],
-        "fresh5 (split off by a hash of the id before any check; never tuned on)": [
-            i for i in items if i["split"] == "fresh5"
-        ],
-        "fresh5_tune (the other half of that batch, tuned on)": [
-            i for i in items if i["split"] == "fresh5_tune"
-        ],
-        "fresh6 (collected after fresh5 was tuned, split the same way; never tuned on)": [
-            i for i in items if i["split"] == "fresh6"
-        ],
-        "fresh6_tune (the other half of that batch, tuned on)": [
-            i for i in items if i["split"] == "fresh6_tune"
-        ],
-    }
-    for name, part in parts.items():
+    for split, label in SPLITS.items():
+        part = items if split == "overall" else [i for i in items if i["split"] == split]
         scores = score(part)
-        print(describe(name, scores))
-        # Misses are listed for the tuning part only: the held-out part stays unread.
-        if "--misses" in argv and name in (
-            "tune",
-            "fresh4_tune (the other half of that batch, tuned on)",
-            "fresh5_tune (the other half of that batch, tuned on)",
-            "fresh6_tune (the other half of that batch, tuned on)",
-        ):
+        print(describe(label, scores))
+        # Misses are listed for the tuning parts only: the held-out parts stay unread.
+        if "--misses" in argv and split.endswith("tune"):
             print("\n".join(f"    {m}" for m in scores.tally.misses))
 
 

@@ -9,7 +9,7 @@ import guardrails
 from contract.models import DraftRequest, Prevention
 from contract.report import ElementResult, Evidence, Finding, Fix, GuardrailReport
 from service.composer import fact_sentence
-from service.salvage import _slot_value, salvage, sentence_bounds
+from service.salvage import Salvaged, _slot_value, salvage, sentence_bounds
 
 BODY = (
     "Hi Dana,\n\n"
@@ -203,6 +203,14 @@ MODEL_LETTER = (
 SUBJECT = "Your late order NW-48213"
 
 
+def _checked_and_salvaged(
+    body: str, request: DraftRequest, channel: str
+) -> tuple[GuardrailReport, Salvaged]:
+    """One check of a subject-less letter on `channel`, and one salvage of what it found."""
+    report = guardrails.check(body, subject=None, channel=channel, context=request)
+    return report, salvage(None, body, report, request, channel)
+
+
 def _salvaged(subject: str | None, body: str, request: DraftRequest) -> tuple[str | None, str]:
     """Check and salvage as the pipeline does (a few rounds); the letter must then pass."""
     for _ in range(3):
@@ -304,9 +312,8 @@ def test_a_text_message_over_its_limit_drops_what_carries_no_fact(
         "refunded the $14.95 shipping fee and offer 15% off your next order with code SORRY15. "
         "Reply here with any questions."
     )
-    report = guardrails.check(body, subject=None, channel="sms", context=request)
+    report, result = _checked_and_salvaged(body, request, "sms")
     assert [f.rule for f in report.errors] == ["channel.max_chars"]
-    result = salvage(None, body, report, request, "sms")
     assert filler not in result.body and len(result.body) <= 320
     assert [e.before for e in result.edits] == [filler]
     assert guardrails.check(result.body, subject=None, channel="sms", context=request).passed
@@ -353,8 +360,7 @@ def test_a_text_message_that_cannot_be_made_to_fit_is_left_for_the_re_ask(
         "you expect from us. "
     )
     body = story * 3 + "We refunded the $14.95 fee, and 15% off with SORRY15 is yours."
-    report = guardrails.check(body, subject=None, channel="sms", context=request)
-    result = salvage(None, body, report, request, "sms")
+    _, result = _checked_and_salvaged(body, request, "sms")
     assert "channel.max_chars" in [f.rule for f in result.unfixed]
     assert not [e for e in result.edits if e.rule == "channel.max_chars"]
 
@@ -403,8 +409,7 @@ def test_trimming_drops_filler_and_shortens_facts_before_it_drops_a_prevention_s
         f"{refund} We would also like to give you 15% off the next order with code SORRY15. "
         f"{step}\n\nWarm regards,\nThe Northwind Team"
     )
-    report = guardrails.check(body, subject=None, channel="sms", context=request)
-    result = salvage(None, body, report, request, "sms")
+    _, result = _checked_and_salvaged(body, request, "sms")
     assert step in result.body and filler not in result.body and len(result.body) <= 320
     assert [(e.before, e.after) for e in result.edits if e.action == "replace"] == [
         (refund, fact_sentence(request, "remedy:0", "sms"))
@@ -420,9 +425,8 @@ def test_a_public_reply_that_keeps_the_talk_in_public_is_sent_to_a_direct_messag
         "Your winter jacket arrived nine days late, and we are so sorry. That is on us. We have "
         "refunded the express shipping fee. If you have any questions, please contact us."
     )
-    report = guardrails.check(body, subject=None, channel="social", context=request)
+    report, result = _checked_and_salvaged(body, request, "social")
     assert [f.rule for f in report.errors] == ["channel.public_invitation"]
-    result = salvage(None, body, report, request, "social")
     invite = fact_sentence(request, "invitation", "social")
     assert result.body.endswith(invite) and "contact us" not in result.body
     assert [(e.action, e.before) for e in result.edits] == [
@@ -442,8 +446,7 @@ def test_a_public_reply_names_the_incident_without_its_reference(
     body = (
         "We are so sorry. That is on us. We refunded the fee. Please send us a DM. [Order Number]"
     )
-    report = guardrails.check(body, subject=None, channel="social", context=request)
-    result = salvage(None, body, report, request, "social")
+    _, result = _checked_and_salvaged(body, request, "social")
     assert "NW-48213" not in result.body and "[Order Number]" not in result.body
     said = fact_sentence(request, "acknowledgment", "social")
     assert "nine days late" in said and "NW-48213" not in said
@@ -458,8 +461,7 @@ def test_a_trimmed_text_message_names_the_reference_first_when_it_fits(
 ) -> None:
     request = northwind_request.model_copy(update={"channel": "sms"})
     body = LONG_SMS.replace(" Your order number for this is NW-48213.", "")
-    report = guardrails.check(body, subject=None, channel="sms", context=request)
-    result = salvage(None, body, report, request, "sms")
+    _, result = _checked_and_salvaged(body, request, "sms")
     line = fact_sentence(request, "reference", "sms")
     assert result.body.startswith(line + " ") and len(result.body) <= 320
     inserted = [(e.rule, e.after) for e in result.edits if e.action == "insert"]
