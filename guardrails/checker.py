@@ -29,6 +29,14 @@ from guardrails.commitments import (
 from guardrails.draft import Draft, Text, read
 from guardrails.echo import ECHO_RULE, scan_echo
 from guardrails.elements import MISSING_RULE, find_elements, missing_findings
+from guardrails.letter_slips import (
+    ADDED_TERMS,
+    DONE_AS_FUTURE,
+    READER_NAMED,
+    added_terms,
+    done_as_future,
+    reader_named,
+)
 from guardrails.packs import FixSpec
 from guardrails.phrases import (
     OVER_APOLOGY_RULE,
@@ -78,6 +86,9 @@ RULES: tuple[Rule, ...] = (
     Rule(unauthorised_remedies, (UNAUTHORISED,), needs_context=True),
     Rule(scan_echo, (ECHO_RULE,), needs_context=True),
     Rule(check_request, REQUEST_RULES, needs_context=True),
+    Rule(reader_named, (READER_NAMED,), needs_context=True),
+    Rule(done_as_future, (DONE_AS_FUTURE,), needs_context=True),
+    Rule(added_terms, (ADDED_TERMS,), needs_context=True),
 )
 """Every code rule, in the order it runs; pack rules are all run by `rule_findings`."""
 

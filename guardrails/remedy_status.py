@@ -14,7 +14,7 @@ from guardrails.draft import Draft, Text
 from guardrails.facts import durations_in, spelled_value, trie_regex
 from guardrails.lexicon import lexicon
 from guardrails.spans import finding
-from guardrails.supplied import RemedyFacts, fact_value, plain, stems
+from guardrails.supplied import RemedyFacts, Supplied, fact_value, plain, stems
 
 STATUS = "commitments.status"
 OMITTED = "commitments.omitted_remedy"
@@ -143,11 +143,39 @@ def _date_stated(text: Text, remedy: RemedyFacts, keys: set[object]) -> bool:
     return plain(date) in " ".join(text.low.split())
 
 
+def mentions_remedy(text: Text, start: int, end: int, remedy: RemedyFacts) -> bool:
+    """Whether `text[start:end]` (a sentence) mentions an authorised remedy: by its amount
+    or code, its kind word, a way of saying free, or two words of its description."""
+    sentence = text.text[start:end]
+    amounts: set[object] = set()
+    for fact in text.facts:
+        if fact.kind == "amount" and start <= fact.start and fact.end <= end:
+            amounts.add((fact.kind, fact.key))
+            amounts.add(fact_value(fact))
+    return _mentions_directly(sentence, remedy, amounts) or _shares_stems(stems(sentence), remedy)
+
+
 def _shares_stems(text_stems: set[str], remedy: RemedyFacts) -> bool:
     """Whether the text uses at least two of the remedy description's stems (all of them
     when it has fewer)."""
     wanted = remedy.stems
     return bool(wanted) and len(text_stems & wanted) >= min(2, len(wanted))
+
+
+def _own_stem(body_stems: set[str], index: int, supplied: Supplied, draft: Draft) -> bool:
+    """Whether the body uses a word of the remedy's description that the incident, the
+    prevention steps and the other remedies do not: "a prepaid label to return the navy
+    kettle" is not stated by "labels for each colour variant" and "the navy kettle". True
+    when the description has no such word."""
+    others = set(supplied.incident_stems)
+    for at, remedy in enumerate(supplied.remedies):
+        if at != index:
+            others |= remedy.stems
+    if draft.context is not None:
+        for step in draft.context.prevention:
+            others |= stems(step.description)
+    own = supplied.remedies[index].stems - others
+    return not own or bool(body_stems & own)
 
 
 def omissions(draft: Draft) -> list[Finding]:
@@ -184,7 +212,9 @@ def omissions(draft: Draft) -> list[Finding]:
             mentioned = _mentions_directly(text.text, remedy, keys)
             if not mentioned:
                 body_stems = stems(text.text) if body_stems is None else body_stems
-                mentioned = _shares_stems(body_stems, remedy)
+                mentioned = _shares_stems(body_stems, remedy) and _own_stem(
+                    body_stems, index, supplied, draft
+                )
             if mentioned and not set(_NUMBER.findall(facts.description)) <= set(
                 _NUMBER.findall(text.text)
             ):

@@ -44,7 +44,9 @@ def test_unsupported_figures_and_remedies_remove_their_sentence(jacket: DraftReq
     commitments = [
         f
         for f in report.errors
-        if f.rule.startswith("commitments") and f.rule != "commitments.omitted_remedy"
+        if f.rule.startswith("commitments")
+        # a missing remedy is inserted; a done refund told as to come is said again as done
+        and f.rule not in ("commitments.omitted_remedy", "commitments.done_as_future")
     ]
     assert len(commitments) >= 3
     assert all(f.fix is not None and f.fix.action == "remove_sentence" for f in commitments)

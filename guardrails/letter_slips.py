@@ -1,0 +1,405 @@
+"""Slips a model makes when it retells the caller's request as a letter, checked against that
+request:
+
+- `request.reader_named`: the reader by name ("Rosa walked into the review") or by a
+  pronoun the caller used for them ("her October membership", "before his wedding") in a
+  private letter addressed to that reader.
+- `commitments.done_as_future`: a remedy that is already done (`status: done`) told as still
+  to come or only offered ("I will be refunding the second charge", "I would like to offer
+  you a replacement" for a replacement already sent).
+- `commitments.added_terms`: terms added to a remedy that the caller never gave: where it
+  is applied ("included in your next bill", "deducted from your account") or how soon
+  ("immediately", "as soon as possible").
+
+Each is an error with a safe fix: the words for "you"; the remedy said again as the
+composer says it; the added clause (or its sentence) removed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from contract.catalog import get_catalog
+from contract.models import DraftRequest
+from contract.report import Finding, Fix
+from guardrails.draft import Draft, Text
+from guardrails.lexicon import lexicon
+from guardrails.remedy_status import mentions_remedy
+from guardrails.spans import finding
+
+READER_NAMED = "request.reader_named"
+DONE_AS_FUTURE = "commitments.done_as_future"
+ADDED_TERMS = "commitments.added_terms"
+RULE_IDS = (READER_NAMED, DONE_AS_FUTURE, ADDED_TERMS)
+
+# --- the reader by name or pronoun ----------------------------------------------------------
+
+_TITLE = r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?"
+# Words before a name that make it the reader addressed ("Dear Rosa", "Thank you, Rosa").
+_VOCATIVE_BEFORE = re.compile(
+    r"(?:\b(?:dear|hi|hello|hey|morning|afternoon|evening|thanks|thank\s+you)|[,(—–-])\s*\Z",
+    re.IGNORECASE,
+)
+_NEXT_WORD = re.compile(r"\s*([A-Za-z'’]+)")
+# The verb after a third-person subject, as it reads after "you".
+_AFTER_YOU = {"was": "were", "is": "are", "has": "have", "does": "do", "doesn't": "don't"}
+_PRONOUNS = {
+    "she": "you",
+    "he": "you",
+    "her": "your",
+    "his": "your",
+    "him": "you",
+    "hers": "yours",
+    "herself": "yourself",
+    "himself": "yourself",
+    "they": "you",
+    "their": "your",
+    "them": "you",
+}
+# After "her", words that make it the object ("told her about"), not a possessive.
+_NOT_OWNED = frozenset(
+    [
+        "about",
+        "after",
+        "at",
+        "before",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "to",
+        "with",
+        "and",
+        "or",
+        "but",
+        "that",
+        "this",
+        "the",
+        "a",
+        "an",
+    ]
+)
+_PRONOUN_PAIR = re.compile(
+    r"\b(she|he|her|his|him|hers|herself|himself|they|their|them)\s+([a-z][a-z'’-]*)"
+)
+_PLURAL = frozenset(("they", "their", "them"))
+# People other than the reader whom a request's pronoun may mean ("our technician ... he").
+_OTHERS = re.compile(
+    r"\b(?:technician|engineer|driver|courier|agent|employee|colleague|manager|staff|"
+    r"representative|rep|waiter|waitress|chef|nurse|doctor|supplier|instructor|trainer|"
+    r"cleaner|installer|planner|assistant|consultant|advisor|adviser|officer|clerk|"
+    r"son|daughter|husband|wife|partner|mother|father|child|friend|guest\s+of)\b"
+)
+
+
+def _request_pairs(request: DraftRequest) -> dict[str, str]:
+    """ "pronoun next-word" pairs the caller used for the reader, each with its words for
+    "you": a pronoun in a request field that names no one else before it."""
+    incident = request.incident
+    fields = [incident.summary, incident.cause, incident.impact]
+    fields += [r.description for r in request.remedies]
+    fields += [p.description for p in request.prevention]
+    pairs: dict[str, str] = {}
+    reader = _reader_noun(request)
+    colleague = request.audience == "colleague"  # to a colleague, "the client" is not them
+    for field in fields:
+        if not field:
+            continue
+        low = field.lower()
+        for match in () if colleague else reader.finditer(low):
+            # "charged the client for": the caller's words for the reader, copied
+            before = low[: match.start()].split()[-1:]
+            after = low[match.end() :].split()[:1]
+            if before:
+                pairs[f"{before[0]} {match.group()}"] = "you"
+            if after and after[0].isalpha():
+                pairs[f"{match.group()} {after[0]}"] = "you"
+        for match in _PRONOUN_PAIR.finditer(low):
+            if _OTHERS.search(low, 0, match.start()):
+                break  # someone else is named first: the pronoun may be theirs
+            pronoun, word = match.group(1), match.group(2)
+            if pronoun in _PLURAL and (colleague or not reader.search(low, 0, match.start())):
+                continue  # "they" is the reader only after the caller named the reader
+            if pronoun == "her" and word in _NOT_OWNED:
+                continue  # "told her about": too rare in a request to rewrite safely
+            pairs[f"{pronoun} {word}"] = _PRONOUNS[pronoun]
+    return pairs
+
+
+@lru_cache(maxsize=2)
+def _reader_nouns(audience: str) -> re.Pattern[str]:
+    words = lexicon().words(f"request_reader_nouns_{audience}")
+    nouns = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\bthe\s+(?:{nouns})s?\b")
+
+
+def _reader_noun(request: DraftRequest) -> re.Pattern[str]:
+    """ "the customer", "the guests": the reader as the caller names them in a request."""
+    return _reader_nouns("client" if request.audience == "client" else "customer")
+
+
+def _name_parts(request: DraftRequest) -> list[str]:
+    name = request.recipient.name or ""
+    parts = [p for p in name.split() if len(p) > 1 and p[-1] != "." and p[:1].isupper()]
+    if not parts:
+        return []
+    return list(dict.fromkeys([" ".join(parts), parts[0], parts[-1]]))
+
+
+def _reader_spans(text: str, request: DraftRequest) -> Iterator[tuple[int, int, str | None]]:
+    """(start, end, replacement or None) for each third-person mention of the reader."""
+    parts = _name_parts(request)
+    if parts and any(p in text for p in parts):
+        names = "|".join(re.escape(p) for p in parts)
+        for match in re.finditer(rf"(?<![\w@.]){_TITLE}(?:{names})(?![\w@'’-])", text):
+            start, end = match.span()
+            line_start = text.rfind("\n", 0, start) + 1
+            if _VOCATIVE_BEFORE.search(text, line_start, start) or not text[line_start:start].strip(
+                ' \t"“'
+            ):
+                continue  # "Dear Rosa", "Thank you, Rosa", a name opening its line or sentence
+            following = _NEXT_WORD.match(text, end)
+            if following is None or text[end : following.start(1)].strip():
+                continue  # "Rosa." / "Rosa," / "Rosa!": addressed, or ends the sentence
+            word = following.group(1)
+            if word[:1].isupper():
+                continue  # another name follows: a company or a product ("Rosa Florists")
+            at, stop, words = _as_you(text, start, end, following)
+            opens = not text[line_start:start].strip() or text[:start].rstrip()[-1:] in ".!?"
+            if words is not None and not opens:
+                words = words[:1].lower() + words[1:]
+            yield at, stop, words
+    pairs = _request_pairs(request)
+    if pairs:
+        low = text.lower()
+        for phrase, replacement in pairs.items():
+            if " the " not in f" {phrase} ":
+                continue
+            noun = _reader_noun(request)
+            for copied in re.finditer(rf"\b{re.escape(phrase)}\b", low):
+                found = noun.search(low, copied.start(), copied.end())
+                if found is not None:
+                    yield found.start(), found.end(), _cased(text, found.start(), replacement)
+        for match in _PRONOUN_PAIR.finditer(low):
+            pair = f"{match.group(1)} {match.group(2)}"
+            if pair in pairs:
+                start, end = match.span(1)
+                if match.group(1) in ("she", "he"):
+                    following = _NEXT_WORD.match(text, end)
+                    if following is not None:
+                        yield _as_you(text, start, end, following)
+                        continue
+                yield start, end, _cased(text, start, pairs[pair])
+
+
+def _as_you(
+    text: str, start: int, end: int, following: re.Match[str]
+) -> tuple[int, int, str | None]:
+    """The reader as the subject or object "you", with the verb after it made to agree; no
+    replacement when that verb is one this cannot conjugate ("walks")."""
+    word = following.group(1).lower()
+    if word in _AFTER_YOU:
+        return start, following.end(1), _cased(text, start, f"you {_AFTER_YOU[word]}")
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return start, end, None
+    return start, end, _cased(text, start, "you")
+
+
+def _cased(text: str, start: int, words: str) -> str:
+    return words[:1].upper() + words[1:] if text[start : start + 1].isupper() else words
+
+
+def reader_named(draft: Draft) -> list[Finding]:
+    """The reader named, or called "her"/"his" as the caller did, in a private letter to
+    them."""
+    request = draft.context
+    form = get_catalog().channels.get(draft.channel_key)
+    if request is None or form is None or form.public:
+        return []
+    found = []
+    for checked in draft.texts:
+        for start, end, replacement in _reader_spans(checked.text, request):
+            excerpt = checked.text[start:end]
+            found.append(
+                finding(
+                    READER_NAMED,
+                    "error",
+                    f'Speaks of the reader in the third person ("{excerpt}") in a letter '
+                    "addressed to them.",
+                    checked.text,
+                    start,
+                    end,
+                    f'Address the reader directly: "{replacement or "you"}".',
+                    checked.field,
+                    Fix(action="replace", text=replacement) if replacement else None,
+                )
+            )
+    return found
+
+
+# --- a done remedy told as still to come ----------------------------------------------------
+
+# A remedy still to come or only offered: a future, a wish or a present offer, then (within
+# a few words) the verb that gives it.
+_TO_COME = re.compile(
+    r"\b(?:(?:will|shall|going\s+to|would\s+like\s+to|wish\s+to|want\s+to|can|"
+    r"(?:am|are|is)\s+(?:happy|pleased|glad)\s+to)(?:\s+now)?(?:\s+be)?|i['’]ll|we['’]ll|"
+    r"(?:i\s+am|i['’]m|we\s+are|we['’]re)(?:\s+now)?)\s+"
+    r"(?:offer|refund|issue|send|credit|replace|reimburse|process|arrange|provide|give|"
+    r"dispatch|ship|correct|return|waive)\w*\b"
+)
+_GIVEN_END = re.compile(r"[.!?;:](?=\s|$)|,\s|\s(?:and|but|so|if|when|once)\s")
+# Words that say it is done after all ("has been refunded", "we have already").
+_DONE_SAID = re.compile(r"\b(?:have|has|had|we['’]ve|i['’]ve|already|was|were)\b")
+
+
+def done_as_future(draft: Draft) -> list[Finding]:
+    """A sentence that tells a done remedy as still to come, and names no remedy that is
+    not done."""
+    supplied = draft.supplied
+    if supplied is None or not any(r.remedy.status == "done" for r in supplied.remedies):
+        return []
+    text = draft.body
+    found: list[Finding] = []
+    seen: set[int] = set()
+    for match in _TO_COME.finditer(text.low):
+        start, end = text.sentences.bounds(match.start(), match.end())
+        if start in seen:
+            continue
+        seen.add(start)
+        sentence = text.low[start:end]
+        if _DONE_SAID.search(sentence):
+            continue
+        # What the verb gives: its clause ("I will send one" gives a statement, not the
+        # refund the sentence names before it).
+        stop = _GIVEN_END.search(text.low, match.end(), end)
+        clause_end = stop.start() if stop is not None else end
+        about = [
+            i
+            for i, r in enumerate(supplied.remedies)
+            if mentions_remedy(text, match.start(), clause_end, r)
+        ]
+        if len(about) != 1 or supplied.remedies[about[0]].remedy.status != "done":
+            continue
+        found.append(
+            finding(
+                DONE_AS_FUTURE,
+                "error",
+                "Tells a remedy that is already done as still to come or only offered.",
+                text.text,
+                match.start(),
+                match.end(),
+                "Say that it has been done.",
+                fix=Fix(action="replace", fact=f"remedy:{about[0]}"),
+            )
+        )
+    return found
+
+
+# --- terms added to a remedy ----------------------------------------------------------------
+
+_PLACED = re.compile(
+    r"\b(?:includ|appl|deduct|credit|add|reflect|show|appear|tak|tok|com|set)\w*"
+    r"(?:\s+(?:off|back))?\s+(?:in|on|to|from|against|off|onto)\s+(?:your|the|our)\s+"
+    r"(?P<words>(?:[a-z]+\s+){0,2}?)(?P<noun>bill|invoice|statement|account|order|payment|"
+    r"renewal|purchase|booking|subscription)s?\b"
+)
+_SOON = re.compile(
+    r"\b(?:immediately|right\s+away|straight\s+away|at\s+once|as\s+soon\s+as\s+possible|"
+    r"asap|without\s+delay|automatically|instantly|shortly|promptly)\b"
+)
+_WORDS = re.compile(r"[a-z0-9]+")
+_BACK_REFERENCE = re.compile(r"(?:this|it|that|these|they)\b")
+
+
+def _request_words(request: DraftRequest) -> set[str]:
+    incident = request.incident
+    texts = [incident.summary, incident.cause or "", incident.impact or ""]
+    for remedy in request.remedies:
+        texts += [remedy.description, remedy.amount or "", remedy.date or ""]
+    texts += [p.description for p in request.prevention]
+    return set(_WORDS.findall(" ".join(texts).lower()))
+
+
+def _request_low(request: DraftRequest) -> str:
+    incident = request.incident
+    texts = [incident.summary, incident.cause or "", incident.impact or ""]
+    texts += [r.description for r in request.remedies] + [p.description for p in request.prevention]
+    return " ".join(" ".join(texts).lower().split())
+
+
+def _about_remedy(text: Text, start: int, end: int, draft: Draft) -> bool:
+    supplied = draft.supplied
+    assert supplied is not None
+    if any(mentions_remedy(text, start, end, r) for r in supplied.remedies):
+        return True
+    return any(start <= a < end for spans in text.remedy_words.values() for a, _ in spans)
+
+
+def added_terms(draft: Draft) -> list[Finding]:
+    """Where or how soon a remedy is applied, when no remedy (nor the incident) says so."""
+    supplied, request = draft.supplied, draft.context
+    if supplied is None or request is None or not supplied.remedies:
+        return []
+    text = draft.body
+    words = _request_words(request)
+    told = _request_low(request)
+    found: list[Finding] = []
+    spans: list[tuple[int, int, str]] = []
+    for match in _PLACED.finditer(text.low):
+        wanted = set(_WORDS.findall(match.group("words"))) - {"the", "your", "our", "a", "an"}
+        noun = match.group("noun")
+        if noun == "account" and any(r.remedy.kind == "credit" for r in supplied.remedies):
+            continue  # a credit is held on an account
+        if not wanted <= words or not {noun, noun + "s"} & words:
+            spans.append((match.start(), match.end(), "where it is applied"))
+    for match in _SOON.finditer(text.low):
+        if " ".join(match.group().split()) in told:
+            continue
+        start, end = text.sentences.bounds(match.start(), match.end())
+        about = _about_remedy(text, start, end, draft)
+        if not about and _BACK_REFERENCE.match(text.low, start) and start > 0:
+            before = text.sentences.bounds(max(0, start - 2), max(0, start - 1))
+            about = _about_remedy(text, before[0], before[1], draft)
+        if about:
+            spans.append((match.start(), match.end(), "how soon"))
+    for start, end, what in spans:
+        span, fix = _clause_fix(text, start, end)
+        if what == "how soon" and re.match(r"\s*[.!?]", text.text[end:]) and start > 0:
+            span, fix = (start - 1, end), Fix(action="replace", text="")  # "... immediately."
+        found.append(
+            finding(
+                ADDED_TERMS,
+                "error",
+                f"Adds to a remedy {what} ({text.text[start:end]}), which the request did not say.",
+                text.text,
+                *span,
+                "State the remedy in the request's own terms.",
+                fix=fix,
+            )
+        )
+    return found
+
+
+_CLAUSE_START = re.compile(r",\s+(?:which|and|so|as)\b|\s+and\b")
+
+
+def _clause_fix(text: Text, start: int, end: int) -> tuple[tuple[int, int], Fix]:
+    """The span and fix that remove the clause holding the added terms (", which is now
+    included in the next invoice"), or the whole sentence when the terms are in its main
+    clause."""
+    s_start, s_end = text.sentences.bounds(start, end)
+    cut = None
+    for clause in _CLAUSE_START.finditer(text.low, s_start, start):
+        cut = clause
+    if cut is not None and cut.start() > s_start:
+        stop = s_end
+        while stop > end and text.text[stop - 1] in ".!?":
+            stop -= 1
+        return (cut.start(), stop), Fix(action="replace", text="")
+    return (start, end), Fix(action="remove_sentence")

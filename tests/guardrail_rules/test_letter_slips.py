@@ -1,0 +1,215 @@
+"""Slips a small model makes when it retells the request as a letter (`letter_slips.py`):
+the reader named in the third person, a done remedy told as still to come, terms added to a
+remedy. Each letter below is shaped like one Qwen2.5-Coder-1.5B delivered in the model
+eval; each rule must also leave the composer's letters and the reference letters alone (the
+golden and composer sweeps and `test_reference_letters.py` run them)."""
+
+from __future__ import annotations
+
+import guardrails
+from contract.models import DraftRequest
+from contract.report import GuardrailReport
+from service.salvage import salvage
+
+
+def _request(**changes: object) -> DraftRequest:
+    base: dict[str, object] = {
+        "scenario": "custom",
+        "audience": "customer",
+        "channel": "email",
+        "recipient": {"name": "Zoe Carter"},
+        "sender": {"name": "Jamie", "organization": "Pulse Fitness"},
+        "incident": {
+            "summary": "The member was charged twice for her October membership.",
+            "reference": "PF-11290",
+        },
+        "remedies": [
+            {
+                "kind": "refund",
+                "description": "refund of the second charge",
+                "amount": "$39.99",
+                "status": "done",
+            },
+            {"kind": "other", "description": "a free guest pass", "status": "offered"},
+        ],
+    }
+    base.update(changes)
+    return DraftRequest.model_validate(base)
+
+
+GYM = _request()
+
+
+def _errors(body: str, request: DraftRequest, rule: str) -> list[tuple[str, str | None]]:
+    report = guardrails.check(body, subject="Your membership", context=request)
+    return [
+        (f.excerpt, f.fix.text if f.fix is not None else None)
+        for f in report.errors
+        if f.rule == rule
+    ]
+
+
+def _salvaged(body: str, request: DraftRequest) -> tuple[str, GuardrailReport]:
+    for _ in range(3):
+        report = guardrails.check(body, subject="Your membership", context=request)
+        if report.passed:
+            break
+        body = salvage("Your membership", body, report, request, request.channel).body
+    return body, guardrails.check(body, subject="Your membership", context=request)
+
+
+# --- the reader by name or pronoun ----------------------------------------------------------
+
+
+def test_a_pronoun_the_request_used_for_the_reader_becomes_yours() -> None:
+    body = "You were charged twice for her October membership."
+    assert _errors(body, GYM, "request.reader_named") == [("her", "your")]
+
+
+def test_a_pronoun_for_someone_else_is_left_alone() -> None:
+    request = _request(
+        incident={
+            "summary": "Our technician missed the visit because his van broke down.",
+            "reference": "PF-11290",
+        }
+    )
+    body = "Our technician missed the visit because his van broke down."
+    assert _errors(body, request, "request.reader_named") == []
+
+
+def test_the_reader_by_name_becomes_you_but_not_when_addressed() -> None:
+    request = _request(recipient={"name": "Rosa Jimenez"}, audience="colleague")
+    body = (
+        "Dear Rosa,\n\nThis resulted in Rosa walking into the review unprepared. "
+        "Rosa was not told. Thank you, Rosa."
+    )
+    assert _errors(body, request, "request.reader_named") == [
+        ("Rosa", "you"),
+        ("Rosa was", "You were"),
+    ]
+
+
+def test_a_name_before_a_verb_that_cannot_be_conjugated_has_no_fix() -> None:
+    request = _request(recipient={"name": "Rosa Jimenez"})
+    body = "Dear Rosa,\n\nI know Rosa needs the notes."
+    assert _errors(body, request, "request.reader_named") == [("Rosa", None)]
+
+
+def test_the_readers_noun_copied_from_the_request_becomes_you() -> None:
+    request = _request(
+        audience="client",
+        incident={
+            "summary": "The March invoice charged the client for 40 licences although they "
+            "hold 25.",
+            "reference": "INV-2291",
+        },
+    )
+    body = "The March invoice charged the client for 40 licences although they hold only 25."
+    assert _errors(body, request, "request.reader_named") == [
+        ("the client", "you"),
+        ("they", "you"),
+    ]
+    colleague = request.model_copy(update={"audience": "colleague"})
+    assert _errors(body, colleague, "request.reader_named") == []
+
+
+# --- a done remedy told as still to come ----------------------------------------------------
+
+
+def test_a_done_refund_told_as_to_come_is_said_again_as_done() -> None:
+    body = "Hi Zoe,\n\nI will be refunding the second charge of $39.99 immediately.\n\nJamie"
+    assert [e for e, _ in _errors(body, GYM, "commitments.done_as_future")] == ["will be refunding"]
+    fixed, report = _salvaged(body, GYM)
+    assert "will be refunding" not in fixed and "immediately" not in fixed
+    assert "$39.99" in fixed
+    assert not [f for f in report.errors if f.rule.startswith("commitments.done")]
+
+
+def test_a_promise_of_something_else_in_the_sentence_is_not_the_remedy() -> None:
+    body = "We refunded the second charge of $39.99. If you would like a receipt, I will send one."
+    assert _errors(body, GYM, "commitments.done_as_future") == []
+
+
+def test_an_offered_remedy_may_be_offered() -> None:
+    body = "We would like to offer you a free guest pass."
+    assert _errors(body, GYM, "commitments.done_as_future") == []
+
+
+# --- terms added to a remedy ----------------------------------------------------------------
+
+
+def test_where_a_remedy_is_applied_must_be_the_requests() -> None:
+    request = _request(
+        remedies=[
+            {
+                "kind": "other",
+                "description": "a corrected invoice for 25 licences",
+                "status": "done",
+            }
+        ]
+    )
+    body = "We have already corrected the invoice for 25 licences, which is now included in the "
+    body += "next invoice."
+    assert _errors(body, request, "commitments.added_terms") == [
+        (", which is now included in the next invoice", "")
+    ]
+    fixed, _ = _salvaged(body, request)
+    assert "We have already corrected the invoice for 25 licences." in fixed
+    assert "next invoice" not in fixed
+
+
+def test_the_requests_own_placement_is_allowed() -> None:
+    request = _request(
+        remedies=[
+            {
+                "kind": "credit",
+                "description": "credit on the next bill",
+                "amount": "$25",
+                "status": "done",
+            }
+        ]
+    )
+    body = "We have added the credit on the next bill ($25)."
+    assert _errors(body, request, "commitments.added_terms") == []
+
+
+def test_how_soon_is_flagged_only_in_a_remedy_sentence() -> None:
+    body = "We have refunded the second charge of $39.99 immediately."
+    assert _errors(body, GYM, "commitments.added_terms") == [(" immediately", "")]
+    assert _errors("I looked into this immediately.", GYM, "commitments.added_terms") == []
+
+
+# --- remedies stated only by words other facts share ----------------------------------------
+
+
+def test_a_remedy_is_not_stated_by_the_incidents_and_steps_words() -> None:
+    request = _request(
+        incident={
+            "summary": "The customer ordered a sage-green kettle and received a navy one.",
+            "reference": "HC-55102",
+        },
+        remedies=[
+            {
+                "kind": "replacement",
+                "description": "the green kettle sent by express delivery",
+                "status": "done",
+            },
+            {
+                "kind": "other",
+                "description": "a prepaid label to return the navy kettle",
+                "status": "offered",
+            },
+        ],
+        prevention=[{"description": "separate shelf locations and labels for each colour"}],
+    )
+    body = (
+        "Dear Zoe,\n\nYou received a navy kettle instead of the green one. We have sent the "
+        "green kettle by express delivery. We now keep separate shelf locations and labels for "
+        "each colour.\n\nJamie"
+    )
+    report = guardrails.check(body, subject="Your kettle", context=request)
+    fixes = [f.fix.fact for f in report.errors if f.fix is not None]
+    assert "remedy:1" in fixes
+    said = body.replace("by express delivery.", "by express delivery, with a prepaid label.")
+    report = guardrails.check(said, subject="Your kettle", context=request)
+    assert "commitments.omitted_remedy" not in {f.rule for f in report.errors}
