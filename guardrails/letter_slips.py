@@ -282,7 +282,7 @@ def done_as_future(draft: Draft) -> list[Finding]:
         about = [
             i
             for i, r in enumerate(supplied.remedies)
-            if mentions_remedy(text, match.start(), clause_end, r)
+            if mentions_remedy(text, match.start(), clause_end, r, by_kind=False)
         ]
         if len(about) != 1 or supplied.remedies[about[0]].remedy.status != "done":
             continue

@@ -143,16 +143,28 @@ def _date_stated(text: Text, remedy: RemedyFacts, keys: set[object]) -> bool:
     return plain(date) in " ".join(text.low.split())
 
 
-def mentions_remedy(text: Text, start: int, end: int, remedy: RemedyFacts) -> bool:
+def mentions_remedy(
+    text: Text, start: int, end: int, remedy: RemedyFacts, *, by_kind: bool = True
+) -> bool:
     """Whether `text[start:end]` (a sentence) mentions an authorised remedy: by its amount
-    or code, its kind word, a way of saying free, or two words of its description."""
+    or code, its kind word (unless not `by_kind`), a way of saying free, or two words of its
+    description."""
     sentence = text.text[start:end]
     amounts: set[object] = set()
     for fact in text.facts:
         if fact.kind == "amount" and start <= fact.start and fact.end <= end:
             amounts.add((fact.kind, fact.key))
             amounts.add(fact_value(fact))
-    return _mentions_directly(sentence, remedy, amounts) or _shares_stems(stems(sentence), remedy)
+    if by_kind:
+        return _mentions_directly(sentence, remedy, amounts) or _shares_stems(
+            stems(sentence), remedy
+        )
+    facts = remedy.remedy
+    if facts.amount and (remedy.bare in amounts or remedy.amount_keys & amounts):
+        return True
+    if facts.code and facts.code.lower() in sentence.lower():
+        return True
+    return _shares_stems(stems(sentence), remedy)
 
 
 def _shares_stems(text_stems: set[str], remedy: RemedyFacts) -> bool:
