@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="answer from recordings in DIR instead of calling the provider",
     )
+    source.add_argument(
+        "--resume",
+        action="store_true",
+        help="with --record: answer a prompt already recorded in DIR from its recording "
+        "instead of calling the model (a run resumed after a change to the rules)",
+    )
     source.add_argument("--concurrency", type=int, default=4, help="cases drafted at once")
     scoring = parser.add_argument_group("scoring")
     scoring.add_argument(
@@ -152,6 +158,7 @@ async def _run(args: argparse.Namespace, started: float) -> RunResult:
         provider=args.provider,
         record=args.record,
         replay=args.replay,
+        resume=args.resume,
         use_semantic=not args.no_semantic,
         concurrency=args.concurrency,
     )

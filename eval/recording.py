@@ -46,8 +46,10 @@ def _completion_json(completion: Completion) -> dict[str, Any]:
 class RecordingProvider:
     """Passes every call to `inner` and saves the exchange under `directory`."""
 
-    def __init__(self, inner: Provider, directory: Path) -> None:
+    def __init__(self, inner: Provider, directory: Path, *, reuse: bool = False) -> None:
         self.inner = inner
+        self.reuse = reuse
+        """Answer a prompt already recorded under `directory` from its recording."""
         self.directory = directory
         self.name = inner.name
         self.model = inner.model
@@ -60,9 +62,12 @@ class RecordingProvider:
         return self.inner.structured
 
     async def complete(self, messages: list[ChatMessage], job: Job) -> Completion:
+        key = message_key(messages)
+        path = self.directory / f"{key}.json"
+        if self.reuse and path.exists():
+            return _saved(json.loads(path.read_text(encoding="utf-8"))["completion"])
         structured = self.inner.structured
         completion = await self.inner.complete(messages, job)
-        key = message_key(messages)
         record = {
             "format": FORMAT,
             "key": key,
@@ -73,7 +78,6 @@ class RecordingProvider:
             "messages": messages,
             "completion": _completion_json(completion),
         }
-        path = self.directory / f"{key}.json"
         temporary = path.with_suffix(".tmp")
         temporary.write_text(
             json.dumps(record, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
@@ -120,11 +124,14 @@ class ReplayProvider:
                 "record again with --record"
             )
         self.replayed += 1
-        saved = record["completion"]
-        return Completion(
-            subject=saved["subject"],
-            body=saved["body"],
-            model=saved["model"],
-            prompt_tokens=saved["prompt_tokens"],
-            completion_tokens=saved["completion_tokens"],
-        )
+        return _saved(record["completion"])
+
+
+def _saved(saved: dict[str, Any]) -> Completion:
+    return Completion(
+        subject=saved["subject"],
+        body=saved["body"],
+        model=saved["model"],
+        prompt_tokens=saved["prompt_tokens"],
+        completion_tokens=saved["completion_tokens"],
+    )

@@ -45,6 +45,8 @@ class RunOptions:
     provider: Literal["offline", "openai"] = "offline"
     record: Path | None = None
     replay: Path | None = None
+    resume: bool = False
+    """With `record`: a prompt already recorded there is answered from its recording."""
     use_semantic: bool = True
     concurrency: int = 4
 
@@ -58,7 +60,7 @@ def make_pipeline(settings: Settings, options: RunOptions) -> tuple[Pipeline, st
     else:
         provider, mode = build_provider(settings), options.provider
         if options.record is not None:
-            provider = RecordingProvider(provider, options.record)
+            provider = RecordingProvider(provider, options.record, reuse=options.resume)
     return build_pipeline(settings, provider=provider), mode
 
 

@@ -151,3 +151,34 @@ def test_message_keys_are_stable_and_order_sensitive() -> None:
     assert message_key(a) == message_key([dict(m) for m in a])  # type: ignore[misc]
     assert message_key(a) != message_key(list(reversed(a)))  # type: ignore[arg-type]
     assert len(message_key(a)) == 64  # type: ignore[arg-type]
+
+
+class _Counting:
+    """A provider that answers "fresh" and counts its calls."""
+
+    name, model, can_repair, structured = "openai", "m", True, False
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def complete(self, messages: list[Any], job: object) -> Completion:
+        self.calls += 1
+        return Completion(
+            subject=None, body="fresh", model="m", prompt_tokens=1, completion_tokens=1
+        )
+
+
+async def test_a_resumed_recording_answers_recorded_prompts_without_a_call(tmp_path: Path) -> None:
+    from eval.recording import RecordingProvider
+
+    messages = [{"role": "user", "content": "hello"}]
+    _write_recording(tmp_path / f"{message_key(messages)}.json", key=message_key(messages))  # type: ignore[arg-type]
+    inner = _Counting()
+    resumed = RecordingProvider(inner, tmp_path, reuse=True)  # type: ignore[arg-type]
+    assert (await resumed.complete(messages, CASES[0].request)).body == "b"  # type: ignore[arg-type]
+    assert inner.calls == 0
+    other = [{"role": "user", "content": "something new"}]
+    assert (await resumed.complete(other, CASES[0].request)).body == "fresh"  # type: ignore[arg-type]
+    assert inner.calls == 1 and (tmp_path / f"{message_key(other)}.json").exists()  # type: ignore[arg-type]
+    fresh = RecordingProvider(inner, tmp_path)  # type: ignore[arg-type]
+    assert (await fresh.complete(messages, CASES[0].request)).body == "fresh"  # type: ignore[arg-type]

@@ -213,3 +213,22 @@ def test_a_remedy_is_not_stated_by_the_incidents_and_steps_words() -> None:
     said = body.replace("by express delivery.", "by express delivery, with a prepaid label.")
     report = guardrails.check(said, subject="Your kettle", context=request)
     assert "commitments.omitted_remedy" not in {f.rule for f in report.errors}
+
+
+# --- the request's words for a remedy copied into a sentence --------------------------------
+
+
+def test_a_status_label_or_authorised_remedy_tag_is_cut_from_its_sentence() -> None:
+    body = (
+        "Hi Zoe,\n\nWe have refunded the second charge of $39.99 (already done). We would "
+        "like to offer you a free guest pass as an authorised remedy.\n\nJamie"
+    )
+    report = guardrails.check(body, subject="Your membership", context=GYM)
+    copied = [f for f in report.errors if f.rule == "artefacts.prompt_fields"]
+    assert [(f.excerpt, f.fix.text if f.fix else None) for f in copied] == [
+        (" (already done)", ""),
+        (" as an authorised remedy", ""),
+    ]
+    fixed, _ = _salvaged(body, GYM)
+    assert "We have refunded the second charge of $39.99." in fixed
+    assert "We would like to offer you a free guest pass." in fixed

@@ -315,5 +315,5 @@ def test_the_requests_headings_copied_into_a_letter_are_an_error() -> None:
         channel="email",
         context=REQUESTS["hotel"],
     )
-    copied = [f.excerpt for f in listed.errors if f.rule == "artefacts.prompt_fields"]
+    copied = [f.excerpt.strip() for f in listed.errors if f.rule == "artefacts.prompt_fields"]
     assert copied == ["authorised remedies", "(already done)"]
