@@ -87,7 +87,7 @@ def repeated_sentences(draft: Draft) -> list[Finding]:
     seen: set[str] = set()
     found: list[Finding] = []
     callers: list[str] | None = None
-    for start, end in draft.body.sentences.spans():
+    for start, end in draft.body.sentences.spans:
         words = body[start:end].lower().split()
         if len(words) < 6:
             continue

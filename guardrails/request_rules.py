@@ -35,7 +35,6 @@ from contract.models import DraftRequest, Prevention
 from contract.report import Finding, Fix, Severity, TextField
 from guardrails.draft import Draft
 from guardrails.lexicon import lexicon
-from guardrails.spans import SentenceBreaks
 from guardrails.supplied import ByValue, incident_told, retold_spans, stems
 
 CONTRADICTED = "request.contradicted_figure"
@@ -685,24 +684,6 @@ def contradicted_figures(text: str, low: str, field: TextField, given: _Given) -
 # --- apologies for another incident ---------------------------------------------------------
 
 
-def _sentences(text: str, breaks: SentenceBreaks) -> list[tuple[int, int]]:
-    """The sentences of `text` as (start, end), in order, without surrounding white space."""
-    found = []
-    at = 0
-    size = len(text)
-    while at < size:
-        while at < size and text[at].isspace():
-            at += 1
-        if at >= size:
-            break
-        start, end = breaks.bounds(at, at)
-        if end <= at:
-            end = at + 1
-        found.append((max(start, at), end))
-        at = end
-    return found
-
-
 def other_incidents(
     text: str, low: str, sentences: list[tuple[int, int]], field: TextField, given: _Given
 ) -> list[Finding]:
@@ -1115,7 +1096,7 @@ def check_request(draft: Draft) -> list[Finding]:
     found: list[Finding] = []
     for checked in draft.texts:
         text, low = checked.text, checked.low
-        sentences = _sentences(text, checked.sentences)
+        sentences = checked.sentences.spans
         found += contradicted_figures(text, low, checked.field, given)
         found += other_incidents(text, low, sentences, checked.field, given)
         found += third_person(text, low, checked.field, request, draft.channel_key)

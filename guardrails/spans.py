@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
 from functools import lru_cache
 
 from contract.report import EvidenceData, Finding, Fix, Severity, TextField
@@ -80,7 +79,7 @@ class SentenceBreaks:
     end, and line breaks), found once per check; `bounds(start, end)` is the sentence (or
     line) around a span, without its surrounding white space."""
 
-    __slots__ = ("_ends", "text")
+    __slots__ = ("_ends", "spans", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -94,6 +93,9 @@ class SentenceBreaks:
                 at = text.find(char, at + 1)
         ends.sort()
         self._ends = ends
+        self.spans = self._spans()
+        """Every sentence (or line) of the text, as [start, end) without surrounding white
+        space, in order; empty ones are skipped."""
 
     def bounds(self, start: int, end: int) -> tuple[int, int]:
         text, ends = self.text, self._ends
@@ -108,20 +110,18 @@ class SentenceBreaks:
         right = len(text) if index == len(ends) else ends[index] + (text[ends[index]] != "\n")
         return _trimmed(text, left, right, start, end)
 
-    def spans(self) -> Iterator[tuple[int, int]]:
-        """Every sentence (or line) of the text, as [start, end) without surrounding white
-        space, in order; empty ones are skipped."""
+    def _spans(self) -> list[tuple[int, int]]:
         text, left = self.text, 0
+        found = []
         for at in [*self._ends, len(text) - 1]:
             right = at + 1
-            start, end = left, right
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
+            segment = text[left:right]
+            start = left + len(segment) - len(segment.lstrip())
+            end = right - len(segment) + len(segment.rstrip())
             if start < end:
-                yield start, end
+                found.append((start, end))
             left = right
+        return found
 
 
 def evidence(text: str, start: int, end: int, field: TextField = "body") -> EvidenceData:

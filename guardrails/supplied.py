@@ -9,7 +9,7 @@ customer's message is untrusted and supplies nothing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -40,7 +40,7 @@ def stems(text: str) -> set[str]:
 def _stems(text: str) -> frozenset[str]:
     # The request's texts repeat from check to check (a batch, a re-check after salvage).
     stop = _stop_words()
-    return frozenset(w[:5] for w in _LONG_WORD.findall(text.lower()) if w not in stop)
+    return frozenset({w[:5] for w in _LONG_WORD.findall(text.lower()) if w not in stop})
 
 
 @lru_cache(maxsize=1)
@@ -126,51 +126,21 @@ class Supplied:
         incident = context.incident
         told = [incident.summary, incident.reference, incident.cause, incident.impact]
         incident_text = plain("\n".join(t for t in [*told, incident.date] if t))
-        # Every remedy and prevention field, folded, in one text: its facts are parsed once
-        # and shared out to the fields by position.
-        fields: list[tuple[int, str, str]] = []  # (remedy index or -1, field, text)
-        for index, remedy in enumerate(context.remedies):
-            for name in ("description", "amount", "date", "code"):
-                value = getattr(remedy, name)
-                if value:
-                    fields.append((index, name, plain(value)))
-        for step in context.prevention:
-            fields.append((-1, "prevention", plain(step.description)))
-            if step.metric:
-                fields.append((-1, "metric", plain(step.metric)))
-        authorised = "\n".join(text for _, _, text in fields)
-        facts, self.weekdays, self.durations = _authorised_facts(authorised)
-        owner: list[tuple[int, int, int, str]] = []  # (start, end, remedy index, field)
-        at = 0
-        for index, name, text in fields:
-            owner.append((at, at + len(text), index, name))
-            at += len(text) + 1
-        by_field: dict[tuple[int, str], set[tuple[str, tuple[str, ...]]]] = {}
-        for fact in facts:
-            for start, end, index, name in owner:
-                if start <= fact.start and fact.end <= end:
-                    by_field.setdefault((index, name), set()).add((fact.kind, fact.key))
-                    break
-        self.remedies = tuple(
-            _remedy(remedy, index, by_field) for index, remedy in enumerate(context.remedies)
-        )
-        self.keys = frozenset((f.kind, f.key) for f in facts)
+        authorised = _authorised(ByValue(_authorised_key(context), context))
+        self.remedies = authorised.remedies
+        self.keys = authorised.keys
+        self.weekdays = authorised.weekdays
+        self.durations = authorised.durations
+        self.metrics = authorised.metrics
         # A code may be quoted when the request holds it anywhere but the customer's
         # message: the reference is restated in every letter.
-        self.codes = f"{authorised}\n{incident_text}".upper()
+        self.codes = f"{authorised.text}\n{incident_text}".upper()
         self.incident_keys = frozenset(
             (f.kind, f.key) for f in extract_facts(incident_text, incident_text, codes=False)
         )
         self.incident_weekdays = frozenset(weekdays_in(incident_text))
         self.incident_durations = frozenset(durations_in(incident_text))
         self.incident_stems = frozenset(stems(incident_text))
-        self.metrics = frozenset(
-            key[0]
-            for (index, name), keys in by_field.items()
-            if name == "metric"
-            for kind, key in keys
-            if kind in ("percent", "metric")
-        )
 
     @classmethod
     def of(cls, context: DraftRequest) -> Supplied:
@@ -182,22 +152,11 @@ class Supplied:
             incident.cause,
             incident.impact,
             incident.date,
-            tuple(
-                (r.kind, r.description, r.amount, r.date, r.code, r.status)
-                for r in context.remedies
-            ),
-            tuple((step.description, step.metric) for step in context.prevention),
+            _authorised_key(context),
         )
-        found = _read(ByValue(key, context))
-        # The same values, with this request's own remedy objects.
-        copy = object.__new__(cls)
-        for name in cls.__slots__:
-            object.__setattr__(copy, name, getattr(found, name))
-        copy.remedies = tuple(
-            replace(facts, remedy=remedy)
-            for facts, remedy in zip(found.remedies, context.remedies, strict=True)
-        )
-        return copy
+        # The key holds every field of every remedy, so the remedies read are equal to
+        # this request's own.
+        return _read(ByValue(key, context))
 
     def authorises(self, fact: Fact) -> bool:
         """Whether a remedy or prevention step supplied this fact."""
@@ -242,14 +201,76 @@ def _read(request: ByValue) -> Supplied:
     return Supplied(request.context)
 
 
+@dataclass(frozen=True, slots=True)
+class _Authorised:
+    """What the remedies and prevention steps supply, normalised."""
+
+    text: str
+    """Every remedy and prevention field, folded, one per line."""
+    keys: frozenset[tuple[str, tuple[str, ...]]]
+    weekdays: frozenset[str]
+    durations: frozenset[tuple[str, ...]]
+    remedies: tuple[RemedyFacts, ...]
+    metrics: frozenset[str]
+    """The figures of the prevention steps' metrics."""
+
+
+def _authorised_key(context: DraftRequest) -> tuple[object, ...]:
+    """Every field of the remedies and prevention steps."""
+    return (
+        tuple(
+            (r.kind, r.description, r.amount, r.date, r.code, r.status) for r in context.remedies
+        ),
+        tuple((step.description, step.metric) for step in context.prevention),
+    )
+
+
 @lru_cache(maxsize=256)
-def _authorised_facts(
-    authorised: str,
-) -> tuple[tuple[Fact, ...], frozenset[str], frozenset[tuple[str, ...]]]:
-    """The facts, weekdays and durations of the remedies' and steps' texts, joined: read once
-    per distinct text (a batch's letters share their remedies and steps)."""
-    facts = tuple(extract_facts(authorised, authorised, codes=False))
-    return facts, frozenset(weekdays_in(authorised)), frozenset(durations_in(authorised))
+def _authorised(request: ByValue) -> _Authorised:
+    """The remedies and steps of a request, read once per distinct value of them: a batch's
+    letters share them, and so do requests that differ only in the incident's telling."""
+    context = request.context
+    # Every remedy and prevention field, folded, in one text: its facts are parsed once and
+    # shared out to the fields by position.
+    fields: list[tuple[int, str, str]] = []  # (remedy index or -1, field, text)
+    for index, remedy in enumerate(context.remedies):
+        for name in ("description", "amount", "date", "code"):
+            value = getattr(remedy, name)
+            if value:
+                fields.append((index, name, plain(value)))
+    for step in context.prevention:
+        fields.append((-1, "prevention", plain(step.description)))
+        if step.metric:
+            fields.append((-1, "metric", plain(step.metric)))
+    text = "\n".join(text for _, _, text in fields)
+    facts = extract_facts(text, text, codes=False)
+    owner: list[tuple[int, int, int, str]] = []  # (start, end, remedy index, field)
+    at = 0
+    for index, name, field in fields:
+        owner.append((at, at + len(field), index, name))
+        at += len(field) + 1
+    by_field: dict[tuple[int, str], set[tuple[str, tuple[str, ...]]]] = {}
+    for fact in facts:
+        for start, end, index, name in owner:
+            if start <= fact.start and fact.end <= end:
+                by_field.setdefault((index, name), set()).add((fact.kind, fact.key))
+                break
+    return _Authorised(
+        text=text,
+        keys=frozenset((f.kind, f.key) for f in facts),
+        weekdays=frozenset(weekdays_in(text)),
+        durations=frozenset(durations_in(text)),
+        remedies=tuple(
+            _remedy(remedy, index, by_field) for index, remedy in enumerate(context.remedies)
+        ),
+        metrics=frozenset(
+            key[0]
+            for (index, name), keys in by_field.items()
+            if name == "metric"
+            for kind, key in keys
+            if kind in ("percent", "metric")
+        ),
+    )
 
 
 def _remedy(
