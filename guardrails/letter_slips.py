@@ -87,6 +87,7 @@ _NOT_OWNED = frozenset(
 _PRONOUN_PAIR = re.compile(
     r"\b(she|he|her|his|him|hers|herself|himself|they|their|them)\s+([a-z][a-z'’-]*)"
 )
+_RECIPIENT = re.compile(r"\b[Tt]he\s+recipient(['’]s)?\b(?!\s+of\b)")
 _PLURAL = frozenset(("they", "their", "them"))
 # People other than the reader whom a request's pronoun may mean ("our technician ... he").
 _OTHERS = re.compile(
@@ -174,6 +175,10 @@ def _reader_spans(text: str, request: DraftRequest) -> Iterator[tuple[int, int, 
             if words is not None and not opens:
                 words = words[:1].lower() + words[1:]
             yield at, stop, words
+    # The prompt's own word for the reader ("what it meant for the recipient"), copied.
+    for match in _RECIPIENT.finditer(text):
+        words = "your" if match.group(1) else "you"
+        yield match.start(), match.end(), _cased(text, match.start(), words)
     pairs = _request_pairs(request)
     if pairs:
         low = text.lower()

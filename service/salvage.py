@@ -25,6 +25,7 @@ from guardrails.channel import LENGTH_RULE
 from guardrails.remedy_status import OMITTED_REFERENCE
 from guardrails.supplied import stems
 from service.composer import fact_sentence
+from service.composer.build import when
 
 # The end of a sentence: terminal punctuation (and closing quotes or brackets) before
 # whitespace or the end of the text. "$8.50" and "e.g.," do not end one.
@@ -480,6 +481,9 @@ def _insertion(
     later: bool = False,
 ) -> _Edit | None:
     """`later`: a prevention step follows another one inserted just before it."""
+    dated = _date_in_place(rule, fact, body, request)
+    if dated is not None:
+        return dated
     try:
         first = not (later and fact.startswith("prevention:"))
         sentence = fact_sentence(request, fact, channel, first=first).strip()
@@ -503,6 +507,32 @@ def _insertion(
     if anchor is None:
         return _closing_insert(body, report, sentence, record, gap)
     return _Edit("body", anchor, anchor, " " + sentence, record)
+
+
+def _date_in_place(rule: str, fact: str, body: str, request: DraftRequest) -> _Edit | None:
+    """A remedy the letter names in the caller's own words but without its date gets the
+    date after those words ("a written incident report with confirmed findings on 30
+    September"), not a second sentence saying the remedy again. None when the remedy has no
+    date, the letter gives it, or does not name the remedy word for word."""
+    if not fact.startswith("remedy:"):
+        return None
+    index = int(fact.split(":", 1)[1])
+    if not 0 <= index < len(request.remedies):
+        return None
+    remedy = request.remedies[index]
+    if not remedy.date or remedy.date.lower() in body.lower():
+        return None
+    words = remedy.description.split()
+    named = re.search(
+        r"\b" + r"\s+".join(re.escape(w) for w in words) + r"(?![\w-])", body, re.IGNORECASE
+    )
+    if named is None:
+        return None
+    date = " " + when(remedy.date)
+    record = SalvageEdit(
+        rule=rule, action="replace", before=named.group(), after=named.group() + date
+    )
+    return _Edit("body", named.end(), named.end(), date, record)
 
 
 def _closing_insert(

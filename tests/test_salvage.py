@@ -466,3 +466,30 @@ def test_a_trimmed_text_message_names_the_reference_first_when_it_fits(
     assert result.body.startswith(line + " ") and len(result.body) <= 320
     inserted = [(e.rule, e.after) for e in result.edits if e.action == "insert"]
     assert inserted == [("facts.omitted_reference", line)]
+
+
+def test_a_remedy_named_without_its_date_gets_the_date_in_place() -> None:
+    request = DraftRequest.model_validate(
+        {
+            "channel": "email",
+            "recipient": {"name": "Helena Vogt"},
+            "sender": {"name": "Arjun Mehta", "organization": "Ledgerline"},
+            "incident": {"summary": "An export link was reachable without a login."},
+            "remedies": [
+                {
+                    "kind": "other",
+                    "description": "a written incident report with confirmed findings",
+                    "date": "30 September",
+                    "status": "planned",
+                }
+            ],
+        }
+    )
+    body = (
+        "Dear Helena Vogt,\n\nI am sorry that an export link was reachable without a login. "
+        "We will send a written incident report with confirmed findings.\n\nArjun Mehta"
+    )
+    report = guardrails.check(body, subject="Your data", channel="email", context=request)
+    fixed = salvage("Your data", body, report, request, "email")
+    assert "a written incident report with confirmed findings on 30 September." in fixed.body
+    assert fixed.body.count("incident report") == 1

@@ -113,6 +113,15 @@ def test_the_readers_noun_copied_from_the_request_becomes_you() -> None:
     assert _errors(body, colleague, "request.reader_named") == []
 
 
+def test_the_prompts_word_for_the_reader_becomes_you() -> None:
+    body = "The impact of this incident on the recipient is that the recipient's data was seen."
+    assert _errors(body, GYM, "request.reader_named") == [
+        ("the recipient", "you"),
+        ("the recipient's", "your"),
+    ]
+    assert _errors("We told the recipient of the parcel.", GYM, "request.reader_named") == []
+
+
 # --- a done remedy told as still to come ----------------------------------------------------
 
 
