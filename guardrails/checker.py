@@ -58,6 +58,8 @@ from guardrails.request_rules import RULE_IDS as REQUEST_RULES
 from guardrails.request_rules import check_request
 from guardrails.ruleset import RuleSet, default_rules
 from guardrails.spans import MAX_PER_RULE
+from guardrails.structure import RULE_IDS as STRUCTURE_RULES
+from guardrails.structure import structural_findings
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,7 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (
     Rule(rule_findings, ("<pack rules>",)),
+    Rule(structural_findings, STRUCTURE_RULES),
     Rule(scan_privacy, (CARD_RULE, NATIONAL_ID_RULE)),
     Rule(over_apologising, (OVER_APOLOGY_RULE,)),
     Rule(repeated_sentences, (REPEATED_RULE,)),

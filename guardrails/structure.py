@@ -1,0 +1,250 @@
+"""Structural non-apology and blame rules: kinds of sentence, not phrases.
+
+Three rules read the shape of a sentence and, for two of them, of the whole message:
+
+- `non_apology.reaction`: an apology whose object is the reader's reaction. An apology word
+  ("sorry", "apologise", "regret", "saddened"...) whose object, within a few words, is a
+  reaction word ("frustration", "offended", "interpreted", "expectations"...), with no harm
+  named before it and no first person owning anything in the rest of the clause. "Sorry for
+  how this was interpreted" and "our regrets to those who have been offended" are caught;
+  "sorry for the delay and the frustration it caused" and "sorry for the frustration our
+  late delivery caused" are not.
+- `non_apology.unowned`: an acknowledgment or regret of the situation, the reactions or a
+  ruling ("we acknowledge the court's rulings", "we regret the situation") in a message that
+  owns nothing anywhere.
+- `blame.outside_cause`: a cause put on someone or something else (a vendor, agency,
+  dependency, the media, the weather, nature, demand, a strike, "out of our control") in a
+  message that owns nothing anywhere. A letter that says what it got wrong may explain an
+  outside cause; one that only explains is an excuse.
+
+"Owns" means a first-person failure anywhere in the message: "we made a mistake", "our
+error", "I forgot", "we let you down", "sorry for breaking this", "we should have", or the
+responsibility element. The English words live in the `words:` sections of
+`packs/non_apology.yaml` and `packs/blame.yaml`; this module only arranges them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from contract.report import Finding, Fix
+from guardrails.draft import Draft
+from guardrails.lexicon import lexicon
+from guardrails.spans import finding
+
+REACTION_RULE = "non_apology.reaction"
+UNOWNED_RULE = "non_apology.unowned"
+OUTSIDE_CAUSE_RULE = "blame.outside_cause"
+RULE_IDS = (REACTION_RULE, UNOWNED_RULE, OUTSIDE_CAUSE_RULE)
+
+_REACTION_WHY = (
+    "The apology is for the reader's reaction, not for anything the business did; it puts "
+    "the problem on how they took it."
+)
+_REACTION_SUGGESTION = (
+    "Name what you did and its effect: \"we are sorry that our email gave you the wrong "
+    'delivery date."'
+)
+_UNOWNED_WHY = (
+    "The message acknowledges or regrets the situation but never says what the business did "
+    "wrong, so nobody owns it."
+)
+_UNOWNED_SUGGESTION = 'Say what you got wrong in active voice: "we sent the wrong item."'
+_CAUSE_WHY = (
+    "The cause is put on someone or something else and the message never owns its part; "
+    "the customer hears an excuse."
+)
+_CAUSE_SUGGESTION = (
+    "Own your part first, then explain: \"we should have warned you about the delay sooner; "
+    'the storm closed our depot."'
+)
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    """Phrases as one regex alternation: any run of whitespace between words, straight or
+    curly apostrophes, longest first so a longer phrase wins."""
+    parts = sorted(
+        (r"\s+".join(re.escape(w) for w in phrase.split()).replace("'", "['’]") for phrase in words),
+        key=len,
+        reverse=True,
+    )
+    return "(?:" + "|".join(parts) + ")"
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    head: re.Pattern[str]
+    reaction: re.Pattern[str]
+    harm: frozenset[str]
+    not_owner: frozenset[str]
+    acknowledge: re.Pattern[str]
+    owned: re.Pattern[str]
+    cause: re.Pattern[str]
+    outside: re.Pattern[str]
+    outside_state: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    lex = lexicon()
+    heads = _alternation(lex.words("apology_heads"))
+    fillers = _alternation(lex.words("apology_fillers"))
+    links = _alternation(lex.words("reaction_links"))
+    # The apology word, its adverbs, then where its object starts ("for", "that", "to hear
+    # that", "to those"...).
+    head = re.compile(
+        rf"\b{heads}\b(?:\s+{fillers}\b)*(?:\s+to\s+(?:hear|see|learn|read|know))?"
+        rf"(?:\s+{links}\b)?(?:\s+that\b)?",
+    )
+    reaction = re.compile(rf"\b{_alternation(lex.words('reaction_words'))}\b")
+    acknowledge = re.compile(
+        r"\b(?:we|i)\s+(?:(?:fully|deeply|sincerely|also|do|truly)\s+)*"
+        r"(?:acknowledge|recogni[sz]e|regret|note)\s+(?:(?:the|that|your|these|those|all|this)\s+)?"
+        rf"(?:[a-z’']+\s+){{0,3}}?{_alternation(lex.words('unowned_objects'))}\b"
+    )
+    nouns = _alternation(lex.words("failure_nouns"))
+    owned = re.compile(
+        "|".join(
+            (
+                r"(?<!\bnot\s)(?<!n['’]t\s)(?<!\bno\s)"
+                rf"\b(?:our|my)\s+(?:own\s+)?(?:[a-z-]+\s+)?{nouns}\b",
+                r"\b(?:we|i)(?:['’](?:ve|d|re|m))?\s+(?:(?:have|had|has|really|clearly|completely"
+                r"|totally|just|simply|all|both|also|then|again|obviously|certainly)\s+)*"
+                rf"{_alternation(lex.words('owning_verbs'))}\b",
+                rf"\bfor\s+(?:not\s+)?(?:having\s+)?{_alternation(lex.words('owning_gerunds'))}\b",
+                r"\b(?:it|this|that)(?:\s+(?:was|is)|['’]s)\s+(?:all\s+|entirely\s+)?on\s+(?:us|me)\b",
+                rf"\b{nouns}\s+(?:in|with|on|at|of|from)\s+(?:our|my)\b",
+                rf"\b{nouns}\s+(?:is|was|lies|rests)\s+(?:entirely\s+|all\s+)?"
+                r"(?:ours|mine|with\s+us|with\s+me)\b",
+            )
+        )
+    )
+    cause = re.compile(rf"\b{_alternation(lex.words('cause_links'))}\b")
+    outside = re.compile(rf"\b{_alternation(lex.words('outside_causes'))}s?\b")
+    outside_state = re.compile(
+        rf"\b(?:(?:the|our|a|an|one\s+of\s+our)\s+)?(?:[a-z-]+\s+){{0,2}}?"
+        rf"{_alternation(lex.words('outside_causes'))}s?\s+"
+        r"(?:is|are|was|were|has\s+been|have\s+been)\s+(?:(?:currently|still|undeniably|now|always)\s+)*"
+        r"(?:experiencing|facing|having|suffering|to\s+blame|(?:a\s+)?capricious|unpredictable)\b"
+    )
+    return _Patterns(
+        head=head,
+        reaction=reaction,
+        harm=frozenset(lex.words("harm_words")),
+        not_owner=frozenset(lex.words("not_ownership_nouns")),
+        acknowledge=acknowledge,
+        owned=owned,
+        cause=cause,
+        outside=outside,
+        outside_state=outside_state,
+    )
+
+
+_CLAUSE_END = re.compile(r"[.!?;\n]|,\s*but\b")
+_CAUSE_END = re.compile(r"[.!?;,\n]")
+_WORD = re.compile(r"[a-z0-9’'-]+")
+_FIRST_PERSON = re.compile(r"\b(?:we|i|us|me|our|my|ours|mine)\b(?:\s+([a-z-]+))?")
+_LEFT_TO_PACKS = frozenset(("any", "the", "all", "some", "this", "that", "these", "those"))
+_LIST = re.compile(r",|\s+(?:and|or)\s+(?!(?:felt|feel|were|was|are|took)\b)")
+_OBJECT_WINDOW = 8
+"""How many words may stand between the apology and the reaction word that is its object."""
+_ACK_HINTS = ("acknowledge", "recogni", "regret", " note")
+_CAUSE_HINTS = ("due", "because", "cause", "owing", "result", "thanks", "control", "hands",
+                "by", "through", "via", "happen", "forced", "experiencing", "facing", "having",
+                "capricious", "unpredictable", "blame")
+
+
+def owns(low: str, draft: Draft | None = None) -> bool:
+    """A first-person failure anywhere in the message (or the responsibility element)."""
+    if draft is not None and any(
+        e["element"] == "responsibility" and e["present"] for e in draft.elements
+    ):
+        return True
+    return _patterns().owned.search(low) is not None
+
+
+def _clause_owns(clause: str, not_owner: frozenset[str]) -> bool:
+    """A first person in the clause that is not just "our customers" or "my heart"."""
+    for match in _FIRST_PERSON.finditer(clause):
+        word = match.group(0).split()[0]
+        if word in ("our", "my") and match.group(1) in not_owner:
+            continue
+        return True
+    return False
+
+
+def _reactions(low: str, text: str, p: _Patterns) -> list[Finding]:
+    found: list[Finding] = []
+    for head in p.head.finditer(low):
+        stop = _CLAUSE_END.search(low, head.end())
+        clause_end = stop.start() if stop else len(low)
+        clause = low[head.end() : clause_end]
+        reaction = p.reaction.search(clause)
+        if reaction is None:
+            continue
+        before = _WORD.findall(clause[: reaction.start()])
+        if len(before) > _OBJECT_WINDOW or any(w in p.harm for w in before):
+            continue
+        # "any frustration" is the generic warning's; "the frustration" alone is the packs';
+        # a list ("the stress, frustration and the inconvenience") names harms as well.
+        if before and before[-1] in _LEFT_TO_PACKS:
+            continue
+        if _LIST.search(clause[: reaction.start()]) or _LIST.match(clause, reaction.end()):
+            continue
+        if _clause_owns(clause, p.not_owner):
+            continue
+        end = head.end() + reaction.end()
+        found.append(
+            finding(REACTION_RULE, "error", _REACTION_WHY, text, head.start(), end,
+                    _REACTION_SUGGESTION)
+        )
+    return found
+
+
+def _unowned(low: str, text: str, p: _Patterns) -> list[Finding]:
+    return [
+        finding(UNOWNED_RULE, "error", _UNOWNED_WHY, text, m.start(), m.end(), _UNOWNED_SUGGESTION)
+        for m in p.acknowledge.finditer(low)
+    ]
+
+
+def _outside_causes(low: str, text: str, p: _Patterns) -> list[Finding]:
+    found: list[Finding] = []
+    for link in p.cause.finditer(low):
+        stop = _CAUSE_END.search(low, link.start())
+        clause_end = stop.start() if stop else len(low)
+        if link.group(0).split()[-1] in ("control", "hands"):
+            end = link.end()  # "out of our control" needs no agent
+        else:
+            agent = p.outside.search(low, link.end(), clause_end)
+            if agent is None or len(_WORD.findall(low[link.end() : agent.start()])) > 12:
+                continue
+            end = agent.end()
+        found.append(
+            finding(OUTSIDE_CAUSE_RULE, "error", _CAUSE_WHY, text, link.start(), end,
+                    _CAUSE_SUGGESTION, fix=Fix(action="remove_sentence"))
+        )
+    for state in p.outside_state.finditer(low):
+        found.append(
+            finding(OUTSIDE_CAUSE_RULE, "error", _CAUSE_WHY, text, state.start(), state.end(),
+                    _CAUSE_SUGGESTION, fix=Fix(action="remove_sentence"))
+        )
+    return found
+
+
+def structural_findings(draft: Draft) -> list[Finding]:
+    """The three structural rules over the body."""
+    body = draft.body
+    low, text = body.low, body.text
+    p = _patterns()
+    found = _reactions(low, text, p)
+    acks = any(h in low for h in _ACK_HINTS)
+    causes = any(h in low for h in _CAUSE_HINTS)
+    if (acks or causes) and not owns(low, draft):
+        if acks:
+            found += _unowned(low, text, p)
+        if causes:
+            found += _outside_causes(low, text, p)
+    return found
