@@ -183,7 +183,7 @@ SPLITS: dict[str, str] = {
     "fresh5_tune": "fresh5_tune (the other half of that batch, tuned on)",
     "fresh6": "fresh6 (collected after fresh5 was tuned, split the same way; never tuned on)",
     "fresh6_tune": "fresh6_tune (the other half of that batch, tuned on)",
-    "fresh7": "fresh7 (collected after fresh6 was tuned, labelled before any check; never tuned on)",
+    "fresh7": "fresh7 (collected after fresh6 was tuned, labelled before any check; not tuned on)",
 }
 """Each part of the corpus the report scores (by the items' `split`), named with how it came
 about."""

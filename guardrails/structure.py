@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from contract.report import Finding, Fix
+from contract.report import Finding
 from guardrails.draft import Draft
 from guardrails.lexicon import lexicon
 from guardrails.spans import finding
@@ -44,7 +44,7 @@ _REACTION_WHY = (
     "the problem on how they took it."
 )
 _REACTION_SUGGESTION = (
-    "Name what you did and its effect: \"we are sorry that our email gave you the wrong "
+    'Name what you did and its effect: "we are sorry that our email gave you the wrong '
     'delivery date."'
 )
 _UNOWNED_WHY = (
@@ -57,7 +57,7 @@ _CAUSE_WHY = (
     "the customer hears an excuse."
 )
 _CAUSE_SUGGESTION = (
-    "Own your part first, then explain: \"we should have warned you about the delay sooner; "
+    'Own your part first, then explain: "we should have warned you about the delay sooner; '
     'the storm closed our depot."'
 )
 
@@ -66,7 +66,10 @@ def _alternation(words: tuple[str, ...]) -> str:
     """Phrases as one regex alternation: any run of whitespace between words, straight or
     curly apostrophes, longest first so a longer phrase wins."""
     parts = sorted(
-        (r"\s+".join(re.escape(w) for w in phrase.split()).replace("'", "['’]") for phrase in words),
+        (
+            r"\s+".join(re.escape(w) for w in phrase.split()).replace("'", "['’]")
+            for phrase in words
+        ),
         key=len,
         reverse=True,
     )
@@ -98,10 +101,15 @@ def _patterns() -> _Patterns:
         rf"\b{heads}\b(?:\s+{fillers}\b)*(?:\s+to\s+(?:hear|see|learn|read|know))?"
         rf"(?:\s+{links}\b)?(?:\s+that\b)?",
     )
-    reaction = re.compile(rf"\b{_alternation(lex.words('reaction_words'))}\b")
+    reaction = re.compile(
+        rf"\b{_alternation(lex.words('reaction_words'))}\b"
+        r"|\bhow\s+(?:[a-z’'-]+\s+){0,4}?(?:was|were|has\s+been|have\s+been|is|are|got|had\s+been)\s+"
+        rf"{_alternation(lex.words('interpretation_verbs'))}\b"
+    )
     acknowledge = re.compile(
-        r"\b(?:we|i)\s+(?:(?:fully|deeply|sincerely|also|do|truly)\s+)*"
-        r"(?:acknowledge|recogni[sz]e|regret|note)\s+(?:(?:the|that|your|these|those|all|this)\s+)?"
+        r"(?:\b(?:we|i)\s+(?:(?:fully|deeply|sincerely|also|do|truly)\s+)*"
+        r"(?:acknowledge|recogni[sz]e|regret|note)|\b(?:acknowledges|recogni[sz]es|regrets))\s+"
+        r"(?:(?:the|that|your|these|those|all|this)\s+)?"
         rf"(?:[a-z’']+\s+){{0,3}}?{_alternation(lex.words('unowned_objects'))}\b"
     )
     nouns = _alternation(lex.words("failure_nouns"))
@@ -127,7 +135,7 @@ def _patterns() -> _Patterns:
         rf"\b(?:(?:the|our|a|an|one\s+of\s+our)\s+)?(?:[a-z-]+\s+){{0,2}}?"
         rf"{_alternation(lex.words('outside_causes'))}s?\s+"
         r"(?:is|are|was|were|has\s+been|have\s+been)\s+(?:(?:currently|still|undeniably|now|always)\s+)*"
-        r"(?:experiencing|facing|having|suffering|to\s+blame|(?:a\s+)?capricious|unpredictable)\b"
+        r"(?:experiencing|facing|having|suffering|(?:a\s+)?capricious|unpredictable)\b"
     )
     return _Patterns(
         head=head,
@@ -148,12 +156,30 @@ _WORD = re.compile(r"[a-z0-9’'-]+")
 _FIRST_PERSON = re.compile(r"\b(?:we|i|us|me|our|my|ours|mine)\b(?:\s+([a-z-]+))?")
 _LEFT_TO_PACKS = frozenset(("any", "the", "all", "some", "this", "that", "these", "those"))
 _LIST = re.compile(r",|\s+(?:and|or)\s+(?!(?:felt|feel|were|was|are|took)\b)")
-_OBJECT_WINDOW = 8
+_OBJECT_WINDOW = 10
 """How many words may stand between the apology and the reaction word that is its object."""
 _ACK_HINTS = ("acknowledge", "recogni", "regret", " note")
-_CAUSE_HINTS = ("due", "because", "cause", "owing", "result", "thanks", "control", "hands",
-                "by", "through", "via", "happen", "forced", "experiencing", "facing", "having",
-                "capricious", "unpredictable", "blame")
+_CAUSE_HINTS = (
+    "due",
+    "because",
+    "cause",
+    "owing",
+    "result",
+    "thanks",
+    "control",
+    "hands",
+    "by",
+    "through",
+    "via",
+    "happen",
+    "forced",
+    "experiencing",
+    "facing",
+    "having",
+    "capricious",
+    "unpredictable",
+    "blame",
+)
 
 
 def owns(low: str, draft: Draft | None = None) -> bool:
@@ -187,9 +213,10 @@ def _reactions(low: str, text: str, p: _Patterns) -> list[Finding]:
         before = _WORD.findall(clause[: reaction.start()])
         if len(before) > _OBJECT_WINDOW or any(w in p.harm for w in before):
             continue
-        # "any frustration" is the generic warning's; "the frustration" alone is the packs';
+        # "any frustration" is the generic warning's; "the frustration" alone and "sorry if"
+        # are the packs' (non_apology.reverse, non_apology.conditional, with their fixes);
         # a list ("the stress, frustration and the inconvenience") names harms as well.
-        if before and before[-1] in _LEFT_TO_PACKS:
+        if before and (before[-1] in _LEFT_TO_PACKS or before[0] == "if"):
             continue
         if _LIST.search(clause[: reaction.start()]) or _LIST.match(clause, reaction.end()):
             continue
@@ -197,8 +224,9 @@ def _reactions(low: str, text: str, p: _Patterns) -> list[Finding]:
             continue
         end = head.end() + reaction.end()
         found.append(
-            finding(REACTION_RULE, "error", _REACTION_WHY, text, head.start(), end,
-                    _REACTION_SUGGESTION)
+            finding(
+                REACTION_RULE, "error", _REACTION_WHY, text, head.start(), end, _REACTION_SUGGESTION
+            )
         )
     return found
 
@@ -223,13 +251,21 @@ def _outside_causes(low: str, text: str, p: _Patterns) -> list[Finding]:
                 continue
             end = agent.end()
         found.append(
-            finding(OUTSIDE_CAUSE_RULE, "error", _CAUSE_WHY, text, link.start(), end,
-                    _CAUSE_SUGGESTION, fix=Fix(action="remove_sentence"))
+            finding(
+                OUTSIDE_CAUSE_RULE, "error", _CAUSE_WHY, text, link.start(), end, _CAUSE_SUGGESTION
+            )
         )
     for state in p.outside_state.finditer(low):
         found.append(
-            finding(OUTSIDE_CAUSE_RULE, "error", _CAUSE_WHY, text, state.start(), state.end(),
-                    _CAUSE_SUGGESTION, fix=Fix(action="remove_sentence"))
+            finding(
+                OUTSIDE_CAUSE_RULE,
+                "error",
+                _CAUSE_WHY,
+                text,
+                state.start(),
+                state.end(),
+                _CAUSE_SUGGESTION,
+            )
         )
     return found
 

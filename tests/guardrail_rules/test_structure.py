@@ -1,0 +1,176 @@
+"""The structural rules (guardrails/structure.py) and the pack rules added with them, in the
+team's own words: each kind is caught in wordings no pack phrase lists, and its neighbour that
+owns the harm, names a harm or only explains is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardrails import check
+from guardrails.lexicon import lexicon
+from guardrails.structure import OUTSIDE_CAUSE_RULE, REACTION_RULE, UNOWNED_RULE, owns
+
+FAMILIES = ("non_apology", "blame")
+
+
+def errors(text: str) -> list[str]:
+    report = check(text, channel="email")
+    return [f.rule for f in report.errors if f.rule.split(".")[0] in FAMILIES]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We are sorry for how the poster was read by some.",
+        "I regret that the menu change has been misunderstood.",
+        "Our apologies to everyone who has felt let down by the promotion.",
+        "We would like to express our regrets to anybody who was offended by the sketch.",
+        "We are saddened to learn that a diner did not find the evening met her expectations.",
+        "The team is disappointed in how a few people have misconstrued the campaign.",
+        "I apologise from the bottom of my heart for giving our members cause for worry.",
+        "We regret that the slogan should have stirred up such a controversy.",
+    ],
+)
+def test_an_apology_for_the_readers_reaction_is_an_error(text: str) -> None:
+    assert REACTION_RULE in errors(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We are sorry for the late delivery and the frustration it caused.",
+        "I'm sorry for the frustration our billing mistake caused you.",
+        "We are sorry you felt we ignored you; we did, and that was wrong.",
+        "Sorry for the stress, the wasted afternoon and the cost of the taxi.",
+        "My apologies for any frustration, I'll look into it now.",
+        "We're sorry you didn't get your parcel on Friday.",
+        "I understand you are frustrated, and I am sorry our courier left the parcel outside.",
+    ],
+)
+def test_an_apology_that_names_a_harm_or_owns_it_is_not_a_reaction(text: str) -> None:
+    assert REACTION_RULE not in errors(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We acknowledge the tribunal's findings about the scheme.",
+        "The company regrets the situation that arose at the branch last week.",
+        "We note the reactions to the advert and the debate it started.",
+    ],
+)
+def test_acknowledging_with_nothing_owned_is_an_error(text: str) -> None:
+    assert UNOWNED_RULE in errors(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We acknowledge the tribunal's findings: we broke the rules and we are sorry.",
+        "We regret the situation; it was our error and we have fixed the rota.",
+    ],
+)
+def test_acknowledging_with_ownership_elsewhere_is_not(text: str) -> None:
+    assert UNOWNED_RULE not in errors(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The slow replies this week are due to the volume of enquiries after the sale.",
+        "Your order is late because of a strike at the port.",
+        "The leaflet was prepared by an outside agency.",
+        "Refund times are outside our control once the payment leaves us.",
+        "Our payment provider is currently experiencing an outage.",
+        "The tour was cut short as a result of a natural disaster in the region.",
+    ],
+)
+def test_a_cause_put_on_an_outsider_in_a_letter_that_owns_nothing_is_an_error(text: str) -> None:
+    assert OUTSIDE_CAUSE_RULE in errors(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We should have warned you sooner; your order is late because of a strike at the port.",
+        "We made a mistake with the rota, and the slow replies are due to the volume of enquiries.",
+        "Because of a fault in our own system, the carrier received the wrong address.",
+        "The refund is on its way and should reach your bank within five days.",
+        "This was not our fault, and the delay is due to the storm.",
+    ],
+)
+def test_a_cause_beside_ownership_or_no_outside_cause_is_not_blame(text: str) -> None:
+    rules = errors(text)
+    if "not our fault" in text:
+        # Denying fault is not owning it: the excuse stays blame (here the packs' rules).
+        assert any(rule.startswith("blame.") for rule in rules)
+    else:
+        assert OUTSIDE_CAUSE_RULE not in rules
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("We are a little surprised by the review of our lunch menu.", "non_apology.dismissal"),
+        ("This was an isolated incident at one branch.", "non_apology.dismissal"),
+        ("The claim that our staff were rude is simply untrue.", "non_apology.dismissal"),
+        ("Our rooms are generally very well received by guests.", "non_apology.dismissal"),
+        ("The glitch didn't cause any serious problems for most users.", "non_apology.minimising"),
+        ("Only a few orders were held back.", "non_apology.minimising"),
+        ("We acted in good faith throughout the recall.", "non_apology.intent"),
+        (
+            "We pride ourselves on punctuality and would never leave a guest waiting.",
+            "non_apology.intent",
+        ),
+        ("The form was not designed to store card numbers.", "non_apology.intent"),
+        ("To the extent that anyone felt misled, we apologise.", "non_apology.conditional"),
+        ("Next time you could report the fault earlier so we can act.", "blame.customer"),
+        ("Your late change of booking made it very difficult to seat everyone.", "blame.customer"),
+    ],
+)
+def test_dismissal_defences_and_customer_blame_in_new_wordings(text: str, rule: str) -> None:
+    assert rule in errors(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We are surprised we missed this, and we are sorry.",
+        "This was not an isolated incident, and we are reviewing every branch.",
+        "Even if it was their fault, it is our responsibility to you.",
+        "Next time you visit, ask for me and I'll look after you.",
+        "Thank you for letting us know so quickly.",
+    ],
+)
+def test_their_owning_or_harmless_neighbours_are_not(text: str) -> None:
+    assert errors(text) == []
+
+
+def test_ownership_is_read_anywhere_but_not_when_denied() -> None:
+    assert owns("the cause was a storm. we got it wrong on the day, though.")
+    assert owns("sorry for keeping you waiting so long")
+    assert not owns("this was not our fault at all")
+    assert not owns("we are sorry for the inconvenience")
+
+
+def test_the_structural_words_live_in_the_packs() -> None:
+    words = lexicon()
+    for name in (
+        "apology_heads",
+        "reaction_words",
+        "harm_words",
+        "unowned_objects",
+        "failure_nouns",
+        "owning_verbs",
+        "cause_links",
+        "outside_causes",
+    ):
+        assert words.words(name), name
+    assert "frustration" in words.words("reaction_words")
+    assert "vendor" in words.words("outside_causes")
+
+
+def test_structural_findings_carry_no_mechanical_fix() -> None:
+    report = check("The delay was due to our supplier.", channel="email")
+    found = [f for f in report.findings if f.rule == OUTSIDE_CAUSE_RULE]
+    assert found and all(f.fix is None for f in found)
