@@ -87,6 +87,16 @@ def stored_request(request: BaseModel, keep_customer_message: bool) -> RawJSON:
     return RawJSON(request.model_dump_json(exclude=exclude))
 
 
+def fingerprint_and_stored(request: BaseModel, keep_customer_message: bool) -> tuple[str, RawJSON]:
+    """`fingerprint` and `stored_request` at once, encoding the request a single time when the
+    stored form is the whole request (no customer message to leave out)."""
+    whole = request.model_dump_json()
+    digest = hashlib.sha256(whole.encode("utf-8")).hexdigest()
+    if keep_customer_message or getattr(request, "context", "") is None:
+        return digest, RawJSON(whole)
+    return digest, stored_request(request, keep_customer_message)
+
+
 def review_reasons(draft: Draft, context: DraftRequest | None) -> list[ReviewReason]:
     reasons: list[ReviewReason] = []
     if draft.meta.fallback:
@@ -218,12 +228,15 @@ class Recorder:
             }
         )
         request_id, key_name = _caller(http)
+        request_fingerprint, request_json = fingerprint_and_stored(
+            request, self.settings.store_customer_message
+        )
         record = AuditRecord(
             id=record_id,
             kind=kind,
             created_at=utcnow(),
-            fingerprint=fingerprint(request),
-            request=stored_request(request, self.settings.store_customer_message),
+            fingerprint=request_fingerprint,
+            request=request_json,
             subject=draft.subject,
             body=draft.body,
             channel=draft.channel,
@@ -240,22 +253,31 @@ class Recorder:
         return draft
 
     async def check(
-        self, request: CheckRequest, report: GuardrailReport, http: Request | None
+        self,
+        request: CheckRequest,
+        report: GuardrailReport,
+        http: Request | None,
+        *,
+        report_json: str | None = None,
     ) -> str:
-        """Record a check of a caller's text; returns the record's ID."""
+        """Record a check of a caller's text; returns the record's ID. `report_json` is the
+        report already encoded (the route answers with the same text)."""
         self.metrics.observe_report(report, "check")
         request_id, key_name = _caller(http)
+        request_fingerprint, request_json = fingerprint_and_stored(
+            request, self.settings.store_customer_message
+        )
         record = AuditRecord(
             id=new_id(),
             kind="check",
             created_at=utcnow(),
-            fingerprint=fingerprint(request),
-            request=stored_request(request, self.settings.store_customer_message),
+            fingerprint=request_fingerprint,
+            request=request_json,
             subject=request.subject,
             body=request.body,
             channel=request.channel,
             passed=report.passed,
-            report=RawJSON(report.model_dump_json()),
+            report=RawJSON(report_json if report_json is not None else report.model_dump_json()),
             request_id=request_id,
             key_name=key_name,
         )

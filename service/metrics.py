@@ -101,6 +101,18 @@ class Metrics:
             registry=r,
         )
 
+        self._children: dict[tuple[Any, tuple[str, ...]], Any] = {}
+
+    def child(self, metric: Any, *values: str) -> Any:
+        """`metric.labels(*values)`, kept: prometheus_client builds the key and takes a lock
+        on every `labels()` call, and the label sets here are few and bounded (route
+        templates, statuses, rule ids)."""
+        key = (metric, values)
+        found = self._children.get(key)
+        if found is None:
+            found = self._children[key] = metric.labels(*values)
+        return found
+
     def watch_review_queue(self, count: Callable[[], int]) -> None:
         """Read the queue length from the store at scrape time, at most every few seconds."""
         cache = {"at": 0.0, "value": 0.0}
@@ -118,9 +130,9 @@ class Metrics:
         self.review_queue.set_function(value)
 
     def observe_report(self, report: GuardrailReport, source: str) -> None:
-        self.checks.labels(source, "passed" if report.passed else "failed").inc()
+        self.child(self.checks, source, "passed" if report.passed else "failed").inc()
         for finding in report.findings:
-            self.findings.labels(finding.rule, finding.severity).inc()
+            self.child(self.findings, finding.rule, finding.severity).inc()
 
     def observe_draft(self, kind: str, meta: Any, report: GuardrailReport) -> None:
         """Count one answered draft or rewrite from its meta and final report."""
@@ -175,5 +187,6 @@ class RequestMetrics:
         finally:
             route = getattr(scope.get("route"), "path", None) or "unmatched"
             method = scope.get("method", "GET")
-            self.metrics.requests.labels(method, route, str(status)).inc()
-            self.metrics.latency.labels(method, route).observe(time.perf_counter() - started)
+            metrics = self.metrics
+            metrics.child(metrics.requests, method, route, str(status)).inc()
+            metrics.child(metrics.latency, method, route).observe(time.perf_counter() - started)
