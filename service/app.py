@@ -129,6 +129,7 @@ def create_app(
         max_bytes=settings.max_body_bytes,
         read_timeout_s=settings.body_timeout_s,
         per_path={"/v1/batches": settings.batch_max_body_bytes},
+        upload_paths=frozenset({"/v1/batches"}),
     )
     app.add_middleware(AccessGuard, settings=settings, store=store_of)
     app.add_middleware(RequestMetrics, metrics=metrics)

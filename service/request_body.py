@@ -3,14 +3,17 @@
 In order, for POST, PUT and PATCH:
 
 - a body that is not declared as JSON (`application/json` or `application/*+json`) is 415,
-  before a byte of it is read; an empty body with no content type passes, so the route can
-  say which field is missing;
+  before a byte of it is read, except a form upload (`multipart/form-data`) on the paths
+  whose route reads one (`upload_paths`: `POST /v1/batches` takes its recipients as a CSV
+  file); an empty body with no content type passes, so the route can say which field is
+  missing;
 - the declared Content-Length over the limit is 413 at once, and so are the bytes that
   actually arrive past it (a chunked upload cannot slip past);
 - the whole body must arrive within `read_timeout_s`, counted from the first `receive`: a
   client that trickles bytes is answered 408 and the connection is closed, so it cannot
   hold a worker's socket open (headers have their own deadline in `service.http_server`);
-- a body that is not UTF-8 is 400 `undecodable_body` (RFC 8259 JSON is UTF-8).
+- a JSON body that is not UTF-8 is 400 `undecodable_body` (RFC 8259 JSON is UTF-8); a form
+  upload's parts are decoded, and named when they cannot be, by the route.
 
 The body is then replayed to the app in one piece.
 """
@@ -25,6 +28,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service.http_errors import error_response
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+def is_form_upload(content_type: str) -> bool:
+    return content_type.split(";", 1)[0].strip().lower() == "multipart/form-data"
 
 
 def is_json_media_type(content_type: str) -> bool:
@@ -44,12 +51,15 @@ class RequestBodyGate:
         max_bytes: int,
         read_timeout_s: float,
         per_path: Mapping[str, int] | None = None,
+        upload_paths: frozenset[str] = frozenset(),
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.read_timeout_s = read_timeout_s
         self.per_path = dict(per_path or {})
         """Paths with a size limit of their own (`/v1/batches` carries many recipients)."""
+        self.upload_paths = upload_paths
+        """Paths that also take `multipart/form-data` (their route parses and checks it)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in _BODY_METHODS:
@@ -58,7 +68,8 @@ class RequestBodyGate:
         headers = dict(scope["headers"])
         declared = headers.get(b"content-length")
         content_type = headers.get(b"content-type", b"").decode("latin-1")
-        if content_type and not is_json_media_type(content_type):
+        upload = scope["path"] in self.upload_paths and is_form_upload(content_type)
+        if content_type and not upload and not is_json_media_type(content_type):
             await self._unsupported(content_type, scope, receive, send)
             return
         limit = self.per_path.get(scope["path"], self.max_bytes)
@@ -80,7 +91,8 @@ class RequestBodyGate:
             await self._unsupported(content_type, scope, receive, send)
             return
         try:
-            body.decode("utf-8")
+            if not upload:
+                body.decode("utf-8")
         except UnicodeDecodeError as exc:
             await error_response(
                 400,
@@ -120,10 +132,13 @@ class RequestBodyGate:
         self, content_type: str, scope: Scope, receive: Receive, send: Send
     ) -> None:
         shown = content_type[:100] or "none"
+        accepted = "content-type: application/json"
+        if scope["path"] in self.upload_paths:
+            accepted += ", or a form upload: multipart/form-data"
         response = error_response(
             415,
             "unsupported_media_type",
-            f"request body must be JSON (content-type: application/json), not {shown}",
+            f"request body must be JSON ({accepted}), not {shown}",
             {"content_type": content_type[:100] or None},
         )
         await response(scope, receive, send)

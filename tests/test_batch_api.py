@@ -130,6 +130,149 @@ async def test_recipients_may_come_as_csv_text(
 
 
 @pytest.mark.anyio
+async def test_recipients_may_be_uploaded_as_a_csv_file_with_the_incident_as_json(
+    client: httpx.AsyncClient, incident: dict[str, Any]
+) -> None:
+    # What `curl -F incident=@incident.json -F recipients=@recipients.csv` sends.
+    text = "id,name,reference,amount\r\nx1,Fay Gold,NW-7,$7.00\r\nx2,Gil Hart,NW-8,$8.00\r\n"
+    files = {
+        "incident": ("incident.json", json.dumps(incident), "application/json"),
+        "recipients": ("recipients.csv", ("\ufeff" + text).encode(), "text/csv"),
+    }
+    response = await client.post("/v1/batches", files=files)
+    assert response.status_code == 202, response.text
+    status = await _finished(client, response.headers["location"])
+    assert (status["done"], status["failed"]) == (2, 0)
+    rows = list(
+        csv.DictReader(
+            io.StringIO((await client.get(f"{status['links']['results']}?format=csv")).text)
+        )
+    )
+    assert [row["id"] for row in rows] == ["x1", "x2"]
+    assert "Fay" in rows[0]["body"] and "Gil" in rows[1]["body"]
+
+
+_UPLOAD_CSV = "name,reference\nAda Brook,NW-1\n"
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("parts", "status", "code", "field", "words"),
+    [
+        (
+            {"incident": "INCIDENT", "recipients": "name,reference\nAda,NW-1\nBen,NW-2,extra\n"},
+            422,
+            "invalid_recipients_csv",
+            "recipients.line 3",
+            "CSV line 3 has 3 cells for 2 columns",
+        ),
+        (
+            {"incident": "INCIDENT", "recipients": "name,refrence\nAda,NW-1\n"},
+            422,
+            "invalid_recipients_csv",
+            "recipients.refrence",
+            "unknown column 'refrence'",
+        ),
+        (
+            {"incident": "INCIDENT", "recipients": "name\n" + "x" * 4001 + "\n"},
+            422,
+            "invalid_recipients_csv",
+            "recipients.name",
+            "CSV line 2 column 'name' is longer than",
+        ),
+        (
+            {"incident": "INCIDENT", "recipients": b"name\nJos\xe9\n"},
+            422,
+            "invalid_recipients_csv",
+            "recipients",
+            "not UTF-8",
+        ),
+        (
+            {"incident": "INCIDENT", "recipients": ""},
+            422,
+            "invalid_recipients_csv",
+            "recipients",
+            "empty",
+        ),
+        ({"incident": "INCIDENT"}, 422, "invalid_request", "recipients", "missing"),
+        ({"recipients": _UPLOAD_CSV}, 422, "invalid_request", "incident", "missing"),
+        (
+            {"incident": "{not json", "recipients": _UPLOAD_CSV},
+            422,
+            "invalid_request",
+            "incident",
+            "not valid JSON",
+        ),
+        (
+            {"incident": '{"tone": "warm"}', "recipients": _UPLOAD_CSV},
+            422,
+            "invalid_request",
+            "incident.incident",
+            "incident.incident",
+        ),
+        (
+            {"incident": "INCIDENT", "recipients": _UPLOAD_CSV, "notes": "hi"},
+            422,
+            "invalid_request",
+            "notes",
+            "unknown part",
+        ),
+    ],
+)
+async def test_a_bad_upload_is_a_4xx_naming_the_part_line_or_column(
+    client: httpx.AsyncClient,
+    incident: dict[str, Any],
+    parts: dict[str, str | bytes],
+    status: int,
+    code: str,
+    field: str,
+    words: str,
+) -> None:
+    files = {
+        name: (f"{name}.txt", json.dumps(incident) if value == "INCIDENT" else value)
+        for name, value in parts.items()
+    }
+    response = await client.post("/v1/batches", files=files)
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert error["code"] == code, error
+    assert error["details"][0]["field"].startswith(field), error
+    assert words in error["message"], error
+
+
+@pytest.mark.anyio
+async def test_an_upload_that_is_not_multipart_is_400_and_other_media_types_are_415(
+    client: httpx.AsyncClient,
+) -> None:
+    broken = await client.post(
+        "/v1/batches",
+        content=b"--x\r\nno headers here",
+        headers={"content-type": "multipart/form-data; boundary=x"},
+    )
+    assert broken.status_code == 400, broken.text
+    assert broken.json()["error"]["code"] == "invalid_upload"
+    plain = await client.post(
+        "/v1/batches", content=b"name\nAda\n", headers={"content-type": "text/csv"}
+    )
+    assert plain.status_code == 415
+    assert "multipart/form-data" in plain.json()["error"]["message"]
+    # Only the batch route takes a form upload.
+    other = await client.post("/v1/checks", files={"body": ("b.txt", "We are sorry.")})
+    assert other.status_code == 415
+    assert "or a form upload" not in other.json()["error"]["message"]
+
+
+@pytest.mark.anyio
+async def test_the_openapi_document_describes_the_csv_upload(client: httpx.AsyncClient) -> None:
+    body = (await client.get("/openapi.json")).json()["paths"]["/v1/batches"]["post"]
+    upload = body["requestBody"]["content"]["multipart/form-data"]
+    assert upload["schema"]["required"] == ["incident", "recipients"]
+    assert upload["encoding"]["recipients"]["contentType"] == "text/csv"
+    assert "invalid_upload" in body["responses"]["400"]["description"]
+    assert "multipart/form-data" in body["responses"]["415"]["description"]
+
+
+@pytest.mark.anyio
 @pytest.mark.parametrize(
     ("body", "status", "code", "field", "words"),
     [

@@ -1,7 +1,10 @@
 """`/v1/batches`: one incident, many recipients, a letter each — submitted, followed, fetched.
 
 `POST /v1/batches` takes JSON: `{"incident": DraftRequest, "recipients": [...]}`, or the
-recipients as CSV text in `"recipients_csv"`; it stores the job and answers 202 with its id.
+recipients as CSV text in `"recipients_csv"`; or a form upload (`multipart/form-data`) with
+an `incident` part (the DraftRequest as JSON) and a `recipients` part (a CSV file), as
+`curl -F incident=@incident.json -F recipients=@recipients.csv` sends them. It stores the job
+and answers 202 with its id.
 Jobs run one at a time in the background, each over every core (composer) or with bounded
 concurrency (model), and resume after a restart. `GET /v1/batches/{id}` shows progress; `GET
 /v1/batches/{id}/results` streams the letters as NDJSON or CSV.
@@ -22,6 +25,8 @@ import anyio
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ValidationError
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 
 from contract.models import DraftRequest
 from service.batches import recipients as parse
@@ -32,6 +37,7 @@ from service.batches.work import SharedPool
 from service.errors import AmendsError, InvalidRequest
 from service.http_errors import ErrorBody, describe_validation
 from service.pipeline import Pipeline
+from service.request_body import is_form_upload
 from service.settings import Settings
 from service.store import Store
 
@@ -80,6 +86,23 @@ BATCH_REQUEST_SCHEMA: dict[str, Any] = {
 """The JSON body of `POST /v1/batches`, written out because the route reads the body itself
 (recipients go to the store as they are, never through a model per row)."""
 
+BATCH_UPLOAD_SCHEMA: dict[str, Any] = {
+    "title": "BatchUpload",
+    "description": (
+        "The same batch as a form upload: `incident`, the DraftRequest as JSON (a file or a "
+        "text field), and `recipients`, a UTF-8 CSV file with a header row (the columns "
+        "described under BatchRequest). For example: `curl -F incident=@incident.json "
+        "-F recipients=@recipients.csv https://…/v1/batches`."
+    ),
+    "type": "object",
+    "properties": {
+        "incident": {"$ref": "#/components/schemas/DraftRequest"},
+        "recipients": {"type": "string", "format": "binary", "description": "CSV file"},
+    },
+    "required": ["incident", "recipients"],
+    "additionalProperties": False,
+}
+
 
 class BatchLinks(BaseModel):
     self: str
@@ -103,6 +126,12 @@ class BatchStatus(BaseModel):
 
 class BatchNotFound(AmendsError):
     status, code = 404, "batch_not_found"
+
+
+class InvalidUpload(AmendsError):
+    """A form upload that cannot be parsed as multipart/form-data."""
+
+    status, code = 400, "invalid_upload"
 
 
 class BatchService:
@@ -200,10 +229,74 @@ def _json(text: str, field: str) -> Any:
         ) from exc
 
 
-async def read_batch(
-    request: Request, limit: int
+def _recipients_csv(
+    csv_text: str, template: DraftRequest, limit: int
+) -> list[dict[str, str | None]]:
+    rows = parse.from_csv(csv_text, limit)
+    parse.check_columns(parse.columns_of(rows), template, error=parse.InvalidRecipientsCSV)
+    return rows
+
+
+_UPLOAD_PARTS = ("incident", "recipients")
+
+
+async def _part_text(value: UploadFile | str, name: str) -> str:
+    if isinstance(value, str):
+        return value
+    data = await value.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        error = parse.InvalidRecipientsCSV if name == "recipients" else InvalidRequest
+        raise error(
+            f"{name}: the uploaded file is not UTF-8 text (invalid byte at offset {exc.start})",
+            details=[{"field": name, "message": "not UTF-8"}],
+        ) from exc
+
+
+async def read_upload(
+    request: Request, limit: int, max_bytes: int
 ) -> tuple[DraftRequest, list[dict[str, str | None]]]:
-    """The incident and the recipients (a JSON list, or CSV text) from the JSON body."""
+    """The incident (JSON) and the recipients (a CSV file) from a form upload."""
+    try:
+        async with request.form(max_files=8, max_fields=8, max_part_size=max_bytes) as form:
+            unknown = sorted(set(form.keys()) - set(_UPLOAD_PARTS))
+            if unknown:
+                raise InvalidRequest(
+                    f"{unknown[0]}: unknown part; upload incident (JSON) and recipients (CSV)",
+                    details=[{"field": f, "message": "unknown part"} for f in unknown],
+                )
+            texts: dict[str, str] = {}
+            for name in _UPLOAD_PARTS:
+                values = form.getlist(name)
+                if len(values) != 1:
+                    problem = "missing" if not values else "given more than once"
+                    raise InvalidRequest(
+                        f"{name}: {problem}; upload incident (JSON) and recipients (CSV)",
+                        details=[{"field": name, "message": problem}],
+                    )
+                texts[name] = await _part_text(values[0], name)
+    except HTTPException as exc:  # Starlette's answer to a malformed multipart body
+        raise InvalidUpload(
+            f"the form upload cannot be read: {exc.detail}",
+            details=[{"field": "body", "message": str(exc.detail)}],
+        ) from exc
+    template = _incident(_json(texts["incident"], "incident"))
+    if not texts["recipients"].strip():
+        raise parse.InvalidRecipientsCSV(
+            "recipients: the CSV file is empty",
+            details=[{"field": "recipients", "message": "empty"}],
+        )
+    return template, _recipients_csv(texts["recipients"], template, limit)
+
+
+async def read_batch(
+    request: Request, limit: int, max_bytes: int = 1 << 20
+) -> tuple[DraftRequest, list[dict[str, str | None]]]:
+    """The incident and the recipients from the body: JSON (a list, or CSV text), or a form
+    upload with a CSV file."""
+    if is_form_upload(request.headers.get("content-type", "")):
+        return await read_upload(request, limit, max_bytes)
     body = _json((await request.body()).decode("utf-8", errors="replace"), "body")
     if not isinstance(body, dict):
         raise InvalidRequest(
@@ -233,9 +326,7 @@ async def read_batch(
                 "recipients_csv: expected CSV text with a header row",
                 details=[{"field": "recipients_csv", "message": "not CSV text"}],
             )
-        rows = parse.from_csv(csv_text, limit)
-        parse.check_columns(parse.columns_of(rows), template, error=parse.InvalidRecipientsCSV)
-        return template, rows
+        return template, _recipients_csv(csv_text, template, limit)
     if "recipients" not in body:
         raise InvalidRequest(
             "recipients: missing", details=[{"field": "recipients", "message": "missing"}]
@@ -248,7 +339,16 @@ async def read_batch(
 _BODY_DOC: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "content": {"application/json": {"schema": BATCH_REQUEST_SCHEMA}},
+        "content": {
+            "application/json": {"schema": BATCH_REQUEST_SCHEMA},
+            "multipart/form-data": {
+                "schema": BATCH_UPLOAD_SCHEMA,
+                "encoding": {
+                    "incident": {"contentType": "application/json"},
+                    "recipients": {"contentType": "text/csv"},
+                },
+            },
+        },
     }
 }
 
@@ -261,6 +361,11 @@ _UNAVAILABLE = {
     "is not running (`batches_unavailable`)",
 }
 _SUBMIT: dict[int | str, dict[str, Any]] = {
+    400: {
+        **_ERROR,
+        "description": "A JSON body that is not UTF-8 (`undecodable_body`), or a form upload "
+        "that cannot be parsed as multipart/form-data (`invalid_upload`)",
+    },
     413: {
         **_ERROR,
         "description": "Over the batch body limit (`payload_too_large`), or more recipients "
@@ -268,9 +373,15 @@ _SUBMIT: dict[int | str, dict[str, Any]] = {
     },
     422: {
         **_ERROR,
-        "description": "Invalid incident or recipients (`invalid_request`, `details` names "
-        "each field); CSV that cannot be read as recipients (`invalid_recipients_csv`); a "
+        "description": "Invalid incident or recipients, or an upload without its incident "
+        "or recipients part (`invalid_request`, `details` names each field); CSV that cannot "
+        "be read as recipients (`invalid_recipients_csv`, naming the line or column); a "
         "column setting a remedy the incident does not have (`no_such_remedy`)",
+    },
+    415: {
+        **_ERROR,
+        "description": "The body is neither application/json nor multipart/form-data "
+        "(`unsupported_media_type`)",
     },
     503: _UNAVAILABLE,
 }
@@ -292,8 +403,12 @@ router = APIRouter()
     openapi_extra=_BODY_DOC,
 )
 async def create_batch(request: Request, response: Response, service: ServiceDep) -> BatchStatus:
-    """Queue one letter per recipient of an incident; answers the job's id at once."""
-    template, rows = await read_batch(request, service.settings.batch_max_recipients)
+    """Queue one letter per recipient of an incident; answers the job's id at once. Send JSON,
+    or upload the incident (JSON) and the recipients (a CSV file) as `multipart/form-data`."""
+    settings = service.settings
+    template, rows = await read_batch(
+        request, settings.batch_max_recipients, settings.batch_max_body_bytes
+    )
     key_name = getattr(request.state, "key_name", None)
     job = await service.submit(template, rows, key_name)
     response.headers["Location"] = f"/v1/batches/{job.id}"
