@@ -69,23 +69,33 @@ def _alt(words: Iterable[str]) -> str:
     return "|".join(_alternatives(words))
 
 
-def _at_word(words: Iterable[str]) -> str:
-    """`\\b(?:` + `_alt(words)` + `)`, written so that the regex engine can skip ahead: a
-    pattern that starts with a boundary is tried at every position of the text, one that
-    starts with a choice of literal characters only where one of them is. The words are
-    grouped by their first character, each group in the same order as in `_alt`, and the
-    boundary is checked after the first character ("no word character before it")."""
-    alternatives = _alternatives(words)
-    if not all(a[:1].isalnum() for a in alternatives):
-        return rf"\b(?:{'|'.join(alternatives)})"
+def _by_first(alternatives: list[str], boundary: bool = False) -> str:
+    """`(?:` + `|`.join(alternatives) + `)`, each alternative a regex that starts with a
+    literal letter or digit, written so that the regex engine reads each character once: the
+    alternatives grouped by their first character, each group in the given order (so the
+    first alternative that matches at a position is the same). With `boundary`, a match also
+    starts a word: the boundary is checked after the first character ("no word character
+    before it"), so the engine still skips ahead to candidates."""
     groups: dict[str, list[str]] = {}
     for alternative in alternatives:
         groups.setdefault(alternative[0], []).append(alternative[1:])
+    after = r"(?<!\w.)" if boundary else ""
     return (
         "(?:"
-        + "|".join(rf"{first}(?<!\w.)(?:{'|'.join(rest)})" for first, rest in groups.items())
+        + "|".join(f"{first}{after}(?:{'|'.join(rest)})" for first, rest in groups.items())
         + ")"
     )
+
+
+def _at_word(words: Iterable[str]) -> str:
+    """`\\b(?:` + `_alt(words)` + `)`, written so that the regex engine can skip ahead: a
+    pattern that starts with a boundary is tried at every position of the text, one that
+    starts with a choice of literal characters only where one of them is (see
+    `_by_first`)."""
+    alternatives = _alternatives(words)
+    if not all(a[:1].isalnum() for a in alternatives):
+        return rf"\b(?:{'|'.join(alternatives)})"
+    return _by_first(alternatives, boundary=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,8 +204,8 @@ def _words() -> _Words:
         multiple=multiple,
         count=count,
         clock=clock,
-        unit_word=re.compile(rf"(?:{unit_re}|half|quarter)"),
-        multiple_word=re.compile(rf"(?:{_alt(multiples)}|times)"),
+        unit_word=re.compile(_by_first([*_alternatives(units), "half", "quarter"])),
+        multiple_word=re.compile(_by_first([*_alternatives(multiples), "times"])),
         count_word=re.compile(
             # Not a percentage: "1% 1% ..." has no counts.
             r"(?:\d+(?![\d%])|" + _alt(w for w, v in numbers.items() if v > 1 or w == "one") + ")"
@@ -203,15 +213,17 @@ def _words() -> _Words:
         count_word_ascii=re.compile(
             # The same over ASCII text, with each alternative starting with a literal
             # character, so that the regex engine skips ahead to candidates.
-            "(?:"
-            + "".join(rf"{digit}\d*(?![\d%])|" for digit in "0123456789")
-            + _alt(w for w, v in numbers.items() if v > 1 or w == "one")
-            + ")"
+            _by_first(
+                [rf"{digit}\d*(?![\d%])" for digit in "0123456789"]
+                + _alternatives(w for w, v in numbers.items() if v > 1 or w == "one")
+            )
         ),
         figure_hint=re.compile(
-            r"\d|\b(?:"
-            + _alt([w for w in (*numbers, *units, *multiples) if w not in ("a", "an")])
-            + r"|times|half|quarters?)"
+            r"\d|"
+            + _at_word(
+                [w for w in (*numbers, *units, *multiples) if w not in ("a", "an")]
+                + ["times", "half", "quarters", "quarter"]
+            )
         ),
         skip_before=frozenset(_listed(lists["request_duration_skip_before"])),
         skip_after=frozenset(_listed(lists["request_duration_skip_after"])),
