@@ -39,7 +39,7 @@ RULE_IDS = (READER_NAMED, DONE_AS_FUTURE, ADDED_TERMS)
 _TITLE = r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?"
 # Words before a name that make it the reader addressed ("Dear Rosa", "Thank you, Rosa").
 _VOCATIVE_BEFORE = re.compile(
-    r"(?:\b(?:dear|hi|hello|hey|morning|afternoon|evening|thanks|thank\s+you)|[,(—–-])\s*\Z",
+    r"\b(?:dear|hi|hello|hey|morning|afternoon|evening|thanks|thank\s+you)[,!]?\s*\Z",
     re.IGNORECASE,
 )
 _NEXT_WORD = re.compile(r"\s*([A-Za-z'’]+)")
@@ -88,6 +88,7 @@ _PRONOUN_PAIR = re.compile(
     r"\b(she|he|her|his|him|hers|herself|himself|they|their|them)\s+([a-z][a-z'’-]*)"
 )
 _RECIPIENT = re.compile(r"\b[Tt]he\s+recipient(['’]s)?\b(?!\s+of\b)")
+_ADVERBS = frozenset(("only", "also", "still", "already", "now", "just", "then"))
 _PLURAL = frozenset(("they", "their", "them"))
 # People other than the reader whom a request's pronoun may mean ("our technician ... he").
 _OTHERS = re.compile(
@@ -192,6 +193,9 @@ def _reader_spans(text: str, request: DraftRequest) -> Iterator[tuple[int, int, 
                     yield found.start(), found.end(), _cased(text, found.start(), replacement)
         for match in _PRONOUN_PAIR.finditer(low):
             pair = f"{match.group(1)} {match.group(2)}"
+            if pair not in pairs and match.group(2) in _ADVERBS:
+                after = _NEXT_WORD.match(low, match.end())  # "they only hold" for "they hold"
+                pair = f"{match.group(1)} {after.group(1)}" if after is not None else pair
             if pair in pairs:
                 start, end = match.span(1)
                 if match.group(1) in ("she", "he"):
@@ -316,7 +320,7 @@ _PLACED = re.compile(
 )
 _SOON = re.compile(
     r"\b(?:immediately|right\s+away|straight\s+away|at\s+once|as\s+soon\s+as\s+possible|"
-    r"asap|without\s+delay|automatically|instantly|shortly|promptly)\b"
+    r"asap|without\s+delay|automatically|instantly|shortly|promptly|soon(?!\s+as\b))\b"
 )
 _WORDS = re.compile(r"[a-z0-9]+")
 _BACK_REFERENCE = re.compile(r"(?:this|it|that|these|they)\b")
@@ -375,7 +379,8 @@ def added_terms(draft: Draft) -> list[Finding]:
             spans.append((match.start(), match.end(), "how soon"))
     for start, end, what in spans:
         span, fix = _clause_fix(text, start, end)
-        if what == "how soon" and re.match(r"\s*[.!?]", text.text[end:]) and start > 0:
+        at_end = re.match(r"\s*[.!?]", text.text[end:]) is not None
+        if what == "how soon" and fix.action == "remove_sentence" and at_end and start > 0:
             span, fix = (start - 1, end), Fix(action="replace", text="")  # "... immediately."
         found.append(
             finding(

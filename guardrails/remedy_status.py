@@ -190,6 +190,33 @@ def _own_stem(body_stems: set[str], index: int, supplied: Supplied, draft: Draft
     return not own or bool(body_stems & own)
 
 
+def _amount_only_retold(text: Text, remedy: RemedyFacts, incident: frozenset[str]) -> bool:
+    """Whether every sentence giving the remedy's amount as a figure names neither the
+    remedy's kind ("refund") nor a word of its description that the incident does not use:
+    "which resulted in a total of $39.99" retells the charge, it does not refund it; "the
+    $6.40 difference is back on your card" names the difference refunded. False when no
+    sentence gives the figure (the amount was stated in words) or the remedy's kind has no
+    word to look for."""
+    pattern = _words().kind_words.get(remedy.remedy.kind)
+    if pattern is None:
+        return False
+    spans = [
+        text.sentences.bounds(f.start, f.end)
+        for f in text.facts
+        if (f.kind, f.key) in remedy.amount_keys
+        or (remedy.bare is not None and fact_value(f) == remedy.bare)
+    ]
+    if not spans:
+        return False
+    for start, end in spans:
+        sentence = text.text[start:end]
+        if pattern.search(sentence) or stems(sentence) & (remedy.stems - incident):
+            return False
+        if remedy.free and _FREE_SAID.search(sentence.lower()):
+            return False
+    return True
+
+
 def omissions(draft: Draft) -> list[Finding]:
     """Authorised remedies the draft leaves out.
 
@@ -213,6 +240,8 @@ def omissions(draft: Draft) -> list[Finding]:
         if facts.amount or facts.code:
             if facts.amount and not _amount_stated(text, remedy, values):
                 missing = f"its amount {facts.amount}"
+            elif facts.amount and _amount_only_retold(text, remedy, supplied.incident_stems):
+                missing = f"its amount {facts.amount} as the remedy"
             elif facts.code and facts.code.lower() not in text.low:
                 missing = f"its code {facts.code}"
             else:

@@ -81,11 +81,12 @@ def test_the_reader_by_name_becomes_you_but_not_when_addressed() -> None:
     request = _request(recipient={"name": "Rosa Jimenez"}, audience="colleague")
     body = (
         "Dear Rosa,\n\nThis resulted in Rosa walking into the review unprepared. "
-        "Rosa was not told. Thank you, Rosa."
+        "Rosa was not told. As a result, Rosa walked in blind. Thank you, Rosa."
     )
     assert _errors(body, request, "request.reader_named") == [
         ("Rosa", "you"),
         ("Rosa was", "You were"),
+        ("Rosa", "you"),
     ]
 
 
@@ -109,6 +110,8 @@ def test_the_readers_noun_copied_from_the_request_becomes_you() -> None:
         ("the client", "you"),
         ("they", "you"),
     ]
+    body = "The invoice was wrong, although they only hold 25 licences."
+    assert _errors(body, request, "request.reader_named") == [("they", "you")]
     colleague = request.model_copy(update={"audience": "colleague"})
     assert _errors(body, colleague, "request.reader_named") == []
 
@@ -186,6 +189,8 @@ def test_how_soon_is_flagged_only_in_a_remedy_sentence() -> None:
     body = "We have refunded the second charge of $39.99 immediately."
     assert _errors(body, GYM, "commitments.added_terms") == [(" immediately", "")]
     assert _errors("I looked into this immediately.", GYM, "commitments.added_terms") == []
+    body = "I have refunded the second charge of $39.99, which should arrive soon."
+    assert _errors(body, GYM, "commitments.added_terms") == [(", which should arrive soon", "")]
 
 
 # --- remedies stated only by words other facts share ----------------------------------------
@@ -241,3 +246,16 @@ def test_a_status_label_or_authorised_remedy_tag_is_cut_from_its_sentence() -> N
     fixed, _ = _salvaged(body, GYM)
     assert "We have refunded the second charge of $39.99." in fixed
     assert "We would like to offer you a free guest pass." in fixed
+
+
+def test_a_remedys_amount_only_in_the_retelling_is_not_the_remedy() -> None:
+    body = (
+        "Hi Zoe,\n\nYou were charged twice, which resulted in a total of $39.99. We would "
+        "like to offer you a free guest pass.\n\nJamie"
+    )
+    report = guardrails.check(body, subject="Your membership", context=GYM)
+    omitted = [f for f in report.errors if f.rule == "commitments.omitted_remedy"]
+    assert [f.fix.fact for f in omitted if f.fix is not None] == ["remedy:0"]
+    said = body.replace("We would", "We have refunded the $39.99. We would")
+    report = guardrails.check(said, subject="Your membership", context=GYM)
+    assert "commitments.omitted_remedy" not in {f.rule for f in report.errors}
