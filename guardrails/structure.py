@@ -133,9 +133,17 @@ def _patterns() -> _Patterns:
     outside = re.compile(rf"\b{_alternation(lex.words('outside_causes'))}s?\b")
     outside_state = re.compile(
         rf"\b(?:(?:the|our|a|an|one\s+of\s+our)\s+)?(?:[a-z-]+\s+){{0,2}}?"
-        rf"{_alternation(lex.words('outside_causes'))}s?\s+"
+        rf"{_alternation(lex.words('outside_causes'))}s?"
+        r"(?:\s+(?:for|of|in|on|at)\s+(?:[a-z’'-]+\s+)?[a-z’'-]+)?\s+"
         r"(?:is|are|was|were|has\s+been|have\s+been)\s+(?:(?:currently|still|undeniably|now|always)\s+)*"
-        r"(?:experiencing|facing|having|suffering|(?:a\s+)?capricious|unpredictable)\b"
+        r"(?:experiencing|facing|having|suffering|(?:a\s+)?capricious|unpredictable"
+        r"|(?:much\s+|far\s+|significantly\s+)?(?:greater|higher|heavier|larger|worse)\s+than)\b"
+        # The outside cause as the subject that forced us: "the price hike in raw materials
+        # has forced us to", "a bug in the supplier's chips caused".
+        rf"|\b{_alternation(lex.words('outside_causes'))}s?(?:\s+[a-z’'-]+){{0,3}}?\s+"
+        r"(?:has\s+|have\s+|had\s+)?(?:forced|obliged|compelled)\s+(?:us|me)\b"
+        rf"|\b(?:bug|fault|defect|flaw|problem|error)s?\s+in\s+(?:the|their|its)\s+(?:[a-z-]+\s+){{0,2}}?"
+        rf"{_alternation(lex.words('outside_causes'))}s?\b"
     )
     return _Patterns(
         head=head,
@@ -179,6 +187,11 @@ _CAUSE_HINTS = (
     "capricious",
     "unpredictable",
     "blame",
+    "than",
+    "bug",
+    "fault",
+    "defect",
+    "flaw",
 )
 
 

@@ -126,6 +126,13 @@ def test_a_cause_beside_ownership_or_no_outside_cause_is_not_blame(text: str) ->
         ("To the extent that anyone felt misled, we apologise.", "non_apology.conditional"),
         ("Next time you could report the fault earlier so we can act.", "blame.customer"),
         ("Your late change of booking made it very difficult to seat everyone.", "blame.customer"),
+        ("Customers simply do not read the terms before booking.", "blame.customer"),
+        ("Our aim was never to upset our regulars.", "non_apology.intent"),
+        ("There may be reasons to regret how the launch went.", "non_apology.passive"),
+        ("Breakdowns happen; that is the nature of the trade.", "non_apology.dismissal"),
+        ("Demand for tickets was far higher than anyone predicted.", "blame.outside_cause"),
+        ("Rising fuel prices have forced us to cut the evening service.", "blame.outside_cause"),
+        ("A defect in the supplier's firmware stopped the locks working.", "blame.outside_cause"),
     ],
 )
 def test_dismissal_defences_and_customer_blame_in_new_wordings(text: str, rule: str) -> None:
@@ -140,6 +147,8 @@ def test_dismissal_defences_and_customer_blame_in_new_wordings(text: str, rule: 
         "Even if it was their fault, it is our responsibility to you.",
         "Next time you visit, ask for me and I'll look after you.",
         "Thank you for letting us know so quickly.",
+        "Demand was higher than we planned for, and we should have hired more staff.",
+        "We want to point out that this was our error, not yours.",
     ],
 )
 def test_their_owning_or_harmless_neighbours_are_not(text: str) -> None:
