@@ -117,6 +117,26 @@ async def test_a_json_batch_is_queued_run_and_its_letters_fetched_as_ndjson_and_
 
 
 @pytest.mark.anyio
+async def test_a_batch_letter_is_recorded_without_the_customers_own_words(
+    app: FastAPI, client: httpx.AsyncClient, incident: dict[str, Any]
+) -> None:
+    said = {**incident["incident"], "customer_message": "Where is my parcel?"}
+    recipients = [{"id": "a", "name": "Ada Brook", "customer_message": "Still waiting."}]
+    response = await client.post(
+        "/v1/batches", json={"incident": {**incident, "incident": said}, "recipients": recipients}
+    )
+    status = await _finished(client, response.headers["location"])
+    line = json.loads((await client.get(status["links"]["results"])).text.splitlines()[0])
+    found = app.state.store.get_record(line["draft_id"])
+    assert found is not None
+    record = found[0]
+    assert record.request["recipient"]["name"] == "Ada Brook"
+    assert "customer_message" not in record.request["incident"]
+    assert record.report["passed"] is True and record.meta["provider"] == "offline"
+    assert len(record.fingerprint) == 64
+
+
+@pytest.mark.anyio
 async def test_recipients_may_come_as_csv_text(
     client: httpx.AsyncClient, incident: dict[str, Any]
 ) -> None:

@@ -253,7 +253,7 @@ results = asyncio.run(draft()) if drafter.forked else []
 drafter.close()
 print(json.dumps({
     "forked": drafter.forked,
-    "letters": [[r.status, r.draft["body"] if r.draft else None] for r in results],
+    "letters": [[r.status, r.letter.body if r.letter else None] for r in results],
 }))
 """
 

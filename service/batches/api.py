@@ -471,7 +471,7 @@ async def batch_lifespan(app: FastAPI) -> AsyncIterator[None]:
     owned = store is None
     if store is None:
         store = await anyio.to_thread.run_sync(Store.open, settings)
-    batches = BatchStore(store, keep_customer_message=settings.store_customer_message)
+    batches = BatchStore(store)
     service = BatchService(batches, settings, app.state.pipeline)
     app.state.batches = service
     await service.start()

@@ -90,9 +90,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     template_json = template.model_dump(mode="json")
     job_id = fingerprint([template_json, rows, pipeline.provider.name, pipeline.provider.model])
     job_id = job_id[:32]
-    batches = BatchStore(
-        Store.open(settings), keep_customer_message=settings.store_customer_message
-    )
+    # Off (the default), a letter's audit record omits `incident.customer_message`; the
+    # drafter (`choose_drafter`) reads `store_customer_message` and encodes the record so.
+    batches = BatchStore(Store.open(settings))
     job = batches.get(job_id)
     if job is not None and args.restart:
         job = None

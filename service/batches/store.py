@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from service.batches.work import Item, ItemResult
-from service.store import Store, StoreUnavailable, new_id, schema, utcnow
+from service.batches.work import Item, ItemResult, Letter
+from service.store import RawJSON, Store, StoreUnavailable, new_id, schema, utcnow
 
 JobStatus = Literal["queued", "running", "paused", "done"]
 """`paused`: stopped by the CLI (Ctrl-C); the CLI resumes it, the server leaves it alone."""
@@ -70,11 +70,9 @@ def fingerprint(value: Any) -> str:
 
 
 class BatchStore:
-    def __init__(self, store: Store, *, keep_customer_message: bool = False) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self.engine = store.engine
-        self.keep_customer_message = keep_customer_message
-        """Off (the default), a letter's audit record omits `incident.customer_message`."""
 
     @contextmanager
     def _tx(self) -> Iterator[Connection]:
@@ -192,12 +190,9 @@ class BatchStore:
         updates: list[dict[str, Any]] = []
         for result in results:
             draft_id = None
-            if result.draft is not None and result.request is not None:
+            if result.letter is not None:
                 draft_id = new_id()
-                row = _audit_row(draft_id, result, now, key_name)
-                if not self.keep_customer_message:
-                    row["request"] = _without_customer_message(row["request"])
-                records.append(row)
+                records.append(_audit_row(draft_id, result.letter, now, key_name))
                 if result.review:
                     reviews.append(
                         {
@@ -286,32 +281,26 @@ class BatchStore:
 
 
 def _audit_row(
-    draft_id: str, result: ItemResult, now: datetime, key_name: str | None
+    draft_id: str, letter: Letter, now: datetime, key_name: str | None
 ) -> dict[str, Any]:
-    assert result.draft is not None and result.request is not None
-    draft = result.draft
-    report = draft["guardrails"]
+    """The letter's audit record: its JSON columns arrive encoded (`RawJSON`) from the worker,
+    with the customer's own words already left out unless the store keeps them."""
     return {
         "id": draft_id,
         "kind": "draft",
         "created_at": now,
         "request_id": None,
         "key_name": key_name,
-        "fingerprint": fingerprint(result.request),
-        "request": result.request,
-        "subject": draft["subject"],
-        "body": draft["body"],
-        "channel": draft["channel"],
-        "tone": draft["tone"],
-        "passed": report["passed"],
-        "report": report,
-        "meta": draft["meta"],
+        "fingerprint": letter.fingerprint,
+        "request": RawJSON(letter.request),
+        "subject": letter.subject,
+        "body": letter.body,
+        "channel": letter.channel,
+        "tone": letter.tone,
+        "passed": letter.passed,
+        "report": RawJSON(letter.report),
+        "meta": RawJSON(letter.meta),
     }
-
-
-def _without_customer_message(request: dict[str, Any]) -> dict[str, Any]:
-    incident = {k: v for k, v in request["incident"].items() if k != "customer_message"}
-    return {**request, "incident": incident}
 
 
 def _aware(value: datetime) -> datetime:

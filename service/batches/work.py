@@ -24,12 +24,13 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from contract.models import CheckRequest, DraftRequest
-from service.audit import review_reasons
+from service.audit import fingerprint_and_stored, review_reasons
 from service.batches.recipients import recipient_request
 from service.composer import compose_draft
 from service.errors import AmendsError
 from service.pipeline import Pipeline, build_pipeline, check_request
 from service.settings import Settings
+from service.store import RawJSON
 
 Recipient = Mapping[str, str | None]
 
@@ -43,43 +44,75 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Letter:
+    """A drafted letter as its audit record stores it: the text fields, and the request, the
+    guardrail report and the meta already encoded as JSON by the worker that drafted it, so
+    that what crosses back to the coordinator is a few strings, and the coordinator only
+    writes them."""
+
+    fingerprint: str
+    request: str
+    """The request as the audit trail keeps it (`service.audit.stored_request`)."""
+    subject: str | None
+    body: str
+    channel: str
+    tone: str
+    passed: bool
+    report: str
+    meta: str
+
+
+@dataclass(frozen=True)
 class ItemResult:
-    """What became of one recipient: the letter and the request it was drafted from, or why
-    there is none. Plain data, so that it crosses process boundaries cheaply."""
+    """What became of one recipient: the letter, or why there is none. Plain data, so that it
+    crosses process boundaries cheaply."""
 
     position: int
     status: Literal["done", "failed"]
-    request: dict[str, Any] | None = None
-    draft: dict[str, Any] | None = None
+    letter: Letter | None = None
     error: dict[str, Any] | None = None
     review: tuple[str, ...] = ()
     """Why a person should read the letter before it is sent (as for any API draft); the
     letter is then held in the review queue."""
 
 
-async def draft_item(pipeline: Pipeline, template: Mapping[str, Any], item: Item) -> ItemResult:
+async def draft_item(
+    pipeline: Pipeline,
+    template: Mapping[str, Any],
+    item: Item,
+    keep_customer_message: bool = False,
+) -> ItemResult:
     request = recipient_request(template, item.recipient)
     if isinstance(request, list):
         first = request[0]
         message = f"{first['field']}: {first['message']}"
         error = {"code": "invalid_recipient", "message": message, "details": request}
         return ItemResult(item.position, "failed", error=error)
-    request_json = request.model_dump(mode="json")
     try:
         draft = await pipeline.draft(request)
     except AmendsError as exc:
         error = {"code": exc.code, "message": exc.message, "details": exc.details}
-        return ItemResult(item.position, "failed", request=request_json, error=error)
+        return ItemResult(item.position, "failed", error=error)
     except Exception as exc:  # a bug must fail one letter, listed, not the whole batch
         error = {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"}
-        return ItemResult(item.position, "failed", request=request_json, error=error)
+        return ItemResult(item.position, "failed", error=error)
     if not draft.guardrails.passed:  # the pipeline never returns one; a batch checks anyway
         error = {"code": "draft_failed_guardrails", "message": "the letter failed the checks"}
-        return ItemResult(item.position, "failed", request=request_json, error=error)
+        return ItemResult(item.position, "failed", error=error)
     reasons = tuple(review_reasons(draft, request))
-    return ItemResult(
-        item.position, "done", request_json, draft.model_dump(mode="json"), review=reasons
+    request_fingerprint, stored = fingerprint_and_stored(request, keep_customer_message)
+    letter = Letter(
+        fingerprint=request_fingerprint,
+        request=stored,
+        subject=draft.subject,
+        body=draft.body,
+        channel=draft.channel,
+        tone=draft.tone,
+        passed=draft.guardrails.passed,
+        report=RawJSON(draft.guardrails.model_dump_json()),
+        meta=RawJSON(draft.meta.model_dump_json()),
     )
+    return ItemResult(item.position, "done", letter, review=reasons)
 
 
 class Drafter(Protocol):
@@ -103,9 +136,11 @@ class AsyncDrafter:
         template: Mapping[str, Any],
         concurrency: int,
         chunk_size: int = 16,
+        keep_customer_message: bool = False,
     ) -> None:
         self.pipeline = pipeline
         self.template = template
+        self.keep = keep_customer_message
         self.limit = asyncio.Semaphore(concurrency)
         # Letters are stored a chunk per transaction; the semaphore, not the chunk, bounds
         # how many drafts are in flight.
@@ -114,7 +149,7 @@ class AsyncDrafter:
 
     async def _one(self, item: Item) -> ItemResult:
         async with self.limit:
-            return await draft_item(self.pipeline, self.template, item)
+            return await draft_item(self.pipeline, self.template, item, self.keep)
 
     async def _chunk(self, items: Sequence[Item]) -> list[ItemResult]:
         return list(await asyncio.gather(*(self._one(item) for item in items)))
@@ -187,12 +222,14 @@ def _noop() -> None:
     return None
 
 
-def _draft_chunk(template: Mapping[str, Any], items: Sequence[Item]) -> list[ItemResult]:
+def _draft_chunk(
+    template: Mapping[str, Any], items: Sequence[Item], keep_customer_message: bool
+) -> list[ItemResult]:
     assert _worker is not None, "the worker was not initialised"
     pipeline, loop = _worker
 
     async def run() -> list[ItemResult]:
-        return [await draft_item(pipeline, template, item) for item in items]
+        return [await draft_item(pipeline, template, item, keep_customer_message) for item in items]
 
     return loop.run_until_complete(run())
 
@@ -296,6 +333,7 @@ class ProcessDrafter:
         self.owns_pool = pool is None
         self.pool = pool or WorkerPool(settings, workers, pipeline, template)
         self.template = dict(template)
+        self.keep = settings.store_customer_message
         self.forked = self.pool.forked
         self.workers = self.pool.workers
         self.chunk_size = chunk_size
@@ -305,7 +343,7 @@ class ProcessDrafter:
         loop = asyncio.get_running_loop()
         try:
             future = loop.run_in_executor(
-                self.pool.executor, _draft_chunk, self.template, list(items)
+                self.pool.executor, _draft_chunk, self.template, list(items), self.keep
             )
         except BrokenProcessPool as exc:
             self.pool.broken = True
@@ -348,8 +386,15 @@ def choose_drafter(
             if shared is not None:
                 return ProcessDrafter(settings, template, pool=shared.get())
             return ProcessDrafter(settings, template, workers, pipeline=pipeline)
-        return AsyncDrafter(pipeline, template, concurrency=1)
-    return AsyncDrafter(pipeline, template, settings.batch_concurrency)
+        return AsyncDrafter(
+            pipeline, template, 1, keep_customer_message=settings.store_customer_message
+        )
+    return AsyncDrafter(
+        pipeline,
+        template,
+        settings.batch_concurrency,
+        keep_customer_message=settings.store_customer_message,
+    )
 
 
 ProgressHook = Callable[[int, int], None]
