@@ -110,6 +110,13 @@ def salvage(
         # and names the caller's reference first, as the composer's does, when it fits.
         texts["body"] = " ".join(texts["body"].split())
         reference = _reference_line(texts["body"], request, channel)
+        if reference is None and request is not None:
+            # Room for the reference: a prevention step said in the composer's shorter words.
+            shorter, said = _steps_shortened(texts["body"], request, channel)
+            reference = _reference_line(shorter, request, channel) if said else None
+            if reference is not None:
+                texts["body"] = shorter
+                planned += [_Edit("body", 0, 0, "", record) for record in said]
         if reference is not None:
             texts["body"] = f"{reference.after} {texts['body']}"
             planned.append(_Edit("body", 0, 0, "", reference))
@@ -189,6 +196,30 @@ def _drop(body: str, spans: list[tuple[int, int]], need: int) -> list[_Edit]:
         cuts.append(_Edit("body", start, end, "", record))
         need -= end - start
     return cuts
+
+
+def _steps_shortened(
+    body: str, request: DraftRequest, channel: str
+) -> tuple[str, list[SalvageEdit]]:
+    """`body` with each sentence that states one prevention step replaced by the composer's
+    sentence for that step where that is shorter, and the edits made."""
+    edits: list[SalvageEdit] = []
+    for start, end in reversed(_sentence_spans(body)):
+        sentence = body[start:end]
+        have = stems(sentence.lower())
+        shared = [len(have & stems(step.description)) for step in request.prevention]
+        if not shared or max(shared) < 2 or shared.count(max(shared)) > 1:
+            continue
+        if any(v.lower() in sentence.lower() for v in _caller_values(request)):
+            continue  # it carries a caller value too
+        index = shared.index(max(shared))
+        wording = fact_sentence(request, f"prevention:{index}", channel).strip()
+        if wording and len(wording) < len(sentence):
+            body = body[:start] + wording + body[end:]
+            edits.append(
+                SalvageEdit(rule=LENGTH_RULE, action="replace", before=sentence, after=wording)
+            )
+    return body, edits
 
 
 def _states_a_step(low: str, request: DraftRequest) -> bool:

@@ -493,3 +493,41 @@ def test_a_remedy_named_without_its_date_gets_the_date_in_place() -> None:
     fixed = salvage("Your data", body, report, request, "email")
     assert "a written incident report with confirmed findings on 30 September." in fixed.body
     assert fixed.body.count("incident report") == 1
+
+
+def test_a_trimmed_text_shortens_its_step_to_make_room_for_the_reference() -> None:
+    request = DraftRequest.model_validate(
+        {
+            "channel": "sms",
+            "recipient": {"name": "Nora Quinn"},
+            "sender": {"organization": "Bloomreach Media"},
+            "incident": {
+                "summary": "The client's July retainer was billed twice.",
+                "reference": "BR-8812",
+            },
+            "remedies": [
+                {
+                    "kind": "refund",
+                    "description": "refund of the duplicate July charge",
+                    "amount": "$750",
+                    "status": "done",
+                }
+            ],
+            "prevention": [{"description": "a duplicate-charge check before each billing run"}],
+        }
+    )
+    body = (
+        "Hi Nora Quinn, I hope this message finds you well and that your week is going "
+        "smoothly so far. I wanted to take a moment to apologize for the billing mistake on "
+        "your July retainer. We've issued the refund of the duplicate July charge ($750). We "
+        "will continue to implement a duplicate-charge check before each billing run to "
+        "prevent similar errors from occurring in the future. Bloomreach Media"
+    )
+    for _ in range(3):
+        report = guardrails.check(body, channel="sms", context=request)
+        if report.passed:
+            break
+        body = salvage(None, body, report, request, "sms").body
+    assert report.passed
+    assert body.startswith("This is about") and "BR-8812" in body
+    assert "continue to implement" not in body and "duplicate-charge check" in body
