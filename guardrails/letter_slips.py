@@ -153,13 +153,50 @@ def _name_parts(request: DraftRequest) -> list[str]:
     return list(dict.fromkeys([" ".join(parts), parts[0], parts[-1]]))
 
 
+_TITLE_AT = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+")
+_TITLE_START = re.compile(r"(?=Mr|Mrs|Ms|Miss|Mx|Dr|Prof)")
+
+
+def _name_end(text: str, at: int, parts: list[str]) -> int | None:
+    """Where the first of `parts` that stands at `at` as a whole word ends."""
+    for part in parts:
+        end = at + len(part)
+        if text.startswith(part, at) and not (
+            end < len(text) and (text[end].isalnum() or text[end] in "_@'’-")
+        ):
+            return end
+    return None
+
+
+def _name_spans(text: str, parts: list[str]) -> Iterator[tuple[int, int]]:
+    r"""The spans `re.finditer(rf"(?<![\w@.]){_TITLE}(?:{'|'.join(parts)})(?![\w@'’-])")`
+    finds (the parts escaped), without compiling a pattern per name: a batch names a new
+    reader in every letter. A match starts where a part or a title does; the title, when
+    one stands there, is tried first."""
+    starts = {m.start() for m in _TITLE_START.finditer(text)}
+    for part in parts:
+        at = text.find(part)
+        while at >= 0:
+            starts.add(at)
+            at = text.find(part, at + 1)
+    reach = 0
+    for at in sorted(starts):
+        if at < reach or (at and (text[at - 1].isalnum() or text[at - 1] in "_@.")):
+            continue
+        title = _TITLE_AT.match(text, at)
+        end = _name_end(text, title.end(), parts) if title is not None else None
+        if end is None:
+            end = _name_end(text, at, parts)
+        if end is not None:
+            yield at, end
+            reach = end
+
+
 def _reader_spans(text: str, request: DraftRequest) -> Iterator[tuple[int, int, str | None]]:
     """(start, end, replacement or None) for each third-person mention of the reader."""
     parts = _name_parts(request)
     if parts and any(p in text for p in parts):
-        names = "|".join(re.escape(p) for p in parts)
-        for match in re.finditer(rf"(?<![\w@.]){_TITLE}(?:{names})(?![\w@'’-])", text):
-            start, end = match.span()
+        for start, end in _name_spans(text, parts):
             line_start = text.rfind("\n", 0, start) + 1
             if _VOCATIVE_BEFORE.search(text, line_start, start) or not text[line_start:start].strip(
                 ' \t"“'
