@@ -187,6 +187,7 @@ SPLITS: dict[str, str] = {
         "fresh7 (labelled before any check; 0.06 before and 0.53 after the structural rules,"
         " then its misses were read and tuned on)"
     ),
+    "fresh8": "fresh8 (collected after the structural rules landed, labelled before any check)",
 }
 """Each part of the corpus the report scores (by the items' `split`), named with how it came
 about."""

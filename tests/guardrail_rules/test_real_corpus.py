@@ -43,6 +43,7 @@ def test_ids_are_unique_and_labels_well_formed() -> None:
             "fresh6",
             "fresh6_tune",
             "fresh7",
+            "fresh8",
         ), item["id"]
         if item["kind"] in MUST_FLAG:
             assert item["flag"], item["id"]
