@@ -95,8 +95,13 @@ _OTHERS = re.compile(
     r"\b(?:technician|engineer|driver|courier|agent|employee|colleague|manager|staff|"
     r"representative|rep|waiter|waitress|chef|nurse|doctor|supplier|instructor|trainer|"
     r"cleaner|installer|planner|assistant|consultant|advisor|adviser|officer|clerk|"
-    r"son|daughter|husband|wife|partner|mother|father|child|friend|guest\s+of)\b"
+    r"son|daughter|husband|wife|partner|mother|father|child|children|friend|guest\s+of|"
+    r"grand(?:mother|father|son|daughter|parent|child)|mum|mom|dad|brother|sister|"
+    r"boyfriend|girlfriend|fianc[ée]e?|baby|kid|student|pupil|patient|neighbou?r|"
+    r"families|family|parent|teacher|coach)\b"
 )
+# A capitalised name with a possessive ("Leo's grandmother"): someone the request names.
+_NAMED_OTHER = re.compile(r"\b[A-Z][a-z]+['’]s\b")
 
 
 def _request_pairs(request: DraftRequest) -> dict[str, str]:
@@ -109,6 +114,13 @@ def _request_pairs(request: DraftRequest) -> dict[str, str]:
     pairs: dict[str, str] = {}
     reader = _reader_noun(request)
     colleague = request.audience == "colleague"  # to a colleague, "the client" is not them
+    named = " ".join(f for f in fields if f)
+    # Someone other than the reader named anywhere in the request: its pronouns may be theirs
+    # ("Leo's grandmother was collecting him", "Her son ... his mark"), so none is read as
+    # the reader's.
+    others = _OTHERS.search(named.lower()) is not None or any(
+        m.group()[:-2] not in _name_parts(request) for m in _NAMED_OTHER.finditer(named)
+    )
     for field in fields:
         if not field:
             continue
@@ -121,9 +133,7 @@ def _request_pairs(request: DraftRequest) -> dict[str, str]:
                 pairs[f"{before[0]} {match.group()}"] = "you"
             if after and after[0].isalpha():
                 pairs[f"{match.group()} {after[0]}"] = "you"
-        for match in _PRONOUN_PAIR.finditer(low):
-            if _OTHERS.search(low, 0, match.start()):
-                break  # someone else is named first: the pronoun may be theirs
+        for match in () if others else _PRONOUN_PAIR.finditer(low):
             pronoun, word = match.group(1), match.group(2)
             if pronoun in _PLURAL and (colleague or not reader.search(low, 0, match.start())):
                 continue  # "they" is the reader only after the caller named the reader
@@ -147,6 +157,8 @@ def _reader_noun(request: DraftRequest) -> re.Pattern[str]:
 
 def _name_parts(request: DraftRequest) -> list[str]:
     name = request.recipient.name or ""
+    if any(p[:1].islower() for p in name.split()):
+        return []  # a group or a place ("tenants of Alder Court"), not a person's name
     parts = [p for p in name.split() if len(p) > 1 and p[-1] != "." and p[:1].isupper()]
     if not parts:
         return []

@@ -333,7 +333,7 @@ class Writer:
             return Reader(roles=("customer", "client") if social or not self.public else ())
         names = tuple(dict.fromkeys(n for n in (self.name.full, self.name.first) if n))
         if self.request.audience == "colleague":
-            return Reader(names=names)
+            return Reader(names=names).learn_from(self._all_text(prevention=False))
         summary = self.request.incident.summary
         titled = honorific_pronoun(self.request.recipient.name)
         reader = Reader(names=names, roles=("customer", "client"), titled=titled)
@@ -345,6 +345,7 @@ class Writer:
         reader = reader.learn(self.request.incident.impact).learn(summary)
         for remedy in self.request.remedies:  # "Call the patient to go through her results"
             reader = reader.learn(remedy.description)
+        reader = reader.learn_from(self._all_text(prevention=False))
         if self.request.audience == "client":
             reader = replace(reader, team=True)
         return reader

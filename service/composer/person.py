@@ -191,6 +191,20 @@ class Reader:
             return replace(self, pronoun=family)
         return self
 
+    def learn_from(self, texts: list[str]) -> Reader:
+        """The same reader, knowing their pronoun from the request as a whole when it names
+        the reader and no one else ("the call before her next client meeting" in a request
+        about Rosa), as the guardrails read it."""
+        joined = " ".join(t for t in texts if t)
+        if self.pronoun or not any(n and n in joined for n in self.names):
+            return self
+        if _names_others(joined) or re.search(r"\b[A-Z][a-z]+['’]s\b", joined):
+            return self
+        family = _pronoun_family(joined)
+        if not family or (self.titled and family != self.titled):
+            return self
+        return replace(self, pronoun=family)
+
     def _starts_with_name(self, text: str) -> str:
         return next((n for n in self.names if n and re.match(re.escape(n) + r"\b", text)), "")
 

@@ -116,6 +116,37 @@ def test_the_readers_noun_copied_from_the_request_becomes_you() -> None:
     assert _errors(body, colleague, "request.reader_named") == []
 
 
+def test_pronouns_are_not_the_readers_when_the_request_names_someone_else() -> None:
+    # "him" and "her" are Leo's and his grandmother's, not the colleague's the letter is to.
+    nursery = _request(
+        audience="colleague",
+        recipient={"name": "Aoife"},
+        incident={
+            "summary": "I forgot to pass on that Leo's grandmother was collecting him.",
+            "impact": "you had to turn her away at the door",
+        },
+    )
+    body = "I forgot that Leo's grandmother was collecting him, so you had to turn her away."
+    assert _errors(body, nursery, "request.reader_named") == []
+    # A son named in one field makes "his" in another field his, not the parent's.
+    school = _request(
+        recipient={"name": "Mrs Dube"},
+        incident={
+            "summary": "Her son was told he had failed.",
+            "cause": "his mark was entered against another student",
+        },
+    )
+    body = "We entered his mark against another student, and he was told he had failed."
+    assert _errors(body, school, "request.reader_named") == []
+    # A group or a place is not a person spoken of in the third person.
+    tenants = _request(
+        recipient={"name": "tenants of Alder Court"},
+        incident={"summary": "The heating in Alder Court was off for nine days."},
+    )
+    body = "The heating in Alder Court was off for nine days."
+    assert _errors(body, tenants, "request.reader_named") == []
+
+
 def test_the_prompts_word_for_the_reader_becomes_you() -> None:
     body = "The impact of this incident on the recipient is that the recipient's data was seen."
     assert _errors(body, GYM, "request.reader_named") == [
