@@ -7,6 +7,8 @@
 # PYTHON is the interpreter that has `llama-cpp-python[server]`. The command runs with
 # AMENDS_PROVIDER=openai and AMENDS_LLM_BASE_URL/AMENDS_LLM_MODEL set for the server; its exit
 # status is this script's. The server's own log goes to $LLAMA_LOG (default .llm/server-PORT.log).
+# The prompt cache is off unless LLAMA_CACHE=true: with it on, a 12-case Qwen run grew the
+# server to 22 GB and the kernel killed it mid-run.
 set -euo pipefail
 python=$1 model=$2 port=$3
 shift 3
@@ -15,7 +17,7 @@ log=${LLAMA_LOG:-.llm/server-$port.log}
 mkdir -p "$(dirname "$log")"
 "$python" -m llama_cpp.server --model "$model" --model_alias local \
     --host 127.0.0.1 --port "$port" --n_ctx "${LLAMA_CTX:-4096}" \
-    --n_threads "${LLAMA_THREADS:-2}" --cache true --seed 7 --verbose false >"$log" 2>&1 &
+    --n_threads "${LLAMA_THREADS:-2}" --cache "${LLAMA_CACHE:-false}" --seed 7 --verbose false >"$log" 2>&1 &
 server=$!
 # llama.cpp's server can ignore SIGTERM while it computes an abandoned answer: give it ten
 # seconds, then kill it, so the command's end is never held up by the server.
