@@ -314,6 +314,12 @@ def status(draft: Draft) -> list[Finding]:
             and (_mentions_directly(sentence, r, amounts) or _shares_stems(stems(sentence), r))
         ]
         if about and all(r.remedy.status != "done" for r in about):
+            # One remedy: its sentence said again with the remedy's own status.
+            fix = (
+                Fix(action="replace", fact=f"remedy:{supplied.remedies.index(about[0])}")
+                if len(about) == 1
+                else None
+            )
             found.append(
                 finding(
                     STATUS,
@@ -324,6 +330,7 @@ def status(draft: Draft) -> list[Finding]:
                     aux.start(),
                     verb_end,
                     'Offer it ("we would like to offer") or promise it with its date instead.',
+                    fix=fix,
                 )
             )
     return found

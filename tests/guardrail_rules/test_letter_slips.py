@@ -290,3 +290,20 @@ def test_a_remedys_amount_only_in_the_retelling_is_not_the_remedy() -> None:
     said = body.replace("We would", "We have refunded the $39.99. We would")
     report = guardrails.check(said, subject="Your membership", context=GYM)
     assert "commitments.omitted_remedy" not in {f.rule for f in report.errors}
+
+
+def test_a_planned_remedy_told_as_done_is_said_again_as_planned() -> None:
+    request = _request(
+        remedies=[
+            {
+                "kind": "expedite",
+                "description": "a priority visit",
+                "date": "7 May, 8-10am",
+                "status": "planned",
+            }
+        ]
+    )
+    body = "Hi Zoe,\n\nWe have expedited a priority visit on 7 May, 8-10am.\n\nJamie"
+    fixed, report = _salvaged(body, request)
+    assert "We have expedited" not in fixed and "7 May, 8-10am" in fixed
+    assert "commitments.status" not in {f.rule for f in report.errors}
