@@ -117,6 +117,8 @@ def salvage(
             if reference is not None:
                 texts["body"] = shorter
                 planned += [_Edit("body", 0, 0, "", record) for record in said]
+            else:
+                reference = _reference_line(texts["body"], request, channel, short=True)
         if reference is not None:
             texts["body"] = f"{reference.after} {texts['body']}"
             planned.append(_Edit("body", 0, 0, "", reference))
@@ -228,7 +230,9 @@ def _states_a_step(low: str, request: DraftRequest) -> bool:
     return any(len(have & stems(step.description)) >= 2 for step in request.prevention)
 
 
-def _reference_line(body: str, request: DraftRequest | None, channel: str) -> SalvageEdit | None:
+def _reference_line(
+    body: str, request: DraftRequest | None, channel: str, *, short: bool = False
+) -> SalvageEdit | None:
     """The composer's sentence naming the caller's reference, for a trimmed text message
     that leaves it out and has room for it; None otherwise (and on a public channel)."""
     form = get_catalog().channels[channel]
@@ -236,6 +240,8 @@ def _reference_line(body: str, request: DraftRequest | None, channel: str) -> Sa
     if request is None or not reference or form.public or reference.lower() in body.lower():
         return None
     line = fact_sentence(request, "reference", channel).strip()
+    if short:
+        line = f"Ref {reference}:"  # the short form, when no sentence fits
     if not line or form.max_chars is None or len(body) + 1 + len(line) > form.max_chars:
         return None
     return SalvageEdit(rule=OMITTED_REFERENCE, action="insert", before="", after=line)

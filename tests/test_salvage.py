@@ -531,3 +531,38 @@ def test_a_trimmed_text_shortens_its_step_to_make_room_for_the_reference() -> No
     assert report.passed
     assert body.startswith("This is about") and "BR-8812" in body
     assert "continue to implement" not in body and "duplicate-charge check" in body
+
+
+def test_a_trimmed_text_with_no_room_for_the_reference_sentence_takes_its_short_form() -> None:
+    request = DraftRequest.model_validate(
+        {
+            "channel": "sms",
+            "sender": {"organization": "Fibrenet"},
+            "incident": {
+                "summary": "Our technician did not arrive for the installation booked for 5 May.",
+                "reference": "FN-20577",
+            },
+            "remedies": [
+                {
+                    "kind": "credit",
+                    "description": "credit on the next bill",
+                    "amount": "$25",
+                    "status": "done",
+                }
+            ],
+        }
+    )
+    body = (
+        "I hope this message finds you well and that the rest of your week goes smoothly. "
+        "I wanted to take a moment to apologize for the incident that occurred with your "
+        "broadband installation on May 5th. Our technician did not arrive as scheduled, which "
+        "caused you a great deal of inconvenience that day. We have added the credit on the "
+        "next bill ($25). Thank you for your patience. Fibrenet"
+    )
+    for _ in range(3):
+        report = guardrails.check(body, channel="sms", context=request)
+        if report.passed:
+            break
+        body = salvage(None, body, report, request, "sms").body
+    assert report.passed and len(body) <= 320
+    assert body.startswith("Ref FN-20577: ") or body.startswith("This is about")
