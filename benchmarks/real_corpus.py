@@ -188,6 +188,9 @@ SPLITS: dict[str, str] = {
         " then its misses were read and tuned on)"
     ),
     "fresh8": "fresh8 (collected after the structural rules landed, labelled before any check)",
+    "fresh9": (
+        "fresh9 (collected before the narrative outside-cause rule, labelled before any check)"
+    ),
 }
 """Each part of the corpus the report scores (by the items' `split`), named with how it came
 about."""

@@ -44,6 +44,7 @@ def test_ids_are_unique_and_labels_well_formed() -> None:
             "fresh6_tune",
             "fresh7",
             "fresh8",
+            "fresh9",
         ), item["id"]
         if item["kind"] in MUST_FLAG:
             assert item["flag"], item["id"]
