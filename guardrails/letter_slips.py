@@ -272,6 +272,13 @@ def _cased(text: str, start: int, words: str) -> str:
     return words[:1].upper() + words[1:] if text[start : start + 1].isupper() else words
 
 
+def _told(request: DraftRequest) -> list[str]:
+    """The incident's fields as the composer quotes them whole, lowercased."""
+    incident = request.incident
+    fields = [incident.summary, incident.cause or "", incident.impact or ""]
+    return [t for t in (" ".join(f.lower().split()).strip(" .!?") for f in fields) if t]
+
+
 def reader_named(draft: Draft) -> list[Finding]:
     """The reader named, or called "her"/"his" as the caller did, in a private letter to
     them."""
@@ -280,9 +287,14 @@ def reader_named(draft: Draft) -> list[Finding]:
     if request is None or form is None or form.public:
         return []
     found = []
+    told = _told(request)
     for checked in draft.texts:
         for start, end, replacement in _reader_spans(checked.text, request):
             excerpt = checked.text[start:end]
+            s_start, s_end = checked.sentences.bounds(start, end)
+            sentence = " ".join(checked.low[s_start:s_end].split())
+            if any(field in sentence for field in told):
+                continue  # the caller's own sentence quoted whole (the composer's retelling)
             found.append(
                 finding(
                     READER_NAMED,
