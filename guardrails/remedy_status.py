@@ -76,8 +76,9 @@ _NOT_BETWEEN = frozenset(
 
 def count_stated(amount: str, low: str) -> bool:
     """Whether lower-cased `low` states a counted amount ("2 tickets", "1 month") as that
-    count of the same thing, in digits or words, with at most one word between: "two free
-    tickets", "a month of Pro". "a refund for the month" does not state "1 month"."""
+    count of the same thing, in digits or words, with at most two words between: "two free
+    tickets", "a free return trip", "a month of Pro". "a refund for the month" does not state
+    "1 month"."""
     counted = _COUNTED.fullmatch(amount.strip().lower())
     if counted is None:
         return False
@@ -90,6 +91,8 @@ def count_stated(amount: str, low: str) -> bool:
         said = before[-1:]  # "a month"
         if len(before) > 1 and before[-1] not in _NOT_BETWEEN:
             said.append(before[-2])  # "two free tickets"
+            if len(before) > 2 and before[-2] not in _NOT_BETWEEN:
+                said.append(before[-3])  # "a free return trip"
         for word in said:
             value = int(word) if word.isdigit() else 1 if word in _ONE else spelled_value(word)
             if value == count:

@@ -280,7 +280,6 @@ def _strategy_draft(strategy: str | None, **changes: Any) -> str:
     [
         ("contextual_empathy", {}, r"matters most to me|regret most|cost you|keep coming back"),
         ("collaborative_accountability", {}, r"shared responsibility|working on the fix"),
-        ("data_driven_transparency", {}, r"(not|n't) (yet )?measured"),
         (
             "data_driven_transparency",
             {
@@ -291,7 +290,8 @@ def _strategy_draft(strategy: str | None, **changes: Any) -> str:
                     }
                 ]
             },
-            r"mis-sorts down 38%[\s\S]*(measured, not estimated|a measured result)",
+            # The figure gets a sentence of its own, without a stock line about measuring.
+            r"The result so far: mis-sorts down 38% in a six-week pilot\.",
         ),
         ("proactive_solutions", {}, r"(already started|already done)[\s\S]*goodwill gesture"),
         ("brand_personality", {}, r"short version, and it(?: i|')s the honest one"),

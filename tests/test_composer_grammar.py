@@ -334,3 +334,83 @@ def test_psychological_framing_states_the_address_once(channel: str) -> None:
             if channel in ("letter", "public_statement") and not request.max_words:
                 # The strategy's trace stays unless the caller's word limit trims it.
                 assert "chance to put this right" in draft.body, (case_id, tone, draft.body)
+
+
+# --- session 4: person, questions and remedy verbs ------------------------------------------
+
+
+def _letter(**changes: object) -> str:
+    base: dict[str, object] = {
+        "scenario": "custom",
+        "channel": "email",
+        "recipient": {"name": "Mr and Mrs Chen"},
+        "sender": {"organization": "Oakridge Lettings"},
+        "incident": {"summary": "your tenancy deposit was returned seven weeks late"},
+        "remedies": [{"kind": "refund", "description": "your deposit", "status": "done"}],
+    }
+    base.update(changes)
+    return compose_draft(DraftRequest.model_validate(base)).body
+
+
+@pytest.mark.parametrize("tone", ["formal", "professional", "warm", "empathetic", "luxury"])
+def test_an_organisation_without_a_named_sender_never_says_i(tone: str) -> None:
+    for liability in ("standard", "cautious"):
+        body = _letter(tone=tone, liability=liability, channel="letter")
+        assert not re.search(r"\b(?:I|I'm|I've|I'll|my|me)\b", body), body
+
+
+def test_the_customers_we_in_the_impact_is_theirs() -> None:
+    body = _letter(
+        incident={
+            "summary": "your tenancy deposit was returned seven weeks late",
+            "impact": "We needed that money for the deposit on our new flat",
+        }
+    )
+    assert "you needed that money for the deposit on your new flat" in body, body
+
+
+@pytest.mark.parametrize(
+    ("summary", "told"),
+    [
+        (
+            "Why did nobody turn up for my appointment on Tuesday? I took the day off work.",
+            "Nobody turned up for your appointment on Tuesday. You took the day off work.",
+        ),
+        (
+            "i paid for a full service and the car failed its MOT. how is that possible?",
+            "You paid for a full service and the car failed its MOT.",
+        ),
+    ],
+)
+def test_a_question_summary_is_told_back_as_what_happened(summary: str, told: str) -> None:
+    body = _letter(incident={"summary": summary}, sender={"name": "Kemi"}, channel="chat")
+    assert told in body, body
+    assert "?" not in body.rsplit("\n\n", 1)[0], body  # only the chat's closing question
+
+
+def test_remedy_verbs_follow_what_the_remedy_is() -> None:
+    body = _letter(
+        remedies=[
+            {
+                "kind": "refund",
+                "description": "your full deposit of £1,450 returned to your account",
+                "status": "done",
+            },
+            {
+                "kind": "other",
+                "description": "interest on the deposit",
+                "amount": "£18.60",
+                "status": "done",
+            },
+            {
+                "kind": "refund",
+                "description": "the cost of repainting the ceiling",
+                "amount": "£640",
+                "status": "offered",
+            },
+        ]
+    )
+    assert "your full deposit of £1,450 has been returned to your account" in body, body
+    assert "paid the interest on the deposit (£18.60)" in body, body
+    assert "cover the cost of repainting the ceiling (£640)" in body, body
+    assert body.count(" also ") <= 1, body

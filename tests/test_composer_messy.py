@@ -16,6 +16,7 @@ the caller's `max_words`, more than one apology in a short letter.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from functools import cache
@@ -59,6 +60,15 @@ _APOLOGY = re.compile(r"\b(sorry|apologi[sz]e|apologies)\b", re.IGNORECASE)
 _ARTICLE_CLAUSE = re.compile(
     r"\b(a|an|the) (I|we|you|he|she|they|I'll|I'm|I've|we'll|we're|we've|it's)\b"
 )
+
+
+_STOCK = re.compile(
+    # Lines a reader cringes at, or says to nobody in particular: a stock claim about the
+    # figure's provenance, "no one is being singled out" to a customer.
+    r"measured, not estimated|a measured result|not quoting a figure|singled out",
+    re.IGNORECASE,
+)
+_ALSO = re.compile(r"\b(?:have|has|'ve|would|'d|will|'ll) also\b")
 
 
 _SOCIAL_REMEDY = re.compile(
@@ -126,7 +136,22 @@ def letter_problems(request: DraftRequest, draft: ComposedDraft) -> list[str]:
     # A public reply says what we did or offer (without figures), not only "DM us".
     if request.channel == "social" and request.remedies and not _SOCIAL_REMEDY.search(body):
         problems.append("a social reply with no remedy")
-    apologies = len(_APOLOGY.findall(body))
+    if _STOCK.search(body):
+        problems.append(f"a stock line: {_STOCK.search(body).group(0)!r}")
+    said_all = sentences(body)
+    for one, two in itertools.pairwise(said_all):
+        if _ALSO.search(one) and _ALSO.search(two):
+            problems.append(f"'also' in two sentences running: {two!r}")
+    for sentence in said_all[:-1]:
+        # Only a chat reply's last sentence asks; a customer's question is "You asked: ...".
+        if sentence.endswith("?") and not sentence.startswith("You asked"):
+            problems.append(f"a question in our voice: {sentence!r}")
+    for sentence in said_all:
+        # A figure in brackets at the end of a long sentence trails what it counts.
+        if re.search(r"\([^()]*\d[^()]*\)\.$", sentence) and len(sentence.split()) > 30:
+            problems.append(f"an amount trailing a long sentence: {sentence!r}")
+    # The caller's own words may apologise ("I've called the customer to apologise").
+    apologies = len(_APOLOGY.findall(body)) - len(_APOLOGY.findall(caller))
     allowed = 2 if len(body.split()) > 150 else 1
     if apologies > allowed:
         problems.append(f"{apologies} apologies in {len(body.split())} words")

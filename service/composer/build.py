@@ -38,6 +38,7 @@ from service.composer.caller import (
     lower_first,
     mid,
     passive,
+    past_of,
     phrase,
     proper_words,
     read_name,
@@ -218,18 +219,71 @@ _WHY = re.compile(
     r"^(?:why|how come)\s+(was|were|is|are|has|have|had)\s+(you|we)\s+(.+?)\?*$", re.IGNORECASE
 )
 _WITH_YOU = {"was": "were", "is": "are", "has": "have"}
+_WHY_DID = re.compile(
+    r"^(?:why|how come)\s+did\s+(nobody|no one|you|we|they|it)\s+([a-z]+)\s+(.+?)\?*$",
+    re.IGNORECASE,
+)
+_SIMPLE_PAST = {
+    "come": "came",
+    "go": "went",
+    "get": "got",
+    "give": "gave",
+    "send": "sent",
+    "take": "took",
+    "tell": "told",
+    "leave": "left",
+    "make": "made",
+    "ring": "rang",
+    "do": "did",
+    "lose": "lost",
+    "forget": "forgot",
+    "bring": "brought",
+    "say": "said",
+    "pay": "paid",
+    "put": "put",
+}
+_RHETORICAL = re.compile(
+    r"^(?:how (?:is|was|can|could) (?:that|this|it) (?:be )?(?:possible|happen|be)|"
+    r"how does (?:that|this) happen|what is going on|what happened|seriously|really)\W*$",
+    re.IGNORECASE,
+)
 
 
 def _told_back(question: str) -> str:
     """A "why" question about what happened, told back as a statement ("Why were you
-    charged twice?" -> "you were charged twice"); "" for any other question."""
-    match = _WHY.match(" ".join(question.split()))
-    if not match:
-        return ""
-    aux, who, rest = match.group(1).lower(), match.group(2).lower(), match.group(3)
-    if who == "you":
-        aux = _WITH_YOU.get(aux, aux)
-    return f"{who} {aux} {rest}"
+    charged twice?" -> "you were charged twice", "Why did nobody turn up?" -> "nobody turned
+    up"); "" for any other question."""
+    question = " ".join(question.split())
+    match = _WHY.match(question)
+    if match:
+        aux, who, rest = match.group(1).lower(), match.group(2).lower(), match.group(3)
+        if who == "you":
+            aux = _WITH_YOU.get(aux, aux)
+        return f"{who} {aux} {rest}"
+    match = _WHY_DID.match(question)
+    if match:
+        who, verb, rest = match.group(1).lower(), match.group(2).lower(), match.group(3)
+        return f"{who} {_SIMPLE_PAST.get(verb) or past_of(verb)} {rest}"
+    return ""
+
+
+def _told_statements(text: str) -> str:
+    """A summary written as questions, told back as statements of what happened ("Why did
+    nobody turn up for your appointment? You took the day off work." -> "Nobody turned up
+    for your appointment. You took the day off work."); a question that only asks how it
+    could happen is left out. "" when a question cannot be told back."""
+    told = []
+    for sentence in re.split(r"(?<=[.?!])\s+", " ".join(text.split())):
+        if not sentence.endswith("?"):
+            told.append(sentence)
+            continue
+        if _RHETORICAL.match(sentence):
+            continue
+        statement = _told_back(sentence)
+        if not statement:
+            return ""
+        told.append(whole(statement))
+    return " ".join(told)
 
 
 def request_seed(request: DraftRequest) -> int:
@@ -302,7 +356,7 @@ class Writer:
         own_words = (shouting_us or not about_reader) and request.audience != "colleague"
         self.summary = self._phrase(inc.summary, customer=own_words)
         self.cause = self._phrase(inc.cause) if inc.cause else None
-        self.impact = self._phrase(inc.impact, customer=True) if inc.impact else None
+        self.impact = self._phrase(inc.impact, customer=True, impact=True) if inc.impact else None
         self.values = self._values()
         self.picker = Picker(
             seed=request_seed(request),
@@ -372,11 +426,11 @@ class Writer:
         names += [req.sender.organization]
         return frozenset(w.strip(".,'’s") for n in names if n for w in n.split())
 
-    def phrase(self, text: str, *, customer: bool = False) -> Phrase:
+    def phrase(self, text: str, *, customer: bool = False, impact: bool = False) -> Phrase:
         """A caller phrase as this letter uses it: case tamed, its first word in lower case
         unless it is a name, the reader (and, when `customer`, the customer's "I") as
         "you"."""
-        read = phrase(text, to_reader=customer)
+        read = phrase(text, to_reader=customer, their_we=impact)
         addressed = _INVERTED.sub(
             lambda m: _INVERTED_FORMS[m.group(1).lower()] + m.group(2),
             self.reader.address(read.text),
@@ -394,7 +448,7 @@ class Writer:
             words += [w for w in name.split() if len(w) > 2 and w[0].isupper()]
         return [w for w in words if w]
 
-    def _phrase(self, text: str, *, customer: bool = False) -> Phrase | None:
+    def _phrase(self, text: str, *, customer: bool = False, impact: bool = False) -> Phrase | None:
         """A caller phrase for this draft, or None where a public draft must leave it out
         (it names the reader or the reference, or tells one customer's story)."""
         if self.public:
@@ -412,7 +466,7 @@ class Writer:
             # The background in everyday words where the meaning is certain; remedies and
             # prevention steps, which are commitments, keep the caller's words.
             text = plain_caller(text)
-        return self.phrase(text, customer=customer)
+        return self.phrase(text, customer=customer, impact=impact)
 
     def _ref_phrase(self) -> str:
         ref = self.request.incident.reference
@@ -469,7 +523,13 @@ class Writer:
             else (req.sender.contact or ""),
         }
         if s is not None:
-            if s.shape == "question":
+            statements = _told_statements(s.text) if s.shape == "question" else ""
+            if statements:
+                # "Why did nobody turn up ...? You took the day off." is told back as what
+                # happened, never asked again in our voice.
+                values["summary"] = statements[:1].upper() + statements[1:]
+                values["summary_mid"] = mid(statements)
+            elif s.shape == "question":
                 values["summary_question"] = s.sentence
                 told = _told_back(s.text)
                 if told:  # "Why were you charged for a seat ...?" -> "you were charged ..."
@@ -506,7 +566,8 @@ class Writer:
         variant = self.picker.pick(slot, values)
         if variant is None:
             return None
-        text = voiced(variant.text, self.voice).format_map(values)
+        template = variant.text if self.picker.where.personal else impersonal(variant.text)
+        text = voiced(template, self.voice).format_map(values)
         # A value that starts a sentence of the template ("... work. {clause}.") is
         # capitalised there.
         text = _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
@@ -546,6 +607,26 @@ class Writer:
                 "signoff": self.channel.has_signature and not self.public,
             }[name]
         return value != negated
+
+
+_FIRST_SINGULAR = (
+    (re.compile(r"\bI am\b"), "we are"),
+    (re.compile(r"\bI was\b"), "we were"),
+    (re.compile(r"\bI\b"), "we"),
+    (re.compile(r"\bmyself\b"), "ourselves"),
+    (re.compile(r"\bmy\b"), "our"),
+    (re.compile(r"\bme\b"), "us"),
+    (re.compile(r"\bmine\b"), "ours"),
+    (re.compile(r" personally\b"), ""),
+)
+
+
+def impersonal(template: str) -> str:
+    """A sentence of ours in the organisation's voice: an organisation with no named sender
+    never says "I" ("Please accept our sincere apologies", "we will respond personally")."""
+    for pattern, plural in _FIRST_SINGULAR:
+        template = pattern.sub(plural, template)
+    return template
 
 
 # --- the caller's facts, worded ---------------------------------------------------------------
@@ -612,9 +693,22 @@ def amount_said(amount: str, text: str) -> bool:
 
 _TOLD_WHY = re.compile(r"\b(?:because|due to|as a result of|caused by)\b", re.IGNORECASE)
 _COST_NOUN = re.compile(r"\b(?:fare|fares|cost|costs|bill|fee|fees|expenses|charges?)\s*$")
+_COST_OF = re.compile(r"^(?:the |your )?(?:full )?costs? of\b", re.IGNORECASE)
+"""A remedy that is a cost we meet ("the cost of repairing the ceiling"): we cover it."""
+_PAID_NOUN = re.compile(
+    r"^(?:the |your |an? |any )?(?:\w+ )?(?:interest|compensation|difference|allowance)\b",
+    re.IGNORECASE,
+)
+_OUTCOME_TO = re.compile(
+    r"^\S+(?: \S+)+? (?:returned|refunded|credited|paid|transferred|added) "
+    r"(?:to|into|onto|back)\b",
+    re.IGNORECASE,
+)
 _EVERYONE = r"\b(?:every|each|all|any|everyone|anyone|everybody)\b"
 _FUTURE = re.compile(r"\b(?:will|shall|'ll|’ll|is going to|are going to)\b", re.IGNORECASE)
 _AMENDS_LEAD = "To make amends, "
+_LONG_REMEDY = 18
+"""Words in a remedy after which its amount is a sentence of its own."""
 _PUBLIC_FIGURE = re.compile(
     r"(?:\s(?:of|worth))?\s?(?:[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?"
     r"(?:[$€£¥%]|percent\b|(?:USD|EUR|GBP|CHF|CAD|AUD|JPY)\b))"
@@ -650,7 +744,10 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
     amount = "" if amount_said(remedy.amount or "", text) else (remedy.amount or "")
     date = _missing(remedy.date, text)
     code = _missing(remedy.code, text)
-    money = f" ({amount})" if amount else ""
+    # After a long remedy a bracketed figure trails too far from what it counts ("...
+    # so you do not need to send anything further (£312.40)"): it gets its own sentence.
+    apart = amount if len(text.split()) > _LONG_REMEDY else ""
+    money = f" ({amount})" if amount and not apart else ""
     also_word = " also" if also else ""
     status = remedy.status
     head = " ".join(text.lower().split()[:3])
@@ -662,8 +759,14 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
         done_verb, plan_verb = "covered", "cover"  # "covered the taxi fare", not "arranged"
     values = {"also": also_word, "extra": money, "date": when(date) if date else ""}
     last = text.lower().rstrip(" .").rsplit(" ", 1)[-1]
-    if p.shape == "noun" and not p.own_verb and last in _OUTCOMES and len(text.split()) > 2:
-        p = Phrase(p.text, "noun", own_verb=True)  # "the platform fee for this quarter waived"
+    outcome = last in _OUTCOMES or _OUTCOME_TO.search(text) is not None
+    if p.shape == "noun" and not p.own_verb and len(text.split()) > 2 and outcome:
+        # "the platform fee for this quarter waived", "your deposit returned to your account"
+        p = Phrase(p.text, "noun", own_verb=True)
+    if kind == "discount" and re.search(r"\boff\b", text):
+        done_verb, plan_verb = "taken", "take"  # "taken 25 percent off the invoice"
+    if kind in ("other", "service") and _PAID_NOUN.match(mid(text)):
+        done_verb, plan_verb = "paid", "pay"  # "paid the interest", not "arranged" it
     if (
         p.shape == "clause"
         and kind in ("refund", "credit", "replacement")
@@ -717,6 +820,8 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
             slot = "remedy_meeting"  # "a meeting with you and ...": not "offer you ... you"
         elif status == "offered" and w.public and re.search(_EVERYONE, text, re.IGNORECASE):
             slot = "remedy_offered_all"  # "500 coins for every player": not "offer everyone"
+        elif status == "offered" and _COST_OF.match(mid(text)):
+            slot = "remedy_cover_offered"  # "cover the cost of ...", not "offer you the cost"
         elif status == "offered":
             slot = "remedy_goodwill" if goodwill else "remedy_offered"
         elif p.own_verb or p.shape == "participle":
@@ -745,6 +850,9 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
         # One "To make amends" per letter: the next remedy follows on.
         rest = sentence[len(_AMENDS_LEAD) :]
         sentence = rest[:1].upper() + rest[1:]
+    if apart:
+        slot = "remedy_amount_refund" if kind == "refund" else "remedy_amount"
+        sentence += " " + (w.say(slot, {"amount": apart}) or f"The amount is {apart}.")
     if code:
         sentence += " " + (w.say("remedy_code", {"code": code}) or f"Your code is {code}.")
     return sentence
@@ -788,11 +896,14 @@ def prevention_sentence(w: Writer, step: Prevention, *, first: bool) -> str:
         clause = voiced("we are ", w.voice) + mid(text)
     else:
         clause = voiced("we are introducing ", w.voice) + definite(text)
-    if metric and not w.voice.plain:
+    # Under data-driven transparency (and in plain words) the figure is a sentence of its
+    # own: "The result so far: mis-sorts down 38% in a six-week pilot."
+    own_sentence = w.voice.plain or w.has("data_driven_transparency")
+    if metric and not own_sentence:
         clause += f" ({metric})"
     slot = "prevention_lead" if first else "prevention_more"
     sentence = w.say(slot, {"clause": clause}) or whole(clause)
-    if metric and w.voice.plain:
+    if metric and own_sentence:
         sentence += " " + (w.say("metric_plain", {"metric": metric}) or f"Result: {metric}.")
     return sentence
 
@@ -805,8 +916,12 @@ def _fact_part(w: Writer, part: Part) -> list[Line]:
     if part.part == "remedies":
         lines = []
         previous = None
+        said_also = False
         for i, remedy in enumerate(req.remedies):
-            text = remedy_sentence(w, remedy, also=previous == remedy.status, first=i == 0)
+            # "also" once in a run: "I've also covered ... I've also arranged" reads twice.
+            also = previous == remedy.status and not said_also
+            said_also = also
+            text = remedy_sentence(w, remedy, also=also, first=i == 0)
             # The compact form speaks to the reader too ("Call you back", not "the customer").
             own = remedy.model_copy(update={"description": w.phrase(remedy.description).text})
             shorter = [compact_remedy(own, described=True, first=i == 0)]

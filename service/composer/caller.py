@@ -124,7 +124,7 @@ def recase(text: str, known: dict[str, str]) -> str:
 
 _APOSTROPHE = re.compile(
     r"\b(?:(was|were|is|are|did|do|does|has|have|had|could|should|would|ca|wo)nt|(i)m|(i)ve|"
-    r"(you|they)re|(that|what|there)s)\b",
+    r"(you|they)re|(that|what|there|tonight|today|yesterday|tomorrow)s)\b",
     re.IGNORECASE,
 )
 
@@ -342,11 +342,14 @@ def shape_of(text: str) -> tuple[str, bool]:
 
 
 @lru_cache(maxsize=4096)  # a batch's letters share the incident's phrases
-def phrase(text: str, *, to_reader: bool = False) -> Phrase:
-    """Read a caller field; `to_reader` turns the customer's own "I" into "you"."""
+def phrase(text: str, *, to_reader: bool = False, their_we: bool = False) -> Phrase:
+    """Read a caller field; `to_reader` turns the customer's own "I" into "you", and with
+    `their_we` (what happened to the customer: the impact) a "we" that does not speak to
+    "you" is theirs too ("the afternoon we had planned" -> "the afternoon you had planned")."""
     tamed = tame_case(text)
+    ours = their_we and not addresses_reader(tamed) and re.search(r"\b(?:we|our|us)\b", tamed, re.I)
     # The customer's "we" is their side too ("I had to cancel ... and we lost our deposit").
-    if to_reader and (first_person(tamed) or customer_plural(tamed)):
+    if to_reader and (first_person(tamed) or customer_plural(tamed) or ours):
         tamed = customer_to_reader(tamed, plural=True)
     shape, own = shape_of(tamed)
     return Phrase(text=tamed, shape=shape, own_verb=own)
@@ -423,7 +426,7 @@ def passive(text: str, status: str) -> str | None:
         for i in range(1, len(words))
         if participle(i)
         and words[i - 1].lower().strip(",") not in DETERMINERS
-        and words[i - 1][:1].isalpha()
+        and (words[i - 1][:1].isalpha() or words[i - 1][:1] in "£$€¥")  # "of £1,450 returned"
     ]
     if not found:
         return None

@@ -181,7 +181,7 @@ _GENERIC = {
 }
 _PUBLIC_GENERIC = {
     "amends": "To make amends, our team is ready to help everyone affected directly.",
-    "invitation": "If you were affected and need help, please get in touch with our support team.",
+    "invitation": "If you were affected and need help, please get in touch with us.",
     "close": "We are grateful for the patience of everyone affected.",
 }
 _SOCIAL_INVITE = "Please send us a direct message so we can put this right for you."

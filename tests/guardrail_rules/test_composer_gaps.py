@@ -242,3 +242,15 @@ _MISREAD = {
     "channel.public_reference",
     "channel.public_personal_data",
 }
+
+
+def test_a_measured_share_of_100_percent_is_not_a_guarantee() -> None:
+    """A prevention metric "100% of 48 regulated jobs" is a measured share the caller
+    supplied, not an absolute promise; "100% sure" and "100% of orders will arrive" still
+    are."""
+    request = _request()
+    rule = "guarantee.absolute"
+    share = "The result so far: 100% of 48 regulated jobs since April went to approved staff."
+    assert not _rules(f"Dear Dana,\n\nI am sorry. {share}", request, rule)
+    for promise in ("We are 100% sure this is fixed.", "100% of orders will arrive on time."):
+        assert _rules(f"Dear Dana,\n\nI am sorry. {promise}", request, rule), promise

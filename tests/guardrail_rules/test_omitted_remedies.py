@@ -154,6 +154,9 @@ def test_a_callers_own_words_retold_twice_are_not_a_repeat() -> None:
         ("1 month", "We have added 1 month to your plan.", True),
         ("3 months", "We would like to offer you two months of Pro.", False),
         ("1 month", "We would like to offer you a refund for the month.", False),
+        ("1 trip", "We would like to offer you a free return trip on any route.", True),
+        ("2 trips", "We would like to offer you a free return trip on any route.", False),
+        ("1 month", "We would like to offer you a refund for the whole month.", False),
     ],
 )
 def test_a_counted_amount_may_be_stated_in_words(amount: str, said: str, stated: bool) -> None:
