@@ -414,3 +414,21 @@ def test_remedy_verbs_follow_what_the_remedy_is() -> None:
     assert "paid the interest on the deposit (£18.60)" in body, body
     assert "cover the cost of repainting the ceiling (£640)" in body, body
     assert body.count(" also ") <= 1, body
+
+
+def test_a_colleague_named_in_the_story_is_you_in_a_later_pronoun() -> None:
+    body = _letter(
+        audience="colleague",
+        recipient={"name": "Rosa"},
+        sender={"name": "Daniel"},
+        incident={"summary": "I went on leave without sending Rosa the handoff notes"},
+        remedies=[
+            {
+                "kind": "service",
+                "description": "a call to go through the account before her next client meeting",
+            },
+            {"kind": "other", "description": "confirm the customer's card works for her"},
+        ],
+    )
+    assert "before your next client meeting" in body, body
+    assert "the customer's card works for her" in body, body  # someone else is in it

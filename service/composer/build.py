@@ -514,6 +514,9 @@ class Writer:
             "summary_mid": "",
             "summary_question": "",
             "first_name": self.name.first if self.name else "",
+            # A group ("parents of the Tuesday Tigers group") is not greeted by name in a
+            # text: "We are very sorry, everyone."
+            "everyone": "everyone" if self.name and self.name.group else "",
             "full_name": self.name.formal if self.name else "",
             "recipient_org": req.recipient.organization or "",
             "org": req.sender.organization or "",

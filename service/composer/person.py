@@ -205,6 +205,13 @@ class Reader:
             return self
         return replace(self, pronoun=family)
 
+    def _someone_else(self, text: str) -> bool:
+        """Whether `text` names a role that is not the reader ("the customer" in a letter
+        to a colleague): its "her" may be theirs."""
+        if self.roles:
+            return False
+        return any(m.group(1).lower() in ROLE_NOUNS for m in _ROLE_MENTION.finditer(text))
+
     def _starts_with_name(self, text: str) -> str:
         return next((n for n in self.names if n and re.match(re.escape(n) + r"\b", text)), "")
 
@@ -229,7 +236,7 @@ class Reader:
         if roles is not None:
             original = text
             text = roles.sub(lambda m: self._reader_word(m, original), text)
-        if self.pronoun and not _names_others(text):
+        if self.pronoun and not _names_others(text) and not self._someone_else(text):
             text = self._swap_pronouns(text)
         elif self.titled:
             # "Her son Themba was told ..." written to Mrs Dube: "Your son Themba ...".
