@@ -114,10 +114,10 @@ def _request_pairs(request: DraftRequest) -> dict[str, str]:
     pairs: dict[str, str] = {}
     reader = _reader_noun(request)
     colleague = request.audience == "colleague"  # to a colleague, "the client" is not them
-    named = " ".join(f for f in fields if f)
-    # Someone other than the reader named anywhere in the request: its pronouns may be theirs
+    named = " ".join(f for f in fields[:3] if f)
+    # Someone other than the reader in the incident's story: its pronouns may be theirs
     # ("Leo's grandmother was collecting him", "Her son ... his mark"), so none is read as
-    # the reader's.
+    # the reader's. A remedy's "bring a friend" names no one in the story.
     others = _OTHERS.search(named.lower()) is not None or any(
         m.group()[:-2] not in _name_parts(request) for m in _NAMED_OTHER.finditer(named)
     )
@@ -134,6 +134,8 @@ def _request_pairs(request: DraftRequest) -> dict[str, str]:
             if after and after[0].isalpha():
                 pairs[f"{match.group()} {after[0]}"] = "you"
         for match in () if others else _PRONOUN_PAIR.finditer(low):
+            if _OTHERS.search(low, 0, match.start()):
+                break  # someone else is named first in this field: the pronoun may be theirs
             pronoun, word = match.group(1), match.group(2)
             if pronoun in _PLURAL and (colleague or not reader.search(low, 0, match.start())):
                 continue  # "they" is the reader only after the caller named the reader

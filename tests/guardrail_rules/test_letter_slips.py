@@ -138,6 +138,18 @@ def test_pronouns_are_not_the_readers_when_the_request_names_someone_else() -> N
     )
     body = "We entered his mark against another student, and he was told he had failed."
     assert _errors(body, school, "request.reader_named") == []
+    # A friend named only in a remedy is no one in the story: "her" is still the reader's.
+    gym = _request(
+        remedies=[
+            {
+                "kind": "other",
+                "description": "a free guest pass to bring a friend",
+                "status": "offered",
+            }
+        ]
+    )
+    body = "You were charged twice for her October membership."
+    assert _errors(body, gym, "request.reader_named") == [("her", "your")]
     # A group or a place is not a person spoken of in the third person.
     tenants = _request(
         recipient={"name": "tenants of Alder Court"},
