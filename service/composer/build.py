@@ -1003,6 +1003,7 @@ def _slot_part(w: Writer, part: Part) -> list[Line]:
 def _lines(w: Writer, key: str, options: ComposeOptions) -> list[Line]:
     long = w.voice.length == "long"
     lines: list[Line] = []
+    extra: list[Line] = []
     for part in plan().parts[key]:
         if part.extra and not long:
             continue
@@ -1022,8 +1023,12 @@ def _lines(w: Writer, key: str, options: ComposeOptions) -> list[Line]:
                 line.text = " ".join(split_long(line.text))
         lines += made
         if part.part == "remedies":
-            lines += [Line(t, part) for t in options.extra_lines]
-    return lines
+            extra += [Line(t, part) for t in options.extra_lines]
+            lines += extra
+    # A sentence carried over from the source that a later part writes itself (the
+    # invitation's "You can reach me directly at …") is said once, where the plan puts it.
+    written = {line.text for line in lines if not any(line is x for x in extra)}
+    return [line for line in lines if line.text not in written or not any(line is x for x in extra)]
 
 
 # --- layout and fitting -----------------------------------------------------------------------
