@@ -187,7 +187,10 @@ SPLITS: dict[str, str] = {
         "fresh7 (labelled before any check; 0.06 before and 0.53 after the structural rules,"
         " then its misses were read and tuned on)"
     ),
-    "fresh8": "fresh8 (collected after the structural rules landed, labelled before any check)",
+    "fresh8": (
+        "fresh8 (labelled before any check; 0.17 before the narrative outside-cause rule, which"
+        " was written from its misses)"
+    ),
     "fresh9": (
         "fresh9 (collected before the narrative outside-cause rule, labelled before any check)"
     ),

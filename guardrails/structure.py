@@ -15,7 +15,11 @@ Three rules read the shape of a sentence and, for two of them, of the whole mess
 - `blame.outside_cause`: a cause put on someone or something else (a vendor, agency,
   dependency, the media, the weather, nature, demand, a strike, "out of our control") in a
   message that owns nothing anywhere. A letter that says what it got wrong may explain an
-  outside cause; one that only explains is an excuse.
+  outside cause; one that only explains is an excuse. Besides a cause link ("due to the
+  storm"), the cause may be told as a narrative with no link word: the outside cause as the
+  subject of a verb of effect ("record cold brought challenges for every airline", "the
+  strike at the depot has delayed") or as a frame ("with severe weather continuing across the
+  region").
 
 "Owns" means a first-person failure anywhere in the message: "we made a mistake", "our
 error", "I forgot", "we let you down", "sorry for breaking this", "we should have", or the
@@ -28,6 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from contract.report import Finding
 from guardrails.draft import Draft
@@ -87,6 +92,7 @@ class _Patterns:
     cause: re.Pattern[str]
     outside: re.Pattern[str]
     outside_state: re.Pattern[str]
+    narrative: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -131,9 +137,10 @@ def _patterns() -> _Patterns:
     )
     cause = re.compile(rf"\b{_alternation(lex.words('cause_links'))}\b")
     outside = re.compile(rf"\b{_alternation(lex.words('outside_causes'))}s?\b")
+    agents = _alternation(lex.words("outside_causes") + lex.words("narrative_causes"))
     outside_state = re.compile(
         rf"\b(?:(?:the|our|a|an|one\s+of\s+our)\s+)?(?:[a-z-]+\s+){{0,2}}?"
-        rf"{_alternation(lex.words('outside_causes'))}s?"
+        rf"{agents}s?"
         r"(?:\s+(?:for|of|in|on|at)\s+(?:[a-z’'-]+\s+)?[a-z’'-]+)?\s+"
         r"(?:is|are|was|were|has\s+been|have\s+been)\s+(?:(?:currently|still|undeniably|now|always)\s+)*"
         r"(?:experiencing|facing|having|suffering|(?:a\s+)?capricious|unpredictable"
@@ -145,6 +152,28 @@ def _patterns() -> _Patterns:
         rf"|\b(?:bug|fault|defect|flaw|problem|error)s?\s+in\s+(?:the|their|its)\s+(?:[a-z-]+\s+){{0,2}}?"
         rf"{_alternation(lex.words('outside_causes'))}s?\b"
     )
+    narrative = re.compile(
+        # The outside cause as the subject of a verb of effect, with at most a place ("in the
+        # north", "across our network") and auxiliaries between: "the storm has disrupted".
+        rf"\b{agents}s?\b"
+        r"(?:\s+(?:in|across|on|at|over|throughout|around)\s+(?:the\s+|our\s+|this\s+|that\s+)?"
+        r"(?:[a-z’'-]+\s+){0,2}?[a-z’'-]+)?"
+        r"(?:\s+(?:also|has|have|had|been|is|are|was|were|continuing\s+to|continues\s+to"
+        r"|continued\s+to|then|really|severely|badly|further|again|simply|just|soon|quickly"
+        r"|ultimately|primarily|largely|mainly))*"
+        rf"\s+{_alternation(lex.words('effect_verbs'))}\b"
+        # "With extreme weather continuing", "amid the strike spreading"; a clause that opens
+        # with "given / amid the storm".
+        rf"|\b(?:with|amid|amidst|given)\s+(?:the\s+|this\s+|such\s+)?(?:[a-z’'-]+\s+){{0,3}}?"
+        rf"{agents}s?\s+(?:still\s+)?{_alternation(lex.words('ongoing_participles'))}\b"
+        r"|(?:^|(?<=\n)|(?<=[.!?;:,]\s))(?:given|amid|amidst)\s+(?:the\s+|this\s+|such\s+)?"
+        rf"(?:[a-z’'-]+\s+){{0,3}}?{agents}s?\b(?=\s*,)"
+        # The writer's hardship told against an outside cause: "we are struggling with running
+        # a shop in a pandemic", "battling the storm".
+        r"|\b(?:we|i)(?:['’](?:re|m|ve))?(?:\s+(?:are|am|have|been|all|really|still|so|also))*\s+"
+        r"(?:struggling|battling|grappling|fighting)\s+(?:with|against)?"
+        rf"(?:\s+[a-z’'-]+){{0,8}}?\s+{agents}s?\b"
+    )
     return _Patterns(
         head=head,
         reaction=reaction,
@@ -155,6 +184,7 @@ def _patterns() -> _Patterns:
         cause=cause,
         outside=outside,
         outside_state=outside_state,
+        narrative=narrative,
     )
 
 
@@ -268,7 +298,7 @@ def _outside_causes(low: str, text: str, p: _Patterns) -> list[Finding]:
                 OUTSIDE_CAUSE_RULE, "error", _CAUSE_WHY, text, link.start(), end, _CAUSE_SUGGESTION
             )
         )
-    for state in p.outside_state.finditer(low):
+    for state in chain(p.outside_state.finditer(low), p.narrative.finditer(low)):
         found.append(
             finding(
                 OUTSIDE_CAUSE_RULE,
@@ -290,7 +320,7 @@ def structural_findings(draft: Draft) -> list[Finding]:
     p = _patterns()
     found = _reactions(low, text, p)
     acks = any(h in low for h in _ACK_HINTS)
-    causes = any(h in low for h in _CAUSE_HINTS)
+    causes = any(h in low for h in _CAUSE_HINTS) or p.narrative.search(low) is not None
     if (acks or causes) and not owns(low, draft):
         if acks:
             found += _unowned(low, text, p)

@@ -183,3 +183,54 @@ def test_structural_findings_carry_no_mechanical_fix() -> None:
     report = check("The delay was due to our supplier.", channel="email")
     found = [f for f in report.findings if f.rule == OUTSIDE_CAUSE_RULE]
     assert found and all(f.fix is None for f in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "As heavy snow brought problems for every parcel firm, your order sat at the hub.",
+        "The rail strike has disrupted deliveries across the whole region.",
+        "Demand over the holidays simply overwhelmed the booking line.",
+        "Our courier in the north delayed a large number of parcels last week.",
+        "The storm hit the warehouse on Monday and left the shelves empty.",
+        "With freezing weather still continuing across the country, some trains will not run.",
+        "Given the strike, refunds will take longer than usual.",
+        "The whole industry is facing the same shortages this winter.",
+        "We are struggling with keeping a small bakery open in a pandemic.",
+        "Your parcel was held up by the carrier at the border.",
+    ],
+)
+def test_an_outside_cause_told_as_a_narrative_with_nothing_owned_is_blame(text: str) -> None:
+    assert OUTSIDE_CAUSE_RULE in errors(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A support reply that explains the carrier's or the weather's part and owns its own.
+        "I'm sorry your parcel is late. The snow brought the depot to a standstill on Tuesday, "
+        "and we should have told you as soon as we knew.",
+        "The rail strike disrupted deliveries this week, but the missing refund was our error "
+        "and I have sent it today.",
+        "With heavy rain continuing, the courier could not reach your street; we are sorry we "
+        "didn't let you know before the delivery day.",
+        "Our supplier delayed the parts, and I'm sorry for our part in it: we promised a date "
+        "we had not checked.",
+        "We're sorry we kept you waiting on the phone; demand after the storm overwhelmed the "
+        "line, and we have added staff for the evenings.",
+        # No outside cause as the subject of an effect, and nothing to excuse.
+        "We brought the booking forward to Friday, as you asked.",
+        "The weather looks good for your tour on Saturday.",
+        "Given your order number, I found the parcel straight away.",
+        "We are fighting hard to get your money back from the bank.",
+    ],
+)
+def test_an_explained_outside_cause_beside_ownership_or_no_cause_is_not_blame(text: str) -> None:
+    assert OUTSIDE_CAUSE_RULE not in errors(text)
+
+
+def test_the_narrative_words_live_in_the_packs() -> None:
+    words = lexicon()
+    assert "brought" in words.words("effect_verbs")
+    assert "continuing" in words.words("ongoing_participles")
+    assert "industry" in words.words("narrative_causes")
