@@ -27,6 +27,7 @@ from contract.report import Finding, Fix
 from guardrails.draft import Draft, Text
 from guardrails.lexicon import lexicon
 from guardrails.remedy_status import mentions_remedy
+from guardrails.request_rules import group_recipient
 from guardrails.spans import finding
 
 READER_NAMED = "request.reader_named"
@@ -110,10 +111,13 @@ def _request_pairs(request: DraftRequest) -> dict[str, str]:
     incident = request.incident
     fields = [incident.summary, incident.cause, incident.impact]
     fields += [r.description for r in request.remedies]
-    fields += [p.description for p in request.prevention]
+    prevention = [p.description for p in request.prevention]
+    fields += prevention
     pairs: dict[str, str] = {}
     reader = _reader_noun(request)
-    colleague = request.audience == "colleague"  # to a colleague, "the client" is not them
+    # To a colleague, "the client" is not them; to a group ("our passengers"), "the
+    # passenger" is one person among them, not the reader.
+    roles_off = request.audience == "colleague" or group_recipient(request)
     named = " ".join(f for f in fields[:3] if f)
     # Someone other than the reader in the incident's story: its pronouns may be theirs
     # ("Leo's grandmother was collecting him", "Her son ... his mark"), so none is read as
@@ -125,7 +129,10 @@ def _request_pairs(request: DraftRequest) -> dict[str, str]:
         if not field:
             continue
         low = field.lower()
-        for match in () if colleague else reader.finditer(low):
+        # A prevention step is how we work for everyone: "scanned against the patient file"
+        # does not name the reader.
+        steps = field in prevention
+        for match in () if roles_off or steps else reader.finditer(low):
             # "charged the client for": the caller's words for the reader, copied
             before = low[: match.start()].split()[-1:]
             after = low[match.end() :].split()[:1]
@@ -137,7 +144,7 @@ def _request_pairs(request: DraftRequest) -> dict[str, str]:
             if _OTHERS.search(low, 0, match.start()):
                 break  # someone else is named first in this field: the pronoun may be theirs
             pronoun, word = match.group(1), match.group(2)
-            if pronoun in _PLURAL and (colleague or not reader.search(low, 0, match.start())):
+            if pronoun in _PLURAL and (roles_off or not reader.search(low, 0, match.start())):
                 continue  # "they" is the reader only after the caller named the reader
             if pronoun == "her" and word in _NOT_OWNED:
                 continue  # "told her about": too rare in a request to rewrite safely
@@ -159,8 +166,8 @@ def _reader_noun(request: DraftRequest) -> re.Pattern[str]:
 
 def _name_parts(request: DraftRequest) -> list[str]:
     name = request.recipient.name or ""
-    if any(p[:1].islower() for p in name.split()):
-        return []  # a group or a place ("tenants of Alder Court"), not a person's name
+    if group_recipient(request):
+        return []  # a group or a place is not a person's name
     parts = [p for p in name.split() if len(p) > 1 and p[-1] != "." and p[:1].isupper()]
     if not parts:
         return []

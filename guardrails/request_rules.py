@@ -824,6 +824,12 @@ def _reader_mentions(text: str, low: str, request: DraftRequest) -> Iterator[tup
             yield match.start(), match.end(), "your"
 
 
+def group_recipient(request: DraftRequest) -> bool:
+    """A recipient named as a group or a place ("our passengers", "tenants of Alder Court"):
+    "the passenger" in its story is one of them, not the reader."""
+    return any(p[:1].islower() for p in (request.recipient.name or "").split())
+
+
 def third_person(
     text: str, low: str, field: TextField, request: DraftRequest, channel: str
 ) -> list[Finding]:
@@ -831,7 +837,7 @@ def third_person(
     private letter to that reader; not for a colleague, where a customer is a third person,
     nor on a public channel, where a reply may restate the incident for onlookers."""
     form = get_catalog().channels.get(channel)
-    if request.audience == "colleague" or form is None or form.public:
+    if request.audience == "colleague" or form is None or form.public or group_recipient(request):
         return []
     found = []
     quoted: list[tuple[int, int]] | None = None

@@ -159,6 +159,27 @@ def test_pronouns_are_not_the_readers_when_the_request_names_someone_else() -> N
     assert _errors(body, tenants, "request.reader_named") == []
 
 
+def test_role_nouns_in_steps_or_for_a_group_are_not_the_reader() -> None:
+    # A prevention step is how we work for everyone: the patient file is not the reader.
+    vet = _request(
+        incident={"summary": "Biscuit was given the wrong vaccine."},
+        prevention=[{"description": "every vaccine is scanned against the patient file"}],
+    )
+    body = "Every vaccine is now scanned against the patient file before it is given."
+    assert _errors(body, vet, "request.reader_named") == []
+    # To "our passengers", the passenger in the story is one of them, not the reader.
+    airline = _request(
+        recipient={"name": "our passengers"},
+        incident={
+            "summary": "A passenger's wheelchair was damaged on flight AL 77.",
+            "impact": "the passenger was left without a working wheelchair for two days",
+        },
+    )
+    body = "We know that the passenger was left without a working wheelchair for two days."
+    report = guardrails.check(body, subject="Flight AL 77", context=airline)
+    assert not [f for f in report.errors if f.rule.startswith("request.")], report.errors
+
+
 def test_the_prompts_word_for_the_reader_becomes_you() -> None:
     body = "The impact of this incident on the recipient is that the recipient's data was seen."
     assert _errors(body, GYM, "request.reader_named") == [
