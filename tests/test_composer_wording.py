@@ -152,3 +152,16 @@ def test_a_chat_reply_expanded_without_context_keeps_its_facts_and_one_closing_q
     for fact in ("rate table was not updated", "two days answering grievances", "OCT-2024-NG"):
         assert fact in longer, (fact, longer)
     assert len(longer) <= 900
+
+
+def test_a_cause_that_is_not_known_yet_is_not_told_as_a_confirmed_finding() -> None:
+    for cause in ["we are still establishing how the data was lost", "We don't yet know why"]:
+        for liability in ["cautious", "standard"]:
+            request = _request(
+                liability=liability,
+                incident={"summary": "your bill was wrong", "cause": cause},
+            )
+            letter = _letter(request)
+            said = cause[:1].upper() + cause[1:] + "."
+            assert said in letter, letter
+            assert "confirmed facts" not in letter and "because we" not in letter, letter

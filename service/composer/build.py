@@ -986,7 +986,19 @@ def _social_done(w: Writer, part: Part) -> list[Line]:
 _NO_SUMMARY = {"summary": "", "summary_np": "", "summary_mid": "", "summary_question": ""}
 
 
+# A cause that says the cause is not known yet ("we are still establishing how the chair
+# was damaged"): said as the caller wrote it, not framed as a confirmed finding.
+_CAUSE_UNKNOWN = re.compile(
+    r"^(?:we|i)\s+(?:are|am|'re|’re|'m|’m)\s+still\b|^(?:we|i)\s+(?:do\s+not|don't|don’t)\s+"
+    r"(?:yet\s+)?know\b|^(?:still\s+)?(?:under|being)\s+investigat",
+    re.IGNORECASE,
+)
+
+
 def _slot_part(w: Writer, part: Part) -> list[Line]:
+    if part.part == "cause" and w.cause is not None and _CAUSE_UNKNOWN.search(w.cause.inner):
+        told = w.cause.inner
+        return [Line(told[:1].upper() + told[1:].rstrip(".") + ".", part)]
     text = w.say(part.part)
     if not text:
         return []
