@@ -1035,12 +1035,13 @@ def _lines(w: Writer, key: str, options: ComposeOptions) -> list[Line]:
                 line.text = " ".join(split_long(line.text))
         lines += made
         if part.part == "remedies":
-            extra += [Line(t, part) for t in options.extra_lines]
+            extra = [Line(t, part) for t in options.extra_lines]
             lines += extra
     # A sentence carried over from the source that a later part writes itself (the
     # invitation's "You can reach me directly at …") is said once, where the plan puts it.
-    written = {line.text for line in lines if not any(line is x for x in extra)}
-    return [line for line in lines if line.text not in written or not any(line is x for x in extra)]
+    carried = {id(line) for line in extra}
+    written = {line.text for line in lines if id(line) not in carried}
+    return [line for line in lines if id(line) not in carried or line.text not in written]
 
 
 # --- layout and fitting -----------------------------------------------------------------------
