@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from contract.models import DraftRequest
 from contract.report import Finding, Fix
 from guardrails.draft import Draft, Text
 from guardrails.facts import MAX_FACTS, Fact, durations_in, extract_metrics, trie_regex
@@ -265,6 +266,14 @@ def _states_a_remedy(text: Text, start: int, end: int, supplied: Supplied) -> bo
     return False
 
 
+def _names(context: DraftRequest | None) -> list[str]:
+    """The request's names, in lower case: "Credit" in "Harbor Credit Union" offers nothing."""
+    if context is None:
+        return []
+    people = (context.sender, context.recipient)
+    return [n.lower() for p in people for n in (p.name, p.organization) if n]
+
+
 def unauthorised_remedies(draft: Draft) -> list[Finding]:
     """Remedy words with no authorised remedy of their kind (or, for "free", no remedy
     described as free), and remedy words widened beyond what was authorised."""
@@ -273,9 +282,12 @@ def unauthorised_remedies(draft: Draft) -> list[Finding]:
         return []
     found: list[Finding] = []
     told = incident_told(draft.context) if draft.context is not None else []
+    names = _names(draft.context)
     for text in draft.texts:
         low = text.low
-        retold = retold_spans(low, told)
+        retold = retold_spans(low, told) + [
+            (m.start(), m.end()) for n in names for m in re.finditer(re.escape(n), low)
+        ]
         for cue in REMEDY_CUES:
             for start, end in text.remedy_words.get(cue, ()):
                 word = text.text[start:end]

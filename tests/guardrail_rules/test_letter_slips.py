@@ -340,3 +340,13 @@ def test_a_planned_remedy_told_as_done_is_said_again_as_planned() -> None:
     fixed, report = _salvaged(body, request)
     assert "We have expedited" not in fixed and "7 May, 8-10am" in fixed
     assert "commitments.status" not in {f.rule for f in report.errors}
+
+
+def test_a_remedy_word_inside_a_name_of_the_request_offers_nothing() -> None:
+    # "Credit" in the sender's name is not a credit the request did not authorise.
+    union = _request(sender={"organization": "Harbor Credit Union"})
+    body = "This is a statement from Harbor Credit Union about your membership."
+    assert _errors(body, union, "commitments.unauthorised_remedy") == []
+    # The same word outside the name still is one.
+    body = "We will also credit your account."
+    assert _errors(body, union, "commitments.unauthorised_remedy") != []
