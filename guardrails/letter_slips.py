@@ -18,7 +18,7 @@ composer says it; the added clause (or its sentence) removed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 from contract.catalog import get_catalog
@@ -27,8 +27,9 @@ from contract.report import Finding, Fix
 from guardrails.draft import Draft, Text
 from guardrails.lexicon import lexicon
 from guardrails.remedy_status import mentions_remedy
-from guardrails.request_rules import group_recipient
+from guardrails.request_rules import _by_first, group_recipient
 from guardrails.spans import finding
+from guardrails.supplied import ByValue
 
 READER_NAMED = "request.reader_named"
 DONE_AS_FUTURE = "commitments.done_as_future"
@@ -85,10 +86,18 @@ _NOT_OWNED = frozenset(
         "an",
     ]
 )
+# A pronoun at a word start, then the next word. The word start is checked after the first
+# letter (see `_by_first`): a pattern that starts with a boundary would be tried at every
+# position of a letter.
 _PRONOUN_PAIR = re.compile(
-    r"\b(she|he|her|his|him|hers|herself|himself|they|their|them)\s+([a-z][a-z'’-]*)"
+    "("
+    + _by_first(
+        ["she", "he", "her", "his", "him", "hers", "herself", "himself", "they", "their", "them"],
+        boundary=True,
+    )
+    + r")\s+([a-z][a-z'’-]*)"
 )
-_RECIPIENT = re.compile(r"\b[Tt]he\s+recipient(['’]s)?\b(?!\s+of\b)")
+_RECIPIENT = re.compile(r"[Tt](?<!\w.)he\s+recipient(['’]s)?\b(?!\s+of\b)")
 _ADVERBS = frozenset(("only", "also", "still", "already", "now", "just", "then"))
 _PLURAL = frozenset(("they", "their", "them"))
 # People other than the reader whom a request's pronoun may mean ("our technician ... he").
@@ -107,7 +116,25 @@ _NAMED_OTHER = re.compile(r"\b[A-Z][a-z]+['’]s\b")
 
 def _request_pairs(request: DraftRequest) -> dict[str, str]:
     """ "pronoun next-word" pairs the caller used for the reader, each with its words for
-    "you": a pronoun in a request field that names no one else before it."""
+    "you": a pronoun in a request field that names no one else before it. Read once per
+    distinct value of the fields it reads (the body and the subject share it; so do the
+    letters of a batch). The answer is shared: read it, never change it."""
+    incident = request.incident
+    key = (
+        incident.summary,
+        incident.cause,
+        incident.impact,
+        tuple(r.description for r in request.remedies),
+        tuple(p.description for p in request.prevention),
+        request.audience,
+        request.recipient.name,
+    )
+    return _pairs_of(ByValue(key, request))
+
+
+@lru_cache(maxsize=256)
+def _pairs_of(given: ByValue) -> dict[str, str]:
+    request = given.context
     incident = request.incident
     fields = [incident.summary, incident.cause, incident.impact]
     fields += [r.description for r in request.remedies]
@@ -164,21 +191,26 @@ def _reader_noun(request: DraftRequest) -> re.Pattern[str]:
     return _reader_nouns("client" if request.audience == "client" else "customer")
 
 
-def _name_parts(request: DraftRequest) -> list[str]:
-    name = request.recipient.name or ""
+def _name_parts(request: DraftRequest) -> tuple[str, ...]:
     if group_recipient(request):
-        return []  # a group or a place is not a person's name
+        return ()  # a group or a place is not a person's name
+    return _parts_of_name(request.recipient.name or "")
+
+
+@lru_cache(maxsize=256)
+def _parts_of_name(name: str) -> tuple[str, ...]:
     parts = [p for p in name.split() if len(p) > 1 and p[-1] != "." and p[:1].isupper()]
     if not parts:
-        return []
-    return list(dict.fromkeys([" ".join(parts), parts[0], parts[-1]]))
+        return ()
+    return tuple(dict.fromkeys([" ".join(parts), parts[0], parts[-1]]))
 
 
 _TITLE_AT = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+")
-_TITLE_START = re.compile(r"(?=Mr|Mrs|Ms|Miss|Mx|Dr|Prof)")
+# No title ends with the start of another, so finding them without overlap finds every start.
+_TITLE_START = re.compile(r"Mr|Mrs|Ms|Miss|Mx|Dr|Prof")
 
 
-def _name_end(text: str, at: int, parts: list[str]) -> int | None:
+def _name_end(text: str, at: int, parts: Sequence[str]) -> int | None:
     """Where the first of `parts` that stands at `at` as a whole word ends."""
     for part in parts:
         end = at + len(part)
@@ -189,7 +221,7 @@ def _name_end(text: str, at: int, parts: list[str]) -> int | None:
     return None
 
 
-def _name_spans(text: str, parts: list[str]) -> Iterator[tuple[int, int]]:
+def _name_spans(text: str, parts: Sequence[str]) -> Iterator[tuple[int, int]]:
     r"""The spans `re.finditer(rf"(?<![\w@.]){_TITLE}(?:{'|'.join(parts)})(?![\w@'’-])")`
     finds (the parts escaped), without compiling a pattern per name: a batch names a new
     reader in every letter. A match starts where a part or a title does; the title, when
@@ -244,6 +276,8 @@ def _reader_spans(text: str, request: DraftRequest) -> Iterator[tuple[int, int, 
         for phrase, replacement in pairs.items():
             if " the " not in f" {phrase} ":
                 continue
+            if phrase not in low:
+                continue  # the pattern below matches only where the phrase is
             noun = _reader_noun(request)
             for copied in re.finditer(rf"\b{re.escape(phrase)}\b", low):
                 found = noun.search(low, copied.start(), copied.end())
