@@ -32,9 +32,14 @@ from guardrails.elements import MISSING_RULE, find_elements, missing_findings
 from guardrails.letter_slips import (
     ADDED_TERMS,
     DONE_AS_FUTURE,
-    READER_NAMED,
+    INVENTED_CAUSE,
+    INVENTED_IMPACT,
+    INVENTED_PERK,
     added_terms,
     done_as_future,
+    invented_cause,
+    invented_impact,
+    invented_perk,
     reader_named,
 )
 from guardrails.packs import FixSpec
@@ -89,9 +94,13 @@ RULES: tuple[Rule, ...] = (
     Rule(unauthorised_remedies, (UNAUTHORISED,), needs_context=True),
     Rule(scan_echo, (ECHO_RULE,), needs_context=True),
     Rule(check_request, REQUEST_RULES, needs_context=True),
-    Rule(reader_named, (READER_NAMED,), needs_context=True),
+    # Reports `request.third_person`, listed with the request rules above.
+    Rule(reader_named, (), needs_context=True),
     Rule(done_as_future, (DONE_AS_FUTURE,), needs_context=True),
     Rule(added_terms, (ADDED_TERMS,), needs_context=True),
+    Rule(invented_cause, (INVENTED_CAUSE,), needs_context=True),
+    Rule(invented_impact, (INVENTED_IMPACT,), needs_context=True),
+    Rule(invented_perk, (INVENTED_PERK,), needs_context=True),
 )
 """Every code rule, in the order it runs; pack rules are all run by `rule_findings`."""
 

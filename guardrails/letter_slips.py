@@ -24,17 +24,23 @@ from functools import lru_cache
 from contract.catalog import get_catalog
 from contract.models import DraftRequest
 from contract.report import Finding, Fix
+from guardrails.commitments import _states_a_remedy
 from guardrails.draft import Draft, Text
 from guardrails.lexicon import lexicon
 from guardrails.remedy_status import mentions_remedy
-from guardrails.request_rules import _by_first, group_recipient
+from guardrails.request_rules import THIRD_PERSON, _by_first, group_recipient, quoted_offers
 from guardrails.spans import finding
-from guardrails.supplied import ByValue
+from guardrails.supplied import ByValue, stems
 
-READER_NAMED = "request.reader_named"
+# The reader in the third person is one rule, `request.third_person`, whichever check finds
+# it: `request_rules.third_person` ("the guest's room") and `reader_named` below.
+READER_NAMED = THIRD_PERSON
 DONE_AS_FUTURE = "commitments.done_as_future"
 ADDED_TERMS = "commitments.added_terms"
-RULE_IDS = (READER_NAMED, DONE_AS_FUTURE, ADDED_TERMS)
+INVENTED_CAUSE = "request.invented_cause"
+INVENTED_IMPACT = "request.invented_impact"
+INVENTED_PERK = "commitments.invented_perk"
+RULE_IDS = (DONE_AS_FUTURE, ADDED_TERMS, INVENTED_CAUSE, INVENTED_IMPACT, INVENTED_PERK)
 
 # --- the reader by name or pronoun ----------------------------------------------------------
 
@@ -270,6 +276,7 @@ def _reader_spans(text: str, request: DraftRequest) -> Iterator[tuple[int, int, 
     for match in _RECIPIENT.finditer(text):
         words = "your" if match.group(1) else "you"
         yield match.start(), match.end(), _cased(text, match.start(), words)
+    yield from _pronoun_for_reader(text, request)
     pairs = _request_pairs(request)
     if pairs:
         low = text.lower()
@@ -296,6 +303,54 @@ def _reader_spans(text: str, request: DraftRequest) -> Iterator[tuple[int, int, 
                         yield _as_you(text, start, end, following)
                         continue
                 yield start, end, _cased(text, start, pairs[pair])
+
+
+_OBJECT = re.compile(r"\b([a-z]+)\s+(them|him|her)\b(?!\s+(?:own|team|staff|colleague)\b)")
+_BY_NAME = re.compile(r"\b(?:to|for|charged|billed|invoiced|sent|told|emailed|contacted)\s+\Z")
+_PLURAL_REF = re.compile(r"\b(they|them|their)\b")
+
+
+def _stem(word: str) -> str:
+    return _root(word)[:5]
+
+
+def _pronoun_for_reader(text: str, request: DraftRequest) -> Iterator[tuple[int, int, str | None]]:
+    """The caller's words around the reader copied with a pronoun in the reader's place
+    ("charged the client for" -> "charging them for"), and the reader's organisation
+    named with "they"/"them" after it in one sentence ("sent to Qureshi Dental Group ...
+    charging them")."""
+    if request.audience == "colleague" or group_recipient(request):
+        return
+    low = text.lower()
+    verbs = set()
+    reader = _reader_noun(request)
+    incident = request.incident
+    for field in (incident.summary, incident.cause, incident.impact):
+        for match in reader.finditer((field or "").lower()):
+            before = (field or "").lower()[: match.start()].split()[-1:]
+            if before and len(before[0]) >= 4 and before[0].isalpha():
+                verbs.add(_stem(before[0]))
+    if verbs:
+        for match in _OBJECT.finditer(low):
+            if _stem(match.group(1)) in verbs:
+                yield match.start(2), match.end(2), _cased(text, match.start(2), "you")
+    organisation = request.recipient.organization
+    if not organisation or organisation not in text:
+        return
+    at = text.find(organisation)
+    while at >= 0:
+        end = at + len(organisation)
+        stop = re.search(r"[.!?\n]", text[end:])
+        sentence_end = end + stop.start() if stop is not None else len(text)
+        pronouns = list(_PLURAL_REF.finditer(low, end, sentence_end))
+        if pronouns:
+            line_start = text.rfind("\n", 0, at) + 1
+            if _BY_NAME.search(low, line_start, at):
+                yield at, end, "you"
+            for match in pronouns:
+                words = "your" if match.group(1) == "their" else "you"
+                yield match.start(1), match.end(1), _cased(text, match.start(1), words)
+        at = text.find(organisation, end)
 
 
 def _as_you(
@@ -332,7 +387,10 @@ def reader_named(draft: Draft) -> list[Finding]:
     found = []
     told = _told(request)
     for checked in draft.texts:
+        quoted = quoted_offers(checked.low, request)
         for start, end, replacement in _reader_spans(checked.text, request):
+            if any(s <= start and end <= e for s, e in quoted):
+                continue  # inside an authorised remedy or step, quoted as the caller wrote it
             excerpt = checked.text[start:end]
             s_start, s_end = checked.sentences.bounds(start, end)
             sentence = " ".join(checked.low[s_start:s_end].split())
@@ -481,8 +539,27 @@ def added_terms(draft: Draft) -> list[Finding]:
             about = _about_remedy(text, before[0], before[1], draft)
         if about:
             spans.append((match.start(), match.end(), "how soon"))
+    spans += _promised_outcomes(text, request, draft)
     for start, end, what in spans:
-        span, fix = _clause_fix(text, start, end)
+        if what == "what it brings":
+            found.append(
+                finding(
+                    ADDED_TERMS,
+                    "error",
+                    f"Promises the reader an outcome ({text.text[start:end]}) that the request "
+                    "did not give.",
+                    text.text,
+                    start,
+                    end,
+                    "State the remedies and steps in the request's own terms.",
+                    fix=Fix(action="remove_sentence"),
+                )
+            )
+            continue
+        if what == "at what cost":
+            span, fix = _tail_fix(text, start, end)
+        else:
+            span, fix = _clause_fix(text, start, end)
         at_end = re.match(r"\s*[.!?]", text.text[end:]) is not None
         if what == "how soon" and fix.action == "remove_sentence" and at_end and start > 0:
             span, fix = (start - 1, end), Fix(action="replace", text="")  # "... immediately."
@@ -498,6 +575,43 @@ def added_terms(draft: Draft) -> list[Finding]:
             )
         )
     return found
+
+
+# "This will ensure that you can enjoy ...", "It will allow you to ...": what a remedy or
+# step will bring the reader, promised.
+_OUTCOME = re.compile(
+    r"\b(?:this|that|it|these|which|they)\s+(?:will|should|would|is\s+going\s+to|are\s+going\s+to)"
+    r"\s+(?:also\s+|now\s+)?(?:ensure|allow|let|enable|guarantee|mean|make\s+sure|help\s+you)\b"
+    r"[^.!?\n]*?\byou"
+)
+# Terms of cost: "without any additional charges", "at no extra cost", "free of charge".
+_COST_TERMS = re.compile(
+    r"\b(?:without\s+(?:any\s+)?(?:additional\s+|extra\s+|further\s+)?(?:charges?|costs?|fees?)|"
+    r"at\s+no\s+(?:additional\s+|extra\s+|further\s+)?(?:charge|cost)|free\s+of\s+charge|"
+    r"with\s+no\s+(?:additional\s+|extra\s+|further\s+)?(?:charges?|costs?|fees?))\b"
+)
+
+
+def _promised_outcomes(
+    text: Text, request: DraftRequest, draft: Draft
+) -> list[tuple[int, int, str]]:
+    """Outcomes promised to the reader and terms of cost that no remedy gives."""
+    told = _request_low(request)
+    spans: list[tuple[int, int, str]] = []
+    for match in _OUTCOME.finditer(text.low):
+        if " ".join(match.group().split()) in told:
+            continue
+        spans.append((match.start(), match.end(), "what it brings"))
+    supplied = draft.supplied
+    assert supplied is not None
+    for match in _COST_TERMS.finditer(text.low):
+        start, end = text.sentences.bounds(match.start(), match.end())
+        if " ".join(match.group().split()) in told or any(
+            mentions_remedy(text, start, end, r) for r in supplied.remedies
+        ):
+            continue  # a remedy said to cost nothing: a prepaid label, a replacement
+        spans.append((match.start(), match.end(), "at what cost"))
+    return spans
 
 
 _CLAUSE_START = re.compile(r",\s+(?:which|and|so|as)\b|\s+and\b")
@@ -517,3 +631,240 @@ def _clause_fix(text: Text, start: int, end: int) -> tuple[tuple[int, int], Fix]
             stop -= 1
         return (cut.start(), stop), Fix(action="replace", text="")
     return (start, end), Fix(action="remove_sentence")
+
+
+# --- a cause, a consequence or a perk the request never gave --------------------------------
+
+# A clause that gives a cause: "because (of)", "due to", "caused by", "the cause of this
+# was ...". What follows it, up to the clause's end, is the cause told.
+_CAUSE_CUE = re.compile(
+    r"\b(?:because(?:\s+of)?|due\s+to|caused\s+by|owing\s+to|as\s+a\s+result\s+of|"
+    r"result(?:ed|s)?\s+from|stemm(?:ed|ing|s)\s+from|brought\s+on\s+by|"
+    r"the\s+(?:root\s+)?(?:cause|reason)\s+(?:(?:of|for|behind)\s+[^.!?,;]{0,40}?\s+)?"
+    r"(?:was|is|has|had|remains)(?:\s+(?:not|still))?(?:\s+yet)?(?:\s+been)?)\s+"
+)
+# Where the told cause (or consequence) ends: a sentence end, a clause break, "and"/"but".
+_TOLD_END = re.compile(r"[.!?;:](?=\s|$)|,\s|\s(?:and|but|so|which|while|although)\s|\n")
+# Words that own the failure without naming a cause ("due to an error on our part").
+_GENERIC = frozenset(
+    word[:5]
+    for words in (
+        "error mistake oversight fault failure issue problem incident situation part side",
+        "end lapse slip inconvenience delay late lateness this that what happened our own",
+        "system systems process team internal human ours mine entirely fully whole alone",
+    )
+    for word in words.split()
+)
+
+
+def _incident_stems(request: DraftRequest) -> set[str]:
+    incident = request.incident
+    return stems(" ".join(f for f in (incident.summary, incident.cause, incident.impact) if f))
+
+
+def _all_stems(request: DraftRequest) -> set[str]:
+    texts = [r.description for r in request.remedies] + [p.description for p in request.prevention]
+    return _incident_stems(request) | stems(" ".join(texts))
+
+
+def _told_clause(low: str, start: int, limit: int) -> int:
+    stop = _TOLD_END.search(low, start, limit)
+    return stop.start() if stop is not None else limit
+
+
+def _unknown(told: str, known: set[str]) -> set[str]:
+    """The content stems of `told` that neither `known` nor the generic words of owning a
+    failure hold; empty when `told` says nothing of its own."""
+    return stems(told) - known - _GENERIC
+
+
+def _tail_fix(text: Text, start: int, end: int) -> tuple[tuple[int, int], Fix]:
+    """Cut a trailing clause that starts after a comma and runs to the sentence's end
+    (", due to a fault at the depot"); otherwise remove the sentence."""
+    s_start, s_end = text.sentences.bounds(start, end)
+    stop = s_end
+    while stop > s_start and text.text[stop - 1] in ".!?\n ":
+        stop -= 1
+    before = text.text[s_start:start].rstrip()
+    if end >= stop and before.endswith(",") and len(before) > 20:
+        cut = s_start + len(before) - 1
+        return (cut, stop), Fix(action="replace", text="")
+    return _clause_fix(text, start, end)
+
+
+def invented_cause(draft: Draft) -> list[Finding]:
+    """A cause given for the incident that the request does not give: a "because ...",
+    "due to ...", "the cause was ..." clause whose words are mostly not the incident's (nor
+    a remedy's or step's), or a cause ("not confirmed", "still under review") when the
+    request gives none."""
+    request = draft.context
+    if request is None:
+        return []
+    known = _all_stems(request)
+    text = draft.body
+    found: list[Finding] = []
+    for match in _CAUSE_CUE.finditer(text.low):
+        _, s_end = text.sentences.bounds(match.start(), match.end())
+        end = _told_clause(text.low, match.end(), s_end)
+        told = text.low[match.end() : end]
+        if told.startswith(("you", "your")):
+            continue  # "because of your message": why we act, not why it happened
+        unknown = _unknown(told, known)
+        if not unknown or len(unknown) * 2 < len(stems(told) - _GENERIC):
+            continue
+        span, fix = _tail_fix(text, match.start(), end)
+        found.append(
+            finding(
+                INVENTED_CAUSE,
+                "error",
+                f'Gives a cause ("{text.text[match.start() : end]}") that the request does not '
+                "give.",
+                text.text,
+                *span,
+                "State the cause only as the request gives it, or leave it out.",
+                fix=fix,
+            )
+        )
+    return found
+
+
+# What the incident did to the reader, told about them: "it prevented you from ...", "you
+# were unable to ...", "left you without ...". `inability` frames say the reader could not
+# do what follows.
+_CONSEQUENCE = re.compile(
+    r"\b(?:(?P<inability>(?:prevent|stopp?|kept|keep|bar|hinder)\w*\s+you\s+from|"
+    r"(?:left|leaving|leave)\s+you\s+(?:unable\s+to|without)|"
+    r"you\s+(?:were|are|have\s+been|was)\s+(?:unable|not\s+able)\s+to|"
+    r"you\s+(?:could\s+not|couldn['’]t|cannot|can['’]t)|"
+    r"made\s+it\s+impossible\s+for\s+you\s+to)|"
+    r"(?:caus|forc)(?:ed|ing)\s+you\s+to)\s+"
+)
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|unable|without|cannot|couldn['’]t|didn['’]t|wasn['’]t|n['’]t)\b"
+)
+_WORD = re.compile(r"[a-z]+")
+
+
+def _root(word: str) -> str:
+    for ending in ("ing", "ed", "es", "s"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
+def _affirmed(verb: str, incident: str) -> bool:
+    """Whether the incident's own words say the reader did `verb` ("he had to find another
+    suit"), with no negation in the few words before it."""
+    root = _root(verb)
+    for match in _WORD.finditer(incident):
+        if _root(match.group()) == root:
+            before = incident[max(0, match.start() - 30) : match.start()]
+            return _NEGATION.search(before) is None
+    return False
+
+
+def invented_impact(draft: Draft) -> list[Finding]:
+    """What the incident did to the reader, told in words the request's impact does not
+    give ("it prevented you from enjoying your holiday" when no impact says so) or turned
+    against it ("it prevented you from finding another suit" when the reader had to find
+    one)."""
+    request = draft.context
+    if request is None:
+        return []
+    incident = request.incident
+    told_low = " ".join(f.lower() for f in (incident.summary, incident.cause, incident.impact) if f)
+    known = _incident_stems(request) | stems(" ".join(r.description for r in request.remedies))
+    text = draft.body
+    found: list[Finding] = []
+    for match in _CONSEQUENCE.finditer(text.low):
+        if " ".join(match.group().split()) in told_low:
+            continue  # the caller's own words
+        _, s_end = text.sentences.bounds(match.start(), match.end())
+        end = _told_clause(text.low, match.end(), s_end)
+        told = text.low[match.end() : end]
+        content = stems(told) - _GENERIC
+        unknown = _unknown(told, known)
+        first = _WORD.match(told)
+        contradicted = (
+            match.group("inability") is not None
+            and first is not None
+            and _affirmed(first.group(), told_low)
+        )
+        invented = bool(unknown) and len(unknown) * 2 >= len(content)
+        if not (contradicted or invented):
+            continue
+        span, fix = _clause_fix(text, match.start(), end)
+        what = "turns the request's impact around" if contradicted else "is not in the request"
+        found.append(
+            finding(
+                INVENTED_IMPACT,
+                "error",
+                f'Tells what the incident did to the reader ("{text.text[match.start() : end]}"), '
+                f"which {what}.",
+                text.text,
+                *span,
+                "Tell the impact only as the request gives it.",
+                fix=fix,
+            )
+        )
+    return found
+
+
+# Something given to the reader: an offer frame, or a perk held as theirs ("your late
+# checkout"). A perk the request's remedies do not name is invented.
+_OFFER_FRAME = re.compile(
+    r"\b(?:(?:offer(?:ed|ing)?|give|giving|gave|provid(?:e|ed|ing)|extend(?:ed|ing)?|"
+    r"treat(?:ed|ing)?|arrang(?:e|ed|ing)|enjoy|add(?:ed|ing)?|reserv(?:e|ed|ing)|includ(?:e|ed|ing))"
+    r"\s+(?:you\s+)?(?:with\s+)?(?:(?:a|an|some|your|the)\s+)?)"
+)
+_PERKS = re.compile(
+    r"\b(?:late\s+check-?out|early\s+check-?in|(?:room\s+|seat\s+|class\s+)?upgrade|"
+    r"lounge\s+access|priority\s+(?:boarding|booking|access|support|service|visit)|"
+    r"loyalty\s+points|bonus\s+points|points|gift\s+(?:basket|box|hamper|set)|"
+    r"bottle\s+of\s+(?:champagne|wine|prosecco)|champagne|spa\s+(?:treatment|session|"
+    r"voucher|credit)|breakfast|dinner\s+on\s+us|free\s+(?:shipping|delivery|parking|"
+    r"month|months|session|sessions|class|classes|drink|drinks|dessert|meal)|parking|"
+    r"extended\s+warranty|warranty\s+extension|extra\s+(?:night|day|month|week|session))\b"
+)
+_HELD = re.compile(r"\b(?:your|for\s+you)\s+(?:[a-z-]+\s+){0,2}?\Z")
+_OF_YOURS = re.compile(r"\s+(?:of|for|on)\s+your\b")
+
+
+def invented_perk(draft: Draft) -> list[Finding]:
+    """A perk (an upgrade, a late checkout, points, a free month...) offered or held as the
+    reader's that no remedy names."""
+    request = draft.context
+    if request is None:
+        return []
+    remedies = [f"{r.description} {r.amount or ''}".lower() for r in request.remedies]
+    remedy_stems = [stems(r) for r in remedies]
+    text = draft.body
+    found: list[Finding] = []
+    for match in _PERKS.finditer(text.low):
+        perk = " ".join(match.group().split())
+        wanted = stems(perk)
+        if any(perk in r for r in remedies) or any(wanted and wanted <= r for r in remedy_stems):
+            continue  # one remedy names it
+        s_start, _ = text.sentences.bounds(match.start(), match.end())
+        before = text.low[max(s_start, match.start() - 60) : match.start()]
+        offered = _OFFER_FRAME.search(before) is not None and not _NEGATION.search(before)
+        held = _HELD.search(before) is not None or _OF_YOURS.match(text.low, match.end())
+        if not (offered or held):
+            continue
+        supplied = draft.supplied
+        if supplied is not None and _states_a_remedy(text, match.start(), match.end(), supplied):
+            continue  # "1,000 points" for a remedy of 1,000: the remedy, in other words
+        found.append(
+            finding(
+                INVENTED_PERK,
+                "error",
+                f'Gives the reader something ("{text.text[match.start() : match.end()]}") that '
+                "no remedy in the request names.",
+                text.text,
+                match.start(),
+                match.end(),
+                "Offer only the remedies the request gives.",
+                fix=Fix(action="remove_sentence"),
+            )
+        )
+    return found

@@ -842,7 +842,7 @@ def third_person(
     found = []
     quoted: list[tuple[int, int]] | None = None
     for start, end, replacement in _reader_mentions(text, low, request):
-        quoted = _quoted_offers(low, request) if quoted is None else quoted
+        quoted = quoted_offers(low, request) if quoted is None else quoted
         if any(s <= start and end <= e for s, e in quoted):
             continue  # inside an authorised remedy or step, quoted as the caller wrote it
         excerpt = text[start:end]
@@ -865,7 +865,7 @@ def third_person(
     return found
 
 
-def _quoted_offers(low: str, request: DraftRequest) -> list[tuple[int, int]]:
+def quoted_offers(low: str, request: DraftRequest) -> list[tuple[int, int]]:
     """Where `low` quotes a remedy or prevention description word for word: the caller's
     own wording of what is authorised, which the draft may restate as given."""
     spans = []

@@ -63,7 +63,7 @@ def _salvaged(body: str, request: DraftRequest) -> tuple[str, GuardrailReport]:
 
 def test_a_pronoun_the_request_used_for_the_reader_becomes_yours() -> None:
     body = "You were charged twice for her October membership."
-    assert _errors(body, GYM, "request.reader_named") == [("her", "your")]
+    assert _errors(body, GYM, "request.third_person") == [("her", "your")]
 
 
 def test_a_pronoun_for_someone_else_is_left_alone() -> None:
@@ -74,7 +74,7 @@ def test_a_pronoun_for_someone_else_is_left_alone() -> None:
         }
     )
     body = "Our technician missed the visit because his van broke down."
-    assert _errors(body, request, "request.reader_named") == []
+    assert _errors(body, request, "request.third_person") == []
 
 
 def test_the_reader_by_name_becomes_you_but_not_when_addressed() -> None:
@@ -83,7 +83,7 @@ def test_the_reader_by_name_becomes_you_but_not_when_addressed() -> None:
         "Dear Rosa,\n\nThis resulted in Rosa walking into the review unprepared. "
         "Rosa was not told. As a result, Rosa walked in blind. Thank you, Rosa."
     )
-    assert _errors(body, request, "request.reader_named") == [
+    assert _errors(body, request, "request.third_person") == [
         ("Rosa", "you"),
         ("Rosa was", "You were"),
         ("Rosa", "you"),
@@ -93,7 +93,7 @@ def test_the_reader_by_name_becomes_you_but_not_when_addressed() -> None:
 def test_a_name_before_a_verb_that_cannot_be_conjugated_has_no_fix() -> None:
     request = _request(recipient={"name": "Rosa Jimenez"})
     body = "Dear Rosa,\n\nI know Rosa needs the notes."
-    assert _errors(body, request, "request.reader_named") == [("Rosa", None)]
+    assert _errors(body, request, "request.third_person") == [("Rosa", None)]
 
 
 def test_the_readers_noun_copied_from_the_request_becomes_you() -> None:
@@ -106,14 +106,14 @@ def test_the_readers_noun_copied_from_the_request_becomes_you() -> None:
         },
     )
     body = "The March invoice charged the client for 40 licences although they hold only 25."
-    assert _errors(body, request, "request.reader_named") == [
+    assert _errors(body, request, "request.third_person") == [
         ("the client", "you"),
         ("they", "you"),
     ]
     body = "The invoice was wrong, although they only hold 25 licences."
-    assert _errors(body, request, "request.reader_named") == [("they", "you")]
+    assert _errors(body, request, "request.third_person") == [("they", "you")]
     colleague = request.model_copy(update={"audience": "colleague"})
-    assert _errors(body, colleague, "request.reader_named") == []
+    assert _errors(body, colleague, "request.third_person") == []
 
 
 def test_pronouns_are_not_the_readers_when_the_request_names_someone_else() -> None:
@@ -127,7 +127,7 @@ def test_pronouns_are_not_the_readers_when_the_request_names_someone_else() -> N
         },
     )
     body = "I forgot that Leo's grandmother was collecting him, so you had to turn her away."
-    assert _errors(body, nursery, "request.reader_named") == []
+    assert _errors(body, nursery, "request.third_person") == []
     # A son named in one field makes "his" in another field his, not the parent's.
     school = _request(
         recipient={"name": "Mrs Dube"},
@@ -137,7 +137,7 @@ def test_pronouns_are_not_the_readers_when_the_request_names_someone_else() -> N
         },
     )
     body = "We entered his mark against another student, and he was told he had failed."
-    assert _errors(body, school, "request.reader_named") == []
+    assert _errors(body, school, "request.third_person") == []
     # A friend named only in a remedy is no one in the story: "her" is still the reader's.
     gym = _request(
         remedies=[
@@ -149,14 +149,14 @@ def test_pronouns_are_not_the_readers_when_the_request_names_someone_else() -> N
         ]
     )
     body = "You were charged twice for her October membership."
-    assert _errors(body, gym, "request.reader_named") == [("her", "your")]
+    assert _errors(body, gym, "request.third_person") == [("her", "your")]
     # A group or a place is not a person spoken of in the third person.
     tenants = _request(
         recipient={"name": "tenants of Alder Court"},
         incident={"summary": "The heating in Alder Court was off for nine days."},
     )
     body = "The heating in Alder Court was off for nine days."
-    assert _errors(body, tenants, "request.reader_named") == []
+    assert _errors(body, tenants, "request.third_person") == []
 
 
 def test_role_nouns_in_steps_or_for_a_group_are_not_the_reader() -> None:
@@ -166,7 +166,7 @@ def test_role_nouns_in_steps_or_for_a_group_are_not_the_reader() -> None:
         prevention=[{"description": "every vaccine is scanned against the patient file"}],
     )
     body = "Every vaccine is now scanned against the patient file before it is given."
-    assert _errors(body, vet, "request.reader_named") == []
+    assert _errors(body, vet, "request.third_person") == []
     # To "our passengers", the passenger in the story is one of them, not the reader.
     airline = _request(
         recipient={"name": "our passengers"},
@@ -182,11 +182,11 @@ def test_role_nouns_in_steps_or_for_a_group_are_not_the_reader() -> None:
 
 def test_the_prompts_word_for_the_reader_becomes_you() -> None:
     body = "The impact of this incident on the recipient is that the recipient's data was seen."
-    assert _errors(body, GYM, "request.reader_named") == [
+    assert _errors(body, GYM, "request.third_person") == [
         ("the recipient", "you"),
         ("the recipient's", "your"),
     ]
-    assert _errors("We told the recipient of the parcel.", GYM, "request.reader_named") == []
+    assert _errors("We told the recipient of the parcel.", GYM, "request.third_person") == []
 
 
 # --- a done remedy told as still to come ----------------------------------------------------
@@ -350,3 +350,139 @@ def test_a_remedy_word_inside_a_name_of_the_request_offers_nothing() -> None:
     # The same word outside the name still is one.
     body = "We will also credit your account."
     assert _errors(body, union, "commitments.unauthorised_remedy") != []
+
+
+# --- a cause, a consequence, an outcome, a perk the request never gave ------------------------
+
+PARCEL = _request(
+    recipient={"name": "Amal Haddad"},
+    incident={
+        "summary": "Your parcel arrived six days late.",
+        "reference": "NW-2210",
+        "cause": "our courier's depot flooded",
+        "impact": "you had to buy a second gift for your niece's birthday",
+    },
+    remedies=[
+        {
+            "kind": "refund",
+            "description": "refund of the shipping",
+            "amount": "$8.50",
+            "status": "done",
+        },
+        {
+            "kind": "other",
+            "description": "a free gift-wrap on your next order",
+            "status": "offered",
+        },
+    ],
+)
+NO_CAUSE = PARCEL.model_copy(
+    update={"incident": PARCEL.incident.model_copy(update={"cause": None})}
+)
+
+
+def test_a_cause_the_request_does_not_give_is_caught_and_removable() -> None:
+    for body, request in [
+        ("The parcel was late because a driver called in sick that week.", PARCEL),
+        ("This happened due to a software update at the sorting centre.", PARCEL),
+        ("The reason for this was a mislabelled pallet.", NO_CAUSE),
+        ("The cause of the delay has not yet been identified.", NO_CAUSE),
+        ("It was caused by heavy snow on the motorway, and we are sorry.", PARCEL),
+    ]:
+        errors = _errors(body, request, "request.invented_cause")
+        assert len(errors) == 1, body
+        fixed, report = _salvaged(f"Dear Amal,\n\n{body} We are sorry.", request)
+        assert not [f for f in report.errors if f.rule == "request.invented_cause"], fixed
+
+
+def test_a_cause_clause_after_a_comma_is_cut_not_the_sentence() -> None:
+    body = "Your parcel arrived six days late, because of a strike at the port."
+    assert _errors(body, PARCEL, "request.invented_cause") == [
+        (", because of a strike at the port", "")
+    ]
+
+
+def test_the_requests_own_cause_or_owning_words_are_not_invented() -> None:
+    for body in [
+        "Your parcel was late because our courier's depot flooded.",
+        "The delay was caused by flooding at our courier's depot.",
+        "This was due to an error on our part.",
+        "The cause was ours.",
+        "Because of your message, we now check every depot.",
+    ]:
+        assert _errors(body, PARCEL, "request.invented_cause") == [], body
+
+
+def test_a_consequence_the_impact_does_not_give_or_turns_around_is_caught() -> None:
+    for body in [
+        # the impact says the reader did buy a second gift
+        "The delay stopped you from buying a second gift for the birthday.",
+        "You were unable to buy another present in time.",
+        # nothing in the request says so
+        "It prevented you from attending the party with your family.",
+        "This left you without a way to contact the school.",
+    ]:
+        errors = _errors(body, PARCEL, "request.invented_impact")
+        assert len(errors) == 1, body
+    for body in [
+        "You had to buy a second gift for your niece's birthday, and I am sorry.",
+        "You could not give the present on the day your parcel arrived six days late.",
+    ]:
+        assert _errors(body, PARCEL, "request.invented_impact") == [], body
+
+
+def test_an_outcome_or_cost_terms_no_remedy_gives_are_removed() -> None:
+    for body in [
+        "This will make sure you never wait for a parcel again.",
+        "It will allow you to shop with us with complete confidence.",
+        "That should let you enjoy the next order without any extra costs.",
+    ]:
+        errors = _errors(body, PARCEL, "commitments.added_terms")
+        assert errors and errors[0][1] is None, body
+    body = "We have refunded the shipping ($8.50). Your next order ships with no further charges."
+    assert _errors(body, PARCEL, "commitments.added_terms") == [("with no further charges", None)]
+    # a remedy said to cost nothing is the remedy
+    body = "We have refunded the shipping ($8.50), at no cost to you."
+    assert _errors(body, PARCEL, "commitments.added_terms") == []
+
+
+def test_a_perk_no_remedy_names_is_caught_when_offered_or_held_as_the_readers() -> None:
+    for body in [
+        "We would like to offer you a room upgrade on your next stay.",
+        "We have added loyalty points to your account.",
+        "We are sorry about the late checkout of your room.",
+        "Please enjoy free shipping on us next time.",
+    ]:
+        errors = _errors(body, PARCEL, "commitments.invented_perk")
+        assert len(errors) == 1, body
+    for body in [
+        "We would like to offer you a free gift-wrap on your next order.",
+        "A late checkout by another guest was not passed on.",
+        "We did not give you an upgrade.",
+    ]:
+        assert _errors(body, PARCEL, "commitments.invented_perk") == [], body
+
+
+def test_the_readers_organisation_and_a_pronoun_for_it_become_you() -> None:
+    request = _request(
+        audience="client",
+        recipient={"name": "Dr Lena Brandt", "organization": "Brandt Physio"},
+        incident={
+            "summary": "The renewal billed the client twice although they paid in May.",
+            "reference": "INV-77",
+        },
+    )
+    body = "The renewal notice sent to Brandt Physio was wrong, billing them a second time."
+    assert _errors(body, request, "request.third_person") == [
+        ("Brandt Physio", "you"),
+        ("them", "you"),
+    ]
+    assert _errors("Our renewal billed them twice.", request, "request.third_person") == [
+        ("them", "you")
+    ]
+    # the organisation named without a pronoun for it, or a pronoun for someone else
+    for body in [
+        "We value the years Brandt Physio has worked with us.",
+        "We told them at the bank to stop the second charge.",
+    ]:
+        assert _errors(body, request, "request.third_person") == [], body
