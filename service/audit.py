@@ -97,6 +97,38 @@ def fingerprint_and_stored(request: BaseModel, keep_customer_message: bool) -> t
     return digest, stored_request(request, keep_customer_message)
 
 
+def draft_record(
+    kind: str,
+    request: DraftRequest | RewriteRequest,
+    draft: Draft,
+    *,
+    keep_customer_message: bool,
+    record_id: str | None = None,
+    request_id: str | None = None,
+    key_name: str | None = None,
+) -> AuditRecord:
+    """The audit record of an answered draft or rewrite: the one place a letter becomes a
+    record, for the API (`Recorder.draft`) and for a batch's workers alike. The request is kept
+    as `stored_request` says, and the report and meta are encoded once, here, as JSON text."""
+    request_fingerprint, stored = fingerprint_and_stored(request, keep_customer_message)
+    return AuditRecord(
+        id=record_id or new_id(),
+        kind=kind,
+        created_at=utcnow(),
+        fingerprint=request_fingerprint,
+        request=stored,
+        subject=draft.subject,
+        body=draft.body,
+        channel=draft.channel,
+        tone=draft.tone,
+        passed=draft.guardrails.passed,
+        report=RawJSON(draft.guardrails.model_dump_json()),
+        meta=RawJSON(draft.meta.model_dump_json()),
+        request_id=request_id,
+        key_name=key_name,
+    )
+
+
 def review_reasons(draft: Draft, context: DraftRequest | None) -> list[ReviewReason]:
     reasons: list[ReviewReason] = []
     if draft.meta.fallback:
@@ -228,22 +260,12 @@ class Recorder:
             }
         )
         request_id, key_name = _caller(http)
-        request_fingerprint, request_json = fingerprint_and_stored(
-            request, self.settings.store_customer_message
-        )
-        record = AuditRecord(
-            id=record_id,
-            kind=kind,
-            created_at=utcnow(),
-            fingerprint=request_fingerprint,
-            request=request_json,
-            subject=draft.subject,
-            body=draft.body,
-            channel=draft.channel,
-            tone=draft.tone,
-            passed=draft.guardrails.passed,
-            report=RawJSON(draft.guardrails.model_dump_json()),
-            meta=RawJSON(draft.meta.model_dump_json()),
+        record = draft_record(
+            kind,
+            request,
+            draft,
+            keep_customer_message=self.settings.store_customer_message,
+            record_id=record_id,
             request_id=request_id,
             key_name=key_name,
         )

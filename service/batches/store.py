@@ -19,8 +19,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from service.batches.work import Item, ItemResult, Letter
-from service.store import RawJSON, Store, StoreUnavailable, new_id, schema, utcnow
+from service.batches.work import Item, ItemResult
+from service.store import (
+    AUDIT_FIELDS,
+    AuditRecord,
+    Store,
+    StoreUnavailable,
+    new_id,
+    schema,
+    utcnow,
+)
 
 JobStatus = Literal["queued", "running", "paused", "done"]
 """`paused`: stopped by the CLI (Ctrl-C); the CLI resumes it, the server leaves it alone."""
@@ -191,8 +199,8 @@ class BatchStore:
         for result in results:
             draft_id = None
             if result.letter is not None:
-                draft_id = new_id()
-                records.append(_audit_row(draft_id, result.letter, now, key_name))
+                draft_id = result.letter.id
+                records.append(_audit_row(result.letter, now, key_name))
                 if result.review:
                     reviews.append(
                         {
@@ -280,27 +288,13 @@ class BatchStore:
             after = rows[-1].position
 
 
-def _audit_row(
-    draft_id: str, letter: Letter, now: datetime, key_name: str | None
-) -> dict[str, Any]:
-    """The letter's audit record: its JSON columns arrive encoded (`RawJSON`) from the worker,
-    with the customer's own words already left out unless the store keeps them."""
-    return {
-        "id": draft_id,
-        "kind": "draft",
-        "created_at": now,
-        "request_id": None,
-        "key_name": key_name,
-        "fingerprint": letter.fingerprint,
-        "request": RawJSON(letter.request),
-        "subject": letter.subject,
-        "body": letter.body,
-        "channel": letter.channel,
-        "tone": letter.tone,
-        "passed": letter.passed,
-        "report": RawJSON(letter.report),
-        "meta": RawJSON(letter.meta),
-    }
+def _audit_row(letter: AuditRecord, now: datetime, key_name: str | None) -> dict[str, Any]:
+    """The letter's audit record as a row: its JSON columns arrive encoded (`RawJSON`) from the
+    worker, with the customer's own words already left out unless the store keeps them; the
+    job's key and the chunk's commit time are the coordinator's."""
+    row = {field: getattr(letter, field) for field in AUDIT_FIELDS}
+    row.update(created_at=now, key_name=key_name, request_id=None)
+    return row
 
 
 def _aware(value: datetime) -> datetime:

@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from contract.models import CheckRequest, DraftRequest
-from service.audit import fingerprint_and_stored, review_reasons
+from service.audit import draft_record, review_reasons
 from service.batches.recipients import recipient_request
 from service.composer import compose_draft
 from service.errors import AmendsError
 from service.pipeline import Pipeline, build_pipeline, check_request
 from service.settings import Settings
-from service.store import RawJSON
+from service.store import AuditRecord
 
 Recipient = Mapping[str, str | None]
 
@@ -44,32 +44,17 @@ class Item:
 
 
 @dataclass(frozen=True)
-class Letter:
-    """A drafted letter as its audit record stores it: the text fields, and the request, the
-    guardrail report and the meta already encoded as JSON by the worker that drafted it, so
-    that what crosses back to the coordinator is a few strings, and the coordinator only
-    writes them."""
-
-    fingerprint: str
-    request: str
-    """The request as the audit trail keeps it (`service.audit.stored_request`)."""
-    subject: str | None
-    body: str
-    channel: str
-    tone: str
-    passed: bool
-    report: str
-    meta: str
-
-
-@dataclass(frozen=True)
 class ItemResult:
     """What became of one recipient: the letter, or why there is none. Plain data, so that it
     crosses process boundaries cheaply."""
 
     position: int
     status: Literal["done", "failed"]
-    letter: Letter | None = None
+    letter: AuditRecord | None = None
+    """The letter's audit record (`service.audit.draft_record`, the API's builder), with the
+    request, report and meta already encoded as JSON by the worker that drafted it, so that
+    what crosses back to the coordinator is a few strings, and the coordinator only writes
+    them (naming the job's key)."""
     error: dict[str, Any] | None = None
     review: tuple[str, ...] = ()
     """Why a person should read the letter before it is sent (as for any API draft); the
@@ -100,18 +85,7 @@ async def draft_item(
         error = {"code": "draft_failed_guardrails", "message": "the letter failed the checks"}
         return ItemResult(item.position, "failed", error=error)
     reasons = tuple(review_reasons(draft, request))
-    request_fingerprint, stored = fingerprint_and_stored(request, keep_customer_message)
-    letter = Letter(
-        fingerprint=request_fingerprint,
-        request=stored,
-        subject=draft.subject,
-        body=draft.body,
-        channel=draft.channel,
-        tone=draft.tone,
-        passed=draft.guardrails.passed,
-        report=RawJSON(draft.guardrails.model_dump_json()),
-        meta=RawJSON(draft.meta.model_dump_json()),
-    )
+    letter = draft_record("draft", request, draft, keep_customer_message=keep_customer_message)
     return ItemResult(item.position, "done", letter, review=reasons)
 
 

@@ -3,6 +3,7 @@ when `AMENDS_DATABASE_URL` names one. Schema in `schema.py`, migrations in `migr
 
 from service.store.engine import RawJSON
 from service.store.store import (
+    AUDIT_FIELDS,
     KEY_ROLES,
     ApiKey,
     AuditRecord,
@@ -18,6 +19,7 @@ from service.store.store import (
 )
 
 __all__ = [
+    "AUDIT_FIELDS",
     "KEY_ROLES",
     "ApiKey",
     "AuditRecord",

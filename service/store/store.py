@@ -583,6 +583,8 @@ class Store:
 
 
 _AUDIT_FIELDS = tuple(c.name for c in schema.audit_records.columns)
+AUDIT_FIELDS = _AUDIT_FIELDS
+"""The audit record's columns, in table order: `AuditRecord`'s fields of the same names."""
 _REVIEW_INSERT_COLUMNS = ("draft_id", "status", "reasons", "created_at")
 _JSON_COLUMNS = frozenset({"request", "report", "meta", "reasons"})
 
