@@ -31,10 +31,15 @@ class Fact:
     end: int
 
 
-def trie_regex(words: Iterable[str]) -> str:
+def trie_regex(words: Iterable[str], *, word_start: bool = False) -> str:
     """One regex alternation for `words`, shaped as a trie (words grouped by their shared
     beginnings), so that the engine reads each character once instead of trying every word
-    in turn; a longer word is tried before its prefix. Spaces match any white space."""
+    in turn; a longer word is tried before its prefix. Spaces match any white space.
+
+    With `word_start` (every word starting with a letter or digit), a match also starts a
+    word, as after `\b`: the boundary is checked after the first character ("no word
+    character before it"), so that the engine still skips ahead to the first characters; a
+    pattern that starts with `\b` is tried at every position of the text."""
     tree: dict[str, dict] = {}  # type: ignore[type-arg]
     for word in words:
         node = tree
@@ -53,7 +58,10 @@ def trie_regex(words: Iterable[str]) -> str:
         body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
         return f"(?:{body})?" if "" in node else body
 
-    return emit(tree)
+    if not word_start:
+        return emit(tree)
+    assert all(char.isalnum() for char in tree), "a word start needs a word character"
+    return "(?:" + "|".join(rf"{re.escape(c)}(?<!\w.){emit(n)}" for c, n in tree.items()) + ")"
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,7 +321,7 @@ def _code_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _weekday() -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{trie_regex(lexicon().words('weekdays'))})\b")
+    return re.compile(rf"{trie_regex(lexicon().words('weekdays'), word_start=True)}\b")
 
 
 _TIME_UNIT = re.compile(r"(?:hour|day|week|month|year|minute)s?\b")
@@ -326,6 +334,21 @@ def weekdays_in(low: str) -> set[str]:
     return {" ".join(m.group().split()) for m in _weekday().finditer(low)}
 
 
+def _last_two_runs(low: str, start: int, end: int) -> int:
+    """Where the last two runs of non-space characters of `low[start:end]` begin (`start`,
+    at least 0, when there are fewer). A match of `_COUNT_BEFORE` ending at `end` is a count
+    (no space in it), space, and at most one more word and space, so it starts there or
+    later: searching from there finds what searching from `start` finds, without trying the
+    pattern at every position before it."""
+    start = max(0, start)
+    kept = low[start:end].rstrip()
+    runs = kept.rsplit(None, 2)
+    if len(runs) < 3:
+        return start
+    head = kept[: len(kept) - len(runs[2])].rstrip()
+    return start + len(head) - len(runs[1])
+
+
 def durations_in(low: str) -> set[tuple[str, ...]]:
     """Every count and unit of time a text names, with or without a lead word: a request
     saying "five working days" authorises "within 5 working days"."""
@@ -334,7 +357,9 @@ def durations_in(low: str) -> set[tuple[str, ...]]:
     for unit in _TIME_UNIT.finditer(low):
         if unit.start() and low[unit.start() - 1].isalnum():
             continue  # inside a word: "holidays"
-        count = _COUNT_BEFORE.search(low, max(0, unit.start() - 40), unit.start())
+        count = _COUNT_BEFORE.search(
+            low, _last_two_runs(low, unit.start() - 40, unit.start()), unit.start()
+        )
         if count is None:
             continue
         span = f"{count.group(1)} {count.group(2) or ''}{unit.group()}"

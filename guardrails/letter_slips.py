@@ -417,11 +417,29 @@ def reader_named(draft: Draft) -> list[Finding]:
 
 # A remedy still to come or only offered: a future, a wish or a present offer, then (within
 # a few words) the verb that gives it.
+# Each alternative of the lead is spelled out whole, so that the pattern starts with its
+# first letters (see `_by_first`): one that starts with a boundary is tried at every
+# position of the letter.
 _TO_COME = re.compile(
-    r"\b(?:(?:will|shall|going\s+to|would\s+like\s+to|wish\s+to|want\s+to|can|"
-    r"(?:am|are|is)\s+(?:happy|pleased|glad)\s+to)(?:\s+now)?(?:\s+be)?|i['’]ll|we['’]ll|"
-    r"(?:i\s+am|i['’]m|we\s+are|we['’]re)(?:\s+now)?)\s+"
-    r"(?:offer|refund|issue|send|credit|replace|reimburse|process|arrange|provide|give|"
+    _by_first(
+        [
+            rf"{lead}(?:\s+now)?(?:\s+be)?"
+            for lead in (
+                "will",
+                "shall",
+                r"going\s+to",
+                r"would\s+like\s+to",
+                r"wish\s+to",
+                r"want\s+to",
+                "can",
+                *(rf"{verb}\s+(?:happy|pleased|glad)\s+to" for verb in ("am", "are", "is")),
+            )
+        ]
+        + ["i['’]ll", "we['’]ll"]
+        + [rf"{lead}(?:\s+now)?" for lead in (r"i\s+am", "i['’]m", r"we\s+are", "we['’]re")],
+        boundary=True,
+    )
+    + r"\s+(?:offer|refund|issue|send|credit|replace|reimburse|process|arrange|provide|give|"
     r"dispatch|ship|correct|return|waive)\w*\b"
 )
 _GIVEN_END = re.compile(r"[.!?;:](?=\s|$)|,\s|\s(?:and|but|so|if|when|once)\s")
@@ -475,14 +493,47 @@ def done_as_future(draft: Draft) -> list[Finding]:
 # --- terms added to a remedy ----------------------------------------------------------------
 
 _PLACED = re.compile(
-    r"\b(?:includ|appl|deduct|credit|add|reflect|show|appear|tak|tok|com|set)\w*"
+    _by_first(
+        [
+            "includ",
+            "appl",
+            "deduct",
+            "credit",
+            "add",
+            "reflect",
+            "show",
+            "appear",
+            "tak",
+            "tok",
+            "com",
+            "set",
+        ],
+        boundary=True,
+    )
+    + r"\w*"
     r"(?:\s+(?:off|back))?\s+(?:in|on|to|from|against|off|onto)\s+(?:your|the|our)\s+"
     r"(?P<words>(?:[a-z]+\s+){0,2}?)(?P<noun>bill|invoice|statement|account|order|payment|"
     r"renewal|purchase|booking|subscription)s?\b"
 )
 _SOON = re.compile(
-    r"\b(?:immediately|right\s+away|straight\s+away|at\s+once|as\s+soon\s+as\s+possible|"
-    r"asap|without\s+delay|automatically|instantly|shortly|promptly|soon(?!\s+as\b))\b"
+    _by_first(
+        [
+            "immediately",
+            r"right\s+away",
+            r"straight\s+away",
+            r"at\s+once",
+            r"as\s+soon\s+as\s+possible",
+            "asap",
+            r"without\s+delay",
+            "automatically",
+            "instantly",
+            "shortly",
+            "promptly",
+            r"soon(?!\s+as\b)",
+        ],
+        boundary=True,
+    )
+    + r"\b"
 )
 _WORDS = re.compile(r"[a-z0-9]+")
 _BACK_REFERENCE = re.compile(r"(?:this|it|that|these|they)\b")
