@@ -33,11 +33,13 @@ from guardrails.letter_slips import (
     ADDED_TERMS,
     DONE_AS_FUTURE,
     INVENTED_CAUSE,
+    INVENTED_CONTACT,
     INVENTED_IMPACT,
     INVENTED_PERK,
     added_terms,
     done_as_future,
     invented_cause,
+    invented_contact,
     invented_impact,
     invented_perk,
     reader_named,
@@ -101,6 +103,7 @@ RULES: tuple[Rule, ...] = (
     Rule(invented_cause, (INVENTED_CAUSE,), needs_context=True),
     Rule(invented_impact, (INVENTED_IMPACT,), needs_context=True),
     Rule(invented_perk, (INVENTED_PERK,), needs_context=True),
+    Rule(invented_contact, (INVENTED_CONTACT,), needs_context=True),
 )
 """Every code rule, in the order it runs; pack rules are all run by `rule_findings`."""
 

@@ -40,7 +40,15 @@ ADDED_TERMS = "commitments.added_terms"
 INVENTED_CAUSE = "request.invented_cause"
 INVENTED_IMPACT = "request.invented_impact"
 INVENTED_PERK = "commitments.invented_perk"
-RULE_IDS = (DONE_AS_FUTURE, ADDED_TERMS, INVENTED_CAUSE, INVENTED_IMPACT, INVENTED_PERK)
+INVENTED_CONTACT = "request.invented_contact"
+RULE_IDS = (
+    DONE_AS_FUTURE,
+    ADDED_TERMS,
+    INVENTED_CAUSE,
+    INVENTED_IMPACT,
+    INVENTED_PERK,
+    INVENTED_CONTACT,
+)
 
 # --- the reader by name or pronoun ----------------------------------------------------------
 
@@ -691,6 +699,7 @@ def _clause_fix(text: Text, start: int, end: int) -> tuple[tuple[int, int], Fix]
 _CAUSE_CUE = re.compile(
     r"\b(?:because(?:\s+of)?|due\s+to|caused\s+by|owing\s+to|as\s+a\s+result\s+of|"
     r"result(?:ed|s)?\s+from|stemm(?:ed|ing|s)\s+from|brought\s+on\s+by|"
+    r"(?:was|is)\s+(?:the\s+|a\s+)?(?:direct\s+)?result\s+of|"
     r"the\s+(?:root\s+)?(?:cause|reason)\s+(?:(?:of|for|behind)\s+[^.!?,;]{0,40}?\s+)?"
     r"(?:was|is|has|had|remains)(?:\s+(?:not|still))?(?:\s+yet)?(?:\s+been)?)\s+"
 )
@@ -865,7 +874,7 @@ def invented_impact(draft: Draft) -> list[Finding]:
 # checkout"). A perk the request's remedies do not name is invented.
 _OFFER_FRAME = re.compile(
     r"\b(?:(?:offer(?:ed|ing)?|give|giving|gave|provid(?:e|ed|ing)|extend(?:ed|ing)?|"
-    r"treat(?:ed|ing)?|arrang(?:e|ed|ing)|enjoy|add(?:ed|ing)?|reserv(?:e|ed|ing)|includ(?:e|ed|ing))"
+    r"treat(?:ed|ing)?|arrang(?:e|ed|ing)|enjoy|receive|get|sen[dt]|sending|waiv(?:e|ed|ing)|add(?:ed|ing)?|reserv(?:e|ed|ing)|includ(?:e|ed|ing))"
     r"\s+(?:you\s+)?(?:with\s+)?(?:(?:a|an|some|your|the)\s+)?)"
 )
 _PERKS = re.compile(
@@ -875,7 +884,13 @@ _PERKS = re.compile(
     r"bottle\s+of\s+(?:champagne|wine|prosecco)|champagne|spa\s+(?:treatment|session|"
     r"voucher|credit)|breakfast|dinner\s+on\s+us|free\s+(?:shipping|delivery|parking|"
     r"month|months|session|sessions|class|classes|drink|drinks|dessert|meal)|parking|"
-    r"extended\s+warranty|warranty\s+extension|extra\s+(?:night|day|month|week|session))\b"
+    r"extended\s+warranty|warranty\s+extension|extra\s+(?:night|day|month|week|session)|"
+    r"(?:delivery|shipping|service|booking|cancellation|late|admin\w*|membership)\s+fees?)\b"
+)
+# Words around a perk that make it a gift: "a bottle of wine as a token of our apology".
+_GIFT_AFTER = re.compile(
+    r"\s+(?:as\s+(?:a\s+)?(?:token|gesture|gift|thank)|by\s+way\s+of|on\s+us\b|"
+    r"on\s+the\s+house|to\s+make\s+(?:up|amends)|free\s+of\s+charge|at\s+no\s+)"
 )
 _HELD = re.compile(r"\b(?:your|for\s+you)\s+(?:[a-z-]+\s+){0,2}?\Z")
 _OF_YOURS = re.compile(r"\s+(?:of|for|on)\s+your\b")
@@ -900,7 +915,8 @@ def invented_perk(draft: Draft) -> list[Finding]:
         before = text.low[max(s_start, match.start() - 60) : match.start()]
         offered = _OFFER_FRAME.search(before) is not None and not _NEGATION.search(before)
         held = _HELD.search(before) is not None or _OF_YOURS.match(text.low, match.end())
-        if not (offered or held):
+        gift = _GIFT_AFTER.match(text.low, match.end()) is not None
+        if not (offered or held or gift):
             continue
         supplied = draft.supplied
         if supplied is not None and _states_a_remedy(text, match.start(), match.end(), supplied):
@@ -918,4 +934,50 @@ def invented_perk(draft: Draft) -> list[Finding]:
                 fix=Fix(action="remove_sentence"),
             )
         )
+    return found
+
+
+# A phone number, e-mail address or web address: the reader will use it, so it must be the
+# request's own.
+_CONTACT = re.compile(
+    r"(?<![\w@.])(?:\+?\(?\d[\d\s().-]{5,}\d(?![\w-])|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
+    r"https?://[^\s<>\"]+|www\.[^\s<>\"]+)"
+)
+_DIGITS = re.compile(r"\d")
+
+
+def _request_text(request: DraftRequest) -> str:
+    return request.model_dump_json().lower()
+
+
+def invented_contact(draft: Draft) -> list[Finding]:
+    """A phone number, e-mail or web address that the request does not give."""
+    request = draft.context
+    if request is None:
+        return []
+    given = _request_text(request)
+    digits = "".join(_DIGITS.findall(given))
+    found: list[Finding] = []
+    for checked in draft.texts:
+        for match in _CONTACT.finditer(checked.text):
+            value = match.group().rstrip(".,;:!?)")
+            if "@" not in value and "/" not in value and not value.startswith("www"):
+                number = "".join(_DIGITS.findall(value))
+                if len(number) < 7 or number in digits:
+                    continue  # a date, an amount, a reference: not a phone number
+            elif value.lower() in given:
+                continue
+            found.append(
+                finding(
+                    INVENTED_CONTACT,
+                    "error",
+                    f"Gives contact details ({value}) that the request does not give.",
+                    checked.text,
+                    match.start(),
+                    match.start() + len(value),
+                    "Give only the contact details in the request.",
+                    checked.field,
+                    Fix(action="remove_sentence"),
+                )
+            )
     return found

@@ -386,6 +386,7 @@ def test_a_cause_the_request_does_not_give_is_caught_and_removable() -> None:
         ("The parcel was late because a driver called in sick that week.", PARCEL),
         ("This happened due to a software update at the sorting centre.", PARCEL),
         ("The reason for this was a mislabelled pallet.", NO_CAUSE),
+        ("The delay was the direct result of a holiday backlog.", PARCEL),
         ("The cause of the delay has not yet been identified.", NO_CAUSE),
         ("It was caused by heavy snow on the motorway, and we are sorry.", PARCEL),
     ]:
@@ -452,6 +453,9 @@ def test_a_perk_no_remedy_names_is_caught_when_offered_or_held_as_the_readers() 
         "We have added loyalty points to your account.",
         "We are sorry about the late checkout of your room.",
         "Please enjoy free shipping on us next time.",
+        "We have sent you a bottle of wine as a token of our regret.",
+        "We have waived the delivery fee on your next order.",
+        "You will receive priority support from now on.",
     ]:
         errors = _errors(body, PARCEL, "commitments.invented_perk")
         assert len(errors) == 1, body
@@ -486,3 +490,21 @@ def test_the_readers_organisation_and_a_pronoun_for_it_become_you() -> None:
         "We told them at the bank to stop the second charge.",
     ]:
         assert _errors(body, request, "request.third_person") == [], body
+
+
+def test_contact_details_the_request_does_not_give_are_caught() -> None:
+    request = PARCEL.model_copy(
+        update={"sender": PARCEL.sender.model_copy(update={"contact": "care@northwind.example"})}
+    )
+    for body in [
+        "Please call us on 0800 555 0199 if you need anything.",
+        "You can reach me at amal.care@northwind.example at any time.",
+        "Track the new parcel at https://northwind.example/track.",
+    ]:
+        errors = _errors(body, request, "request.invented_contact")
+        assert len(errors) == 1 and errors[0][1] is None, body
+    for body in [
+        "Write to care@northwind.example whenever suits you.",
+        "Your order NW-2210 of 21 August for $8.50 has been refunded.",
+    ]:
+        assert _errors(body, request, "request.invented_contact") == [], body
