@@ -305,9 +305,33 @@ class Draft(BaseModel):
     review: ReviewState = ReviewState()
 
 
+def _decision_rule(schema: dict[str, Any]) -> None:
+    """`ReviewDecision`'s rule between fields, stated in its JSON schema (and so in the OpenAPI
+    document) as two alternatives: an edit carries the new `body`; approve and reject carry
+    neither `subject` nor `body` (null is the same as absent)."""
+    schema["oneOf"] = [
+        {
+            "title": "Edit",
+            "properties": {"decision": {"const": "edit"}, "body": {"type": "string"}},
+            "required": ["decision", "body"],
+        },
+        {
+            "title": "Approve or reject",
+            "properties": {
+                "decision": {"enum": ["approve", "reject"]},
+                "subject": {"type": "null"},
+                "body": {"type": "null"},
+            },
+            "required": ["decision"],
+        },
+    ]
+
+
 class ReviewDecision(Model):
     """A reviewer's decision on a held letter. An edit carries the new text, which must pass
     the guardrails against the letter's facts before it is stored."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_decision_rule)
 
     decision: Literal["approve", "edit", "reject"]
     subject: Annotated[str, StringConstraints(max_length=300)] | None = None

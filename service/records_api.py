@@ -59,8 +59,9 @@ async def list_reviews(
         409: {"model": ErrorBody, "description": "Already decided (`review_not_pending`)"},
         422: {
             "model": ErrorBody,
-            "description": "Invalid decision, or an edit that fails the "
-            "guardrails (`edit_failed_guardrails`, with the findings)",
+            "description": "Invalid decision (`invalid_request`: an edit without `body`, "
+            "or `subject`/`body` with approve or reject, as the body's schema states), or an "
+            "edit that fails the guardrails (`edit_failed_guardrails`, with the findings)",
         },
     },
 )

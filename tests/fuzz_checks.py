@@ -26,8 +26,6 @@ ALLOWED_422 = {
     ("/", "invalid_request", "channel"),
     # An Idempotency-Key already used with another body: state, not shape (RFC draft: 422).
     ("/v1/drafts", "idempotency_key_reused", None),
-    # A review decision `edit` without the edited `body`: the same kind of constraint.
-    ("/v1/reviews/", "invalid_request", "body"),
     # A batch's CSV text is a free string to a JSON schema; what it must contain (a header of
     # known columns, rows no wider than it) is checked when it is read.
     ("/v1/batches", "invalid_recipients_csv", None),

@@ -270,6 +270,51 @@ def test_a_decision_model_accepts_an_edit_with_a_body() -> None:
     assert decision.subject is None
 
 
+@pytest.mark.parametrize(
+    "decision",
+    [
+        {"decision": "edit", "body": "Dear Dana, ..."},
+        {"decision": "edit", "subject": "Sorry", "body": "Dear Dana, ...", "note": "n"},
+        {"decision": "edit", "subject": None, "body": "Dear Dana, ..."},
+        {"decision": "edit"},
+        {"decision": "edit", "body": None},
+        {"decision": "edit", "subject": "Sorry"},
+        {"decision": "approve"},
+        {"decision": "approve", "note": "fine", "subject": None, "body": None},
+        {"decision": "approve", "body": "Hi"},
+        {"decision": "reject", "subject": "Sorry"},
+        {"decision": "reject", "note": "no"},
+        {"decision": "maybe"},
+    ],
+)
+def test_the_openapi_document_states_which_decisions_carry_text(
+    decision: dict[str, Any], decision_schema: dict[str, Any]
+) -> None:
+    """The schema of `POST /v1/reviews/{id}`'s body accepts exactly what the model accepts, the
+    rule between `decision` and `subject`/`body` included, so a client or a fuzzer that
+    follows the document is not answered 422."""
+    import jsonschema
+
+    by_schema = jsonschema.Draft202012Validator(decision_schema).is_valid(decision)
+    try:
+        ReviewDecision.model_validate(decision)
+        by_model = True
+    except ValueError:
+        by_model = False
+    assert by_schema == by_model
+
+
+@pytest.fixture(scope="module")
+def decision_schema(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    data_dir = tmp_path_factory.mktemp("openapi")
+    document = create_app(Settings(_env_file=None, data_dir=str(data_dir))).openapi()
+    operation = document["paths"]["/v1/reviews/{draft_id}"]["post"]
+    reference = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    schema: dict[str, Any] = document["components"]["schemas"][reference.rsplit("/", 1)[-1]]
+    assert "oneOf" in schema
+    return schema
+
+
 async def test_a_letter_the_composer_wrote_in_place_of_the_model_is_held(
     settings: Settings,
     store: Store,
