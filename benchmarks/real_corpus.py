@@ -194,6 +194,14 @@ SPLITS: dict[str, str] = {
     "fresh9": (
         "fresh9 (collected before the narrative outside-cause rule, labelled before any check)"
     ),
+    "fresh10": (
+        "fresh10 (collected and labelled before any check, split from fresh11 by a hash of the"
+        " id; tuned on)"
+    ),
+    "fresh11": (
+        "fresh11 (the other part of that batch: held out, measured once before and once after"
+        " the rules)"
+    ),
 }
 """Each part of the corpus the report scores (by the items' `split`), named with how it came
 about."""

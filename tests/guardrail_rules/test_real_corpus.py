@@ -45,6 +45,8 @@ def test_ids_are_unique_and_labels_well_formed() -> None:
             "fresh7",
             "fresh8",
             "fresh9",
+            "fresh10",
+            "fresh11",
         ), item["id"]
         if item["kind"] in MUST_FLAG:
             assert item["flag"], item["id"]
