@@ -12,6 +12,7 @@ A pack is one YAML mapping (the full schema, with examples, is in `packs/README.
         why: Legal terms of art read as an admission.         # becomes Finding.message
         suggestion: Describe what went wrong in plain, operational words.
         skip_negated: false            # true: ignore a match preceded by not/never/cannot...
+        unless_owned: false            # true: quiet in a message that owns its failure
         case_sensitive: false
         when: {liability: [cautious], tones: [formal], channels: [email], fields: [body]}
     cues:                              # evidence that an element is present, or a remedy
@@ -139,6 +140,9 @@ class RuleEntry(_Matcher):
     why: str = Field(min_length=1)
     suggestion: str = Field(min_length=1)
     skip_negated: bool = False
+    unless_owned: bool = False
+    """Quiet in a message that owns its own failure anywhere ("we made a mistake", "our
+    part"): an outside cause explained beside ownership is not blame."""
     when: When = When()
     fix: FixSpec | None = None
 

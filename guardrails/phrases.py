@@ -10,19 +10,30 @@ from contract.models import DraftRequest
 from contract.report import Finding, Fix
 from guardrails.draft import Draft
 from guardrails.spans import MAX_PER_RULE, finding, is_negated
+from guardrails.structure import owns
 
 OVER_APOLOGY_RULE = "non_apology.over_apologising"
+_VERDICT = re.compile(r"\b(?:blame[ds]?|fault|faults|responsible|responsibility)\b")
+"""Words that make a blame match a verdict rather than an explanation."""
 _APOLOGY = re.compile(r"\b(?:sorry|apolog(?:y|ies|ise|ize|ised|ized|ising|izing)|regrets?)\b")
 
 
 def rule_findings(draft: Draft) -> list[Finding]:
     """Findings for the applicable, non-negated pack rule matches the scanner found."""
     found: list[Finding] = []
+    owned: bool | None = None  # read once, and only when a rule asks
     for text in draft.texts:
         counts: dict[str, int] = {}
         for rule, start, end in text.hits:
             if not rule.applies(text.field, draft.liability, draft.tone, draft.channel_key):
                 continue
+            # An explanation beside ownership is not blame; a verdict ("the courier is to
+            # blame", "it was their fault") stays one whatever else the message owns.
+            if rule.unless_owned and not _VERDICT.search(text.low, start, end):
+                if owned is None:
+                    owned = owns(draft.body.low, draft)
+                if owned:
+                    continue
             counts[rule.id] = counts.get(rule.id, 0) + 1
             if counts[rule.id] > MAX_PER_RULE:
                 continue

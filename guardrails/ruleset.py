@@ -34,6 +34,7 @@ class CompiledRule:
     why: str
     suggestion: str
     skip_negated: bool
+    unless_owned: bool
     liability: frozenset[str] | None
     tones: frozenset[str] | None
     channels: frozenset[str] | None
@@ -111,6 +112,7 @@ def _compile_rule(rule: RuleEntry) -> CompiledRule:
         why=" ".join(rule.why.split()),
         suggestion=" ".join(rule.suggestion.split()),
         skip_negated=rule.skip_negated,
+        unless_owned=rule.unless_owned,
         liability=_frozen(rule.when.liability),
         tones=_frozen(rule.when.tones),
         channels=_frozen(rule.when.channels),

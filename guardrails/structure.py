@@ -93,6 +93,9 @@ class _Patterns:
     outside: re.Pattern[str]
     outside_state: re.Pattern[str]
     narrative: re.Pattern[str]
+    open_link: re.Pattern[str]
+    open_starts: frozenset[str]
+    incident: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -113,7 +116,7 @@ def _patterns() -> _Patterns:
         rf"{_alternation(lex.words('interpretation_verbs'))}\b"
     )
     acknowledge = re.compile(
-        r"(?:\b(?:we|i)\s+(?:(?:fully|deeply|sincerely|also|do|truly)\s+)*"
+        r"(?:\b(?:we|i)\s+(?:(?:fully|deeply|sincerely|also|do|truly|very\s+much|greatly|really)\s+)*"
         r"(?:acknowledge|recogni[sz]e|regret|note)|\b(?:acknowledges|recogni[sz]es|regrets))\s+"
         r"(?:(?:the|that|your|these|those|all|this)\s+)?"
         rf"(?:[a-z’']+\s+){{0,3}}?{_alternation(lex.words('unowned_objects'))}\b"
@@ -132,19 +135,70 @@ def _patterns() -> _Patterns:
                 rf"\b{nouns}\s+(?:in|with|on|at|of|from)\s+(?:our|my)\b",
                 rf"\b{nouns}\s+(?:is|was|lies|rests)\s+(?:entirely\s+|all\s+)?"
                 r"(?:ours|mine|with\s+us|with\s+me)\b",
+                # "an oversight in how we had been testing", "our failover procedures ...
+                # failed to work", "our checks missed".
+                rf"\b(?:{nouns}|failing|oversight)\s+in\s+how\s+(?:we|i)\b",
+                r"\b(?:our|my)\s+(?:[a-z-]+\s+){0,2}?(?:procedures?|systems?|checks|process(?:es)?"
+                r"|testing|tests|monitoring|failover|backups?|safeguards|controls)\b[^.!?;\n]{0,60}?"
+                r"\b(?:failed|did\s+not\s+work|didn['’]t\s+work|missed|broke)\b",
             )
         )
     )
     cause = re.compile(rf"\b{_alternation(lex.words('cause_links'))}\b")
-    outside = re.compile(rf"\b{_alternation(lex.words('outside_causes'))}s?\b")
-    agents = _alternation(lex.words("outside_causes") + lex.words("narrative_causes"))
+    # "The nature of the outage" names no outside cause.
+    outside = re.compile(rf"\b{_alternation(lex.words('outside_causes'))}s?\b(?<!nature)")
+    agents = (
+        _alternation(lex.words("outside_causes") + lex.words("narrative_causes")) + r"(?<!nature)"
+    )
+    listed = _alternation(lex.words("outside_causes"))
+    trouble = _alternation(lex.words("trouble_verbs"))
     outside_state = re.compile(
         rf"\b(?:(?:the|our|a|an|one\s+of\s+our)\s+)?(?:[a-z-]+\s+){{0,2}}?"
         rf"{agents}s?"
-        r"(?:\s+(?:for|of|in|on|at)\s+(?:[a-z’'-]+\s+)?[a-z’'-]+)?\s+"
-        r"(?:is|are|was|were|has\s+been|have\s+been)\s+(?:(?:currently|still|undeniably|now|always)\s+)*"
+        r"(?:\s+(?:for|of|in|on|at)\s+(?:[a-z’'-]+\s+)?[a-z’'-]+)?"
+        # "our providers that they are experiencing", "the data centre that was having".
+        r"(?:\s+(?:that|which|who)(?:\s+(?:they|it))?)?\s+"
+        r"(?:(?:is|are|was|were|has\s+been|have\s+been)\s+(?:(?:currently|still|undeniably|now|always)\s+)*"
         r"(?:experiencing|facing|having|suffering|(?:a\s+)?capricious|unpredictable"
-        r"|(?:much\s+|far\s+|significantly\s+)?(?:greater|higher|heavier|larger|worse)\s+than)\b"
+        r"|(?:much\s+|far\s+|significantly\s+)?(?:greater|higher|heavier|larger|worse)\s+than)"
+        # Told in the past: "our hosting provider suffered an interruption in power".
+        rf"|(?:also\s+|then\s+|had\s+|has\s+|have\s+)?{trouble})\b"
+        # Another party's trouble as the state of things: "they have a huge backlog".
+        rf"|\b(?:they|{agents}s?)\s+(?:currently\s+|still\s+|now\s+)?(?:have|has|had)\s+"
+        r"(?:(?:a|an|such\s+a)\s+)?(?:(?:huge|large|massive|big|significant|major|serious"
+        rf"|enormous|growing|severe)\s+)?{_alternation(lex.words('trouble_nouns'))}\b"
+        # Another party's failure as the cause: "an issue with a supplier IT system", "a
+        # supplier system issue", "no notice was given to us by the third-party", "your
+        # purchases are lost by the carrier".
+        r"|\b(?:issues?|problems?|faults?|bugs?|errors?|failures?|glitch(?:es)?|outages?"
+        r"|defects?|flaws?)\s+(?:in|with|at|on|affecting|from)\s+(?:(?:a|an|the|their|its|our"
+        rf"|one\s+of\s+our)\s+)?(?:[a-z’'-]+\s+){{0,2}}?{listed}s?\b"
+        rf"|\b{listed}(?:\s+[a-z-]+){{0,2}}?\s+(?:issues?|problems?|faults?|failures?"
+        r"|glitch(?:es)?|outages?|errors?|breakdowns?)\b"
+        r"|\b(?:no|not|never)\b[^.!?;\n]{0,60}?\bby\s+(?:(?:the|a|an|our|their|its"
+        rf"|one\s+of\s+our)\s+)?(?:[a-z’'-]+\s+){{0,2}}?{listed}s?\b"
+        r"|\b(?:lost|damaged|mishandled|misdelivered|misrouted|dropped|refused|rejected"
+        r"|blocked|cancell?ed|withdrawn|broken|missed)\s+(?:[a-z’'-]+\s+){0,3}?by\s+"
+        rf"(?:(?:the|a|an|our|their|its|one\s+of\s+our)\s+)?(?:[a-z’'-]+\s+){{0,2}}?{listed}s?\b"
+        # A third party described by what we use it for, then failing: "the warehouse from
+        # which we fulfil orders fell behind".
+        r"|\bthe\s+(?:[a-z-]+\s+){1,3}?(?:from|through|with|via|by)\s+(?:which|whom)\s+(?:we|i)\s+"
+        r"[^.!?;\n]{0,80}?\b(?:fell\s+behind|failed|let\s+us\s+down|messed\s+up|lost|damaged"
+        r"|did\s+not|didn['’]t|neglected|forgot|made\s+(?:a|an)\s+(?:mistake|error))\b"
+        # Another party acting on its own link or service: "Sprint-Nextel had severed its
+        # internet connection to Cogent", "the council has withdrawn its permit".
+        r"|\b(?:has\s+|had\s+|have\s+)?(?:severed|cut\s+off|terminated|withdrawn|withdrew"
+        r"|pulled|suspended|revoked)\s+(?:its|their)\s+(?:[a-z-]+\s+){0,2}?(?:connection|connections"
+        r"|service|services|supply|supplies|contract|link|links|peering|access|support|permit"
+        r"|licen[cs]e|approval)\b"
+        # A surge told as the cause: "an unusually large number of orders", "demand for this
+        # item has exceeded our expectations".
+        r"|\b(?:(?:unusually|unexpectedly|exceptionally|extremely|very|extraordinarily)\s+)?"
+        rf"{_alternation(lex.words('surge_sizes'))}\s+{_alternation(lex.words('surge_nouns'))}"
+        rf"\s+(?:of|in)\s+(?:[a-z-]+\s+)?{_alternation(lex.words('surge_things'))}\b"
+        rf"|\b{_alternation(lex.words('surge_subjects'))}(?:\s+[a-z’'-]+){{0,5}}?\s+"
+        r"(?:has\s+|have\s+|had\s+)?(?:far\s+|greatly\s+|vastly\s+|simply\s+)?"
+        rf"{_alternation(lex.words('surge_verbs'))}\b"
         # The outside cause as the subject that forced us: "the price hike in raw materials
         # has forced us to", "a bug in the supplier's chips caused".
         rf"|\b{_alternation(lex.words('outside_causes'))}s?(?:\s+[a-z’'-]+){{0,3}}?\s+"
@@ -156,9 +210,14 @@ def _patterns() -> _Patterns:
         # The outside cause as the subject of a verb of effect, with at most a place ("in the
         # north", "across our network") and auxiliaries between: "the storm has disrupted".
         rf"\b{agents}s?\b"
+        # One more noun ("covid19 quarantines", "strike action") or a parenthesis ("this DDoS
+        # attack (2+ Gbps)").
+        r"(?:\s+(?!(?:we|i|you|our|my|your|it|they|he|she|us|me)\b)[a-z’'-]+s\b)?"
+        r"(?:\s*\([^)\n]{0,40}\))?"
         r"(?:\s+(?:in|across|on|at|over|throughout|around)\s+(?:the\s+|our\s+|this\s+|that\s+)?"
         r"(?:[a-z’'-]+\s+){0,2}?[a-z’'-]+)?"
         r"(?:\s+(?:also|has|have|had|been|is|are|was|were|continuing\s+to|continues\s+to"
+        r"|continue\s+to"
         r"|continued\s+to|then|really|severely|badly|further|again|simply|just|soon|quickly"
         r"|ultimately|primarily|largely|mainly))*"
         rf"\s+{_alternation(lex.words('effect_verbs'))}\b"
@@ -185,6 +244,9 @@ def _patterns() -> _Patterns:
         outside=outside,
         outside_state=outside_state,
         narrative=narrative,
+        open_link=re.compile(rf"\b{_alternation(lex.words('open_cause_links'))}\b"),
+        open_starts=frozenset(lex.words("open_cause_starts")),
+        incident=frozenset(lex.words("incident_nouns")),
     )
 
 
@@ -195,6 +257,16 @@ _FIRST_PERSON = re.compile(r"\b(?:we|i|us|me|our|my|ours|mine)\b(?:\s+([a-z-]+))
 _LEFT_TO_PACKS = frozenset(("any", "the", "all", "some", "this", "that", "these", "those"))
 _LIST = re.compile(r",|\s+(?:and|or)\s+(?!(?:felt|feel|were|was|are|took)\b)")
 _OBJECT_WINDOW = 10
+_NP_WORDS = 10
+"""How many words after an open cause link are read as its noun phrase."""
+_FIRST_PERSON_WORDS = frozenset(("we", "i", "us", "me", "our", "my", "ours", "mine", "ourselves"))
+_NP_FUNCTION_WORDS = frozenset(
+    (
+        "the", "a", "an", "some", "any", "several", "many", "such", "their", "its", "his",
+        "her", "all", "of", "and", "or", "in", "on", "at", "to", "for", "with", "from", "by",
+        "very", "so", "too", "more", "most", "other", "another", "one", "two", "few",
+    )
+)  # fmt: skip
 """How many words may stand between the apology and the reaction word that is its object."""
 _ACK_HINTS = ("acknowledge", "recogni", "regret", " note")
 _CAUSE_HINTS = (
@@ -222,6 +294,41 @@ _CAUSE_HINTS = (
     "fault",
     "defect",
     "flaw",
+    "exceed",
+    "outstrip",
+    "outpac",
+    "surpass",
+    "overwhelm",
+    "outgr",
+    "number",
+    "volume",
+    "amount",
+    "influx",
+    "surge",
+    "spike",
+    "backlog",
+    "shortage",
+    "suffered",
+    "experienced",
+    "encountered",
+    "went ",
+    "fell behind",
+    "let us down",
+    "dropped the ball",
+    "messed up",
+    "issue",
+    "problem",
+    "glitch",
+    "outage",
+    "failure",
+    "error",
+    "severed",
+    "cut off",
+    "terminated",
+    "withdr",
+    "pulled",
+    "suspended",
+    "revoked",
 )
 
 
@@ -281,6 +388,24 @@ def _unowned(low: str, text: str, p: _Patterns) -> list[Finding]:
     ]
 
 
+def _open_cause_end(low: str, start: int, clause_end: int, p: _Patterns) -> int | None:
+    """Where the noun phrase after an open cause link ends, when it names a cause that is not
+    the writer's own and not the incident itself ("due to the recent harsh winter
+    conditions", "caused by wildlife or vegetation"); None otherwise."""
+    words = list(_WORD.finditer(low, start, clause_end))[:_NP_WORDS]
+    if not words:
+        return None
+    tokens = [w.group(0) for w in words]
+    if tokens[0] in p.open_starts or " ".join(tokens[:2]) in p.open_starts:
+        return None
+    if any(t.split("'")[0].split("’")[0] in _FIRST_PERSON_WORDS for t in tokens):
+        return None
+    content = [t for t in tokens if t not in _NP_FUNCTION_WORDS][:2]
+    if not content or any(t in p.incident for t in content):
+        return None
+    return words[min(len(words), 6) - 1].end()
+
+
 def _outside_causes(low: str, text: str, p: _Patterns) -> list[Finding]:
     found: list[Finding] = []
     for link in p.cause.finditer(low):
@@ -290,9 +415,17 @@ def _outside_causes(low: str, text: str, p: _Patterns) -> list[Finding]:
             end = link.end()  # "out of our control" needs no agent
         else:
             agent = p.outside.search(low, link.end(), clause_end)
-            if agent is None or len(_WORD.findall(low[link.end() : agent.start()])) > 12:
-                continue
-            end = agent.end()
+            if agent is not None and len(_WORD.findall(low[link.end() : agent.start()])) <= 12:
+                end = agent.end()
+            else:
+                opened = (
+                    _open_cause_end(low, link.end(), clause_end, p)
+                    if p.open_link.match(low, link.start())
+                    else None
+                )
+                if opened is None:
+                    continue
+                end = opened
         found.append(
             finding(
                 OUTSIDE_CAUSE_RULE, "error", _CAUSE_WHY, text, link.start(), end, _CAUSE_SUGGESTION

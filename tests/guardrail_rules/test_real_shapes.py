@@ -24,11 +24,16 @@ def errors(text: str) -> list[str]:
             "Two weather systems over the coast led to most of the cancellations.",
             "blame.circumstances",
         ),
-        ("Air traffic control restrictions slowed every departure.", "blame.circumstances"),
+        # The narrative form of blame.outside_cause reads the whole subject ("air traffic
+        # control restrictions slowed"), and the shorter finding of the family nested in it
+        # is dropped.
+        ("Air traffic control restrictions slowed every departure.", "blame.outside_cause"),
         ("Our limited ability to reach the depot meant the van stayed put.", "blame.circumstances"),
         ("The breach bore the hallmarks of an organised group.", "blame.circumstances"),
         ("It was a highly sophisticated attack on our servers.", "blame.circumstances"),
-        ("The outage was caused by a third-party hosting failure.", "blame.third_party"),
+        # The whole cause ("a third-party hosting failure") is blame.outside_cause's finding;
+        # blame.third_party's shorter one inside it is dropped as nested.
+        ("The outage was caused by a third-party hosting failure.", "blame.outside_cause"),
         ("Those calls were made well above my head.", "blame.staff"),
         ("When we checked on your table, you said everything was lovely.", "blame.customer"),
         (
@@ -67,8 +72,10 @@ def test_the_shape_is_an_error(text: str, rule: str) -> None:
         # The cause named, and owned.
         "The storm closed the runway, and we should have rebooked you far sooner than we did.",
         "We sent the wrong parcel; the mistake was ours, not the courier's.",
-        # An upstream cause told as such, as the guide's seed letter does.
-        "The hold-up came from a supply shortage brought on by floods at the mill.",
+        # An upstream cause told as such, in a letter that owns its part (the session's
+        # ownership policy): the same sentence alone is blame, pinned below.
+        "We should have told you about the hold-up sooner. It came from a supply shortage "
+        "brought on by floods at the mill.",
         "A small number of customers were affected, and you were one of them; we are sorry.",
         "We are sorry for the frustration our late delivery caused.",
         "We cancelled the concert ourselves, and we are sorry; the hall was ours to book.",
@@ -83,3 +90,12 @@ def test_the_shape_is_an_error(text: str, rule: str) -> None:
 )
 def test_the_owning_neighbour_is_not(text: str) -> None:
     assert errors(text) == []
+
+
+def test_an_upstream_cause_alone_is_blame_and_beside_ownership_is_not() -> None:
+    """The ownership policy: with nothing owned, the passive "brought on by floods" puts the
+    cause outside like the subject form does; a letter that owns its part may explain it."""
+    alone = "The hold-up came from a supply shortage brought on by floods at the mill."
+    assert "blame.outside_cause" in errors(alone)
+    owned = "I am sorry: we should have warned you before you paid. " + alone
+    assert errors(owned) == []

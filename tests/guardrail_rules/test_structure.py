@@ -234,3 +234,71 @@ def test_the_narrative_words_live_in_the_packs() -> None:
     assert "brought" in words.words("effect_verbs")
     assert "continuing" in words.words("ongoing_participles")
     assert "industry" in words.words("narrative_causes")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Any cause after an open link that is not the writer's own.
+        "Your cake will be a day late due to the recent icy roads in the valley.",
+        "The gaps in the timetable were caused by roadworks on the ring road.",
+        "Our florist is bogged down by a labour dispute at the market.",
+        "The shortage of spare parts was brought on by floods at the mill.",
+        # Another party in trouble, told in the past or as their state.
+        "Our hosting company suffered a power cut in its building on Friday.",
+        "We heard from our logistics providers that they are having trouble at the border.",
+        "The couriers are working hard, but they have a huge backlog this week.",
+        "A fault with a supplier booking system left the desk without records.",
+        "No warning of the road closure was given to us by the council's contractor.",
+        # A surge, a third party's own act, the reader's bank, a new spelling.
+        "We received an unusually high volume of calls, which slowed every reply.",
+        "Interest in the new range has far exceeded our expectations.",
+        "The network operator had cut off its link to our exchange on Monday.",
+        "If the payment shows twice, it's probably your bank and it will clear.",
+        "The knock-on effects of covid19 restrictions continue to cause hold-ups.",
+    ],
+)
+def test_open_causes_and_other_parties_with_nothing_owned_are_blame(text: str) -> None:
+    assert any(rule.startswith("blame.") for rule in errors(text)), errors(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The writer's own doing, the incident itself, a pronoun, a verb, the reader.
+        "Your order was late due to a fault in our packing line.",
+        "Some pages failed to load as a result of the outage this morning.",
+        "Because of this, we have refunded the delivery charge.",
+        "Your next payment is due to leave your account on the 3rd.",
+        "The booking lapsed due to no payment being received.",
+        "The form was slow due to a technical issue, which is now fixed.",
+        "Due to safety concerns, the ride stays closed until the engineer's visit.",
+        "We have changed the checkout as a result of your feedback.",
+        # An outside cause explained in a letter that owns its part.
+        "Heavy snow slowed the vans, but the missing update was our mistake, and I'm sorry.",
+        "The carrier lost two crates, and we should have checked the seal before they left.",
+    ],
+)
+def test_an_own_or_incident_cause_or_an_owning_letter_is_not_blame(text: str) -> None:
+    assert not any(rule.startswith("blame.") for rule in errors(text)), errors(text)
+
+
+def test_ownership_quiets_staff_and_third_party_explanations_but_not_a_verdict() -> None:
+    staff = "The people in the warehouse decided to close the loading bay early."
+    assert "blame.staff" in errors(staff)
+    assert errors(staff + " We should have kept it open, and I'm sorry.") == []
+    verdict = "We should have kept it open, and I'm sorry. The courier is to blame for the rest."
+    assert "blame.third_party" in errors(verdict)
+
+
+def test_a_denial_is_not_ownership() -> None:
+    assert not owns("we didn't do it, we promise.")
+    assert owns("we didn't do enough to warn you.")
+
+
+def test_the_open_cause_words_live_in_the_packs() -> None:
+    words = lexicon()
+    assert "bogged down by" in words.words("open_cause_links")
+    assert "issue" in words.words("incident_nouns")
+    assert "exceeded" in words.words("surge_verbs")
+    assert "backlog" in words.words("trouble_nouns")
