@@ -146,11 +146,14 @@ def _patterns() -> _Patterns:
     )
     cause = re.compile(rf"\b{_alternation(lex.words('cause_links'))}\b")
     # "The nature of the outage" names no outside cause.
-    outside = re.compile(rf"\b{_alternation(lex.words('outside_causes'))}s?\b(?<!nature)")
-    agents = (
-        _alternation(lex.words("outside_causes") + lex.words("narrative_causes")) + r"(?<!nature)"
+    outside = re.compile(
+        rf"\b{_alternation(lex.words('outside_causes'))}(?!(?<=nature)\s+of\b)s?\b"
     )
-    listed = _alternation(lex.words("outside_causes"))
+    agents = (
+        _alternation(lex.words("outside_causes") + lex.words("narrative_causes"))
+        + r"(?!(?<=nature)\s+of\b)"
+    )
+    listed = _alternation(lex.words("outside_causes")) + r"(?!(?<=nature)\s+of\b)"
     trouble = _alternation(lex.words("trouble_verbs"))
     outside_state = re.compile(
         rf"\b(?:(?:the|our|a|an|one\s+of\s+our)\s+)?(?:[a-z-]+\s+){{0,2}}?"

@@ -256,6 +256,8 @@ def test_the_narrative_words_live_in_the_packs() -> None:
         "The network operator had cut off its link to our exchange on Monday.",
         "If the payment shows twice, it's probably your bank and it will clear.",
         "The knock-on effects of covid19 restrictions continue to cause hold-ups.",
+        "Mother nature has brought the whole valley to a standstill this week.",
+        "The delay is due to mother nature, and there is little anyone can do.",
     ],
 )
 def test_open_causes_and_other_parties_with_nothing_owned_are_blame(text: str) -> None:
@@ -274,6 +276,7 @@ def test_open_causes_and_other_parties_with_nothing_owned_are_blame(text: str) -
         "The form was slow due to a technical issue, which is now fixed.",
         "Due to safety concerns, the ride stays closed until the engineer's visit.",
         "We have changed the checkout as a result of your feedback.",
+        "As a result of the nature of the fault, we cannot give a date yet.",
         # An outside cause explained in a letter that owns its part.
         "Heavy snow slowed the vans, but the missing update was our mistake, and I'm sorry.",
         "The carrier lost two crates, and we should have checked the seal before they left.",
