@@ -27,6 +27,7 @@ from contract.report import Finding, Fix
 from guardrails.commitments import _states_a_remedy
 from guardrails.draft import Draft, Text
 from guardrails.lexicon import lexicon
+from guardrails.regex_source import split_top
 from guardrails.remedy_status import mentions_remedy
 from guardrails.request_rules import THIRD_PERSON, _by_first, group_recipient, quoted_offers
 from guardrails.spans import finding
@@ -115,17 +116,25 @@ _RECIPIENT = re.compile(r"[Tt](?<!\w.)he\s+recipient(['’]s)?\b(?!\s+of\b)")
 _ADVERBS = frozenset(("only", "also", "still", "already", "now", "just", "then"))
 _PLURAL = frozenset(("they", "their", "them"))
 # People other than the reader whom a request's pronoun may mean ("our technician ... he").
+# (Each pattern here that starts a word checks the word start after its first letter, see
+# `_by_first`: one that starts with a boundary is tried at every position of the text.)
 _OTHERS = re.compile(
-    r"\b(?:technician|engineer|driver|courier|agent|employee|colleague|manager|staff|"
-    r"representative|rep|waiter|waitress|chef|nurse|doctor|supplier|instructor|trainer|"
-    r"cleaner|installer|planner|assistant|consultant|advisor|adviser|officer|clerk|"
-    r"son|daughter|husband|wife|partner|mother|father|child|children|friend|guest\s+of|"
-    r"grand(?:mother|father|son|daughter|parent|child)|mum|mom|dad|brother|sister|"
-    r"boyfriend|girlfriend|fianc[ée]e?|baby|kid|student|pupil|patient|neighbou?r|"
-    r"families|family|parent|teacher|coach)\b"
+    _by_first(
+        split_top(
+            r"technician|engineer|driver|courier|agent|employee|colleague|manager|staff|"
+            r"representative|rep|waiter|waitress|chef|nurse|doctor|supplier|instructor|trainer|"
+            r"cleaner|installer|planner|assistant|consultant|advisor|adviser|officer|clerk|"
+            r"son|daughter|husband|wife|partner|mother|father|child|children|friend|guest\s+of|"
+            r"grand(?:mother|father|son|daughter|parent|child)|mum|mom|dad|brother|sister|"
+            r"boyfriend|girlfriend|fianc[ée]e?|baby|kid|student|pupil|patient|neighbou?r|"
+            r"families|family|parent|teacher|coach"
+        ),
+        boundary=True,
+    )
+    + r"\b"
 )
 # A capitalised name with a possessive ("Leo's grandmother"): someone the request names.
-_NAMED_OTHER = re.compile(r"\b[A-Z][a-z]+['’]s\b")
+_NAMED_OTHER = re.compile(r"[A-Z](?<!\w.)[a-z]+['’]s\b")
 
 
 def _request_pairs(request: DraftRequest) -> dict[str, str]:
@@ -197,7 +206,7 @@ def _pairs_of(given: ByValue) -> dict[str, str]:
 def _reader_nouns(audience: str) -> re.Pattern[str]:
     words = lexicon().words(f"request_reader_nouns_{audience}")
     nouns = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"\bthe\s+(?:{nouns})s?\b")
+    return re.compile(rf"t(?<!\w.)he\s+(?:{nouns})s?\b")
 
 
 def _reader_noun(request: DraftRequest) -> re.Pattern[str]:
