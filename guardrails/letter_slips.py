@@ -806,12 +806,25 @@ _CONSEQUENCE = re.compile(
     r"you\s+(?:were|are|have\s+been|was)\s+(?:unable|not\s+able)\s+to|"
     r"you\s+(?:could\s+not|couldn['’]t|cannot|can['’]t)|"
     r"made\s+it\s+impossible\s+for\s+you\s+to)|"
-    r"(?:caus|forc)(?:ed|ing)\s+you\s+to)\s+"
+    r"(?:caus|forc)(?:ed|ing)\s+you\s+to|"
+    r"(?:caus(?:ed|ing)|le(?:d|ading)\s+to|result(?:ed|ing)\s+in)(?:\s+you)?"
+    r"(?=\s+(?:\w+\s+){0,5}?(?:disappointment|embarrassment|stress|distress|frustration|"
+    r"anxiety|upset|hardship|loss|damage|harm|difficult\w*|problems|trouble|missed|"
+    r"worry|concern|confusion)))\s+"
 )
 _NEGATION = re.compile(
     r"\b(?:not|no|never|unable|without|cannot|couldn['’]t|didn['’]t|wasn['’]t|n['’]t)\b"
 )
 _WORD = re.compile(r"[a-z]+")
+# How the reader may have felt: empathy, not a claim about what happened.
+_FEELINGS = frozenset(
+    w[:5]
+    for words in (
+        "disappointment disappointing frustration frustrating stress stressful distress upset",
+        "anxiety worry concern confusion embarrassment great deal some much real lot",
+    )
+    for w in words.split()
+)
 
 
 def _root(word: str) -> str:
@@ -851,8 +864,8 @@ def invented_impact(draft: Draft) -> list[Finding]:
         _, s_end = text.sentences.bounds(match.start(), match.end())
         end = _told_clause(text.low, match.end(), s_end)
         told = text.low[match.end() : end]
-        content = stems(told) - _GENERIC
-        unknown = _unknown(told, known)
+        content = stems(told) - _GENERIC - _FEELINGS
+        unknown = _unknown(told, known) - _FEELINGS
         first = _WORD.match(told)
         contradicted = (
             match.group("inability") is not None

@@ -422,12 +422,16 @@ def test_a_consequence_the_impact_does_not_give_or_turns_around_is_caught() -> N
         # nothing in the request says so
         "It prevented you from attending the party with your family.",
         "This left you without a way to contact the school.",
+        "The late parcel led to problems with your employer.",
+        "It caused you a great deal of trouble at work.",
     ]:
         errors = _errors(body, PARCEL, "request.invented_impact")
         assert len(errors) == 1, body
     for body in [
         "You had to buy a second gift for your niece's birthday, and I am sorry.",
         "You could not give the present on the day your parcel arrived six days late.",
+        # how the reader may have felt is empathy, not a claim
+        "The delay caused you real frustration, and I am sorry.",
     ]:
         assert _errors(body, PARCEL, "request.invented_impact") == [], body
 
