@@ -836,13 +836,18 @@ def _root(word: str) -> str:
 
 def _affirmed(verb: str, incident: str) -> bool:
     """Whether the incident's own words say the reader did `verb` ("he had to find another
-    suit"), with no negation in the few words before it."""
+    suit"): the word occurs, and never with a negation in the few words before it. A word
+    of the same root used elsewhere ("the hearing aid") does not outweigh the incident
+    saying the reader could not do it ("I can't hear my grandchildren")."""
     root = _root(verb)
+    seen = False
     for match in _WORD.finditer(incident):
         if _root(match.group()) == root:
             before = incident[max(0, match.start() - 30) : match.start()]
-            return _NEGATION.search(before) is None
-    return False
+            if _NEGATION.search(before) is not None:
+                return False
+            seen = True
+    return seen
 
 
 def invented_impact(draft: Draft) -> list[Finding]:

@@ -436,6 +436,23 @@ def test_a_consequence_the_impact_does_not_give_or_turns_around_is_caught() -> N
         assert _errors(body, PARCEL, "request.invented_impact") == [], body
 
 
+def test_a_consequence_the_impact_gives_negated_is_not_turned_around() -> None:
+    """The summary's "hearing aid" shares a root with "hear"; the impact says the reader
+    can't hear, so the letter retelling that is the request's own impact."""
+    request = _request(
+        recipient={"name": "Albert Finch"},
+        incident={
+            "summary": "the hearing aid you sent us for repair has been lost",
+            "reference": "RP-11873",
+            "impact": "I have been without my hearing aid and I can't hear my grandchildren",
+        },
+    )
+    body = "I know you have been without your hearing aid and you can't hear your grandchildren."
+    assert _errors(body, request, "request.invented_impact") == []
+    turned = "The loss stopped you from hearing your grandchildren."
+    assert _errors(turned, request, "request.invented_impact") == []
+
+
 def test_an_outcome_or_cost_terms_no_remedy_gives_are_removed() -> None:
     for body in [
         "This will make sure you never wait for a parcel again.",
