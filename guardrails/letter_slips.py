@@ -931,6 +931,12 @@ def invented_perk(draft: Draft) -> list[Finding]:
         return []
     remedies = [f"{r.description} {r.amount or ''}".lower() for r in request.remedies]
     remedy_stems = [stems(r) for r in remedies]
+    incident = request.incident
+    story = " ".join(
+        " ".join(f.split()).lower()
+        for f in (incident.summary, incident.cause, incident.impact, incident.customer_message)
+        if f
+    )
     text = draft.body
     found: list[Finding] = []
     for match in _PERKS.finditer(text.low):
@@ -938,6 +944,8 @@ def invented_perk(draft: Draft) -> list[Finding]:
         wanted = stems(perk)
         if any(perk in r for r in remedies) or any(wanted and wanted <= r for r in remedy_stems):
             continue  # one remedy names it
+        if re.search(rf"\b{re.escape(perk)}\b", story):
+            continue  # the incident's own thing ("we sent you a parking fine"), not a gift
         s_start, _ = text.sentences.bounds(match.start(), match.end())
         before = text.low[max(s_start, match.start() - 60) : match.start()]
         offered = _OFFER_FRAME.search(before) is not None and not _NEGATION.search(before)

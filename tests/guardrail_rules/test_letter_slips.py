@@ -488,6 +488,22 @@ def test_a_perk_no_remedy_names_is_caught_when_offered_or_held_as_the_readers() 
         assert _errors(body, PARCEL, "commitments.invented_perk") == [], body
 
 
+def test_a_perk_word_the_incident_itself_names_is_the_story_not_a_gift() -> None:
+    request = _request(
+        incident={
+            "summary": "we sent you a parking fine for a bay you had a valid permit for",
+            "reference": "PCN AD40028817",
+        },
+    )
+    body = "We sent you a parking fine for a bay you had a valid permit for. I am sorry."
+    assert _errors(body, request, "commitments.invented_perk") == []
+    # the same sentence is still a gift where the incident is about something else
+    assert (
+        len(_errors("We have sent you free parking for a month.", GYM, "commitments.invented_perk"))
+        == 1
+    )
+
+
 def test_the_readers_organisation_and_a_pronoun_for_it_become_you() -> None:
     request = _request(
         audience="client",
