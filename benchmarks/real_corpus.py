@@ -202,6 +202,10 @@ SPLITS: dict[str, str] = {
         "fresh11 (the other part of that batch: held out, measured once before and once after"
         " the rules)"
     ),
+    "fresh12": (
+        "fresh12 (collected and labelled before any check, held out; measured blind, then once"
+        " after the ownership-based explanation rule)"
+    ),
 }
 """Each part of the corpus the report scores (by the items' `split`), named with how it came
 about."""

@@ -47,6 +47,7 @@ def test_ids_are_unique_and_labels_well_formed() -> None:
             "fresh9",
             "fresh10",
             "fresh11",
+            "fresh12",
         ), item["id"]
         if item["kind"] in MUST_FLAG:
             assert item["flag"], item["id"]
