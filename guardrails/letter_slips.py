@@ -894,6 +894,35 @@ def invented_impact(draft: Draft) -> list[Finding]:
                 fix=fix,
             )
         )
+    return found + _totals(text, request)
+
+
+# "a total of $39.99", "$80 in total": an amount told as a sum.
+_TOTAL = re.compile(
+    r"\b(?:(?:a|the|in)\s+total\s+(?:of\s+|amount\s+of\s+)?|totall?ing\s+)(?=[$€£¥]?\d)"
+    r"|(?<=\d)\s+(?:in\s+total|altogether|combined)\b"
+)
+
+
+def _totals(text: Text, request: DraftRequest) -> list[Finding]:
+    """An amount told as a total when the request speaks of no total ("charged twice, which
+    resulted in a total of $39.99" for a second charge of $39.99)."""
+    if "total" in _request_text(request) or "altogether" in _request_text(request):
+        return []
+    found = []
+    for match in _TOTAL.finditer(text.low):
+        span, fix = _clause_fix(text, match.start(), match.end())
+        found.append(
+            finding(
+                INVENTED_IMPACT,
+                "error",
+                "Tells an amount as a total, which the request does not.",
+                text.text,
+                *span,
+                "Give each amount as the request gives it.",
+                fix=fix,
+            )
+        )
     return found
 
 

@@ -545,3 +545,19 @@ def test_contact_details_the_request_does_not_give_are_caught() -> None:
         "Your order NW-2210 of 21 August for $8.50 has been refunded.",
     ]:
         assert _errors(body, request, "request.invented_contact") == [], body
+
+
+def test_an_amount_told_as_a_total_the_request_never_gives_is_cut() -> None:
+    body = "You were charged twice, which came to a total of $39.99. We are sorry."
+    assert _errors(body, GYM, "request.invented_impact") == [
+        (", which came to a total of $39.99", "")
+    ]
+    assert _errors("We refunded $8.50 in total.", GYM, "request.invented_impact") != []
+    assert (
+        _errors("We have refunded the second charge of $39.99.", GYM, "request.invented_impact")
+        == []
+    )
+    totals = GYM.model_copy(
+        update={"incident": GYM.incident.model_copy(update={"impact": "a total of $79.98"})}
+    )
+    assert _errors(body, totals, "request.invented_impact") == []
