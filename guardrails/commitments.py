@@ -11,6 +11,7 @@ trip", "for life") must be the remedy's own.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from contract.models import DraftRequest
@@ -274,6 +275,15 @@ def _names(context: DraftRequest | None) -> list[str]:
     return [n.lower() for p in people for n in (p.name, p.organization) if n]
 
 
+def _occurrences(word: str, low: str) -> Iterator[tuple[int, int]]:
+    """Where `word` (not empty) occurs in `low`, left to right, not overlapping (as
+    `re.finditer(re.escape(word), low)` finds it, without compiling a pattern per name)."""
+    at = low.find(word)
+    while at >= 0:
+        yield at, at + len(word)
+        at = low.find(word, at + len(word))
+
+
 def unauthorised_remedies(draft: Draft) -> list[Finding]:
     """Remedy words with no authorised remedy of their kind (or, for "free", no remedy
     described as free), and remedy words widened beyond what was authorised."""
@@ -285,9 +295,7 @@ def unauthorised_remedies(draft: Draft) -> list[Finding]:
     names = _names(draft.context)
     for text in draft.texts:
         low = text.low
-        retold = retold_spans(low, told) + [
-            (m.start(), m.end()) for n in names for m in re.finditer(re.escape(n), low)
-        ]
+        retold = retold_spans(low, told) + [span for n in names for span in _occurrences(n, low)]
         for cue in REMEDY_CUES:
             for start, end in text.remedy_words.get(cue, ()):
                 word = text.text[start:end]

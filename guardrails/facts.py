@@ -228,13 +228,21 @@ def _currency_of(matched: str, number: str) -> str | None:
 
 def make_fact(kind: str, matched: str, start: int, end: int) -> Fact | None:
     """Parse one matched fact; `matched` is the lowercased, folded text of the match."""
+    parsed = _parsed(kind, matched)
+    return None if parsed is None else Fact(parsed[0], parsed[1], start, end)
+
+
+@lru_cache(maxsize=4096)
+def _parsed(kind: str, matched: str) -> tuple[str, tuple[str, ...]] | None:
+    """The kind and key of one matched fact, or None; parsed once per distinct match (the
+    same amounts, dates and durations recur from letter to letter)."""
     p = _patterns()
     if kind == "mult":
         value = number_value(matched)
-        return None if value is None else Fact("metric", (_plain(value) + "x",), start, end)
+        return None if value is None else ("metric", (_plain(value) + "x",))
     if kind in ("pct", "half"):
         value = Decimal(50) if kind == "half" else number_value(matched)
-        return None if value is None else Fact("percent", (_plain(value),), start, end)
+        return None if value is None else ("percent", (_plain(value),))
     if kind in ("pre", "post"):
         digits = _NUMBER_IN.search(matched)
         if kind == "pre" and digits is not None:
@@ -248,13 +256,13 @@ def make_fact(kind: str, matched: str, start: int, end: int) -> Fact | None:
         unit = _currency_of(matched, number) if number else None
         if value is None or unit is None:
             return None
-        return Fact("amount", (_money(value), unit), start, end)
+        return ("amount", (_money(value), unit))
     if kind == "qty":
         value = number_value(matched)
         unit = matched.split()[-1]
         if value is None or unit not in p.units:
             return None
-        return Fact("quantity", (_plain(value), p.units[unit]), start, end)
+        return ("quantity", (_plain(value), p.units[unit]))
     if kind in ("dday", "dmonth", "iso"):
         if kind == "iso":
             _, month_text, day_text = matched.split("-")
@@ -266,7 +274,7 @@ def make_fact(kind: str, matched: str, start: int, end: int) -> Fact | None:
                 return None
             month, day = p.months[" ".join(name.group().split())], int(day_match.group())
         valid = 1 <= month <= 12 and 1 <= day <= 31
-        return Fact("date", (str(month), str(day)), start, end) if valid else None
+        return ("date", (str(month), str(day))) if valid else None
     if kind == "dur":
         unit_match = _UNIT_AT_END.search(matched)
         value = number_value(matched.split(None, 1)[1]) if " " in matched else None
@@ -275,9 +283,9 @@ def make_fact(kind: str, matched: str, start: int, end: int) -> Fact | None:
         unit = unit_match.group(2)
         if unit_match.group(1):
             unit = "working day"  # business and working days are one
-        return Fact("duration", (_plain(value), unit), start, end)
+        return ("duration", (_plain(value), unit))
     if kind == "wd":
-        return Fact("weekday", (matched.split()[-1],), start, end)
+        return ("weekday", (matched.split()[-1],))
     return None
 
 
