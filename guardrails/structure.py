@@ -96,6 +96,10 @@ class _Patterns:
     open_link: re.Pattern[str]
     open_starts: frozenset[str]
     incident: frozenset[str]
+    explanation: re.Pattern[str]
+    auxiliaries: frozenset[str]
+    boundaries: frozenset[str]
+    down_to: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -250,6 +254,20 @@ def _patterns() -> _Patterns:
         open_link=re.compile(rf"\b{_alternation(lex.words('open_cause_links'))}\b"),
         open_starts=frozenset(lex.words("open_cause_starts")),
         incident=frozenset(lex.words("incident_nouns")),
+        explanation=re.compile(
+            rf"\b{_alternation(lex.words('explanation_verbs'))}\b"
+            r"|\b(?:has|had|have)\s+(?:a|an)\s+(?:[a-z-]+\s+){0,2}?(?:effect|impact)\s+"
+            r"(?:on|over|upon)\b"
+            rf"|\b{_alternation(lex.words('failure_adverbs'))}\s+[a-z-]+\b"
+        ),
+        auxiliaries=frozenset(lex.words("explanation_auxiliaries")),
+        boundaries=frozenset(lex.words("subject_boundaries")),
+        # "it's down to the Royal Mail service": the link reads an open noun phrase only after
+        # "it is / that was", so "down to the last detail" is not a cause.
+        down_to=re.compile(
+            r"\b(?:it|this|that)(?:['’]s|\s+is|\s+was|\s+will\s+be)\s+(?:all\s+|now\s+|then\s+)?"
+            r"down\s+to\b"
+        ),
     )
 
 
@@ -332,6 +350,26 @@ _CAUSE_HINTS = (
     "pulled",
     "suspended",
     "revoked",
+    "necessitat",
+    "down to",
+    "led to",
+    "prompted",
+    "triggered",
+    "meant that",
+    "made it",
+    "prevented",
+    "stopped us",
+    "kept us",
+    "effect",
+    "impact",
+    "mistaken",
+    "wrong",
+    "erroneous",
+    "incorrect",
+    "accidental",
+    "inadvertent",
+    "negligent",
+    "careless",
 )
 
 
@@ -409,6 +447,114 @@ def _open_cause_end(low: str, start: int, clause_end: int, p: _Patterns) -> int 
     return words[min(len(words), 6) - 1].end()
 
 
+_SUBJECT_STOPS = frozenset(
+    (
+        "but", "so", "because", "when", "if", "as", "since", "while", "although", "though",
+        "there", "here", "after", "before", "until", "once", "where", "whether", "not", "no",
+        "never", "what", "how", "whatever", "it", "them", "him", "her", "they", "sorry",
+        "afraid", "regret", "regrets", "apologise", "apologize", "apologies", "unfortunately",
+        "sadly", "regrettably",
+    )
+)  # fmt: skip
+"""Words that end an explanation's subject, read backwards from its verb."""
+_SUBJECT_WORDS = 12
+_READER_WORDS = frozenset(("you", "your", "yours", "yourself"))
+_NOUN_USE = frozenset(("was", "is", "were", "are", "of", "for", "behind", "lies", "lay"))
+"""After "cause"/"causes", words that show it is the noun ("the immediate cause was")."""
+_DETERMINERS = frozenset(
+    ("the", "a", "an", "this", "that", "these", "those", "such", "some", "any", "its", "their")
+)
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_PARENTHESIS = re.compile(r"\([^)\n]{0,80}\)")
+_CLAUSE_START = re.compile(r"[.!?;:,\n]")
+
+
+def _explanation_start(low: str, verb_start: int, p: _Patterns) -> int | None:
+    """Where the subject of an explanation verb starts, when that subject is a noun phrase
+    that is not the writer's own, not a pronoun or the reader, and not the incident itself or
+    its harm ("the higher cost of steel has forced", "a power surge that had a catastrophic
+    effect"); None otherwise. Read backwards from the verb, past its auxiliaries."""
+    bound = max((m.end() for m in _CLAUSE_START.finditer(low, 0, verb_start)), default=0)
+    window = _PARENTHESIS.sub(lambda m: " " * len(m.group(0)), low[bound:verb_start])
+    words = list(_WORD.finditer(window))
+    i = len(words) - 1
+    while i >= 0 and words[i].group(0) in p.auxiliaries:
+        i -= 1
+    subject: list[re.Match[str]] = []
+    while i >= 0 and len(subject) < _SUBJECT_WORDS:
+        token = words[i].group(0)
+        if token in p.boundaries or token in _SUBJECT_STOPS:
+            break
+        base = token.split("'")[0].split("’")[0]
+        if base in _FIRST_PERSON_WORDS or base in _READER_WORDS:
+            return None
+        subject.append(words[i])
+        i -= 1
+    subject.reverse()
+    tokens = [w.group(0) for w in subject]
+    while tokens and tokens[0] in _DETERMINERS:
+        tokens.pop(0)
+    if not tokens or tokens[0] in p.open_starts or " ".join(tokens[:2]) in p.open_starts:
+        return None
+    if any(t in p.incident or t in p.harm or t.rstrip("s") in p.harm for t in tokens):
+        return None
+    if p.reaction.search(" ".join(tokens)):
+        return None  # "the frustration this matter has caused": the reader's reaction
+    # "the inconvenience (that) this matter has caused": the subject of a harm's relative
+    # clause is the incident itself.
+    before = [w.group(0) for w in words[: i + 1] if w.group(0) not in ("that", "which")]
+    if before and (
+        before[-1] in p.harm or before[-1].rstrip("s") in p.harm or p.reaction.match(before[-1])
+    ):
+        return None
+    return bound + subject[0].start()
+
+
+def _explanations(low: str, text: str, p: _Patterns) -> list[Finding]:
+    """Explanations told of someone or something else, in any words: a causal verb or a
+    failure adverb whose subject is not the writer's own or the incident."""
+    found: list[Finding] = []
+    for verb in p.explanation.finditer(low):
+        after = _WORD.match(low, verb.end() + 1)
+        if after is not None and (
+            after.group(0) == "by"  # a passive: the open cause links read it
+            or (verb.group(0).startswith("cause") and after.group(0) in _NOUN_USE)
+        ):
+            continue
+        sentence_end = _SENTENCE_END.search(low, verb.end())
+        if sentence_end is not None and sentence_end.group(0) == "?":
+            continue  # a question asks for the cause; it tells none
+        start = _explanation_start(low, verb.start(), p)
+        if start is not None:
+            found.append(
+                finding(
+                    OUTSIDE_CAUSE_RULE,
+                    "error",
+                    _CAUSE_WHY,
+                    text,
+                    start,
+                    verb.end(),
+                    _CAUSE_SUGGESTION,
+                )
+            )
+    for link in p.down_to.finditer(low):
+        stop = _CAUSE_END.search(low, link.end())
+        opened = _open_cause_end(low, link.end(), stop.start() if stop else len(low), p)
+        if opened is not None:
+            found.append(
+                finding(
+                    OUTSIDE_CAUSE_RULE,
+                    "error",
+                    _CAUSE_WHY,
+                    text,
+                    link.start(),
+                    opened,
+                    _CAUSE_SUGGESTION,
+                )
+            )
+    return found
+
+
 def _outside_causes(low: str, text: str, p: _Patterns) -> list[Finding]:
     found: list[Finding] = []
     for link in p.cause.finditer(low):
@@ -446,7 +592,7 @@ def _outside_causes(low: str, text: str, p: _Patterns) -> list[Finding]:
                 _CAUSE_SUGGESTION,
             )
         )
-    return found
+    return found + _explanations(low, text, p)
 
 
 def structural_findings(draft: Draft) -> list[Finding]:

@@ -305,3 +305,53 @@ def test_the_open_cause_words_live_in_the_packs() -> None:
     assert "issue" in words.words("incident_nouns")
     assert "exceeded" in words.words("surge_verbs")
     assert "backlog" in words.words("trouble_nouns")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A causal verb whose subject is any noun phrase that is not the writer's own: no
+        # word of these subjects is in a cause list.
+        "We are sorry. The rising price of cocoa beans has forced this change to the box.",
+        "Longer opening hours at the sorting office necessitate a later collection.",
+        "Sadly, the new bridge tolls are likely to cause some late arrivals this month.",
+        "A burst water main that had a severe effect on the lower floor closed the shop.",
+        "The renovation next door prevented us from opening the terrace.",
+        # Another party's failure told by its manner.
+        "The booking platform had mistakenly moved your table to the following week.",
+        # "it's down to" with an open noun phrase.
+        "Once the parcel leaves the shop, it's down to the national post to bring it to you.",
+    ],
+)
+def test_an_explanation_about_someone_else_with_nothing_owned_is_blame(text: str) -> None:
+    assert OUTSIDE_CAUSE_RULE in errors(text), errors(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The incident, its harm, the reader's reaction or a pronoun as the subject.
+        "We apologise for any inconvenience this may have caused.",
+        "I am sorry for the trouble the late refund has caused you.",
+        "Sorry for the worry that this whole business has caused.",
+        "We regret the frustration the change to your seat has caused.",
+        # The writer's own or the reader's subject, a question, the noun "cause".
+        "Our new packing process caused the damage, and we are sorry.",
+        "Did your router cause the drop in signal?",
+        "While the first cause was a typing slip, we are still looking into it.",
+        "Tell me what happened to cause the charge to go through twice.",
+        # An explanation in a letter that owns its part.
+        "The rising price of cocoa forced the change, and we should have told you sooner.",
+        # "down to" that is not a cause.
+        "We have planned the evening down to the last detail.",
+    ],
+)
+def test_an_explanation_of_the_incident_or_an_owned_one_is_not_blame(text: str) -> None:
+    assert OUTSIDE_CAUSE_RULE not in errors(text), errors(text)
+
+
+def test_the_explanation_words_live_in_the_packs() -> None:
+    words = lexicon()
+    assert "necessitate" in words.words("explanation_verbs")
+    assert "mistakenly" in words.words("failure_adverbs")
+    assert "likely" in words.words("explanation_auxiliaries")
