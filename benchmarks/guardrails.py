@@ -5,9 +5,11 @@ Run with `.venv/bin/python benchmarks/guardrails.py`. Prints the median and p90 
 check in microseconds (wall clock, and CPU time of this process, which a busy shared machine
 inflates less) and the checks per second one core sustains. The target is a median of at
 most 1 ms. Then it checks bodies of 2.5, 5, 10 and 20 KB (a figure repeated, "1% 1% ...",
-which is the worst case for the fact checks, and a prose letter repeated) and prints the
-time, the time per KB (flat when the cost is linear in the input), the number of findings
-and the size of the JSON answer. The target is at most 50 ms for 20 KB.
+which is the worst case for the fact checks, a prose letter repeated, and a message that
+blames outside causes in every sentence and owns nothing, the worst case for the structural
+blame rules) and prints the time, the time per KB (flat when the cost is linear in the
+input), the number of findings and the size of the JSON answer.
+The target is at most 50 ms for 20 KB.
 
 The headline figure is uncached: every run checks a fresh `DraftRequest` object and fresh
 strings whose order reference differs from every other run's, in the letter and in the
@@ -116,7 +118,18 @@ def timed(inputs: list[tuple[str, str, DraftRequest]]) -> tuple[list[float], lis
 def large_bodies() -> None:
     """Time per check of large bodies, to show the cost is linear in the input."""
     prose = BODY.split("\n\n", 1)[1].rsplit("\n\n", 1)[0] + " "
-    for name, unit in (('"1% " repeated', "1% "), ("letter paragraphs repeated", prose)):
+    # A message that owns nothing and blames outside causes in every sentence: the
+    # structural blame rules read every cause link, agent and narrative in it.
+    blame = (
+        "Your parcel was late due to the recent harsh winter conditions. The carrier has "
+        "disrupted deliveries across the region, and our supplier has been experiencing a huge "
+        "backlog. With the storm continuing, the courier held up your order. "
+    )
+    for name, unit in (
+        ('"1% " repeated', "1% "),
+        ("letter paragraphs repeated", prose),
+        ("outside causes, owning nothing, repeated", blame),
+    ):
         print(f"large bodies, {name} (median of 5 checks each):")
         for size in (2_500, 5_000, 10_000, 20_000):
             body = (unit * (size // len(unit) + 1))[:size]
