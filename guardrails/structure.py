@@ -135,8 +135,9 @@ def _patterns() -> _Patterns:
     owned = re.compile(
         "|".join(
             (
-                r"(?<!\bnot\s)(?<!n['’]t\s)(?<!\bno\s)"
-                rf"\b(?:our|my)\s+(?:own\s+)?(?:[a-z-]+\s+)?{nouns}\b",
+                # The boundary first: it fails at most positions, before the look-behinds.
+                r"\b(?<!\bnot\s)(?<!n['’]t\s)(?<!\bno\s)"
+                rf"(?:our|my)\s+(?:own\s+)?(?:[a-z-]+\s+)?{nouns}\b",
                 r"\b(?:we|i)(?:['’](?:ve|d|re|m))?\s+(?:(?:have|had|has|really|clearly|completely"
                 r"|totally|just|simply|all|both|also|then|again|obviously|certainly)\s+)*"
                 rf"{_alternation(lex.words('owning_verbs'))}\b",
