@@ -471,6 +471,9 @@ _NOUN_USE = frozenset(("was", "is", "were", "are", "of", "for", "behind", "lies"
 _DETERMINERS = frozenset(
     ("the", "a", "an", "this", "that", "these", "those", "such", "some", "any", "its", "their")
 )
+_REASON = re.compile(r"\bbecause\b(?!\s+of\b)")
+_REASON_WORDS = 7
+"""How many words after "because" may hold its subject and first verb."""
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _PARENTHESIS = re.compile(r"\([^)\n]{0,80}\)")
 _CLAUSE_START = re.compile(r"[.!?;:,\n]")
@@ -544,6 +547,30 @@ def _explanations(low: str, text: str, p: _Patterns) -> list[Finding]:
                     _CAUSE_SUGGESTION,
                 )
             )
+    # "because the depot closed early", "because the carrier was short of drivers": a reason
+    # clause whose subject passes the same test, up to its first verb. ("Since" is left out:
+    # "two weeks since the order was placed" tells a time.)
+    for reason in _REASON.finditer(low):
+        stop = _CAUSE_END.search(low, reason.end())
+        words = list(_WORD.finditer(low, reason.end(), stop.start() if stop else len(low)))
+        verbs = [
+            w
+            for w in words[1:_REASON_WORDS]
+            if w.group(0) in p.boundaries or w.group(0).endswith("ed")
+        ]
+        if not verbs or _explanation_start(low, verbs[0].start(), p) is None:
+            continue
+        found.append(
+            finding(
+                OUTSIDE_CAUSE_RULE,
+                "error",
+                _CAUSE_WHY,
+                text,
+                reason.start(),
+                verbs[0].end(),
+                _CAUSE_SUGGESTION,
+            )
+        )
     for link in p.down_to.finditer(low):
         stop = _CAUSE_END.search(low, link.end())
         opened = _open_cause_end(low, link.end(), stop.start() if stop else len(low), p)

@@ -355,3 +355,14 @@ def test_the_explanation_words_live_in_the_packs() -> None:
     assert "necessitate" in words.words("explanation_verbs")
     assert "mistakenly" in words.words("failure_adverbs")
     assert "likely" in words.words("explanation_auxiliaries")
+
+
+def test_a_reason_clause_about_someone_else_is_blame_and_about_us_or_the_reader_is_not() -> None:
+    assert OUTSIDE_CAUSE_RULE in errors("Sorry, your parcel is late because the depot closed.")
+    for text in (
+        "Sorry, your parcel is late because we packed it on the wrong day.",
+        "Sorry, your parcel is late because your address was incomplete.",
+        "It has been two weeks since the order was placed, and we are sorry.",
+        "Sorry, the page was slow because the outage lasted an hour.",
+    ):
+        assert OUTSIDE_CAUSE_RULE not in errors(text), (text, errors(text))
