@@ -553,10 +553,13 @@ def _explanations(low: str, text: str, p: _Patterns) -> list[Finding]:
     for reason in _REASON.finditer(low):
         stop = _CAUSE_END.search(low, reason.end())
         words = list(_WORD.finditer(low, reason.end(), stop.start() if stop else len(low)))
+        # The first auxiliary, or a past form right after a content word ("the depot
+        # closed"; not "out of tweed").
         verbs = [
             w
-            for w in words[1:_REASON_WORDS]
-            if w.group(0) in p.boundaries or w.group(0).endswith("ed")
+            for k, w in enumerate(words[1:_REASON_WORDS], start=1)
+            if w.group(0) in p.boundaries
+            or (w.group(0).endswith("ed") and words[k - 1].group(0) not in _NP_FUNCTION_WORDS)
         ]
         if not verbs or _explanation_start(low, verbs[0].start(), p) is None:
             continue
