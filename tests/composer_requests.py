@@ -72,6 +72,12 @@ REMEDIES = [
     ("refund", "REFUND OF THE BOOKING FEE"),
     ("credit", "account credit applied to your next bill"),
     ("expedite", "priority shipping on the corrected order"),
+    # a noun whose participle describes it, not what the remedy does to it
+    ("refund", "any late fee charged by us for a payment due that day"),
+    ("refund", "the overdraft fees billed to you in March"),
+    ("credit", "the extra data charges caused by the outage"),
+    ("replacement", "the phone damaged in transit"),
+    ("refund", "fees charged twice"),
 ]
 AMOUNTS = [
     "$14.95",

@@ -26,10 +26,11 @@ import pytest
 
 import guardrails
 from contract.catalog import get_catalog
-from contract.models import DraftRequest
+from contract.models import DraftRequest, Prevention, Remedy
 from contract.yaml_files import read_yaml
 from service.composer import ComposedDraft, compose_draft
 from service.composer.caller import first_person, tame_case
+from tests.composer_meaning import meaning_problems
 from tests.test_composer_property import guardrail_gap
 from tests.test_composer_sweep import COMBOS, sweep_request
 
@@ -150,6 +151,9 @@ def letter_problems(request: DraftRequest, draft: ComposedDraft) -> list[str]:
         # A figure in brackets at the end of a long sentence trails what it counts.
         if re.search(r"\([^()]*\d[^()]*\)\.$", sentence) and len(sentence.split()) > 30:
             problems.append(f"an amount trailing a long sentence: {sentence!r}")
+    # Each remedy and step reads with the caller's meaning: no auxiliary put inside it
+    # ("any late fee will be charged by us" for a refund of it), no words out of order.
+    problems += meaning_problems(request, body)
     # The caller's own words may apologise ("I've called the customer to apologise").
     apologies = len(_APOLOGY.findall(body)) - len(_APOLOGY.findall(caller))
     allowed = 2 if len(body.split()) > 150 else 1
@@ -230,3 +234,41 @@ def test_the_letter_problems_check_catches_what_it_names() -> None:
     found = " ".join(letter_problems(request, bad))
     assert "first-person impact" in found and "article before a clause" in found
     assert "apologies in" in found
+
+
+def test_the_meaning_check_catches_a_reversed_remedy() -> None:
+    request = messy()["airline_missed_connection"].model_copy(
+        update={
+            "remedies": [
+                Remedy(
+                    kind="refund",
+                    description="any late fee charged by us for a payment due that day",
+                    status="planned",
+                )
+            ],
+            "prevention": [Prevention(description="a second crew-roster check before each flight")],
+        }
+    )
+    kept = (
+        "We will refund any late fee charged by us for a payment due that day. We are adding "
+        "a second crew-roster check before each flight."
+    )
+    assert meaning_problems(request, kept) == []
+    reversed_ = kept.replace("refund any late fee charged", "see that any late fee will be charged")
+    assert "auxiliary inserted before 'charged'" in " ".join(meaning_problems(request, reversed_))
+    reordered = kept.replace("crew-roster check before each", "check before each crew-roster")
+    assert "not said in order" in " ".join(meaning_problems(request, reordered))
+    # An outcome participle may take its auxiliary: "the fee has been refunded".
+    done = request.model_copy(
+        update={
+            "remedies": [
+                Remedy(
+                    kind="refund",
+                    description="the booking fee refunded to your card",
+                    status="done",
+                )
+            ],
+            "prevention": [],
+        }
+    )
+    assert meaning_problems(done, "The booking fee has been refunded to your card.") == []

@@ -25,6 +25,7 @@ from contract.models import DraftRequest
 from contract.report import Finding
 from service.composer import DoesNotFit, compose_draft
 from service.composer.build import amount_said
+from tests.composer_meaning import meaning_problems
 from tests.composer_requests import draft_requests
 
 EXAMPLES = int(os.environ.get("AMENDS_PROPERTY_EXAMPLES", "60"))
@@ -94,6 +95,8 @@ def test_every_valid_request_gets_a_letter_that_passes(request: DraftRequest) ->
         return
     text = f"{draft.subject or ''}\n{draft.body}"
     assert not _stated(request, text), (_stated(request, text), text)
+    # No remedy or step turned around ("any late fee will be charged by us") or reordered.
+    assert not meaning_problems(request, draft.body), (meaning_problems(request, draft.body), text)
     if request.max_words is not None:
         assert len(draft.body.split()) <= request.max_words
     report = guardrails.check(

@@ -37,6 +37,8 @@ from service.composer.caller import (
     instruction_as,
     lower_first,
     mid,
+    noun_group,
+    outcome_participle,
     passive,
     past_of,
     phrase,
@@ -486,7 +488,9 @@ class Writer:
             if named and not set(label) & (ROLE_NOUNS | {"applicant", "candidate"}):
                 # "payroll run OCT-2024-NG": the caller's own name for it, not claimed as
                 # the reader's; an abbreviation ("PNR") or a role ("client") stays a reference.
-                return f"the {ref}"
+                # One word ("acct 55-0193", "install SR-30117") is the reader's own thing:
+                # "your acct 55-0193", never "the acct 55-0193".
+                return f"{owner}{ref}" if len(label) == 1 else f"the {ref}"
             return f"reference {ref}"
         noun = topics().get(self.request.scenario, {}).get("ref_noun", "")
         return f"{owner}{noun} {ref}" if noun else f"reference {ref}"
@@ -570,11 +574,26 @@ class Writer:
         if variant is None:
             return None
         template = variant.text if self.picker.where.personal else impersonal(variant.text)
+        if self._colleague_i():
+            template = singular(template)
         text = voiced(template, self.voice).format_map(values)
         # A value that starts a sentence of the template ("... work. {clause}.") is
         # capitalised there.
         text = _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
         return text[:1].upper() + text[1:]
+
+    def ours(self, text: str) -> str:
+        """Words of ours outside the phrase bank, in a colleague's "I" when one writes."""
+        return singular(text) if self._colleague_i() else text
+
+    def _colleague_i(self) -> bool:
+        """A named colleague writing privately: "I" throughout (a public post keeps "we")."""
+        return (
+            self.picker.where.personal
+            and self.request.audience == "colleague"
+            and not self.public
+            and self.channel.key != "social"
+        )
 
     def has(self, strategy: str) -> bool:
         return strategy in self.request.strategies
@@ -629,6 +648,28 @@ def impersonal(template: str) -> str:
     never says "I" ("Please accept our sincere apologies", "we will respond personally")."""
     for pattern, plural in _FIRST_SINGULAR:
         template = pattern.sub(plural, template)
+    return template
+
+
+_FIRST_PLURAL = (
+    (re.compile(r"\b([Ww])e are\b"), "I am"),
+    (re.compile(r"\b([Ww])e were\b"), "I was"),
+    (re.compile(r"\b([Ww])e're\b"), "I'm"),
+    (re.compile(r"\b([Ww])e've\b"), "I've"),
+    (re.compile(r"\b([Ww])e'll\b"), "I'll"),
+    (re.compile(r"\b([Ww])e'd\b"), "I'd"),
+    (re.compile(r"(?<!with you how )\b([Ww])e\b"), "I"),
+    (re.compile(r"\bourselves\b"), "myself"),
+    (re.compile(r"\bus\b"), "me"),
+)
+
+
+def singular(template: str) -> str:
+    """A sentence of ours from one colleague to another: a named sender speaks as "I"
+    throughout ("I'd like to offer you", "I'm reviewing what needs to change"), keeping
+    "our" for what the two of them share."""
+    for pattern, one in _FIRST_PLURAL:
+        template = pattern.sub(one, template)
     return template
 
 
@@ -707,6 +748,12 @@ _OUTCOME_TO = re.compile(
     r"(?:to|into|onto|back)\b",
     re.IGNORECASE,
 )
+_CHARGE = re.compile(
+    r"\b(?:fees?|charges?|costs?|fares?|payments?|bills?|overcharges?|debits?|interest|"
+    r"penalt(?:y|ies)|fines?|premiums?|subscriptions?|deposits?|compensation)\b"
+)
+"""A remedy that names money we took ("any late fee charged by us"): refunded or credited."""
+_NEW_THING = re.compile(r"\b(?:replacement|new|spare|another|second|fresh|loan|courtesy)\b")
 _EVERYONE = r"\b(?:every|each|all|any|everyone|anyone|everybody)\b"
 _FUTURE = re.compile(r"\b(?:will|shall|'ll|’ll|is going to|are going to)\b", re.IGNORECASE)
 _AMENDS_LEAD = "To make amends, "
@@ -777,6 +824,10 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
     ):
         # "every overdraft fee your staff were charged": the verb is inside the noun phrase.
         p = Phrase(p.text, "noun")
+    if _reduced_passive(p, text) and not outcome_participle(text):
+        # "any late fee charged by us for a payment due that day": the participle says which
+        # fee, not what we do to it; the remedy's own verb goes in front ("we will refund").
+        p = Phrase(p.text, "noun")
     if _reduced_passive(p, text) and status != "offered" and passive(definite(text), status):
         clause = (passive(definite(text), status) or "") + money
         if date:
@@ -817,7 +868,25 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
         thing = definite(text)
         offer = indefinite(text)
         goodwill = w.has("proactive_solutions") and kind in _GOODWILL_KINDS
-        if status == "offered" and (p.own_verb or p.shape == "participle"):
+        group = noun_group(text)
+        charge = _CHARGE.search(" ".join(group)) is not None and not _COST_OF.match(mid(text))
+        acts_on = False  # the remedy's verb acts on the thing ("refund the fees charged")
+        if (
+            kind == remedy.kind == "replacement"
+            and group[:1] in (["the"], ["your"], ["any"], ["every"], ["all"], ["each"])
+            and not _NEW_THING.search(" ".join(group))
+        ):
+            done_verb, plan_verb = "replaced", "replace"  # "the phone damaged in transit"
+            acts_on = True
+        elif kind == remedy.kind and kind in ("refund", "credit") and kind not in head:
+            acts_on = charge  # "any late fee charged by us": we refund it, not offer it
+            if kind == "credit" and not charge and "account" not in text.lower():
+                # "a free make-up lesson" is added to the account, not "credited"
+                done_verb, plan_verb = "added", "add"
+                thing += " to your account"
+        if status == "offered" and acts_on and not (p.own_verb or p.shape == "participle"):
+            slot = "remedy_verb_offered"
+        elif status == "offered" and (p.own_verb or p.shape == "participle"):
             slot = "remedy_own_offered"  # "the platform fee waived": we would have it waived
         elif status == "offered" and re.search(r"\bwith you\b", text):
             slot = "remedy_meeting"  # "a meeting with you and ...": not "offer you ... you"
@@ -842,7 +911,7 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
             at = when(date)
             if plan_verb == "arrange" and at.startswith("on "):
                 at = "for " + at[3:]
-            sentence = sentence[:-1] + f", and we can {voiced_verb(plan_verb)} {at}."
+            sentence = sentence[:-1] + w.ours(f", and we can {voiced_verb(plan_verb)} {at}.")
             date = ""
     if date and status != "planned" and date not in sentence:
         # Before a closing condition: "... to call you back on 3 May, if that helps."
@@ -894,11 +963,11 @@ def prevention_sentence(w: Writer, step: Prevention, *, first: bool) -> str:
     if p.shape == "clause":
         clause = mid(text)
     elif p.shape == "instruction":
-        clause = voiced("we will ", w.voice) + instruction_as(text, "base")
+        clause = voiced(w.ours("we will "), w.voice) + instruction_as(text, "base")
     elif p.shape == "gerund":
-        clause = voiced("we are ", w.voice) + mid(text)
+        clause = voiced(w.ours("we are "), w.voice) + mid(text)
     else:
-        clause = voiced("we are introducing ", w.voice) + definite(text)
+        clause = voiced(w.ours("we are introducing "), w.voice) + definite(text)
     # Under data-driven transparency (and in plain words) the figure is a sentence of its
     # own: "The result so far: mis-sorts down 38% in a six-week pilot."
     own_sentence = w.voice.plain or w.has("data_driven_transparency")

@@ -32,6 +32,8 @@ _MASS_NOUNS = _words(
     "shipping delivery support access training onboarding help credit assistance priority "
     "express expedited compensation"
 )
+_MEALS = _words("lunch dinner breakfast cover childcare transport")
+"""Said bare after a verb: "arrange lunch for your team", "offer you cover for a shift"."""
 _QUESTION_WORDS = _words("why how")
 # Base forms a caller starts an instruction with ("Call the customer back", "Add an alert").
 INSTRUCTION_VERBS = {
@@ -272,12 +274,51 @@ def whole(text: str) -> str:
     return text if text[-1:] in ".!?" else text + "."
 
 
+_HEAD_STOPS = _words(
+    "of for to with in on at by from via as under through into onto over after before during "
+    "without within between against about across per off than like and or that which who "
+    "when where while because if so but free"
+)
+_SINGULAR_S = _words("news series means species bus gas lens plus bonus status campus")
+
+
+def noun_group(text: str) -> list[str]:
+    """The words of the phrase's first noun group, lower case: "any late fee" of "any late
+    fee charged by us", "£100" of "£100 off your first month's fees"."""
+    words = re.findall(r"[A-Za-z'’-]+|[£$€¥]?\d[\d.,]*%?|[,;:]", mid(text).lower())
+    group = []
+    for i, word in enumerate(words):
+        past = i > 0 and (word.endswith("ed") or word in _IRREGULAR) and len(word) > 3
+        if word in _HEAD_STOPS or word in ",;:" or past:
+            break
+        group.append(word)
+    return group
+
+
+def plural_head(text: str) -> bool:
+    """Whether the phrase's first noun group ends in a plural ("new front brake pads fitted
+    on Thursday", "extra lessons for May"): such a phrase takes no article."""
+    group = noun_group(text)
+    head = group[-1] if group else ""
+    return (
+        head.endswith("s")
+        and not head.endswith(("ss", "us", "is", "'s", "’s"))
+        and head not in _SINGULAR_S
+        and head not in DETERMINERS
+    )
+
+
 def definite(text: str) -> str:
-    """A noun phrase that reads after a verb: "the refund of the shipping fee"."""
+    """A noun phrase that reads after a verb: "the refund of the shipping fee"; a bare
+    plural stays bare ("have new front brake pads fitted")."""
     text = mid(text)
     first = text.split(" ", 1)[0].lower()
     if first == "free":
         return "the " + text  # "free upgrade to a sea-view room" is not a determiner
+    if first not in DETERMINERS and first[:1].isalpha() and plural_head(text):
+        return text
+    if first in _MEALS:
+        return text
     if first in ("half", "part", "most") or first.endswith(("'s", "’s")):
         return text  # "half of the package", "October's fee"
     if first in DETERMINERS or first[:1].isdigit() or first[:1] in "$€£¥#":
@@ -289,10 +330,12 @@ def indefinite(text: str) -> str:
     """A noun phrase that reads after "offer you": "a refund", "15% off", "free shipping"."""
     text = mid(text)
     first = text.split(" ", 1)[0].lower()
-    if first in DETERMINERS or first in _MASS_NOUNS or not first[:1].isalpha():
+    if first in DETERMINERS or first in _MASS_NOUNS | _MEALS or not first[:1].isalpha():
         return text
     if first.endswith("s") and not first.endswith("ss"):
         return text  # plural: "two extra months"
+    if plural_head(text):
+        return text  # "new front brake pads", not "a new front brake pads"
     return ("an " if first[0] in "aeiou" else "a ") + text
 
 
@@ -410,25 +453,57 @@ _IRREGULAR = _words(
 )
 
 
-def passive(text: str, status: str) -> str | None:
-    """A noun phrase carrying its own participle as a sentence: "the duplicate payment
-    returned to your account" -> "the duplicate payment has been returned to your account"
-    (done) or "... will be returned ..." (planned); None when no participle is found."""
-    words = text.split(" ")
+OUTCOME_PARTICIPLES = _words(
+    "refunded returned credited waived cancelled canceled reversed removed replaced repaired "
+    "fixed restored reinstated resent re-sent reissued rebooked sent delivered redelivered "
+    "shipped posted dispatched couriered fitted installed upgraded extended covered paid "
+    "released applied added transferred moved corrected updated amended resized cleaned "
+    "serviced rebuilt relaunched reprinted redone reconnected unlocked reactivated deleted "
+    "withdrawn dropped lifted cleared reset handed hand-delivered written honoured honored "
+    "matched arranged scheduled rescheduled reopened renewed topped booked issued granted "
+    "erased destroyed closed settled discharged stopped halted paused frozen unfrozen "
+    "refitted regraded re-marked remarked reviewed recalculated reduced lowered topped-up cut "
+    "hemmed altered remade"
+)
+"""Participles that say what the remedy does to its noun ("the fee refunded", "the pads
+fitted on Thursday"): only these are made passive ("the fee has been refunded"). Any other
+participle describes the noun the remedy acts on ("any late fee charged by us", "the
+overdraft fees billed to you", "the data caused by the outage"): that phrase keeps its
+words and takes the remedy's own verb ("we will refund any late fee charged by us")."""
 
+
+def _participles(words: list[str]) -> list[int]:
     def participle(i: int) -> bool:
         word = words[i].lower().strip(",")
         bare = word[2:] if word.startswith("re") else word
         return (len(word) > 4 and word.endswith("ed")) or word in _IRREGULAR or bare in _IRREGULAR
 
-    found = [
+    return [
         i
         for i in range(1, len(words))
         if participle(i)
         and words[i - 1].lower().strip(",") not in DETERMINERS
         and (words[i - 1][:1].isalpha() or words[i - 1][:1] in "£$€¥")  # "of £1,450 returned"
     ]
-    if not found:
+
+
+def outcome_participle(text: str) -> bool:
+    """Whether the phrase's first participle after its noun is the remedy's outcome
+    ("the fee waived") rather than a description of the noun ("the fee charged by us")."""
+    words = " ".join(text.split()).split(" ")
+    found = _participles(words)
+    return bool(found) and words[found[0]].lower().strip(",.") in OUTCOME_PARTICIPLES
+
+
+def passive(text: str, status: str) -> str | None:
+    """A noun phrase carrying its own outcome participle as a sentence: "the duplicate
+    payment returned to your account" -> "the duplicate payment has been returned to your
+    account" (done) or "... will be returned ..." (planned); None when no participle is
+    found, or when the participle describes the noun instead of saying what the remedy does
+    to it ("any late fee charged by us" is never "any late fee will be charged by us")."""
+    words = text.split(" ")
+    found = _participles(words)
+    if not found or words[found[0]].lower().strip(",.") not in OUTCOME_PARTICIPLES:
         return None
     # A second participle is fine when it is joined to the first ("rebuilt and relaunched");
     # otherwise it is unclear which one is the outcome ("fees charged ... refunded").
