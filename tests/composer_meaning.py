@@ -18,15 +18,90 @@ from contract.models import DraftRequest
 
 # Said of a remedy's noun, these say what the remedy does to it; an auxiliary may go before.
 _OUTCOMES = frozenset(
-    """refunded returned credited waived cancelled canceled reversed removed replaced repaired
-    fixed restored reinstated resent re-sent reissued rebooked sent delivered redelivered
-    shipped posted dispatched couriered fitted installed upgraded extended covered paid
-    released applied added transferred moved corrected updated amended resized cleaned
-    serviced rebuilt relaunched reprinted redone reconnected unlocked reactivated deleted
-    withdrawn dropped lifted cleared reset handed hand-delivered written honoured honored
-    matched arranged scheduled rescheduled reopened renewed booked issued granted erased
-    closed settled stopped frozen unfrozen reviewed recalculated reduced lowered cut hemmed
-    altered remade""".split()
+    [
+        "refunded",
+        "returned",
+        "credited",
+        "waived",
+        "cancelled",
+        "canceled",
+        "reversed",
+        "removed",
+        "replaced",
+        "repaired",
+        "fixed",
+        "restored",
+        "reinstated",
+        "resent",
+        "re-sent",
+        "reissued",
+        "rebooked",
+        "sent",
+        "delivered",
+        "redelivered",
+        "shipped",
+        "posted",
+        "dispatched",
+        "couriered",
+        "fitted",
+        "installed",
+        "upgraded",
+        "extended",
+        "covered",
+        "paid",
+        "released",
+        "applied",
+        "added",
+        "transferred",
+        "moved",
+        "corrected",
+        "updated",
+        "amended",
+        "resized",
+        "cleaned",
+        "serviced",
+        "rebuilt",
+        "relaunched",
+        "reprinted",
+        "redone",
+        "reconnected",
+        "unlocked",
+        "reactivated",
+        "deleted",
+        "withdrawn",
+        "dropped",
+        "lifted",
+        "cleared",
+        "reset",
+        "handed",
+        "hand-delivered",
+        "written",
+        "honoured",
+        "honored",
+        "matched",
+        "arranged",
+        "scheduled",
+        "rescheduled",
+        "reopened",
+        "renewed",
+        "booked",
+        "issued",
+        "granted",
+        "erased",
+        "closed",
+        "settled",
+        "stopped",
+        "frozen",
+        "unfrozen",
+        "reviewed",
+        "recalculated",
+        "reduced",
+        "lowered",
+        "cut",
+        "hemmed",
+        "altered",
+        "remade",
+    ]
 )
 _AUX_RUNS = (
     ("has", "been"),
@@ -43,11 +118,44 @@ _AUX_RUNS = (
 )
 # Person is converted (the customer's "my" is the reader's "your"): any of these match.
 _PERSON = frozenset(
-    "i me my mine myself you your yours yourself we us our ours ourselves i'm you're i've "
-    "you've i'll you'll i'd you'd we'll we've we're we'd he she him her his they them their"
-    "".split()
+    [
+        "i",
+        "me",
+        "my",
+        "mine",
+        "myself",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "we",
+        "us",
+        "our",
+        "ours",
+        "ourselves",
+        "i'm",
+        "you're",
+        "i've",
+        "you've",
+        "i'll",
+        "you'll",
+        "i'd",
+        "you'd",
+        "we'll",
+        "we've",
+        "we're",
+        "we'd",
+        "he",
+        "she",
+        "him",
+        "her",
+        "his",
+        "they",
+        "them",
+        "their",
+    ]
 )
-_LEAD = frozenset("a an the".split())
+_LEAD = frozenset(["a", "an", "the"])
 _TOKEN = re.compile(r"[^\s]+")
 
 
