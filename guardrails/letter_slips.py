@@ -813,7 +813,8 @@ _CONSEQUENCE = re.compile(
     r"worry|concern|confusion)))\s+"
 )
 _NEGATION = re.compile(
-    r"\b(?:not|no|never|unable|without|cannot|couldn['’]t|didn['’]t|wasn['’]t|n['’]t)\b"
+    r"\b(?:not|no|never|unable|without|cannot|couldn['’]t|didn['’]t|wasn['’]t|can['’]t|"
+    r"won['’]t|don['’]t|doesn['’]t|isn['’]t|aren['’]t|n['’]t)\b"
 )
 _WORD = re.compile(r"[a-z]+")
 # How the reader may have felt: empathy, not a claim about what happened.
