@@ -101,6 +101,12 @@ _OUTCOMES = frozenset(
         "hemmed",
         "altered",
         "remade",
+        "prepared",
+        "organised",
+        "organized",
+        "set",
+        "given",
+        "done",
     ]
 )
 _AUX_RUNS = (

@@ -318,6 +318,16 @@ _OWNED_REFERENCES = {
     *["prescription", "return", "refund", "file", "visit", "stay", "flight", "quote", "plan"],
 }
 
+_CODE_PREFIXES = {
+    "BKG": "booking",
+    "BK": "booking",
+    "INC": "incident",
+    "ORD": "order",
+    "INV": "invoice",
+    "TKT": "ticket",
+    "CLM": "claim",
+}
+"""A reference code whose letters say what it is ("BKG-4471"), read before the scenario."""
 _EVENT_REFERENCES = {
     *["order", "booking", "job", "repair", "delivery", "appointment", "stay", "flight"],
     *["visit", "reservation", "shipment", "parcel", "project", "campaign", "application"],
@@ -492,6 +502,11 @@ class Writer:
                 # "your acct 55-0193", never "the acct 55-0193".
                 return f"{owner}{ref}" if len(label) == 1 else f"the {ref}"
             return f"reference {ref}"
+        prefix = re.match(r"[A-Za-z]+", ref)
+        named = _CODE_PREFIXES.get(prefix.group().upper(), "") if prefix else ""
+        if named:
+            # "BKG-4471" is a booking, "INC-5520" an incident, whatever the scenario.
+            return f"{'' if named == 'incident' else owner}{named} {ref}"
         noun = topics().get(self.request.scenario, {}).get("ref_noun", "")
         return f"{owner}{noun} {ref}" if noun else f"reference {ref}"
 
@@ -807,7 +822,12 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
         done_verb, plan_verb = _OWN_VERBS[kind]  # "refunded the fines", not "issued" them
     elif kind in ("other", "service") and _COST_NOUN.search(text):
         done_verb, plan_verb = "covered", "cover"  # "covered the taxi fare", not "arranged"
-    values = {"also": also_word, "extra": money, "date": when(date) if date else ""}
+    at = when(date) if date else ""
+    day = date.split(" ", 1)[0].lower() if date else ""
+    if len(day) > 2 and day.isalpha() and re.search(rf"\b{re.escape(day)}\b", text.lower()):
+        # "send a technician on Friday morning" + "Friday 8am-12pm": the day is said once.
+        at = f"({date})"
+    values = {"also": also_word, "extra": money, "date": at}
     last = text.lower().rstrip(" .").rsplit(" ", 1)[-1]
     outcome = last in _OUTCOMES or _OUTCOME_TO.search(text) is not None
     if p.shape == "noun" and not p.own_verb and len(text.split()) > 2 and outcome:
@@ -824,12 +844,13 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
     ):
         # "every overdraft fee your staff were charged": the verb is inside the noun phrase.
         p = Phrase(p.text, "noun")
-    if _reduced_passive(p, text) and not outcome_participle(text):
+    if _reduced_passive(p, text) and not outcome_participle(text, remedy.kind):
         # "any late fee charged by us for a payment due that day": the participle says which
         # fee, not what we do to it; the remedy's own verb goes in front ("we will refund").
         p = Phrase(p.text, "noun")
-    if _reduced_passive(p, text) and status != "offered" and passive(definite(text), status):
-        clause = (passive(definite(text), status) or "") + money
+    made = passive(definite(text), status, remedy.kind)
+    if _reduced_passive(p, text) and status != "offered" and made:
+        clause = made + money
         if date:
             clause += " " + when(date)
         slot = "remedy_passive" if first else "remedy_clause_more"
@@ -881,9 +902,11 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
         elif kind == remedy.kind and kind in ("refund", "credit") and kind not in head:
             acts_on = charge  # "any late fee charged by us": we refund it, not offer it
             if kind == "credit" and not charge and "account" not in text.lower():
-                # "a free make-up lesson" is added to the account, not "credited"
+                # "a free make-up lesson" is added to the account, not "credited"; a longer
+                # phrase ("one free class pass for everyone who couldn't book") is just added
                 done_verb, plan_verb = "added", "add"
-                thing += " to your account"
+                if len(group) == len(text.split()):
+                    thing += " to your account"
         if status == "offered" and acts_on and not (p.own_verb or p.shape == "participle"):
             slot = "remedy_verb_offered"
         elif status == "offered" and (p.own_verb or p.shape == "participle"):

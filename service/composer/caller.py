@@ -463,7 +463,7 @@ OUTCOME_PARTICIPLES = _words(
     "matched arranged scheduled rescheduled reopened renewed topped booked issued granted "
     "erased destroyed closed settled discharged stopped halted paused frozen unfrozen "
     "refitted regraded re-marked remarked reviewed recalculated reduced lowered topped-up cut "
-    "hemmed altered remade"
+    "hemmed altered remade prepared organised organized set given done"
 )
 """Participles that say what the remedy does to its noun ("the fee refunded", "the pads
 fitted on Thursday"): only these are made passive ("the fee has been refunded"). Any other
@@ -487,15 +487,37 @@ def _participles(words: list[str]) -> list[int]:
     ]
 
 
-def outcome_participle(text: str) -> bool:
+MONEY_OUTCOMES = _words(
+    "refunded returned credited reversed waived cancelled canceled removed repaid reimbursed "
+    "transferred applied added dropped written reduced lowered matched honoured honored "
+    "wiped cleared"
+)
+"""What a refund, credit or discount does to money; any other participle says which money
+("the room hire fee paid by the couple who moved", "the call-out charge taken")."""
+HARM_PARTICIPLES = _words(
+    "charged overcharged double-charged billed caused incurred debited deducted taken lost "
+    "damaged broken missed delayed stolen cracked torn scratched dented crushed shrunk ruined "
+    "spoiled spoilt sold left affected"
+)
+"""Participles that tell what went wrong with the noun, never what the remedy does."""
+
+
+def outcome_participle(text: str, kind: str = "") -> bool:
     """Whether the phrase's first participle after its noun is the remedy's outcome
-    ("the fee waived") rather than a description of the noun ("the fee charged by us")."""
+    ("the fee waived", "the Long Gallery prepared") rather than a description of the noun
+    ("the fee charged by us", "the fee paid by the couple", "the phone damaged in transit").
+    For money (a refund, credit or discount) only a money outcome counts."""
     words = " ".join(text.split()).split(" ")
     found = _participles(words)
-    return bool(found) and words[found[0]].lower().strip(",.") in OUTCOME_PARTICIPLES
+    if not found:
+        return False
+    word = words[found[0]].lower().strip(",.")
+    if kind in ("refund", "credit", "discount"):
+        return word in MONEY_OUTCOMES
+    return word in OUTCOME_PARTICIPLES or (bool(kind) and word not in HARM_PARTICIPLES)
 
 
-def passive(text: str, status: str) -> str | None:
+def passive(text: str, status: str, kind: str = "") -> str | None:
     """A noun phrase carrying its own outcome participle as a sentence: "the duplicate
     payment returned to your account" -> "the duplicate payment has been returned to your
     account" (done) or "... will be returned ..." (planned); None when no participle is
@@ -503,7 +525,7 @@ def passive(text: str, status: str) -> str | None:
     to it ("any late fee charged by us" is never "any late fee will be charged by us")."""
     words = text.split(" ")
     found = _participles(words)
-    if not found or words[found[0]].lower().strip(",.") not in OUTCOME_PARTICIPLES:
+    if not found or not outcome_participle(text, kind):
         return None
     # A second participle is fine when it is joined to the first ("rebuilt and relaunched");
     # otherwise it is unclear which one is the outcome ("fees charged ... refunded").
@@ -511,8 +533,8 @@ def passive(text: str, status: str) -> str | None:
         if words[i - 1].lower() not in ("and", "or") and not words[i - 1].endswith(","):
             # Two outcomes joined ("the invoice cancelled and the final notice withdrawn").
             first, _, second = text.partition(" and ")
-            one = passive(first, status) if second else None
-            two = passive(second, status) if one else None
+            one = passive(first, status, kind) if second else None
+            two = passive(second, status, kind) if one else None
             return f"{one} and {two}" if one and two else None
     i = found[0]
     head = words[i - 1].rstrip(",")

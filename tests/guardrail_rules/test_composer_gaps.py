@@ -259,12 +259,14 @@ def test_a_measured_share_of_100_percent_is_not_a_guarantee() -> None:
 def test_the_customers_cant_retold_as_you_cant_is_not_an_impact_turned_around() -> None:
     """The impact "I can't hear my grandchildren on the phone" told to the reader ("you
     can't hear your grandchildren") keeps its negation; "can't" is a negation like
-    "couldn't". Telling the reader they could not do what they did is still caught."""
+    "couldn't", and "hearing" in "the hearing aid" is not the verb. Telling the reader
+    they could not do what they did is still caught."""
     request = _request(
-        impact="I have been without my aid for three weeks and I can't hear my grandchildren"
+        summary="the hearing aid you sent us for repair has been lost",
+        impact="I have been without my aid for three weeks and I can't hear my grandchildren",
     )
     rule = "request.invented_impact"
-    kept = "I know that you have been without your aid for three weeks and you can't hear your grandchildren."
+    kept = "I know that you have been without your aid and you can't hear your grandchildren."
     assert not _rules(f"Dear Dana,\n\nI am sorry. {kept}", request, rule)
     did = _request(impact="you had to hear the news from a stranger")
     turned = "It left you unable to hear the news."
