@@ -242,13 +242,16 @@ def _authorised(request: ByValue) -> _Authorised:
         fields.append((-1, "prevention", plain(step.description)))
         if step.metric:
             fields.append((-1, "metric", plain(step.metric)))
-    text = "\n".join(text for _, _, text in fields)
+    # A stop between fields, so that one field's end and the next one's start never read as
+    # one fact ("service credit for november" + "25%" is not the date "november 25").
+    sep = "\n.\n"
+    text = sep.join(text for _, _, text in fields)
     facts = extract_facts(text, text, codes=False)
     owner: list[tuple[int, int, int, str]] = []  # (start, end, remedy index, field)
     at = 0
     for index, name, field in fields:
         owner.append((at, at + len(field), index, name))
-        at += len(field) + 1
+        at += len(field) + len(sep)
     by_field: dict[tuple[int, str], set[tuple[str, tuple[str, ...]]]] = {}
     for fact in facts:
         for start, end, index, name in owner:

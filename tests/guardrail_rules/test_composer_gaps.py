@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from contract.models import DraftRequest
+from contract.models import DraftRequest, Remedy
 from contract.report import Finding
 from guardrails import check
 
@@ -271,3 +271,22 @@ def test_the_customers_cant_retold_as_you_cant_is_not_an_impact_turned_around() 
     did = _request(impact="you had to hear the news from a stranger")
     turned = "It left you unable to hear the news."
     assert _rules(f"Dear Dana,\n\nI am sorry. {turned}", did, rule)
+
+
+def test_a_remedy_amount_after_a_month_in_its_description_is_authorised() -> None:
+    """A credit "service credit for November" of "25%": the description's last word and the
+    amount are separate fields, not the date "November 25", so "(25%)" is authorised."""
+    request = _request().model_copy(
+        update={
+            "remedies": [
+                Remedy(
+                    kind="credit",
+                    description="service credit for November",
+                    amount="25%",
+                    status="done",
+                )
+            ]
+        }
+    )
+    letter = "Dear Dana,\n\nI am sorry. I have added the service credit for November (25%)."
+    assert not _rules(letter, request, "commitments.unsupported_fact")
