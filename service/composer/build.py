@@ -503,10 +503,10 @@ class Writer:
                 return f"{owner}{ref}" if len(label) == 1 else f"the {ref}"
             return f"reference {ref}"
         prefix = re.match(r"[A-Za-z]+", ref)
-        named = _CODE_PREFIXES.get(prefix.group().upper(), "") if prefix else ""
-        if named:
+        code_noun = _CODE_PREFIXES.get(prefix.group().upper(), "") if prefix else ""
+        if code_noun:
             # "BKG-4471" is a booking, "INC-5520" an incident, whatever the scenario.
-            return f"{'' if named == 'incident' else owner}{named} {ref}"
+            return f"{'' if code_noun == 'incident' else owner}{code_noun} {ref}"
         noun = topics().get(self.request.scenario, {}).get("ref_noun", "")
         return f"{owner}{noun} {ref}" if noun else f"reference {ref}"
 

@@ -384,12 +384,33 @@ def shape_of(text: str) -> tuple[str, bool]:
     return reading.shape, reading.own_verb
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+
+
+def _once(text: str) -> str:
+    """A field that says the same sentence more than once ("Call the customer back within
+    24 hours. Call the customer back within 24 hours. ..."), with each sentence said once:
+    a letter never repeats a sentence."""
+    parts = _SENTENCE_BREAK.split(text.strip())
+    if len(parts) < 2:
+        return text
+    seen: set[str] = set()
+    kept = []
+    for part in parts:
+        key = part.lower().rstrip(".!? ")
+        if key and key in seen:
+            continue
+        seen.add(key)
+        kept.append(part)
+    return " ".join(kept)
+
+
 @lru_cache(maxsize=4096)  # a batch's letters share the incident's phrases
 def phrase(text: str, *, to_reader: bool = False, their_we: bool = False) -> Phrase:
     """Read a caller field; `to_reader` turns the customer's own "I" into "you", and with
     `their_we` (what happened to the customer: the impact) a "we" that does not speak to
     "you" is theirs too ("the afternoon we had planned" -> "the afternoon you had planned")."""
-    tamed = tame_case(text)
+    tamed = _once(tame_case(text))
     ours = their_we and not addresses_reader(tamed) and re.search(r"\b(?:we|our|us)\b", tamed, re.I)
     # The customer's "we" is their side too ("I had to cancel ... and we lost our deposit").
     if to_reader and (first_person(tamed) or customer_plural(tamed) or ours):

@@ -290,3 +290,14 @@ def test_a_remedy_amount_after_a_month_in_its_description_is_authorised() -> Non
     )
     letter = "Dear Dana,\n\nI am sorry. I have added the service credit for November (25%)."
     assert not _rules(letter, request, "commitments.unsupported_fact")
+
+
+def test_a_perk_word_in_the_incident_told_back_is_not_a_perk() -> None:
+    """ "We sent you a parking fine" retells the incident; "parking" is not offered. A free
+    parking pass offered with no remedy naming it is still caught."""
+    request = _request(summary="we sent you a parking fine for a bay you had a permit for")
+    rule = "commitments.invented_perk"
+    told = "We sent you a parking fine for a bay you had a permit for."
+    assert not _rules(f"Dear Dana,\n\nI am sorry. {told}", request, rule)
+    offered = "We would like to offer you free parking for a month."
+    assert _rules(f"Dear Dana,\n\nI am sorry. {told} {offered}", request, rule)
