@@ -31,6 +31,7 @@ from contract.yaml_files import read_yaml
 from service.composer import ComposedDraft, compose_draft
 from service.composer.caller import first_person, tame_case
 from tests.composer_meaning import meaning_problems
+from tests.composer_requests import DESCRIBED_BY_PARTICIPLE
 from tests.test_composer_property import guardrail_gap
 from tests.test_composer_sweep import COMBOS, sweep_request
 
@@ -272,3 +273,19 @@ def test_the_meaning_check_catches_a_reversed_remedy() -> None:
         }
     )
     assert meaning_problems(done, "The booking fee has been refunded to your card.") == []
+
+
+@pytest.mark.parametrize("kind_description", DESCRIBED_BY_PARTICIPLE)
+def test_a_remedy_described_by_a_participle_keeps_its_meaning(
+    kind_description: tuple[str, str],
+) -> None:
+    """ "any late fee charged by us" is what we refund, on every channel and status: never
+    "any late fee will be charged by us"."""
+    kind, description = kind_description
+    base = messy()["airline_missed_connection"]
+    for channel in CATALOG.channels:
+        for status in ("done", "offered", "planned"):
+            remedy = Remedy(kind=kind, description=description, status=status, date="5 December")
+            request = base.model_copy(update={"channel": channel, "remedies": [remedy]})
+            body = compose_draft(request).body
+            assert not meaning_problems(request, body), (channel, status, body)
