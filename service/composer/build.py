@@ -1027,10 +1027,19 @@ def _fact_part(w: Writer, part: Part) -> list[Line]:
         return lines
     if part.part == "prevention":
         short = w.say("prevention_short")
-        return [
-            Line(prevention_sentence(w, step, first=i == 0), part, squeezed=short)
-            for i, step in enumerate(req.prevention)
-        ]
+        lines, said, metrics = [], set(), set()
+        for step in req.prevention:
+            key = " ".join(w.phrase(step.description).text.lower().split())
+            metric = " ".join((step.metric or "").lower().split())
+            if key in said and metric in metrics | {""}:
+                continue  # the same step twice is said once: a letter never repeats itself
+            if metric in metrics:
+                step = step.model_copy(update={"metric": None})  # one figure, said once
+            said.add(key)
+            metrics.add(metric)
+            text = prevention_sentence(w, step, first=not lines)
+            lines.append(Line(text, part, squeezed=short))
+        return lines
     if part.part == "summary":
         return _summary_line(w, part)
     if part.part == "social_done":
