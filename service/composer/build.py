@@ -1027,7 +1027,9 @@ def _fact_part(w: Writer, part: Part) -> list[Line]:
         return lines
     if part.part == "prevention":
         short = w.say("prevention_short")
-        lines, said, metrics = [], set(), set()
+        lines: list[Line] = []
+        said: set[str] = set()
+        metrics: set[str] = set()
         for step in req.prevention:
             key = " ".join(w.phrase(step.description).text.lower().split())
             metric = " ".join((step.metric or "").lower().split())
