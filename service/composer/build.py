@@ -1027,7 +1027,7 @@ def _fact_part(w: Writer, part: Part) -> list[Line]:
         return lines
     if part.part == "prevention":
         short = w.say("prevention_short")
-        lines: list[Line] = []
+        lines = []
         said: set[str] = set()
         metrics: set[str] = set()
         for step in req.prevention:
