@@ -141,9 +141,12 @@ def _patterns() -> _Patterns:
                 r"\b(?:we|i)(?:['’](?:ve|d|re|m))?\s+(?:(?:have|had|has|really|clearly|completely"
                 r"|totally|just|simply|all|both|also|then|again|obviously|certainly)\s+)*"
                 rf"{_alternation(lex.words('owning_verbs'))}\b",
+                # "those responsible for this mistake" puts it on someone else; the writer's
+                # own "we are responsible" is an owning verb.
+                r"(?<!responsible\s)(?<!accountable\s)"
                 rf"\bfor\s+(?:not\s+)?(?:having\s+)?{_alternation(lex.words('owning_gerunds'))}\b",
                 r"\b(?:it|this|that)(?:\s+(?:was|is)|['’]s)\s+(?:all\s+|entirely\s+)?on\s+(?:us|me)\b",
-                rf"\b{nouns}\s+(?:in|with|on|at|of|from)\s+(?:our|my)\b",
+                rf"\b{nouns}\s+(?:in|with|on|at|of|from)\s+(?:(?:part|one|some)\s+of\s+)?(?:our|my)\b",
                 rf"\b{nouns}\s+(?:is|was|lies|rests)\s+(?:entirely\s+|all\s+)?"
                 r"(?:ours|mine|with\s+us|with\s+me)\b",
                 # "an oversight in how we had been testing", "our failover procedures ...

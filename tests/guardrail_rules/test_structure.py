@@ -366,3 +366,9 @@ def test_a_reason_clause_about_someone_else_is_blame_and_about_us_or_the_reader_
         "Sorry, the page was slow because the outage lasted an hour.",
     ):
         assert OUTSIDE_CAUSE_RULE not in errors(text), (text, errors(text))
+
+
+def test_someone_elses_mistake_is_not_ownership_and_a_failure_in_part_of_ours_is() -> None:
+    assert not owns("we will make sure those responsible for this mistake are held to account.")
+    assert owns("i'm sorry: we had a failure in part of our booking system on monday.")
+    assert owns("we are responsible for this mistake.")
