@@ -8,6 +8,8 @@ instead of failing with "database is locked" halfway through.
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +69,23 @@ def create_store_engine(settings_or_url: Settings | URL | str) -> Engine:
     )
 
 
+def _use_wal(cursor: Any, wait: float = 10.0) -> None:
+    """Put the database in WAL mode (a lasting property of the file). Several processes
+    opening a new database at once race for that switch, and SQLite answers the losers
+    "database is locked" at once, without waiting on its busy timeout: retry within `wait`
+    seconds, and skip the switch once another process has made it."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _sqlite_engine(url: URL, durable: bool) -> Engine:
     # The timeout lets a writer wait up to 10 s for another writer's lock before giving up.
     engine = create_engine(url, connect_args={"timeout": 10}, json_serializer=_json_serializer)
@@ -77,8 +96,8 @@ def _sqlite_engine(url: URL, durable: bool) -> Engine:
         # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        _use_wal(cursor)
         for pragma in (
-            "journal_mode=WAL",
             f"synchronous={synchronous}",
             "foreign_keys=ON",
             "busy_timeout=10000",
