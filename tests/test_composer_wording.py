@@ -165,3 +165,12 @@ def test_a_cause_that_is_not_known_yet_is_not_told_as_a_confirmed_finding() -> N
             said = cause[:1].upper() + cause[1:] + "."
             assert said in letter, letter
             assert "confirmed facts" not in letter and "because we" not in letter, letter
+
+
+def test_a_day_or_month_typed_in_lower_case_is_capitalised() -> None:
+    assert tame_case("i waited in all day tuesday for nothing") == (
+        "I waited in all day Tuesday for nothing"
+    )
+    assert tame_case("delivered by 12 march, not 3 june") == "delivered by 12 March, not 3 June"
+    # "march" alone may be the verb
+    assert tame_case("the crews march on") == "the crews march on"

@@ -82,6 +82,7 @@ _CALENDAR = re.compile(
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
     r"april|june|july|august|september|october|november|december)\b"
 )
+_BESIDE_NUMBER = re.compile(r"\d\s+march\b|\bmarch\s+\d")
 _FIRST_PERSON = re.compile(r"\b(I|me|my|mine|myself|I'm|I've|I'd|I'll)\b|\bi\b|\bi'm\b")
 _CUSTOMER_FORMS = {
     "i": "you",
@@ -151,6 +152,18 @@ def tame_case(text: str) -> str:
         text = _CALENDAR.sub(lambda m: m.group(0).capitalize(), " ".join(words))
         table, pattern = _known_case()
         text = pattern.sub(lambda m: table[m.group(1)], text)
+    else:
+        # "all day tuesday", "by 3 june": a day or month typed in lower case is a name.
+        # "march" is one only beside a number ("12 march"); alone it may be the verb.
+        text = _CALENDAR.sub(
+            lambda m: (
+                m.group(0)
+                if m.group(0) == "march"
+                and not _BESIDE_NUMBER.search(text[max(0, m.start() - 4) : m.end() + 4])
+                else m.group(0).capitalize()
+            ),
+            text,
+        )
     text = _APOSTROPHE.sub(_with_apostrophe, text)  # "he wasnt covered" -> "wasn't"
     text = re.sub(r"([?!])\.", r"\1", text)  # "charged twice?." -> "charged twice?"
     text = re.sub(r"\bi\b(?!\.)", "I", text)
