@@ -68,6 +68,11 @@ _CAUSE_SUGGESTION = (
 )
 
 
+def _outside_cause(text: str, start: int, end: int) -> Finding:
+    """The error for a cause put outside, on the words from `start` to `end`."""
+    return finding(OUTSIDE_CAUSE_RULE, "error", _CAUSE_WHY, text, start, end, _CAUSE_SUGGESTION)
+
+
 def _alternation(words: tuple[str, ...]) -> str:
     """Phrases as one regex alternation: any run of whitespace between words, straight or
     curly apostrophes, longest first so a longer phrase wins. Without apostrophes it is
@@ -539,17 +544,7 @@ def _explanations(low: str, text: str, p: _Patterns) -> list[Finding]:
             continue  # a question asks for the cause; it tells none
         start = _explanation_start(low, verb.start(), p)
         if start is not None:
-            found.append(
-                finding(
-                    OUTSIDE_CAUSE_RULE,
-                    "error",
-                    _CAUSE_WHY,
-                    text,
-                    start,
-                    verb.end(),
-                    _CAUSE_SUGGESTION,
-                )
-            )
+            found.append(_outside_cause(text, start, verb.end()))
     # "because the depot closed early", "because the carrier was short of drivers": a reason
     # clause whose subject passes the same test, up to its first verb. ("Since" is left out:
     # "two weeks since the order was placed" tells a time.)
@@ -566,32 +561,12 @@ def _explanations(low: str, text: str, p: _Patterns) -> list[Finding]:
         ]
         if not verbs or _explanation_start(low, verbs[0].start(), p) is None:
             continue
-        found.append(
-            finding(
-                OUTSIDE_CAUSE_RULE,
-                "error",
-                _CAUSE_WHY,
-                text,
-                reason.start(),
-                verbs[0].end(),
-                _CAUSE_SUGGESTION,
-            )
-        )
+        found.append(_outside_cause(text, reason.start(), verbs[0].end()))
     for link in p.down_to.finditer(low):
         stop = _CAUSE_END.search(low, link.end())
         opened = _open_cause_end(low, link.end(), stop.start() if stop else len(low), p)
         if opened is not None:
-            found.append(
-                finding(
-                    OUTSIDE_CAUSE_RULE,
-                    "error",
-                    _CAUSE_WHY,
-                    text,
-                    link.start(),
-                    opened,
-                    _CAUSE_SUGGESTION,
-                )
-            )
+            found.append(_outside_cause(text, link.start(), opened))
     return found
 
 
@@ -621,17 +596,7 @@ def _outside_causes(low: str, text: str, p: _Patterns) -> list[Finding]:
             )
         )
     for state in chain(p.outside_state.finditer(low), p.narrative.finditer(low)):
-        found.append(
-            finding(
-                OUTSIDE_CAUSE_RULE,
-                "error",
-                _CAUSE_WHY,
-                text,
-                state.start(),
-                state.end(),
-                _CAUSE_SUGGESTION,
-            )
-        )
+        found.append(_outside_cause(text, state.start(), state.end()))
     return found + _explanations(low, text, p)
 
 
