@@ -206,6 +206,10 @@ SPLITS: dict[str, str] = {
         "fresh12 (collected and labelled before any check, held out; measured blind, then once"
         " after the ownership-based explanation rule)"
     ),
+    "fresh13": (
+        "fresh13 (collected and labelled before any check, held out; measured blind once before"
+        " the rules written from the misses of fresh7-13)"
+    ),
 }
 """Each part of the corpus the report scores (by the items' `split`), named with how it came
 about."""

@@ -48,6 +48,7 @@ def test_ids_are_unique_and_labels_well_formed() -> None:
             "fresh10",
             "fresh11",
             "fresh12",
+            "fresh13",
         ), item["id"]
         if item["kind"] in MUST_FLAG:
             assert item["flag"], item["id"]
