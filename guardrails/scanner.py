@@ -63,25 +63,25 @@ class Standalone:
 class Trie:
     """The literal-first alternatives as regexes over the lowered text (see
     `lookahead_regexes`): those that start at a word start, found from the non-word
-    character before them (`after_break`) or at position 0 (`at_start`), and the rest
-    (`inside`). At one position an alternative of the first kind wins over one of the
-    second, as it did when both were one alternation."""
+    character before them (`after_break`), and the rest (`inside`). At one position an
+    alternative of the first kind wins over one of the second, as it did when both were one
+    alternation."""
 
     after_break: re.Pattern[str] | None
-    at_start: re.Pattern[str] | None
     inside: re.Pattern[str] | None
 
     def matches(self, low: str) -> list[tuple[str, int, int]]:
         """(group name, start, end) of the first alternative matching at each position."""
         found: dict[int, tuple[str, int, int]] = {}
-        start = self.at_start.match(low) if self.at_start is not None else None
-        if start is not None and start.lastgroup is not None:
-            found[0] = (start.lastgroup, 0, start.start(start.lastgroup))
         if self.after_break is not None:
-            # Each match is the break character; the alternative starts right after it.
-            for match in self.after_break.finditer(low):
+            # Each match is the break character; the alternative starts right after it. The
+            # text is read after a line break, so that an alternative at its very start is
+            # found like any other (a line break is what the packs' look-behinds, such as
+            # "not after another character on the line", see before a text's first word).
+            for match in self.after_break.finditer("\n" + low):
                 if (name := match.lastgroup) is not None:
-                    found[match.end()] = (name, match.end(), match.start(name))
+                    start = match.end() - 1
+                    found[start] = (name, start, match.start(name) - 1)
         if self.inside is None:
             return list(found.values())
         for match in self.inside.finditer(low):
@@ -163,17 +163,15 @@ def lookahead_regexes(root: TrieNode) -> Trie:
     them: a pattern that starts with a character class lets the engine skip, in C, over the
     characters inside words, where a leading "no word character before" test would be tried
     (and fail) at every one of them. That is most of the text, and most of the scan's cost.
-    Position 0 has no character before it and is tried on its own."""
+    (`Trie.matches` puts a line break before the text for position 0.)"""
     boundary = root.children.pop(BOUNDARY, None)
-    after_break = at_start = inside = None
+    after_break = inside = None
     if boundary is not None:
-        heads = boundary.emit()
-        after_break = re.compile(f"[^\\w](?={heads})")
-        at_start = re.compile(f"(?={heads})")
+        after_break = re.compile(f"[^\\w](?={boundary.emit()})")
     if root.children:
         inside = re.compile(
             "|".join(
                 f"{atom_regex(atom)}(?={child.emit()})" for atom, child in root.children.items()
             )
         )
-    return Trie(after_break, at_start, inside)
+    return Trie(after_break, inside)
