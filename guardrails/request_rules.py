@@ -471,10 +471,19 @@ def _clocks(low: str) -> list[_Figure]:
     return found
 
 
-def _figures(low: str, draft: bool = False) -> list[_Figure]:
-    durations = _durations(low, draft)
-    multiples = _multiples(low)
-    clocks = _clocks(low)
+_KINDS = frozenset({"duration", "multiple", "clock", "count"})
+
+
+def _figures(low: str, draft: bool = False, kinds: frozenset[str] = _KINDS) -> list[_Figure]:
+    """The figures of `kinds` in `low`. A count is a number that no other figure holds, so
+    reading counts reads every kind."""
+    if "count" in kinds:
+        kinds = _KINDS
+    durations = _durations(low, draft) if "duration" in kinds else []
+    multiples = _multiples(low) if "multiple" in kinds else []
+    clocks = _clocks(low) if "clock" in kinds else []
+    if "count" not in kinds:
+        return durations + multiples + clocks
     taken = [(f.start, f.end) for f in (*durations, *multiples, *clocks)]
     return durations + multiples + clocks + _counts(low, taken)
 
@@ -599,12 +608,21 @@ class _Given:
     draft needs it: the incident's figures, the other texts' figures (read only when a
     draft figure differs from the incident's), and the kinds of incident it describes."""
 
-    __slots__ = ("_kinds", "_others", "_request_low", "incident", "incident_count", "texts")
+    __slots__ = (
+        "_kinds",
+        "_others",
+        "_request_low",
+        "figure_kinds",
+        "incident",
+        "incident_count",
+        "texts",
+    )
 
     def __init__(self, request: DraftRequest) -> None:
         self.texts = _request_texts(request)
         self.incident_count = len(_incident_texts(request))
         self.incident = _figures_of(self.texts[: self.incident_count], 0)
+        self.figure_kinds = frozenset(figure.kind for figure in self.incident)
         self._others: list[_Figure] | None = None
         scenario = get_catalog().scenarios.get(request.scenario)
         named = [*_incident_texts(request), request.incident.customer_message or ""]
@@ -670,7 +688,8 @@ def contradicted_figures(text: str, low: str, field: TextField, given: _Given) -
         return []
     given_texts = given.texts
     found = []
-    for figure in _figures(low, draft=True):
+    # A figure of a kind the incident gives none of contradicts nothing: it is not read.
+    for figure in _figures(low, draft=True, kinds=given.figure_kinds):
         against = _contradiction(figure, given)
         if against is None:
             continue
