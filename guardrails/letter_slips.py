@@ -268,8 +268,11 @@ def _name_spans(text: str, parts: Sequence[str]) -> Iterator[tuple[int, int]]:
             reach = end
 
 
-def _reader_spans(text: str, request: DraftRequest) -> Iterator[tuple[int, int, str | None]]:
-    """(start, end, replacement or None) for each third-person mention of the reader."""
+def _reader_spans(
+    text: str, request: DraftRequest, verbs: frozenset[str]
+) -> Iterator[tuple[int, int, str | None]]:
+    """(start, end, replacement or None) for each third-person mention of the reader;
+    `verbs` as `_verbs_before_reader` reads them."""
     parts = _name_parts(request)
     if parts and any(p in text for p in parts):
         for start, end in _name_spans(text, parts):
@@ -290,39 +293,40 @@ def _reader_spans(text: str, request: DraftRequest) -> Iterator[tuple[int, int, 
                 words = words[:1].lower() + words[1:]
             yield at, stop, words
     # The prompt's own word for the reader ("what it meant for the recipient"), copied.
-    for match in _RECIPIENT.finditer(text):
+    for match in _RECIPIENT.finditer(text) if "recipient" in text else ():
         words = "your" if match.group(1) else "you"
         yield match.start(), match.end(), _cased(text, match.start(), words)
-    yield from _pronoun_for_reader(text, request)
+    low = text.lower()
+    yield from _pronoun_for_reader(text, low, request, verbs)
     pairs = _request_pairs(request)
-    if pairs:
-        low = text.lower()
-        for phrase, replacement in pairs.items():
-            if " the " not in f" {phrase} ":
-                continue
-            if phrase not in low:
-                continue  # the pattern below matches only where the phrase is
-            noun = _reader_noun(request)
-            for copied in re.finditer(rf"\b{re.escape(phrase)}\b", low):
-                found = noun.search(low, copied.start(), copied.end())
-                if found is not None:
-                    yield found.start(), found.end(), _cased(text, found.start(), replacement)
-        for match in _PRONOUN_PAIR.finditer(low):
-            pair = f"{match.group(1)} {match.group(2)}"
-            if pair not in pairs and match.group(2) in _ADVERBS:
-                after = _NEXT_WORD.match(low, match.end())  # "they only hold" for "they hold"
-                pair = f"{match.group(1)} {after.group(1)}" if after is not None else pair
-            if pair in pairs:
-                start, end = match.span(1)
-                if match.group(1) in ("she", "he"):
-                    following = _NEXT_WORD.match(text, end)
-                    if following is not None:
-                        yield _as_you(text, start, end, following)
-                        continue
-                yield start, end, _cased(text, start, pairs[pair])
+    for phrase, replacement in pairs.items():
+        if " the " not in f" {phrase} ":
+            continue
+        if phrase not in low:
+            continue  # the pattern below matches only where the phrase is
+        noun = _reader_noun(request)
+        for copied in re.finditer(rf"\b{re.escape(phrase)}\b", low):
+            found = noun.search(low, copied.start(), copied.end())
+            if found is not None:
+                yield found.start(), found.end(), _cased(text, found.start(), replacement)
+    if not any(phrase.split(" ", 1)[0] in _PRONOUNS for phrase in pairs):
+        return  # no pair starts with a pronoun: none found below can be one
+    for match in _PRONOUN_PAIR.finditer(low):
+        pair = f"{match.group(1)} {match.group(2)}"
+        if pair not in pairs and match.group(2) in _ADVERBS:
+            after = _NEXT_WORD.match(low, match.end())  # "they only hold" for "they hold"
+            pair = f"{match.group(1)} {after.group(1)}" if after is not None else pair
+        if pair in pairs:
+            start, end = match.span(1)
+            if match.group(1) in ("she", "he"):
+                following = _NEXT_WORD.match(text, end)
+                if following is not None:
+                    yield _as_you(text, start, end, following)
+                    continue
+            yield start, end, _cased(text, start, pairs[pair])
 
 
-_OBJECT = re.compile(r"\b([a-z]+)\s+(them|him|her)\b(?!\s+(?:own|team|staff|colleague)\b)")
+_OBJECT = re.compile(r"(?:them|him|her)\b(?!\s+(?:own|team|staff|colleague)\b)")
 _BY_NAME = re.compile(r"\b(?:to|for|charged|billed|invoiced|sent|told|emailed|contacted)\s+\Z")
 _PLURAL_REF = re.compile(r"\b(they|them|their)\b")
 
@@ -331,26 +335,57 @@ def _stem(word: str) -> str:
     return _root(word)[:5]
 
 
-def _pronoun_for_reader(text: str, request: DraftRequest) -> Iterator[tuple[int, int, str | None]]:
+def _objects(low: str) -> Iterator[tuple[str, re.Match[str]]]:
+    r"""Each word with the object pronoun after it ("charging them"), found as
+    `re.finditer(r"\b([a-z]+)\s+(them|him|her)\b(?!...)", low)` finds them, from the
+    pronoun back: a pattern that starts with a word is tried at every letter of the text."""
+    reach = 0
+    for match in _OBJECT.finditer(low):
+        space = match.start()
+        while space and low[space - 1].isspace():
+            space -= 1
+        start = space
+        while start and "a" <= low[start - 1] <= "z":
+            start -= 1
+        if space == match.start() or start == space or start < reach:
+            continue  # no space, or no word before it, or in the words found last
+        if start and (low[start - 1].isalnum() or low[start - 1] == "_"):
+            continue  # the word does not start there ("x2them"), as `\b` reads it
+        reach = match.end()
+        yield low[start:space], match
+
+
+def _verbs_before_reader(request: DraftRequest) -> frozenset[str]:
+    """The stems of the verbs the incident puts before its noun for the reader ("charged"
+    in "charged the client for"); none in a letter to a colleague or a group."""
+    if request.audience == "colleague" or group_recipient(request):
+        return frozenset()
+    verbs = set()
+    reader = _reader_noun(request)
+    incident = request.incident
+    for field in (incident.summary, incident.cause, incident.impact):
+        low = (field or "").lower()
+        for match in reader.finditer(low):
+            before = low[: match.start()].split()[-1:]
+            if before and len(before[0]) >= 4 and before[0].isalpha():
+                verbs.add(_stem(before[0]))
+    return frozenset(verbs)
+
+
+def _pronoun_for_reader(
+    text: str, low: str, request: DraftRequest, verbs: frozenset[str]
+) -> Iterator[tuple[int, int, str | None]]:
     """The caller's words around the reader copied with a pronoun in the reader's place
     ("charged the client for" -> "charging them for"), and the reader's organisation
     named with "they"/"them" after it in one sentence ("sent to Qureshi Dental Group ...
     charging them")."""
     if request.audience == "colleague" or group_recipient(request):
         return
-    low = text.lower()
-    verbs = set()
-    reader = _reader_noun(request)
-    incident = request.incident
-    for field in (incident.summary, incident.cause, incident.impact):
-        for match in reader.finditer((field or "").lower()):
-            before = (field or "").lower()[: match.start()].split()[-1:]
-            if before and len(before[0]) >= 4 and before[0].isalpha():
-                verbs.add(_stem(before[0]))
-    if verbs:
-        for match in _OBJECT.finditer(low):
-            if _stem(match.group(1)) in verbs:
-                yield match.start(2), match.end(2), _cased(text, match.start(2), "you")
+    # A word whose stem is one of `verbs` starts with it: without one, nothing is copied.
+    if any(verb in low for verb in verbs):
+        for word, match in _objects(low):
+            if _stem(word) in verbs:
+                yield match.start(), match.end(), _cased(text, match.start(), "you")
     organisation = request.recipient.organization
     if not organisation or organisation not in text:
         return
@@ -403,9 +438,10 @@ def reader_named(draft: Draft) -> list[Finding]:
         return []
     found = []
     told = _told(request)
+    verbs = _verbs_before_reader(request)
     for checked in draft.texts:
         quoted = quoted_offers(checked.low, request)
-        for start, end, replacement in _reader_spans(checked.text, request):
+        for start, end, replacement in _reader_spans(checked.text, request, verbs):
             if any(s <= start and end <= e for s, e in quoted):
                 continue  # inside an authorised remedy or step, quoted as the caller wrote it
             excerpt = checked.text[start:end]
@@ -552,6 +588,19 @@ _SOON = re.compile(
     )
     + r"\b"
 )
+# Each form above holds one of these.
+_SOON_WORDS = (
+    "immediately",
+    "away",
+    "once",
+    "asap",
+    "delay",
+    "automatically",
+    "instantly",
+    "shortly",
+    "promptly",
+    "soon",
+)
 _WORDS = re.compile(r"[a-z0-9]+")
 _BACK_REFERENCE = re.compile(r"(?:this|it|that|these|they)\b")
 
@@ -586,18 +635,20 @@ def added_terms(draft: Draft) -> list[Finding]:
     if supplied is None or request is None or not supplied.remedies:
         return []
     text = draft.body
-    words = _request_words(request)
     told = _request_low(request)
     found: list[Finding] = []
     spans: list[tuple[int, int, str]] = []
+    words: set[str] | None = None
     for match in _PLACED.finditer(text.low):
+        words = _request_words(request) if words is None else words
         wanted = set(_WORDS.findall(match.group("words"))) - {"the", "your", "our", "a", "an"}
         noun = match.group("noun")
         if noun == "account" and any(r.remedy.kind == "credit" for r in supplied.remedies):
             continue  # a credit is held on an account
         if not wanted <= words or not {noun, noun + "s"} & words:
             spans.append((match.start(), match.end(), "where it is applied"))
-    for match in _SOON.finditer(text.low):
+    soon = any(word in text.low for word in _SOON_WORDS)
+    for match in _SOON.finditer(text.low) if soon else ():
         if " ".join(match.group().split()) in told:
             continue
         start, end = text.sentences.bounds(match.start(), match.end())
@@ -607,7 +658,7 @@ def added_terms(draft: Draft) -> list[Finding]:
             about = _about_remedy(text, before[0], before[1], draft)
         if about:
             spans.append((match.start(), match.end(), "how soon"))
-    spans += _promised_outcomes(text, request, draft)
+    spans += _promised_outcomes(text, told, draft)
     for start, end, what in spans:
         if what == "what it brings":
             found.append(
@@ -648,23 +699,29 @@ def added_terms(draft: Draft) -> list[Finding]:
 # "This will ensure that you can enjoy ...", "It will allow you to ...": what a remedy or
 # step will bring the reader, promised.
 _OUTCOME = re.compile(
-    r"\b(?:this|that|it|these|which|they)\s+(?:will|should|would|is\s+going\s+to|are\s+going\s+to)"
+    _by_first(["this", "that", "it", "these", "which", "they"], boundary=True)
+    + r"\s+(?:will|should|would|is\s+going\s+to|are\s+going\s+to)"
     r"\s+(?:also\s+|now\s+)?(?:ensure|allow|let|enable|guarantee|mean|make\s+sure|help\s+you)\b"
     r"[^.!?\n]*?\byou"
 )
 # Terms of cost: "without any additional charges", "at no extra cost", "free of charge".
 _COST_TERMS = re.compile(
-    r"\b(?:without\s+(?:any\s+)?(?:additional\s+|extra\s+|further\s+)?(?:charges?|costs?|fees?)|"
-    r"at\s+no\s+(?:additional\s+|extra\s+|further\s+)?(?:charge|cost)|free\s+of\s+charge|"
-    r"with\s+no\s+(?:additional\s+|extra\s+|further\s+)?(?:charges?|costs?|fees?))\b"
+    _by_first(
+        [
+            r"without\s+(?:any\s+)?(?:additional\s+|extra\s+|further\s+)?(?:charges?|costs?|fees?)",
+            r"at\s+no\s+(?:additional\s+|extra\s+|further\s+)?(?:charge|cost)",
+            r"free\s+of\s+charge",
+            r"with\s+no\s+(?:additional\s+|extra\s+|further\s+)?(?:charges?|costs?|fees?)",
+        ],
+        boundary=True,
+    )
+    + r"\b"
 )
 
 
-def _promised_outcomes(
-    text: Text, request: DraftRequest, draft: Draft
-) -> list[tuple[int, int, str]]:
-    """Outcomes promised to the reader and terms of cost that no remedy gives."""
-    told = _request_low(request)
+def _promised_outcomes(text: Text, told: str, draft: Draft) -> list[tuple[int, int, str]]:
+    """Outcomes promised to the reader and terms of cost that no remedy gives; `told` is
+    the request's texts as `_request_low` gives them."""
     spans: list[tuple[int, int, str]] = []
     for match in _OUTCOME.finditer(text.low):
         if " ".join(match.group().split()) in told:
@@ -712,6 +769,8 @@ _CAUSE_CUE = re.compile(
     r"the\s+(?:root\s+)?(?:cause|reason)\s+(?:(?:of|for|behind)\s+[^.!?,;]{0,40}?\s+)?"
     r"(?:was|is|has|had|remains)(?:\s+(?:not|still))?(?:\s+yet)?(?:\s+been)?)\s+"
 )
+# Each cue above holds one of these: a letter with none of them gives no cause.
+_CAUSE_WORDS = ("because", "due", "owing", "result", "stemm", "brought", "cause", "reason")
 # Where the told cause (or consequence) ends: a sentence end, a clause break, "and"/"but".
 _TOLD_END = re.compile(r"[.!?;:](?=\s|$)|,\s|\s(?:and|but|so|which|while|although)\s|\n")
 # Words that own the failure without naming a cause ("due to an error on our part").
@@ -766,11 +825,10 @@ def invented_cause(draft: Draft) -> list[Finding]:
     "due to ...", "the cause was ..." clause whose words are mostly not the incident's (nor
     a remedy's or step's), or a cause ("not confirmed", "still under review") when the
     request gives none."""
-    request = draft.context
-    if request is None:
+    request, text = draft.context, draft.body
+    if request is None or not any(word in text.low for word in _CAUSE_WORDS):
         return []
     known = _all_stems(request)
-    text = draft.body
     found: list[Finding] = []
     for match in _CAUSE_CUE.finditer(text.low):
         _, s_end = text.sentences.bounds(match.start(), match.end())
@@ -798,20 +856,38 @@ def invented_cause(draft: Draft) -> list[Finding]:
 
 
 # What the incident did to the reader, told about them: "it prevented you from ...", "you
-# were unable to ...", "left you without ...". `inability` frames say the reader could not
-# do what follows.
-_CONSEQUENCE = re.compile(
-    r"\b(?:(?P<inability>(?:prevent|stopp?|kept|keep|bar|hinder)\w*\s+you\s+from|"
-    r"(?:left|leaving|leave)\s+you\s+(?:unable\s+to|without)|"
-    r"you\s+(?:were|are|have\s+been|was)\s+(?:unable|not\s+able)\s+to|"
-    r"you\s+(?:could\s+not|couldn['’]t|cannot|can['’]t)|"
-    r"made\s+it\s+impossible\s+for\s+you\s+to)|"
-    r"(?:caus|forc)(?:ed|ing)\s+you\s+to|"
-    r"(?:caus(?:ed|ing)|le(?:d|ading)\s+to|result(?:ed|ing)\s+in)(?:\s+you)?"
+# were unable to ...", "left you without ...". `_INABILITY_FORMS` say the reader could not
+# do what follows. (Each form starts with its first letter, see `_by_first`: a pattern that
+# starts with a boundary is tried at every position of the letter.)
+_INABILITY_FORMS = [
+    *(
+        rf"{verb}\w*\s+you\s+from"
+        for verb in ("prevent", "stopp?", "kept", "keep", "bar", "hinder")
+    ),
+    *(rf"{verb}\s+you\s+(?:unable\s+to|without)" for verb in ("left", "leaving", "leave")),
+    r"you\s+(?:were|are|have\s+been|was)\s+(?:unable|not\s+able)\s+to",
+    r"you\s+(?:could\s+not|couldn['’]t|cannot|can['’]t)",
+    r"made\s+it\s+impossible\s+for\s+you\s+to",
+]
+_HARM_AFTER = (
     r"(?=\s+(?:\w+\s+){0,5}?(?:disappointment|embarrassment|stress|distress|frustration|"
     r"anxiety|upset|hardship|loss|damage|harm|difficult\w*|problems|trouble|missed|"
-    r"worry|concern|confusion)))\s+"
+    r"worry|concern|confusion))"
 )
+_CONSEQUENCE = re.compile(
+    _by_first(
+        _INABILITY_FORMS
+        + [rf"{verb}(?:ed|ing)\s+you\s+to" for verb in ("caus", "forc")]
+        + [
+            rf"{lead}(?:\s+you)?{_HARM_AFTER}"
+            for lead in (r"caus(?:ed|ing)", r"le(?:d|ading)\s+to", r"result(?:ed|ing)\s+in")
+        ],
+        boundary=True,
+    )
+    + r"\s+"
+)
+# A `_CONSEQUENCE` match that starts with this is an inability.
+_INABILITY = re.compile(rf"(?:{'|'.join(_INABILITY_FORMS)})\s+")
 _NEGATION = re.compile(
     r"\b(?:not|no|never|unable|without|cannot|couldn['’]t|didn['’]t|wasn['’]t|can['’]t|"
     r"won['’]t|don['’]t|doesn['’]t|isn['’]t|aren['’]t|n['’]t)\b"
@@ -874,7 +950,7 @@ def invented_impact(draft: Draft) -> list[Finding]:
         unknown = _unknown(told, known) - _FEELINGS
         first = _WORD.match(told)
         contradicted = (
-            match.group("inability") is not None
+            _INABILITY.match(text.low, match.start()) is not None
             and first is not None
             and _affirmed(first.group(), told_low)
         )
@@ -903,12 +979,17 @@ _TOTAL = re.compile(
     r"\b(?:(?:a|the|in)\s+total\s+(?:of\s+|amount\s+of\s+)?|totall?ing\s+)(?=[$€£¥]?\d)"
     r"|(?<=\d)\s+(?:in\s+total|altogether|combined)\b"
 )
+# Each form above holds one of these.
+_TOTAL_WORDS = ("total", "altogether", "combined")
 
 
 def _totals(text: Text, request: DraftRequest) -> list[Finding]:
     """An amount told as a total when the request speaks of no total ("charged twice, which
     resulted in a total of $39.99" for a second charge of $39.99)."""
-    if "total" in _request_text(request) or "altogether" in _request_text(request):
+    if not any(word in text.low for word in _TOTAL_WORDS):
+        return []
+    given = _request_text(request)
+    if "total" in given or "altogether" in given:
         return []
     found = []
     for match in _TOTAL.finditer(text.low):
@@ -934,15 +1015,51 @@ _OFFER_FRAME = re.compile(
     r"treat(?:ed|ing)?|arrang(?:e|ed|ing)|enjoy|receive|get|sen[dt]|sending|waiv(?:e|ed|ing)|add(?:ed|ing)?|reserv(?:e|ed|ing)|includ(?:e|ed|ing))"
     r"\s+(?:you\s+)?(?:with\s+)?(?:(?:a|an|some|your|the)\s+)?)"
 )
+# (Each alternative starts with its first letter, see `_by_first`: a pattern that starts
+# with a boundary is tried at every position of the letter.)
 _PERKS = re.compile(
-    r"\b(?:late\s+check-?out|early\s+check-?in|(?:room\s+|seat\s+|class\s+)?upgrade|"
-    r"lounge\s+access|priority\s+(?:boarding|booking|access|support|service|visit)|"
-    r"loyalty\s+points|bonus\s+points|points|gift\s+(?:basket|box|hamper|set)|"
-    r"bottle\s+of\s+(?:champagne|wine|prosecco)|champagne|spa\s+(?:treatment|session|"
-    r"voucher|credit)|breakfast|dinner\s+on\s+us|free\s+(?:shipping|delivery|parking|"
-    r"month|months|session|sessions|class|classes|drink|drinks|dessert|meal)|parking|"
-    r"extended\s+warranty|warranty\s+extension|extra\s+(?:night|day|month|week|session)|"
-    r"(?:delivery|shipping|service|booking|cancellation|late|admin\w*|membership)\s+fees?)\b"
+    _by_first(
+        [
+            r"late\s+check-?out",
+            r"early\s+check-?in",
+            r"room\s+upgrade",
+            r"seat\s+upgrade",
+            r"class\s+upgrade",
+            "upgrade",
+            r"lounge\s+access",
+            r"priority\s+(?:boarding|booking|access|support|service|visit)",
+            r"loyalty\s+points",
+            r"bonus\s+points",
+            "points",
+            r"gift\s+(?:basket|box|hamper|set)",
+            r"bottle\s+of\s+(?:champagne|wine|prosecco)",
+            "champagne",
+            r"spa\s+(?:treatment|session|voucher|credit)",
+            "breakfast",
+            r"dinner\s+on\s+us",
+            r"free\s+(?:shipping|delivery|parking|month|months|session|sessions|class|classes|"
+            r"drink|drinks|dessert|meal)",
+            "parking",
+            r"extended\s+warranty",
+            r"warranty\s+extension",
+            r"extra\s+(?:night|day|month|week|session)",
+            *(
+                rf"{what}\s+fees?"
+                for what in (
+                    "delivery",
+                    "shipping",
+                    "service",
+                    "booking",
+                    "cancellation",
+                    "late",
+                    r"admin\w*",
+                    "membership",
+                )
+            ),
+        ],
+        boundary=True,
+    )
+    + r"\b"
 )
 # Words around a perk that make it a gift: "a bottle of wine as a token of our apology".
 _GIFT_AFTER = re.compile(
@@ -1020,29 +1137,31 @@ def invented_contact(draft: Draft) -> list[Finding]:
     request = draft.context
     if request is None:
         return []
+    matches = [(t, match) for t in draft.texts for match in _CONTACT.finditer(t.text)]
+    if not matches:
+        return []
     given = _request_text(request)
     digits = "".join(_DIGITS.findall(given))
     found: list[Finding] = []
-    for checked in draft.texts:
-        for match in _CONTACT.finditer(checked.text):
-            value = match.group().rstrip(".,;:!?)")
-            if "@" not in value and "/" not in value and not value.startswith("www"):
-                number = "".join(_DIGITS.findall(value))
-                if len(number) < 7 or number in digits:
-                    continue  # a date, an amount, a reference: not a phone number
-            elif value.lower() in given:
-                continue
-            found.append(
-                finding(
-                    INVENTED_CONTACT,
-                    "error",
-                    f"Gives contact details ({value}) that the request does not give.",
-                    checked.text,
-                    match.start(),
-                    match.start() + len(value),
-                    "Give only the contact details in the request.",
-                    checked.field,
-                    Fix(action="remove_sentence"),
-                )
+    for checked, match in matches:
+        value = match.group().rstrip(".,;:!?)")
+        if "@" not in value and "/" not in value and not value.startswith("www"):
+            number = "".join(_DIGITS.findall(value))
+            if len(number) < 7 or number in digits:
+                continue  # a date, an amount, a reference: not a phone number
+        elif value.lower() in given:
+            continue
+        found.append(
+            finding(
+                INVENTED_CONTACT,
+                "error",
+                f"Gives contact details ({value}) that the request does not give.",
+                checked.text,
+                match.start(),
+                match.start() + len(value),
+                "Give only the contact details in the request.",
+                checked.field,
+                Fix(action="remove_sentence"),
             )
+        )
     return found
