@@ -31,3 +31,50 @@ def test_a_titled_recipient_is_greeted_with_title_and_surname(
     greeting = compose_draft(request).body.splitlines()[0]
     title, surname = name.split()[0], name.split()[-1]
     assert greeting.endswith(f" {title} {surname},"), greeting
+
+
+# --- names typed in capitals, references and the writer's voice (issue 9) --------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept", "lowered"),
+    [
+        ("THE 07:40 SAILING TO KIRKWALL WAS CANCELLED", "to Kirkwall was", ""),
+        ("MY FLIGHT FROM SAN JOSE WAS DELAYED", "from San Jose was", ""),
+        ("THE APPLICATION FOR PLOT 4 WAS LATE", "for Plot 4 was", ""),
+        ("WE WAITED AT GATE 12 FOR 3 HOURS", "at Gate 12 for", ""),
+        ("THE TRAIN TO THE AIRPORT NEVER CAME", "", "the train to the airport never came"),
+        ("THE BUS TO WORK LEFT EARLY", "", "the bus to work left early"),
+    ],
+)
+def test_a_name_typed_in_capitals_keeps_its_capital(typed: str, kept: str, lowered: str) -> None:
+    from service.composer.caller import tame_case
+
+    tamed = tame_case(typed)
+    assert kept in tamed if kept else tamed == lowered, tamed
+
+
+def test_a_hash_reference_is_not_given_the_scenarios_noun() -> None:
+    from tests.test_composer_messy import messy
+
+    request = messy()["online_course_certificate_chat"]
+    body = compose_draft(request).body
+    assert "reference #LB-20931" in body and "account #LB-20931" not in body, body
+
+
+def test_an_sms_signed_by_the_organisation_says_we_and_a_colleagues_says_i() -> None:
+    import re
+
+    from tests.test_composer_sweep import COMBOS, sweep_request
+
+    texts = [sweep_request(*c) for c in COMBOS if c[3] == "sms"]
+    assert len(texts) > 50
+    for request in texts:
+        body = compose_draft(request).body
+        speaks_as_i = re.search(r"\b(?:I|I've|I'm|I'll|I'd|me|my)\b", body)
+        if request.audience == "colleague" and request.sender.name:
+            assert body.endswith(f"- {request.sender.name}") or not body.rstrip().endswith(
+                f"- {request.sender.organization}"
+            ), body
+        elif request.sender.organization:
+            assert not speaks_as_i, body

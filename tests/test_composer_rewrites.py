@@ -24,13 +24,28 @@ from service.composer.build import amount_said
 from service.composer.voice import has_contraction
 from tests.test_composer_messy import messy
 from tests.test_composer_property import guardrail_gap
+from tests.test_composer_sweep import COMBOS, sweep_request
 
 CATALOG = get_catalog()
 LETTERS = ("email", "letter", "public_statement")
 
 
+def prose(text: str) -> str:
+    """The letter's sentences: without the greeting line ("Dear Ella,") and the sign-off
+    block ("Kind regards," and the signature lines, or a public statement's name), which
+    are not sentences and which no rewrite changes."""
+    paragraphs = [p for p in text.strip().split("\n\n") if p.strip()]
+    if len(paragraphs) > 1 and "\n" not in paragraphs[0] and paragraphs[0].endswith(","):
+        paragraphs = paragraphs[1:]
+    last = paragraphs[-1].strip() if paragraphs else ""
+    if len(paragraphs) > 1 and not last.splitlines()[0].rstrip().endswith((".", "!", "?")):
+        paragraphs = paragraphs[:-1]
+    return "\n\n".join(paragraphs)
+
+
 def grade(text: str) -> float:
-    """Flesch-Kincaid grade level."""
+    """Flesch-Kincaid grade level of the letter's prose."""
+    text = prose(text)
     tokens = words(text)
     per_sentence = len(tokens) / sentence_count(text)
     per_word = sum(syllables(t) for t in tokens) / len(tokens)
@@ -131,17 +146,43 @@ def test_expand_adds_structure_not_facts(with_context: bool) -> None:
         assert not passes(long, request.channel, context, draft.body), (case_id, long.body)
 
 
-def test_simplify_lowers_the_reading_grade() -> None:
-    drops = []
+def simplified(request: DraftRequest) -> tuple[ComposedDraft, ComposedDraft]:
+    """A formal letter for the request and its `simplify` rewrite (with the request)."""
+    formal = request.model_copy(update={"tone": "formal", "max_words": None})
+    draft = compose_draft(formal)
+    return draft, rewrite(draft, formal, operation="simplify")
+
+
+def test_simplify_lowers_the_reading_grade_of_every_messy_letter_by_two() -> None:
+    """Plain wording of ours (short signposts, "Any questions? Just reply."), the caller's
+    background in everyday words, joined clauses split (a second action of the same
+    subject, a second "because", "although"): at least two grades lower for every letter
+    of the messy set, with every commitment kept and the guardrails passing."""
     for case_id, request, _ in sources():
-        formal = request.model_copy(update={"tone": "formal"})
-        draft = compose_draft(formal)
-        plain = rewrite(draft, formal, operation="simplify")
+        draft, plain = simplified(request)
+        drop = grade(draft.body) - grade(plain.body)
+        assert drop >= 2.0, (case_id, round(drop, 2), plain.body)
+        text = f"{plain.subject}\n{plain.body}"
+        assert all(f in text or amount_said(f, text) for f in commitments(request)), case_id
+        assert not passes(plain, request.channel, request), (case_id, plain.body)
+
+
+def test_simplify_lowers_the_reading_grade_across_the_catalog_sweep() -> None:
+    """The sweep's caller phrases are dense on purpose ("a configuration change in our
+    order-routing system", "an automated alert", "the escalation rota") and its remedies
+    and steps are commitments that keep their words, so a few letters have less than two
+    grades of our own wording to lose: every letter drops at least one grade, nine in ten
+    at least two, and the mean is well over two."""
+    drops = []
+    for combo in COMBOS:
+        request = sweep_request(*combo)
+        if request.channel not in LETTERS:
+            continue
+        draft, plain = simplified(request)
         drops.append(grade(draft.body) - grade(plain.body))
-        assert grade(plain.body) <= grade(draft.body), (case_id, plain.body)
-    # Plain wording of ours, the caller's background in everyday words, and clauses split:
-    # two grades on average (the caller's own commitments keep their words).
-    assert statistics.mean(drops) >= 2.0, drops
+        assert drops[-1] >= 1.0, (combo, round(drops[-1], 2), plain.body)
+    assert sum(d >= 2 for d in drops) >= 0.9 * len(drops), sorted(drops)[:40]
+    assert statistics.mean(drops) >= 2.5, statistics.mean(drops)
 
 
 def test_simplify_without_context_lowers_a_dense_letter_by_two_grades() -> None:
@@ -253,3 +294,19 @@ def test_conversions_with_context_fit_the_target(target_channel: str) -> None:
         assert not passes(
             out, target_channel, request.model_copy(update={"channel": target_channel})
         ), (case_id, out.body)
+
+
+@pytest.mark.parametrize("with_context", [True, False])
+def test_a_public_target_does_not_retell_one_readers_numbered_case(with_context: bool) -> None:
+    """A letter about one reader's account, booking or case, made a public statement: no
+    sentence naming "your account 4410-2291" or "reference #LB-20931" is carried over."""
+    cases = messy()
+    for case_id in ("online_course_certificate_chat", "utility_estimated_bill"):
+        request = cases[case_id].model_copy(update={"max_words": None})
+        draft = compose_draft(request)
+        public = rewrite(draft, request if with_context else None, channel="public_statement")
+        assert not re.search(r"\b[Yy]our\s+(?:[a-z]+\s+){0,2}#?[A-Z0-9]*\d", public.body), (
+            case_id,
+            public.body,
+        )
+        assert "#LB-20931" not in public.body and "4410-2291" not in public.body, public.body

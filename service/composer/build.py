@@ -52,7 +52,14 @@ from service.composer.caller import (
 from service.composer.person import ROLE_NOUNS, Reader, honorific_pronoun
 from service.composer.phrases import PhraseBankError, Picker, Situation, topics
 from service.composer.shapes import read, word_set
-from service.composer.voice import Voice, plain_caller, split_long, voice_for, voiced
+from service.composer.voice import (
+    Voice,
+    plain_caller,
+    plain_commitment,
+    split_long,
+    voice_for,
+    voiced,
+)
 from service.errors import InvalidRequest
 
 PLAN_FILE = Path(__file__).parent / "plan.yaml"
@@ -386,7 +393,14 @@ class Writer:
                 or voice.plain,
                 prefer_long=voice.length == "long",
                 length=voice.length,
-                personal=bool(request.sender.name),
+                # An SMS is signed "- {org}": it speaks as the organisation ("we"), so
+                # that "I've added ..." never sits above an organisation's sign-off.
+                personal=bool(request.sender.name)
+                and not (
+                    channel.key == "sms"
+                    and request.sender.organization
+                    and request.audience != "colleague"
+                ),
             ),
         )
 
@@ -441,7 +455,10 @@ class Writer:
     def phrase(self, text: str, *, customer: bool = False, impact: bool = False) -> Phrase:
         """A caller phrase as this letter uses it: case tamed, its first word in lower case
         unless it is a name, the reader (and, when `customer`, the customer's "I") as
-        "you"."""
+        "you". Under `simplify` a few long words become short ones ("complimentary" ->
+        "free"), commitments included."""
+        if self.voice.plain:
+            text = plain_commitment(text)
         read = phrase(text, to_reader=customer, their_we=impact)
         addressed = _INVERTED.sub(
             lambda m: _INVERTED_FORMS[m.group(1).lower()] + m.group(2),
@@ -502,11 +519,15 @@ class Writer:
                 # "your acct 55-0193", never "the acct 55-0193".
                 return f"{owner}{ref}" if len(label) == 1 else f"the {ref}"
             return f"reference {ref}"
-        prefix = re.match(r"[A-Za-z]+", ref)
-        code_noun = _CODE_PREFIXES.get(prefix.group().upper(), "") if prefix else ""
+        prefix = re.match(r"#?([A-Za-z]+)", ref)
+        code_noun = _CODE_PREFIXES.get(prefix.group(1).upper(), "") if prefix else ""
         if code_noun:
             # "BKG-4471" is a booking, "INC-5520" an incident, whatever the scenario.
             return f"{'' if code_noun == 'incident' else owner}{code_noun} {ref}"
+        if ref.startswith("#"):
+            # "#LB-20931" is the caller's own number for the case; nothing says it is an
+            # account or an order, so it is not given the scenario's noun.
+            return f"reference {ref}"
         noun = topics().get(self.request.scenario, {}).get("ref_noun", "")
         return f"{owner}{noun} {ref}" if noun else f"reference {ref}"
 
@@ -539,6 +560,11 @@ class Writer:
             "full_name": self.name.formal if self.name else "",
             "recipient_org": req.recipient.organization or "",
             "org": req.sender.organization or "",
+            # A text is signed by whoever speaks in it: a named colleague writes "I" and
+            # signs with their name; otherwise the organisation writes "we" and signs.
+            "sms_signer": req.sender.name
+            if req.sender.name and req.audience == "colleague"
+            else (req.sender.organization or ""),
             # A public text gives a phone number or a web address, never a mailbox.
             "contact": ""
             if self.public and "@" in (req.sender.contact or "")

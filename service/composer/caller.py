@@ -142,6 +142,48 @@ def _with_apostrophe(m: re.Match[str]) -> str:
     return word
 
 
+# A phrase typed in capitals loses the capitals of names no list can hold ("THE 07:40
+# SAILING TO KIRKWALL", "THE APPLICATION FOR PLOT 4"). Two shapes say a word is a name:
+# a numbered label ("plot 4", "gate 12", "platform 3") and the place a journey goes to or
+# from ("sailing to kirkwall", "flight from san jose"), up to the first ordinary word.
+_LABELLED = re.compile(
+    r"\b(plot|gate|platform|terminal|bay|block|unit|flat|suite|ward|pier|berth|stand|zone|"
+    r"phase|lot|dock|hangar|studio|lane)(?=\s+\d+[a-z]?\b)"
+)
+_JOURNEY = re.compile(
+    r"\b(?:sailing|sailings|ferry|ferries|crossing|flight|flights|train|trains|bus|buses|coach|"
+    r"connection|journey|trip|shuttle|boat|cruise)"
+    r"\s+(?:(?:\d{1,2}[:.]\d{2}\s+)?(?:to|from)\s+)(?P<place>(?:[a-z][a-z'-]*\s*){1,3})"
+)
+_NOT_PLACE = _words(
+    "the a an our your their my his her its this that was were is are has had have "
+    "got and or but on at in by for with without via from to of after before during "
+    "due left arrived departed cancelled canceled delayed diverted late early "
+    "yesterday today tomorrow tonight this morning evening night never didn't did not "
+    "work school home hospital town city centre center airport station office shops "
+    "church college university hotel port harbour mainland island coast"
+)
+
+
+def _shouted_names(text: str) -> str:
+    text = _LABELLED.sub(lambda m: m.group(1).capitalize(), text)
+
+    def place(m: re.Match[str]) -> str:
+        words = m.group("place").split()
+        named: list[str] = []
+        for word in words:
+            if word in _NOT_PLACE:
+                break
+            named.append(word)
+        if not named:
+            return m.group(0)
+        head = m.group(0)[: m.start("place") - m.start()]
+        rest = m.group("place")[len(" ".join(named)) :]
+        return head + " ".join(w.capitalize() for w in named) + rest
+
+    return _JOURNEY.sub(place, text)
+
+
 def tame_case(text: str) -> str:
     """A phrase typed in capitals reads in ordinary case; a lone lower-case "i" becomes "I".
     Words with a digit (codes, model numbers), known place names and acronyms keep their
@@ -152,6 +194,7 @@ def tame_case(text: str) -> str:
         text = _CALENDAR.sub(lambda m: m.group(0).capitalize(), " ".join(words))
         table, pattern = _known_case()
         text = pattern.sub(lambda m: table[m.group(1)], text)
+        text = _shouted_names(text)
     else:
         # "all day tuesday", "by 3 june": a day or month typed in lower case is a name.
         # "march" is one only beside a number ("12 march"); alone it may be the verb.

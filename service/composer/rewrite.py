@@ -136,9 +136,11 @@ def _recompose(request: RewriteRequest, context: DraftRequest) -> ComposedDraft:
     draft = _compose_for(request, target)
     source = f"{request.draft.subject or ''}\n{request.draft.body}"
     authorised = _authorised_tokens(target)
-    if request.operation == "shorten":
+    if request.operation == "shorten" or get_catalog().channels[target.channel].public:
         # A shorter letter keeps every commitment (remedies, steps, the reference); the
         # figures of the background (the impact, the cause) may go with their sentences.
+        # A public text does not retell one reader's story ("your certificate still hasn't
+        # arrived after 3 weeks"), so no sentence of it is carried over for its figures.
         authorised = _commitment_tokens(target)
     wanted = fact_tokens(source) & authorised
     wanted -= _forbidden_tokens(target, target.channel)
@@ -298,9 +300,13 @@ def _private(sentence: str, names: list[str], channel: str = "social") -> bool:
     tokens = fact_tokens(sentence) if channel == "social" else set(re.findall(CODE, sentence))
     if tokens or _EMAIL.search(sentence) or (channel == "social" and _GIVES_CODE.search(sentence)):
         return True
+    if _READERS_NUMBER.search(sentence):
+        return True  # "your account 4410-2291", "your booking 5531", "your case #LB-20931"
     return any(n and re.search(rf"\b{re.escape(n)}\b", sentence) for n in names)
 
 
+_READERS_NUMBER = re.compile(r"\b[Yy]our\s+(?:[a-z]+\s+){0,2}#?[A-Za-z]*\d[\w/-]{2,}")
+"""The reader's own numbered thing (an account, a booking): not for a public text."""
 _GIVES_CODE = re.compile(r"\bcode\b[^.!?]{0,20}?\b[A-Z][A-Z0-9-]{3,}\b")
 """A sentence giving a code without a digit ("Your code is BBRETURN"): not for a public reply."""
 _DM = re.compile(r"\b(?:direct|private) message\b|\bmessage us\b", re.IGNORECASE)

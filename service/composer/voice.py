@@ -144,6 +144,12 @@ def plain_caller(text: str) -> str:
     return _apply("plain_caller", text)
 
 
+def plain_commitment(text: str) -> str:
+    """The few swaps made in every caller phrase under `simplify`, commitments included
+    ("complimentary" -> "free"); the `plain_commitment` table of words.yaml."""
+    return _apply("plain_commitment", text)
+
+
 _SUBJECTS = r"we|I|you|it|this|that|our|the|your|they|there|he|she|we're|I'm|I've|we've|you're"
 _PRONOUNS = r"we|I|you|it|they|there|he|she|we're|I'm|I've|we've|you're"
 _JOINS = re.compile(
@@ -152,19 +158,86 @@ _JOINS = re.compile(
     # "... even though you bought ...", "..., which meant ...", "..., while ..."
     rf"|(?P<yet>,?\s+even though\s+(?=(?:{_SUBJECTS})\b))"
     r"|(?P<which>,\s+which\s+(?=(?:is|was|were|are|has|had|meant|means|left|made|caused)\b))"
+    # "..., although the cover had been added" -> "But the cover had been added."
+    r"|(?P<but>,\s+although\s+)"
+    # A second "because" in one sentence: "... because our van was sent to the wrong venue
+    # because I copied ..." -> "That was because I copied ...".
+    r"|(?P<because>\s+because\s+)"
+    # "... for every project from now on, with a weekly status call on Mondays" -> "This
+    # comes with a weekly status call on Mondays."
+    r"|(?P<with>,\s+with\s+(?=(?:a|an|the|your|our)\s+\S+\s+\S+\s+\S+))"
 )
-_LEADS = {"yet": "Yet ", "which": "This "}
+_LEADS = {
+    "yet": "Yet ",
+    "which": "This ",
+    "but": "But ",
+    "because": "That was because ",
+    "with": "This comes with ",
+}
+
+# "you had to turn her away at the door and spend forty minutes on the phone": a second
+# action of the same subject, told with that subject (and its "had to", "will", "have")
+# again: "You had to spend ...". Only verbs that cannot be nouns of a list ("a cake and
+# candles") start the second action; a bare verb needs a modal before it, a past one none
+# or "have".
+_BARE = (
+    "spend pay wait drive buy borrow cancel rebook miss find go ring phone explain chase "
+    "travel stay walk sleep lose take cover arrange"
+)
+_PAST = (
+    "spent paid waited drove bought borrowed cancelled rebooked missed found went rang "
+    "phoned explained chased travelled stayed walked slept lost took covered arranged"
+)
+_SECOND_ACTION = re.compile(
+    r"\s+and\s+(?P<had>had to\s+|then\s+)?(?P<verb>"
+    + "|".join((_BARE + " " + _PAST).split())
+    + r")\b"
+)
+_ACTOR = re.compile(
+    r"\b(?P<who>[Yy]ou|[Ww]e|I|[Tt]hey|[Hh]e|[Ss]he)"
+    r"(?:\s+(?P<mod>had to|could not|couldn't|will|would|can|could|have|has|had)|"
+    r"['’](?P<short>ve|ll|d))?\s+"
+)
+_SHORT = {"ve": "have", "ll": "will", "d": "would"}
+_TAKES_BARE = {"had to", "could not", "couldn't", "will", "would", "can", "could"}
+
+
+def _second_action(sentence: str) -> list[str]:
+    m = _SECOND_ACTION.search(sentence)
+    if not m:
+        return [sentence]
+    head = sentence[: m.start()]
+    actors = list(_ACTOR.finditer(head))
+    if not actors or len(head[actors[-1].end() :].split()) < 3:
+        return [sentence]
+    actor = actors[-1]
+    mod = actor.group("mod") or _SHORT.get(actor.group("short") or "", "")
+    if m.group("had") == "had to ":
+        mod = "had to"
+    bare = m.group("verb") in _BARE.split()
+    if bare != (mod in _TAKES_BARE) or head.count("(") != head.count(")"):
+        return [sentence]
+    who = actor.group("who")
+    second = " ".join([who.capitalize() if who != "I" else who, mod, sentence[m.start("verb") :]])
+    return [head.rstrip(",") + ".", " ".join(second.split())]
 
 
 def split_long(sentence: str) -> list[str]:
     """A sentence that joins two clauses ("..., and we ...", "...; the ...", "... even
-    though you ...", "..., which meant ...") as two sentences, for the plain voice."""
+    though you ...", "..., which meant ...", "..., although ...", a second "because", a
+    second action of the same subject) as two sentences, for the plain voice."""
+    return [part for piece in _split_joins(sentence) for part in _second_action(piece)]
+
+
+def _split_joins(sentence: str) -> list[str]:
     parts: list[str] = []
     last, lead = 0, ""
     for m in _JOINS.finditer(sentence):
         head = sentence[last : m.start()].strip()
         if len(head.split()) < 3 or head.count("(") != head.count(")"):
             continue  # too short to stand alone, or inside brackets
+        if m.group("because") and "because" not in sentence[: m.start()].lower():
+            continue  # the first "because" is the sentence's own
         parts.append(lead + head)
         lead = next((_LEADS[k] for k, v in m.groupdict().items() if v), "")
         last = m.end()
