@@ -6,6 +6,8 @@ corpus:
 
 - recall on real non-apologies and blame: the share of those items that draw an error of the
   labelled family on the offending words;
+- the same recall counted per message: an error of the labelled family anywhere in the item
+  (a letter that is stopped, though perhaps on other words than the labelled ones);
 - placeholder recall, counted the same way;
 - false errors per 25 real good apologies: good apologies and support replies that draw an
   error from the non_apology, blame or placeholder family, scaled to 25 items;
@@ -105,11 +107,18 @@ class Scores:
     good_with_error: int
     hard_items: int
     hard_with_error: int
+    message_hits: int = 0
+    message_items: int = 0
 
     @property
     def recall(self) -> float:
         """Non-apologies and blame that draw an error on the offending words."""
         return self.tally.ratio("non_apology", "blame")
+
+    @property
+    def message_recall(self) -> float:
+        """Non-apologies and blame with an error of the labelled family anywhere in the item."""
+        return self.message_hits / self.message_items if self.message_items else float("nan")
 
     @property
     def false_errors_per_25(self) -> float:
@@ -123,6 +132,7 @@ class Scores:
 def score(items: list[dict[str, Any]]) -> Scores:
     tally = Tally()
     good_items = good_with_error = hard_items = hard_with_error = 0
+    message_hits = message_items = 0
     for item in items:
         text: str = item["text"]
         report = check(text, channel="email")
@@ -132,6 +142,12 @@ def score(items: list[dict[str, Any]]) -> Scores:
                 hit = flagged(report, text, label["family"], label["excerpt"])
                 got = [(f.rule, f.excerpt) for f in report.errors if family(f.rule) != "elements"]
                 tally.add(label["family"], hit, f"{item['id']}: {text!r} -> {got}")
+            if kind != "placeholder":
+                families = {label["family"] for label in item["flag"]}
+                message_items += 1
+                message_hits += any(
+                    f.severity == "error" and family(f.rule) in families for f in report.findings
+                )
         elif kind in MUST_BE_CLEAN:
             wrong = false_errors(report)
             if kind == "hard_negative":
@@ -147,7 +163,9 @@ def score(items: list[dict[str, Any]]) -> Scores:
         present = {e.element for e in report.elements if e.present}
         for element in item.get("elements", []):
             tally.add(f"element:{element}", element in present, f"{item['id']}: {text!r}")
-    return Scores(tally, good_items, good_with_error, hard_items, hard_with_error)
+    return Scores(
+        tally, good_items, good_with_error, hard_items, hard_with_error, message_hits, message_items
+    )
 
 
 def describe(name: str, scores: Scores) -> str:
@@ -159,6 +177,8 @@ def describe(name: str, scores: Scores) -> str:
         f"{name}:",
         f"  recall, non-apology + blame:   {scores.recall:.2f} ({hit}/{total};"
         f" non_apology {na[0]}/{na[1]}, blame {bl[0]}/{bl[1]})",
+        f"  recall per message:            {scores.message_recall:.2f}"
+        f" ({scores.message_hits}/{scores.message_items}; an error of the family anywhere)",
         f"  placeholder recall:            {t.ratio('placeholder'):.2f} ({ph[0]}/{ph[1]})",
         f"  false errors per 25 good:      {scores.false_errors_per_25:.2f}"
         f" ({scores.good_with_error} of {scores.good_items} real good apologies and replies)",
@@ -207,8 +227,8 @@ SPLITS: dict[str, str] = {
         " after the ownership-based explanation rule)"
     ),
     "fresh13": (
-        "fresh13 (collected and labelled before any check, held out; measured blind once before"
-        " the rules written from the misses of fresh7-13)"
+        "fresh13 (collected and labelled before any check; measured blind once, then its misses"
+        " were read with those of fresh7-12 for the rules of guards8)"
     ),
 }
 """Each part of the corpus the report scores (by the items' `split`), named with how it came

@@ -111,6 +111,9 @@ class _Patterns:
     auxiliaries: frozenset[str]
     boundaries: frozenset[str]
     down_to: re.Pattern[str]
+    adverbs: frozenset[str]
+    occurrences: frozenset[str]
+    general: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -151,6 +154,8 @@ def _patterns() -> _Patterns:
                 r"(?<!responsible\s)(?<!accountable\s)"
                 rf"\bfor\s+(?:not\s+)?(?:having\s+)?{_alternation(lex.words('owning_gerunds'))}\b",
                 r"\b(?:it|this|that)(?:\s+(?:was|is)|['’]s)\s+(?:all\s+|entirely\s+)?on\s+(?:us|me)\b",
+                # "we chose them as suppliers, so the buck stops with us".
+                rf"\b{_alternation(lex.words('owning_phrases'))}\b",
                 rf"\b{nouns}\s+(?:in|with|on|at|of|from)\s+(?:(?:part|one|some)\s+of\s+)?(?:our|my)\b",
                 rf"\b{nouns}\s+(?:is|was|lies|rests)\s+(?:entirely\s+|all\s+)?"
                 r"(?:ours|mine|with\s+us|with\s+me)\b",
@@ -221,6 +226,21 @@ def _patterns() -> _Patterns:
         rf"|\b{_alternation(lex.words('surge_subjects'))}(?:\s+[a-z’'-]+){{0,5}}?\s+"
         r"(?:has\s+|have\s+|had\s+)?(?:far\s+|greatly\s+|vastly\s+|simply\s+)?"
         rf"{_alternation(lex.words('surge_verbs'))}\b"
+        # Demand told against what was expected: "a significant demand for this item that is
+        # far more than we expected".
+        rf"|\b{_alternation(lex.words('surge_subjects'))}\b[^.!?;\n]{{0,60}}?\b(?:far\s+|much\s+"
+        r"|significantly\s+|considerably\s+)?(?:more|higher|greater|larger|bigger|heavier"
+        r"|stronger)\s+than\s+(?:we|i|anyone|expected|anticipated|forecast|predicted|planned)\b"
+        # Demand called beyond planning: "such unpredictable sales demand", "record traffic";
+        # not "in high demand".
+        r"|(?<!\bin\s)\b"
+        rf"{_alternation(lex.words('surge_surprises'))}\s+(?:[a-z-]+\s+)?"
+        rf"{_alternation(lex.words('surge_subjects'))}\b"
+        # Another party not doing its part: "such contractors do not always honour the agreed
+        # plans".
+        rf"|\b{agents}s?\s+(?:(?:do|does|did)\s+not|don['’]t|doesn['’]t|didn['’]t)\s+"
+        r"(?:always\s+|even\s+)?(?:honou?r|follow|keep|respect|meet|stick\s+to|adhere\s+to"
+        r"|deliver\s+on|live\s+up\s+to)\b"
         # The outside cause as the subject that forced us: "the price hike in raw materials
         # has forced us to", "a bug in the supplier's chips caused".
         rf"|\b{_alternation(lex.words('outside_causes'))}s?(?:\s+[a-z’'-]+){{0,3}}?\s+"
@@ -243,6 +263,10 @@ def _patterns() -> _Patterns:
         r"|continued\s+to|then|really|severely|badly|further|again|simply|just|soon|quickly"
         r"|ultimately|primarily|largely|mainly))*"
         rf"\s+{_alternation(lex.words('effect_verbs'))}\b"
+        # What a season brought: "June has brought unprecedented weather to our hubs".
+        r"|(?<!\bwe\s)(?<!\bi\s)(?<!\bwe\shave\s)(?<!\bwe['’]ve\s)(?<!\bwe\shad\s)"
+        r"\b(?:brought|brings|bringing)\s+(?!(?:in|on|up|back|forward|over)\b)"
+        rf"(?:[a-z’'-]+\s+){{0,2}}?{agents}s?\b"
         # "With extreme weather continuing", "amid the strike spreading"; a clause that opens
         # with "given / amid the storm".
         rf"|\b(?:with|amid|amidst|given)\s+(?:the\s+|this\s+|such\s+)?(?:[a-z’'-]+\s+){{0,3}}?"
@@ -276,6 +300,15 @@ def _patterns() -> _Patterns:
             rf"|\b{_alternation(lex.words('failure_adverbs'))}\s+[a-z-]+\b"
         ),
         auxiliaries=frozenset(lex.words("explanation_auxiliaries")),
+        adverbs=frozenset(lex.words("failure_adverbs")),
+        occurrences=frozenset(lex.words("occurrence_verbs")),
+        # "Delays can happen due to courier backlogs", "damage caused by major storms can
+        # take time": a general account of what may happen, not of this failure.
+        general=re.compile(
+            r"\b(?:can|may|might|could|sometimes|occasionally|will\s+sometimes)\s+"
+            r"(?:sometimes\s+|occasionally\s+|also\s+|still\s+)?"
+            rf"{_alternation(lex.words('general_verbs'))}\b"
+        ),
         boundaries=frozenset(lex.words("subject_boundaries")),
         # "it's down to the Royal Mail service": the link reads an open noun phrase only after
         # "it is / that was", so "down to the last detail" is not a cause.
@@ -385,6 +418,21 @@ _CAUSE_HINTS = (
     "inadvertent",
     "negligent",
     "careless",
+    "burst",
+    "peak",
+    "demand",
+    "traffic",
+    "brought",
+    "bring",
+    "honour",
+    "honor",
+    "follow",
+    "keep",
+    "respect",
+    "adhere",
+    "stick to",
+    "live up",
+    "deliver on",
 )
 
 
@@ -452,6 +500,10 @@ def _open_cause_end(low: str, start: int, clause_end: int, p: _Patterns) -> int 
     if not words:
         return None
     tokens = [w.group(0) for w in words]
+    # "impacted by these tariffs": a demonstrative before a noun is its determiner; alone
+    # ("because of this") it is a pronoun.
+    if tokens[0] in _DEMONSTRATIVES and len(tokens) > 1 and _noun_like(tokens[1], p):
+        tokens = tokens[1:]
     if tokens[0] in p.open_starts or " ".join(tokens[:2]) in p.open_starts:
         return None
     if any(t.split("'")[0].split("’")[0] in _FIRST_PERSON_WORDS for t in tokens):
@@ -460,6 +512,21 @@ def _open_cause_end(low: str, start: int, clause_end: int, p: _Patterns) -> int 
     if not content or any(t in p.incident for t in content):
         return None
     return words[min(len(words), 6) - 1].end()
+
+
+_DEMONSTRATIVES = frozenset(("this", "that", "these", "those"))
+_BE_FORMS = frozenset(("was", "were", "is", "are", "be", "been", "being", "got", "get", "gets"))
+_CONJUNCTIONS = frozenset(("and", "or", "then", "also"))
+
+
+def _noun_like(token: str, p: _Patterns) -> bool:
+    """A word that may head a noun phrase: not a verb form, auxiliary or function word."""
+    return not (
+        token in p.open_starts
+        or token in p.auxiliaries
+        or token in _NP_FUNCTION_WORDS
+        or token.endswith("ing")
+    )
 
 
 _SUBJECT_STOPS = frozenset(
@@ -496,7 +563,12 @@ def _explanation_start(low: str, verb_start: int, p: _Patterns) -> int | None:
     window = _PARENTHESIS.sub(lambda m: " " * len(m.group(0)), low[bound:verb_start])
     words = list(_WORD.finditer(window))
     i = len(words) - 1
+    relative = False
     while i >= 0 and words[i].group(0) in p.auxiliaries:
+        relative = relative or words[i].group(0) in ("that", "which")
+        i -= 1
+    # "the perfect storm occurred that caused": the event told before its relative clause.
+    if relative and i >= 0 and words[i].group(0) in p.occurrences:
         i -= 1
     subject: list[re.Match[str]] = []
     while i >= 0 and len(subject) < _SUBJECT_WORDS:
@@ -509,7 +581,19 @@ def _explanation_start(low: str, verb_start: int, p: _Patterns) -> int | None:
         subject.append(words[i])
         i -= 1
     subject.reverse()
+    # "a delay in our system, and that caused": a conjunction opens no noun phrase.
+    while subject and subject[0].group(0) in _CONJUNCTIONS:
+        subject.pop(0)
     tokens = [w.group(0) for w in subject]
+    # "we are investigating and addressing the underlying conditions that led to": a noun
+    # phrase after a verb is that verb's object; when the writer is the one acting on it,
+    # it names what the writer is fixing, not someone else's doing.
+    for k in range(len(tokens) - 1, 0, -1):
+        if tokens[k] in _DETERMINERS and tokens[k - 1] not in _NP_FUNCTION_WORDS | _DETERMINERS:
+            if _FIRST_PERSON.search(window, 0, subject[k].start()):
+                return None
+            subject, tokens = subject[k:], tokens[k:]
+            break
     while tokens and tokens[0] in _DETERMINERS:
         tokens.pop(0)
     if not tokens or tokens[0] in p.open_starts or " ".join(tokens[:2]) in p.open_starts:
@@ -542,6 +626,12 @@ def _explanations(low: str, text: str, p: _Patterns) -> list[Finding]:
         sentence_end = _SENTENCE_END.search(low, verb.end())
         if sentence_end is not None and sentence_end.group(0) == "?":
             continue  # a question asks for the cause; it tells none
+        if verb.group(0).split()[0] in p.adverbs:
+            # "accounts were mistakenly flagged": a passive names what was done to, not who
+            # did it.
+            before = _WORD.findall(low, max(0, verb.start() - 12), verb.start())
+            if before and before[-1] in _BE_FORMS:
+                continue
         start = _explanation_start(low, verb.start(), p)
         if start is not None:
             found.append(_outside_cause(text, start, verb.end()))
@@ -597,7 +687,19 @@ def _outside_causes(low: str, text: str, p: _Patterns) -> list[Finding]:
         )
     for state in chain(p.outside_state.finditer(low), p.narrative.finditer(low)):
         found.append(_outside_cause(text, state.start(), state.end()))
-    return found + _explanations(low, text, p)
+    return [f for f in found + _explanations(low, text, p) if not _general(low, f.start, p)]
+
+
+_CLAUSE_BREAK = re.compile(r"[.!?;,\n]|\b(?:and|as|but|because|since|so|while)\b")
+
+
+def _general(low: str, at: int, p: _Patterns) -> bool:
+    """The clause around `at` tells what can happen in general ("delays can happen due to
+    weather"), not what happened this time."""
+    floor = max(0, at - 200)
+    start = max((m.end() for m in _CLAUSE_BREAK.finditer(low, floor, at)), default=floor)
+    stop = _CLAUSE_BREAK.search(low, at + 1)
+    return p.general.search(low, start, stop.start() if stop else len(low)) is not None
 
 
 def structural_findings(draft: Draft) -> list[Finding]:

@@ -372,3 +372,86 @@ def test_someone_elses_mistake_is_not_ownership_and_a_failure_in_part_of_ours_is
     assert not owns("we will make sure those responsible for this mistake are held to account.")
     assert owns("i'm sorry: we had a failure in part of our booking system on monday.")
     assert owns("we are responsible for this mistake.")
+
+
+# Shapes read from the misses and false errors of fresh7-13 as classes (guards8), in our own
+# words: each blame or non-apology shape, then the neighbour that must stay clean.
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        # An event told before its relative clause.
+        ("Sadly a freak hailstorm occurred that caused the lift to stop.", OUTSIDE_CAUSE_RULE),
+        # A demonstrative before a noun is a determiner, not a pronoun.
+        ("Most of the catalogue was affected by these import duties.", OUTSIDE_CAUSE_RULE),
+        # Demand against what was expected, and demand called beyond planning.
+        (
+            "There was a demand for the blue kettle that was far higher than we expected.",
+            OUTSIDE_CAUSE_RULE,
+        ),
+        ("Stock ran out because of such unpredictable seasonal demand.", OUTSIDE_CAUSE_RULE),
+        ("Pages were slow during excessive bursts of traffic last week.", OUTSIDE_CAUSE_RULE),
+        # Another party not doing its part; what a season brought.
+        ("The couriers do not always honour the collection slots we book.", OUTSIDE_CAUSE_RULE),
+        (
+            "This month has brought heavy snow to both depots, slowing every round.",
+            OUTSIDE_CAUSE_RULE,
+        ),
+        # The denial of making, and the duty put on someone else.
+        ("The shortage is not one of the shop's making.", "blame.third_party"),
+        ("It is incumbent on the landlord to fix the boiler, not on us.", "blame.third_party"),
+        ("Especially when you lied about the booking.", "blame.customer"),
+        # Apologies to whoever takes offence, for the reception, for what may have gone too
+        # far, and intent defences in other words.
+        ("I apologise to anyone who found the poster offensive.", "non_apology.reverse"),
+        ("We are sorry this got blown out of proportion.", "non_apology.reverse"),
+        (
+            "Some of the jokes may have gone too far, and for that I apologise.",
+            "non_apology.minimising",
+        ),
+        ("I meant no disrespect and apologise for the post.", "non_apology.intent"),
+        ("No offence was intended by the slogan.", "non_apology.intent"),
+    ],
+)
+def test_blame_and_non_apology_shapes_from_the_fresh13_study(text: str, rule: str) -> None:
+    assert rule in errors(text), (text, errors(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A pronoun after "and" is no outsider.
+        "There was a mix-up in our warehouse, and that caused the late dispatch.",
+        # A passive failure adverb names what was done to, not who did it.
+        "Some invoices were wrongly marked as unpaid, and we have corrected them.",
+        # What the writer is fixing is not someone else's doing.
+        "We are investigating and fixing the conditions that led to the duplicate emails.",
+        # Ownership in other words.
+        "The outage was caused by a mistake at our supplier. We chose them, so the buck stops "
+        "with us, and I am sorry.",
+        "We are very sorry that we allowed this to happen, whatever the supplier did.",
+        # A general account of what can happen is not about this failure.
+        "Delays can happen due to courier backlogs or bad weather; we will chase the courier.",
+        "Repairing damage caused by major storms can take time, so please bear with the crews.",
+        # Not demand: "in high demand"; not another party: "on schedule".
+        "This kettle is in record demand, so we will email you when it is back.",
+        "Your parcel is on schedule to arrive on Friday.",
+        # An owned failure may report its scope; the "but" form stays non_apology.but.
+        "We made a mistake with the billing run. We can confirm this was an isolated incident.",
+    ],
+)
+def test_their_neighbours_from_the_fresh13_study_are_not(text: str) -> None:
+    assert errors(text) == [], (text, errors(text))
+
+
+def test_dismissal_after_but_is_still_an_error_when_owned() -> None:
+    assert "non_apology.but" in errors(
+        "We are sorry for our mistake, but it was an isolated incident."
+    )
+
+
+def test_the_fresh13_study_words_live_in_the_packs() -> None:
+    words = lexicon()
+    assert "occurred" in words.words("occurrence_verbs")
+    assert "happen" in words.words("general_verbs")
+    assert "unpredictable" in words.words("surge_surprises")
+    assert "the buck stops with us" in words.words("owning_phrases")
