@@ -122,6 +122,8 @@ class _Words:
     count_skip: frozenset[str]
     apology: re.Pattern[str]
     incident: re.Pattern[str]
+    """An incident noun; `incident_det` is the determiner that may end right before it."""
+    incident_det: re.Pattern[str]
     incident_kinds: dict[str, str]
     evidence: dict[str, re.Pattern[str]]
     """Per incident kind, without a word boundary before it so that the regex engine can skip
@@ -230,9 +232,9 @@ def _words() -> _Words:
         a_unit_after=frozenset(_listed(lists["request_a_unit_after"])),
         count_skip=frozenset(_listed(lists["request_count_skip_after"])),
         apology=re.compile(_at_word(_listed(lists["request_apology_words"]))),
-        incident=re.compile(
-            r"\b(?P<det>(?:the|this|that|any|your|our|such\s+a|a)\s+)?"
-            r"(?P<noun>" + _alt(kinds) + r")\b"
+        incident=re.compile(_at_word(kinds) + r"\b"),
+        incident_det=re.compile(
+            _at_word(["the", "this", "that", "any", "your", "our", "such a", "a"]) + r"\s+\Z"
         ),
         incident_kinds=kinds,
         evidence=evidence,
@@ -319,6 +321,26 @@ def _next_word(low: str, end: int) -> str:
 
 def _starts_word(low: str, at: int) -> bool:
     return at == 0 or not low[at - 1].isalnum()
+
+
+def _sentences_matching(
+    pattern: re.Pattern[str], low: str, spans: list[tuple[int, int]]
+) -> Iterator[int]:
+    """The indexes of the sentences (`spans` of `low`, in order) in which `pattern` matches,
+    searched in the sentence alone, while reading `low` about once: `pattern` runs over the
+    rest of `low` from a sentence on, and the sentence is searched alone only when that
+    finds a match starting inside it. (A match in a sentence alone is a match in `low` at the
+    same place: a sentence follows white space or starts the text, and white space or the
+    end follows it, so `pattern`'s word boundaries hold alike.)"""
+    ahead = -1
+    for index, (start, end) in enumerate(spans):
+        if ahead < start:
+            match = pattern.search(low, start)
+            if match is None:
+                return
+            ahead = match.start()
+        if ahead < end and pattern.search(low[start:end]):
+            yield index
 
 
 _MAX_FIGURES = 200
@@ -722,45 +744,58 @@ def other_incidents(
     incident (or its scenario) never describes, when it describes one of another kind."""
     words = _words()
     found = []
-    for start, end in sentences:
+    for index in _sentences_matching(words.apology, low, sentences):
+        start, end = sentences[index]
         sentence = low[start:end]
-        if not words.apology.search(sentence):
-            continue
-        for match in words.incident.finditer(sentence):
-            noun = " ".join(match.group("noun").split())
+        for at, noun_at, stop, det in _incidents(sentence):
+            noun = " ".join(sentence[noun_at:stop].split())
             kind = words.incident_kinds[noun]
             if given.describes(kind) or not given.describes_any():
                 continue  # of a kind the request describes, or it describes none
-            if words.incident_skip_after.match(sentence, match.end()):
+            if words.incident_skip_after.match(sentence, stop):
                 continue
-            if words.incident_skip_before.search(sentence[: match.start("noun")]):
+            if words.incident_skip_before.search(sentence[:noun_at]):
                 continue
-            if noun in words.needs_determiner and not match.group("det"):
+            if noun in words.needs_determiner and not det:
                 continue
-            at, stop = start + match.start(), start + match.end()
-            tail = sentence[match.end() :].lstrip()
+            tail = sentence[stop:].lstrip()
             # "for the delay." or "for the delay and ..." reads right as "for this"; any
             # other apology for another incident goes with its sentence (a missing apology
             # or ownership is then put back from the request).
             fix = Fix(action="remove_sentence")
-            if match.group("det") and match.group("det").strip() != "a" and _CLAUSE_END.match(tail):
+            if det and det.strip() != "a" and _CLAUSE_END.match(tail):
                 fix = Fix(action="replace", text="this")
             else:
-                at = start + match.start("noun")
+                at = noun_at
             found.append(
                 _finding(
                     OTHER_INCIDENT,
                     "error",
                     f'Apologises for "{noun}", but the request describes no {_kind_label(kind)}.',
                     text,
-                    at,
-                    stop,
+                    start + at,
+                    start + stop,
                     'Name the incident the request describes, or say "this".',
                     field,
                     fix,
                 )
             )
     return found
+
+
+def _incidents(sentence: str) -> Iterator[tuple[int, int, int, str]]:
+    """(start, noun start, end, determiner) of each incident noun in `sentence`, with the
+    determiner before it if any ("the delay"), as `\\b(?:det\\s+)?noun\\b` finds them left to
+    right: the noun is found first (its pattern starts with a letter, which the regex engine
+    skips ahead to, where one led by `\\b` is tried at every position), then the leftmost
+    determiner that ends right before it, after the previous match."""
+    words = _words()
+    after = 0
+    for noun in words.incident.finditer(sentence):
+        det = words.incident_det.search(sentence, after, noun.start())
+        start = noun.start() if det is None else det.start()
+        yield start, noun.start(), noun.end(), sentence[start : noun.start()]
+        after = noun.end()
 
 
 _CLAUSE_END = re.compile(r"[,.!?;]|(?:and|or|but)\b")
@@ -976,14 +1011,11 @@ def prevention(
         for index, step in enumerate(request.prevention)
         if not _states_step(sentence_stems, body, low, step, told)
     ]
-    found = []
-    if words.change_claim.search(low):
-        found += _invented(text, low, request, sentence_stems, step_stems)
+    found = _invented(text, low, request, sentence_stems, step_stems)
     vague_at: int | None = None
-    vague = words.vague_effort.search(low) is not None
-    for index, (start, end) in enumerate(spans if vague else []):
-        sentence = low[start:end]
-        if not words.vague_effort.search(sentence) or not words.prevention_intent.search(sentence):
+    for index in _sentences_matching(words.vague_effort, low, spans):
+        start, end = spans[index]
+        if not words.prevention_intent.search(low[start:end]):
             continue
         have = sentence_stems[index]
         if any(_shares_enough(have, wanted, 0.5) for wanted in step_stems):
@@ -1044,6 +1076,10 @@ def _invented(
     word of prevention in them, that state none of the request's prevention steps or
     remedies."""
     words = _words()
+    spans = sentence_stems.spans
+    claimed = list(_sentences_matching(words.change_claim, low, spans))  # a change claimed
+    if not claimed:
+        return []
     remedy_stems = [stems(remedy.description) for remedy in request.remedies]
     fields = incident_told(request)
     told = " ".join(fields)
@@ -1056,10 +1092,9 @@ def _invented(
         )
     ]
     found = []
-    for index, (start, end) in enumerate(sentence_stems.spans):
+    for index in claimed:
+        start, end = spans[index]
         sentence = low[start:end]
-        if words.change_claim.search(sentence) is None:
-            continue  # no claim of a change
         if any(d and d in sentence for d in given):
             continue  # a remedy or step in the caller's words ("we will set up 15% off ...")
         retold = retold_spans(sentence, fields)
