@@ -168,13 +168,7 @@ def _pairs_of(given: ByValue) -> dict[str, str]:
     # To a colleague, "the client" is not them; to a group ("our passengers"), "the
     # passenger" is one person among them, not the reader.
     roles_off = request.audience == "colleague" or group_recipient(request)
-    named = " ".join(f for f in fields[:3] if f)
-    # Someone other than the reader in the incident's story: its pronouns may be theirs
-    # ("Leo's grandmother was collecting him", "Her son ... his mark"), so none is read as
-    # the reader's. A remedy's "bring a friend" names no one in the story.
-    others = _OTHERS.search(named.lower()) is not None or any(
-        m.group()[:-2] not in _name_parts(request) for m in _NAMED_OTHER.finditer(named)
-    )
+    others = None  # read at the first pronoun (`_names_others`): most requests have none
     for field in fields:
         if not field:
             continue
@@ -190,8 +184,10 @@ def _pairs_of(given: ByValue) -> dict[str, str]:
                 pairs[f"{before[0]} {match.group()}"] = "you"
             if after and after[0].isalpha():
                 pairs[f"{match.group()} {after[0]}"] = "you"
-        for match in () if others else _PRONOUN_PAIR.finditer(low):
-            if _OTHERS.search(low, 0, match.start()):
+        for match in _PRONOUN_PAIR.finditer(low):
+            if others is None:
+                others = _names_others(request, " ".join(f for f in fields[:3] if f))
+            if others or _OTHERS.search(low, 0, match.start()):
                 break  # someone else is named first in this field: the pronoun may be theirs
             pronoun, word = match.group(1), match.group(2)
             if pronoun in _PLURAL and (roles_off or not reader.search(low, 0, match.start())):
@@ -200,6 +196,15 @@ def _pairs_of(given: ByValue) -> dict[str, str]:
                 continue  # "told her about": too rare in a request to rewrite safely
             pairs[f"{pronoun} {word}"] = _PRONOUNS[pronoun]
     return pairs
+
+
+def _names_others(request: DraftRequest, named: str) -> bool:
+    """Someone other than the reader in the incident's story (`named`): its pronouns may be
+    theirs ("Leo's grandmother was collecting him", "Her son ... his mark"), so none is read
+    as the reader's. A remedy's "bring a friend" names no one in the story."""
+    return _OTHERS.search(named.lower()) is not None or any(
+        m.group()[:-2] not in _name_parts(request) for m in _NAMED_OTHER.finditer(named)
+    )
 
 
 @lru_cache(maxsize=2)
@@ -436,33 +441,35 @@ def reader_named(draft: Draft) -> list[Finding]:
     form = get_catalog().channels.get(draft.channel_key)
     if request is None or form is None or form.public:
         return []
+    verbs = _verbs_before_reader(request)
+    spans = [(t, span) for t in draft.texts for span in _reader_spans(t.text, request, verbs)]
+    if not spans:
+        return []
     found = []
     told = _told(request)
-    verbs = _verbs_before_reader(request)
-    for checked in draft.texts:
-        quoted = quoted_offers(checked.low, request)
-        for start, end, replacement in _reader_spans(checked.text, request, verbs):
-            if any(s <= start and end <= e for s, e in quoted):
-                continue  # inside an authorised remedy or step, quoted as the caller wrote it
-            excerpt = checked.text[start:end]
-            s_start, s_end = checked.sentences.bounds(start, end)
-            sentence = " ".join(checked.low[s_start:s_end].split())
-            if any(field in sentence for field in told):
-                continue  # the caller's own sentence quoted whole (the composer's retelling)
-            found.append(
-                finding(
-                    READER_NAMED,
-                    "error",
-                    f'Speaks of the reader in the third person ("{excerpt}") in a letter '
-                    "addressed to them.",
-                    checked.text,
-                    start,
-                    end,
-                    f'Address the reader directly: "{replacement or "you"}".',
-                    checked.field,
-                    Fix(action="replace", text=replacement) if replacement else None,
-                )
+    quoted = {t.field: quoted_offers(t.low, request) for t in draft.texts}
+    for checked, (start, end, replacement) in spans:
+        if any(s <= start and end <= e for s, e in quoted[checked.field]):
+            continue  # inside an authorised remedy or step, quoted as the caller wrote it
+        excerpt = checked.text[start:end]
+        s_start, s_end = checked.sentences.bounds(start, end)
+        sentence = " ".join(checked.low[s_start:s_end].split())
+        if any(field in sentence for field in told):
+            continue  # the caller's own sentence quoted whole (the composer's retelling)
+        found.append(
+            finding(
+                READER_NAMED,
+                "error",
+                f'Speaks of the reader in the third person ("{excerpt}") in a letter '
+                "addressed to them.",
+                checked.text,
+                start,
+                end,
+                f'Address the reader directly: "{replacement or "you"}".',
+                checked.field,
+                Fix(action="replace", text=replacement) if replacement else None,
             )
+        )
     return found
 
 
@@ -935,12 +942,15 @@ def invented_impact(draft: Draft) -> list[Finding]:
     request = draft.context
     if request is None:
         return []
-    incident = request.incident
-    told_low = " ".join(f.lower() for f in (incident.summary, incident.cause, incident.impact) if f)
-    known = _incident_stems(request) | stems(" ".join(r.description for r in request.remedies))
     text = draft.body
     found: list[Finding] = []
-    for match in _CONSEQUENCE.finditer(text.low):
+    matches = list(_CONSEQUENCE.finditer(text.low))
+    if matches:
+        incident = request.incident
+        fields = (incident.summary, incident.cause, incident.impact)
+        told_low = " ".join(f.lower() for f in fields if f)
+        known = _incident_stems(request) | stems(" ".join(r.description for r in request.remedies))
+    for match in matches:
         if " ".join(match.group().split()) in told_low:
             continue  # the caller's own words
         _, s_end = text.sentences.bounds(match.start(), match.end())
@@ -1126,6 +1136,14 @@ _CONTACT = re.compile(
     r"https?://[^\s<>\"]+|www\.[^\s<>\"]+)"
 )
 _DIGITS = re.compile(r"\d")
+# What a phone number above holds.
+_PHONE_RUN = re.compile(r"\d[\d\s().-]{5,}\d")
+
+
+def _may_give_contact(text: str) -> bool:
+    """Whether `text` holds what each form of `_CONTACT` holds: an "@", a web address or
+    a run of digits as long as a phone number's."""
+    return "@" in text or "http" in text or "www." in text or _PHONE_RUN.search(text) is not None
 
 
 def _request_text(request: DraftRequest) -> str:
@@ -1137,7 +1155,12 @@ def invented_contact(draft: Draft) -> list[Finding]:
     request = draft.context
     if request is None:
         return []
-    matches = [(t, match) for t in draft.texts for match in _CONTACT.finditer(t.text)]
+    matches = [
+        (t, match)
+        for t in draft.texts
+        if _may_give_contact(t.text)
+        for match in _CONTACT.finditer(t.text)
+    ]
     if not matches:
         return []
     given = _request_text(request)
