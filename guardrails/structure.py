@@ -626,12 +626,11 @@ def _explanations(low: str, text: str, p: _Patterns) -> list[Finding]:
         sentence_end = _SENTENCE_END.search(low, verb.end())
         if sentence_end is not None and sentence_end.group(0) == "?":
             continue  # a question asks for the cause; it tells none
-        if verb.group(0).split()[0] in p.adverbs:
-            # "accounts were mistakenly flagged": a passive names what was done to, not who
-            # did it.
-            before = _WORD.findall(low, max(0, verb.start() - 12), verb.start())
-            if before and before[-1] in _BE_FORMS:
-                continue
+        before = _WORD.findall(low, max(0, verb.start() - 16), verb.start())
+        if verb.group(0) in ("cause", "causes") and before and before[-1] not in p.auxiliaries:
+            continue  # "shut-downs and repairs cause a loss of pressure": what happens in general
+        if verb.group(0).split()[0] in p.adverbs and before and before[-1] in _BE_FORMS:
+            continue  # "accounts were mistakenly flagged": what was done to, not who did it
         start = _explanation_start(low, verb.start(), p)
         if start is not None:
             found.append(_outside_cause(text, start, verb.end()))

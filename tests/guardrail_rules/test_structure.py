@@ -455,3 +455,11 @@ def test_the_fresh13_study_words_live_in_the_packs() -> None:
     assert "happen" in words.words("general_verbs")
     assert "unpredictable" in words.words("surge_surprises")
     assert "the buck stops with us" in words.words("owning_phrases")
+
+
+def test_control_denied_in_other_words_and_a_general_present_cause() -> None:
+    """From fresh14's misses, read after its one blind measurement."""
+    assert OUTSIDE_CAUSE_RULE in errors(
+        "Sorry for the lag, although the hosting centre is not under our control."
+    )
+    assert errors("Frost and thaw cause small cracks in older pipes, which our crews repair.") == []
