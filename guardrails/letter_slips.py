@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 from contract.catalog import get_catalog
 from contract.models import DraftRequest
@@ -137,11 +138,22 @@ _OTHERS = re.compile(
 _NAMED_OTHER = re.compile(r"[A-Z](?<!\w.)[a-z]+['’]s\b")
 
 
-def _request_pairs(request: DraftRequest) -> dict[str, str]:
+class _Said(NamedTuple):
+    """How the caller spoke of the reader in the request."""
+
+    pairs: dict[str, str]
     """ "pronoun next-word" pairs the caller used for the reader, each with its words for
-    "you": a pronoun in a request field that names no one else before it. Read once per
-    distinct value of the fields it reads (the body and the subject share it; so do the
-    letters of a batch). The answer is shared: read it, never change it."""
+    "you" (a pronoun in a request field that names no one else before it), and the words
+    around the caller's noun for the reader ("charged the client")."""
+    verbs: frozenset[str]
+    """The stems of the words the incident puts before its noun for the reader ("charged"
+    in "charged the client for"); none in a letter to a colleague or a group."""
+
+
+def _request_said(request: DraftRequest) -> _Said:
+    """How the caller spoke of the reader, read once per distinct value of the fields it
+    reads (the body and the subject share it; so do the letters of a batch). The answer is
+    shared: read it, never change it."""
     incident = request.incident
     key = (
         incident.summary,
@@ -152,11 +164,11 @@ def _request_pairs(request: DraftRequest) -> dict[str, str]:
         request.audience,
         request.recipient.name,
     )
-    return _pairs_of(ByValue(key, request))
+    return _said_of(ByValue(key, request))
 
 
 @lru_cache(maxsize=256)
-def _pairs_of(given: ByValue) -> dict[str, str]:
+def _said_of(given: ByValue) -> _Said:
     request = given.context
     incident = request.incident
     fields = [incident.summary, incident.cause, incident.impact]
@@ -164,21 +176,26 @@ def _pairs_of(given: ByValue) -> dict[str, str]:
     prevention = [p.description for p in request.prevention]
     fields += prevention
     pairs: dict[str, str] = {}
+    verbs = set()
     reader = _reader_noun(request)
     # To a colleague, "the client" is not them; to a group ("our passengers"), "the
     # passenger" is one person among them, not the reader.
     roles_off = request.audience == "colleague" or group_recipient(request)
     others = None  # read at the first pronoun (`_names_others`): most requests have none
-    for field in fields:
+    for index, field in enumerate(fields):
         if not field:
             continue
         low = field.lower()
         # A prevention step is how we work for everyone: "scanned against the patient file"
         # does not name the reader.
         steps = field in prevention
-        for match in () if roles_off or steps else reader.finditer(low):
+        for match in () if roles_off else reader.finditer(low):
             # "charged the client for": the caller's words for the reader, copied
             before = low[: match.start()].split()[-1:]
+            if index < 3 and before and len(before[0]) >= 4 and before[0].isalpha():
+                verbs.add(_stem(before[0]))  # in the incident's summary, cause or impact
+            if steps:
+                continue
             after = low[match.end() :].split()[:1]
             if before:
                 pairs[f"{before[0]} {match.group()}"] = "you"
@@ -195,7 +212,7 @@ def _pairs_of(given: ByValue) -> dict[str, str]:
             if pronoun == "her" and word in _NOT_OWNED:
                 continue  # "told her about": too rare in a request to rewrite safely
             pairs[f"{pronoun} {word}"] = _PRONOUNS[pronoun]
-    return pairs
+    return _Said(pairs, frozenset(verbs))
 
 
 def _names_others(request: DraftRequest, named: str) -> bool:
@@ -274,10 +291,10 @@ def _name_spans(text: str, parts: Sequence[str]) -> Iterator[tuple[int, int]]:
 
 
 def _reader_spans(
-    text: str, request: DraftRequest, verbs: frozenset[str]
+    text: str, request: DraftRequest, said: _Said
 ) -> Iterator[tuple[int, int, str | None]]:
     """(start, end, replacement or None) for each third-person mention of the reader;
-    `verbs` as `_verbs_before_reader` reads them."""
+    `said` is `_request_said(request)`."""
     parts = _name_parts(request)
     if parts and any(p in text for p in parts):
         for start, end in _name_spans(text, parts):
@@ -302,8 +319,8 @@ def _reader_spans(
         words = "your" if match.group(1) else "you"
         yield match.start(), match.end(), _cased(text, match.start(), words)
     low = text.lower()
-    yield from _pronoun_for_reader(text, low, request, verbs)
-    pairs = _request_pairs(request)
+    yield from _pronoun_for_reader(text, low, request, said.verbs)
+    pairs = said.pairs
     for phrase, replacement in pairs.items():
         if " the " not in f" {phrase} ":
             continue
@@ -358,23 +375,6 @@ def _objects(low: str) -> Iterator[tuple[str, re.Match[str]]]:
             continue  # the word does not start there ("x2them"), as `\b` reads it
         reach = match.end()
         yield low[start:space], match
-
-
-def _verbs_before_reader(request: DraftRequest) -> frozenset[str]:
-    """The stems of the verbs the incident puts before its noun for the reader ("charged"
-    in "charged the client for"); none in a letter to a colleague or a group."""
-    if request.audience == "colleague" or group_recipient(request):
-        return frozenset()
-    verbs = set()
-    reader = _reader_noun(request)
-    incident = request.incident
-    for field in (incident.summary, incident.cause, incident.impact):
-        low = (field or "").lower()
-        for match in reader.finditer(low):
-            before = low[: match.start()].split()[-1:]
-            if before and len(before[0]) >= 4 and before[0].isalpha():
-                verbs.add(_stem(before[0]))
-    return frozenset(verbs)
 
 
 def _pronoun_for_reader(
@@ -441,8 +441,8 @@ def reader_named(draft: Draft) -> list[Finding]:
     form = get_catalog().channels.get(draft.channel_key)
     if request is None or form is None or form.public:
         return []
-    verbs = _verbs_before_reader(request)
-    spans = [(t, span) for t in draft.texts for span in _reader_spans(t.text, request, verbs)]
+    said = _request_said(request)
+    spans = [(t, span) for t in draft.texts for span in _reader_spans(t.text, request, said)]
     if not spans:
         return []
     found = []
