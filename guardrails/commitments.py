@@ -24,7 +24,6 @@ from guardrails.supplied import (
     RemedyFacts,
     Supplied,
     fact_value,
-    incident_told,
     plain,
     retold_spans,
     stems,
@@ -291,7 +290,7 @@ def unauthorised_remedies(draft: Draft) -> list[Finding]:
     if supplied is None:
         return []
     found: list[Finding] = []
-    told = incident_told(draft.context) if draft.context is not None else []
+    told = supplied.told
     names = _names(draft.context)
     for text in draft.texts:
         low = text.low

@@ -35,7 +35,7 @@ from contract.models import DraftRequest, Prevention
 from contract.report import Finding, Fix, Severity, TextField
 from guardrails.draft import Draft
 from guardrails.lexicon import lexicon
-from guardrails.supplied import ByValue, incident_told, retold_spans, stems
+from guardrails.supplied import ByValue, Supplied, retold_spans, stems
 
 CONTRADICTED = "request.contradicted_figure"
 OTHER_INCIDENT = "request.other_incident"
@@ -967,7 +967,7 @@ class _SentenceStems:
 
 
 def _states_step(
-    sentences: _SentenceStems, body: set[str], low: str, step: Prevention, told: set[str]
+    sentences: _SentenceStems, body: set[str], low: str, step: Prevention, told: frozenset[str]
 ) -> bool:
     """Whether the draft states prevention `step`: its metric verbatim, or the step's own
     stems (those the incident's telling, `told`, does not also have, so a retold incident
@@ -994,7 +994,12 @@ def _states_step(
 
 
 def prevention(
-    text: str, low: str, spans: list[tuple[int, int]], request: DraftRequest, channel: str
+    text: str,
+    low: str,
+    spans: list[tuple[int, int]],
+    request: DraftRequest,
+    supplied: Supplied,
+    channel: str,
 ) -> list[Finding]:
     """Authorised prevention steps the draft leaves out (where the channel requires a
     prevention element), vague promises of effort, and changes claimed that the request
@@ -1005,13 +1010,13 @@ def prevention(
     sentence_stems = _SentenceStems(low, spans)
     body = stems(low) if request.prevention else set()
     step_stems = [stems(step.description) for step in request.prevention]
-    told = stems(" ".join(incident_told(request))) if request.prevention else set()
+    told = supplied.told_stems if request.prevention else frozenset()
     missing = [
         index
         for index, step in enumerate(request.prevention)
         if not _states_step(sentence_stems, body, low, step, told)
     ]
-    found = _invented(text, low, request, sentence_stems, step_stems)
+    found = _invented(text, low, request, supplied, sentence_stems, step_stems)
     vague_at: int | None = None
     for index in _sentences_matching(words.vague_effort, low, spans):
         start, end = spans[index]
@@ -1069,6 +1074,7 @@ def _invented(
     text: str,
     low: str,
     request: DraftRequest,
+    supplied: Supplied,
     sentence_stems: _SentenceStems,
     step_stems: list[set[str]],
 ) -> list[Finding]:
@@ -1081,9 +1087,9 @@ def _invented(
     if not claimed:
         return []
     remedy_stems = [stems(remedy.description) for remedy in request.remedies]
-    fields = incident_told(request)
+    fields = supplied.told
     told = " ".join(fields)
-    told_stems = stems(told)
+    told_stems = supplied.told_stems
     given = [
         d.lower().strip(" .!?")
         for d in (
@@ -1142,7 +1148,7 @@ def _invented(
     return found
 
 
-def _retells(claim: str, named: set[str], told: str, told_stems: set[str]) -> bool:
+def _retells(claim: str, named: set[str], told: str, told_stems: frozenset[str]) -> bool:
     """Whether a change claimed is the incident's own telling (its summary, cause or impact):
     the claim's verb is the incident's ("we changed" for "we changed the booking system")
     and nearly all of what it names is too. A change that adds words of its own ("we have
@@ -1161,8 +1167,8 @@ def check_request(draft: Draft) -> list[Finding]:
     """The rule table's entry (it runs only with a request): every finding of this module
     for one checked draft. The request is read once; each text's lowercase form and
     sentences are the draft's own."""
-    request = draft.context
-    if request is None:
+    request, supplied = draft.context, draft.supplied
+    if request is None or supplied is None:
         return []
     given = _Given.of(request)
     found: list[Finding] = []
@@ -1173,5 +1179,5 @@ def check_request(draft: Draft) -> list[Finding]:
         found += other_incidents(text, low, sentences, checked.field, given)
         found += third_person(text, low, checked.field, request, draft.channel_key)
         if checked.field == "body":
-            found += prevention(text, low, sentences, request, draft.channel_key)
+            found += prevention(text, low, sentences, request, supplied, draft.channel_key)
     return found

@@ -48,16 +48,8 @@ def _stop_words() -> frozenset[str]:
     return frozenset(lexicon().words("stop_words"))
 
 
-def incident_told(request: DraftRequest) -> list[str]:
-    """The incident's summary, cause and impact, lowercased without a closing full stop: the
-    caller's own telling of what happened, which a draft may retell word for word."""
-    incident = request.incident
-    fields = (incident.summary, incident.cause, incident.impact)
-    return [told for told in (f.lower().strip(" .!?") for f in fields if f) if told]
-
-
-def retold_spans(low: str, told: list[str]) -> list[tuple[int, int]]:
-    """Where lowercase `low` copies one of the `told` texts (`incident_told`) word for word."""
+def retold_spans(low: str, told: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where lowercase `low` copies one of the `told` texts (`Supplied.told`) word for word."""
     return [
         match.span()
         for text in told
@@ -119,6 +111,8 @@ class Supplied:
         "keys",
         "metrics",
         "remedies",
+        "told",
+        "told_stems",
         "weekdays",
     )
 
@@ -141,6 +135,11 @@ class Supplied:
         self.incident_weekdays = frozenset(weekdays_in(incident_text))
         self.incident_durations = frozenset(durations_in(incident_text))
         self.incident_stems = frozenset(stems(incident_text))
+        fields = (incident.summary, incident.cause, incident.impact)
+        self.told = tuple(t for t in (f.lower().strip(" .!?") for f in fields if f) if t)
+        """The incident's summary, cause and impact, lowercased without a closing full stop:
+        the caller's own telling of what happened, which a draft may retell word for word."""
+        self.told_stems = frozenset(stems(" ".join(self.told)))
 
     @classmethod
     def of(cls, context: DraftRequest) -> Supplied:
