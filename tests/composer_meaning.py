@@ -20,6 +20,7 @@ from contract.models import DraftRequest
 _OUTCOMES = frozenset(
     [
         "refunded",
+        "submitted",
         "returned",
         "credited",
         "waived",

@@ -78,3 +78,32 @@ def test_an_sms_signed_by_the_organisation_says_we_and_a_colleagues_says_i() -> 
             ), body
         elif request.sender.organization:
             assert not speaks_as_i, body
+
+
+@pytest.mark.parametrize(
+    ("typed", "told"),
+    [
+        ("OMG my hair is literally orange, I asked for ash blonde!!", "and I asked for"),
+        ("why was I charged twice?!", "why was I charged twice?"),
+    ],
+)
+def test_a_customers_outburst_is_told_calmly(typed: str, told: str) -> None:
+    from service.composer.caller import tame_case
+
+    tamed = tame_case(typed)
+    assert told in tamed and "OMG" not in tamed and "!" not in tamed, tamed
+
+
+def test_new_messy_letters_keep_who_is_who() -> None:
+    """The buyer in a solicitor's letter is not the reader; a policy's "the customer" is
+    every customer; a note ("500 business cards printed with ...") is told as a sentence."""
+    from tests.test_composer_messy import messy
+
+    cases = messy()
+    probate = compose_draft(cases["solicitor_missed_probate_deadline_letter"]).body
+    assert "the buyer may withdraw" in probate and "our ref HM/FAIR/0233" in probate, probate
+    assert "no charge for the work" in probate and "set up no charge" not in probate
+    storage = compose_draft(cases["self_storage_unit_opened_letter"]).body
+    assert "by phone with the customer" in storage, storage
+    cards = compose_draft(cases["print_shop_business_cards_email"]).body
+    assert "The 500 business cards were printed with" in cards, cards

@@ -47,6 +47,7 @@ from service.composer.caller import (
     recase,
     shouted,
     tame_case,
+    told_passive,
     whole,
 )
 from service.composer.person import ROLE_NOUNS, Reader, honorific_pronoun
@@ -421,7 +422,12 @@ class Writer:
         # it appears.
         # A prevention step is how we work for everyone: its role nouns ("scanned against
         # the patient file") do not name the reader.
-        reader = reader.with_role_of(" ".join(self._all_text(prevention=False)))
+        # A summary that already speaks to the reader ("your father's estate") leaves a
+        # role noun only the impact names ("the buyer may withdraw") to someone else.
+        told = self._all_text(prevention=False)
+        if addresses_reader(summary, possessive=True):
+            told = [t for t in told if t != (self.request.incident.impact or "")]
+        reader = reader.with_role_of(" ".join(told))
         reader = reader.learn(self.request.incident.impact).learn(summary)
         for remedy in self.request.remedies:  # "Call the patient to go through her results"
             reader = reader.learn(remedy.description)
@@ -452,7 +458,9 @@ class Writer:
         names += [req.sender.organization]
         return frozenset(w.strip(".,'’s") for n in names if n for w in n.split())
 
-    def phrase(self, text: str, *, customer: bool = False, impact: bool = False) -> Phrase:
+    def phrase(
+        self, text: str, *, customer: bool = False, impact: bool = False, everyone: bool = False
+    ) -> Phrase:
         """A caller phrase as this letter uses it: case tamed, its first word in lower case
         unless it is a name, the reader (and, when `customer`, the customer's "I") as
         "you". Under `simplify` a few long words become short ones ("complimentary" ->
@@ -460,9 +468,12 @@ class Writer:
         if self.voice.plain:
             text = plain_commitment(text)
         read = phrase(text, to_reader=customer, their_we=impact)
+        # A prevention step is how we work for `everyone`: its "the customer" is every
+        # customer ("checked by phone with the customer"), never "you".
+        reader = replace(self.reader, roles=()) if everyone else self.reader
         addressed = _INVERTED.sub(
             lambda m: _INVERTED_FORMS[m.group(1).lower()] + m.group(2),
-            self.reader.address(read.text),
+            reader.address(read.text),
         )
         if shouted(text):
             addressed = recase(addressed, self.own_case)
@@ -506,6 +517,10 @@ class Writer:
         if " " in ref:
             # "service ticket MV-0937": the words before the number name what it is.
             label = [w.lower() for w in ref.split(" ")[:-1]]
+            if label[0] in ("our", "my", "your"):
+                # "our ref HM/FAIR/0233" is the firm's; the customer's "my order 55" is theirs.
+                rest = ref.split(" ", 1)[1]
+                return f"our {rest}" if label[0] == "our" else f"{owner or 'the '}{rest}"
             owned = head in _OWNED_REFERENCES or (
                 label and label[-1] in _OWNED_REFERENCES and all(w.isalpha() for w in label)
             )
@@ -585,6 +600,14 @@ class Writer:
             elif s.shape == "noun" and not s.own_verb and not _written_as_sentence(req):
                 values["summary_np"] = definite(s.text)
                 values["summary_mid"] = definite(s.text)
+            elif s.shape == "noun" and s.own_verb and told_passive(s.text):
+                # "500 business cards printed with the old number" is a fragment: told as
+                # "500 business cards were printed with the old number".
+                told = told_passive(s.text) or ""
+                if told[:1].isdigit() and len(noun_group(told)) > 1:
+                    told = "the " + told  # a sentence does not start on a figure
+                values["summary"] = whole(told)
+                values["summary_mid"] = mid(told)
             elif s.shape == "participle":
                 who = "people were " if self.public else "you were "
                 values["summary"] = whole(who + mid(s.text))
@@ -811,6 +834,18 @@ _OUTCOMES = word_set(
 )
 
 
+_NO_CHARGE = re.compile(r"no (?:charge|fee|cost|cost to you)\b", re.IGNORECASE)
+_DONE_ACTION = re.compile(
+    r"(?:recovered|restored|rebuilt|repaired|replaced|rebooked|reissued|resent|refunded|"
+    r"credited|waived|cancelled|canceled|removed|reversed|returned|repaid|reimbursed|"
+    r"collected|delivered|sent|fixed|corrected|cleaned|reset|reinstated|upgraded|extended|"
+    r"covered|paid|booked|arranged|moved|found|traced|retrieved|rescheduled)\s+"
+    r"(?=\S+\s+\S)"
+)
+"""A done remedy the caller wrote as what we did, past verb first ("recovered 9 of the 12
+days of work"): a past verb, then at least two more words (its object)."""
+
+
 def _reduced_passive(p: Phrase, text: str) -> bool:
     """Whether a remedy reads as an outcome with its verb ("the fee refunded", "the ring
     resized correctly"): a noun phrase with its own participle, or a "clause" whose only
@@ -882,6 +917,20 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
         slot = "remedy_passive" if first else "remedy_clause_more"
         sentence = w.say(slot, {**values, "clause": clause}) or whole(clause)
         date = ""
+    elif status != "offered" and p.shape == "noun" and _NO_CHARGE.match(mid(text)):
+        # "no charge for the work done since October": there is (or will be) no charge,
+        # never "we have set up no charge".
+        clause = ("there is " if status == "done" else "there will be ") + mid(text) + money
+        if date:
+            clause += " " + when(date)
+            date = ""
+        slot = "remedy_clause" if first else "remedy_clause_more"
+        sentence = w.say(slot, {**values, "clause": clause}) or whole(clause)
+    elif status == "done" and p.shape == "noun" and _DONE_ACTION.match(mid(text)):
+        # "recovered 9 of the 12 days of work from the laptop caches": what we did, told
+        # with our subject ("we have recovered ..."), not arranged as a thing.
+        action = mid(text) + money
+        sentence = w.say("remedy_do_done", {**values, "action": action}) or whole(action)
     elif p.shape in ("clause", "question"):
         clause = mid(text) + money
         subject = mid(text).split(" ", 1)[0].lower().replace("’", "'").split("'")[0]
@@ -1006,7 +1055,7 @@ def compact_remedy(remedy: Remedy, *, described: bool, first: bool = True) -> st
 
 def prevention_sentence(w: Writer, step: Prevention, *, first: bool) -> str:
     """One prevention step, with its metric, after a lead-in of ours."""
-    p = w.phrase(step.description)
+    p = w.phrase(step.description, everyone=True)
     text = p.text
     metric = _missing(step.metric, text)
     if p.shape == "clause":
@@ -1019,7 +1068,10 @@ def prevention_sentence(w: Writer, step: Prevention, *, first: bool) -> str:
         clause = voiced(w.ours("we are introducing "), w.voice) + definite(text)
     # Under data-driven transparency (and in plain words) the figure is a sentence of its
     # own: "The result so far: mis-sorts down 38% in a six-week pilot."
-    own_sentence = w.voice.plain or w.has("data_driven_transparency")
+    # So is the figure of a long step, which would trail too far behind it in brackets.
+    own_sentence = (
+        w.voice.plain or w.has("data_driven_transparency") or len(clause.split()) > _LONG_REMEDY
+    )
     if metric and not own_sentence:
         clause += f" ({metric})"
     slot = "prevention_lead" if first else "prevention_more"
@@ -1057,7 +1109,7 @@ def _fact_part(w: Writer, part: Part) -> list[Line]:
         said: set[str] = set()
         metrics: set[str] = set()
         for step in req.prevention:
-            key = " ".join(w.phrase(step.description).text.lower().split())
+            key = " ".join(w.phrase(step.description, everyone=True).text.lower().split())
             metric = " ".join((step.metric or "").lower().split())
             if key in said and metric in metrics | {""}:
                 continue  # the same step twice is said once: a letter never repeats itself

@@ -184,6 +184,24 @@ def _shouted_names(text: str) -> str:
     return _JOURNEY.sub(place, text)
 
 
+_INTERJECTION = re.compile(r"^(?:omg|wtf|ugh|wow|seriously|honestly|lol)\b[,!.]*\s*", re.I)
+_FILLER = re.compile(r"\s+(?:literally|totally)\b(?=\s)", re.IGNORECASE)
+_SPLICE = re.compile(r"(\w{3,}), (?=(?:you|I|we|they|he|she) [a-z]+ed\b)")
+
+
+def _calm(text: str) -> str:
+    """A customer's outburst told in a letter's voice: no "OMG" or "literally", no "!!"
+    (a question keeps its mark), and a comma splice joined ("my hair is orange, I asked
+    for ash blonde" -> "..., and I asked for ...")."""
+    text = _INTERJECTION.sub("", text)
+    text = _FILLER.sub("", text)
+    text = re.sub(r"\?[!?]+$", "?", text)
+    text = re.sub(r"!+$", ".", text)
+    if text.count(",") == 1:
+        text = _SPLICE.sub(r"\1, and ", text)
+    return text
+
+
 def tame_case(text: str) -> str:
     """A phrase typed in capitals reads in ordinary case; a lone lower-case "i" becomes "I".
     Words with a digit (codes, model numbers), known place names and acronyms keep their
@@ -207,6 +225,7 @@ def tame_case(text: str) -> str:
             ),
             text,
         )
+    text = _calm(text)
     text = _APOSTROPHE.sub(_with_apostrophe, text)  # "he wasnt covered" -> "wasn't"
     text = re.sub(r"([?!])\.", r"\1", text)  # "charged twice?." -> "charged twice?"
     text = re.sub(r"\bi\b(?!\.)", "I", text)
@@ -620,6 +639,34 @@ def passive(text: str, status: str, kind: str = "") -> str | None:
     aux = ("have been" if plural else "has been") if status == "done" else "will be"
     before = " ".join([*words[: i - 1], head])
     return f"{before} {aux} {' '.join(words[i:])}"
+
+
+_DONE_TO = _words(
+    "printed sent delivered charged billed shipped posted left cancelled canceled booked "
+    "sold packed labelled labeled damaged lost dispatched installed fitted served given "
+    "issued emailed mailed processed recorded logged entered dyed coloured colored washed "
+    "assigned marked double-booked overbooked misprinted mislabelled misdelivered"
+)
+"""Participles that something is done to, never a verb of its own ("500 cards printed with
+the old number" is a note; "the campaign launched" is a sentence)."""
+
+
+def told_passive(text: str) -> str | None:
+    """A noun phrase carrying its own participle, told as what happened: "500 business
+    cards printed with the old phone number" -> "500 business cards were printed with the
+    old phone number"; None when no participle follows the noun group directly."""
+    words = text.split(" ")
+    found = _participles(words)
+    if not found:
+        return None
+    i = found[0]
+    head = words[i - 1].rstrip(",")
+    if head.lower() in _HEAD_STOPS or not head[:1].isalnum() or i != len(noun_group(text)):
+        return None
+    if words[i].lower().strip(",") not in _DONE_TO:
+        return None  # "the campaign launched with ...", "the policy auto-renewed": a sentence
+    plural = plural_head(" ".join(words[:i])) or " and " in " ".join(words[:i])
+    return " ".join([*words[: i - 1], head, "were" if plural else "was", *words[i:]])
 
 
 _GROUP_STARTS = _words(
