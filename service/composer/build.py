@@ -469,8 +469,10 @@ class Writer:
             text = plain_commitment(text)
         read = phrase(text, to_reader=customer, their_we=impact)
         # A prevention step is how we work for `everyone`: its "the customer" is every
-        # customer ("checked by phone with the customer"), never "you".
-        reader = replace(self.reader, roles=()) if everyone else self.reader
+        # customer ("checked by phone with the customer"), never "you". A client's own
+        # account is one relationship: "the client signs off targeting" is this reader.
+        own = ("client",) if self.request.audience == "client" else ()
+        reader = replace(self.reader, roles=own) if everyone else self.reader
         addressed = _INVERTED.sub(
             lambda m: _INVERTED_FORMS[m.group(1).lower()] + m.group(2),
             reader.address(read.text),
