@@ -230,6 +230,10 @@ SPLITS: dict[str, str] = {
         "fresh13 (collected and labelled before any check; measured blind once, then its misses"
         " were read with those of fresh7-12 for the rules of guards8)"
     ),
+    "fresh14": (
+        "fresh14 (collected and labelled after the rules of guards8 landed, before any check;"
+        " measured blind once)"
+    ),
 }
 """Each part of the corpus the report scores (by the items' `split`), named with how it came
 about."""

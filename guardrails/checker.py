@@ -235,8 +235,7 @@ def check(
             findings += rule.run(draft)
     texts: dict[str, Text] = {t.field: t for t in draft.texts}
     kept = _tidy(_capped(findings), {field: t.text for field, t in texts.items()})
-    fixes = dict(draft.rules.fixes)
-    kept = [_original(f, texts, fixes) for f in kept]
+    kept = [_original(f, texts, draft.rules.fixes) for f in kept]
     for element in draft.elements:
         _evidence_original(element["evidence"], texts)
     # The elements are plain data until here: validating them with the report is one call

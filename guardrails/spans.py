@@ -11,10 +11,12 @@ from contract.report import EvidenceData, Finding, Fix, Severity, TextField
 from guardrails.lexicon import lexicon
 
 # A clause ends at sentence punctuation, a semicolon, a line break or a contrasting "but":
-# a "not" before one of these does not negate what follows it.
-_CLAUSE_BREAK = re.compile(r"[.!?;:\n]|\bbut\b|,\s*(?:and|so)\b", re.IGNORECASE)
-_WORD = re.compile(r"[\w'’]+")
-_SENTENCE_END = re.compile(r"[.!?](?=\s|\Z)|\n")
+# a "not" before one of these does not negate what follows it. ("b(?<!\wb)" is "\bb" written
+# so that every alternative starts with a character the engine can skip ahead to.)
+_CLAUSE_BREAK = re.compile(r"[.!?;:\n]|b(?<!\wb)ut\b|,\s*(?:and|so)\b", re.IGNORECASE)
+# Runs of word characters and apostrophes (as one class with "’" in it, every character
+# would be tested against a large character set).
+_WORD = re.compile(r"(?:\w|['’])+")
 _LOOKBACK = 60
 MAX_PER_RULE = 20
 """Findings kept per rule and field: enough to show a pattern, and the answer (and the work
@@ -84,7 +86,16 @@ class SentenceBreaks:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._ends = [match.start() for match in _SENTENCE_END.finditer(text)]
+        size = len(text)
+        ends = []
+        for char in ".!?\n":
+            at = text.find(char)
+            while at >= 0:
+                if char == "\n" or at + 1 == size or text[at + 1].isspace():
+                    ends.append(at)
+                at = text.find(char, at + 1)
+        ends.sort()
+        self._ends = ends
         self.spans = self._spans()
         """Every sentence (or line) of the text, as [start, end) without surrounding white
         space, in order; empty ones are skipped."""

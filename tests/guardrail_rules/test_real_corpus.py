@@ -49,6 +49,7 @@ def test_ids_are_unique_and_labels_well_formed() -> None:
             "fresh11",
             "fresh12",
             "fresh13",
+            "fresh14",
         ), item["id"]
         if item["kind"] in MUST_FLAG:
             assert item["flag"], item["id"]
