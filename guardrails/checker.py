@@ -44,6 +44,18 @@ from guardrails.letter_slips import (
     invented_perk,
     reader_named,
 )
+from guardrails.model_claims import (
+    FORMAL_CHAT_GREETING,
+    MOVED_DATE,
+    PLURAL_VOICE,
+    READER_ACTION,
+    RESTATED_PREVENTION,
+    formal_chat_greeting,
+    moved_date,
+    plural_voice,
+    reader_action,
+    restated_prevention,
+)
 from guardrails.packs import FixSpec
 from guardrails.phrases import (
     OVER_APOLOGY_RULE,
@@ -104,6 +116,11 @@ RULES: tuple[Rule, ...] = (
     Rule(invented_impact, (INVENTED_IMPACT,), needs_context=True),
     Rule(invented_perk, (INVENTED_PERK,), needs_context=True),
     Rule(invented_contact, (INVENTED_CONTACT,), needs_context=True),
+    Rule(reader_action, (READER_ACTION,), needs_context=True),
+    Rule(moved_date, (MOVED_DATE,), needs_context=True),
+    Rule(restated_prevention, (RESTATED_PREVENTION,), needs_context=True),
+    Rule(formal_chat_greeting, (FORMAL_CHAT_GREETING,)),
+    Rule(plural_voice, (PLURAL_VOICE,), needs_context=True),
 )
 """Every code rule, in the order it runs; pack rules are all run by `rule_findings`."""
 

@@ -90,6 +90,7 @@ def salvage(
             planned.append(edit)
             if fix is not None and fix.action == "insert" and fix.fact:
                 inserted.add(fix.fact)
+    planned += _mended_links(texts["body"], planned)
     length = next((f for f in report.errors if f.rule == LENGTH_RULE), None)
     if length is not None:
         cuts = _trim(texts["body"], report, request, channel, planned)
@@ -128,6 +129,46 @@ def salvage(
         edits=[edit.record for edit in sorted(planned, key=lambda e: (e.field, e.start))],
         unfixed=unfixed,
     )
+
+
+# Words that open a sentence by pointing back at the one before it ("As a result, you walked
+# into the review"): after that sentence is removed they point at nothing.
+_LINK = re.compile(
+    r"(?:As\s+a\s+(?:result|consequence)|Because\s+of\s+(?:this|that|it)|As\s+such|"
+    r"Therefore|Consequently|Thus|Hence|In\s+turn|For\s+this\s+reason|Due\s+to\s+this|"
+    r"On\s+top\s+of\s+(?:this|that)|This\s+meant\s+that|That\s+meant\s+that|"
+    r"Because\s+of\s+this\s+mistake|As\s+a\s+result\s+of\s+this)\s*,?\s+(?=[a-z])"
+)
+
+
+def _mended_links(body: str, planned: list[_Edit]) -> list[_Edit]:
+    """For each sentence removed, a sentence right after it that opens with a word pointing
+    back at it loses that opening ("As a result, you walked" becomes "You walked")."""
+    mends: list[_Edit] = []
+    for edit in planned:
+        if edit.field != "body" or edit.record.action != "remove_sentence":
+            continue
+        at = edit.end
+        while at < len(body) and body[at].isspace():
+            at += 1
+        link = _LINK.match(body, at)
+        if link is None:
+            continue
+        mend = _Edit(
+            "body",
+            link.start(),
+            link.end() + 1,
+            body[link.end()].upper(),
+            SalvageEdit(
+                rule=edit.record.rule,
+                action="replace",
+                before=body[link.start() : link.end() + 1],
+                after=body[link.end()].upper(),
+            ),
+        )
+        if not any(_overlaps(mend, other) for other in (*planned, *mends)):
+            mends.append(mend)
+    return mends
 
 
 def _trim(

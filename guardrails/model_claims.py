@@ -1,0 +1,489 @@
+"""Claims a language model adds when it retells the caller's request as a letter, that the
+request never makes, checked against that request:
+
+- `request.reader_action`: something the reader did that the request never says they did
+  ("I appreciate your prompt response", "thank you for bringing this to our attention" when
+  nobody wrote to us, "your patience while we investigated" when nobody waited). Thanks for
+  patience or understanding alone, and for a message the request holds, are left alone.
+- `request.moved_date`: a date of the request told as the date of another event ("the delay
+  in delivering your order on 3 May" when 3 May is when it was ordered).
+- `request.restated_prevention`: an authorised prevention step said a second time, next to
+  the sentence that states it, with content of its own ("a retry check that only processes
+  the first payment" beside "payment retries now check whether the first payment went
+  through").
+- `tone.formal_chat_greeting`: "Dear Zoe Carter" opening a chat or a text message.
+- `tone.plural_voice`: "we would like to offer you" in a colleague's own letter, where one
+  person writes and offers.
+
+Each is an error with a safe fix: the clause or sentence removed, the date's phrase cut, the
+greeting or the pronoun said as the channel or the writer would.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+
+from contract.models import DraftRequest
+from contract.report import Finding, Fix
+from guardrails.draft import Draft, Text
+from guardrails.facts import extract_facts
+from guardrails.spans import finding
+from guardrails.supplied import stems
+
+READER_ACTION = "request.reader_action"
+MOVED_DATE = "request.moved_date"
+RESTATED_PREVENTION = "request.restated_prevention"
+FORMAL_CHAT_GREETING = "tone.formal_chat_greeting"
+PLURAL_VOICE = "tone.plural_voice"
+RULE_IDS = (READER_ACTION, MOVED_DATE, RESTATED_PREVENTION, FORMAL_CHAT_GREETING, PLURAL_VOICE)
+
+# --- what the reader did --------------------------------------------------------------------
+
+# Thanks for something the reader did: a reply, a report, help, quick action.
+_THANKS = (
+    r"(?:appreciat(?:e|ed|ing)|thank(?:s|\s+you)(?:\s+(?:so|very)\s+much)?\s+for|"
+    r"grateful\s+for|value)\s+"
+)
+# Where a thanks may start: found first (`str.find` is far quicker than a regex scan of the
+# whole letter), so the whole pattern is tried only there.
+_THANKS_AT = ("appreciat", "thank", "grateful", "value")
+
+
+def _positions(low: str, words: tuple[str, ...], whole: frozenset[str] = frozenset()) -> list[int]:
+    """Every position in `low` where one of `words` starts a word (and, for those in
+    `whole`, ends one: "again" is not "against"), in order."""
+    found = []
+    for word in words:
+        at = low.find(word)
+        while at >= 0:
+            after = at + len(word)
+            if (not at or not low[at - 1].isalnum()) and (
+                word not in whole or after == len(low) or not low[after].isalnum()
+            ):
+                found.append(at)
+            at = low.find(word, at + 1)
+    return sorted(found)
+
+
+_READER_ACT = re.compile(
+    _THANKS + r"(?:your\s+(?P<quality>(?:prompt|quick|swift|timely|rapid|fast|immediate|speedy|"
+    r"detailed|thoughtful|kind)\s+)?(?P<noun>responses?|repl(?:y|ies)|action|attention|feedback|"
+    r"report|message|e-?mail|letter|call|input|help|assistance|efforts?|diligence|vigilance|"
+    r"flexibility|quick\s+thinking|note|complaint|post|comments?|question|enquiry|inquiry)\b"
+    r"|(?P<verb>reaching\s+out|contacting\s+(?:us|me)|getting\s+in\s+touch|"
+    r"bringing\s+(?:this|it|the\s+\w+)(?:\s+\w+)?\s+to\s+(?:our|my)\s+attention|"
+    r"letting\s+(?:us|me)\s+know|raising\s+(?:this|it)|flagging\s+(?:this|it)|"
+    r"reporting\s+(?:this|it)|alerting\s+(?:us|me)|informing\s+(?:us|me)|telling\s+(?:us|me)|"
+    r"writing\s+to\s+(?:us|me)|sharing\s+(?:this|your))\b)"
+)
+# "your patience while we investigated": a wait the request may never describe.
+_PATIENCE_WHILE = re.compile(
+    r"\byour\s+patience\s+(?:while|whilst|as|during)\s+(?:we|i|our)\b[^.!?\n]*"
+)
+# Words of a request saying the reader told us something (a message, a call, a post).
+_CONTACTED = frozenset(
+    stems(
+        "report reported told tell called call phoned rang emailed email wrote written contact "
+        "contacted complained complaint posted post message messaged flagged flag asked raised "
+        "noticed spotted alerted informed feedback reply replied response responded chat review"
+    )
+)
+_WAITED = frozenset(
+    stems(
+        "delay delayed wait waited waiting late slow weeks days hours months still pending "
+        "chased overdue queue hold"
+    )
+)
+_CLAUSE_OPEN = re.compile(r"(?:,\s*(?:and|but|so)?|\s+(?:and|but|so))\s+(?=(?:i|we)\b)")
+
+
+@lru_cache(maxsize=256)
+def _incident_stems(summary: str, cause: str, impact: str) -> frozenset[str]:
+    return frozenset(stems(f"{summary} {cause} {impact}"))
+
+
+def _told(request: DraftRequest) -> frozenset[str]:
+    incident = request.incident
+    return _incident_stems(incident.summary, incident.cause or "", incident.impact or "")
+
+
+def _clause_or_sentence(text: Text, start: int, end: int) -> tuple[tuple[int, int], Fix]:
+    """Cut the clause that holds `start:end` (", and I appreciate your quick reply") when the
+    sentence has a main clause before it; otherwise remove the sentence."""
+    s_start, s_end = text.sentences.bounds(start, end)
+    cut = None
+    for opening in _CLAUSE_OPEN.finditer(text.low, s_start, start):
+        cut = opening
+    if cut is None or cut.start() - s_start < 12:
+        return (start, end), Fix(action="remove_sentence")
+    stop = s_end
+    while stop > end and text.text[stop - 1] in ".!?":
+        stop -= 1
+    return (cut.start(), stop), Fix(action="replace", text="")
+
+
+def reader_action(draft: Draft) -> list[Finding]:
+    """Thanks for a reply, a report, help or speed the request never says the reader gave,
+    and patience "while we investigated" when nobody waited."""
+    request, text = draft.context, draft.body
+    if request is None:
+        return []
+    low = text.low
+    told = _told(request)
+    wrote = request.incident.customer_message is not None or bool(told & _CONTACTED)
+    # In a chat or a public reply the reader is the one who wrote to us.
+    wrote = wrote or draft.channel_key in ("chat", "social")
+    found: list[Finding] = []
+    for at in _positions(low, _THANKS_AT):
+        match = _READER_ACT.match(low, at)
+        if match is None:
+            continue
+        noun, quality = match.group("noun"), match.group("quality")
+        if match.group("verb") is not None or noun in _CONTACT_NOUNS:
+            if wrote and (quality is None or quality.strip() in ("detailed", "thoughtful", "kind")):
+                continue  # the reader did write to us
+        elif noun is not None and quality is None and set(stems(noun)) <= told:
+            continue  # the request says the reader helped ("she flagged the error")
+        span, fix = _clause_or_sentence(text, match.start(), match.end())
+        found.append(
+            finding(
+                READER_ACTION,
+                "error",
+                f"Thanks the reader for something the request never says they did "
+                f"({text.text[match.start() : match.end()]}).",
+                text.text,
+                *span,
+                "Leave out what the reader did unless the request says so.",
+                fix=fix,
+            )
+        )
+    if "patience" in low and not told & _WAITED:
+        for match in _PATIENCE_WHILE.finditer(low):
+            at = match.start() + len("your patience")
+            found.append(
+                finding(
+                    READER_ACTION,
+                    "error",
+                    "Thanks the reader for waiting while we worked, when the request describes "
+                    "no wait.",
+                    text.text,
+                    at,
+                    match.end(),
+                    "Thank the reader for their patience without saying what they waited for.",
+                    fix=Fix(action="replace", text=""),
+                )
+            )
+    return found
+
+
+_CONTACT_NOUNS = frozenset(
+    (
+        "response",
+        "responses",
+        "reply",
+        "replies",
+        "feedback",
+        "report",
+        "message",
+        "email",
+        "e-mail",
+        "letter",
+        "call",
+        "note",
+        "complaint",
+        "post",
+        "comment",
+        "comments",
+        "question",
+        "enquiry",
+        "inquiry",
+        "input",
+    )
+)
+
+# --- a date moved to another event ---------------------------------------------------------
+
+# Events a date is told for, each with the words that name the same event.
+_EVENT_GROUPS: tuple[frozenset[str], ...] = tuple(
+    frozenset(word[:5] for word in words.split())
+    for words in (
+        "order ordered ordering purchase purchased bought buy booked booking book reserved",
+        "deliver delivered delivery delivering arrive arrived arrival shipped ship shipping "
+        "dispatched dispatch sent send sending posted received came",
+        "charge charged charging billed bill billing invoice invoiced debited paid payment",
+        "cancel cancelled cancellation canceled",
+        "leave left",
+        "review",
+        "meeting meet met",
+        "appointment",
+        "visit visited",
+        "installation install installed",
+        "session",
+        "class",
+        "dinner",
+        "stay stayed",
+        "flight flew",
+        "trip",
+        "party",
+        "wedding",
+        "birthday",
+        "checkout",
+        "check-in",
+        "interview",
+        "hearing",
+        "refund refunded",
+        "return returned",
+        "renewal renewed renew",
+        "outage",
+        "launch launched",
+        "deadline due",
+    )
+)
+_EVENT_OF = {stem: group for group in _EVENT_GROUPS for stem in group}
+_DATE_LEAD = frozenset(("on", "for", "from", "of", "dated", "at", "by", "the"))
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_DATE_PREP = re.compile(r"\s+(?:on|from|dated)\s+(?:the\s+)?\Z", re.IGNORECASE)
+
+
+def _event(word: str) -> frozenset[str] | None:
+    return _EVENT_OF.get(word.lower()[:5])
+
+
+@lru_cache(maxsize=256)
+def _request_dates(fields: tuple[str, ...]) -> dict[tuple[str, ...], frozenset[str]]:
+    """Each date a request field ties to one event ("ordered on 3 May"): the date's key and
+    the words of that event. A date after a word that names no event is tied to none."""
+    tied: dict[tuple[str, ...], frozenset[str]] = {}
+    for field in fields:
+        for fact in extract_facts(field, field.lower(), codes=False):
+            if fact.kind != "date":
+                continue
+            words = _WORD.findall(field[: fact.start])[-5:]
+            while words and words[-1].lower() in _DATE_LEAD:
+                words.pop()
+            # The event is named just before the date: "ordered on 3 May", "the
+            # installation booked for 5 May" (the installation's date, and the booking's).
+            groups = [g for g in (_event(w) for w in words[-4:]) if g is not None]
+            if groups:
+                tied[fact.key] = tied.get(fact.key, frozenset()).union(*groups)
+    return tied
+
+
+def moved_date(draft: Draft) -> list[Finding]:
+    """A date the request ties to one event ("ordered on 3 May") told in a sentence about
+    another event and not that one ("the delay in delivering your order on 3 May")."""
+    request, text = draft.context, draft.body
+    if request is None:
+        return []
+    dates = [f for f in text.facts if f.kind == "date"]
+    if not dates:
+        return []
+    incident = request.incident
+    fields = tuple(f for f in (incident.summary, incident.cause, incident.impact) if f)
+    tied = _request_dates(fields)
+    if not tied:
+        return []
+    whole = _incident_date(incident.date)
+    found: list[Finding] = []
+    for fact in dates:
+        event = tied.get(fact.key)
+        if event is None or fact.key == whole:
+            continue
+        s_start, s_end = text.sentences.bounds(fact.start, fact.end)
+        before = _WORD.findall(text.text, s_start, fact.start)[-8:]
+        after = _WORD.findall(text.text[fact.end : s_end])[:8]
+        window = [w.lower()[:5] for w in before + after]
+        if any(w in event for w in window):
+            continue  # the date stays with its event
+        if not any(w in _EVENT_OF for w in window):
+            continue  # no other event named with it
+        lead = _DATE_PREP.search(text.text, s_start, fact.start)
+        if lead is not None:
+            span, fix = (lead.start(), fact.end), Fix(action="replace", text="")
+        else:
+            span, fix = (fact.start, fact.end), Fix(action="remove_sentence")
+        found.append(
+            finding(
+                MOVED_DATE,
+                "error",
+                f"Gives {text.text[fact.start : fact.end]} as the date of another event than "
+                "the one the request gives it for.",
+                text.text,
+                *span,
+                "Give each date only with the event the request gives it for.",
+                fix=fix,
+            )
+        )
+    return found
+
+
+@lru_cache(maxsize=256)
+def _incident_date(date: str | None) -> tuple[str, ...] | None:
+    if not date:
+        return None
+    facts = [f for f in extract_facts(date, date.lower(), codes=False) if f.kind == "date"]
+    return facts[0].key if facts else None
+
+
+# --- a prevention step said again, wrongly --------------------------------------------------
+
+# Words of a sentence about a repeat ("happen again", "prevent", "in future", "going
+# forward", "similar incidents"), found with `str.find`: a regex scan of the whole letter
+# costs several times more.
+_CUE_WORDS = ("again", "prevent", "recur", "future", "forward", "similar")
+_WHOLE = frozenset(("again",))
+_PREVENTION_WORDS = frozenset(
+    stems(
+        "taking take took steps step ensure ensuring make making sure happen happening happens "
+        "again future prevent preventing prevention similar incident incidents issue issues "
+        "problem problems situation occur occurring recur recurrence implement implementing "
+        "implemented introduce introducing introduced committed commit continue continuing "
+        "avoid going forward moving measure measures help helping much less likely work "
+        "working place put putting new system process processes change changes changed "
+        "this that these those ones error errors mistake mistakes time always never again "
+        "additional further extra also addition does doing done made never ever once more "
+        "very really truly fully today will would shall should could might must have been "
+        "being here there what when where which while with within into onto upon just still "
+        "every everything anything something sure certain hope hoping trust"
+    )
+)
+
+
+def restated_prevention(draft: Draft) -> list[Finding]:
+    """A sentence that says an authorised prevention step again, next to the sentence that
+    states it, with words of its own that neither the step nor the incident holds."""
+    request, text = draft.context, draft.body
+    if request is None or not request.prevention:
+        return []
+    low = text.low
+    spans = text.sentences.spans
+    # Only sentences about preventing a repeat can restate a step; most letters have one.
+    candidates = sorted(
+        {bisect_right(spans, (at, len(low))) - 1 for at in _positions(low, _CUE_WORDS, _WHOLE)}
+        - {-1}
+    )
+    if not candidates:
+        return []
+    steps = _step_stems(tuple(step.description for step in request.prevention))
+    known: set[str] | None = None
+    found: list[Finding] = []
+    for index in candidates:
+        start, end = spans[index]
+        have = frozenset(stems(low[start:end]))
+        for step in steps:
+            shared = len(have & step)
+            if shared < 2 or shared < 0.25 * len(step):
+                continue
+            if shared >= 0.8 * len(step):
+                continue  # the sentence states the step (perhaps with more words)
+            if known is None:
+                known = set(_told(request)).union(*steps)
+                for remedy in request.remedies:
+                    known |= stems(remedy.description)
+            own = have - known - _PREVENTION_WORDS
+            if not own:
+                continue  # said again in the request's own words: repeated, not wrong
+            if not _stated_elsewhere(low, spans, index, step):
+                continue  # the step is not stated plainly elsewhere: other rules handle that
+            found.append(
+                finding(
+                    RESTATED_PREVENTION,
+                    "error",
+                    "Says a prevention step again with details the request does not give ("
+                    + ", ".join(sorted(own))
+                    + "); another sentence already states it.",
+                    text.text,
+                    start,
+                    end,
+                    "State each prevention step once, in the request's terms.",
+                    fix=Fix(action="remove_sentence"),
+                )
+            )
+            break
+    return found
+
+
+def _stated_elsewhere(
+    low: str, spans: list[tuple[int, int]], index: int, step: frozenset[str]
+) -> bool:
+    """Whether a sentence other than `spans[index]` holds nearly all of a step's words. A
+    sentence is read for its words only when the step's stems all but appear in it."""
+    need = 0.8 * len(step)
+    for other, (start, end) in enumerate(spans):
+        if other == index:
+            continue
+        sentence = low[start:end]
+        if sum(stem in sentence for stem in step) >= need and len(stems(sentence) & step) >= need:
+            return True
+    return False
+
+
+@lru_cache(maxsize=256)
+def _step_stems(steps: tuple[str, ...]) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(stems(step)) for step in steps if stems(step))
+
+
+# --- register --------------------------------------------------------------------------------
+
+_DEAR = re.compile(
+    r"\A\s*Dear\s+(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?(?P<first>[A-Z][\w'’-]*)"
+    r"(?:\s+[A-Z][\w'’-]*)+(?=\s*[,!\n])"
+)
+
+
+def formal_chat_greeting(draft: Draft) -> list[Finding]:
+    """A chat or text message that opens "Dear <full name>": a letter's greeting."""
+    if draft.channel_key not in ("chat", "sms"):
+        return []
+    text = draft.body
+    match = _DEAR.match(text.text)
+    if match is None:
+        return []
+    start = match.start() + len(match.group()) - len(match.group().lstrip())
+    return [
+        finding(
+            FORMAL_CHAT_GREETING,
+            "error",
+            "Opens a chat or text message with a letter's greeting.",
+            text.text,
+            start,
+            match.end(),
+            "Greet the reader by first name, as a chat does.",
+            fix=Fix(action="replace", text=f"Hi {match.group('first')}"),
+        )
+    ]
+
+
+_WE_OFFER = re.compile(
+    r"\b[Ww]e(?P<verb>\s+would\s+like\s+to\s+offer|['’]d\s+like\s+to\s+offer|\s+(?:can|could)"
+    r"\s+offer|\s+offer|\s+want\s+to\s+offer)\s+you\b"
+)
+
+
+def plural_voice(draft: Draft) -> list[Finding]:
+    """In a colleague's own letter, "we would like to offer you": one person writes and
+    offers, so it is "I"."""
+    request = draft.context
+    if request is None or request.audience != "colleague" or draft.channel_key == "social":
+        return []
+    text = draft.body
+    if "offer" not in text.low:
+        return []
+    found = []
+    for match in _WE_OFFER.finditer(text.text):
+        verb = match.group("verb")
+        found.append(
+            finding(
+                PLURAL_VOICE,
+                "error",
+                'Offers as "we" in a letter one colleague writes to another.',
+                text.text,
+                match.start(),
+                match.end() - len(" you"),
+                'Offer in your own voice: "I would like to offer you".',
+                fix=Fix(action="replace", text="I" + verb),
+            )
+        )
+    return found

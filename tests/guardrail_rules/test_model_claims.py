@@ -1,0 +1,262 @@
+"""Claims a small model adds to the request when it writes the letter (`model_claims.py`):
+something the reader did, a date moved to another event, a prevention step said again with
+details of its own, a letter's greeting in a chat, "we" offering in one colleague's letter.
+Each rule is tried on wordings other than the ones Qwen2.5-Coder wrote, on normal letters it
+must leave alone, and its fix is salvaged to a letter that passes (the composer's letters and
+the reference letters are run by the golden and composer sweeps)."""
+
+from __future__ import annotations
+
+import guardrails
+from contract.models import DraftRequest
+from contract.report import GuardrailReport
+from guardrails.model_claims import (
+    FORMAL_CHAT_GREETING,
+    MOVED_DATE,
+    PLURAL_VOICE,
+    READER_ACTION,
+    RESTATED_PREVENTION,
+)
+from service.salvage import salvage
+
+_OPEN = (
+    "Dear Ines,\n\nThis is about your order BK-3310. I'm sorry your bookcase, ordered on "
+    "4 June, arrived with a cracked shelf. This was our mistake, and we own it. "
+)
+_CLOSE = "\n\nPlease reply to this email with any questions.\n\nBest regards,\nOla\nBirchwood"
+
+
+def _request(**changes: object) -> DraftRequest:
+    base: dict[str, object] = {
+        "scenario": "custom",
+        "audience": "customer",
+        "channel": "email",
+        "recipient": {"name": "Ines Moreau"},
+        "sender": {"name": "Ola", "organization": "Birchwood"},
+        "incident": {
+            "summary": "The bookcase ordered on 4 June arrived with a cracked shelf.",
+            "reference": "BK-3310",
+        },
+        "remedies": [
+            {"kind": "replacement", "description": "a new shelf", "status": "done"},
+        ],
+        "prevention": [
+            {"description": "every flat-pack box now gets corner guards before it is sealed"}
+        ],
+    }
+    base.update(changes)
+    return DraftRequest.model_validate(base)
+
+
+SHELF = _request()
+_AMENDS = (
+    "To make amends, a new shelf has been sent. To help prevent this from happening again, "
+    "every flat-pack box now gets corner guards before it is sealed."
+)
+
+
+def _letter(middle: str) -> str:
+    return _OPEN + _AMENDS + " " + middle + _CLOSE
+
+
+def _errors(body: str, request: DraftRequest, rule: str) -> list[str]:
+    report = guardrails.check(
+        body, subject="Your bookcase", context=request, channel=request.channel
+    )
+    return [f.excerpt for f in report.errors if f.rule == rule]
+
+
+def _salvaged(body: str, request: DraftRequest) -> tuple[str, GuardrailReport]:
+    for _ in range(3):
+        report = guardrails.check(body, subject="Your bookcase", context=request)
+        if report.passed:
+            break
+        body = salvage("Your bookcase", body, report, request, request.channel).body
+    return body, guardrails.check(body, subject="Your bookcase", context=request)
+
+
+def test_the_base_letter_passes() -> None:
+    report = guardrails.check(_letter(""), subject="Your bookcase", context=SHELF)
+    assert report.passed, [f.rule for f in report.errors]
+
+
+# --- request.reader_action -------------------------------------------------------------------
+
+
+def test_thanks_for_what_the_reader_never_did_is_caught_and_cut() -> None:
+    for middle, gone in (
+        ("We are grateful for your swift reply.", "We are grateful for your swift reply."),
+        ("Thank you for flagging this so quickly.", "flagging this"),
+        ("Thanks for bringing the damage to our attention.", "to our attention"),
+        ("We value your feedback.", "We value your feedback."),
+        ("I know this was annoying, and I appreciate your quick action.", "quick action"),
+    ):
+        body = _letter(middle)
+        assert _errors(body, SHELF, READER_ACTION), middle
+        fixed, report = _salvaged(body, SHELF)
+        assert report.passed, (middle, [f.rule for f in report.errors])
+        assert gone not in fixed
+    # The clause goes, the sentence before it stays.
+    fixed, _ = _salvaged(
+        _letter("I know this was annoying, and I appreciate your quick action."), SHELF
+    )
+    assert "I know this was annoying." in fixed
+
+
+def test_patience_while_we_worked_is_cut_when_nobody_waited() -> None:
+    body = _letter("Thank you for your patience while we looked into this.")
+    assert _errors(body, SHELF, READER_ACTION) == [" while we looked into this"]
+    fixed, report = _salvaged(body, SHELF)
+    assert report.passed
+    assert "Thank you for your patience." in fixed
+
+
+def test_normal_thanks_are_left_alone() -> None:
+    for middle in (
+        "Thank you for your patience.",
+        "Thank you for your understanding.",
+        "Thank you for your understanding and cooperation.",
+    ):
+        assert not _errors(_letter(middle), SHELF, READER_ACTION), middle
+    # The reader did write: thanks for it are normal.
+    wrote = _request(
+        incident={
+            "summary": "The bookcase ordered on 4 June arrived with a cracked shelf.",
+            "reference": "BK-3310",
+            "customer_message": "My shelf is cracked, what now?",
+        }
+    )
+    for middle in ("Thank you for letting us know.", "Thanks for your message about it."):
+        assert not _errors(_letter(middle), wrote, READER_ACTION), middle
+    # The request says the reader reported it.
+    reported = _request(
+        incident={
+            "summary": "The customer reported that the bookcase ordered on 4 June arrived "
+            "with a cracked shelf.",
+            "reference": "BK-3310",
+        }
+    )
+    assert not _errors(_letter("Thank you for reporting this."), reported, READER_ACTION)
+    # A wait the request describes: thanks for it are normal.
+    waited = _request(
+        incident={
+            "summary": "The bookcase ordered on 4 June arrived two weeks late.",
+            "reference": "BK-3310",
+        }
+    )
+    body = _letter("Thank you for your patience while we tracked it down.")
+    assert not _errors(body, waited, READER_ACTION)
+
+
+# --- request.moved_date ------------------------------------------------------------------------
+
+
+def test_a_date_told_for_another_event_is_cut() -> None:
+    body = _letter("We are sorry the delivery of your bookcase on 4 June went wrong.")
+    assert _errors(body, SHELF, MOVED_DATE) == [" on 4 June"]
+    fixed, report = _salvaged(body, SHELF)
+    assert report.passed, [f.rule for f in report.errors]
+    assert "the delivery of your bookcase went wrong" in fixed
+    # The review date of a colleague's request, told as the day they went on leave.
+    leave = _request(
+        audience="colleague",
+        incident={
+            "summary": "I went on leave without handing over the Fenwick account.",
+            "impact": "Priya met the Fenwick buyers on 9 October without the price list",
+        },
+        remedies=[],
+        prevention=[],
+    )
+    body = (
+        "Hi Priya,\n\nI'm sorry: on 9 October I left for my holiday without handing over the "
+        "Fenwick account. The mistake was mine.\n\nDaniel"
+    )
+    assert _errors(body, leave, MOVED_DATE)
+
+
+def test_a_date_with_its_own_event_is_left_alone() -> None:
+    for middle in (
+        "You ordered it on 4 June and deserved better.",
+        "On 4 June you placed the order in good faith.",
+        "Your bookcase order of 4 June should have arrived whole.",
+        "We missed that on 4 June.",
+    ):
+        assert not _errors(_letter(middle), SHELF, MOVED_DATE), middle
+    # A date the request gives for the incident as a whole goes with any of its events.
+    dated = _request(
+        incident={
+            "summary": "The bookcase ordered on 4 June arrived with a cracked shelf.",
+            "reference": "BK-3310",
+            "date": "4 June",
+        }
+    )
+    body = _letter("We are sorry the delivery of your bookcase on 4 June went wrong.")
+    assert not _errors(body, dated, MOVED_DATE)
+    # "booked for 5 May": the date of the installation as much as of the booking.
+    booked = _request(
+        incident={"summary": "Our fitter missed the kitchen installation booked for 5 May."}
+    )
+    body = _letter("We let you down over the installation on 5 May.")
+    assert not _errors(body, booked, MOVED_DATE)
+
+
+# --- request.restated_prevention -----------------------------------------------------------------
+
+
+def test_a_prevention_step_said_again_with_details_of_its_own_is_removed() -> None:
+    middle = (
+        "We are making sure this never happens again in future by fitting corner guards to "
+        "heavy boxes only when the courier asks."
+    )
+    body = _letter(middle)
+    assert _errors(body, SHELF, RESTATED_PREVENTION) == [middle]
+    fixed, report = _salvaged(body, SHELF)
+    assert report.passed, [f.rule for f in report.errors]
+    assert "courier asks" not in fixed
+    assert "every flat-pack box now gets corner guards" in fixed
+
+
+def test_a_step_said_once_or_again_in_its_own_words_is_left_alone() -> None:
+    assert not _errors(_letter(""), SHELF, RESTATED_PREVENTION)
+    again = "So this does not happen again, every flat-pack box gets corner guards."
+    assert not _errors(_letter(again), SHELF, RESTATED_PREVENTION)
+    # A sentence about the future that is not the step.
+    assert not _errors(_letter("We hope to see you again in future."), SHELF, RESTATED_PREVENTION)
+
+
+# --- tone.formal_chat_greeting, tone.plural_voice -----------------------------------------------
+
+
+def test_a_letter_greeting_in_a_chat_becomes_a_first_name() -> None:
+    chat = _request(channel="chat")
+    body = "Dear Ines Moreau,\n\nI'm sorry your bookcase arrived with a cracked shelf."
+    assert _errors(body, chat, FORMAL_CHAT_GREETING) == ["Dear Ines Moreau"]
+    report = guardrails.check(body, context=chat, channel="chat")
+    fixed = salvage(None, body, report, chat, "chat").body
+    assert fixed.startswith("Hi Ines,")
+    # An email keeps its letter greeting; a chat may say "Hi Ines".
+    assert not _errors(_letter(""), SHELF, FORMAL_CHAT_GREETING)
+    assert not _errors("Hi Ines, I'm sorry about the shelf.", chat, FORMAL_CHAT_GREETING)
+
+
+def test_we_offering_in_one_colleagues_letter_becomes_i() -> None:
+    colleague = _request(audience="colleague", recipient={"name": "Priya Shah"})
+    body = "Hi Priya,\n\nI'm sorry. We'd like to offer you an hour to go through it.\n\nDaniel"
+    assert _errors(body, colleague, PLURAL_VOICE) == ["We'd like to offer"]
+    report = guardrails.check(body, subject="Your bookcase", context=colleague)
+    fixed = salvage("Your bookcase", body, report, colleague, "email").body
+    assert "I'd like to offer you an hour" in fixed
+    # A business writing to its customer offers as "we".
+    assert not _errors(_letter("We'd like to offer you a gift card."), SHELF, PLURAL_VOICE)
+
+
+def test_salvage_mends_a_sentence_that_pointed_back_at_a_removed_one() -> None:
+    body = _letter("We value your feedback. As a result, our team read your note twice.")
+    fixed, report = _salvaged(body, SHELF)
+    assert report.passed, [f.rule for f in report.errors]
+    assert "We value your feedback" not in fixed
+    assert "As a result" not in fixed
+    assert "Our team read your note twice." in fixed
+    # A link after a sentence that stays is left as written.
+    kept = _letter("The shelf split in transit. As a result, the bookcase wobbled.")
+    assert "As a result, the bookcase wobbled." in _salvaged(kept, SHELF)[0]
