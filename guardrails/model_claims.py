@@ -2,16 +2,16 @@
 request never makes, checked against that request:
 
 - `request.reader_action`: something the reader did that the request never says they did
-  ("I appreciate your prompt response", "thank you for bringing this to our attention" when
-  nobody wrote to us, "your patience while we investigated" when nobody waited). Thanks for
-  patience or understanding alone, and for a message the request holds, are left alone.
+  ("I appreciate your prompt response", "thank you for your reply" when nobody wrote to us,
+  "grateful for your help", "your patience while we investigated" when nobody waited).
+  Thanks for patience, understanding, a message or for letting us know are left alone.
 - `request.moved_date`: a date of the request told as the date of another event ("the delay
   in delivering your order on 3 May" when 3 May is when it was ordered).
 - `request.restated_prevention`: an authorised prevention step said a second time, next to
   the sentence that states it, with content of its own ("a retry check that only processes
   the first payment" beside "payment retries now check whether the first payment went
   through").
-- `tone.formal_chat_greeting`: "Dear Zoe Carter" opening a chat or a text message.
+- `tone.formal_chat_greeting`: "Dear Zoe Carter" opening a chat.
 - `tone.plural_voice`: "we would like to offer you" in a colleague's own letter, where one
   person writes and offers.
 
@@ -25,6 +25,7 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 
+from contract.catalog import get_catalog
 from contract.models import DraftRequest
 from contract.report import Finding, Fix
 from guardrails.draft import Draft, Text
@@ -43,7 +44,7 @@ RULE_IDS = (READER_ACTION, MOVED_DATE, RESTATED_PREVENTION, FORMAL_CHAT_GREETING
 
 # Thanks for something the reader did: a reply, a report, help, quick action.
 _THANKS = (
-    r"(?:appreciat(?:e|ed|ing)|thank(?:s|\s+you)(?:\s+(?:so|very)\s+much)?\s+for|"
+    r"(?:appreciat(?:e|ed|ing)|thank(?:s|ful|\s+you)(?:\s+(?:so|very)\s+much)?\s+for|"
     r"grateful\s+for|value)\s+"
 )
 # Where a thanks may start: found first (`str.find` is far quicker than a regex scan of the
@@ -68,19 +69,17 @@ def _positions(low: str, words: tuple[str, ...], whole: frozenset[str] = frozens
 
 
 _READER_ACT = re.compile(
-    _THANKS + r"(?:your\s+(?P<quality>(?:prompt|quick|swift|timely|rapid|fast|immediate|speedy|"
-    r"detailed|thoughtful|kind)\s+)?(?P<noun>responses?|repl(?:y|ies)|action|attention|feedback|"
-    r"report|message|e-?mail|letter|call|input|help|assistance|efforts?|diligence|vigilance|"
-    r"flexibility|quick\s+thinking|note|complaint|post|comments?|question|enquiry|inquiry)\b"
-    r"|(?P<verb>reaching\s+out|contacting\s+(?:us|me)|getting\s+in\s+touch|"
-    r"bringing\s+(?:this|it|the\s+\w+)(?:\s+\w+)?\s+to\s+(?:our|my)\s+attention|"
-    r"letting\s+(?:us|me)\s+know|raising\s+(?:this|it)|flagging\s+(?:this|it)|"
-    r"reporting\s+(?:this|it)|alerting\s+(?:us|me)|informing\s+(?:us|me)|telling\s+(?:us|me)|"
-    r"writing\s+to\s+(?:us|me)|sharing\s+(?:this|your))\b)"
+    _THANKS + r"your\s+(?P<quality>(?:prompt|quick|swift|timely|rapid|fast|immediate|speedy)\s+)?"
+    r"(?P<noun>responses?|repl(?:y|ies)|action|attention|feedback|report|message|e-?mail|"
+    r"letter|call|input|help|assistance|efforts?|diligence|vigilance|flexibility|"
+    r"quick\s+thinking|note|complaint|post|comments?|question|enquiry|inquiry)\b"
 )
-# "your patience while we investigated": a wait the request may never describe.
+# "your patience while we investigated": a wait, told as past, that the request may never
+# describe. "Your patience while we put this right" (what happens now) is left alone.
 _PATIENCE_WHILE = re.compile(
-    r"\byour\s+patience\s+(?:while|whilst|as|during)\s+(?:we|i|our)\b[^.!?\n]*"
+    r"\byour\s+patience\s+(?:while|whilst|as|during\s+the\s+time)\s+(?:we|i)\s+"
+    r"(?:investigated|looked\s+into|checked|reviewed|resolved|sorted|fixed|worked|traced|"
+    r"tracked|dealt\s+with|handled|were\s+\w+ing|was\s+\w+ing)\b[^.!?\n]*"
 )
 # Words of a request saying the reader told us something (a message, a call, a post).
 _CONTACTED = frozenset(
@@ -141,11 +140,16 @@ def reader_action(draft: Draft) -> list[Finding]:
         if match is None:
             continue
         noun, quality = match.group("noun"), match.group("quality")
-        if match.group("verb") is not None or noun in _CONTACT_NOUNS:
-            if wrote and (quality is None or quality.strip() in ("detailed", "thoughtful", "kind")):
+        if quality is not None:
+            if set(stems(quality)) <= told:
+                continue  # the request says how quickly the reader acted
+        elif noun in _REPLY:
+            if wrote:
                 continue  # the reader did write to us
-        elif noun is not None and quality is None and set(stems(noun)) <= told:
-            continue  # the request says the reader helped ("she flagged the error")
+        elif noun in _CONTACT_NOUNS or noun == "attention" or set(stems(noun)) <= told:
+            # Thanks for a message or for attention are normal in a reply to a complaint;
+            # help the request gives ("she flagged the error") may be thanked.
+            continue
         span, fix = _clause_or_sentence(text, match.start(), match.end())
         found.append(
             finding(
@@ -178,12 +182,9 @@ def reader_action(draft: Draft) -> list[Finding]:
     return found
 
 
+_REPLY = frozenset(("response", "responses", "reply", "replies"))
 _CONTACT_NOUNS = frozenset(
     (
-        "response",
-        "responses",
-        "reply",
-        "replies",
         "feedback",
         "report",
         "message",
@@ -211,7 +212,8 @@ _EVENT_GROUPS: tuple[frozenset[str], ...] = tuple(
     for words in (
         "order ordered ordering purchase purchased bought buy booked booking book reserved",
         "deliver delivered delivery delivering arrive arrived arrival shipped ship shipping "
-        "dispatched dispatch sent send sending posted received came",
+        "dispatched dispatch sent send sending posted received came reached reaching landed "
+        "handed collected",
         "charge charged charging billed bill billing invoice invoiced debited paid payment",
         "cancel cancelled cancellation canceled",
         "leave left",
@@ -242,9 +244,9 @@ _EVENT_GROUPS: tuple[frozenset[str], ...] = tuple(
     )
 )
 _EVENT_OF = {stem: group for group in _EVENT_GROUPS for stem in group}
-_DATE_LEAD = frozenset(("on", "for", "from", "of", "dated", "at", "by", "the"))
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-_DATE_PREP = re.compile(r"\s+(?:on|from|dated)\s+(?:the\s+)?\Z", re.IGNORECASE)
+# "... on 3 May": a date told as the day something happened.
+_DATE_PREP = re.compile(r"\s+on\s+(?:the\s+)?\Z", re.IGNORECASE)
 
 
 def _event(word: str) -> frozenset[str] | None:
@@ -260,12 +262,12 @@ def _request_dates(fields: tuple[str, ...]) -> dict[tuple[str, ...], frozenset[s
         for fact in extract_facts(field, field.lower(), codes=False):
             if fact.kind != "date":
                 continue
-            words = _WORD.findall(field[: fact.start])[-5:]
-            while words and words[-1].lower() in _DATE_LEAD:
-                words.pop()
-            # The event is named just before the date: "ordered on 3 May", "the
-            # installation booked for 5 May" (the installation's date, and the booking's).
-            groups = [g for g in (_event(w) for w in words[-4:]) if g is not None]
+            before = field[: fact.start]
+            clause = max(before.rfind(mark) for mark in ".;:,")
+            # Every event named in the clause before the date: "ordered on 3 May"; "arrived
+            # for their stay on 21 August" (the arrival's date and the stay's).
+            words = _WORD.findall(before, clause + 1)[-8:]
+            groups = [g for g in (_event(w) for w in words) if g is not None]
             if groups:
                 tied[fact.key] = tied.get(fact.key, frozenset()).union(*groups)
     return tied
@@ -300,10 +302,9 @@ def moved_date(draft: Draft) -> list[Finding]:
         if not any(w in _EVENT_OF for w in window):
             continue  # no other event named with it
         lead = _DATE_PREP.search(text.text, s_start, fact.start)
-        if lead is not None:
-            span, fix = (lead.start(), fact.end), Fix(action="replace", text="")
-        else:
-            span, fix = (fact.start, fact.end), Fix(action="remove_sentence")
+        if lead is None:
+            continue  # "instead of 30 June", "after the 30 June deadline": not an event's date
+        span, fix = (lead.start(), fact.end), Fix(action="replace", text="")
         found.append(
             finding(
                 MOVED_DATE,
@@ -427,16 +428,22 @@ def _step_stems(steps: tuple[str, ...]) -> tuple[frozenset[str], ...]:
 
 # --- register --------------------------------------------------------------------------------
 
+# "Dear Zoe Carter": a first and last name, as a form fills it in. "Dear Mrs Lowe" is a
+# formal tone's chat greeting and stays.
 _DEAR = re.compile(
-    r"\A\s*Dear\s+(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?(?P<first>[A-Z][\w'’-]*)"
+    r"\A\s*Dear\s+(?!(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam)\b)(?P<first>[A-Z][\w'’-]*)"
     r"(?:\s+[A-Z][\w'’-]*)+(?=\s*[,!\n])"
 )
 
 
 def formal_chat_greeting(draft: Draft) -> list[Finding]:
-    """A chat or text message that opens "Dear <full name>": a letter's greeting."""
-    if draft.channel_key not in ("chat", "sms"):
+    """A chat that opens "Dear <full name>": a letter's greeting. (A text message over its
+    length loses its greeting to salvage's trim anyway.)"""
+    if draft.channel_key != "chat":
         return []
+    tone = get_catalog().tones.get(draft.tone or "")
+    if tone is not None and tone.formality == "formal":
+        return []  # a formal tone's chat may open with the full name, as the composer's does
     text = draft.body
     match = _DEAR.match(text.text)
     if match is None:
@@ -446,7 +453,7 @@ def formal_chat_greeting(draft: Draft) -> list[Finding]:
         finding(
             FORMAL_CHAT_GREETING,
             "error",
-            "Opens a chat or text message with a letter's greeting.",
+            "Opens a chat with a letter's greeting.",
             text.text,
             start,
             match.end(),

@@ -86,9 +86,9 @@ def test_the_base_letter_passes() -> None:
 def test_thanks_for_what_the_reader_never_did_is_caught_and_cut() -> None:
     for middle, gone in (
         ("We are grateful for your swift reply.", "We are grateful for your swift reply."),
-        ("Thank you for flagging this so quickly.", "flagging this"),
-        ("Thanks for bringing the damage to our attention.", "to our attention"),
-        ("We value your feedback.", "We value your feedback."),
+        ("Thank you for your reply.", "Thank you for your reply."),
+        ("I'm thankful for your help in sorting it out.", "your help"),
+        ("We appreciate your rapid attention to this.", "rapid attention"),
         ("I know this was annoying, and I appreciate your quick action.", "quick action"),
     ):
         body = _letter(middle)
@@ -116,6 +116,9 @@ def test_normal_thanks_are_left_alone() -> None:
         "Thank you for your patience.",
         "Thank you for your understanding.",
         "Thank you for your understanding and cooperation.",
+        "Thanks for letting us know.",
+        "Thank you for bringing this to our attention.",
+        "We appreciate your feedback.",
     ):
         assert not _errors(_letter(middle), SHELF, READER_ACTION), middle
     # The reader did write: thanks for it are normal.
@@ -126,7 +129,7 @@ def test_normal_thanks_are_left_alone() -> None:
             "customer_message": "My shelf is cracked, what now?",
         }
     )
-    for middle in ("Thank you for letting us know.", "Thanks for your message about it."):
+    for middle in ("Thank you for your reply.", "Thanks for your message about it."):
         assert not _errors(_letter(middle), wrote, READER_ACTION), middle
     # The request says the reader reported it.
     reported = _request(
@@ -136,7 +139,7 @@ def test_normal_thanks_are_left_alone() -> None:
             "reference": "BK-3310",
         }
     )
-    assert not _errors(_letter("Thank you for reporting this."), reported, READER_ACTION)
+    assert not _errors(_letter("Thank you for your response."), reported, READER_ACTION)
     # A wait the request describes: thanks for it are normal.
     waited = _request(
         incident={
@@ -251,12 +254,21 @@ def test_we_offering_in_one_colleagues_letter_becomes_i() -> None:
 
 
 def test_salvage_mends_a_sentence_that_pointed_back_at_a_removed_one() -> None:
-    body = _letter("We value your feedback. As a result, our team read your note twice.")
+    body = _letter("We value your reply. As a result, our team read your note twice.")
     fixed, report = _salvaged(body, SHELF)
     assert report.passed, [f.rule for f in report.errors]
-    assert "We value your feedback" not in fixed
+    assert "We value your reply" not in fixed
     assert "As a result" not in fixed
     assert "Our team read your note twice." in fixed
     # A link after a sentence that stays is left as written.
     kept = _letter("The shelf split in transit. As a result, the bookcase wobbled.")
     assert "As a result, the bookcase wobbled." in _salvaged(kept, SHELF)[0]
+
+
+def test_a_formal_chat_greeting_with_a_title_stays() -> None:
+    chat = _request(channel="chat")
+    body = "Dear Mrs Moreau,\n\nI'm sorry your bookcase arrived with a cracked shelf."
+    assert not _errors(body, chat, FORMAL_CHAT_GREETING)
+    # A formal tone's chat may greet by full name, as the composer's does.
+    formal = _request(channel="chat", tone="formal")
+    assert not _errors("Dear Ines Moreau,\n\nI'm sorry.", formal, FORMAL_CHAT_GREETING)
