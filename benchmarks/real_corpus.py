@@ -234,6 +234,10 @@ SPLITS: dict[str, str] = {
         "fresh14 (collected and labelled after the rules of guards8 landed, before any check;"
         " measured blind once)"
     ),
+    "fresh15": (
+        "fresh15 (collected and labelled by someone who ran no check on it, after the last rule"
+        " of that round landed; measured blind once)"
+    ),
 }
 """Each part of the corpus the report scores (by the items' `split`), named with how it came
 about."""

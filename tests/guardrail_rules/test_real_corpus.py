@@ -50,6 +50,7 @@ def test_ids_are_unique_and_labels_well_formed() -> None:
             "fresh12",
             "fresh13",
             "fresh14",
+            "fresh15",
         ), item["id"]
         if item["kind"] in MUST_FLAG:
             assert item["flag"], item["id"]
