@@ -1029,44 +1029,17 @@ _OFFER_FRAME = re.compile(
 # with a boundary is tried at every position of the letter.)
 _PERKS = re.compile(
     _by_first(
-        [
-            r"late\s+check-?out",
-            r"early\s+check-?in",
-            r"room\s+upgrade",
-            r"seat\s+upgrade",
-            r"class\s+upgrade",
-            "upgrade",
-            r"lounge\s+access",
-            r"priority\s+(?:boarding|booking|access|support|service|visit)",
-            r"loyalty\s+points",
-            r"bonus\s+points",
-            "points",
-            r"gift\s+(?:basket|box|hamper|set)",
-            r"bottle\s+of\s+(?:champagne|wine|prosecco)",
-            "champagne",
-            r"spa\s+(?:treatment|session|voucher|credit)",
-            "breakfast",
-            r"dinner\s+on\s+us",
-            r"free\s+(?:shipping|delivery|parking|month|months|session|sessions|class|classes|"
-            r"drink|drinks|dessert|meal)",
-            "parking",
-            r"extended\s+warranty",
-            r"warranty\s+extension",
-            r"extra\s+(?:night|day|month|week|session)",
-            *(
-                rf"{what}\s+fees?"
-                for what in (
-                    "delivery",
-                    "shipping",
-                    "service",
-                    "booking",
-                    "cancellation",
-                    "late",
-                    r"admin\w*",
-                    "membership",
-                )
-            ),
-        ],
+        split_top(
+            r"late\s+check-?out|early\s+check-?in|room\s+upgrade|seat\s+upgrade|class\s+upgrade|"
+            r"upgrade|lounge\s+access|priority\s+(?:boarding|booking|access|support|service|visit)|"
+            r"loyalty\s+points|bonus\s+points|points|gift\s+(?:basket|box|hamper|set)|"
+            r"bottle\s+of\s+(?:champagne|wine|prosecco)|champagne|spa\s+(?:treatment|session|"
+            r"voucher|credit)|breakfast|dinner\s+on\s+us|free\s+(?:shipping|delivery|parking|"
+            r"month|months|session|sessions|class|classes|drink|drinks|dessert|meal)|parking|"
+            r"extended\s+warranty|warranty\s+extension|extra\s+(?:night|day|month|week|session)|"
+            r"delivery\s+fees?|shipping\s+fees?|service\s+fees?|booking\s+fees?|"
+            r"cancellation\s+fees?|late\s+fees?|admin\w*\s+fees?|membership\s+fees?"
+        ),
         boundary=True,
     )
     + r"\b"
