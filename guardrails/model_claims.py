@@ -3,7 +3,8 @@ request never makes, checked against that request:
 
 - `request.reader_action`: something the reader did that the request never says they did
   ("I appreciate your prompt response", "thank you for your reply" when nobody wrote to us,
-  "grateful for your help", "your patience while we investigated" when nobody waited).
+  "grateful for your help", "your patience while we investigated" when nobody waited, "the
+  issue we discussed earlier" when nobody spoke).
   Thanks for patience, understanding, a message or for letting us know are left alone.
 - `request.moved_date`: a date of the request told as the date of another event ("the delay
   in delivering your order on 3 May" when 3 May is when it was ordered).
@@ -81,6 +82,20 @@ _PATIENCE_WHILE = re.compile(
     r"(?:investigated|looked\s+into|checked|reviewed|resolved|sorted|fixed|worked|traced|"
     r"tracked|dealt\s+with|handled|were\s+\w+ing|was\s+\w+ing)\b[^.!?\n]*"
 )
+# A conversation with the reader told as having happened ("the refund issue we discussed
+# earlier", "as discussed on the phone", "following our call"): invented when the request
+# holds no message from them and says nothing of a talk.
+_TALKED = re.compile(
+    r"\b(?:(?:we|i)\s+(?:have\s+|had\s+)?(?:discussed|spoke\s+about|talked\s+about)"
+    r"(?:\s+\w+){0,3}?\s+(?:earlier|previously|before|last\s+\w+|yesterday|on\s+the\s+phone)|"
+    r"as\s+(?:we\s+|i\s+)?(?:discussed|mentioned\s+(?:on|during|in)\s+our)|"
+    r"following\s+(?:up\s+on\s+)?our\s+(?:recent\s+|earlier\s+|phone\s+)?"
+    r"(?:conversation|call|chat|discussion|meeting)|"
+    r"as\s+you\s+can\s+see\s+from\s+the\s+(?:incident|request|summary|details))\b"
+)
+# The rest of an opening clause, its comma and the next word's first letter.
+_LEAD_CLAUSE = re.compile(r"[^,.!?\n]{0,40},\s+[a-z]")
+_TALK_WORDS = ("discuss", "spoke", "talked", "following", "as you can see")
 # Words of a request saying the reader told us something (a message, a call, a post).
 _CONTACTED = frozenset(
     stems(
@@ -88,6 +103,9 @@ _CONTACTED = frozenset(
         "contacted complained complaint posted post message messaged flagged flag asked raised "
         "noticed spotted alerted informed feedback reply replied response responded chat review"
     )
+)
+_SPOKE = frozenset(
+    stems("discussed discussion spoke spoken talked conversation called phoned meeting met")
 )
 _WAITED = frozenset(
     stems(
@@ -163,6 +181,31 @@ def reader_action(draft: Draft) -> list[Finding]:
                 fix=fix,
             )
         )
+    talked = request.incident.customer_message is not None or bool(told & _SPOKE)
+    if not talked and any(word in low for word in _TALK_WORDS):
+        for match in _TALKED.finditer(low):
+            start, end = match.start(), match.end()
+            fix = Fix(action="remove_sentence")
+            s_start = text.sentences.bounds(start, end)[0]
+            lead = _LEAD_CLAUSE.match(text.text, end) if start == s_start else None
+            if lead is not None:
+                # "As discussed on the phone, the shelf ...": the opening clause goes and the
+                # sentence starts again at its next word.
+                end = lead.end()
+                fix = Fix(action="replace", text=text.text[end - 1].upper())
+            found.append(
+                finding(
+                    READER_ACTION,
+                    "error",
+                    "Tells of a conversation with the reader that the request never mentions "
+                    f"({text.text[match.start() : match.end()]}).",
+                    text.text,
+                    start,
+                    end,
+                    "Leave out talks with the reader unless the request says they happened.",
+                    fix=fix,
+                )
+            )
     if "patience" in low and not told & _WAITED:
         for match in _PATIENCE_WHILE.finditer(low):
             at = match.start() + len("your patience")

@@ -272,3 +272,35 @@ def test_a_formal_chat_greeting_with_a_title_stays() -> None:
     # A formal tone's chat may greet by full name, as the composer's does.
     formal = _request(channel="chat", tone="formal")
     assert not _errors("Dear Ines Moreau,\n\nI'm sorry.", formal, FORMAL_CHAT_GREETING)
+
+
+def test_a_talk_with_the_reader_the_request_never_gives_is_removed() -> None:
+    for middle in (
+        "As we discussed on the phone, the shelf was packed badly.",
+        "Following our recent call, I checked the packing notes.",
+        "I wanted to pick up the shelf problem we talked about last week.",
+    ):
+        body = _letter(middle)
+        assert _errors(body, SHELF, READER_ACTION), middle
+        fixed, report = _salvaged(body, SHELF)
+        assert report.passed, (middle, [f.rule for f in report.errors])
+        assert middle not in fixed
+    # An opening clause goes and the sentence stays.
+    fixed, _ = _salvaged(
+        _letter("As we discussed on the phone, the shelf was packed badly."), SHELF
+    )
+    assert "The shelf was packed badly." in fixed
+    # Our own talks, and a talk the request gives, are left alone.
+    assert not _errors(
+        _letter("We discussed the packing with our warehouse team."), SHELF, READER_ACTION
+    )
+    called = _request(
+        incident={
+            "summary": "The bookcase ordered on 4 June arrived with a cracked shelf; the "
+            "customer phoned us about it.",
+            "reference": "BK-3310",
+        }
+    )
+    assert not _errors(
+        _letter("As we discussed on the phone, a new shelf is coming."), called, READER_ACTION
+    )
