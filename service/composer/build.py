@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from contract.catalog import Channel, get_catalog
@@ -674,27 +674,33 @@ class Writer:
         elif name.startswith("audience:"):
             value = req.audience == name.split(":", 1)[1]
         else:
-            value = {
-                "impact": bool(self.impact),
-                "cause": bool(self.cause),
-                "remedies": bool(req.remedies),
-                "prevention": bool(req.prevention),
-                "metric": any(p.metric for p in req.prevention),
-                "contact": bool(req.sender.contact),
-                "follow_up": req.follow_up,
-                # The sender tells their own mistake ("I forgot to pass on ..."): they know
-                # how it happened, and have nothing to look into.
-                "own_story": req.audience == "colleague" and first_person(req.incident.summary),
-                # The summary already says why ("... because we overbooked").
-                "told_why": bool(_TOLD_WHY.search(req.incident.summary)),
-                "done_remedy": any(r.status == "done" for r in req.remedies),
-                "cautious": req.liability == "cautious",
-                "standard": req.liability == "standard",
-                "public": self.public,
-                "private": not self.public,
-                "signoff": self.channel.has_signature and not self.public,
-            }[name]
+            value = self._conditions[name]
         return value != negated
+
+    @cached_property
+    def _conditions(self) -> dict[str, bool]:
+        """The named plan conditions, read once per draft: the plan asks them for every part."""
+        req = self.request
+        return {
+            "impact": bool(self.impact),
+            "cause": bool(self.cause),
+            "remedies": bool(req.remedies),
+            "prevention": bool(req.prevention),
+            "metric": any(p.metric for p in req.prevention),
+            "contact": bool(req.sender.contact),
+            "follow_up": req.follow_up,
+            # The sender tells their own mistake ("I forgot to pass on ..."): they know
+            # how it happened, and have nothing to look into.
+            "own_story": req.audience == "colleague" and first_person(req.incident.summary),
+            # The summary already says why ("... because we overbooked").
+            "told_why": bool(_TOLD_WHY.search(req.incident.summary)),
+            "done_remedy": any(r.status == "done" for r in req.remedies),
+            "cautious": req.liability == "cautious",
+            "standard": req.liability == "standard",
+            "public": self.public,
+            "private": not self.public,
+            "signoff": self.channel.has_signature and not self.public,
+        }
 
 
 _FIRST_SINGULAR = (
