@@ -211,8 +211,30 @@ def _said_of(given: ByValue) -> _Said:
                 continue  # "they" is the reader only after the caller named the reader
             if pronoun == "her" and word in _NOT_OWNED:
                 continue  # "told her about": too rare in a request to rewrite safely
+            if pronoun in _NOT_THE_READER[_title_gender(request)]:
+                continue  # "his" when the reader is Mrs Okafor: someone else
+            if _FIRST_PERSON.search(low, 0, match.start()) and pronoun not in _PLURAL:
+                continue  # "I had to take him": the reader is "I" here, "him" someone else
             pairs[f"{pronoun} {word}"] = _PRONOUNS[pronoun]
     return _Said(pairs, frozenset(verbs))
+
+
+# The pronouns a reader with a gendered title ("Mrs Okafor", "Mr Hale") cannot be.
+_HE = frozenset(("he", "him", "his", "himself"))
+_SHE = frozenset(("she", "her", "hers", "herself"))
+_TITLE_GENDER = {
+    **dict.fromkeys(("mr", "sir", "lord"), "male"),
+    **dict.fromkeys(("mrs", "ms", "miss", "madam", "lady", "dame"), "female"),
+}
+_NOT_THE_READER = {"male": _SHE, "female": _HE, None: frozenset[str]()}
+# The customer speaking as "I" in a request field ("I had to take him to the vet").
+_FIRST_PERSON = re.compile(r"\b(?:i|me|my|myself)\b")
+
+
+def _title_gender(request: DraftRequest) -> str | None:
+    """The gender the recipient's title gives ("Mrs Okafor": female), if any."""
+    first = (request.recipient.name or "").split(maxsplit=1)[:1]
+    return _TITLE_GENDER.get(first[0].lower().rstrip(".")) if first else None
 
 
 def _names_others(request: DraftRequest, named: str) -> bool:
@@ -1104,13 +1126,14 @@ def invented_perk(draft: Draft) -> list[Finding]:
 
 # A phone number, e-mail address or web address: the reader will use it, so it must be the
 # request's own.
+# A phone number's digits never run across a line or a sentence break ("8830. 500").
 _CONTACT = re.compile(
-    r"(?<![\w@.])(?:\+?\(?\d[\d\s().-]{5,}\d(?![\w-])|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
+    r"(?<![\w@.])(?:\+?\(?\d(?:[\d \t()-]|\.(?!\s)){5,}\d(?![\w-])|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
     r"https?://[^\s<>\"]+|www\.[^\s<>\"]+)"
 )
 _DIGITS = re.compile(r"\d")
 # What a phone number above holds.
-_PHONE_RUN = re.compile(r"\d[\d\s().-]{5,}\d")
+_PHONE_RUN = re.compile(r"\d(?:[\d \t()-]|\.(?!\s)){5,}\d")
 
 
 def _may_give_contact(text: str) -> bool:

@@ -256,6 +256,32 @@ def test_a_measured_share_of_100_percent_is_not_a_guarantee() -> None:
         assert _rules(f"Dear Dana,\n\nI am sorry. {promise}", request, rule), promise
 
 
+def test_a_measured_result_told_in_the_past_is_not_a_guarantee() -> None:
+    """A prevention metric told as what was measured ("100% of test failures paged within 10
+    minutes") is a result, not a promise; whether the request supplied it is
+    `commitments.unsupported_fact`'s to judge. The same figure told as what will happen is
+    still an absolute promise."""
+    step = {
+        "description": "backup failures now page the on-call engineer",
+        "metric": "100% of test failures paged within 10 minutes",
+    }
+    request = DraftRequest.model_validate({**_request().model_dump(), "prevention": [step]})
+    result = "The result so far: 100% of test failures paged within 10 minutes."
+    assert not _rules(f"Dear Dana,\n\nI am sorry. {result}", request, "guarantee.absolute")
+    assert not _rules(
+        f"Dear Dana,\n\nI am sorry. {result}", request, "commitments.unsupported_fact"
+    )
+    # Not supplied: the measured figure is still caught, by the rule for supplied facts.
+    assert _rules(f"Dear Dana,\n\nI am sorry. {result}", _request(), "commitments.unsupported_fact")
+    for promise in (
+        "From now on 100% of test failures will be paged within 10 minutes.",
+        "100% of backups are to be checked every night.",
+    ):
+        assert _rules(f"Dear Dana,\n\nI am sorry. {promise}", request, "guarantee.absolute"), (
+            promise
+        )
+
+
 def test_the_customers_cant_retold_as_you_cant_is_not_an_impact_turned_around() -> None:
     """The impact "I can't hear my grandchildren on the phone" told to the reader ("you
     can't hear your grandchildren") keeps its negation; "can't" is a negation like

@@ -77,6 +77,33 @@ def test_a_pronoun_for_someone_else_is_left_alone() -> None:
     assert _errors(body, request, "request.third_person") == []
 
 
+def test_a_pronoun_the_reader_cannot_be_is_someone_elses() -> None:
+    """A pronoun is the reader's only when it can be: not one of the other gender than the
+    recipient's title ("his" to Mrs Adeyemi), and not one in a field where the customer
+    speaks as "I" ("I had to carry him to the car": "him" is not the customer). A pronoun
+    of the title's own gender, in the caller's third-person words, still is."""
+    incident = {
+        "summary": "pepper came back from his grooming with a burnt ear",
+        "reference": "GR-4410",
+        "impact": "I had to carry him to the car and drive straight to the vet",
+    }
+    body = "Pepper came back from his grooming with a burnt ear. You had to carry him to the car."
+    titled = _request(recipient={"name": "mrs adeyemi"}, incident=incident)
+    assert _errors(body, titled, "request.third_person") == []
+    untitled = _request(recipient={"name": "Tunde Adeyemi"}, incident=incident)
+    assert _errors("You had to carry him to the car.", untitled, "request.third_person") == []
+    # The reader's own gender, in the caller's third-person words: still the reader.
+    mr = _request(
+        recipient={"name": "Mr Tunde Adeyemi"},
+        incident={"summary": "He was billed twice for his grooming voucher.", "reference": "G-1"},
+    )
+    body = "We billed you twice for his grooming voucher."
+    assert _errors(body, mr, "request.third_person") == [("his", "your")]
+    mrs = _request(recipient={"name": "Mrs Carter"})
+    body = "You were charged twice for her October membership."
+    assert _errors(body, mrs, "request.third_person") == [("her", "your")]
+
+
 def test_the_reader_by_name_becomes_you_but_not_when_addressed() -> None:
     request = _request(recipient={"name": "Rosa Jimenez"}, audience="colleague")
     body = (
@@ -545,6 +572,19 @@ def test_contact_details_the_request_does_not_give_are_caught() -> None:
         "Your order NW-2210 of 21 August for $8.50 has been refunded.",
     ]:
         assert _errors(body, request, "request.invented_contact") == [], body
+
+
+def test_a_phone_number_does_not_run_across_a_sentence_or_line_break() -> None:
+    """Digits on either side of a sentence break ("... 8830. 500 more ...") or a line break
+    are two numbers, not one phone number; a number written with dots or spaces inside it
+    is still one, and still caught when the request does not give it."""
+    for body in [
+        "The cards were printed with the old number ending 8830. 500 new cards are on the way.",
+        "Your order 2210 arrived late.\n1200 orders were affected that day.",
+    ]:
+        assert _errors(body, PARCEL, "request.invented_contact") == [], body
+    for body in ["Call us on 0800.555.0199 at any time.", "Call us on 0800 555 0199. We can help."]:
+        assert len(_errors(body, PARCEL, "request.invented_contact")) == 1, body
 
 
 def test_an_amount_told_as_a_total_the_request_never_gives_is_cut() -> None:
