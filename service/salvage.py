@@ -137,13 +137,15 @@ _LINK = re.compile(
     r"(?:As\s+a\s+(?:result|consequence)|Because\s+of\s+(?:this|that|it)|As\s+such|"
     r"Therefore|Consequently|Thus|Hence|In\s+turn|For\s+this\s+reason|Due\s+to\s+this|"
     r"On\s+top\s+of\s+(?:this|that)|This\s+meant\s+that|That\s+meant\s+that|"
-    r"Because\s+of\s+this\s+mistake|As\s+a\s+result\s+of\s+this)\s*,?\s+(?=[a-z])"
+    r"Because\s+of\s+this\s+mistake|As\s+a\s+result\s+of\s+this)\s*,?\s+(?=\w)"
 )
 
 
 def _mended_links(body: str, planned: list[_Edit]) -> list[_Edit]:
     """For each sentence removed, a sentence right after it that opens with a word pointing
-    back at it loses that opening ("As a result, you walked" becomes "You walked")."""
+    back at it loses that opening ("As a result, you walked" becomes "You walked"). When
+    another edit rewrites the word after the opening ("Rosa" to "you"), the mend takes that
+    edit over, so the sentence still starts with a capital."""
     mends: list[_Edit] = []
     for edit in planned:
         if edit.field != "body" or edit.record.action != "remove_sentence":
@@ -154,20 +156,32 @@ def _mended_links(body: str, planned: list[_Edit]) -> list[_Edit]:
         link = _LINK.match(body, at)
         if link is None:
             continue
+        start, end = link.start(), link.end()
+        word = next(
+            (e for e in planned if e.field == "body" and e.start == end and e.end > e.start),
+            None,
+        )
+        if word is not None:
+            after = word.text[:1].upper() + word.text[1:]
+            stop = word.end
+        else:
+            after, stop = body[end].upper(), end + 1
         mend = _Edit(
             "body",
-            link.start(),
-            link.end() + 1,
-            body[link.end()].upper(),
+            start,
+            stop,
+            after,
             SalvageEdit(
-                rule=edit.record.rule,
-                action="replace",
-                before=body[link.start() : link.end() + 1],
-                after=body[link.end()].upper(),
+                rule=edit.record.rule, action="replace", before=body[start:stop], after=after
             ),
         )
-        if not any(_overlaps(mend, other) for other in (*planned, *mends)):
-            mends.append(mend)
+        others = [e for e in (*planned, *mends) if e is not word]
+        if any(_overlaps(mend, other) for other in others):
+            continue
+        if word is not None:
+            # The word's own edit stays on record, as an empty edit where the mend applies it.
+            planned[planned.index(word)] = _Edit("body", word.start, word.start, "", word.record)
+        mends.append(mend)
     return mends
 
 

@@ -304,3 +304,23 @@ def test_a_talk_with_the_reader_the_request_never_gives_is_removed() -> None:
     assert not _errors(
         _letter("As we discussed on the phone, a new shelf is coming."), called, READER_ACTION
     )
+
+
+def test_a_mended_link_takes_over_the_edit_of_the_word_after_it() -> None:
+    colleague = _request(
+        audience="colleague",
+        recipient={"name": "Priya Shah"},
+        incident={"summary": "I went on leave without handing Priya the Fenwick price list."},
+        remedies=[],
+        prevention=[],
+    )
+    body = (
+        "Hi Priya,\n\nI'm sorry I went on leave without handing you the Fenwick price list. "
+        "The mistake was mine. We value your reply. As a result, Priya met the buyers without "
+        "it.\n\nDaniel"
+    )
+    report = guardrails.check(body, subject="The Fenwick list", context=colleague)
+    fixed = salvage("The Fenwick list", body, report, colleague, "email")
+    assert "You met the buyers without it." in fixed.body
+    assert "As a result" not in fixed.body and "Priya met" not in fixed.body
+    assert {e.rule for e in fixed.edits} >= {READER_ACTION, "request.third_person"}
