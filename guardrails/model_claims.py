@@ -514,9 +514,12 @@ _WE_OFFER = re.compile(
 
 def plural_voice(draft: Draft) -> list[Finding]:
     """In a colleague's own letter, "we would like to offer you": one person writes and
-    offers, so it is "I"."""
+    offers, so it is "I". A letter signed only by the organisation (no sender's name) has
+    no one person to speak for it: "we" is its voice."""
     request = draft.context
     if request is None or request.audience != "colleague" or draft.channel_key == "social":
+        return []
+    if not request.sender.name:
         return []
     text = draft.body
     if "offer" not in text.low:

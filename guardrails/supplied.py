@@ -48,6 +48,9 @@ def _stop_words() -> frozenset[str]:
     return frozenset(lexicon().words("stop_words"))
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+
+
 def retold_spans(low: str, told: tuple[str, ...]) -> list[tuple[int, int]]:
     """Where lowercase `low` copies one of the `told` texts (`Supplied.told`) word for word."""
     return [
@@ -136,9 +139,21 @@ class Supplied:
         self.incident_durations = frozenset(durations_in(incident_text))
         self.incident_stems = frozenset(stems(incident_text))
         fields = (incident.summary, incident.cause, incident.impact)
-        self.told = tuple(t for t in (f.lower().strip(" .!?") for f in fields if f) if t)
-        """The incident's summary, cause and impact, lowercased without a closing full stop:
-        the caller's own telling of what happened, which a draft may retell word for word."""
+        whole = [t for t in (f.lower().strip(" .!?") for f in fields if f) if t]
+        # A field of several sentences may be retold one sentence at a time (a field that
+        # says one thing three times is told once); a sentence of a word or two is too
+        # short to tell the incident.
+        parts = [
+            p
+            for t in whole
+            if _SENTENCE_BREAK.search(t)
+            for p in (s.strip(" .!?") for s in _SENTENCE_BREAK.split(t))
+            if len(p.split()) >= 4
+        ]
+        self.told = tuple(dict.fromkeys([*whole, *parts]))
+        """The incident's summary, cause and impact, lowercased without a closing full stop,
+        and each sentence of four or more words of one that has several: the caller's own
+        telling of what happened, which a draft may retell word for word."""
         self.told_stems = frozenset(stems(" ".join(self.told)))
 
     @classmethod

@@ -587,6 +587,24 @@ def test_a_phone_number_does_not_run_across_a_sentence_or_line_break() -> None:
         assert len(_errors(body, PARCEL, "request.invented_contact")) == 1, body
 
 
+def test_one_sentence_of_a_field_retold_is_the_incident_not_an_offer() -> None:
+    """An impact of several sentences ("you had to pay for a second night in a hotel", said
+    three times) retold one sentence at a time is the incident, not a remedy offered; a
+    remedy offered beside it, or instead of it, is still caught."""
+    stay = "you had to pay for a second night in a hotel."
+    request = _request(
+        incident={"summary": "Your train was cancelled.", "impact": f"{stay} {stay} {stay}"},
+        remedies=[],
+    )
+    body = "We know that you had to pay for a second night in a hotel."
+    assert _errors(body, request, "commitments.unauthorised_remedy") == []
+    for offer in [
+        "You had to pay for a second night in a hotel, so we will refund it.",
+        "We will refund you for a second night in a hotel.",
+    ]:
+        assert _errors(offer, request, "commitments.unauthorised_remedy") != [], offer
+
+
 def test_an_amount_told_as_a_total_the_request_never_gives_is_cut() -> None:
     body = "You were charged twice, which came to a total of $39.99. We are sorry."
     assert _errors(body, GYM, "request.invented_impact") == [

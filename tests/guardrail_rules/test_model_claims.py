@@ -251,6 +251,12 @@ def test_we_offering_in_one_colleagues_letter_becomes_i() -> None:
     assert "I'd like to offer you an hour" in fixed
     # A business writing to its customer offers as "we".
     assert not _errors(_letter("We'd like to offer you a gift card."), SHELF, PLURAL_VOICE)
+    # A colleague letter signed only by the organisation has no one person to say "I".
+    team = _request(
+        audience="colleague", recipient={"name": "Priya Shah"}, sender={"organization": "Birchwood"}
+    )
+    body = "Hi Priya,\n\nWe're sorry. We'd like to offer you an hour to go through it.\n\nBirchwood"
+    assert not _errors(body, team, PLURAL_VOICE)
 
 
 def test_salvage_mends_a_sentence_that_pointed_back_at_a_removed_one() -> None:
