@@ -27,7 +27,6 @@ from bisect import bisect_right
 from functools import lru_cache
 
 from contract.catalog import get_catalog
-from contract.models import DraftRequest
 from contract.report import Finding, Fix
 from guardrails.draft import Draft, Text
 from guardrails.facts import extract_facts
@@ -116,14 +115,10 @@ _WAITED = frozenset(
 _CLAUSE_OPEN = re.compile(r"(?:,\s*(?:and|but|so)?|\s+(?:and|but|so))\s+(?=(?:i|we)\b)")
 
 
-@lru_cache(maxsize=256)
-def _incident_stems(summary: str, cause: str, impact: str) -> frozenset[str]:
-    return frozenset(stems(f"{summary} {cause} {impact}"))
-
-
-def _told(request: DraftRequest) -> frozenset[str]:
-    incident = request.incident
-    return _incident_stems(incident.summary, incident.cause or "", incident.impact or "")
+def _told(draft: Draft) -> frozenset[str]:
+    """The stems of the incident's words, as the check's `Supplied` read them once."""
+    supplied = draft.supplied
+    return supplied.incident_stems if supplied is not None else frozenset()
 
 
 def _clause_or_sentence(text: Text, start: int, end: int) -> tuple[tuple[int, int], Fix]:
@@ -148,7 +143,7 @@ def reader_action(draft: Draft) -> list[Finding]:
     if request is None:
         return []
     low = text.low
-    told = _told(request)
+    told = _told(draft)
     wrote = request.incident.customer_message is not None or bool(told & _CONTACTED)
     # In a chat or a public reply the reader is the one who wrote to us.
     wrote = wrote or draft.channel_key in ("chat", "social")
@@ -206,8 +201,10 @@ def reader_action(draft: Draft) -> list[Finding]:
                     fix=fix,
                 )
             )
-    if "patience" in low and not told & _WAITED:
-        for match in _PATIENCE_WHILE.finditer(low):
+    patience = _positions(low, ("your patience",)) if "patience" in low else []
+    if patience and not told & _WAITED:
+        matches = (_PATIENCE_WHILE.match(low, at) for at in patience)
+        for match in (m for m in matches if m is not None):
             at = match.start() + len("your patience")
             found.append(
                 finding(
@@ -376,7 +373,7 @@ def _incident_date(date: str | None) -> tuple[str, ...] | None:
 # Words of a sentence about a repeat ("happen again", "prevent", "in future", "going
 # forward", "similar incidents"), found with `str.find`: a regex scan of the whole letter
 # costs several times more.
-_CUE_WORDS = ("again", "prevent", "recur", "future", "forward", "similar")
+_CUE_WORDS = ("again", "prevent", "recur", "future", "going forward", "moving forward", "similar")
 _WHOLE = frozenset(("again",))
 _PREVENTION_WORDS = frozenset(
     stems(
@@ -415,7 +412,10 @@ def restated_prevention(draft: Draft) -> list[Finding]:
     found: list[Finding] = []
     for index in candidates:
         start, end = spans[index]
-        have = frozenset(stems(low[start:end]))
+        sentence = low[start:end]
+        if not any(sum(stem in sentence for stem in step) >= 2 for step in steps):
+            continue  # shares too few of any step's words to restate it
+        have = frozenset(stems(sentence))
         for step in steps:
             shared = len(have & step)
             if shared < 2 or shared < 0.25 * len(step):
@@ -423,7 +423,7 @@ def restated_prevention(draft: Draft) -> list[Finding]:
             if shared >= 0.8 * len(step):
                 continue  # the sentence states the step (perhaps with more words)
             if known is None:
-                known = set(_told(request)).union(*steps)
+                known = set(_told(draft)).union(*steps)
                 for remedy in request.remedies:
                     known |= stems(remedy.description)
             own = have - known - _PREVENTION_WORDS
