@@ -128,7 +128,7 @@ _OTHERS = re.compile(
             r"son|daughter|husband|wife|partner|mother|father|child|children|friend|guest\s+of|"
             r"grand(?:mother|father|son|daughter|parent|child)|mum|mom|dad|brother|sister|"
             r"boyfriend|girlfriend|fianc[ée]e?|baby|kid|student|pupil|patient|neighbou?r|"
-            r"families|family|parent|teacher|coach"
+            r"families|family|parent|teacher|coach|dog|puppy|cat|kitten|pet|horse|pony"
         ),
         boundary=True,
     )

@@ -209,6 +209,16 @@ def _amount_only_retold(text: Text, remedy: RemedyFacts, incident: frozenset[str
         if (f.kind, f.key) in remedy.amount_keys
         or (remedy.bare is not None and fact_value(f) == remedy.bare)
     ]
+    if remedy.bare is not None:
+        # A bare figure as the caller wrote it ("1,000") is the amount even where the draft
+        # reads no fact in it.
+        amount = (remedy.remedy.amount or "").lower()
+        at = text.low.find(amount) if amount else -1
+        while at >= 0:
+            end = at + len(amount)
+            if not (text.low[at - 1 : at].isdigit() or text.low[end : end + 1].isdigit()):
+                spans.append(text.sentences.bounds(at, end))
+            at = text.low.find(amount, end)
     if not spans:
         return False
     for start, end in spans:

@@ -99,6 +99,13 @@ def test_a_pronoun_the_reader_cannot_be_is_someone_elses() -> None:
     )
     body = "We billed you twice for his grooming voucher."
     assert _errors(body, mr, "request.third_person") == [("his", "your")]
+    # A pet the story names first: its pronoun is the pet's, whoever the reader is.
+    dog = _request(
+        recipient={"name": "Sam Okafor"},
+        incident={"summary": "your dog came home from his stay with a cut paw", "reference": "1"},
+    )
+    body = "I'm sorry nobody told you about the cut from his stay."
+    assert _errors(body, dog, "request.third_person") == []
     mrs = _request(recipient={"name": "Mrs Carter"})
     body = "You were charged twice for her October membership."
     assert _errors(body, mrs, "request.third_person") == [("her", "your")]

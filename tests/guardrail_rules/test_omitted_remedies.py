@@ -187,3 +187,28 @@ def test_a_remedy_described_with_a_number_needs_the_number() -> None:
     with_number = body.replace("a weekly review call", "a 30-minute weekly review call")
     report = guardrails.check(with_number, subject="Your campaign BL-331", context=context)
     assert "commitments.omitted_remedy" not in [f.rule for f in report.findings]
+
+
+def test_a_bare_figure_stated_as_written_is_its_remedys_amount() -> None:
+    """A remedy whose amount is a bare figure ("1,000") is stated where that figure stands
+    beside it, even when another remedy's amount has the same value ("¥1000"); a letter
+    that gives the figure only in the other remedy's sentence still leaves it out."""
+    request = CONTEXT.model_copy(
+        update={
+            "remedies": [
+                CONTEXT.remedies[1].model_copy(update={"code": None, "amount": "¥1000"}),
+                CONTEXT.remedies[0].model_copy(
+                    update={"kind": "credit", "description": "credit", "amount": "1,000"}
+                ),
+            ]
+        }
+    )
+    offer = "We'd like to offer you 10% off the relaunch (¥1000)."
+    for body, omitted in [
+        (f"{offer} We'll add the credit (1,000) tomorrow.", False),
+        (offer, True),
+    ]:
+        letter = LETTER.format(refund=body, discount="")
+        report = guardrails.check(letter, subject="Your campaign BL-331", context=request)
+        found = [f.message for f in report.findings if f.rule == "commitments.omitted_remedy"]
+        assert bool(found) == omitted, (body, found)
