@@ -212,3 +212,27 @@ def test_a_bare_figure_stated_as_written_is_its_remedys_amount() -> None:
         report = guardrails.check(letter, subject="Your campaign BL-331", context=request)
         found = [f.message for f in report.findings if f.rule == "commitments.omitted_remedy"]
         assert bool(found) == omitted, (body, found)
+
+
+def test_faster_delivery_names_an_expedite_remedy_beside_its_amount() -> None:
+    """The composer's short name for an expedite remedy ("faster delivery £40") names it as
+    "priority" or "express" do; the same figure beside no word for the remedy is still
+    only the figure."""
+    request = CONTEXT.model_copy(
+        update={
+            "remedies": [
+                CONTEXT.remedies[0].model_copy(
+                    update={
+                        "kind": "expedite",
+                        "description": "priority shipping on the corrected order",
+                        "amount": "£40",
+                    }
+                )
+            ]
+        }
+    )
+    for said, omitted in [("Faster delivery £40, done.", False), ("It cost you £40.", True)]:
+        letter = LETTER.format(refund=said, discount="")
+        report = guardrails.check(letter, subject="Your campaign BL-331", context=request)
+        found = [f.message for f in report.findings if f.rule == "commitments.omitted_remedy"]
+        assert bool(found) == omitted, (said, found)
