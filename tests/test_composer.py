@@ -495,3 +495,82 @@ def test_instructions_with_any_verb_read_as_actions() -> None:
     assert "to honour the quoted rate" in body
     assert "removed the file and confirmed it was deleted" in body
     assert body.count("To make amends") == 1
+
+
+def _chat_at_60_words(prevention: list[dict[str, str]], **changes: Any) -> DraftRequest:
+    """A chat reply held to 60 words, as the property sweep generated it."""
+    return DraftRequest.model_validate(
+        {
+            "scenario": "b2b_delayed_delivery",
+            "audience": "customer",
+            "channel": "chat",
+            "tone": "concise",
+            "liability": "standard",
+            "strategies": [],
+            "recipient": {"name": "Dana Whitfield"},
+            "sender": {"name": "Priya Natarajan", "organization": "Northwind Outfitters"},
+            "incident": {
+                "summary": "i was told my tyres were fitted but they were the wrong size",
+                "impact": "you had to pay for a second night in a hotel",
+            },
+            "remedies": [],
+            "prevention": prevention,
+            "max_words": 60,
+            **changes,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "prevention",
+    [
+        # A step that fits in its own words, after one too long for the chat's length.
+        [
+            {
+                "description": " ".join(["a second barcode scan at the sorting step."] * 23),
+                "metric": "duplicate charges caught within 5 minutes in 99% of cases",
+            },
+            {"description": "retraining the night shift on the new scan"},
+        ],
+        # One step that fits with a short lead-in but not the usual one.
+        [{"description": "Add an alert when a batch runs twice."}],
+    ],
+)
+def test_a_tight_max_words_keeps_the_prevention_step_that_fits(
+    prevention: list[dict[str, str]],
+) -> None:
+    import guardrails
+
+    changes: dict[str, Any] = {}
+    if len(prevention) == 1:
+        changes = {
+            "scenario": "custom",
+            "audience": "colleague",
+            "tone": "warm",
+            "liability": "cautious",
+            "strategies": ["data_driven_transparency", "psychological_framing"],
+            "recipient": {"name": "Mr Tanaka", "organization": "City of Lyndon School District"},
+            "sender": {"organization": "Northwind Outfitters"},
+            "incident": {
+                "summary": " ".join(["a two-day outage of the notes app's sync service."] * 20),
+                "cause": "I forgot to confirm the table with the kitchen.",
+            },
+            "remedies": [
+                {"kind": "credit", "description": "credit.", "amount": "full refund"},
+                {"kind": "discount", "description": "15% off the next order", "code": "SORRY15"},
+                {
+                    "kind": "refund",
+                    "description": "refund of the delivery charge",
+                    "code": "SORRY15",
+                    "status": "done",
+                },
+            ],
+        }
+    request = _chat_at_60_words(prevention, **changes)
+    draft = compose_draft(request)
+    assert len(draft.body.split()) <= 60
+    assert prevention[-1]["description"].rstrip(".").lower() in draft.body.lower(), draft.body
+    assert "less likely to happen again" not in draft.body
+    assert "Also," not in draft.body, draft.body
+    report = guardrails.check(draft.body, subject=draft.subject, channel="chat", context=request)
+    assert report.passed, ([f.rule for f in report.errors], draft.body)

@@ -354,6 +354,10 @@ class Line:
     squeezed: str | None = None
     """A wording without the caller's words (a generic prevention line, an acknowledgment
     without the summary), only for a channel's character limit."""
+    alone: str | None = None
+    """A later prevention step's shortest sentence with the first step's lead-in, for when it
+    is the only step a tight limit leaves room for ("To prevent a repeat, ...", not
+    "Also, ...")."""
 
 
 class Writer:
@@ -1061,8 +1065,9 @@ def compact_remedy(remedy: Remedy, *, described: bool, first: bool = True) -> st
     return f"{head}, on offer{f' ({remedy.date})' if remedy.date else ''}."
 
 
-def prevention_sentence(w: Writer, step: Prevention, *, first: bool) -> str:
-    """One prevention step, with its metric, after a lead-in of ours."""
+def prevention_sentence(w: Writer, step: Prevention, *, first: bool, compact: bool = False) -> str:
+    """One prevention step, with its metric, after a lead-in of ours (with `compact`, the
+    shortest lead-in: what a tight `max_words` takes before it gives up the step's words)."""
     p = w.phrase(step.description, everyone=True)
     text = p.text
     metric = _missing(step.metric, text)
@@ -1083,6 +1088,8 @@ def prevention_sentence(w: Writer, step: Prevention, *, first: bool) -> str:
     if metric and not own_sentence:
         clause += f" ({metric})"
     slot = "prevention_lead" if first else "prevention_more"
+    if compact:
+        slot += "_compact"
     sentence = w.say(slot, {"clause": clause}) or whole(clause)
     if metric and own_sentence:
         sentence += " " + (w.say("metric_plain", {"metric": metric}) or f"Result: {metric}.")
@@ -1126,7 +1133,10 @@ def _fact_part(w: Writer, part: Part) -> list[Line]:
             said.add(key)
             metrics.add(metric)
             text = prevention_sentence(w, step, first=not lines)
-            lines.append(Line(text, part, squeezed=short))
+            compact = prevention_sentence(w, step, first=not lines, compact=True)
+            shorter = [compact] if len(compact) < len(text) else []
+            alone = prevention_sentence(w, step, first=True, compact=True) if lines else None
+            lines.append(Line(text, part, shorter, squeezed=short, alone=alone))
         return lines
     if part.part == "summary":
         return _summary_line(w, part)
@@ -1383,16 +1393,34 @@ def _unsqueeze(
     max_words: int | None,
     max_chars: int,
 ) -> tuple[str, list[Line]]:
-    """Give back their own words to squeezed lines (a prevention step in the caller's
-    words) that fit again once a later line made room, shortest first."""
-    for ln in sorted(squeezed, key=lambda x: len(before[id(x)])):
+    """Give back their own words to squeezed lines that fit again once a later line made
+    room: the prevention steps first, in the plan's order (each is an authorised commitment),
+    then the others (an acknowledgment's summary), shortest first."""
+    order = sorted(squeezed, key=lambda x: (x.part.part != "prevention", len(before[id(x)])))
+    order = [x for x in lines if x in order and x.part.part == "prevention"] + [
+        x for x in order if x.part.part != "prevention"
+    ]
+    for ln in order:
         squeezed_text = ln.text
         ln.text = before[id(ln)]
         trial = [x for x in lines if x in kept or x is ln]
+        if not _fits(render(trial), max_words, max_chars):
+            # A step in its own words in place of the generic line that stood for the
+            # steps too long to state: the letter still says what changes.
+            trial = [
+                x for x in trial if x is ln or x.part.part != ln.part.part or x.text != x.squeezed
+            ]
+        # The first step the letter now states takes the first step's lead-in.
+        lead = next((x for x in trial if x.part.part == ln.part.part), None)
+        lead_text = lead.text if lead else ""
+        if lead is not None and lead.alone and lead.text != lead.squeezed:
+            lead.text = lead.alone
         if _fits(render(trial), max_words, max_chars):
             kept = trial
         else:
             ln.text = squeezed_text
+            if lead is not None and lead is not ln:
+                lead.text = lead_text
     return render(kept), kept
 
 
