@@ -637,10 +637,13 @@ class Writer:
 
     # -- the bank
 
-    def say(self, slot: str, extra: dict[str, str] | None = None) -> str | None:
-        """One sentence for `slot`, capitalised, or None when no variant fits the request."""
+    def say(
+        self, slot: str, extra: dict[str, str] | None = None, *, draw: bool = True
+    ) -> str | None:
+        """One sentence for `slot`, capitalised, or None when no variant fits the request
+        (without `draw`, its first variant, leaving the later choices as they were)."""
         values = {**self.values, **(extra or {})}
-        variant = self.picker.pick(slot, values)
+        variant = self.picker.pick(slot, values, draw=draw)
         if variant is None:
             return None
         template = variant.text if self.picker.where.personal else impersonal(variant.text)
@@ -1090,9 +1093,11 @@ def prevention_sentence(w: Writer, step: Prevention, *, first: bool, compact: bo
     slot = "prevention_lead" if first else "prevention_more"
     if compact:
         slot += "_compact"
-    sentence = w.say(slot, {"clause": clause}) or whole(clause)
+    sentence = w.say(slot, {"clause": clause}, draw=not compact) or whole(clause)
     if metric and own_sentence:
-        sentence += " " + (w.say("metric_plain", {"metric": metric}) or f"Result: {metric}.")
+        sentence += " " + (
+            w.say("metric_plain", {"metric": metric}, draw=not compact) or f"Result: {metric}."
+        )
     return sentence
 
 

@@ -168,9 +168,13 @@ class Picker:
             return list(_letter_pool(slot, self.where, given))
         return _narrowed(self.bank.get(slot, ()), self.where, given)
 
-    def pick(self, slot: str, values: dict[str, str]) -> Variant | None:
-        """One variant of `slot`, or None when no variant fits this request."""
+    def pick(self, slot: str, values: dict[str, str], *, draw: bool = True) -> Variant | None:
+        """One variant of `slot`, or None when no variant fits this request. Without `draw`,
+        the first variant, and the later slots' choices stay as they were (a wording kept
+        in reserve, such as a step's shortest lead-in, must not change the letter)."""
         pool = self.candidates(slot, values)
+        if not draw:
+            return pool[0] if pool else None
         # Always draw, even for a pool of one, so a later slot's choice does not depend on
         # how many variants an earlier slot happened to have.
         draw = self._rng.random()
