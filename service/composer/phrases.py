@@ -177,10 +177,10 @@ class Picker:
             return pool[0] if pool else None
         # Always draw, even for a pool of one, so a later slot's choice does not depend on
         # how many variants an earlier slot happened to have.
-        draw = self._rng.random()
+        at = self._rng.random()
         if not pool:
             return None
-        return pool[int(draw * len(pool))]
+        return pool[int(at * len(pool))]
 
 
 @lru_cache(maxsize=8192)
