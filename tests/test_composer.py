@@ -574,3 +574,14 @@ def test_a_tight_max_words_keeps_the_prevention_step_that_fits(
     assert "Also," not in draft.body, draft.body
     report = guardrails.check(draft.body, subject=draft.subject, channel="chat", context=request)
     assert report.passed, ([f.rule for f in report.errors], draft.body)
+
+
+def test_a_remedy_listed_twice_is_offered_once() -> None:
+    import guardrails
+
+    credit = {"kind": "credit", "description": "credit", "status": "offered"}
+    request = northwind(channel="letter", tone="luxury", remedies=[credit, dict(credit)])
+    draft = compose_draft(request)
+    assert draft.body.count("offer you credit") == 1, draft.body
+    report = guardrails.check(draft.body, subject=draft.subject, channel="letter", context=request)
+    assert report.passed, ([f.rule for f in report.errors], draft.body)

@@ -1110,7 +1110,19 @@ def _fact_part(w: Writer, part: Part) -> list[Line]:
         lines = []
         previous = None
         said_also = False
+        offered: set[tuple[str | None, ...]] = set()
         for i, remedy in enumerate(req.remedies):
+            key = (
+                remedy.kind,
+                " ".join(remedy.description.lower().split()),
+                remedy.amount,
+                remedy.code,
+                remedy.date,
+                remedy.status,
+            )
+            if key in offered:
+                continue  # the same remedy listed twice is offered once
+            offered.add(key)
             # "also" once in a run: "I've also covered ... I've also arranged" reads twice.
             also = previous == remedy.status and not said_also
             said_also = also
