@@ -1112,7 +1112,7 @@ def _fact_part(w: Writer, part: Part) -> list[Line]:
         said_also = False
         offered: set[tuple[str | None, ...]] = set()
         for i, remedy in enumerate(req.remedies):
-            key = (
+            same = (
                 remedy.kind,
                 " ".join(remedy.description.lower().split()),
                 remedy.amount,
@@ -1120,9 +1120,9 @@ def _fact_part(w: Writer, part: Part) -> list[Line]:
                 remedy.date,
                 remedy.status,
             )
-            if key in offered:
+            if same in offered:
                 continue  # the same remedy listed twice is offered once
-            offered.add(key)
+            offered.add(same)
             # "also" once in a run: "I've also covered ... I've also arranged" reads twice.
             also = previous == remedy.status and not said_also
             said_also = also
