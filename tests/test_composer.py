@@ -585,3 +585,38 @@ def test_a_remedy_listed_twice_is_offered_once() -> None:
     assert draft.body.count("offer you credit") == 1, draft.body
     report = guardrails.check(draft.body, subject=draft.subject, channel="letter", context=request)
     assert report.passed, ([f.rule for f in report.errors], draft.body)
+
+
+def test_a_one_word_summary_under_a_tight_max_words_is_still_acknowledged() -> None:
+    import guardrails
+
+    request = DraftRequest.model_validate(
+        {
+            "scenario": "billing_error",
+            "audience": "customer",
+            "channel": "email",
+            "tone": "warm",
+            "liability": "cautious",
+            "strategies": ["proactive_solutions"],
+            "recipient": {},
+            "sender": {"name": "Sam Ortiz", "organization": "Bluebell Telecom"},
+            "incident": {
+                "summary": "OVERBOOKING",
+                "impact": "three days without internet while working from home.",
+            },
+            "remedies": [
+                {
+                    "kind": "replacement",
+                    "description": "a replacement router sent by express courier",
+                    "amount": "15%",
+                    "date": "2026-10-09",
+                    "status": "planned",
+                }
+            ],
+            "prevention": [{"description": "a second barcode scan at the sorting step"}],
+            "max_words": 60,
+        }
+    )
+    draft = compose_draft(request)
+    report = guardrails.check(draft.body, subject=draft.subject, channel="email", context=request)
+    assert report.passed, ([f.rule for f in report.errors], draft.body)
