@@ -620,10 +620,3 @@ def test_a_one_word_summary_under_a_tight_max_words_is_still_acknowledged() -> N
     draft = compose_draft(request)
     report = guardrails.check(draft.body, subject=draft.subject, channel="email", context=request)
     assert report.passed, ([f.rule for f in report.errors], draft.body)
-
-
-def test_a_step_listed_twice_with_and_without_a_full_stop_is_said_once() -> None:
-    steps = [{"description": "monitoring", "metric": "hold times under 10 minutes"}]
-    steps.append({"description": "monitoring."})
-    body = compose_draft(northwind(channel="public_statement", prevention=steps)).body
-    assert body.lower().count("introducing the monitoring") == 1, body

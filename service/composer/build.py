@@ -1141,9 +1141,7 @@ def _fact_part(w: Writer, part: Part) -> list[Line]:
         said: set[str] = set()
         metrics: set[str] = set()
         for step in req.prevention:
-            key = " ".join(w.phrase(step.description, everyone=True).text.lower().split()).rstrip(
-                "."
-            )
+            key = " ".join(w.phrase(step.description, everyone=True).text.lower().split())
             metric = " ".join((step.metric or "").lower().split())
             if key in said and metric in metrics | {""}:
                 continue  # the same step twice is said once: a letter never repeats itself
