@@ -107,6 +107,8 @@ class _Patterns:
     open_link: re.Pattern[str]
     open_starts: frozenset[str]
     incident: frozenset[str]
+    np_ends: frozenset[str]
+    degrees: frozenset[str]
     explanation: re.Pattern[str]
     auxiliaries: frozenset[str]
     boundaries: frozenset[str]
@@ -293,6 +295,8 @@ def _patterns() -> _Patterns:
         open_link=re.compile(rf"\b{_alternation(lex.words('open_cause_links'))}\b"),
         open_starts=frozenset(lex.words("open_cause_starts")),
         incident=frozenset(lex.words("incident_nouns")),
+        np_ends=frozenset(lex.words("cause_phrase_ends")),
+        degrees=frozenset(lex.words("degree_adjectives")),
         explanation=re.compile(
             rf"\b{_alternation(lex.words('explanation_verbs'))}\b"
             r"|\b(?:has|had|have)\s+(?:a|an)\s+(?:[a-z-]+\s+){0,2}?(?:effect|impact)\s+"
@@ -497,6 +501,12 @@ def _open_cause_end(low: str, start: int, clause_end: int, p: _Patterns) -> int 
     the writer's own and not the incident itself ("due to the recent harsh winter
     conditions", "caused by wildlife or vegetation"); None otherwise."""
     words = list(_WORD.finditer(low, start, clause_end))[:_NP_WORDS]
+    # "due to commercial power where our transmitter is located": a relative or time clause
+    # after the noun phrase says where or when, not whose the cause is.
+    for k, w in enumerate(words[1:], start=1):
+        if w.group(0) in p.np_ends:
+            words = words[:k]
+            break
     if not words:
         return None
     tokens = [w.group(0) for w in words]
@@ -508,7 +518,8 @@ def _open_cause_end(low: str, start: int, clause_end: int, p: _Patterns) -> int 
         return None
     if any(t.split("'")[0].split("’")[0] in _FIRST_PERSON_WORDS for t in tokens):
         return None
-    content = [t for t in tokens if t not in _NP_FUNCTION_WORDS][:2]
+    # "a catastrophic main break": a word of degree is not what the cause is.
+    content = [t for t in tokens if t not in _NP_FUNCTION_WORDS and t not in p.degrees][:2]
     if not content or any(t in p.incident for t in content):
         return None
     return words[min(len(words), 6) - 1].end()

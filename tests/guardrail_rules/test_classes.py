@@ -1,0 +1,82 @@
+"""Classes of non-apology and blame, each in several of the team's own wordings: the kind is
+caught however it is worded, and its owning or harmless neighbour is not. Written from the
+classes the fresh15 misses belong to, not from their strings."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardrails import check
+
+FAMILIES = ("non_apology", "blame", "placeholder")
+
+
+def errors(text: str) -> list[str]:
+    report = check(text, channel="email")
+    return [f.rule for f in report.errors if f.rule.split(".")[0] in FAMILIES]
+
+
+@pytest.mark.parametrize(
+    ("family", "text"),
+    [
+        # The people upset as the apology's object.
+        ("non_apology", "I'm sorry to anyone we may have offended with the campaign."),
+        ("non_apology", "Our apologies to everyone I hurt with those remarks."),
+        ("non_apology", "We apologise to those whom we have unintentionally upset."),
+        # The reaction told first, the apology for it after.
+        ("non_apology", "Some of you were hurt by the post, and for that we apologise."),
+        ("non_apology", "Many fans felt let down by the announcement; for this we are sorry."),
+        ("non_apology", "People were upset by the video and we apologize for that."),
+        # The harm hedged after the apology.
+        ("non_apology", "We regret the post, insofar as it might have caused offence."),
+        ("non_apology", "I am sorry, to whatever extent my words may have hurt anyone."),
+        ("non_apology", "We apologise where this may have caused distress."),
+        # Intent defences.
+        ("non_apology", "This was not intentional."),
+        ("non_apology", "The error wasn't deliberate and we hope you understand."),
+        ("non_apology", "None of this was on purpose."),
+        ("non_apology", "It was in no way intentional."),
+        # The reader's feeling as what the writer does not want, owning nothing.
+        ("non_apology", "We would never want you to feel that way."),
+        ("non_apology", "We don't want our customers to feel ignored."),
+        ("non_apology", "I really don't want anyone to feel unwelcome here."),
+        # The duty placed with the other party to the sale.
+        ("blame", "Your booking is with the airline, not with us."),
+        ("blame", "The warranty is between you and the manufacturer."),
+        ("blame", "That transaction was solely between the buyer and the seller."),
+        # The customer's own choice as the cause.
+        ("blame", "I can see you booked without travel insurance, so we can't cover this."),
+        ("blame", "It looks like you checked out without the discount code."),
+        # The complaint refused.
+        ("blame", "You can't just walk in at closing time and demand a table."),
+        ("blame", "You cannot expect us to refund a used item."),
+        # Being busy as the reason.
+        ("blame", "We've been swamped with calls since the sale started."),
+        ("blame", "The store was inundated this morning."),
+        ("blame", "We were extremely busy when tickets went on sale."),
+        # An outside cause with a clause after it that names our own equipment.
+        ("blame", "The outage is due to mains power where our exchange is located."),
+        ("blame", "Service is down due to the electricity supplier where the mast is."),
+    ],
+)
+def test_each_class_is_caught_in_other_wordings(family: str, text: str) -> None:
+    assert any(rule.split(".")[0] == family for rule in errors(text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We are sorry to the customers we let down last week; we failed to ship on time.",
+        "We're sorry that our courier lost your parcel, and we should have checked on it sooner.",
+        "Water service was interrupted due to a main break on Elm Street; crews restored it.",
+        "The road is closed due to a burst pipe; we expect to reopen it tomorrow.",
+        "I'm sorry we were so busy that we missed your call; that is our mistake.",
+        "I'm sorry you have been on hold. The lines are very busy tonight.",
+        "Please don't feel you have to reply straight away.",
+        "You can come into any branch and we will sort it out.",
+        "You can return it without a receipt within 30 days.",
+        "The booking you made is with us, and we'll change it now.",
+    ],
+)
+def test_their_owning_or_harmless_neighbours_are_not(text: str) -> None:
+    assert errors(text) == [], text
