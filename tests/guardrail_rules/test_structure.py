@@ -315,7 +315,7 @@ def test_the_open_cause_words_live_in_the_packs() -> None:
         "We are sorry. The rising price of cocoa beans has forced this change to the box.",
         "Longer opening hours at the sorting office necessitate a later collection.",
         "Sadly, the new bridge tolls are likely to cause some late arrivals this month.",
-        "A burst water main that had a severe effect on the lower floor closed the shop.",
+        "A fallen crane that had a severe effect on the lower floor closed the shop.",
         "The renovation next door prevented us from opening the terrace.",
         # Another party's failure told by its manner.
         "The booking platform had mistakenly moved your table to the following week.",
@@ -340,6 +340,9 @@ def test_an_explanation_about_someone_else_with_nothing_owned_is_blame(text: str
         "Did your router cause the drop in signal?",
         "While the first cause was a typing slip, we are still looking into it.",
         "Tell me what happened to cause the charge to go through twice.",
+        # A failure of plant is the incident, as "a server failure" is: whose plant it was
+        # the words do not say ("a burst water main", "a catastrophic main break").
+        "A burst water main that had a severe effect on the lower floor closed the shop.",
         # An explanation in a letter that owns its part.
         "The rising price of cocoa forced the change, and we should have told you sooner.",
         # "down to" that is not a cause.
