@@ -566,14 +566,15 @@ def _incident_texts(request: DraftRequest) -> list[str]:
     return [t for t in texts if t]
 
 
-def _request_texts(request: DraftRequest) -> list[str]:
-    """Every text of the request, the incident's first (see `_incident_texts`)."""
-    texts: list[str | None] = [*_incident_texts(request), request.incident.customer_message]
+def _other_texts(request: DraftRequest) -> tuple[str, ...]:
+    """The request's texts other than the incident's: the customer's, the remedies' and the
+    prevention steps'."""
+    texts: list[str | None] = [request.incident.customer_message]
     for remedy in request.remedies:
         texts += [remedy.description, remedy.amount, remedy.date]
     for step in request.prevention:
         texts += [step.description, step.metric]
-    return [t for t in texts if t]
+    return tuple(t for t in texts if t)
 
 
 def _finding(
@@ -626,28 +627,18 @@ def _figures_of(texts: list[str], first: int) -> list[_Figure]:
 
 
 class _Given:
-    """The request's side of the checks for one check, each part read the first time a
-    draft needs it: the incident's figures, the other texts' figures (read only when a
-    draft figure differs from the incident's), and the kinds of incident it describes."""
+    """The incident's side of the checks: its figures and the kinds of incident it
+    describes. Read once per distinct incident (`of`): a batch's letters share it, whatever
+    each recipient's reference, amounts and codes."""
 
-    __slots__ = (
-        "_kinds",
-        "_others",
-        "_request_low",
-        "figure_kinds",
-        "incident",
-        "incident_count",
-        "texts",
-    )
+    __slots__ = ("_kinds", "_request_low", "figure_kinds", "incident", "texts")
 
     def __init__(self, request: DraftRequest) -> None:
-        self.texts = _request_texts(request)
-        self.incident_count = len(_incident_texts(request))
-        self.incident = _figures_of(self.texts[: self.incident_count], 0)
+        self.texts = _incident_texts(request)
+        self.incident = _figures_of(self.texts, 0)
         self.figure_kinds = frozenset(figure.kind for figure in self.incident)
-        self._others: list[_Figure] | None = None
         scenario = get_catalog().scenarios.get(request.scenario)
-        named = [*_incident_texts(request), request.incident.customer_message or ""]
+        named = [*self.texts, request.incident.customer_message or ""]
         named.append(request.scenario.replace("_", " "))
         if scenario is not None:
             named += [scenario.label, scenario.topic, scenario.description]
@@ -656,22 +647,14 @@ class _Given:
 
     @staticmethod
     def of(request: DraftRequest) -> _Given:
-        """`_Given(request)`, read once per distinct value of the fields it reads (a batch
-        checks many letters for one incident); its parts, read when first needed, are kept
-        with it."""
+        """`_Given(request)`, read once per distinct value of the fields it reads; the kinds
+        it describes, read when first needed, are kept with it."""
         key = (
-            tuple(_request_texts(request)),
-            len(_incident_texts(request)),
+            tuple(_incident_texts(request)),
             request.incident.customer_message,
             request.scenario,
         )
         return _given(ByValue(key, request))
-
-    def others(self) -> list[_Figure]:
-        """The figures of the request's other texts (remedies, steps, the customer's)."""
-        if self._others is None:
-            self._others = _figures_of(self.texts[self.incident_count :], self.incident_count)
-        return self._others
 
     def describes(self, kind: str) -> bool:
         """Whether the request's incident (or scenario) shows evidence of `kind`."""
@@ -692,18 +675,28 @@ def _given(request: ByValue) -> _Given:
     return _Given(request.context)
 
 
-def _contradiction(figure: _Figure, given: _Given) -> list[_Figure] | None:
+@lru_cache(maxsize=256)
+def _other_figures(texts: tuple[str, ...], first: int) -> list[_Figure]:
+    """The figures of the request's other texts (`_other_texts`, numbered from `first`),
+    read only when a draft figure differs from the incident's. Shared: never change it."""
+    return _figures_of(list(texts), first)
+
+
+def _contradiction(figure: _Figure, given: _Given, request: DraftRequest) -> list[_Figure] | None:
     """The incident's figures of the same thing that `figure` disagrees with, or None when
     the incident gives none or any figure of the request agrees with it."""
     same = [g for g in given.incident if _same_thing(figure, g)]
     if not same or any(_agrees(figure, g) for g in same):
         return None
-    if any(_agrees(figure, g) for g in given.others() if _same_thing(figure, g)):
+    others = _other_figures(_other_texts(request), len(given.texts))
+    if any(_agrees(figure, g) for g in others if _same_thing(figure, g)):
         return None
     return same
 
 
-def contradicted_figures(text: str, low: str, field: TextField, given: _Given) -> list[Finding]:
+def contradicted_figures(
+    text: str, low: str, field: TextField, given: _Given, request: DraftRequest
+) -> list[Finding]:
     """Durations, multiples, counts and clock times in `text` that differ from the ones the
     incident gives for the same thing and agree with no other figure of the request."""
     if not given.incident or not _words().figure_hint.search(low):
@@ -712,7 +705,7 @@ def contradicted_figures(text: str, low: str, field: TextField, given: _Given) -
     found = []
     # A figure of a kind the incident gives none of contradicts nothing: it is not read.
     for figure in _figures(low, draft=True, kinds=given.figure_kinds):
-        against = _contradiction(figure, given)
+        against = _contradiction(figure, given, request)
         if against is None:
             continue
         sources = "; ".join(
@@ -1175,7 +1168,7 @@ def check_request(draft: Draft) -> list[Finding]:
     for checked in draft.texts:
         text, low = checked.text, checked.low
         sentences = checked.sentences.spans
-        found += contradicted_figures(text, low, checked.field, given)
+        found += contradicted_figures(text, low, checked.field, given, request)
         found += other_incidents(text, low, sentences, checked.field, given)
         found += third_person(text, low, checked.field, request, draft.channel_key)
         if checked.field == "body":

@@ -241,11 +241,13 @@ def _authorised_key(context: DraftRequest) -> tuple[object, ...]:
 
 @lru_cache(maxsize=256)
 def _authorised(request: ByValue) -> _Authorised:
-    """The remedies and steps of a request, read once per distinct value of them: a batch's
-    letters share them, and so do requests that differ only in the incident's telling."""
+    """The remedies and steps of a request, read once per distinct value of them: requests
+    that differ only in the incident's telling share them."""
     context = request.context
-    # Every remedy and prevention field, folded, in one text: its facts are parsed once and
-    # shared out to the fields by position.
+    # Each field is read on its own (`_field`), so one field's end and the next one's start
+    # never read as one fact ("service credit for november" + "25%" is not the date
+    # "november 25"), and a batch's letters, whose remedies differ only in an amount or a
+    # code, read their shared fields once.
     fields: list[tuple[int, str, str]] = []  # (remedy index or -1, field, text)
     for index, remedy in enumerate(context.remedies):
         for name in ("description", "amount", "date", "code"):
@@ -256,27 +258,16 @@ def _authorised(request: ByValue) -> _Authorised:
         fields.append((-1, "prevention", plain(step.description)))
         if step.metric:
             fields.append((-1, "metric", plain(step.metric)))
-    # A stop between fields, so that one field's end and the next one's start never read as
-    # one fact ("service credit for november" + "25%" is not the date "november 25").
-    sep = "\n.\n"
-    text = sep.join(text for _, _, text in fields)
-    facts = extract_facts(text, text, codes=False)
-    owner: list[tuple[int, int, int, str]] = []  # (start, end, remedy index, field)
-    at = 0
-    for index, name, field in fields:
-        owner.append((at, at + len(field), index, name))
-        at += len(field) + len(sep)
+    read = [_field(text) for _, _, text in fields]
     by_field: dict[tuple[int, str], set[tuple[str, tuple[str, ...]]]] = {}
-    for fact in facts:
-        for start, end, index, name in owner:
-            if start <= fact.start and fact.end <= end:
-                by_field.setdefault((index, name), set()).add((fact.kind, fact.key))
-                break
+    for (index, name, _), (keys, _, _) in zip(fields, read, strict=True):
+        if keys:
+            by_field.setdefault((index, name), set()).update(keys)
     return _Authorised(
-        text=text,
-        keys=frozenset((f.kind, f.key) for f in facts),
-        weekdays=frozenset(weekdays_in(text)),
-        durations=frozenset(durations_in(text)),
+        text="\n.\n".join(text for _, _, text in fields),
+        keys=frozenset().union(*(keys for keys, _, _ in read)),
+        weekdays=frozenset().union(*(weekdays for _, weekdays, _ in read)),
+        durations=frozenset().union(*(durations for _, _, durations in read)),
         remedies=tuple(
             _remedy(remedy, index, by_field) for index, remedy in enumerate(context.remedies)
         ),
@@ -288,6 +279,16 @@ def _authorised(request: ByValue) -> _Authorised:
             if kind in ("percent", "metric")
         ),
     )
+
+
+_FieldKeys = frozenset[tuple[str, tuple[str, ...]]]
+
+
+@lru_cache(maxsize=1024)
+def _field(text: str) -> tuple[_FieldKeys, frozenset[str], frozenset[tuple[str, ...]]]:
+    """The facts (kind and key), weekdays and durations of one folded remedy or step field."""
+    keys = frozenset((f.kind, f.key) for f in extract_facts(text, text, codes=False))
+    return keys, frozenset(weekdays_in(text)), frozenset(durations_in(text))
 
 
 def _remedy(

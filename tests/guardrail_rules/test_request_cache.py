@@ -42,3 +42,14 @@ def test_a_changed_incident_is_read_afresh() -> None:
     late = _request(summary="The winter jacket arrived four days late.")
     assert _contradicted(body, late) == ["nine days"]
     assert _contradicted(body, _request()) == []
+
+
+def test_requests_sharing_an_incident_read_their_own_remedies() -> None:
+    # Two requests with one incident (a batch's recipients) share the incident's side of the
+    # check, but a figure is still checked against each one's own remedies.
+    body = "Dear Dana,\n\nYour jacket arrived nine days late. It took 5 days to fix.\n"
+    with_date = json.loads(json.dumps(DATA))
+    with_date["remedies"][0]["date"] = "5 days"
+    assert _contradicted(body, DraftRequest.model_validate(with_date)) == []
+    assert _contradicted(body, _request()) == ["5 days"]
+    assert _contradicted(body, DraftRequest.model_validate(with_date)) == []
