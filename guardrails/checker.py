@@ -49,6 +49,7 @@ from guardrails.model_claims import (
     MOVED_DATE,
     PLURAL_VOICE,
     READER_ACTION,
+    REMEDY_AS_PREVENTION,
     RESTATED_PREVENTION,
     formal_chat_greeting,
     moved_date,
@@ -118,7 +119,7 @@ RULES: tuple[Rule, ...] = (
     Rule(invented_contact, (INVENTED_CONTACT,), needs_context=True),
     Rule(reader_action, (READER_ACTION,), needs_context=True),
     Rule(moved_date, (MOVED_DATE,), needs_context=True),
-    Rule(restated_prevention, (RESTATED_PREVENTION,), needs_context=True),
+    Rule(restated_prevention, (RESTATED_PREVENTION, REMEDY_AS_PREVENTION), needs_context=True),
     Rule(formal_chat_greeting, (FORMAL_CHAT_GREETING,)),
     Rule(plural_voice, (PLURAL_VOICE,), needs_context=True),
 )

@@ -704,7 +704,7 @@ def added_terms(draft: Draft) -> list[Finding]:
                 )
             )
             continue
-        if what == "at what cost":
+        if what in ("at what cost", "what it covers"):
             span, fix = _tail_fix(text, start, end)
         else:
             span, fix = _clause_fix(text, start, end)
@@ -748,10 +748,20 @@ _COST_TERMS = re.compile(
 )
 
 
+# What a remedy is said to be enough for: "which should be sufficient to cover any costs".
+_SUFFICES = re.compile(
+    r"\b(?:this|that|it|these|which|they)\s+(?:will|should|would|ought\s+to)\s+"
+    r"(?:also\s+|now\s+)?be\s+(?:more\s+than\s+)?(?:sufficient|enough|adequate)\s+to\s+"
+    r"(?:cover|compensate)\b[^.!?\n]*"
+)
+
+
 def _promised_outcomes(text: Text, told: str, draft: Draft) -> list[tuple[int, int, str]]:
-    """Outcomes promised to the reader and terms of cost that no remedy gives; `told` is
-    the request's texts as `_request_low` gives them."""
+    """Outcomes promised to the reader, what a remedy is said to cover, and terms of cost
+    that no remedy gives; `told` is the request's texts as `_request_low` gives them."""
     spans: list[tuple[int, int, str]] = []
+    if any(word in text.low for word in ("sufficient", "enough", "adequate")):
+        spans += [(m.start(), m.end(), "what it covers") for m in _SUFFICES.finditer(text.low)]
     for match in _OUTCOME.finditer(text.low):
         if " ".join(match.group().split()) in told:
             continue

@@ -38,7 +38,15 @@ MOVED_DATE = "request.moved_date"
 RESTATED_PREVENTION = "request.restated_prevention"
 FORMAL_CHAT_GREETING = "tone.formal_chat_greeting"
 PLURAL_VOICE = "tone.plural_voice"
-RULE_IDS = (READER_ACTION, MOVED_DATE, RESTATED_PREVENTION, FORMAL_CHAT_GREETING, PLURAL_VOICE)
+REMEDY_AS_PREVENTION = "request.remedy_as_prevention"
+RULE_IDS = (
+    READER_ACTION,
+    MOVED_DATE,
+    RESTATED_PREVENTION,
+    REMEDY_AS_PREVENTION,
+    FORMAL_CHAT_GREETING,
+    PLURAL_VOICE,
+)
 
 # --- what the reader did --------------------------------------------------------------------
 
@@ -344,20 +352,41 @@ def moved_date(draft: Draft) -> list[Finding]:
         lead = _DATE_PREP.search(text.text, s_start, fact.start)
         if lead is None:
             continue  # "instead of 30 June", "after the 30 June deadline": not an event's date
-        span, fix = (lead.start(), fact.end), Fix(action="replace", text="")
+        date = text.text[fact.start : fact.end]
         found.append(
-            finding(
-                MOVED_DATE,
-                "error",
-                f"Gives {text.text[fact.start : fact.end]} as the date of another event than "
-                "the one the request gives it for.",
-                text.text,
-                *span,
-                "Give each date only with the event the request gives it for.",
-                fix=fix,
+            _cut(
+                text,
+                (lead.start(), fact.end),
+                f"Gives {date} as the date of another event than the one the request gives it for.",
             )
         )
+        # The cut date leaves nothing for a later "on that day" to point back at.
+        back = _ON_THAT_DAY.search(text.low, fact.end)
+        if back is not None:
+            found.append(
+                _cut(
+                    text,
+                    back.span(),
+                    f'Points back at {date} ("{back.group().strip()}"), which is given for '
+                    "another event.",
+                )
+            )
     return found
+
+
+_ON_THAT_DAY = re.compile(r"\s+on\s+(?:that|the\s+same)\s+(?:day|date|morning|evening)\b")
+
+
+def _cut(text: Text, span: tuple[int, int], message: str) -> Finding:
+    return finding(
+        MOVED_DATE,
+        "error",
+        message,
+        text.text,
+        *span,
+        "Give each date only with the event the request gives it for.",
+        fix=Fix(action="replace", text=""),
+    )
 
 
 @lru_cache(maxsize=256)
@@ -392,11 +421,55 @@ _PREVENTION_WORDS = frozenset(
 )
 
 
+# A sentence whose subject is the remedies ("These remedies are now in place to ensure
+# that similar incidents do not occur again", "The refund will prevent this in future"):
+# a refund or a credit puts this incident right; it prevents nothing.
+_REMEDY_SUBJECT = re.compile(
+    r"(?:(?:and|so|but|also|i\s+hope|we\s+hope|i\s+trust|we\s+trust)\s+)?(?:that\s+)?"
+    r"(?:these|this|the|our|those|such|both|your)\s+(?:[a-z]+\s+)??(?P<noun>[a-z]+)"
+    r"(?:\s+(?:and|or)\s+(?:[a-z]+\s+){0,2}?(?P<other>[a-z]+))?"
+    r"\s+(?:is|are|will|should|would|have|has|can|help|helps|now|were|was|to)\b"
+)
+_REMEDY_NOUNS = frozenset(
+    {
+        "remedy",
+        "remedies",
+        "refund",
+        "refunds",
+        "credit",
+        "credits",
+        "compensation",
+        "gesture",
+        "gestures",
+        "voucher",
+        "vouchers",
+        "discount",
+        "discounts",
+        "reimbursement",
+        "reimbursements",
+        "replacement",
+        "replacements",
+        "apology",
+        "apologies",
+    }
+)
+
+
+def _remedy_nouns(draft: Draft) -> frozenset[str]:
+    """The remedy words above and the last word of each authorised remedy ("a new shelf")."""
+    request = draft.context
+    assert request is not None
+    heads = {r.description.lower().split()[-1] for r in request.remedies if r.description.split()}
+    return _REMEDY_NOUNS | {h.strip(".,;:") for h in heads}
+
+
 def restated_prevention(draft: Draft) -> list[Finding]:
     """A sentence that says an authorised prevention step again, next to the sentence that
-    states it, with words of its own that neither the step nor the incident holds."""
+    states it, with words of its own that neither the step nor the incident holds; and a
+    sentence about a repeat whose subject is the remedies (they put this incident right,
+    they prevent nothing)."""
     request, text = draft.context, draft.body
-    if request is None or not request.prevention:
+    if request is None or not (request.prevention or request.remedies):
         return []
     low = text.low
     spans = text.sentences.spans
@@ -407,9 +480,35 @@ def restated_prevention(draft: Draft) -> list[Finding]:
     )
     if not candidates:
         return []
+    found: list[Finding] = []
+    if request.remedies:
+        nouns: frozenset[str] | None = None
+        for index in candidates:
+            start, end = spans[index]
+            subject = _REMEDY_SUBJECT.match(low, start)
+            if subject is None:
+                continue
+            nouns = _remedy_nouns(draft) if nouns is None else nouns
+            if subject.group("noun") in nouns or subject.group("other") in nouns:
+                found.append(
+                    finding(
+                        REMEDY_AS_PREVENTION,
+                        "error",
+                        "Tells the remedies as what prevents a repeat; they put this "
+                        "incident right, and only the prevention steps prevent a repeat.",
+                        text.text,
+                        start,
+                        end,
+                        "Say what the remedies are, and state the prevention steps as given.",
+                        fix=Fix(action="remove_sentence"),
+                    )
+                )
+        if found:
+            candidates = [i for i in candidates if spans[i][0] not in {f.start for f in found}]
+    if not request.prevention:
+        return found
     steps = _step_stems(tuple(step.description for step in request.prevention))
     known: set[str] | None = None
-    found: list[Finding] = []
     for index in candidates:
         start, end = spans[index]
         sentence = low[start:end]

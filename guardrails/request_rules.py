@@ -792,6 +792,7 @@ def _incidents(sentence: str) -> Iterator[tuple[int, int, int, str]]:
 
 
 _CLAUSE_END = re.compile(r"[,.!?;]|(?:and|or|but)\b")
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
 
 
 def _kind_label(kind: str) -> str:
@@ -808,6 +809,11 @@ def _kind_label(kind: str) -> str:
 # --- the reader in the third person ---------------------------------------------------------
 
 
+# Nouns that make "the customer" part of a name for a team or a service ("the customer
+# service team", "the guest relations desk"): not the reader.
+_COMPOUNDS = "service|services|support|care|team|teams|desk|relations|experience|success|portal"
+
+
 @lru_cache(maxsize=2)
 def _reader_noun(audience: str) -> re.Pattern[str]:
     """The reader as a noun phrase ("the guest"), with a possessive or a verb after it,
@@ -816,15 +822,24 @@ def _reader_noun(audience: str) -> re.Pattern[str]:
     words = _words()
     nouns = _alt(words.reader_nouns[audience])
     return re.compile(
-        rf"th(?:e|is|at)\s+(?P<noun>{nouns})\b(?P<poss>['’]s\b)?"
+        rf"th(?:e|is|at)\s+(?P<noun>{nouns})\b(?!\s+(?:{_COMPOUNDS})\b)(?P<poss>['’]s\b)?"
         rf"(?:\s+(?P<verb>{_alt(words.reader_verbs)})\b)?"
     )
 
 
 @lru_cache(maxsize=1)
 def _reader_object_verb() -> re.Pattern[str]:
-    """A verb that makes the noun phrase after it the reader as object ("thank the guest")."""
-    return re.compile(rf"\b(?:{_alt(_words().reader_object_verbs)})\s+\Z")
+    """A verb, in any tense, that makes the noun phrase after it the reader as object
+    ("thank the guest", "refunded the customer", "caused the guest to")."""
+    return re.compile(rf"\b(?:{_alt(_words().reader_object_verbs)})(?:s|es|d|ed|ing)?\s+\Z")
+
+
+@lru_cache(maxsize=1)
+def _reader_object_pronoun() -> re.Pattern[str]:
+    """ "them" as the object of such a verb ("and offered them store credit"): the reader,
+    once the sentence has named the reader in the third person."""
+    verbs = _alt(_words().reader_object_verbs)
+    return re.compile(rf"\b(?:{verbs})(?:s|es|d|ed|ing)?\s+(them)\b")
 
 
 def _reader_names(request: DraftRequest, text: str) -> re.Pattern[str] | None:
@@ -863,6 +878,11 @@ def _reader_mentions(text: str, low: str, request: DraftRequest) -> Iterator[tup
             yield start, match.end("poss"), "your"
         elif _reader_object_verb().search(low, max(0, start - 30), start):
             yield start, match.end("noun"), "you"
+            stop = _SENTENCE_END.search(low, match.end())
+            for pronoun in _reader_object_pronoun().finditer(
+                low, match.end(), stop.start() if stop else len(low)
+            ):
+                yield pronoun.start(1), pronoun.end(1), "you"
         elif match.group("verb"):
             yield start, match.end("verb"), f"you {verbs[match.group('verb')]}"
     names = _reader_names(request, text)

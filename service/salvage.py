@@ -16,7 +16,7 @@ fix cannot be applied, are left for the re-ask.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from contract.catalog import get_catalog
 from contract.models import DraftRequest, SalvageEdit
@@ -37,7 +37,9 @@ _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 # Anchors, in order of preference, after whose sentence a missing fact is inserted.
 _AFTER: dict[str, tuple[str, ...]] = {
     "remedy": ("amends", "regret", "responsibility", "acknowledgment"),
-    "prevention": ("prevention", "amends", "regret", "responsibility", "acknowledgment"),
+    # A step says what changes: after the amends, else before the invitation (see
+    # `_before_invitation`), never straight after the greeting or the apology.
+    "prevention": ("prevention", "amends"),
     "regret": ("acknowledgment",),
     "responsibility": ("regret", "acknowledgment"),
 }
@@ -64,6 +66,8 @@ class _Edit:
     record: SalvageEdit
     rank: int = 2
     """Order among insertions at one position: greeting first, signature last."""
+    fact: str = ""
+    """The caller fact an insertion states ("remedy:0"), else empty."""
 
 
 def salvage(
@@ -78,12 +82,14 @@ def salvage(
     planned: list[_Edit] = []
     unfixed: list[Finding] = []
     inserted: set[str] = set()
-    for finding in report.errors:
+    # Edits of the model's own sentences first, so an insertion knows which sentences go and
+    # is never anchored after one of them.
+    for finding in sorted(report.errors, key=_inserts):
         fix = finding.fix
         if fix is not None and fix.action == "insert" and fix.fact in inserted:
             continue  # two rules missed the same fact: it goes in once
         later = any(f.startswith("prevention:") for f in inserted)
-        edit = _plan(finding, texts, report, request, channel, later=later)
+        edit = _plan(finding, texts, report, request, channel, later=later, planned=planned)
         if edit is None or any(_overlaps(edit, other) for other in planned):
             unfixed.append(finding)
         else:
@@ -129,6 +135,10 @@ def salvage(
         edits=[edit.record for edit in sorted(planned, key=lambda e: (e.field, e.start))],
         unfixed=unfixed,
     )
+
+
+def _inserts(finding: Finding) -> bool:
+    return finding.fix is not None and finding.fix.action == "insert"
 
 
 # Words that open a sentence by pointing back at the one before it ("As a result, you walked
@@ -452,6 +462,7 @@ def _plan(
     channel: str,
     *,
     later: bool = False,
+    planned: list[_Edit] | None = None,
 ) -> _Edit | None:
     fix = finding.fix
     if fix is None:
@@ -488,7 +499,10 @@ def _plan(
     if fix.action == "insert" and fix.fact == "subject" and request is not None:
         return _subject(finding.rule, text, request, channel)
     if fix.action == "insert" and fix.fact and request is not None and finding.field == "body":
-        return _insertion(finding.rule, fix.fact, text, report, request, channel, later=later)
+        edit = _insertion(
+            finding.rule, fix.fact, text, report, request, channel, later=later, planned=planned
+        )
+        return None if edit is None else replace(edit, fact=fix.fact)
     return None
 
 
@@ -571,8 +585,10 @@ def _insertion(
     channel: str,
     *,
     later: bool = False,
+    planned: list[_Edit] | None = None,
 ) -> _Edit | None:
-    """`later`: a prevention step follows another one inserted just before it."""
+    """`later`: a prevention step follows another one inserted just before it. `planned`:
+    the edits planned so far; no insertion is anchored after a sentence they remove."""
     dated = _date_in_place(rule, fact, body, request)
     if dated is not None:
         return dated
@@ -592,13 +608,57 @@ def _insertion(
     if kind == "signature":
         end = len(body.rstrip())
         return _Edit("body", end, end, gap + sentence, record, rank=4)
-    anchor = _after_anchor(body, report, _AFTER.get(kind, ()))
+    planned = planned or []
+    removed = [
+        (e.start, e.end)
+        for e in planned
+        if e.field == "body" and e.record.action == "remove_sentence"
+    ]
+    if kind == "prevention":
+        # A step is never anchored after the invitation or the close ("our relationship in
+        # the future" read as a prevention cue).
+        limit = _first_of(report, ("invitation", "close"))
+        if limit is not None:
+            removed.append((limit, len(body)))
+    anchor = _after_anchor(body, report, _AFTER.get(kind, ()), removed)
+    if anchor is None and kind == "prevention":
+        # After a remedy inserted in this pass (it says what we did), else before the
+        # invitation or the close: where a letter says what changes.
+        remedy = next((e for e in planned if e.fact.startswith("remedy:")), None)
+        if remedy is not None:
+            after = sentence + " " if remedy.text.endswith((" ", "\n")) else " " + sentence
+            return _Edit("body", remedy.start, remedy.end, after, record, rank=remedy.rank)
+        return _before_invitation(body, report, sentence, record, gap)
     if anchor is None and kind in _OPENING:
         start = _after_greeting(body, report)
         return _Edit("body", start, start, sentence + " ", record)
     if anchor is None:
         return _closing_insert(body, report, sentence, record, gap)
     return _Edit("body", anchor, anchor, " " + sentence, record)
+
+
+def _before_invitation(
+    body: str, report: GuardrailReport, sentence: str, record: SalvageEdit, gap: str
+) -> _Edit:
+    """Before the invitation to reply or the closing line, whichever comes first (at the
+    end of the paragraph before it when it opens a paragraph), else where `_closing_insert`
+    puts it."""
+    first = _first_of(report, ("invitation", "close"))
+    if first is None:
+        return _closing_insert(body, report, sentence, record, gap)
+    at = sentence_bounds(body, first, first + 1)[0]
+    before = body[:at].rstrip(" \t")
+    # rank 1: before an invitation or close inserted at the same place
+    if before.endswith("\n") and before.strip():
+        end = len(before.rstrip())
+        return _Edit("body", end, end, " " + sentence, record, rank=1)
+    return _Edit("body", at, at, sentence + " ", record, rank=1)
+
+
+def _first_of(report: GuardrailReport, elements: tuple[str, ...]) -> int | None:
+    """Where the first of `elements` found in the body starts."""
+    starts = [s for s in (_evidence_start(report, e) for e in elements) if s is not None]
+    return min(starts) if starts else None
 
 
 def _date_in_place(rule: str, fact: str, body: str, request: DraftRequest) -> _Edit | None:
@@ -697,11 +757,18 @@ def _evidence_end(report: GuardrailReport, element: str) -> int | None:
     return None if span is None else span[1]
 
 
-def _after_anchor(body: str, report: GuardrailReport, anchors: tuple[str, ...]) -> int | None:
+def _after_anchor(
+    body: str,
+    report: GuardrailReport,
+    anchors: tuple[str, ...],
+    removed: list[tuple[int, int]] = [],  # noqa: B006 (read only)
+) -> int | None:
     for element in anchors:
         end = _evidence_end(report, element)
         if end is not None:
-            return sentence_bounds(body, max(end - 1, 0), end)[1]
+            at = sentence_bounds(body, max(end - 1, 0), end)[1]
+            if not any(start < at <= stop for start, stop in removed):
+                return at
     return None
 
 

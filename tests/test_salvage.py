@@ -566,3 +566,78 @@ def test_a_trimmed_text_with_no_room_for_the_reference_sentence_takes_its_short_
         body = salvage(None, body, report, request, "sms").body
     assert report.passed and len(body) <= 320
     assert body.startswith("Ref FN-20577: ") or body.startswith("This is about")
+
+
+def _on(body: str, excerpt: str, fix: Fix | None = None, name: str = "") -> tuple[int, int]:
+    start = body.index(excerpt)
+    return start, start + len(excerpt)
+
+
+def test_a_missing_step_goes_where_the_letter_says_what_changes(
+    northwind_request: DraftRequest,
+) -> None:
+    """Not after a sentence salvage removes in the same pass (which can sit right after the
+    greeting), nor after a "prevention" cue that is really the sign-off's "in the future";
+    with no amends to follow, it goes before the invitation to reply."""
+    step = fact_sentence(northwind_request, "prevention:0", "email")
+    body = (
+        "Hi Dana,\n\n"
+        "Following our call, here is where things stand. Your jacket arrived nine days late, "
+        "and I'm sorry. We have refunded the express shipping fee ($14.95).\n\n"
+        "Reply to this email with any questions.\n\n"
+        "We look forward to serving you in the future.\n\n"
+        "All the best,\nPriya"
+    )
+
+    def element(name: str, excerpt: str) -> ElementResult:
+        start, end = _on(body, excerpt)
+        return ElementResult(
+            element=name, present=True, evidence=Evidence(start=start, end=end, text=excerpt)
+        )
+
+    removed = "Following our call, here is where things stand."
+    start, end = _on(body, removed)
+    findings = [
+        Finding(
+            rule="elements.missing",
+            severity="error",
+            message="no step",
+            start=0,
+            end=0,
+            excerpt="",
+            fix=Fix(action="insert", fact="prevention:0"),
+        ),
+        Finding(
+            rule="request.reader_action",
+            severity="error",
+            message="a call nobody had",
+            start=start,
+            end=end,
+            excerpt=removed,
+            fix=Fix(action="remove_sentence"),
+        ),
+    ]
+    elements = [
+        element("amends", "here is where things stand"),
+        element("prevention", "in the future"),
+        element("invitation", "Reply to this email with any questions."),
+    ]
+    report = GuardrailReport(passed=False, elements=elements, findings=findings)
+    fixed = salvage(None, body, report, northwind_request, "email").body
+    assert fixed.startswith("Hi Dana,\n\nYour jacket arrived nine days late")
+    assert f"fee ($14.95). {step}\n\nReply to this email" in fixed
+
+
+def test_a_missing_step_follows_a_remedy_salvage_puts_back(
+    northwind_request: DraftRequest,
+) -> None:
+    """A letter with neither its amends nor its step gets both, the step after the remedy."""
+    body = (
+        "Dear Dana,\n\nYour winter jacket (order NW-48213) arrived nine days late and missed your "
+        "hiking trip. This was our mistake, and we own it. I am sorry.\n\n"
+        "Please write back if there is anything else.\n\nBest,\nPriya Natarajan"
+    )
+    _, fixed = _salvaged(SUBJECT, body, northwind_request)
+    remedy = fixed.index("$14.95")
+    step = fixed.index(fact_sentence(northwind_request, "prevention:0", "email"))
+    assert fixed.index("I am sorry.") < remedy < step < fixed.index("Please write back")

@@ -15,6 +15,7 @@ from guardrails.model_claims import (
     MOVED_DATE,
     PLURAL_VOICE,
     READER_ACTION,
+    REMEDY_AS_PREVENTION,
     RESTATED_PREVENTION,
 )
 from service.salvage import salvage
@@ -330,3 +331,95 @@ def test_a_mended_link_takes_over_the_edit_of_the_word_after_it() -> None:
     assert "You met the buyers without it." in fixed.body
     assert "As a result" not in fixed.body and "Priya met" not in fixed.body
     assert {e.rule for e in fixed.edits} >= {READER_ACTION, "request.third_person"}
+
+
+def test_a_cut_date_takes_a_later_on_that_day_with_it() -> None:
+    body = _letter(
+        "We are sorry the delivery of your bookcase on 4 June went wrong. You had guests "
+        "coming on that day and no shelf to show them."
+    )
+    assert _errors(body, SHELF, MOVED_DATE) == [" on 4 June", " on that day"]
+    fixed, report = _salvaged(body, SHELF)
+    assert report.passed, [f.rule for f in report.errors]
+    assert "You had guests coming and no shelf" in fixed
+    # Without a cut date, "on that day" is the letter's own and stays.
+    kept = _letter("You ordered it on 4 June, and we let you down on that day.")
+    assert not _errors(kept, SHELF, MOVED_DATE)
+
+
+# --- request.remedy_as_prevention ------------------------------------------------------------
+
+
+def test_remedies_told_as_what_prevents_a_repeat_are_removed() -> None:
+    for middle in (
+        "The new shelf and our apology should make sure nothing like this happens again.",
+        "These remedies are there to prevent a similar problem in future.",
+        "I hope this replacement will stop it from recurring.",
+    ):
+        body = _letter(middle)
+        assert _errors(body, SHELF, REMEDY_AS_PREVENTION) == [middle] or "replacement" in middle
+        fixed, report = _salvaged(body, SHELF)
+        assert report.passed, (middle, [f.rule for f in report.errors])
+    body = _letter("These remedies are there to prevent a similar problem in future.")
+    fixed, _ = _salvaged(body, SHELF)
+    assert "These remedies" not in fixed
+    assert "corner guards" in fixed
+
+
+def test_remedies_beside_a_real_step_are_left_alone() -> None:
+    for middle in (
+        "Alongside the new shelf, the guards should stop this happening again.",
+        "I hope the new shelf arrives safely; we have changed our packing so this does not "
+        "happen again.",
+        "The refund policy is unchanged.",
+    ):
+        assert not _errors(_letter(middle), SHELF, REMEDY_AS_PREVENTION), middle
+
+
+# --- request.third_person: the reader as the object of what we did ---------------------------
+
+
+def _third(body: str) -> list[str]:
+    return _errors(body, SHELF, "request.third_person")
+
+
+def test_the_reader_as_object_of_a_past_verb_and_them_after_it_are_caught() -> None:
+    body = _letter("We kept the customer waiting and called them only once.")
+    assert _third(body) == ["the customer", "them"]
+    fixed, report = _salvaged(body, SHELF)
+    assert report.passed, [(f.rule, f.excerpt) for f in report.errors]
+    assert "We kept you waiting and called you only once." in fixed
+    body = _letter("The crack forced the customer to put off the assembly.")
+    assert _third(body) == ["the customer"]
+    fixed, report = _salvaged(body, SHELF)
+    assert report.passed and "the customer" not in fixed
+
+
+def test_a_team_named_after_the_reader_and_them_for_others_are_left_alone() -> None:
+    for middle in (
+        "We emailed the customer service team and asked them to check every box.",
+        "We contacted the courier and reminded them about fragile goods.",
+        "I am sorry; we let you down and thanked the packers, who asked them to slow down.",
+    ):
+        assert not _third(_letter(middle)), middle
+
+
+# --- commitments.added_terms: what a remedy is said to be enough for -------------------------
+
+
+def test_what_a_remedy_is_said_to_cover_is_cut() -> None:
+    body = _letter(
+        "We hope the shelf helps, and it should be more than enough to compensate for the "
+        "wasted evening."
+    )
+    assert _errors(body, SHELF, "commitments.added_terms")
+    body = _letter("You will get the shelf, which will be sufficient to cover any other costs.")
+    assert _errors(body, SHELF, "commitments.added_terms") == [
+        ", which will be sufficient to cover any other costs"
+    ]
+    fixed, report = _salvaged(body, SHELF)
+    assert report.passed, [(f.rule, f.excerpt) for f in report.errors]
+    assert "You will get the shelf." in fixed
+    assert not _errors(
+        _letter("A new shelf is enough to finish the bookcase."), SHELF, "commitments.added_terms"
+    )
