@@ -17,6 +17,7 @@ import asyncio
 import json
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -25,6 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from contract.models import DraftRequest  # noqa: E402
 from service.composer import compose_draft  # noqa: E402
+from service.keys import key_hash, new_key  # noqa: E402
+from service.settings import Settings  # noqa: E402
+from service.store import Store  # noqa: E402
 from tests.live_server import live_server  # noqa: E402
 
 
@@ -80,7 +84,8 @@ async def _load(port: int, body: bytes, total: int, concurrency: int, key: str |
     def pct(p: float) -> float:
         return ms[min(len(ms) - 1, int(p / 100 * len(ms)))]
 
-    print(f"POST /v1/checks, one worker, concurrency {concurrency}, {len(ms)} requests")
+    with_key = ", with an API key" if key else ""
+    print(f"POST /v1/checks, one worker, concurrency {concurrency}, {len(ms)} requests{with_key}")
     print(f"  statuses: {dict(sorted(statuses.items()))}")
     print(f"  throughput: {len(ms) / elapsed:.0f} req/s")
     print(
@@ -98,6 +103,15 @@ def main() -> None:
     args = parser.parse_args()
     env = {"AMENDS_LOG_LEVEL": "warning"}
     key = None
+    if args.key:
+        # A key in the server's data directory, and a limit the run stays within, so every
+        # request pays for the key check and for being counted, and none is refused.
+        data_dir = tempfile.mkdtemp(prefix="amends-bench-")
+        store = Store.open(Settings(_env_file=None, data_dir=data_dir))
+        key = new_key()
+        store.add_key("benchmark", key_hash(key))
+        store.close()
+        env |= {"AMENDS_DATA_DIR": data_dir, "AMENDS_KEY_REQUESTS_PER_MINUTE": "1000000"}
     with live_server(env) as server:
         cpu_before = server.cpu_seconds()
         asyncio.run(_load(server.port, _payload(), args.requests, args.concurrency, key))
