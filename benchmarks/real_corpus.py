@@ -236,7 +236,8 @@ SPLITS: dict[str, str] = {
     ),
     "fresh15": (
         "fresh15 (collected and labelled by someone who ran no check on it, after the last rule"
-        " of that round landed; measured blind once)"
+        " of that round landed; measured blind once (0.52), then split by a hash of the id: one"
+        " half tuned on, the other measured once held out (0.80 before and after), then read)"
     ),
 }
 """Each part of the corpus the report scores (by the items' `split`), named with how it came

@@ -52,6 +52,9 @@ COMMITMENTS = [
     ("We will cover the cost of your trip.", "cover the cost"),
     ("We'll also waive your next delivery charge.", "waive"),
     ("A new pair of gloves is yours, on us.", "on us"),
+    # A full refund in other words.
+    ("You'll get your money back.", "money back"),
+    ("We will reimburse every penny.", "every penny"),
 ]
 
 

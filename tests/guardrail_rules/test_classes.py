@@ -80,3 +80,60 @@ def test_each_class_is_caught_in_other_wordings(family: str, text: str) -> None:
 )
 def test_their_owning_or_harmless_neighbours_are_not(text: str) -> None:
     assert errors(text) == [], text
+
+
+@pytest.mark.parametrize(
+    ("family", "text"),
+    [
+        # The act itself denied as the problem.
+        ("non_apology", "I apologise. It's not what we did that upset people."),
+        ("non_apology", "Sorry, but it wasn't anything I did."),
+        # What we pass on told as the other party's.
+        ("blame", "We sell the kettles as supplied by the manufacturer."),
+        ("blame", "The listing is shown as provided by the seller."),
+        ("blame", "Subtitles are published as delivered by the studio."),
+        # What staff found told as the customer's doing.
+        ("blame", "Our engineer found signs of misuse on the handset."),
+        ("blame", "The technician found the seal had been tampered with."),
+        ("blame", "Housekeeping found food left out on the desk."),
+    ],
+)
+def test_more_classes_are_caught_in_other_wordings(family: str, text: str) -> None:
+    assert any(rule.split(".")[0] == family for rule in errors(text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Owning in other words, so an outside cause told beside it is an explanation.
+        "I'm sorry; being the one who caused this, I owe you better. The storm closed the road.",
+        "We were the ones who caused this outage, though the storm made it worse.",
+        "We were wrong, and the courier's delay made it worse.",
+        "I'm accountable for this; the supplier's late parts made it worse.",
+        "This never should have happened; the carrier's strike made it worse.",
+        "Losing your data is unacceptable; the vendor's backup failed as well.",
+        # Neighbours that say none of it.
+        "We found the parcel at the depot and sent it on today.",
+        "It's not what we planned, and we're sorry: we got the date wrong.",
+    ],
+)
+def test_owning_in_other_words_makes_an_outside_cause_an_explanation(text: str) -> None:
+    assert errors(text) == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Being the one who caused this, I am sorry.",
+        "We were wrong about the date.",
+        "I'm sorry for the pain I caused.",
+        "I'm accountable for what went wrong.",
+        "We failed on our promise to keep you connected.",
+        "I'm sorry I missed the appointment.",
+        "This never should have happened.",
+        "This data loss is absolutely unacceptable for us.",
+    ],
+)
+def test_responsibility_in_its_common_real_variants(text: str) -> None:
+    report = check(text, channel="email")
+    assert any(e.element == "responsibility" and e.present for e in report.elements), text
