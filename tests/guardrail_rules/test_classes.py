@@ -137,3 +137,77 @@ def test_owning_in_other_words_makes_an_outside_cause_an_explanation(text: str) 
 def test_responsibility_in_its_common_real_variants(text: str) -> None:
     report = check(text, channel="email")
     assert any(e.element == "responsibility" and e.present for e in report.elements), text
+
+
+@pytest.mark.parametrize(
+    ("family", "text"),
+    [
+        # The writer's character or a joke defended in place of owning the act.
+        ("non_apology", "That is not who I am."),
+        ("non_apology", "This isn't who we are as a company."),
+        ("non_apology", "Anyone who knows me knows I respect every fan."),
+        ("non_apology", "I was only joking."),
+        ("non_apology", "It was meant as a joke."),
+        # Intent in other words.
+        ("non_apology", "It was never our intent to offend."),
+        ("non_apology", "It was not what we intended."),
+        ("non_apology", "That isn't what I meant."),
+        # The other party as the source of the news.
+        ("blame", "Our third party service provider has advised that this issue was resolved."),
+        # The customer's consent or details as the cause.
+        ("blame", "As you agreed to our terms and conditions at checkout, the fee stands."),
+        ("blame", "The address you provided was incorrect."),
+        ("blame", "You entered the wrong card number."),
+        ("blame", "No one was home to sign for the parcel."),
+        ("blame", "You were not home when the driver called."),
+    ],
+)
+def test_character_intent_and_customer_detail_classes(family: str, text: str) -> None:
+    assert any(rule.split(".")[0] == family for rule in errors(text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We got this wrong, and that is not who we are. We are sorry.",
+        "The man who knows us best is our postman.",
+        "This is not what we planned, but the new date works.",
+        "Sorry, we entered the wrong address.",
+        "Thanks for confirming the address you provided is correct.",
+        "You agreed to a callback, and we missed it; sorry.",
+        "Please check the address you provided is correct.",
+    ],
+)
+def test_their_owning_or_plain_neighbours_are_not(text: str) -> None:
+    assert errors(text) == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The condition first, in other words than "if".
+        "Should anyone have been offended, we apologise.",
+        "In the event that you were upset, we are sorry.",
+        "Where offence was caused, we apologise.",
+        "If anyone was hurt by this, my apologies.",
+        # The apology, a comma, then the condition about offence.
+        "I apologise, if I upset anyone.",
+        # Those upset named first, then the apology.
+        "To anyone who felt hurt, I am sorry.",
+    ],
+)
+def test_conditions_and_reactions_in_either_order(text: str) -> None:
+    assert any(rule.startswith("non_apology.") for rule in errors(text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry about this, if you can DM us we will help.",
+        "If you need anything else, please reply.",
+        "Where you were charged twice, we have refunded the charge.",
+        "To everyone who wrote in, thank you.",
+    ],
+)
+def test_a_condition_with_no_apology_for_offence_is_not(text: str) -> None:
+    assert errors(text) == [], text
