@@ -108,7 +108,6 @@ class _Patterns:
     open_starts: frozenset[str]
     incident: frozenset[str]
     np_ends: frozenset[str]
-    degrees: frozenset[str]
     explanation: re.Pattern[str]
     auxiliaries: frozenset[str]
     boundaries: frozenset[str]
@@ -296,7 +295,6 @@ def _patterns() -> _Patterns:
         open_starts=frozenset(lex.words("open_cause_starts")),
         incident=frozenset(lex.words("incident_nouns")),
         np_ends=frozenset(lex.words("cause_phrase_ends")),
-        degrees=frozenset(lex.words("degree_adjectives")),
         explanation=re.compile(
             rf"\b{_alternation(lex.words('explanation_verbs'))}\b"
             r"|\b(?:has|had|have)\s+(?:a|an)\s+(?:[a-z-]+\s+){0,2}?(?:effect|impact)\s+"
@@ -518,8 +516,7 @@ def _open_cause_end(low: str, start: int, clause_end: int, p: _Patterns) -> int 
         return None
     if any(t.split("'")[0].split("’")[0] in _FIRST_PERSON_WORDS for t in tokens):
         return None
-    # "a catastrophic main break": a word of degree is not what the cause is.
-    content = [t for t in tokens if t not in _NP_FUNCTION_WORDS and t not in p.degrees][:2]
+    content = [t for t in tokens if t not in _NP_FUNCTION_WORDS][:2]
     if not content or any(t in p.incident for t in content):
         return None
     return words[min(len(words), 6) - 1].end()
