@@ -53,3 +53,25 @@ def test_requests_sharing_an_incident_read_their_own_remedies() -> None:
     assert _contradicted(body, DraftRequest.model_validate(with_date)) == []
     assert _contradicted(body, _request()) == ["5 days"]
     assert _contradicted(body, DraftRequest.model_validate(with_date)) == []
+
+
+def test_how_the_request_speaks_of_the_reader_follows_each_recipients_name() -> None:
+    # Shared by letters whose names read alike; read afresh when the story names someone
+    # with a possessive, which only the recipient's own name can make the reader.
+    from guardrails.letter_slips import _request_said
+
+    story = "Leo's jacket arrived late and he missed his hiking trip."
+
+    def said(name: str, summary: str = story) -> dict[str, str]:
+        data = json.loads(json.dumps(DATA))
+        data["incident"]["summary"] = summary
+        data["recipient"]["name"] = name
+        return _request_said(DraftRequest.model_validate(data)).pairs
+
+    assert said("Leo Marsh")["his hiking"] == "your"
+    assert "his hiking" not in said("Ana Marsh")
+    assert said("Leo Marsh")["he missed"] == "you"
+    plain = "The jacket arrived late and the customer missed a hiking trip."
+    assert said("Ana Marsh", plain) == said("Leo Marsh", plain)
+    assert said("Ana Marsh", plain)["the customer missed"] == "you"
+    assert said("our hikers", plain) == {}
