@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from contract.catalog import get_catalog
-from contract.models import DraftRequest
+from contract.models import DraftRequest, Remedy
 from contract.report import Finding, Fix
 from guardrails.commitments import _states_a_remedy
 from guardrails.draft import Draft, Text
@@ -535,6 +535,13 @@ _GIVEN_END = re.compile(r"[.!?;:](?=\s|$)|,\s|\s(?:and|but|so|if|when|once)\s")
 _DONE_SAID = re.compile(r"\b(?:have|has|had|we['’]ve|i['’]ve|already|was|were)\b")
 
 
+def _named(remedy: Remedy, clause: str) -> bool:
+    """Whether `clause` names the remedy by its amount or its kind ("refund", "credit")."""
+    if remedy.amount and remedy.amount.lower() in clause:
+        return True
+    return remedy.kind not in ("other", "service") and remedy.kind in clause
+
+
 def done_as_future(draft: Draft) -> list[Finding]:
     """A sentence that tells a done remedy as still to come, and names no remedy that is
     not done."""
@@ -561,8 +568,19 @@ def done_as_future(draft: Draft) -> list[Finding]:
             for i, r in enumerate(supplied.remedies)
             if mentions_remedy(text, match.start(), clause_end, r, by_kind=False)
         ]
-        if len(about) != 1 or supplied.remedies[about[0]].remedy.status != "done":
-            continue
+        done = [i for i in about if supplied.remedies[i].remedy.status == "done"]
+        clause = text.low[match.end() : clause_end]
+        if not done or (
+            len(about) > 1 and not any(_named(supplied.remedies[i].remedy, clause) for i in done)
+        ):
+            continue  # of several remedies, the done one is named only by shared words
+        # One remedy: its sentence is said again as done. Several ("will be offering a refund
+        # as well as a call"): the sentence goes, and salvage puts each remedy back as given.
+        fix = (
+            Fix(action="replace", fact=f"remedy:{about[0]}")
+            if len(about) == 1
+            else Fix(action="remove_sentence")
+        )
         found.append(
             finding(
                 DONE_AS_FUTURE,
@@ -572,7 +590,7 @@ def done_as_future(draft: Draft) -> list[Finding]:
                 match.start(),
                 match.end(),
                 "Say that it has been done.",
-                fix=Fix(action="replace", fact=f"remedy:{about[0]}"),
+                fix=fix,
             )
         )
     return found

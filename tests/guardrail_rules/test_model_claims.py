@@ -423,3 +423,34 @@ def test_what_a_remedy_is_said_to_cover_is_cut() -> None:
     assert not _errors(
         _letter("A new shelf is enough to finish the bookcase."), SHELF, "commitments.added_terms"
     )
+
+
+# --- commitments.done_as_future: a done remedy told as to come beside another one ------------
+
+TWO = _request(
+    remedies=[
+        {
+            "kind": "refund",
+            "description": "refund of the delivery charge",
+            "amount": "$40",
+            "status": "done",
+        },
+        {"kind": "other", "description": "a fitter to assemble the bookcase", "status": "offered"},
+    ]
+)
+
+
+def test_a_done_remedy_told_as_to_come_beside_an_offered_one_is_said_again() -> None:
+    body = _letter(
+        "We will be sending a refund of the delivery charge and a fitter to assemble it."
+    )
+    assert _errors(body, TWO, "commitments.done_as_future") == ["will be sending"]
+    fixed, report = _salvaged(body, TWO)
+    assert report.passed, [(f.rule, f.excerpt) for f in report.errors]
+    assert "will be sending" not in fixed and "$40" in fixed
+    # Both named, the done one only by words it shares with the other: left alone.
+    assert not _errors(
+        _letter("We have refunded the delivery charge. We will send a fitter for the delivery."),
+        TWO,
+        "commitments.done_as_future",
+    )
