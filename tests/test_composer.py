@@ -12,7 +12,7 @@ import pytest
 
 from contract.catalog import get_catalog
 from contract.models import DraftRequest
-from service.composer import ComposedDraft, compose_draft
+from service.composer import ComposedDraft, DoesNotFit, compose_draft
 from service.composer.voice import has_contraction
 from service.providers.offline import OfflineProvider
 
@@ -620,3 +620,168 @@ def test_a_one_word_summary_under_a_tight_max_words_is_still_acknowledged() -> N
     draft = compose_draft(request)
     report = guardrails.check(draft.body, subject=draft.subject, channel="email", context=request)
     assert report.passed, ([f.rule for f in report.errors], draft.body)
+
+
+def _passes(request: DraftRequest) -> str:
+    import guardrails
+
+    draft = compose_draft(request)
+    report = guardrails.check(
+        draft.body, subject=draft.subject, channel=request.channel, context=request
+    )
+    assert report.passed, ([f.rule for f in report.errors], draft.body)
+    return draft.body
+
+
+@pytest.mark.parametrize("long_first", [True, False])
+def test_a_step_listed_twice_is_said_once_in_its_shorter_words_with_its_figure(
+    long_first: bool,
+) -> None:
+    # The field's repeated maximum carries the figure; the short listing has a full stop.
+    step = "retraining the night shift on the new scan"
+    long = {
+        "description": " ".join([step + "."] * 20),
+        "metric": "hold times under 10 minutes",
+    }
+    short = {"description": step + "."}
+    listed = [long, short] if long_first else [short, long]
+    body = _passes(_chat_at_60_words(listed, max_words=None))
+    assert body.lower().count(step) == 1, body
+    assert "hold times under 10 minutes" in body, body
+    # Under a tight limit the one step keeps its words; its figure came with it.
+    tight = _chat_at_60_words(listed)
+    try:
+        body = _passes(tight)
+    except DoesNotFit as exc:
+        assert exc.field == "max_words" and exc.needed > 60
+    else:
+        assert body.lower().count(step) == 1 and "less likely to happen again" not in body
+
+
+def test_a_step_given_twice_with_two_figures_keeps_both_figures() -> None:
+    step = "a weekly audit of hold queues"
+    steps = [
+        {"description": step, "metric": "hold times under 10 minutes"},
+        {"description": step + ".", "metric": "0 missed confirmations in the last 30 days"},
+    ]
+    body = _passes(northwind(prevention=steps))
+    assert "hold times under 10 minutes" in body and "0 missed confirmations" in body, body
+
+
+def test_steps_that_do_not_all_fit_a_tight_chat_are_said_together_or_refused() -> None:
+    # prop104's shape: two short steps, 60 words, and remedies that take most of them.
+    steps = [
+        {"description": "ADD AN ALERT WHEN A BATCH RUNS TWICE."},
+        {"description": "monitoring"},
+    ]
+    request = _chat_at_60_words(
+        steps,
+        remedies=[
+            {"kind": "refund", "description": "refund of the delivery charge", "status": "done"},
+            {"kind": "credit", "description": "account credit applied to your next bill"},
+        ],
+    )
+    try:
+        body = _passes(request)
+    except DoesNotFit as exc:
+        assert exc.field == "max_words" and exc.needed > 60
+        # The 422 names the words the letter needs: with them, every step is stated.
+        body = _passes(request.model_copy(update={"max_words": exc.needed}))
+    assert "monitoring" in body and "alert when a batch runs twice" in body.lower(), body
+    assert "less likely to happen again" not in body
+
+
+def test_two_remedies_on_the_same_date_do_not_repeat_the_date_sentence() -> None:
+    same = {"kind": "refund", "description": "we refunded the second charge.", "status": "planned"}
+    remedies = [
+        {**same, "date": "14 March"},
+        {**same, "amount": "10.5", "date": "14 March", "code": "WELCOME-BACK"},
+        {
+            "kind": "service",
+            "description": "Call the customer back.",
+            "status": "planned",
+            "date": "14 March",
+        },
+    ]
+    body = _passes(northwind(remedies=remedies))
+    sentences = re.split(r"(?<=[.!?])\s+", body)
+    long = [s for s in sentences if len(s.split()) >= 6]
+    assert len(long) == len(set(long)), body
+    assert "10.5" in body and "WELCOME-BACK" in body and body.count("second charge") == 1, body
+
+
+def test_a_remedy_listed_twice_with_two_codes_is_said_once_with_both() -> None:
+    router = {"kind": "replacement", "description": "a replacement router sent by express courier"}
+    remedies = [
+        {**router, "code": "SORRY15", "status": "done"},
+        {**router, "description": router["description"] + ".", "code": "ab12cd", "status": "done"},
+    ]
+    body = _passes(northwind(remedies=remedies))
+    assert body.count("replacement router") == 1 and "SORRY15 and ab12cd" in body, body
+
+
+@pytest.mark.parametrize(
+    ("reference", "said", "not_said"),
+    [
+        ("JOB 4471-H", "your job 4471-H", "JOB"),
+        ("PATIENT ID MVC-30917", "patient ID MVC-30917", "PATIENT"),
+        ("Client ref CV/DESH/2025", "your case under client ref CV/DESH/2025", "reference Client"),
+        ("DONOR #HT-004417", "donor #HT-004417", "DONOR"),
+        ("our ref HM/FAIR/0233", "our ref HM/FAIR/0233", "your case"),
+        ("PNR 7QX2LM", "PNR 7QX2LM", "pnr"),
+    ],
+)
+def test_a_reference_label_typed_in_capitals_reads_in_lower_case(
+    reference: str, said: str, not_said: str
+) -> None:
+    for channel in ("email", "sms"):
+        request = northwind(
+            channel=channel,
+            incident={"summary": "your boiler is still broken", "reference": reference},
+        )
+        body = _passes(request)
+        assert said in body and not_said not in body, body
+
+
+def test_an_adverb_before_a_participle_describes_the_thing_a_remedy_gives() -> None:
+    remedy = {"kind": "replacement", "description": "a correctly labelled supply", "status": "done"}
+    body = _passes(northwind(channel="letter", remedies=[remedy]))
+    assert "a correctly labelled supply" in body and "has been labelled" not in body, body
+
+
+def test_a_why_question_tells_every_verb_in_the_past() -> None:
+    incident = {
+        "summary": "Why did I turn up for my 9am appointment and find someone else in the chair?"
+    }
+    body = _passes(northwind(channel="chat", incident=incident))
+    assert "turned up for your 9am appointment and found someone else" in body, body
+
+
+@pytest.mark.parametrize(
+    ("summary", "told"),
+    [
+        ("Spin class cancelled.", "The spin class was cancelled."),
+        ("bins not collected", "bins were not collected"),
+    ],
+)
+def test_a_note_with_a_participle_is_told_as_a_sentence(summary: str, told: str) -> None:
+    body = _passes(northwind(channel="sms", incident={"summary": summary}))
+    assert told.lower() in body.lower(), body
+
+
+def test_a_social_reply_with_room_names_the_offer_beside_what_is_done() -> None:
+    remedies = [
+        {"kind": "refund", "description": "refund of the fee", "status": "done"},
+        {"kind": "other", "description": "a free colour correction", "status": "offered"},
+    ]
+    body = _passes(
+        northwind(channel="social", incident={"summary": "your hair is orange"}, remedies=remedies)
+    )
+    assert "refund of the fee" in body and "a free colour correction" in body, body
+
+
+def test_an_offered_no_fee_is_not_offered_as_a_thing() -> None:
+    remedy = {"kind": "other", "description": "no fee for this year's return", "amount": "£450"}
+    body = _passes(northwind(channel="letter", remedies=[remedy]))
+    assert "offer you no fee" not in body
+    assert re.search(r"there(?: i|')s no fee for this year's return", body), body

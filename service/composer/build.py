@@ -52,7 +52,7 @@ from service.composer.caller import (
 )
 from service.composer.person import ROLE_NOUNS, Reader, honorific_pronoun
 from service.composer.phrases import PhraseBankError, Picker, Situation, topics
-from service.composer.shapes import read, word_set
+from service.composer.shapes import DETERMINERS, read, word_set
 from service.composer.voice import (
     Voice,
     plain_caller,
@@ -251,7 +251,17 @@ _SIMPLE_PAST = {
     "say": "said",
     "pay": "paid",
     "put": "put",
+    "find": "found",
+    "see": "saw",
+    "have": "had",
+    "sit": "sat",
+    "spend": "spent",
+    "hear": "heard",
+    "buy": "bought",
 }
+_AND_BASE = re.compile(
+    r"\b(and|then|or) (" + "|".join([*_SIMPLE_PAST, "wait", "arrive", "miss", "end"]) + r")\b"
+)
 _RHETORICAL = re.compile(
     r"^(?:how (?:is|was|can|could) (?:that|this|it) (?:be )?(?:possible|happen|be)|"
     r"how does (?:that|this) happen|what is going on|what happened|seriously|really)\W*$",
@@ -273,6 +283,8 @@ def _told_back(question: str) -> str:
     match = _WHY_DID.match(question)
     if match:
         who, verb, rest = match.group(1).lower(), match.group(2).lower(), match.group(3)
+        # "... and find someone else in the chair": the second verb is told in the past too.
+        rest = _AND_BASE.sub(lambda m: f"{m[1]} {_SIMPLE_PAST.get(m[2]) or past_of(m[2])}", rest)
         return f"{who} {_SIMPLE_PAST.get(verb) or past_of(verb)} {rest}"
     return ""
 
@@ -326,6 +338,44 @@ _OWNED_REFERENCES = {
     *["prescription", "return", "refund", "file", "visit", "stay", "flight", "quote", "plan"],
 }
 
+_SELF_LABELS = {"ref", "reference", "no", "number", "id", "#", "nr", "num"}
+"""The last word of a label that only says "this is a number" ("client ref", "patient ID")."""
+_PERSON_LABELS = {
+    *["client", "customer", "patient", "donor", "member", "supporter", "student", "pupil"],
+    *["resident", "tenant", "guest", "passenger", "subscriber", "policyholder", "account-holder"],
+}
+"""A label naming the person the number belongs to ("donor #HT-004417")."""
+
+
+def _proper_words(w: Writer) -> set[str]:
+    """Words the request writes with a capital letter outside the start of its fields (names,
+    places), lower case: "Biscuit injured" is never "the Biscuit was injured"."""
+    words = {x.lower() for x in w._name_words()}
+    for text in w._all_text():
+        for word in re.findall(r"(?<=[a-z,] )[A-Z][a-z]+", text):
+            words.add(word.lower())
+    return words
+
+
+def _label_cased(ref: str) -> str:
+    """A reference whose label words the caller typed in capitals or as a heading ("JOB
+    4471-H", "PATIENT ID MVC-30917", "Case 2026-88341") reads mid-sentence in lower case:
+    "job 4471-H", "patient ID MVC-30917", "case 2026-88341". Abbreviations ("PNR", "INV",
+    "ID") and names keep their capitals; the number is never touched."""
+    words = ref.split(" ")
+    if len(words) < 2:
+        return ref
+    out = []
+    for word in words[:-1]:
+        bare = word.lower().rstrip(".:")
+        common = bare in _OWNED_REFERENCES or bare in _PERSON_LABELS or bare in _SELF_LABELS
+        shouted = word.isupper() and word.isalpha() and (len(word) > 3 or common)
+        heading = word.istitle() and word.isalpha() and common
+        keep = bare in ("id", "nr") or not (shouted or heading)
+        out.append(word if keep else word.lower())
+    return " ".join([*out, words[-1]])
+
+
 _CODE_PREFIXES = {
     "BKG": "booking",
     "BK": "booking",
@@ -354,6 +404,8 @@ class Line:
     squeezed: str | None = None
     """A wording without the caller's words (a generic prevention line, an acknowledgment
     without the summary), only for a channel's character limit."""
+    step: Prevention | None = None
+    """The prevention step a prevention line states."""
     alone: str | None = None
     """A later prevention step's shortest sentence with the first step's lead-in, for when it
     is the only step a tight limit leaves room for ("To prevent a repeat, ...", not
@@ -518,6 +570,7 @@ class Writer:
         ref = self.request.incident.reference
         if not ref or self.public:
             return ""
+        ref = _label_cased(ref)
         head = ref.split(" ", 1)[0].lower()
         owner = "" if self.request.audience == "colleague" else "your "
         if " " in ref:
@@ -527,6 +580,12 @@ class Writer:
                 # "our ref HM/FAIR/0233" is the firm's; the customer's "my order 55" is theirs.
                 rest = ref.split(" ", 1)[1]
                 return f"our {rest}" if label[0] == "our" else f"{owner or 'the '}{rest}"
+            if label[-1].rstrip(".:") in _SELF_LABELS or (
+                len(label) == 1 and label[0] in _PERSON_LABELS
+            ):
+                # "client ref CV/DESH/2025", "patient ID MVC-30917", "donor #HT-004417": the
+                # label names the number, not a thing of theirs: "your case under client ref ...".
+                return f"{owner or 'the '}case under {ref}"
             owned = head in _OWNED_REFERENCES or (
                 label and label[-1] in _OWNED_REFERENCES and all(w.isalpha() for w in label)
             )
@@ -553,7 +612,7 @@ class Writer:
         return f"{owner}{noun} {ref}" if noun else f"reference {ref}"
 
     def _ref_owned(self) -> str:
-        """The reference for "That is not how {ref_owned} should have gone": only something
+        """The reference for "We should have handled {ref_owned} better": only something
         that goes well or badly (an order, a booking, a repair), not a file or a policy."""
         ref = self._ref_phrase()
         words = ref.split(" ")
@@ -610,8 +669,16 @@ class Writer:
                 # "500 business cards printed with the old number" is a fragment: told as
                 # "500 business cards were printed with the old number".
                 told = told_passive(s.text) or ""
+                first = told.split(" ", 1)[0]
                 if told[:1].isdigit() and len(noun_group(told)) > 1:
                     told = "the " + told  # a sentence does not start on a figure
+                elif (
+                    first.lower() not in DETERMINERS
+                    and " was " in told
+                    and first.isalpha()
+                    and (first.islower() or first.lower() not in _proper_words(self))
+                ):
+                    told = "the " + told  # "spin class cancelled": "The spin class was ..."
                 values["summary"] = whole(told)
                 values["summary_mid"] = mid(told)
             elif s.shape == "participle":
@@ -913,6 +980,10 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
         done_verb, plan_verb = "taken", "take"  # "taken 25 percent off the invoice"
     if kind in ("other", "service") and _PAID_NOUN.match(mid(text)):
         done_verb, plan_verb = "paid", "pay"  # "paid the interest", not "arranged" it
+    if plan_verb == "arrange" and noun_group(text)[-1:] in (["back"], ["out"], ["round"]):
+        # "the engineer back with the part": we will have the engineer back, not "arrange"
+        # the engineer back.
+        done_verb, plan_verb = "had", "have"
     if (
         p.shape == "clause"
         and kind in ("refund", "credit", "replacement")
@@ -941,6 +1012,10 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
             date = ""
         slot = "remedy_clause" if first else "remedy_clause_more"
         sentence = w.say(slot, {**values, "clause": clause}) or whole(clause)
+    elif status == "offered" and p.shape == "noun" and _NO_CHARGE.match(mid(text)):
+        # "no fee for this year's return": nothing to hand over, so not "offer you no fee".
+        lead = voiced(w.ours(f"we would{also_word} like to make sure there is "), w.voice)
+        sentence = _AMENDS_LEAD + lead + mid(text) + money + "."
     elif status == "done" and p.shape == "noun" and _DONE_ACTION.match(mid(text)):
         # "recovered 9 of the 12 days of work from the laptop caches": what we did, told
         # with our subject ("we have recovered ..."), not arranged as a thing.
@@ -1038,7 +1113,9 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
     if apart:
         slot = "remedy_amount_refund" if kind == "refund" else "remedy_amount"
         sentence += " " + (w.say(slot, {"amount": apart}) or f"The amount is {apart}.")
-    if code:
+    if code and " and " in code:  # a remedy listed twice with two codes
+        sentence += f" Your codes are {code}."
+    elif code:
         sentence += " " + (w.say("remedy_code", {"code": code}) or f"Your code is {code}.")
     return sentence
 
@@ -1068,20 +1145,24 @@ def compact_remedy(remedy: Remedy, *, described: bool, first: bool = True) -> st
     return f"{head}, on offer{f' ({remedy.date})' if remedy.date else ''}."
 
 
+def _step_clause(w: Writer, p: Phrase) -> str:
+    """A prevention step as a clause in our voice, whatever shape the caller wrote it in."""
+    if p.shape == "clause":
+        return mid(p.text)
+    if p.shape == "instruction":
+        return voiced(w.ours("we will "), w.voice) + instruction_as(p.text, "base")
+    if p.shape == "gerund":
+        return voiced(w.ours("we are "), w.voice) + mid(p.text)
+    return voiced(w.ours("we are introducing "), w.voice) + definite(p.text)
+
+
 def prevention_sentence(w: Writer, step: Prevention, *, first: bool, compact: bool = False) -> str:
     """One prevention step, with its metric, after a lead-in of ours (with `compact`, the
     shortest lead-in: what a tight `max_words` takes before it gives up the step's words)."""
     p = w.phrase(step.description, everyone=True)
     text = p.text
     metric = _missing(step.metric, text)
-    if p.shape == "clause":
-        clause = mid(text)
-    elif p.shape == "instruction":
-        clause = voiced(w.ours("we will "), w.voice) + instruction_as(text, "base")
-    elif p.shape == "gerund":
-        clause = voiced(w.ours("we are "), w.voice) + mid(text)
-    else:
-        clause = voiced(w.ours("we are introducing "), w.voice) + definite(text)
+    clause = _step_clause(w, p)
     # Under data-driven transparency (and in plain words) the figure is a sentence of its
     # own: "The result so far: mis-sorts down 38% in a six-week pilot."
     # So is the figure of a long step, which would trail too far behind it in brackets.
@@ -1110,23 +1191,12 @@ def _fact_part(w: Writer, part: Part) -> list[Line]:
         lines = []
         previous = None
         said_also = False
-        offered: set[tuple[str | None, ...]] = set()
-        for i, remedy in enumerate(req.remedies):
-            same = (
-                remedy.kind,
-                " ".join(remedy.description.lower().split()),
-                remedy.amount,
-                remedy.code,
-                remedy.date,
-                remedy.status,
-            )
-            if same in offered:
-                continue  # the same remedy listed twice is offered once
-            offered.add(same)
+        said: set[str] = set()
+        for i, remedy in enumerate(_remedies_once(req.remedies)):
             # "also" once in a run: "I've also covered ... I've also arranged" reads twice.
             also = previous == remedy.status and not said_also
             said_also = also
-            text = remedy_sentence(w, remedy, also=also, first=i == 0)
+            text = _not_again(remedy_sentence(w, remedy, also=also, first=i == 0), said)
             # The compact form speaks to the reader too ("Call you back", not "the customer").
             own = remedy.model_copy(update={"description": w.phrase(remedy.description).text})
             shorter = [compact_remedy(own, described=True, first=i == 0)]
@@ -1138,28 +1208,106 @@ def _fact_part(w: Writer, part: Part) -> list[Line]:
     if part.part == "prevention":
         short = w.say("prevention_short")
         lines = []
-        said: set[str] = set()
         metrics: set[str] = set()
-        for step in req.prevention:
-            key = " ".join(w.phrase(step.description, everyone=True).text.lower().split())
+        for step in _steps_once(w, req.prevention):
             metric = " ".join((step.metric or "").lower().split())
-            if key in said and metric in metrics | {""}:
-                continue  # the same step twice is said once: a letter never repeats itself
             if metric in metrics:
                 step = step.model_copy(update={"metric": None})  # one figure, said once
-            said.add(key)
             metrics.add(metric)
             text = prevention_sentence(w, step, first=not lines)
             compact = prevention_sentence(w, step, first=not lines, compact=True)
             shorter = [compact] if len(compact) < len(text) else []
             alone = prevention_sentence(w, step, first=True, compact=True) if lines else None
-            lines.append(Line(text, part, shorter, squeezed=short, alone=alone))
+            lines.append(Line(text, part, shorter, squeezed=short, step=step, alone=alone))
         return lines
     if part.part == "summary":
         return _summary_line(w, part)
     if part.part == "social_done":
         return _social_done(w, part)
     raise PhraseBankError(f"plan.yaml: no wording for part {part.part!r}")
+
+
+def _remedies_once(remedies: list[Remedy]) -> list[Remedy]:
+    """The remedies, each offered once: a remedy listed twice (the same kind, status and
+    words, in any case, with or without a full stop) is one remedy carrying the amount and
+    date either listing gave, and every code given for it ("Your code is SORRY15 and
+    ab12cd."). Listings whose amounts or dates differ stay apart: they say different things."""
+    kept: list[Remedy] = []
+    keys: list[tuple[str, str, str]] = []
+    for remedy in remedies:
+        key = (
+            remedy.kind,
+            " ".join(remedy.description.lower().split()).rstrip(" ."),
+            remedy.status,
+        )
+        for i, (k, old) in enumerate(zip(keys, kept, strict=True)):
+            if k != key:
+                continue
+            if remedy.amount and old.amount and remedy.amount != old.amount:
+                continue
+            if remedy.date and old.date and remedy.date != old.date:
+                continue
+            codes = [c for c in (old.code, remedy.code) if c]
+            kept[i] = old.model_copy(
+                update={
+                    "description": min(old.description, remedy.description, key=len),
+                    "amount": old.amount or remedy.amount,
+                    "date": old.date or remedy.date,
+                    "code": " and ".join(dict.fromkeys(codes)) or None,
+                }
+            )
+            break
+        else:
+            keys.append(key)
+            kept.append(remedy)
+    return kept
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _not_again(text: str, said: set[str]) -> str:
+    """A remedy's sentences, with one of ours already said for an earlier remedy ("We will
+    do this on 14 March.") told as the same again ("We will do this on 14 March as well.")."""
+    out = []
+    for sentence in _SENTENCE_END.split(text):
+        key = " ".join(sentence.lower().split())
+        if key in said and sentence.endswith(".") and not sentence.endswith(" as well."):
+            sentence = sentence[:-1] + " as well."
+        said.add(key)
+        out.append(sentence)
+    return " ".join(out)
+
+
+def _steps_once(w: Writer, steps: list[Prevention]) -> list[Prevention]:
+    """The prevention steps, each said once: a step listed twice (in any case, with or
+    without its full stop, once as the field's repeated maximum) is one step, in the
+    shortest of its wordings, carrying the figure either listing gave. A step given with two
+    different figures stays two steps, one per figure."""
+    kept: list[Prevention] = []
+    keys: list[tuple[str, str]] = []  # (step, figure) of each kept step
+    for step in steps:
+        key = " ".join(w.phrase(step.description, everyone=True).text.lower().split())
+        key = key.rstrip(" .")
+        metric = " ".join((step.metric or "").lower().split())
+        if metric and any(m == metric for k, m in keys if k != key):
+            metric = ""  # one figure, said once, with the step that gave it first
+            step = step.model_copy(update={"metric": None})
+        same = [
+            j for j, (k, m) in enumerate(keys) if k == key and (m == metric or not m or not metric)
+        ]
+        if not same:
+            keys.append((key, metric))
+            kept.append(step)
+            continue
+        i = same[0]
+        old = kept[i]
+        shorter = min(old.description, step.description, key=len)
+        kept[i] = old.model_copy(
+            update={"description": shorter, "metric": old.metric or step.metric}
+        )
+        keys[i] = (key, keys[i][1] or metric)
+    return kept
 
 
 def _summary_line(w: Writer, part: Part) -> list[Line]:
@@ -1187,15 +1335,28 @@ def _social_done(w: Writer, part: Part) -> list[Line]:
         "social_done" if any(r.status == "done" for r in w.request.remedies) else "social_offer"
     )
     ordered = sorted(w.request.remedies, key=lambda r: r.status != "done")
+    lines: list[Line] = []
     for remedy in ordered:
+        if lines and remedy.status == "done":
+            continue  # one done remedy, then one offer (or plan) beside it
         figures = [x.lower() for x in (remedy.amount, remedy.code) if x]
         if not _FIGURES.search(remedy.description):
             bare = remedy.model_copy(update={"amount": None, "code": None, "date": None})
-            text = remedy_sentence(w, bare, also=False)
+            text = remedy_sentence(w, bare, also=bool(lines))
             if not _FIGURES.search(text) and not any(
                 p.lower() in text.lower() for p in [*w._private_words(), *figures]
             ):
-                return [Line(text, part, [generic] if generic else [])]
+                if not lines:
+                    lines.append(Line(text, part, [generic] if generic else []))
+                    if remedy.status != "done":
+                        break
+                else:
+                    # What we offer beside what is done, when the reply has room for it:
+                    # the reader learns there is more than a refund waiting in the message.
+                    lines.append(Line(text, replace(part, priority="optional")))
+                    break
+    if lines:
+        return lines
     return [Line(generic, part)] if generic else []
 
 
@@ -1455,25 +1616,37 @@ def compose(request: DraftRequest, options: ComposeOptions | None = None) -> Com
     voice = voice_for(
         request.tone, operation=options.operation, brand="brand_personality" in request.strategies
     )
-    draft = _compose(request, options, voice)
+    draft, unstated = _compose(request, options, voice)
     limit = request.max_words
-    if limit is not None and len(draft.body.split()) > limit and voice.length != "short":
-        draft = _compose(request, options, replace(voice, length="short"))
+    over = limit is not None and len(draft.body.split()) > limit
+    if (over or unstated) and limit is not None and voice.length != "short":
+        draft, unstated = _compose(request, options, replace(voice, length="short"))
     if limit is not None and len(draft.body.split()) > limit:
         raise DoesNotFit(len(draft.body.split()), limit)
     max_chars = get_catalog().channels[request.channel].max_chars
     if max_chars is not None and len(draft.body) > max_chars:
         raise DoesNotFit(len(draft.body), max_chars, field="channel")
+    if unstated:
+        # A prevention step the letter has no room for is an authorised fact left out: the
+        # request needs more words (or characters) than it allows.
+        words, chars = unstated
+        if limit is not None and words > limit:
+            raise DoesNotFit(words, limit)
+        raise DoesNotFit(chars, max_chars or chars - 1, field="channel")
     return draft
 
 
-def _compose(request: DraftRequest, options: ComposeOptions, voice: Voice) -> ComposedDraft:
+def _compose(
+    request: DraftRequest, options: ComposeOptions, voice: Voice
+) -> tuple[ComposedDraft, tuple[int, int] | None]:
+    """The draft, and, when a required prevention step could not be stated within the
+    limits, the words and characters a letter stating every step needs."""
     channel = get_catalog().channels[request.channel]
     w = Writer(request, channel, voice)
     if channel.key in ("sms", "social"):
         lines = _lines(w, channel.key, options)
         text, _ = fit(lines, _render_single, request.max_words, channel.max_chars)
-        return ComposedDraft(subject=None, body=text)
+        return ComposedDraft(subject=None, body=text), None
     lines = _lines(w, "letter", options)
     frame = letter_frame(w)
     soft_words = request.max_words
@@ -1483,8 +1656,79 @@ def _compose(request: DraftRequest, options: ComposeOptions, voice: Voice) -> Co
     # The channel's usual length drops only optional sentences; the caller's facts and the
     # requested strategies give way only to hard limits (max_words, max_chars).
     _, lines = fit(lines, render, soft_words, None, drop=("optional",), shorten=False)
-    text, _ = fit(lines, render, request.max_words, channel.max_chars)
-    return ComposedDraft(subject=_subject(w), body=text)
+    text, kept = fit(lines, render, request.max_words, channel.max_chars)
+    unstated = None
+    if "prevention" in channel.required:
+        text, unstated = _every_step(w, lines, kept, render, text, request.max_words)
+    return ComposedDraft(subject=_subject(w), body=text), unstated
+
+
+def _every_step(
+    w: Writer,
+    lines: list[Line],
+    kept: list[Line],
+    render: Callable[[list[Line]], str],
+    text: str,
+    max_words: int | None,
+) -> tuple[str, tuple[int, int] | None]:
+    """A letter that fitting left without one of its prevention steps (a tight `max_words`
+    in a chat squeezes steps to the generic line) states them all in one sentence if that
+    fits ("To prevent a repeat, we are introducing a weekly audit and monitoring."); if it
+    does not, the words and characters such a letter needs, for the 422. A step the
+    channel's characters leave no room for at all may go unsaid."""
+    steps = [ln for ln in lines if ln.step is not None]
+    unsaid = [ln for ln in steps if ln not in kept or ln.text == ln.squeezed]
+    limit = w.channel.max_chars
+    room = [
+        ln
+        for ln in unsaid
+        if ln.step and (limit is None or len(text) + len(ln.step.description) + 2 <= limit)
+    ]
+    if not room:
+        return text, None
+    sayable = [ln.step for ln in steps if ln.step and (ln not in unsaid or ln in room)]
+    together = Line(_steps_together(w, sayable), steps[0].part)
+    trial: list[Line] = []
+    for ln in lines:
+        if ln.step is not None:
+            if together not in trial:
+                trial.append(together)
+        elif ln in kept:
+            trial.append(ln)
+    combined = render(trial)
+    if _fits(combined, max_words, limit):
+        return combined, None
+    return text, (len(combined.split()), len(combined))
+
+
+def _steps_together(w: Writer, steps: list[Prevention]) -> str:
+    """Every prevention step in one sentence, each with its figure, after the shortest
+    lead-in; a lead the steps share is said once ("we are introducing a weekly audit of
+    hold queues and monitoring")."""
+    clauses: list[str] = []
+    lead = ""
+    for step in steps:
+        p = w.phrase(step.description, everyone=True)
+        clause = _step_clause(w, p)
+        metric = _missing(step.metric, p.text)
+        if metric:
+            clause += f" ({metric})"
+        for start in (
+            "we are introducing ",
+            "we're introducing ",
+            "I am introducing ",
+            "I'm introducing ",
+        ):
+            if clause.startswith(start):
+                if lead == start:
+                    clause = clause[len(start) :]
+                lead = start
+                break
+        else:
+            lead = ""
+        clauses.append(clause)
+    joined = ", ".join(clauses[:-1]) + (" and " if len(clauses) > 1 else "") + clauses[-1]
+    return w.say("prevention_lead_compact", {"clause": joined}, draw=False) or whole(joined)
 
 
 # --- one fact at a time (for salvage) -------------------------------------------------------

@@ -580,7 +580,15 @@ def _participles(words: list[str]) -> list[int]:
         if participle(i)
         and words[i - 1].lower().strip(",") not in DETERMINERS
         and (words[i - 1][:1].isalpha() or words[i - 1][:1] in "£$€¥")  # "of £1,450 returned"
+        and not _adverb_after_determiner(words, i)
     ]
+
+
+def _adverb_after_determiner(words: list[str], i: int) -> bool:
+    """ "a correctly labelled supply": an adverb between a determiner and the participle makes
+    the participle a describing word of the noun that follows, not an outcome after it."""
+    before = words[i - 1].lower().strip(",")
+    return before.endswith("ly") and (i == 1 or words[i - 2].lower() in DETERMINERS)
 
 
 MONEY_OUTCOMES = _words(
@@ -645,7 +653,8 @@ _DONE_TO = _words(
     "printed sent delivered charged billed shipped posted left cancelled canceled booked "
     "sold packed labelled labeled damaged lost dispatched installed fitted served given "
     "issued emailed mailed processed recorded logged entered dyed coloured colored washed "
-    "assigned marked double-booked overbooked misprinted mislabelled misdelivered"
+    "assigned marked double-booked overbooked misprinted mislabelled misdelivered collected "
+    "emptied repaired answered paid refunded returned"
 )
 """Participles that something is done to, never a verb of its own ("500 cards printed with
 the old number" is a note; "the campaign launched" is a sentence)."""
@@ -655,18 +664,25 @@ def told_passive(text: str) -> str | None:
     """A noun phrase carrying its own participle, told as what happened: "500 business
     cards printed with the old phone number" -> "500 business cards were printed with the
     old phone number"; None when no participle follows the noun group directly."""
-    words = text.split(" ")
-    found = _participles(words)
+    words = text.rstrip(".!").split(" ")
+    # "bins not collected": the "not" stays with the participle ("bins were not collected").
+    negated = [j for j in range(1, len(words) - 1) if words[j].lower() == "not"][:1]
+    bare = [w for j, w in enumerate(words) if j not in negated]
+    found = _participles(bare)
     if not found:
         return None
     i = found[0]
-    head = words[i - 1].rstrip(",")
-    if head.lower() in _HEAD_STOPS or not head[:1].isalnum() or i != len(noun_group(text)):
+    head = bare[i - 1].rstrip(",")
+    if negated and negated[0] != i:
         return None
-    if words[i].lower().strip(",") not in _DONE_TO:
+    group = noun_group(" ".join(bare))
+    if head.lower() in _HEAD_STOPS or not head[:1].isalnum() or i != len(group):
+        return None
+    if bare[i].lower().strip(",") not in _DONE_TO:
         return None  # "the campaign launched with ...", "the policy auto-renewed": a sentence
-    plural = plural_head(" ".join(words[:i])) or " and " in " ".join(words[:i])
-    return " ".join([*words[: i - 1], head, "were" if plural else "was", *words[i:]])
+    plural = plural_head(" ".join(bare[:i])) or " and " in " ".join(bare[:i])
+    be = ("were" if plural else "was") + (" not" if negated else "")
+    return " ".join([*bare[: i - 1], head, be, *bare[i:]])
 
 
 _GROUP_STARTS = _words(
