@@ -1342,7 +1342,11 @@ def _social_done(w: Writer, part: Part) -> list[Line]:
         figures = [x.lower() for x in (remedy.amount, remedy.code) if x]
         if not _FIGURES.search(remedy.description):
             bare = remedy.model_copy(update={"amount": None, "code": None, "date": None})
-            text = remedy_sentence(w, bare, also=bool(lines))
+            if lines:
+                with w.picker.aside():  # the offer may not fit: the rest reads as without it
+                    text = remedy_sentence(w, bare, also=True)
+            else:
+                text = remedy_sentence(w, bare, also=False)
             if not _FIGURES.search(text) and not any(
                 p.lower() in text.lower() for p in [*w._private_words(), *figures]
             ):

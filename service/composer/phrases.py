@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import random
 import string
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -167,6 +169,16 @@ class Picker:
         if self.bank is letter_bank():
             return list(_letter_pool(slot, self.where, given))
         return _narrowed(self.bank.get(slot, ()), self.where, given)
+
+    @contextmanager
+    def aside(self) -> Iterator[None]:
+        """Choices made inside leave the later slots' choices as they were: a sentence that
+        a limit may leave out does not change the wording of the rest of the letter."""
+        state = self._rng.getstate()
+        try:
+            yield
+        finally:
+            self._rng.setstate(state)
 
     def pick(self, slot: str, values: dict[str, str], *, draw: bool = True) -> Variant | None:
         """One variant of `slot`, or None when no variant fits this request. Without `draw`,
