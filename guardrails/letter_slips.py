@@ -155,10 +155,6 @@ def _request_said(request: DraftRequest) -> _Said:
     reads (the body and the subject share it; so do the letters of a batch). The answer is
     shared: read it, never change it."""
     incident = request.incident
-    # The reader's name is read only as these three: whether it names a group, the gender
-    # its title gives, and its parts, which only a possessive name in the incident's story
-    # is compared with. So a batch's letters to people without a title share one reading.
-    story = " ".join(f for f in (incident.summary, incident.cause, incident.impact) if f)
     key = (
         incident.summary,
         incident.cause,
@@ -166,9 +162,7 @@ def _request_said(request: DraftRequest) -> _Said:
         tuple(r.description for r in request.remedies),
         tuple(p.description for p in request.prevention),
         request.audience,
-        group_recipient(request),
-        _title_gender(request),
-        _name_parts(request) if _NAMED_OTHER.search(story) else None,
+        request.recipient.name,
     )
     return _said_of(ByValue(key, request))
 
@@ -575,24 +569,30 @@ def done_as_future(draft: Draft) -> list[Finding]:
         ):
             continue  # of several remedies, the done one is named only by shared words
         # One remedy: its sentence is said again as done. Several ("will be offering a refund
-        # as well as a call"): the sentence goes, and salvage puts each remedy back as given.
-        fix = (
-            Fix(action="replace", fact=f"remedy:{about[0]}")
-            if len(about) == 1
-            else Fix(action="remove_sentence")
+        # as well as a call"): the sentence goes, and salvage puts each remedy back as given
+        # (each insert marked where the sentence ends, so the findings stay apart).
+        single = len(about) == 1
+        fixes = [
+            (match.start(), match.end(), Fix(action="replace", fact=f"remedy:{about[0]}"))
+            if single
+            else (match.start(), match.end(), Fix(action="remove_sentence"))
+        ]
+        fixes += (
+            [] if single else [(end, end, Fix(action="insert", fact=f"remedy:{i}")) for i in about]
         )
-        found.append(
+        found += [
             finding(
                 DONE_AS_FUTURE,
                 "error",
                 "Tells a remedy that is already done as still to come or only offered.",
                 text.text,
-                match.start(),
-                match.end(),
+                at,
+                stop,
                 "Say that it has been done.",
                 fix=fix,
             )
-        )
+            for at, stop, fix in fixes
+        ]
     return found
 
 
