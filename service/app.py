@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
-from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import Depends, FastAPI, Header, Request, Response
 from fastapi.responses import FileResponse
 from fastapi.routing import APIRoute
@@ -33,7 +31,7 @@ from service.http_errors import ErrorBody, install_error_handlers
 from service.idempotency import KEY_PATTERN, Idempotency
 from service.logs import AccessLog, configure_logging, draft_fields, request_fields
 from service.mcp_server import MCPEndpoint, build_mcp_server, mcp_transport
-from service.metrics import Metrics, RequestMetrics
+from service.metrics import Metrics
 from service.openapi_answers import install_shared_answers
 from service.pipeline import Pipeline, build_pipeline, check_request
 from service.providers import close_provider
@@ -64,14 +62,6 @@ _STORED_DRAFT_LINKS = {
         "description": "a draft held for review (`review.status: pending`) is decided by its id",
     },
 }
-
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._:/+=@-]{1,128}")
-
-
-def _acceptable_request_id(value: str) -> bool:
-    """A caller's ID is kept if it is short and plain; anything else is replaced, so an ID
-    can never smuggle a line break or markup into a log."""
-    return _REQUEST_ID.fullmatch(value) is not None
 
 
 async def _idempotency_key_header(
@@ -186,8 +176,8 @@ def create_app(
     metrics.watch_review_queue(app.state.store.count_pending_reviews)
     app.state.recorder = Recorder(app.state.store, settings, metrics)
 
-    # The last added runs first: request ID, access log, metrics, keys and limits, the body
-    # gate, idempotency.
+    # The last added runs first: request ID, access log and metrics, keys and limits, the
+    # body gate, idempotency.
     def store_of() -> Store:
         opened: Store = app.state.store
         return opened
@@ -201,13 +191,7 @@ def create_app(
         upload_paths=frozenset({"/v1/batches"}),
     )
     app.add_middleware(AccessGuard, settings=settings, store=store_of)
-    app.add_middleware(RequestMetrics, metrics=metrics)
-    app.add_middleware(AccessLog)
-    app.add_middleware(
-        CorrelationIdMiddleware,
-        header_name="X-Request-ID",
-        validator=_acceptable_request_id,
-    )
+    app.add_middleware(AccessLog, metrics=metrics)
     install_error_handlers(app)
     # What the middleware above can answer is documented on every operation in one place.
     install_shared_answers(app, OPEN_PATHS)

@@ -12,7 +12,6 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from asgi_correlation_id import correlation_id
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -20,7 +19,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.errors import AmendsError
-from service.logs import request_fields
+from service.logs import current_request_id, request_fields
 
 log = logging.getLogger("amends")
 
@@ -115,7 +114,7 @@ async def _on_http(_: Request, exc: Exception) -> JSONResponse:
 async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:
     # Starlette answers this one outside every middleware, so the request-ID header is set
     # here; the ID is also the reference to the log line with the traceback.
-    request_id = correlation_id.get() or "-"
+    request_id = current_request_id() or "-"
     log.exception("unexpected error", exc_info=exc)
     return error_response(
         500,

@@ -8,25 +8,35 @@ addresses and client IP addresses stay out, so the log can be shipped and kept f
 `request_fields()` is the current request's bag of such fields: routes and error handlers
 add to it, and `AccessLog` writes it as the request's one `request` line when the answer
 has been sent.
+
+`AccessLog` is the outermost middleware and does the three things every request needs on
+its way in and out in one pass: the request's ID, the `request` line, and the request's
+Prometheus count and latency.
 """
 
 from __future__ import annotations
 
 import logging
 import logging.config
+import re
 import sys
 import time
+import uuid
 from contextvars import ContextVar
 from typing import Any, TextIO
 
-from asgi_correlation_id import correlation_id
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contract.models import Draft
+from service.metrics import Metrics
 
 log = logging.getLogger("amends.access")
 
 _fields: ContextVar[dict[str, Any] | None] = ContextVar("amends_request_fields", default=None)
+_request_id: ContextVar[str | None] = ContextVar("amends_request_id", default=None)
+
+REQUEST_ID_HEADER = b"x-request-id"
+_PLAIN_REQUEST_ID = re.compile(r"[A-Za-z0-9._:/+=@-]{1,128}")
 
 
 class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -50,7 +60,7 @@ class RequestIdFilter(logging.Filter):
     """Stamps every record with the ID of the request it was logged under (None outside one)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = correlation_id.get()
+        record.request_id = _request_id.get()
         return True
 
 
@@ -90,7 +100,7 @@ def configure_logging(level: str) -> None:
 
 def current_request_id() -> str | None:
     """The ID of the HTTP request being handled, or None outside one (the CLI, the eval)."""
-    return correlation_id.get()
+    return _request_id.get()
 
 
 def request_fields() -> dict[str, Any]:
@@ -99,18 +109,37 @@ def request_fields() -> dict[str, Any]:
     return fields if fields is not None else {}
 
 
-class AccessLog:
-    """One `request` line per HTTP request: method, route, status, latency and the fields
-    added while it was handled. Runs inside the request-ID middleware, so it has the ID."""
+def acceptable_request_id(value: str) -> bool:
+    """A caller's ID is kept if it is short and plain; anything else is replaced, so an ID
+    can never smuggle a line break or markup into a log."""
+    return _PLAIN_REQUEST_ID.fullmatch(value) is not None
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class AccessLog:
+    """Outermost middleware, for every HTTP request:
+
+    - its ID: the caller's `X-Request-ID` if `acceptable_request_id`, else a new uuid4 hex,
+      stamped on every log line written while it is handled and echoed on the answer;
+    - one `request` line when it has been answered: method, route, status, latency and the
+      fields added while it was handled;
+    - its count and latency in `metrics`, by route template (never the raw path, so IDs in
+      paths cannot grow the label set).
+
+    The ID stays set after the request, for the catch-all error handler, which Starlette
+    runs outside every middleware."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics | None = None) -> None:
         self.app = app
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        request_id = _request_id_of(scope)
+        _request_id.set(request_id)
+        echoed = (REQUEST_ID_HEADER, request_id.encode("latin-1"))
         fields: dict[str, Any] = {}
         token = _fields.set(fields)
         status = 0
@@ -119,23 +148,46 @@ class AccessLog:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                message["headers"] = [*message.get("headers", ()), echoed]
             await send(message)
 
         try:
             await self.app(scope, receive, send_status)
         finally:
-            route = scope.get("route")
+            route = getattr(scope.get("route"), "path", None)
+            latency = time.perf_counter() - started
+            if self.metrics is not None:
+                self.metrics.observe_request(
+                    scope["method"], route or "unmatched", status or 500, latency
+                )
             log.info(
                 "request",
                 extra={
                     "method": scope["method"],
-                    "path": getattr(route, "path", None) or scope["path"][:200],
+                    "path": route or scope["path"][:200],
                     "status": status or 500,
-                    "latency_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "latency_ms": round(latency * 1000, 2),
                     **fields,
                 },
             )
             _fields.reset(token)
+
+
+def _request_id_of(scope: Scope) -> str:
+    for name, value in scope["headers"]:
+        if name == REQUEST_ID_HEADER:
+            sent = value.decode("latin-1")
+            if not sent:
+                break
+            if acceptable_request_id(sent):
+                return str(sent)
+            generated = uuid.uuid4().hex
+            log.warning(
+                "Generated new request ID (%s), since request header value failed validation",
+                generated,
+            )
+            return generated
+    return uuid.uuid4().hex
 
 
 def draft_fields(draft: Draft) -> dict[str, Any]:

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contract.report import GuardrailReport
 
@@ -129,6 +128,11 @@ class Metrics:
 
         self.review_queue.set_function(value)
 
+    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        """Count and time one answered HTTP request (`route` is its template)."""
+        self.child(self.requests, method, route, str(status)).inc()
+        self.child(self.latency, method, route).observe(seconds)
+
     def observe_report(self, report: GuardrailReport, source: str) -> None:
         self.child(self.checks, source, "passed" if report.passed else "failed").inc()
         for finding in report.findings:
@@ -159,34 +163,3 @@ class Metrics:
             self.salvages.labels(kind).inc()
         self.tokens.labels("prompt").inc(meta.usage.prompt_tokens)
         self.tokens.labels("completion").inc(meta.usage.completion_tokens)
-
-
-class RequestMetrics:
-    """ASGI middleware: counts and times every HTTP request by its route template (never the
-    raw path, so IDs in paths cannot grow the label set)."""
-
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def send_wrapper(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_wrapper)
-        finally:
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
-            method = scope.get("method", "GET")
-            metrics = self.metrics
-            metrics.child(metrics.requests, method, route, str(status)).inc()
-            metrics.child(metrics.latency, method, route).observe(time.perf_counter() - started)

@@ -8,7 +8,7 @@ documenting an answer it gives, so `install_shared_answers` adds them to every o
 the generated document, from the same facts the middleware works from (which paths are open,
 which methods carry a body). A route's own description of a status wins over the shared one.
 
-It also declares the `X-Request-ID` header on every operation (the correlation middleware
+It also declares the `X-Request-ID` header on every operation (`service.logs.AccessLog`
 does the work; declaring it here costs no dependency per request) and gives every 422 the
 API's one error shape instead of FastAPI's default.
 """
