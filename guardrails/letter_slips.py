@@ -155,6 +155,10 @@ def _request_said(request: DraftRequest) -> _Said:
     reads (the body and the subject share it; so do the letters of a batch). The answer is
     shared: read it, never change it."""
     incident = request.incident
+    # The reader's name is read only as these three: whether it names a group, the gender
+    # its title gives, and its parts, which only a possessive name in the incident's story
+    # is compared with. So a batch's letters to people without a title share one reading.
+    story = " ".join(f for f in (incident.summary, incident.cause, incident.impact) if f)
     key = (
         incident.summary,
         incident.cause,
@@ -162,7 +166,9 @@ def _request_said(request: DraftRequest) -> _Said:
         tuple(r.description for r in request.remedies),
         tuple(p.description for p in request.prevention),
         request.audience,
-        request.recipient.name,
+        group_recipient(request),
+        _title_gender(request),
+        _name_parts(request) if _NAMED_OTHER.search(story) else None,
     )
     return _said_of(ByValue(key, request))
 

@@ -75,3 +75,12 @@ def test_how_the_request_speaks_of_the_reader_follows_each_recipients_name() -> 
     assert said("Ana Marsh", plain) == said("Leo Marsh", plain)
     assert said("Ana Marsh", plain)["the customer missed"] == "you"
     assert said("our hikers", plain) == {}
+    # A batch's letters to people without a title, in a story that names no one else, share
+    # one reading: the name is not read again for each of them.
+    from guardrails.letter_slips import _said_of
+
+    batch = "The boots arrived late and the customer missed a hiking trip."
+    read = _said_of.cache_info().misses
+    for number in range(5):
+        said(f"Customer{number} Example", batch)
+    assert _said_of.cache_info().misses == read + 1
