@@ -1192,11 +1192,14 @@ def _fact_part(w: Writer, part: Part) -> list[Line]:
         previous = None
         said_also = False
         said: set[str] = set()
-        for i, remedy in enumerate(_remedies_once(req.remedies)):
+        remedies = _remedies_once(req.remedies)
+        for i, remedy in enumerate(remedies):
             # "also" once in a run: "I've also covered ... I've also arranged" reads twice.
             also = previous == remedy.status and not said_also
             said_also = also
-            text = _not_again(remedy_sentence(w, remedy, also=also, first=i == 0), said)
+            text = remedy_sentence(w, remedy, also=also, first=i == 0)
+            if len(remedies) > 1:
+                text = _not_again(text, said)
             # The compact form speaks to the reader too ("Call you back", not "the customer").
             own = remedy.model_copy(update={"description": w.phrase(remedy.description).text})
             shorter = [compact_remedy(own, described=True, first=i == 0)]
@@ -1232,6 +1235,8 @@ def _remedies_once(remedies: list[Remedy]) -> list[Remedy]:
     words, in any case, with or without a full stop) is one remedy carrying the amount and
     date either listing gave, and every code given for it ("Your code is SORRY15 and
     ab12cd."). Listings whose amounts or dates differ stay apart: they say different things."""
+    if len(remedies) < 2:
+        return remedies
     kept: list[Remedy] = []
     keys: list[tuple[str, str, str]] = []
     for remedy in remedies:
@@ -1284,6 +1289,8 @@ def _steps_once(w: Writer, steps: list[Prevention]) -> list[Prevention]:
     without its full stop, once as the field's repeated maximum) is one step, in the
     shortest of its wordings, carrying the figure either listing gave. A step given with two
     different figures stays two steps, one per figure."""
+    if len(steps) < 2:
+        return steps
     kept: list[Prevention] = []
     keys: list[tuple[str, str]] = []  # (step, figure) of each kept step
     for step in steps:
@@ -1681,7 +1688,10 @@ def _every_step(
     does not, the words and characters such a letter needs, for the 422. A step the
     channel's characters leave no room for at all may go unsaid."""
     steps = [ln for ln in lines if ln.step is not None]
-    unsaid = [ln for ln in steps if ln not in kept or ln.text == ln.squeezed]
+    kept_ids = {id(ln) for ln in kept}
+    unsaid = [ln for ln in steps if id(ln) not in kept_ids or ln.text == ln.squeezed]
+    if not unsaid:
+        return text, None
     limit = w.channel.max_chars
     room = [
         ln
@@ -1697,7 +1707,7 @@ def _every_step(
         if ln.step is not None:
             if together not in trial:
                 trial.append(together)
-        elif ln in kept:
+        elif id(ln) in kept_ids:
             trial.append(ln)
     combined = render(trial)
     if _fits(combined, max_words, limit):
