@@ -211,3 +211,22 @@ def test_conditions_and_reactions_in_either_order(text: str) -> None:
 )
 def test_a_condition_with_no_apology_for_offence_is_not(text: str) -> None:
     assert errors(text) == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Unfortunately the post office lost your parcel.",
+        "Your card issuer declined the payment, so the order was cancelled.",
+        "The hotel overbooked, which is why your room was given away.",
+        "The local council shut the road, so our van could not reach you.",
+        "Our courier partner has been struggling with staff shortages.",
+    ],
+)
+def test_another_party_as_the_subject_of_the_failure_is_blame(text: str) -> None:
+    assert any(rule.startswith("blame.") for rule in errors(text)), text
+
+
+def test_another_partys_failure_beside_ownership_is_an_explanation() -> None:
+    text = "The post office lost your parcel, but we should have sent it tracked; we are sorry."
+    assert errors(text) == [], errors(text)
