@@ -18,7 +18,7 @@ composer says it; the added clause (or its sentence) removed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -32,7 +32,7 @@ from guardrails.regex_source import split_top
 from guardrails.remedy_status import mentions_remedy
 from guardrails.request_rules import THIRD_PERSON, _by_first, group_recipient, quoted_offers
 from guardrails.spans import finding
-from guardrails.supplied import ByValue, stems
+from guardrails.supplied import ByValue, RemedyFacts, stems
 
 # The reader in the third person is one rule, `request.third_person`, whichever check finds
 # it: `request_rules.third_person` ("the guest's room") and `reader_named` below.
@@ -535,11 +535,30 @@ _GIVEN_END = re.compile(r"[.!?;:](?=\s|$)|,\s|\s(?:and|but|so|if|when|once)\s")
 _DONE_SAID = re.compile(r"\b(?:have|has|had|we['’]ve|i['’]ve|already|was|were)\b")
 
 
-def _named(remedy: Remedy, clause: str) -> bool:
-    """Whether `clause` names the remedy by its amount or its kind ("refund", "credit")."""
+def _named(remedy: Remedy, clause: str, shared: Collection[str] = ()) -> bool:
+    """Whether `clause` names the remedy by its amount or its kind ("refund", "credit"); a
+    kind in `shared` (another remedy's too) names neither."""
     if remedy.amount and remedy.amount.lower() in clause:
         return True
-    return remedy.kind not in ("other", "service") and remedy.kind in clause
+    return remedy.kind not in ("other", "service", *shared) and remedy.kind in clause
+
+
+def _listed_also_to_come(
+    remedies: Sequence[RemedyFacts], about: list[int], done: list[int]
+) -> bool:
+    """Whether a remedy the sentence names as done is listed again, in the same words, as
+    offered or planned: the sentence to come is that listing's, as the request gives it."""
+
+    def words(i: int) -> str:
+        return " ".join(remedies[i].remedy.description.lower().split()).rstrip(" .")
+
+    pending = [i for i in about if i not in done]
+    return any(
+        remedies[i].remedy.kind == remedies[j].remedy.kind
+        and (words(j) in words(i) or words(i) in words(j))
+        for i in done
+        for j in pending
+    )
 
 
 def done_as_future(draft: Draft) -> list[Finding]:
@@ -569,9 +588,14 @@ def done_as_future(draft: Draft) -> list[Finding]:
             if mentions_remedy(text, match.start(), clause_end, r, by_kind=False)
         ]
         done = [i for i in about if supplied.remedies[i].remedy.status == "done"]
+        if _listed_also_to_come(supplied.remedies, about, done):
+            continue  # the request lists this remedy again as offered or planned
         clause = text.low[match.end() : clause_end]
+        # A kind that a remedy still to come shares ("refund") names neither of them.
+        pending = {supplied.remedies[i].remedy.kind for i in about if i not in done}
         if not done or (
-            len(about) > 1 and not any(_named(supplied.remedies[i].remedy, clause) for i in done)
+            len(about) > 1
+            and not any(_named(supplied.remedies[i].remedy, clause, pending) for i in done)
         ):
             continue  # of several remedies, the done one is named only by shared words
         # One remedy: its sentence is said again as done. Several ("will be offering a refund

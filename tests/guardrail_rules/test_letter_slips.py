@@ -245,6 +245,28 @@ def test_an_offered_remedy_may_be_offered() -> None:
     assert _errors(body, GYM, "commitments.done_as_future") == []
 
 
+def test_a_remedy_of_the_same_kind_still_to_come_is_not_the_done_one() -> None:
+    # The composer's letters for requests listing a refund done and another offered or
+    # planned (the property sweep's shapes): the sentence to come is the other listing's.
+    done = {"kind": "refund", "description": "We refunded the second charge.", "status": "done"}
+    offered = {
+        "kind": "refund",
+        "description": "refund of the delivery charge",
+        "status": "offered",
+    }
+    twice = {**done, "description": "refund of the delivery charge", "amount": "£40"}
+    planned = {**offered, "status": "planned", "date": "by Friday"}
+    body = "We would like to offer you a refund of the delivery charge."
+    assert _errors(body, _request(remedies=[offered, done]), "commitments.done_as_future") == []
+    body = "We will issue the refund of the delivery charge by Friday."
+    assert _errors(body, _request(remedies=[twice, planned]), "commitments.done_as_future") == []
+    # Named by its amount, the done one is still told as to come.
+    charged = {**done, "amount": "£39.99"}
+    body = "We will refund the second charge (£39.99) and the delivery charge."
+    found = _errors(body, _request(remedies=[charged, offered]), "commitments.done_as_future")
+    assert found, body
+
+
 # --- terms added to a remedy ----------------------------------------------------------------
 
 
