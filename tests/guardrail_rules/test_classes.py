@@ -230,3 +230,29 @@ def test_another_party_as_the_subject_of_the_failure_is_blame(text: str) -> None
 def test_another_partys_failure_beside_ownership_is_an_explanation() -> None:
     text = "The post office lost your parcel, but we should have sent it tracked; we are sorry."
     assert errors(text) == [], errors(text)
+
+
+@pytest.mark.parametrize(
+    ("family", "text"),
+    [
+        ("non_apology", "At no point did we set out to mislead anyone."),
+        ("non_apology", "Hurting anyone was the last thing on our minds."),
+        ("blame", "You didn't include your account number, so we couldn't process it."),
+        ("blame", "The app crashed because your phone runs an old version."),
+        ("blame", "Demand was so high that the site went down."),
+    ],
+)
+def test_intent_customer_and_demand_in_plain_wordings(family: str, text: str) -> None:
+    assert any(rule.split(".")[0] == family for rule in errors(text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If you didn't include your account number, please reply with it.",
+        "Demand was so high that we ran out, and we should have ordered more; sorry.",
+        "Your phone is supported, so the update should install.",
+    ],
+)
+def test_a_question_or_an_owned_cause_is_not(text: str) -> None:
+    assert errors(text) == [], errors(text)
