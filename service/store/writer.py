@@ -2,8 +2,8 @@
 
 The writer takes everything queued at a moment and writes it as one transaction (one
 `executemany` on SQLite, one pipelined batch of INSERTs on PostgreSQL). A request either
-waits for its record's commit (`Queued.settle`: SQLite, and durable commits), paying one
-share of a batch's commit instead of a commit of its own and leaving the event loop free
+waits for its record's commit (`Queued.settle`: durable commits), paying one share of a
+batch's commit (and flush) instead of one of its own and leaving the event loop free
 meanwhile, or is answered at once (PostgreSQL's default), paying for neither the round trip
 nor the commit. What this costs and what it keeps:
 
