@@ -239,6 +239,11 @@ SPLITS: dict[str, str] = {
         " of that round landed; measured blind once (0.52), then split by a hash of the id: one"
         " half tuned on, the other measured once held out (0.80 before and after), then read)"
     ),
+    "fresh16": (
+        "fresh16 (collected and labelled by someone who ran no check on it and read no rule;"
+        " measured blind before (0.20) and after (0.22) the rules of that session; never read"
+        " or tuned on)"
+    ),
 }
 """Each part of the corpus the report scores (by the items' `split`), named with how it came
 about."""

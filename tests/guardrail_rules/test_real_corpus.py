@@ -51,6 +51,7 @@ def test_ids_are_unique_and_labels_well_formed() -> None:
             "fresh13",
             "fresh14",
             "fresh15",
+            "fresh16",
         ), item["id"]
         if item["kind"] in MUST_FLAG:
             assert item["flag"], item["id"]
@@ -67,7 +68,13 @@ def test_a_held_out_part_exists() -> None:
     assert {item["kind"] for item in held} >= {"non_apology", "blame", "support_reply"}
 
 
-SCORES = score(ITEMS)
+BLIND = ("fresh16",)
+"""Batches measured blind and never read: their figure is the generalisation figure, printed
+by `benchmarks/real_corpus.py` (fresh16: 0.20 of the labelled words before the rules of that
+session, 0.22 after), not a regression target. They count in the false-error tests."""
+
+SCORES = score([item for item in ITEMS if item["split"] not in BLIND])
+WITH_BLIND = score(ITEMS)
 HELD_OUT = score([item for item in ITEMS if item["split"] == "heldout"])
 
 
@@ -86,8 +93,8 @@ def test_the_batch_never_tuned_on_keeps_its_recall() -> None:
 
 
 def test_at_most_one_false_error_per_25_real_good_apologies() -> None:
-    assert SCORES.false_errors_per_25 <= 1.0, SCORES.tally.misses
-    assert SCORES.hard_with_error == 0, SCORES.tally.misses
+    assert WITH_BLIND.false_errors_per_25 <= 1.0, WITH_BLIND.tally.misses
+    assert WITH_BLIND.hard_with_error == 0, WITH_BLIND.tally.misses
 
 
 def test_placeholders_and_elements_in_real_phrasings_are_found() -> None:
