@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Request, Response
 from fastapi.responses import FileResponse
-from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
-from pydantic import ValidationError
-from starlette._exception_handler import wrap_app_handling_exceptions
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contract.catalog import get_catalog
 from contract.models import CheckRequest, Draft, DraftRequest, RewriteRequest
@@ -76,70 +71,6 @@ async def _idempotency_key_header(
     ] = None,
 ) -> None:
     """Declares (and validates) the header; `service.idempotency` does the work."""
-
-
-class CheckRoute(APIRoute):
-    """`POST /v1/checks`, validated in one step: the body is parsed and validated by
-    `CheckRequest.model_validate_json` and handed to the endpoint, without FastAPI's
-    dependency solving, `json.loads` and second pass over the parsed data. A body that does
-    not validate (or is not plain `application/json`) goes to FastAPI's own handler, so every
-    error is answered exactly as on any other route; the OpenAPI document is FastAPI's."""
-
-    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
-        super().__init__(path, endpoint, **kwargs)
-        standard, check = self.app, endpoint
-
-        async def app(scope: Scope, receive: Receive, send: Send) -> None:
-            body, replay = await _whole_body(receive)
-            parsed = None
-            if body is not None and _content_type(scope) == b"application/json":
-                with contextlib.suppress(ValidationError):
-                    parsed = CheckRequest.model_validate_json(body)
-            if parsed is None:
-                await standard(scope, replay, send)
-                return
-            request = Request(scope, replay, send)
-            try:
-                response = await check(parsed, request)
-            except Exception as exc:  # answered by the app's exception handlers, as anywhere
-                await wrap_app_handling_exceptions(_raiser(exc), request)(scope, replay, send)
-                return
-            await response(scope, replay, send)
-
-        self.app = app
-
-
-async def _whole_body(receive: Receive) -> tuple[bytes | None, Receive]:
-    """The request's body (None if the client left) and a `receive` that gives it again."""
-    messages: list[Message] = []
-    while True:
-        message = await receive()
-        messages.append(message)
-        if message["type"] != "http.request" or not message.get("more_body", False):
-            break
-    body = None
-    if messages[-1]["type"] == "http.request":
-        body = b"".join(m.get("body", b"") for m in messages)
-    pending = iter(messages)
-
-    async def replay() -> Message:
-        return next(pending, None) or await receive()
-
-    return body, replay
-
-
-def _content_type(scope: Scope) -> bytes | None:
-    for name, value in scope["headers"]:
-        if name == b"content-type":
-            return bytes(value.split(b";", 1)[0].strip().lower())
-    return None
-
-
-def _raiser(exc: Exception) -> ASGIApp:
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        raise exc
-
-    return app
 
 
 @asynccontextmanager
@@ -229,10 +160,11 @@ def create_app(
         request_fields().update(draft_fields(draft))
         return await recorder.draft("rewrite", request, draft, http)
 
+    @app.post("/v1/checks", response_model=GuardrailReport)
     async def create_check(request: CheckRequest, http: Request) -> Response:
         """Run the guardrails on any text and report elements and findings with spans. The
         check is recorded; `X-Record-ID` names the record."""
-        # The hottest route (see `CheckRoute`): the check run inline (it takes a few
+        # The hottest route: the check run inline (it takes a few
         # milliseconds, less than a hop to a thread and back costs a loaded worker), and the
         # report encoded once, for the record and for the answer.
         state = app.state
@@ -242,14 +174,6 @@ def create_app(
         return Response(
             report_json, media_type="application/json", headers={"X-Record-ID": record_id}
         )
-
-    app.router.add_api_route(
-        "/v1/checks",
-        create_check,
-        methods=["POST"],
-        response_model=GuardrailReport,
-        route_class_override=CheckRoute,
-    )
 
     @app.get("/v1/catalog", response_model=CatalogView)
     async def read_catalog() -> CatalogView:
