@@ -785,3 +785,23 @@ def test_an_offered_no_fee_is_not_offered_as_a_thing() -> None:
     body = _passes(northwind(channel="letter", remedies=[remedy]))
     assert "offer you no fee" not in body
     assert re.search(r"there(?: i|')s no fee for this year's return", body), body
+
+
+def test_a_one_word_summary_typed_as_a_sentence_is_acknowledged_in_a_text() -> None:
+    # prop1626's shape: the one word repeated to the field's maximum, each with a full stop.
+    incident = {
+        "summary": " ".join(["OVERBOOKING."] * 76),
+        "impact": "the client's launch slipped by a week",
+    }
+    request = northwind(
+        audience="colleague",
+        channel="sms",
+        tone="concise",
+        max_words=120,
+        recipient={"name": "Dr. Amara Okafor"},
+        incident=incident,
+        remedies=[],
+        prevention=[{"description": "monitoring", "metric": "hold times under 10 minutes"}],
+    )
+    body = _passes(request)
+    assert "overbooking" in body.lower(), body

@@ -662,7 +662,13 @@ class Writer:
                 told = _told_back(s.text)
                 if told:  # "Why were you charged for a seat ...?" -> "you were charged ..."
                     values["summary_mid"] = told
-            elif s.shape == "noun" and not s.own_verb and not _written_as_sentence(req):
+            elif (
+                s.shape == "noun"
+                and not s.own_verb
+                and not (_written_as_sentence(req) and len(s.text.split()) > 3)
+            ):
+                # A one-word summary typed as a sentence ("OVERBOOKING.", even repeated to the
+                # field's maximum) is still a noun: "About what happened with the overbooking."
                 values["summary_np"] = definite(s.text)
                 values["summary_mid"] = definite(s.text)
             elif s.shape == "noun" and s.own_verb and told_passive(s.text):
