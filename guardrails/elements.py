@@ -186,7 +186,8 @@ def _acknowledgment(
         need = 2 if len(wanted) >= 3 else 1
         for sentence in _SENTENCE.finditer(body):
             if len(stems(sentence.group()) & wanted) >= need:
-                return evidence(body, *breaks.bounds(sentence.start(), sentence.start()))
+                at = sentence.start() + len(sentence.group()) - len(sentence.group().lstrip())
+                return evidence(body, *breaks.bounds(at, at))
     return _first_cue(cue, breaks, low, "acknowledgment")
 
 

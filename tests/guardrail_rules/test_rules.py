@@ -107,6 +107,19 @@ def test_evidence_points_at_the_sentence() -> None:
     assert found is not None and found.text == "We take full responsibility for the delay."
 
 
+def test_acknowledgment_evidence_is_the_sentence_that_names_the_incident_anywhere(
+    jacket: DraftRequest,
+) -> None:
+    """The sentence naming what happened is the evidence even when it is not the first."""
+    request = jacket.model_copy(
+        update={"incident": jacket.incident.model_copy(update={"reference": None})}
+    )
+    body = "Thank you for writing to us. Your winter jacket arrived nine days late. We are sorry."
+    evidence = {e.element: e.evidence for e in check(body, context=request).elements}
+    found = evidence["acknowledgment"]
+    assert found is not None and found.text == "Your winter jacket arrived nine days late."
+
+
 def test_sms_over_320_characters_is_an_error() -> None:
     body = "We are sorry. " * 30
     report = check(body, channel="sms")
