@@ -130,7 +130,10 @@ def _patterns() -> _Patterns:
         rf"(?:\s+{links}\b)?(?:\s+that\b)?",
     )
     reaction = re.compile(
-        rf"\b{_alternation(lex.words('reaction_words'))}\b"
+        # A body's reaction is a harm, not a feeling: "had a reaction to the vaccine", "an
+        # allergic reaction".
+        r"\b(?<!\ballergic\s)(?<!\bhad\sa\s)(?<!\bhad\san\s)"
+        rf"{_alternation(lex.words('reaction_words'))}\b"
         r"|\bhow\s+(?:[a-z’'-]+\s+){0,4}?(?:was|were|has\s+been|have\s+been|is|are|got|had\s+been)\s+"
         rf"{_alternation(lex.words('interpretation_verbs'))}\b"
     )

@@ -256,3 +256,17 @@ def test_intent_customer_and_demand_in_plain_wordings(family: str, text: str) ->
 )
 def test_a_question_or_an_owned_cause_is_not(text: str) -> None:
     assert errors(text) == [], errors(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am sorry that your dog had a reaction to the vaccine.",
+        "We are sorry: Milo had an allergic reaction after his vaccination.",
+        "We are very sorry that your daughter had an allergic reaction to the dessert.",
+    ],
+)
+def test_a_body_s_reaction_is_a_harm_not_a_feeling(text: str) -> None:
+    """Apologising for a physical reaction is apologising for the harm done."""
+    report = check(text)
+    assert not [f for f in report.findings if f.rule.startswith("non_apology")]
