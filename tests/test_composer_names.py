@@ -33,6 +33,22 @@ def test_a_titled_recipient_is_greeted_with_title_and_surname(
     assert greeting.endswith(f" {title} {surname},"), greeting
 
 
+@pytest.mark.parametrize("name", ["resident", "Valued Customer", "Dear Customer", "PATIENT"])
+@pytest.mark.parametrize("channel", ["email", "sms"])
+def test_a_role_word_typed_as_the_name_is_not_greeted_as_a_name(
+    name: str, channel: str, northwind_request: DraftRequest
+) -> None:
+    request = northwind_request.model_copy(
+        update={
+            "recipient": northwind_request.recipient.model_copy(update={"name": name}),
+            "channel": channel,
+        }
+    )
+    body = compose_draft(request).body
+    role = name.split()[-1].lower()
+    assert role not in body.lower().replace("customer care", ""), body
+
+
 # --- names typed in capitals, references and the writer's voice (issue 9) --------------------
 
 

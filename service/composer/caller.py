@@ -691,6 +691,14 @@ _GROUP_STARTS = _words(
 )
 
 
+_ROLE_ONLY = _words(
+    "resident occupier householder homeowner tenant customer client member guest patient "
+    "passenger subscriber user parent policyholder cardholder sir madam"
+)
+"""A role word typed where a name goes ("resident", "Valued Customer"): a greeting that
+addresses it as a name ("We're very sorry, Resident.") reads as a mail merge gone wrong."""
+
+
 @dataclass(frozen=True)
 class Name:
     """The recipient's name as a greeting uses it."""
@@ -717,6 +725,11 @@ def read_name(raw: str | None) -> Name | None:
         return None
     text = " ".join(raw.split())
     words = text.split()
+    bare = [
+        w.lower().strip(".,/") for w in words if w.lower() not in ("dear", "valued", "or", "the")
+    ]
+    if bare and all(w in _ROLE_ONLY for w in bare):
+        return None
     if words[0].lower() in _GROUP_STARTS or len(words) > 5:
         group = re.sub(r"^(?:all\s+)?(?:of\s+)?our\s+", "", text, flags=re.IGNORECASE)
         if words[0].lower() in ("everyone", "everybody", "all") and group == text:
