@@ -49,6 +49,19 @@ def test_a_role_word_typed_as_the_name_is_not_greeted_as_a_name(
     assert role not in body.lower().replace("customer care", ""), body
 
 
+@pytest.mark.parametrize("name", ["Sir", "Madam", "Sir or Madam", "Sir/Madam"])
+def test_sir_or_madam_is_greeted_as_typed(name: str, northwind_request: DraftRequest) -> None:
+    request = northwind_request.model_copy(
+        update={
+            "recipient": northwind_request.recipient.model_copy(update={"name": name}),
+            "channel": "letter",
+            "tone": "formal",
+        }
+    )
+    greeting = compose_draft(request).body.splitlines()[0]
+    assert greeting == f"Dear {name},", greeting
+
+
 # --- names typed in capitals, references and the writer's voice (issue 9) --------------------
 
 

@@ -693,7 +693,7 @@ _GROUP_STARTS = _words(
 
 _ROLE_ONLY = _words(
     "resident occupier householder homeowner tenant customer client member guest patient "
-    "passenger subscriber user parent policyholder cardholder sir madam"
+    "passenger subscriber user parent policyholder cardholder"
 )
 """A role word typed where a name goes ("resident", "Valued Customer"): a greeting that
 addresses it as a name ("We're very sorry, Resident.") reads as a mail merge gone wrong."""
@@ -730,6 +730,8 @@ def read_name(raw: str | None) -> Name | None:
     ]
     if bare and all(w in _ROLE_ONLY for w in bare):
         return None
+    if all(w in ("sir", "madam", "sir/madam") for w in bare):
+        return Name(full=text, first=text, formal=text)  # "Dear Sir or Madam" as typed
     if words[0].lower() in _GROUP_STARTS or len(words) > 5:
         group = re.sub(r"^(?:all\s+)?(?:of\s+)?our\s+", "", text, flags=re.IGNORECASE)
         if words[0].lower() in ("everyone", "everybody", "all") and group == text:
