@@ -3,15 +3,12 @@ recorded, and letters a person should read are held.
 
 On SQLite, and whenever `AMENDS_DURABLE_COMMIT` is on, the record is committed before the
 answer leaves, and a request whose record cannot be written is refused with
-`503 store_unavailable` (counted in `amends_audit_write_failures_total`): on SQLite in the
-default commit mode from the event loop itself; with durable commits by the store's writer
-thread, in one transaction (one flush) with the records queued beside it
-(`service.store.writer`), while the request waits. On PostgreSQL in the default commit mode
-the answer leaves at once and the writer commits the record a moment later, so a request
-does not wait for a network round trip: a record that still fails after retries is logged
-with its ID and counted in the same metric, and the requests after it wait for their commit
-(and are refused with 503) until the store works again. The README's "Audit trail" section
-says what this trades.
+`503 store_unavailable` (counted in `amends_audit_write_failures_total`). On PostgreSQL in the
+default commit mode the record is handed to the store's writer thread, which commits it a
+moment later in a batch (`service.store.writer`), so a request does not wait for a network
+round trip: a record that still fails after retries is logged with its ID and counted in the
+same metric, and the requests after it are written synchronously (and refused with 503) until
+the store works again. The README's "Audit trail" section says what this trades.
 """
 
 from __future__ import annotations
@@ -132,11 +129,6 @@ def draft_record(
     )
 
 
-def _settle(written: asyncio.Future[Exception | None], error: Exception | None) -> None:
-    if not written.done():  # its request may have been cancelled
-        written.set_result(error)
-
-
 def review_reasons(draft: Draft, context: DraftRequest | None) -> list[ReviewReason]:
     reasons: list[ReviewReason] = []
     if draft.meta.fallback:
@@ -202,11 +194,9 @@ class Recorder:
         self.settings = settings
         self.metrics = metrics
         # SQLite without a flush per commit writes a record in tens of microseconds, less
-        # than the hand-off to the writer thread and back costs (measured: the thread made a
-        # check dearer and its tail slower). Otherwise the record goes to the store's writer
-        # thread, which commits the records queued together in one transaction: on
-        # PostgreSQL (without durable commits) the answer leaves at once; with durable
-        # commits the request waits for its record's commit, one flush per batch.
+        # than the hop to a worker thread costs; PostgreSQL (a network round trip) goes to the
+        # store's writer thread; durable commits (a disk flush) are written from a worker
+        # thread before the answer leaves.
         durable = settings.durable_commit or store.durable_commit
         self.inline_writes = store.backend == "sqlite" and not durable
         self.background_writes = store.backend == "postgresql" and not durable
@@ -239,7 +229,7 @@ class Recorder:
             if self.inline_writes:
                 self.store.add_record(record, list(reasons))
             else:
-                await self._committed(record, reasons)
+                await self._run(self.store.add_record, record, list(reasons))
             request_fields()["record_id"] = record.id  # the log line names the audit record
         except StoreUnavailable as exc:
             self.metrics.audit_failures.inc()
@@ -249,24 +239,6 @@ class Recorder:
                 f"({exc.message}); retry shortly",
                 retry_after=5,
             ) from exc
-
-    async def _committed(self, record: AuditRecord, reasons: list[ReviewReason]) -> None:
-        """Queue the record for the store's writer and wait for its commit (in one batch with
-        the records of the requests answered beside it), leaving the event loop free."""
-        loop = asyncio.get_running_loop()
-        written: asyncio.Future[Exception | None] = loop.create_future()
-
-        def settle(error: Exception | None) -> None:  # called from the writer's thread
-            loop.call_soon_threadsafe(_settle, written, error)
-
-        if not self.store.add_record_later(record, reasons, settle=settle):
-            # The queue is full: wait for room rather than drop the record.
-            await self._run(
-                lambda: self.store.add_record_later(record, reasons, settle=settle, block=True)
-            )
-        error = await written
-        if error is not None:
-            raise error
 
     async def draft(
         self, kind: str, request: DraftRequest | RewriteRequest, draft: Draft, http: Request | None

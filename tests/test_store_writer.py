@@ -4,10 +4,9 @@ queue holds the caller back, and shutdown writes what is queued."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -141,93 +140,6 @@ async def test_on_postgresql_a_lost_record_is_counted_and_the_next_request_is_re
     assert refused.status_code == 503
     assert refused.json()["error"]["code"] == "store_unavailable"
     assert app.state.metrics.audit_failures._value.get() == 2
-
-
-async def _checks_while_the_writer_is_held(
-    store: Store, count: int, write: Callable[[Sequence[Queued]], None]
-) -> list[httpx.Response]:
-    """`count` concurrent checks on SQLite with durable commits: the first record's batch is
-    held in the writer until the others are queued behind it, then each batch is written
-    with `write`; their answers, in order."""
-    settings = Settings(_env_file=None, provider="offline", durable_commit=True)
-    app = create_app(settings, store=store)
-    assert not app.state.recorder.inline_writes and not app.state.recorder.background_writes
-    taken, gate = threading.Event(), threading.Event()
-
-    def held(batch: Sequence[Queued]) -> None:
-        taken.set()
-        gate.wait()
-        write(batch)
-
-    store._writer._write = held  # type: ignore[method-assign]
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://amends.test") as client:
-
-        def post(i: int) -> asyncio.Task[httpx.Response]:
-            body = {"body": f"We are sorry, {i}."}
-            return asyncio.create_task(client.post("/v1/checks", json=body))
-
-        sent = [post(0)]
-        while not taken.is_set():
-            await asyncio.sleep(0.01)
-        sent += [post(i) for i in range(1, count)]
-        while store._writer.outstanding < count:
-            await asyncio.sleep(0.01)
-        assert not any(task.done() for task in sent), "no answer before its record's commit"
-        gate.set()
-        answers = list(await asyncio.gather(*sent))
-    store._writer._write = store._add_records  # type: ignore[method-assign]
-    metrics = (await httpx.AsyncClient(transport=transport).get("http://t/metrics")).text
-    failures = [
-        line
-        for line in metrics.splitlines()
-        if line.startswith("amends_audit_write_failures_total")
-    ]
-    assert failures == [f"amends_audit_write_failures_total {sum(a.is_error for a in answers)}.0"]
-    return answers
-
-
-@pytest.mark.anyio
-async def test_durable_commits_wait_for_their_records_commit_which_is_shared(
-    tmp_path: Path,
-) -> None:
-    url = f"sqlite+pysqlite:///{tmp_path / 'amends.db'}"
-    store = Store.open(url)
-    batches: list[int] = []
-
-    def write(batch: Sequence[Queued]) -> None:
-        batches.append(len(batch))
-        store._add_records(batch)
-
-    answers = await _checks_while_the_writer_is_held(store, 6, write)
-    assert [a.status_code for a in answers] == [200] * 6
-    # The records queued while the first batch was being written were committed together.
-    assert batches == [1, 5]
-    # Committed, not just queued: a store that never saw the queue reads every record.
-    other = Store.open(url)
-    assert all(other.get_record(a.headers["X-Record-ID"]) is not None for a in answers)
-    other.close()
-    store.close()
-
-
-@pytest.mark.anyio
-async def test_durable_commits_refuse_every_request_of_a_failed_batch(tmp_path: Path) -> None:
-    store = Store.open(f"sqlite+pysqlite:///{tmp_path / 'amends.db'}")
-    written: list[str] = []
-
-    def failing_after_the_first(batch: Sequence[Queued]) -> None:
-        if written:
-            raise StoreUnavailable("the store could not be reached: disk I/O error")
-        store._add_records(batch)
-        written.extend(item.record.id for item in batch)
-
-    answers = await _checks_while_the_writer_is_held(store, 4, failing_after_the_first)
-    # The first batch was committed; the one after it failed, and each of its requests is
-    # refused (and counted), none answered with a letter nobody could trace.
-    assert [a.status_code for a in answers] == [200, 503, 503, 503]
-    assert [answers[0].headers["X-Record-ID"]] == written
-    assert {a.json()["error"]["code"] for a in answers[1:]} == {"store_unavailable"}
-    store.close()
 
 
 def test_durable_commits_are_written_before_answering(store: Store) -> None:

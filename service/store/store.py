@@ -231,16 +231,14 @@ class Store:
         single round trip in autocommit, a prepared statement after the first use, and the
         review (when there is one) inserted by the same statement; on SQLite one INSERT, or
         two in one IMMEDIATE transaction."""
+        row = [getattr(record, f) for f in _AUDIT_FIELDS]
+        review = None
+        if review_reasons:
+            review = [record.id, "pending", list(review_reasons), record.created_at]
         if self.backend == "postgresql":
-            row = [getattr(record, f) for f in _AUDIT_FIELDS]
-            review = None
-            if review_reasons:
-                review = [record.id, "pending", list(review_reasons), record.created_at]
             self._raw(lambda cursor: _pg_insert_record(cursor, row, review))
         else:
-            self._raw(
-                lambda cursor: self._sqlite_insert_records(cursor, [(record, review_reasons)])
-            )
+            self._raw(lambda cursor: self._sqlite_insert_record(cursor, row, review))
 
     def add_record_later(
         self,
@@ -249,27 +247,17 @@ class Store:
         on_failure: Callable[[], None] | None = None,
         *,
         block: bool = False,
-        settle: Callable[[Exception | None], None] | None = None,
     ) -> bool:
         """Queue the record for the store's writer thread (see `service.store.writer`): it is
         committed a moment later, batched with the records queued beside it. False when the
         queue is full and `block` is off; with `block` on, waits for room. A record that
-        cannot be written is logged and `on_failure` called; with `settle`, `settle` is told
-        instead, as it is told of the commit."""
-        item = Queued(record, list(review_reasons), on_failure, settle)
+        cannot be written is logged and `on_failure` called."""
+        item = Queued(record, list(review_reasons), on_failure)
         if self._writer.submit(item, block=block):
             return True
         if not block:
             return False
-        try:
-            self.add_record(record, list(review_reasons))  # the writer is closed: write it now
-        except StoreUnavailable as exc:
-            if settle is None:
-                raise
-            settle(exc)
-            return True
-        if settle is not None:
-            settle(None)
+        self.add_record(record, list(review_reasons))  # the writer is closed: write it now
         return True
 
     @property
@@ -279,12 +267,11 @@ class Store:
         return self._writer.failing
 
     def _add_records(self, batch: Sequence[Queued]) -> None:
-        """Write queued records in one transaction: on SQLite one `executemany` per table, on
-        PostgreSQL one pipelined round trip of INSERTs (records with a review use the
-        record-and-review statement) and the commit."""
+        """Write queued records in one transaction: on PostgreSQL one pipelined round trip of
+        INSERTs (records with a review use the record-and-review statement) and the commit."""
         if self.backend != "postgresql":
-            records = [(item.record, item.reasons) for item in batch]
-            self._raw(lambda cursor: self._sqlite_insert_records(cursor, records))
+            for item in batch:
+                self.add_record(item.record, item.reasons)
             return
         plain, reviewed = [], []
         for item in batch:
@@ -337,35 +324,19 @@ class Store:
                 return result
         raise AssertionError("unreachable")
 
-    def _sqlite_insert_records(
-        self, cursor: Any, records: Sequence[tuple[AuditRecord, Sequence[str] | None]]
-    ) -> None:
-        """The records, and the reviews of those with reasons, in one transaction (a lone
-        record without a review is one INSERT in autocommit)."""
-        binds = [(f, bind) for f, bind in zip(_AUDIT_FIELDS, self._binds(), strict=True)]
-        rows = [
-            [bind(getattr(r, f)) if bind else getattr(r, f) for f, bind in binds]
-            for r, _ in records
-        ]
-        review_binds = self._binds("reviews")
-        reviews = [
-            [
-                bind(v) if bind else v
-                for bind, v in zip(
-                    review_binds, (r.id, "pending", list(reasons), r.created_at), strict=True
-                )
-            ]
-            for r, reasons in records
-            if reasons
-        ]
-        if len(rows) == 1 and not reviews:
-            cursor.execute(_SQLITE_INSERT_RECORD, rows[0])
+    def _sqlite_insert_record(self, cursor: Any, row: list[Any], review: list[Any] | None) -> None:
+        values = [bind(v) if bind else v for bind, v in zip(self._binds(), row, strict=True)]
+        if review is None:
+            cursor.execute(_SQLITE_INSERT_RECORD, values)
             return
+        review_binds = self._binds("reviews")
         cursor.execute("BEGIN IMMEDIATE")
         try:
-            cursor.executemany(_SQLITE_INSERT_RECORD, rows)
-            if reviews:
-                cursor.executemany(_SQLITE_INSERT_REVIEW, reviews)
+            cursor.execute(_SQLITE_INSERT_RECORD, values)
+            cursor.execute(
+                _SQLITE_INSERT_REVIEW,
+                [bind(v) if bind else v for bind, v in zip(review_binds, review, strict=True)],
+            )
         except BaseException:
             cursor.execute("ROLLBACK")
             raise

@@ -1,20 +1,15 @@
-"""Writing audit records off the event loop: a bounded queue and one writer thread.
+"""Writing audit records off the request path: a bounded queue and one writer thread.
 
-The writer takes everything queued at a moment and writes it as one transaction (one
-`executemany` on SQLite, one pipelined batch of INSERTs on PostgreSQL). A request either
-waits for its record's commit (`Queued.settle`: durable commits), paying one share of a
-batch's commit (and flush) instead of one of its own and leaving the event loop free
-meanwhile, or is answered at once (PostgreSQL's default), paying for neither the round trip
-nor the commit. What this costs and what it keeps:
+A request hands its record to the queue and is answered; the writer takes everything queued
+at that moment and writes it as one transaction (one pipelined batch of INSERTs on
+PostgreSQL), so the request pays for neither the round trip nor the commit. What this costs
+and what it keeps:
 
 - A full queue makes the request wait for room (backpressure), it never drops a record.
-- A batch of records whose requests wait is tried once: if it fails, each request is told
-  (and refused with 503), as it would be had it written its record itself.
-- A batch of records whose requests were answered is retried; a record that still cannot be
-  written is logged with its ID and counted (`on_failure`, the
-  `amends_audit_write_failures_total` metric), and the store reports `failing` until a write
-  succeeds, so the requests after it wait for their commit and are refused with 503 while
-  the store is down.
+- A batch that fails is retried; a record that still cannot be written is logged with its
+  ID and counted (`on_failure`, the `amends_audit_write_failures_total` metric), and the
+  store reports `failing` until a write succeeds, so the requests after it are written
+  synchronously and refused with 503 while the store is down.
 - `flush()` waits until everything queued before it is written; the store calls it before
   every read, so a process always reads its own records.
 - `close()` (service shutdown) writes what is queued before it returns.
@@ -43,9 +38,6 @@ class Queued:
     """The `AuditRecord`."""
     reasons: list[str]
     on_failure: Callable[[], None] | None = None
-    settle: Callable[[Exception | None], None] | None = None
-    """For a request that waits for the commit: called from the writer's thread with None
-    once the record is committed, or with the error once it cannot be."""
 
 
 class RecordWriter:
@@ -130,23 +122,14 @@ class RecordWriter:
 
     def _write_batch(self, batch: list[Queued]) -> None:
         failure: Exception | None = None
-        waiting = all(item.settle is not None for item in batch)
-        for delay in (0.0,) if waiting else (0.0, *RETRY_DELAYS_S):
-            if delay:
-                time.sleep(delay)
+        for delay in (0.0, *RETRY_DELAYS_S):
+            time.sleep(delay)
             try:
                 self._write(batch)
             except Exception as exc:
                 failure = exc
                 continue
             self.failing = False
-            for item in batch:
-                _settle(item, None)
-            return
-        if waiting:
-            # Their requests are refused (503) now rather than kept waiting for retries.
-            for item in batch:
-                _settle(item, failure)
             return
         # One record may be what fails the batch: write the others one by one.
         failed = 0
@@ -157,8 +140,6 @@ class RecordWriter:
                 failure = exc
                 self._lost(item, exc)
                 failed += 1
-            else:
-                _settle(item, None)
         if len(batch) == 1:
             self._lost(batch[0], failure)
             failed = 1
@@ -166,9 +147,6 @@ class RecordWriter:
 
     @staticmethod
     def _lost(item: Queued, exc: Exception | None) -> None:
-        if item.settle is not None:  # its request says so itself (503)
-            _settle(item, exc or RuntimeError("not written"))
-            return
         message = getattr(exc, "message", None) or str(exc)
         log.error(
             "audit record %s (%s) not written after retries: %s",
@@ -178,12 +156,3 @@ class RecordWriter:
         )
         if item.on_failure is not None:
             item.on_failure()
-
-
-def _settle(item: Queued, error: Exception | None) -> None:
-    if item.settle is None:
-        return
-    try:
-        item.settle(error)
-    except Exception:  # a waiter that is gone (its event loop closed) must not stop the writer
-        log.exception("audit record %s: its request could not be told", item.record.id)
