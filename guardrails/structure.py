@@ -38,7 +38,7 @@ from contract.report import Finding
 from guardrails.draft import Draft
 from guardrails.facts import trie_regex
 from guardrails.lexicon import lexicon
-from guardrails.spans import finding
+from guardrails.spans import finding, is_negated
 
 REACTION_RULE = "non_apology.reaction"
 UNOWNED_RULE = "non_apology.unowned"
@@ -447,7 +447,24 @@ def owns(low: str, draft: Draft | None = None) -> bool:
         e["element"] == "responsibility" and e["present"] for e in draft.elements
     ):
         return True
-    return _patterns().owned.search(low) is not None
+    return any(_owning(low, m) for m in _patterns().owned.finditer(low))
+
+
+_EXPECTATION = re.compile(
+    r"\s+(?:a|an|the|your|it|them|this|that|some|more|any|news|everything|something|results?"
+    r"|updates?|answers?|one|all|no)\b"
+)
+"""After "we should have": what is expected to arrive ("we should have an update by Friday"),
+not a failure owned."""
+
+
+def _owning(low: str, match: re.Match[str]) -> bool:
+    """The match owns a failure: its clause is not opened by a condition or a denial ("if we
+    made a mistake", "we don't believe we made an error"), and a "should have" in it is not an
+    expectation."""
+    if is_negated(low, match.start(), hedged=True):
+        return False
+    return not (match.group(0).endswith("should have") and _EXPECTATION.match(low, match.end()))
 
 
 def _clause_owns(clause: str, not_owner: frozenset[str]) -> bool:
