@@ -93,6 +93,85 @@ def _alternation(words: tuple[str, ...]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class _Anchored:
+    """A pattern every match of which starts where one of a few regexes matches (an outside
+    cause, say), on one of a few fixed words, or up to a few words of letters before an outside
+    cause in a given state. `finditer` and `search` try the pattern only at those places, in
+    text order, and find what `regex.finditer` and `regex.search` find: the pattern tried at
+    every word start was most of the check of a large body.
+    `tests/guardrail_rules/test_anchored_patterns.py` compares the two."""
+
+    regex: re.Pattern[str]
+    places: re.Pattern[str]
+    """Finds, from the character before it, each agent, each fixed word and (group `reach`)
+    each agent a match may start some words before."""
+    before: re.Pattern[str] | None
+    """The words a match may start on before an agent, read backwards in the reversed text."""
+
+    @classmethod
+    def of(
+        cls,
+        regex: re.Pattern[str],
+        heads: tuple[str, ...],
+        starts: tuple[str, ...],
+        reach: tuple[str, int] | None = None,
+    ) -> _Anchored:
+        """A match starts where one of the regexes `heads` matches, on a word of `starts`
+        (which may take an "s"), or, with `reach` (a regex and n), up to n words before where
+        that regex matches."""
+        far = rf"(?P<reach>{reach[0]})|" if reach else ""
+        head = "|".join(heads)
+        places = re.compile(rf"[^\w](?={far}{head}|{_alternation(starts)}s?\b)")
+        before = re.compile(rf"(?:\s+[a-z-]+){{1,{reach[1]}}}") if reach else None
+        return cls(regex, places, before)
+
+    def _candidates(self, low: str) -> list[int]:
+        found: list[int] = []
+        backwards = low[::-1] if self.before is not None else ""
+        for place in self.places.finditer("\n" + low):
+            at = place.end() - 1
+            if self.before is not None and place.start("reach") >= 0:
+                words = self.before.match(backwards, len(low) - at)
+                if words is not None:
+                    found += (
+                        m.start() for m in _LETTER_START.finditer(low, at - len(words[0]), at)
+                    )
+            found.append(at)
+        return sorted(set(found))
+
+    def finditer(self, low: str) -> list[re.Match[str]]:
+        found: list[re.Match[str]] = []
+        end = 0
+        for at in self._candidates(low):
+            if at >= end and (match := self.regex.match(low, at)) is not None:
+                found.append(match)
+                end = match.end()
+        return found
+
+    def search(self, low: str) -> re.Match[str] | None:
+        for at in self._candidates(low):
+            if (match := self.regex.match(low, at)) is not None:
+                return match
+        return None
+
+
+# Where a word of letters and hyphens may start a match.
+_LETTER_START = re.compile(r"\b(?=[a-z-])")
+
+# The first words of the alternatives of `outside_state` and `narrative` that start with a
+# fixed word.
+# fmt: off
+_STATE_STARTS = (
+    "they", "issue", "problem", "fault", "bug", "error", "failure", "glitch", "glitches",
+    "outage", "defect", "flaw", "no", "not", "never", "lost", "damaged", "mishandled",
+    "misdelivered", "misrouted", "dropped", "refused", "rejected", "blocked", "canceled",
+    "cancelled", "withdrawn", "broken", "missed",
+)
+_NARRATIVE_STARTS = ("brought", "brings", "bringing", "with", "amid", "amidst", "given", "we", "i")
+# fmt: on
+
+
+@dataclass(frozen=True, slots=True)
 class _Patterns:
     head: re.Pattern[str]
     reaction: re.Pattern[str]
@@ -102,8 +181,8 @@ class _Patterns:
     owned: re.Pattern[str]
     cause: re.Pattern[str]
     outside: re.Pattern[str]
-    outside_state: re.Pattern[str]
-    narrative: re.Pattern[str]
+    outside_state: _Anchored
+    narrative: _Anchored
     open_link: re.Pattern[str]
     open_starts: frozenset[str]
     incident: frozenset[str]
@@ -183,8 +262,9 @@ def _patterns() -> _Patterns:
     )
     listed = _alternation(lex.words("outside_causes")) + r"(?!(?<=nature)\s+of\b)"
     trouble = _alternation(lex.words("trouble_verbs"))
-    outside_state = re.compile(
-        rf"\b(?:(?:the|our|a|an|one\s+of\s+our)\s+)?(?:[a-z-]+\s+){{0,2}}?"
+    # An agent's state or trouble: "our providers that they are experiencing", "our hosting
+    # provider suffered an interruption in power".
+    agent_state = (
         rf"{agents}s?"
         r"(?:\s+(?:for|of|in|on|at)\s+(?:[a-z’'-]+\s+)?[a-z’'-]+)?"
         # "our providers that they are experiencing", "the data centre that was having".
@@ -194,6 +274,22 @@ def _patterns() -> _Patterns:
         r"|(?:much\s+|far\s+|significantly\s+)?(?:greater|higher|heavier|larger|worse)\s+than)"
         # Told in the past: "our hosting provider suffered an interruption in power".
         rf"|(?:also\s+|then\s+|had\s+|has\s+|have\s+)?{trouble})\b"
+    )
+    # Where three alternatives below start: "the warehouse from which we", "had severed its",
+    # "an unusually large number".
+    described = (
+        r"the\s+(?:[a-z-]+\s+){1,3}?(?:from|through|with|via|by)\s+(?:which|whom)\s+(?:we|i)\s+"
+    )
+    severed = (
+        r"(?:has\s+|had\s+|have\s+)?(?:severed|cut\s+off|terminated|withdrawn|withdrew"
+        r"|pulled|suspended|revoked)\s+(?:its|their)\s+"
+    )
+    surge = (
+        r"(?:(?:unusually|unexpectedly|exceptionally|extremely|very|extraordinarily)\s+)?"
+        rf"{_alternation(lex.words('surge_sizes'))}\s+{_alternation(lex.words('surge_nouns'))}"
+    )
+    outside_state = re.compile(
+        rf"\b(?:(?:the|our|a|an|one\s+of\s+our)\s+)?(?:[a-z-]+\s+){{0,2}}?{agent_state}"
         # Another party's trouble as the state of things: "they have a huge backlog".
         rf"|\b(?:they|{agents}s?)\s+(?:currently\s+|still\s+|now\s+)?(?:have|has|had)\s+"
         r"(?:(?:a|an|such\s+a)\s+)?(?:(?:huge|large|massive|big|significant|major|serious"
@@ -213,19 +309,17 @@ def _patterns() -> _Patterns:
         rf"(?:(?:the|a|an|our|their|its|one\s+of\s+our)\s+)?(?:[a-z’'-]+\s+){{0,2}}?{listed}s?\b"
         # A third party described by what we use it for, then failing: "the warehouse from
         # which we fulfil orders fell behind".
-        r"|\bthe\s+(?:[a-z-]+\s+){1,3}?(?:from|through|with|via|by)\s+(?:which|whom)\s+(?:we|i)\s+"
+        rf"|\b{described}"
         r"[^.!?;\n]{0,80}?\b(?:fell\s+behind|failed|let\s+us\s+down|messed\s+up|lost|damaged"
         r"|did\s+not|didn['’]t|neglected|forgot|made\s+(?:a|an)\s+(?:mistake|error))\b"
         # Another party acting on its own link or service: "Sprint-Nextel had severed its
         # internet connection to Cogent", "the council has withdrawn its permit".
-        r"|\b(?:has\s+|had\s+|have\s+)?(?:severed|cut\s+off|terminated|withdrawn|withdrew"
-        r"|pulled|suspended|revoked)\s+(?:its|their)\s+(?:[a-z-]+\s+){0,2}?(?:connection|connections"
+        rf"|\b{severed}(?:[a-z-]+\s+){{0,2}}?(?:connection|connections"
         r"|service|services|supply|supplies|contract|link|links|peering|access|support|permit"
         r"|licen[cs]e|approval)\b"
         # A surge told as the cause: "an unusually large number of orders", "demand for this
         # item has exceeded our expectations".
-        r"|\b(?:(?:unusually|unexpectedly|exceptionally|extremely|very|extraordinarily)\s+)?"
-        rf"{_alternation(lex.words('surge_sizes'))}\s+{_alternation(lex.words('surge_nouns'))}"
+        rf"|\b{surge}"
         rf"\s+(?:of|in)\s+(?:[a-z-]+\s+)?{_alternation(lex.words('surge_things'))}\b"
         rf"|\b{_alternation(lex.words('surge_subjects'))}(?:\s+[a-z’'-]+){{0,5}}?\s+"
         r"(?:has\s+|have\s+|had\s+)?(?:far\s+|greatly\s+|vastly\s+|simply\s+)?"
@@ -251,6 +345,21 @@ def _patterns() -> _Patterns:
         r"(?:has\s+|have\s+|had\s+)?(?:forced|obliged|compelled)\s+(?:us|me)\b"
         rf"|\b(?:bug|fault|defect|flaw|problem|error)s?\s+in\s+(?:the|their|its)\s+(?:[a-z-]+\s+){{0,2}}?"
         rf"{_alternation(lex.words('outside_causes'))}s?\b"
+    )
+    # Every match of `outside_state` starts on an agent, up to five words before one (after
+    # "one of our" and two more words), or on the first word of an alternative that starts
+    # with a fixed word.
+    # Every match of `outside_state` starts on an agent, up to five words before one (after
+    # "one of our" and two more words), or on the first word of an alternative that starts
+    # with a fixed word.
+    # Every match of `outside_state` starts on an agent, on the first word of an alternative
+    # that starts with a fixed word, or up to five words before an agent's state (after "one
+    # of our" and two more words).
+    outside_state_anchored = _Anchored.of(
+        outside_state,
+        (agents, described, severed, surge),
+        _STATE_STARTS + lex.words("surge_subjects") + lex.words("surge_surprises"),
+        reach=(agent_state, 5),
     )
     narrative = re.compile(
         # The outside cause as the subject of a verb of effect, with at most a place ("in the
@@ -283,6 +392,9 @@ def _patterns() -> _Patterns:
         r"(?:struggling|battling|grappling|fighting)\s+(?:with|against)?"
         rf"(?:\s+[a-z’'-]+){{0,8}}?\s+{agents}s?\b"
     )
+    # Every match of `narrative` starts on an agent or on the first word of an alternative.
+    # Every match of `narrative` starts on an agent or on the first word of an alternative.
+    narrative_anchored = _Anchored.of(narrative, (agents,), _NARRATIVE_STARTS)
     return _Patterns(
         head=head,
         reaction=reaction,
@@ -292,8 +404,8 @@ def _patterns() -> _Patterns:
         owned=owned,
         cause=cause,
         outside=outside,
-        outside_state=outside_state,
-        narrative=narrative,
+        outside_state=outside_state_anchored,
+        narrative=narrative_anchored,
         open_link=re.compile(rf"\b{_alternation(lex.words('open_cause_links'))}\b"),
         open_starts=frozenset(lex.words("open_cause_starts")),
         incident=frozenset(lex.words("incident_nouns")),
