@@ -108,6 +108,10 @@ _OUTCOMES = frozenset(
         "set",
         "given",
         "done",
+        "made",
+        "ordered",
+        "printed",
+        "produced",
     ]
 )
 _AUX_RUNS = (
@@ -178,6 +182,12 @@ def _tokens(text: str) -> list[str]:
 _IRREGULAR = {"send": "sent", "pay": "paid", "give": "given", "make": "made", "ring": "rung"}
 
 
+def _outcome(word: str) -> bool:
+    """An outcome participle, also with a "re-" in front ("re-ordered", "reprinted")."""
+    bare = word.removeprefix("re-")
+    return word in _OUTCOMES or bare in _OUTCOMES or word.removeprefix("re") in _OUTCOMES
+
+
 def _same(want: str, got: str) -> bool:
     """The same word, up to person ("my" -> "your") and a verb put in the past for our
     frame ("confirm they were deleted" -> "confirmed they were deleted")."""
@@ -222,8 +232,14 @@ def description_kept(description: str, letter: str) -> str:
         want = want[:40]  # a field at its length limit is said in part, or summarised
     words = _tokens(letter)
     # An instruction's verb is turned to fit our frame ("Call ..." -> "called ..."): the
-    # words after it must still read in order.
-    for body in (want, want[1:]):
+    # words after it must still read in order. So must the thing a "refund of ..." names
+    # once it is told as "refunded ...".
+    bodies = [want, want[1:]]
+    if len(want) > 3 and want[0] in ("refund", "refunds") and want[1] in ("of", "for", "on"):
+        bodies.append(want[2:])
+    if len(want) > 4 and want[:2] == ["full", "refund"] and want[2] in ("of", "for", "on"):
+        bodies.append(want[3:])
+    for body in bodies:
         bad: list[str] = []
         for start, word in enumerate(words):
             if not _same(body[0], word):
@@ -231,7 +247,7 @@ def description_kept(description: str, letter: str) -> str:
             found, inserted = _match(body, words, start)
             if not found:
                 continue
-            wrong = [w for w in inserted if w not in _OUTCOMES]
+            wrong = [w for w in inserted if not _outcome(w)]
             if not wrong:
                 return ""
             bad = wrong

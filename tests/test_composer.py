@@ -80,22 +80,26 @@ def test_private_drafts_carry_every_fact(channel: str, tone: str) -> None:
         (
             "done",
             None,
-            r"(I|We) have issued the refund of the express shipping fee \(\$14\.95\)",
-            r"would (also )?like to offer you a refund",
+            r"(I|We) have refunded the express shipping fee \(\$14\.95\)",
+            r"would (also )?(like|be glad) to",
         ),
-        ("offered", None, r"like to offer you a refund of the express shipping fee", r"already"),
+        (
+            "offered",
+            None,
+            r"(like|glad) to refund the express shipping fee",
+            r"already|have refunded",
+        ),
         (
             "planned",
             "20 March",
-            r"will issue the refund of the express shipping fee \(\$14\.95\) on 20 March",
-            r"already",
+            r"will refund the express shipping fee \(\$14\.95\) on 20 March",
+            r"already|have refunded",
         ),
         (
             "planned",
             None,
-            r"will issue the refund of the express shipping fee \(\$14\.95\) and "
-            r"confirm",
-            r"already",
+            r"will refund the express shipping fee \(\$14\.95\) and confirm",
+            r"already|have refunded",
         ),
     ],
 )
@@ -447,7 +451,7 @@ def test_the_customers_own_words_keep_the_business_as_we() -> None:
         ],
     )
     body = compose_draft(request).body
-    assert body.startswith("You were charged for roaming even though you bought our travel pass.")
+    assert "you were charged for roaming even though you bought our travel pass." in body, body
     assert "500" not in body and "have been refunded" in body
 
 
@@ -777,7 +781,7 @@ def test_a_social_reply_with_room_names_the_offer_beside_what_is_done() -> None:
     body = _passes(
         northwind(channel="social", incident={"summary": "your hair is orange"}, remedies=remedies)
     )
-    assert "refund of the fee" in body and "a free colour correction" in body, body
+    assert "refunded the fee" in body and "a free colour correction" in body, body
 
 
 def test_an_offered_no_fee_is_not_offered_as_a_thing() -> None:

@@ -96,7 +96,7 @@ def test_a_customers_own_we_is_the_readers_side() -> None:
             incident={"summary": "YOU CHARGED OUR TEAM FOR 40 SEATS WHEN WE ONLY HAVE 12"},
         )
     )
-    assert body.startswith("We charged your team for 40 seats when you only have 12."), body
+    assert "we charged your team for 40 seats when you only have 12." in body, body
     # Staff writing about the customer keep their words: "the print you sent to your sister".
     staff = "the print you sent to your sister was crushed in our depot"
     assert "you sent to your sister was crushed in our depot" in _letter(

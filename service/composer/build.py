@@ -38,6 +38,7 @@ from service.composer.caller import (
     lower_first,
     mid,
     noun_group,
+    opening_names,
     outcome_participle,
     passive,
     past_of,
@@ -308,6 +309,46 @@ def _told_statements(text: str) -> str:
     return " ".join(told)
 
 
+_ONE_CLAUSE_WORDS = 30
+
+
+def _one_clause(text: str) -> bool:
+    """Whether a summary is a single clause short enough to follow "sorry" in one sentence
+    (no second sentence, no colon or semicolon, at most `_ONE_CLAUSE_WORDS` words)."""
+    inner = text.rstrip(" .!")
+    return (
+        not re.search(r"[.!?;:]\s", inner)
+        and len(inner.split()) <= _ONE_CLAUSE_WORDS
+        and not inner.endswith("?")
+    )
+
+
+_DROPPED_SUBJECT = re.compile(
+    r"^(?:had|missed|lost|spent|waited|paid|couldn't|could not|can't|cannot|didn't|did not|"
+    r"wasn't|was|were|got|ended up|took|needed|went|sat|stood|drove|travelled|traveled|"
+    r"arrived|cancelled|canceled|called|rang|phoned|chased|emailed|lay|slept|ate|walked|"
+    r"queued|stayed|left|gave up|turned up|showed up|came)\s+"
+    r"(?:to|a|an|the|my|our|his|her|their|two|three|four|five|six|seven|eight|nine|ten|"
+    r"half|all|over|up|out|in|on|at|for|from|home|back|without|\d|[£$€¥])",
+    re.IGNORECASE,
+)
+
+
+def with_subject(impact: str) -> str:
+    """An impact the customer typed without its subject ("had to order takeaway for the
+    family", "missed my flight home") with the customer as its subject ("I had to ..."),
+    so that it reads as a clause once the customer's "I" is the reader's "you"."""
+    text = impact.strip()
+    if _DROPPED_SUBJECT.match(text):
+        # The customer's own "I", in the case they typed ("HAD TO" -> "I HAD TO").
+        return (
+            "I " + text
+            if not text[:1].isupper() or text.isupper()
+            else "I " + text[:1].lower() + text[1:]
+        )
+    return impact
+
+
 def request_seed(request: DraftRequest) -> int:
     """A stable seed for phrase choice. Python's `hash()` changes per process; this does not."""
     # `follow_up` counts only when set, so the field's arrival did not reshuffle the
@@ -423,7 +464,8 @@ class Writer:
         self.name: Name | None = None if self.public else read_name(request.recipient.name)
         self.reader = self._reader()
         inc = request.incident
-        self.proper = proper_words(self._all_text()) | self._name_words()
+        texts = self._all_text()
+        self.proper = proper_words(texts) | opening_names(texts) | self._name_words()
         self.own_case = self._own_case()
         # A summary in the first person is the customer's own words, unless it speaks to
         # or about the reader ("I didn't send Rosa the notes"): then it is the sender's.
@@ -432,7 +474,8 @@ class Writer:
         own_words = (shouting_us or not about_reader) and request.audience != "colleague"
         self.summary = self._phrase(inc.summary, customer=own_words)
         self.cause = self._phrase(inc.cause) if inc.cause else None
-        self.impact = self._phrase(inc.impact, customer=True, impact=True) if inc.impact else None
+        impact = with_subject(inc.impact) if inc.impact else None
+        self.impact = self._phrase(impact, customer=True, impact=True) if impact else None
         self.values = self._values()
         self.picker = Picker(
             seed=request_seed(request),
@@ -580,12 +623,23 @@ class Writer:
                 # "our ref HM/FAIR/0233" is the firm's; the customer's "my order 55" is theirs.
                 rest = ref.split(" ", 1)[1]
                 return f"our {rest}" if label[0] == "our" else f"{owner or 'the '}{rest}"
+            if (
+                label[-1].rstrip(".:") in _SELF_LABELS
+                and len(label) > 1
+                and all(w in _OWNED_REFERENCES for w in label[:-1])
+            ):
+                # "Job no. CV/2291", "order ref 5531": the thing is theirs, numbered.
+                return f"{owner or 'the '}{ref}"
             if label[-1].rstrip(".:") in _SELF_LABELS or (
                 len(label) == 1 and label[0] in _PERSON_LABELS
             ):
                 # "client ref CV/DESH/2025", "patient ID MVC-30917", "donor #HT-004417": the
                 # label names the number, not a thing of theirs: "your case under client ref ...".
                 return f"{owner or 'the '}case under {ref}"
+            coded = _CODE_PREFIXES.get(ref.split(" ", 1)[0].upper(), "")
+            if len(label) == 1 and coded and coded != "incident":
+                # "INV 2026/0917" is an invoice: "your invoice INV 2026/0917".
+                return f"{owner}{coded} {ref}"
             owned = head in _OWNED_REFERENCES or (
                 label and label[-1] in _OWNED_REFERENCES and all(w.isalpha() for w in label)
             )
@@ -633,6 +687,7 @@ class Writer:
             "summary_np": "",
             "summary_mid": "",
             "summary_question": "",
+            "summary_that": "",
             "first_name": self.name.first if self.name else "",
             # A group ("parents of the Tuesday Tigers group") is not greeted by name in a
             # text: "We are very sorry, everyone."
@@ -694,6 +749,10 @@ class Writer:
             else:
                 values["summary"] = s.sentence
                 values["summary_mid"] = s.inner
+                if s.shape == "clause" and _one_clause(s.inner):
+                    # One clause reads after "sorry": "We're so sorry the 07:15 sailing
+                    # was cancelled and nobody told you."
+                    values["summary_that"] = s.inner
         values.update(self._shaped("impact", self.impact))
         values.update(self._shaped("cause", self.cause))
         return values
@@ -887,6 +946,10 @@ def amount_said(amount: str, text: str) -> bool:
     return any(Decimal(m.group(1)) == Decimal(percent.group(1)) for m in found)
 
 
+_REFUND_OF = re.compile(
+    r"^(?:(?:a|the|your)\s+)?(?P<full>full\s+)?refunds?\s+(?:of|for|on)\s+(?P<thing>\S.*)$",
+    re.IGNORECASE,
+)
 _TOLD_WHY = re.compile(r"\b(?:because|due to|as a result of|caused by)\b", re.IGNORECASE)
 _COST_NOUN = re.compile(r"\b(?:fare|fares|cost|costs|bill|fee|fees|expenses|charges?)\s*$")
 _COST_OF = re.compile(r"^(?:the |your )?(?:full )?costs? of\b", re.IGNORECASE)
@@ -906,7 +969,15 @@ _CHARGE = re.compile(
 )
 """A remedy that names money we took ("any late fee charged by us"): refunded or credited."""
 _NEW_THING = re.compile(r"\b(?:replacement|new|spare|another|second|fresh|loan|courtesy)\b")
-_EVERYONE = r"\b(?:every|each|all|any|everyone|anyone|everybody)\b"
+_EVERYONE = re.compile(
+    r"\b(?:everyone|anyone|everybody|anybody|(?:every|each|all|any)\s+(?:\w+\s+)?"
+    r"(?:customers?|guests?|players?|members?|users?|passengers?|subscribers?|residents?|"
+    r"parents?|famil(?:y|ies)|candidates?|attendees?|holders?|persons?|people|one|affected|"
+    r"pupils?|students?|patients?|clients?|tenants?|travell?ers?|riders?|diners?|fans?))\b",
+    re.IGNORECASE,
+)
+"""A remedy whose words say who it is for ("500 coins for every player", "any affected
+customer"); "any show this season" names no one."""
 _FUTURE = re.compile(r"\b(?:will|shall|'ll|’ll|is going to|are going to)\b", re.IGNORECASE)
 _AMENDS_LEAD = "To make amends, "
 _LONG_REMEDY = 18
@@ -964,6 +1035,15 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
     money = f" ({amount})" if amount and not apart else ""
     also_word = " also" if also else ""
     status = remedy.status
+    # "refund of the unused leg" is what we refund: "We've refunded the unused leg", not
+    # "We've issued the refund of the unused leg".
+    # An amount the description's own words state ("full refund") keeps those words.
+    own_amount = bool(remedy.amount) and not amount
+    plain_noun = p.shape == "noun" and not p.own_verb and not own_amount
+    refund_of = _REFUND_OF.match(text) if plain_noun else None
+    if refund_of:
+        text = refund_of.group("thing")
+        p = Phrase(text, "noun")
     head = " ".join(text.lower().split()[:3])
     kind = next((k for word, k in _HEAD_KINDS if word in head), remedy.kind)
     done_verb, plan_verb = _DONE_VERBS[kind]
@@ -1078,18 +1158,25 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
                 done_verb, plan_verb = "added", "add"
                 if len(group) == len(text.split()):
                     thing += " to your account"
+        if refund_of:
+            done_verb, plan_verb = "refunded", "refund"
+            acts_on = True
+            if refund_of.group("full"):
+                thing += " in full"
         if status == "offered" and acts_on and not (p.own_verb or p.shape == "participle"):
             slot = "remedy_verb_offered"
         elif status == "offered" and (p.own_verb or p.shape == "participle"):
             slot = "remedy_own_offered"  # "the platform fee waived": we would have it waived
         elif status == "offered" and re.search(r"\bwith you\b", text):
             slot = "remedy_meeting"  # "a meeting with you and ...": not "offer you ... you"
-        elif status == "offered" and w.public and re.search(_EVERYONE, text, re.IGNORECASE):
+        elif status == "offered" and w.public and _EVERYONE.search(text):
             slot = "remedy_offered_all"  # "500 coins for every player": not "offer everyone"
         elif status == "offered" and _COST_OF.match(mid(text)):
             slot = "remedy_cover_offered"  # "cover the cost of ...", not "offer you the cost"
         elif status == "offered":
             slot = "remedy_goodwill" if goodwill else "remedy_offered"
+        elif status == "planned" and acts_on and not (p.own_verb or p.shape == "participle"):
+            slot = "remedy_verb_planned"  # "To make amends, we will replace the phone ..."
         elif p.own_verb or p.shape == "participle":
             slot = "remedy_own_" + status
         else:
@@ -1105,7 +1192,9 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
             at = when(date)
             if plan_verb == "arrange" and at.startswith("on "):
                 at = "for " + at[3:]
-            sentence = sentence[:-1] + w.ours(f", and we can {voiced_verb(plan_verb)} {at}.")
+            # "10 percent off your renewal" is applied, not "taken", on its date.
+            verb = "apply" if plan_verb == "take" else plan_verb
+            sentence = sentence[:-1] + w.ours(f", and we can {voiced_verb(verb)} {at}.")
             date = ""
     if date and status != "planned" and date not in sentence:
         # Before a closing condition: "... to call you back on 3 May, if that helps."
@@ -1357,7 +1446,7 @@ def _social_done(w: Writer, part: Part) -> list[Line]:
             bare = remedy.model_copy(update={"amount": None, "code": None, "date": None})
             if lines:
                 with w.picker.aside():  # the offer may not fit: the rest reads as without it
-                    text = remedy_sentence(w, bare, also=True)
+                    text = remedy_sentence(w, bare, also=True, first=False)
             else:
                 text = remedy_sentence(w, bare, also=False)
             if not _FIGURES.search(text) and not any(
@@ -1370,14 +1459,22 @@ def _social_done(w: Writer, part: Part) -> list[Line]:
                 else:
                     # What we offer beside what is done, when the reply has room for it:
                     # the reader learns there is more than a refund waiting in the message.
-                    lines.append(Line(text, replace(part, priority="optional")))
+                    # It gives way only to the reply's essentials: the invitation takes its
+                    # short form first ("Message us and we will help.").
+                    lines.append(Line(text, replace(part, priority="fact")))
                     break
     if lines:
         return lines
     return [Line(generic, part)] if generic else []
 
 
-_NO_SUMMARY = {"summary": "", "summary_np": "", "summary_mid": "", "summary_question": ""}
+_NO_SUMMARY = {
+    "summary": "",
+    "summary_np": "",
+    "summary_mid": "",
+    "summary_question": "",
+    "summary_that": "",
+}
 
 
 # A cause that says the cause is not known yet ("we are still establishing how the chair
@@ -1397,8 +1494,12 @@ def _slot_part(w: Writer, part: Part) -> list[Line]:
     if not text:
         return []
     squeezed = None
-    if part.part in ("social_invite", "sms_invite"):
+    if part.part in _INVITES:
         short = w.say(part.part + "_short")
+        return [Line(text, part, [short] if short else [])]
+    if part.part in _TERSE_FIRST:
+        with w.picker.aside():  # kept in reserve: the rest reads as without it
+            short = w.say(part.part + "_short")
         return [Line(text, part, [short] if short else [])]
     if part.part in ("acknowledge", "social_ack") and w.values["summary_mid"]:
         # Without the caller's summary, for a channel whose limit it would break.
@@ -1527,6 +1628,11 @@ def _refill(
     return render(kept), kept
 
 
+_INVITES = ("social_invite", "sms_invite")
+_TERSE_FIRST = (*_INVITES, "social_responsibility")
+"""Parts whose short wording is taken before a fact gives way."""
+
+
 def fit(
     lines: list[Line],
     render: Callable[[list[Line]], str],
@@ -1543,7 +1649,19 @@ def fit(
         return text, lines
     kept = list(lines)
     dropped: list[Line] = []
+    terse = [ln for ln in kept if ln.part.part in _TERSE_FIRST and ln.shorter]
     for priority in drop:
+        if priority == "fact" and shorten and terse:
+            # A fact (a social reply's offer) stays when the invitation and the owning
+            # sentence in fewer words make room for it ("This is on us.", "Message us and
+            # we will help."); if that is not enough, they keep their words.
+            worded = [ln.text for ln in terse]
+            for ln in terse:
+                ln.text = ln.shorter[0]
+            if _fits(render(kept), max_words, max_chars):
+                return _refill(lines, kept, dropped, render, max_words, max_chars)
+            for ln, said in zip(terse, worded, strict=True):
+                ln.text = said
         for i in reversed(range(len(kept))):
             if kept[i].part.priority == priority:
                 dropped.append(kept.pop(i))
@@ -1551,7 +1669,7 @@ def fit(
                 if _fits(text, max_words, max_chars):
                     return _refill(lines, kept, dropped[:-1], render, max_words, max_chars)
     # A closing invitation takes its short form before a fact does.
-    order = sorted(kept, key=lambda ln: ln.part.part not in ("social_invite", "sms_invite"))
+    order = sorted(kept, key=lambda ln: ln.part.part not in _INVITES)
     for level in range(2 if shorten else 0):
         changed = False
         for ln in order:

@@ -274,6 +274,30 @@ def customer_plural(text: str) -> bool:
     )
 
 
+_DONE_TO_THEM = re.compile(
+    r"\b(?:we|we've|we have)\s+(?:were|been|got)\s+(?:just\s+|then\s+|all\s+|both\s+)?"
+    r"(?:put|left|stranded|charged|overcharged|double-charged|billed|ignored|refused|denied|"
+    r"bumped|seated|stuck|turned|forced|treated|placed|hung|cut|kept|abandoned|"
+    r"moved|squeezed|shouted|misled|lied)\b",
+    re.IGNORECASE,
+)
+_NOBODY_US = re.compile(
+    r"\b(?:nobody|no\s+one|no-one|noone|not\s+one\s+person)\b[^.!?]{0,60}?\b(?:us|our)\b",
+    re.IGNORECASE,
+)
+
+
+def customer_we(text: str) -> bool:
+    """Whether the phrase is the customer's own "we", told about the business in the third
+    person: something done to them ("we were put in a bay with no view", "we were left on
+    the platform") or left undone by nobody ("nobody told us", "no one came to help us").
+    Staff tell what the business did as "we" acting ("we sent the wrong size"), never as
+    "we were left" or "nobody told us"; a phrase that speaks to "you" is staff's."""
+    if re.search(r"\byours?\b", text, re.IGNORECASE):
+        return False
+    return bool(_DONE_TO_THEM.search(text) or _NOBODY_US.search(text))
+
+
 def customer_to_reader(text: str, *, plural: bool = False) -> str:
     """The customer's own first person as the letter's "you": "I missed my lunch" ->
     "you missed your lunch", "I was told" -> "you were told"; with `plural`, their "we"
@@ -324,6 +348,27 @@ def proper_words(texts: list[str]) -> frozenset[str]:
         for match in _CAPITALISED.finditer(" ".join(text.split())):
             found.add(match.group(1))
     return frozenset(found)
+
+
+def opening_names(texts: list[str]) -> frozenset[str]:
+    """Words that open two or more of the caller's fields with a capital and are not
+    ordinary openers ("Bramble missed two doses", "Bramble needed a vet"): a name that
+    only ever comes first, as a pet's or a product's often does."""
+    seen: dict[str, int] = {}
+    for text in texts:
+        if not text or shouted(text):
+            continue
+        first = text.split(" ", 1)[0].rstrip(".,;:!?")
+        first = re.sub(r"['’]s$", "", first)
+        if not first[:1].isupper() or not first[1:].islower():
+            continue
+        low = first.lower()
+        if low in LOWERABLE or low in DETERMINERS or low in INSTRUCTION_VERBS:
+            continue
+        if low.endswith(("ing", "ed")) or low in _PARTICIPLE_START:
+            continue
+        seen[first] = seen.get(first, 0) + 1
+    return frozenset(word for word, count in seen.items() if count > 1)
 
 
 def lower_first(text: str, proper: frozenset[str]) -> str:
@@ -388,6 +433,11 @@ def definite(text: str) -> str:
     plural stays bare ("have new front brake pads fitted")."""
     text = mid(text)
     first = text.split(" ", 1)[0].lower()
+    if _MONEY_COUNT.match(text):
+        return "a " + text  # "added a £15 credit"
+    group = noun_group(text)
+    if first not in DETERMINERS - {"free"} and group and group[-1] in _MASS_HEADS:
+        return text  # "arranged priority boarding", "free shipping", "time off in lieu"
     if first == "free":
         return "the " + text  # "free upgrade to a sea-view room" is not a determiner
     if first not in DETERMINERS and first[:1].isalpha() and plural_head(text):
@@ -405,6 +455,14 @@ def indefinite(text: str) -> str:
     """A noun phrase that reads after "offer you": "a refund", "15% off", "free shipping"."""
     text = mid(text)
     first = text.split(" ", 1)[0].lower()
+    words = text.lower().split()
+    if first == "free" and len(words) > 1 and _countable_after(words[1:]):
+        return "a " + text  # "a free return crossing", but "free shipping", "free tickets"
+    if _MONEY_COUNT.match(text):
+        return "a " + text  # "a £15 credit", but "£15 off" and "£15"
+    group = noun_group(text)
+    if group and group[-1] in _MASS_HEADS:
+        return text  # "priority boarding", "time off in lieu"
     if first in DETERMINERS or first in _MASS_NOUNS | _MEALS or not first[:1].isalpha():
         return text
     if first.endswith("s") and not first.endswith("ss"):
@@ -412,6 +470,29 @@ def indefinite(text: str) -> str:
     if plural_head(text):
         return text  # "new front brake pads", not "a new front brake pads"
     return ("an " if first[0] in "aeiou" else "a ") + text
+
+
+_MONEY_COUNT = re.compile(
+    r"^[£$€¥]\s?\d[\d,.]*\s+(?:\w+\s+)?(?:credit|voucher|refund|rebate|gift card|"
+    r"e-voucher|top-up|bonus|goodwill payment|payment)\b",
+    re.IGNORECASE,
+)
+"""An amount before a countable thing ("£15 credit", "$50 gift card"): it takes "a"."""
+_MASS_HEADS = _words(
+    "shipping delivery access support parking boarding embarkation check-in handling "
+    "service treatment onboarding training postage insurance cover leave time entry "
+    "admission wifi wi-fi data storage hosting cleaning laundry breakfast lunch dinner"
+)
+
+
+def _countable_after(words: list[str]) -> bool:
+    """Whether the words after "free" name one countable thing ("return crossing", "upgrade
+    to a sea-view room"), not a mass noun or a plural ("shipping", "tickets")."""
+    group = noun_group(" ".join(words))
+    if not group:
+        return False
+    head = group[-1]
+    return head not in _MASS_HEADS and head not in _MASS_NOUNS and not plural_head(" ".join(group))
 
 
 @dataclass(frozen=True)
@@ -488,7 +569,7 @@ def phrase(text: str, *, to_reader: bool = False, their_we: bool = False) -> Phr
     tamed = _once(tame_case(text))
     ours = their_we and not addresses_reader(tamed) and re.search(r"\b(?:we|our|us)\b", tamed, re.I)
     # The customer's "we" is their side too ("I had to cancel ... and we lost our deposit").
-    if to_reader and (first_person(tamed) or customer_plural(tamed) or ours):
+    if to_reader and (first_person(tamed) or customer_plural(tamed) or customer_we(tamed) or ours):
         tamed = customer_to_reader(tamed, plural=True)
     shape, own = shape_of(tamed)
     return Phrase(text=tamed, shape=shape, own_verb=own)

@@ -42,7 +42,8 @@ _AUX = word_set(
 _NONFINITE_AUX = frozenset({"be", "been", "being"})
 _PAST_ONLY = word_set(
     "ran went took came gave fell broke began drew drove flew grew knew rode rose saw spoke "
-    "stole wrote forgot chose froze woke wore tore threw shook sank swam ate became"
+    "stole wrote forgot chose froze woke wore tore threw shook sank swam ate became "
+    "misread misheard mislaid misunderstood mistook overslept overlooked misjudged"
 )
 _IRREGULAR_PARTICIPLES = word_set(
     "sent made built left lost found kept paid told sold held brought bought caught taught "
@@ -126,6 +127,12 @@ def _finite(words: list[str], i: int, *, after_subordinator: bool, head: bool) -
     nxt = words[i + 1] if i + 1 < len(words) else ""
     if word in _AUX:
         return "" if prev == "to" else "auxiliary"
+    if prev == "never" and i > 1 and words[i - 2] not in _AUX:
+        # "your parcel never arrived": "never" stands between the subject and its verb,
+        # which is read as if the adverb were not there.
+        return _finite(
+            words[: i - 1] + words[i:], i - 1, after_subordinator=after_subordinator, head=head
+        )
     if prev in _AUX or prev in {"not", "never"}:
         return ""  # the rest of a verb group already counted ("had not refreshed")
     if not word[:1].isalpha() or word in DETERMINERS | _PREPOSITIONS:
