@@ -3,12 +3,13 @@ the cost of large bodies.
 
 Run with `.venv/bin/python benchmarks/guardrails.py`. Prints the median and p90 time of one
 check in microseconds (wall clock, and CPU time of this process, which a busy shared machine
-inflates less) and the checks per second one core sustains. The target is a median of at
-most 1 ms. Then it checks bodies of 2.5, 5, 10 and 20 KB (a figure repeated, "1% 1% ...",
-which is the worst case for the fact checks, a prose letter repeated, and a message that
-blames outside causes in every sentence and owns nothing, the worst case for the structural
-blame rules) and prints the time, the time per KB (flat when the cost is linear in the
-input), the number of findings and the size of the JSON answer.
+inflates less) and the checks per second one core sustains. The target is a median CPU time
+of at most 1 ms; the machine's load average is printed with it, since a loaded or throttled
+machine inflates CPU time too. Then it checks bodies of 2.5, 5, 10 and 20 KB (a figure
+repeated, "1% 1% ...", which is the worst case for the fact checks, a prose letter repeated,
+and a message that blames outside causes in every sentence and owns nothing, the worst case
+for the structural blame rules) and prints the CPU time, the time per KB (flat when the cost
+is linear in the input), the number of findings and the size of the JSON answer.
 The target is at most 50 ms for 20 KB.
 
 The headline figure is uncached: every run checks a fresh `DraftRequest` object and fresh
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import statistics
 import sys
 import time
@@ -179,7 +181,11 @@ def main() -> None:
         f"repeated input: median {statistics.median(repeated):.0f} µs, "
         f"p90 {repeated[int(len(repeated) * 0.9)]:.0f} µs"
     )
-    print("target: median <= 1 ms:", "met" if median <= 1000 else "NOT met")
+    load = ", ".join(f"{figure:.2f}" for figure in os.getloadavg())
+    print(
+        f"target: median CPU time <= 1 ms: {'met' if median_cpu <= 1000 else 'NOT met'} "
+        f"(load average {load})"
+    )
     large_bodies()
 
 
