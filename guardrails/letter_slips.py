@@ -32,7 +32,7 @@ from guardrails.regex_source import split_top
 from guardrails.remedy_status import mentions_remedy
 from guardrails.request_rules import THIRD_PERSON, _by_first, group_recipient, quoted_offers
 from guardrails.spans import finding
-from guardrails.supplied import ByValue, RemedyFacts, stems
+from guardrails.supplied import ByValue, RemedyFacts, stems, word_char
 
 # The reader in the third person is one rule, `request.third_person`, whichever check finds
 # it: `request_rules.third_person` ("the guest's room") and `reader_named` below.
@@ -355,8 +355,8 @@ def _reader_spans(
         if phrase not in low:
             continue  # the pattern below matches only where the phrase is
         noun = _reader_noun(request)
-        for copied in re.finditer(rf"\b{re.escape(phrase)}\b", low):
-            found = noun.search(low, copied.start(), copied.end())
+        for start, end in _phrase_spans(low, phrase):
+            found = noun.search(low, start, end)
             if found is not None:
                 yield found.start(), found.end(), _cased(text, found.start(), replacement)
     if not any(phrase.split(" ", 1)[0] in _PRONOUNS for phrase in pairs):
@@ -374,6 +374,25 @@ def _reader_spans(
                     yield _as_you(text, start, end, following)
                     continue
             yield start, end, _cased(text, start, pairs[pair])
+
+
+def _phrase_spans(low: str, phrase: str) -> Iterator[tuple[int, int]]:
+    r"""The spans `re.finditer(rf"\b{re.escape(phrase)}\b", low)` finds (`phrase` not
+    empty), without compiling a pattern per phrase: every request words the reader its own
+    way."""
+    at = low.find(phrase)
+    while at >= 0:
+        end = at + len(phrase)
+        if _boundary(low, at) and _boundary(low, end):
+            yield at, end
+            at = low.find(phrase, end)
+        else:
+            at = low.find(phrase, at + 1)
+
+
+def _boundary(text: str, at: int) -> bool:
+    r"""Whether `\b` holds at `at`: a word character on one side only."""
+    return word_char(text, at - 1) != word_char(text, at)
 
 
 _OBJECT = re.compile(r"(?:them|him|her)\b(?!\s+(?:own|team|staff|colleague)\b)")

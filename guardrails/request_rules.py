@@ -266,6 +266,9 @@ def _words() -> _Words:
 # --- numbers and figures -------------------------------------------------------------------
 
 
+_NUMBER_SPLIT = re.compile(r"[\s-]+")
+
+
 def _number(raw: str) -> float | None:
     """The value of a number in digits or words ("2,000", "twenty-four", "a")."""
     raw = raw.strip().lower()
@@ -276,7 +279,7 @@ def _number(raw: str) -> float | None:
             return None
     numbers = _words().numbers
     total, current, seen = 0, 0, False
-    for word in re.split(r"[\s-]+", raw):
+    for word in _NUMBER_SPLIT.split(raw):
         if word in ("", "and"):
             continue
         value = numbers.get(word)
@@ -427,11 +430,14 @@ def _durations(low: str, draft: bool) -> list[_Figure]:
     return found
 
 
+_CLAUSE_SPLIT = re.compile(r"[.!?;:,\n()]")
+
+
 def _context_stems(low: str, start: int, end: int, before: int, after: int) -> frozenset[str]:
     """Stems of up to `before` words before `start` and `after` words after `end`, inside
     the clause."""
-    head = re.split(r"[.!?;:,\n()]", low[max(0, start - 60) : start])[-1]
-    tail = re.split(r"[.!?;:,\n()]", low[end : end + 60])[0]
+    head = _CLAUSE_SPLIT.split(low[max(0, start - 60) : start])[-1]
+    tail = _CLAUSE_SPLIT.split(low[end : end + 60])[0]
     words = _WORD_RE.findall(head)[-before:] if before else []
     words += _WORD_RE.findall(tail)[:after] if after else []
     return frozenset(stems(" ".join(words)))

@@ -39,8 +39,7 @@ def stems(text: str) -> set[str]:
 @lru_cache(maxsize=1024)
 def _stems(text: str) -> frozenset[str]:
     # The request's texts repeat from check to check (a batch, a re-check after salvage).
-    stop = _stop_words()
-    return frozenset({w[:5] for w in _LONG_WORD.findall(text.lower()) if w not in stop})
+    return frozenset({w[:5] for w in set(_LONG_WORD.findall(text.lower())) - _stop_words()})
 
 
 @lru_cache(maxsize=1)
@@ -52,18 +51,25 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 
 
 def retold_spans(low: str, told: tuple[str, ...]) -> list[tuple[int, int]]:
-    """Where lowercase `low` copies one of the `told` texts (`Supplied.told`) word for word."""
-    return [
-        match.span()
-        for text in told
-        if text in low  # most drafts copy none of it: skip the scan
-        for match in _told_pattern(text).finditer(low)
-    ]
+    r"""Where lowercase `low` copies one of the `told` texts (`Supplied.told`) word for word:
+    the spans `re.finditer(rf"(?<!\w){re.escape(text)}(?!\w)", low)` finds for each, found
+    without compiling a pattern per text (every request tells its own incident)."""
+    spans = []
+    for text in told:
+        at = low.find(text) if text else -1  # `told` holds no empty text
+        while at >= 0:
+            end = at + len(text)
+            if not (word_char(low, at - 1) or word_char(low, end)):
+                spans.append((at, end))
+                at = low.find(text, end)
+            else:
+                at = low.find(text, at + 1)
+    return spans
 
 
-@lru_cache(maxsize=256)
-def _told_pattern(text: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(text)}(?!\w)")
+def word_char(text: str, at: int) -> bool:
+    r"""Whether `text[at]` exists and is a character `\w` matches."""
+    return 0 <= at < len(text) and (text[at].isalnum() or text[at] == "_")
 
 
 @lru_cache(maxsize=1024)
