@@ -138,6 +138,21 @@ class TrieNode:
             node = node.children.setdefault(atom, TrieNode())
         node.tails.append((tail, name))
 
+    def names(self) -> list[str]:
+        """The marker names of the subtree, in the order `emit` tries them."""
+        found = [name for child in self.children.values() for name in child.names()]
+        return found + [name for _, name in self.tails]
+
+    def pruned(self, kept: frozenset[str]) -> TrieNode | None:
+        """A copy of the subtree with only the alternatives named in `kept`, in the same
+        order; None when none is left."""
+        node = TrieNode()
+        for atom, child in self.children.items():
+            if (copy := child.pruned(kept)) is not None:
+                node.children[atom] = copy
+        node.tails = [(tail, name) for tail, name in self.tails if name in kept]
+        return node if node.children or node.tails else None
+
     def emit(self) -> str:
         """One regex for the subtree; each alternative ends in an empty group named after it.
         Children come before tails, so a longer literal phrase wins over a shorter one."""

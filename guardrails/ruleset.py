@@ -140,7 +140,9 @@ def compile_packs(packs: Sequence[RulePack], sources: Sequence[str]) -> RuleSet:
                     alternatives += [
                         (source, cue.case_sensitive, cue.element) for source in _alternatives(cue)
                     ]
-        scanners[posture] = build_scanner(alternatives)
+        scanners[posture] = build_scanner(
+            alternatives, primary=lambda payload: isinstance(payload, CompiledRule)
+        )
     fixes = {rule.id: rule.fix for pack in packs for rule in pack.rules if rule.fix is not None}
     return RuleSet(
         scanners=MappingProxyType(scanners),

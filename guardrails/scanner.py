@@ -16,12 +16,13 @@ was no faster than this one regex on a letter-sized text, so the simpler design 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from guardrails.regex_source import (
     BOUNDARY,
+    WHITESPACE,
     Needs,
     TrieNode,
     atom_regex,
@@ -70,15 +71,16 @@ class Trie:
     after_break: re.Pattern[str] | None
     inside: re.Pattern[str] | None
 
-    def matches(self, low: str) -> list[tuple[str, int, int]]:
-        """(group name, start, end) of the first alternative matching at each position."""
+    def matches(self, low: str, broken: str) -> list[tuple[str, int, int]]:
+        """(group name, start, end) of the first alternative matching at each position.
+        `broken` is `low` after a line break: the text is read that way, so that an
+        alternative at its very start is found like any other (a line break is what the
+        packs' look-behinds, such as "not after another character on the line", see before a
+        text's first word)."""
         found: dict[int, tuple[str, int, int]] = {}
         if self.after_break is not None:
-            # Each match is the break character; the alternative starts right after it. The
-            # text is read after a line break, so that an alternative at its very start is
-            # found like any other (a line break is what the packs' look-behinds, such as
-            # "not after another character on the line", see before a text's first word).
-            for match in self.after_break.finditer("\n" + low):
+            # Each match is the break character; the alternative starts right after it.
+            for match in self.after_break.finditer(broken):
                 if (name := match.lastgroup) is not None:
                     start = match.end() - 1
                     found[start] = (name, start, match.start(name) - 1)
@@ -90,6 +92,19 @@ class Trie:
                 found[match.start()] = (name, match.start(), match.start(name))
         return sorted(found.values(), key=lambda item: item[1])
 
+    def match_at(self, low: str, broken: str, start: int) -> tuple[str, int, int] | None:
+        """(group name, start, end) of the alternative `matches` reports at `start`, or
+        None."""
+        if self.after_break is not None:
+            match = self.after_break.match(broken, start)
+            if match is not None and (name := match.lastgroup) is not None:
+                return name, start, match.start(name) - 1
+        if self.inside is not None:
+            match = self.inside.match(low, start)
+            if match is not None and (name := match.lastgroup) is not None:
+                return name, start, match.start(name)
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class Scanner(Generic[T]):
@@ -99,12 +114,26 @@ class Scanner(Generic[T]):
     other: tuple[Standalone, ...]
     original: tuple[Standalone, ...]
     payloads: Mapping[str, T]
+    primary: Trie | None = None
+    """The primary alternatives alone (a rule set's rules, ahead of its element cues)."""
+    shadowing: frozenset[str] = frozenset()
+    """The other alternatives that the trie tries before a primary one starting with the same
+    character: where one of them wins a position, a primary one may match there too."""
 
     def matches(self, text: str, low: str) -> list[tuple[T, int, int]]:
         """(payload, start, end) for the first alternative that matches at each position, in
-        text order. Matches may overlap: a long match never hides one that starts inside it."""
+        text order, and the first primary alternative where another one came first (a cue
+        with a longer literal head). Matches may overlap: a long match never hides one that
+        starts inside it."""
         payloads = self.payloads
-        found = [(payloads[name], start, end) for name, start, end in self.lower.matches(low)]
+        broken = "\n" + low
+        found = []
+        for name, start, end in self.lower.matches(low, broken):
+            found.append((payloads[name], start, end))
+            if self.primary is not None and name in self.shadowing:
+                hidden = self.primary.match_at(low, broken, start)
+                if hidden is not None:
+                    found.append((payloads[hidden[0]], start, hidden[2]))
         ascii_text = text.isascii()
         scans = [(scan, text) for scan in self.original]
         scans += [(scan, low) for scan in self.other]
@@ -112,17 +141,22 @@ class Scanner(Generic[T]):
             if not scan.may_match(subject, low, ascii_text):
                 continue
             for match in scan.regex.finditer(subject):
-                name = match.lastgroup
-                if name is not None and match.end() > match.start():
-                    found.append((payloads[name], match.start(), match.end()))
+                group = match.lastgroup
+                if group is not None and match.end() > match.start():
+                    found.append((payloads[group], match.start(), match.end()))
         if self.original or self.other:
             found.sort(key=lambda item: item[1])
         return found
 
 
-def build_scanner(alternatives: Sequence[tuple[str, bool, T]]) -> Scanner[T]:
-    """Compile (regex source, case-sensitive?, payload) alternatives into a Scanner."""
+def build_scanner(
+    alternatives: Sequence[tuple[str, bool, T]], primary: Callable[[T], bool] | None = None
+) -> Scanner[T]:
+    """Compile (regex source, case-sensitive?, payload) alternatives into a Scanner. Where an
+    alternative whose payload is not `primary` wins a position, the first primary
+    alternative matching there is reported too."""
     root = TrieNode()
+    primary_names: set[str] = set()
     other: list[Standalone] = []
     original: list[Standalone] = []
     payloads: dict[str, T] = {}
@@ -144,15 +178,90 @@ def build_scanner(alternatives: Sequence[tuple[str, bool, T]]) -> Scanner[T]:
             head, rest = atoms(variant)
             if literal_first(head):
                 root.add(head, rest, name)
+                if primary is not None and primary(payload):
+                    primary_names.add(name)
             else:
                 regex = re.compile(f"(?:{variant})(?P<{name}>)")
                 other.append(Standalone.of(regex, False))
+    shadowing, hidden = _shadowing(root, primary_names)
+    first = root.pruned(hidden)
     return Scanner(
         lower=lookahead_regexes(root),
         other=tuple(other),
         original=tuple(original),
         payloads=payloads,
+        primary=lookahead_regexes(first) if first is not None else None,
+        shadowing=shadowing,
     )
+
+
+def _shadowing(root: TrieNode, primary: set[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """Which alternatives can hide a primary one, and which primary ones can be hidden: the
+    names of the alternatives other than `primary` that the trie tries before a primary
+    alternative that may match at the same position, and the names of those primary
+    alternatives. (In the order the trie tries them: children before tails, those at a word
+    start before the others; two alternatives may match at one position unless their literal
+    heads differ in a character.)"""
+    shadowing: set[str] = set()
+    hidden: set[str] = set()
+    kinds: dict[int, tuple[bool, bool]] = {}
+
+    def kind(node: TrieNode) -> tuple[bool, bool]:
+        """Whether the subtree holds a primary alternative, and another one."""
+        if id(node) not in kinds:
+            names = node.names()
+            kinds[id(node)] = (
+                any(n in primary for n in names),
+                any(n not in primary for n in names),
+            )
+        return kinds[id(node)]
+
+    def key(atom: str) -> str:
+        """The character an atom matches; white space may be several characters."""
+        if atom == WHITESPACE or atom.isspace():
+            return WHITESPACE
+        return atom[1:] if atom.startswith("\\") else atom
+
+    def visit(
+        children: list[tuple[str, TrieNode]],
+        tails: list[str],
+        other_before: bool,
+        primary_after: bool,
+    ) -> None:
+        before = other_before or any(kind(child)[1] for _, child in children)
+        for name in tails:
+            if name not in primary:
+                before = True
+            elif before:
+                hidden.add(name)
+        after = primary_after
+        for name in reversed(tails):
+            if name in primary:
+                after = True
+            elif after:
+                shadowing.add(name)
+        after = after or any(name in primary for name in tails)
+        for index, (atom, child) in enumerate(children):
+            # A sibling whose atom may match the same text: the same character, or white
+            # space (several characters, so what follows may line up).
+            near = [
+                (at, kind(other))
+                for at, (other_atom, other) in enumerate(children)
+                if at != index
+                and (key(other_atom) == key(atom) or WHITESPACE in (key(atom), key(other_atom)))
+            ]
+            visit(
+                list(child.children.items()),
+                [name for _, name in child.tails],
+                other_before or any(k[1] for at, k in near if at < index),
+                after or any(k[0] for at, k in near if at > index),
+            )
+
+    boundary = root.children.get(BOUNDARY)
+    top = list(boundary.children.items()) if boundary is not None else []
+    top += [(atom, child) for atom, child in root.children.items() if atom != BOUNDARY]
+    visit(top, [], False, False)
+    return frozenset(shadowing), frozenset(hidden)
 
 
 def lookahead_regexes(root: TrieNode) -> Trie:
