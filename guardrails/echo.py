@@ -18,10 +18,17 @@ ECHO_WORDS = 12
 """The shortest run of consecutive words, shared with the customer's message, that counts."""
 
 _WORD = re.compile(r"[\w']+")
+_ASCII_WORD = re.compile(r"[a-zA-Z0-9_']+")
+r"""`_WORD` for an ASCII text (where `\w` is a-z, A-Z, 0-9 and _), about twice as fast."""
+
+
+def _word_pattern(text: str) -> re.Pattern[str]:
+    return _ASCII_WORD if text.isascii() else _WORD
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(lowered(fold(text).text))
+    folded = lowered(fold(text).text)
+    return _word_pattern(folded).findall(folded)
 
 
 def _grams(words: list[str]) -> set[tuple[str, ...]]:
@@ -47,11 +54,11 @@ def scan_echo(draft: Draft) -> list[Finding]:
         return []
     message = _words(context.incident.customer_message)
     body = draft.body
-    words = _WORD.findall(body.low)
+    words = _word_pattern(body.low).findall(body.low)
     stretches = _stretches(words, set(message))
     if not stretches:
         return []
-    matches = list(_WORD.finditer(body.low))
+    matches = list(_word_pattern(body.low).finditer(body.low))
     incident = context.incident
     own = [incident.summary, incident.cause, incident.impact]
     own += [r.description for r in context.remedies]

@@ -690,13 +690,12 @@ _SOON = re.compile(
     )
     + r"\b"
 )
-# Each form above holds one of these.
+# Each form above holds one of these, or "without" and "delay".
 _SOON_WORDS = (
     "immediately",
     "away",
     "once",
     "asap",
-    "delay",
     "automatically",
     "instantly",
     "shortly",
@@ -749,7 +748,9 @@ def added_terms(draft: Draft) -> list[Finding]:
             continue  # a credit is held on an account
         if not wanted <= words or not {noun, noun + "s"} & words:
             spans.append((match.start(), match.end(), "where it is applied"))
-    soon = any(word in text.low for word in _SOON_WORDS)
+    soon = any(word in text.low for word in _SOON_WORDS) or (
+        "without" in text.low and "delay" in text.low
+    )
     for match in _SOON.finditer(text.low) if soon else ():
         if " ".join(match.group().split()) in told:
             continue
@@ -1162,7 +1163,9 @@ def invented_perk(draft: Draft) -> list[Finding]:
     """A perk (an upgrade, a late checkout, points, a free month...) offered or held as the
     reader's that no remedy names."""
     request = draft.context
-    if request is None:
+    text = draft.body
+    perks = list(_PERKS.finditer(text.low)) if request is not None else []
+    if request is None or not perks:
         return []
     remedies = [f"{r.description} {r.amount or ''}".lower() for r in request.remedies]
     remedy_stems = [stems(r) for r in remedies]
@@ -1172,9 +1175,8 @@ def invented_perk(draft: Draft) -> list[Finding]:
         for f in (incident.summary, incident.cause, incident.impact, incident.customer_message)
         if f
     )
-    text = draft.body
     found: list[Finding] = []
-    for match in _PERKS.finditer(text.low):
+    for match in perks:
         perk = " ".join(match.group().split())
         wanted = stems(perk)
         if any(perk in r for r in remedies) or any(wanted and wanted <= r for r in remedy_stems):

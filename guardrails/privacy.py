@@ -18,6 +18,10 @@ _CARD = re.compile(r"\d(?<![\d-]\d)(?:[ -]?\d){12,18}(?![\d-])")
 _SSN = re.compile(
     r"\d(?<![\d-]\d)\d{2}(?<!000)(?<!666)(?<!9\d\d)-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])"
 )
+# The same over an ASCII text, where `\d` is 0-9 either way: the engine tests a character
+# against an ASCII class faster than against a Unicode category.
+_CARD_ASCII = re.compile(_CARD.pattern, re.ASCII)
+_SSN_ASCII = re.compile(_SSN.pattern, re.ASCII)
 
 
 def luhn_valid(digits: str) -> bool:
@@ -41,7 +45,8 @@ def scan_privacy(draft: Draft) -> list[Finding]:
 
 def _scan(text: str, field: TextField) -> list[Finding]:
     found: list[Finding] = []
-    for match in _CARD.finditer(text):
+    card, ssn = (_CARD_ASCII, _SSN_ASCII) if text.isascii() else (_CARD, _SSN)
+    for match in card.finditer(text):
         digits = re.sub(r"\D", "", match.group())
         if 13 <= len(digits) <= 19 and luhn_valid(digits):
             found.append(
@@ -56,7 +61,7 @@ def _scan(text: str, field: TextField) -> list[Finding]:
                     field,
                 )
             )
-    for match in _SSN.finditer(text):
+    for match in ssn.finditer(text):
         found.append(
             finding(
                 NATIONAL_ID_RULE,

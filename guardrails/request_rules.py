@@ -35,7 +35,7 @@ from contract.models import DraftRequest, Prevention
 from contract.report import Finding, Fix, Severity, TextField
 from guardrails.draft import Draft
 from guardrails.lexicon import lexicon
-from guardrails.supplied import ByValue, Supplied, retold_spans, stems
+from guardrails.supplied import ByValue, Supplied, retold_spans, stems, stems_in
 
 CONTRADICTED = "request.contradicted_figure"
 OTHER_INCIDENT = "request.other_incident"
@@ -986,7 +986,7 @@ class _SentenceStems:
 
 
 def _states_step(
-    sentences: _SentenceStems, body: set[str], low: str, step: Prevention, told: frozenset[str]
+    sentences: _SentenceStems, low: str, step: Prevention, told: frozenset[str]
 ) -> bool:
     """Whether the draft states prevention `step`: its metric verbatim, or the step's own
     stems (those the incident's telling, `told`, does not also have, so a retold incident
@@ -998,9 +998,10 @@ def _states_step(
         return True
     wanted = stems(step.description)
     own = (wanted - told) or wanted
+    body = stems_in(low, own)  # the step's own stems the draft uses anywhere
     if _shares_enough(body, own, 0.8):
         return True
-    if not body & own:
+    if not body:
         return False  # no sentence can hold what the whole draft lacks
     change = _words().change
     for index, (start, end) in enumerate(sentences.spans):
@@ -1027,13 +1028,12 @@ def prevention(
     form = get_catalog().channels.get(channel)
     required = form is None or "prevention" in form.required
     sentence_stems = _SentenceStems(low, spans)
-    body = stems(low) if request.prevention else set()
     step_stems = [stems(step.description) for step in request.prevention]
     told = supplied.told_stems if request.prevention else frozenset()
     missing = [
         index
         for index, step in enumerate(request.prevention)
-        if not _states_step(sentence_stems, body, low, step, told)
+        if not _states_step(sentence_stems, low, step, told)
     ]
     found = _invented(text, low, request, supplied, sentence_stems, step_stems)
     vague_at: int | None = None

@@ -42,6 +42,30 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset({w[:5] for w in set(_LONG_WORD.findall(text.lower())) - _stop_words()})
 
 
+_RUN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+"""The characters of the runs `_LONG_WORD` finds."""
+
+
+def stems_in(text: str, wanted: set[str]) -> set[str]:
+    """`stems(text) & wanted`, found where each wanted stem starts a word instead of by
+    reading every word of `text` (a stem is the first five characters of a run of four or
+    more letters and digits that is not a stop word, so it is four or five long)."""
+    low = text.lower()
+    found = set()
+    for stem in wanted:
+        at = low.find(stem) if len(stem) in (4, 5) and _RUN_CHARS.issuperset(stem) else -1
+        while at >= 0:
+            if not (at and low[at - 1] in _RUN_CHARS):
+                end = at + len(stem)
+                while end < len(low) and low[end] in _RUN_CHARS:
+                    end += 1
+                if (len(stem) == 5 or end == at + 4) and low[at:end] not in _stop_words():
+                    found.add(stem)
+                    break
+            at = low.find(stem, at + 1)
+    return found
+
+
 @lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
     return frozenset(lexicon().words("stop_words"))
