@@ -128,6 +128,15 @@ class RemedyFacts:
     """Whether the remedy is described as free of charge."""
 
 
+@dataclass(frozen=True, slots=True)
+class _IncidentFacts:
+    """The facts (kind and key), weekdays and durations the incident states."""
+
+    keys: frozenset[tuple[str, tuple[str, ...]]]
+    weekdays: frozenset[str]
+    durations: frozenset[tuple[str, ...]]
+
+
 class Supplied:
     """The caller's facts: what remedies and prevention authorise, and what the incident
     states. The request is read once, at construction; `of` reads each distinct request
@@ -135,12 +144,11 @@ class Supplied:
     salvaged letter against the same request)."""
 
     __slots__ = (
+        "_incident_facts",
         "codes",
         "durations",
-        "incident_durations",
-        "incident_keys",
         "incident_stems",
-        "incident_weekdays",
+        "incident_text",
         "keys",
         "metrics",
         "remedies",
@@ -162,11 +170,8 @@ class Supplied:
         # A code may be quoted when the request holds it anywhere but the customer's
         # message: the reference is restated in every letter.
         self.codes = f"{authorised.text}\n{incident_text}".upper()
-        self.incident_keys = frozenset(
-            (f.kind, f.key) for f in extract_facts(incident_text, incident_text, codes=False)
-        )
-        self.incident_weekdays = frozenset(weekdays_in(incident_text))
-        self.incident_durations = frozenset(durations_in(incident_text))
+        self.incident_text = incident_text
+        self._incident_facts: _IncidentFacts | None = None
         self.incident_stems = frozenset(stems(incident_text))
         fields = (incident.summary, incident.cause, incident.impact)
         whole = [t for t in (f.lower().strip(" .!?") for f in fields if f) if t]
@@ -217,11 +222,21 @@ class Supplied:
 
     def in_incident(self, fact: Fact) -> bool:
         """Whether the incident states this fact (it may be restated, never promised)."""
+        if self._incident_facts is None:
+            # Read when a draft's fact is first looked up here: most drafts state none that
+            # no remedy authorises.
+            text = self.incident_text
+            self._incident_facts = _IncidentFacts(
+                keys=frozenset((f.kind, f.key) for f in extract_facts(text, text, codes=False)),
+                weekdays=frozenset(weekdays_in(text)),
+                durations=frozenset(durations_in(text)),
+            )
+        incident = self._incident_facts
         if fact.kind == "weekday":
-            return fact.key[0] in self.incident_weekdays
-        if fact.kind == "duration" and fact.key in self.incident_durations:
+            return fact.key[0] in incident.weekdays
+        if fact.kind == "duration" and fact.key in incident.durations:
             return True
-        return (fact.kind, fact.key) in self.incident_keys
+        return (fact.kind, fact.key) in incident.keys
 
 
 class ByValue:
