@@ -66,6 +66,10 @@ QWEN_GGUF := $(LLM_DIR)/qwen2.5-coder-1.5b-instruct-q4.gguf
 MODEL_EVAL_CASES ?= delayed_delivery wrong_item billing_error custom_hotel_room_luxury \
 	custom_missed_appointment_sms data_breach shipping_damage cancelled_order \
 	custom_gym_double_charge_chat b2b_delayed_delivery incorrect_invoice custom_colleague_handoff
+# Every exchange is recorded, so the run replays offline (`amends eval --replay`); with
+# MODEL_EVAL_FLAGS="--record .llm/recording --resume" a rerun after a rule change calls the
+# model only for prompts it has not answered yet.
+MODEL_EVAL_FLAGS ?= --record $(LLM_DIR)/recording
 # One letter takes a minute or two on 2 idle cores and many times that on a busy machine. A
 # timed-out call is not retried: llama.cpp's server keeps computing an abandoned answer, so a
 # retry would only queue behind it.
@@ -89,7 +93,8 @@ model-eval: $(STAMP) $(QWEN_GGUF)
 	$(MODEL_ENV) eval/llama_server.sh $(LLM_PY) $(QWEN_GGUF) $(LLAMA_PORT) -- \
 		$(BIN)/amends eval --provider openai --concurrency 1 --no-semantic \
 		$(foreach c,$(MODEL_EVAL_CASES),--case $(c)) \
-		--output-json $(LLM_DIR)/model-eval.json --output-md $(LLM_DIR)/model-eval.md; \
+		--output-json $(LLM_DIR)/model-eval.json --output-md $(LLM_DIR)/model-eval.md \
+		$(MODEL_EVAL_FLAGS); \
 	status=$$?; echo "run saved to $(LLM_DIR)/model-eval.json"; exit $$status
 
 model-smoke: $(STAMP) $(LLM_VENV)/.server

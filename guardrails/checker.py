@@ -46,16 +46,20 @@ from guardrails.letter_slips import (
 )
 from guardrails.model_claims import (
     FORMAL_CHAT_GREETING,
+    INVENTED_EFFECT,
     MOVED_DATE,
     PLURAL_VOICE,
     READER_ACTION,
     REMEDY_AS_PREVENTION,
     RESTATED_PREVENTION,
+    STOCK_PHRASE,
     formal_chat_greeting,
+    invented_effect,
     moved_date,
     plural_voice,
     reader_action,
     restated_prevention,
+    stock_phrase,
 )
 from guardrails.packs import FixSpec
 from guardrails.phrases import (
@@ -122,6 +126,8 @@ RULES: tuple[Rule, ...] = (
     Rule(restated_prevention, (RESTATED_PREVENTION, REMEDY_AS_PREVENTION), needs_context=True),
     Rule(formal_chat_greeting, (FORMAL_CHAT_GREETING,)),
     Rule(plural_voice, (PLURAL_VOICE,), needs_context=True),
+    Rule(invented_effect, (INVENTED_EFFECT,), needs_context=True),
+    Rule(stock_phrase, (STOCK_PHRASE,), needs_context=True),
 )
 """Every code rule, in the order it runs; pack rules are all run by `rule_findings`."""
 

@@ -39,6 +39,8 @@ RESTATED_PREVENTION = "request.restated_prevention"
 FORMAL_CHAT_GREETING = "tone.formal_chat_greeting"
 PLURAL_VOICE = "tone.plural_voice"
 REMEDY_AS_PREVENTION = "request.remedy_as_prevention"
+INVENTED_EFFECT = "claims.invented_effect"
+STOCK_PHRASE = "tone.stock_phrase"
 RULE_IDS = (
     READER_ACTION,
     MOVED_DATE,
@@ -46,6 +48,8 @@ RULE_IDS = (
     REMEDY_AS_PREVENTION,
     FORMAL_CHAT_GREETING,
     PLURAL_VOICE,
+    INVENTED_EFFECT,
+    STOCK_PHRASE,
 )
 
 # --- what the reader did --------------------------------------------------------------------
@@ -639,3 +643,391 @@ def plural_voice(draft: Draft) -> list[Finding]:
             )
         )
     return found
+
+
+# --- an effect the request never gives -------------------------------------------------------
+
+# Verbs that tell what something did or does: a cost, a consequence, a benefit. After
+# "which", "this" or a comma's participle they make a claim about an effect.
+_EFFECT_VERBS = (
+    r"caus(?:e|es|ed)|result(?:s|ed)?\s+in|le(?:d|ads?)\s+to|mean[st]?|creat(?:e|es|ed)|"
+    r"ensur(?:e|es|ed)|guarantee[sd]?|allow(?:s|ed)?|enabl(?:e|es|ed)|help(?:s|ed)?|"
+    r"sav(?:e|es|ed)|reduc(?:e|es|ed)|improv(?:e|es|ed)|increas(?:e|es|ed)|"
+    r"minimi[sz](?:e|es|ed)|add(?:s|ed)?\s+to|costs?|br(?:ought|ings?)|forc(?:e|es|ed)|"
+    r"impact(?:s|ed)?|affect(?:s|ed)?|disrupt(?:s|ed)?|prevent(?:s|ed)?|avoid(?:s|ed)?|"
+    r"speeds?\s+up|sped\s+up|made|makes|gave|gives|put|puts|left|leaves"
+)
+# After a noun phrase ("the new scan will help"), only verbs that cannot tell an ordinary
+# event ("the team left", "the courier brought").
+_NOUN_EFFECT_VERBS = (
+    r"caus(?:e|es|ed)|result(?:s|ed)?\s+in|le(?:d|ads?)\s+to|ensur(?:e|es|ed)|"
+    r"guarantee[sd]?|allow(?:s|ed)?|enabl(?:e|es|ed)|help(?:s|ed)?|sav(?:e|es|ed)|"
+    r"reduc(?:e|es|ed)|improv(?:e|es|ed)|minimi[sz](?:e|es|ed)|costs?|disrupt(?:s|ed)?|"
+    r"prevent(?:s|ed)?|avoid(?:s|ed)?|speeds?\s+up|sped\s+up"
+)
+_EFFECT_INGS = (
+    r"causing|resulting\s+in|leading\s+to|creating|ensuring|guaranteeing|allowing|enabling|"
+    r"helping|saving|reducing|improving|increasing|minimi[sz]ing|adding\s+to|costing|"
+    r"bringing|forcing|disrupting|preventing|avoiding|speeding\s+up|making|leaving|meaning"
+)
+# Words between the subject and its effect verb: "which has also caused", "this will help".
+_AUX = (
+    r"(?:(?:has|have|had|will|would|should|could|can|may|might|must|also|then|in\s+turn|"
+    r"further|only|ultimately|inevitably|directly|unfortunately|certainly|undoubtedly|"
+    r"surely|likely|not\s+only|therefore|now|hopefully|significantly|greatly)\s+){0,3}"
+    r"(?:been\s+)?"
+)
+_EFFECT = re.compile(
+    # ", which caused", "which will ensure": a relative clause of effect.
+    rf"(?P<relative>(?P<comma>,\s*(?:and\s+)?)?\bwhich\s+(?:{_AUX}(?:{_EFFECT_VERBS})|"
+    # ", which has halved our breakages": any deed told with "has", "will", "should".
+    r"(?:has|have|will|should|would|can|could)\s+(?:already\s+|also\s+)?(?!been\b|not\b)[a-z]+))\b"
+    # ", resulting in", ", ensuring that": a participle of effect after a comma.
+    rf"|(?P<participle>,\s*(?:{_EFFECT_INGS}))\b"
+    # "so that we can", "in order to", "to ensure that": a purpose told as an outcome.
+    r"|(?P<purpose>(?:,\s*|\s+|^)(?:so\s+that|in\s+order\s+(?:to|that)|to\s+(?:ensure|"
+    r"guarantee|make\s+sure|allow|enable|help\s+(?:us|you)|minimi[sz]e|reduce|improve|"
+    r"speed\s+up)))\b"
+    # "This caused additional costs", "The new scan will help": a sentence of effect about
+    # the incident, a remedy or a step, told by a pointing subject or a short noun phrase.
+    rf"|(?P<main>(?:^|(?<=[.!?]\s)|(?<=\n)|,\s*and\s+)(?:this|that|it|these|those|"
+    rf"(?:the|our|this|these|that|those)\s+(?:[a-z-]+\s+){{1,3}}?)\s*"
+    rf"{_AUX}(?:{_NOUN_EFFECT_VERBS}|mean[st]?))\b",
+    re.MULTILINE,
+)
+# Where an effect's clause ends: the sentence's end, a semicolon or dash, or a new clause
+# with its own subject (", and we", ", but I").
+_EFFECT_END = re.compile(
+    r"[.!?;:](?=\s|$)|\s[–—-]\s|\n|,\s*(?:and|but|so|while|although)\s+(?:we|i|you|our|the)\b"
+    r"|,\s*(?:which|while|although)\b"
+)
+# The words of an effect that claim nothing of their own: repeats, apologies, making
+# things right, the letter's own telling ("so that you know where things stand").
+_EFFECT_GENERIC = frozenset(
+    word[:5]
+    for words in (
+        "again repeat recurrence recurring similar future happen happening occur occurs risk",
+        "likely unlikely less chance chances safeguard safeguards right place properly proper",
+        "better things everyone anyone affected know knows understand understands aware stand",
+        "informed clear clearly same kind sort type anything nothing something experience",
+        "customers customer clients client people others someone reader work thing feel felt",
+        "sure certain possible able unable need needs needed want wanted expect expected",
+        "order orders sorry apology apologise apologize regret matter matters",
+        "money time times effort hassle trouble additional extra fix fixed fixing found once",
+        "resolved sorted good difficult position spot front",
+    )
+    for word in words.split()
+)
+_EFFECT_WORDS = frozenset(
+    w[:5] for w in re.findall(r"[a-z]+", _EFFECT_VERBS + " " + _EFFECT_INGS) if len(w) > 3
+)
+
+
+# "help prevent similar damage", "avoid a repeat of this": what a step is for, which is
+# the incident not happening again, however the incident is named.
+_AGAINST_REPEAT = re.compile(
+    r"\b(?:prevent|avoid|stop|reduc|minimi[sz])\w*\s+(?:\w+\s+){0,4}?(?:similar|again|"
+    r"repeats?|recurr\w*|such|(?:this|that|it)\s+from|(?:a|any)\s+(?:repeat|recurrence))\b"
+)
+# A purpose that is this incident not happening again, or not to anyone else: "to make
+# sure it doesn't happen again", "so that no other customer receives an order like this".
+_REPEAT_PURPOSE = re.compile(
+    r"\b(?:again|recur\w*|repeats?|for\s+good|in\s+(?:the\s+)?future|going\s+forward|"
+    r"no\s+(?:other|one\s+else)|anyone\s+else|any\s+other)\b"
+)
+_KEPT_FROM = re.compile(r"\s+you\s+(?:from|to)\b")
+# "It means a lot": a feeling, not an effect.
+_IDIOM = re.compile(r"\s*(?:a\s+(?:lot|great\s+deal)|so\s+much|the\s+world|everything)\b")
+
+
+def _effect_known(draft: Draft) -> frozenset[str]:
+    """The stems a told effect may use: everything the request says, the customer's own
+    message included (the effect they told us of may be told back to them)."""
+    request = draft.context
+    assert request is not None
+    incident = request.incident
+    parts = [
+        incident.summary,
+        incident.cause,
+        incident.impact,
+        incident.customer_message,
+        request.recipient.organization,
+        request.sender.organization,
+    ]
+    parts += [f"{r.description} {r.amount or ''}" for r in request.remedies]
+    parts += [f"{p.description} {p.metric or ''}" for p in request.prevention]
+    return _known_stems(tuple(p for p in parts if p))
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _unsupported_figure(told: str, draft: Draft) -> bool:
+    """Whether `told` holds a number the request never gives (the figure rules own it)."""
+    numbers = _DIGITS.findall(told)
+    if not numbers:
+        return False
+    request = draft.context
+    assert request is not None
+    given = set(_DIGITS.findall(request.model_dump_json()))
+    return any(number not in given for number in numbers)
+
+
+def _benefit_known(draft: Draft) -> frozenset[str]:
+    """The stems a told benefit may use: the remedies' and steps' words."""
+    request = draft.context
+    assert request is not None
+    parts = [f"{r.description} {r.amount or ''}" for r in request.remedies]
+    parts += [f"{p.description} {p.metric or ''}" for p in request.prevention]
+    return _known_stems(tuple(parts))
+
+
+# The verbs of a benefit (what a remedy or step achieves), as against a consequence.
+_BENEFIT = re.compile(
+    r"ensur|guarante|allow|enabl|help|sav(?:e|es|ed|ing)\b|reduc|improv|minimi|prevent|avoid|"
+    r"speed|sped|increas|make\s+sure|so\s+that|in\s+order"
+)
+
+
+@lru_cache(maxsize=256)
+def _known_stems(parts: tuple[str, ...]) -> frozenset[str]:
+    """The stems of `parts`, each also by its first four letters."""
+    found = stems(" ".join(parts))
+    return frozenset(found | {stem[:4] for stem in found})
+
+
+def invented_effect(draft: Draft) -> list[Finding]:
+    """A clause that tells an effect the request never gives: a cost or consequence of the
+    incident (", which caused additional costs and delays for the project"), or a benefit of
+    a remedy or step (", which ensures that we can quickly respond to changes in inventory
+    levels"; "so that every parcel reaches you on time"). A clause told mostly in words the
+    request does not hold is invented; one that restates the request, or says only that
+    this should not happen again, is left alone."""
+    request, text = draft.context, draft.body
+    if request is None:
+        return []
+    low = text.low
+    found: list[Finding] = []
+    for match in _EFFECT.finditer(low):
+        at = match.start() + len(match.group()) - len(match.group().lstrip(" ,\n"))
+        s_start, s_end = text.sentences.bounds(at, match.end())
+        stop = _EFFECT_END.search(low, match.end(), s_end)
+        end = stop.start() if stop is not None else s_end
+        while end > match.end() and low[end - 1] in ".!?":
+            end -= 1
+        if match.lastgroup == "purpose" and not low[s_start:at].strip():
+            # "To ensure that ..., we ...": the purpose ends at its comma.
+            comma = low.find(",", match.end(), end)
+            end = comma if comma > 0 else end
+        told = low[match.end() : end]
+        if _IDIOM.match(told) or _AGAINST_REPEAT.search(low, match.start(), end):
+            continue
+        if _KEPT_FROM.match(told):
+            continue  # "prevented you from ...": request.invented_impact reads that
+        if _unsupported_figure(told, draft):
+            continue  # "which made deliveries 25% faster": the figure rules remove it
+        purpose = match.lastgroup == "purpose"
+        if purpose and _REPEAT_PURPOSE.search(told):
+            continue
+        if _BENEFIT.search(match.group()) is not None:
+            # What a remedy or step achieves is the request's only when a remedy or step
+            # says it: "ensuring that all shipments are on time" retells the incident's
+            # words as a benefit nobody gave.
+            known = _benefit_known(draft)
+        else:
+            known = _effect_known(draft)
+        content = stems(told) - _EFFECT_GENERIC - _EFFECT_WORDS - _PREVENTION_WORDS - _OWNING_WORDS
+        # Known by the first four letters: "walking" retells "walked".
+        unknown = {stem for stem in content if stem[:4] not in known}
+        if not unknown or len(unknown) * 2 < len(content) or (purpose and len(unknown) < 2):
+            continue
+        span, fix = _effect_fix(text, match, s_start, s_end, end)
+        claim = text.text[at:end]
+        found.append(
+            # A purpose ("so that ...") says what we mean to happen, not what did: the
+            # reviewer is shown it, and the letter is not held back for it.
+            finding(
+                INVENTED_EFFECT,
+                "warning",
+                f'Gives a purpose the request does not give ("{claim}").',
+                text.text,
+                *span,
+                "Say what a remedy or step is for only as the request gives it.",
+                fix=fix,
+            )
+            if purpose
+            else finding(
+                INVENTED_EFFECT,
+                "error",
+                f'Tells an effect the request does not give ("{claim}").',
+                text.text,
+                *span,
+                "Tell what happened and what changes only as the request gives it.",
+                fix=fix,
+            )
+        )
+    return found
+
+
+# Words of owning a failure: "this error", "our mistake", "the problem".
+_OWNING_WORDS = frozenset(
+    word[:5]
+    for words in (
+        "error mistake oversight fault failure issue problem incident situation part side",
+        "lapse slip inconvenience delay this that what happened our own system process team",
+    )
+    for word in words.split()
+)
+
+
+def _effect_fix(
+    text: Text, match: re.Match[str], s_start: int, s_end: int, end: int
+) -> tuple[tuple[int, int], Fix]:
+    """Cut the effect's clause when a main clause stands before it (", which caused ..."
+    goes, the sentence ends where it began); a sentence that opens with a purpose ("To
+    ensure ..., we ...") loses that opening; otherwise the sentence goes."""
+    start = max(match.start(), s_start)
+    at = match.start() + len(match.group()) - len(match.group().lstrip(" ,\n"))
+    kind = match.lastgroup
+    before = text.text[s_start:at].strip(" ,")
+    if kind == "main" and not match.group().lstrip().startswith(","):
+        return (s_start, s_end), Fix(action="remove_sentence")
+    if kind == "relative" and match.group("comma") is None and not before.endswith(","):
+        # "the fault which caused ... has been fixed": where the clause ends is unknown.
+        return (s_start, s_end), Fix(action="remove_sentence")
+    if len(before) >= 12 and end >= _sentence_body_end(text, s_start, s_end):
+        return (start, end), Fix(action="replace", text="")
+    if kind == "purpose" and not before:
+        # "To ensure that ..., we are adding a scan": the opening goes, its comma with it.
+        comma = text.low.find(",", at, s_end)
+        rest = comma + 1
+        while 0 < rest < s_end and text.text[rest].isspace():
+            rest += 1
+        if comma > 0 and rest < s_end and text.text[rest].isalpha():
+            return (at, rest + 1), Fix(action="replace", text=text.text[rest].upper())
+    if len(before) >= 12 and text.low[end : end + 1] in (",", ";", " "):
+        # A clause in the middle of the sentence: it goes, the rest of the sentence stays.
+        return (start, end), Fix(action="replace", text="")
+    return (s_start, s_end), Fix(action="remove_sentence")
+
+
+def _sentence_body_end(text: Text, s_start: int, s_end: int) -> int:
+    """Where a sentence's words end, before its closing punctuation."""
+    stop = s_end
+    while stop > s_start and text.text[stop - 1] in ".!?\"'’”) ":
+        stop -= 1
+    return stop
+
+
+# --- stock phrases that presume --------------------------------------------------------------
+
+# "As a valued customer", "As you know", "As always": a relationship, shared knowledge or a
+# history the request never gives, said the way form letters say it.
+_STOCK = re.compile(
+    r"(?P<lead>(?:^|(?<=[.!?]\s)|(?<=\n))|,\s*)?"
+    r"(?P<phrase>\b(?:as|being)\s+(?:a|an|one\s+of\s+our|our)\s+(?:(?:most\s+)?(?:valued|loyal|"
+    r"long[\s-]?(?:standing|time)|important|treasured|respected|esteemed|regular|cherished)"
+    r"\s+)+(?:customer|client|member|guest|partner|patient|subscriber|user|shopper|"
+    r"colleague|reader|patron|resident|tenant)s?"
+    r"|\bas\s+(?:you\s+(?:(?:may|might|will|would|surely|probably|already)\s+)?(?:know|"
+    r"be\s+aware|are\s+(?:(?:well|no\s+doubt)\s+)?aware|can\s+imagine|can\s+see|"
+    r"have\s+(?:noticed|heard|seen)|(?:may|might)\s+have\s+(?:noticed|heard|seen))|"
+    r"we\s+(?:all\s+)?know|always)"
+    r"|\bneedless\s+to\s+say"
+    r"|\b(?:i['’]m|i\s+am|we['’]re|we\s+are)\s+sure\s+you(?:['’]re|\s+are)\s+(?:well\s+)?aware"
+    r"(?:\s+that)?)\b"
+    r"(?P<after>\s*,)?",
+    re.MULTILINE,
+)
+# The reader called a valued or loyal customer anywhere else ("you are a valued customer").
+_LOYALTY = re.compile(
+    r"\b(?:a|our|such\s+a)\s+(?:(?:most\s+)?(?:valued|loyal|treasured|esteemed|cherished)\s+)+"
+    r"(?:customer|client|member|guest|patient|subscriber|shopper|patron)s?\b"
+)
+_HISTORY = frozenset(
+    stems("loyal loyalty years since long-standing longstanding regular member membership")
+)
+
+
+def stock_phrase(draft: Draft) -> list[Finding]:
+    """Form-letter phrases that presume what the request never gives: the reader as "a
+    valued customer", knowledge they are told they share ("as you know"), a history ("as
+    always"). The phrase goes and the sentence stays when it is an opening or an aside set
+    off by commas; otherwise the sentence goes."""
+    request, text = draft.context, draft.body
+    low = text.low
+    if request is not None and _told_history(draft):
+        return []
+    found: list[Finding] = []
+    for match in _STOCK.finditer(low):
+        start, end = match.span("phrase")
+        s_start, s_end = text.sentences.bounds(start, end)
+        lead, after = match.group("lead"), match.group("after")
+        fix: Fix
+        if start == s_start and after:
+            # "As a valued customer, you ...": the opening goes; the next word takes its capital.
+            rest = match.end()
+            while rest < s_end and text.text[rest].isspace():
+                rest += 1
+            if rest >= s_end or not text.text[rest].isalpha():
+                span, fix = (s_start, s_end), Fix(action="remove_sentence")
+            else:
+                span = (start, rest + 1)
+                fix = Fix(action="replace", text=_capital(text.text, rest))
+        elif lead and lead.startswith(",") and after:
+            # "..., as you know, ...": the aside goes with one of its commas.
+            span, fix = (match.start(), match.end()), Fix(action="replace", text="")
+        elif lead and lead.startswith(",") and _at_sentence_end(text, end, s_end):
+            span, fix = (match.start(), end), Fix(action="replace", text="")
+        elif low.startswith("as always", start):
+            continue  # "we are here for you as always": no form phrase set off on its own
+        else:
+            span, fix = (s_start, s_end), Fix(action="remove_sentence")
+        found.append(
+            finding(
+                STOCK_PHRASE,
+                "error",
+                f'A form-letter phrase presumes what the request never gives ("'
+                f'{text.text[start:end]}").',
+                text.text,
+                *span,
+                "Speak to the reader about this incident; leave out stock phrases.",
+                fix=fix,
+            )
+        )
+    for match in _LOYALTY.finditer(low):
+        if any(f.start <= match.start() < f.end for f in found):
+            continue
+        s_start, s_end = text.sentences.bounds(match.start(), match.end())
+        found.append(
+            finding(
+                STOCK_PHRASE,
+                "error",
+                "Calls the reader a valued or loyal customer, a form-letter phrase "
+                f'("{text.text[match.start() : match.end()]}").',
+                text.text,
+                s_start,
+                s_end,
+                "Speak to the reader about this incident; leave out stock phrases.",
+                fix=Fix(action="remove_sentence"),
+            )
+        )
+    return found
+
+
+def _told_history(draft: Draft) -> bool:
+    """Whether the request speaks of the reader's history with the business."""
+    request = draft.context
+    assert request is not None
+    incident = request.incident
+    parts = (incident.summary, incident.cause, incident.impact, incident.customer_message)
+    return bool(_known_stems(tuple(p for p in parts if p)) & _HISTORY)
+
+
+def _capital(text: str, at: int) -> str:
+    """The letter at `at`, capitalised; "you" and other words keep their case after it."""
+    return text[at].upper()
+
+
+def _at_sentence_end(text: Text, end: int, s_end: int) -> bool:
+    return not text.text[end:s_end].strip(" .!?")

@@ -12,11 +12,13 @@ from contract.models import DraftRequest
 from contract.report import GuardrailReport
 from guardrails.model_claims import (
     FORMAL_CHAT_GREETING,
+    INVENTED_EFFECT,
     MOVED_DATE,
     PLURAL_VOICE,
     READER_ACTION,
     REMEDY_AS_PREVENTION,
     RESTATED_PREVENTION,
+    STOCK_PHRASE,
 )
 from service.salvage import salvage
 
@@ -455,3 +457,152 @@ def test_a_done_remedy_told_as_to_come_beside_an_offered_one_is_said_again() -> 
         TWO,
         "commitments.done_as_future",
     )
+
+
+# --- claims.invented_effect -------------------------------------------------------------------
+
+
+def _warnings(body: str, request: DraftRequest, rule: str) -> list[str]:
+    report = guardrails.check(body, subject="Your bookcase", context=request)
+    return [f.excerpt for f in report.findings if f.rule == rule and f.severity == "warning"]
+
+
+def test_a_consequence_the_request_never_gives_is_cut_at_its_clause() -> None:
+    for middle, kept, gone in (
+        (
+            "The crack meant the shelf could not hold books, which caused extra costs and "
+            "delays for your move.",
+            "The crack meant the shelf could not hold books.",
+            "extra costs",
+        ),
+        (
+            "The shelf split in the box, resulting in a second trip to the post office.",
+            "The shelf split in the box.",
+            "post office",
+        ),
+        (
+            "The bookcase wobbled, leading to a scratched floor in your hallway.",
+            "The bookcase wobbled.",
+            "hallway",
+        ),
+        (
+            "The shelf was cracked, and this has cost your landlord a repair visit.",
+            "The shelf was cracked.",
+            "landlord",
+        ),
+    ):
+        body = _letter(middle)
+        assert _errors(body, SHELF, INVENTED_EFFECT), middle
+        fixed, report = _salvaged(body, SHELF)
+        assert report.passed, (middle, [f.rule for f in report.errors])
+        assert kept in fixed and gone not in fixed, fixed
+
+
+def test_a_benefit_no_remedy_or_step_gives_is_cut() -> None:
+    for middle, kept in (
+        (
+            "We reviewed our warehouse, which ensures that we can quickly respond to changes in "
+            "stock levels.",
+            "We reviewed our warehouse.",
+        ),
+        # The incident's own words told as what a step achieves are still invented.
+        (
+            "We looked at our packing, ensuring that every bookcase arrives without a crack.",
+            "We looked at our packing.",
+        ),
+        ("We looked at our packing, which has halved our breakages.", "We looked at our packing."),
+    ):
+        body = _letter(middle)
+        assert _errors(body, SHELF, INVENTED_EFFECT), middle
+        fixed, report = _salvaged(body, SHELF)
+        assert report.passed, (middle, [f.rule for f in report.errors])
+        assert kept in fixed, fixed
+    # A sentence that is only the claim goes whole; the step stays stated.
+    body = _letter("The new guards will help our couriers load the van faster.")
+    assert _errors(body, SHELF, INVENTED_EFFECT) == [
+        "The new guards will help our couriers load the van faster."
+    ]
+    fixed, report = _salvaged(body, SHELF)
+    assert report.passed and "faster" not in fixed
+    assert "every flat-pack box now gets corner guards" in fixed
+
+
+def test_effects_the_request_gives_or_a_repeat_prevented_are_left_alone() -> None:
+    moved = _request(
+        incident={
+            "summary": "The bookcase ordered on 4 June arrived with a cracked shelf.",
+            "reference": "BK-3310",
+            "impact": "the customer had to postpone the move into her new flat",
+        }
+    )
+    for middle, request in (
+        # the request's impact, retold
+        ("The shelf cracked, which meant you had to postpone your move.", moved),
+        ("It was cracked, and this led to your move being postponed.", moved),
+        # what the step is for: this not happening again
+        ("These guards should help prevent similar damage.", SHELF),
+        ("We changed our packing to make sure it does not happen again.", SHELF),
+        ("So that no other customer gets a cracked shelf, we changed our packing.", SHELF),
+        # the step's own words as its effect
+        ("The change means every flat-pack box gets corner guards.", SHELF),
+        # a feeling, or an effect told as the reader's own (request.invented_impact's)
+        ("I know this caused you real frustration.", SHELF),
+        ("It means a lot that you told us.", SHELF),
+        # "which" that tells no effect
+        ("The shelf, which we packed on 3 June, split.", SHELF),
+    ):
+        assert not _errors(_letter(middle), request, INVENTED_EFFECT), middle
+
+
+def test_a_purpose_the_request_never_gives_is_a_warning_with_its_cut() -> None:
+    body = _letter("We sent the new shelf so that your reading nook looks complete.")
+    assert not _errors(body, SHELF, INVENTED_EFFECT)
+    assert _warnings(body, SHELF, INVENTED_EFFECT) == [" so that your reading nook looks complete"]
+    report = guardrails.check(body, subject="Your bookcase", context=SHELF)
+    assert report.passed
+
+
+# --- tone.stock_phrase ------------------------------------------------------------------------
+
+
+def test_form_letter_phrases_are_dropped_and_the_sentence_kept() -> None:
+    for middle, kept in (
+        ("As a valued customer, you deserve better than this.", "You deserve better than this."),
+        ("As one of our most loyal clients, you expect care.", "You expect care."),
+        ("As you know, we pack every order by hand.", "We pack every order by hand."),
+        ("As you may be aware, the shelf was packed in haste.", "The shelf was packed in haste."),
+        ("The shelf, as you know, was packed in haste.", "The shelf was packed in haste."),
+        ("We pack every order by hand, as you know.", "We pack every order by hand."),
+        ("Needless to say, this is not our standard.", "This is not our standard."),
+        ("As always, we are here to help.", "We are here to help."),
+    ):
+        body = _letter(middle)
+        assert _errors(body, SHELF, STOCK_PHRASE), middle
+        fixed, report = _salvaged(body, SHELF)
+        assert report.passed, (middle, [f.rule for f in report.errors])
+        assert kept in fixed, fixed
+    # Where the phrase is the sentence's point, the sentence goes.
+    body = _letter("You are a valued customer to us.")
+    assert _errors(body, SHELF, STOCK_PHRASE) == ["You are a valued customer to us."]
+    fixed, report = _salvaged(body, SHELF)
+    assert report.passed and "valued" not in fixed
+
+
+def test_ordinary_uses_of_the_same_words_are_left_alone() -> None:
+    for middle in (
+        "We want you to know what happened.",
+        "We value your feedback on the new shelf.",
+        "The shelf will be with you as soon as we can.",
+        "We are here for you as always.",
+        "As a company, we should have packed it better.",
+    ):
+        assert not _errors(_letter(middle), SHELF, STOCK_PHRASE), middle
+    # A request that speaks of the reader's years with us lets the letter say so.
+    loyal = _request(
+        incident={
+            "summary": "The bookcase ordered on 4 June by a member of ten years arrived with a "
+            "cracked shelf.",
+            "reference": "BK-3310",
+        }
+    )
+    assert not _errors(_letter("As a loyal member, you deserve better."), loyal, STOCK_PHRASE)
