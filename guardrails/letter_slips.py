@@ -1150,25 +1150,6 @@ _PERKS = re.compile(
     )
     + r"\b"
 )
-# Each perk above holds one of these: a letter with none of them offers no perk.
-_PERK_WORDS = (
-    "check",
-    "upgrade",
-    "access",
-    "priority",
-    "points",
-    "gift",
-    "bottle",
-    "champagne",
-    "spa",
-    "breakfast",
-    "dinner",
-    "free",
-    "parking",
-    "warranty",
-    "extra",
-    "fee",
-)
 # Words around a perk that make it a gift: "a bottle of wine as a token of our apology".
 _GIFT_AFTER = re.compile(
     r"\s+(?:as\s+(?:a\s+)?(?:token|gesture|gift|thank)|by\s+way\s+of|on\s+us\b|"
@@ -1183,8 +1164,7 @@ def invented_perk(draft: Draft) -> list[Finding]:
     reader's that no remedy names."""
     request = draft.context
     text = draft.body
-    may_offer = request is not None and any(word in text.low for word in _PERK_WORDS)
-    perks = list(_PERKS.finditer(text.low)) if may_offer else []
+    perks = list(_PERKS.finditer(text.low)) if request is not None else []
     if request is None or not perks:
         return []
     remedies = [f"{r.description} {r.amount or ''}".lower() for r in request.remedies]
