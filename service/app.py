@@ -126,10 +126,8 @@ def create_app(
     install_error_handlers(app)
     # What the middleware above can answer is documented on every operation in one place.
     install_shared_answers(app, OPEN_PATHS)
-    app.include_router(records_router)
-    app.state.mcp = build_mcp_server(app.state.pipeline, app.state.recorder)
-    app.router.routes.append(Route("/mcp", MCPEndpoint()))
-    app.include_router(batch_router)
+    # The drafting, checking and catalog routes are registered first: a request is matched
+    # against the routes in order, and these are the busiest.
 
     @app.post(
         "/v1/drafts",
@@ -188,6 +186,11 @@ def create_app(
             "provider": pipeline.provider.name,
             "model": pipeline.provider.model,
         }
+
+    app.include_router(records_router)
+    app.state.mcp = build_mcp_server(app.state.pipeline, app.state.recorder)
+    app.router.routes.append(Route("/mcp", MCPEndpoint()))
+    app.include_router(batch_router)
 
     @app.get("/", include_in_schema=False)
     async def drafting_page() -> FileResponse:

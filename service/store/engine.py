@@ -88,7 +88,15 @@ def _use_wal(cursor: Any, wait: float = 10.0) -> None:
 
 def _sqlite_engine(url: URL, durable: bool) -> Engine:
     # The timeout lets a writer wait up to 10 s for another writer's lock before giving up.
-    engine = create_engine(url, connect_args={"timeout": 10}, json_serializer=_json_serializer)
+    # The pool hands out the connection returned last: a connection keeps its page cache only
+    # while no other connection has written, so with the default (the one returned first)
+    # every audit INSERT found its cache stale and read a dozen pages back from the file.
+    engine = create_engine(
+        url,
+        connect_args={"timeout": 10},
+        json_serializer=_json_serializer,
+        pool_use_lifo=True,
+    )
     synchronous = "FULL" if durable else "NORMAL"
 
     @event.listens_for(engine, "connect")
