@@ -943,6 +943,9 @@ _STOCK = re.compile(
 _LOYALTY = re.compile(
     r"\b(?:a|our|such\s+a)\s+(?:(?:most\s+)?(?:valued|loyal|treasured|esteemed|cherished)\s+)+"
     r"(?:customer|client|member|guest|patient|subscriber|shopper|patron)s?\b"
+    # "to show our appreciation for your business", "we value your custom"
+    r"|\b(?:appreciation\s+(?:of|for)|value|appreciate)\s+your\s+(?:continued\s+)?"
+    r"(?:business|custom|patronage|loyalty)\b"
 )
 _HISTORY = frozenset(
     stems("loyal loyalty years since long-standing longstanding regular member membership")
@@ -1003,7 +1006,8 @@ def stock_phrase(draft: Draft) -> list[Finding]:
             finding(
                 STOCK_PHRASE,
                 "error",
-                "Calls the reader a valued or loyal customer, a form-letter phrase "
+                "Calls the reader a valued or loyal customer, or thanks them for their "
+                "business, a form-letter phrase "
                 f'("{text.text[match.start() : match.end()]}").',
                 text.text,
                 s_start,

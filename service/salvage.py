@@ -16,6 +16,7 @@ fix cannot be applied, are left for the re-ask.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from contract.catalog import get_catalog
@@ -94,7 +95,9 @@ def salvage(
             unfixed.append(finding)
         else:
             planned.append(edit)
-            if fix is not None and fix.action == "insert" and fix.fact:
+            if fix is not None and fix.fact and (fix.action == "insert" or fix.text is None):
+                # A sentence said again as the composer says a fact states that fact: a
+                # rule that missed the same fact does not insert it a second time.
                 inserted.add(fix.fact)
     planned += _mended_links(texts["body"], planned)
     length = next((f for f in report.errors if f.rule == LENGTH_RULE), None)
@@ -608,7 +611,11 @@ def _insertion(
     if kind == "signature":
         end = len(body.rstrip())
         return _Edit("body", end, end, gap + sentence, record, rank=4)
-    planned = planned or []
+    planned = planned if planned is not None else []
+    if kind == "prevention":
+        restated = _restated_step(body, request, fact, planned)
+        if restated is not None:
+            return restated(rule, sentence)
     removed = [
         (e.start, e.end)
         for e in planned
@@ -635,6 +642,41 @@ def _insertion(
     if anchor is None:
         return _closing_insert(body, report, sentence, record, gap)
     return _Edit("body", anchor, anchor, " " + sentence, record)
+
+
+def _restated_step(
+    body: str, request: DraftRequest, fact: str, planned: list[_Edit]
+) -> Callable[[str, str], _Edit] | None:
+    """A sentence that already states the step in its own words without a word of
+    prevention ("We have now confirmed that every freight booking is booked against the
+    signed production schedule"), and carries no other caller fact: the composer's sentence
+    for the step replaces it, instead of saying the step twice. Edits already planned
+    inside that sentence (a clause cut) stay on record, applied by the replacement."""
+    try:
+        step = request.prevention[int(fact.split(":", 1)[1])]
+    except (IndexError, ValueError):
+        return None
+    wanted = stems(step.description)
+    if len(wanted) < 3:
+        return None
+    for start, end in _sentence_spans(body):
+        low = body[start:end].lower()
+        if len(stems(low) & wanted) < 0.6 * len(wanted) or _carried(low, request):
+            continue
+        inside = [e for e in planned if e.field == "body" and start < e.end and e.start < end]
+        if any(e.start < start or e.end > end or e.record.action == "insert" for e in inside):
+            continue
+
+        def replaced(rule: str, sentence: str, start: int = start, end: int = end) -> _Edit:
+            for edit in [e for e in planned if e.field == "body" and start <= e.start < end]:
+                planned[planned.index(edit)] = _Edit("body", start, start, "", edit.record)
+            record = SalvageEdit(
+                rule=rule, action="replace", before=body[start:end], after=sentence
+            )
+            return _Edit("body", start, end, sentence, record)
+
+        return replaced
+    return None
 
 
 def _before_invitation(

@@ -641,3 +641,79 @@ def test_a_missing_step_follows_a_remedy_salvage_puts_back(
     remedy = fixed.index("$14.95")
     step = fixed.index(fact_sentence(northwind_request, "prevention:0", "email"))
     assert fixed.index("I am sorry.") < remedy < step < fixed.index("Please write back")
+
+
+def test_a_missing_step_replaces_the_sentence_that_states_it_without_a_cue(
+    northwind_request: DraftRequest,
+) -> None:
+    """The model said the step as a plain fact, so no prevention was found: the composer's
+    sentence for the step takes that sentence's place instead of saying the step twice, and
+    a clause cut planned inside it stays on record."""
+    sentence = (
+        "Our sorting step now has a second barcode scan, which means every parcel is perfect."
+    )
+    body = BODY.replace("We will also refund $200 today.", sentence)
+    clause = ", which means every parcel is perfect"
+    cut = Finding(
+        rule="claims.invented_effect",
+        severity="error",
+        message="test finding",
+        start=body.index(clause),
+        end=body.index(clause) + len(clause),
+        excerpt=clause,
+        fix=Fix(action="replace", text=""),
+    )
+    missing = Finding(
+        rule="elements.missing",
+        severity="error",
+        message="test finding",
+        start=0,
+        end=0,
+        excerpt="",
+        fix=Fix(action="insert", fact="prevention:0"),
+    )
+    result = salvage(None, body, _report(cut, missing), northwind_request, "email")
+    step = fact_sentence(northwind_request, "prevention:0", "email").strip()
+    assert result.body.count("second barcode scan") == 1
+    assert step in result.body and sentence not in result.body
+    assert "every parcel is perfect" not in result.body
+    assert {(e.rule, e.action) for e in result.edits} == {
+        ("claims.invented_effect", "replace"),
+        ("elements.missing", "replace"),
+    }
+    # A sentence that also carries a remedy keeps its words; the step is inserted beside it.
+    carried = BODY.replace(
+        "We will also refund $200 today.",
+        "We refunded the fee ($14.95) and added a second barcode scan at the sorting step.",
+    )
+    result = salvage(None, carried, _report(missing), northwind_request, "email")
+    assert "We refunded the fee ($14.95) and added a second barcode scan" in result.body
+    assert step in result.body
+
+
+def test_a_fact_said_again_by_one_rule_is_not_inserted_by_another(
+    northwind_request: DraftRequest,
+) -> None:
+    said = Finding(
+        rule="commitments.status",
+        severity="error",
+        message="test finding",
+        start=BODY.index("We will also refund $200 today."),
+        end=BODY.index("We will also refund $200 today.") + 10,
+        excerpt="We will al",
+        fix=Fix(action="replace", fact="remedy:1"),
+    )
+    missing = Finding(
+        rule="commitments.omitted_remedy",
+        severity="error",
+        message="test finding",
+        start=0,
+        end=0,
+        excerpt="",
+        fix=Fix(action="insert", fact="remedy:1"),
+    )
+    result = salvage(None, BODY, _report(said, missing), northwind_request, "email")
+    remedy = fact_sentence(northwind_request, "remedy:1", "email").strip()
+    assert result.body.count(remedy) == 1
+    assert [e.rule for e in result.edits] == ["commitments.status"]
+    assert result.unfixed == []
