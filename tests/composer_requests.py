@@ -37,6 +37,9 @@ SUMMARIES = [
     "Overbooking",
     # participle phrase
     "left waiting on hold for ninety minutes",
+    # the customer's own "we", shouted, and a date inside the summary
+    "THE 07:15 SAILING WAS CANCELLED AND NOBODY TOLD US",
+    "your parcel due on Thursday 3 June never arrived",
 ]
 CAUSES = [
     "a sorting fault at our regional warehouse",
@@ -57,6 +60,8 @@ IMPACTS = [
     "lost work",
     "the client's launch slipped by a week",
     "my daughter's birthday dinner was ruined",
+    # typed without its subject
+    "had to order takeaway for the family",
 ]
 REMEDIES = [
     # (kind, description) in every shape callers write them
@@ -72,6 +77,9 @@ REMEDIES = [
     ("refund", "REFUND OF THE BOOKING FEE"),
     ("credit", "account credit applied to your next bill"),
     ("expedite", "priority shipping on the corrected order"),
+    ("refund", "full refund of the tickets"),
+    ("replacement", "the phone damaged in transit"),
+    ("other", "free return crossing whenever you want to travel"),
 ]
 # A noun whose participle describes it, not what the remedy does to it: read by
 # tests/test_composer_messy.py for every status and channel (`meaning_problems`).

@@ -8,8 +8,9 @@ the request's facts, answered 422 naming the field (`DoesNotFit`).
 `make test` runs a bounded number of examples; `make property` runs thousands
 (AMENDS_PROPERTY_EXAMPLES) and prints how many of each finding it saw.
 
-Every guardrail finding on a composer letter fails the test: the false positives this test
-once tolerated (`guardrail_gap`) are fixed in the guardrails, each with its own test.
+Every guardrail finding on a composer letter fails the test but one open kind, named and
+counted by `guardrail_gap` (a false positive of the guardrails, to be fixed there); the
+others this test once tolerated are fixed in the guardrails, each with its own test.
 """
 
 from __future__ import annotations
@@ -39,8 +40,16 @@ def guardrail_gap(finding: Finding, request: DraftRequest) -> str | None:
     amount after "order" read as a reference, amounts in words read as remedies, ISO dates
     read as personal data, the caller's cause read as an invented step, "offer letter" read
     as an offer) has a test in tests/guardrail_rules/test_composer_gaps.py. A new kind is
-    named here with the rule and the supplied value it concerns, and counted."""
-    del finding, request
+    named here with the rule and the supplied value it concerns, and counted.
+
+    Open: `commitments.done_as_future` reads an offered or planned remedy's sentence as the
+    done one told as to come when both remedies carry the same amount ("€64.90" done and
+    offered): the amount names both, and the composer must state it with each."""
+    if finding.rule == "commitments.done_as_future":
+        done = {r.amount for r in request.remedies if r.amount and r.status == "done"}
+        to_come = {r.amount for r in request.remedies if r.amount and r.status != "done"}
+        if done & to_come:
+            return "done_as_future: one amount on a done remedy and one to come"
     return None
 
 

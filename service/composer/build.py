@@ -312,6 +312,21 @@ def _told_statements(text: str) -> str:
 _ONE_CLAUSE_WORDS = 30
 
 
+def _bare_subject(text: str, proper: set[str]) -> bool:
+    """Whether a clause opens on a bare common noun as its subject, as a note is typed
+    ("ride ended but the app kept charging", "engineer never came"): its verb is the
+    second word. A name, a pronoun, a plural or an -ing word is left as it is."""
+    words = text.split(" ")
+    if len(words) < 3:
+        return False
+    first, second = words[0], words[1].lower()
+    if not (first.isalpha() and first.islower()) or first in proper:
+        return False
+    if first in DETERMINERS or first in LOWERABLE or first.endswith(("ing", "s")):
+        return False
+    return read(text).reason.endswith(repr(second))
+
+
 def _one_clause(text: str) -> bool:
     """Whether a summary is a single clause short enough to follow "sorry" in one sentence
     (no second sentence, no colon or semicolon, at most `_ONE_CLAUSE_WORDS` words)."""
@@ -747,6 +762,12 @@ class Writer:
                 values["summary"] = whole(who + mid(s.text))
                 values["summary_mid"] = who + mid(s.text)
             else:
+                typed = req.incident.summary.strip()
+                note = typed[:1].islower() or shouted(typed)  # not typed as a sentence
+                if s.shape == "clause" and note and _bare_subject(s.inner, _proper_words(self)):
+                    # "RIDE ENDED BUT THE APP KEPT CHARGING": "The ride ended ...", while
+                    # "Water came through the ceiling" was typed as a sentence and stays.
+                    s = Phrase("the " + s.inner, s.shape, s.own_verb)
                 values["summary"] = s.sentence
                 values["summary_mid"] = s.inner
                 if s.shape == "clause" and _one_clause(s.inner):
@@ -1062,6 +1083,8 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
     if p.shape == "noun" and not p.own_verb and len(text.split()) > 2 and outcome:
         # "the platform fee for this quarter waived", "your deposit returned to your account"
         p = Phrase(p.text, "noun", own_verb=True)
+    if "credit note" in text.lower():
+        done_verb, plan_verb = "issued", "issue"  # a credit note is issued, not "added"
     if kind == "discount" and re.search(r"\boff\b", text):
         done_verb, plan_verb = "taken", "take"  # "taken 25 percent off the invoice"
     if kind in ("other", "service") and _PAID_NOUN.match(mid(text)):

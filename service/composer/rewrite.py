@@ -163,7 +163,11 @@ def _recompose(request: RewriteRequest, context: DraftRequest) -> ComposedDraft:
 
 # --- without context ----------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(0-9])")
+# A full stop after an abbreviation ("Job no. CV/2291", "Dr. Rao") ends no sentence.
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<!\bno\.)(?<!\bNo\.)(?<!\bnr\.)(?<!\bref\.)(?<!\bRef\.)(?<!\bMr\.)"
+    r"(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bMrs\.)\s+(?=[A-Z\"'(0-9])"
+)
 _GREETING = re.compile(
     r"^(dear|hi|hello|hey|good (morning|afternoon|evening))\b[^\n]{0,60}[,:]?$", re.IGNORECASE
 )
