@@ -92,7 +92,8 @@ def fingerprint_and_stored(request: BaseModel, keep_customer_message: bool) -> t
     stored form is the whole request (no customer message to leave out)."""
     whole = request.model_dump_json()
     digest = hashlib.sha256(whole.encode("utf-8")).hexdigest()
-    if keep_customer_message or getattr(request, "context", "") is None:
+    facts = request if isinstance(request, DraftRequest) else getattr(request, "context", None)
+    if keep_customer_message or facts is None or facts.incident.customer_message is None:
         return digest, RawJSON(whole)
     return digest, stored_request(request, keep_customer_message)
 

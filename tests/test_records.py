@@ -100,6 +100,34 @@ async def test_the_customer_message_is_kept_only_when_configured(store: Store) -
     assert kept == {False: None, True: "It came after my trip. Really disappointed."}
 
 
+async def test_a_checks_context_keeps_the_customer_message_only_when_configured(
+    store: Store,
+) -> None:
+    context = json.loads(json.dumps(NORTHWIND_REQUEST))
+    context["incident"]["customer_message"] = "It came after my trip."
+    without = json.loads(json.dumps(NORTHWIND_REQUEST))
+    without["incident"].pop("customer_message", None)
+    stored = {}
+    for keep in (False, True):
+        settings = Settings(_env_file=None, provider="offline", store_customer_message=keep)
+        async with _client(create_app(settings, store=store)) as client:
+            for name, facts in (("with", context), ("without", without)):
+                answer = await client.post(
+                    "/v1/checks", json={"body": "We are sorry.", "context": facts}
+                )
+                found = store.get_record(answer.headers["X-Record-ID"])
+                assert found is not None and isinstance(found[0].request, dict)
+                incident = found[0].request["context"]["incident"]
+                stored[keep, name] = incident.get("customer_message")
+                assert incident["summary"] == NORTHWIND_REQUEST["incident"]["summary"]
+    assert stored == {
+        (False, "with"): None,
+        (False, "without"): None,
+        (True, "with"): "It came after my trip.",
+        (True, "without"): None,
+    }
+
+
 async def test_a_check_is_recorded_but_is_not_a_draft(
     client: httpx.AsyncClient, store: Store
 ) -> None:
