@@ -116,10 +116,10 @@ HOSTILE_REPLIES = """
 - As per our refund policy, we have refunded the full amount to your card.
 - We have no record of your booking under that email; could you DM us the reference?
 - You were charged twice, and that was our error.
-- We'd like to clarify that the charge was a temporary hold, but we should have explained it at the desk.
-- Thank you for your feedback; we have shared it with the kitchen team and we are sorry the soup was cold.
+- We'd like to clarify that the charge was a temporary hold, but we should have explained it.
+- Thank you for your feedback; we are sorry the soup was cold.
 - Our terms allow a refund here, so we have sent it today.
-- If you were told something different at the desk, that is our mistake and we will honour the lower price.
+- If you were told something different at the desk, that is our mistake.
 """
 
 STAFF = """
@@ -165,7 +165,7 @@ JUSTIFICATION = """
 + The outage could not have been foreseen.
 + The flight was delayed due to unprecedented demand.
 + This is not typical of our service.
-- The delay was due to circumstances beyond our control, but we should have told you sooner and we are sorry.
+- The delay was due to circumstances beyond our control, but we should have told you sooner.
 - A storm closed the runway. That is no excuse for how long we kept you waiting, and we are sorry.
 - We are sorry that 312 customers were affected; if you are one of them, we have refunded you.
 - Delays can happen in winter, so we now send a text as soon as a route is closed.
