@@ -53,6 +53,7 @@ from guardrails.model_claims import (
     REMEDY_AS_PREVENTION,
     RESTATED_PREVENTION,
     STOCK_PHRASE,
+    SWAPPED_ORGANISATION,
     formal_chat_greeting,
     invented_effect,
     moved_date,
@@ -60,6 +61,7 @@ from guardrails.model_claims import (
     reader_action,
     restated_prevention,
     stock_phrase,
+    swapped_organisation,
 )
 from guardrails.packs import FixSpec
 from guardrails.phrases import (
@@ -128,6 +130,7 @@ RULES: tuple[Rule, ...] = (
     Rule(plural_voice, (PLURAL_VOICE,), needs_context=True),
     Rule(invented_effect, (INVENTED_EFFECT,), needs_context=True),
     Rule(stock_phrase, (STOCK_PHRASE,), needs_context=True),
+    Rule(swapped_organisation, (SWAPPED_ORGANISATION,), needs_context=True),
 )
 """Every code rule, in the order it runs; pack rules are all run by `rule_findings`."""
 

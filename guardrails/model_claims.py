@@ -27,6 +27,7 @@ from bisect import bisect_right
 from functools import lru_cache
 
 from contract.catalog import get_catalog
+from contract.models import Remedy
 from contract.report import Finding, Fix
 from guardrails.draft import Draft, Text
 from guardrails.facts import extract_facts
@@ -41,6 +42,7 @@ PLURAL_VOICE = "tone.plural_voice"
 REMEDY_AS_PREVENTION = "request.remedy_as_prevention"
 INVENTED_EFFECT = "claims.invented_effect"
 STOCK_PHRASE = "tone.stock_phrase"
+SWAPPED_ORGANISATION = "claims.swapped_organisation"
 RULE_IDS = (
     READER_ACTION,
     MOVED_DATE,
@@ -50,6 +52,7 @@ RULE_IDS = (
     PLURAL_VOICE,
     INVENTED_EFFECT,
     STOCK_PHRASE,
+    SWAPPED_ORGANISATION,
 )
 
 # --- what the reader did --------------------------------------------------------------------
@@ -715,6 +718,7 @@ _EFFECT_GENERIC = frozenset(
         "order orders sorry apology apologise apologize regret matter matters",
         "money time times effort hassle trouble additional extra fix fixed fixing found once",
         "resolved sorted good difficult position spot front",
+        "apply applied applies using use used code redeem redeemed checkout valid",
     )
     for word in words.split()
 )
@@ -754,9 +758,13 @@ def _effect_known(draft: Draft) -> frozenset[str]:
         request.recipient.organization,
         request.sender.organization,
     ]
-    parts += [f"{r.description} {r.amount or ''}" for r in request.remedies]
+    parts += [_remedy_words(r) for r in request.remedies]
     parts += [f"{p.description} {p.metric or ''}" for p in request.prevention]
     return _known_stems(tuple(p for p in parts if p))
+
+
+def _remedy_words(remedy: Remedy) -> str:
+    return " ".join(v for v in (remedy.description, remedy.amount, remedy.code, remedy.date) if v)
 
 
 _DIGITS = re.compile(r"\d+")
@@ -777,7 +785,7 @@ def _benefit_known(draft: Draft) -> frozenset[str]:
     """The stems a told benefit may use: the remedies' and steps' words."""
     request = draft.context
     assert request is not None
-    parts = [f"{r.description} {r.amount or ''}" for r in request.remedies]
+    parts = [_remedy_words(r) for r in request.remedies]
     parts += [f"{p.description} {p.metric or ''}" for p in request.prevention]
     return _known_stems(tuple(parts))
 
@@ -1035,3 +1043,53 @@ def _capital(text: str, at: int) -> str:
 
 def _at_sentence_end(text: Text, end: int, s_end: int) -> bool:
     return not text.text[end:s_end].strip(" .!?")
+
+
+# --- an organisation named as the other side's -----------------------------------------------
+
+
+def swapped_organisation(draft: Draft) -> list[Finding]:
+    """The sender's organisation named in apposition to something of the reader's ("the
+    March invoice sent to your dental group, Clinicloud"): the name is cut with its commas.
+    "Your supplier, Clinicloud" (a word for us, as the reader sees us) is left alone."""
+    request, text = draft.context, draft.body
+    name = request.sender.organization if request is not None else None
+    if not name or name.lower() not in text.low:
+        return []
+    found: list[Finding] = []
+    for match in _apposition(name.lower()).finditer(text.low):
+        if stems(match.group("noun")) & _US_TO_THEM:
+            continue
+        found.append(
+            finding(
+                SWAPPED_ORGANISATION,
+                "error",
+                f"Names {text.text[match.start('name') : match.end('name')]}, the sender's "
+                "organisation, as the reader's.",
+                text.text,
+                match.start("comma"),
+                match.end(),
+                "Name each organisation as the request gives it.",
+                fix=Fix(action="replace", text=""),
+            )
+        )
+    return found
+
+
+# What the reader may call us: "your supplier, Clinicloud".
+_US_TO_THEM = frozenset(
+    stems(
+        "supplier provider vendor partner host bank carrier insurer retailer seller store shop "
+        "team contact agency firm agent broker landlord lender installer courier manufacturer "
+        "maker brand"
+    )
+)
+
+
+@lru_cache(maxsize=64)
+def _apposition(name: str) -> re.Pattern[str]:
+    """ "your <up to four words>, <name>" for a name in lowercase."""
+    return re.compile(
+        r"\byour\s+(?:[\w'’-]+\s+){0,3}(?P<noun>[\w'’-]+)(?P<comma>,\s*)"
+        rf"(?P<name>{re.escape(name)})(?![\w'’-])(?:,(?=\s))?"
+    )

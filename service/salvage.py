@@ -723,10 +723,31 @@ def _date_in_place(rule: str, fact: str, body: str, request: DraftRequest) -> _E
     if named is None:
         return None
     date = " " + when(remedy.date)
+    # A time of the model's own after the words ("by the end of September") gives way to
+    # the caller's date instead of standing beside it.
+    own = _OWN_TIME.match(body, named.end())
+    end = own.end() if own is not None else named.end()
     record = SalvageEdit(
-        rule=rule, action="replace", before=named.group(), after=named.group() + date
+        rule=rule,
+        action="replace",
+        before=body[named.start() : end],
+        after=named.group() + date,
     )
-    return _Edit("body", named.end(), named.end(), date, record)
+    return _Edit("body", named.end(), end, date, record)
+
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+# "by the end of September", "on September 30th", "before 1 October", "within two weeks".
+_OWN_TIME = re.compile(
+    r"\s+(?:by|on|before|no\s+later\s+than|within|in)\s+(?:the\s+(?:end|start|middle)\s+of\s+)?"
+    r"(?:(?:next|this)\s+(?:week|month)|(?:\w+\s+)?(?:days?|weeks?|months?)|"
+    rf"(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:{_MONTHS})\b(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?"
+    r"(?:,?\s+\d{4})?)(?![\w-])",
+    re.IGNORECASE,
+)
 
 
 def _closing_insert(

@@ -493,6 +493,17 @@ def test_a_remedy_named_without_its_date_gets_the_date_in_place() -> None:
     fixed = salvage("Your data", body, report, request, "email")
     assert "a written incident report with confirmed findings on 30 September." in fixed.body
     assert fixed.body.count("incident report") == 1
+    # A time of the model's own gives way to the caller's date instead of standing beside it.
+    for own in ("by the end of September", "in September"):
+        timed = body.replace("confirmed findings.", f"confirmed findings {own}.")
+        report = guardrails.check(timed, subject="Your data", channel="email", context=request)
+        fixed = salvage("Your data", timed, report, request, "email")
+        assert "a written incident report with confirmed findings on 30 September." in fixed.body
+        assert own not in fixed.body
+        assert (
+            f"a written incident report with confirmed findings {own}",
+            "a written incident report with confirmed findings on 30 September",
+        ) in [(e.before, e.after) for e in fixed.edits]
 
 
 def test_a_trimmed_text_shortens_its_step_to_make_room_for_the_reference() -> None:

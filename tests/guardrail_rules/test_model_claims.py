@@ -19,6 +19,7 @@ from guardrails.model_claims import (
     REMEDY_AS_PREVENTION,
     RESTATED_PREVENTION,
     STOCK_PHRASE,
+    SWAPPED_ORGANISATION,
 )
 from service.salvage import salvage
 
@@ -611,3 +612,30 @@ def test_ordinary_uses_of_the_same_words_are_left_alone() -> None:
         }
     )
     assert not _errors(_letter("As a loyal member, you deserve better."), loyal, STOCK_PHRASE)
+
+
+# --- claims.swapped_organisation -----------------------------------------------------------
+
+
+def test_an_organisation_named_as_the_other_sides_is_cut() -> None:
+    client = _request(
+        audience="client", recipient={"name": "Ines Moreau", "organization": "Arbor Homes"}
+    )
+    for middle, kept in (
+        ("The shelf for your showroom, Birchwood, was cracked.", "The shelf for your showroom was"),
+        ("We let down your design studio, Birchwood.", "We let down your design studio."),
+    ):
+        body = _letter(middle)
+        assert _errors(body, client, SWAPPED_ORGANISATION), middle
+        fixed, report = _salvaged(body, client)
+        assert report.passed, (middle, [f.rule for f in report.errors])
+        assert kept in fixed, fixed
+    for middle in (
+        "Your order from Birchwood should have arrived whole.",
+        "Your team at Arbor Homes deserved better.",
+        "Our team, Birchwood Care, will call you.",
+        "Your store, Arbor Homes, deserved better.",
+        "We, your supplier, Birchwood, let you down.",
+        "We cracked the shelf for our client, Arbor Homes.",
+    ):
+        assert not _errors(_letter(middle), client, SWAPPED_ORGANISATION), middle
