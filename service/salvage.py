@@ -649,9 +649,11 @@ def _restated_step(
 ) -> Callable[[str, str], _Edit] | None:
     """A sentence that already states the step in its own words without a word of
     prevention ("We have now confirmed that every freight booking is booked against the
-    signed production schedule"), and carries no other caller fact: the composer's sentence
-    for the step replaces it, instead of saying the step twice. Edits already planned
-    inside that sentence (a clause cut) stay on record, applied by the replacement."""
+    signed production schedule"): the composer's sentence for the step replaces it, instead
+    of saying the step twice. When the sentence also carries another caller fact in a
+    clause before " and " ("We have corrected the invoice and will check every invoice
+    ..."), that clause stays as a sentence of its own and only the rest is replaced. Edits
+    already planned inside the replaced words stay on record, applied by the replacement."""
     try:
         step = request.prevention[int(fact.split(":", 1)[1])]
     except (IndexError, ValueError):
@@ -661,22 +663,49 @@ def _restated_step(
         return None
     for start, end in _sentence_spans(body):
         low = body[start:end].lower()
-        if len(stems(low) & wanted) < 0.6 * len(wanted) or _carried(low, request):
+        if len(stems(low) & wanted) < 0.6 * len(wanted):
             continue
+        head = ""
+        if _carried(low, request):
+            head = _carrying_head(body[start:end], request, wanted)
+            if not head:
+                continue
+        cut = start + len(head)
         inside = [e for e in planned if e.field == "body" and start < e.end and e.start < end]
-        if any(e.start < start or e.end > end or e.record.action == "insert" for e in inside):
+        if any(e.start < cut or e.end > end or e.record.action == "insert" for e in inside):
             continue
 
-        def replaced(rule: str, sentence: str, start: int = start, end: int = end) -> _Edit:
-            for edit in [e for e in planned if e.field == "body" and start <= e.start < end]:
+        def replaced(
+            rule: str, sentence: str, start: int = start, cut: int = cut, end: int = end
+        ) -> _Edit:
+            for edit in [e for e in planned if e.field == "body" and cut <= e.start < end]:
+                # On record where the replacement starts (inside it, it would conflict).
                 planned[planned.index(edit)] = _Edit("body", start, start, "", edit.record)
-            record = SalvageEdit(
-                rule=rule, action="replace", before=body[start:end], after=sentence
-            )
-            return _Edit("body", start, end, sentence, record)
+            after = f"{body[start:cut].rstrip(' ,')}. {sentence}" if cut > start else sentence
+            record = SalvageEdit(rule=rule, action="replace", before=body[start:end], after=after)
+            return _Edit("body", start, end, after, record)
 
         return replaced
     return None
+
+
+_AND = re.compile(r",?\s+and\s+")
+
+
+def _carrying_head(sentence: str, request: DraftRequest, step: set[str]) -> str:
+    """The words of `sentence` before an " and " that carry every caller fact it carries,
+    when the words after it carry none and hold most of the step's; else empty."""
+    carried = set(_carried(sentence.lower(), request))
+    for join in _AND.finditer(sentence):
+        head, tail = sentence[: join.start()], sentence[join.end() :].lower()
+        kept = set(_carried(head.lower(), request))
+        # The tail may share a remedy's words with the step ("invoice"); what it seems to
+        # carry must be said by the head too, so nothing is lost with it.
+        if len(head.split()) < 3 or kept != carried or not set(_carried(tail, request)) <= kept:
+            continue
+        if len(stems(tail) & step) >= 0.6 * len(step):
+            return head
+    return ""
 
 
 def _before_invitation(

@@ -692,13 +692,21 @@ def test_a_missing_step_replaces_the_sentence_that_states_it_without_a_cue(
         ("claims.invented_effect", "replace"),
         ("elements.missing", "replace"),
     }
-    # A sentence that also carries a remedy keeps its words; the step is inserted beside it.
+    # A remedy said before " and " stays as a sentence of its own; the step replaces the rest.
     carried = BODY.replace(
         "We will also refund $200 today.",
         "We refunded the fee ($14.95) and added a second barcode scan at the sorting step.",
     )
     result = salvage(None, carried, _report(missing), northwind_request, "email")
-    assert "We refunded the fee ($14.95) and added a second barcode scan" in result.body
+    assert f"We refunded the fee ($14.95). {step}" in result.body
+    assert result.body.count("second barcode scan") == 1
+    # A remedy said after the step's words: the sentence stays whole, the step goes beside it.
+    after = BODY.replace(
+        "We will also refund $200 today.",
+        "We added a second barcode scan at the sorting step and refunded the fee ($14.95).",
+    )
+    result = salvage(None, after, _report(missing), northwind_request, "email")
+    assert "sorting step and refunded the fee ($14.95)." in result.body
     assert step in result.body
 
 
