@@ -693,6 +693,8 @@ _EFFECT = re.compile(
     r"speed\s+up)))\b"
     # "This caused additional costs", "The new scan will help": a sentence of effect about
     # the incident, a remedy or a step, told by a pointing subject or a short noun phrase.
+    # "..., as it may have put your customers' privacy at risk": an effect given as a reason.
+    rf"|(?P<reason>,?\s+(?:as|since)\s+(?:it|this|that)\s+{_AUX}(?:{_EFFECT_VERBS}))\b"
     rf"|(?P<main>(?:^|(?<=[.!?]\s)|(?<=\n)|,\s*and\s+)(?:this|that|it|these|those|"
     rf"(?:the|our|this|these|that|those)\s+(?:[a-z-]+\s+){{1,3}}?)\s*"
     rf"{_AUX}(?:{_NOUN_EFFECT_VERBS}|mean[st]?))\b",

@@ -491,6 +491,11 @@ def test_a_consequence_the_request_never_gives_is_cut_at_its_clause() -> None:
             "The shelf was cracked.",
             "landlord",
         ),
+        (
+            "The crack was serious, as it may have put your flooring at risk.",
+            "The crack was serious.",
+            "flooring",
+        ),
     ):
         body = _letter(middle)
         assert _errors(body, SHELF, INVENTED_EFFECT), middle
