@@ -244,6 +244,10 @@ SPLITS: dict[str, str] = {
         " measured blind before (0.20) and after (0.22) the rules of that session; never read"
         " or tuned on)"
     ),
+    "fresh18_tune": (
+        "fresh18_tune (public replies and statements found while writing class rules from the"
+        " issue's classes, labelled before they were checked; tuned on)"
+    ),
 }
 """Each part of the corpus the report scores (by the items' `split`), named with how it came
 about."""

@@ -239,7 +239,11 @@ def _patterns() -> _Patterns:
                 r"\b(?:it|this|that)(?:\s+(?:was|is)|['’]s)\s+(?:all\s+|entirely\s+)?on\s+(?:us|me)\b",
                 # "we chose them as suppliers, so the buck stops with us".
                 rf"\b{_alternation(lex.words('owning_phrases'))}\b",
-                rf"\b{nouns}\s+(?:in|with|on|at|of|from)\s+(?:(?:part|one|some)\s+of\s+)?(?:our|my)\b",
+                # "an error in one of our systems"; not "a failure at one of our suppliers".
+                rf"\b{nouns}\s+(?:in|with|on|at|of|from)\s+(?:(?:part|one|some)\s+of\s+)?(?:our|my)\b"
+                r"(?!\s+(?:[a-z-]+\s+)?(?:suppliers?|vendors?|partners?|carriers?|couriers?|providers?"
+                r"|contractors?|subcontractors?|manufacturers?|agenc(?:y|ies)|processors?|hosts?"
+                r"|landlords?|airports?|banks?)\b)",
                 rf"\b{nouns}\s+(?:is|was|lies|rests)\s+(?:entirely\s+|all\s+)?"
                 r"(?:ours|mine|with\s+us|with\s+me)\b",
                 # "an oversight in how we had been testing", "our failover procedures ...
@@ -550,6 +554,28 @@ _CAUSE_HINTS = (
     "stick to",
     "live up",
     "deliver on",
+    "victim",
+    "stem",
+    "originat",
+    "traced",
+    "attribut",
+    "let down",
+    "hands of",
+    "hosted",
+    "managed",
+    "maintained",
+    "supplied",
+    "provided",
+    "owned",
+    "built",
+    "developed",
+    "fulfilled",
+    "shipped",
+    "dispatched",
+    "damaged",
+    "struck",
+    "dug up",
+    "severed",
 )
 
 
@@ -570,11 +596,20 @@ _EXPECTATION = re.compile(
 not a failure owned."""
 
 
+_LOOKUP = re.compile(
+    r"\s+to\s+(?:receive|hear|get|find|reach|load|connect|locate|identify|see|open)\b"
+)
+"""After "we failed": a look-up that found nothing ("we failed to find your booking"), not a
+failure owned."""
+
+
 def _owning(low: str, match: re.Match[str]) -> bool:
     """The match owns a failure: its clause is not opened by a condition or a denial ("if we
-    made a mistake", "we don't believe we made an error"), and a "should have" in it is not an
-    expectation."""
+    made a mistake", "we don't believe we made an error"), a "should have" in it is not an
+    expectation and a "failed" not a look-up."""
     if is_negated(low, match.start(), hedged=True):
+        return False
+    if match.group(0).endswith("failed") and _LOOKUP.match(low, match.end()):
         return False
     return not (match.group(0).endswith("should have") and _EXPECTATION.match(low, match.end()))
 
@@ -804,6 +839,9 @@ def _outside_causes(low: str, text: str, p: _Patterns) -> list[Finding]:
     for link in p.cause.finditer(low):
         stop = _CAUSE_END.search(low, link.start())
         clause_end = stop.start() if stop else len(low)
+        sentence_end = _SENTENCE_END.search(low, link.end())
+        if sentence_end is not None and sentence_end.group(0) == "?":
+            continue  # "was it sold by a third-party seller?" asks; it tells no cause
         if link.group(0).split()[-1] in ("control", "hands"):
             end = link.end()  # "out of our control" needs no agent
         else:

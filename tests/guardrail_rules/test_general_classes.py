@@ -51,6 +51,7 @@ OWNING = (
     "We did not tell you in time, and we should have.",
     "We have not lived up to the standard you expect from us.",
     "We make no excuses for it.",
+    "Right now we failed at that, and for that I apologise.",
 )
 
 
@@ -74,6 +75,7 @@ def test_an_owned_outside_cause_is_an_explanation(cause: str, owning: str) -> No
         "We should have an update by Friday.",
         "We never failed to ship on time.",
         "We would never take responsibility for another company's parcels.",
+        "We failed to find your booking in our system.",
     ],
 )
 def test_a_denied_conditional_or_expected_ownership_owns_nothing(disowning: str) -> None:
@@ -202,5 +204,45 @@ FEELINGS = """
     _lines(HOSTILE_REPLIES) + _lines(STAFF) + _lines(JUSTIFICATION) + _lines(FEELINGS),
 )
 def test_each_class_in_varied_wordings_and_its_near_misses(want: str, text: str) -> None:
+    found = errors(text)
+    assert bool(found) == (want == "+"), (text, found)
+
+
+OUTSIDE_WORDINGS = """
++ Earlier today a fibre cable was cut by a contractor working on an unrelated project.
++ Our card payments were affected by an issue at our payment processor.
++ Yesterday's delays were the result of an air traffic control staffing shortage.
++ Unfortunately the courier has advised that your parcel was damaged in transit.
++ The supplier has informed us that the item is out of stock.
++ We were let down by one of our suppliers.
++ The fault lies with the manufacturer of the component.
++ The issue originated with an external partner.
++ The incident stemmed from a failure at one of our suppliers.
++ We were the victim of a sophisticated cyber attack.
++ Criminals gained access to a database hosted by a third party.
++ Our systems were impacted by a global outage at a cloud company.
++ This was a nationwide problem affecting all networks.
++ We cannot be held responsible for delays caused by the postal service.
++ We are not responsible for the actions of third-party sellers.
++ Responsibility for the delay rests with the port authority.
++ Please contact the seller, as they are responsible for the delivery.
++ Upon investigation, we found no fault with the product.
++ The item was delivered exactly as described in the listing.
++ As mentioned in the product description, the colour may vary.
++ Had you raised this with reception at the time, we could have moved you.
++ We did not receive any complaint from you during your stay.
++ It appears the issue was caused by a misunderstanding on the part of the guest.
+- A cable was cut by a contractor, but our backup link should have taken over. That is on us.
+- Our payment processor had an outage. We should have switched to our backup faster; sorry.
+- The courier damaged your parcel. We chose that courier, so this is our responsibility.
+- The courier has confirmed your parcel will arrive tomorrow morning.
+- Was the item sold by us or by a third-party seller?
+- Our system shows you were already compensated for this flight, so I can't add a second credit.
+- We are sorry the item was not as described; a replacement is on its way.
+"""
+
+
+@pytest.mark.parametrize(("want", "text"), _lines(OUTSIDE_WORDINGS))
+def test_outside_causes_and_checks_in_varied_wordings(want: str, text: str) -> None:
     found = errors(text)
     assert bool(found) == (want == "+"), (text, found)

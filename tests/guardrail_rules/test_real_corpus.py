@@ -52,6 +52,7 @@ def test_ids_are_unique_and_labels_well_formed() -> None:
             "fresh14",
             "fresh15",
             "fresh16",
+            "fresh18_tune",
         ), item["id"]
         if item["kind"] in MUST_FLAG:
             assert item["flag"], item["id"]
