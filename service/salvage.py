@@ -468,6 +468,8 @@ def _plan(
     planned: list[_Edit] | None = None,
 ) -> _Edit | None:
     fix = finding.fix
+    if fix is None and finding.rule == STAFF_RULE and request is not None:
+        return _owned_staff(finding, texts[finding.field], request)
     if fix is None:
         return None
     text = texts[finding.field]
@@ -507,6 +509,27 @@ def _plan(
         )
         return None if edit is None else replace(edit, fact=fix.fact)
     return None
+
+
+STAFF_RULE = "blame.staff"
+_THE_STAFF = re.compile(r"(?P<the>[Tt]he)\s+(?P<who>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)\b")
+
+
+def _owned_staff(finding: Finding, text: str, request: DraftRequest) -> _Edit | None:
+    """A member of staff the letter singles out as "the technician" where the request owns
+    them as "our technician": said as the request says it, so the business owns the act.
+    None otherwise (the re-ask handles it)."""
+    match = _THE_STAFF.match(text, finding.start)
+    if match is None or match.end() > finding.end:
+        return None
+    incident = request.incident
+    told = " ".join(f for f in (incident.summary, incident.cause, incident.impact) if f).lower()
+    words = match.group("who").lower().split()
+    if not any(re.search(rf"\bour\s+{re.escape(' '.join(words[:n]))}\b", told) for n in (2, 1)):
+        return None
+    ours = "Our" if match.group("the")[0].isupper() else "our"
+    record = SalvageEdit(rule=finding.rule, action="replace", before=match.group("the"), after=ours)
+    return _Edit(finding.field, match.start(), match.start("the") + 3, ours, record)
 
 
 # What a template slot asks for, by the words inside it, and where the request keeps it.

@@ -736,3 +736,39 @@ def test_a_fact_said_again_by_one_rule_is_not_inserted_by_another(
     assert result.body.count(remedy) == 1
     assert [e.rule for e in result.edits] == ["commitments.status"]
     assert result.unfixed == []
+
+
+def test_staff_the_request_owns_are_said_as_ours() -> None:
+    request = DraftRequest.model_validate(
+        {
+            "channel": "sms",
+            "recipient": {"name": "Kofi Mensah"},
+            "sender": {"organization": "Fibrenet"},
+            "incident": {
+                "summary": "Our technician did not arrive for the installation booked for 5 May.",
+                "reference": "FN-20577",
+            },
+        }
+    )
+    body = (
+        "FN-20577: I wanted to apologize for the incident with your installation. "
+        "The technician did not arrive as scheduled."
+    )
+    report = guardrails.check(body, channel="sms", context=request)
+    assert [f.excerpt for f in report.errors if f.rule == "blame.staff"] == [
+        "The technician did not arrive"
+    ]
+    fixed = salvage(None, body, report, request, "sms")
+    assert "Our technician did not arrive as scheduled." in fixed.body
+    assert ("blame.staff", "The", "Our") in [(e.rule, e.before, e.after) for e in fixed.edits]
+    # Staff the request never calls ours are left for the re-ask.
+    other = request.model_copy(
+        update={
+            "incident": request.incident.model_copy(
+                update={"summary": "The installation booked for 5 May did not happen."}
+            )
+        }
+    )
+    report = guardrails.check(body, channel="sms", context=other)
+    result = salvage(None, body, report, other, "sms")
+    assert "The technician" in result.body
