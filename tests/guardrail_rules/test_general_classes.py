@@ -52,6 +52,8 @@ OWNING = (
     "We have not lived up to the standard you expect from us.",
     "We make no excuses for it.",
     "Right now we failed at that, and for that I apologise.",
+    "My bad, I should have tested the release first.",
+    "Mea culpa: that release was ours.",
 )
 
 
