@@ -25,12 +25,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
+from typing import NamedTuple
 
 from contract.catalog import get_catalog
 from contract.models import Remedy
 from contract.report import Finding, Fix
 from guardrails.draft import Draft, Text
 from guardrails.facts import extract_facts
+from guardrails.request_rules import _by_first
 from guardrails.spans import finding
 from guardrails.supplied import stems
 
@@ -680,26 +682,124 @@ _AUX = (
     r"surely|likely|not\s+only|therefore|now|hopefully|significantly|greatly)\s+){0,3}"
     r"(?:been\s+)?"
 )
-_EFFECT = re.compile(
-    # ", which caused", "which will ensure": a relative clause of effect.
-    rf"(?P<relative>(?P<comma>,\s*(?:and\s+)?)?\bwhich\s+(?:{_AUX}(?:{_EFFECT_VERBS})|"
-    # ", which has halved our breakages": any deed told with "has", "will", "should".
-    r"(?:has|have|will|should|would|can|could)\s+(?:already\s+|also\s+)?(?!been\b|not\b)[a-z]+))\b"
+# Each form below starts with a literal letter (see `_by_first`), so the regex engine skips
+# ahead to candidates; what may stand before it (a comma, ", and", a sentence's start) is
+# read by `_effect_cues`.
+_VERB_AFTER = rf"\s+{_AUX}(?:{_EFFECT_VERBS})"
+_EFFECT_FORMS = (
+    # "which caused", "which will ensure": a relative clause of effect; ", which has halved
+    # our breakages": any deed told with "has", "will", "should".
+    (
+        "relative",
+        re.compile(
+            rf"which\s+(?:{_AUX}(?:{_EFFECT_VERBS})|(?:has|have|will|should|would|can|could)\s+"
+            r"(?:already\s+|also\s+)?(?!been\b|not\b)[a-z]+)\b"
+        ),
+    ),
     # ", resulting in", ", ensuring that": a participle of effect after a comma.
-    rf"|(?P<participle>,\s*(?:{_EFFECT_INGS}))\b"
+    ("participle", re.compile(rf",\s*(?:{_EFFECT_INGS})\b")),
     # "so that we can", "in order to", "to ensure that": a purpose told as an outcome.
-    r"|(?P<purpose>(?:,\s*|\s+|^)(?:so\s+that|in\s+order\s+(?:to|that)|to\s+(?:ensure|"
-    r"guarantee|make\s+sure|allow|enable|help\s+(?:us|you)|minimi[sz]e|reduce|improve|"
-    r"speed\s+up)))\b"
+    (
+        "purpose",
+        re.compile(
+            _by_first(
+                [
+                    r"so\s+that",
+                    r"in\s+order\s+(?:to|that)",
+                    r"to\s+(?:ensure|guarantee|make\s+sure|allow|enable|help\s+(?:us|you)|"
+                    r"minimi[sz]e|reduce|improve|speed\s+up)",
+                ],
+                boundary=True,
+            )
+            + r"\b"
+        ),
+    ),
+    # "as it may have put your customers' privacy at risk": an effect given as a reason.
+    (
+        "reason",
+        re.compile(
+            _by_first(
+                [rf"{w}\s+(?:it|this|that){_VERB_AFTER}" for w in ("as", "since")], boundary=True
+            )
+            + r"\b"
+        ),
+    ),
     # "This caused additional costs", "The new scan will help": a sentence of effect about
     # the incident, a remedy or a step, told by a pointing subject or a short noun phrase.
-    # "..., as it may have put your customers' privacy at risk": an effect given as a reason.
-    rf"|(?P<reason>,?\s+(?:as|since)\s+(?:it|this|that)\s+{_AUX}(?:{_EFFECT_VERBS}))\b"
-    rf"|(?P<main>(?:^|(?<=[.!?]\s)|(?<=\n)|,\s*and\s+)(?:this|that|it|these|those|"
-    rf"(?:the|our|this|these|that|those)\s+(?:[a-z-]+\s+){{1,3}}?)\s*"
-    rf"{_AUX}(?:{_NOUN_EFFECT_VERBS}|mean[st]?))\b",
-    re.MULTILINE,
+    (
+        "main",
+        re.compile(
+            _by_first(
+                [
+                    rf"{w}\s*{_AUX}(?:{_NOUN_EFFECT_VERBS}|mean[st]?)"
+                    for w in ("this", "that", "it", "these", "those")
+                ]
+                + [
+                    rf"{w}\s+(?:[a-z-]+\s+){{1,3}}?{_AUX}(?:{_NOUN_EFFECT_VERBS}|mean[st]?)"
+                    for w in ("the", "our", "this", "these", "that", "those")
+                ],
+                boundary=True,
+            )
+            + r"\b"
+        ),
+    ),
 )
+_COMMA_AND = re.compile(r",\s*(?:and\s+)?\Z")
+_COMMA_AND_REQUIRED = re.compile(r",\s*and\s+\Z")
+_SPACES_BEFORE = re.compile(r"(?:,\s*|\s+)\Z")
+
+
+class _Cue(NamedTuple):
+    """One effect form found: its kind, its span with what stands before it (a comma), where
+    its first word starts, and whether a comma stands before it."""
+
+    kind: str
+    start: int
+    at: int
+    end: int
+    text: str
+    comma: bool
+
+
+def _effect_cues(low: str) -> list[_Cue]:
+    """Every effect form in `low`, leftmost first and not overlapping, as one scan of all the
+    forms would find them."""
+    found: list[_Cue] = []
+    for kind, pattern in _EFFECT_FORMS:
+        for match in pattern.finditer(low):
+            at = match.start()
+            before = low[max(0, at - 12) : at]
+            start, comma = at, False
+            if kind == "relative":
+                lead = _COMMA_AND.search(before)
+                if lead is not None:
+                    start, comma = at - len(lead.group()), True
+            elif kind in ("purpose", "reason"):
+                lead = _SPACES_BEFORE.search(before)
+                if lead is None and not (kind == "purpose" and (at == 0 or low[at - 1] == "\n")):
+                    continue
+                if lead is not None:
+                    start = at - len(lead.group())
+                    comma = lead.group().startswith(",")
+            elif kind == "main":
+                lead = _COMMA_AND_REQUIRED.search(before)
+                if lead is not None:
+                    start, comma = at - len(lead.group()), True
+                elif not (
+                    at == 0
+                    or low[at - 1] == "\n"
+                    or (at >= 2 and low[at - 1].isspace() and low[at - 2] in ".!?")
+                ):
+                    continue
+            found.append(_Cue(kind, start, at, match.end(), low[start : match.end()], comma))
+    found.sort(key=lambda cue: cue.start)
+    kept: list[_Cue] = []
+    for cue in found:
+        if not kept or cue.start >= kept[-1].end:
+            kept.append(cue)
+    return kept
+
+
 # Where an effect's clause ends: the sentence's end, a semicolon or dash, or a new clause
 # with its own subject (", and we", ", but I").
 _EFFECT_END = re.compile(
@@ -818,28 +918,28 @@ def invented_effect(draft: Draft) -> list[Finding]:
         return []
     low = text.low
     found: list[Finding] = []
-    for match in _EFFECT.finditer(low):
-        at = match.start() + len(match.group()) - len(match.group().lstrip(" ,\n"))
-        s_start, s_end = text.sentences.bounds(at, match.end())
-        stop = _EFFECT_END.search(low, match.end(), s_end)
+    for match in _effect_cues(low):
+        at = match.at
+        s_start, s_end = text.sentences.bounds(at, match.end)
+        stop = _EFFECT_END.search(low, match.end, s_end)
         end = stop.start() if stop is not None else s_end
-        while end > match.end() and low[end - 1] in ".!?":
+        while end > match.end and low[end - 1] in ".!?":
             end -= 1
-        if match.lastgroup == "purpose" and not low[s_start:at].strip():
+        if match.kind == "purpose" and not low[s_start:at].strip():
             # "To ensure that ..., we ...": the purpose ends at its comma.
-            comma = low.find(",", match.end(), end)
+            comma = low.find(",", match.end, end)
             end = comma if comma > 0 else end
-        told = low[match.end() : end]
-        if _IDIOM.match(told) or _AGAINST_REPEAT.search(low, match.start(), end):
+        told = low[match.end : end]
+        if _IDIOM.match(told) or _AGAINST_REPEAT.search(low, match.start, end):
             continue
         if _KEPT_FROM.match(told):
             continue  # "prevented you from ...": request.invented_impact reads that
         if _unsupported_figure(told, draft):
             continue  # "which made deliveries 25% faster": the figure rules remove it
-        purpose = match.lastgroup == "purpose"
+        purpose = match.kind == "purpose"
         if purpose and _REPEAT_PURPOSE.search(told):
             continue
-        if _BENEFIT.search(match.group()) is not None:
+        if _BENEFIT.search(match.text) is not None:
             # What a remedy or step achieves is the request's only when a remedy or step
             # says it: "ensuring that all shipments are on time" retells the incident's
             # words as a benefit nobody gave.
@@ -891,18 +991,18 @@ _OWNING_WORDS = frozenset(
 
 
 def _effect_fix(
-    text: Text, match: re.Match[str], s_start: int, s_end: int, end: int
+    text: Text, match: _Cue, s_start: int, s_end: int, end: int
 ) -> tuple[tuple[int, int], Fix]:
     """Cut the effect's clause when a main clause stands before it (", which caused ..."
     goes, the sentence ends where it began); a sentence that opens with a purpose ("To
     ensure ..., we ...") loses that opening; otherwise the sentence goes."""
-    start = max(match.start(), s_start)
-    at = match.start() + len(match.group()) - len(match.group().lstrip(" ,\n"))
-    kind = match.lastgroup
+    start = max(match.start, s_start)
+    at = match.at
+    kind = match.kind
     before = text.text[s_start:at].strip(" ,")
-    if kind == "main" and not match.group().lstrip().startswith(","):
+    if kind == "main" and not match.comma:
         return (s_start, s_end), Fix(action="remove_sentence")
-    if kind == "relative" and match.group("comma") is None and not before.endswith(","):
+    if kind == "relative" and not match.comma and not before.endswith(","):
         # "the fault which caused ... has been fixed": where the clause ends is unknown.
         return (s_start, s_end), Fix(action="remove_sentence")
     if len(before) >= 12 and end >= _sentence_body_end(text, s_start, s_end):
@@ -934,21 +1034,28 @@ def _sentence_body_end(text: Text, s_start: int, s_end: int) -> int:
 # "As a valued customer", "As you know", "As always": a relationship, shared knowledge or a
 # history the request never gives, said the way form letters say it.
 _STOCK = re.compile(
-    r"(?P<lead>(?:^|(?<=[.!?]\s)|(?<=\n))|,\s*)?"
-    r"(?P<phrase>\b(?:as|being)\s+(?:a|an|one\s+of\s+our|our)\s+(?:(?:most\s+)?(?:valued|loyal|"
-    r"long[\s-]?(?:standing|time)|important|treasured|respected|esteemed|regular|cherished)"
-    r"\s+)+(?:customer|client|member|guest|partner|patient|subscriber|user|shopper|"
-    r"colleague|reader|patron|resident|tenant)s?"
-    r"|\bas\s+(?:you\s+(?:(?:may|might|will|would|surely|probably|already)\s+)?(?:know|"
-    r"be\s+aware|are\s+(?:(?:well|no\s+doubt)\s+)?aware|can\s+imagine|can\s+see|"
-    r"have\s+(?:noticed|heard|seen)|(?:may|might)\s+have\s+(?:noticed|heard|seen))|"
-    r"we\s+(?:all\s+)?know|always)"
-    r"|\bneedless\s+to\s+say"
-    r"|\b(?:i['’]m|i\s+am|we['’]re|we\s+are)\s+sure\s+you(?:['’]re|\s+are)\s+(?:well\s+)?aware"
-    r"(?:\s+that)?)\b"
-    r"(?P<after>\s*,)?",
-    re.MULTILINE,
+    _by_first(
+        [
+            rf"{w}\s+(?:a|an|one\s+of\s+our|our)\s+(?:(?:most\s+)?(?:valued|loyal|"
+            r"long[\s-]?(?:standing|time)|important|treasured|respected|esteemed|regular|"
+            r"cherished)\s+)+(?:customer|client|member|guest|partner|patient|subscriber|user|"
+            r"shopper|colleague|reader|patron|resident|tenant)s?"
+            for w in ("as", "being")
+        ]
+        + [
+            r"as\s+(?:you\s+(?:(?:may|might|will|would|surely|probably|already)\s+)?(?:know|"
+            r"be\s+aware|are\s+(?:(?:well|no\s+doubt)\s+)?aware|can\s+imagine|can\s+see|"
+            r"have\s+(?:noticed|heard|seen)|(?:may|might)\s+have\s+(?:noticed|heard|seen))|"
+            r"we\s+(?:all\s+)?know|always)",
+            r"needless\s+to\s+say",
+            r"i(?:['’]m|\s+am)\s+sure\s+you(?:['’]re|\s+are)\s+(?:well\s+)?aware(?:\s+that)?",
+            r"we(?:['’]re|\s+are)\s+sure\s+you(?:['’]re|\s+are)\s+(?:well\s+)?aware(?:\s+that)?",
+        ],
+        boundary=True,
+    )
+    + r"\b(?P<after>\s*,)?"
 )
+_COMMA_BEFORE = re.compile(r",\s*\Z")
 # The reader called a valued or loyal customer anywhere else ("you are a valued customer").
 _LOYALTY = re.compile(
     r"\b(?:a|our|such\s+a)\s+(?:(?:most\s+)?(?:valued|loyal|treasured|esteemed|cherished)\s+)+"
@@ -973,9 +1080,14 @@ def stock_phrase(draft: Draft) -> list[Finding]:
         return []
     found: list[Finding] = []
     for match in _STOCK.finditer(low):
-        start, end = match.span("phrase")
+        start = match.start()
+        end = match.start("after") if match.group("after") is not None else match.end()
         s_start, s_end = text.sentences.bounds(start, end)
-        lead, after = match.group("lead"), match.group("after")
+        comma = _COMMA_BEFORE.search(low, max(0, start - 4), start)
+        lead = comma.group() if comma is not None else None
+        after = match.group("after")
+        # The span of the phrase with the comma before it, when there is one.
+        lead_start = comma.start() if comma is not None else start
         fix: Fix
         if start == s_start and after:
             # "As a valued customer, you ...": the opening goes; the next word takes its capital.
@@ -989,9 +1101,9 @@ def stock_phrase(draft: Draft) -> list[Finding]:
                 fix = Fix(action="replace", text=_capital(text.text, rest))
         elif lead and lead.startswith(",") and after:
             # "..., as you know, ...": the aside goes with one of its commas.
-            span, fix = (match.start(), match.end()), Fix(action="replace", text="")
+            span, fix = (lead_start, match.end()), Fix(action="replace", text="")
         elif lead and lead.startswith(",") and _at_sentence_end(text, end, s_end):
-            span, fix = (match.start(), end), Fix(action="replace", text="")
+            span, fix = (lead_start, end), Fix(action="replace", text="")
         elif low.startswith("as always", start):
             continue  # "we are here for you as always": no form phrase set off on its own
         else:
