@@ -245,5 +245,10 @@ async def test_a_step_the_model_blurred_is_put_back_from_the_request(
     assert response.status_code == 200, response.text
     draft = response.json()
     assert mocked_chat_completions.call_count == 1 and draft["guardrails"]["passed"]
-    assert [(e["action"], e["after"]) for e in draft["meta"]["salvage"]] == [("insert", step)]
+    # The blurred sentence says the step's words with a change nobody authorised ("reviewed"):
+    # the step, as the request gives it, takes its place.
+    assert [(e["action"], e["before"], e["after"]) for e in draft["meta"]["salvage"]] == [
+        ("replace", "We have reviewed the barcode scan at the sorting step.", step)
+    ]
+    assert "We have reviewed" not in draft["body"] and draft["body"].count(step) == 1
     assert "request.omitted_prevention" in draft["meta"]["attempt_log"][0]["failed_rules"]
