@@ -204,3 +204,23 @@ def test_a_dated_discount_offer_is_applied_on_its_date() -> None:
     }
     body = _passing(_request(channel="letter", remedies=[remedy]))
     assert "we can apply it by Friday" in body and "take it" not in body, body
+
+
+def test_a_public_reply_made_without_context_tells_what_happened_as_the_organisation() -> None:
+    from contract.models import RewriteRequest
+    from service.composer import rewrite_draft
+
+    email = (
+        "Dear Halden & Moss LLP team,\n\nHere's what happened with your ticket NG-55120: "
+        "nightly backups of your file server silently failed for 19 days. I'm truly sorry. "
+        "This was our mistake, and we own it. We've added the service credit on this month's "
+        "invoice (1,500 EUR).\n\nPlease reply to this email with any questions and I'll help."
+        "\n\nBest regards,\nKai Oduya\nNorthgate IT"
+    )
+    request = RewriteRequest.model_validate(
+        {"draft": {"subject": "About your ticket NG-55120", "body": email}, "channel": "social"}
+    )
+    reply = rewrite_draft(request).body
+    assert "We're truly sorry nightly backups of your file server" in reply, reply
+    assert "NG-55120" not in reply and "1,500" not in reply and "I'm" not in reply, reply
+    assert len(reply) <= 280 and "direct message" in reply, reply

@@ -323,6 +323,55 @@ _VOCATIVE = re.compile(
 )
 
 
+_REFERENCE_LEAD = re.compile(
+    r"^(?:About|Regarding|Here(?:'s| is) what happened with) (?:your|the) [^:.!?]*\d[^:.!?]*: "
+    r"(?P<rest>\S.*)$"
+)
+_ONE_VOICE = (
+    (re.compile(r"\bI'm\b"), "we're"),
+    (re.compile(r"\bI've\b"), "we've"),
+    (re.compile(r"\bI'd\b"), "we'd"),
+    (re.compile(r"\bI'll\b"), "we'll"),
+    (re.compile(r"\bI am\b"), "we are"),
+    (re.compile(r"\bI have\b"), "we have"),
+    (re.compile(r"\bI\b(?!')"), "we"),
+    (re.compile(r"\bmyself\b"), "ourselves"),
+    (re.compile(r"\bmy\b"), "our"),
+    (re.compile(r"\bme\b"), "us"),
+)
+
+
+_BARE_SORRY = re.compile(r"^(We're|We are) ((?:truly|so|very|deeply|really) )?sorry\.$")
+
+
+def _sorry_that(flat: list[str], told: set[str]) -> tuple[list[str], str | None]:
+    """What happened, told inside the bare apology that follows it ("We're truly sorry.")
+    as one sentence: "We're truly sorry nightly backups of your file server failed.", so a
+    short public reply keeps both."""
+    said = [s for s in flat if s in told]
+    sorry = next((s for s in flat if _BARE_SORRY.match(s)), None)
+    if len(said) != 1 or sorry is None:
+        return flat, None
+    clause = said[0].rstrip(".")
+    merged = sorry[:-1] + " " + clause[:1].lower() + clause[1:] + "."
+    return [merged if s == sorry else s for s in flat if s != said[0]], merged
+
+
+def _told(m: re.Match[str]) -> str:
+    rest = m.group("rest")
+    return rest[:1].upper() + rest[1:]
+
+
+def _as_organisation(sentence: str) -> str:
+    """A sentence of ours in the organisation's voice ("I'm truly sorry" -> "We're truly
+    sorry"); a sentence quoting the customer ("You asked: ...") keeps its words."""
+    if sentence.startswith("You asked"):
+        return sentence
+    for pattern, plural in _ONE_VOICE:
+        sentence = pattern.sub(plural, sentence)
+    return sentence[:1].upper() + sentence[1:]
+
+
 def _transform(request: RewriteRequest) -> ComposedDraft:
     body = request.draft.body
     channel = request.channel or _guess_channel(request)
@@ -344,9 +393,30 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
         flat = [
             s for s in flat if _DM.search(s) or "invitation" not in _carries_element(s, channel)
         ]
+    told: set[str] = set()  # what happened, told without the reader's number
     if entry.public:
         flat = [_VOCATIVE.sub(r"\1", s) for s in flat]  # "We're very sorry, Ella." -> "sorry."
-        flat = [s for s in flat if not _private(s, names, channel)]
+        # "About your order NW-48213: the jacket arrived late." tells what happened once
+        # the reader's number is left out; and a public text speaks for the organisation.
+        told = {
+            _as_organisation(_REFERENCE_LEAD.sub(_told, s))
+            for s in flat
+            if _REFERENCE_LEAD.match(s)
+        }
+        flat = [_as_organisation(_REFERENCE_LEAD.sub(_told, s)) for s in flat]
+        flat, merged = _sorry_that(flat, told) if channel == "social" else (flat, None)
+        told |= {merged} if merged else set()
+        # What happened may keep its counts ("failed for 19 days"), never an amount or code.
+        flat = [
+            s
+            for s in flat
+            if not _private(s, names, channel)
+            or (
+                s in told
+                and not _STRONG.search(s)
+                and not _private(re.sub(r"\d", "", s), names, channel)
+            )
+        ]
     if op == "shorten":
         flat = _shortened(flat, channel, words(body))
     if op == "simplify":
@@ -365,8 +435,12 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
             return contract(text)
         return expand(text) if contractions is False else text
 
+    acknowledging = frozenset(voice(s) for s in flat if s in told)
     flat = [voice(s) for s in flat]
+    # The guardrails read an acknowledgment from its own words, not from the told incident.
     flat = _complete(flat, channel, public=entry.public)
+    if entry.public:
+        flat = [_as_organisation(s) for s in flat]
     greeting = _greet(greeting, register)
     if register == "formal" and signoff:
         signoff = "Kind regards,"
@@ -376,7 +450,7 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
     if entry.public and subject and _private(subject, names, channel):
         subject = None
     ours = frozenset(voice(s) for s in added)
-    return _relayout(channel, subject, greeting, flat, signoff, signature, ours)
+    return _relayout(channel, subject, greeting, flat, signoff, signature, ours, acknowledging)
 
 
 def _shortened(flat: list[str], channel: str, source_words: int) -> list[str]:
@@ -413,12 +487,15 @@ def _expanded(flat: list[str], body: str, *, public: bool, register: str) -> lis
     return out
 
 
-def _complete(flat: list[str], channel: str, *, public: bool) -> list[str]:
+def _complete(
+    flat: list[str], channel: str, *, public: bool, acknowledged: bool = False
+) -> list[str]:
     """Add a generic sentence for each element the target channel requires that the
-    sentences do not carry (a social reply converted to a letter has no prevention)."""
+    sentences do not carry (a social reply converted to a letter has no prevention);
+    `acknowledged`: a sentence tells what happened from the draft's reference line."""
     entry = get_catalog().channels[channel]
     text = " ".join(flat)
-    present = set(_elements(text, channel))
+    present = set(_elements(text, channel)) | ({"acknowledgment"} if acknowledged else set())
     out = list(flat)
     order = ["acknowledgment", "regret", "responsibility", "amends", "prevention", "invitation"]
     for element in order:
@@ -459,7 +536,12 @@ def _guess_channel(request: RewriteRequest) -> str:
 _STRONG = re.compile(f"{MONEY}|{PERCENT}|{CODE}")
 
 
-def _ranked(flat: list[str], channel: str, ours: frozenset[str] = frozenset()) -> list[Line]:
+def _ranked(
+    flat: list[str],
+    channel: str,
+    ours: frozenset[str] = frozenset(),
+    acknowledging: frozenset[str] = frozenset(),
+) -> list[Line]:
     """Sentences ranked for a single-message channel: the first to carry each amount or
     code, and the first to carry each element the channel requires, are essential; other
     figures (a prevention step's) come next; then any element; then the rest."""
@@ -469,6 +551,8 @@ def _ranked(flat: list[str], channel: str, ours: frozenset[str] = frozenset()) -
     lines = []
     for s in flat:
         elements = _carries_element(s, channel)
+        if s in acknowledging:  # what happened, told from the draft's reference line
+            elements.add("acknowledgment")
         strong = {m.group(0) for m in _STRONG.finditer(s)} - seen_tokens
         new_required = (elements & required) - seen_elements
         if s in ours:
@@ -496,19 +580,21 @@ def _relayout(
     signoff: str | None,
     signature: list[str],
     ours: frozenset[str] = frozenset(),
+    acknowledging: frozenset[str] = frozenset(),
 ) -> ComposedDraft:
     """The sentences laid out for `channel`; on a limited channel the sentences in `ours`
-    (structural sentences a rewrite added) are the first to go."""
+    (structural sentences a rewrite added) are the first to go, and those in `acknowledging`
+    carry the acknowledgment."""
     entry = get_catalog().channels[channel]
     if channel in ("sms", "social"):
-        lines = _ranked(flat, channel, ours)
+        lines = _ranked(flat, channel, ours, acknowledging)
         text, _ = fit(lines, lambda ls: " ".join(ln.text for ln in ls), None, entry.max_chars)
         return ComposedDraft(subject=None, body=text)
     if entry.max_chars is not None:
         # A chat reply keeps whole sentences, most valuable first, within its limit (its
         # paragraph breaks, greeting and closing question counted).
         room = entry.max_chars - len(greeting or "Hello,") - len(_CHAT_QUESTION) - 8
-        lines = _ranked(flat, channel, ours)
+        lines = _ranked(flat, channel, ours, acknowledging)
         for _ in range(4):
             _, kept = fit(lines, lambda ls: " ".join(ln.text for ln in ls), None, room)
             trial = _relayout_parts(channel, greeting, [ln.text for ln in kept], None, [])
