@@ -244,6 +244,11 @@ SPLITS: dict[str, str] = {
         " measured blind before (0.20) and after (0.22) the rules of that session; never read"
         " or tuned on)"
     ),
+    "fresh17": (
+        "fresh17 (102 public statements, quoted non-apologies, GitHub replies and support tweets,"
+        " collected and labelled by someone who ran no check on it and read no rule; measured"
+        " blind before (0.22) and after (0.22) the rules of that session; never read or tuned on)"
+    ),
     "fresh18_tune": (
         "fresh18_tune (public replies and statements found while writing class rules from the"
         " issue's classes, labelled before they were checked; tuned on)"

@@ -52,6 +52,7 @@ def test_ids_are_unique_and_labels_well_formed() -> None:
             "fresh14",
             "fresh15",
             "fresh16",
+            "fresh17",
             "fresh18_tune",
         ), item["id"]
         if item["kind"] in MUST_FLAG:
@@ -69,10 +70,11 @@ def test_a_held_out_part_exists() -> None:
     assert {item["kind"] for item in held} >= {"non_apology", "blame", "support_reply"}
 
 
-BLIND = ("fresh16",)
+BLIND = ("fresh16", "fresh17")
 """Batches measured blind and never read: their figure is the generalisation figure, printed
 by `benchmarks/real_corpus.py` (fresh16: 0.20 of the labelled words before the rules of that
-session, 0.22 after), not a regression target. They count in the false-error tests."""
+session, 0.22 after; fresh17: 0.22 before and after), not a regression target. They
+count in the false-error tests."""
 
 SCORES = score([item for item in ITEMS if item["split"] not in BLIND])
 WITH_BLIND = score(ITEMS)
