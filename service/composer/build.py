@@ -864,9 +864,14 @@ class Writer:
 
 
 _FIRST_SINGULAR = (
+    (re.compile(r"\bI'm\b"), "we're"),
+    (re.compile(r"\bI've\b"), "we've"),
+    (re.compile(r"\bI'd\b"), "we'd"),
+    (re.compile(r"\bI'll\b"), "we'll"),
     (re.compile(r"\bI am\b"), "we are"),
     (re.compile(r"\bI was\b"), "we were"),
-    (re.compile(r"\bI\b"), "we"),
+    (re.compile(r"\bI have\b"), "we have"),
+    (re.compile(r"\bI\b(?!')"), "we"),
     (re.compile(r"\bmyself\b"), "ourselves"),
     (re.compile(r"\bmy\b"), "our"),
     (re.compile(r"\bme\b"), "us"),

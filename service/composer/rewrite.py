@@ -36,6 +36,7 @@ from service.composer.build import (
     Part,
     compose,
     fit,
+    impersonal,
 )
 from service.composer.person import is_honorific
 from service.composer.phrases import Picker, Situation
@@ -327,20 +328,6 @@ _REFERENCE_LEAD = re.compile(
     r"^(?:About|Regarding|Here(?:'s| is) what happened with) (?:your|the) [^:.!?]*\d[^:.!?]*: "
     r"(?P<rest>\S.*)$"
 )
-_ONE_VOICE = (
-    (re.compile(r"\bI'm\b"), "we're"),
-    (re.compile(r"\bI've\b"), "we've"),
-    (re.compile(r"\bI'd\b"), "we'd"),
-    (re.compile(r"\bI'll\b"), "we'll"),
-    (re.compile(r"\bI am\b"), "we are"),
-    (re.compile(r"\bI have\b"), "we have"),
-    (re.compile(r"\bI\b(?!')"), "we"),
-    (re.compile(r"\bmyself\b"), "ourselves"),
-    (re.compile(r"\bmy\b"), "our"),
-    (re.compile(r"\bme\b"), "us"),
-)
-
-
 _BARE_SORRY = re.compile(r"^(We're|We are) ((?:truly|so|very|deeply|really) )?sorry\.$")
 
 
@@ -367,8 +354,7 @@ def _as_organisation(sentence: str) -> str:
     sorry"); a sentence quoting the customer ("You asked: ...") keeps its words."""
     if sentence.startswith("You asked"):
         return sentence
-    for pattern, plural in _ONE_VOICE:
-        sentence = pattern.sub(plural, sentence)
+    sentence = impersonal(sentence)
     return sentence[:1].upper() + sentence[1:]
 
 
