@@ -18,12 +18,12 @@ composer says it; the added clause (or its sentence) removed.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
 from contract.catalog import get_catalog
-from contract.models import DraftRequest, Remedy
+from contract.models import DraftRequest
 from contract.report import Finding, Fix
 from guardrails.commitments import _states_a_remedy
 from guardrails.draft import Draft, Text
@@ -554,24 +554,54 @@ _GIVEN_END = re.compile(r"[.!?;:](?=\s|$)|,\s|\s(?:and|but|so|if|when|once)\s")
 _DONE_SAID = re.compile(r"\b(?:have|has|had|we['’]ve|i['’]ve|already|was|were)\b")
 
 
-def _named(remedy: Remedy, clause: str, shared: Collection[str] = ()) -> bool:
-    """Whether `clause` names the remedy by its amount or its kind ("refund", "credit"); a
-    kind in `shared` (another remedy's too) names neither."""
-    if remedy.amount and remedy.amount.lower() in clause:
+def _quotes(clause: str, amount: str) -> bool:
+    """Whether `clause` holds `amount` as written, not inside a longer figure ("10" is not
+    in "10.5", "$100" or "2026-10-09")."""
+    return re.search(rf"(?<![\w.,/-]){re.escape(amount)}(?![\w/-]|[.,]\d)", clause) is not None
+
+
+def _same_amount(one: RemedyFacts, other: RemedyFacts) -> bool:
+    """Whether two remedies carry one amount, in any notation ("15%", "15 percent")."""
+    first, second = one.remedy.amount, other.remedy.amount
+    if not first or not second:
+        return False
+    return (
+        first.lower() == second.lower()
+        or bool(one.amount_keys & other.amount_keys)
+        or (one.bare is not None and one.bare == other.bare)
+    )
+
+
+def _named(done: RemedyFacts, clause: str, waiting: Sequence[RemedyFacts]) -> bool:
+    """Whether `clause` names the done remedy by its amount or its kind ("refund",
+    "credit"); a kind or an amount that a remedy in `waiting` (still to come) shares names
+    neither ("€64.90" on a refund made and a credit offered)."""
+    remedy = done.remedy
+    amount = (remedy.amount or "").lower()
+    # The words of a remedy to come, as the request gives them, name it alone: "15% off the
+    # next order" does not name a call-back whose amount is "15%".
+    for other in waiting:
+        clause = clause.replace(other.remedy.description.lower().rstrip(" ."), " ")
+    if any(_same_amount(done, other) for other in waiting):
+        # The shared amount's words name nothing ("full refund" names no refund).
+        for words in {amount, *((o.remedy.amount or "").lower() for o in waiting)} - {""}:
+            clause = clause.replace(words, " ")
+    elif amount and _quotes(clause, amount):
         return True
+    shared = {other.remedy.kind for other in waiting}
     return remedy.kind not in ("other", "service", *shared) and remedy.kind in clause
 
 
-def _listed_also_to_come(
-    remedies: Sequence[RemedyFacts], about: list[int], done: list[int]
-) -> bool:
+def _listed_also_to_come(remedies: Sequence[RemedyFacts], done: list[int]) -> bool:
     """Whether a remedy the sentence names as done is listed again, in the same words, as
     offered or planned: the sentence to come is that listing's, as the request gives it."""
 
     def words(i: int) -> str:
         return " ".join(remedies[i].remedy.description.lower().split()).rstrip(" .")
 
-    pending = [i for i in about if i not in done]
+    # Any listing to come counts: one that names no amount and no long word ("15% off the
+    # next order.") is not found in the sentence by `mentions_remedy`.
+    pending = [i for i, r in enumerate(remedies) if r.remedy.status != "done"]
     return any(
         remedies[i].remedy.kind == remedies[j].remedy.kind
         and (words(j) in words(i) or words(i) in words(j))
@@ -597,24 +627,25 @@ def done_as_future(draft: Draft) -> list[Finding]:
         sentence = text.low[start:end]
         if _DONE_SAID.search(sentence):
             continue
-        # What the verb gives: its clause ("I will send one" gives a statement, not the
-        # refund the sentence names before it).
+        # The verb and what it gives: its clause ("I will send one" gives a statement, not
+        # the refund the sentence names before it).
         stop = _GIVEN_END.search(text.low, match.end(), end)
         clause_end = stop.start() if stop is not None else end
+        clause = text.low[match.start() : clause_end]
+        # A remedy is about the clause when it is mentioned, or its amount is quoted as the
+        # request gives it ("full refund", which is not read as an amount).
         about = [
             i
             for i, r in enumerate(supplied.remedies)
             if mentions_remedy(text, match.start(), clause_end, r, by_kind=False)
+            or (r.remedy.amount and _quotes(clause, r.remedy.amount.lower()))
         ]
         done = [i for i in about if supplied.remedies[i].remedy.status == "done"]
-        if _listed_also_to_come(supplied.remedies, about, done):
+        if _listed_also_to_come(supplied.remedies, done):
             continue  # the request lists this remedy again as offered or planned
-        clause = text.low[match.end() : clause_end]
-        # A kind that a remedy still to come shares ("refund") names neither of them.
-        pending = {supplied.remedies[i].remedy.kind for i in about if i not in done}
+        waiting = [supplied.remedies[i] for i in about if i not in done]
         if not done or (
-            len(about) > 1
-            and not any(_named(supplied.remedies[i].remedy, clause, pending) for i in done)
+            len(about) > 1 and not any(_named(supplied.remedies[i], clause, waiting) for i in done)
         ):
             continue  # of several remedies, the done one is named only by shared words
         # One remedy: its sentence is said again as done. Several ("will be offering a refund

@@ -724,6 +724,24 @@ def test_a_remedy_listed_twice_with_two_codes_is_said_once_with_both() -> None:
     assert body.count("replacement router") == 1 and "SORRY15 and ab12cd" in body, body
 
 
+def test_a_remedy_listed_twice_keeps_its_words_under_a_tight_max_words() -> None:
+    # Only the kind and code ("Extra service (code ab12cd), coming by Friday.") would state
+    # the listing with the code and leave the other unsaid: the words stay, or it is a 422.
+    call = {"kind": "service", "date": "by Friday", "status": "planned"}
+    remedies = [
+        {**call, "description": "Call the customer back within 24 hours."},
+        {**call, "description": "call the customer back within 24 hours.", "code": "ab12cd"},
+    ]
+    for limit in (45, 60, 80):
+        request = northwind(channel="chat", max_words=limit, remedies=remedies, prevention=[])
+        try:
+            body = _passes(request)
+        except DoesNotFit:
+            continue
+        assert "call you back within 24 hours" in body.lower() and "ab12cd" in body, body
+        assert "Extra service" not in body, body
+
+
 @pytest.mark.parametrize(
     ("reference", "said", "not_said"),
     [

@@ -39,17 +39,10 @@ def guardrail_gap(finding: Finding, request: DraftRequest) -> str | None:
     missed, weekday and supplied dates read as deadlines, group recipients read as names, an
     amount after "order" read as a reference, amounts in words read as remedies, ISO dates
     read as personal data, the caller's cause read as an invented step, "offer letter" read
-    as an offer) has a test in tests/guardrail_rules/test_composer_gaps.py. A new kind is
-    named here with the rule and the supplied value it concerns, and counted.
-
-    Open: `commitments.done_as_future` reads an offered or planned remedy's sentence as the
-    done one told as to come when both remedies carry the same amount ("€64.90" done and
-    offered): the amount names both, and the composer must state it with each."""
-    if finding.rule == "commitments.done_as_future":
-        done = {r.amount for r in request.remedies if r.amount and r.status == "done"}
-        to_come = {r.amount for r in request.remedies if r.amount and r.status != "done"}
-        if done & to_come:
-            return "done_as_future: one amount on a done remedy and one to come"
+    as an offer, an amount shared by a done remedy and one to come read as the done one told
+    as to come) has a test in tests/guardrail_rules/ (test_composer_gaps.py,
+    test_letter_slips.py). A new kind is named here with the rule and the supplied value it
+    concerns, and counted."""
     return None
 
 

@@ -1326,7 +1326,10 @@ def _fact_part(w: Writer, part: Part) -> list[Line]:
             # The compact form speaks to the reader too ("Call you back", not "the customer").
             own = remedy.model_copy(update={"description": w.phrase(remedy.description).text})
             shorter = [compact_remedy(own, described=True, first=i == 0)]
-            if remedy.amount or remedy.code:
+            # Only its kind and figures: faithful when the figures name this remedy alone,
+            # not one listed twice, whose other listing they may not belong to.
+            listings = sum(_remedy_key(r) == _remedy_key(remedy) for r in req.remedies)
+            if (remedy.amount or remedy.code) and listings == 1:
                 shorter.append(compact_remedy(own, described=False, first=i == 0))
             lines.append(Line(text, part, shorter))
             previous = remedy.status
@@ -1353,6 +1356,13 @@ def _fact_part(w: Writer, part: Part) -> list[Line]:
     raise PhraseBankError(f"plan.yaml: no wording for part {part.part!r}")
 
 
+def _remedy_key(remedy: Remedy) -> tuple[str, str, str]:
+    """What makes two listings one remedy: kind, words (in any case, with or without a full
+    stop) and status."""
+    words = " ".join(remedy.description.lower().split()).rstrip(" .")
+    return (remedy.kind, words, remedy.status)
+
+
 def _remedies_once(remedies: list[Remedy]) -> list[Remedy]:
     """The remedies, each offered once: a remedy listed twice (the same kind, status and
     words, in any case, with or without a full stop) is one remedy carrying the amount and
@@ -1363,11 +1373,7 @@ def _remedies_once(remedies: list[Remedy]) -> list[Remedy]:
     kept: list[Remedy] = []
     keys: list[tuple[str, str, str]] = []
     for remedy in remedies:
-        key = (
-            remedy.kind,
-            " ".join(remedy.description.lower().split()).rstrip(" ."),
-            remedy.status,
-        )
+        key = _remedy_key(remedy)
         for i, (k, old) in enumerate(zip(keys, kept, strict=True)):
             if k != key:
                 continue

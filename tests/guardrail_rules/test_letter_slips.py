@@ -267,6 +267,38 @@ def test_a_remedy_of_the_same_kind_still_to_come_is_not_the_done_one() -> None:
     assert found, body
 
 
+def test_an_amount_a_done_remedy_shares_with_one_to_come_names_neither() -> None:
+    # The property sweep's shape: the same figure on a refund made and on something offered
+    # or planned; each is stated with its amount, so the figure tells them apart no more.
+    refunded = {
+        "kind": "refund",
+        "description": "REFUND OF THE BOOKING FEE",
+        "amount": "€64.90",
+        "status": "done",
+    }
+    credit = {"kind": "credit", "description": "credit", "amount": "€64.90", "status": "offered"}
+    phone = {
+        "kind": "replacement",
+        "description": "the phone damaged in transit",
+        "amount": "€64.90",
+        "status": "planned",
+    }
+    rule = "commitments.done_as_future"
+    body = "We have refunded the booking fee (€64.90). We would like to offer you credit (€64.90)."
+    assert _errors(body, _request(remedies=[credit, refunded]), rule) == []
+    body = "To make amends, we will replace the phone damaged in transit (€64.90)."
+    assert _errors(body, _request(remedies=[refunded, phone]), rule) == []
+    # An amount written as words ("full refund") on both, beside an offer with no long word.
+    full = {**refunded, "description": "full refund of the tickets", "amount": "full refund"}
+    discount = {**credit, "kind": "discount", "description": "15% off the next order"}
+    discount["amount"] = "full refund"
+    body = "We would like to offer you 15% off the next order (full refund)."
+    assert _errors(body, _request(remedies=[full, discount]), rule) == []
+    # The done one named by its own kind is still told as to come.
+    body = "We will refund the booking fee (€64.90)."
+    assert _errors(body, _request(remedies=[refunded, credit]), rule), body
+
+
 # --- terms added to a remedy ----------------------------------------------------------------
 
 
