@@ -173,9 +173,11 @@ _ZERO_WIDTH = (_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT)
 class Needs:
     """What any match of a regex must contain: one string of each set in `strings`, and a
     non-ASCII character when `non_ascii`. A text without them has no match, so the regex need
-    not run over it (the check is a few `in` tests, each a fast C search)."""
+    not run over it (the check is a few `in` tests, each a fast C search). Each set is
+    ordered shortest first: a short string is the likeliest to be in a text, and a search
+    that finds one ends early, where one that finds nothing reads the whole text."""
 
-    strings: tuple[frozenset[str], ...]
+    strings: tuple[tuple[str, ...], ...]
     non_ascii: bool
 
     def met(self, subject: str, ascii_subject: bool) -> bool:
@@ -201,7 +203,8 @@ def needs(pattern: re.Pattern[str]) -> Needs:
         choices = [frozenset(s.lower() for s in choice) for choice in choices]
     # The rarest first: the longest shortest string, then the fewest strings.
     choices.sort(key=lambda c: (-min(len(s) for s in c), len(c)))
-    return Needs(tuple(choices), non_ascii)
+    ordered = (tuple(sorted(choice, key=lambda s: (len(s), s))) for choice in choices)
+    return Needs(tuple(ordered), non_ascii)
 
 
 def _exact(item: tuple[Any, Any], ignore_case: bool) -> frozenset[str] | None:

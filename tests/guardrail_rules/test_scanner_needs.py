@@ -42,6 +42,12 @@ def test_needs_is_not_met_without_the_strings() -> None:
     assert not needs(re.compile("[\u2600-\u27bf]")).met("plain text", True)
 
 
+def test_needs_tries_the_rarest_set_first_and_its_shortest_string_first() -> None:
+    # A search that finds a string stops early; one that finds nothing reads the whole text.
+    found = needs(re.compile(r"(?:courier|van|driver)\s+(?:was\s+)?(?:late|delayed)"))
+    assert found.strings == (("late", "delayed"), ("van", "driver", "courier"))
+
+
 def _texts() -> list[str]:
     texts = [item["body"] for item in load_corpus("letters.yaml")]
     texts += [item["text"] for item in load_corpus("real.yaml")]
