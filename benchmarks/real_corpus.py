@@ -241,13 +241,18 @@ SPLITS: dict[str, str] = {
     ),
     "fresh16": (
         "fresh16 (collected and labelled by someone who ran no check on it and read no rule;"
-        " measured blind before (0.20) and after (0.22) the rules of that session; never read"
-        " or tuned on)"
+        " measured blind before (0.20) and after (0.22) the rules of that session; then its"
+        " misses and false errors were read as classes and tuned on)"
     ),
     "fresh17": (
         "fresh17 (102 public statements, quoted non-apologies, GitHub replies and support tweets,"
         " collected and labelled by someone who ran no check on it and read no rule; measured"
-        " blind before (0.22) and after (0.22) the rules of that session; never read or tuned on)"
+        " blind before (0.22) and after (0.22) the rules of that session; then its misses and"
+        " false errors were read as classes and tuned on)"
+    ),
+    "fresh19": (
+        "fresh19 (collected and labelled by someone who ran no check on it and read no rule,"
+        " after fresh16 and fresh17 were read; measured blind)"
     ),
     "fresh18_tune": (
         "fresh18_tune (public replies and statements found while writing class rules from the"

@@ -34,6 +34,13 @@ def rule_findings(draft: Draft) -> list[Finding]:
                     owned = owns(draft.body.low, draft)
                 if owned:
                     continue
+            if (
+                rule.id == REVERSE_RULE
+                and text is draft.body
+                and _FEELING.search(text.low, start, end)
+                and _owned_beside(draft, start)
+            ):
+                continue
             counts[rule.id] = counts.get(rule.id, 0) + 1
             if counts[rule.id] > MAX_PER_RULE:
                 continue
@@ -52,6 +59,34 @@ def rule_findings(draft: Draft) -> list[Finding]:
                 )
             )
     return found
+
+
+REVERSE_RULE = "non_apology.reverse"
+_FEELING = re.compile(
+    r"\b(?:(?:for|about)\s+(?:the|your|all\s+the|all)\s+(?:frustrat|disappoint|upset|distress"
+    r"|anger|annoy|worr|anxi|stress|inconvenien)|(?:have|has)\s+been\s+(?:disappointed|frustrated"
+    r"|upset|let\s+down|inconvenienced)\b)"
+)
+"""A feeling named in a reverse apology ("sorry for the frustration", "sorry that you have
+been disappointed in our service"), as opposed to how it was taken ("sorry you feel that
+way")."""
+
+
+def _owned_beside(draft: Draft, at: int) -> bool:
+    """The sentence at `at`, or the one before or after it, owns a failure ("With the launch
+    of Maps we fell short. We are sorry for the frustration this has caused", "sorry that you
+    have been disappointed in our service. We were definitely in the wrong"): the feeling is
+    the effect of what the writer owns, not the thing regretted in its place."""
+    spans = draft.body.sentences.spans
+    if not spans:
+        return False
+    k = next((i for i, (s, e) in enumerate(spans) if s <= at < e), len(spans) - 1)
+    lo, hi = spans[max(0, k - 1)][0], spans[min(len(spans) - 1, k + 1)][1]
+    cues = draft.body.cues.get("responsibility", [])
+    low = draft.body.low
+    if any(lo <= begin < hi and not is_negated(low, begin, hedged=True) for begin, _ in cues):
+        return True
+    return owns(low[lo:hi])
 
 
 def allowed_apologies(word_count: int) -> int:

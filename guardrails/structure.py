@@ -429,6 +429,11 @@ def _patterns() -> _Patterns:
             r"\b(?:can|may|might|could|sometimes|occasionally|will\s+sometimes)\s+"
             r"(?:sometimes\s+|occasionally\s+|also\s+|still\s+)?"
             rf"{_alternation(lex.words('general_verbs'))}\b"
+            # "The situation is often fluid because of the changing conditions during a
+            # storm": what is usually so.
+            r"|\b(?:is|are|can\s+be|tends?\s+to\s+be)\s+(?:often|usually|typically|generally"
+            r"|normally|always|commonly|frequently)\s+(?!(?:outside|beyond|out|caused|due|the"
+            r"|a|down|because|related|linked|driven|triggered)\b)"
         ),
         boundaries=frozenset(lex.words("subject_boundaries")),
         # "it's down to the Royal Mail service": the link reads an open noun phrase only after
@@ -513,6 +518,7 @@ _CAUSE_HINTS = (
     "failure",
     "error",
     "severed",
+    "hit with",
     "cut off",
     "terminated",
     "withdr",
@@ -643,6 +649,10 @@ def _reactions(low: str, text: str, p: _Patterns) -> list[Finding]:
             continue
         if _LIST.search(clause[: reaction.start()]) or _LIST.match(clause, reaction.end()):
             continue
+        # "sorry to have disappointed our customers", "for having upset you": the reaction
+        # word is the writer's own verb, a failure told as theirs.
+        if before in (["have"], ["having"], ["to", "have"], ["for", "having"]):
+            continue
         if _clause_owns(clause, p.not_owner):
             continue
         end = head.end() + reaction.end()
@@ -686,9 +696,24 @@ def _open_cause_end(low: str, start: int, clause_end: int, p: _Patterns) -> int 
     content = [t for t in tokens if t not in _NP_FUNCTION_WORDS][:2]
     if not content or any(t in p.incident for t in content):
         return None
+    # "caused by a gRPC C extensions import breakage on ClusterFuzz": the head of a long
+    # compound, the last word before a preposition, may name a breakage of code or the
+    # writer's own words, which are the incident ("a bank or gateway communication error"
+    # names the bank's).
+    head = next((k for k, t in enumerate(tokens) if k and t in _HEAD_ENDS), len(tokens))
+    if tokens[head - 1] in _CODE_BREAKS:
+        return None
     return words[min(len(words), 6) - 1].end()
 
 
+_HEAD_ENDS = frozenset(("on", "in", "at", "of", "with", "for", "from", "by", "to"))
+_CODE_BREAKS = frozenset(
+    ("breakage", "breakages", "regression", "regressions", "bug", "bugs", "conflict", "conflicts",
+     "misconfiguration", "typo", "tweet", "tweets", "remark", "remarks", "joke", "jokes",
+     "wording")
+)  # fmt: skip
+"""Heads that name a breakage of code or the writer's own words ("a needless and careless
+tweet")."""
 _DEMONSTRATIVES = frozenset(("this", "that", "these", "those"))
 _BE_FORMS = frozenset(("was", "were", "is", "are", "be", "been", "being", "got", "get", "gets"))
 _CONJUNCTIONS = frozenset(("and", "or", "then", "also"))
@@ -720,6 +745,9 @@ _NOUN_USE = frozenset(("was", "is", "were", "are", "of", "for", "behind", "lies"
 """After "cause"/"causes", words that show it is the noun ("the immediate cause was")."""
 _DETERMINERS = frozenset(
     ("the", "a", "an", "this", "that", "these", "those", "such", "some", "any", "its", "their")
+)
+_OBJECTS = frozenset(
+    ("them", "it", "him", "her", "us", "a", "an", "the", "our", "this", "these", "those", "all")
 )
 _REASON = re.compile(r"\bbecause\b(?!\s+of\b)")
 _REASON_WORDS = 7
@@ -772,6 +800,11 @@ def _explanation_start(low: str, verb_start: int, p: _Patterns) -> int | None:
     while tokens and tokens[0] in _DETERMINERS:
         tokens.pop(0)
     if not tokens or tokens[0] in p.open_starts or " ".join(tokens[:2]) in p.open_starts:
+        return None
+    # "Reconnecting them to the network caused congestion", "enabling a new feature under
+    # high load led to contention": a clause opened by an action done to an object, with no
+    # subject of its own, tells what the writer did ("flooding at the depot" is a noun).
+    if len(words) > 1 and words[0].group(0).endswith("ing") and words[1].group(0) in _OBJECTS:
         return None
     if any(t in p.incident or t in p.harm or t.rstrip("s") in p.harm for t in tokens):
         return None
@@ -863,8 +896,41 @@ def _outside_causes(low: str, text: str, p: _Patterns) -> list[Finding]:
             )
         )
     for state in chain(p.outside_state.finditer(low), p.narrative.finditer(low)):
+        sentence_end = _SENTENCE_END.search(low, state.end())
+        if sentence_end is not None and sentence_end.group(0) == "?":
+            continue  # "do you notice issues with a particular carrier?" asks
+        if _AFTERMATH.match(low, state.end()):
+            continue  # "the high volume of customers now logging in" after our own outage
         found.append(_outside_cause(text, state.start(), state.end()))
-    return [f for f in found + _explanations(low, text, p) if not _general(low, f.start, p)]
+    return [
+        f
+        for f in found + _explanations(low, text, p)
+        if not _general(low, f.start, p) and not _decided(low, f.start)
+    ]
+
+
+_AFTERMATH = re.compile(
+    r"\s+(?:now\s+|all\s+|simultaneously\s+)?(?:logging|signing|returning|reconnecting"
+    r"|coming\s+back|trying\s+to\s+(?:log|sign|reconnect))\b"
+)
+"""After a surge: the customers coming back once service returned, the aftermath of the
+writer's own incident."""
+_DECISION = re.compile(
+    r"[^.!?\n]{0,120}?,\s*(?:the\s+decision\s+(?:has|had|was)\s+(?:been\s+)?(?:made|taken)"
+    r"|(?:we|i)\s+(?:have\s+|had\s+)?(?:decided|made\s+the\s+decision|took\s+the\s+decision"
+    r"|chose|have\s+chosen))\b"
+)
+"""After a cause that opens a sentence: the decision the writer took for that reason."""
+
+
+def _decided(low: str, at: int) -> bool:
+    """The cause opens its sentence and gives the reason for a decision the writer made ("Due
+    to safety concerns and ongoing inclement weather, the decision has been made to release
+    crews for a rest period"): the writer owns the decision."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(low, max(0, at - 200), at)), default=0)
+    if low[start:at].strip():
+        return False
+    return _DECISION.match(low, at) is not None
 
 
 _CLAUSE_BREAK = re.compile(r"[.!?;,\n]|\b(?:and|as|but|because|since|so|while)\b")

@@ -54,6 +54,7 @@ def test_ids_are_unique_and_labels_well_formed() -> None:
             "fresh16",
             "fresh17",
             "fresh18_tune",
+            "fresh19",
         ), item["id"]
         if item["kind"] in MUST_FLAG:
             assert item["flag"], item["id"]
@@ -70,11 +71,12 @@ def test_a_held_out_part_exists() -> None:
     assert {item["kind"] for item in held} >= {"non_apology", "blame", "support_reply"}
 
 
-BLIND = ("fresh16", "fresh17")
+BLIND: tuple[str, ...] = ()
 """Batches measured blind and never read: their figure is the generalisation figure, printed
-by `benchmarks/real_corpus.py` (fresh16: 0.20 of the labelled words before the rules of that
-session, 0.22 after; fresh17: 0.22 before and after), not a regression target. They
-count in the false-error tests."""
+by `benchmarks/real_corpus.py`, not a regression target; they count in the false-error
+tests. A batch is named here from the moment it is added until its misses are read. fresh16
+and fresh17 were blind (0.22 of the labelled words each, 9 and 8 false errors) until their
+misses and false errors were read as classes; they are now tuned on and guarded below."""
 
 SCORES = score([item for item in ITEMS if item["split"] not in BLIND])
 WITH_BLIND = score(ITEMS)
@@ -156,3 +158,15 @@ def test_fresh15_read_as_classes_keeps_its_recall() -> None:
     read = score([item for item in ITEMS if item["split"] == "fresh15"])
     assert read.recall >= 0.85, read.tally.misses
     assert read.good_with_error == 0, read.tally.misses
+
+
+def test_fresh16_and_fresh17_read_as_classes_keep_their_recall() -> None:
+    """fresh16 and fresh17 were measured blind (0.22 each, 9 and 8 false errors), then their
+    misses and false errors were read as classes (intent defences, the reader's experience,
+    named outside parties, staff singled out by role, normality and scale, the customer's
+    household; code of the writer's own, feelings beside ownership): 0.80 and 0.91 after,
+    with no false error. A regression guard, not a generalisation figure."""
+    read = score([item for item in ITEMS if item["split"] in ("fresh16", "fresh17")])
+    assert read.recall >= 0.85, read.tally.misses
+    assert read.good_with_error == 0, read.tally.misses
+    assert read.element_recall >= 0.85, read.tally.misses
