@@ -65,15 +65,36 @@ def _field(loc: tuple[int | str, ...]) -> str:
 
 def describe_validation(errors: list[Any]) -> list[dict[str, str]]:
     """Pydantic errors as plain JSON: the field path, the message, the error type."""
-    return [
-        {
-            "field": _field(tuple(e.get("loc", ()))),
-            # Our validators' messages are complete sentences; pydantic's prefix adds nothing.
-            "message": str(e.get("msg", "")).removeprefix("Value error, "),
-            "type": e.get("type", ""),
+    return [_describe(e) for e in errors]
+
+
+def _describe(error: Any) -> dict[str, str]:
+    if error.get("type") == "json_invalid":
+        # FastAPI puts the character offset where a field name would be: ("body", 9).
+        loc = tuple(error.get("loc", ()))
+        where = f" at character {loc[1]}" if len(loc) == 2 and isinstance(loc[1], int) else ""
+        reason = (error.get("ctx") or {}).get("error", "JSON decode error")
+        return {
+            "field": "body",
+            "message": f"not valid JSON ({reason}{where})",
+            "type": "json_invalid",
         }
-        for e in errors
-    ]
+    return {
+        "field": _field(tuple(error.get("loc", ()))),
+        # Our validators' messages are complete sentences; pydantic's prefix adds nothing.
+        "message": str(error.get("msg", "")).removeprefix("Value error, "),
+        "type": error.get("type", ""),
+    }
+
+
+TOO_DEEP = "JSON nested too deeply to read"
+"""Python's JSON reader stops at about 1,000 levels of arrays and objects (RecursionError)."""
+
+
+def too_deep_response() -> JSONResponse:
+    request_fields()["error"] = "invalid_request"
+    details = [{"field": "body", "message": TOO_DEEP, "type": "json_invalid"}]
+    return error_response(422, "invalid_request", f"body: {TOO_DEEP}", details)
 
 
 async def _on_validation(_: Request, exc: Exception) -> JSONResponse:
@@ -107,6 +128,9 @@ async def _on_amends(request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_http(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and isinstance(exc.__cause__, RecursionError):
+        # FastAPI's "There was an error parsing the body" for a body read as JSON.
+        return too_deep_response()
     code = _HTTP_CODES.get(exc.status_code, "http_error")
     return error_response(exc.status_code, code, str(exc.detail), None, exc.headers)
 

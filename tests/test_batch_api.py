@@ -535,3 +535,23 @@ async def test_a_batch_is_seen_only_by_the_key_that_submitted_it_and_its_letters
     line = json.loads((await client.get(f"{location}/results", headers=helpdesk)).text)
     record = store.get_record(line["draft_id"])
     assert record is not None and record[0].key_name == "helpdesk"
+
+
+@pytest.mark.anyio
+async def test_a_batch_nested_past_what_the_json_reader_can_follow_is_a_422_not_a_500(
+    client: httpx.AsyncClient,
+) -> None:
+    deep = "[" * 5000 + "]" * 5000
+    as_json = await client.post(
+        "/v1/batches",
+        content=f'{{"incident": {deep}, "recipients": []}}'.encode(),
+        headers={"content-type": "application/json"},
+    )
+    uploaded = await client.post(
+        "/v1/batches", files={"incident": ("i.json", deep), "recipients": ("r.csv", "name\nA\n")}
+    )
+    for response, field in ((as_json, "body"), (uploaded, "incident")):
+        assert response.status_code == 422, response.text
+        error = response.json()["error"]
+        assert error["code"] == "invalid_request"
+        assert error["message"] == f"{field}: JSON nested too deeply to read"

@@ -177,6 +177,31 @@ async def test_a_body_that_is_not_utf8_is_a_documented_400(client: httpx.AsyncCl
         assert {"400", "415"} <= set(spec["paths"][path]["post"]["responses"])
 
 
+@pytest.mark.parametrize("path", ["/v1/checks", "/v1/drafts", "/v1/rewrites"])
+async def test_a_body_that_is_not_json_is_named_as_such(
+    client: httpx.AsyncClient, path: str
+) -> None:
+    response = await client.post(
+        path, content=b'{"body": ', headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid_request"
+    assert error["message"].startswith("body: not valid JSON (")
+    assert [d["field"] for d in error["details"]] == ["body"]
+
+
+@pytest.mark.parametrize("path", ["/v1/checks", "/v1/drafts"])
+async def test_json_nested_past_what_the_reader_can_follow_is_a_422_not_a_500(
+    client: httpx.AsyncClient, path: str
+) -> None:
+    deep = b'{"body": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    response = await client.post(path, content=deep, headers={"content-type": "application/json"})
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "invalid_request" and "nested too deeply" in error["message"]
+
+
 async def test_a_body_that_trickles_in_is_cut_off_with_a_408(client: httpx.AsyncClient) -> None:
     async def slowly() -> AsyncIterator[bytes]:
         yield b'{"body": "'

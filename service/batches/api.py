@@ -35,7 +35,7 @@ from service.batches.runner import run_job
 from service.batches.store import BatchStore, Job, JobStatus
 from service.batches.work import SharedPool
 from service.errors import AmendsError, InvalidRequest
-from service.http_errors import ErrorBody, describe_validation
+from service.http_errors import TOO_DEEP, ErrorBody, describe_validation
 from service.pipeline import Pipeline
 from service.request_body import is_form_upload
 from service.settings import Settings
@@ -226,6 +226,10 @@ def _json(text: str, field: str) -> Any:
         raise InvalidRequest(
             f"{field}: not valid JSON ({exc.msg} at line {exc.lineno})",
             details=[{"field": field, "message": "invalid JSON"}],
+        ) from exc
+    except RecursionError as exc:
+        raise InvalidRequest(
+            f"{field}: {TOO_DEEP}", details=[{"field": field, "message": TOO_DEEP}]
         ) from exc
 
 
