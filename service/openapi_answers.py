@@ -1,6 +1,7 @@
 """The answers every operation can give because of the layers in front of it, documented once.
 
-The middleware answers some requests before any route runs: the access guard (401, 403, 429,
+The server and the middleware answer some requests before any route runs: the server (431
+for headers over the size limit, `service.http_server`), the access guard (401, 403, 429,
 and 503 when the store cannot say whether a key is valid), the body gate (400, 408, 413, 415
 for every method with a body), and validation (422 for any operation with parameters or a
 body). Writing these into each route's `responses=` by hand is how a route ends up not
@@ -29,6 +30,10 @@ _BODY = {
     "408": "The body did not arrive within the read timeout (`request_timeout`)",
     "413": "The body is over the size limit (`payload_too_large`)",
     "415": "The body is not declared as application/json (`unsupported_media_type`)",
+}
+_SERVER = {
+    "431": "The request line and headers are over the size limit (`headers_too_large`); "
+    "the connection is closed"
 }
 _INPUT = {"422": "Invalid input; `details` names each field (`invalid_request`)"}
 _GUARDED = {
@@ -59,7 +64,7 @@ def shared_answers(
     path: str, method: str, has_input: bool, open_paths: Collection[str]
 ) -> dict[str, str]:
     """Status → description of what the layers in front of the route can answer."""
-    answers: dict[str, str] = {}
+    answers: dict[str, str] = dict(_SERVER)
     if path not in open_paths:
         answers.update(_GUARDED)
     if method in BODY_METHODS:

@@ -83,6 +83,8 @@ class Settings(BaseSettings):
 
     header_timeout_s: float = Field(10.0, gt=0)
     """A connection whose request line and headers have not all arrived by then is closed."""
+    max_header_bytes: int = Field(65536, ge=4096)
+    """A request whose request line and headers pass this size is answered 431 and closed."""
     body_timeout_s: float = Field(15.0, gt=0)
     """A request body that has not fully arrived by then is answered 408 and closed."""
     keep_alive_timeout_s: int = Field(5, ge=1)

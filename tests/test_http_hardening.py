@@ -299,6 +299,7 @@ def test_every_operation_documents_what_the_layers_in_front_of_it_answer() -> No
         responses = operation["responses"]
         names = {p["name"].lower() for p in operation.get("parameters", [])}
         assert "x-request-id" in names, (method, path)
+        assert "431" in responses, (method, path)
         if path not in {"/healthz", "/metrics"}:
             assert {"401", "403", "429", "503"} <= set(responses), (method, path)
         if method == "post":

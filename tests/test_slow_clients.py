@@ -14,6 +14,7 @@ from tests.live_server import LiveServer, live_server
 
 HEADER_TIMEOUT_S = 1.0
 BODY_TIMEOUT_S = 1.0
+MAX_HEADER_BYTES = 8192
 SLACK_S = 2.0
 """Time allowed past the timeout on a busy two-core machine."""
 
@@ -23,6 +24,7 @@ def server() -> Iterator[LiveServer]:
     env = {
         "AMENDS_HEADER_TIMEOUT_S": str(HEADER_TIMEOUT_S),
         "AMENDS_BODY_TIMEOUT_S": str(BODY_TIMEOUT_S),
+        "AMENDS_MAX_HEADER_BYTES": str(MAX_HEADER_BYTES),
     }
     with live_server(env) as running:
         yield running
@@ -92,3 +94,32 @@ def test_headers_trickled_a_byte_at_a_time_do_not_reset_the_deadline(
     conn.close()
     assert closed_after is not None, "the server kept a trickling connection open for 10 s"
     assert closed_after < HEADER_TIMEOUT_S + SLACK_S
+
+
+def _answer(conn: socket.socket) -> bytes:
+    answer = b""
+    while chunk := conn.recv(65536):
+        answer += chunk
+    conn.close()
+    return answer
+
+
+def test_headers_past_the_size_limit_are_answered_431_and_closed(server: LiveServer) -> None:
+    # One header that never ends: without a limit the server reads it for as long as it comes.
+    head = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 4 * MAX_HEADER_BYTES
+    answer = _answer(_open(server.port, head))
+    assert answer.startswith(b"HTTP/1.1 431 "), answer[:200]
+    assert b'"code": "headers_too_large"' in answer
+
+
+def test_headers_within_the_limit_and_a_body_in_the_same_read_are_answered(
+    server: LiveServer,
+) -> None:
+    body = b'{"body": "' + b"x" * 2 * MAX_HEADER_BYTES + b'"}'
+    head = (
+        b"POST /v1/checks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Connection: close\r\nX-Pad: " + b"p" * (MAX_HEADER_BYTES - 200) + b"\r\n"
+        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n"
+    )
+    answer = _answer(_open(server.port, head + body))
+    assert answer.startswith(b"HTTP/1.1 200 "), answer[:300]
