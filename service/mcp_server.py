@@ -190,6 +190,18 @@ class MCPEndpoint:
     as to `/v1/*`. It hands each request to the transport of the app's current lifespan."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] != "POST":
+            # Stateless with JSON answers, the transport has nothing for GET (its event stream
+            # stayed open, silent, for as long as the client kept it) or DELETE (no session);
+            # the MCP transport spec lets a server answer both 405.
+            response = error_response(
+                405,
+                "method_not_allowed",
+                "the MCP endpoint takes JSON-RPC messages by POST only",
+                headers={"Allow": "POST"},
+            )
+            await response(scope, receive, send)
+            return
         transport: ASGIApp | None = getattr(scope["app"].state, "mcp_transport", None)
         if transport is None:
             response = error_response(

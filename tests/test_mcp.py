@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import httpx2
 import pytest
@@ -195,6 +196,21 @@ async def test_the_mounted_transport_refuses_a_foreign_host_header(http: httpx.A
         headers={"host": "evil.example", "accept": "application/json, text/event-stream"},
     )
     assert response.status_code in (400, 421), response.text
+
+
+@pytest.mark.parametrize("method", ["GET", "DELETE", "PUT"])
+async def test_the_mcp_endpoint_answers_anything_but_post_405_at_once(
+    http: httpx.AsyncClient, method: str
+) -> None:
+    # GET used to open an event stream the stateless transport never wrote to, left open for
+    # as long as the client kept it; the guard keeps a hang from stalling the suite.
+    with anyio.fail_after(30):
+        response = await http.request(
+            method, "/mcp", headers={"accept": "application/json, text/event-stream"}
+        )
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert response.json()["error"]["code"] == "method_not_allowed"
 
 
 async def test_amends_mcp_serves_the_tools_over_stdio(northwind_request: DraftRequest) -> None:
