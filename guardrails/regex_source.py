@@ -331,3 +331,80 @@ def _all_non_ascii(members: list[tuple[Any, Any]]) -> bool:
             continue
         return False
     return bool(members)
+
+
+# --- which characters a match of a compiled regex can start with -----------------------------
+
+_MAX_FIRST = 12
+
+
+def skip_ahead(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """`pattern`, led by a look-ahead for the characters a match can start with, when it
+    starts with a test that reads nothing (`\\b`, a look-behind) and those characters are
+    few: the engine tries the pattern at every position, and there one class test fails where
+    the boundary and every look-behind would be evaluated first. The same matches: the
+    look-ahead holds wherever the pattern matches. (Python's engine skips ahead on its own
+    only to a first literal or class, not past a test that reads nothing.)"""
+    tree = _parser.parse(pattern.pattern, pattern.flags)
+    if pattern.flags & re.IGNORECASE or not _starts_zero_width(list(tree)):
+        return pattern
+    chars, empty = _first_chars(list(tree))
+    if chars is None or empty or len(chars) > _MAX_FIRST:
+        return pattern
+    alternatives = "".join(re.escape(c) for c in sorted(chars))
+    return re.compile(f"(?=[{alternatives}]){pattern.pattern}", pattern.flags)
+
+
+def _starts_zero_width(items: list[tuple[Any, Any]]) -> bool:
+    while items:
+        op, av = items[0]
+        if op is _constants.SUBPATTERN and not (av[1] | av[2]):
+            items = list(av[3])
+            continue
+        return op in _ZERO_WIDTH
+    return False
+
+
+def _first_chars(items: list[tuple[Any, Any]]) -> tuple[frozenset[str] | None, bool]:
+    """The characters a match of the sequence `items` can start with (None when they are
+    not a small known set), and whether the sequence can match the empty string."""
+    found: set[str] = set()
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue
+        chars, empty = _first_chars_of(op, av)
+        if chars is None:
+            return None, False
+        found |= chars
+        if not empty:
+            return frozenset(found), False
+    return frozenset(found), True
+
+
+def _first_chars_of(op: Any, av: Any) -> tuple[frozenset[str] | None, bool]:
+    if op is _constants.LITERAL:
+        return frozenset({chr(av)}), False
+    if op is _constants.IN:
+        if all(o is _constants.LITERAL for o, _ in av):
+            return frozenset(chr(a) for _, a in av), False
+        return None, False
+    if op is _constants.SUBPATTERN:
+        if (av[1] | av[2]) & re.IGNORECASE:
+            return None, False
+        return _first_chars(list(av[3]))
+    if op is _constants.ATOMIC_GROUP:
+        return _first_chars(list(av))
+    if op is _constants.BRANCH:
+        found: set[str] = set()
+        any_empty = False
+        for alternative in av[1]:
+            chars, empty = _first_chars(list(alternative))
+            if chars is None:
+                return None, False
+            found |= chars
+            any_empty = any_empty or empty
+        return frozenset(found), any_empty
+    if op in _REPEATS:
+        chars, empty = _first_chars(list(av[2]))
+        return chars, empty or av[0] == 0
+    return None, False

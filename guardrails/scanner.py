@@ -31,6 +31,7 @@ from guardrails.regex_source import (
     literal_first,
     needs,
     needs_original_case,
+    skip_ahead,
 )
 
 T = TypeVar("T")
@@ -57,7 +58,7 @@ class Standalone:
 
     @classmethod
     def of(cls, regex: re.Pattern[str], original: bool) -> Standalone:
-        return cls(regex, original, needs(regex), bool(regex.flags & re.IGNORECASE))
+        return cls(skip_ahead(regex), original, needs(regex), bool(regex.flags & re.IGNORECASE))
 
 
 @dataclass(frozen=True, slots=True)
