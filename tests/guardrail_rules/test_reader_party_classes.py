@@ -74,6 +74,27 @@ FLAGGED = [
     ("It was your party that refused to leave.", "blame.customer"),
     ("It's up to the customer to keep their software updated.", "blame.customer"),
     ("I'm sure you were aware of our opening hours.", "blame.disputes_account"),
+    # The same classes in other words.
+    ("I had no idea the comment would upset so many people.", "non_apology.intent"),
+    ("We certainly did not set out to offend anyone.", "non_apology.intent"),
+    ("Nobody here meant any harm by it.", "non_apology.intent"),
+    ("The ad was supposed to be a celebration, not a provocation.", "non_apology.intent"),
+    ("I was only trying to be funny.", "non_apology.intent"),
+    ("We're sorry your visit didn't live up to what you'd hoped.", "non_apology.reverse"),
+    ("We regret that your stay was not as relaxing as you wanted.", "non_apology.reverse"),
+    ("We're sorry the new layout isn't to your liking.", "non_apology.reverse"),
+    ("Delays of this kind are normal during the holiday season.", JUSTIFICATION),
+    ("We ship well over two million parcels a year.", JUSTIFICATION),
+    ("It was an unfortunate but unavoidable situation.", JUSTIFICATION),
+    ("Most of our customers had no problems at all.", "non_apology.minimising"),
+    ("We offer our deepest sympathies.", "non_apology.dismissal"),
+    ("Unfortunately DPD failed to deliver your parcel on time.", "blame.third_party"),
+    ("Your parcel is with the courier now, so any delay is theirs.", "blame.third_party"),
+    ("We rely on our payment partner to process refunds.", "blame.third_party"),
+    ("You must have typed the wrong postcode.", "blame.customer"),
+    ("It seems you booked the wrong date.", "blame.customer"),
+    ("The blender was damaged because it was not assembled correctly.", "blame.customer"),
+    ("Our records show you did not call before the deadline.", "blame.disputes_account"),
 ]
 
 
@@ -107,6 +128,13 @@ CLEAN = [
     # A retraction of earlier blame is ownership.
     "We wrongly stated that the outage was caused by our supplier. It was our own change.",
     "It was you who spotted the error, and we thank you for it.",
+    "Our system shows you were already refunded on Monday.",
+    "We offer our deepest sympathy for your loss.",
+    "The parts were not fitted correctly by our engineer, and we will come back to fix them.",
+    "You may have entered an old address; could you check it for us?",
+    "We rely on your feedback to improve.",
+    "The show was meant to start at eight, and we started late, which was our mistake.",
+    "Sorry your parcel is late. Did you choose express delivery at checkout?",
 ]
 
 
