@@ -11,7 +11,7 @@ trip", "for life") must be the remedy's own.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from contract.models import DraftRequest
@@ -264,6 +264,37 @@ def _states_a_remedy(text: Text, start: int, end: int, supplied: Supplied) -> bo
         if spans and spans & durations_in(clause):
             return True
     return False
+
+
+def own_stems(supplied: Supplied, index: int, steps: Iterable[str]) -> frozenset[str]:
+    """The stems of remedy `index`'s description that the incident, the prevention `steps`
+    and the other remedies do not use: the words that tell this remedy apart. Beside a step
+    about "the signed production schedule" and a credit "against the next invoice", the
+    remedy "priority production slots for the next two orders" has "priority", "slots" and
+    "orders" of its own."""
+    others = set(supplied.incident_stems)
+    for at, remedy in enumerate(supplied.remedies):
+        if at != index:
+            others |= remedy.stems
+    for step in steps:
+        others |= stems(step)
+    return supplied.remedies[index].stems - others
+
+
+def says_own_words(text_stems: set[str], own: frozenset[str]) -> bool:
+    """Whether a text with `text_stems` uses one of a remedy's own stems or a close
+    inflection of one ("slot" for "slots", "prioritised" for "priority"); true when the
+    remedy has no word of its own. A remedy's kind word in another sense ("express my
+    regret" for an expedite remedy) or a word it shares with the incident ("production")
+    does not state it."""
+    if not own:
+        return True
+    if text_stems & own:
+        return True
+    # Stems are a word's first five letters, so a four-letter word's stem is the word:
+    # "slot" and "slots" share their first four.
+    short = {s for s in own if len(s) == 4} | {s[:4] for s in own if len(s) == 5}
+    return any((len(t) == 4 and t in short) or (len(t) == 5 and t[:4] in own) for t in text_stems)
 
 
 def _names(context: DraftRequest | None) -> list[str]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from contract.report import Finding, Fix
-from guardrails.commitments import ANY_KIND
+from guardrails.commitments import ANY_KIND, own_stems, says_own_words
 from guardrails.draft import Draft, Text
 from guardrails.facts import durations_in, spelled_value, trie_regex
 from guardrails.lexicon import lexicon
@@ -177,20 +177,29 @@ def _shares_stems(text_stems: set[str], remedy: RemedyFacts) -> bool:
     return bool(wanted) and len(text_stems & wanted) >= min(2, len(wanted))
 
 
-def _own_stem(body_stems: set[str], index: int, supplied: Supplied, draft: Draft) -> bool:
-    """Whether the body uses a word of the remedy's description that the incident, the
-    prevention steps and the other remedies do not: "a prepaid label to return the navy
-    kettle" is not stated by "labels for each colour variant" and "the navy kettle". True
-    when the description has no such word."""
-    others = set(supplied.incident_stems)
-    for at, remedy in enumerate(supplied.remedies):
-        if at != index:
-            others |= remedy.stems
-    if draft.context is not None:
-        for step in draft.context.prevention:
-            others |= stems(step.description)
-    own = supplied.remedies[index].stems - others
-    return not own or bool(body_stems & own)
+def _own_words_said(
+    text: Text, body_stems: set[str], index: int, supplied: Supplied, steps: list[str]
+) -> bool:
+    """Whether the body uses a word of the remedy's own (`commitments.own_stems`): one of
+    them or a close inflection; "on us" for a remedy described as free; or the remedy's kind
+    word in a sentence with another word of its description ("we've reimbursed the booking
+    fee" for a refund of it). Its kind word in another sense ("I would like to express my
+    regret" for priority production slots) or words it shares with the incident or a step
+    ("production") are not enough."""
+    remedy = supplied.remedies[index]
+    said = set(body_stems)
+    if remedy.free and _FREE_SAID.search(text.low):
+        said |= stems("free")
+    if says_own_words(said, own_stems(supplied, index, steps)):
+        return True
+    pattern = _words().kind_words.get(remedy.remedy.kind)
+    if pattern is None:
+        return False
+    for match in pattern.finditer(text.text):
+        start, end = text.sentences.bounds(match.start(), match.end())
+        if stems(text.text[start:end]) & remedy.stems - stems(match.group()):
+            return True
+    return False
 
 
 def _amount_only_retold(text: Text, remedy: RemedyFacts, incident: frozenset[str]) -> bool:
@@ -247,6 +256,7 @@ def omissions(draft: Draft) -> list[Finding]:
     text = draft.body
     values: set[object] = {v for f in text.facts if (v := fact_value(f)) is not None}
     body_stems: set[str] | None = None
+    steps = [step.description for step in draft.context.prevention] if draft.context else []
     found: list[Finding] = []
     for index, remedy in enumerate(supplied.remedies):
         facts = remedy.remedy
@@ -263,12 +273,10 @@ def omissions(draft: Draft) -> list[Finding]:
             suggestion = f"State the remedy with {missing}: {facts.description}."
         else:
             keys: set[object] = {(f.kind, f.key) for f in text.facts}
-            mentioned = _mentions_directly(text.text, remedy, keys)
-            if not mentioned:
-                body_stems = stems(text.text) if body_stems is None else body_stems
-                mentioned = _shares_stems(body_stems, remedy) and _own_stem(
-                    body_stems, index, supplied, draft
-                )
+            body_stems = stems(text.text) if body_stems is None else body_stems
+            mentioned = _own_words_said(text, body_stems, index, supplied, steps) and (
+                _mentions_directly(text.text, remedy, keys) or _shares_stems(body_stems, remedy)
+            )
             if mentioned and not set(_NUMBER.findall(facts.description)) <= set(
                 _NUMBER.findall(text.text)
             ):

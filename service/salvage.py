@@ -23,8 +23,9 @@ from contract.catalog import get_catalog
 from contract.models import DraftRequest, SalvageEdit
 from contract.report import Finding, GuardrailReport
 from guardrails.channel import LENGTH_RULE
+from guardrails.commitments import own_stems, says_own_words
 from guardrails.remedy_status import OMITTED_REFERENCE
-from guardrails.supplied import stems
+from guardrails.supplied import Supplied, stems
 from service.composer import fact_sentence
 from service.composer.build import when
 
@@ -404,12 +405,14 @@ def _carried(low: str, request: DraftRequest) -> list[str]:
     """The caller facts a lowercase sentence states, as `fact_sentence` keys: the reference,
     and each remedy whose amount, code or date it gives, or half of whose description's
     words it has with the numbers of those ("a priority visit on May 7th at 8-10am" for a
-    priority visit on "7 May, 8-10am")."""
+    priority visit on "7 May, 8-10am") and one of the remedy's own words."""
     keys = []
     reference = request.incident.reference
     if reference and reference.lower() in low:
         keys.append("reference")
     have = stems(low)
+    supplied = Supplied.of(request)
+    steps = [step.description for step in request.prevention]
     for index, remedy in enumerate(request.remedies):
         values = [v.lower() for v in (remedy.amount, remedy.code, remedy.date) if v]
         wanted = stems(remedy.description)
@@ -418,6 +421,8 @@ def _carried(low: str, request: DraftRequest) -> list[str]:
             bool(wanted)
             and len(have & wanted) * 2 >= len(wanted)
             and numbers <= set(_NUMBER.findall(low))
+            # as `commitments.omitted_remedy` reads it: a word of the remedy's own
+            and says_own_words(have, own_stems(supplied, index, steps))
         ):
             keys.append(f"remedy:{index}")
     return keys

@@ -772,3 +772,72 @@ def test_staff_the_request_owns_are_said_as_ours() -> None:
     report = guardrails.check(body, channel="sms", context=other)
     result = salvage(None, body, report, other, "sms")
     assert "The technician" in result.body
+
+
+# A remedy is stated by its own words: a kind word in another sense ("express my regret" for
+# an expedite remedy) or words it shares with a step ("production") do not state it.
+B2B = DraftRequest.model_validate(
+    {
+        "scenario": "b2b_delayed_delivery",
+        "audience": "client",
+        "channel": "email",
+        "recipient": {"name": "Karen Muller", "organization": "Muller Fittings GmbH"},
+        "sender": {"name": "Owen Price", "organization": "Castell Components"},
+        "incident": {
+            "summary": "A shipment of 2,000 brass valves arrived four days late.",
+            "reference": "PO-77315",
+        },
+        "remedies": [
+            {
+                "kind": "credit",
+                "description": "a credit note against the next invoice",
+                "amount": "€1,800",
+                "status": "done",
+            },
+            {
+                "kind": "expedite",
+                "description": "priority production slots for the next two orders",
+                "status": "offered",
+            },
+        ],
+        "prevention": [
+            {
+                "description": "planning and logistics now confirm every freight booking "
+                "together against the signed production schedule"
+            }
+        ],
+    }
+)
+B2B_LETTER = (
+    "Dear Karen,\n\nYour shipment of 2,000 brass valves on PO-77315 arrived four days late, "
+    "and I am sorry. This was our mistake, and we own it. We have issued a credit note of "
+    "€1,800 against your next invoice.{offer} So that this is far less likely to happen "
+    "again, planning and logistics now confirm every freight booking together against the "
+    "signed production schedule. I would like to express my sincere regret once more.\n\n"
+    "Please reply to this email with any questions.\n\nBest regards,\nOwen Price"
+)
+
+
+def test_a_remedy_named_only_by_words_it_shares_is_inserted_from_the_callers_facts() -> None:
+    body = B2B_LETTER.format(offer="")
+    report = guardrails.check(body, subject="PO-77315", context=B2B)
+    omitted = [f for f in report.errors if f.rule == "commitments.omitted_remedy"]
+    assert [f.fix.fact for f in omitted if f.fix] == ["remedy:1"]
+    result = salvage("PO-77315", body, report, B2B, "email")
+    sentence = fact_sentence(B2B, "remedy:1", "email").strip()
+    assert "priority production slots" in sentence
+    assert [(e.rule, e.action, e.before, e.after) for e in result.edits] == [
+        ("commitments.omitted_remedy", "insert", "", sentence)
+    ]
+    # After the amends, before the step.
+    assert f"next invoice. {sentence} So that" in result.body
+    assert guardrails.check(result.body, subject="PO-77315", context=B2B).passed
+
+
+def test_a_remedy_in_its_own_words_or_a_close_inflection_of_them_is_stated() -> None:
+    for offer in (
+        " Your next two orders will also get priority production slots.",
+        " We will also prioritise your next two orders, each with a production slot.",
+    ):
+        report = guardrails.check(B2B_LETTER.format(offer=offer), subject="PO-77315", context=B2B)
+        assert report.passed, (offer, [(f.rule, f.message) for f in report.errors])
