@@ -45,20 +45,27 @@ from guardrails.letter_slips import (
     reader_named,
 )
 from guardrails.model_claims import (
+    CIRCULAR_HARM,
     FORMAL_CHAT_GREETING,
     INVENTED_EFFECT,
+    KIND_LABEL,
     MOVED_DATE,
+    OWNED_FAULT,
     PLURAL_VOICE,
     READER_ACTION,
     REMEDY_AS_PREVENTION,
     RESTATED_PREVENTION,
     STOCK_PHRASE,
     SWAPPED_ORGANISATION,
+    circular_harm,
     formal_chat_greeting,
     invented_effect,
+    kind_label,
     moved_date,
+    owned_fault,
     plural_voice,
     reader_action,
+    reader_as_ours,
     restated_prevention,
     stock_phrase,
     swapped_organisation,
@@ -131,6 +138,11 @@ RULES: tuple[Rule, ...] = (
     Rule(invented_effect, (INVENTED_EFFECT,), needs_context=True),
     Rule(stock_phrase, (STOCK_PHRASE,), needs_context=True),
     Rule(swapped_organisation, (SWAPPED_ORGANISATION,), needs_context=True),
+    # Reports `request.third_person`, listed with the request rules above.
+    Rule(reader_as_ours, (), needs_context=True),
+    Rule(owned_fault, (OWNED_FAULT,), needs_context=True),
+    Rule(circular_harm, (CIRCULAR_HARM,)),
+    Rule(kind_label, (KIND_LABEL,), needs_context=True),
 )
 """Every code rule, in the order it runs; pack rules are all run by `rule_findings`."""
 

@@ -32,7 +32,14 @@ from contract.models import Remedy
 from contract.report import Finding, Fix
 from guardrails.draft import Draft, Text
 from guardrails.facts import extract_facts
-from guardrails.request_rules import _by_first
+from guardrails.lexicon import lexicon
+from guardrails.request_rules import (
+    THIRD_PERSON,
+    _alt,
+    _by_first,
+    group_recipient,
+    quoted_offers,
+)
 from guardrails.spans import finding
 from guardrails.supplied import stems
 
@@ -45,6 +52,9 @@ REMEDY_AS_PREVENTION = "request.remedy_as_prevention"
 INVENTED_EFFECT = "claims.invented_effect"
 STOCK_PHRASE = "tone.stock_phrase"
 SWAPPED_ORGANISATION = "claims.swapped_organisation"
+OWNED_FAULT = "liability.owned_fault"
+CIRCULAR_HARM = "tone.circular_harm"
+KIND_LABEL = "artefacts.kind_label"
 RULE_IDS = (
     READER_ACTION,
     MOVED_DATE,
@@ -55,7 +65,12 @@ RULE_IDS = (
     INVENTED_EFFECT,
     STOCK_PHRASE,
     SWAPPED_ORGANISATION,
+    OWNED_FAULT,
+    CIRCULAR_HARM,
+    KIND_LABEL,
 )
+"""The rules this module reports under its own ids; `reader_as_ours` reports
+`request.third_person`, the request rules' id for the reader in the third person."""
 
 # --- what the reader did --------------------------------------------------------------------
 
@@ -1076,9 +1091,9 @@ def stock_phrase(draft: Draft) -> list[Finding]:
     off by commas; otherwise the sentence goes."""
     request, text = draft.context, draft.body
     low = text.low
+    found = _well_wishes(text) + _own_offer_praised(text)
     if request is not None and _told_history(draft):
-        return []
-    found: list[Finding] = []
+        return found
     for match in _STOCK.finditer(low):
         start = match.start()
         end = match.start("after") if match.group("after") is not None else match.end()
@@ -1136,6 +1151,117 @@ def stock_phrase(draft: Draft) -> list[Finding]:
                 s_end,
                 "Speak to the reader about this incident; leave out stock phrases.",
                 fix=Fix(action="remove_sentence"),
+            )
+        )
+    return found
+
+
+# "I hope this message finds you well": a stock wish that opens a form letter, filler before
+# the apology.
+_WELL_WISH = re.compile(
+    r"(?:i|we)\s+(?:(?:do|really|sincerely|truly)\s+)?(?:hope|trust)\s+(?:that\s+)?"
+    r"(?:(?:this|my|our)\s+(?:message|email|e-mail|letter|note|reply|response)\s+"
+    r"(?:finds|reaches)\s+you(?:\s+(?:well|in\s+good\s+(?:health|spirits)|safe\s+and\s+well))?"
+    r"|you(?:['’]re|\s+are|\s+have\s+been)\s+(?:(?:doing|keeping)\s+)?well"
+    r"|all\s+is\s+well(?:\s+with\s+you)?"
+    r"|you(?:['’]re|\s+are)\s+having\s+a\s+(?:good|great|lovely|nice)\s+(?:day|week)"
+    # "I hope this apology and the offer are satisfactory to you": the reader told how to
+    # take it.
+    r"|(?P<verdict>this\s+(?:apology|letter|response|explanation|email)(?:\s+and\s+(?:the|our|this)"
+    r"\s+\w+)?\s+(?:is|are|will\s+be)\s+(?:satisfactory|acceptable|sufficient|adequate)"
+    r"(?:\s+(?:to|for)\s+you)?"
+    r"|this\s+(?:apology|letter|gesture|offer)\s+(?:can|will|would)\s+(?:help\s+(?:to\s+)?)?"
+    r"(?:make\s+(?:things|this|it)\s+right|make\s+up\s+for\s+(?:it|this|that))"
+    r"(?:\s+(?:to|for)\s+you)?))\b"
+)
+# What follows the wish: another clause the sentence keeps ("..., and I am writing to"), or
+# more of the wish ("and that your week is going smoothly").
+_AFTER_WISH = re.compile(r"(?:\s*,\s*(?:and|but|so)?\s*|\s+(?:and|but|so)\s+)(?!that\b)(?=[a-z])")
+
+
+# A greeting on the wish's line, in one sentence with it: "Hi Nora Quinn, I hope ...".
+_GREETING_LEAD = re.compile(
+    r"(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening))\b[^.!?\n]{0,40},\s*"
+)
+
+
+def _well_wishes(text: Text) -> list[Finding]:
+    """A sentence that opens with a stock wish for the reader's health or week: the wish
+    goes, and the sentence with it unless another clause follows it."""
+    low = text.low
+    found: list[Finding] = []
+    if "hope" not in low and "trust" not in low:
+        return found
+    # "...finds you well" opens a letter; "I hope this apology is satisfactory" ends one.
+    for match in _WELL_WISH.finditer(low):
+        start = match.start()
+        s_start, s_end = text.sentences.bounds(start, match.end())
+        greeted = start != s_start and _GREETING_LEAD.fullmatch(low, s_start, start) is not None
+        if start != s_start and not greeted:
+            continue
+        rest = _AFTER_WISH.match(low, match.end(), s_end)
+        fix: Fix
+        if rest is not None and rest.end() < s_end:
+            span = (start, rest.end() + 1)
+            first = text.text[rest.end()]
+            # After a greeting's comma only "I" keeps its capital: "Hi Nora, we are ...".
+            fix = Fix(action="replace", text=first if greeted else first.upper())
+        elif greeted:
+            # "Hi Nora, I hope this message finds you well.": the greeting stays.
+            span, fix = (start, s_end), Fix(action="replace", text="")
+        else:
+            span, fix = (s_start, s_end), Fix(action="remove_sentence")
+        said = text.text[start : match.end()]
+        found.append(
+            finding(
+                STOCK_PHRASE,
+                "error",
+                f'Tells the reader how to take the apology ("{said}").'
+                if match.group("verdict")
+                else f'Opens with a stock wish ("{said}"), filler before the apology.',
+                text.text,
+                *span,
+                "Leave it to the reader to judge the apology."
+                if match.group("verdict")
+                else "Open with what happened and the apology.",
+                fix=fix,
+            )
+        )
+    return found
+
+
+# The writer thanking themselves for their own offer: "I appreciate this offer and look
+# forward to your feedback".
+_OWN_OFFER = re.compile(
+    r"(?:i|we)\s+(?:(?:really|truly|do)\s+)?(?P<praise>(?:appreciate|value)\s+(?:this|the|our|that)\s+"
+    r"(?:offer|gesture|remedy|compensation)(?P<and>\s+and\s+(?=[a-z]))?)"
+)
+
+
+def _own_offer_praised(text: Text) -> list[Finding]:
+    """The writer appreciating the offer they make: the words go ("I look forward to your
+    feedback" is kept), or the sentence when nothing else is said in it."""
+    found: list[Finding] = []
+    if "appreciate" not in text.low and "value" not in text.low:
+        return found
+    for match in _OWN_OFFER.finditer(text.low):
+        s_start, s_end = text.sentences.bounds(match.start(), match.end())
+        if match.start() != s_start:
+            continue
+        if match.group("and"):
+            span, fix = match.span("praise"), Fix(action="replace", text="")
+        else:
+            span, fix = (s_start, s_end), Fix(action="remove_sentence")
+        found.append(
+            finding(
+                STOCK_PHRASE,
+                "error",
+                "Praises the business's own offer "
+                f'("{text.text[match.start() : match.end("praise")].strip()}").',
+                text.text,
+                *span,
+                "Make the offer; leave its worth to the reader.",
+                fix=fix,
             )
         )
     return found
@@ -1207,3 +1333,216 @@ def _apposition(name: str) -> re.Pattern[str]:
         r"\byour\s+(?:[\w'’-]+\s+){0,3}(?P<noun>[\w'’-]+)(?P<comma>,\s*)"
         rf"(?P<name>{re.escape(name)})(?![\w'’-])(?:,(?=\s))?"
     )
+
+
+# --- the reader as "our client" ----------------------------------------------------------------
+
+
+@lru_cache(maxsize=2)
+def _our_reader(audience: str) -> re.Pattern[str]:
+    """ "our client's" (the reader's, said as a third party's) or "our client" as the object
+    of a verb that acts on the reader ("we let down our client"), per audience."""
+    words = lexicon()
+    nouns = _alt(words.words(f"request_reader_nouns_{audience}"))
+    verbs = _alt(words.words("request_reader_object_verbs"))
+    return re.compile(
+        rf"our\s+(?P<poss>(?:{nouns})['’]s)(?![\w'’])"
+        rf"|(?<![\w-])(?:{verbs})(?:s|es|d|ed|ing)?\s+(?P<obj>our\s+(?:{nouns}))\b"
+        rf"(?!['’]|\s+(?:service|services|support|care|team|teams|desk|relations|experience|"
+        r"success|portal|base|list|data|records?|accounts?)\b)"
+    )
+
+
+def reader_as_ours(draft: Draft) -> list[Finding]:
+    """The reader named as one of our clients or customers in a private letter to them
+    ("which exposed our client's customer contact list" to the client): said as "your" (or
+    "you"). Reported as `request.third_person`, the rule of the reader in the third person.
+    Not for a colleague, a public reply or a recipient that is a group."""
+    request, text = draft.context, draft.body
+    if (
+        request is None
+        or request.audience == "colleague"
+        or draft.channel.public
+        or group_recipient(request)
+        or "our " not in text.low
+    ):
+        return []
+    audience = "client" if request.audience == "client" else "customer"
+    quoted = quoted_offers(text.low, request)
+    found: list[Finding] = []
+    for match in _our_reader(audience).finditer(text.low):
+        if match.group("poss") is not None:
+            start, end, words = match.start(), match.end("poss"), "your"
+        else:
+            start, end, words = match.start("obj"), match.end("obj"), "you"
+        if start and text.low[start - 1].isalnum():
+            continue
+        if any(s <= start and end <= e for s, e in quoted):
+            continue
+        excerpt = text.text[start:end]
+        if excerpt[:1].isupper():
+            words = words.capitalize()
+        found.append(
+            finding(
+                THIRD_PERSON,
+                "error",
+                f'Speaks of the reader as one of our own ("{excerpt}") in a letter addressed '
+                "to them.",
+                text.text,
+                start,
+                end,
+                f'Address the reader directly: "{words}".',
+                fix=Fix(action="replace", text=words),
+            )
+        )
+    return found
+
+
+# --- responsibility for the incident under the cautious posture -----------------------------------
+
+# "We take full responsibility for this incident": the fault owned, not the fix. What the
+# cautious posture may own is putting it right ("responsibility for putting this right").
+# What responsibility is taken for: the incident ("for this", "for the error", "for what
+# happened") or nothing more; not the fix ("for the fix", "for putting this right") nor a
+# role ("for your account").
+_INCIDENT_TARGET = (
+    r"(?:\s+for\s+(?:this|that|it|what\s+happened|all\s+of\s+this|"
+    r"(?:the|this|that|our|your|any)\s+(?!(?:fix|fixes|response|remedy|remedies|follow[\s-]?up|"
+    r"investigation|next\s+steps|repair|repairs|recovery|clean[\s-]?up|resolution|account|"
+    r"accounts|team|service|relationship|communication|support|care)\b)\w+)\b"
+    r"|(?=\s*[.!?,;\n]|$))"
+)
+_OWNED_FAULT = re.compile(
+    r"\b(?:we|i)\s+(?:(?:fully|completely|must|will|do)\s+)?"
+    r"(?:take|accept|assume|have\s+taken|have\s+accepted|are\s+taking|am\s+taking|"
+    r"are\s+accepting|am\s+accepting|bear)\s+"
+    r"(?:(?:full|complete|total|sole|all|the)\s+)?(?:responsibility|accountability|the\s+blame|"
+    rf"blame){_INCIDENT_TARGET}"
+    r"|\b(?:we\s+are|we['’]re|i\s+am|i['’]m)\s+(?:(?:fully|entirely|completely|solely)\s+)?"
+    rf"(?:responsible|accountable|to\s+blame|at\s+fault){_INCIDENT_TARGET}"
+)
+
+
+def owned_fault(draft: Draft) -> list[Finding]:
+    """Under the cautious posture, responsibility taken for the incident itself ("We take
+    full responsibility for this incident"): a statement of fault, and not the ownership of
+    the fix that the posture's responsibility element asks for. The sentence is said again
+    as the composer says responsibility under that posture; a sentence that also carries a
+    caller's figure, code or date is left for the re-ask."""
+    request, text = draft.context, draft.body
+    if (
+        request is None
+        or draft.liability != "cautious"
+        or not any(word in text.low for word in ("respons", "accountab", "blame", "fault"))
+    ):
+        return []
+    found: list[Finding] = []
+    for match in _OWNED_FAULT.finditer(text.low):
+        s_start, s_end = text.sentences.bounds(match.start(), match.end())
+        if any(s_start <= f.start < s_end for f in text.facts):
+            fix = None
+        else:
+            fix = Fix(action="replace", fact="responsibility")
+        found.append(
+            finding(
+                OWNED_FAULT,
+                "error",
+                "Under the cautious posture, takes responsibility for the incident itself "
+                f'("{text.text[match.start() : match.end()]}") rather than for putting it '
+                "right.",
+                text.text,
+                match.start(),
+                match.end(),
+                'Own the fix: "we are taking responsibility for putting this right".',
+                fix=fix,
+            )
+        )
+    return found
+
+
+# --- a harm said to cause itself -------------------------------------------------------------
+
+_HARMS = (
+    "inconvenience|disruption|frustration|trouble|stress|disappointment|delay|hassle|distress|"
+    "confusion|worry|annoyance|difficulty|difficulties|upset|anxiety"
+)
+# "this inconvenience caused you some inconvenience": a harm as the cause of itself.
+_CIRCULAR = re.compile(
+    rf"\b(?:this|the|that|such|any|our)\s+(?:\w+\s+)?(?P<cause>{_HARMS})\s+"
+    r"(?:(?:has|have|had|may\s+have|might\s+have|could\s+have|must\s+have|will\s+have)\s+)?"
+    r"(?:caused|created|brought|meant|led\s+to|resulted\s+in|put\s+you\s+through)\s+"
+    r"(?:(?:you|for\s+you|to\s+you)\s+)?(?:(?:some|any|a\s+lot\s+of|a\s+great\s+deal\s+of|much|great|considerable|"
+    r"significant|real|an?|the|so\s+much|such)\s+)?(?:\w+\s+)?"
+    rf"(?P<effect>{_HARMS})\b"
+)
+_NEXT_CLAUSE = re.compile(r",\s*(?:and|but|so)\s+(?=\w)")
+
+
+def circular_harm(draft: Draft) -> list[Finding]:
+    """A harm said to cause itself ("I understand that this inconvenience caused you some
+    inconvenience"): it says nothing, and reads as a form. The clause goes when another
+    clause follows it (", and I am sorry for ..."), else the sentence."""
+    text = draft.body
+    found: list[Finding] = []
+    for match in _CIRCULAR.finditer(text.low):
+        cause, effect = match.group("cause"), match.group("effect")
+        if cause[:6] != effect[:6]:
+            continue
+        s_start, s_end = text.sentences.bounds(match.start(), match.end())
+        after = _NEXT_CLAUSE.match(text.low, match.end())
+        if after is not None and not text.low[s_start : match.start()].count(","):
+            span, fix = (
+                (s_start, after.end() + 1),
+                Fix(action="replace", text=text.text[after.end()].upper()),
+            )
+        else:
+            span, fix = (s_start, s_end), Fix(action="remove_sentence")
+        found.append(
+            finding(
+                CIRCULAR_HARM,
+                "error",
+                f'Says a harm caused itself ("{text.text[match.start() : match.end()]}").',
+                text.text,
+                *span,
+                "Say what happened to the reader in the request's words, or leave it out.",
+                fix=fix,
+            )
+        )
+    return found
+
+
+# --- a remedy's kind copied as a label ---------------------------------------------------------
+
+# "1. Expedite: The correct cups were delivered ...": the request lists each remedy as
+# "kind: description", and a small model copies the kind as a label.
+_KIND_LABEL = re.compile(
+    r"(?m)^[ \t]*(?:\d{1,2}[.)]|[-*•])?[ \t]*(?P<label>(?i:refund|credit|discount|replacement|"
+    r"expedite|service|other))[ \t]*:[ \t]+(?=\S)"
+)
+
+
+def kind_label(draft: Draft) -> list[Finding]:
+    """A remedy's kind from the request used as a line's label ("Other: Collection of the
+    wrong cups ..."): the label goes, the line keeps its words."""
+    request, text = draft.context, draft.body
+    if request is None or ":" not in text.text:
+        return []
+    kinds = {remedy.kind for remedy in request.remedies}
+    found: list[Finding] = []
+    for match in _KIND_LABEL.finditer(text.text):
+        if match.group("label").lower() not in kinds:
+            continue
+        first = text.text[match.end()]
+        found.append(
+            finding(
+                KIND_LABEL,
+                "error",
+                f'Labels a line with the request\'s kind of remedy ("{match.group("label")}:").',
+                text.text,
+                match.start("label"),
+                match.end() + 1,
+                "Write the remedy as a sentence of the letter, without the request's labels.",
+                fix=Fix(action="replace", text=first.upper()),
+            )
+        )
+    return found

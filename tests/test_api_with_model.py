@@ -206,7 +206,14 @@ async def test_a_text_message_written_like_an_email_is_trimmed_without_a_re_ask(
     for value in ("NW-48213", "$14.95", "SORRY15"):
         assert value in draft["body"]
     actions = {(e["rule"], e["action"]) for e in draft["meta"]["salvage"]}
-    assert actions == {("channel.max_chars", "remove_sentence"), ("channel.max_chars", "replace")}
+    # The stock wish goes by its own rule; the rest is trimmed for the channel.
+    assert actions == {
+        ("tone.stock_phrase", "remove_sentence"),
+        ("channel.max_chars", "remove_sentence"),
+        ("channel.max_chars", "replace"),
+    }
+    wish = [e for e in draft["meta"]["salvage"] if e["rule"] == "tone.stock_phrase"]
+    assert [(e["before"], e["after"]) for e in wish] == [("I hope you are keeping well.", "")]
 
 
 async def test_a_public_reply_without_an_invitation_gets_one_to_a_direct_message(

@@ -304,8 +304,8 @@ def test_a_text_message_over_its_limit_drops_what_carries_no_fact(
 ) -> None:
     request = northwind_request.model_copy(update={"channel": "sms"})
     filler = (
-        "I hope this message finds you well and that the rest of your week is going smoothly "
-        "for you and for everyone at home, whatever the weather has in store for all of you."
+        "It has been a very busy few weeks for the whole team here, with the season still going "
+        "strong for us and for everyone around us, whatever the weather has in store for us."
     )
     body = (
         f"Hi Dana, your order NW-48213 arrived nine days late. {filler} I am so sorry. We "
@@ -323,7 +323,7 @@ def test_a_text_message_over_its_limit_drops_what_carries_no_fact(
 # too long, so the sentences carrying caller facts take the composer's shorter wording.
 LONG_SMS = (
     "Dear Dana Whitfield,\n\n"
-    "I hope you are keeping well. I am writing to say how sorry I am that the winter jacket "
+    "It has been a busy week here. I am writing to say how sorry I am that the winter jacket "
     "you ordered on 2 March arrived nine days late. Your order number for this is NW-48213.\n\n"
     "First, the refund of the express shipping fee has already gone back to your card, for the "
     "full amount of $14.95, as our way of saying sorry. Second, we would love to give you 15% "
@@ -528,8 +528,8 @@ def test_a_trimmed_text_shortens_its_step_to_make_room_for_the_reference() -> No
         }
     )
     body = (
-        "Hi Nora Quinn, I hope this message finds you well and that your week is going "
-        "smoothly so far. I wanted to take a moment to apologize for the billing mistake on "
+        "Hi Nora Quinn, it has been a very busy month for the whole team here, and the week is "
+        "going fast so far. I wanted to take a moment to apologize for the billing mistake on "
         "your July retainer. We've issued the refund of the duplicate July charge ($750). We "
         "will continue to implement a duplicate-charge check before each billing run to "
         "prevent similar errors from occurring in the future. Bloomreach Media"
@@ -564,7 +564,7 @@ def test_a_trimmed_text_with_no_room_for_the_reference_sentence_takes_its_short_
         }
     )
     body = (
-        "I hope this message finds you well and that the rest of your week goes smoothly. "
+        "It has been a very busy month for the whole team here, and the week goes fast. "
         "I wanted to take a moment to apologize for the incident that occurred with your "
         "broadband installation on May 5th. Our technician did not arrive as scheduled, which "
         "caused you a great deal of inconvenience that day. We have added the credit on the "

@@ -11,9 +11,12 @@ import guardrails
 from contract.models import DraftRequest
 from contract.report import GuardrailReport
 from guardrails.model_claims import (
+    CIRCULAR_HARM,
     FORMAL_CHAT_GREETING,
     INVENTED_EFFECT,
+    KIND_LABEL,
     MOVED_DATE,
+    OWNED_FAULT,
     PLURAL_VOICE,
     READER_ACTION,
     REMEDY_AS_PREVENTION,
@@ -21,6 +24,8 @@ from guardrails.model_claims import (
     STOCK_PHRASE,
     SWAPPED_ORGANISATION,
 )
+from guardrails.request_rules import THIRD_PERSON
+from service.composer import fact_sentence
 from service.salvage import salvage
 
 _OPEN = (
@@ -644,3 +649,208 @@ def test_an_organisation_named_as_the_other_sides_is_cut() -> None:
         "We cracked the shelf for our client, Arbor Homes.",
     ):
         assert not _errors(_letter(middle), client, SWAPPED_ORGANISATION), middle
+
+
+# --- request.third_person: the reader as "our client" ------------------------------------------
+
+
+def _edits(body: str, request: DraftRequest) -> list[tuple[str, str, str, str]]:
+    report = guardrails.check(body, subject="Your bookcase", context=request)
+    result = salvage("Your bookcase", body, report, request, request.channel)
+    return [(e.rule, e.action, e.before, e.after) for e in result.edits]
+
+
+def test_the_reader_as_one_of_our_clients_is_addressed_directly() -> None:
+    client = _request(
+        audience="client", recipient={"name": "Ines Moreau", "organization": "Arbor Homes"}
+    )
+    body = _letter("The crack spoiled our client's opening display.")
+    assert _errors(body, client, THIRD_PERSON) == ["our client's"]
+    assert _edits(body, client) == [(THIRD_PERSON, "replace", "our client's", "your")]
+    fixed, report = _salvaged(body, client)
+    assert report.passed and "The crack spoiled your opening display." in fixed
+    # A customer's letter: "our customer" as the object of a verb that acts on the reader.
+    body = _letter("We should have contacted our customer before it shipped.")
+    assert _errors(body, SHELF, THIRD_PERSON) == ["our customer"]
+    fixed, report = _salvaged(body, SHELF)
+    assert report.passed and "We should have contacted you before it shipped." in fixed
+
+
+def test_our_client_as_a_third_party_or_a_team_name_is_left_alone() -> None:
+    client = _request(
+        audience="client", recipient={"name": "Ines Moreau", "organization": "Arbor Homes"}
+    )
+    for middle in (
+        "Our client services team will call you.",
+        "Our clients' orders are packed by hand.",
+        "Your client's display deserved better.",
+    ):
+        assert not _errors(_letter(middle), client, THIRD_PERSON), middle
+    # A colleague's letter speaks of a client as a third person.
+    colleague = _request(audience="colleague", recipient={"name": "Ines Moreau"})
+    assert not _errors(_letter("The crack spoiled our client's display."), colleague, THIRD_PERSON)
+    # So does a public reply.
+    public = _request(audience="client", channel="social")
+    found = guardrails.check(
+        "We cracked our client's shelf and we're sorry. DM us.", channel="social", context=public
+    )
+    assert THIRD_PERSON not in [f.rule for f in found.findings]
+
+
+# --- liability.owned_fault --------------------------------------------------------------------
+
+
+def test_under_the_cautious_posture_the_fault_owned_becomes_the_fix_owned() -> None:
+    cautious = _request(liability="cautious")
+    responsibility = fact_sentence(cautious, "responsibility", "email").strip()
+    opening = "Dear Ines,\n\nThis is about your order BK-3310. I'm sorry your bookcase arrived "
+    opening += "with a cracked shelf. "
+    for owned in (
+        "We take full responsibility for this incident and are committed to addressing it.",
+        "We accept responsibility for the error.",
+        "I am fully responsible for what happened.",
+        "We take full responsibility.",
+    ):
+        body = opening + owned + " " + _AMENDS + _CLOSE
+        assert _errors(body, cautious, OWNED_FAULT), owned
+        edits = _edits(body, cautious)
+        assert (OWNED_FAULT, "replace", owned, responsibility) in edits, edits
+        fixed, report = _salvaged(body, cautious)
+        assert report.passed, (owned, [f.rule for f in report.errors])
+        # Said once: the element's own insertion does not add a second line.
+        assert fixed.count(responsibility) == 1 and owned not in fixed
+
+
+def test_owning_the_fix_or_the_standard_posture_is_left_alone() -> None:
+    cautious = _request(liability="cautious")
+    for middle in (
+        "We are taking responsibility for putting this right.",
+        "We are responsible for making this right.",
+        "We take responsibility for fixing the shelf.",
+    ):
+        assert not _errors(_letter(middle), cautious, OWNED_FAULT), middle
+    assert not _errors(
+        _letter("We take full responsibility for this incident."), SHELF, OWNED_FAULT
+    )
+    # A sentence with a caller's figure is not said again without it: the re-ask handles it.
+    report = guardrails.check(
+        _letter("We take full responsibility for the crack, and the shelf ships on 9 June."),
+        subject="x",
+        context=cautious,
+    )
+    owned = [f for f in report.errors if f.rule == OWNED_FAULT]
+    assert owned and owned[0].fix is None
+
+
+# --- tone.circular_harm ----------------------------------------------------------------------
+
+
+def test_a_harm_said_to_cause_itself_is_cut() -> None:
+    body = _letter(
+        "I understand that this inconvenience caused you some inconvenience, and I am sorry "
+        "that the shelf was cracked."
+    )
+    assert _errors(body, SHELF, CIRCULAR_HARM)
+    assert _edits(body, SHELF) == [
+        (
+            CIRCULAR_HARM,
+            "replace",
+            "I understand that this inconvenience caused you some inconvenience, and I",
+            "I",
+        )
+    ]
+    fixed, report = _salvaged(body, SHELF)
+    assert report.passed and "sealed. I am sorry that the shelf was cracked." in fixed
+    alone = _letter("The delay has caused you a great deal of delay.")
+    fixed, report = _salvaged(alone, SHELF)
+    assert _errors(alone, SHELF, CIRCULAR_HARM) and report.passed
+    assert "great deal of delay" not in fixed
+
+
+def test_a_harm_that_causes_another_is_left_alone() -> None:
+    for middle in (
+        "I know the crack caused you real inconvenience.",
+        "The delay caused you some frustration, and I am sorry.",
+        "This inconvenience is ours to fix.",
+    ):
+        assert not _errors(_letter(middle), SHELF, CIRCULAR_HARM), middle
+
+
+# --- tone.stock_phrase: the stock wish and the self-praised offer ----------------------------
+
+
+def test_a_stock_wish_before_the_apology_is_dropped() -> None:
+    wish = "I hope this message finds you well."
+    body = _letter("").replace("This is about", f"{wish} This is about")
+    assert _errors(body, SHELF, STOCK_PHRASE) == [wish]
+    assert _edits(body, SHELF) == [(STOCK_PHRASE, "remove_sentence", wish, "")]
+    fixed, report = _salvaged(body, SHELF)
+    assert report.passed and fixed.startswith("Dear Ines,\n\nThis is about")
+    for opening, kept in (
+        ("I hope this email finds you well, and I am writing about", "I am writing about"),
+        ("We trust you are keeping well and that your week is going smoothly.", "Dear Ines,"),
+        ("I hope you're doing well.", "Dear Ines,"),
+    ):
+        body = _letter("").replace("This is about", f"{opening} This is about")
+        assert _errors(body, SHELF, STOCK_PHRASE), opening
+        fixed, report = _salvaged(body, SHELF)
+        assert report.passed and kept in fixed and "well" not in fixed, fixed
+    # A greeting in the same sentence stays.
+    chat = "Hi Ines, I hope you are well. Your bookcase BK-3310 arrived with a cracked shelf."
+    report = guardrails.check(chat, channel="chat", context=SHELF)
+    assert [f.excerpt for f in report.errors if f.rule == STOCK_PHRASE] == ["I hope you are well."]
+    result = salvage(None, chat, report, SHELF, "chat")
+    assert result.body.startswith("Hi Ines, Your bookcase BK-3310 arrived"), result.body
+
+
+def test_telling_the_reader_how_to_take_it_and_praising_our_offer_are_dropped() -> None:
+    for middle, gone in (
+        ("I hope this apology is satisfactory.", "satisfactory"),
+        ("I hope this apology and the offer are acceptable to you.", "acceptable"),
+        ("I appreciate this offer and look forward to your reply.", "appreciate"),
+    ):
+        body = _letter(middle)
+        assert _errors(body, SHELF, STOCK_PHRASE), middle
+        fixed, report = _salvaged(body, SHELF)
+        assert report.passed and gone not in fixed, fixed
+    fixed, _ = _salvaged(_letter("I appreciate this offer and look forward to your reply."), SHELF)
+    assert "sealed. I look forward to your reply." in fixed
+
+
+def test_hopes_about_the_fix_are_left_alone() -> None:
+    for middle in (
+        "We hope the new shelf arrives well before the weekend.",
+        "I hope the corner guards make a difference you can see.",
+        "We appreciate your patience.",
+        "I hope you will give us another chance.",
+    ):
+        assert not _errors(_letter(middle), SHELF, STOCK_PHRASE), middle
+
+
+def test_a_hope_that_the_apology_puts_it_right_is_dropped_with_its_wish() -> None:
+    body = _letter("I hope this apology can make things right and that you feel better.")
+    assert _errors(body, SHELF, STOCK_PHRASE) == [
+        "I hope this apology can make things right and that you feel better."
+    ]
+    fixed, report = _salvaged(body, SHELF)
+    assert report.passed and "make things right" not in fixed
+
+
+# --- artefacts.kind_label ---------------------------------------------------------------------
+
+
+def test_a_remedys_kind_used_as_a_label_is_cut_and_the_line_kept() -> None:
+    body = _letter("").replace(
+        "To make amends, a new shelf has been sent.",
+        "Here is what we have done:\n1. Replacement: a new shelf has been sent.\n",
+    )
+    assert _errors(body, SHELF, KIND_LABEL) == ["Replacement: a"]
+    assert _edits(body, SHELF) == [(KIND_LABEL, "replace", "Replacement: a", "A")]
+    fixed, report = _salvaged(body, SHELF)
+    assert report.passed and "\n1. A new shelf has been sent." in fixed
+
+
+def test_a_label_that_is_no_remedy_kind_of_the_request_is_left_alone() -> None:
+    for line in ("Refund: none was needed.", "Note: the shelf ships in its own box."):
+        body = _letter("").replace(_CLOSE, "\n\n" + line + _CLOSE)
+        assert not _errors(body, SHELF, KIND_LABEL), line
