@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from contract.report import Finding, Fix
@@ -100,11 +101,28 @@ def count_stated(amount: str, low: str) -> bool:
     return False
 
 
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent|per cent)")
+_FRACTIONS = {
+    Decimal(50): re.compile(r"\bhalf\b"),
+    Decimal(25): re.compile(r"\b(?:a|one)\s+quarter\b"),
+    Decimal(75): re.compile(r"\bthree\s+quarters\b"),
+}
+
+
+def fraction_stated(amount: str, low: str) -> bool:
+    """Whether lower-cased `low` says a percentage as the fraction it is: "half of the
+    voyage fare" for "50%", "a quarter" for "25 percent"."""
+    percent = _PERCENT.fullmatch(amount.strip().lower())
+    pattern = _FRACTIONS.get(Decimal(percent.group(1))) if percent else None
+    return pattern is not None and pattern.search(low) is not None
+
+
 def _amount_stated(text: Text, remedy: RemedyFacts, values: set[object]) -> bool:
     """Whether the draft states the remedy's amount: the same fact in any notation ("15%",
     "15 percent", "fifteen percent"; "¥1000", "1,000 yen"), the same number for an amount
     given bare ("10" matches "$10" or "10%"), the amount's own words ("full refund",
-    "1 month"), or its count in words ("2 tickets" as "two free tickets")."""
+    "1 month"), its count in words ("2 tickets" as "two free tickets"), or the fraction the
+    remedy's own words give for its percentage ("half of the voyage fare" for "50%")."""
     if remedy.amount_keys & {(f.kind, f.key) for f in text.facts}:
         return True
     if remedy.bare is not None and remedy.bare in values:
@@ -113,6 +131,8 @@ def _amount_stated(text: Text, remedy: RemedyFacts, values: set[object]) -> bool
     if durations_in(amount) & durations_in(text.low):
         return True
     low = " ".join(text.low.split())
+    if fraction_stated(amount, plain(remedy.remedy.description)) and fraction_stated(amount, low):
+        return True
     return bool(amount) and (amount in low or count_stated(amount, low))
 
 
@@ -360,6 +380,23 @@ def status(draft: Draft) -> list[Finding]:
 OMITTED_REFERENCE = "facts.omitted_reference"
 
 
+def reference_said(reference: str, low: str) -> bool:
+    """Whether lower-cased `low` gives the reference: as typed, or its number (with or
+    without "#") with each word of its label in the few words before it ("your member number
+    40-2216" for "MEMBER 40-2216", "your donor number HT-004417" for "DONOR #HT-004417")."""
+    words = reference.lower().split()
+    if " ".join(words) in low:
+        return True
+    number = words[-1].lstrip("#")
+    if len(words) < 2 or not any(c.isdigit() for c in number):
+        return False
+    for at in re.finditer(rf"(?<![\w/-])#?{re.escape(number)}(?![\w/-])", low):
+        before = low[max(0, at.start() - 60) : at.start()].split()[-4:]
+        if all(label in before for label in words[:-1]):
+            return True
+    return False
+
+
 def omitted_reference(draft: Draft) -> list[Finding]:
     """The caller's reference (order, booking, case number) left out of a private letter that
     has room for it: the reader needs it to find the matter again. Public channels must not
@@ -369,7 +406,7 @@ def omitted_reference(draft: Draft) -> list[Finding]:
     if not reference or channel.public or channel.words is None:
         return []
     text = draft.body
-    if " ".join(reference.lower().split()) in " ".join(text.low.split()):
+    if reference_said(reference, " ".join(text.low.split())):
         return []
     return [
         finding(

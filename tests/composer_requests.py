@@ -130,7 +130,10 @@ METRICS = [
     "hold times under 10 minutes",
     "0 missed confirmations in the last 30 days",
 ]
-REFERENCES = ["NW-48213", "CR-2024-118734", "booking 5531", "#88812", "INV 2026/114"]
+REFERENCES = [
+    *["NW-48213", "CR-2024-118734", "booking 5531", "#88812", "INV 2026/114"],
+    *["MEMBER 40-2216", "patient ID MVC-30917"],
+]
 PEOPLE = [
     "Dana Whitfield",
     "Dr. Amara Okafor",

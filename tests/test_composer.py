@@ -724,6 +724,23 @@ def test_a_remedy_listed_twice_with_two_codes_is_said_once_with_both() -> None:
     assert body.count("replacement router") == 1 and "SORRY15 and ab12cd" in body, body
 
 
+def test_a_text_message_keeps_its_reference_line_under_a_tight_max_words() -> None:
+    # A question summary leaves "About order NW-48213 and what happened." as the line's only
+    # wording; squeezing it to the same words once dropped it, and the reference with it.
+    incident = {"summary": "Why was the customer charged twice for one stay?"}
+    incident["reference"] = "NW-48213"
+    for limit in (20, 24, 30):
+        request = northwind(
+            channel="sms", max_words=limit, incident=incident, remedies=[], prevention=[]
+        )
+        try:
+            body = _passes(request)
+        except DoesNotFit as exc:
+            assert exc.needed > limit
+            continue
+        assert "NW-48213" in body, body
+
+
 def test_a_remedy_listed_twice_keeps_its_words_under_a_tight_max_words() -> None:
     # Only the kind and code ("Extra service (code ab12cd), coming by Friday.") would state
     # the listing with the code and leave the other unsaid: the words stay, or it is a 422.
@@ -746,9 +763,12 @@ def test_a_remedy_listed_twice_keeps_its_words_under_a_tight_max_words() -> None
     ("reference", "said", "not_said"),
     [
         ("JOB 4471-H", "your job 4471-H", "JOB"),
-        ("PATIENT ID MVC-30917", "patient ID MVC-30917", "PATIENT"),
-        ("Client ref CV/DESH/2025", "your case under client ref CV/DESH/2025", "reference Client"),
-        ("DONOR #HT-004417", "donor #HT-004417", "DONOR"),
+        ("PATIENT ID MVC-30917", "your patient ID MVC-30917", "PATIENT"),
+        ("Client ref CV/DESH/2025", "your client ref CV/DESH/2025", "case under"),
+        # A label naming the reader is their number as that person, not "your case under".
+        ("DONOR #HT-004417", "your donor number HT-004417", "DONOR"),
+        ("MEMBER 40-2216", "your member number 40-2216", "case under"),
+        ("booking desk ref 4471", "your case under booking desk ref 4471", "reference booking"),
         ("our ref HM/FAIR/0233", "our ref HM/FAIR/0233", "your case"),
         ("PNR 7QX2LM", "PNR 7QX2LM", "pnr"),
     ],
@@ -827,3 +847,50 @@ def test_a_one_word_summary_typed_as_a_sentence_is_acknowledged_in_a_text() -> N
     )
     body = _passes(request)
     assert "overbooking" in body.lower(), body
+
+
+def test_an_impact_of_two_sentences_is_one_sentence_of_ours() -> None:
+    impact = (
+        "The balcony was the whole reason we booked. My husband's 80th birthday was on night two."
+    )
+    incident = {"summary": "your suite was reassigned", "impact": impact}
+    for channel in ("letter", "email", "chat"):
+        body = _passes(northwind(channel=channel, incident=incident))
+        assert "you booked, and that your husband's 80th birthday was on night two." in body, body
+        assert "Your husband's" not in body, body
+
+
+def test_a_step_we_took_is_not_told_as_amends() -> None:
+    spoken = {
+        "kind": "other",
+        "description": "we've spoken to the driver and the depot manager",
+        "status": "done",
+    }
+    ticket = {"kind": "other", "description": "a free weekly ticket", "status": "offered"}
+    for channel in ("social", "email", "sms"):
+        body = _passes(northwind(channel=channel, remedies=[spoken, ticket]))
+        assert "We've spoken to the driver and the depot manager." in body, body
+        assert "amends, we've spoken" not in body, body
+        assert "free weekly ticket" in body, body
+
+
+def test_half_of_a_fare_is_not_given_its_percentage_again() -> None:
+    half = {"kind": "refund", "description": "half of the voyage fare", "amount": "50%"}
+    for channel in ("letter", "sms", "chat"):
+        body = _passes(northwind(channel=channel, remedies=[{**half, "status": "done"}]))
+        assert "half of the voyage fare" in body and "50%" not in body, body
+
+
+def test_a_plural_step_with_a_measure_after_it_takes_no_article() -> None:
+    step = {"description": "certificate expiry alerts 30 days ahead"}
+    body = _passes(northwind(channel="email", prevention=[step]))
+    assert "the certificate expiry alerts" not in body, body
+    assert "certificate expiry alerts 30 days ahead" in body, body
+
+
+def test_a_chat_reply_groups_its_sentences_in_a_few_paragraphs() -> None:
+    for tone in sorted(get_catalog().tones):
+        body = _passes(northwind(channel="chat", tone=tone))
+        paragraphs = body.split("\n\n")[1:]  # after the greeting
+        assert len(paragraphs) <= 5, body
+        assert all(len(sentences(p)) >= 2 for p in paragraphs[:-1]), body

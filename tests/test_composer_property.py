@@ -24,6 +24,7 @@ import guardrails
 from contract.catalog import get_catalog
 from contract.models import DraftRequest
 from contract.report import Finding
+from guardrails.remedy_status import reference_said
 from service.composer import DoesNotFit, compose_draft
 from service.composer.build import amount_said
 from tests.composer_meaning import meaning_problems
@@ -68,7 +69,8 @@ def _stated(request: DraftRequest, text: str) -> list[str]:
             if not said:
                 missing.append(f"{kind} {value!r}")
     reference = request.incident.reference
-    if reference and "reference" not in forbidden and not channel.public and reference not in text:
+    said = reference_said(reference or "", " ".join(text.lower().split()))
+    if reference and "reference" not in forbidden and not channel.public and not said:
         missing.append(f"reference {reference!r}")
     return missing
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from contract.catalog import Channel, get_catalog
 from contract.models import DraftRequest, Prevention, Remedy
 from contract.yaml_files import read_yaml
-from guardrails.remedy_status import count_stated
+from guardrails.remedy_status import count_stated, fraction_stated
 from service.composer.caller import (
     LOWERABLE,
     Name,
@@ -645,11 +645,18 @@ class Writer:
             ):
                 # "Job no. CV/2291", "order ref 5531": the thing is theirs, numbered.
                 return f"{owner or 'the '}{ref}"
-            if label[-1].rstrip(".:") in _SELF_LABELS or (
-                len(label) == 1 and label[0] in _PERSON_LABELS
-            ):
-                # "client ref CV/DESH/2025", "patient ID MVC-30917", "donor #HT-004417": the
-                # label names the number, not a thing of theirs: "your case under client ref ...".
+            if len(label) == 1 and label[0] in _PERSON_LABELS:
+                # "MEMBER 40-2216", "donor #HT-004417": the label names the reader, so the
+                # number is theirs as that person: "your member number 40-2216".
+                number = ref.split(" ", 1)[1]
+                return f"{owner or 'the '}{label[0]} number {number.lstrip('#')}"
+            if label[-1].rstrip(".:") in _SELF_LABELS and set(label[:-1]) <= _PERSON_LABELS:
+                # "client ref CV/DESH/2025", "patient ID MVC-30917": their number as that
+                # person, "your patient ID MVC-30917".
+                return f"{owner or 'the '}{ref}"
+            if label[-1].rstrip(".:") in _SELF_LABELS:
+                # "booking desk ref 4471": the label names the number, not a thing of
+                # theirs: "your case under booking desk ref 4471".
                 return f"{owner or 'the '}case under {ref}"
             coded = _CODE_PREFIXES.get(ref.split(" ", 1)[0].upper(), "")
             if len(label) == 1 and coded and coded != "incident":
@@ -783,10 +790,12 @@ class Writer:
         if p is None:
             return {f"{name}_clause": "", f"{name}_np": ""}
         clause_like = p.shape in ("clause", "instruction", "question")
-        return {
-            f"{name}_clause": p.inner if clause_like else "",
-            f"{name}_np": "" if clause_like else p.inner,
-        }
+        clause = p.inner if clause_like else ""
+        if name == "impact":
+            # Every impact frame ends "that {impact_clause}.": a second sentence the caller
+            # typed is a second "that" clause, not a sentence left hanging after ours.
+            clause = _thats(clause)
+        return {f"{name}_clause": clause, f"{name}_np": "" if clause_like else p.inner}
 
     # -- the bank
 
@@ -946,6 +955,27 @@ _DATE_PREPOSITIONS = ("by ", "on ", "within ", "before ", "until ", "in ", "from
 _RELATIVE_DAYS = ("today", "tomorrow", "tonight", "this ", "next ", "later ", "early ", "end ")
 
 
+_NEXT_SENTENCE = re.compile(r"(?<=[\w)%])[.!?]\s+(?=[\w\"“‘])")
+_ABBREVIATIONS = frozenset({"dr", "mr", "mrs", "ms", "st", "no", "vs", "etc", "approx"})
+
+
+def _thats(clause: str) -> str:
+    """A clause of several sentences joined after one "that": "the balcony was the whole
+    reason you booked, and that your husband's 80th birthday was on night two"."""
+    parts: list[str] = []
+    start = 0
+    for match in _NEXT_SENTENCE.finditer(clause):
+        before = clause[start : match.start()].rsplit(" ", 1)[-1].lower()
+        if before in _ABBREVIATIONS:
+            continue
+        parts.append(clause[start : match.start()])
+        start = match.end()
+    if not parts:
+        return clause
+    parts.append(clause[start:])
+    return parts[0] + "".join(f", and that {mid(p)}" for p in parts[1:] if p.strip())
+
+
 def when(date: str) -> str:
     """A date as it follows a verb: "on Thursday", "tomorrow", "by Friday", "on 14 March"."""
     low = date.lower()
@@ -961,9 +991,10 @@ def _missing(value: str | None, text: str) -> str:
 def amount_said(amount: str, text: str) -> bool:
     """Whether `text` already states `amount`: as written, as the same count of the same
     thing ("2 tickets" in "two free tickets", "1 month" in "a month of Pro"; the guardrails'
-    own reading), or the same percentage ("15%" in "15 percent off"). Money only as written."""
+    own reading), or the same percentage ("15%" in "15 percent off", "50%" in "half of the
+    fare"). Money only as written."""
     low = " ".join(text.lower().split())
-    if amount.lower() in low or count_stated(amount, low):
+    if amount.lower() in low or count_stated(amount, low) or fraction_stated(amount, low):
         return True
     percent = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:%|percent|per cent)", amount.strip().lower())
     if percent is None:
@@ -1029,6 +1060,25 @@ _DONE_ACTION = re.compile(
 )
 """A done remedy the caller wrote as what we did, past verb first ("recovered 9 of the 12
 days of work"): a past verb, then at least two more words (its object)."""
+
+
+_ACTION_ONLY = re.compile(
+    r"^(?:we|i)(?:\s+(?:have|has|had|will|shall|are|am))?(?:['’](?:ve|ll|re|m))?\s+"
+    r"(?:also\s+|already\s+|now\s+)?(?:been\s+)?"
+    r"(?:spo(?:ken|ke)|speak(?:ing)?|talk(?:ed|ing)?|t(?:old|ell(?:ing)?)|remind(?:ed|ing)?|"
+    r"brief(?:ed|ing)?|warn(?:ed|ing)?|escalat(?:ed|e|ing)|report(?:ed|ing)?|"
+    r"rais(?:ed|e|ing)\s+(?:this|it)|pass(?:ed|ing)?\s+(?:this|it|your)|"
+    r"fe(?:d|ed(?:ing)?)\s+back|shar(?:ed|e|ing)\s+(?:this|your)|"
+    r"contact(?:ed|ing)?\s+(?:the|our)|apologis(?:ed|e|ing)|apologiz(?:ed|e|ing))\b",
+    re.IGNORECASE,
+)
+"""A step we took that gives the reader nothing ("we've spoken to the driver and the depot
+manager"): told as what we did, never as what makes amends."""
+
+
+def _action_only(text: str) -> bool:
+    """Whether a remedy the caller typed is only an action of ours (see `_ACTION_ONLY`)."""
+    return _ACTION_ONLY.match(mid(text)) is not None
 
 
 def _reduced_passive(p: Phrase, text: str) -> bool:
@@ -1147,6 +1197,8 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
             date = ""
         if subject not in ("we", "i", "our") and not (future or outcome):
             slot = "remedy_any_" + status
+        elif _action_only(text):
+            slot = "remedy_action"  # "We've spoken to the driver.": no "To make amends"
         else:
             slot = "remedy_clause" if first else "remedy_clause_more"
         sentence = w.say(slot, {**values, "clause": clause}) or whole(clause)
@@ -1316,11 +1368,15 @@ def _fact_part(w: Writer, part: Part) -> list[Line]:
         said_also = False
         said: set[str] = set()
         remedies = _remedies_once(req.remedies)
+        led = False  # whether a remedy has been said after "To make amends"
         for i, remedy in enumerate(remedies):
             # "also" once in a run: "I've also covered ... I've also arranged" reads twice.
             also = previous == remedy.status and not said_also
             said_also = also
-            text = remedy_sentence(w, remedy, also=also, first=i == 0)
+            # A step we took before it ("We've spoken to the driver.") leaves the lead to
+            # the first remedy that makes amends.
+            text = remedy_sentence(w, remedy, also=also, first=not led)
+            led = led or not _action_only(remedy.description)
             if len(remedies) > 1:
                 text = _not_again(text, said)
             # The compact form speaks to the reader too ("Call you back", not "the customer").
@@ -1479,8 +1535,9 @@ def _social_done(w: Writer, part: Part) -> list[Line]:
         if not _FIGURES.search(remedy.description):
             bare = remedy.model_copy(update={"amount": None, "code": None, "date": None})
             if lines:
+                action = _action_only(lines[0].text)  # "We've spoken to the driver."
                 with w.picker.aside():  # the offer may not fit: the rest reads as without it
-                    text = remedy_sentence(w, bare, also=True, first=False)
+                    text = remedy_sentence(w, bare, also=not action, first=action)
             else:
                 text = remedy_sentence(w, bare, also=False)
             if not _FIGURES.search(text) and not any(
@@ -1721,6 +1778,8 @@ def fit(
         for ln in list(kept):
             if ln.squeezed is not None:
                 squeezed.append(ln)
+                if ln.text == ln.squeezed:
+                    continue  # already as short as it goes ("About order 5531 and what ...")
                 if any(other.text == ln.squeezed for other in kept):
                     kept.remove(ln)  # a second step squeezed to the same generic line
                 else:

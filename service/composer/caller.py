@@ -404,12 +404,15 @@ _SINGULAR_S = _words("news series means species bus gas lens plus bonus status c
 
 def noun_group(text: str) -> list[str]:
     """The words of the phrase's first noun group, lower case: "any late fee" of "any late
-    fee charged by us", "£100" of "£100 off your first month's fees"."""
+    fee charged by us", "£100" of "£100 off your first month's fees", "expiry alerts" of
+    "expiry alerts 30 days ahead"."""
     words = re.findall(r"[A-Za-z'’-]+|[£$€¥]?\d[\d.,]*%?|[,;:]", mid(text).lower())
-    group = []
+    group: list[str] = []
     for i, word in enumerate(words):
         past = i > 0 and (word.endswith("ed") or word in _IRREGULAR) and len(word) > 3
-        if word in _HEAD_STOPS or word in ",;:" or past:
+        # A figure after a noun starts a measure of its own ("alerts 30 days ahead").
+        measure = bool(group) and word[:1].isdigit() and group[-1][:1].isalpha()
+        if word in _HEAD_STOPS or word in ",;:" or past or measure:
             break
         group.append(word)
     return group

@@ -327,3 +327,37 @@ def test_a_perk_word_in_the_incident_told_back_is_not_a_perk() -> None:
     assert not _rules(f"Dear Dana,\n\nI am sorry. {told}", request, rule)
     offered = "We would like to offer you free parking for a month."
     assert _rules(f"Dear Dana,\n\nI am sorry. {told} {offered}", request, rule)
+
+
+def _remedy_request(remedy: dict[str, str], reference: str | None = None) -> DraftRequest:
+    data = _request().model_dump(exclude_none=True)
+    data["remedies"] = [remedy]
+    if reference:
+        data["incident"]["reference"] = reference
+    return DraftRequest.model_validate(data)
+
+
+def test_half_of_the_fare_states_a_fifty_percent_remedy() -> None:
+    half = {"kind": "refund", "description": "half of the voyage fare", "amount": "50%"}
+    request = _remedy_request({**half, "status": "done"})
+    rule = "commitments.omitted_remedy"
+    assert not _rules("We have refunded half of the voyage fare.", request, rule)
+    # "half" elsewhere in the letter is not the remedy's figure.
+    other = {**half, "description": "the voyage fare"}
+    text = "We have refunded the voyage fare. You waited half an hour."
+    assert _rules(text, _remedy_request({**other, "status": "done"}), rule)
+
+
+def test_a_reference_said_as_the_readers_number_is_stated() -> None:
+    remedy = {"kind": "discount", "description": "15% off the next order", "status": "done"}
+    rule = "facts.omitted_reference"
+    for reference, said in (
+        ("MEMBER 40-2216", "your member number 40-2216"),
+        ("DONOR #HT-004417", "your donor number HT-004417"),
+    ):
+        request = _remedy_request(remedy, reference)
+        assert not _rules(f"We are writing about {said}.", request, rule), reference
+        # The number alone, or under another label, is not the reference.
+        number = said.rsplit(" ", 1)[1]
+        assert _rules(f"We are writing about {number}.", request, rule), reference
+        assert _rules(f"We are writing about your order {number}.", request, rule), reference
