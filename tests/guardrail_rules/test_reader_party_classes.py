@@ -64,7 +64,8 @@ FLAGGED = [
     # Staff singled out by role, or a few of them.
     ("The person who was responsible for the rota did not update it.", "blame.staff"),
     ("It came down to negligence on the part of the night manager.", "blame.staff"),
-    ("The reply came from a member of our social team who no longer works with us.", "blame.staff"),
+    ("The agent who handled your call is no longer with us.", "blame.staff"),
+    ("It was posted in error by a member of our social team.", "blame.staff"),
     ("The trainee ignored our safety procedures.", "blame.staff"),
     ("This was the conduct of a handful of employees.", "blame.staff"),
     ("The captain did not check the forecast.", "blame.staff"),
@@ -135,6 +136,13 @@ CLEAN = [
     "We rely on your feedback to improve.",
     "The show was meant to start at eight, and we started late, which was our mistake.",
     "Sorry your parcel is late. Did you choose express delivery at checkout?",
+    "Once your parcel has left us, you'll get a tracking email.",
+    "Your adviser no longer works with us, so I have taken over your case.",
+    "This reply was written by a member of our support team.",
+    "It's common to see a pro-rata charge on your first bill.",
+    "The meter was not installed correctly, and that is on us.",
+    "The boxes were not stored correctly at our depot, so we are replacing them.",
+    "If you booked the wrong date, reply and we will change it.",
 ]
 
 
