@@ -175,9 +175,11 @@ def _catalog(args: argparse.Namespace) -> int:
 
 
 def _keys(args: argparse.Namespace) -> int:
-    from service.keys import key_hash, new_key
+    from service.keys import NAME_RULE, is_key_name, key_hash, new_key
     from service.store import Store
 
+    if args.action == "create" and not is_key_name(args.name):
+        raise InputError(f"a key's name is {NAME_RULE}, not {args.name[:120]!r}")
     store = Store.open(get_settings())
     try:
         if args.action == "create":

@@ -8,9 +8,17 @@ guessed from its hash, so a slow password hash would only add latency to every r
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 
 PREFIX = "amends_"
+NAME_RULE = "1-100 letters, digits, '.', '_', '-' or '@', starting with a letter or digit"
+"""A key's name is written in logs, audit records and `amends keys list` lines as it is."""
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,99}")
+
+
+def is_key_name(name: str) -> bool:
+    return _NAME.fullmatch(name) is not None
 
 
 def new_key() -> str:

@@ -58,3 +58,16 @@ def test_a_reviewer_key_is_created_with_its_role(capsys: pytest.CaptureFixture[s
     assert "reviewer" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         main(["keys", "create", "someone", "--role", "admin"])
+
+
+@pytest.mark.parametrize(
+    "name", ["", " ", "help desk", "line\nbreak", ".hidden", "x" * 101, "caf\u00e9"]
+)
+def test_a_key_name_that_would_not_read_plainly_in_logs_and_lists_is_refused(
+    capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    assert main(["keys", "create", name]) == 2
+    assert "a key's name is 1-100 letters" in capsys.readouterr().err
+    store = Store.open(Settings())
+    assert store.list_keys() == [], "nothing was created"
+    store.close()
