@@ -4,7 +4,9 @@ A caller that retries a draft after a timeout must not get (or pay for) a second
 letter. The first request with a key claims it in the store with a fingerprint of its body;
 its successful answer is stored and replayed, byte for byte the same JSON, with
 `Idempotent-Replayed: true`, to every later request with that key and body from the same
-API key within `AMENDS_IDEMPOTENCY_WINDOW_S`. The same key with another body is 422
+API key within `AMENDS_IDEMPOTENCY_WINDOW_S`. The body is compared as JSON, so a client that
+serialises the same request again with other spacing or key order is answered again too.
+The same key with another body is 422
 `idempotency_key_reused`; while the first request is still running, 409
 `idempotency_in_progress` (retry after a moment). An answer that is not a success is not
 kept, so the caller may retry with the same key.
@@ -56,7 +58,7 @@ class Idempotency:
             return
         message = await receive()
         body = message.get("body", b"")
-        fingerprint = hashlib.sha256(body).hexdigest()
+        fingerprint = body_fingerprint(body)
         owner = current_key_name() or ANONYMOUS
         earlier = store.claim_idempotency(owner, key, fingerprint)
         if earlier is not None and utcnow() - earlier.created_at > self.window:
@@ -116,6 +118,17 @@ class Idempotency:
                 headers={"Idempotent-Replayed": "true"},
             )
         await response(scope, receive, send)
+
+
+def body_fingerprint(body: bytes) -> str:
+    """SHA-256 of the body's JSON value (keys sorted, no spacing), or of its bytes if it is
+    not JSON that can be read (the route then says why)."""
+    try:
+        value = json.loads(body)
+    except (ValueError, RecursionError):
+        return hashlib.sha256(body).hexdigest()
+    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _header(scope: Scope) -> str | None:

@@ -17,6 +17,7 @@ from service import access
 from service.app import create_app
 from service.composer import compose_draft
 from service.errors import ModelBusy
+from service.idempotency import body_fingerprint
 from service.keys import key_hash, new_key
 from service.pipeline import build_pipeline
 from service.providers.base import Completion
@@ -233,6 +234,15 @@ async def test_the_same_idempotency_key_gets_the_same_answer(
     assert "Idempotent-Replayed" not in first.headers
     fresh = await client.post("/v1/drafts", json=payload, headers={"Idempotency-Key": "other"})
     assert fresh.json()["meta"]["id"] != first.json()["meta"]["id"]
+    # The same request serialised again, with other spacing and key order, is the same body.
+    reordered = json.dumps(dict(reversed(payload.items())), indent=2).encode()
+    replayed = await client.post(
+        "/v1/drafts",
+        content=reordered,
+        headers={**headers, "content-type": "application/json"},
+    )
+    assert replayed.status_code == 200 and replayed.json() == first.json()
+    assert replayed.headers["Idempotent-Replayed"] == "true"
     changed = {**payload, "tone": "formal"}
     _error(
         await client.post("/v1/drafts", json=changed, headers=headers),
@@ -245,9 +255,7 @@ async def test_an_idempotency_key_still_being_answered_is_a_409(
     client: httpx.AsyncClient, store: Store, northwind_request: DraftRequest
 ) -> None:
     body = json.dumps(northwind_request.model_dump(mode="json")).encode()
-    import hashlib
-
-    store.claim_idempotency("-", "in-flight", hashlib.sha256(body).hexdigest())
+    store.claim_idempotency("-", "in-flight", body_fingerprint(body))
     response = await client.post(
         "/v1/drafts",
         content=body,
