@@ -19,10 +19,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    """A free loopback port: the first of `AMENDS_TEST_PORTS` ("8480-8499") that is free when
+    that is set, so that runs on a shared machine stay in their own range; else any."""
+    first, _, last = os.environ.get("AMENDS_TEST_PORTS", "0").partition("-")
+    for candidate in range(int(first), int(last or first) + 1):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", candidate))
+            except OSError:
+                continue
+            port: int = probe.getsockname()[1]
+            return port
+    raise RuntimeError(f"no free port in AMENDS_TEST_PORTS={first}-{last or first}")
 
 
 @dataclass(frozen=True)
