@@ -64,6 +64,7 @@ def test_the_sqlite_file_is_created_in_the_data_dir_in_wal_mode(tmp_path: Path) 
         tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"audit_records", "reviews", "api_keys", "rate_windows", "idempotency"} <= tables
     assert {"batch_jobs", "batch_items", "alembic_version"} <= tables
+    assert data_dir.stat().st_mode & 0o777 == 0o700, "letters and names are not world-readable"
 
 
 def test_sqlite_readers_do_not_wait_for_a_writer_holding_the_lock(tmp_path: Path) -> None:

@@ -43,7 +43,9 @@ def store_url(settings: Settings) -> URL:
             url = url.set(drivername="postgresql+psycopg")
         return url
     data_dir = Path(settings.data_dir).expanduser()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    # The store holds letters, customers' names and key hashes: a directory created here is
+    # the service user's alone (one that exists already keeps the mode its operator gave it).
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     return URL.create("sqlite+pysqlite", database=str(data_dir / SQLITE_FILE))
 
 
