@@ -88,7 +88,7 @@ def test_catalog_lists_every_section(capsys: pytest.CaptureFixture[str]) -> None
     [
         ({"incident": {"summary": "x"}, "tone": "sarcastic"}, "tone: unknown tone"),
         ({"incident": {}}, "incident.summary: Field required"),
-        ("{not json", "Invalid JSON"),
+        ("{not json", "body: not valid JSON (key must be a string at line 1 column 2)"),
     ],
 )
 def test_bad_input_exits_2_naming_the_field(
