@@ -8,9 +8,9 @@ import re
 
 from contract.models import DraftRequest
 from contract.report import Finding, Fix
-from guardrails.draft import Draft
+from guardrails.draft import Draft, Text
 from guardrails.spans import MAX_PER_RULE, finding, is_negated
-from guardrails.structure import owns
+from guardrails.structure import owned_after, owns, quoted_or_reported
 
 OVER_APOLOGY_RULE = "non_apology.over_apologising"
 _VERDICT = re.compile(r"\b(?:blame[ds]?|fault|faults|responsible|responsibility)\b")
@@ -41,6 +41,10 @@ def rule_findings(draft: Draft) -> list[Finding]:
                 and _owned_beside(draft, start)
             ):
                 continue
+            if rule.id.split(".")[0] in _VOICED and quoted_or_reported(text.low, start, end):
+                continue
+            if rule.id in _READ_ON and _read_on(draft, text, rule.id, start, end):
+                continue
             counts[rule.id] = counts.get(rule.id, 0) + 1
             if counts[rule.id] > MAX_PER_RULE:
                 continue
@@ -61,10 +65,87 @@ def rule_findings(draft: Draft) -> list[Finding]:
     return found
 
 
+_VOICED = frozenset(("non_apology", "blame", "liability", "guarantee"))
+"""Families that judge what the writer says: words quoted or reported from someone else
+("you wrote that the courier was to blame", our earlier reply's "sorry if you were upset")
+are not said by the writer."""
+
 REVERSE_RULE = "non_apology.reverse"
+_CONCESSIONS = frozenset(
+    (
+        "non_apology.justification",
+        "non_apology.minimising",
+        "non_apology.intent",
+        "non_apology.dismissal",
+        "non_apology.passive",
+        REVERSE_RULE,
+    )
+)
+"""Rules whose match is a concession or a feeling that the rest of its sentence may turn into
+an admission ("this rarely happens, but it happened to you")."""
+_BUT_RULE = "non_apology.but"
+_CONDITIONAL_RULE = "non_apology.conditional"
+_READ_ON = _CONCESSIONS | {_BUT_RULE, _CONDITIONAL_RULE}
+
+_BUT_GOES_ON = re.compile(
+    # A request the reader can answer: "sorry, but I need your order number", "sorry, but could
+    # you send a photo".
+    r"\s*,?\s*(?:(?:i|we)(?:\s+will|['’]ll)?\s+(?:need|require)\b|(?:could|can|would|will|may)"
+    r"\s+(?:you|i|we)\b)"
+    # The apology widened: "sorry for the delay, but more importantly for not telling you".
+    r"|\s*,?\s*(?:more\s+importantly|above\s+all|most\s+of\s+all|even\s+more|also|especially)\b"
+)
+_MESSAGE = (
+    r"(?:this|my|our|the)(?:\s+(?:last|previous|earlier|first|latest|original))?\s+(?:email|e-mail"
+    r"|message|reply|note|letter|mail|answer|response|explanation|update)|this|it"
+)
+_ABOUT_THE_MESSAGE = re.compile(
+    # "Sorry if my last email was unclear", "apologies if this is a repeat", "sorry if this
+    # reaches you twice", "apologies if you have already received this": the writer's message
+    # itself, not the harm, is in doubt.
+    rf"\bif\s+(?:{_MESSAGE})\s+(?:was|is|wasn['’]t|isn['’]t|seemed|seems)\s+(?:(?:a\s+(?:bit|little)"
+    r"|rather|too|not|quite)\s+)?(?:unclear|confusing|clear|long|brief|short|blunt|a\s+repeat"
+    r"|a\s+duplicate|repetitive|hard\s+to\s+(?:follow|read|understand))\b"
+    rf"|\bif\s+(?:{_MESSAGE})\s+(?:reaches|reached|arrives|arrived|comes|came)\s+(?:you\s+)?"
+    r"(?:twice|more\s+than\s+once|again)\b"
+    r"|\bif\s+you\s+(?:have\s+|['’]ve\s+)?(?:already|also)\s+(?:received|had|replied|heard|done"
+    r"|sent|tried|seen|got)\b"
+    r"|\bif\s+you\s+(?:get|got|receive|received|see|saw)\s+this\s+(?:twice|more\s+than\s+once"
+    r"|again)\b"
+)
+_DONE_TO_THE_READER = re.compile(
+    # "sorry you were misinformed by our agent", "misled by our advert": the act is named as
+    # ours after "by", so the apology is for it.
+    r"\s+by\s+(?:our|my|us|me|one\s+of\s+(?:our|my)|the\s+[a-z-]+\s+(?:we|on\s+our|from\s+our"
+    r"|in\s+our|i))\b"
+)
+
+
+def _read_on(draft: Draft, text: Text, rule_id: str, start: int, end: int) -> bool:
+    """The words after the match change what it says: a concession or a feeling turned into
+    an admission in the same sentence, a "but" that asks or owns, a condition about the
+    message itself, a state named as our own act ("misinformed by our agent")."""
+    low = text.low
+    sentence_end = text.sentences.bounds(start, end)[1]
+    if rule_id in _CONCESSIONS and owned_after(low, end, sentence_end):
+        return True
+    if rule_id == _BUT_RULE:
+        if _BUT_GOES_ON.match(low, end):
+            return True
+        return owns(low[end:sentence_end])
+    if rule_id == _CONDITIONAL_RULE:
+        at = low.rfind("if", start, end)
+        return at >= 0 and _ABOUT_THE_MESSAGE.match(low, at) is not None
+    if rule_id == REVERSE_RULE and low.endswith(_DONE_BY, start, end):
+        return _DONE_TO_THE_READER.match(low, end) is not None
+    return False
+
+
+_DONE_BY = ("misinformed", "misled", "misdirected", "confused")
 _FEELING = re.compile(
     r"\b(?:(?:for|about)\s+(?:the|your|all\s+the|all)\s+(?:frustrat|disappoint|upset|distress"
-    r"|anger|annoy|worr|anxi|stress|inconvenien)|(?:have|has)\s+been\s+(?:disappointed|frustrated"
+    r"|anger|annoy|worr|anxi|stress|inconvenien|concern|alarm|confusion)"
+    r"|(?:have|has)\s+been\s+(?:disappointed|frustrated"
     r"|upset|let\s+down|inconvenienced)\b)"
 )
 """A feeling named in a reverse apology ("sorry for the frustration", "sorry that you have

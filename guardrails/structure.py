@@ -252,6 +252,16 @@ def _patterns() -> _Patterns:
                 r"\b(?:our|my)\s+(?:[a-z-]+\s+){0,2}?(?:procedures?|systems?|checks|process(?:es)?"
                 r"|testing|tests|monitoring|failover|backups?|safeguards|controls)\b[^.!?;\n]{0,60}?"
                 r"\b(?:failed|did\s+not\s+work|didn['’]t\s+work|missed|broke)\b",
+                # The wrong thing as what we did, whatever the verb: "we gave him the wrong
+                # postcode", "I quoted you the wrong price"; what we sent told as faulty: "the
+                # link I sent you was broken"; "sent to you in error by our system".
+                r"\b(?:we|i)\s+(?:(?!(?:were|was|are|am|be|been|being|got|get|received|found|noticed|saw"
+                r"|heard|spotted)\b)[a-z’'-]+\s+){1,3}?(?:the|a)\s+wrong\s+[a-z]",
+                r"\b(?:the|that|this)\s+(?:[a-z-]+\s+){1,2}?(?:i|we)\s+(?:sent|gave|quoted|told"
+                r"|shared|posted|linked|attached)(?:\s+(?:you|to\s+you))?\s+(?:earlier\s+|before\s+)?"
+                r"(?:was|is|were|are|had\s+been)\s+(?:broken|wrong|incorrect|out\s+of\s+date|faulty"
+                r"|invalid|inaccurate|mistaken)\b",
+                r"\b(?:in\s+error|by\s+mistake|wrongly|incorrectly|mistakenly)\s+by\s+(?:us|me|our|my)\b",
             )
         )
     )
@@ -620,6 +630,60 @@ def _owning(low: str, match: re.Match[str]) -> bool:
     return not (match.group(0).endswith("should have") and _EXPECTATION.match(low, match.end()))
 
 
+_REPORTED = re.compile(
+    r"\byou(?:\s+(?:have|had|also|then|first))?\s+(?:said|wrote|told\s+(?:us|me)|mentioned"
+    r"|suggested|claimed|were\s+told|had\s+been\s+told|have\s+been\s+told|quoted)\b"
+    r"|\byour\s+(?:message|email|e-mail|review|letter|complaint|post|comment|tweet)\s+"
+    r"(?:said|says|states|stated|mentioned|mentions|suggests|suggested)\b"
+)
+"""The reader's own account reported: "you wrote that the courier was to blame", "your review
+says". What follows is theirs, not the writer's."""
+
+
+def quoted_or_reported(low: str, start: int, end: int) -> bool:
+    """The words `low[start:end]` are someone else's, not the writer's: wholly inside a pair
+    of double quotes on their line (an earlier reply, a customer's words, a phrase named to
+    be rejected), or in a sentence that reports what the reader said or wrote."""
+    line_start = low.rfind("\n", 0, start) + 1
+    line_end = low.find("\n", end)
+    line_end = len(low) if line_end < 0 else line_end
+    # Curly quotes are folded to straight ones before matching.
+    opened = low.count('"', line_start, start) % 2 == 1
+    if opened and '"' not in low[start:end] and '"' in low[end:line_end]:
+        return True
+    sentence_start = max(
+        (m.end() for m in _SENTENCE_BREAK.finditer(low, line_start, start)), default=line_start
+    )
+    return _REPORTED.search(low, sentence_start, start) is not None
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?](?=\s)")
+
+
+_TURN = re.compile(r"[;:,—–]|\s-\s|\b(?:but|yet|and|though|although|however|because)\b")
+_ADMISSION = re.compile(
+    r"\bshould(?:\s+not|n['’]t)?\s+have\b"
+    r"|\b(?:is|was|that['’]s|it['’]s|are)\s+no\s+excuse\b"
+    r"|\b(?:we|i)\s+(?:still\s+|clearly\s+|obviously\s+|just\s+)?(?:did|have|do)\s*(?:[.!?,;]|$)"
+    r"|\bhappened\s+to\s+you\b|\byours\s+(?:was|were|is|should)\b"
+)
+"""An admission in a clause of its own: "but they should not have happened to you", "that is
+no excuse", "but we did", "and yours should have been answered"."""
+
+
+def owned_after(low: str, end: int, sentence_end: int) -> bool:
+    """The sentence goes on, after a clause break, to own the failure: "we never meant to
+    mislead anyone, but we did", "this rarely happens, but it happened to you", "sorry you
+    felt ignored; you were ignored, and that was our failure". A concession or a feeling
+    followed by an admission is not an excuse. Ownership inside the same clause does not
+    count ("sorry you feel we let you down" reports the reader's view)."""
+    turn = _TURN.search(low, end, sentence_end)
+    if turn is None:
+        return False
+    rest = low[turn.end() : sentence_end]
+    return _ADMISSION.search(rest) is not None or owns(rest)
+
+
 def _clause_owns(clause: str, not_owner: frozenset[str]) -> bool:
     """A first person in the clause that is not just "our customers" or "my heart"."""
     for match in _FIRST_PERSON.finditer(clause):
@@ -958,4 +1022,12 @@ def structural_findings(draft: Draft) -> list[Finding]:
             found += _unowned(low, text, p)
         if causes:
             found += _outside_causes(low, text, p)
-    return found
+    return [
+        f
+        for f in found
+        if not quoted_or_reported(low, f.start, f.end)
+        and not (
+            f.rule == REACTION_RULE
+            and owned_after(low, f.end, body.sentences.bounds(f.start, f.end)[1])
+        )
+    ]
