@@ -9,7 +9,7 @@ import re
 from contract.models import DraftRequest
 from contract.report import Finding, Fix
 from guardrails.draft import Draft, Text
-from guardrails.spans import MAX_PER_RULE, finding, is_negated
+from guardrails.spans import MAX_PER_RULE, finding, is_negated, preceding_words
 from guardrails.structure import owned_after, owns, quoted_or_reported
 
 OVER_APOLOGY_RULE = "non_apology.over_apologising"
@@ -43,7 +43,7 @@ def rule_findings(draft: Draft) -> list[Finding]:
                 continue
             if rule.id.split(".")[0] in _VOICED and quoted_or_reported(text.low, start, end):
                 continue
-            if rule.id in _READ_ON and _read_on(draft, text, rule.id, start, end):
+            if _reads_on(rule.id) and _read_on(draft, text, rule.id, start, end):
                 continue
             counts[rule.id] = counts.get(rule.id, 0) + 1
             if counts[rule.id] > MAX_PER_RULE:
@@ -85,7 +85,9 @@ _CONCESSIONS = frozenset(
 an admission ("this rarely happens, but it happened to you")."""
 _BUT_RULE = "non_apology.but"
 _CONDITIONAL_RULE = "non_apology.conditional"
-_READ_ON = _CONCESSIONS | {_BUT_RULE, _CONDITIONAL_RULE}
+_INTENT_RULE = "non_apology.intent"
+_GUARANTEE_RULE = "guarantee.absolute"
+_READ_ON = _CONCESSIONS | {_BUT_RULE, _CONDITIONAL_RULE, _INTENT_RULE, _GUARANTEE_RULE}
 
 _BUT_GOES_ON = re.compile(
     # A request the reader can answer: "sorry, but I need your order number", "sorry, but could
@@ -121,6 +123,10 @@ _DONE_TO_THE_READER = re.compile(
 )
 
 
+def _reads_on(rule_id: str) -> bool:
+    return rule_id in _READ_ON or rule_id.startswith("blame.")
+
+
 def _read_on(draft: Draft, text: Text, rule_id: str, start: int, end: int) -> bool:
     """The words after the match change what it says: a concession or a feeling turned into
     an admission in the same sentence, a "but" that asks or owns, a condition about the
@@ -136,12 +142,58 @@ def _read_on(draft: Draft, text: Text, rule_id: str, start: int, end: int) -> bo
     if rule_id == _CONDITIONAL_RULE:
         at = low.rfind("if", start, end)
         return at >= 0 and _ABOUT_THE_MESSAGE.match(low, at) is not None
-    if rule_id == REVERSE_RULE and low.endswith(_DONE_BY, start, end):
-        return _DONE_TO_THE_READER.match(low, end) is not None
+    if rule_id == REVERSE_RULE:
+        if low.endswith(_DONE_BY, start, end) and _DONE_TO_THE_READER.match(low, end):
+            return True
+        return low.endswith(_FELT, start, end) and _COMPELLED.match(low, end) is not None
+    if rule_id == _INTENT_RULE:
+        return _EXONERATION.search(low, end, sentence_end) is not None
+    if rule_id == _GUARANTEE_RULE:
+        return _reassures_or_aims(low, start, end, sentence_end)
+    if rule_id.startswith("blame."):
+        before = preceding_words(low, start)
+        # "We can't blame the supplier for this one": the blame refused.
+        if low.startswith("blame", start) and is_negated(low, start):
+            return True
+        # "If the courier was to blame, we are still responsible": a verdict supposed, not
+        # given. A counterfactual ("if the courier had turned up") still blames.
+        return bool(before) and before[-1] in ("if", "whether") and " had " not in low[start:end]
     return False
 
 
-_DONE_BY = ("misinformed", "misled", "misdirected", "confused")
+_DONE_BY = ("misinformed", "misled", "misdirected", "confused", "let down")
+_FELT = ("felt", "feel")
+_COMPELLED = re.compile(
+    # "sorry that you felt you had to cancel": what the reader was driven to do, not a feeling.
+    r"\s+(?:that\s+)?(?:you|they)\s+(?:had|needed|have|need)\s+to\b|\s+(?:it\s+)?(?:necessary|compelled"
+    r"|obliged|forced)\b"
+)
+_EXONERATION = re.compile(
+    # "In no way was this your fault": the denial clears the reader, it defends nobody.
+    r"\b(?:your|the\s+customer['’]s)\s+(?:own\s+)?(?:fault|mistake|error|doing|part)\b"
+    r"|\byou\s+(?:were\s+)?(?:to\s+blame|at\s+fault)\b"
+)
+_PROMISED = re.compile(
+    r"\b(?:will|won['’]t|shall|never|going\s+to|always|guarantee|make\s+sure|ensure|from\s+now)\b"
+)
+_AIMED = re.compile(
+    r"\b(?:aim|aims|aiming|aimed|strive|strives|striving|try|tries|trying|tried|goal|target"
+    r"|towards|hope|hoped|work\s+hard)\b"
+)
+
+
+def _reassures_or_aims(low: str, start: int, end: int, sentence_end: int) -> bool:
+    """ "Rest assured, no payment details were taken" reassures about a fact and promises
+    nothing; "we always aim for 100% of orders to leave on time" states an aim. Either with a
+    promise ("rest assured, this will never happen again") still flags."""
+    if low.startswith("rest", start):
+        return _PROMISED.search(low, end, sentence_end) is None
+    if low.startswith("100", start):
+        clause = preceding_words(low, start, count=6)
+        return any(_AIMED.fullmatch(word) for word in clause)
+    return False
+
+
 _FEELING = re.compile(
     r"\b(?:(?:for|about)\s+(?:the|your|all\s+the|all)\s+(?:frustrat|disappoint|upset|distress"
     r"|anger|annoy|worr|anxi|stress|inconvenien|concern|alarm|confusion)"

@@ -158,6 +158,38 @@ READ_ON: list[tuple[str, str, bool]] = [
 ]
 
 
-@pytest.mark.parametrize(("text", "rule", "fires"), READ_ON)
-def test_what_follows_the_match_decides_it(text: str, rule: str, fires: bool) -> None:
+# (text, rule, whether the rule must fire): a word in another sense beside its near misses.
+OTHER_SENSE: list[tuple[str, str, bool]] = [
+    # "Rest assured" before a fact reassures; before a promise it promises.
+    ("Rest assured, no card details were stored.", "guarantee.absolute", False),
+    ("Rest assured, this will never happen again.", "guarantee.absolute", True),
+    # 100% as an aim, and as a certainty.
+    (
+        "We always aim for 100% of orders to leave on time, and we fell short here.",
+        "guarantee.absolute",
+        False,
+    ),
+    ("We are 100% sure the parcel was delivered.", "guarantee.absolute", True),
+    # A denial that clears the reader, and one that defends the writer.
+    ("In no way was this your fault.", "non_apology.intent", False),
+    ("In no way was this our fault.", "non_apology.intent", True),
+    # "Let down by us" names our act; "felt you had to" is what the reader was driven to do.
+    ("I am sorry you were let down by us again.", "non_apology.reverse", False),
+    ("We are sorry that you felt you had to cancel your membership.", "non_apology.reverse", False),
+    ("I am sorry you felt let down.", "non_apology.reverse", True),
+    ("We are sorry that you felt that way.", "non_apology.reverse", True),
+    # Blame refused or only supposed, and blame given.
+    ("We can't blame the supplier for this one.", "blame.third_party", False),
+    (
+        "If the courier was to blame, we are still the ones who chose them.",
+        "blame.third_party",
+        False,
+    ),
+    ("We blame the supplier for this one.", "blame.third_party", True),
+    ("The courier was to blame, not us.", "blame.third_party", True),
+]
+
+
+@pytest.mark.parametrize(("text", "rule", "fires"), READ_ON + OTHER_SENSE)
+def test_each_class_beside_its_near_misses(text: str, rule: str, fires: bool) -> None:
     assert (rule in errors(text)) is fires, errors(text)
