@@ -1063,6 +1063,11 @@ _STOCK = re.compile(
             r"have\s+(?:noticed|heard|seen)|(?:may|might)\s+have\s+(?:noticed|heard|seen))|"
             r"we\s+(?:all\s+)?know|always)",
             r"needless\s+to\s+say",
+            # "As part of my commitment to providing excellent customer service, ..."
+            r"as\s+part\s+of\s+(?:my|our)\s+(?:ongoing\s+)?commitment\s+to\s+(?:providing\s+|"
+            r"delivering\s+|offering\s+)?(?:the\s+best|excellent|great|outstanding|exceptional|"
+            r"quality|first[\s-]class|high[\s-]quality)\s+(?:customer\s+)?(?:service|care|"
+            r"experience)s?",
             r"i(?:['’]m|\s+am)\s+sure\s+you(?:['’]re|\s+are)\s+(?:well\s+)?aware(?:\s+that)?",
             r"we(?:['’]re|\s+are)\s+sure\s+you(?:['’]re|\s+are)\s+(?:well\s+)?aware(?:\s+that)?",
         ],
@@ -1092,10 +1097,11 @@ def stock_phrase(draft: Draft) -> list[Finding]:
     request, text = draft.context, draft.body
     low = text.low
     found = _well_wishes(text) + _own_offer_praised(text)
-    if request is not None and _told_history(draft):
-        return found
+    history = request is not None and _told_history(draft)
     for match in _STOCK.finditer(low):
         start = match.start()
+        if history and not low.startswith("as part of", start):
+            continue  # the request gives the reader's history: "as a loyal member" may stand
         end = match.start("after") if match.group("after") is not None else match.end()
         s_start, s_end = text.sentences.bounds(start, end)
         comma = _COMMA_BEFORE.search(low, max(0, start - 4), start)
@@ -1135,7 +1141,7 @@ def stock_phrase(draft: Draft) -> list[Finding]:
                 fix=fix,
             )
         )
-    for match in _LOYALTY.finditer(low):
+    for match in () if history else _LOYALTY.finditer(low):
         if any(f.start <= match.start() < f.end for f in found):
             continue
         s_start, s_end = text.sentences.bounds(match.start(), match.end())
@@ -1338,26 +1344,38 @@ def _apposition(name: str) -> re.Pattern[str]:
 # --- the reader as "our client" ----------------------------------------------------------------
 
 
+_NOT_THE_READER = (
+    r"(?!['’]|\s+(?:service|services|support|care|team|teams|desk|relations|experience|"
+    r"success|portal|base|list|data|records?|accounts?)\b)"
+)
+
+
 @lru_cache(maxsize=2)
 def _our_reader(audience: str) -> re.Pattern[str]:
-    """ "our client's" (the reader's, said as a third party's) or "our client" as the object
-    of a verb that acts on the reader ("we let down our client"), per audience."""
+    """ "our client's" (the reader's, said as a third party's), "our client" as the object
+    of a verb that acts on the reader ("we contacted our client"), or "the guest" after
+    "for", "with", "causing" or "forcing" ("inconvenience for the guest, as they needed
+    treatment"; "causing the customer to be charged"), with a
+    "they" that follows it after a conjunction, per audience."""
     words = lexicon()
     nouns = _alt(words.words(f"request_reader_nouns_{audience}"))
     verbs = _alt(words.words("request_reader_object_verbs"))
     return re.compile(
         rf"our\s+(?P<poss>(?:{nouns})['’]s)(?![\w'’])"
         rf"|(?<![\w-])(?:{verbs})(?:s|es|d|ed|ing)?\s+(?P<obj>our\s+(?:{nouns}))\b"
-        rf"(?!['’]|\s+(?:service|services|support|care|team|teams|desk|relations|experience|"
-        r"success|portal|base|list|data|records?|accounts?)\b)"
+        + _NOT_THE_READER
+        + rf"|(?<![\w-])(?:for|with|causing|forcing)\s+(?P<prep>the\s+(?:{nouns}))\b"
+        + _NOT_THE_READER
+        + r"(?:,?\s+(?:as|because|since|when|and|but|so|after|while)\s+(?P<they>they)\b)?"
     )
 
 
 def reader_as_ours(draft: Draft) -> list[Finding]:
     """The reader named as one of our clients or customers in a private letter to them
-    ("which exposed our client's customer contact list" to the client): said as "your" (or
-    "you"). Reported as `request.third_person`, the rule of the reader in the third person.
-    Not for a colleague, a public reply or a recipient that is a group."""
+    ("which exposed our client's customer contact list" to the client), or as "the guest"
+    after "for" or "with": said as "your" (or "you"). Reported as `request.third_person`,
+    the rule of the reader in the third person. Not for a colleague, a public reply or a
+    recipient that is a group."""
     request, text = draft.context, draft.body
     if (
         request is None
@@ -1371,30 +1389,36 @@ def reader_as_ours(draft: Draft) -> list[Finding]:
     quoted = quoted_offers(text.low, request)
     found: list[Finding] = []
     for match in _our_reader(audience).finditer(text.low):
+        spans: list[tuple[int, int, str]]
+        if match.start() and text.low[match.start() - 1].isalnum():
+            continue  # "our" inside a word: "your client's"
         if match.group("poss") is not None:
-            start, end, words = match.start(), match.end("poss"), "your"
+            spans = [(match.start(), match.end("poss"), "your")]
+        elif match.group("obj") is not None:
+            spans = [(match.start("obj"), match.end("obj"), "you")]
         else:
-            start, end, words = match.start("obj"), match.end("obj"), "you"
-        if start and text.low[start - 1].isalnum():
+            spans = [(match.start("prep"), match.end("prep"), "you")]
+            if match.group("they") is not None:
+                spans.append((match.start("they"), match.end("they"), "you"))
+        if any(s <= spans[0][0] and spans[0][1] <= e for s, e in quoted):
             continue
-        if any(s <= start and end <= e for s, e in quoted):
-            continue
-        excerpt = text.text[start:end]
-        if excerpt[:1].isupper():
-            words = words.capitalize()
-        found.append(
-            finding(
-                THIRD_PERSON,
-                "error",
-                f'Speaks of the reader as one of our own ("{excerpt}") in a letter addressed '
-                "to them.",
-                text.text,
-                start,
-                end,
-                f'Address the reader directly: "{words}".',
-                fix=Fix(action="replace", text=words),
+        for start, end, words in spans:
+            excerpt = text.text[start:end]
+            if excerpt[:1].isupper():
+                words = words.capitalize()
+            found.append(
+                finding(
+                    THIRD_PERSON,
+                    "error",
+                    f'Speaks of the reader in the third person ("{excerpt}") in a letter '
+                    "addressed to them.",
+                    text.text,
+                    start,
+                    end,
+                    f'Address the reader directly: "{words}".',
+                    fix=Fix(action="replace", text=words),
+                )
             )
-        )
     return found
 
 
@@ -1521,11 +1545,17 @@ _KIND_LABEL = re.compile(
 )
 
 
+# "... on any ready-to-wear suit as a service.": the kind said after the remedy. Only the
+# kinds that are no natural English there ("as a replacement" is).
+_KIND_AFTER = re.compile(r"[ \t]+as\s+an?\s+(?P<label>service|other|expedite)(?=[.!?])")
+
+
 def kind_label(draft: Draft) -> list[Finding]:
     """A remedy's kind from the request used as a line's label ("Other: Collection of the
-    wrong cups ..."): the label goes, the line keeps its words."""
+    wrong cups ...") or said after the remedy ("alterations on any suit as a service"): the
+    label goes, the line keeps its words."""
     request, text = draft.context, draft.body
-    if request is None or ":" not in text.text:
+    if request is None or (":" not in text.text and " as a" not in text.low):
         return []
     kinds = {remedy.kind for remedy in request.remedies}
     found: list[Finding] = []
@@ -1543,6 +1573,22 @@ def kind_label(draft: Draft) -> list[Finding]:
                 match.end() + 1,
                 "Write the remedy as a sentence of the letter, without the request's labels.",
                 fix=Fix(action="replace", text=first.upper()),
+            )
+        )
+    for match in _KIND_AFTER.finditer(text.low):
+        if match.group("label") not in kinds:
+            continue
+        found.append(
+            finding(
+                KIND_LABEL,
+                "error",
+                "Names the request's kind of remedy after it "
+                f'("{text.text[match.start() : match.end()].strip()}").',
+                text.text,
+                match.start(),
+                match.end(),
+                "Write the remedy as a sentence of the letter, without the request's labels.",
+                fix=Fix(action="replace", text=""),
             )
         )
     return found

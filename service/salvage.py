@@ -151,24 +151,47 @@ _LINK = re.compile(
     r"(?:As\s+a\s+(?:result|consequence)|Because\s+of\s+(?:this|that|it)|As\s+such|"
     r"Therefore|Consequently|Thus|Hence|In\s+turn|For\s+this\s+reason|Due\s+to\s+this|"
     r"On\s+top\s+of\s+(?:this|that)|This\s+meant\s+that|That\s+meant\s+that|"
-    r"Because\s+of\s+this\s+mistake|As\s+a\s+result\s+of\s+this)\s*,?\s+(?=\w)"
+    r"Because\s+of\s+this\s+mistake|As\s+a\s+result\s+of\s+this|(?P<contrast>However|"
+    r"Nevertheless|Nonetheless|That\s+said|Even\s+so|Despite\s+(?:this|that)|"
+    r"In\s+spite\s+of\s+(?:this|that)))\s*,?\s+(?=\w)"
 )
+# The end of a sentence whose last clause an edit cut: its closing punctuation and the
+# space after it.
+_SENTENCE_CLOSE = re.compile(r"[.!?]+\s+")
 
 
 def _mended_links(body: str, planned: list[_Edit]) -> list[_Edit]:
     """For each sentence removed, a sentence right after it that opens with a word pointing
-    back at it loses that opening ("As a result, you walked" becomes "You walked"). When
-    another edit rewrites the word after the opening ("Rosa" to "you"), the mend takes that
-    edit over, so the sentence still starts with a capital."""
+    back at it loses that opening ("As a result, you walked" becomes "You walked"); so does
+    a sentence opening with a contrast ("However, we have refunded") after a sentence whose
+    last clause was cut, the clause it contrasted with. When another edit rewrites the word
+    after the opening ("Rosa" to "you"), the mend takes that edit over, so the sentence
+    still starts with a capital."""
     mends: list[_Edit] = []
     for edit in planned:
-        if edit.field != "body" or edit.record.action != "remove_sentence":
+        if edit.field != "body":
             continue
-        at = edit.end
-        while at < len(body) and body[at].isspace():
-            at += 1
+        if edit.record.action == "remove_sentence":
+            at = edit.end
+            while at < len(body) and body[at].isspace():
+                at += 1
+        elif (
+            edit.record.action == "replace"
+            and not edit.text
+            and edit.end > edit.start
+            and body[edit.start] in ",;"
+        ):
+            # A sentence's last clause cut (", and the cause was not confirmed"): a "However"
+            # after it contrasted with that clause. A word cut at the sentence's end
+            # (" as a service") leaves the clause the contrast was with.
+            close = _SENTENCE_CLOSE.match(body, edit.end)
+            if close is None:
+                continue
+            at = close.end()
+        else:
+            continue
         link = _LINK.match(body, at)
-        if link is None:
+        if link is None or (edit.record.action == "replace" and not link.group("contrast")):
             continue
         start, end = link.start(), link.end()
         word = next(

@@ -58,6 +58,18 @@ def _request(**changes: object) -> DraftRequest:
 
 
 SHELF = _request()
+
+
+def _with_incident(**fields: str) -> DraftRequest:
+    """SHELF with fields of its incident added or changed."""
+    incident = {
+        "summary": "The bookcase ordered on 4 June arrived with a cracked shelf.",
+        "reference": "BK-3310",
+        **fields,
+    }
+    return _request(incident=incident)
+
+
 _AMENDS = (
     "To make amends, a new shelf has been sent. To help prevent this from happening again, "
     "every flat-pack box now gets corner guards before it is sealed."
@@ -195,13 +207,7 @@ def test_a_date_with_its_own_event_is_left_alone() -> None:
     ):
         assert not _errors(_letter(middle), SHELF, MOVED_DATE), middle
     # A date the request gives for the incident as a whole goes with any of its events.
-    dated = _request(
-        incident={
-            "summary": "The bookcase ordered on 4 June arrived with a cracked shelf.",
-            "reference": "BK-3310",
-            "date": "4 June",
-        }
-    )
+    dated = _with_incident(date="4 June")
     body = _letter("We are sorry the delivery of your bookcase on 4 June went wrong.")
     assert not _errors(body, dated, MOVED_DATE)
     # "booked for 5 May": the date of the installation as much as of the booking.
@@ -278,6 +284,23 @@ def test_salvage_mends_a_sentence_that_pointed_back_at_a_removed_one() -> None:
     # A link after a sentence that stays is left as written.
     kept = _letter("The shelf split in transit. As a result, the bookcase wobbled.")
     assert "As a result, the bookcase wobbled." in _salvaged(kept, SHELF)[0]
+
+
+def test_a_contrast_with_a_cut_clause_loses_its_opening() -> None:
+    body = _letter(
+        "The shelf was packed in haste, which caused you a second trip to the depot. However, "
+        "the new shelf is packed with corner guards."
+    )
+    assert _edits(body, SHELF) == [
+        (INVENTED_EFFECT, "replace", ", which caused you a second trip to the depot", ""),
+        (INVENTED_EFFECT, "replace", "However, t", "T"),
+    ]
+    fixed, report = _salvaged(body, SHELF)
+    assert report.passed
+    assert "packed in haste. The new shelf is packed with corner guards." in fixed
+    # A contrast with a clause that stays is left as written.
+    kept = _letter("The shelf was packed in haste. However, the box was sound.")
+    assert "However, the box was sound." in _salvaged(kept, SHELF)[0]
 
 
 def test_a_formal_chat_greeting_with_a_title_stays() -> None:
@@ -614,12 +637,9 @@ def test_ordinary_uses_of_the_same_words_are_left_alone() -> None:
     ):
         assert not _errors(_letter(middle), SHELF, STOCK_PHRASE), middle
     # A request that speaks of the reader's years with us lets the letter say so.
-    loyal = _request(
-        incident={
-            "summary": "The bookcase ordered on 4 June by a member of ten years arrived with a "
-            "cracked shelf.",
-            "reference": "BK-3310",
-        }
+    loyal = _with_incident(
+        summary="The bookcase ordered on 4 June by a member of ten years arrived with a "
+        "cracked shelf."
     )
     assert not _errors(_letter("As a loyal member, you deserve better."), loyal, STOCK_PHRASE)
 
@@ -854,3 +874,66 @@ def test_a_label_that_is_no_remedy_kind_of_the_request_is_left_alone() -> None:
     for line in ("Refund: none was needed.", "Note: the shelf ships in its own box."):
         body = _letter("").replace(_CLOSE, "\n\n" + line + _CLOSE)
         assert not _errors(body, SHELF, KIND_LABEL), line
+
+
+def test_the_reader_after_for_is_addressed_with_the_they_that_follows() -> None:
+    body = _letter("The crack was a real nuisance for the customer, as they had guests due.")
+    assert _errors(body, SHELF, THIRD_PERSON) == ["the customer", "they"]
+    assert _edits(body, SHELF) == [
+        (THIRD_PERSON, "replace", "the customer", "you"),
+        (THIRD_PERSON, "replace", "they", "you"),
+    ]
+    fixed, report = _salvaged(body, SHELF)
+    assert report.passed, [f.rule for f in report.errors]
+    assert "a real nuisance for you, as you had guests due." in fixed
+    for middle in (
+        "We will work with the customer service team on this.",
+        "A fix for the customer portal is on its way, and they say it is ready.",
+    ):
+        assert not _errors(_letter(middle), SHELF, THIRD_PERSON), middle
+
+
+def test_the_reader_after_causing_is_addressed() -> None:
+    waited = _with_incident(impact="the customer had to wait a week for a new shelf")
+    body = _letter("The box was packed in haste, causing the customer to wait for a new shelf.")
+    assert _errors(body, waited, THIRD_PERSON) == ["the customer"]
+    assert _edits(body, waited) == [(THIRD_PERSON, "replace", "the customer", "you")]
+    fixed, report = _salvaged(body, waited)
+    assert report.passed and "causing you to wait for a new shelf." in fixed
+
+
+def test_a_remedys_kind_said_after_it_is_cut() -> None:
+    service = _request(
+        remedies=[{"kind": "service", "description": "a free fitting", "status": "offered"}]
+    )
+    amends = "To make amends, a new shelf has been sent."
+    body = _letter("").replace(amends, "We also offer a free fitting as a service.")
+    assert _errors(body, service, KIND_LABEL) == [" as a service"]
+    assert _edits(body, service) == [(KIND_LABEL, "replace", " as a service", "")]
+    fixed, report = _salvaged(body, service)
+    assert report.passed and "We also offer a free fitting." in fixed
+    # The label is no clause: a contrast after it still has the sentence it contrasts with.
+    contrast = body.replace(" as a service.", " as a service. However, the shelf is new.")
+    assert (
+        "We also offer a free fitting. However, the shelf is new."
+        in _salvaged(contrast, service)[0]
+    )
+    # "as a replacement" is English, and a kind the request does not use is no label.
+    assert not _errors(_letter("It goes out as a service to you."), SHELF, KIND_LABEL)
+
+
+def test_praise_of_our_own_service_as_an_opening_is_cut() -> None:
+    middle = "As part of our commitment to excellent customer service, we checked every box."
+    body = _letter(middle)
+    assert _errors(body, SHELF, STOCK_PHRASE)
+    fixed, report = _salvaged(body, SHELF)
+    assert report.passed and "sealed. We checked every box." in fixed
+    # Also where the request gives the reader's history, which lets "as a loyal member" stand.
+    loyal = _with_incident(
+        summary="The bookcase ordered on 4 June by a member of ten years arrived with a "
+        "cracked shelf."
+    )
+    assert _errors(body, loyal, STOCK_PHRASE)
+    assert not _errors(
+        _letter("As part of our commitment to you, we checked every box."), SHELF, STOCK_PHRASE
+    )
