@@ -5,6 +5,7 @@ each is a typed `upstream_bad_output` (the composer's letter where fallback is o
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ import respx
 
 from contract.models import DraftRequest
 from service.app import create_app
+from service.logs import RequestIdFilter
 from service.pipeline import build_pipeline
 from service.providers.openai_compatible import OpenAICompatibleProvider
 from service.settings import Settings
@@ -148,3 +150,58 @@ async def test_with_fallback_on_a_malformed_answer_yields_the_composers_letter(
     assert draft["guardrails"]["passed"]
     assert draft["meta"]["fallback"] is True
     assert draft["meta"]["fallback_reason"].startswith("upstream_bad_output")
+
+
+# Text of the model server's own that could echo a key or an account: never shown to a caller.
+UPSTREAM_TEXT = "sk-proxy-4Q7Z account acme-prod"
+
+QUOTING: dict[str, tuple[httpx.Response, str]] = {
+    "page_not_json": (
+        httpx.Response(
+            200,
+            text=f"<html>{UPSTREAM_TEXT}: proxy error</html>",
+            headers={"content-type": "text/html"},
+        ),
+        "the model server's answer is not JSON",
+    ),
+    "usage_as_text": (
+        httpx.Response(200, json=_completion(usage={"prompt_tokens": UPSTREAM_TEXT})),
+        "the model server's usage.prompt_tokens is not a count",
+    ),
+    "refusal": (
+        httpx.Response(
+            200,
+            json=_completion(
+                choices=[{"finish_reason": "stop", "message": {"refusal": UPSTREAM_TEXT}}]
+            ),
+        ),
+        "the model refused to write the draft",
+    ),
+}
+
+
+@pytest.mark.parametrize("on_failure", ["reject", "fallback"])
+@pytest.mark.parametrize("case", sorted(QUOTING))
+async def test_the_model_servers_own_text_goes_to_the_log_only(
+    case: str,
+    on_failure: str,
+    client: httpx.AsyncClient,
+    northwind_request: DraftRequest,
+    mocked_chat_completions: respx.Route,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    answer, message = QUOTING[case]
+    mocked_chat_completions.return_value = answer
+    caplog.handler.addFilter(RequestIdFilter())
+    with caplog.at_level(logging.WARNING):
+        response = await client.post("/v1/drafts", json=northwind_request.model_dump(mode="json"))
+    assert UPSTREAM_TEXT not in response.text
+    if on_failure == "reject":
+        assert response.status_code == 502, response.text
+        assert response.json()["error"]["message"] == message
+    else:
+        assert response.status_code == 200, response.text
+        assert response.json()["meta"]["fallback_reason"] == f"upstream_bad_output: {message}"
+    quoted = [r for r in caplog.records if UPSTREAM_TEXT in r.getMessage()]
+    assert quoted, "the server's text is kept in the log"
+    assert {getattr(r, "request_id", None) for r in quoted} == {response.headers["x-request-id"]}

@@ -4,7 +4,10 @@ The HTTP body is parsed here rather than by the SDK's models, which are built wi
 validation: a server that answers 200 with an HTML page, a JSON string, `choices` that is not
 a list, a choice without `message`, content as a list of parts or a usage count that is not an
 integer would otherwise surface as an `AttributeError` deep in the pipeline (a bare 500).
-Every such answer is `UpstreamBadOutput` with a reason a person can act on.
+Every such answer is `UpstreamBadOutput` with a reason a person can act on, in the service's
+own words: the server's own text (the start of a page that is not JSON, a refusal, a usage
+value) may echo a key, an account or a prompt, so it goes to the log only, under the ID of
+the request it answered.
 
 Draft content, decided here:
 - `json_schema` / `json_object` forced by the settings: the answer must be the JSON object
@@ -21,6 +24,7 @@ Draft content, decided here:
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +33,8 @@ from service.errors import UpstreamBadOutput
 from service.providers.base import Completion
 
 MAX_REASON_TEXT = 300
+
+logger = logging.getLogger(__name__)
 
 _FENCE = re.compile(r"^```[a-zA-Z]*[ \t]*\n(?P<inner>.*?)\n?```$", re.DOTALL)
 # Tolerates Markdown emphasis around the label ("**Subject:** ..."), which models add unasked.
@@ -70,10 +76,7 @@ def _json_object(raw: str) -> dict[str, Any]:
     try:
         data = json.loads(raw)
     except ValueError as exc:
-        start = " ".join(raw[:60].split())
-        raise UpstreamBadOutput(
-            f"the model server's answer is not JSON (it starts {start!r})"
-        ) from exc
+        raise _quoting("the model server's answer is not JSON", raw) from exc
     if not isinstance(data, dict):
         raise UpstreamBadOutput(
             f"the model server's answer is a JSON {type(data).__name__}, not a chat completion"
@@ -98,7 +101,7 @@ def _content(data: dict[str, Any]) -> str:
         raise UpstreamBadOutput("the model server's content filter withheld the draft")
     refusal = message.get("refusal")
     if isinstance(refusal, str) and refusal:
-        raise UpstreamBadOutput(f"the model refused: {refusal[:MAX_REASON_TEXT]}")
+        raise _quoting("the model refused to write the draft", refusal)
     content = message.get("content")
     if content is not None and not isinstance(content, str):
         kind = "a list of parts" if isinstance(content, list) else type(content).__name__
@@ -107,6 +110,13 @@ def _content(data: dict[str, Any]) -> str:
     if not text:
         raise UpstreamBadOutput("the model returned empty content")
     return text
+
+
+def _quoting(message: str, upstream_text: str) -> UpstreamBadOutput:
+    """`UpstreamBadOutput` with `message` for the caller; the start of the server's own text
+    that shows why goes to the log (stamped with the request's ID), never to the caller."""
+    logger.warning("%s: %r", message, upstream_text[:MAX_REASON_TEXT])
+    return UpstreamBadOutput(message)
 
 
 def _usage(usage: object) -> tuple[int, int]:
@@ -121,7 +131,7 @@ def _usage(usage: object) -> tuple[int, int]:
             value = 0
         # bool is an int subclass; a "true" token count is as malformed as a string one.
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise UpstreamBadOutput(f"the model server's usage.{key} is not a count: {value!r}")
+            raise _quoting(f"the model server's usage.{key} is not a count", repr(value))
         counts.append(value)
     return counts[0], counts[1]
 
