@@ -1,4 +1,5 @@
-"""Measure the guardrails on real public text: `tests/guardrail_rules/corpus/real.yaml`.
+"""Measure the guardrails on real public text: `tests/guardrail_rules/corpus/real.yaml` and the
+later batches kept as their own files under `tests/data/real_*.yaml` (same fields).
 
 Run with `.venv/bin/python benchmarks/real_corpus.py` (add `--misses` to list every miss and
 false error in the tuning part). Prints, overall and for the tuning and held-out parts of the
@@ -34,6 +35,8 @@ import yaml  # noqa: E402
 from guardrails import GuardrailReport, check  # noqa: E402
 
 CORPUS = ROOT / "tests" / "guardrail_rules" / "corpus" / "real.yaml"
+BATCHES = sorted((ROOT / "tests" / "data").glob("real_*.yaml"))
+"""Later batches, one file each (`real_fresh20.yaml`...), read after `CORPUS`."""
 
 MUST_FLAG = ("non_apology", "blame", "placeholder")
 """Kinds whose items must draw an error of the labelled family."""
@@ -43,8 +46,12 @@ REAL_GOOD = ("good_apology", "support_reply", "generic")
 """The real (not team-written) items that false errors are counted on."""
 
 
-def load_items(path: Path = CORPUS) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+def load_items(path: Path | None = None) -> list[dict[str, Any]]:
+    """The items of one corpus file, or of the main corpus and every batch file."""
+    paths = [path] if path is not None else [CORPUS, *BATCHES]
+    items: list[dict[str, Any]] = []
+    for p in paths:
+        items += yaml.safe_load(p.read_text(encoding="utf-8"))
     return items
 
 
@@ -253,6 +260,11 @@ SPLITS: dict[str, str] = {
     "fresh19": (
         "fresh19 (collected and labelled by someone who ran no check on it and read no rule,"
         " after fresh16 and fresh17 were read; measured blind)"
+    ),
+    "fresh20": (
+        "fresh20 (tests/data/real_fresh20.yaml: 51 statements, reply templates, social replies and"
+        " quoted non-apologies, collected and labelled before any check; measured blind once"
+        " before the rules of session 11)"
     ),
     "fresh18_tune": (
         "fresh18_tune (public replies and statements found while writing class rules from the"
