@@ -432,3 +432,125 @@ def test_a_colleague_named_in_the_story_is_you_in_a_later_pronoun() -> None:
     )
     assert "before your next client meeting" in body, body
     assert "the customer's card works for her" in body, body  # someone else is in it
+
+
+# --- phrase shapes met in round 11's messy requests --------------------------------------------
+
+
+def _r11_letter(**changes: object) -> str:
+    base: dict[str, object] = {
+        "scenario": "custom",
+        "channel": "email",
+        "recipient": {"name": "Lena Hart"},
+        "sender": {"name": "Sam Ode", "organization": "Alpenwagen Rentals"},
+        "incident": {"summary": "we kept part of your deposit for a scratch already on the car"},
+    }
+    base.update(changes)
+    draft = compose_draft(DraftRequest.model_validate(base))
+    return " ".join(draft.body.split())
+
+
+def test_an_amount_completes_a_remedy_that_starts_with_its_preposition() -> None:
+    """ "off the final invoice" with "15 percent" is "15 percent off the final invoice", never
+    an instruction ("we've offed the final invoice") nor a bracket after it."""
+    for channel in ("email", "sms", "chat"):
+        body = _r11_letter(
+            channel=channel,
+            remedies=[
+                {
+                    "kind": "discount",
+                    "description": "off the final invoice",
+                    "amount": "15 percent",
+                    "status": "done",
+                }
+            ],
+        )
+        assert "15 percent off the final invoice" in body, body
+        assert "offed" not in body and "(15 percent)" not in body
+
+
+def test_a_money_outcome_after_a_figure_or_a_longer_noun_is_told_as_what_happened() -> None:
+    """ "the CHF 350 released back to your card" and "every charge ... reversed
+    automatically" say what happens to the money: never "refunded the CHF 350 released"."""
+    body = _r11_letter(
+        remedies=[
+            {
+                "kind": "refund",
+                "description": "the CHF 350 released back to your card",
+                "amount": "CHF 350",
+                "status": "done",
+            },
+            {
+                "kind": "refund",
+                "description": "every charge for an incomplete order reversed automatically",
+                "status": "planned",
+                "date": "by Friday",
+            },
+        ]
+    )
+    assert "CHF 350 has been released back to your card" in body, body
+    assert "will be reversed automatically by Friday" in body, body
+    assert "refunded the CHF 350 released" not in body
+    assert "refund every charge" not in body
+
+
+def test_a_past_verb_with_its_object_stays_active() -> None:
+    """ "an engineer inspected the car" is what someone did, not "has been inspected"."""
+    body = _r11_letter(
+        remedies=[
+            {
+                "kind": "service",
+                "description": "an engineer inspected the car this morning",
+                "status": "done",
+            }
+        ]
+    )
+    assert "an engineer inspected the car this morning" in body, body
+    assert "been inspected" not in body
+
+
+@pytest.mark.parametrize(
+    "cause",
+    [
+        "Caused by a tax-code update from HMRC that our import skipped.",
+        "due to a tax-code update from HMRC that our import skipped",
+        "This was caused by a tax-code update from HMRC that our import skipped",
+    ],
+)
+def test_a_cause_that_says_why_itself_is_not_told_twice(cause: str) -> None:
+    body = _r11_letter(
+        incident={"summary": "the October payroll used the wrong tax code", "cause": cause}
+    )
+    assert "a tax-code update from HMRC that our import skipped" in body, body
+    assert not re.search(r"caused by|due to", body, re.IGNORECASE), body
+
+
+def test_sat_and_stood_are_past_verbs() -> None:
+    assert read("your urgent referral sat unassigned in our queue for 9 days").shape == "clause"
+    assert read("the van stood outside all morning").shape == "clause"
+
+
+def test_a_reference_is_named_by_the_thing_the_summary_names() -> None:
+    """A parcel is "your parcel RW-8830", an appointment code "your appointment"; the
+    scenario's stock noun ("order", "invoice") only when the summary names nothing."""
+    body = _r11_letter(
+        scenario="delayed_delivery",
+        incident={
+            "summary": "your parcel was marked as delivered but never reached you",
+            "reference": "RW-8830-1174",
+        },
+    )
+    assert "parcel RW-8830-1174" in body and "order RW-8830-1174" not in body, body
+    body = _r11_letter(
+        scenario="overbilling",
+        incident={
+            "summary": "you were charged a fee for a visit we cancelled",
+            "reference": "APPT-5521",
+        },
+    )
+    assert "appointment APPT-5521" in body and "invoice APPT-5521" not in body, body
+    body = _r11_letter(
+        scenario="delayed_delivery",
+        incident={"summary": "the jacket arrived nine days late", "reference": "NW-48213"},
+    )
+    assert "order NW-48213" in body, body

@@ -32,6 +32,7 @@ from service.composer.caller import (
     addresses_reader,
     customer_plural,
     definite,
+    first_participle,
     first_person,
     indefinite,
     instruction_as,
@@ -440,8 +441,19 @@ _CODE_PREFIXES = {
     "INV": "invoice",
     "TKT": "ticket",
     "CLM": "claim",
+    "APPT": "appointment",
+    "APT": "appointment",
+    "RES": "reservation",
 }
 """A reference code whose letters say what it is ("BKG-4471"), read before the scenario."""
+_NAMED_THINGS = frozenset(
+    {
+        *["order", "booking", "appointment", "reservation", "parcel", "shipment", "claim"],
+        *["application", "policy", "subscription", "invoice", "account", "prescription"],
+        *["repair", "flight", "stay", "delivery", "contract", "project", "campaign"],
+    }
+)
+"""Things a reference may number, as the summary names them."""
 _EVENT_REFERENCES = {
     *["order", "booking", "job", "repair", "delivery", "appointment", "stay", "flight"],
     *["visit", "reservation", "shipment", "parcel", "project", "campaign", "application"],
@@ -468,10 +480,56 @@ class Line:
     "Also, ...")."""
 
 
+_LEAD_WORDS = word_set("off of on towards toward against per")
+
+
+def amounts_led(request: DraftRequest) -> DraftRequest:
+    """The request with each remedy that the caller wrote as what its amount applies to
+    ("off the final invoice" for "15 percent", "towards your next rental" for "CHF 20")
+    written whole ("15 percent off the final invoice"): no frame reads the amount's
+    complement as a thing or an action ("we've offed the final invoice")."""
+    changed = False
+    remedies = []
+    for remedy in request.remedies:
+        words = remedy.description.strip().split(" ", 1)
+        if (
+            remedy.amount
+            and len(words) == 2
+            and words[0].lower() in _LEAD_WORDS
+            and not amount_said(remedy.amount, remedy.description)
+        ):
+            text = f"{remedy.amount} {words[0].lower()} {words[1]}"
+            remedy = remedy.model_copy(update={"description": text})
+            changed = True
+        remedies.append(remedy)
+    return request.model_copy(update={"remedies": remedies}) if changed else request
+
+
+_CAUSE_LEAD = re.compile(
+    r"^(?:(?:this|it)\s+(?:was|is|happened)\s+)?(?:(?:caused|triggered)\s+by|due\s+to|"
+    r"because\s+of|owing\s+to|as\s+a\s+result\s+of|the\s+result\s+of|down\s+to|"
+    r"because)\s+(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def bare_cause(cause: str) -> str:
+    """The cause without the caller's own "caused by" or "because" ("Caused by a tax-code
+    update that our import skipped." -> "a tax-code update that our import skipped."): every
+    cause frame says why in its own words ("This happened because of ...", "The cause
+    was ..."), and "The cause was caused by" says it twice."""
+    text = " ".join(cause.split())
+    match = _CAUSE_LEAD.match(text)
+    if match is None or len(text[match.end() :].split()) < 2:
+        return cause
+    return text[match.end() :]
+
+
 class Writer:
     """Words the parts of one request's draft, in its voice."""
 
     def __init__(self, request: DraftRequest, channel: Channel, voice: Voice) -> None:
+        request = amounts_led(request)
         self.request = request
         self.channel = channel
         self.voice = voice
@@ -488,7 +546,7 @@ class Writer:
         shouting_us = customer_plural(tame_case(inc.summary))  # "YOU CHARGED OUR TEAM"
         own_words = (shouting_us or not about_reader) and request.audience != "colleague"
         self.summary = self._phrase(inc.summary, customer=own_words)
-        self.cause = self._phrase(inc.cause) if inc.cause else None
+        self.cause = self._phrase(bare_cause(inc.cause)) if inc.cause else None
         impact = with_subject(inc.impact) if inc.impact else None
         self.impact = self._phrase(impact, customer=True, impact=True) if impact else None
         self.values = self._values()
@@ -684,8 +742,15 @@ class Writer:
             # "#LB-20931" is the caller's own number for the case; nothing says it is an
             # account or an order, so it is not given the scenario's noun.
             return f"reference {ref}"
-        noun = topics().get(self.request.scenario, {}).get("ref_noun", "")
+        noun = self._named_thing() or topics().get(self.request.scenario, {}).get("ref_noun", "")
         return f"{owner}{noun} {ref}" if noun else f"reference {ref}"
+
+    def _named_thing(self) -> str:
+        """What the summary itself says the reference is for ("your parcel was marked as
+        delivered" -> "parcel"), before the scenario's stock noun ("order"): a courier's
+        parcel is not an order, a dental appointment is not an invoice."""
+        words = re.findall(r"[a-z]+", self.request.incident.summary.lower())
+        return next((word for word in words if word in _NAMED_THINGS), "")
 
     def _ref_owned(self) -> str:
         """The reference for "We should have handled {ref_owned} better": only something
@@ -1016,7 +1081,8 @@ _PAID_NOUN = re.compile(
     re.IGNORECASE,
 )
 _OUTCOME_TO = re.compile(
-    r"^\S+(?: \S+)+? (?:returned|refunded|credited|paid|transferred|added) "
+    r"^\S+(?: \S+)+? (?:returned|refunded|credited|paid|transferred|added|released|reversed|"
+    r"repaid|reimbursed) "
     r"(?:to|into|onto|back)\b",
     re.IGNORECASE,
 )
@@ -1088,7 +1154,21 @@ def _reduced_passive(p: Phrase, text: str) -> bool:
     if p.own_verb or p.shape == "participle":
         return True
     reason = read(text).reason
-    return p.shape == "clause" and reason.startswith(("past form", "intransitive past"))
+    if p.shape != "clause" or not reason.startswith(("past form", "intransitive past")):
+        return False
+    # "a social worker visited the tenant this morning": a past verb with its object is
+    # what someone did, never "a social worker has been visited the tenant".
+    verb = reason.rsplit(": ", 1)[-1].strip("'\"")
+    words = [w.strip(",.").lower() for w in text.split()]
+    after = [words[i + 1] for i in range(len(words) - 1) if words[i] == verb]
+    return not (after and after[0] in _OBJECT_WORDS)
+
+
+_OBJECT_WORDS = word_set(
+    "a an the your our his her their its this that these those every each all any some "
+    "you them him us me it"
+)
+"""Words that start a verb's object: a past form followed by one is active."""
 
 
 def voiced_verb(verb: str) -> str:
@@ -1135,6 +1215,11 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
     values = {"also": also_word, "extra": money, "date": at}
     last = text.lower().rstrip(" .").rsplit(" ", 1)[-1]
     outcome = last in _OUTCOMES or _OUTCOME_TO.search(text) is not None
+    # "every charge for an incomplete order reversed automatically": the participle after
+    # the noun says what happens to it, wherever it stands.
+    outcome = outcome or (
+        first_participle(text) in _OUTCOMES and outcome_participle(text, remedy.kind)
+    )
     if p.shape == "noun" and not p.own_verb and len(text.split()) > 2 and outcome:
         # "the platform fee for this quarter waived", "your deposit returned to your account"
         p = Phrase(p.text, "noun", own_verb=True)

@@ -606,6 +606,10 @@ def past_of(verb: str) -> str:
     return verb + "ed"
 
 
+_LEAD_PREPOSITIONS = _words(
+    "off of on onto towards toward into for from with against per across over through"
+)
+"""Words that open a remedy the amount completes ("off the final invoice" for "15 percent")."""
 _NOT_INSTRUCTIONS = _words(
     "free full half extra new next one two three first second same late partial priority "
     "lunch dinner breakfast access credit"
@@ -621,6 +625,8 @@ def _bare_verb_first(words: list[str]) -> bool:
     low = first.lower()
     if low in DETERMINERS or low in _NOT_INSTRUCTIONS or low in _MASS_NOUNS or len(low) < 3:
         return False
+    if low in _LEAD_PREPOSITIONS:
+        return False  # "off the final invoice", "towards your next stay": not a verb
     if low.endswith(("s", "ed", "ing", "ly", "al", "ion", "ment", "ness", "'s")):
         return False
     return words[1].lower() in DETERMINERS | {"you", "them", "him", "her", "us", "it"}
@@ -663,7 +669,8 @@ def _participles(words: list[str]) -> list[int]:
         for i in range(1, len(words))
         if participle(i)
         and words[i - 1].lower().strip(",") not in DETERMINERS
-        and (words[i - 1][:1].isalpha() or words[i - 1][:1] in "£$€¥")  # "of £1,450 returned"
+        # "of £1,450 returned", "the CHF 350 released back to your card"
+        and (words[i - 1][:1].isalnum() or words[i - 1][:1] in "£$€¥")
         and not _adverb_after_determiner(words, i)
     ]
 
@@ -675,8 +682,17 @@ def _adverb_after_determiner(words: list[str], i: int) -> bool:
     return before.endswith("ly") and (i == 1 or words[i - 2].lower() in DETERMINERS)
 
 
+def first_participle(text: str) -> str:
+    """The first participle after the phrase's noun ("released" of "the CHF 350 released
+    back to your card"), lower case, or "" when there is none."""
+    words = " ".join(text.split()).split(" ")
+    found = _participles(words)
+    return words[found[0]].lower().strip(",.") if found else ""
+
+
 MONEY_OUTCOMES = _words(
     "refunded returned credited reversed waived cancelled canceled removed repaid reimbursed "
+    "released unblocked "
     "transferred applied added dropped written reduced lowered matched honoured honored "
     "wiped cleared"
 )

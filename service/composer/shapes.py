@@ -43,7 +43,8 @@ _NONFINITE_AUX = frozenset({"be", "been", "being"})
 _PAST_ONLY = word_set(
     "ran went took came gave fell broke began drew drove flew grew knew rode rose saw spoke "
     "stole wrote forgot chose froze woke wore tore threw shook sank swam ate became "
-    "misread misheard mislaid misunderstood mistook overslept overlooked misjudged"
+    "misread misheard mislaid misunderstood mistook overslept overlooked misjudged "
+    "sat stood lay slept rang sang swung"
 )
 _IRREGULAR_PARTICIPLES = word_set(
     "sent made built left lost found kept paid told sold held brought bought caught taught "
