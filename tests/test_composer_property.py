@@ -43,7 +43,15 @@ def guardrail_gap(finding: Finding, request: DraftRequest) -> str | None:
     as an offer, an amount shared by a done remedy and one to come read as the done one told
     as to come) has a test in tests/guardrail_rules/ (test_composer_gaps.py,
     test_letter_slips.py). A new kind is named here with the rule and the supplied value it
-    concerns, and counted."""
+    concerns, and counted.
+
+    Open: a signature naming a sender with an accented letter ("Hotel Lumière", "Élodie
+    Marchand") is not found, because the checked body is folded ("Lumiere") and the
+    request's names are not (guardrails/form_elements.signature; owner: guardrails)."""
+    if finding.rule == "elements.missing" and "signature" in finding.message:
+        names = [request.sender.name or "", request.sender.organization or ""]
+        if any(not name.isascii() for name in names if name):
+            return f"signature with an accented sender name ({', '.join(n for n in names if n)})"
     return None
 
 

@@ -649,7 +649,8 @@ OUTCOME_PARTICIPLES = _words(
     "matched arranged scheduled rescheduled reopened renewed topped booked issued granted "
     "erased destroyed closed settled discharged stopped halted paused frozen unfrozen "
     "refitted regraded re-marked remarked reviewed recalculated reduced lowered topped-up cut "
-    "hemmed altered remade prepared organised organized set given done"
+    "hemmed altered remade prepared organised organized set given done switched turned "
+    "disabled unblocked"
 )
 """Participles that say what the remedy does to its noun ("the fee refunded", "the pads
 fitted on Thursday"): only these are made passive ("the fee has been refunded"). Any other
