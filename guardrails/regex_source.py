@@ -343,10 +343,12 @@ def skip_ahead(pattern: re.Pattern[str]) -> re.Pattern[str]:
     starts with a test that reads nothing (`\\b`, a look-behind) and those characters are
     few: the engine tries the pattern at every position, and there one class test fails where
     the boundary and every look-behind would be evaluated first. The same matches: the
-    look-ahead holds wherever the pattern matches. (Python's engine skips ahead on its own
-    only to a first literal or class, not past a test that reads nothing.)"""
+    look-ahead holds wherever the pattern matches (compiled with the pattern's flags, so
+    that in a pattern that ignores case it accepts every case of those characters, as the
+    pattern does). (Python's engine skips ahead on its own only to a first literal or class,
+    not past a test that reads nothing.)"""
     tree = _parser.parse(pattern.pattern, pattern.flags)
-    if pattern.flags & re.IGNORECASE or not _starts_zero_width(list(tree)):
+    if not _starts_zero_width(list(tree)):
         return pattern
     chars, empty = _first_chars(list(tree))
     if chars is None or empty or len(chars) > _MAX_FIRST:

@@ -45,9 +45,15 @@ def test_other_patterns_are_left_alone(pattern: str) -> None:
     assert skip_ahead(re.compile(pattern)).pattern == pattern
 
 
-def test_a_pattern_that_ignores_case_is_left_alone() -> None:
-    regex = re.compile(r"\b(?:the|a)\s+driver", re.IGNORECASE)
-    assert skip_ahead(regex) is regex
+def test_a_pattern_that_ignores_case_is_led_by_its_first_characters_in_any_case() -> None:
+    plain = re.compile(r"\b(?:the|a|kelvin)\s+driver", re.IGNORECASE)
+    led = skip_ahead(plain)
+    assert led.pattern == r"(?=[akt])\b(?:the|a|kelvin)\s+driver"
+    assert led.flags == plain.flags
+    # Every case, and the characters that ignoring case folds onto them (the Kelvin sign).
+    text = "THE driver, A  DRIVER, The Driver, \u212aelvin driver, cathe driver"
+    assert [m.span() for m in led.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert len(led.findall(text)) == 4
 
 
 def _texts() -> list[str]:
@@ -61,23 +67,26 @@ def _texts() -> list[str]:
         "It's not our fault. ’s not of our making. we failed, our team failed you",
         "if the driver was rude; sorry the driver was rude",
         "Dear {first_name}, see you on XX/XX, 20XX. 19XX",
+        "ISSUES AT THE WAREHOUSE. Problems on their part, a Failure at our end.",
+        "Authorised remedies: a refund\n  PREVENTION STEPS: a check",
     ]
 
 
 def test_the_look_ahead_never_changes_a_match() -> None:
     rules = default_rules()
-    led = 0
-    for scanner in rules.scanners.values():
-        for scan in (*scanner.original, *scanner.other):
-            if not scan.regex.pattern.startswith("(?=["):
-                continue
-            led += 1
-            pattern = scan.regex.pattern
-            plain = re.compile(pattern[pattern.index("])") + 2 :], scan.regex.flags)
-            for text in _texts():
-                folded = fold(text).text
-                subject = folded if scan.original else lowered(folded)
-                assert [(m.span(), m.lastgroup) for m in scan.regex.finditer(subject)] == [
-                    (m.span(), m.lastgroup) for m in plain.finditer(subject)
-                ]
-    assert led >= 6  # the packaged patterns led by a boundary are reached
+    folded = [fold(text).text for text in _texts()]
+    subjects = {True: folded, False: [lowered(text) for text in folded]}
+    led = {
+        (scan.regex.pattern, scan.regex.flags, scan.original): scan
+        for scanner in rules.scanners.values()
+        for scan in (*scanner.original, *scanner.other)
+        if scan.regex.pattern.startswith("(?=[")
+    }
+    for (pattern, flags, original), scan in led.items():
+        plain = re.compile(pattern[pattern.index("])") + 2 :], flags)
+        for subject in subjects[original]:
+            assert [(m.span(), m.lastgroup) for m in scan.regex.finditer(subject)] == [
+                (m.span(), m.lastgroup) for m in plain.finditer(subject)
+            ]
+    assert len(led) >= 8  # the packaged patterns led by a boundary are reached
+    assert any(scan.ignore_case for scan in led.values())
