@@ -264,7 +264,7 @@ SPLITS: dict[str, str] = {
     "fresh20": (
         "fresh20 (tests/data/real_fresh20.yaml: 51 statements, reply templates, social replies and"
         " quoted non-apologies, collected and labelled before any check; measured blind once"
-        " before the rules of session 11)"
+        " (0.44, 3 false errors, element recall 0.75), then read as classes and tuned on)"
     ),
     "fresh18_tune": (
         "fresh18_tune (public replies and statements found while writing class rules from the"

@@ -10,7 +10,7 @@ from contract.models import DraftRequest
 from contract.report import Finding, Fix
 from guardrails.draft import Draft, Text
 from guardrails.spans import MAX_PER_RULE, finding, is_negated, preceding_words
-from guardrails.structure import owned_after, owns, quoted_or_reported
+from guardrails.structure import hypothetical, owned_after, owns, quoted_or_reported
 
 OVER_APOLOGY_RULE = "non_apology.over_apologising"
 _VERDICT = re.compile(r"\b(?:blame[ds]?|fault|faults|responsible|responsibility)\b")
@@ -42,6 +42,10 @@ def rule_findings(draft: Draft) -> list[Finding]:
             ):
                 continue
             if rule.id.split(".")[0] in _VOICED and quoted_or_reported(text.low, start, end):
+                continue
+            # Blame inside an open condition states a policy, not a cause ("If the address
+            # was entered incorrectly, we are not liable for the loss").
+            if rule.id.startswith("blame.") and hypothetical(text.low, start):
                 continue
             if _reads_on(rule.id) and _read_on(draft, text, rule.id, start, end):
                 continue

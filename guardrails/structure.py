@@ -25,6 +25,16 @@ Three rules read the shape of a sentence and, for two of them, of the whole mess
 error", "I forgot", "we let you down", "sorry for breaking this", "we should have", or the
 responsibility element. The English words live in the `words:` sections of
 `packs/non_apology.yaml` and `packs/blame.yaml`; this module only arranges them.
+
+A fourth rule reads the reader as the cause: `blame.customer` for a reason clause whose
+subject is the reader and whose verb is what they failed to do ("because yall couldnt tell the
+time", "since you didn't read the terms"; not "because you didn't receive it"), or a judgement
+of the reader ("nasty & vindictive of you").
+
+Blame told inside an open condition ("If the shipping address was entered incorrectly ..., we
+are not liable for the loss") states a policy for a case that may not arise; it attributes no
+cause and is not read as blame (`hypothetical`). A counterfactual ("if you had read the
+terms") still is.
 """
 
 from __future__ import annotations
@@ -43,7 +53,8 @@ from guardrails.spans import finding, is_negated
 REACTION_RULE = "non_apology.reaction"
 UNOWNED_RULE = "non_apology.unowned"
 OUTSIDE_CAUSE_RULE = "blame.outside_cause"
-RULE_IDS = (REACTION_RULE, UNOWNED_RULE, OUTSIDE_CAUSE_RULE)
+CUSTOMER_RULE = "blame.customer"
+RULE_IDS = (REACTION_RULE, UNOWNED_RULE, OUTSIDE_CAUSE_RULE, CUSTOMER_RULE)
 
 _REACTION_WHY = (
     "The apology is for the reader's reaction, not for anything the business did; it puts "
@@ -61,6 +72,14 @@ _UNOWNED_SUGGESTION = 'Say what you got wrong in active voice: "we sent the wron
 _CAUSE_WHY = (
     "The cause is put on someone or something else and the message never owns its part; "
     "the customer hears an excuse."
+)
+_CUSTOMER_WHY = (
+    "The reader is made the cause: what they failed to do, or what they are, is given as the "
+    "reason for the problem."
+)
+_CUSTOMER_SUGGESTION = (
+    'Say what happened and what you will do, without judging the reader: "we closed at 10, '
+    'and I am sorry you had a wasted trip."'
 )
 _CAUSE_SUGGESTION = (
     'Own your part first, then explain: "we should have warned you about the delay sooner; '
@@ -194,6 +213,8 @@ class _Patterns:
     adverbs: frozenset[str]
     occurrences: frozenset[str]
     general: re.Pattern[str]
+    reader_cause: re.Pattern[str]
+    their_failing: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -280,7 +301,7 @@ def _patterns() -> _Patterns:
     # provider suffered an interruption in power".
     agent_state = (
         rf"{agents}s?"
-        r"(?:\s+(?:for|of|in|on|at)\s+(?:[a-z’'-]+\s+)?[a-z’'-]+)?"
+        r"(?:\s+(?:for|of|in|on|at)\s+(?:[a-z’'-]+\s+){0,3}?[a-z’'-]+)?"
         # "our providers that they are experiencing", "the data centre that was having".
         r"(?:\s+(?:that|which|who)(?:\s+(?:they|it))?)?\s+"
         r"(?:(?:is|are|was|were|has\s+been|have\s+been)\s+(?:(?:currently|still|undeniably|now|always)\s+)*"
@@ -452,6 +473,29 @@ def _patterns() -> _Patterns:
             r"\b(?:it|this|that)(?:['’]s|\s+is|\s+was|\s+will\s+be)\s+(?:all\s+|now\s+|then\s+)?"
             r"down\s+to\b"
         ),
+        reader_cause=re.compile(
+            # A reason clause with the reader as subject and a failing as its verb, in any
+            # tense or contraction: "because yall couldnt tell the time", "as you did not
+            # read the listing", "since you forgot to book".
+            r"\b(?:because|since|as|cause|cos|coz|cuz)\s+"
+            rf"{_alternation(lex.words('reader_subjects'))}\s+"
+            r"(?:(?:just|simply|clearly|obviously|apparently|still|never)\s+)?"
+            r"(?:(?:could|would|did|do|does|were|was|are|have|had|can)(?:\s+not|n['’]?t)"
+            r"|cannot|failed\s+to|forgot\s+to|neglected\s+to|refused\s+to|chose\s+not\s+to)\s+"
+            r"(?:(?:even|bother\s+to|be\s+bothered\s+to|manage\s+to|properly|correctly|fully)\s+)?"
+            rf"{_alternation(lex.words('reader_failings'))}\b"
+            # A judgement of the reader: "nasty & vindictive of you", "very rude of you".
+            rf"|\b{_alternation(lex.words('reader_judgements'))}"
+            rf"(?:\s*(?:&|and|,)\s*{_alternation(lex.words('reader_judgements'))})*\s+of\s+"
+            r"(?:you|u|ya)\b"
+        ),
+        # Another party's failing as what the apology is for: "we apologise profusely for
+        # their incompetence", "sorry for the courier's mistake".
+        their_failing=re.compile(
+            rf"\b{heads}\b(?:,?\s+(?:{fillers}|[a-z]+ly)\b)*,?\s+for\s+(?:their|(?:the\s+|our\s+)?"
+            rf"{_alternation(lex.words('outside_causes'))}s?['’]s?)\s+(?:[a-z-]+\s+)?"
+            rf"{_alternation(lex.words('third_party_failings'))}\b"
+        ),
     )
 
 
@@ -592,6 +636,9 @@ _CAUSE_HINTS = (
     "struck",
     "dug up",
     "severed",
+    "late",
+    "turn up",
+    "show up",
 )
 
 
@@ -959,7 +1006,9 @@ def _outside_causes(low: str, text: str, p: _Patterns) -> list[Finding]:
                 OUTSIDE_CAUSE_RULE, "error", _CAUSE_WHY, text, link.start(), end, _CAUSE_SUGGESTION
             )
         )
-    for state in chain(p.outside_state.finditer(low), p.narrative.finditer(low)):
+    for state in chain(
+        p.outside_state.finditer(low), p.narrative.finditer(low), p.their_failing.finditer(low)
+    ):
         sentence_end = _SENTENCE_END.search(low, state.end())
         if sentence_end is not None and sentence_end.group(0) == "?":
             continue  # "do you notice issues with a particular carrier?" asks
@@ -1009,14 +1058,67 @@ def _general(low: str, at: int, p: _Patterns) -> bool:
     return p.general.search(low, start, stop.start() if stop else len(low)) is not None
 
 
+_CONDITION = re.compile(
+    r"\s*(?:(?:please\s+)?note\s*[:,–—-]?\s*)?(?:if|unless|should|in\s+(?:the\s+)?(?:event|case)"
+    r"(?:\s+that)?|where|whenever)\b"
+)
+_COUNTERFACTUAL = re.compile(
+    # The past perfect ("you had read", "had the courier called"); "had" as a plain verb of
+    # having ("if you had any questions") opens an ordinary condition.
+    r"\bhad\s+(?!(?:any|a|an|the|some|no|your|our|my|their|his|her|its|this|that|these|those"
+    r"|more|less|enough|to|trouble|problems?|issues?|questions?)\b)[a-z]+"
+    r"|\bhadn['’]t\b|\bwould\s+(?:have|not\s+have|n['’]t\s+have)\b"
+)
+_DISCLAIMER = re.compile(
+    r"\s*(?:then\s+)?(?:we|i|the\s+[a-z-]+)\s+(?:are|am|is|will|would|cannot|can['’]t|can)\b"
+    r"[^.!?;\n]{0,30}?\b(?:liable|responsible|accountable)\b"
+)
+_CONDITION_END = re.compile(r"[,;:.!?\n]|\s[–—-]\s|\bthen\b")
+
+
+def hypothetical(low: str, at: int) -> bool:
+    """The words at `at` are in a sentence that opens with an open condition ("If the
+    shipping address was entered incorrectly and the parcel was delivered to that address, we
+    are not liable for the loss", "Should the courier fail to deliver, we will refund"): a
+    policy for a case that may not arise, which attributes no cause. A counterfactual ("if you
+    had read the terms", "had the courier called") is not open."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(low, max(0, at - 300), at)), default=0)
+    opened = _CONDITION.match(low, start)
+    if opened is None:
+        return False
+    stop = _CONDITION_END.search(low, opened.end())
+    end = stop.start() if stop else len(low)
+    if _COUNTERFACTUAL.search(low, opened.end(), end) is not None:
+        return False
+    if at < end:
+        return True
+    # After the condition only the policy's outcome is: "..., we are not liable for the
+    # loss"; "If you are not satisfied, next time you can report it earlier" still blames.
+    outcome = _DISCLAIMER.match(low, stop.end()) if stop else None
+    return outcome is not None and at < outcome.end()
+
+
+def _reader_causes(low: str, text: str, p: _Patterns) -> list[Finding]:
+    return [
+        finding(
+            CUSTOMER_RULE, "error", _CUSTOMER_WHY, text, m.start(), m.end(), _CUSTOMER_SUGGESTION
+        )
+        for m in p.reader_cause.finditer(low)
+    ]
+
+
 def structural_findings(draft: Draft) -> list[Finding]:
-    """The three structural rules over the body."""
+    """The four structural rules over the body."""
     body = draft.body
     low, text = body.low, body.text
     p = _patterns()
-    found = _reactions(low, text, p)
+    found = _reactions(low, text, p) + _reader_causes(low, text, p)
     acks = any(h in low for h in _ACK_HINTS)
-    causes = any(h in low for h in _CAUSE_HINTS) or p.narrative.search(low) is not None
+    causes = (
+        any(h in low for h in _CAUSE_HINTS)
+        or p.narrative.search(low) is not None
+        or p.their_failing.search(low) is not None
+    )
     if (acks or causes) and not owns(low, draft):
         if acks:
             found += _unowned(low, text, p)
@@ -1026,6 +1128,7 @@ def structural_findings(draft: Draft) -> list[Finding]:
         f
         for f in found
         if not quoted_or_reported(low, f.start, f.end)
+        and not (f.rule.startswith("blame.") and hypothetical(low, f.start))
         and not (
             f.rule == REACTION_RULE
             and owned_after(low, f.end, body.sentences.bounds(f.start, f.end)[1])
