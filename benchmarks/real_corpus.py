@@ -266,6 +266,11 @@ SPLITS: dict[str, str] = {
         " quoted non-apologies, collected and labelled before any check; measured blind once"
         " (0.44, 3 false errors, element recall 0.75), then read as classes and tuned on)"
     ),
+    "fresh21": (
+        "fresh21 (tests/data/real_fresh21.yaml: 28 statements, help pages and refusal templates,"
+        " collected and labelled after the rules written from fresh20 landed, before any check;"
+        " held out: 0.36 before and after those rules)"
+    ),
     "fresh18_tune": (
         "fresh18_tune (public replies and statements found while writing class rules from the"
         " issue's classes, labelled before they were checked; tuned on)"
