@@ -232,10 +232,8 @@ def make_fact(kind: str, matched: str, start: int, end: int) -> Fact | None:
     return None if parsed is None else Fact(parsed[0], parsed[1], start, end)
 
 
-@lru_cache(maxsize=4096)
 def _parsed(kind: str, matched: str) -> tuple[str, tuple[str, ...]] | None:
-    """The kind and key of one matched fact, or None; parsed once per distinct match (the
-    same amounts, dates and durations recur from letter to letter)."""
+    """The kind and key of one matched fact, or None."""
     p = _patterns()
     if kind == "mult":
         value = number_value(matched)
@@ -342,21 +340,6 @@ def weekdays_in(low: str) -> set[str]:
     return {" ".join(m.group().split()) for m in _weekday().finditer(low)}
 
 
-def _last_two_runs(low: str, start: int, end: int) -> int:
-    """Where the last two runs of non-space characters of `low[start:end]` begin (`start`,
-    at least 0, when there are fewer). A match of `_COUNT_BEFORE` ending at `end` is a count
-    (no space in it), space, and at most one more word and space, so it starts there or
-    later: searching from there finds what searching from `start` finds, without trying the
-    pattern at every position before it."""
-    start = max(0, start)
-    kept = low[start:end].rstrip()
-    runs = kept.rsplit(None, 2)
-    if len(runs) < 3:
-        return start
-    head = kept[: len(kept) - len(runs[2])].rstrip()
-    return start + len(head) - len(runs[1])
-
-
 def durations_in(low: str) -> set[tuple[str, ...]]:
     """Every count and unit of time a text names, with or without a lead word: a request
     saying "five working days" authorises "within 5 working days"."""
@@ -365,9 +348,7 @@ def durations_in(low: str) -> set[tuple[str, ...]]:
     for unit in _TIME_UNIT.finditer(low):
         if unit.start() and low[unit.start() - 1].isalnum():
             continue  # inside a word: "holidays"
-        count = _COUNT_BEFORE.search(
-            low, _last_two_runs(low, unit.start() - 40, unit.start()), unit.start()
-        )
+        count = _COUNT_BEFORE.search(low, max(0, unit.start() - 40), unit.start())
         if count is None:
             continue
         span = f"{count.group(1)} {count.group(2) or ''}{unit.group()}"

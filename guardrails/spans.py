@@ -26,25 +26,8 @@ behind it) stays proportional to the draft however often it repeats one mistake.
 def preceding_words(text: str, start: int, count: int = 4) -> list[str]:
     """The last `count` lowercased words of the clause that ends at `start`."""
     window = text[max(0, start - _LOOKBACK) : start]
-    # The clause starts after the last break. Most windows hold no comma and no "but", so
-    # the last punctuation break (found by `rfind`) is the answer without a regex scan.
-    cut = (
-        max(
-            window.rfind("."),
-            window.rfind("!"),
-            window.rfind("?"),
-            window.rfind(";"),
-            window.rfind(":"),
-            window.rfind("\n"),
-        )
-        + 1
-    )
-    tail = window[cut:]
-    # ", and" can also span the cut when the break before the cut is a line break. Any
-    # "but" the regex finds (in any case) is a "but" in the lowercased tail.
-    if "," in tail or "but" in tail.lower() or (window[cut - 1 : cut] == "\n" and "," in window):
-        breaks = list(_CLAUSE_BREAK.finditer(window))
-        cut = breaks[-1].end() if breaks else 0
+    breaks = list(_CLAUSE_BREAK.finditer(window))
+    cut = breaks[-1].end() if breaks else 0
     return [w.lower() for w in _WORD.findall(window, cut)[-count:]]
 
 
