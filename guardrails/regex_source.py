@@ -351,10 +351,10 @@ def skip_ahead(pattern: re.Pattern[str]) -> re.Pattern[str]:
     if not _starts_zero_width(list(tree)):
         return pattern
     chars, empty = _first_chars(list(tree))
-    if chars is None or empty or len(chars) > _MAX_FIRST:
+    # White space is too common a first character for the look-ahead to save anything.
+    if chars is None or empty or len(chars) > _MAX_FIRST or any(c[-1].isspace() for c in chars):
         return pattern
-    alternatives = "".join(re.escape(c) for c in sorted(chars))
-    return re.compile(f"(?=[{alternatives}]){pattern.pattern}", pattern.flags)
+    return re.compile(f"(?=[{''.join(sorted(chars))}]){pattern.pattern}", pattern.flags)
 
 
 def _starts_zero_width(items: list[tuple[Any, Any]]) -> bool:
@@ -368,8 +368,9 @@ def _starts_zero_width(items: list[tuple[Any, Any]]) -> bool:
 
 
 def _first_chars(items: list[tuple[Any, Any]]) -> tuple[frozenset[str] | None, bool]:
-    """The characters a match of the sequence `items` can start with (None when they are
-    not a small known set), and whether the sequence can match the empty string."""
+    """The characters a match of the sequence `items` can start with, as members of a
+    character class (an escaped character, or `\\d` for any digit; None when they are not a
+    small known set), and whether the sequence can match the empty string."""
     found: set[str] = set()
     for op, av in items:
         if op in _ZERO_WIDTH:
@@ -385,11 +386,17 @@ def _first_chars(items: list[tuple[Any, Any]]) -> tuple[frozenset[str] | None, b
 
 def _first_chars_of(op: Any, av: Any) -> tuple[frozenset[str] | None, bool]:
     if op is _constants.LITERAL:
-        return frozenset({chr(av)}), False
+        return frozenset({re.escape(chr(av))}), False
     if op is _constants.IN:
-        if all(o is _constants.LITERAL for o, _ in av):
-            return frozenset(chr(a) for _, a in av), False
-        return None, False
+        found: set[str] = set()
+        for member, value in av:
+            if member is _constants.LITERAL:
+                found.add(re.escape(chr(value)))
+            elif member is _constants.CATEGORY and value is _constants.CATEGORY_DIGIT:
+                found.add("\\d")  # digits are few among a text's characters
+            else:
+                return None, False
+        return frozenset(found), False
     if op is _constants.SUBPATTERN:
         if (av[1] | av[2]) & re.IGNORECASE:
             return None, False
@@ -397,15 +404,15 @@ def _first_chars_of(op: Any, av: Any) -> tuple[frozenset[str] | None, bool]:
     if op is _constants.ATOMIC_GROUP:
         return _first_chars(list(av))
     if op is _constants.BRANCH:
-        found: set[str] = set()
+        union: set[str] = set()
         any_empty = False
         for alternative in av[1]:
             chars, empty = _first_chars(list(alternative))
             if chars is None:
                 return None, False
-            found |= chars
+            union |= chars
             any_empty = any_empty or empty
-        return frozenset(found), any_empty
+        return frozenset(union), any_empty
     if op in _REPEATS:
         chars, empty = _first_chars(list(av[2]))
         return chars, empty or av[0] == 0
