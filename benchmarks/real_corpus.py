@@ -269,12 +269,12 @@ SPLITS: dict[str, str] = {
     "fresh21": (
         "fresh21 (tests/data/real_fresh21.yaml: 28 statements, help pages and refusal templates,"
         " collected and labelled after the rules written from fresh20 landed, before any check;"
-        " held out: 0.36 before and after those rules)"
+        " held out: 0.36 before and after those rules; then read as classes and tuned on)"
     ),
     "fresh22": (
         "fresh22 (tests/data/real_fresh22.yaml: 20 telecom, billing and festival statements and"
         " letters, collected and labelled after fresh21 was measured, before any check; held out:"
-        " measured blind before (0.33) and after the rules written from fresh21's misses)"
+        " measured blind before (0.33) and after (0.33) the rules written from fresh21's misses)"
     ),
     "fresh18_tune": (
         "fresh18_tune (public replies and statements found while writing class rules from the"

@@ -242,6 +242,12 @@ def _patterns() -> _Patterns:
         r"(?:acknowledge|recogni[sz]e|regret|note)|\b(?:acknowledges|recogni[sz]es|regrets))\s+"
         r"(?:(?:the|that|your|these|those|all|this)\s+)?"
         rf"(?:[a-z’']+\s+){{0,3}}?{_alternation(lex.words('unowned_objects'))}\b"
+        # The same regret told as the situation's quality: "This is a regrettable situation",
+        # "it was an unfortunate incident".
+        r"|\b(?:this|it|that|what\s+happened)(?:['’]s|\s+(?:is|was|has\s+been|had\s+been))\s+"
+        r"(?:(?:a|an|such\s+a|such\s+an)\s+)?(?:(?:deeply|truly|most|very|really|extremely|highly"
+        rf"|entirely)\s+)?{_alternation(lex.words('unowned_adjectives'))}\s+"
+        rf"{_alternation(lex.words('unowned_objects'))}\b"
     )
     nouns = _alternation(lex.words("failure_nouns"))
     owned = re.compile(
@@ -460,6 +466,9 @@ def _patterns() -> _Patterns:
             r"\b(?:can|may|might|could|sometimes|occasionally|will\s+sometimes)\s+"
             r"(?:sometimes\s+|occasionally\s+|also\s+|still\s+)?"
             rf"{_alternation(lex.words('general_verbs'))}\b"
+            # "The restaurant might be experiencing a large number of orders": a possible
+            # cause, not the one of this failure.
+            r"|\b(?:can|may|might|could)\s+(?:sometimes\s+|occasionally\s+|also\s+)?be\s+[a-z]+ing\b"
             # "The situation is often fluid because of the changing conditions during a
             # storm": what is usually so.
             r"|\b(?:is|are|can\s+be|tends?\s+to\s+be)\s+(?:often|usually|typically|generally"
@@ -517,7 +526,16 @@ _NP_FUNCTION_WORDS = frozenset(
     )
 )  # fmt: skip
 """How many words may stand between the apology and the reaction word that is its object."""
-_ACK_HINTS = ("acknowledge", "recogni", "regret", " note")
+_ACK_HINTS = (
+    "acknowledge",
+    "recogni",
+    "regret",
+    " note",
+    "unfortunate",
+    "sad",
+    "upsetting",
+    "difficult",
+)
 _CAUSE_HINTS = (
     "due",
     "because",

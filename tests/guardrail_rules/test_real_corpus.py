@@ -74,7 +74,7 @@ def test_a_held_out_part_exists() -> None:
     assert {item["kind"] for item in held} >= {"non_apology", "blame", "support_reply"}
 
 
-BLIND: tuple[str, ...] = ("fresh21", "fresh22")
+BLIND: tuple[str, ...] = ("fresh22",)
 """Batches measured blind and never read: their figure is the generalisation figure, printed
 by `benchmarks/real_corpus.py`, not a regression target; they count in the false-error
 tests. A batch is named here from the moment it is added until its misses are read. fresh16
@@ -174,6 +174,17 @@ def test_fresh16_and_fresh17_read_as_classes_keep_their_recall() -> None:
     assert read.recall >= 0.85, read.tally.misses
     assert read.good_with_error == 0, read.tally.misses
     assert read.element_recall >= 0.85, read.tally.misses
+
+
+def test_fresh21_read_as_classes_keeps_its_recall() -> None:
+    """fresh21 was held out while the fresh20 rules were written (4/11 before and after them),
+    then read as classes (the regret told as the situation's quality, the extent shrunk inside
+    the apology, the harm weighed against a bigger one, the failure recast as proof, staff
+    acting alone, the reader's conduct and choices put forward, a possible cause in general):
+    11/11 after. A regression guard; fresh22 is the figure for wording not read."""
+    read = score([item for item in ITEMS if item["split"] == "fresh21"])
+    assert read.recall >= 0.85, read.tally.misses
+    assert read.good_with_error == 0, read.tally.misses
 
 
 def test_fresh20_read_as_classes_keeps_its_recall() -> None:

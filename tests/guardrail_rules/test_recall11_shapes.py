@@ -49,6 +49,17 @@ CAUGHT = (
     ("Sorry, truly, for their negligence on the day.", "blame.outside_cause"),
     # Another party late, with a longer description between.
     ("Our suppliers of fabric and thread were late again this month.", "blame.outside_cause"),
+    # Read from fresh21: the regret told as the situation's quality, the extent shrunk inside
+    # the apology, the harm weighed against a bigger one, the failure recast as proof, staff
+    # acting alone, the reader's conduct put forward, the reader's choice from our records.
+    ("It was an unfortunate situation for everyone involved.", "non_apology.unowned"),
+    ("We apologise that the site was down for a brief period on Monday.", "non_apology.minimising"),
+    ("Cancelling would have upset far more guests than it helped.", "non_apology.justification"),
+    ("The alarms are proof that our sensors are working as designed.", "non_apology.justification"),
+    ("The waiter took it upon himself to add the charge.", "blame.staff"),
+    ("The order was changed without the store's knowledge.", "blame.staff"),
+    ("We are not condoning the customer's language on the phone.", "blame.customer"),
+    ("Our records show that you declined the insurance.", "blame.disputes_account"),
     # A counterfactual condition still blames; so does a consequent that judges the reader.
     ("If you had checked the size chart, this would not have happened.", "blame.customer"),
     ("If you are unhappy with that, next time you can report the fault earlier.", "blame.customer"),
@@ -77,6 +88,11 @@ PASSES = (
     # Our own late reply, and another party's failing owned as ours to fix.
     "We are sorry for our late reply.",
     "We chose the courier, so their mistake is ours: we are sorry and have resent your order.",
+    # A possible cause in general is not this failure's cause; an owned failure with a
+    # short duration reported is not minimising; our own system named as having worked.
+    "Orders can be late when the kitchen might be handling a large number of orders.",
+    "The outage lasted a short period, and that was our failure: we are sorry.",
+    "We took it upon ourselves to check every order again.",
     # The reader's control, not the writer's.
     "Missing a connection for reasons outside the passenger's control is covered.",
 )
@@ -100,6 +116,8 @@ FOUND = (
     ("We're sorry you haven't received your shipment.", "acknowledgment"),
     ("We will be introducing additional checks on every order.", "prevention"),
     ("We are adding a second check to ensure this doesn't happen again.", "prevention"),
+    ("We posted something careless and hurtful yesterday.", "responsibility"),
+    ("We are reassessing our supplier checks after this.", "prevention"),
 )
 
 
