@@ -1094,6 +1094,9 @@ _DISCLAIMER = re.compile(
 _CONDITION_END = re.compile(r"[,;:.!?\n]|\s[–—-]\s|\bthen\b")
 
 
+_RESERVATION = re.compile(r"\s*(?:we|the\s+[a-z-]+)\s+reserves?\s+the\s+right\b")
+
+
 def hypothetical(low: str, at: int) -> bool:
     """The words at `at` are in a sentence that opens with an open condition ("If the
     shipping address was entered incorrectly and the parcel was delivered to that address, we
@@ -1101,6 +1104,10 @@ def hypothetical(low: str, at: int) -> bool:
     policy for a case that may not arise, which attributes no cause. A counterfactual ("if you
     had read the terms", "had the courier called") is not open."""
     start = max((m.end() for m in _SENTENCE_END.finditer(low, max(0, at - 300), at)), default=0)
+    # A right reserved for cases that may arise ("We reserve the right to cancel ... due to
+    # circumstances beyond our control") is a term, not an account of what happened.
+    if _RESERVATION.match(low, start):
+        return True
     opened = _CONDITION.match(low, start)
     if opened is None:
         return False

@@ -74,7 +74,7 @@ def test_a_held_out_part_exists() -> None:
     assert {item["kind"] for item in held} >= {"non_apology", "blame", "support_reply"}
 
 
-BLIND: tuple[str, ...] = ("fresh22",)
+BLIND: tuple[str, ...] = ()
 """Batches measured blind and never read: their figure is the generalisation figure, printed
 by `benchmarks/real_corpus.py`, not a regression target; they count in the false-error
 tests. A batch is named here from the moment it is added until its misses are read. fresh16
@@ -174,6 +174,19 @@ def test_fresh16_and_fresh17_read_as_classes_keep_their_recall() -> None:
     assert read.recall >= 0.85, read.tally.misses
     assert read.good_with_error == 0, read.tally.misses
     assert read.element_recall >= 0.85, read.tally.misses
+
+
+def test_fresh22_read_keeps_its_elements_and_precision() -> None:
+    """fresh22 was held out through both rounds of rules (2/6, 1 false error, element recall
+    0.62 before and after), then read: a failure made with no maker, a right reserved in the
+    terms, and ownership in its natural variants ("we let down many of our customers", "fell
+    well short", "this was a mistake", "for having sent the wrong amount", "not managed as
+    well as it could have been"). A regression guard; its remaining misses are listed in the
+    session report."""
+    read = score([item for item in ITEMS if item["split"] == "fresh22"])
+    assert read.good_with_error == 0, read.tally.misses
+    assert read.element_recall >= 0.9, read.tally.misses
+    assert read.tally.count("non_apology")[0] >= 3, read.tally.misses
 
 
 def test_fresh21_read_as_classes_keeps_its_recall() -> None:

@@ -60,6 +60,8 @@ CAUGHT = (
     ("The order was changed without the store's knowledge.", "blame.staff"),
     ("We are not condoning the customer's language on the phone.", "blame.customer"),
     ("Our records show that you declined the insurance.", "blame.disputes_account"),
+    # Read from fresh22: a failure made with no maker.
+    ("We accept that errors were made in how your claim was handled.", "non_apology.passive"),
     # A counterfactual condition still blames; so does a consequent that judges the reader.
     ("If you had checked the size chart, this would not have happened.", "blame.customer"),
     ("If you are unhappy with that, next time you can report the fault earlier.", "blame.customer"),
@@ -93,6 +95,9 @@ PASSES = (
     "Orders can be late when the kitchen might be handling a large number of orders.",
     "The outage lasted a short period, and that was our failure: we are sorry.",
     "We took it upon ourselves to check every order again.",
+    # A mistake with its maker named as us; a right reserved in the terms.
+    "A mistake was made by us, and we are sorry.",
+    "We reserve the right to move the tour date for circumstances beyond our control.",
     # The reader's control, not the writer's.
     "Missing a connection for reasons outside the passenger's control is covered.",
 )
@@ -117,6 +122,11 @@ FOUND = (
     ("We will be introducing additional checks on every order.", "prevention"),
     ("We are adding a second check to ensure this doesn't happen again.", "prevention"),
     ("We posted something careless and hurtful yesterday.", "responsibility"),
+    ("We let down a lot of our regulars this month.", "responsibility"),
+    ("We fell well short of the standard we set ourselves.", "responsibility"),
+    ("This was a mistake, and the refund is on its way.", "responsibility"),
+    ("We are sorry for having charged you the wrong fee.", "responsibility"),
+    ("The move was not handled as well as it should have been.", "responsibility"),
     ("We are reassessing our supplier checks after this.", "prevention"),
 )
 
@@ -128,4 +138,6 @@ def test_the_element_is_found(text: str, element: str) -> None:
 
 def test_a_negated_or_hedged_element_is_not_found() -> None:
     assert "responsibility" not in elements("We don't believe our backup system failed.")
+    assert "responsibility" not in elements("If this was a mistake, please tell us.")
+    assert "responsibility" not in elements("It was a mistake by the courier.")
     assert "regret" not in elements("We feel no remorse at all.")
