@@ -1106,7 +1106,8 @@ _AMENDS_LEAD = "To make amends, "
 _LONG_REMEDY = 18
 """Words in a remedy after which its amount is a sentence of its own."""
 _PUBLIC_FIGURE = re.compile(
-    r"(?:\s(?:of|worth))?\s?(?:[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?"
+    r"(?:\s(?:of|worth))?\s?(?:[$€£¥]\s?\d[\d,]*(?:\.\d+)?|"
+    r"\b(?:USD|EUR|GBP|CHF|CAD|AUD|JPY)\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?"
     r"(?:[$€£¥%]|percent\b|(?:USD|EUR|GBP|CHF|CAD|AUD|JPY)\b))"
 )
 """An amount in a caller's phrase ("500$", "of £30", "15 percent"): left out of a public reply."""

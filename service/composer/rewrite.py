@@ -24,6 +24,7 @@ No route ever cuts a sentence: short channels keep whole sentences in order of v
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import guardrails
 from contract.catalog import get_catalog
@@ -38,12 +39,17 @@ from service.composer.build import (
     fit,
     impersonal,
 )
+from service.composer.caller import mid
 from service.composer.person import is_honorific
-from service.composer.phrases import Picker, Situation
+from service.composer.phrases import Picker, Situation, Variant, letter_bank
 from service.composer.voice import contract, expand, plainer, split_long
 
-MONEY = r"[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|CAD|AUD|CHF)\b"
-PERCENT = r"\b\d+(?:\.\d+)?\s?%"
+MONEY = (
+    r"[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\b(?:USD|EUR|GBP|CAD|AUD|CHF|JPY)\s?\d[\d,]*(?:\.\d+)?|"
+    r"\b\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|CAD|AUD|CHF|JPY\b|[$€£¥])"
+)
+"""An amount: "£86.20", "CHF 350", "20 CHF", "500$"."""
+PERCENT = r"\b\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b)"
 CODE = r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9][A-Z0-9-]*[A-Z0-9]\b"
 NUMBER = r"\d+(?:[.,:]\d+)*"
 _TOKEN = re.compile(f"{MONEY}|{PERCENT}|{CODE}|{NUMBER}")
@@ -293,16 +299,83 @@ def _carries_element(sentence: str, channel: str) -> set[str]:
     return set(_elements(sentence, channel))
 
 
-def _simpler(sentence: str) -> list[str]:
-    """Plain words, and a long sentence split where it joins two clauses."""
+def _simpler(sentence: str, *, public: bool = False) -> list[str]:
+    """Our own wording's plain variant where the sentence is one of ours ("Please accept my
+    sincere apologies." -> "I am sorry."), plain words, and a long sentence split where it
+    joins two clauses."""
+    swapped = _plain_variant(sentence, public=public)
+    if swapped is not None:
+        return [part for one in sentences(swapped) for part in split_long(plainer(one))]
     return split_long(plainer(sentence))
+
+
+_FIRST_SINGULAR_WORDS = re.compile(r"\b(?:I|me|my|myself)\b|\bI'")
+
+
+@cache
+def _templates() -> tuple[tuple[re.Pattern[str], str, Variant], ...]:
+    """Each one-sentence, non-plain variant of a part that also has plain variants, as a
+    pattern whose placeholders capture the caller's words."""
+    out = []
+    for slot, variants in letter_bank().items():
+        if not any(v.plain for v in variants):
+            continue
+        for variant in variants:
+            text = variant.text
+            if variant.plain or ". " in text.rstrip(". ") or not text.endswith((".", "!", "?")):
+                continue
+            pattern, last = "", 0
+            for match in re.finditer(r"\{(\w+)\}", text):
+                pattern += re.escape(text[last : match.start()]) + f"(?P<{match.group(1)}>.+?)"
+                last = match.end()
+            pattern += re.escape(text[last:])
+            out.append((re.compile(f"^{pattern}$"), slot, variant))
+    return tuple(out)
+
+
+def _plain_variant(sentence: str, *, public: bool) -> str | None:
+    """The plain variant of the part `sentence` was written from, filled with the same
+    caller words, or None when the sentence is not one of ours (or its part has no plain
+    variant that needs only those words)."""
+    full = expand(sentence)
+    audience = "public"
+    for pattern, slot, source in _templates():
+        match = pattern.match(full)
+        if match is None:
+            continue
+        values = {k: v for k, v in match.groupdict().items() if v}
+        for plain in letter_bank()[slot]:
+            if not plain.plain or not plain.fields <= set(values) or plain.text == source.text:
+                continue
+            audiences = plain.audiences & (source.audiences or plain.audiences)
+            if plain.audiences and not (audiences if not public else audience in audiences):
+                continue
+            if not public and audiences == {"public"}:
+                continue
+            if source.postures and plain.postures and not source.postures & plain.postures:
+                continue
+            if plain.channels and not source.channels & plain.channels:
+                continue
+            text = plain.text.format(**{**{k: "" for k in plain.fields}, **values})
+            if not _FIRST_SINGULAR_WORDS.search(full):
+                text = impersonal(text)  # an organisation's "we" stays "we"
+            if len(text.split()) >= len(full.split()):
+                continue
+            if not _carries_element(full, "email") <= _carries_element(text, "email"):
+                continue  # the plain wording must still carry what ours carried
+            return text
+        return None
+    return None
 
 
 def _private(sentence: str, names: list[str], channel: str = "social") -> bool:
     """Whether a sentence carries what a public text must not: on a social reply any figure
     (reference, amount, code), on a public statement a reference; on both the reader's name
     or a mailbox."""
-    tokens = fact_tokens(sentence) if channel == "social" else set(re.findall(CODE, sentence))
+    # A count or a time ("for 47 minutes", "at 11:42", "a 15-rated film") tells what
+    # happened; an amount, a percentage or a code is one reader's.
+    strong = set(_STRONG.findall(sentence))
+    tokens = strong if channel == "social" else set(re.findall(CODE, sentence))
     if tokens or _EMAIL.search(sentence) or (channel == "social" and _GIVES_CODE.search(sentence)):
         return True
     if _READERS_NUMBER.search(sentence):
@@ -314,10 +387,20 @@ _READERS_NUMBER = re.compile(r"\b[Yy]our\s+(?:[a-z]+\s+){0,2}#?[A-Za-z]*\d[\w/-]
 """The reader's own numbered thing (an account, a booking): not for a public text."""
 _GIVES_CODE = re.compile(r"\bcode\b[^.!?]{0,20}?\b[A-Z][A-Z0-9-]{3,}\b")
 """A sentence giving a code without a digit ("Your code is BBRETURN"): not for a public reply."""
+_ASKS_BACK = re.compile(
+    r"\b(?:tell (?:us|me)|let (?:us|me) know|get in touch|contact (?:us|me)|reply|"
+    r"write (?:to|back))\b",
+    re.IGNORECASE,
+)
+"""A sentence asking the reader to answer in public: a social reply asks for a direct message."""
+_NOT_WHAT_HAPPENED = frozenset({"regret", "responsibility", "amends", "invitation", "prevention"})
+_LOOKED_INTO = re.compile(r"^(?:I have|I've|We have|We've) looked into [^.!?]+[.]$")
+_BRACKETED_FIGURE = re.compile(rf"\s?\((?:{MONEY}|{PERCENT})\)")
 _DM = re.compile(r"\b(?:direct|private) message\b|\bmessage us\b", re.IGNORECASE)
 _OTHER_CHANNEL = re.compile(r"\bthis (?:email|letter)\b|\bwrite back\b", re.IGNORECASE)
 _WRITING_ABOUT = re.compile(
-    r"^(?:(?:I am|I'm|We are|We're) writing (?:to you )?about|I write regarding) [^.!?]+[.]$"
+    r"^(?:(?:I am|I'm|We are|We're) writing (?:to you )?(?:personally |myself )?about|"
+    r"I write regarding) [^.!?]+[.]$"
 )
 _VOCATIVE = re.compile(
     r",\s+(?:Mr|Mrs|Ms|Mx|Dr|Prof)?\.?\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?([.!?])"
@@ -377,7 +460,10 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
     if channel == "social":
         # A public reply invites a direct message; the source's own invitation gives way.
         flat = [
-            s for s in flat if _DM.search(s) or "invitation" not in _carries_element(s, channel)
+            s
+            for s in flat
+            if _DM.search(s)
+            or ("invitation" not in _carries_element(s, channel) and not _ASKS_BACK.search(s))
         ]
     told: set[str] = set()  # what happened, told without the reader's number
     if entry.public:
@@ -392,6 +478,10 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
         flat = [_as_organisation(_REFERENCE_LEAD.sub(_told, s)) for s in flat]
         flat, merged = _sorry_that(flat, told) if channel == "social" else (flat, None)
         told |= {merged} if merged else set()
+        if channel == "social":
+            # "we will reimburse the laptop (500$) on Wednesday": what we will do stays
+            # public; the bracketed figure goes to the direct message.
+            flat = [_BRACKETED_FIGURE.sub("", s) for s in flat]
         # What happened may keep its counts ("failed for 19 days"), never an amount or code.
         flat = [
             s
@@ -406,7 +496,7 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
     if op == "shorten":
         flat = _shortened(flat, channel, words(body))
     if op == "simplify":
-        flat = [part for s in flat for part in _simpler(s)]
+        flat = [part for s in flat for part in _simpler(s, public=entry.public)]
     drafted = set(flat)
     if op == "expand":
         flat = _expanded(flat, body, public=entry.public, register=register or "neutral")
@@ -421,6 +511,18 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
             return contract(text)
         return expand(text) if contractions is False else text
 
+    if channel in ("sms", "social") and not told:
+        # The draft's first sentence that tells something (not an opening "I am writing
+        # about ...", not an apology or an offer) is what happened: a text keeps it.
+        for s in flat:
+            if _WRITING_ABOUT.match(s) or _LOOKED_INTO.match(s):
+                continue
+            elements = _carries_element(s, channel)
+            if not elements & _NOT_WHAT_HAPPENED:
+                said = s if "acknowledgment" in elements else f"About what happened: {mid(s)}."
+                flat = [said if one == s else one for one in flat]
+                told = {said}
+            break
     acknowledging = frozenset(voice(s) for s in flat if s in told)
     flat = [voice(s) for s in flat]
     # The guardrails read an acknowledgment from its own words, not from the told incident.
@@ -428,6 +530,10 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
     if entry.public:
         flat = [_as_organisation(s) for s in flat]
     greeting = _greet(greeting, register)
+    if channel == "chat" and greeting and greeting.startswith("Dear "):
+        # A chat greets as a chat does: "Hello Tomasz," never "Dear Tomasz Wierzbicki,".
+        name = _name_of(greeting)
+        greeting = f"Hello {name}," if name else "Hello,"
     if register == "formal" and signoff:
         signoff = "Kind regards,"
     elif register == "informal" and signoff:
@@ -445,14 +551,51 @@ def _shortened(flat: list[str], channel: str, source_words: int) -> list[str]:
     required = set(get_catalog().channels[channel].required)
     kept: list[str] = []
     covered: set[str] = set()
-    for s in flat:
+    # What happened is told first (after an opening "I am writing about ..."): it stays.
+    opening = 2 if flat and (_WRITING_ABOUT.match(flat[0]) or _LOOKED_INTO.match(flat[0])) else 1
+    for i, s in enumerate(flat):
         elements = _carries_element(s, channel) & required
         # Every remedy sentence is a commitment, dated or not ("... by Friday").
         dated = _DATE_WORDS.search(s) or re.search(r"\bcode\b", s, re.IGNORECASE)
-        if fact_tokens(s) or (elements - covered) or "amends" in elements or dated:
+        told = i < opening and not elements & _NOT_WHAT_HAPPENED
+        if fact_tokens(s) or (elements - covered) or "amends" in elements or dated or told:
             kept.append(s)
             covered |= elements
+    kept = [_LEAD_IN.sub("", s, count=1) for s in kept]
+    kept = [_PREVENTION_LEAD.sub("To guard against a repeat, ", s, count=1) for s in kept]
+    kept = [s[:1].upper() + s[1:] for s in kept]
+    budget = SHORTEN_RATIO * source_words
+    for i, s in enumerate(kept):
+        if words(" ".join(kept)) <= budget:
+            break
+        elements = _carries_element(s, channel) & required
+        if fact_tokens(s) or len(elements) != 1 or not elements <= set(_SHORTENED_FORMS):
+            continue
+        # "Please accept my sincere apologies." -> "I am truly sorry.": the same element in
+        # its short form, in the sentence's own person.
+        short = _SHORTENED_FORMS[next(iter(elements))]
+        if _FIRST_SINGULAR_WORDS.search(s) and short.startswith("We are"):
+            short = "I am" + short[len("We are") :]
+        if words(short) < words(s):
+            kept[i] = short
+    for s in reversed(list(kept)):
+        if words(" ".join(kept)) <= budget:
+            break
+        if _STRONG.search(s) or _DATE_WORDS.search(s) or re.search(r"\bcode\b", s, re.I):
+            continue  # a commitment's amount, code or date
+        if fact_tokens(s):
+            continue  # a figure may be a commitment ("500 points") or the reference
+        elements = _carries_element(s, channel) & required
+        others = set().union(*(_carries_element(o, channel) for o in kept if o != s))
+        if s in kept[:2] or "acknowledgment" in elements:
+            continue  # the opening and what happened are told in full
+        if "amends" not in elements and elements <= others:
+            kept.remove(s)  # background (a count in the impact), or an element said twice
     return kept
+
+
+_LEAD_IN = re.compile(r"^(?:In addition|As a goodwill gesture|On top of that|Also), ")
+"""Joining words a shortened letter does without."""
 
 
 def _expanded(flat: list[str], body: str, *, public: bool, register: str) -> list[str]:
@@ -487,6 +630,8 @@ def _complete(
     for element in order:
         if element in entry.required and element not in present:
             sentence = (_PUBLIC_GENERIC if public else {}).get(element) or _GENERIC[element]
+            if not _FIRST_SINGULAR_WORDS.search(text):
+                sentence = impersonal(sentence)  # a text signed by the organisation says "we"
             if channel == "social" and element == "invitation":
                 sentence = _SOCIAL_INVITE
             position = {"acknowledgment": 0, "regret": 1, "responsibility": 2}.get(element)
@@ -531,7 +676,8 @@ def _ranked(
     """Sentences ranked for a single-message channel: the first to carry each amount or
     code, and the first to carry each element the channel requires, are essential; other
     figures (a prevention step's) come next; then any element; then the rest."""
-    required = set(get_catalog().channels[channel].required)
+    # A text says what we did or offer, whether or not the channel requires it.
+    required = set(get_catalog().channels[channel].required) | {"amends"}
     seen_tokens: set[str] = set()
     seen_elements: set[str] = set()
     lines = []
@@ -554,8 +700,36 @@ def _ranked(
         if priority == "essential":
             seen_tokens |= fact_tokens(s)
             seen_elements |= elements
-        lines.append(Line(s, Part("sentence", priority=priority)))
+        line = Line(s, Part("sentence", priority=priority))
+        short = _SHORT_FORMS.get(next(iter(sorted(elements & set(_SHORT_FORMS))), ""), "")
+        if short and not strong and "acknowledgment" not in elements and len(short) < len(s):
+            # A long regret or ownership sentence gives way to its short form before the
+            # message drops what happened or what we did.
+            line.shorter = [short]
+        elif channel == "social" and "invitation" in elements and _DM.search(s):
+            line.shorter = ["Please message us and we will help."]
+        elif _LEAD_IN.match(s):
+            # "As a goodwill gesture, we'd like to offer you ..." -> "We'd like to offer ...".
+            rest = _LEAD_IN.sub("", s, count=1)
+            line.shorter = [rest[:1].upper() + rest[1:]]
+        lines.append(line)
     return lines
+
+
+_PREVENTION_LEAD = re.compile(
+    r"^(?:So that this is far less likely to happen again|To help prevent this from happening "
+    r"again|To help prevent a recurrence|To help make sure this does not happen again), "
+)
+"""A prevention sentence's long lead, said in fewer words by a shortened letter."""
+_SHORTENED_FORMS = {
+    "regret": "We are truly sorry.",
+    "responsibility": "It is our job to put this right.",
+    "invitation": "Please reply with any questions.",
+}
+_SHORT_FORMS = {
+    "regret": "We are truly sorry.",
+    "responsibility": "It is our job to put this right.",
+}
 
 
 def _relayout(
@@ -574,7 +748,10 @@ def _relayout(
     entry = get_catalog().channels[channel]
     if channel in ("sms", "social"):
         lines = _ranked(flat, channel, ours, acknowledging)
-        text, _ = fit(lines, lambda ls: " ".join(ln.text for ln in ls), None, entry.max_chars)
+        join = lambda ls: " ".join(ln.text for ln in ls)  # noqa: E731
+        text, kept = fit(lines, join, None, entry.max_chars)
+        if entry.max_chars is not None and len(text) > entry.max_chars:
+            text = _within(kept, channel, entry.max_chars, acknowledging)
         return ComposedDraft(subject=None, body=text)
     if entry.max_chars is not None:
         # A chat reply keeps whole sentences, most valuable first, within its limit (its
@@ -593,6 +770,42 @@ def _relayout(
     if entry.has_subject and not subject:
         subject = _SUBJECT
     return ComposedDraft(subject=subject if entry.has_subject else None, body="\n\n".join(parts))
+
+
+def _within(kept: list[Line], channel: str, limit: int, acknowledging: frozenset[str]) -> str:
+    """Whole sentences within `limit` when even the essential ones are too long: the first
+    sentence to carry each element the channel requires stays (what happened included);
+    a second one goes first, then what we did or offer, from the end."""
+    required = set(get_catalog().channels[channel].required)
+    kept = list(kept)
+
+    def firsts() -> set[int]:
+        seen: set[str] = set()
+        out: set[int] = set()
+        for i, ln in enumerate(kept):
+            elements = _carries_element(ln.text, channel) & required
+            if ln.text in acknowledging:
+                elements.add("acknowledgment")
+            if elements - seen:
+                out.add(i)
+                seen |= elements
+        return out
+
+    def over() -> bool:
+        return len(" ".join(ln.text for ln in kept)) > limit
+
+    for i in reversed(range(len(kept))):
+        if not over():
+            break
+        if i not in firsts():
+            kept.pop(i)
+    for i in reversed(range(len(kept))):
+        if not over():
+            break
+        promoted = "amends" in _carries_element(kept[i].text, channel) - required
+        if promoted and kept[i].text not in acknowledging:
+            kept.pop(i)
+    return " ".join(ln.text for ln in kept)
 
 
 def _relayout_parts(
