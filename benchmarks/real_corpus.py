@@ -277,6 +277,11 @@ SPLITS: dict[str, str] = {
         " measured blind before (0.33) and after (0.33) the rules written from fresh21's misses;"
         " then read: 0.50 after its own)"
     ),
+    "fresh23": (
+        "fresh23 (tests/data/real_fresh23.yaml: 12 gym, cruise and water company statements and"
+        " help pages, collected and labelled after the last rules of session 11 landed; held out:"
+        " measured once, 1/7, the same as on the code before that session)"
+    ),
     "fresh18_tune": (
         "fresh18_tune (public replies and statements found while writing class rules from the"
         " issue's classes, labelled before they were checked; tuned on)"
