@@ -42,7 +42,7 @@ from service.composer.build import (
 from service.composer.caller import mid
 from service.composer.person import is_honorific
 from service.composer.phrases import Picker, Situation, Variant, letter_bank
-from service.composer.voice import contract, expand, plainer, split_long
+from service.composer.voice import contract, expand, has_contraction, plainer, split_long
 
 MONEY = (
     r"[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\b(?:USD|EUR|GBP|CAD|AUD|CHF|JPY)\s?\d[\d,]*(?:\.\d+)?|"
@@ -304,8 +304,12 @@ def _simpler(sentence: str, *, public: bool = False) -> list[str]:
     sincere apologies." -> "I am sorry."), plain words, and a long sentence split where it
     joins two clauses."""
     swapped = _plain_variant(sentence, public=public)
+    if swapped is not None and has_contraction(sentence):
+        swapped = contract(swapped)  # "I'm really sorry." -> "I'm sorry.", not "I am"
     if swapped is not None:
-        return [part for one in sentences(swapped) for part in split_long(plainer(one))]
+        # "Any questions? Just reply." stays one unit: the answer follows its question.
+        units = re.split(r"(?<=\.)\s+", swapped)
+        return [part for one in units for part in split_long(plainer(one))]
     return split_long(plainer(sentence))
 
 
