@@ -6,10 +6,12 @@ check in microseconds (wall clock, and CPU time of this process, which a busy sh
 inflates less) and the checks per second one core sustains. The target is a median CPU time
 of at most 1 ms; the machine's load average is printed with it, since a loaded or throttled
 machine inflates CPU time too. Then it checks bodies of 2.5, 5, 10 and 20 KB (a figure
-repeated, "1% 1% ...", which is the worst case for the fact checks, a prose letter repeated,
-and a message that blames outside causes in every sentence and owns nothing, the worst case
-for the structural blame rules) and prints the CPU time, the time per KB (flat when the cost
-is linear in the input), the number of findings and the size of the JSON answer.
+repeated, "1% 1% ...", which is the worst case for the fact checks, also as a public social
+reply, whose rules read every amount in it, and a sentence of every kind of figure there too,
+a prose letter repeated, and a message that blames outside causes in every sentence and
+owns nothing, the worst case for the structural blame rules) and prints the CPU time, the
+time per KB (flat when the cost is linear in the input), the number of findings and the size
+of the JSON answer.
 The target is at most 50 ms for 20 KB.
 
 The headline figure is uncached: every run checks a fresh `DraftRequest` object and fresh
@@ -127,10 +129,15 @@ def large_bodies() -> None:
         "disrupted deliveries across the region, and our supplier has been experiencing a huge "
         "backlog. With the storm continuing, the courier held up your order. "
     )
-    for name, unit in (
-        ('"1% " repeated', "1% "),
-        ("letter paragraphs repeated", prose),
-        ("outside causes, owning nothing, repeated", blame),
+    # Every kind of figure in each sentence: amounts, a date, a percentage, a code, a
+    # duration. On a public channel every amount in the body is also read as a disclosure.
+    figures = "We will refund $12.50 on 3 March, and 20% off, code SAVE20, within 5 working days. "
+    for name, unit, channel in (
+        ('"1% " repeated', "1% ", "email"),
+        ('"1% " repeated, as a public social reply', "1% ", "social"),
+        ("figures repeated, as a public social reply", figures, "social"),
+        ("letter paragraphs repeated", prose, "email"),
+        ("outside causes, owning nothing, repeated", blame, "email"),
     ):
         print(f"large bodies, {name} (median of 5 checks each):")
         for size in (2_500, 5_000, 10_000, 20_000):
@@ -138,7 +145,7 @@ def large_bodies() -> None:
             runs = []
             for _ in range(5):
                 start = time.process_time_ns()
-                report = check(body, subject=SUBJECT, context=REQUEST)
+                report = check(body, subject=SUBJECT, channel=channel, context=REQUEST)
                 runs.append((time.process_time_ns() - start) / 1e6)
             took = statistics.median(runs)
             print(
