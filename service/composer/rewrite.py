@@ -328,12 +328,15 @@ def _templates() -> tuple[tuple[re.Pattern[str], str, Variant], ...]:
             text = variant.text
             if variant.plain or ". " in text.rstrip(". ") or not text.endswith((".", "!", "?")):
                 continue
-            pattern, last = "", 0
-            for match in re.finditer(r"\{(\w+)\}", text):
-                pattern += re.escape(text[last : match.start()]) + f"(?P<{match.group(1)}>.+?)"
-                last = match.end()
-            pattern += re.escape(text[last:])
-            out.append((re.compile(f"^{pattern}$"), slot, variant))
+            # An organisation's letter says the same sentence as "we" ("We are truly sorry.").
+            ours = impersonal(text)
+            for said in dict.fromkeys((text, ours[:1].upper() + ours[1:])):
+                pattern, last = "", 0
+                for match in re.finditer(r"\{(\w+)\}", said):
+                    pattern += re.escape(said[last : match.start()]) + f"(?P<{match.group(1)}>.+?)"
+                    last = match.end()
+                pattern += re.escape(said[last:])
+                out.append((re.compile(f"^{pattern}$"), slot, variant))
     return tuple(out)
 
 
@@ -363,6 +366,7 @@ def _plain_variant(sentence: str, *, public: bool) -> str | None:
             text = plain.text.format(**{**{k: "" for k in plain.fields}, **values})
             if not _FIRST_SINGULAR_WORDS.search(full):
                 text = impersonal(text)  # an organisation's "we" stays "we"
+                text = text[:1].upper() + text[1:]
             if len(text.split()) >= len(full.split()):
                 continue
             if not _carries_element(full, "email") <= _carries_element(text, "email"):
@@ -636,6 +640,7 @@ def _complete(
             sentence = (_PUBLIC_GENERIC if public else {}).get(element) or _GENERIC[element]
             if not _FIRST_SINGULAR_WORDS.search(text):
                 sentence = impersonal(sentence)  # a text signed by the organisation says "we"
+                sentence = sentence[:1].upper() + sentence[1:]
             if channel == "social" and element == "invitation":
                 sentence = _SOCIAL_INVITE
             position = {"acknowledgment": 0, "regret": 1, "responsibility": 2}.get(element)
