@@ -141,3 +141,11 @@ def test_a_negated_or_hedged_element_is_not_found() -> None:
     assert "responsibility" not in elements("If this was a mistake, please tell us.")
     assert "responsibility" not in elements("It was a mistake by the courier.")
     assert "regret" not in elements("We feel no remorse at all.")
+
+
+def test_an_apology_offered_is_not_amends() -> None:
+    """ "We'd like to offer our sincere apologies" offers regret, not amends; an offer of
+    something to the reader still is amends."""
+    assert "amends" not in elements("We would like to offer our sincere apologies.")
+    assert "amends" not in elements("We would like to offer our condolences to your family.")
+    assert "amends" in elements("We would like to offer you a voucher for your next stay.")
