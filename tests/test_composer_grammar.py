@@ -554,3 +554,20 @@ def test_a_reference_is_named_by_the_thing_the_summary_names() -> None:
         incident={"summary": "the jacket arrived nine days late", "reference": "NW-48213"},
     )
     assert "order NW-48213" in body, body
+
+
+def test_a_money_amount_names_a_bare_credit() -> None:
+    """ "credit towards your next rental" with "CHF 20" offers "a CHF 20 credit towards your
+    next rental", not the credit with the figure in brackets after it."""
+    body = _r11_letter(
+        remedies=[
+            {
+                "kind": "credit",
+                "description": "credit towards your next rental",
+                "amount": "CHF 20",
+                "status": "offered",
+            }
+        ]
+    )
+    assert "CHF 20 credit towards your next rental" in body, body
+    assert "(CHF 20)" not in body

@@ -492,12 +492,14 @@ def amounts_led(request: DraftRequest) -> DraftRequest:
     remedies = []
     for remedy in request.remedies:
         words = remedy.description.strip().split(" ", 1)
+        money = remedy.amount is not None and _MONEY_AMOUNT.fullmatch(remedy.amount.strip())
         if (
             remedy.amount
             and len(words) == 2
-            and words[0].lower() in _LEAD_WORDS
+            and (words[0].lower() in _LEAD_WORDS or (money and words[0].lower() == "credit"))
             and not amount_said(remedy.amount, remedy.description)
         ):
+            # "credit towards your next rental" + "CHF 20": "CHF 20 credit towards ...".
             text = f"{remedy.amount} {words[0].lower()} {words[1]}"
             remedy = remedy.model_copy(update={"description": text})
             changed = True
@@ -505,6 +507,11 @@ def amounts_led(request: DraftRequest) -> DraftRequest:
     return request.model_copy(update={"remedies": remedies}) if changed else request
 
 
+_MONEY_AMOUNT = re.compile(
+    r"[$€£¥]\s?\d[\d,]*(?:\.\d+)?|(?:USD|EUR|GBP|CHF|CAD|AUD|JPY)\s?\d[\d,]*(?:\.\d+)?|"
+    r"\d[\d,]*(?:\.\d+)?\s?(?:[$€£¥]|USD|EUR|GBP|CHF|CAD|AUD|JPY)"
+)
+"""An amount of money, in any of the notations callers use."""
 _CAUSE_LEAD = re.compile(
     r"^(?:(?:this|it)\s+(?:was|is|happened)\s+)?(?:(?:caused|triggered)\s+by|due\s+to|"
     r"because\s+of|owing\s+to|as\s+a\s+result\s+of|the\s+result\s+of|down\s+to|"
@@ -529,6 +536,7 @@ class Writer:
     """Words the parts of one request's draft, in its voice."""
 
     def __init__(self, request: DraftRequest, channel: Channel, voice: Voice) -> None:
+        seed = request_seed(request)  # the caller's request, as typed, picks the wording
         request = amounts_led(request)
         self.request = request
         self.channel = channel
@@ -551,7 +559,7 @@ class Writer:
         self.impact = self._phrase(impact, customer=True, impact=True) if impact else None
         self.values = self._values()
         self.picker = Picker(
-            seed=request_seed(request),
+            seed=seed,
             where=Situation(
                 register=voice.register,
                 tone=voice.tone,
