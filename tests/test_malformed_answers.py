@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -205,3 +205,112 @@ async def test_the_model_servers_own_text_goes_to_the_log_only(
     quoted = [r for r in caplog.records if UPSTREAM_TEXT in r.getMessage()]
     assert quoted, "the server's text is kept in the log"
     assert {getattr(r, "request_id", None) for r in quoted} == {response.headers["x-request-id"]}
+
+
+# --- a real fake upstream over loopback: what the caller gets never holds the server's text --
+
+CANARY = "canary-7f3q upstream-secret"
+
+
+def _shapes() -> dict[str, tuple[int, str, str]]:
+    """Each malformed shape as (status, content type, raw body), every one carrying CANARY."""
+    as_json = "application/json"
+
+    def completion(**changes: Any) -> str:
+        return json.dumps(_completion(**changes))
+
+    return {
+        "invalid_json": (200, as_json, '{"choices": [{"message": {"content": "' + CANARY),
+        "html_with_200": (200, "text/html", f"<html><body>{CANARY}: proxy error</body></html>"),
+        "json_string": (200, as_json, json.dumps(CANARY)),
+        "choices_not_a_list": (200, as_json, completion(choices=CANARY)),
+        "choice_without_message": (
+            200,
+            as_json,
+            completion(choices=[{"index": 0, "text": CANARY, "finish_reason": "stop"}]),
+        ),
+        "content_as_parts": (
+            200,
+            as_json,
+            completion(choices=[{"message": {"content": [{"type": "text", "text": CANARY}]}}]),
+        ),
+        "usage_not_integer": (
+            200,
+            as_json,
+            completion(usage={"prompt_tokens": CANARY, "completion_tokens": 3}),
+        ),
+    }
+
+
+@pytest.fixture(scope="module")
+def fake_upstream() -> Iterator[tuple[str, dict[str, str]]]:
+    """A real HTTP server on a loopback port (in `AMENDS_TEST_PORTS` when set) answering every
+    chat completion with the shape named in the returned dict's "shape"."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    from tests.live_server import free_port
+
+    current: dict[str, str] = {"shape": "invalid_json"}
+    shapes = _shapes()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            status, kind, raw = shapes[current["shape"]]
+            payload = raw.encode("utf-8")
+            self.send_response(status)
+            self.send_header("content-type", kind)
+            self.send_header("content-length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+    thread = Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1", current
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.mark.parametrize("on_failure", ["reject", "fallback"])
+async def test_a_real_upstream_answering_a_malformed_shape_is_never_quoted_to_the_caller(
+    on_failure: str,
+    settings: Settings,
+    northwind_request: DraftRequest,
+    fake_upstream: tuple[str, dict[str, str]],
+) -> None:
+    base_url, current = fake_upstream
+    settings = Settings(
+        **{**settings.model_dump(), "llm_base_url": base_url, "on_failure": on_failure}
+    )
+    provider = OpenAICompatibleProvider(settings)
+    app = create_app(settings, build_pipeline(settings, provider=provider))
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    answers: dict[str, httpx.Response] = {}
+    async with httpx.AsyncClient(transport=transport, base_url="http://amends.test") as client:
+        for shape in sorted(_shapes()):
+            current["shape"] = shape
+            answers[shape] = await client.post(
+                "/v1/drafts", json=northwind_request.model_dump(mode="json")
+            )
+    await provider.aclose()
+    for shape, response in answers.items():
+        seen = response.text + " ".join(response.headers.values())
+        assert "canary" not in seen.lower(), f"{shape}: the server's own text reached the caller"
+        if on_failure == "reject":
+            assert response.status_code == 502, (shape, response.text)
+            error = response.json()["error"]
+            assert error["code"] == "upstream_bad_output", shape
+            assert error["message"].startswith("the model"), (shape, error["message"])
+        else:
+            assert response.status_code == 200, (shape, response.text)
+            meta = response.json()["meta"]
+            assert meta["written_by"] == "composer", shape
+            assert meta["fallback_reason"].startswith("upstream_bad_output: the model"), shape
