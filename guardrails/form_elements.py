@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from contract.models import DraftRequest
 from contract.report import EvidenceData
+from guardrails.normalise import fold
 from guardrails.spans import evidence
 
 
@@ -39,7 +40,8 @@ def signature(
     without a request, a short line that does not read as a sentence."""
     names = []
     if context is not None:
-        names = [n for n in (context.sender.name, context.sender.organization) if n]
+        # The body is folded (accents stripped), so the names are folded the same way.
+        names = [fold(n).text for n in (context.sender.name, context.sender.organization) if n]
     for start, end in reversed(lines[-3:] if len(lines) > 1 else []):
         line = body[start:end]
         if names:

@@ -155,14 +155,30 @@ def compile_packs(packs: Sequence[RulePack], sources: Sequence[str]) -> RuleSet:
 def load_rules(extra_packs: Sequence[str | Path] = ()) -> RuleSet:
     """The packaged packs plus `extra_packs` (YAML files), validated and compiled.
 
-    Raises `RulePackError` (a ValueError) naming the file and entry of the first bad pack.
+    Compiling takes seconds, so a process compiles each set of files once and reuses it
+    until one of them changes (a `RuleSet` is immutable). Raises `RulePackError` (a
+    ValueError) naming the file and entry of the first bad pack.
     """
     paths = [*packaged_pack_paths(), *(Path(extra) for extra in extra_packs)]
+    return _compiled(tuple((str(path), _stamp(path)) for path in paths))
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """What tells a changed file apart; None for a missing one (reading it names the error)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+@lru_cache(maxsize=8)
+def _compiled(files: tuple[tuple[str, tuple[int, int] | None], ...]) -> RuleSet:
+    paths = [Path(name) for name, _ in files]
     packs = [read_pack(path) for path in paths]
     return compile_packs(packs, [str(path) for path in paths])
 
 
-@lru_cache(maxsize=1)
 def default_rules() -> RuleSet:
-    """The packaged rules, loaded and compiled once per process."""
+    """The packaged rules, compiled once per process."""
     return load_rules()

@@ -708,10 +708,13 @@ says". What follows is theirs, not the writer's."""
 def quoted_or_reported(low: str, start: int, end: int) -> bool:
     """The words `low[start:end]` are someone else's, not the writer's: wholly inside a pair
     of double quotes on their line (an earlier reply, a customer's words, a phrase named to
-    be rejected), or in a sentence that reports what the reader said or wrote."""
-    line_start = low.rfind("\n", 0, start) + 1
-    line_end = low.find("\n", end)
-    line_end = len(low) if line_end < 0 else line_end
+    be rejected), or in a sentence that reports what the reader said or wrote. Only
+    `_NEAR` characters either side are read, so that checking every match of a long line
+    stays linear."""
+    near_start = max(0, start - _NEAR)
+    line_start = low.rfind("\n", near_start, start) + 1 or near_start
+    line_end = low.find("\n", end, end + _NEAR)
+    line_end = min(len(low), end + _NEAR) if line_end < 0 else line_end
     # Curly quotes are folded to straight ones before matching.
     opened = low.count('"', line_start, start) % 2 == 1
     if opened and '"' not in low[start:end] and '"' in low[end:line_end]:
@@ -723,6 +726,7 @@ def quoted_or_reported(low: str, start: int, end: int) -> bool:
 
 
 _SENTENCE_BREAK = re.compile(r"[.!?](?=\s)")
+_NEAR = 400
 
 
 _TURN = re.compile(r"[;:,—–]|\s-\s|\b(?:but|yet|and|though|although|however|because)\b")

@@ -8,9 +8,10 @@ the request's facts, answered 422 naming the field (`DoesNotFit`).
 `make test` runs a bounded number of examples; `make property` runs thousands
 (AMENDS_PROPERTY_EXAMPLES) and prints how many of each finding it saw.
 
-Every guardrail finding on a composer letter fails the test but one open kind, named and
-counted by `guardrail_gap` (a false positive of the guardrails, to be fixed there); the
-others this test once tolerated are fixed in the guardrails, each with its own test.
+Every guardrail finding on a composer letter fails the test: the guardrail-side false
+positives it once tolerated (amount notations, supplied dates read as deadlines, group
+recipients read as names, an accented sender's signature, ...) are fixed, each with its own
+test in tests/guardrail_rules/.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from hypothesis import HealthCheck, given, settings
 import guardrails
 from contract.catalog import get_catalog
 from contract.models import DraftRequest
-from contract.report import Finding
 from guardrails.remedy_status import reference_said
 from service.composer import DoesNotFit, compose_draft
 from service.composer.build import amount_said
@@ -32,27 +32,6 @@ from tests.composer_requests import draft_requests
 
 EXAMPLES = int(os.environ.get("AMENDS_PROPERTY_EXAMPLES", "60"))
 SEEN: Counter[str] = Counter()
-
-
-def guardrail_gap(finding: Finding, request: DraftRequest) -> str | None:
-    """The name of a known guardrail-side gap this finding is, or None. None is tolerated
-    now: every kind once named here (amount notations and descriptions the omission check
-    missed, weekday and supplied dates read as deadlines, group recipients read as names, an
-    amount after "order" read as a reference, amounts in words read as remedies, ISO dates
-    read as personal data, the caller's cause read as an invented step, "offer letter" read
-    as an offer, an amount shared by a done remedy and one to come read as the done one told
-    as to come) has a test in tests/guardrail_rules/ (test_composer_gaps.py,
-    test_letter_slips.py). A new kind is named here with the rule and the supplied value it
-    concerns, and counted.
-
-    Open: a signature naming a sender with an accented letter ("Hotel Lumière", "Élodie
-    Marchand") is not found, because the checked body is folded ("Lumiere") and the
-    request's names are not (guardrails/form_elements.signature; owner: guardrails)."""
-    if finding.rule == "elements.missing" and "signature" in finding.message:
-        names = [request.sender.name or "", request.sender.organization or ""]
-        if any(not name.isascii() for name in names if name):
-            return f"signature with an accented sender name ({', '.join(n for n in names if n)})"
-    return None
 
 
 def _stated(request: DraftRequest, text: str) -> list[str]:
@@ -114,15 +93,9 @@ def test_every_valid_request_gets_a_letter_that_passes(request: DraftRequest) ->
     report = guardrails.check(
         draft.body, subject=draft.subject, channel=request.channel, context=request
     )
-    unexplained = []
-    for finding in report.errors:
-        gap = guardrail_gap(finding, request)
-        if gap is None:
-            unexplained.append(f"{finding.rule}: {finding.message} [{finding.excerpt}]")
-        else:
-            SEEN[f"guardrail gap: {gap}"] += 1
+    unexplained = [f"{f.rule}: {f.message} [{f.excerpt}]" for f in report.errors]
     assert not unexplained, (unexplained, request.model_dump_json(exclude_none=True), text)
-    SEEN["passed" if report.passed else "passed but for guardrail gaps"] += 1
+    SEEN["passed"] += 1
 
 
 def test_zz_report_property_counts() -> None:

@@ -361,3 +361,31 @@ def test_a_reference_said_as_the_readers_number_is_stated() -> None:
         number = said.rsplit(" ", 1)[1]
         assert _rules(f"We are writing about {number}.", request, rule), reference
         assert _rules(f"We are writing about your order {number}.", request, rule), reference
+
+
+@pytest.mark.parametrize(
+    ("name", "organization", "signed"),
+    [
+        ("Élodie Marchand", "Hotel Lumière", "Élodie Marchand\nHotel Lumière"),
+        (None, "Hotel Lumière", "Hotel Lumière"),
+        ("Zoë Brontë", "Café Noël", "Zoë Brontë"),
+    ],
+)
+def test_a_signature_with_accented_names_is_found(
+    name: str | None, organization: str, signed: str
+) -> None:
+    request = DraftRequest.model_validate(
+        {
+            "scenario": "website_glitch",
+            "channel": "email",
+            "recipient": {"name": "Dana Whitfield"},
+            "sender": {"name": name, "organization": organization},
+            "incident": {"summary": "your booking was lost"},
+        }
+    )
+    body = "Dear Dana,\n\nWe lost your booking, and we are sorry.\n\nKind regards,\n" + signed
+    elements = {e.element: e for e in check(body, channel="email", context=request).elements}
+    assert elements["signature"].present
+    unsigned = body.replace(signed, "The team")
+    elements = {e.element: e for e in check(unsigned, channel="email", context=request).elements}
+    assert not elements["signature"].present

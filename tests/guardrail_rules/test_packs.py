@@ -104,3 +104,21 @@ def test_packaged_packs_all_load_and_every_rule_has_advice() -> None:
     compiled = [p for p in payloads if not isinstance(p, str)]
     assert compiled
     assert all(rule.why and rule.suggestion for rule in compiled)
+
+
+def test_a_set_of_packs_is_compiled_once_until_a_file_changes(tmp_path: Path) -> None:
+    """Every app and pipeline of a process shares the compiled rules; an edited pack is read
+    again."""
+    path = _write(tmp_path, "legal.yaml", LEGAL_PACK)
+    first = load_rules([path])
+    assert load_rules([path]) is first
+    assert load_rules() is not first
+    path.write_text(LEGAL_PACK.replace("goodwill payment", "ex gratia payment"), encoding="utf-8")
+    edited = load_rules([path])
+    assert edited is not first
+    assert any(
+        f.rule == "legal_team.goodwill" for f in check(BODY, channel="sms", rules=first).findings
+    )
+    assert not any(
+        f.rule == "legal_team.goodwill" for f in check(BODY, channel="sms", rules=edited).findings
+    )
