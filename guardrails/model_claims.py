@@ -1089,6 +1089,63 @@ _HISTORY = frozenset(
 )
 
 
+# "Thank you for understanding our situation": the wronged reader asked to sympathise with
+# the business's own position.
+_OUR_SITUATION = re.compile(
+    r"\b(?:thank\s+you|thanks|(?:i|we)\s+(?:(?:really|truly|do)\s+)?(?:appreciate|value)|"
+    r"(?:i|we)\s+(?:am|are)\s+grateful)\s+(?:you\s+)?(?:for\s+)?(?:your\s+)?understanding\s+"
+    r"(?:of\s+)?(?:our|my)\s+(?:own\s+)?(?:situation|position|circumstances|difficulties|"
+    r"challenges|constraints|predicament|limitations)\b"
+)
+# "I wanted to take a moment to apologise": the apology told as a favour of the writer's
+# time. The lead-in goes and the apology stays ("I apologise for ...").
+_TAKE_A_MOMENT = re.compile(
+    r"\b(?:i|we)(?P<lead>(?:\s+(?:just\s+)?(?:wanted|want)|['’]d\s+like|\s+would\s+like)\s+"
+    r"to\s+take\s+(?:a|this|a\s+(?:brief|quick|short))\s*(?:moment|minute|second)\s+to\s+)"
+    r"(?=apologi[sz]e\b)"
+)
+
+
+def _favours(text: Text) -> list[Finding]:
+    """Thanks for understanding the business's situation (the sentence goes), and an
+    apology made "taking a moment" (the lead-in goes)."""
+    low = text.low
+    found: list[Finding] = []
+    if "understanding" in low:
+        for match in _OUR_SITUATION.finditer(low):
+            s_start, s_end = text.sentences.bounds(match.start(), match.end())
+            found.append(
+                finding(
+                    STOCK_PHRASE,
+                    "error",
+                    "Asks the reader to sympathise with the business's own situation "
+                    f'("{text.text[match.start() : match.end()]}").',
+                    text.text,
+                    s_start,
+                    s_end,
+                    "Keep the letter on what happened to the reader.",
+                    fix=Fix(action="remove_sentence"),
+                )
+            )
+    if "moment" in low or "minute" in low or "second" in low:
+        for match in _TAKE_A_MOMENT.finditer(low):
+            start, end = match.span("lead")
+            found.append(
+                finding(
+                    STOCK_PHRASE,
+                    "error",
+                    "Tells the apology as a moment of the writer's time "
+                    f'("{text.text[match.start() : end].strip()}").',
+                    text.text,
+                    start,
+                    end,
+                    "Apologise plainly.",
+                    fix=Fix(action="replace", text=" "),
+                )
+            )
+    return found
+
+
 def stock_phrase(draft: Draft) -> list[Finding]:
     """Form-letter phrases that presume what the request never gives: the reader as "a
     valued customer", knowledge they are told they share ("as you know"), a history ("as
@@ -1096,7 +1153,7 @@ def stock_phrase(draft: Draft) -> list[Finding]:
     off by commas; otherwise the sentence goes."""
     request, text = draft.context, draft.body
     low = text.low
-    found = _well_wishes(text) + _own_offer_praised(text)
+    found = _well_wishes(text) + _own_offer_praised(text) + _favours(text)
     history = request is not None and _told_history(draft)
     for match in _STOCK.finditer(low):
         start = match.start()

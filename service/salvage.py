@@ -49,6 +49,16 @@ _AFTER: dict[str, tuple[str, ...]] = {
 _OPENING = frozenset({"reference", "acknowledgment", "regret", "responsibility"})
 
 
+# A sign-off with nothing after it, at the very end of a letter: "Best regards," once the
+# line with the name is gone.
+_DANGLING_CLOSE = re.compile(
+    r"(?:(?<=[.!?])|(?<=\A)|(?<=\s))\s*(?:(?:best|kind|warm|warmest|with\s+(?:best|kind|warm))\s+"
+    r"(?:regards|wishes)|regards|sincerely|yours\s+(?:sincerely|faithfully|truly)|many\s+thanks|"
+    r"thanks|thank\s+you|cheers|all\s+the\s+best|best|warmly|respectfully)\s*,\s*\Z",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Salvaged:
     """The letter after salvage, the edits made, and the error findings nobody could fix."""
@@ -116,6 +126,19 @@ def salvage(
             texts[field] = texts[field][: edit.start] + edit.text + texts[field][edit.end :]
         if edits:
             texts[field] = _tidy(texts[field])
+    if texts["body"] != body and _DANGLING_CLOSE.search(body) is None:
+        # An edit cut the name after the sign-off ("Best regards," and nothing after it): the
+        # sign-off goes too, so the letter does not end on a line that names nobody.
+        dangling = _DANGLING_CLOSE.search(texts["body"])
+        if dangling is not None:
+            texts["body"] = texts["body"][: dangling.start()].rstrip()
+            record = SalvageEdit(
+                rule="salvage.dangling_sign_off",
+                action="remove_sentence",
+                before=dangling.group().strip(),
+                after="",
+            )
+            planned.append(_Edit("body", dangling.start(), dangling.start(), "", record))
     if length is not None and length not in unfixed and not _has_lines(channel):
         # A text message trimmed to its limit reads as one paragraph, as the channel asks,
         # and names the caller's reference first, as the composer's does, when it fits.

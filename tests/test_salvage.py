@@ -529,7 +529,7 @@ def test_a_trimmed_text_shortens_its_step_to_make_room_for_the_reference() -> No
     )
     body = (
         "Hi Nora Quinn, it has been a very busy month for the whole team here, and the week is "
-        "going fast so far. I wanted to take a moment to apologize for the billing mistake on "
+        "going fast so far. I am writing today to say I am so sorry for the billing mistake on "
         "your July retainer. We've issued the refund of the duplicate July charge ($750). We "
         "will continue to implement a duplicate-charge check before each billing run to "
         "prevent similar errors from occurring in the future. Bloomreach Media"
@@ -565,7 +565,7 @@ def test_a_trimmed_text_with_no_room_for_the_reference_sentence_takes_its_short_
     )
     body = (
         "It has been a very busy month for the whole team here, and the week goes fast. "
-        "I wanted to take a moment to apologize for the incident that occurred with your "
+        "I am writing today to say I am so sorry for the incident that occurred with your "
         "broadband installation on May 5th. Our technician did not arrive as scheduled, which "
         "caused you a great deal of inconvenience that day. We have added the credit on the "
         "next bill ($25). Thank you for your patience. Fibrenet"
@@ -841,3 +841,32 @@ def test_a_remedy_in_its_own_words_or_a_close_inflection_of_them_is_stated() -> 
     ):
         report = guardrails.check(B2B_LETTER.format(offer=offer), subject="PO-77315", context=B2B)
         assert report.passed, (offer, [(f.rule, f.message) for f in report.errors])
+
+
+def test_a_sign_off_left_without_its_name_by_a_trim_goes_too(
+    northwind_request: DraftRequest,
+) -> None:
+    # The team's name is the longest line that carries nothing of the request, so trimming the
+    # text message to its limit cuts it; "Best regards," must not be left naming nobody.
+    request = northwind_request.model_copy(update={"channel": "sms"})
+    body = (
+        "Hi Dana, your order NW-48213 arrived nine days late. I am so sorry. We refunded the "
+        "$14.95 shipping fee and offer 15% off your next order with code SORRY15. Reply here "
+        "with any questions, any time, day or night. Thanks for bearing with us.\nBest regards,\n"
+        "The Northwind Outfitters Customer Care, Returns and Online Orders Team in Leeds"
+    )
+    report, result = _checked_and_salvaged(body, request, "sms")
+    assert [f.rule for f in report.errors] == ["channel.max_chars"]
+    assert "Customer Care" not in result.body
+    assert not result.body.rstrip().endswith(","), result.body
+    assert "Best regards" not in result.body
+    assert ("salvage.dangling_sign_off", "Best regards,") in [
+        (e.rule, e.before) for e in result.edits
+    ]
+    assert guardrails.check(result.body, subject=None, channel="sms", context=request).passed
+    # A letter whose sign-off keeps its name keeps the sign-off.
+    kept = body.replace(
+        "The Northwind Outfitters Customer Care, Returns and Online Orders Team in Leeds", "Priya"
+    )
+    _, untouched = _checked_and_salvaged(kept, request, "sms")
+    assert not [e for e in untouched.edits if e.rule == "salvage.dangling_sign_off"]

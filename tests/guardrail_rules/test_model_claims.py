@@ -937,3 +937,43 @@ def test_praise_of_our_own_service_as_an_opening_is_cut() -> None:
     assert not _errors(
         _letter("As part of our commitment to you, we checked every box."), SHELF, STOCK_PHRASE
     )
+
+
+def test_thanks_for_understanding_the_business_situation_is_cut() -> None:
+    for middle in (
+        "Thank you for understanding our situation and for choosing Birchwood.",
+        "We appreciate your understanding of our position.",
+        "I am grateful for your understanding of my circumstances.",
+    ):
+        body = _letter(middle)
+        assert _errors(body, SHELF, STOCK_PHRASE), middle
+        fixed, report = _salvaged(body, SHELF)
+        assert report.passed, (middle, [f.rule for f in report.errors])
+        assert middle not in fixed
+    for middle in (
+        "Thank you for your understanding.",
+        "I appreciate your understanding while the new shelf is on its way.",
+        "Thank you for understanding, and I hope the new shelf is perfect.",
+    ):
+        assert not _errors(_letter(middle), SHELF, STOCK_PHRASE), middle
+
+
+def test_an_apology_told_as_a_moment_of_the_writers_time_keeps_the_apology() -> None:
+    for middle, kept in (
+        (
+            "I wanted to take a moment to apologize for the cracked shelf.",
+            "I apologize for the cracked shelf.",
+        ),
+        ("We'd like to take a moment to apologise for the damage.", "We apologise for the damage."),
+        ("I would like to take a quick moment to apologise.", "I apologise."),
+    ):
+        body = _letter(middle)
+        assert _errors(body, SHELF, STOCK_PHRASE), middle
+        fixed, report = _salvaged(body, SHELF)
+        assert report.passed, (middle, [f.rule for f in report.errors])
+        assert kept in fixed, fixed
+    for middle in (
+        "Please take a moment to check the new shelf when it arrives.",
+        "I wanted to take a moment to check the new shelf myself.",
+    ):
+        assert not _errors(_letter(middle), SHELF, STOCK_PHRASE), middle
