@@ -59,6 +59,17 @@ _DANGLING_CLOSE = re.compile(
 )
 
 
+# A sign-off line joined to the end of the sentence before it ("... personally. Best regards,"
+# then the name), as when the line before the sign-off is removed and an insertion takes its
+# place.
+_GLUED_SIGN_OFF = re.compile(
+    r"(?<=[.!?]) +(?=(?:(?:best|kind|warm|warmest)\s+(?:regards|wishes)|regards|sincerely|"
+    r"yours\s+(?:sincerely|faithfully|truly)|many\s+thanks|thanks|cheers|all\s+the\s+best),"
+    r"[ \t]*\n)",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Salvaged:
     """The letter after salvage, the edits made, and the error findings nobody could fix."""
@@ -949,6 +960,8 @@ def _after_greeting(body: str, report: GuardrailReport) -> int:
 
 
 def _tidy(text: str) -> str:
-    """Collapse the blank lines and line-edge spaces a removal can leave behind."""
+    """Collapse the blank lines and line-edge spaces a removal can leave behind, and put a
+    sign-off that an edit joined to the sentence before it back on its own line."""
     text = "\n".join(_DOUBLE_SPACE.sub(" ", line.rstrip()) for line in text.split("\n"))
+    text = _GLUED_SIGN_OFF.sub("\n", text)
     return _BLANK_LINES.sub("\n\n", text).strip()

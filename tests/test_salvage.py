@@ -870,3 +870,21 @@ def test_a_sign_off_left_without_its_name_by_a_trim_goes_too(
     )
     _, untouched = _checked_and_salvaged(kept, request, "sms")
     assert not [e for e in untouched.edits if e.rule == "salvage.dangling_sign_off"]
+
+
+def test_a_sign_off_stays_on_its_own_line_when_the_line_before_it_is_replaced(
+    northwind_request: DraftRequest,
+) -> None:
+    # The last line before the sign-off is removed and the missing invitation goes where it
+    # was: the sign-off must not end up glued to the invitation.
+    body = (
+        "Hi Dana,\n\nYour order NW-48213 arrived nine days late. I'm truly sorry for the late "
+        "delivery. We have refunded the express shipping fee ($14.95) and offer 15% off the "
+        "next order with code SORRY15. To help prevent this from happening again, we are "
+        "introducing a second barcode scan at the sorting step.\n"
+        "Thank you for understanding our situation.\nAll the best,\nPriya Natarajan"
+    )
+    _, fixed = _salvaged("Your order NW-48213", body, northwind_request)
+    assert "our situation" not in fixed
+    assert fixed.endswith("\nAll the best,\nPriya Natarajan"), fixed
+    assert ". All the best" not in fixed
