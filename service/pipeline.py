@@ -4,6 +4,10 @@ guardrails meet.
 A draft leaves this module only if it passed the guardrails. When a model's drafts keep
 failing (or the model cannot be reached), the pipeline either falls back to the offline
 composer — saying so in `meta.fallback_reason` — or raises a typed error, as configured.
+
+Prompts are rendered for the provider's answer format at the moment of each call: when a
+negotiating provider finds a structured answer holds no letter and steps down
+(`OutputModeUnusable`), the same attempt is asked again with messages for the new mode.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import guardrails
 from contract.models import (
@@ -35,7 +41,7 @@ from service.errors import (
 )
 from service.logs import current_request_id
 from service.providers import build_provider
-from service.providers.base import Completion, Job, Provider
+from service.providers.base import Completion, Job, OutputModeUnusable, Provider
 from service.providers.concurrency import ConcurrencyLimited
 from service.providers.offline import OfflineProvider
 from service.salvage import salvage
@@ -44,6 +50,12 @@ from service.settings import Settings
 log = logging.getLogger("amends.pipeline")
 
 SALVAGE_ROUNDS = 2
+MODE_STEPS = 2
+"""How often one attempt is asked again in a lower output mode (JSON schema → JSON object →
+plain text) when the provider finds its structured answer held no letter."""
+
+Render = Callable[[bool], list[ChatMessage]]
+"""The base [system, user] messages for an answer format (`structured` or plain text)."""
 
 
 def check_request(
@@ -72,7 +84,7 @@ class _Run:
     edits: list[SalvageEdit] = field(default_factory=list)
     """Salvage edits made to the current letter (reset with each new letter)."""
 
-    def spend(self, completion: Completion) -> None:
+    def spend(self, completion: Completion | OutputModeUnusable) -> None:
         self.prompt_tokens += completion.prompt_tokens
         self.completion_tokens += completion.completion_tokens
 
@@ -106,12 +118,11 @@ class Pipeline:
 
     async def draft(self, request: DraftRequest) -> Draft:
         """Write a new apology draft for the request."""
-        structured = self.provider.structured
         target = _Target(request, request.channel, request.tone, request)
         # The composer drafts from the request itself and never reads a prompt.
-        composer = self.provider is self.fallback
-        messages = [] if composer else render_draft(request, structured=structured)
-        return await self._run(target, messages)
+        if self.provider is self.fallback:
+            return await self._run(target, lambda structured: [])
+        return await self._run(target, partial(_render_draft, request))
 
     async def rewrite(self, request: RewriteRequest) -> Draft:
         """Rewrite a draft into another tone, channel or length, keeping its facts."""
@@ -121,8 +132,7 @@ class Pipeline:
         if context is not None:
             context = context.model_copy(update={"channel": channel, "tone": tone})
         target = _Target(request, channel, tone, context)
-        structured = self.provider.structured
-        return await self._run(target, render_rewrite(request, structured=structured))
+        return await self._run(target, partial(_render_rewrite, request))
 
     def check(self, completion: Completion, target: _Target) -> GuardrailReport:
         # Built without validation: a model's draft is checked whatever its length.
@@ -139,10 +149,10 @@ class Pipeline:
         # The same kind of provider would only write the same draft again.
         return self.settings.on_failure == "fallback" and self.provider.name != self.fallback.name
 
-    async def _run(self, target: _Target, messages: list[ChatMessage]) -> Draft:
+    async def _run(self, target: _Target, render: Render) -> Draft:
         run = _Run()
         try:
-            completion, report, stop = await self._generate(target, messages, run)
+            completion, report, stop = await self._generate(target, render, run)
         except AmendsError as exc:
             if not self._may_fall_back:
                 raise
@@ -160,11 +170,11 @@ class Pipeline:
         return await self._fall_back(target, run, reason)
 
     async def _generate(
-        self, target: _Target, messages: list[ChatMessage], run: _Run
+        self, target: _Target, render: Render, run: _Run
     ) -> tuple[Completion, GuardrailReport, str]:
         """Draft, then re-ask with the findings until it passes or a budget runs out."""
         deadline = run.started + self.settings.draft_deadline_s
-        completion = await self._attempt(self.provider, messages, target, run, deadline)
+        completion = await self._ask(partial(self._draft_messages, render), target, run, deadline)
         report = await self._record(self.provider, completion, target, run, deadline)
         completion, report = await self._salvage(completion, report, target, run, deadline)
         repairs = 0
@@ -173,15 +183,8 @@ class Pipeline:
             if stop:
                 return completion, report, stop
             repairs += 1
-            repair = render_repair(
-                messages,
-                completion.subject,
-                completion.body,
-                report.errors,
-                request=target.context,
-                structured=self.provider.structured,
-            )
-            completion = await self._attempt(self.provider, repair, target, run, deadline)
+            repair = partial(self._repair_messages, render, completion, report, target)
+            completion = await self._ask(repair, target, run, deadline)
             report = await self._record(self.provider, completion, target, run, deadline)
             completion, report = await self._salvage(completion, report, target, run, deadline)
         return completion, report, ""
@@ -221,6 +224,40 @@ class Pipeline:
                 self.provider, completion, target, run, deadline, salvaged=True
             )
         return completion, report
+
+    def _draft_messages(self, render: Render) -> list[ChatMessage]:
+        return render(self.provider.structured)
+
+    def _repair_messages(
+        self, render: Render, completion: Completion, report: GuardrailReport, target: _Target
+    ) -> list[ChatMessage]:
+        structured = self.provider.structured
+        return render_repair(
+            render(structured),
+            completion.subject,
+            completion.body,
+            report.errors,
+            request=target.context,
+            structured=structured,
+        )
+
+    async def _ask(
+        self,
+        messages: Callable[[], list[ChatMessage]],
+        target: _Target,
+        run: _Run,
+        deadline: float,
+    ) -> Completion:
+        """One attempt with the provider. When its structured answer held no letter and it
+        stepped down a mode, ask again at once with `messages` rendered for the new mode;
+        the unusable answer counts as a call and its tokens are spent."""
+        for _ in range(MODE_STEPS):
+            try:
+                return await self._attempt(self.provider, messages(), target, run, deadline)
+            except OutputModeUnusable as unusable:
+                run.spend(unusable)
+                log.warning("the model's answer held no letter; asking again: %s", unusable.message)
+        return await self._attempt(self.provider, messages(), target, run, deadline)
 
     def _stop_reason(self, repairs: int, run: _Run) -> str:
         if not self.provider.can_repair:
@@ -341,6 +378,14 @@ class Pipeline:
             guardrails=report,
             meta=meta,
         )
+
+
+def _render_draft(request: DraftRequest, structured: bool) -> list[ChatMessage]:
+    return render_draft(request, structured=structured)
+
+
+def _render_rewrite(request: RewriteRequest, structured: bool) -> list[ChatMessage]:
+    return render_rewrite(request, structured=structured)
 
 
 def _rule_ids(report: GuardrailReport) -> list[str]:

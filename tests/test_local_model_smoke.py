@@ -96,7 +96,13 @@ async def test_every_answer_is_a_passing_letter_or_a_typed_error(
             meta = draft["meta"]
             assert meta["written_by"] in {"model", "composer"}
             assert meta["fallback"] is (meta["written_by"] == "composer")
-            outcomes.append(f"{case_id}: {meta['written_by']}, {meta['attempts']} call(s)")
+            checked = sum(r["provider"] != "offline" for r in meta["attempt_log"])
+            outcomes.append(
+                f"{case_id}: {meta['written_by']}, {meta['attempts']} call(s), "
+                f"{len(meta['salvage'])} salvage edit(s), model letters checked {checked}, "
+                f"{meta['latency_ms'] / 1000:.0f} s"
+                + (f", fallback: {meta['fallback_reason']}" if meta["fallback"] else "")
+            )
         else:
             assert response.status_code in {502, 503, 504}, response.text
             code = response.json()["error"]["code"]

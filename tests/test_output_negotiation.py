@@ -1,6 +1,7 @@
 """Structured output negotiation against a respx-mocked server: `auto` steps from JSON schema to
-JSON object mode to plain text only when the server says it does not accept a
-`response_format`, never retries that answer, and remembers it; a forced mode never steps down.
+JSON object mode to plain text when the server says it does not accept a `response_format`
+(never retrying that answer) or when a structured answer holds no letter (the pipeline asks
+again with a plain-text prompt), and remembers it; a forced mode never steps down.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ import respx
 
 from contract.models import DraftRequest
 from prompts.render import render_draft
-from service.errors import UpstreamRejected, UpstreamUnavailable
+from service.composer import compose_draft
+from service.errors import UpstreamBadOutput, UpstreamRejected, UpstreamUnavailable
+from service.pipeline import Pipeline, build_pipeline
+from service.providers.base import OutputModeUnusable
 from service.providers.openai_compatible import OpenAICompatibleProvider, redact
 from service.settings import Settings
 
@@ -223,3 +227,128 @@ async def test_a_one_letter_key_does_not_mangle_error_messages(
     with pytest.raises(UpstreamRejected) as caught:
         await provider.complete(render_draft(northwind_request), northwind_request)
     assert "model 'test-model' not found" in caught.value.message
+
+
+# A structured answer that holds no letter: what SmolLM2-135M writes when llama.cpp's grammar
+# forces it into JSON.
+BODILESS = [
+    '{"id": 123, "title": "Sender", "authority_level": "Supervisor"}',
+    "{}",
+    '{"subject": "Sorry", "body": "   "}',
+    '{"subject": "Sorry", "body": 5}',
+    '```json\n{"title": "Sender"}\n```',
+]
+
+
+def _pipeline(provider: OpenAICompatibleProvider) -> Pipeline:
+    settings = Settings(_env_file=None, on_failure="fallback", repair_attempts=1)
+    return build_pipeline(settings, provider=provider)
+
+
+def _sent_messages(route: respx.Route, index: int) -> list[dict[str, str]]:
+    messages: list[dict[str, str]] = json.loads(route.calls[index].request.content)["messages"]
+    return messages
+
+
+@pytest.mark.parametrize("content", BODILESS)
+async def test_auto_steps_down_when_a_structured_answer_holds_no_letter(
+    content: str,
+    make_provider: Callable[..., OpenAICompatibleProvider],
+    mocked_chat_completions: respx.Route,
+    chat_completion_body: Body,
+    northwind_request: DraftRequest,
+) -> None:
+    usage = {"prompt_tokens": 300, "completion_tokens": 12}
+    mocked_chat_completions.return_value = httpx.Response(
+        200, json=chat_completion_body(content, usage=usage)
+    )
+    provider = make_provider(llm_structured_output="auto")
+    with pytest.raises(OutputModeUnusable, match="asking again in 'json_object'") as caught:
+        await provider.complete(render_draft(northwind_request), northwind_request)
+    assert (caught.value.prompt_tokens, caught.value.completion_tokens) == (300, 12)
+    assert caught.value.code == "upstream_bad_output"
+    assert (provider.output_mode, provider.structured) == ("json_object", True)
+    assert _formats(mocked_chat_completions) == ["json_schema"]
+
+
+async def test_a_bodiless_json_answer_is_asked_again_in_plain_text_and_that_letter_delivered(
+    make_provider: Callable[..., OpenAICompatibleProvider],
+    mocked_chat_completions: respx.Route,
+    chat_completion_body: Body,
+    northwind_request: DraftRequest,
+) -> None:
+    """llama-cpp-python refuses json_schema, SmolLM2 fills json_object with anything; the
+    pipeline asks again in plain text, with a prompt for plain text, and keeps that mode."""
+    letter = compose_draft(northwind_request)
+    usage = {"prompt_tokens": 400, "completion_tokens": 20}
+    text = httpx.Response(
+        200,
+        json=chat_completion_body(f"Subject: {letter.subject}\n\n{letter.body}", usage=usage),
+    )
+    mocked_chat_completions.side_effect = [
+        _refusal(500, LLAMA_REFUSAL),
+        httpx.Response(200, json=chat_completion_body(BODILESS[0], usage=usage)),
+        text,
+        text,
+    ]
+    provider = make_provider(llm_structured_output="auto")
+    pipeline = _pipeline(provider)
+
+    first = await pipeline.draft(northwind_request)
+    second = await pipeline.draft(northwind_request)
+
+    assert _formats(mocked_chat_completions) == ["json_schema", "json_object", "text", "text"]
+    assert (provider.output_mode, provider.structured) == ("text", False)
+    for draft in (first, second):
+        assert (draft.meta.written_by, draft.meta.fallback) == ("model", False)
+        assert (draft.subject, draft.body) == (letter.subject, letter.body)
+        assert draft.guardrails.passed
+    # The bodiless answer was a model call, and its tokens were spent.
+    assert (first.meta.attempts, first.meta.usage.prompt_tokens) == (2, 800)
+    assert (second.meta.attempts, second.meta.usage.prompt_tokens) == (1, 400)
+    # The re-ask asks for a plain letter, not the JSON the model could not fill.
+    plain = render_draft(northwind_request, structured=False)
+    assert plain != render_draft(northwind_request, structured=True)
+    for index in (2, 3):
+        assert [m["content"] for m in _sent_messages(mocked_chat_completions, index)] == [
+            m["content"] for m in plain
+        ]
+
+
+async def test_bodiless_answers_in_every_mode_end_in_the_fallback_after_three_calls(
+    make_provider: Callable[..., OpenAICompatibleProvider],
+    mocked_chat_completions: respx.Route,
+    chat_completion_body: Body,
+    northwind_request: DraftRequest,
+) -> None:
+    mocked_chat_completions.return_value = httpx.Response(200, json=chat_completion_body("{}"))
+    provider = make_provider(llm_structured_output="auto")
+    draft = await _pipeline(provider).draft(northwind_request)
+    assert _formats(mocked_chat_completions) == ["json_schema", "json_object", "text"]
+    assert (draft.meta.written_by, draft.meta.attempts) == ("composer", 4)
+    assert draft.meta.fallback_reason == (
+        "upstream_bad_output: structured output has no non-empty string 'body'"
+    )
+
+
+@pytest.mark.parametrize("mode", ["json_schema", "json_object"])
+async def test_a_forced_mode_keeps_treating_a_bodiless_answer_as_bad_output(
+    mode: str,
+    make_provider: Callable[..., OpenAICompatibleProvider],
+    mocked_chat_completions: respx.Route,
+    chat_completion_body: Body,
+    northwind_request: DraftRequest,
+) -> None:
+    mocked_chat_completions.return_value = httpx.Response(
+        200, json=chat_completion_body(BODILESS[0])
+    )
+    provider = make_provider(llm_structured_output=mode)
+    with pytest.raises(UpstreamBadOutput, match="no non-empty string 'body'") as caught:
+        await provider.complete(render_draft(northwind_request), northwind_request)
+    assert not isinstance(caught.value, OutputModeUnusable)
+    assert provider.output_mode == mode
+
+    draft = await _pipeline(provider).draft(northwind_request)
+    assert _formats(mocked_chat_completions) == [mode, mode]
+    assert (draft.meta.written_by, draft.meta.attempts) == ("composer", 2)
+    assert provider.output_mode == mode

@@ -19,6 +19,10 @@ Draft content, decided here:
 - Empty content, `finish_reason` "length" (truncated) or "content_filter", and refusals are
   bad output: none of them is a draft worth checking.
 - A subject or body over the configured caps is bad output, before any guardrail sees it.
+- A JSON answer with nothing to read as the letter (not JSON, not an object, or no non-empty
+  string `body`) is `BodilessAnswer`, a kind of bad output: in `auto` mode the provider takes
+  it as the server's structured mode being of no use with this model (SmolLM2 fills a
+  `json_object` with `{"id": 123, "title": "Sender"}` or `{}`) and steps down.
 """
 
 from __future__ import annotations
@@ -43,6 +47,14 @@ _SUBJECT_LINE = re.compile(
 )
 
 
+class BodilessAnswer(UpstreamBadOutput):
+    """A JSON answer that holds no letter; `prompt_tokens`/`completion_tokens` are what it cost
+    (the answer's usage, when the server reported a well-formed one)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
 @dataclass(frozen=True)
 class AnswerRules:
     """How to read one answer: strict JSON or tolerant, and the length caps."""
@@ -58,7 +70,11 @@ def read_answer(raw: str, rules: AnswerRules, *, model: str) -> Completion:
     content = _content(data)
     # Checked on the whole text first so no parsing step ever walks a runaway answer.
     _check_length("answer", content, rules.max_subject_chars + rules.max_body_chars + 100)
-    subject, body = _parse_json(content) if _is_json(content, rules) else _parse_text(content)
+    try:
+        subject, body = _parse_json(content) if _is_json(content, rules) else _parse_text(content)
+    except BodilessAnswer as exc:
+        exc.prompt_tokens, exc.completion_tokens = _usage_or_nothing(data.get("usage"))
+        raise
     _check_length("subject", subject, rules.max_subject_chars)
     _check_length("body", body, rules.max_body_chars)
     prompt_tokens, completion_tokens = _usage(data.get("usage"))
@@ -136,6 +152,13 @@ def _usage(usage: object) -> tuple[int, int]:
     return counts[0], counts[1]
 
 
+def _usage_or_nothing(usage: object) -> tuple[int, int]:
+    try:
+        return _usage(usage)
+    except UpstreamBadOutput:
+        return 0, 0
+
+
 def _unfenced(content: str) -> str:
     fenced = _FENCE.match(content)
     return fenced.group("inner").strip() if fenced else content
@@ -149,15 +172,15 @@ def _parse_json(content: str) -> tuple[str | None, str]:
     try:
         data = json.loads(_unfenced(content))
     except json.JSONDecodeError as exc:
-        raise UpstreamBadOutput(
+        raise BodilessAnswer(
             f"the answer should be a JSON object but is not JSON ({exc.msg}); "
             "set AMENDS_LLM_STRUCTURED_OUTPUT=auto if this server ignores response_format"
         ) from exc
     if not isinstance(data, dict):
-        raise UpstreamBadOutput("structured output is not a JSON object")
+        raise BodilessAnswer("structured output is not a JSON object")
     subject, body = data.get("subject"), data.get("body")
     if not isinstance(body, str) or not body.strip():
-        raise UpstreamBadOutput("structured output has no non-empty string 'body'")
+        raise BodilessAnswer("structured output has no non-empty string 'body'")
     if subject is not None and not isinstance(subject, str):
         raise UpstreamBadOutput("structured output has a 'subject' that is not a string or null")
     return (subject.strip() or None) if subject else None, body.strip()

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from contract.models import DraftRequest, RewriteRequest
 from prompts.render import ChatMessage
+from service.errors import UpstreamBadOutput
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,18 @@ class Completion:
     model: str
     prompt_tokens: int = 0
     completion_tokens: int = 0
+
+
+class OutputModeUnusable(UpstreamBadOutput):
+    """The model's answer in this output mode held no letter, and the provider has stepped
+    down to the next mode for this and every later call: ask again with prompts rendered for
+    the provider's new `structured`. Raised only where a lower mode exists (negotiation);
+    elsewhere it is plain bad output. The tokens are what the unusable answer cost."""
+
+    def __init__(self, message: str, *, prompt_tokens: int = 0, completion_tokens: int = 0) -> None:
+        super().__init__(message)
+        self.prompt_tokens = prompt_tokens
+        self.completion_tokens = completion_tokens
 
 
 Job = DraftRequest | RewriteRequest

@@ -9,7 +9,12 @@ Structured output is negotiated when `AMENDS_LLM_STRUCTURED_OUTPUT=auto` (the de
 provider asks for `json_schema`, then `json_object`, then plain text. A 400, 422 or 500 whose
 body is about `response_format` is the server saying what it does not accept, not a transient
 fault: it is not retried, the next mode is tried at once, and the provider remembers the step
-down for every later call. A forced mode never steps down; its refusal is `UpstreamRejected`.
+down for every later call. A structured answer with no letter in it (JSON without a non-empty
+string `body`, which a tiny model writes when a grammar forces it into JSON) is taken the same
+way, as evidence the model cannot use that mode: the provider steps down, remembers it, and
+raises `OutputModeUnusable` so the pipeline asks again with a prompt rendered for the new mode.
+A forced mode never steps down; its refusal is `UpstreamRejected`, its bodiless answer
+`UpstreamBadOutput`.
 
 The API key is only handed to the SDK; error messages are scrubbed of it before they leave.
 """
@@ -38,8 +43,8 @@ from service.errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
-from service.providers.answer import AnswerRules, read_answer
-from service.providers.base import Completion, Job
+from service.providers.answer import AnswerRules, BodilessAnswer, read_answer
+from service.providers.base import Completion, Job, OutputModeUnusable
 from service.providers.retry import (
     Clock,
     Deadline,
@@ -168,7 +173,18 @@ class OpenAICompatibleProvider:
                 max_subject_chars=self._settings.llm_max_subject_chars,
                 max_body_chars=self._settings.llm_max_body_chars,
             )
-            return read_answer(raw, rules, model=self.model)
+            try:
+                return read_answer(raw, rules, model=self.model)
+            except BodilessAnswer as bodiless:
+                if not self.negotiating or mode == "text":
+                    raise
+                self._drop(mode, f"the model's answers in it hold no letter ({bodiless.message})")
+                raise OutputModeUnusable(
+                    f"{bodiless.message} in response_format {mode!r}; "
+                    f"asking again in {self.output_mode!r}",
+                    prompt_tokens=bodiless.prompt_tokens,
+                    completion_tokens=bodiless.completion_tokens,
+                ) from bodiless
 
     def _step_down(self, refused: _ModeRefused) -> None:
         if not self.negotiating or len(self._modes) == 1:
@@ -176,14 +192,13 @@ class OpenAICompatibleProvider:
                 f"{refused.message} (response_format {refused.mode!r} is not accepted; "
                 "set AMENDS_LLM_STRUCTURED_OUTPUT=auto to negotiate)"
             )
-        # Another request may have stepped down already; only ever remove the refused mode.
-        if refused.mode in self._modes:
-            self._modes.remove(refused.mode)
-        logger.warning(
-            "the model server does not accept response_format %r; using %r from now on",
-            refused.mode,
-            self.output_mode,
-        )
+        self._drop(refused.mode, "the model server does not accept it")
+
+    def _drop(self, mode: OutputMode, why: str) -> None:
+        # Another request may have stepped down already; only ever remove this mode.
+        if mode in self._modes and len(self._modes) > 1:
+            self._modes.remove(mode)
+        logger.warning("response_format %r: %s; using %r from now on", mode, why, self.output_mode)
 
     async def _with_retries(
         self, messages: list[ChatMessage], mode: OutputMode, deadline: Deadline
