@@ -65,6 +65,9 @@ CAUGHT = (
     # A counterfactual condition still blames; so does a consequent that judges the reader.
     ("If you had checked the size chart, this would not have happened.", "blame.customer"),
     ("If you are unhappy with that, next time you can report the fault earlier.", "blame.customer"),
+    # The denial told as a kind of act (a model's letter to a colleague).
+    ("I understand that this was not a planned action, but it matters.", "non_apology.intent"),
+    ("It wasn't a deliberate decision to close your ticket.", "non_apology.intent"),
 )
 
 
@@ -98,6 +101,8 @@ PASSES = (
     # A mistake with its maker named as us; a right reserved in the terms.
     "A mistake was made by us, and we are sorry.",
     "We reserve the right to move the tour date for circumstances beyond our control.",
+    # A fact about the work, not a defence of intent.
+    "The outage was not a planned maintenance window, and we are sorry.",
     # The reader's control, not the writer's.
     "Missing a connection for reasons outside the passenger's control is covered.",
 )
