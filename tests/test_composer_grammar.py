@@ -571,3 +571,157 @@ def test_a_money_amount_names_a_bare_credit() -> None:
     )
     assert "CHF 20 credit towards your next rental" in body, body
     assert "(CHF 20)" not in body
+
+
+# --- lines a support lead would edit (round 11b) ------------------------------------------------
+
+
+def _r11b(**changes: object) -> tuple[DraftRequest, ComposedDraft]:
+    base: dict[str, object] = {
+        "scenario": "custom",
+        "channel": "email",
+        "recipient": {"name": "Aiko"},
+        "sender": {"name": "Sam Ode", "organization": "Pixelworks Studio"},
+        "incident": {"summary": "the homepage redesign we promised for Monday isn't ready"},
+    }
+    base.update(changes)
+    request = DraftRequest.model_validate(base)
+    return request, compose_draft(request)
+
+
+def _passes(request: DraftRequest, draft: ComposedDraft) -> None:
+    report = guardrails.check(
+        draft.body, subject=draft.subject, channel=request.channel, context=request
+    )
+    assert report.passed, ([(f.rule, f.excerpt or f.message) for f in report.errors], draft.body)
+
+
+@pytest.mark.parametrize("channel", LETTER_CHANNELS)
+def test_without_a_reference_the_incident_itself_opens_the_letter(channel: str) -> None:
+    """ "I'm writing about what happened." before the summary says nothing: with no
+    reference, no letter opens with it, in any tone or posture."""
+    summaries = [
+        "the homepage redesign we promised for Monday isn't ready",
+        "your blood test results were uploaded to another patient's portal",
+        "the spring campaign launched with last year's pricing",
+    ]
+    for summary in summaries:
+        for tone in sorted(CATALOG.tones):
+            for liability in ("standard", "cautious"):
+                request, draft = _r11b(
+                    channel=channel, tone=tone, liability=liability, incident={"summary": summary}
+                )
+                body = " ".join(draft.body.split())
+                assert not re.search(r"writing (?:to you )?about what happened\.", body), body
+                assert summary.split(" ", 2)[1] in body, body
+                _passes(request, draft)
+
+
+@pytest.mark.parametrize(
+    "impact",
+    [
+        "your launch campaign has to move",
+        "I had to cancel the dinner I'd planned for weeks",
+        "the photos of your first dance are gone",
+        "we lost a full day of sales",
+    ],
+)
+def test_the_empathy_frame_reads_with_any_impact(impact: str) -> None:
+    """Under contextual empathy the impact is never glued to "What matters most to me is
+    that", whatever its shape; the impact itself is always told."""
+    for tone in sorted(CATALOG.tones):
+        for channel in ("email", "letter"):
+            request, draft = _r11b(
+                tone=tone,
+                channel=channel,
+                strategies=["contextual_empathy"],
+                incident={
+                    "summary": "the homepage redesign we promised for Monday isn't ready",
+                    "impact": impact,
+                },
+            )
+            body = " ".join(draft.body.split())
+            assert "matters most to me is" not in body and "matters most to us is" not in body
+            assert impact.split()[-1] in body, body
+            _passes(request, draft)
+
+
+@pytest.mark.parametrize(
+    ("description", "amount", "expected"),
+    [
+        ("October's service fee waived", "1 month", "waived for 1 month"),
+        ("your subscription extended", "1 month", "extended for 1 month"),
+        ("free premium access", "2 weeks", "free premium access for 2 weeks"),
+    ],
+)
+def test_a_length_of_time_is_told_as_how_long(description: str, amount: str, expected: str) -> None:
+    """A duration amount ("1 month") says how long, never a bracket after the outcome."""
+    for status in ("done", "planned"):
+        request, draft = _r11b(
+            remedies=[
+                {"kind": "credit", "description": description, "amount": amount, "status": status}
+            ]
+        )
+        body = " ".join(draft.body.split())
+        assert expected in body, body
+        assert f"({amount})" not in body
+        _passes(request, draft)
+
+
+def test_a_step_on_our_own_records_is_not_what_makes_amends() -> None:
+    """ "we have removed Biscuit from every mailing list" is administration: "To make amends"
+    goes in front of what the reader gets (the refund), and a lone step keeps the lead so
+    the letter still makes amends."""
+    step = {
+        "kind": "other",
+        "description": "we have removed Biscuit from every mailing list we hold",
+        "status": "done",
+    }
+    refund = {
+        "kind": "refund",
+        "description": "the cremation fee refunded in full",
+        "amount": "£145",
+        "status": "done",
+    }
+    for remedies in ([step, refund], [refund, step]):
+        for tone in ("empathetic", "formal", "warm"):
+            request, draft = _r11b(tone=tone, channel="letter", remedies=remedies)
+            body = " ".join(draft.body.split())
+            assert not re.search(r"To make amends, we(?: have|'ve) removed", body), body
+            assert re.search(r"To make amends, [^.]*cremation fee", body), body
+            _passes(request, draft)
+    investigation = {
+        "kind": "other",
+        "description": "we've opened an investigation with the driver's depot",
+        "status": "done",
+    }
+    request, draft = _r11b(remedies=[investigation, refund])
+    assert "To make amends, we've opened" not in draft.body, draft.body
+    request, draft = _r11b(remedies=[step])
+    assert "To make amends" in draft.body, draft.body
+    _passes(request, draft)
+    # A remedy in our words that gives the reader something keeps the lead.
+    cover = {"kind": "other", "description": "I'll cover your next two on-call nights"}
+    request, draft = _r11b(remedies=[cover | {"status": "planned"}, refund])
+    assert "To make amends, I'll cover" in " ".join(draft.body.split()), draft.body
+
+
+@pytest.mark.parametrize("tone", sorted(CATALOG.tones))
+def test_collaboration_claims_no_meeting_nobody_reported(tone: str) -> None:
+    """A colleague letter under collaborative accountability never says "I've brought
+    together the people who own this process": no request says who met."""
+    for liability in ("standard", "cautious"):
+        request, draft = _r11b(
+            audience="colleague",
+            tone=tone,
+            liability=liability,
+            recipient={"name": "Janet", "organization": "Housing Options team"},
+            strategies=["collaborative_accountability"],
+            incident={
+                "summary": "your urgent referral sat unassigned in our intake queue for 9 days",
+                "cause": "the urgency box wasn't carried across from your form",
+            },
+        )
+        body = " ".join(draft.body.split())
+        assert not re.search(r"brought (?:together|the right people)", body), body
+        _passes(request, draft)

@@ -1156,6 +1156,34 @@ def _action_only(text: str) -> bool:
     return _ACTION_ONLY.match(mid(text)) is not None
 
 
+_RECORD_STEP = re.compile(
+    r"^(?:we|i)(?:['’](?:ve|ll|d)|\s+(?:have|has|had|will))?\s+(?:also\s+|now\s+)?"
+    r"(?:(?:remov|delet)(?:ed|e|ing)\b.{0,60}?\bfrom\s+(?:[\w'’-]+\s+){0,3}"
+    r"(?:lists?|records?|database|systems?|files?|mailings?)\b|"
+    r"unsubscrib(?:ed|e|ing)\b|"
+    r"(?:open|launch|start)(?:ed|ing)?\s+an?\s+(?:investigation|inquiry|enquiry|case|complaint)\b|"
+    r"(?:updat|correct)(?:ed|e|ing)\s+(?:our|your|the)\s+(?:records?|files?|notes|details)\b)",
+    re.IGNORECASE,
+)
+"""A step on our own records ("we have removed Biscuit from every mailing list we hold",
+"we've opened an investigation with the depot"): administration, not what the reader gets."""
+
+
+def _our_step(remedy: Remedy) -> bool:
+    """Whether a remedy is a step on our own records (see `_RECORD_STEP`), so "To make
+    amends" belongs to a remedy that gives the reader something."""
+    return _RECORD_STEP.match(mid(remedy.description)) is not None
+
+
+def _steps_before_amends(remedies: list[Remedy]) -> list[bool]:
+    """For each remedy, whether it is told as a step we took rather than as what makes
+    amends: one that only reports an action ("we've spoken to the driver"), or a step on
+    our own records while another remedy gives the reader something (the lead needs a
+    remedy to stand on, so a lone step keeps it)."""
+    gives = any(not (_action_only(r.description) or _our_step(r)) for r in remedies)
+    return [_action_only(r.description) or (_our_step(r) and gives) for r in remedies]
+
+
 def _reduced_passive(p: Phrase, text: str) -> bool:
     """Whether a remedy reads as an outcome with its verb ("the fee refunded", "the ring
     resized correctly"): a noun phrase with its own participle, or a "clause" whose only
@@ -1186,9 +1214,21 @@ def voiced_verb(verb: str) -> str:
     return f"{head} it {rest}".strip()
 
 
-def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True) -> str:
+_DURATION = re.compile(
+    r"(?:\d+(?:\.\d+)?|an?|one|two|three|four|six|twelve)\s+"
+    r"(?:days?|weeks?|months?|years?|nights?|hours?)",
+    re.IGNORECASE,
+)
+"""An amount that is a length of time ("1 month", "two weeks")."""
+
+
+def remedy_sentence(
+    w: Writer, remedy: Remedy, *, also: bool, first: bool = True, step: bool = False
+) -> str:
     """One remedy in a sentence of the letter's voice, with its amount, code and date as
-    given, and its status (done, offered or planned) stated as the request authorises."""
+    given, and its status (done, offered or planned) stated as the request authorises.
+    With `step`, a remedy in our own words is told as what we did, with no "To make
+    amends" in front (see `_steps_before_amends`)."""
     p = w.phrase(remedy.description)
     text = p.text
     amount = "" if amount_said(remedy.amount or "", text) else (remedy.amount or "")
@@ -1198,6 +1238,10 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
     # so you do not need to send anything further (£312.40)"): it gets its own sentence.
     apart = amount if len(text.split()) > _LONG_REMEDY else ""
     money = f" ({amount})" if amount and not apart else ""
+    if money and _DURATION.fullmatch(amount.strip()):
+        # "October's service fee has been waived for 1 month": a length of time reads as
+        # how long, never as a bracketed figure after the outcome.
+        money = f" for {amount.strip()}"
     also_word = " also" if also else ""
     status = remedy.status
     # "refund of the unused leg" is what we refund: "We've refunded the unused leg", not
@@ -1291,7 +1335,7 @@ def remedy_sentence(w: Writer, remedy: Remedy, *, also: bool, first: bool = True
             date = ""
         if subject not in ("we", "i", "our") and not (future or outcome):
             slot = "remedy_any_" + status
-        elif _action_only(text):
+        elif step or _action_only(text):
             slot = "remedy_action"  # "We've spoken to the driver.": no "To make amends"
         else:
             slot = "remedy_clause" if first else "remedy_clause_more"
@@ -1463,14 +1507,15 @@ def _fact_part(w: Writer, part: Part) -> list[Line]:
         said: set[str] = set()
         remedies = _remedies_once(req.remedies)
         led = False  # whether a remedy has been said after "To make amends"
+        steps = _steps_before_amends(remedies)
         for i, remedy in enumerate(remedies):
             # "also" once in a run: "I've also covered ... I've also arranged" reads twice.
             also = previous == remedy.status and not said_also
             said_also = also
             # A step we took before it ("We've spoken to the driver.") leaves the lead to
             # the first remedy that makes amends.
-            text = remedy_sentence(w, remedy, also=also, first=not led)
-            led = led or not _action_only(remedy.description)
+            text = remedy_sentence(w, remedy, also=also, first=not led, step=steps[i])
+            led = led or not steps[i]
             if len(remedies) > 1:
                 text = _not_again(text, said)
             # The compact form speaks to the reader too ("Call you back", not "the customer").
