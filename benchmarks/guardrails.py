@@ -9,7 +9,8 @@ machine inflates CPU time too. Then it checks bodies of 2.5, 5, 10 and 20 KB (a 
 repeated, "1% 1% ...", which is the worst case for the fact checks, also as a public social
 reply, whose rules read every amount in it, and a sentence of every kind of figure there too,
 a prose letter repeated, and a message that blames outside causes in every sentence and
-owns nothing, the worst case for the structural blame rules) and prints the CPU time, the
+owns nothing, the worst case for the structural blame rules, and one endless sentence of
+apologies, the worst case for the rules that read an apology's clause) and prints the CPU time, the
 time per KB (flat when the cost is linear in the input), the number of findings and the size
 of the JSON answer.
 The target is at most 50 ms for 20 KB.
@@ -138,6 +139,10 @@ def large_bodies() -> None:
         ("figures repeated, as a public social reply", figures, "social"),
         ("letter paragraphs repeated", prose, "email"),
         ("outside causes, owning nothing, repeated", blame, "email"),
+        # One endless sentence of apologies for the reader's feelings: every apology reads
+        # its clause and the sentences beside it, which must not mean the whole text.
+        ('"sorry for your frustration " repeated', "sorry for your frustration ", "email"),
+        ('"sorry " repeated', "sorry ", "email"),
     ):
         print(f"large bodies, {name} (median of 5 checks each):")
         for size in (2_500, 5_000, 10_000, 20_000):

@@ -219,11 +219,16 @@ def _owned_beside(draft: Draft, at: int) -> bool:
         return False
     k = next((i for i, (s, e) in enumerate(spans) if s <= at < e), len(spans) - 1)
     lo, hi = spans[max(0, k - 1)][0], spans[min(len(spans) - 1, k + 1)][1]
+    # At most `_BESIDE` characters either side: a text of one endless sentence stays linear.
+    lo, hi = max(lo, at - _BESIDE), min(hi, at + _BESIDE)
     cues = draft.body.cues.get("responsibility", [])
     low = draft.body.low
     if any(lo <= begin < hi and not is_negated(low, begin, hedged=True) for begin, _ in cues):
         return True
     return owns(low[lo:hi])
+
+
+_BESIDE = 400
 
 
 def allowed_apologies(word_count: int) -> int:

@@ -746,6 +746,7 @@ def owned_after(low: str, end: int, sentence_end: int) -> bool:
     felt ignored; you were ignored, and that was our failure". A concession or a feeling
     followed by an admission is not an excuse. Ownership inside the same clause does not
     count ("sorry you feel we let you down" reports the reader's view)."""
+    sentence_end = min(sentence_end, end + 2 * _NEAR)  # linear in an endless sentence
     turn = _TURN.search(low, end, sentence_end)
     if turn is None:
         return False
@@ -766,8 +767,11 @@ def _clause_owns(clause: str, not_owner: frozenset[str]) -> bool:
 def _reactions(low: str, text: str, p: _Patterns) -> list[Finding]:
     found: list[Finding] = []
     for head in p.head.finditer(low):
-        stop = _CLAUSE_END.search(low, head.end())
-        clause_end = stop.start() if stop else len(low)
+        # The clause is read up to `_NEAR` characters on, so that a text of one endless
+        # clause ("sorry sorry sorry ...") costs time in proportion to its length.
+        reach = min(len(low), head.end() + _NEAR)
+        stop = _CLAUSE_END.search(low, head.end(), reach)
+        clause_end = stop.start() if stop else reach
         clause = low[head.end() : clause_end]
         reaction = p.reaction.search(clause)
         if reaction is None:
