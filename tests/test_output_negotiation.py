@@ -352,3 +352,51 @@ async def test_a_forced_mode_keeps_treating_a_bodiless_answer_as_bad_output(
     assert _formats(mocked_chat_completions) == [mode, mode]
     assert (draft.meta.written_by, draft.meta.attempts) == ("composer", 2)
     assert provider.output_mode == mode
+
+
+@pytest.mark.parametrize(
+    ("content", "steps_down"),
+    [
+        # SmolLM2 in json_object mode, cut off at max_tokens: invented keys, no letter.
+        ('{\n  "type": "story",\n  "authority_id": 183,\n  "title": "Ackno', True),
+        ('```json\n{"title": "Sender", "description": {"type": "sto', True),
+        # A letter that ran long: its body began, so the mode works and only the cap was hit.
+        ('{"subject": "Your jacket", "body": "Dear Dana,\\n\\nWe are so', False),
+        ("Dear Dana,\n\nWe are so", False),
+    ],
+)
+async def test_a_cut_off_answer_steps_down_only_when_its_json_never_began_a_body(
+    content: str,
+    steps_down: bool,
+    make_provider: Callable[..., OpenAICompatibleProvider],
+    mocked_chat_completions: respx.Route,
+    chat_completion_body: Body,
+    northwind_request: DraftRequest,
+) -> None:
+    usage = {"prompt_tokens": 1416, "completion_tokens": 500}
+    mocked_chat_completions.return_value = httpx.Response(
+        200, json=chat_completion_body(content, finish_reason="length", usage=usage)
+    )
+    provider = make_provider(llm_structured_output="auto")
+    with pytest.raises(UpstreamBadOutput, match="truncated") as caught:
+        await provider.complete(render_draft(northwind_request), northwind_request)
+    assert isinstance(caught.value, OutputModeUnusable) is steps_down
+    if isinstance(caught.value, OutputModeUnusable):
+        assert (caught.value.prompt_tokens, caught.value.completion_tokens) == (1416, 500)
+    assert provider.output_mode == ("json_object" if steps_down else "json_schema")
+
+
+async def test_a_forced_mode_keeps_a_cut_off_bodiless_answer_as_bad_output(
+    make_provider: Callable[..., OpenAICompatibleProvider],
+    mocked_chat_completions: respx.Route,
+    chat_completion_body: Body,
+    northwind_request: DraftRequest,
+) -> None:
+    mocked_chat_completions.return_value = httpx.Response(
+        200, json=chat_completion_body('{"type": "story", "ti', finish_reason="length")
+    )
+    provider = make_provider(llm_structured_output="json_object")
+    with pytest.raises(UpstreamBadOutput, match="truncated") as caught:
+        await provider.complete(render_draft(northwind_request), northwind_request)
+    assert not isinstance(caught.value, OutputModeUnusable)
+    assert provider.output_mode == "json_object"

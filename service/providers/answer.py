@@ -19,8 +19,9 @@ Draft content, decided here:
 - Empty content, `finish_reason` "length" (truncated) or "content_filter", and refusals are
   bad output: none of them is a draft worth checking.
 - A subject or body over the configured caps is bad output, before any guardrail sees it.
-- A JSON answer with nothing to read as the letter (not JSON, not an object, or no non-empty
-  string `body`) is `BodilessAnswer`, a kind of bad output: in `auto` mode the provider takes
+- A JSON answer with nothing to read as the letter (not JSON, not an object, no non-empty
+  string `body`, or cut off at max_tokens before any `"body": "` began) is `BodilessAnswer`, a
+  kind of bad output: in `auto` mode the provider takes
   it as the server's structured mode being of no use with this model (SmolLM2 fills a
   `json_object` with `{"id": 123, "title": "Sender"}` or `{}`) and steps down.
 """
@@ -67,10 +68,10 @@ class AnswerRules:
 def read_answer(raw: str, rules: AnswerRules, *, model: str) -> Completion:
     """The draft in a raw chat-completions HTTP body, or `UpstreamBadOutput` saying why not."""
     data = _json_object(raw)
-    content = _content(data)
-    # Checked on the whole text first so no parsing step ever walks a runaway answer.
-    _check_length("answer", content, rules.max_subject_chars + rules.max_body_chars + 100)
     try:
+        content = _content(data)
+        # Checked on the whole text first so no parsing step ever walks a runaway answer.
+        _check_length("answer", content, rules.max_subject_chars + rules.max_body_chars + 100)
         subject, body = _parse_json(content) if _is_json(content, rules) else _parse_text(content)
     except BodilessAnswer as exc:
         exc.prompt_tokens, exc.completion_tokens = _usage_or_nothing(data.get("usage"))
@@ -112,7 +113,11 @@ def _content(data: dict[str, Any]) -> str:
         raise UpstreamBadOutput("the model server's first choice has no 'message' object")
     finish_reason = choice.get("finish_reason")
     if finish_reason == "length":
-        raise UpstreamBadOutput("truncated: the model hit max_tokens before finishing the draft")
+        truncated = "truncated: the model hit max_tokens before finishing the draft"
+        if _json_without_body(message.get("content")):
+            # SmolLM2 forced into JSON rambles through invented keys until max_tokens.
+            raise BodilessAnswer(f"{truncated}, in JSON with no 'body'")
+        raise UpstreamBadOutput(truncated)
     if finish_reason == "content_filter":
         raise UpstreamBadOutput("the model server's content filter withheld the draft")
     refusal = message.get("refusal")
@@ -126,6 +131,19 @@ def _content(data: dict[str, Any]) -> str:
     if not text:
         raise UpstreamBadOutput("the model returned empty content")
     return text
+
+
+_BODY_STARTED = re.compile(r'"body"\s*:\s*"')
+
+
+def _json_without_body(content: object) -> bool:
+    """Whether a cut-off answer is JSON that never began a string `body` (no letter in it)."""
+    if not isinstance(content, str):
+        return False
+    start = content.lstrip()
+    if start.startswith("```"):
+        start = start.partition("\n")[2].lstrip()
+    return start.startswith("{") and _BODY_STARTED.search(content) is None
 
 
 def _quoting(message: str, upstream_text: str) -> UpstreamBadOutput:
