@@ -394,3 +394,55 @@ def test_a_chat_made_from_a_formal_letter_greets_as_a_chat() -> None:
     out = rewrite(compose_draft(request), None, channel="chat")
     assert not out.body.startswith("Dear"), out.body
     assert not passes(out, "chat", None, compose_draft(request).body), out.body
+
+
+# --- shorten without context: commitments (round 11b) ----------------------------------------
+
+
+def _short_no_context(case_id: str) -> tuple[ComposedDraft, ComposedDraft]:
+    request = messy()[case_id].model_copy(update={"max_words": None})
+    source = compose_draft(request)
+    short = rewrite(source, None, operation="shorten", channel=request.channel)
+    assert not passes(short, request.channel, None, source.body), short.body
+    return source, short
+
+
+@pytest.mark.parametrize(
+    ("case_id", "kept"),
+    [
+        # A prevention step with no figure is a commitment too, where something else can go.
+        ("movers_four_hours_late_sms", ["15 percent off", "no longer book a crew"]),
+        (
+            "registrar_wrong_transcript_letter",
+            ["corrected transcript has been sent", "£15", "resit marks are now checked"],
+        ),
+        ("ticketing_presale_crash_public", ["second presale window", "load-testing the queue"]),
+    ],
+)
+def test_shorten_without_context_keeps_every_remedy_and_step(case_id: str, kept: list[str]) -> None:
+    source, short = _short_no_context(case_id)
+    for words_ in kept:
+        assert words_ in short.body, short.body
+    assert count(short.body) < count(source.body)
+
+
+def test_shorten_without_context_closes_in_its_short_form() -> None:
+    """The strategy's long close ("Thank you for the chance to put this right; it matters
+    to us.") takes its short form in a shortened letter."""
+    source, short = _short_no_context("registrar_wrong_transcript_letter")
+    assert "Thank you for the chance" in source.body
+    assert "Thank you for the chance" not in short.body and "Thank you." in short.body
+    assert count(short.body) / count(source.body) <= 0.76
+
+
+@pytest.mark.parametrize(
+    "case_id", ["library_holds_cancelled_social", "streaming_kids_trailer_social"]
+)
+def test_a_shortened_social_reply_keeps_what_happened_and_is_shorter(case_id: str) -> None:
+    """A social reply already near its minimum: the apology that tells what happened keeps
+    its story (never swapped for a bare "We are truly sorry."), and the reply gets shorter."""
+    request = messy()[case_id]
+    source, short = _short_no_context(case_id)
+    story = " ".join(request.incident.summary.rstrip(".").split()[-4:])
+    assert story in short.body, short.body
+    assert count(short.body) < count(source.body)

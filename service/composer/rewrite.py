@@ -553,22 +553,36 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
     return _relayout(channel, subject, greeting, flat, signoff, signature, ours, acknowledging)
 
 
-def _shortened(flat: list[str], channel: str, source_words: int) -> list[str]:
-    """Keep each sentence that carries a fact token, and the first sentence for each element
-    the channel requires; then drop element sentences from the end while over 65%."""
+def _shortened(
+    flat: list[str], channel: str, source_words: int, *, promises: bool = True
+) -> list[str]:
+    """Keep each sentence that carries a fact token, every commitment (a remedy or a
+    prevention step), and the first sentence for each element the channel requires; then
+    drop element sentences from the end while over 65%.
+
+    A text message or social reply is already near its minimum: when keeping every
+    commitment leaves nothing out, it is shortened as before, keeping only the commitments
+    the channel requires or that carry a figure (the context-free guardrails then add an
+    acknowledgment cue, so a text that loses nothing would come back longer)."""
     required = set(get_catalog().channels[channel].required)
     kept: list[str] = []
     covered: set[str] = set()
     # What happened is told first (after an opening "I am writing about ..."): it stays.
     opening = 2 if flat and (_WRITING_ABOUT.match(flat[0]) or _LOOKED_INTO.match(flat[0])) else 1
     for i, s in enumerate(flat):
-        elements = _carries_element(s, channel) & required
-        # Every remedy sentence is a commitment, dated or not ("... by Friday").
+        carried = _carries_element(s, channel)
+        elements = carried & required
+        # Every remedy sentence is a commitment, dated or not ("... by Friday"), and so is
+        # every prevention step, whether or not the channel requires the element: "every
+        # cancelled reservation has been restored" stays in a shortened social reply.
         dated = _DATE_WORDS.search(s) or re.search(r"\bcode\b", s, re.IGNORECASE)
         told = i < opening and not elements & _NOT_WHAT_HAPPENED
-        if fact_tokens(s) or (elements - covered) or "amends" in elements or dated or told:
+        promised = bool(carried & _COMMITMENTS) if promises else "amends" in elements
+        if fact_tokens(s) or (elements - covered) or promised or dated or told:
             kept.append(s)
             covered |= elements
+    if promises and channel in ("sms", "social") and len(kept) == len(flat):
+        return _shortened(flat, channel, source_words, promises=False)
     kept = [_LEAD_IN.sub("", s, count=1) for s in kept]
     kept = [_PREVENTION_LEAD.sub("To guard against a repeat, ", s, count=1) for s in kept]
     kept = [s[:1].upper() + s[1:] for s in kept]
@@ -579,6 +593,8 @@ def _shortened(flat: list[str], channel: str, source_words: int) -> list[str]:
         elements = _carries_element(s, channel) & required
         if fact_tokens(s) or len(elements) != 1 or not elements <= set(_SHORTENED_FORMS):
             continue
+        if i < opening:
+            continue  # "We're so sorry all reservations ... were cancelled" tells what happened
         # "Please accept my sincere apologies." -> "I am truly sorry.": the same element in
         # its short form, in the sentence's own person.
         short = _SHORTENED_FORMS[next(iter(elements))]
@@ -597,7 +613,8 @@ def _shortened(flat: list[str], channel: str, source_words: int) -> list[str]:
         others = set().union(*(_carries_element(o, channel) for o in kept if o != s))
         if s in kept[:2] or "acknowledgment" in elements:
             continue  # the opening and what happened are told in full
-        if "amends" not in elements and elements <= others:
+        pledged = _carries_element(s, channel) & (_COMMITMENTS if promises else {"amends"})
+        if not pledged and elements <= others:
             kept.remove(s)  # background (a count in the impact), or an element said twice
     return kept
 
@@ -734,7 +751,10 @@ _SHORTENED_FORMS = {
     "regret": "We are truly sorry.",
     "responsibility": "It is our job to put this right.",
     "invitation": "Please reply with any questions.",
+    "close": "Thank you.",
 }
+_COMMITMENTS = frozenset({"amends", "prevention"})
+"""Elements whose sentences a shortened letter always keeps: what we did, offer or change."""
 _SHORT_FORMS = {
     "regret": "We are truly sorry.",
     "responsibility": "It is our job to put this right.",
