@@ -725,3 +725,22 @@ def test_collaboration_claims_no_meeting_nobody_reported(tone: str) -> None:
         body = " ".join(draft.body.split())
         assert not re.search(r"brought (?:together|the right people)", body), body
         _passes(request, draft)
+
+
+def test_a_remedy_someone_else_did_is_not_credited_to_us() -> None:
+    """ "a social worker visited the tenant" is the social worker's act: never "here's what
+    I've done:" in front of it, first or later, and one "To make amends" per letter."""
+    visit = {
+        "kind": "service",
+        "description": "a social worker visited the tenant this morning",
+        "status": "done",
+    }
+    refund = {"kind": "refund", "description": "the fee refunded", "status": "done"}
+    for remedies in ([visit, refund], [refund, visit]):
+        for tone in ("warm", "formal", "professional"):
+            request, draft = _r11b(tone=tone, remedies=remedies)
+            body = " ".join(draft.body.split())
+            assert not re.search(r"here(?: is|'s) what (?:I|we)(?: have|'ve)", body), body
+            assert "a social worker visited" in body.lower(), body
+            assert body.count("To make amends") == 1, body
+            _passes(request, draft)

@@ -1419,7 +1419,7 @@ def remedy_sentence(
         cut = sentence.rfind(", if ")
         cut = cut if cut > 0 else len(sentence) - 1
         sentence = sentence[:cut] + f" {when(date)}" + sentence[cut:]
-    if not first and sentence.startswith(_AMENDS_LEAD):
+    if not first and sentence.startswith((_AMENDS_LEAD, "To make amends: ")):
         # One "To make amends" per letter: the next remedy follows on.
         rest = sentence[len(_AMENDS_LEAD) :]
         sentence = rest[:1].upper() + rest[1:]
