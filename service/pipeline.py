@@ -154,9 +154,10 @@ class Pipeline:
         try:
             completion, report, stop = await self._generate(target, render, run)
         except AmendsError as exc:
-            if not self._may_fall_back:
-                raise
             # The caller sees the reason; the upstream's own words stay in the log.
+            if not self._may_fall_back:
+                log.warning("no draft: %s: %s", exc.code, exc.message)
+                raise
             log.warning("falling back to the composer: %s: %s", exc.code, exc.message)
             return await self._fall_back(target, run, f"{exc.code}: {exc.public_message}")
         if report.passed:

@@ -241,7 +241,10 @@ async def test_the_token_budget_stops_re_asking(northwind_request: DraftRequest)
     ("on_failure", "outcome"), [("fallback", "fallback"), ("reject", UpstreamUnavailable)]
 )
 async def test_an_unreachable_model(
-    northwind_request: DraftRequest, on_failure: str, outcome: object
+    northwind_request: DraftRequest,
+    on_failure: str,
+    outcome: object,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     provider = ScriptedProvider([UpstreamUnavailable("model down", retry_after=5)])
     pipeline = build_pipeline(_settings(on_failure=on_failure), provider=provider)
@@ -251,6 +254,8 @@ async def test_an_unreachable_model(
     else:
         with pytest.raises(UpstreamUnavailable):
             await pipeline.draft(northwind_request)
+    # Either way the upstream's own words are in the log, under the request's ID.
+    assert "upstream_unavailable: model down" in caplog.text
 
 
 async def test_the_draft_deadline_bounds_a_hanging_model(northwind_request: DraftRequest) -> None:
