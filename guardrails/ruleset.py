@@ -179,6 +179,8 @@ def _compiled(files: tuple[tuple[str, tuple[int, int] | None], ...]) -> RuleSet:
     return compile_packs(packs, [str(path) for path in paths])
 
 
+@lru_cache(maxsize=1)
 def default_rules() -> RuleSet:
-    """The packaged rules, compiled once per process."""
+    """The packaged rules, compiled once per process (and, unlike `load_rules`, without
+    looking at the files again: every check without its own rules asks for them)."""
     return load_rules()
