@@ -154,6 +154,16 @@ def test_sms_and_social_fit_their_limits(tone: str, liability: str) -> None:
         assert "message" in social.lower()
 
 
+@pytest.mark.parametrize("tone", sorted(get_catalog().tones))
+def test_an_sms_without_a_remedy_asks_for_a_reply_once(tone: str) -> None:
+    """The line that asks what would help is the invitation; a second one only repeats it."""
+    for scenario in get_catalog().scenarios:
+        sms = compose_draft(northwind(channel="sms", tone=tone, scenario=scenario, remedies=[]))
+        sentences = re.split(r"(?<=[.!?])\s+", sms.body)
+        asks = [s for s in sentences if re.search(r"\b(?:reply|tell us)\b", s, re.IGNORECASE)]
+        assert len(asks) == 1, sms.body
+
+
 def test_sms_with_many_remedies_keeps_the_figures_within_the_limit() -> None:
     remedies = [
         {
