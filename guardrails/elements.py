@@ -218,6 +218,9 @@ def find_elements(draft: Draft) -> list[ElementData]:
     required = set(channel.required)
     if context is not None and not context.remedies:
         required.discard("amends")
+    # Without an authorised step, a letter has no change it may promise.
+    if context is not None and not context.prevention:
+        required.discard("prevention")
     return [
         {
             "element": name,

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+import guardrails
 from contract.catalog import get_catalog
 from contract.models import DraftRequest
 from service.composer import ComposedDraft, DoesNotFit, compose_draft
@@ -904,3 +905,20 @@ def test_a_chat_reply_groups_its_sentences_in_a_few_paragraphs() -> None:
         paragraphs = body.split("\n\n")[1:]  # after the greeting
         assert len(paragraphs) <= 5, body
         assert all(len(sentences(p)) >= 2 for p in paragraphs[:-1]), body
+
+
+@pytest.mark.parametrize("channel", ["email", "letter", "chat", "public_statement"])
+def test_without_an_authorised_step_no_change_is_promised(channel: str) -> None:
+    """Prevention is required only when the request gives a step: without one, the letter
+    neither invents a change nor claims a review nobody planned, and still passes."""
+    request = northwind(channel=channel, prevention=[])
+    draft = compose_draft(request)
+    assert not re.search(r"\b(?:reviewing|safeguards|prevent a repeat)\b", draft.body), draft.body
+    report = guardrails.check(draft.body, subject=draft.subject, channel=channel, context=request)
+    assert report.passed, [f.rule for f in report.errors]
+    prevention = {e.element: e for e in report.elements}["prevention"]
+    assert not prevention.required
+    with_step = guardrails.check(
+        draft.body, subject=draft.subject, channel=channel, context=northwind(channel=channel)
+    )
+    assert {e.element: e for e in with_step.elements}["prevention"].required
