@@ -96,6 +96,15 @@ def _salvaged(body: str, request: DraftRequest) -> tuple[str, GuardrailReport]:
     return body, guardrails.check(body, subject="Your bookcase", context=request)
 
 
+def _assert_cut(middle: str, request: DraftRequest, rule: str) -> None:
+    """`middle` in a letter is an error of `rule`, and salvage cuts it to a passing letter."""
+    body = _letter(middle)
+    assert _errors(body, request, rule), middle
+    fixed, report = _salvaged(body, request)
+    assert report.passed, (middle, [f.rule for f in report.errors])
+    assert middle not in fixed
+
+
 def test_the_base_letter_passes() -> None:
     report = guardrails.check(_letter(""), subject="Your bookcase", context=SHELF)
     assert report.passed, [f.rule for f in report.errors]
@@ -318,11 +327,7 @@ def test_a_talk_with_the_reader_the_request_never_gives_is_removed() -> None:
         "Following our recent call, I checked the packing notes.",
         "I wanted to pick up the shelf problem we talked about last week.",
     ):
-        body = _letter(middle)
-        assert _errors(body, SHELF, READER_ACTION), middle
-        fixed, report = _salvaged(body, SHELF)
-        assert report.passed, (middle, [f.rule for f in report.errors])
-        assert middle not in fixed
+        _assert_cut(middle, SHELF, READER_ACTION)
     # An opening clause goes and the sentence stays.
     fixed, _ = _salvaged(
         _letter("As we discussed on the phone, the shelf was packed badly."), SHELF
@@ -945,11 +950,7 @@ def test_thanks_for_understanding_the_business_situation_is_cut() -> None:
         "We appreciate your understanding of our position.",
         "I am grateful for your understanding of my circumstances.",
     ):
-        body = _letter(middle)
-        assert _errors(body, SHELF, STOCK_PHRASE), middle
-        fixed, report = _salvaged(body, SHELF)
-        assert report.passed, (middle, [f.rule for f in report.errors])
-        assert middle not in fixed
+        _assert_cut(middle, SHELF, STOCK_PHRASE)
     for middle in (
         "Thank you for your understanding.",
         "I appreciate your understanding while the new shelf is on its way.",
