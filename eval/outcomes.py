@@ -7,6 +7,8 @@ fails the `model_wrote` gate). Each case's outcome is one of
 - `first_attempt`: the model's first letter passed as written;
 - `salvaged`: the model's first letter passed after deterministic salvage edits;
 - `re_asked`: a re-ask's letter passed (perhaps after salvage);
+- `rewritten`: salvage rewrote most of the model's letter (`rewritten_share` above
+  `REWRITE_LIMIT`), so the letter passed but is not counted as the model's pass;
 - `fallback`: the composer's letter was delivered;
 - `error`: nothing was delivered (a typed error, with fallback off).
 
@@ -25,23 +27,44 @@ from contract.models import DraftMeta
 MODEL_MODES = frozenset({"openai", "replay"})
 """Run modes whose letters should come from a model (the composer's are fallbacks there)."""
 
-Outcome = Literal["first_attempt", "salvaged", "re_asked", "fallback", "error", "composer"]
+Outcome = Literal[
+    "first_attempt", "salvaged", "re_asked", "rewritten", "fallback", "error", "composer"
+]
 OUTCOMES: tuple[Outcome, ...] = (
     "first_attempt",
     "salvaged",
     "re_asked",
+    "rewritten",
     "fallback",
     "error",
     "composer",
 )
 
 
-def outcome_of(meta: DraftMeta | None) -> Outcome:
-    """What happened to one case (`composer`: an offline run, where the composer is the model)."""
+REWRITE_LIMIT = 0.5
+"""A model letter whose `rewritten_share` is above this is salvage's letter, not the model's."""
+
+
+def rewritten_share(meta: DraftMeta, body: str) -> float:
+    """How much of the delivered letter is salvage's work: the characters salvage took out or
+    put in, over the characters of the delivered body plus those taken out (that is, the
+    model's letter and salvage's insertions together). Cutting half the model's letter gives
+    0.5; replacing all of it gives 1.0; no edits give 0.0."""
+    taken = sum(len(edit.before) for edit in meta.salvage)
+    put = sum(len(edit.after) for edit in meta.salvage)
+    whole = len(body) + taken
+    return (taken + put) / whole if whole else 0.0
+
+
+def outcome_of(meta: DraftMeta | None, body: str | None = None) -> Outcome:
+    """What happened to one case (`composer`: an offline run, where the composer is the model).
+    With the delivered `body`, a letter salvage mostly rewrote is `rewritten`."""
     if meta is None:
         return "error"
     if meta.written_by == "composer":
         return "fallback" if meta.fallback else "composer"
+    if body is not None and rewritten_share(meta, body) > REWRITE_LIMIT:
+        return "rewritten"
     if model_calls(meta) > 1:
         return "re_asked"
     return "salvaged" if meta.salvage else "first_attempt"
@@ -99,6 +122,7 @@ class Headline:
             ("pass on first attempt", count("first_attempt")),
             ("pass after salvage", count("salvaged")),
             ("pass after re-ask", count("re_asked")),
+            ("mostly rewritten by salvage", count("rewritten")),
             ("fallback (composer's letter)", count("fallback")),
             ("typed error (nothing delivered)", count("error")),
             ("model calls per delivered letter", "n/a" if per is None else f"{per:.2f}"),
@@ -106,10 +130,15 @@ class Headline:
         ]
 
 
-def headline(metas: list[DraftMeta | None]) -> Headline:
+def headline(metas: list[DraftMeta | None], bodies: list[str | None] | None = None) -> Headline:
+    """The run's figures; with the delivered `bodies` (one per meta), letters salvage mostly
+    rewrote are counted as `rewritten`, not as model passes."""
+    texts = bodies if bodies is not None else [None] * len(metas)
+    if len(texts) != len(metas):
+        raise ValueError(f"headline: {len(metas)} metas but {len(texts)} bodies")
     counts: dict[str, int] = {}
-    for meta in metas:
-        outcome = outcome_of(meta)
+    for meta, body in zip(metas, texts, strict=True):
+        outcome = outcome_of(meta, body)
         counts[outcome] = counts.get(outcome, 0) + 1
     return Headline(
         cases=len(metas),

@@ -19,9 +19,17 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+from contract.models import Draft
 from eval.baseline import Comparison, Delta, Scores, compare, load_scores
 from eval.metrics import GATES
-from eval.outcomes import MODEL_MODES, headline, model_calls, model_tokens
+from eval.outcomes import (
+    MODEL_MODES,
+    REWRITE_LIMIT,
+    headline,
+    model_calls,
+    model_tokens,
+    rewritten_share,
+)
 from eval.results import CaseResult, RunResult
 
 # --- aggregates ---------------------------------------------------------------------------
@@ -135,7 +143,7 @@ def is_model_run(run: RunResult) -> bool:
 
 def model_lines(run: RunResult) -> list[str]:
     """The model headline, then one line per case saying who wrote the final letter."""
-    figures = headline([case.meta for case in run.cases])
+    figures = headline([case.meta for case in run.cases], [case.body for case in run.cases])
     lines = [f"Model run ({figures.cases} cases): who wrote the delivered letters"]
     lines += [f"  {label:<34}{value}" for label, value in figures.rows()]
     lines += ["", "Per case:"]
@@ -156,7 +164,31 @@ def _case_story(case: CaseResult) -> str:
         text += f"; {len(meta.salvage)} salvage edit(s): " + ", ".join(
             f"{edit.action} ({edit.rule})" for edit in meta.salvage
         )
+        if case.body is not None and meta.written_by == "model":
+            share = rewritten_share(meta, case.body)
+            text += f"; salvage changed {share:.0%} of the letter"
+            if share > REWRITE_LIMIT:
+                text += " (mostly salvage's text: not counted as the model's pass)"
     return text
+
+
+def delivered_letter(label: str, draft: Draft) -> str:
+    """A delivered letter as a reader sees it, headed by who wrote it and followed by every
+    salvage edit (rule, action, text out and text in), so a smoke run's output shows what
+    reached the caller and how much of it the service rewrote."""
+    meta = draft.meta
+    head = f"=== {label}: written by the {meta.written_by}"
+    if meta.fallback:
+        head += f" (fallback: {meta.fallback_reason})"
+    head += f"; {len(meta.salvage)} salvage edit(s) ==="
+    lines = [head]
+    if draft.subject:
+        lines.append(f"Subject: {draft.subject}")
+    lines += [draft.body, "--- salvage edits:" if meta.salvage else "--- no salvage edits"]
+    lines += [
+        f"  {edit.action} ({edit.rule}): {edit.before!r} -> {edit.after!r}" for edit in meta.salvage
+    ]
+    return "\n".join(lines)
 
 
 def _comparison_line(comparison: Comparison) -> str:
@@ -206,7 +238,7 @@ def markdown_report(run: RunResult, comparison: Comparison | None = None) -> str
     regressed = set(comparison.regressed_cases()) if comparison else set()
     if is_model_run(run):
         out += ["", "## Model run", "", "| figure | value |", "| --- | --- |"]
-        figures = headline([case.meta for case in run.cases])
+        figures = headline([case.meta for case in run.cases], [case.body for case in run.cases])
         out += [f"| {label} | {value} |" for label, value in figures.rows()]
     out += [
         "",
@@ -337,8 +369,8 @@ def side_by_side(path_a: Path, path_b: Path) -> tuple[str, int]:
     ]
     run_a, run_b = _run_of(path_a), _run_of(path_b)
     if run_a is not None and run_b is not None:
-        first = headline([c.meta for c in run_a.cases]).rows()
-        second = headline([c.meta for c in run_b.cases]).rows()
+        first = headline([c.meta for c in run_a.cases], [c.body for c in run_a.cases]).rows()
+        second = headline([c.meta for c in run_b.cases], [c.body for c in run_b.cases]).rows()
         lines[-3:-3] = [
             f"| {label} | {value_a} | {value_b} |"
             for (label, value_a), (_, value_b) in zip(first, second, strict=True)

@@ -125,7 +125,7 @@ async def run_case(
             "elements": draft.guardrails.elements,
             "findings": draft.guardrails.findings,
             "meta": draft.meta,
-            "outcome": outcome_of(draft.meta),
+            "outcome": outcome_of(draft.meta, draft.body),
         }
     )
 

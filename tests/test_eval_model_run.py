@@ -129,6 +129,7 @@ def test_a_fallback_letter_fails_the_model_run_and_every_row_names_its_writer(
     assert "wrong_item: fallback, written by the composer; 2 model calls" in out
     assert "incorrect_pricing: salvaged, written by the model; 1 model call" in out
     assert "remove_sentence (r)" in out
+    assert "salvage changed " in out and "not counted as the model's pass" not in out
     markdown = report.read_text(encoding="utf-8")
     assert "| wrong_item |" in markdown and "| composer | fallback |" in markdown
     assert "| model calls per delivered letter | 1.50 |" in markdown
@@ -148,3 +149,86 @@ def test_compare_puts_two_model_runs_headlines_side_by_side(
     assert "| pass after salvage | 1 (25%) | 2 (50%) |" in out
     assert "| model calls per delivered letter | 1.50 | 1.25 |" in out
     assert "| wrong_item | model_wrote | 0.000 | 1.000 | +1.000 |" in out
+
+
+def _draft(meta: DraftMeta) -> Draft:
+    report = GuardrailReport(passed=True, elements=[], findings=[])
+    return Draft(
+        subject="Your order",
+        body="Dear Sam,\n\nWe are sorry.",
+        channel="email",
+        tone="warm",
+        guardrails=report,
+        meta=meta,
+    )
+
+
+def test_a_delivered_letter_is_shown_whole_with_its_author_and_every_salvage_edit() -> None:
+    from eval.reports import delivered_letter
+
+    text = delivered_letter("delayed_delivery", _draft(STORIES["incorrect_pricing"]))
+    assert text.splitlines()[0] == (
+        "=== delayed_delivery: written by the model; 1 salvage edit(s) ==="
+    )
+    assert "Subject: Your order\nDear Sam,\n\nWe are sorry." in text
+    assert "remove_sentence (r): 'We will refund $200.' -> ''" in text
+
+    fallback = delivered_letter("wrong_item", _draft(STORIES["wrong_item"]))
+    assert "written by the composer (fallback: still failing); 0 salvage edit(s)" in fallback
+    assert fallback.endswith("--- no salvage edits")
+
+
+def _salvaged(*edits: tuple[str, str]) -> DraftMeta:
+    meta = _meta("model", 1)
+    return meta.model_copy(
+        update={
+            "salvage": [
+                SalvageEdit(rule="r", action="replace", before=b, after=a) for b, a in edits
+            ]
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("edits", "body", "share", "outcome"),
+    [
+        # 10 of the model's 40 characters cut: a quarter, still the model's (salvaged) pass.
+        ([("x" * 10, "")], "y" * 30, 0.25, "salvaged"),
+        # Half the model's letter cut: at the limit, still the model's.
+        ([("x" * 20, "")], "y" * 20, 0.5, "salvaged"),
+        # 30 of 40 characters replaced by 30 of salvage's: (30 + 30) / (40 + 30) > 0.5.
+        ([("x" * 30, "z" * 30)], "y" * 10 + "z" * 30, 60 / 70, "rewritten"),
+        # A whole letter replaced is all salvage's.
+        ([("x" * 40, "z" * 40)], "z" * 40, 1.0, "rewritten"),
+    ],
+)
+def test_a_letter_salvage_mostly_rewrote_is_not_the_models_pass(
+    edits: list[tuple[str, str]], body: str, share: float, outcome: str
+) -> None:
+    from eval.outcomes import rewritten_share
+
+    meta = _salvaged(*edits)
+    assert rewritten_share(meta, body) == pytest.approx(share)
+    assert outcome_of(meta, body) == outcome
+    figures = headline([meta], [body])
+    assert figures.model_letters == (1 if outcome == "salvaged" else 0)
+    assert dict(figures.rows())["mostly rewritten by salvage"] == (
+        "1 (100%)" if outcome == "rewritten" else "0 (0%)"
+    )
+
+
+def test_the_headline_refuses_bodies_that_do_not_match_the_cases() -> None:
+    with pytest.raises(ValueError, match="2 metas but 1 bodies"):
+        headline([STORIES["delayed_delivery"], None], ["a letter"])
+
+
+def test_a_case_row_says_when_salvage_wrote_most_of_the_letter(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rewritten = _salvaged(("x" * 5000, ""))
+    _run(monkeypatch, dict(STORIES) | {"incorrect_pricing": rewritten})
+    out = capsys.readouterr().out
+    assert "pass after salvage                0 (0%)" in out
+    assert "mostly rewritten by salvage       1 (25%)" in out
+    assert "incorrect_pricing: rewritten, written by the model" in out
+    assert "(mostly salvage's text: not counted as the model's pass)" in out

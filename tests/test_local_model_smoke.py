@@ -18,8 +18,9 @@ import httpx
 import pytest
 
 import guardrails
-from contract.models import DraftRequest
+from contract.models import Draft, DraftRequest
 from eval.cases import load_cases
+from eval.reports import delivered_letter
 from service.app import create_app
 from service.settings import Settings
 
@@ -87,6 +88,7 @@ async def test_every_answer_is_a_passing_letter_or_a_typed_error(
     client: httpx.AsyncClient,
 ) -> None:
     outcomes = []
+    letters = []
     for case_id, request in _requests():
         response = await client.post("/v1/drafts", json=request.model_dump(mode="json"))
         if response.status_code == 200:
@@ -103,9 +105,13 @@ async def test_every_answer_is_a_passing_letter_or_a_typed_error(
                 f"{meta['latency_ms'] / 1000:.0f} s"
                 + (f", fallback: {meta['fallback_reason']}" if meta["fallback"] else "")
             )
+            letters.append(delivered_letter(case_id, Draft.model_validate(draft)))
         else:
             assert response.status_code in {502, 503, 504}, response.text
             code = response.json()["error"]["code"]
             assert code in TYPED_ERRORS, response.text
             outcomes.append(f"{case_id}: {code}")
+    # Every delivered letter is printed in full, so CI's output shows what SmolLM2's letters
+    # became after salvage, and who wrote each.
     print("\n".join(outcomes))
+    print("\n\n".join(letters))
