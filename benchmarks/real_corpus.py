@@ -282,6 +282,11 @@ SPLITS: dict[str, str] = {
         " help pages, collected and labelled after the last rules of session 11 landed; held out:"
         " measured once, 1/7, the same as on the code before that session)"
     ),
+    "fresh24": (
+        "fresh24 (tests/data/real_fresh24.yaml: 32 airline, ticketing, courier, breach, restaurant"
+        " and shop statements and replies, utility help pages and company apologies, collected and"
+        " labelled before any check; held out: measured once, 2/15, 1 false error on 17)"
+    ),
     "fresh18_tune": (
         "fresh18_tune (public replies and statements found while writing class rules from the"
         " issue's classes, labelled before they were checked; tuned on)"
