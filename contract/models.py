@@ -124,9 +124,32 @@ StrategyKey = Annotated[str, CatalogKey("strategies", "strategy")]
 
 
 class Model(BaseModel):
-    """Strict base: unknown fields are an error, never silently dropped."""
+    """Strict base: unknown fields are an error, never silently dropped.
+
+    A `null` sent for an optional field whose default is not null (`recipient`, `sender`,
+    `strategies`, a remedy's `status`...) is read as the field left out, so callers that
+    serialise every attribute get the default rather than a 422. A `null` for a required
+    field is still a 422 naming that field.
+    """
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_means_absent(cls, data: object) -> object:
+        if not isinstance(data, dict):
+            return data
+        fields = cls.model_fields
+        return {
+            key: value
+            for key, value in data.items()
+            if not (
+                value is None
+                and key in fields
+                and not fields[key].is_required()
+                and fields[key].get_default(call_default_factory=True) is not None
+            )
+        }
 
 
 def _known(kind: str, value: str, valid: Mapping[str, object]) -> str:

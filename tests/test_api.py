@@ -162,6 +162,29 @@ async def test_healthz_names_the_provider(client: httpx.AsyncClient) -> None:
     }
 
 
+async def test_null_for_an_optional_field_is_read_as_left_out(
+    client: httpx.AsyncClient, northwind: dict[str, Any]
+) -> None:
+    payload = {
+        **northwind,
+        "recipient": None,
+        "sender": None,
+        "strategies": None,
+        "remedies": [{**northwind["remedies"][0], "status": None}],
+    }
+    response = await client.post("/v1/drafts", json=payload)
+    assert response.status_code == 200, response.text
+    draft = response.json()
+    assert "Dana" not in draft["body"] and "$14.95" in draft["body"]
+    assert draft["guardrails"]["passed"] is True
+    incident = {**northwind["incident"], "summary": None}
+    _error(
+        await client.post("/v1/drafts", json={**northwind, "incident": incident}),
+        422,
+        "invalid_request",
+    )
+
+
 def _with(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
     return {**base, **changes}
 
