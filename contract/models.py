@@ -123,6 +123,17 @@ ToneKey = Annotated[str, CatalogKey("tones", "tone")]
 StrategyKey = Annotated[str, CatalogKey("strategies", "strategy")]
 
 
+def _null_allowed_in_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """The schema says what `Model._null_means_absent` accepts: null for every optional field."""
+    properties = schema.get("properties", {})
+    for key, field in model.model_fields.items():
+        prop = properties.get(field.alias or key)
+        if prop is None or field.is_required():
+            continue
+        if field.get_default(call_default_factory=True) is not None:
+            properties[field.alias or key] = {"anyOf": [prop, {"type": "null"}]}
+
+
 class Model(BaseModel):
     """Strict base: unknown fields are an error, never silently dropped.
 
@@ -132,7 +143,7 @@ class Model(BaseModel):
     field is still a 422 naming that field.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_null_allowed_in_schema)
 
     @model_validator(mode="before")
     @classmethod
