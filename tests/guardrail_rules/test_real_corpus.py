@@ -60,6 +60,7 @@ def test_ids_are_unique_and_labels_well_formed() -> None:
             "fresh22",
             "fresh23",
             "fresh24",
+            "fresh25",
         ), item["id"]
         if item["kind"] in MUST_FLAG:
             assert item["flag"], item["id"]
@@ -76,7 +77,7 @@ def test_a_held_out_part_exists() -> None:
     assert {item["kind"] for item in held} >= {"non_apology", "blame", "support_reply"}
 
 
-BLIND: tuple[str, ...] = ("fresh23", "fresh24")
+BLIND: tuple[str, ...] = ("fresh23", "fresh24", "fresh25")
 """Batches measured blind and never read: their figure is the generalisation figure, printed
 by `benchmarks/real_corpus.py`, not a regression target; they count in the false-error
 tests. A batch is named here from the moment it is added until its misses are read. fresh16
@@ -191,6 +192,21 @@ def test_fresh24_blind_batch_holds_its_measured_figures() -> None:
     assert hits >= 2, blind.tally.misses
     assert blind.good_items == 17
     assert blind.good_with_error <= 1, blind.tally.misses
+
+
+def test_fresh25_blind_batch_holds_its_measured_figures() -> None:
+    """fresh25 (tests/data/real_fresh25.yaml) was collected and labelled before any check ran
+    on it and measured once, blind, before any rule of stop 25 was written: 7 of the 27
+    labelled passages in its 25 non-apologies and blame drew an error of their family (6 of
+    the 25 items an error of the family anywhere), and 3 of its 16 apologies, replies and help
+    pages drew a false error. Both directions are guarded: the hits must not drop, the false
+    errors must not grow."""
+    blind = score([item for item in ITEMS if item["split"] == "fresh25"])
+    hits, total = blind.tally.count("non_apology", "blame")
+    assert total == 27
+    assert hits >= 7, blind.tally.misses
+    assert blind.good_items == 16
+    assert blind.good_with_error <= 3, blind.tally.misses
 
 
 def test_fresh22_read_keeps_its_elements_and_precision() -> None:
