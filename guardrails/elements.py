@@ -31,6 +31,7 @@ from contract.report import (
 from guardrails.draft import Draft
 from guardrails.form_elements import greeting, signature, text_lines
 from guardrails.lexicon import lexicon
+from guardrails.remedy_status import reference_span
 from guardrails.spans import SentenceBreaks, evidence, finding, is_negated
 from guardrails.supplied import stems
 
@@ -178,9 +179,11 @@ def _acknowledgment(
     if context is not None:
         reference = context.incident.reference
         if reference:
-            at = low.find(reference.lower())
-            if at >= 0:
-                return evidence(body, *breaks.bounds(at, at + len(reference)))
+            # As typed, or as the letter words it ("your member number 40-2216" for
+            # "MEMBER 40-2216"), the way the omitted-reference check reads it.
+            span = reference_span(reference, low)
+            if span is not None:
+                return evidence(body, *breaks.bounds(*span))
         incident = context.incident
         wanted = stems(" ".join(filter(None, [incident.summary, incident.impact])))
         need = 2 if len(wanted) >= 3 else 1

@@ -384,17 +384,25 @@ def reference_said(reference: str, low: str) -> bool:
     """Whether lower-cased `low` gives the reference: as typed, or its number (with or
     without "#") with each word of its label in the few words before it ("your member number
     40-2216" for "MEMBER 40-2216", "your donor number HT-004417" for "DONOR #HT-004417")."""
+    return reference_span(reference, low) is not None
+
+
+def reference_span(reference: str, low: str) -> tuple[int, int] | None:
+    """Where lower-cased `low` gives the reference, as `reference_said` reads it: the
+    reference as typed, or its number (the label's words stand before it)."""
     words = reference.lower().split()
-    if " ".join(words) in low:
-        return True
-    number = words[-1].lstrip("#")
+    typed = " ".join(words)
+    at = low.find(typed)
+    if at >= 0:
+        return at, at + len(typed)
+    number = words[-1].lstrip("#") if words else ""
     if len(words) < 2 or not any(c.isdigit() for c in number):
-        return False
-    for at in re.finditer(rf"(?<![\w/-])#?{re.escape(number)}(?![\w/-])", low):
-        before = low[max(0, at.start() - 60) : at.start()].split()[-4:]
+        return None
+    for found in re.finditer(rf"(?<![\w/-])#?{re.escape(number)}(?![\w/-])", low):
+        before = low[max(0, found.start() - 60) : found.start()].split()[-4:]
         if all(label in before for label in words[:-1]):
-            return True
-    return False
+            return found.start(), found.end()
+    return None
 
 
 def omitted_reference(draft: Draft) -> list[Finding]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
 import guardrails
 from contract.catalog import get_catalog
@@ -71,6 +71,33 @@ def _stated(request: DraftRequest, text: str) -> list[str]:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(draft_requests())
+# A one-word summary typed as a sentence, beside a reference the letter words as the
+# reader's number ("your member number 40-2216"): once a 502 for a missing acknowledgment.
+@example(
+    DraftRequest.model_validate(
+        {
+            "channel": "sms",
+            "recipient": {"name": "Rosa"},
+            "sender": {"organization": "Bluebell Telecom"},
+            "incident": {
+                "summary": "Overbooking.",
+                "reference": "MEMBER 40-2216",
+                "impact": "my daughter's birthday dinner was ruined",
+            },
+            "remedies": [{"kind": "refund", "description": "refund of the booking fee"}],
+        }
+    )
+)
+@example(
+    DraftRequest.model_validate(
+        {
+            "channel": "letter",
+            "recipient": {"name": "Rosa"},
+            "sender": {"organization": "Bluebell Telecom"},
+            "incident": {"summary": " ".join(["Bug."] * 50), "reference": "MEMBER 40-2216"},
+        }
+    )
+)
 def test_every_valid_request_gets_a_letter_that_passes(request: DraftRequest) -> None:
     try:
         draft = compose_draft(request)

@@ -363,6 +363,29 @@ def test_a_reference_said_as_the_readers_number_is_stated() -> None:
         assert _rules(f"We are writing about your order {number}.", request, rule), reference
 
 
+def test_a_reference_said_as_the_readers_number_names_the_incident() -> None:
+    # A one-word summary beside a longer impact gives too few words of the incident to
+    # find: the reference, worded as the reader's number, is what names it.
+    data = _request().model_dump(exclude_none=True)
+    data["channel"] = "sms"
+    data["incident"] = {
+        "summary": "Overbooking.",
+        "reference": "MEMBER 40-2216",
+        "impact": "my daughter's birthday dinner was ruined",
+    }
+    request = DraftRequest.model_validate(data)
+    rest = " We are very sorry. This is on us. We have taken 15% off the next order."
+    for said, found in (
+        ("your member number 40-2216", True),
+        ("MEMBER 40-2216", True),
+        ("number 40-2216", False),  # the number without its label is not it
+    ):
+        text = f"About {said}: the overbooking.{rest}"
+        report = check(text, channel="sms", context=request)
+        missing = [f for f in report.findings if f.message.endswith("acknowledgment.")]
+        assert bool(missing) != found, (said, [f.message for f in report.findings])
+
+
 @pytest.mark.parametrize(
     ("name", "organization", "signed"),
     [
