@@ -293,7 +293,7 @@ def _strategy_draft(strategy: str | None, **changes: Any) -> str:
 @pytest.mark.parametrize(
     ("strategy", "changes", "trace"),
     [
-        ("contextual_empathy", {}, r"Most of all|regret most|cost you|keep coming back"),
+        ("contextual_empathy", {}, r"weighs on|regret most|cost you|keep coming back"),
         ("collaborative_accountability", {}, r"shared responsibility|working on the fix"),
         (
             "data_driven_transparency",
