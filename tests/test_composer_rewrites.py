@@ -127,15 +127,48 @@ def test_shorten_with_context_keeps_every_commitment_in_65_percent() -> None:
     assert max(ratios) <= 0.66, max(ratios)
 
 
-def test_shorten_without_context_drops_sentences_that_carry_nothing() -> None:
+def test_shorten_without_context_keeps_every_fact_in_65_percent() -> None:
+    """Without the request, a shortened letter drops what carries nothing, then our own
+    sentences by the plan's priority (optional ones, strategy lines, then what it meant for
+    the reader and the cause), and keeps what happened, every commitment, the reference
+    and a promise to write again. Median 0.71 of the words before the priorities, 0.64
+    with them (84 letters of the messy set)."""
     ratios = []
     for case_id, request, draft in sources():
         short = rewrite(draft, None, operation="shorten", channel=request.channel)
         ratios.append(count(short.body) / count(draft.body))
+        text = f"{short.subject}\n{short.body}"
         for fact in commitments(request):
-            text = f"{short.subject}\n{short.body}"
             assert stated(fact, text), (case_id, fact, short.body)
-    assert statistics.median(ratios) <= 0.75 and max(ratios) < 1
+        # What happened is still told in the caller's words.
+        head = " ".join(request.incident.summary.split()[1:5])
+        assert head not in draft.body or head in short.body, (case_id, short.body)
+        for promise in ("write to you again", "share confirmed findings"):
+            assert promise not in draft.body or promise in short.body, (case_id, short.body)
+    assert statistics.median(ratios) <= 0.65 and max(ratios) <= 0.85, sorted(ratios)
+
+
+def test_shorten_without_context_gives_up_the_background_before_the_facts() -> None:
+    """Over its budget, a shortened letter loses the strategy line and the background
+    (impact, cause) and shortens the invitation and close, never a remedy or a step."""
+    request = messy()["school_trip_refund_letter"].model_copy(update={"max_words": None})
+    draft = compose_draft(request)
+    short = rewrite(draft, None, operation="shorten", channel=request.channel)
+    for gone in (
+        "Everyone involved is working on the fix together.",
+        "I recognise that you have had to chase us three times",
+        "Our investigation found that the refund list",
+        "and I will respond personally",
+    ):
+        assert gone in draft.body and gone not in short.body, (gone, short.body)
+    for kept in (
+        "The refund for the cancelled Year 8 trip to York has still not been paid",
+        "We have refunded the full cost of the York trip (£95) on 27 November.",
+        "£10 credit on your ParentPay account",
+        "refunds are now approved by the business manager within five school days",
+    ):
+        assert kept in short.body, (kept, short.body)
+    assert count(short.body) / count(draft.body) <= 0.65
 
 
 @pytest.mark.parametrize("with_context", [True, False])
@@ -366,7 +399,7 @@ def test_shorten_without_context_says_the_same_commitments_in_fewer_words() -> N
         # What happened is still told: the summary's own words survive.
         head = " ".join(request.incident.summary.split()[1:5])
         assert head in short.body, (case_id, short.body)
-    assert statistics.median(ratios) <= 0.70 and max(ratios) <= 0.85, sorted(ratios)
+    assert statistics.median(ratios) <= 0.65 and max(ratios) <= 0.85, sorted(ratios)
 
 
 @pytest.mark.parametrize("case_id", ROUND_11)
@@ -428,10 +461,12 @@ def test_shorten_without_context_keeps_every_remedy_and_step(case_id: str, kept:
 
 def test_shorten_without_context_closes_in_its_short_form() -> None:
     """The strategy's long close ("Thank you for the chance to put this right; it matters
-    to us.") takes its short form in a shortened letter."""
+    to us.") takes its short form in a shortened letter ("Thank you."), or gives way to the
+    sign-off ("Kind regards,"), which closes the letter, where the words are needed."""
     source, short = _short_no_context("registrar_wrong_transcript_letter")
     assert "Thank you for the chance" in source.body
-    assert "Thank you for the chance" not in short.body and "Thank you." in short.body
+    assert "Thank you for the chance" not in short.body
+    assert "Thank you." in short.body or "\n\nKind regards," in short.body
     assert count(short.body) / count(source.body) <= 0.76
 
 

@@ -13,10 +13,14 @@ Two routes, chosen by whether the caller sent the facts the draft was written fr
   they carry (greeting, sign-off, signature, the guardrail elements, fact tokens) and laid
   out again for the target channel; the operation is applied to the text (dropping
   sentences with no fact and no element, adding our own structural sentences, plain words
-  in shorter sentences, contractions and greetings for the register). A public target
-  drops sentences carrying references, amounts, codes or the reader's name. Any element
-  the target channel requires that the draft does not carry is supplied by a generic
-  sentence of ours, so every source converts to every target.
+  in shorter sentences, contractions and greetings for the register). `shorten` keeps
+  what happened, every commitment and the reference, then gives up our own sentences by
+  the plan's priority (optional, strategy, then the background: impact, cause), each
+  recognised by its wording in the phrase bank, until the letter is within 65% of the
+  source's words. A public target drops sentences carrying references, amounts, codes or
+  the reader's name. Any element the target channel requires that the draft does not
+  carry is supplied by a generic sentence of ours, so every source converts to every
+  target.
 
 No route ever cuts a sentence: short channels keep whole sentences in order of value.
 """
@@ -38,6 +42,7 @@ from service.composer.build import (
     compose,
     fit,
     impersonal,
+    plan,
 )
 from service.composer.caller import mid
 from service.composer.person import is_honorific
@@ -376,6 +381,92 @@ def _plain_variant(sentence: str, *, public: bool) -> str | None:
     return None
 
 
+_DROP_TIERS = {"optional": 0, "strategy": 1, "fact": 2}
+"""What a shortened letter gives up first, as the plan ranks its parts under a limit: our
+optional sentences, then the strategy lines, then the background (impact, cause)."""
+_KEPT_PARTS = frozenset({"follow_up"})
+"""Parts a shortened letter keeps whatever their priority: a promise to write again."""
+
+
+def _pieces(template: str) -> list[str]:
+    """The sentences of a variant ("I am writing about {ref_phrase}. {summary}")."""
+    return re.split(r"(?<=[.!?]) (?=[{A-Z])", template)
+
+
+@cache
+def _part_patterns() -> tuple[tuple[re.Pattern[str], str, int | None], ...]:
+    """Each sentence of each variant of a letter part, as a pattern whose placeholders take
+    the caller's words, with its part and the tier at which a shortened letter drops it
+    (None: never)."""
+    tiers: dict[str, int | None] = {}
+    for entry in plan().parts["letter"]:
+        tier = _DROP_TIERS.get(entry.priority)
+        if entry.part in _KEPT_PARTS:
+            tier = None
+        # A part ranked twice ("no_cause": optional, a fact under the cautious posture)
+        # takes its higher rank.
+        known = tiers.get(entry.part, tier)
+        tiers[entry.part] = None if known is None or tier is None else max(known, tier)
+    out = []
+    for slot, variants in letter_bank().items():
+        tier = tiers.get(slot)  # a remedy's or a step's own wording is never dropped
+        for variant in variants:
+            for piece in _pieces(variant.text):
+                fixed = re.sub(r"\{\w+\}", "", piece)
+                if len(fixed.split()) < 2:
+                    continue  # "{summary}" alone is anything
+                ours = impersonal(piece)
+                for said in dict.fromkeys((piece, ours[:1].upper() + ours[1:])):
+                    pattern, last = "", 0
+                    for match in re.finditer(r"\{(\w+)\}", said):
+                        pattern += re.escape(said[last : match.start()]) + ".+?"
+                        last = match.end()
+                    pattern += re.escape(said[last:])
+                    out.append((re.compile(f"^{pattern}$"), slot, tier))
+    return tuple(out)
+
+
+@cache
+def _parts_of(sentence: str) -> tuple[tuple[str, int | None], ...]:
+    """The letter parts whose wording `sentence` is, each with its drop tier."""
+    full = expand(sentence)
+    return tuple((slot, tier) for pattern, slot, tier in _part_patterns() if pattern.match(full))
+
+
+def _drop_tier(sentence: str) -> int | None:
+    """The tier at which a shortened letter may drop `sentence`, when it is one of our
+    letter's optional, strategy or background sentences; None for anything else (the
+    draft's own words, what happened, the apology, a remedy, a step, the invitation)."""
+    tiers = [tier for _, tier in _parts_of(sentence)]
+    known = [tier for tier in tiers if tier is not None]
+    if not known or len(known) < len(tiers):
+        return None
+    return min(known)
+
+
+def _opening_line(sentence: str) -> bool:
+    """An opening that names the matter but not what happened ("I am writing about ...",
+    "I've looked into ... myself", "We want to speak openly about what happened."): what
+    happened is the sentence after it."""
+    if _WRITING_ABOUT.match(sentence) or _LOOKED_INTO.match(sentence):
+        return True
+    full = expand(sentence)
+    for variant in letter_bank()["acknowledge"]:
+        for piece in _pieces(variant.text):
+            ours = impersonal(piece)
+            if "{" not in piece and full in (piece, ours[:1].upper() + ours[1:]):
+                return True
+    return False
+
+
+def _background_or_promise(sentence: str) -> bool:
+    """One of our sentences that a shortened letter keeps where it has room: what it meant
+    for the reader, the cause or the honest no-cause line, a promise to write again."""
+    return any(
+        tier == _DROP_TIERS["fact"] or slot in _KEPT_PARTS for slot, tier in _parts_of(sentence)
+    )
+
+
 def _private(sentence: str, names: list[str], channel: str = "social") -> bool:
     """Whether a sentence carries what a public text must not: on a social reply any figure
     (reference, amount, code), on a public statement a reference; on both the reader's name
@@ -402,13 +493,14 @@ _ASKS_BACK = re.compile(
 )
 """A sentence asking the reader to answer in public: a social reply asks for a direct message."""
 _NOT_WHAT_HAPPENED = frozenset({"regret", "responsibility", "amends", "invitation", "prevention"})
-_LOOKED_INTO = re.compile(r"^(?:I have|I've|We have|We've) looked into [^.!?]+[.]$")
+# An abbreviation's full stop ("your job no. CV/2291") stays inside the sentence.
+_LOOKED_INTO = re.compile(r"^(?:I have|I've|We have|We've) looked into [^!?]+[.]$")
 _BRACKETED_FIGURE = re.compile(rf"\s?\((?:{MONEY}|{PERCENT})\)")
 _DM = re.compile(r"\b(?:direct|private) message\b|\bmessage us\b", re.IGNORECASE)
 _OTHER_CHANNEL = re.compile(r"\bthis (?:email|letter)\b|\bwrite back\b", re.IGNORECASE)
 _WRITING_ABOUT = re.compile(
     r"^(?:(?:I am|I'm|We are|We're) writing (?:to you )?(?:personally |myself )?about|"
-    r"I write regarding) [^.!?]+[.]$"
+    r"I write regarding) [^!?]+[.]$"
 )
 _VOCATIVE = re.compile(
     r",\s+(?:Mr|Mrs|Ms|Mx|Dr|Prof)?\.?\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?([.!?])"
@@ -502,7 +594,9 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
             )
         ]
     if op == "shorten":
-        flat = _shortened(flat, channel, words(body))
+        # The greeting, sign-off and signature stay as they are: the sentences make the cut.
+        fixed = words(" ".join(filter(None, [greeting, signoff, *signature])))
+        flat = _shortened(flat, channel, words(body), fixed=fixed, signed=bool(signoff))
     if op == "simplify":
         flat = [part for s in flat for part in _simpler(s, public=entry.public)]
     drafted = set(flat)
@@ -554,11 +648,20 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
 
 
 def _shortened(
-    flat: list[str], channel: str, source_words: int, *, promises: bool = True
+    flat: list[str],
+    channel: str,
+    source_words: int,
+    *,
+    promises: bool = True,
+    fixed: int = 0,
+    signed: bool = False,
 ) -> list[str]:
     """Keep each sentence that carries a fact token, every commitment (a remedy or a
     prevention step), and the first sentence for each element the channel requires; then
-    drop element sentences from the end while over 65%.
+    drop element sentences from the end while over 65% (of the source's words, the `fixed`
+    greeting and signature lines counted); then, in a letter, our own sentences by the
+    plan's priority: optional ones (a closing line, where the sign-off closes the letter),
+    strategy lines, the background (impact, cause).
 
     A text message or social reply is already near its minimum: when keeping every
     commitment leaves nothing out, it is shortened as before, keeping only the commitments
@@ -568,7 +671,7 @@ def _shortened(
     kept: list[str] = []
     covered: set[str] = set()
     # What happened is told first (after an opening "I am writing about ..."): it stays.
-    opening = 2 if flat and (_WRITING_ABOUT.match(flat[0]) or _LOOKED_INTO.match(flat[0])) else 1
+    opening = 2 if flat and _opening_line(flat[0]) else 1
     for i, s in enumerate(flat):
         carried = _carries_element(s, channel)
         elements = carried & required
@@ -578,15 +681,18 @@ def _shortened(
         dated = _DATE_WORDS.search(s) or re.search(r"\bcode\b", s, re.IGNORECASE)
         told = i < opening and not elements & _NOT_WHAT_HAPPENED
         promised = bool(carried & _COMMITMENTS) if promises else "amends" in elements
-        if fact_tokens(s) or (elements - covered) or promised or dated or told:
+        # A letter keeps its background and a promise to write again until the budget
+        # needs their words (`_by_priority`).
+        background = channel not in ("sms", "social") and _background_or_promise(s)
+        if fact_tokens(s) or (elements - covered) or promised or dated or told or background:
             kept.append(s)
             covered |= elements
     if promises and channel in ("sms", "social") and len(kept) == len(flat):
-        return _shortened(flat, channel, source_words, promises=False)
+        return _shortened(flat, channel, source_words, promises=False, fixed=fixed)
     kept = [_LEAD_IN.sub("", s, count=1) for s in kept]
     kept = [_PREVENTION_LEAD.sub("To guard against a repeat, ", s, count=1) for s in kept]
     kept = [s[:1].upper() + s[1:] for s in kept]
-    budget = SHORTEN_RATIO * source_words
+    budget = SHORTEN_RATIO * source_words - fixed
     for i, s in enumerate(kept):
         if words(" ".join(kept)) <= budget:
             break
@@ -597,7 +703,10 @@ def _shortened(
             continue  # "We're so sorry all reservations ... were cancelled" tells what happened
         # "Please accept my sincere apologies." -> "I am truly sorry.": the same element in
         # its short form, in the sentence's own person.
-        short = _SHORTENED_FORMS[next(iter(elements))]
+        element = next(iter(elements))
+        if element == "invitation" and get_catalog().channels[channel].public:
+            continue  # a public statement has no one to reply to
+        short = _SHORTENED_FORMS[element]
         if _FIRST_SINGULAR_WORDS.search(s) and short.startswith("We are"):
             short = "I am" + short[len("We are") :]
         if words(short) < words(s):
@@ -613,9 +722,43 @@ def _shortened(
         others = set().union(*(_carries_element(o, channel) for o in kept if o != s))
         if s in kept[:2] or "acknowledgment" in elements:
             continue  # the opening and what happened are told in full
+        if channel not in ("sms", "social") and _background_or_promise(s):
+            continue  # given up by priority, if at all (`_by_priority`)
         pledged = _carries_element(s, channel) & (_COMMITMENTS if promises else {"amends"})
         if not pledged and elements <= others:
             kept.remove(s)  # background (a count in the impact), or an element said twice
+    if channel in ("sms", "social"):
+        return kept
+    return _by_priority(kept, channel, budget, signed=signed)
+
+
+def _by_priority(kept: list[str], channel: str, budget: float, *, signed: bool) -> list[str]:
+    """Drop our optional sentences, then the strategy lines, then the background (what it
+    meant for the reader, the cause), each from the end, while over `budget` words: never
+    a sentence with an amount or a code said nowhere else, or that alone carries an element
+    the channel requires (a count in the impact, "about 60 of them", may go with it). The
+    generic sentence a rewrite adds for a required element the sentences lack counts toward
+    the budget."""
+    required = set(get_catalog().channels[channel].required)
+    if signed:
+        required.discard("close")  # "Kind regards," closes the letter
+    carried = {s: _carries_element(s, channel) & required for s in kept}
+    lacking = required - set(_elements(" ".join(kept), channel)) - {"close"}
+    budget -= sum(words(_GENERIC[e]) for e in lacking if e in _GENERIC)
+    kept = list(kept)
+    for tier in sorted(set(_DROP_TIERS.values())):
+        for s in reversed(list(kept)):
+            if words(" ".join(kept)) <= budget:
+                return kept
+            closing = signed and _carries_element(s, channel) == {"close"}
+            if (_DROP_TIERS["optional"] if closing else _drop_tier(s)) != tier:
+                continue
+            others = [o for o in kept if o != s]
+            if not set(_STRONG.findall(s)) <= set(_STRONG.findall(" ".join(others))):
+                continue  # an amount or a code said nowhere else; a count may go
+            if carried[s] - set().union(*(carried[o] for o in others)):
+                continue  # the only sentence carrying a required element
+            kept.remove(s)
     return kept
 
 
@@ -665,6 +808,12 @@ def _complete(
             if opening:
                 # "I am writing about the payroll run X." -> "... X and what happened."
                 out[0] = out[0][:-1] + " and what happened" + out[0][-1]
+                continue
+            looked = _LOOKED_INTO.match(out[0]) if out and element == "acknowledgment" else None
+            if looked:
+                # "I've looked into your acct 55-0193 myself." -> "I've looked into what
+                # happened with your acct 55-0193 myself."
+                out[0] = out[0].replace(" looked into ", " looked into what happened with ", 1)
                 continue
             out.insert(position if position is not None else len(out), sentence)
     if channel == "social" and not any("message" in s.lower() for s in out):
