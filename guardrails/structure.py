@@ -204,6 +204,8 @@ class _Patterns:
     narrative: _Anchored
     open_link: re.Pattern[str]
     open_starts: frozenset[str]
+    durations: frozenset[str]
+    amounts: frozenset[str]
     incident: frozenset[str]
     np_ends: frozenset[str]
     explanation: re.Pattern[str]
@@ -449,6 +451,8 @@ def _patterns() -> _Patterns:
         narrative=narrative_anchored,
         open_link=re.compile(rf"\b{_alternation(lex.words('open_cause_links'))}\b"),
         open_starts=frozenset(lex.words("open_cause_starts")),
+        durations=frozenset(lex.words("duration_units")),
+        amounts=frozenset(lex.words("duration_amounts")) | frozenset(lex.words("number_words")),
         incident=frozenset(lex.words("incident_nouns")),
         np_ends=frozenset(lex.words("cause_phrase_ends")),
         explanation=re.compile(
@@ -828,6 +832,8 @@ def _open_cause_end(low: str, start: int, clause_end: int, p: _Patterns) -> int 
         tokens = tokens[1:]
     if tokens[0] in p.open_starts or " ".join(tokens[:2]) in p.open_starts:
         return None
+    if _duration(tokens, p):
+        return None
     if any(t.split("'")[0].split("’")[0] in _FIRST_PERSON_WORDS for t in tokens):
         return None
     content = [t for t in tokens if t not in _NP_FUNCTION_WORDS][:2]
@@ -841,6 +847,17 @@ def _open_cause_end(low: str, start: int, clause_end: int, p: _Patterns) -> int 
     if tokens[head - 1] in _CODE_BREAKS:
         return None
     return words[min(len(words), 6) - 1].end()
+
+
+def _duration(tokens: list[str], p: _Patterns) -> bool:
+    """The phrase is a length of time ("delayed by over an hour", "held up by 1 or 2 days",
+    "delayed by a few minutes"): how long, not who or what caused it."""
+    for token in tokens[:5]:
+        if token in p.durations:
+            return True
+        if not (token.isdigit() or token in p.amounts):
+            return False
+    return False
 
 
 _HEAD_ENDS = frozenset(("on", "in", "at", "of", "with", "for", "from", "by", "to"))
