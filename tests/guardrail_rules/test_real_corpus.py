@@ -77,13 +77,15 @@ def test_a_held_out_part_exists() -> None:
     assert {item["kind"] for item in held} >= {"non_apology", "blame", "support_reply"}
 
 
-BLIND: tuple[str, ...] = ("fresh23", "fresh24", "fresh25")
+BLIND: tuple[str, ...] = ()
 """Batches measured blind and never read: their figure is the generalisation figure, printed
 by `benchmarks/real_corpus.py`, not a regression target; they count in the false-error
 tests. A batch is named here from the moment it is added until its misses are read. fresh16
 and fresh17 were blind (0.22 of the labelled words each, 9 and 8 false errors) until their
 misses and false errors were read as classes; they are now tuned on and guarded below, as is
-fresh20 (0.44, 3 false errors, element recall 0.75 blind)."""
+fresh20 (0.44, 3 false errors, element recall 0.75 blind), and as are fresh23, fresh24 and
+fresh25 since stop 25 (1/7, 2/15 and 7/27 blind). None is held out now: the next batch
+collected before a rule is written from it is the next blind figure."""
 
 SCORES = score([item for item in ITEMS if item["split"] not in BLIND])
 WITH_BLIND = score(ITEMS)
@@ -179,34 +181,41 @@ def test_fresh16_and_fresh17_read_as_classes_keep_their_recall() -> None:
     assert read.element_recall >= 0.85, read.tally.misses
 
 
-def test_fresh24_blind_batch_holds_its_measured_figures() -> None:
-    """fresh24 (tests/data/real_fresh24.yaml) was collected and labelled before any check ran
-    on it and measured once, blind: 2 of 15 non-apologies and blame drew an error on the
-    labelled words, and 1 of 17 apologies, replies and help pages drew a false error (a
-    shipping policy page's "might be due to a customer choosing the wrong method"). Nothing
-    was tuned on it. Both directions are guarded: the hits must not drop, the false errors
-    must not grow."""
-    blind = score([item for item in ITEMS if item["split"] == "fresh24"])
-    hits, total = blind.tally.count("non_apology", "blame")
+def test_fresh23_and_fresh24_read_as_classes_keep_their_recall() -> None:
+    """fresh23 and fresh24 (tests/data/real_fresh23.yaml, real_fresh24.yaml) were collected
+    and labelled before any check ran on them and measured once, blind: 1 of 7 and 2 of 15
+    non-apologies and blame drew an error on the labelled words, and 1 of fresh24's 17
+    apologies, replies and help pages drew a false error (a shipping policy page's "might be
+    due to a customer choosing the wrong method"). In stop 25 their misses were read with
+    fresh25's as classes (tests/guardrail_rules/test_recall25_shapes.py): 6/7 and 10/15
+    after, with no false error. A regression guard, not a generalisation figure."""
+    fresh23 = score([item for item in ITEMS if item["split"] == "fresh23"])
+    assert fresh23.tally.count("non_apology", "blame") >= (6, 7), fresh23.tally.misses
+    assert fresh23.good_with_error == 0, fresh23.tally.misses
+    fresh24 = score([item for item in ITEMS if item["split"] == "fresh24"])
+    hits, total = fresh24.tally.count("non_apology", "blame")
     assert total == 15
-    assert hits >= 2, blind.tally.misses
-    assert blind.good_items == 17
-    assert blind.good_with_error <= 1, blind.tally.misses
+    assert hits >= 10, fresh24.tally.misses
+    assert fresh24.good_items == 17
+    assert fresh24.good_with_error == 0, fresh24.tally.misses
+    assert fresh24.element_recall == 1.0, fresh24.tally.misses
 
 
-def test_fresh25_blind_batch_holds_its_measured_figures() -> None:
+def test_fresh25_read_as_classes_keeps_its_recall() -> None:
     """fresh25 (tests/data/real_fresh25.yaml) was collected and labelled before any check ran
     on it and measured once, blind, before any rule of stop 25 was written: 7 of the 27
     labelled passages in its 25 non-apologies and blame drew an error of their family (6 of
     the 25 items an error of the family anywhere), and 3 of its 16 apologies, replies and help
-    pages drew a false error. Both directions are guarded: the hits must not drop, the false
-    errors must not grow."""
-    blind = score([item for item in ITEMS if item["split"] == "fresh25"])
-    hits, total = blind.tally.count("non_apology", "blame")
+    pages drew a false error. Then its misses and false errors were read as classes with
+    fresh23's and fresh24's: 19/27 after, and 1 false error (a water company's notice that
+    hot weather strained its network, read as an outside cause). A regression guard, not a
+    generalisation figure."""
+    read = score([item for item in ITEMS if item["split"] == "fresh25"])
+    hits, total = read.tally.count("non_apology", "blame")
     assert total == 27
-    assert hits >= 7, blind.tally.misses
-    assert blind.good_items == 16
-    assert blind.good_with_error <= 3, blind.tally.misses
+    assert hits >= 19, read.tally.misses
+    assert read.good_items == 16
+    assert read.good_with_error <= 1, read.tally.misses
 
 
 def test_fresh22_read_keeps_its_elements_and_precision() -> None:
