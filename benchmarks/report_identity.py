@@ -153,10 +153,22 @@ def _large() -> Iterator[Case]:
     spec.loader.exec_module(bench)
     prose = bench.BODY.split("\n\n", 1)[1].rsplit("\n\n", 1)[0] + " "
     blame = "The carrier has disrupted deliveries, and our supplier blamed the storm. "
-    for name, unit in (("percent", "1% "), ("prose", prose), ("blame", blame)):
+    figures = "We will refund $12.50 on 3 March, and 20% off, code SAVE20, within 5 working days. "
+    for name, unit, channel in (
+        ("percent", "1% ", "email"),
+        ("prose", prose, "email"),
+        ("blame", blame, "email"),
+        # The rest of the benchmark's large bodies: a public reply reads every figure, and
+        # an endless sentence of apologies is read clause by clause.
+        ("percent-social", "1% ", "social"),
+        ("figures-social", figures, "social"),
+        ("sorry", "sorry ", "email"),
+        ("frustration", "sorry for your frustration ", "email"),
+        ("sorry-if", "Sorry if you were upset, but we did our best. ", "email"),
+    ):
         for size in (2_500, 10_000, 20_000):
             body = (unit * (size // len(unit) + 1))[:size]
-            yield f"large/{name}/{size}", body, bench.SUBJECT, "email", bench.REQUEST
+            yield f"large/{name}/{size}", body, bench.SUBJECT, channel, bench.REQUEST
     yield "bench", bench.BODY, bench.SUBJECT, "email", bench.REQUEST
 
 

@@ -25,6 +25,8 @@ def rule_findings(draft: Draft) -> list[Finding]:
     for text in draft.texts:
         counts: dict[str, int] = {}
         for rule, start, end in text.hits:
+            if counts.get(rule.id, 0) >= MAX_PER_RULE:
+                continue  # capped: no later match of the rule is reported, so none is read
             if not rule.applies(text.field, draft.liability, draft.tone, draft.channel_key):
                 continue
             # An explanation beside ownership is not blame; a verdict ("the courier is to

@@ -197,8 +197,41 @@ def needs(pattern: re.Pattern[str]) -> Needs:
     (lowercased when the pattern ignores case; those are then to be looked for in the lowered
     text, and only an ASCII text, whose lowercasing is exactly the engine's case folding)."""
     tree = _parser.parse(pattern.pattern, pattern.flags)
-    ignore_case = bool(pattern.flags & re.IGNORECASE)
-    choices, non_ascii = _sequence_needs(list(tree), ignore_case)
+    return _needs_of(list(tree), bool(pattern.flags & re.IGNORECASE))
+
+
+def alternatives_needs(pattern: re.Pattern[str]) -> tuple[Needs, ...] | None:
+    """What a match of each top-level alternative of `pattern` must contain: a text that
+    meets none of them holds no match (a sharper test than `needs`, which keeps only what
+    the alternatives need in common). None when an alternative needs nothing, or the pattern
+    ignores case."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    items = list(_parser.parse(pattern.pattern, pattern.flags))
+    # The parser moves a start the alternatives share (`\\b`) out in front of the branch.
+    at = next((k for k, (op, _) in enumerate(items) if op is _constants.BRANCH), None)
+    variants = (
+        [items]
+        if at is None
+        else [items[:at] + list(alternative) + items[at + 1 :] for alternative in items[at][1][1]]
+    )
+    found = [_needs_of(variant, False) for variant in variants]
+    if any(not need.strings and not need.non_ascii for need in found):
+        return None
+    return tuple(found)
+
+
+def may_hold(alternatives: tuple[Needs, ...] | None, text: str) -> bool:
+    """Whether `text` meets what one of `alternatives` (from `alternatives_needs`) needs;
+    always when that is unknown."""
+    if alternatives is None:
+        return True
+    ascii_text = text.isascii()
+    return any(need.met(text, ascii_text) for need in alternatives)
+
+
+def _needs_of(items: list[tuple[Any, Any]], ignore_case: bool) -> Needs:
+    choices, non_ascii = _sequence_needs(items, ignore_case)
     if ignore_case:
         choices = [frozenset(s.lower() for s in choice) for choice in choices]
     # The rarest first: the longest shortest string, then the fewest strings.
@@ -331,6 +364,30 @@ def _all_non_ascii(members: list[tuple[Any, Any]]) -> bool:
             continue
         return False
     return bool(members)
+
+
+def reads_ahead(source: str) -> bool:
+    """Whether a regex reads a window ahead: a lazy repeat, or a repeat bounded at two or more
+    counts ("[^.!?\\n]{0,80}?", "(?:[a-z-]+\\s+){0,2}"). The engine tries what follows at
+    every length of such a window, so at a common word these are most of a scan's cost."""
+    stack = [list(_parser.parse(source))]
+    while stack:
+        for op, av in stack.pop():
+            if op is _constants.MIN_REPEAT:
+                return True
+            if op is _constants.MAX_REPEAT and av[1] != _constants.MAXREPEAT and av[1] - av[0] >= 2:
+                return True
+            if op in _REPEATS:
+                stack.append(list(av[2]))
+            elif op is _constants.SUBPATTERN:
+                stack.append(list(av[3]))
+            elif op is _constants.BRANCH:
+                stack += [list(alternative) for alternative in av[1]]
+            elif op in (_constants.ASSERT, _constants.ASSERT_NOT):
+                stack.append(list(av[1]))
+            elif op is _constants.ATOMIC_GROUP:
+                stack.append(list(av))
+    return False
 
 
 # --- which characters a match of a compiled regex can start with -----------------------------

@@ -31,6 +31,7 @@ from guardrails.regex_source import (
     literal_first,
     needs,
     needs_original_case,
+    reads_ahead,
     skip_ahead,
 )
 
@@ -71,6 +72,22 @@ class Trie:
 
     after_break: re.Pattern[str] | None
     inside: re.Pattern[str] | None
+    light: re.Pattern[str] | None = None
+    """`after_break` without the alternatives that read a window ahead (see `reads_ahead`),
+    for a text that holds none of what they need (`gates`): there they cannot match, so
+    this finds the same matches, without trying each window at every common word."""
+    gates: tuple[Needs, ...] = ()
+    """What the alternatives left out of `light` need, one entry each (deduplicated): when
+    the text meets any of them, `after_break` runs. Empty when `light` is not in use."""
+
+    def _after_break(self, broken: str) -> re.Pattern[str] | None:
+        """The regex to scan `broken` with: `light` when no alternative it leaves out can
+        match in it."""
+        if self.gates:
+            ascii_text = broken.isascii()
+            if not any(gate.met(broken, ascii_text) for gate in self.gates):
+                return self.light
+        return self.after_break
 
     def matches(self, low: str, broken: str) -> list[tuple[str, int, int]]:
         """(group name, start, end) of the first alternative matching at each position.
@@ -79,9 +96,10 @@ class Trie:
         packs' look-behinds, such as "not after another character on the line", see before a
         text's first word)."""
         found: dict[int, tuple[str, int, int]] = {}
-        if self.after_break is not None:
+        after_break = self._after_break(broken)
+        if after_break is not None:
             # Each match is the break character; the alternative starts right after it.
-            for match in self.after_break.finditer(broken):
+            for match in after_break.finditer(broken):
                 if (name := match.lastgroup) is not None:
                     start = match.end() - 1
                     found[start] = (name, start, match.start(name) - 1)
@@ -275,13 +293,43 @@ def lookahead_regexes(root: TrieNode) -> Trie:
     (and fail) at every one of them. That is most of the text, and most of the scan's cost.
     (`Trie.matches` puts a line break before the text for position 0.)"""
     boundary = root.children.pop(BOUNDARY, None)
-    after_break = inside = None
+    after_break = inside = light = None
+    gates: dict[Needs, None] = {}
     if boundary is not None:
         after_break = re.compile(f"[^\\w](?={boundary.emit()})")
+        gated = _gated(boundary)
+        gates = dict.fromkeys(gated.values())
+        rest = boundary.pruned(frozenset(boundary.names()) - gated.keys()) if gated else None
+        if rest is not None:
+            light = re.compile(f"[^\\w](?={rest.emit()})")
     if root.children:
         inside = re.compile(
             "|".join(
                 f"{atom_regex(atom)}(?={child.emit()})" for atom, child in root.children.items()
             )
         )
-    return Trie(after_break, inside)
+    # The gates most likely met first (their shortest strings), so that a text which needs
+    # the whole regex finds that out after a few searches.
+    order = sorted(gates, key=lambda g: min((len(s) for c in g.strings for s in c), default=0))
+    return Trie(after_break, inside, light, tuple(order))
+
+
+def _gated(node: TrieNode) -> dict[str, Needs]:
+    """The alternatives of the subtree whose tails read a window ahead and need strings a
+    text may lack, with what they need (read from the tail alone: the literal head is there
+    wherever the tail is tried)."""
+    gated: dict[str, Needs] = {}
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        stack += current.children.values()
+        for tail, name in current.tails:
+            try:
+                if not reads_ahead(tail):
+                    continue
+                need = needs(re.compile(tail))
+            except re.error:
+                continue
+            if need.strings or need.non_ascii:
+                gated[name] = need
+    return gated

@@ -48,7 +48,8 @@ from contract.report import Finding
 from guardrails.draft import Draft
 from guardrails.facts import trie_regex
 from guardrails.lexicon import lexicon
-from guardrails.spans import finding, is_negated
+from guardrails.regex_source import Needs, alternatives_needs, may_hold
+from guardrails.spans import MAX_PER_RULE, finding, is_negated
 
 REACTION_RULE = "non_apology.reaction"
 UNOWNED_RULE = "non_apology.unowned"
@@ -194,10 +195,13 @@ _NARRATIVE_STARTS = ("brought", "brings", "bringing", "with", "amid", "amidst", 
 class _Patterns:
     head: re.Pattern[str]
     reaction: re.Pattern[str]
+    reaction_needs: tuple[Needs, ...] | None
+    """What a match of `reaction` needs (a clause without it is not searched)."""
     harm: frozenset[str]
     not_owner: frozenset[str]
     acknowledge: re.Pattern[str]
     owned: re.Pattern[str]
+    owned_needs: tuple[Needs, ...] | None
     cause: re.Pattern[str]
     outside: re.Pattern[str]
     outside_state: _Anchored
@@ -441,10 +445,12 @@ def _patterns() -> _Patterns:
     return _Patterns(
         head=head,
         reaction=reaction,
+        reaction_needs=alternatives_needs(reaction),
         harm=frozenset(lex.words("harm_words")),
         not_owner=frozenset(lex.words("not_ownership_nouns")),
         acknowledge=acknowledge,
         owned=owned,
+        owned_needs=alternatives_needs(owned),
         cause=cause,
         outside=outside,
         outside_state=outside_state_anchored,
@@ -670,7 +676,9 @@ def owns(low: str, draft: Draft | None = None) -> bool:
         e["element"] == "responsibility" and e["present"] for e in draft.elements
     ):
         return True
-    return any(_owning(low, m) for m in _patterns().owned.finditer(low))
+    p = _patterns()
+    # Most text holds none of what any alternative of `owned` needs: then it is not scanned.
+    return may_hold(p.owned_needs, low) and any(_owning(low, m) for m in p.owned.finditer(low))
 
 
 _EXPECTATION = re.compile(
@@ -770,6 +778,8 @@ def _clause_owns(clause: str, not_owner: frozenset[str]) -> bool:
 
 def _reactions(low: str, text: str, p: _Patterns) -> list[Finding]:
     found: list[Finding] = []
+    if not may_hold(p.reaction_needs, low):
+        return found  # no reaction word anywhere: no clause is searched for one
     for head in p.head.finditer(low):
         # The clause is read up to `_NEAR` characters on, so that a text of one endless
         # clause ("sorry sorry sorry ...") costs time in proportion to its length.
@@ -777,6 +787,8 @@ def _reactions(low: str, text: str, p: _Patterns) -> list[Finding]:
         stop = _CLAUSE_END.search(low, head.end(), reach)
         clause_end = stop.start() if stop else reach
         clause = low[head.end() : clause_end]
+        if not may_hold(p.reaction_needs, clause):
+            continue
         reaction = p.reaction.search(clause)
         if reaction is None:
             continue
@@ -1174,13 +1186,22 @@ def structural_findings(draft: Draft) -> list[Finding]:
             found += _unowned(low, text, p)
         if causes:
             found += _outside_causes(low, text, p)
-    return [
-        f
-        for f in found
-        if not quoted_or_reported(low, f.start, f.end)
-        and not (f.rule.startswith("blame.") and hypothetical(low, f.start))
-        and not (
-            f.rule == REACTION_RULE
-            and owned_after(low, f.end, body.sentences.bounds(f.start, f.end)[1])
-        )
-    ]
+    # In text order, and only until a rule has as many as the report keeps (the first ones
+    # in the text): a text that repeats one mistake is not read on for each repeat.
+    kept: list[Finding] = []
+    counts: dict[str, int] = {}
+    for f in sorted(found, key=lambda f: (f.start, f.end)):
+        if counts.get(f.rule, 0) >= MAX_PER_RULE:
+            continue
+        if (
+            quoted_or_reported(low, f.start, f.end)
+            or (f.rule.startswith("blame.") and hypothetical(low, f.start))
+            or (
+                f.rule == REACTION_RULE
+                and owned_after(low, f.end, body.sentences.bounds(f.start, f.end)[1])
+            )
+        ):
+            continue
+        counts[f.rule] = counts.get(f.rule, 0) + 1
+        kept.append(f)
+    return kept

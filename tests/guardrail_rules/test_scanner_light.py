@@ -1,0 +1,97 @@
+"""Work skipped for speed must never change what is found.
+
+The scanner scans a text with its trie regex less the alternatives that read a window ahead
+when the text holds none of what they need (`Trie.light`, `Trie.gates`); the structural
+rules skip a clause or a passage that holds none of what any alternative of their regex
+needs (`regex_source.alternatives_needs`). Both are compared here with the full work on
+every corpus text, each sentence of them, and texts of one repeated phrase."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+from guardrails.normalise import fold, lowered
+from guardrails.regex_source import alternatives_needs, may_hold, reads_ahead
+from guardrails.ruleset import default_rules
+from guardrails.structure import _patterns
+from tests.guardrail_rules.guardrail_corpus import load_corpus
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (r"\b[^.!?\n]{0,80}?\bfor", True),
+        (r"(?:[a-z-]+\s+){0,2}?(?:driver|courier)", True),
+        (r"\s+(?:so\s+)?sorry\b", False),
+        (r"(?:\s+have|['’]ve)?\s+failed\b", False),
+        (r"\s*,\s*but\b(?!\s+(?:[a-z]+\s+){0,3}?happy)", True),
+        (r"[^.!?\n]{0,80}[.!]\s+but", True),
+    ],
+)
+def test_reads_ahead(source: str, expected: bool) -> None:
+    assert reads_ahead(source) is expected
+
+
+def test_alternatives_needs_keeps_each_alternative_apart() -> None:
+    # `needs` keeps only what the alternatives share; each alternative needs more.
+    found = alternatives_needs(re.compile(r"\b(?:our\s+mistake|we\s+failed)\b"))
+    assert found is not None
+    assert len(found) == 2
+    assert may_hold(found, "it was our mistake")
+    assert not may_hold(found, "our order and we are sorry")
+    # An alternative that needs nothing: every text may hold a match.
+    assert alternatives_needs(re.compile(r"\bsorry|\w+")) is None
+    assert may_hold(None, "anything")
+    assert alternatives_needs(re.compile(r"sorry", re.IGNORECASE)) is None
+
+
+def _texts() -> list[str]:
+    texts = [item["body"] for item in load_corpus("letters.yaml")]
+    texts += [item["text"] for item in load_corpus("real.yaml")]
+    texts += [item["text"] for item in load_corpus("sentences.yaml")]
+    sentences = [part for text in texts for part in re.split(r"(?<=[.!?])\s+", text)]
+    repeated = [
+        (phrase * 40)
+        for phrase in (
+            "sorry ",
+            "sorry for your frustration ",
+            "We are sorry. ",
+            "the courier ",
+            "sorry if you were upset ",
+            "we apologise for any inconvenience ",
+        )
+    ]
+    return texts + sentences + repeated
+
+
+def test_the_light_scan_finds_what_the_full_scan_finds() -> None:
+    light = 0
+    for text in _texts():
+        low = lowered(fold(text).text)
+        broken = "\n" + low
+        for scanner in default_rules().scanners.values():
+            for trie in (scanner.lower, scanner.primary):
+                if trie is None or not trie.gates:
+                    continue
+                full = dataclasses.replace(trie, gates=())
+                if trie._after_break(broken) is trie.light:
+                    light += 1
+                assert trie.matches(low, broken) == full.matches(low, broken), text
+    assert light >= 100  # the light scan is taken, on short texts above all
+
+
+def test_structural_gates_never_skip_a_match() -> None:
+    p = _patterns()
+    reached = 0
+    for text in _texts():
+        low = lowered(fold(text).text)
+        for regex, gates in ((p.reaction, p.reaction_needs), (p.owned, p.owned_needs)):
+            # Every slice a rule reads starts and ends somewhere in the text: try clauses.
+            for part in (low, *re.split(r"[,.!?;]", low)):
+                if regex.search(part) is not None:
+                    reached += 1
+                    assert may_hold(gates, part), (regex.pattern[:40], part)
+    assert reached >= 50
