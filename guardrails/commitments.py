@@ -234,6 +234,22 @@ def _widened(
     return None
 
 
+_PAY_FOR = re.compile(r"(?:pay|paying|paid)\s+for\s+(?:your|the|a|any)\s*$")
+
+
+def _pays_for_other(text: Text, end: int, remedies: list[RemedyFacts]) -> tuple[int, int] | None:
+    """The span of what "we'll pay for ..." pays for, when no authorised remedy names it
+    ("pay for the repairs" beside a refunded shipping fee), or None: an authorised refund
+    does not authorise paying for anything else."""
+    if _PAY_FOR.search(text.low, max(0, end - 40), end) is None:
+        return None
+    _, stop = _clause(text, end, end)
+    thing = stems(text.low[end:stop])
+    if not thing or any(thing & remedy.stems for remedy in remedies):
+        return None
+    return end, stop
+
+
 def _clause(text: Text, start: int, end: int) -> tuple[int, int]:
     """The clause around a span: from the last clause break before it to the next after."""
     sentence_start, sentence_end = text.sentences.bounds(start, end)
@@ -358,6 +374,8 @@ def unauthorised_remedies(draft: Draft) -> list[Finding]:
                         r for r in supplied.remedies if r not in remedies and heads & _heads(r.text)
                     ]
                     widened = _widened(text, start, end, remedies)
+                    if widened is None and cue == "remedy_compensation":
+                        widened = _pays_for_other(text, end, remedies)
                     if widened is None:
                         continue
                     span = (min(start, widened[0]), max(end, widened[1]))

@@ -52,6 +52,10 @@ COMMITMENTS = [
     ("We will cover the cost of your trip.", "cover the cost"),
     ("We'll also waive your next delivery charge.", "waive"),
     ("A new pair of gloves is yours, on us.", "on us"),
+    ("Your next five deliveries are on the house.", "on the house"),
+    ("We will send a new pair at our expense.", "at our expense"),
+    # An authorised refund does not authorise paying for something else.
+    ("We'll pay for the repairs.", "pay for the repairs"),
     # A full refund in other words.
     ("You'll get your money back.", "money back"),
     ("We will reimburse every penny.", "every penny"),
@@ -148,3 +152,18 @@ def test_one_guarantee_in_every_wording(sentence: str) -> None:
 def test_the_aim_of_a_change_is_not_a_guarantee_in_any_wording(sentence: str) -> None:
     report = check(sentence, channel="sms")
     assert not any(f.rule == "guarantee.absolute" for f in report.findings)
+
+
+def test_paying_for_what_a_remedy_names_is_authorised(jacket: DraftRequest) -> None:
+    """ "We'll pay for ..." is an offer of its own unless an authorised remedy names what is
+    paid for: the repairs a `service` remedy authorises may be promised in those words."""
+    repairs = {"kind": "service", "description": "the repairs to your porch", "status": "offered"}
+    data = jacket.model_dump()
+    context = DraftRequest.model_validate(data | {"remedies": [*data["remedies"], repairs]})
+    body = LETTER.format(extra="We'll pay for the repairs to your porch.")
+    report = check(body, subject=SUBJECT, context=context)
+    assert report.passed, [(f.rule, f.excerpt) for f in report.errors]
+    body = LETTER.format(extra="We'll pay for a new fence.")
+    report = check(body, subject=SUBJECT, context=context)
+    unauthorised = [f.excerpt for f in report.errors if f.rule == "commitments.unauthorised_remedy"]
+    assert unauthorised == ["pay for a new fence"]
