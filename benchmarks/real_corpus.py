@@ -294,6 +294,12 @@ SPLITS: dict[str, str] = {
         " check; measured once blind, 7/27, 3 false errors on 16; then read in stop 25: 19/27,"
         " 1 false error)"
     ),
+    "fresh26": (
+        "fresh26 (tests/data/real_fresh26.yaml: 37 hospital, bank, airport, university, game and"
+        " celebrity statements and replies, collected and labelled after stop 25's rules landed,"
+        " before any check; held out: measured once, 5/24, no false error on 15; the code before"
+        " stop 25 scores the same 5/24)"
+    ),
     "fresh18_tune": (
         "fresh18_tune (public replies and statements found while writing class rules from the"
         " issue's classes, labelled before they were checked; tuned on)"
