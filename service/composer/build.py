@@ -496,7 +496,10 @@ def amounts_led(request: DraftRequest) -> DraftRequest:
         if (
             remedy.amount
             and len(words) == 2
-            and (words[0].lower() in _LEAD_WORDS or (money and words[0].lower() == "credit"))
+            and (
+                words[0].lower() in _LEAD_WORDS
+                or (money and words[0].lower() == "credit" and _credit_towards(words[1]))
+            )
             and not amount_said(remedy.amount, remedy.description)
         ):
             # "credit towards your next rental" + "CHF 20": "CHF 20 credit towards ...".
@@ -505,6 +508,18 @@ def amounts_led(request: DraftRequest) -> DraftRequest:
             changed = True
         remedies.append(remedy)
     return request.model_copy(update={"remedies": remedies}) if changed else request
+
+
+def _credit_towards(rest: str) -> bool:
+    """Whether the words after "credit" say what it goes towards ("towards your next
+    rental", "against the next invoice") or is a credit note, so the amount reads in front
+    ("CHF 20 credit towards ..."); "credit of this month's fee" names what the credit is,
+    and its amount stays in brackets after it."""
+    return rest.split(" ", 1)[0].lower() in _CREDIT_TO
+
+
+_CREDIT_TO = word_set("towards toward against on for to off note")
+"""Words after "credit" that read after its amount ("USD 4,800 credit note for ...")."""
 
 
 _MONEY_AMOUNT = re.compile(

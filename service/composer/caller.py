@@ -461,6 +461,8 @@ def indefinite(text: str) -> str:
     words = text.lower().split()
     if first == "free" and len(words) > 1 and _countable_after(words[1:]):
         return "a " + text  # "a free return crossing", but "free shipping", "free tickets"
+    if first in ("credit", "refund", "rebate", "discount") and words[1:2] == ["of"]:
+        return "a " + text  # "a credit of this month's fee", though "credit" alone is mass
     if _MONEY_COUNT.match(text):
         return "a " + text  # "a £15 credit", but "£15 off" and "£15"
     group = noun_group(text)
@@ -476,11 +478,14 @@ def indefinite(text: str) -> str:
 
 
 _MONEY_COUNT = re.compile(
-    r"^[£$€¥]\s?\d[\d,.]*\s+(?:\w+\s+)?(?:credit|voucher|refund|rebate|gift card|"
+    r"^(?:[£$€¥]\s?\d[\d,.]*|(?:USD|EUR|GBP|CHF|CAD|AUD|JPY)\s?\d[\d,.]*|"
+    r"\d[\d,.]*\s?(?:[£$€¥]|USD|EUR|GBP|CHF|CAD|AUD|JPY|euros?|dollars?|pounds?))"
+    r"\s+(?:\w+\s+)?(?:credit|voucher|refund|rebate|gift card|"
     r"e-voucher|top-up|bonus|goodwill payment|payment)\b",
     re.IGNORECASE,
 )
-"""An amount before a countable thing ("£15 credit", "$50 gift card"): it takes "a"."""
+"""An amount in any notation before a countable thing ("£15 credit", "CHF 20 credit", "1,200
+EUR credit", "$50 gift card"): it takes "a"."""
 _MASS_HEADS = _words(
     "shipping delivery access support parking boarding embarkation check-in handling "
     "service treatment onboarding training postage insurance cover leave time entry "
