@@ -62,6 +62,10 @@ class Standalone:
         return cls(skip_ahead(regex), original, needs(regex), bool(regex.flags & re.IGNORECASE))
 
 
+_LIGHT_FROM = 1000
+"""The length from which a text is tested for the light scan (see `Trie.light`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Trie:
     """The literal-first alternatives as regexes over the lowered text (see
@@ -80,10 +84,11 @@ class Trie:
     """What the alternatives left out of `light` need, one entry each (deduplicated): when
     the text meets any of them, `after_break` runs. Empty when `light` is not in use."""
 
-    def _after_break(self, broken: str) -> re.Pattern[str] | None:
+    def _after_break(self, broken: str, light_from: int = _LIGHT_FROM) -> re.Pattern[str] | None:
         """The regex to scan `broken` with: `light` when no alternative it leaves out can
-        match in it."""
-        if self.gates:
+        match in it. A text shorter than `light_from` is scanned whole: there the scan costs
+        less than the test."""
+        if self.gates and len(broken) >= light_from:
             ascii_text = broken.isascii()
             if not any(gate.met(broken, ascii_text) for gate in self.gates):
                 return self.light
@@ -331,5 +336,7 @@ def _gated(node: TrieNode) -> dict[str, Needs]:
             except re.error:
                 continue
             if need.strings or need.non_ascii:
-                gated[name] = need
+                # The sets of fewest strings first: a text that lacks what the tail needs
+                # is told so after the fewest searches.
+                gated[name] = Needs(tuple(sorted(need.strings, key=len)), need.non_ascii)
     return gated
