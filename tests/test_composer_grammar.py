@@ -756,3 +756,26 @@ def test_a_remedy_someone_else_did_is_not_credited_to_us() -> None:
             assert "a social worker visited" in body.lower(), body
             assert body.count("To make amends") == 1, body
             _passes(request, draft)
+
+
+@pytest.mark.parametrize(
+    ("cause", "told", "kept"),
+    [
+        ("driver got assigned two orders at once", "the driver got assigned", None),
+        ("warehouse sent the wrong size", "the warehouse sent the wrong size", None),
+        ("our courier missed the collection slot", None, "our courier missed"),
+        ("drivers were double-booked that evening", None, "drivers were double-booked"),
+    ],
+)
+def test_a_cause_typed_as_a_note_gets_its_article(
+    cause: str, told: str | None, kept: str | None
+) -> None:
+    """A cause typed as a note, its subject a bare singular noun ("driver got assigned two
+    orders at once"), reads with "the" in our sentence; a subject with its own determiner or
+    a plural stays as typed."""
+    incident = {"summary": "your order arrived an hour late", "cause": cause}
+    body = _r11_letter(incident=incident)
+    if told is not None:
+        assert told in body, body
+    if kept is not None:
+        assert kept in body and "the " + kept not in body, body

@@ -870,7 +870,15 @@ class Writer:
                     # was cancelled and nobody told you."
                     values["summary_that"] = s.inner
         values.update(self._shaped("impact", self.impact))
-        values.update(self._shaped("cause", self.cause))
+        cause = self.cause
+        if (
+            cause is not None
+            and cause.shape == "clause"
+            and _bare_subject(cause.inner, _proper_words(self))
+        ):
+            # "driver got assigned two orders at once": "We found that the driver got ...".
+            cause = Phrase("the " + cause.inner, cause.shape, cause.own_verb)
+        values.update(self._shaped("cause", cause))
         return values
 
     @staticmethod
