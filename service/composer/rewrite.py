@@ -28,6 +28,7 @@ No route ever cuts a sentence: short channels keep whole sentences in order of v
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
 import guardrails
@@ -467,6 +468,22 @@ def _background_or_promise(sentence: str) -> bool:
     )
 
 
+_OUR_ACTION = re.compile(r"^(?:We|I)(?: have|'ve| will|'ll| are now| now)\b")
+
+
+def _callers_action(sentence: str) -> bool:
+    """A remedy or a step worded as one ("We have removed Biscuit from every mailing list
+    we hold."), which no amends cue may name; or, in none of our wordings, what the
+    caller wrote as our own action."""
+    slots = {slot for slot, _ in _parts_of(sentence)}
+    commitment = {slot for slot in slots if slot.startswith(("remedy", "prevention"))}
+    if commitment:
+        # Not a sentence that is also one of our other parts: "We will share confirmed
+        # findings with you ..." promises a letter, not a remedy.
+        return commitment == slots
+    return bool(_OUR_ACTION.match(sentence)) and not slots
+
+
 def _private(sentence: str, names: list[str], channel: str = "social") -> bool:
     """Whether a sentence carries what a public text must not: on a social reply any figure
     (reference, amount, code), on a public statement a reference; on both the reader's name
@@ -683,7 +700,8 @@ def _shortened(
         promised = bool(carried & _COMMITMENTS) if promises else "amends" in elements
         # A letter keeps its background and a promise to write again until the budget
         # needs their words (`_by_priority`).
-        background = channel not in ("sms", "social") and _background_or_promise(s)
+        letter = channel not in ("sms", "social")
+        background = letter and (_background_or_promise(s) or _callers_action(s))
         if fact_tokens(s) or (elements - covered) or promised or dated or told or background:
             kept.append(s)
             covered |= elements
@@ -722,8 +740,8 @@ def _shortened(
         others = set().union(*(_carries_element(o, channel) for o in kept if o != s))
         if s in kept[:2] or "acknowledgment" in elements:
             continue  # the opening and what happened are told in full
-        if channel not in ("sms", "social") and _background_or_promise(s):
-            continue  # given up by priority, if at all (`_by_priority`)
+        if channel not in ("sms", "social") and (_background_or_promise(s) or _callers_action(s)):
+            continue  # a remedy in the caller's words, or given up by priority (`_by_priority`)
         pledged = _carries_element(s, channel) & (_COMMITMENTS if promises else {"amends"})
         if not pledged and elements <= others:
             kept.remove(s)  # background (a count in the impact), or an element said twice
@@ -849,10 +867,14 @@ def _ranked(
     acknowledging: frozenset[str] = frozenset(),
 ) -> list[Line]:
     """Sentences ranked for a single-message channel: the first to carry each amount or
-    code, and the first to carry each element the channel requires, are essential; other
-    figures (a prevention step's) come next; then any element; then the rest."""
+    code, the first to carry each element the channel requires, and, where it requires
+    amends, every remedy (a second one included) are essential; other figures (a
+    prevention step's) come next; then any element; then the rest. Our own background
+    lines, recognised by their phrase-bank wording, rank as the plan ranks them (a
+    strategy line, then the impact or the cause), whatever figures they carry."""
     # A text says what we did or offer, whether or not the channel requires it.
-    required = set(get_catalog().channels[channel].required) | {"amends"}
+    own = set(get_catalog().channels[channel].required)
+    required = own | {"amends"}
     seen_tokens: set[str] = set()
     seen_elements: set[str] = set()
     lines = []
@@ -860,11 +882,27 @@ def _ranked(
         elements = _carries_element(s, channel)
         if s in acknowledging:  # what happened, told from the draft's reference line
             elements.add("acknowledgment")
-        strong = {m.group(0) for m in _STRONG.finditer(s)} - seen_tokens
+        if _callers_action(s):
+            elements.add("amends")  # "We have told HMRC about the correct amount."
+        # Our background sentence (what it meant for the reader, the cause, a strategy
+        # line) gives way before a remedy: its figures ("on the M4", "£18k of lost
+        # orders") are no commitment.
+        tier = _drop_tier(s)
+        background = tier is not None and s not in acknowledging
+        if background:
+            elements -= _COMMITMENTS  # "We have already started putting this right."
+        strong = set() if background else {m.group(0) for m in _STRONG.finditer(s)} - seen_tokens
         new_required = (elements & required) - seen_elements
+        # Where the channel requires amends (a text message), every remedy is essential: a
+        # second one ("We will cover the recovery invoice") is what the reader gets, not
+        # a repeat. A public reply gives its room to the apology and ownership first.
+        remedy = "amends" in own and "amends" in elements and "prevention" not in elements
         if s in ours:
             priority = "optional"  # our structural sentences give way to the draft's own
-        elif (strong and "prevention" not in elements) or new_required:
+        elif background and not new_required:
+            # A strategy line gives way before the impact or the cause.
+            priority = "fact" if tier == _DROP_TIERS["fact"] else "strategy"
+        elif (strong and "prevention" not in elements) or new_required or remedy:
             priority = "essential"
         elif fact_tokens(s) - seen_tokens:
             priority = "fact"
@@ -876,7 +914,9 @@ def _ranked(
             seen_tokens |= fact_tokens(s)
             seen_elements |= elements
         line = Line(s, Part("sentence", priority=priority))
-        short = _SHORT_FORMS.get(next(iter(sorted(elements & set(_SHORT_FORMS))), ""), "")
+        # "I'm sorry we let you down." is an apology and ownership: no short form says both.
+        shortened = elements & set(_SHORT_FORMS)
+        short = _SHORT_FORMS[next(iter(shortened))] if len(shortened) == 1 else ""
         if short and not strong and "acknowledgment" not in elements and len(short) < len(s):
             # A long regret or ownership sentence gives way to its short form before the
             # message drops what happened or what we did.
@@ -972,11 +1012,31 @@ def _within(kept: list[Line], channel: str, limit: int, acknowledging: frozenset
     def over() -> bool:
         return len(" ".join(ln.text for ln in kept)) > limit
 
-    for i in reversed(range(len(kept))):
-        if not over():
-            break
-        if i not in firsts():
-            kept.pop(i)
+    def remedy(text: str) -> bool:
+        """A remedy or its figure: what a text gives up last."""
+        if _drop_tier(text) is not None:
+            return False  # our background or strategy line, whatever it carries
+        if "amends" in _carries_element(text, channel) or _callers_action(text):
+            return True
+        return bool(_STRONG.search(text))
+
+    def step(text: str) -> bool:
+        return _drop_tier(text) is None and "prevention" in _carries_element(text, channel)
+
+    # A second sentence for an element goes first: the background, then a prevention step,
+    # then the rest; a second remedy ("We will cover the recovery invoice (£180).")
+    # outlives the impact and the step.
+    passes: tuple[Callable[[str], bool], ...] = (
+        lambda text: not remedy(text) and not step(text),
+        lambda text: not remedy(text),
+        lambda text: True,
+    )
+    for spare in passes:
+        for i in reversed(range(len(kept))):
+            if not over():
+                break
+            if i not in firsts() and spare(kept[i].text):
+                kept.pop(i)
     for i in reversed(range(len(kept))):
         if not over():
             break
