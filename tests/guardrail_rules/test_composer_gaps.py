@@ -386,6 +386,19 @@ def test_a_reference_said_as_the_readers_number_names_the_incident() -> None:
         assert bool(missing) != found, (said, [f.message for f in report.findings])
 
 
+def test_what_the_reader_meant_a_thing_to_be_is_no_intent_defence() -> None:
+    # The caller's impact told back: the loss of a present, not our purpose defended.
+    request = _request(impact="it was meant as a birthday present")
+    rule = "non_apology.intent"
+    for text in (
+        "I know that it was meant as a birthday present. We are sorry; this was our mistake.",
+        "The vase was meant as a wedding gift. We are sorry; this was our mistake.",
+    ):
+        assert not _rules(text, request, rule), text
+    text = "The campaign was intended as a celebration of Halloween. We are sorry."
+    assert _rules(text, request, rule)
+
+
 @pytest.mark.parametrize(
     ("name", "organization", "signed"),
     [
