@@ -71,7 +71,7 @@ class Fix(BaseModel):
     text: str | None = None  # replace: safe wording for the finding's [start, end)
     fact: str | None = None  # insert: which caller fact is missing: "remedy:<i>",
     # "prevention:<i>", "reference", "greeting", "signature",
-    # "invitation"  (i = index in the request's list)
+    # "invitation", "impact"  (i = index in the request's list)
 
 
 class Finding(BaseModel):

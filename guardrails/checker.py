@@ -49,6 +49,7 @@ from guardrails.model_claims import (
     FORMAL_CHAT_GREETING,
     INVENTED_EFFECT,
     KIND_LABEL,
+    MINIMISED_HARM,
     MOVED_DATE,
     OWNED_FAULT,
     PLURAL_VOICE,
@@ -61,6 +62,7 @@ from guardrails.model_claims import (
     formal_chat_greeting,
     invented_effect,
     kind_label,
+    minimised_harm,
     moved_date,
     owned_fault,
     plural_voice,
@@ -143,6 +145,7 @@ RULES: tuple[Rule, ...] = (
     Rule(owned_fault, (OWNED_FAULT,), needs_context=True),
     Rule(circular_harm, (CIRCULAR_HARM,)),
     Rule(kind_label, (KIND_LABEL,), needs_context=True),
+    Rule(minimised_harm, (MINIMISED_HARM,), needs_context=True),
 )
 """Every code rule, in the order it runs; pack rules are all run by `rule_findings`."""
 

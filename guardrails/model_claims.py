@@ -41,7 +41,7 @@ from guardrails.request_rules import (
     quoted_offers,
 )
 from guardrails.spans import finding
-from guardrails.supplied import stems
+from guardrails.supplied import stems, stems_in
 
 READER_ACTION = "request.reader_action"
 MOVED_DATE = "request.moved_date"
@@ -55,6 +55,7 @@ SWAPPED_ORGANISATION = "claims.swapped_organisation"
 OWNED_FAULT = "liability.owned_fault"
 CIRCULAR_HARM = "tone.circular_harm"
 KIND_LABEL = "artefacts.kind_label"
+MINIMISED_HARM = "tone.minimised_harm"
 RULE_IDS = (
     READER_ACTION,
     MOVED_DATE,
@@ -68,6 +69,7 @@ RULE_IDS = (
     OWNED_FAULT,
     CIRCULAR_HARM,
     KIND_LABEL,
+    MINIMISED_HARM,
 )
 """The rules this module reports under its own ids; `reader_as_ours` reports
 `request.third_person`, the request rules' id for the reader in the third person."""
@@ -1647,5 +1649,81 @@ def kind_label(draft: Draft) -> list[Finding]:
                 "Write the remedy as a sentence of the letter, without the request's labels.",
                 fix=Fix(action="replace", text=""),
             )
+        )
+    return found
+
+
+# --- a harm the request names, called an inconvenience ---------------------------------------
+
+_SLIGHT = r"(?:(?:great|considerable|significant|unnecessary|serious|any|some|real)\s+)?"
+# "for the inconvenience caused by our cancellation", "for any inconvenience this may have
+# caused", "for this inconvenience": the harm named as the thing apologised for.
+_INCONVENIENCE_FOR = re.compile(
+    rf"(?<=\bfor\s)(?:the|this|any|all\s+the|such)\s+{_SLIGHT}inconvenience"
+    r"(?:\s+(?:(?:that|which)\s+)?(?:(?:this|it|that)\s+)?(?:(?:may|might|could)\s+have\s+|"
+    r"has\s+|have\s+)?caused(?:\s+(?:to\s+)?you)?)?(?P<by>\s+by\s+(?=\w))?"
+)
+# "the delay and inconvenience", "the delay and the inconvenience this caused": a second harm
+# word that only softens the first.
+_AND_INCONVENIENCE = re.compile(
+    r"\s+and\s+(?:the\s+|any\s+)?inconvenience(?:\s+(?:(?:this|it)\s+)?(?:(?:may|might|could)\s+"
+    r"have\s+)?caused(?:\s+you)?)?(?=[\s.,;!?])"
+)
+_INCONVENIENCE = re.compile(r"\binconvenience\b")
+_CLAUSE_END = re.compile(r"\s*(?:[.,;!?]|\s+and\b|\s+to\s+you\b|$)")
+
+
+def _impact_told(draft: Draft) -> bool | None:
+    """Whether the letter states the request's impact (half of the impact's own words,
+    those the summary and cause do not also have); None when the request gives no impact
+    with words of its own."""
+    incident = draft.context.incident if draft.context is not None else None
+    impact = incident.impact if incident is not None else None
+    if incident is None or not impact:
+        return None
+    own = stems(impact) - stems(f"{incident.summary} {incident.cause or ''}")
+    if len(own) < 2:
+        return None
+    return len(stems_in(draft.body.low, own)) * 2 >= len(own)
+
+
+def minimised_harm(draft: Draft) -> list[Finding]:
+    """The harm the request gives (`incident.impact`: "he had to find another suit at short
+    notice for his wedding") called an inconvenience in a letter that never says what it
+    was. The letter gets the composer's sentence for the impact (after the apology); "the
+    inconvenience caused by our cancellation" becomes "our cancellation", "any inconvenience
+    this may have caused" becomes "this", and "the delay and inconvenience" "the delay". A
+    letter that states the impact may still say "inconvenience" (the request's words are
+    there); one whose request gives no impact is left to `non_apology.generic_inconvenience`."""
+    text = draft.body
+    if "inconvenience" not in text.low or _impact_told(draft) is not False:
+        return []
+    found: list[Finding] = []
+    message = (
+        "Calls the harm an inconvenience and never says what it meant for the reader, "
+        "which the request gives."
+    )
+    suggestion = "Say what happened to the reader in the request's words."
+    for match in _INCONVENIENCE_FOR.finditer(text.low):
+        if match.group("by"):
+            fix = Fix(action="replace", text="")
+        elif _CLAUSE_END.match(text.low, match.end()):
+            fix = Fix(action="replace", text="this")
+        else:
+            continue
+        found.append(
+            finding(MINIMISED_HARM, "error", message, text.text, *match.span(), suggestion, fix=fix)
+        )
+    for match in _AND_INCONVENIENCE.finditer(text.low):
+        fix = Fix(action="replace", text="")
+        found.append(
+            finding(MINIMISED_HARM, "error", message, text.text, *match.span(), suggestion, fix=fix)
+        )
+    if _INCONVENIENCE.search(text.low) is not None:
+        # Where the impact is missing: at the end, apart from the wording edits above.
+        end = len(text.text)
+        fix = Fix(action="insert", fact="impact")
+        found.append(
+            finding(MINIMISED_HARM, "error", message, text.text, end, end, suggestion, fix=fix)
         )
     return found

@@ -1013,6 +1013,26 @@ def _states_step(
     return False
 
 
+_AND_CLAUSE = re.compile(r",?\s+and\s+(?=(?:i|we)\b)")
+
+
+def _vague_clause(
+    low: str, start: int, end: int, effort: re.Pattern[str]
+) -> tuple[tuple[int, int], Fix]:
+    """The span and fix of a vague promise in sentence [start, end): the clause after
+    ", and" when the promise is there and a clause of three words or more comes before it
+    ("I understand that this delay has impacted your operations, and I am committed to
+    taking steps to ..."), else the whole sentence."""
+    match = effort.search(low, start, end)
+    joins = [j for j in _AND_CLAUSE.finditer(low, start, end) if match and j.end() <= match.start()]
+    if joins and len(low[start : joins[-1].start()].split()) >= 3:
+        stop = end
+        while stop > start and low[stop - 1] in ".!?":
+            stop -= 1
+        return (joins[-1].start(), stop), Fix(action="replace", text="")
+    return (start, end), Fix(action="remove_sentence")
+
+
 def prevention(
     text: str,
     low: str,
@@ -1046,19 +1066,27 @@ def prevention(
             continue  # the sentence states an authorised step
         stands_in = bool(missing) and required
         vague_at = start if vague_at is None else vague_at
+        if stands_in:
+            severity: Severity = "error"
+            why = ", in place of the prevention step the request gives."
+        elif request.prevention:
+            # Beside the change the request gives, a promise of more, unnamed effort: a
+            # commitment nobody authorised.
+            severity, why = "error", ", beside the change the request gives."
+        else:
+            severity, why = "warning", "."
+        span, fix = _vague_clause(low, start, end, words.vague_effort)
         found.append(
             _finding(
                 VAGUE_PREVENTION,
-                "error" if stands_in else "warning",
-                "Promises effort to prevent a repeat without saying what changes"
-                + (", in place of the prevention step the request gives." if stands_in else "."),
+                severity,
+                "Promises effort to prevent a repeat without saying what changes" + why,
                 text,
-                start,
-                end,
+                *span,
                 "State the change the request gives as done or planned; leave out promises "
                 "of effort.",
                 "body",
-                Fix(action="remove_sentence"),
+                fix,
             )
         )
     if required:

@@ -34,6 +34,7 @@ from service.composer.build import when
 _SENTENCE_END = re.compile(r"[.!?]+[\"'’”)\]]*(?=\s|$)")
 _ADDRESS = re.compile(r"\S+@\S+\.\w+|https?://\S+|www\.\S+")
 _NUMBER = re.compile(r"\d+")
+_THIRD = re.compile(r"\b(?:he|she|they|him|her|them|his|hers|their|theirs)\b", re.IGNORECASE)
 _DOUBLE_SPACE = re.compile(r"(?<=\S) {2,}(?=\S)")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 # Anchors, in order of preference, after whose sentence a missing fact is inserted.
@@ -44,9 +45,11 @@ _AFTER: dict[str, tuple[str, ...]] = {
     "prevention": ("prevention", "amends"),
     "regret": ("acknowledgment",),
     "responsibility": ("regret", "acknowledgment"),
+    # What the incident meant for the reader: after the apology that named it.
+    "impact": ("regret", "acknowledgment"),
 }
 # Facts that open a letter: without their anchor they go just after the greeting.
-_OPENING = frozenset({"reference", "acknowledgment", "regret", "responsibility"})
+_OPENING = frozenset({"reference", "acknowledgment", "regret", "responsibility", "impact"})
 
 
 # A sign-off with nothing after it, at the very end of a letter: "Best regards," once the
@@ -685,12 +688,14 @@ def _insertion(
         sentence = fact_sentence(request, fact, channel, first=first).strip()
     except ValueError:
         return None  # the fact names an index or field the request does not have
-    if not sentence:
+    kind = fact.split(":", 1)[0]
+    if not sentence or (kind == "impact" and _THIRD.search(sentence)):
+        # An impact the composer could not turn to the reader ("the first evening of their
+        # anniversary") would name the reader in the third person: left for the re-ask.
         return None
     record = SalvageEdit(rule=rule, action="insert", before="", after=sentence)
     one_block = "\n" not in body.strip()
     gap = " " if one_block else "\n\n"
-    kind = fact.split(":", 1)[0]
     if kind == "greeting":
         return _Edit("body", 0, 0, sentence + gap, record, rank=0)
     if kind == "signature":
@@ -726,7 +731,9 @@ def _insertion(
         return _Edit("body", start, start, sentence + " ", record)
     if anchor is None:
         return _closing_insert(body, report, sentence, record, gap)
-    return _Edit("body", anchor, anchor, " " + sentence, record)
+    # The impact follows the apology that names it, before a remedy put after that apology.
+    rank = 1 if kind == "impact" else 2
+    return _Edit("body", anchor, anchor, " " + sentence, record, rank=rank)
 
 
 def _restated_step(

@@ -888,3 +888,41 @@ def test_a_sign_off_stays_on_its_own_line_when_the_line_before_it_is_replaced(
     assert "our situation" not in fixed
     assert fixed.endswith("\nAll the best,\nPriya Natarajan"), fixed
     assert ". All the best" not in fixed
+
+
+def test_an_impact_goes_after_the_apology_before_a_remedy_inserted_there(
+    northwind_request: DraftRequest,
+) -> None:
+    """Two insertions after one apology: what the incident meant for the reader first, then
+    what we did about it."""
+    apology = "I'm truly sorry for the late delivery."
+    body = BODY.replace("We have refunded the express shipping fee ($14.95). ", "")
+    at = len(body)
+    findings = [
+        Finding(
+            rule=rule,
+            severity="error",
+            message="m",
+            start=at,
+            end=at,
+            excerpt="",
+            fix=Fix(action="insert", fact=fact),
+        )
+        for rule, fact in (
+            ("commitments.omitted_remedy", "remedy:0"),
+            ("tone.minimised_harm", "impact"),
+        )
+    ]
+    start = body.index(apology)
+    regret = ElementResult(
+        element="regret",
+        present=True,
+        evidence=Evidence(start=start, end=start + len(apology), text=apology),
+    )
+    report = GuardrailReport(passed=False, elements=[regret], findings=findings)
+    result = salvage(None, body, report, northwind_request, "email")
+    impact = fact_sentence(northwind_request, "impact", "email")
+    remedy = fact_sentence(northwind_request, "remedy:0", "email")
+    assert "your hiking trip" in impact
+    assert f"{apology} {impact} {remedy}" in result.body, result.body
+    assert result.unfixed == []

@@ -2138,6 +2138,7 @@ FACT_KEYS = (
     "responsibility",
     "close",
     "acknowledgment",
+    "impact",
 )
 
 
@@ -2184,4 +2185,8 @@ def fact_sentence(request: DraftRequest, fact: str, channel: str, *, first: bool
         return w.say("social_ack") or w.values["summary"] or ""
     if fact in ("regret", "responsibility", "close"):
         return w.say(fact) or ""
+    if fact == "impact":  # what the incident meant for the reader, as the request gives it
+        if not target.incident.impact:
+            raise ValueError("the request has no incident.impact")
+        return w.say("impact") or ""
     raise ValueError(f"unknown fact {fact!r}; expected one of {', '.join(FACT_KEYS)}")

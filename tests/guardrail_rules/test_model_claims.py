@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import guardrails
 from contract.models import DraftRequest
-from contract.report import GuardrailReport
+from contract.report import Fix, GuardrailReport
 from guardrails.model_claims import (
     CIRCULAR_HARM,
     FORMAL_CHAT_GREETING,
     INVENTED_EFFECT,
     KIND_LABEL,
+    MINIMISED_HARM,
     MOVED_DATE,
     OWNED_FAULT,
     PLURAL_VOICE,
@@ -978,3 +979,54 @@ def test_an_apology_told_as_a_moment_of_the_writers_time_keeps_the_apology() -> 
         "I wanted to take a moment to check the new shelf myself.",
     ):
         assert not _errors(_letter(middle), SHELF, STOCK_PHRASE), middle
+
+
+# --- tone.minimised_harm ---------------------------------------------------------------------
+
+_IMPACT = "the customer had to keep her books in boxes for a week"
+HURT = _with_incident(impact=_IMPACT)
+
+
+def test_a_harm_the_request_names_called_an_inconvenience_is_said_as_it_was() -> None:
+    impact = fact_sentence(HURT, "impact", "email")
+    assert impact.endswith("you had to keep your books in boxes for a week."), impact
+    opening = (
+        "I'm sorry your bookcase, ordered on 4 June, arrived with a cracked shelf. This was "
+        "our mistake, and we own it."
+    )
+    for apology, said in (
+        (
+            "I'm sorry for the inconvenience caused by our packing of your bookcase.",
+            "I'm sorry for our packing of your bookcase.",
+        ),
+        ("We apologise for any inconvenience this may have caused.", "We apologise for this."),
+        ("I am truly sorry for the damage and inconvenience.", "I am truly sorry for the damage."),
+    ):
+        body = _letter("").replace(opening, f"{opening} {apology}")
+        assert _errors(body, HURT, MINIMISED_HARM), apology
+        fixed, report = _salvaged(body, HURT)
+        assert report.passed, (apology, [f.rule for f in report.errors])
+        assert "inconvenience" not in fixed and said in fixed, fixed
+        # The impact follows the letter's first apology.
+        assert f"cracked shelf. {impact} This was our mistake" in fixed, fixed
+    # An inconvenience that cannot be reworded stays, and the impact is said after the
+    # apology.
+    body = _letter("I know this caused you real inconvenience.")
+    fixed, report = _salvaged(body, HURT)
+    assert report.passed and f"cracked shelf. {impact} This was" in fixed, fixed
+
+
+def test_an_inconvenience_beside_the_impact_or_without_one_is_left_to_other_rules() -> None:
+    middle = "I am sorry for the inconvenience."
+    assert not _errors(_letter(middle), SHELF, MINIMISED_HARM)  # no impact in the request
+    told = _letter(f"{middle} I know you had to keep your books in boxes.")
+    assert not _errors(told, HURT, MINIMISED_HARM)
+
+
+def test_an_impact_the_composer_tells_in_the_third_person_is_left_for_the_re_ask() -> None:
+    theirs = _with_incident(impact="the bookcase was meant for her daughter's new room")
+    body = _letter("I am sorry for the inconvenience.")
+    report = guardrails.check(body, subject="Your bookcase", context=theirs)
+    result = salvage("Your bookcase", body, report, theirs, "email")
+    assert [f.fix for f in result.unfixed] == [Fix(action="insert", fact="impact")]
+    assert "her daughter" not in result.body

@@ -15,6 +15,7 @@ from contract.report import Finding, Fix
 from guardrails import check
 from guardrails.checker import SKIPPED_WITHOUT_CONTEXT
 from guardrails.request_rules import RULE_IDS
+from service.salvage import salvage
 
 SLIPS: dict[str, Any] = yaml.safe_load((CORPUS / "request_slips.yaml").read_text("utf-8"))
 REQUESTS = {name: DraftRequest.model_validate(data) for name, data in SLIPS["requests"].items()}
@@ -80,13 +81,38 @@ def test_vague_promise_in_place_of_the_step_is_an_error_with_both_fixes() -> Non
     assert not report.passed
 
 
-def test_vague_promise_beside_the_stated_step_is_only_a_warning() -> None:
+def test_vague_promise_beside_the_stated_step_is_an_error_that_salvage_cuts() -> None:
+    """Beside the authorised change, a promise of more, unnamed effort commits the business
+    to something nobody authorised: the sentence goes, or only its clause after ", and"."""
     request = REQUESTS["hotel"]
-    body = (
+    head = (
         "Dear Amira,\n\nI am sorry we gave your room away on your anniversary; that was our "
         "mistake. We have refunded the $289 for the night. We now check room allocations "
-        "against confirmed bookings every night. We will do everything we can to prevent "
-        "similar incidents.\n\nPlease reply with any questions.\n\nKind regards,\nTom Reyes"
+        "against confirmed bookings every night."
+    )
+    tail = "\n\nPlease reply with any questions.\n\nKind regards,\nTom Reyes"
+    body = head + " We will do everything we can to prevent similar incidents." + tail
+    found = _ours(body, request, "email")
+    assert [(f.rule, f.severity, f.fix) for f in found] == [
+        ("request.vague_prevention", "error", Fix(action="remove_sentence"))
+    ]
+    clause = ", and we are committed to taking steps to ensure similar issues do not occur again"
+    body = head + " I know how much that night meant" + clause + "." + tail
+    found = _ours(body, request, "email")
+    assert [(f.excerpt, f.fix) for f in found] == [(clause, Fix(action="replace", text=""))]
+    report = check(body, channel="email", context=request)
+    fixed = salvage(None, body, report, request, "email").body
+    assert "I know how much that night meant.\n\nPlease reply" in fixed, fixed
+    assert not _ours(fixed, request, "email")
+
+
+def test_vague_promise_without_any_step_in_the_request_is_only_a_warning() -> None:
+    request = REQUESTS["hotel"].model_copy(update={"prevention": []})
+    body = (
+        "Dear Amira,\n\nI am sorry we gave your room away on your anniversary; that was our "
+        "mistake. We have refunded the $289 for the night. We will do everything we can to "
+        "prevent similar incidents.\n\nPlease reply with any questions.\n\nKind regards,\n"
+        "Tom Reyes"
     )
     found = _ours(body, request, "email")
     assert [(f.rule, f.severity) for f in found] == [("request.vague_prevention", "warning")]
