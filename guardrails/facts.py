@@ -365,7 +365,7 @@ def durations_in(low: str) -> set[tuple[str, ...]]:
 def code_spans(text: str, low: str | None = None) -> list[tuple[int, int]]:
     """Where `text` quotes a code: uppercase letters and digits with at least one of each
     (SORRY15, NW-48213), or uppercase letters only right after a word that introduces a
-    code ("use the code FREEJACKET")."""
+    code ("use the code FREEJACKET", not "what happened with the OUTAGE")."""
     low = low if low is not None else text.lower()
     spans = []
     intro = _code_words()
@@ -380,7 +380,10 @@ def code_spans(text: str, low: str | None = None) -> list[tuple[int, int]]:
         if _CODE_SHAPE.fullmatch(token):
             spans.append(match.span())
         elif _LETTER_CODE.fullmatch(token):
-            before = low[max(0, match.start() - 30) : match.start()].split()[-3:]
+            # The word right before it introduces it ("use code FREEJACKET", "enter
+            # FREEJACKET", "the code: FREEJACKET"); "what happened with the OUTAGE" names
+            # the incident in capitals.
+            before = low[max(0, match.start() - 30) : match.start()].split()[-1:]
             if any(word.strip(":\"'“”") in intro for word in before):
                 spans.append(match.span())
     return spans

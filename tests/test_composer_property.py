@@ -98,6 +98,17 @@ def _stated(request: DraftRequest, text: str) -> list[str]:
         }
     )
 )
+# A one-word summary in capitals in a public reply ("what happened with the OUTAGE") was
+# read as a code after "with".
+@example(
+    DraftRequest.model_validate(
+        {
+            "channel": "social",
+            "sender": {"organization": "Bluebell Telecom"},
+            "incident": {"summary": "OUTAGE"},
+        }
+    )
+)
 def test_every_valid_request_gets_a_letter_that_passes(request: DraftRequest) -> None:
     try:
         draft = compose_draft(request)

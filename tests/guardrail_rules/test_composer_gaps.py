@@ -399,6 +399,23 @@ def test_what_the_reader_meant_a_thing_to_be_is_no_intent_defence() -> None:
     assert _rules(text, request, rule)
 
 
+def test_an_incident_named_in_capitals_is_no_code_in_a_public_reply() -> None:
+    # "with" introduces a code only right before it ("pay with SAVEBIG").
+    data = _request().model_dump(exclude_none=True)
+    data.update(channel="social", remedies=[], prevention=[], incident={"summary": "OUTAGE"})
+    request = DraftRequest.model_validate(data)
+    rule = "channel.public_code"
+    for text in (
+        "We are so sorry about what happened with the OUTAGE. We take full responsibility.",
+        "We are so sorry about what happened with the GDPR breach. This was our mistake.",
+    ):
+        report = check(text, channel="social", context=request)
+        assert not [f for f in report.findings if f.rule == rule], text
+    for text in ("Use the code FREEJACKET at checkout.", "Pay with SAVEBIG next time."):
+        report = check(text, channel="social", context=request)
+        assert [f for f in report.findings if f.rule == rule], text
+
+
 @pytest.mark.parametrize(
     ("name", "organization", "signed"),
     [
