@@ -64,6 +64,9 @@ class Standalone:
 
 _LIGHT_FROM = 1000
 """The length from which a text is tested for the light scan (see `Trie.light`)."""
+_WORD_RUN = re.compile(r"\w+")
+_FIRST_GATES = 8
+"""How many gates (the likeliest met) are looked for in the text itself, before its words."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,16 +86,31 @@ class Trie:
     gates: tuple[Needs, ...] = ()
     """What the alternatives left out of `light` need, one entry each (deduplicated): when
     the text meets any of them, `after_break` runs. Empty when `light` is not in use."""
+    wordy: frozenset[str] = frozenset()
+    """The strings of `gates` made of word characters only."""
 
     def _after_break(self, broken: str, light_from: int = _LIGHT_FROM) -> re.Pattern[str] | None:
         """The regex to scan `broken` with: `light` when no alternative it leaves out can
         match in it. A text shorter than `light_from` is scanned whole: there the scan costs
         less than the test."""
-        if self.gates and len(broken) >= light_from:
-            ascii_text = broken.isascii()
-            if not any(gate.met(broken, ascii_text) for gate in self.gates):
-                return self.light
-        return self.after_break
+        if not self.gates or len(broken) < light_from:
+            return self.after_break
+        ascii_text = broken.isascii()
+        if any(gate.met(broken, ascii_text) for gate in self.gates[:_FIRST_GATES]):
+            return self.after_break  # most texts: one of the likeliest gates is met
+        # The rest are looked for among the text's distinct words where they can be: a
+        # string of word characters is in the text exactly when it is in one of its words,
+        # and a long text that needs no window repeats its words (one searched once each).
+        words = " ".join(set(_WORD_RUN.findall(broken)))
+        for gate in self.gates[_FIRST_GATES:]:
+            if gate.non_ascii and ascii_text:
+                continue
+            if all(
+                any(s in (words if s in self.wordy else broken) for s in choice)
+                for choice in gate.strings
+            ):
+                return self.after_break
+        return self.light
 
     def matches(self, low: str, broken: str) -> list[tuple[str, int, int]]:
         """(group name, start, end) of the first alternative matching at each position.
@@ -316,7 +334,9 @@ def lookahead_regexes(root: TrieNode) -> Trie:
     # The gates most likely met first (their shortest strings), so that a text which needs
     # the whole regex finds that out after a few searches.
     order = sorted(gates, key=lambda g: min((len(s) for c in g.strings for s in c), default=0))
-    return Trie(after_break, inside, light, tuple(order))
+    strings = {s for gate in order for choice in gate.strings for s in choice}
+    wordy = frozenset(s for s in strings if _WORD_RUN.fullmatch(s))
+    return Trie(after_break, inside, light, tuple(order), wordy)
 
 
 def _gated(node: TrieNode) -> dict[str, Needs]:
