@@ -860,6 +860,16 @@ def test_a_one_word_summary_typed_as_a_sentence_is_acknowledged_in_a_text() -> N
     assert "overbooking" in body.lower(), body
 
 
+def test_an_impact_typed_without_its_subject_and_repeated_is_said_once() -> None:
+    # The field repeated to its maximum, as the property tests send it.
+    impact = " ".join(["had to order takeaway for the family."] * 25)
+    incident = {"summary": "your parcel arrived a week late", "impact": impact}
+    for strategies in ([], ["contextual_empathy"]):
+        body = _passes(northwind(channel="email", strategies=strategies, incident=incident))
+        assert body.count("order takeaway for the family") == 1, body
+        assert "and that had to" not in body, body
+
+
 def test_an_impact_of_two_sentences_is_one_sentence_of_ours() -> None:
     impact = (
         "The balcony was the whole reason we booked. My husband's 80th birthday was on night two."

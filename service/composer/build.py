@@ -47,6 +47,7 @@ from service.composer.caller import (
     proper_words,
     read_name,
     recase,
+    said_once,
     shouted,
     tame_case,
     told_passive,
@@ -354,7 +355,9 @@ def with_subject(impact: str) -> str:
     """An impact the customer typed without its subject ("had to order takeaway for the
     family", "missed my flight home") with the customer as its subject ("I had to ..."),
     so that it reads as a clause once the customer's "I" is the reader's "you"."""
-    text = impact.strip()
+    # Said once first: "had to order takeaway. had to order takeaway." is one sentence,
+    # not "you had to order takeaway, and that had to order takeaway".
+    text = said_once(impact.strip())
     if _DROPPED_SUBJECT.match(text):
         # The customer's own "I", in the case they typed ("HAD TO" -> "I HAD TO").
         return (

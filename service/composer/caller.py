@@ -551,7 +551,7 @@ def shape_of(text: str) -> tuple[str, bool]:
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 
 
-def _once(text: str) -> str:
+def said_once(text: str) -> str:
     """A field that says the same sentence more than once ("Call the customer back within
     24 hours. Call the customer back within 24 hours. ..."), with each sentence said once:
     a letter never repeats a sentence."""
@@ -574,7 +574,7 @@ def phrase(text: str, *, to_reader: bool = False, their_we: bool = False) -> Phr
     """Read a caller field; `to_reader` turns the customer's own "I" into "you", and with
     `their_we` (what happened to the customer: the impact) a "we" that does not speak to
     "you" is theirs too ("the afternoon we had planned" -> "the afternoon you had planned")."""
-    tamed = _once(tame_case(text))
+    tamed = said_once(tame_case(text))
     ours = their_we and not addresses_reader(tamed) and re.search(r"\b(?:we|our|us)\b", tamed, re.I)
     # The customer's "we" is their side too ("I had to cancel ... and we lost our deposit").
     if to_reader and (first_person(tamed) or customer_plural(tamed) or customer_we(tamed) or ours):
