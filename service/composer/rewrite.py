@@ -1031,18 +1031,48 @@ def _within(kept: list[Line], channel: str, limit: int, acknowledging: frozenset
         lambda text: not remedy(text),
         lambda text: True,
     )
-    for spare in passes:
+
+    def trim() -> None:
+        for spare in passes:
+            for i in reversed(range(len(kept))):
+                if not over():
+                    return
+                if i not in firsts() and spare(kept[i].text):
+                    kept.pop(i)
         for i in reversed(range(len(kept))):
             if not over():
-                break
-            if i not in firsts() and spare(kept[i].text):
+                return
+            promoted = "amends" in _carries_element(kept[i].text, channel) - required
+            if promoted and kept[i].text not in acknowledging:
                 kept.pop(i)
-    for i in reversed(range(len(kept))):
-        if not over():
+
+    start = list(kept)
+    place = {id(ln): float(i) for i, ln in enumerate(start)}
+    trim()
+    while over():
+        # Still too long: the longest sentence (not what happened) in its whole clauses,
+        # "To make amends, we have refunded ... on 2 September." and "Our claims team
+        # has closed the claim ...", whose second may then go.
+        candidates = [i for i, ln in enumerate(kept) if ln.text not in acknowledging]
+        if not candidates:
             break
-        promoted = "amends" in _carries_element(kept[i].text, channel) - required
-        if promoted and kept[i].text not in acknowledging:
-            kept.pop(i)
+        at = max(candidates, key=lambda i: len(kept[i].text))
+        parts = split_long(kept[at].text)
+        if len(parts) < 2:
+            break
+        pieces = [Line(part, kept[at].part) for part in parts]
+        for n, piece in enumerate(pieces):
+            place[id(piece)] = place[id(kept[at])] + (n + 1) / (len(pieces) + 1)
+        kept[at : at + 1] = pieces
+        trim()
+    # What went for room before a split made some may come back, a remedy's amount first
+    # ("The amount refunded is £312.40.").
+    for line in sorted(start, key=lambda ln: not remedy(ln.text)):
+        if line in kept:
+            continue
+        trial = sorted([*kept, line], key=lambda ln: place[id(ln)])
+        if len(" ".join(ln.text for ln in trial)) <= limit:
+            kept[:] = trial
     return " ".join(ln.text for ln in kept)
 
 
