@@ -106,7 +106,14 @@ _READER_ACT = re.compile(
     _THANKS + r"your\s+(?P<quality>(?:prompt|quick|swift|timely|rapid|fast|immediate|speedy)\s+)?"
     r"(?P<noun>responses?|repl(?:y|ies)|action|attention|feedback|report|message|e-?mail|"
     r"letter|call|input|help|assistance|efforts?|diligence|vigilance|flexibility|"
-    r"quick\s+thinking|note|complaint|post|comments?|question|enquiry|inquiry)\b"
+    r"quick\s+thinking|note|complaint|post|comments?|question|enquiry|inquiry|"
+    r"(?:continued\s+)?co-?operation)\b"
+)
+# "Thank you for your understanding and cooperation": the understanding may be thanked, the
+# cooperation is something the reader did (`_READER_ACT` when it is thanked alone).
+_AND_COOPERATION = re.compile(
+    r"\byour\s+(?:patience|understanding)(?P<cut>\s+and\s+(?:your\s+)?(?:continued\s+)?"
+    r"co-?operation)\b"
 )
 # "your patience while we investigated": a wait, told as past, that the request may never
 # describe. "Your patience while we put this right" (what happens now) is left alone.
@@ -210,6 +217,19 @@ def reader_action(draft: Draft) -> list[Finding]:
                 fix=fix,
             )
         )
+    if "operation" in low:
+        for match in _AND_COOPERATION.finditer(low):
+            found.append(
+                finding(
+                    READER_ACTION,
+                    "error",
+                    "Thanks the reader for cooperation the request never says they gave.",
+                    text.text,
+                    *match.span("cut"),
+                    "Leave out what the reader did unless the request says so.",
+                    fix=Fix(action="replace", text=""),
+                )
+            )
     talked = request.incident.customer_message is not None or bool(told & _SPOKE)
     if not talked and any(word in low for word in _TALK_WORDS):
         for match in _TALKED.finditer(low):

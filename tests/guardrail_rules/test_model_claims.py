@@ -146,7 +146,6 @@ def test_normal_thanks_are_left_alone() -> None:
     for middle in (
         "Thank you for your patience.",
         "Thank you for your understanding.",
-        "Thank you for your understanding and cooperation.",
         "Thanks for letting us know.",
         "Thank you for bringing this to our attention.",
         "We appreciate your feedback.",
@@ -1030,3 +1029,28 @@ def test_an_impact_the_composer_tells_in_the_third_person_is_left_for_the_re_ask
     result = salvage("Your bookcase", body, report, theirs, "email")
     assert [f.fix for f in result.unfixed] == [Fix(action="insert", fact="impact")]
     assert "her daughter" not in result.body
+
+
+# --- cooperation the reader never gave; an intent defence salvage drops -----------------------
+
+
+def test_cooperation_the_reader_never_gave_is_cut_and_understanding_kept() -> None:
+    body = _letter("Thank you for your understanding and cooperation.")
+    assert _errors(body, SHELF, READER_ACTION) == [" and cooperation"]
+    fixed, report = _salvaged(body, SHELF)
+    assert report.passed and "sealed. Thank you for your understanding.\n\n" in fixed, fixed
+    _assert_cut("We appreciate your continued cooperation.", SHELF, READER_ACTION)
+    assert not _errors(_letter("Thank you for your understanding."), SHELF, READER_ACTION)
+
+
+def test_an_intent_defence_is_dropped_by_salvage_with_its_sentence() -> None:
+    defence = (
+        "I understand that this was not a planned action, but it is important to check every "
+        "box before it is sealed."
+    )
+    body = _letter(defence)
+    report = guardrails.check(body, subject="Your bookcase", context=SHELF)
+    intent = [f for f in report.errors if f.rule == "non_apology.intent"]
+    assert [f.fix for f in intent] == [Fix(action="remove_sentence")]
+    fixed, report = _salvaged(body, SHELF)
+    assert report.passed and "planned action" not in fixed and _AMENDS in fixed, fixed
