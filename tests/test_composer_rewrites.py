@@ -482,6 +482,21 @@ def test_shorten_without_context_keeps_a_remedy_worded_as_our_action() -> None:
     assert count(short.body) / count(source.body) <= 0.65
 
 
+def test_a_rewrite_without_context_names_what_happened_in_one_sentence() -> None:
+    """Where the draft's own words carry no acknowledgment cue the guardrails can read
+    without the request, the story is led in with it ("I am writing about what happened:
+    we sent ..."), not preceded by a stock sentence (10 of the 84 letters were)."""
+    stock = ("I am writing about what happened. ", "We are writing about what happened. ")
+    for case_id, request, draft in sources():
+        out = rewrite(draft, None, channel=request.channel)
+        assert not any(s in out.body for s in stock), (case_id, out.body)
+    request = messy()["vet_reminder_after_pet_died_letter"].model_copy(update={"max_words": None})
+    draft = compose_draft(request)
+    out = rewrite(draft, None, channel="letter")
+    assert "I am writing about what happened: we sent a booster vaccination reminder" in out.body
+    assert not passes(out, "letter", None, draft.body), out.body
+
+
 def test_a_chat_made_from_a_formal_letter_greets_as_a_chat() -> None:
     request = messy()["registrar_wrong_transcript_letter"].model_copy(update={"max_words": None})
     out = rewrite(compose_draft(request), None, channel="chat")

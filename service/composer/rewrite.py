@@ -833,12 +833,25 @@ def _complete(
                 # happened with your acct 55-0193 myself."
                 out[0] = out[0].replace(" looked into ", " looked into what happened with ", 1)
                 continue
+            if element == "acknowledgment" and out and _tells_what_happened(out[0], channel):
+                # "I am writing about what happened: the spring campaign launched with last
+                # year's pricing ...", one sentence rather than a stock line before it.
+                out[0] = f"{sentence[:-1]}: {mid(out[0])}."
+                continue
             out.insert(position if position is not None else len(out), sentence)
     if channel == "social" and not any("message" in s.lower() for s in out):
         out.append(_SOCIAL_INVITE)
     if "close" in entry.required and (public or not entry.has_signature) and "close" not in present:
         out.append((_PUBLIC_GENERIC if public else _GENERIC)["close"])
     return out
+
+
+def _tells_what_happened(sentence: str, channel: str) -> bool:
+    """A statement of what happened, in the caller's words: not our opening, an apology,
+    an offer or a question."""
+    if not sentence.endswith(".") or _opening_line(sentence) or _parts_of(sentence):
+        return False
+    return not _carries_element(sentence, channel) & _NOT_WHAT_HAPPENED
 
 
 def _guess_channel(request: RewriteRequest) -> str:
