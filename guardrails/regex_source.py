@@ -200,6 +200,11 @@ def needs(pattern: re.Pattern[str]) -> Needs:
     return _needs_of(list(tree), bool(pattern.flags & re.IGNORECASE))
 
 
+def needs_of_source(source: str) -> Needs:
+    """`needs` of a regex source compiled without flags, read without compiling it."""
+    return _needs_of(list(_parser.parse(source)), False)
+
+
 def alternatives_needs(pattern: re.Pattern[str]) -> tuple[Needs, ...] | None:
     """What a match of each top-level alternative of `pattern` must contain: a text that
     meets none of them holds no match (a sharper test than `needs`, which keeps only what
@@ -370,6 +375,8 @@ def reads_ahead(source: str) -> bool:
     """Whether a regex reads a window ahead: a lazy repeat, or a repeat bounded at two or more
     counts ("[^.!?\\n]{0,80}?", "(?:[a-z-]+\\s+){0,2}"). The engine tries what follows at
     every length of such a window, so at a common word these are most of a scan's cost."""
+    if "{" not in source and not any(lazy in source for lazy in ("*?", "+?", "??")):
+        return False  # a bounded repeat is written with a brace, a lazy one with "?" after
     stack = [list(_parser.parse(source))]
     while stack:
         for op, av in stack.pop():

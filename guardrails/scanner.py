@@ -30,6 +30,7 @@ from guardrails.regex_source import (
     expand,
     literal_first,
     needs,
+    needs_of_source,
     needs_original_case,
     reads_ahead,
     skip_ahead,
@@ -228,7 +229,7 @@ def build_scanner(
     shadowing, hidden = _shadowing(root, primary_names)
     first = root.pruned(hidden)
     return Scanner(
-        lower=lookahead_regexes(root),
+        lower=lookahead_regexes(root, light=True),
         other=tuple(other),
         original=tuple(original),
         payloads=payloads,
@@ -306,7 +307,7 @@ def _shadowing(root: TrieNode, primary: set[str]) -> tuple[frozenset[str], froze
     return frozenset(shadowing), frozenset(hidden)
 
 
-def lookahead_regexes(root: TrieNode) -> Trie:
+def lookahead_regexes(root: TrieNode, light: bool = False) -> Trie:
     """The trie as scanning regexes. Each match checks the alternative in a lookahead, so
     matches can overlap.
 
@@ -314,17 +315,20 @@ def lookahead_regexes(root: TrieNode) -> Trie:
     them: a pattern that starts with a character class lets the engine skip, in C, over the
     characters inside words, where a leading "no word character before" test would be tried
     (and fail) at every one of them. That is most of the text, and most of the scan's cost.
-    (`Trie.matches` puts a line break before the text for position 0.)"""
+    (`Trie.matches` puts a line break before the text for position 0.)
+
+    With `light`, also the light regex and its gates (see `Trie.light`), for a trie that
+    scans whole texts (the primary alternatives are only matched at single positions)."""
     boundary = root.children.pop(BOUNDARY, None)
-    after_break = inside = light = None
+    after_break = inside = lighter = None
     gates: dict[Needs, None] = {}
     if boundary is not None:
         after_break = re.compile(f"[^\\w](?={boundary.emit()})")
-        gated = _gated(boundary)
+        gated = _gated(boundary) if light else {}
         gates = dict.fromkeys(gated.values())
         rest = boundary.pruned(frozenset(boundary.names()) - gated.keys()) if gated else None
         if rest is not None:
-            light = re.compile(f"[^\\w](?={rest.emit()})")
+            lighter = re.compile(f"[^\\w](?={rest.emit()})")
     if root.children:
         inside = re.compile(
             "|".join(
@@ -336,7 +340,7 @@ def lookahead_regexes(root: TrieNode) -> Trie:
     order = sorted(gates, key=lambda g: min((len(s) for c in g.strings for s in c), default=0))
     strings = {s for gate in order for choice in gate.strings for s in choice}
     wordy = frozenset(s for s in strings if _WORD_RUN.fullmatch(s))
-    return Trie(after_break, inside, light, tuple(order), wordy)
+    return Trie(after_break, inside, lighter, tuple(order), wordy)
 
 
 def _gated(node: TrieNode) -> dict[str, Needs]:
@@ -352,7 +356,7 @@ def _gated(node: TrieNode) -> dict[str, Needs]:
             try:
                 if not reads_ahead(tail):
                     continue
-                need = needs(re.compile(tail))
+                need = needs_of_source(tail)
             except re.error:
                 continue
             if need.strings or need.non_ascii:
