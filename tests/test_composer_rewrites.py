@@ -497,6 +497,20 @@ def test_a_rewrite_without_context_names_what_happened_in_one_sentence() -> None
     assert not passes(out, "letter", None, draft.body), out.body
 
 
+def test_a_rewrite_of_a_letter_without_a_step_promises_no_change() -> None:
+    """The guardrails ask for prevention when no request says there is none: a letter with
+    no step gets "We are reviewing what led to this.", a review its cautious wording
+    already tells, never a change nobody authorised ("the right safeguards")."""
+    for case_id in ("insurance_claim_delay_cautious", "optician_wrong_lenses_letter"):
+        request = messy()[case_id].model_copy(update={"max_words": None})
+        assert not request.prevention
+        draft = compose_draft(request)
+        for operation in ("none", "shorten"):
+            out = rewrite(draft, None, operation=operation, channel=request.channel)
+            assert "We are reviewing what led to this." in out.body, out.body
+            assert "safeguard" not in out.body, out.body
+
+
 def test_a_chat_made_from_a_formal_letter_greets_as_a_chat() -> None:
     request = messy()["registrar_wrong_transcript_letter"].model_copy(update={"max_words": None})
     out = rewrite(compose_draft(request), None, channel="chat")

@@ -193,8 +193,8 @@ _GENERIC = {
     "regret": "I am truly sorry.",
     "responsibility": "We are taking responsibility for putting this right.",
     "amends": "To make amends, please tell me what would help most and I will take it from there.",
-    "prevention": "We are reviewing what led to this so that we can put the right safeguards "
-    "in place.",
+    # A review, not a change nobody authorised ("put the right safeguards in place").
+    "prevention": "We are reviewing what led to this.",
     "invitation": "Please reply with any questions.",
     "close": "Thank you for your patience while we put this right.",
 }
