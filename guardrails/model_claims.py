@@ -955,6 +955,12 @@ def invented_effect(draft: Draft) -> list[Finding]:
         return []
     low = text.low
     found: list[Finding] = []
+    incident = request.incident
+    cause = (
+        stems(incident.cause) - stems(f"{incident.summary} {incident.impact or ''}")
+        if incident.cause
+        else set()
+    )
     for match in _effect_cues(low):
         at = match.at
         s_start, s_end = text.sentences.bounds(at, match.end)
@@ -967,6 +973,22 @@ def invented_effect(draft: Draft) -> list[Finding]:
             comma = low.find(",", match.end, end)
             end = comma if comma > 0 else end
         told = low[match.end : end]
+        if match.kind != "purpose" and _is_cause(told, cause):
+            # "You were charged twice, which resulted in a payment retry after the first
+            # payment had already succeeded": the request's cause told as the effect.
+            span, fix = _effect_fix(text, match, s_start, s_end, end)
+            found.append(
+                finding(
+                    INVENTED_EFFECT,
+                    "error",
+                    f'Tells the cause the request gives as an effect ("{text.text[at:end]}").',
+                    text.text,
+                    *span,
+                    "Tell the cause as the cause, or leave it out.",
+                    fix=fix,
+                )
+            )
+            continue
         if _IDIOM.match(told) or _AGAINST_REPEAT.search(low, match.start, end):
             continue
         if _KEPT_FROM.match(told):
@@ -1014,6 +1036,15 @@ def invented_effect(draft: Draft) -> list[Finding]:
             )
         )
     return found
+
+
+def _is_cause(told: str, cause: set[str]) -> bool:
+    """Whether an effect clause's words are mostly the request's cause's own (three of its
+    stems or more, and at least 60% of them)."""
+    if len(cause) < 3:
+        return False
+    have = len(stems_in(told, cause))
+    return have >= 3 and have * 10 >= 6 * len(cause)
 
 
 # Words of owning a failure: "this error", "our mistake", "the problem".

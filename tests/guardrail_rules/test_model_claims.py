@@ -1054,3 +1054,33 @@ def test_an_intent_defence_is_dropped_by_salvage_with_its_sentence() -> None:
     assert [f.fix for f in intent] == [Fix(action="remove_sentence")]
     fixed, report = _salvaged(body, SHELF)
     assert report.passed and "planned action" not in fixed and _AMENDS in fixed, fixed
+
+
+def test_the_requests_cause_told_as_an_effect_is_cut() -> None:
+    taped = _with_incident(cause="the packing tape gave way on the corner of the box")
+    middle = (
+        "The shelf was cracked in transit, which led to the packing tape on the corner of "
+        "the box giving way."
+    )
+    body = _letter(middle)
+    assert _errors(body, taped, INVENTED_EFFECT) == [
+        ", which led to the packing tape on the corner of the box giving way"
+    ]
+    fixed, report = _salvaged(body, taped)
+    assert report.passed and "sealed. The shelf was cracked in transit.\n\n" in fixed, fixed
+    # The cause told as the cause, and an effect that is not the cause, stay.
+    for middle in (
+        "The packing tape gave way on the corner of the box, which cracked the shelf.",
+        "The shelf cracked, which left your new room without its bookcase for a week.",
+    ):
+        assert not [e for e in _errors(_letter(middle), taped, INVENTED_EFFECT) if "tape" in e], (
+            middle
+        )
+
+
+def test_a_situation_that_may_have_been_difficult_is_a_hedged_harm() -> None:
+    hedge = "We understand that this situation may have been difficult for you."
+    assert _errors(_letter(hedge), SHELF, "non_apology.hedged_harm") == [
+        "understand that this situation may have been difficult"
+    ]
+    _assert_cut(hedge, SHELF, "non_apology.hedged_harm")
