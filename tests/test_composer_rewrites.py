@@ -461,6 +461,19 @@ def test_texts_made_from_letters_keep_their_remedies() -> None:
     assert len(lost) <= 11, lost
 
 
+def test_every_letter_converts_to_a_text_and_a_public_reply_that_pass() -> None:
+    """Each of the 84 messy letters made a text message and a social reply without the
+    request: within the limit, and passing the guardrails' checks (6 social replies and
+    one text failed them: no ownership once an apology that owned the failure was cut to
+    "We are truly sorry.", no acknowledgment cue, 350 characters)."""
+    for case_id, _request, draft in sources():
+        for target in ("sms", "social"):
+            out = rewrite(draft, None, channel=target)
+            limit = CATALOG.channels[target].max_chars
+            assert limit is not None and len(out.body) <= limit, (case_id, target, out.body)
+            assert not passes(out, target, None, draft.body), (case_id, target, out.body)
+
+
 def test_a_remedy_too_long_for_a_text_keeps_its_first_clause_and_amount() -> None:
     request = messy()["courier_lost_parcel_letter_long_remedy"]
     draft = compose_draft(request.model_copy(update={"max_words": None}))

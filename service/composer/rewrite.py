@@ -540,7 +540,9 @@ def _sorry_that(flat: list[str], told: set[str]) -> tuple[list[str], str | None]
     if len(said) != 1 or sorry is None:
         return flat, None
     clause = said[0].rstrip(".")
-    merged = sorry[:-1] + " " + clause[:1].lower() + clause[1:] + "."
+    # "... sorry about what happened: nightly backups ... failed.": the guardrails read the
+    # acknowledgment from "what happened" when no request tells them the incident.
+    merged = sorry[:-1] + " about what happened: " + clause[:1].lower() + clause[1:] + "."
     return [merged if s == sorry else s for s in flat if s != said[0]], merged
 
 
