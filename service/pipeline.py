@@ -44,7 +44,7 @@ from service.providers import build_provider
 from service.providers.base import Completion, Job, OutputModeUnusable, Provider
 from service.providers.concurrency import ConcurrencyLimited
 from service.providers.offline import OfflineProvider
-from service.salvage import salvage
+from service.salvage import polished, salvage
 from service.settings import Settings
 
 log = logging.getLogger("amends.pipeline")
@@ -206,7 +206,7 @@ class Pipeline:
         """
         run.edits = []
         for _ in range(SALVAGE_ROUNDS):
-            if report.passed or self.provider is self.fallback:
+            if (report.passed and not polished(report)) or self.provider is self.fallback:
                 break
             try:
                 salvaged = salvage(

@@ -103,21 +103,24 @@ def salvage(
     request: DraftRequest | None,
     channel: str,
 ) -> Salvaged:
-    """Apply every applicable fix of `report`'s error findings; edits never overlap."""
+    """Apply every applicable fix of `report`'s error findings, and of its warnings whose
+    rule is in `POLISHED`; edits never overlap. A polished warning that cannot be fixed is
+    not listed as unfixed: it never held the letter back."""
     texts = {"body": body, "subject": subject or ""}
     planned: list[_Edit] = []
     unfixed: list[Finding] = []
     inserted: set[str] = set()
     # Edits of the model's own sentences first, so an insertion knows which sentences go and
     # is never anchored after one of them.
-    for finding in sorted(report.errors, key=_inserts):
+    for finding in sorted(report.errors + polished(report), key=_inserts):
         fix = finding.fix
         if fix is not None and fix.action == "insert" and fix.fact in inserted:
             continue  # two rules missed the same fact: it goes in once
         later = any(f.startswith("prevention:") for f in inserted)
         edit = _plan(finding, texts, report, request, channel, later=later, planned=planned)
         if edit is None or any(_overlaps(edit, other) for other in planned):
-            unfixed.append(finding)
+            if finding.severity == "error":
+                unfixed.append(finding)
         else:
             planned.append(edit)
             if fix is not None and fix.fact and (fix.action == "insert" or fix.text is None):
@@ -176,6 +179,21 @@ def salvage(
         edits=[edit.record for edit in sorted(planned, key=lambda e: (e.field, e.start))],
         unfixed=unfixed,
     )
+
+
+POLISHED = frozenset({"non_apology.generic_inconvenience"})
+"""Warnings whose safe fix salvage applies to a model's letter as it does an error's: the
+reader should not get "any inconvenience this may have caused", the one line the prompt
+names as a non-apology, when "the inconvenience this caused" costs nothing."""
+
+
+def polished(report: GuardrailReport) -> list[Finding]:
+    """The warnings of `report` that salvage fixes (`POLISHED`) and that have a fix."""
+    return [
+        f
+        for f in report.findings
+        if f.severity == "warning" and f.rule in POLISHED and f.fix is not None
+    ]
 
 
 def _inserts(finding: Finding) -> bool:

@@ -348,3 +348,33 @@ async def test_a_fault_in_salvage_falls_through_to_the_re_ask(
     draft = await build_pipeline(_settings(), provider=provider).draft(northwind_request)
     assert len(provider.calls) == 2 and draft.guardrails.passed
     assert draft.meta.written_by == "model" and draft.meta.salvage == []
+
+
+async def test_a_passing_letter_loses_any_inconvenience_it_may_have_caused(
+    northwind_request: DraftRequest,
+) -> None:
+    """A warning salvage polishes (`non_apology.generic_inconvenience`): the letter passed,
+    and still the reader gets "the inconvenience this caused", recorded as an edit."""
+    composed = compose_draft(northwind_request)
+    hedge = " We apologise for any inconvenience this may have caused."
+    paragraphs = composed.body.split("\n\n")
+    paragraphs[1] += hedge
+    answer = Completion(composed.subject, "\n\n".join(paragraphs), "m", 10, 10)
+    provider = ScriptedProvider([answer])
+    pipeline = build_pipeline(_settings(), provider=provider)
+    draft = await pipeline.draft(northwind_request)
+
+    assert len(provider.calls) == 1 and draft.guardrails.passed
+    assert "We apologise for the inconvenience this caused." in draft.body
+    assert "may have caused" not in draft.body and draft.meta.written_by == "model"
+    assert [(e.rule, e.before, e.after) for e in draft.meta.salvage] == [
+        (
+            "non_apology.generic_inconvenience",
+            "any inconvenience this may have caused",
+            "the inconvenience this caused",
+        )
+    ]
+    assert [(a.passed, a.salvaged) for a in draft.meta.attempt_log] == [
+        (True, False),
+        (True, True),
+    ]
