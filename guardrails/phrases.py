@@ -9,7 +9,14 @@ import re
 from contract.models import DraftRequest
 from contract.report import Finding, Fix
 from guardrails.draft import Draft, Text
-from guardrails.spans import MAX_PER_RULE, finding, is_negated, preceding_words
+from guardrails.spans import (
+    MAX_PER_RULE,
+    finding,
+    is_negated,
+    may_be_negated,
+    negator_starts,
+    preceding_words,
+)
 from guardrails.structure import hypothetical, owned_after, owns, quoted_or_reported
 
 OVER_APOLOGY_RULE = "non_apology.over_apologising"
@@ -245,7 +252,12 @@ def over_apologising(draft: Draft) -> list[Finding]:
     if low.count("sorry") + low.count("apolog") + low.count("regret") <= allowed_apologies(0):
         return []
     limit = allowed_apologies(len(body.split()))
-    apologies = [m for m in _APOLOGY.finditer(low) if not is_negated(low, m.start())]
+    negators = negator_starts(low)
+    apologies = [
+        m
+        for m in _APOLOGY.finditer(low)
+        if not (may_be_negated(negators, m.start()) and is_negated(low, m.start()))
+    ]
     if len(apologies) <= limit:
         return []
     extra = apologies[limit]

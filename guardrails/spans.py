@@ -49,6 +49,28 @@ def is_negated(text: str, start: int, *, hedged: bool = False) -> bool:
     return False
 
 
+def negator_starts(low: str) -> list[int]:
+    """Where in `low` (a lowered text) a negator or an "n't" starts, in order. A clause
+    before `start` that `is_negated` reads as negated has one of them within `_LOOKBACK`
+    characters before `start` (see `may_be_negated`): a rule that reads many matches asks
+    that first, a binary search, instead of reading the words before each."""
+    negators, _ = _negators()
+    found = []
+    for word in (*negators, "n't", "n’t"):
+        at = low.find(word)
+        while at >= 0:
+            found.append(at)
+            at = low.find(word, at + 1)
+    return sorted(found)
+
+
+def may_be_negated(starts: list[int], start: int) -> bool:
+    """Whether one of `starts` (from `negator_starts`) lies in the look-back before `start`;
+    when none does, `is_negated(low, start)` is false."""
+    at = bisect_left(starts, max(0, start - _LOOKBACK))
+    return at < len(starts) and starts[at] < start
+
+
 def _trimmed(text: str, left: int, right: int, start: int, end: int) -> tuple[int, int]:
     """The sentence `text[left:right]` without its surrounding white space, or the match
     `start:end` itself when a break falls inside it."""

@@ -3,8 +3,10 @@
 The scanner scans a text with its trie regex less the alternatives that read a window ahead
 when the text holds none of what they need (`Trie.light`, `Trie.gates`); the structural
 rules skip a clause or a passage that holds none of what any alternative of their regex
-needs (`regex_source.alternatives_needs`). Both are compared here with the full work on
-every corpus text, each sentence of them, and texts of one repeated phrase."""
+needs (`regex_source.alternatives_needs`); the over-apologising count reads the words before
+an apology only when a negator is near (`spans.may_be_negated`). Each is compared here with
+the full work on every corpus text, each sentence of them, and texts of one repeated
+phrase."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import pytest
 from guardrails.normalise import fold, lowered
 from guardrails.regex_source import alternatives_needs, may_hold, reads_ahead
 from guardrails.ruleset import default_rules
+from guardrails.spans import is_negated, may_be_negated, negator_starts
 from guardrails.structure import _patterns
 from tests.guardrail_rules.guardrail_corpus import load_corpus
 
@@ -106,3 +109,16 @@ def test_structural_gates_never_skip_a_match() -> None:
                     reached += 1
                     assert may_hold(gates, part), (regex.pattern[:40], part)
     assert reached >= 50
+
+
+def test_negation_is_read_wherever_a_negator_is_near() -> None:
+    negated = 0
+    texts = [*_texts(), "We cannot say sorry. It wasn't our fault, nor theirs: no. İNOT"]
+    for text in texts:
+        low = lowered(fold(text).text)
+        starts = negator_starts(low)
+        for match in re.finditer(r"\b\w", low):
+            if is_negated(low, match.start()):
+                negated += 1
+                assert may_be_negated(starts, match.start()), (text, match.start())
+    assert negated >= 100
