@@ -197,6 +197,15 @@ def _shares_stems(text_stems: set[str], remedy: RemedyFacts) -> bool:
     return bool(wanted) and len(text_stems & wanted) >= min(2, len(wanted))
 
 
+def _says_short_description(low: str, remedy: RemedyFacts) -> bool:
+    """A description with no word long enough for a stem ("TV", "fix") is stated by its
+    own words, each as a word of the text: "We would like to offer you a TV."."""
+    if remedy.stems:
+        return False
+    words = re.findall(r"[a-z0-9]+", remedy.remedy.description.lower())
+    return bool(words) and all(re.search(rf"\b{re.escape(w)}\b", low) for w in words)
+
+
 def _own_words_said(
     text: Text, body_stems: set[str], index: int, supplied: Supplied, steps: list[str]
 ) -> bool:
@@ -295,7 +304,9 @@ def omissions(draft: Draft) -> list[Finding]:
             keys: set[object] = {(f.kind, f.key) for f in text.facts}
             body_stems = stems(text.text) if body_stems is None else body_stems
             mentioned = _own_words_said(text, body_stems, index, supplied, steps) and (
-                _mentions_directly(text.text, remedy, keys) or _shares_stems(body_stems, remedy)
+                _mentions_directly(text.text, remedy, keys)
+                or _shares_stems(body_stems, remedy)
+                or _says_short_description(text.low, remedy)
             )
             if mentioned and not set(_NUMBER.findall(facts.description)) <= set(
                 _NUMBER.findall(text.text)

@@ -416,6 +416,14 @@ def test_an_incident_named_in_capitals_is_no_code_in_a_public_reply() -> None:
         assert [f for f in report.findings if f.rule == rule], text
 
 
+def test_a_remedy_described_in_one_short_word_is_stated_by_it() -> None:
+    # "TV" has no word long enough for a stem: the letter states it by the word itself.
+    request = _remedy_request({"kind": "replacement", "description": "TV", "status": "offered"})
+    rule = "commitments.omitted_remedy"
+    assert not _rules("We would like to offer you a TV.", request, rule)
+    assert _rules("We would like to offer you a new television.", request, rule)
+
+
 @pytest.mark.parametrize(
     ("name", "organization", "signed"),
     [
