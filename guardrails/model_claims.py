@@ -1660,15 +1660,39 @@ _KIND_LABEL = re.compile(
 _KIND_AFTER = re.compile(r"[ \t]+as\s+an?\s+(?P<label>service|other|expedite)(?=[.!?])")
 
 
+# "Incident: Handoff Notes for Carver Account": a heading of the request's facts copied as
+# the subject's label.
+_SUBJECT_LABEL = re.compile(
+    r"\A\s*(?:incident|scenario|summary|subject|apology|re)\s*:\s*(?=\S)", re.IGNORECASE
+)
+
+
 def kind_label(draft: Draft) -> list[Finding]:
     """A remedy's kind from the request used as a line's label ("Other: Collection of the
     wrong cups ...") or said after the remedy ("alterations on any suit as a service"): the
     label goes, the line keeps its words."""
     request, text = draft.context, draft.body
-    if request is None or (":" not in text.text and " as a" not in text.low):
+    labelled = draft.subject is not None and ":" in draft.subject.text
+    if request is None or (":" not in text.text and " as a" not in text.low and not labelled):
         return []
     kinds = {remedy.kind for remedy in request.remedies}
     found: list[Finding] = []
+    subject = draft.subject
+    label = _SUBJECT_LABEL.match(subject.text) if subject is not None else None
+    if subject is not None and label is not None:
+        found.append(
+            finding(
+                KIND_LABEL,
+                "error",
+                f'Labels the subject line with a heading ("{label.group().strip()}").',
+                subject.text,
+                label.start(),
+                label.end(),
+                "Name the issue plainly, without a label.",
+                field="subject",
+                fix=Fix(action="replace", text=""),
+            )
+        )
     for match in _KIND_LABEL.finditer(text.text):
         if match.group("label").lower() not in kinds:
             continue

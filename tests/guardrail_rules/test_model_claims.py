@@ -1084,3 +1084,20 @@ def test_a_situation_that_may_have_been_difficult_is_a_hedged_harm() -> None:
         "understand that this situation may have been difficult"
     ]
     _assert_cut(hedge, SHELF, "non_apology.hedged_harm")
+
+
+def test_a_heading_copied_as_the_subjects_label_is_cut() -> None:
+    body = _letter("")
+    for subject in (
+        "Incident: Your cracked bookcase shelf",
+        "Subject: Your cracked bookcase shelf",
+    ):
+        report = guardrails.check(body, subject=subject, context=SHELF)
+        labels = [f for f in report.errors if f.rule == KIND_LABEL]
+        assert [(f.field, f.fix) for f in labels] == [
+            ("subject", Fix(action="replace", text=""))
+        ], subject
+        result = salvage(subject, body, report, SHELF, "email")
+        assert result.subject == "Your cracked bookcase shelf"
+    plain = guardrails.check(body, subject="Your order BK-3310: a cracked shelf", context=SHELF)
+    assert not [f for f in plain.errors if f.rule == KIND_LABEL]
