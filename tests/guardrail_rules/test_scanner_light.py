@@ -6,7 +6,7 @@ rules skip a clause or a passage that holds none of what any alternative of thei
 needs (`regex_source.alternatives_needs`); the over-apologising count reads the words before
 an apology only when a negator is near (`spans.may_be_negated`). Each is compared here with
 the full work on every corpus text, each sentence of them, and texts of one repeated
-phrase."""
+phrase; so is the ownership regex tried from word starts only (`structure._owned_spans`)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from guardrails.normalise import fold, lowered
 from guardrails.regex_source import alternatives_needs, may_hold, reads_ahead
 from guardrails.ruleset import default_rules
 from guardrails.spans import is_negated, may_be_negated, negator_starts
-from guardrails.structure import _patterns
+from guardrails.structure import _owned_spans, _patterns
 from tests.guardrail_rules.guardrail_corpus import load_corpus
 
 
@@ -122,3 +122,14 @@ def test_negation_is_read_wherever_a_negator_is_near() -> None:
                 negated += 1
                 assert may_be_negated(starts, match.start()), (text, match.start())
     assert negated >= 100
+
+
+def test_ownership_found_from_word_starts_is_what_finditer_finds() -> None:
+    p = _patterns()
+    found = 0
+    for text in [*_texts(), "We messed up. our mistake, my error; we failed you"]:
+        low = lowered(fold(text).text)
+        spans = [m.span() for m in p.owned.finditer(low)]
+        found += len(spans)
+        assert list(_owned_spans(low, p)) == spans, text
+    assert found >= 50
