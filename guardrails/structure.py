@@ -249,8 +249,12 @@ def _patterns() -> _Patterns:
     acknowledge = re.compile(
         r"(?:\b(?:we|i)\s+(?:(?:fully|deeply|sincerely|also|do|truly|very\s+much|greatly|really)\s+)*"
         r"(?:acknowledge|recogni[sz]e|regret|note)|\b(?:acknowledges|recogni[sz]es|regrets))\s+"
+        # Our own decision regretted is owned, not the situation: "I regret our decision to
+        # cancel", "we regret the decision we made".
+        r"(?!(?:our|my)\s+(?:own\s+)?(?:decision|choice)\b)"
         r"(?:(?:the|that|your|these|those|all|this)\s+)?"
         rf"(?:[a-z’']+\s+){{0,3}}?{_alternation(lex.words('unowned_objects'))}\b"
+        r"(?!\s+(?:that\s+)?(?:we|i)\s+(?:made|took|reached)\b)"
         # The same regret told as the situation's quality: "This is a regrettable situation",
         # "it was an unfortunate incident".
         r"|\b(?:this|it|that|what\s+happened)(?:['’]s|\s+(?:is|was|has\s+been|had\s+been))\s+"
