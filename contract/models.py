@@ -34,6 +34,7 @@ from contract.text import (
     TextPattern,
     reject_surrogates,
     remove_invisible,
+    stated_description,
 )
 
 _UNIQUE: dict[str, Any] = {"uniqueItems": True}
@@ -199,11 +200,27 @@ class Remedy(Model):
     code: Token | None = None
     status: RemedyStatus = "offered"
 
+    @field_validator("description")
+    @classmethod
+    def _states_a_remedy(cls, value: str) -> str:
+        return stated_description(
+            value,
+            "a remedy",
+            "offered or done, for example 'refund of the booking fee' or '£5 off'",
+        )
+
 
 class Prevention(Model):
     description: Medium
     metric: Short | None = None
     """An improvement figure the business stands behind; the only figure a draft may quote."""
+
+    @field_validator("description")
+    @classmethod
+    def _states_a_step(cls, value: str) -> str:
+        return stated_description(
+            value, "a prevention step", "to change, for example 'a second check before dispatch'"
+        )
 
 
 class DraftRequest(Model):

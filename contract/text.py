@@ -102,3 +102,61 @@ class TextPattern:
         json_schema = handler(schema)
         json_schema["pattern"] = self.pattern
         return json_schema
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+
+def said_once(value: str) -> str:
+    """`value` with a sentence repeated back to back kept once: "Refund. Refund. Refund."
+    (pasted or typed again up to the field's limit) is "Refund.", and "delay delay delay"
+    is "delay". A repeat adds nothing a letter could state twice."""
+    kept: list[str] = []
+    for sentence in _SENTENCE_END.split(value):
+        if kept and _plain(sentence) == _plain(kept[-1]):
+            continue
+        kept.append(sentence)
+    text = " ".join(kept)
+    words = _WORD.findall(text)
+    if len(words) > 1 and len({w.lower() for w in words}) == 1:
+        return text[: text.find(words[0]) + len(words[0])] + text[len(text.rstrip(".!?")) :]
+    return text
+
+
+def _plain(sentence: str) -> str:
+    return " ".join(sentence.lower().rstrip(".!? ").split())
+
+
+_NOT_AN_ACTION = frozenset(
+    """bug bugs glitch glitches error errors mistake mistakes problem problems issue issues
+    fault faults failure failures outage outages incident incidents complaint complaints
+    delay delays delayed late lateness overbooking overbooked overcharge overcharged damage
+    damaged broken lost missing cancelled canceled cancellation rude rudeness sorry apology
+    apologies apologise apologize oops nothing none nil tbd tbc todo unknown ok okay yes no
+    fixed done resolved sorted handled""".split()  # noqa: SIM905 (a word list, easier to read)
+)
+_LEADS = frozenset(["a", "an", "the", "our", "my", "your", "this", "that"])
+
+
+def stated_description(value: str, what: str, example: str) -> str:
+    """A remedy's or a prevention step's description, said once (`said_once`); an error
+    naming the word when it names the problem instead of `what` it should be."""
+    value = said_once(value)
+    if word := names_no_action(value):
+        raise ValueError(f"{word!r} names the problem, not {what}: say what is {example}")
+    return value
+
+
+def names_no_action(value: str) -> str | None:
+    """The one word `value` consists of (an article aside) when that word names the problem,
+    a feeling or a status rather than something done or offered ("Bug.", "Delay", "Sorry",
+    "Fixed"); None otherwise. A letter cannot state such a word as a remedy or a step:
+    "we've set up the delay" says nothing."""
+    words: list[str] = _WORD.findall(value.lower().replace("’", "'"))
+    while len(words) > 1 and words[0] in _LEADS:
+        words = words[1:]
+    rest = _WORD.sub("", value).strip(" .!?,;:'\"")
+    if len(words) == 1 and not rest and words[0] in _NOT_AN_ACTION:
+        return words[0]
+    return None

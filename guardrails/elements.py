@@ -33,7 +33,7 @@ from guardrails.form_elements import greeting, signature, text_lines
 from guardrails.lexicon import lexicon
 from guardrails.remedy_status import reference_span
 from guardrails.spans import SentenceBreaks, evidence, finding, is_negated
-from guardrails.supplied import stems
+from guardrails.supplied import short_words_said, stems
 
 MISSING_RULE = "elements.missing"
 _OPENING = frozenset({"subject", "greeting", "acknowledgment", "regret", "responsibility"})
@@ -122,25 +122,36 @@ def _remedy_stated(
     breaks: SentenceBreaks, low: str, context: DraftRequest | None
 ) -> EvidenceData | None:
     """The first sentence that states an authorised remedy of a kind without remedy words
-    (`_UNWORDED_KINDS`) in the request's own words: at
+    (`_UNWORDED_KINDS`), or described without its kind's word, in the request's own words: at
     least two of its description's stems (all of them when it has fewer), one of which the
     incident does not use, so a sentence retelling the incident is not mistaken for one; and
     the sentence must say what is done or offered (the pack's `remedy_stated_words`, not its
     `remedy_unrealised_words`)."""
     if context is None or not context.remedies:
         return None
-    unworded = [r for r in context.remedies if r.kind in _UNWORDED_KINDS]
+    # A remedy whose description lacks its kind's word ("Callback" as a credit: "I've added
+    # the callback to your account") shows amends only in its own words, like those kinds.
+    unworded = [
+        r
+        for r in context.remedies
+        if r.kind in _UNWORDED_KINDS or r.kind[:5] not in stems(r.description)
+    ]
     if not unworded:
         return None
     incident = context.incident
     told = stems(" ".join(filter(None, [incident.summary, incident.cause, incident.impact])))
     stop, stated, unrealised = _remedy_words()
     wanted = [(want, want - told) for r in unworded if (want := stems(r.description) - stop)]
+    # Too short for stems ("Fix"): its words, whole.
+    short = [r.description for r in unworded if not stems(r.description)]
     body = breaks.text
     for sentence in _SENTENCE.finditer(body):
         said = sentence.group().lower()
         if not stated.search(said) or unrealised.search(said):
             continue
+        if any(short_words_said(description, said) for description in short):
+            at = sentence.start() + len(sentence.group()) - len(sentence.group().lstrip())
+            return evidence(body, *breaks.bounds(at, at))
         have = stems(said)
         for want, own in wanted:
             if (

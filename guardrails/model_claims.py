@@ -571,6 +571,10 @@ def restated_prevention(draft: Draft) -> list[Finding]:
                 known = set(_told(draft)).union(*steps)
                 for remedy in request.remedies:
                     known |= stems(remedy.description)
+                for given in request.prevention:
+                    # A step's metric is given too: "the audit (hold times under 10
+                    # minutes)" beside "a weekly audit of hold queues" adds nothing.
+                    known |= stems(given.metric or "")
             own = have - known - _PREVENTION_WORDS
             if not own:
                 continue  # said again in the request's own words: repeated, not wrong

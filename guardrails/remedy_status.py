@@ -15,7 +15,14 @@ from guardrails.draft import Draft, Text
 from guardrails.facts import durations_in, spelled_value, trie_regex
 from guardrails.lexicon import lexicon
 from guardrails.spans import finding
-from guardrails.supplied import RemedyFacts, Supplied, fact_value, plain, stems
+from guardrails.supplied import (
+    RemedyFacts,
+    Supplied,
+    fact_value,
+    plain,
+    stems,
+    words_said,
+)
 
 STATUS = "commitments.status"
 OMITTED = "commitments.omitted_remedy"
@@ -200,10 +207,7 @@ def _shares_stems(text_stems: set[str], remedy: RemedyFacts) -> bool:
 def _says_short_description(low: str, remedy: RemedyFacts) -> bool:
     """A description with no word long enough for a stem ("TV", "fix") is stated by its
     own words, each as a word of the text: "We would like to offer you a TV."."""
-    if remedy.stems:
-        return False
-    words = re.findall(r"[a-z0-9]+", remedy.remedy.description.lower())
-    return bool(words) and all(re.search(rf"\b{re.escape(w)}\b", low) for w in words)
+    return not remedy.stems and words_said(remedy.remedy.description, low)
 
 
 def _own_words_said(
@@ -265,6 +269,9 @@ def _amount_only_retold(text: Text, remedy: RemedyFacts, incident: frozenset[str
             return False
         if remedy.free and _FREE_SAID.search(sentence.lower()):
             return False
+        described = remedy.remedy.description
+        if len(described.split()) == 1 and words_said(described, sentence.lower()):
+            return False  # "the credit (¥1000)" for a remedy described as "Credit."
     return True
 
 

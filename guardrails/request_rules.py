@@ -35,7 +35,14 @@ from contract.models import DraftRequest, Prevention
 from contract.report import Finding, Fix, Severity, TextField
 from guardrails.draft import Draft
 from guardrails.lexicon import lexicon
-from guardrails.supplied import ByValue, Supplied, retold_spans, stems, stems_in
+from guardrails.supplied import (
+    ByValue,
+    Supplied,
+    retold_spans,
+    short_words_said,
+    stems,
+    stems_in,
+)
 
 CONTRADICTED = "request.contradicted_figure"
 OTHER_INCIDENT = "request.other_incident"
@@ -997,6 +1004,8 @@ def _states_step(
     if step.metric and step.metric.lower() in low:
         return True
     wanted = stems(step.description)
+    if not wanted:
+        return short_words_said(step.description, low)  # "2FA", "QA"
     own = (wanted - told) or wanted
     body = stems_in(low, own)  # the step's own stems the draft uses anywhere
     if _shares_enough(body, own, 0.8):

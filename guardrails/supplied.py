@@ -42,6 +42,24 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset({w[:5] for w in set(_LONG_WORD.findall(text.lower())) - _stop_words()})
 
 
+_ANY_WORD = re.compile(r"[a-z0-9]+")
+
+
+def short_words_said(description: str, low: str) -> bool:
+    """Whether lowercase `low` uses every word of a `description` too short to have stems
+    (a remedy "Fix", a step "2FA" or "QA"), each as a whole word. False when the
+    description has stems: those are matched by stem."""
+    return not stems(description) and words_said(description, low)
+
+
+def words_said(description: str, low: str) -> bool:
+    """Whether lowercase `low` uses every word of `description`, each as a whole word."""
+    words = set(_ANY_WORD.findall(description.lower()))
+    return bool(words) and all(
+        re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", low) for word in words
+    )
+
+
 _RUN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 """The characters of the runs `_LONG_WORD` finds."""
 

@@ -185,6 +185,34 @@ async def test_null_for_an_optional_field_is_read_as_left_out(
     )
 
 
+@pytest.mark.parametrize(
+    ("remedy", "step", "said"),
+    [
+        ("£5 off", "monitoring", "£5 off"),
+        ("refund", "QA", "refund"),
+        ("free gift", "2FA", "free gift"),
+        (" ".join(["Refund."] * 120), "Audit. Audit. Audit.", "refund"),
+    ],
+)
+async def test_short_remedies_and_steps_are_accepted_and_said_once(
+    client: httpx.AsyncClient, northwind: dict[str, Any], remedy: str, step: str, said: str
+) -> None:
+    """A short remedy or step that says what is done is served, and one repeated back to
+    back ("Refund. Refund. ...") is read as said once."""
+    payload = {
+        **northwind,
+        "remedies": [{"kind": "other", "description": remedy}],
+        "prevention": [{"description": step}],
+    }
+    response = await client.post("/v1/drafts", json=payload)
+    assert response.status_code == 200, response.text
+    draft = response.json()
+    assert draft["guardrails"]["passed"] is True, draft["guardrails"]
+    body = draft["body"].lower()
+    assert said in body and body.count(said) == 1, draft["body"]
+    assert step.split(".")[0].lower() in body
+
+
 def _with(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
     return {**base, **changes}
 
@@ -261,6 +289,28 @@ BAD_INPUT = [
         422,
         "invalid_request",
         "remedies",
+    ),
+    (
+        # A remedy in one word that names the problem: no letter can state it as amends.
+        "remedy naming the problem",
+        lambda n: _with(n, remedies=[{"kind": "other", "description": " ".join(["Bug."] * 9)}]),
+        422,
+        "invalid_request",
+        "remedies.0.description",
+    ),
+    (
+        "remedy naming the problem says what to write",
+        lambda n: _with(n, remedies=[{"kind": "refund", "description": "Sorry"}]),
+        422,
+        "invalid_request",
+        "names the problem, not a remedy",
+    ),
+    (
+        "prevention step naming the problem",
+        lambda n: _with(n, prevention=[{"description": "Delay. Delay. Delay."}]),
+        422,
+        "invalid_request",
+        "prevention.0.description",
     ),
     ("unsupported language", lambda n: _with(n, language="fr"), 422, "invalid_request", "language"),
     ("max_words too small", lambda n: _with(n, max_words=3), 422, "invalid_request", "max_words"),
