@@ -392,6 +392,39 @@ def status(draft: Draft) -> list[Finding]:
                     fix=fix,
                 )
             )
+    return found + _offered_before(draft, supplied)
+
+
+# "We also offered a free fitting": an offer told as made before this letter.
+_OFFERED = re.compile(r"\b(?:we|i)\s+(?:also\s+)?(?P<verb>offered)\b(?!\s+to\b)")
+
+
+def _offered_before(draft: Draft, supplied: Supplied) -> list[Finding]:
+    """A remedy the request lists as offered, told in the past ("We also offered a free
+    fitting and alterations"): the reader was never offered it before; the letter offers
+    it now ("We also offer ...")."""
+    text = draft.body
+    if "offered" not in text.low:
+        return []
+    found: list[Finding] = []
+    for match in _OFFERED.finditer(text.low):
+        end = text.sentences.bounds(match.start(), match.end())[1]
+        have = stems(text.low[match.end() : end])
+        if not any(
+            r.remedy.status == "offered" and _shares_stems(have, r) for r in supplied.remedies
+        ):
+            continue
+        found.append(
+            finding(
+                STATUS,
+                "error",
+                "Tells an offered remedy as offered before this letter.",
+                text.text,
+                *match.span("verb"),
+                'Offer it now ("we offer", "we would like to offer").',
+                fix=Fix(action="replace", text="offer"),
+            )
+        )
     return found
 
 

@@ -1101,3 +1101,24 @@ def test_a_heading_copied_as_the_subjects_label_is_cut() -> None:
         assert result.subject == "Your cracked bookcase shelf"
     plain = guardrails.check(body, subject="Your order BK-3310: a cracked shelf", context=SHELF)
     assert not [f for f in plain.errors if f.rule == KIND_LABEL]
+
+
+def test_an_offered_remedy_told_as_offered_before_is_offered_now() -> None:
+    offered = _request(
+        remedies=[
+            {"kind": "replacement", "description": "a new shelf", "status": "done"},
+            {"kind": "service", "description": "a free assembly visit", "status": "offered"},
+        ]
+    )
+    body = _letter("We also offered a free assembly visit.")
+    report = guardrails.check(body, subject="Your bookcase", context=offered)
+    status = [f for f in report.errors if f.rule == "commitments.status"]
+    assert [(f.excerpt, f.fix) for f in status] == [
+        ("offered", Fix(action="replace", text="offer"))
+    ]
+    fixed, report = _salvaged(body, offered)
+    assert report.passed and "We also offer a free assembly visit." in fixed, fixed
+    # A done remedy told in the past, and an offer made to someone else, stay.
+    for middle in ("We offered a new shelf straight away.", "We offered to call you today."):
+        report = guardrails.check(_letter(middle), subject="Your bookcase", context=offered)
+        assert not [f for f in report.errors if f.rule == "commitments.status"], middle
