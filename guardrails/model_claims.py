@@ -113,7 +113,7 @@ _READER_ACT = re.compile(
 # cooperation is something the reader did (`_READER_ACT` when it is thanked alone).
 _AND_COOPERATION = re.compile(
     r"\byour\s+(?:patience|understanding)(?P<cut>\s+and\s+(?:your\s+)?(?:continued\s+)?"
-    r"co-?operation)\b"
+    r"(?:co-?operation|support))\b"
 )
 # "your patience while we investigated": a wait, told as past, that the request may never
 # describe. "Your patience while we put this right" (what happens now) is left alone.
@@ -217,13 +217,14 @@ def reader_action(draft: Draft) -> list[Finding]:
                 fix=fix,
             )
         )
-    if "operation" in low:
+    if "operation" in low or "support" in low:
         for match in _AND_COOPERATION.finditer(low):
             found.append(
                 finding(
                     READER_ACTION,
                     "error",
-                    "Thanks the reader for cooperation the request never says they gave.",
+                    "Thanks the reader for cooperation or support the request never says they "
+                    "gave.",
                     text.text,
                     *match.span("cut"),
                     "Leave out what the reader did unless the request says so.",

@@ -984,9 +984,25 @@ def _after_greeting(body: str, report: GuardrailReport) -> int:
     return at
 
 
+_BARE_MARKER = re.compile(r"[ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]*")
+_NUMBERED = re.compile(r"(?P<indent>[ \t]*)\d{1,2}(?P<mark>[.)])(?=[ \t]+\S)")
+
+
 def _tidy(text: str) -> str:
     """Collapse the blank lines and line-edge spaces a removal can leave behind, and put a
-    sign-off that an edit joined to the sentence before it back on its own line."""
-    text = "\n".join(_DOUBLE_SPACE.sub(" ", line.rstrip()) for line in text.split("\n"))
-    text = _GLUED_SIGN_OFF.sub("\n", text)
+    sign-off that an edit joined to the sentence before it back on its own line. A list
+    item whose text was removed loses its marker too ("1." alone on a line), and the items
+    left are numbered again from 1."""
+    lines = [_DOUBLE_SPACE.sub(" ", line.rstrip()) for line in text.split("\n")]
+    lines = [line for line in lines if not _BARE_MARKER.fullmatch(line) or not line.strip()]
+    count = 0
+    for index, line in enumerate(lines):
+        numbered = _NUMBERED.match(line)
+        if numbered is None:
+            count = count if not line.strip() else 0
+            continue
+        count += 1
+        number = f"{numbered.group('indent')}{count}{numbered.group('mark')}"
+        lines[index] = number + line[numbered.end() :]
+    text = _GLUED_SIGN_OFF.sub("\n", "\n".join(lines))
     return _BLANK_LINES.sub("\n\n", text).strip()

@@ -926,3 +926,29 @@ def test_an_impact_goes_after_the_apology_before_a_remedy_inserted_there(
     assert "your hiking trip" in impact
     assert f"{apology} {impact} {remedy}" in result.body, result.body
     assert result.unfixed == []
+
+
+def test_a_list_item_removed_takes_its_marker_and_the_rest_are_numbered_again(
+    northwind_request: DraftRequest,
+) -> None:
+    body = (
+        "Hi Dana,\n\nHere is what we have done:\n1. We will also refund $200 today.\n"
+        "2. We have refunded the express shipping fee ($14.95).\n3. Use SORRY15 for 15% off."
+        "\n\nAll the best,\nPriya Natarajan"
+    )
+    start = body.index("We will also refund")
+    finding = Finding(
+        rule="test.rule",
+        severity="error",
+        message="m",
+        start=start,
+        end=start + len("We will also refund $200 today."),
+        excerpt="We will also refund $200 today.",
+        fix=Fix(action="remove_sentence"),
+    )
+    result = salvage(None, body, _report(finding), northwind_request, "email")
+    assert "Here is what we have done:\n1. We have refunded the express shipping fee" in (
+        result.body
+    ), result.body
+    assert "\n2. Use SORRY15 for 15% off.\n\nAll the best," in result.body
+    assert "$200" not in result.body

@@ -1122,3 +1122,27 @@ def test_an_offered_remedy_told_as_offered_before_is_offered_now() -> None:
     for middle in ("We offered a new shelf straight away.", "We offered to call you today."):
         report = guardrails.check(_letter(middle), subject="Your bookcase", context=offered)
         assert not [f for f in report.errors if f.rule == "commitments.status"], middle
+
+
+def test_a_planned_report_told_as_prepared_is_said_with_its_status() -> None:
+    planned = _request(
+        remedies=[
+            {"kind": "replacement", "description": "a new shelf", "status": "done"},
+            {
+                "kind": "other",
+                "description": "a written report on the packing fault",
+                "date": "30 June",
+                "status": "planned",
+            },
+        ]
+    )
+    middle = "A written report on the packing fault has been prepared, dated 30 June."
+    body = _letter(middle)
+    report = guardrails.check(body, subject="Your bookcase", context=planned)
+    assert [f.excerpt for f in report.errors if f.rule == "commitments.status"] == [
+        "has been prepared"
+    ]
+    fixed, report = _salvaged(body, planned)
+    assert report.passed and "has been prepared" not in fixed and "30 June" in fixed, fixed
+    body = _letter("Thank you for your patience and support.")
+    assert _errors(body, SHELF, READER_ACTION) == [" and support"]
