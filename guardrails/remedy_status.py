@@ -185,6 +185,9 @@ def mentions_remedy(
         if fact.kind == "amount" and start <= fact.start and fact.end <= end:
             amounts.add((fact.kind, fact.key))
             amounts.add(fact_value(fact))
+    # A description too short for stems ("Fee.") is mentioned by its own words.
+    if _says_short_description(sentence.lower(), remedy):
+        return True
     if by_kind:
         return _mentions_directly(sentence, remedy, amounts) or _shares_stems(
             stems(sentence), remedy

@@ -156,6 +156,27 @@ def test_every_valid_request_gets_a_letter_that_passes(request: DraftRequest) ->
         }
     )
 )
+# "I'll refund the FEE by Friday" (a planned remedy "FEE.") was read as telling the done
+# remedy "Refund." as still to come: a word too short for a stem did not name its remedy.
+@example(
+    DraftRequest.model_validate(
+        {
+            "recipient": {"organization": "Harbour Logistics"},
+            "sender": {"organization": "St Anne's Hospital Billing"},
+            "incident": {"summary": "the double charge on the March invoice"},
+            "remedies": [
+                {
+                    "kind": "refund",
+                    "description": "Refund.",
+                    "amount": "500 points",
+                    "status": "done",
+                },
+                {"kind": "refund", "description": "FEE.", "date": "by Friday", "status": "planned"},
+                {"kind": "refund", "description": "refund of the booking fee", "status": "done"},
+            ],
+        }
+    )
+)
 def test_one_word_remedies_and_steps_get_a_letter_that_passes(request: DraftRequest) -> None:
     """A remedy or step described in one word, perhaps repeated up to the field's limit, is
     stated and recognised like any other (once "Fix" or "2FA" had no stem to be found by,
