@@ -266,11 +266,20 @@ def check(
     channel: str = "email",
     context: DraftRequest | None = None,
     rules: RuleSet | None = None,
+    source: str | None = None,
 ) -> GuardrailReport:
-    """Check one draft; `passed` is true exactly when no finding has severity `error`."""
+    """Check one draft; `passed` is true exactly when no finding has severity `error`.
+
+    `source`: for a rewrite checked without a request, the text it was rewritten from. A
+    rewrite adds no facts, so where the source has no prevention step the rewrite is not
+    asked for one (with a request, its own prevention steps decide, as for any draft)."""
     form = _channel(channel)
     draft = read(body, subject, form, channel, context, rules or default_rules())
     draft.elements = find_elements(draft)
+    if context is None and source is not None and not _carries_prevention(draft, source):
+        for element in draft.elements:
+            if element["element"] == "prevention":
+                element["required"] = False
     findings: list[Finding] = []
     for rule in RULES:
         if context is not None or not rule.needs_context:
@@ -290,3 +299,12 @@ def check(
             "skipped": [] if context is not None else list(SKIPPED_WITHOUT_CONTEXT),
         }
     )
+
+
+def _carries_prevention(draft: Draft, source: str) -> bool:
+    """Whether the draft or the `source` it was rewritten from states a prevention step (the
+    source is read only when the draft does not)."""
+    if any(e["element"] == "prevention" and e["present"] for e in draft.elements):
+        return True
+    read_source = read(source, None, draft.channel, draft.channel_key, None, draft.rules)
+    return any(e["element"] == "prevention" and e["present"] for e in find_elements(read_source))

@@ -353,7 +353,11 @@ class Recorder:
                 channel=record.channel,
                 context=context,
             )
-            report = check_request(check, rules)
+            # An edited rewrite without context is held to what its source draft said.
+            source = None
+            if record.kind == "rewrite" and context is None:
+                source = (_doc(record.request).get("draft") or {}).get("body")
+            report = check_request(check, rules, source)
             self.metrics.observe_report(report, "review_edit")
             if not report.passed:
                 raise EditFailedGuardrails(

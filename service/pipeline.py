@@ -59,16 +59,18 @@ Render = Callable[[bool], list[ChatMessage]]
 
 
 def check_request(
-    request: CheckRequest, rules: guardrails.RuleSet | None = None
+    request: CheckRequest, rules: guardrails.RuleSet | None = None, source: str | None = None
 ) -> GuardrailReport:
     """The guardrails' report on a draft against its facts: for `POST /v1/checks`,
-    `amends check` and every draft the pipeline is about to hand back."""
+    `amends check` and every draft the pipeline is about to hand back. `source`: the text a
+    rewrite without context was made from (`guardrails.check`)."""
     return guardrails.check(
         request.body,
         subject=request.subject,
         channel=request.channel,
         context=request.context,
         rules=rules,
+        source=source,
     )
 
 
@@ -142,7 +144,10 @@ class Pipeline:
             channel=target.channel,
             context=target.context,
         )
-        return check_request(draft, self.rules)
+        job = target.job
+        # A rewrite without context is not asked for what its source draft did not say.
+        source = job.draft.body if isinstance(job, RewriteRequest) and not target.context else None
+        return check_request(draft, self.rules, source)
 
     @property
     def _may_fall_back(self) -> bool:

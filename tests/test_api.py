@@ -112,6 +112,33 @@ async def test_rewrite_to_sms_keeps_the_reference(
     assert rewritten["guardrails"]["passed"] is True
 
 
+async def test_rewrite_without_context_adds_no_prevention_step(
+    client: httpx.AsyncClient, northwind: dict[str, Any]
+) -> None:
+    """A letter with no prevention step, rewritten without its request, gets none (no
+    review or change nobody said was under way) and passes: the rewrite is held to what its
+    source said. The same letter sent to /v1/checks on its own is still asked for one."""
+    request = {**northwind, "prevention": [], "liability": "cautious"}
+    draft = (await client.post("/v1/drafts", json=request)).json()
+    for operation in ("none", "shorten", "expand"):
+        response = await client.post(
+            "/v1/rewrites",
+            json={
+                "draft": {"subject": draft["subject"], "body": draft["body"]},
+                "channel": "email",
+                "operation": operation,
+            },
+        )
+        assert response.status_code == 200, response.text
+        rewritten = response.json()
+        assert rewritten["guardrails"]["passed"] is True, rewritten["guardrails"]
+        assert rewritten["meta"]["written_by"] == "composer"
+        body = rewritten["body"]
+        assert "reviewing what led" not in body and "changing how we work" not in body, body
+        alone = await client.post("/v1/checks", json={"body": body, "channel": "email"})
+        assert "elements.missing" in {f["rule"] for f in alone.json()["findings"]}
+
+
 async def test_check_reports_a_legal_admission_with_its_span(client: httpx.AsyncClient) -> None:
     body = "Dear Sam,\nWe were negligent with your order and we are sorry.\nBest, Kim"
     response = await client.post("/v1/checks", json={"body": body, "channel": "email"})

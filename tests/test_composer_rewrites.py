@@ -99,7 +99,13 @@ def passes(
     context, a public text's figure (a date, the business's phone number) that the source
     draft itself carried, which the privacy rule cannot tell from personal data when no
     request says what was supplied."""
-    report = guardrails.check(draft.body, subject=draft.subject, channel=channel, context=context)
+    report = guardrails.check(
+        draft.body,
+        subject=draft.subject,
+        channel=channel,
+        context=context,
+        source=source if context is None and source else None,
+    )
     errors = []
     for f in report.errors:
         if context is None and f.rule == "channel.public_personal_data" and f.excerpt in source:
@@ -511,17 +517,28 @@ def test_a_rewrite_without_context_names_what_happened_in_one_sentence() -> None
 
 
 def test_a_rewrite_of_a_letter_without_a_step_promises_no_change() -> None:
-    """The guardrails ask for prevention when no request says there is none: a letter with
-    no step gets "We are reviewing what led to this.", a review its cautious wording
-    already tells, never a change nobody authorised ("the right safeguards")."""
+    """A rewrite adds no facts: a letter with no prevention step is rewritten without one,
+    neither a change nobody authorised ("the right safeguards") nor a review nobody said was
+    under way ("We are reviewing what led to this."). Checked without context, the rewrite is
+    not asked for the step its source did not have; a letter checked on its own still is."""
     for case_id in ("insurance_claim_delay_cautious", "optician_wrong_lenses_letter"):
         request = messy()[case_id].model_copy(update={"max_words": None})
         assert not request.prevention
         draft = compose_draft(request)
-        for operation in ("none", "shorten"):
+        for operation in ("none", "shorten", "expand"):
             out = rewrite(draft, None, operation=operation, channel=request.channel)
-            assert "We are reviewing what led to this." in out.body, out.body
+            assert "reviewing what led" not in out.body, out.body
             assert "safeguard" not in out.body, out.body
+            assert not passes(out, request.channel, None, draft.body), (operation, out.body)
+            alone = guardrails.check(out.body, subject=out.subject, channel=request.channel)
+            assert "elements.missing" in {f.rule for f in alone.errors}, operation
+    # A source that has a step keeps it, and its rewrite is still asked for one.
+    request = messy()["vet_reminder_after_pet_died_letter"].model_copy(update={"max_words": None})
+    if request.prevention:
+        draft = compose_draft(request)
+        out = rewrite(draft, None, operation="shorten", channel=request.channel)
+        report = guardrails.check(out.body, channel=request.channel, source=draft.body)
+        assert next(e for e in report.elements if e.element == "prevention").required
 
 
 def test_a_chat_made_from_a_formal_letter_greets_as_a_chat() -> None:

@@ -193,7 +193,8 @@ _GENERIC = {
     "regret": "I am truly sorry.",
     "responsibility": "We are taking responsibility for putting this right.",
     "amends": "To make amends, please tell me what would help most and I will take it from there.",
-    # A review, not a change nobody authorised ("put the right safeguards in place").
+    # Only when the source draft had a step the rewrite lost: a review, not a change nobody
+    # authorised ("put the right safeguards in place").
     "prevention": "We are reviewing what led to this.",
     "invitation": "Please reply with any questions.",
     "close": "Thank you for your patience while we put this right.",
@@ -212,6 +213,8 @@ _DATE_WORDS = re.compile(
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 _SUBJECT = "Our apology, and what we are doing to put this right"
 _EXPANSIONS = ("expand_empathy", "expand_explain", "expand_recap", "expand_next", "expand_thanks")
+_STEPLESS = frozenset({"expand_explain", "expand_recap"})
+"""Expansion slots with a variant for a draft that has no prevention step."""
 
 
 def sentences(text: str) -> list[str]:
@@ -647,7 +650,7 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
     acknowledging = frozenset(voice(s) for s in flat if s in told)
     flat = [voice(s) for s in flat]
     # The guardrails read an acknowledgment from its own words, not from the told incident.
-    flat = _complete(flat, channel, public=entry.public)
+    flat = _complete(flat, channel, public=entry.public, source=body)
     if entry.public:
         flat = [_as_organisation(s) for s in flat]
     greeting = _greet(greeting, register)
@@ -763,7 +766,8 @@ def _by_priority(kept: list[str], channel: str, budget: float, *, signed: bool) 
     if signed:
         required.discard("close")  # "Kind regards," closes the letter
     carried = {s: _carries_element(s, channel) & required for s in kept}
-    lacking = required - set(_elements(" ".join(kept), channel)) - {"close"}
+    # A prevention step is never added where the draft has none (`_complete`).
+    lacking = required - set(_elements(" ".join(kept), channel)) - {"close", "prevention"}
     budget -= sum(words(_GENERIC[e]) for e in lacking if e in _GENERIC)
     kept = list(kept)
     for tier in sorted(set(_DROP_TIERS.values())):
@@ -790,7 +794,10 @@ def _expanded(flat: list[str], body: str, *, public: bool, register: str) -> lis
     """Our structural sentences (no facts): empathy after the opening, an explanation of what
     follows, next steps and thanks before the close."""
     target = int(words(body) * EXPAND_RATIO) + 1
-    extra = [_bank_sentence(slot, body, public=public, register=register) for slot in _EXPANSIONS]
+    # Without a prevention step in the draft, no "what we are changing" in the additions.
+    stepless = "prevention" not in _elements(body, "email")
+    slots = [f"{s}_stepless" if stepless and s in _STEPLESS else s for s in _EXPANSIONS]
+    extra = [_bank_sentence(slot, body, public=public, register=register) for slot in slots]
     out = list(flat)
     positions = [min(3, len(out)), min(4, len(out)), len(out), len(out), len(out)]
     added = 0
@@ -805,14 +812,23 @@ def _expanded(flat: list[str], body: str, *, public: bool, register: str) -> lis
 
 
 def _complete(
-    flat: list[str], channel: str, *, public: bool, acknowledged: bool = False
+    flat: list[str],
+    channel: str,
+    *,
+    public: bool,
+    acknowledged: bool = False,
+    source: str = "",
 ) -> list[str]:
     """Add a generic sentence for each element the target channel requires that the
-    sentences do not carry (a social reply converted to a letter has no prevention);
-    `acknowledged`: a sentence tells what happened from the draft's reference line."""
+    sentences do not carry; `acknowledged`: a sentence tells what happened from the draft's
+    reference line. A prevention step is never made up: where the `source` draft has none
+    (a social reply converted to a letter, a cautious letter with no step), the rewrite has
+    none either, and the guardrails ask for none (`guardrails.check`'s `source`)."""
     entry = get_catalog().channels[channel]
     text = " ".join(flat)
     present = set(_elements(text, channel)) | ({"acknowledgment"} if acknowledged else set())
+    if "prevention" not in present and "prevention" not in _elements(source, channel):
+        present.add("prevention")
     out = list(flat)
     order = ["acknowledgment", "regret", "responsibility", "amends", "prevention", "invitation"]
     for element in order:
