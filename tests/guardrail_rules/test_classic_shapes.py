@@ -1,12 +1,11 @@
 """The classic non-apologies and blame as families of wordings, not single sentences (#11).
 
-Each structure below is written in the team's own words at least five ways (other parties,
-tenses, contractions, word order) that must draw the family's error, and at least three near
-misses that must draw none: another party's fault; another party responsible for the failure;
-another party set apart as the one who failed; the failure put on another party and taken off
-us in one breath; the reader made responsible; the reader's own choice regretted; a feeling
-hedged as possibly caused, with "any"; others' feelings told, then regretted as a fact about
-them; another party's failing told as the reason for ours.
+Each structure in FAMILIES (its key names it: another party's fault, another party responsible
+for the failure, the reader made responsible, the reader's own choice regretted, a feeling
+hedged with "any", the failure denied as ours, good intentions put forward, ...) is written in
+the team's own words at least five ways (other parties, tenses, contractions, word order) that
+must draw the family's error, and at least three near misses that must draw none. The
+wordings were written from the structure, not copied from any corpus item.
 
 `test_each_family_is_caught_across_its_wordings` and `test_no_near_miss_draws_an_error` report
 per family, so a rule that only fits one sentence shows as a family below its full count."""
@@ -292,6 +291,84 @@ FAMILIES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
             "We're sorry our error caused you so much worry.",
             "I'm sorry the outage caused you and your team a lost day.",
             "We regret that the recall caused concern, and we have written to every owner.",
+        ),
+    ),
+    "the duty or the problem called the other party's": (
+        "blame",
+        (
+            "You should contact the courier directly, as it is their responsibility.",
+            "That's the airline's problem, I'm afraid.",
+            "Refunds are the responsibility of the seller.",
+            "This was entirely the contractor's job.",
+            "The fault lies with our logistics partner.",
+        ),
+        (
+            "It is our responsibility, not the courier's.",
+            "That's our problem to fix, and we are on it.",
+            "The seller's job was to ship it; ours was to check it, and we didn't.",
+        ),
+    ),
+    "someone else let us down": (
+        "blame",
+        (
+            "Our couriers sometimes let us down.",
+            "Amazon's delivery network let us down badly.",
+            "The new software let us all down on launch day.",
+            "Sadly our caterer let us down at the last minute.",
+            "The supplier has let me down again.",
+        ),
+        (
+            "We let you down, and I am sorry.",
+            "You have never let us down as a customer.",
+            "I let you down, and I should have called.",
+        ),
+    ),
+    "the cause denied as ours": (
+        "blame",
+        (
+            "This accident was not caused by us.",
+            "We didn't cause this problem.",
+            "The fault didn't originate with us.",
+            "The outage wasn't caused by our systems.",
+            "I did not create this situation.",
+            "The leak did not come from our side.",
+        ),
+        (
+            "We didn't catch this in time, and I'm sorry.",
+            "The delay was caused by us, and we have fixed the step.",
+            "We did not cause you to lose anything, because we refunded the fee the same day.",
+        ),
+    ),
+    "the aim or good intentions in place of the apology": (
+        "non_apology",
+        (
+            "Causing you stress was never our aim.",
+            "That was never our goal.",
+            "We had the best of intentions.",
+            "We were only trying to help.",
+            "Our team was acting in good faith.",
+            "Offending anyone was certainly not my intention.",
+        ),
+        (
+            "We had good intentions, but we got it wrong, and I'm sorry.",
+            "Our goal is to reply within a day, and we missed it; I'm sorry.",
+            "We are trying to help you get your money back today.",
+        ),
+    ),
+    "the reader's experience or feelings named as theirs": (
+        "non_apology",
+        (
+            "My apologies for your inconvenience and frustration.",
+            "We sincerely apologize for your unpleasant experience.",
+            "It's a shame you weren't satisfied.",
+            "We're sorry the product didn't work out for you.",
+            "Sorry about your bad experience at the branch.",
+            "What a pity some guests felt let down.",
+        ),
+        (
+            "We are sorry for your loss.",
+            "I'm sorry for the poor experience we gave you at the branch.",
+            "It's a shame we didn't call you sooner; that was our failure.",
         ),
     ),
 }
