@@ -539,10 +539,13 @@ def _chat_at_60_words(prevention: list[dict[str, str]], **changes: Any) -> Draft
 @pytest.mark.parametrize(
     "prevention",
     [
-        # A step that fits in its own words, after one too long for the chat's length.
+        # A step that fits in its own words, after one too long for the chat's length (a
+        # step repeated back to back is read as said once, so these sentences differ).
         [
             {
-                "description": " ".join(["a second barcode scan at the sorting step."] * 23),
+                "description": " ".join(
+                    f"a second barcode scan at sorting step {n}." for n in range(1, 24)
+                ),
                 "metric": "duplicate charges caught within 5 minutes in 99% of cases",
             },
             {"description": "retraining the night shift on the new scan"},
