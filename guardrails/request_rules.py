@@ -1022,7 +1022,7 @@ def _states_step(
     return False
 
 
-_AND_CLAUSE = re.compile(r",?\s+and\s+(?=(?:i|we)\b)")
+_AND_CLAUSE = re.compile(r",?\s+and\s+(?=(?:i|we|will|am|are)\b)")
 
 
 def _vague_clause(
@@ -1031,7 +1031,8 @@ def _vague_clause(
     """The span and fix of a vague promise in sentence [start, end): the clause after
     ", and" when the promise is there and a clause of three words or more comes before it
     ("I understand that this delay has impacted your operations, and I am committed to
-    taking steps to ..."), else the whole sentence."""
+    taking steps to ...", "We take full responsibility for the delay and will do everything
+    possible to ..."), else the whole sentence."""
     match = effort.search(low, start, end)
     joins = [j for j in _AND_CLAUSE.finditer(low, start, end) if match and j.end() <= match.start()]
     if joins and len(low[start : joins[-1].start()].split()) >= 3:

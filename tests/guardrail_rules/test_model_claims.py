@@ -1146,3 +1146,16 @@ def test_a_planned_report_told_as_prepared_is_said_with_its_status() -> None:
     assert report.passed and "has been prepared" not in fixed and "30 June" in fixed, fixed
     body = _letter("Thank you for your patience and support.")
     assert _errors(body, SHELF, READER_ACTION) == [" and support"]
+
+
+def test_a_remedys_status_in_the_requests_words_goes() -> None:
+    body = _letter("This replacement is already done.")
+    report = guardrails.check(body, subject="Your bookcase", context=SHELF)
+    assert [f.excerpt for f in report.errors if f.rule == "artefacts.prompt_fields"] == [
+        "This replacement is already done"
+    ]
+    fixed, report = _salvaged(body, SHELF)
+    assert report.passed and "already done" not in fixed
+    fine = _letter("Some of this is already done.")
+    report = guardrails.check(fine, subject="Your bookcase", context=SHELF)
+    assert not [f for f in report.errors if f.rule == "artefacts.prompt_fields"]

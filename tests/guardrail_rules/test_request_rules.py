@@ -343,3 +343,17 @@ def test_the_requests_headings_copied_into_a_letter_are_an_error() -> None:
     )
     copied = [f.excerpt.strip() for f in listed.errors if f.rule == "artefacts.prompt_fields"]
     assert copied == ["authorised remedies", "(already done)"]
+
+
+def test_responsibility_and_a_vague_promise_keeps_the_responsibility() -> None:
+    request = REQUESTS["hotel"]
+    body = (
+        "Dear Amira,\n\nI am sorry we gave your room away on your anniversary. We have "
+        "refunded the $289 for the night. We now check room allocations against confirmed "
+        "bookings every night. We take full responsibility for this and will do everything "
+        "possible to ensure it does not happen again.\n\nPlease reply with any questions.\n\n"
+        "Kind regards,\nTom Reyes"
+    )
+    report = check(body, channel="email", context=request)
+    fixed = salvage(None, body, report, request, "email").body
+    assert "We take full responsibility for this.\n\nPlease reply" in fixed, fixed
