@@ -83,6 +83,42 @@ def test_a_name_typed_in_capitals_keeps_its_capital(typed: str, kept: str, lower
     assert kept in tamed if kept else tamed == lowered, tamed
 
 
+@pytest.mark.parametrize(
+    ("typed", "tamed"),
+    [
+        # One word in capitals, alone or for stress in an ordinary phrase, is not shouted.
+        ("OUTAGE", "outage"),
+        ("LATE.", "late."),
+        ("the flight was LATE again", "the flight was late again"),
+        ("the parcel was NEVER delivered", "the parcel was never delivered"),
+        # Acronyms keep their capitals: known ones, ones with no vowel, and inside a phrase
+        # any word our own letters do not use as an ordinary word.
+        ("HMRC", "HMRC"),
+        ("GDPR", "GDPR"),
+        ("the SAML signing certificate expired", "the SAML signing certificate expired"),
+        ("our IKEA order was late", "our IKEA order was late"),
+    ],
+)
+def test_one_word_in_capitals_is_tamed_unless_it_is_an_acronym(typed: str, tamed: str) -> None:
+    from service.composer.caller import tame_case
+
+    assert tame_case(typed) == tamed
+
+
+def test_a_summary_in_one_capitalised_word_reads_in_ordinary_case() -> None:
+    """A one-word summary in capitals ("OUTAGE") is told in lower case; a name the request
+    writes in capitals ("ACME Freight") keeps them."""
+    for summary, org, said in [
+        ("OUTAGE", "Bluebell Telecom", "what happened with the outage"),
+        ("ACME", "ACME Freight", "the ACME"),
+    ]:
+        request = DraftRequest.model_validate(
+            {"channel": "social", "sender": {"organization": org}, "incident": {"summary": summary}}
+        )
+        body = compose_draft(request).body
+        assert said in body, body
+
+
 def test_a_hash_reference_is_not_given_the_scenarios_noun() -> None:
     from tests.test_composer_messy import messy
 

@@ -677,6 +677,11 @@ class Writer:
         )
         if shouted(text):
             addressed = recase(addressed, self.own_case)
+        else:
+            # A word in capitals lowered as stress ("was LATE") that is a name in the
+            # request ("ACME Freight") keeps its capitals: "the ACME order".
+            named = {w.lower(): w for w in self._name_words() if w.isupper() and len(w) > 3}
+            addressed = recase(addressed, named)
         return Phrase(lower_first(addressed, self.proper), read.shape, read.own_verb)
 
     def _private_words(self) -> list[str]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from service.composer.person import is_honorific
-from service.composer.phrases import proper_tables
+from service.composer.phrases import PHRASES_DIR, proper_tables
 from service.composer.shapes import DETERMINERS, read
 from service.composer.shapes import word_set as _words
 
@@ -202,6 +202,40 @@ def _calm(text: str) -> str:
     return text
 
 
+_CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
+_STRESSED = re.compile(r"\b[A-Z]{4,}\b")
+_VOWEL = re.compile(r"[AEIOUY]")
+
+
+@lru_cache(maxsize=1)
+def _ordinary_words() -> frozenset[str]:
+    """The words our own letters use (the phrase banks, less proper.yaml): ordinary English
+    words, never an acronym such as "SAML" or "NASA"."""
+    text = " ".join(
+        (PHRASES_DIR / name).read_text(encoding="utf-8")
+        for name in ("letter.yaml", "words.yaml", "topics.yaml")
+    )
+    return frozenset(re.findall(r"[a-z]{4,}", text.lower()))
+
+
+def _unstressed(text: str) -> str:
+    """One word typed in capitals for stress in a phrase otherwise in ordinary case, in
+    lower case: a phrase that is that word alone ("OUTAGE", "LATE."), unless it is a known
+    acronym or has no vowel ("HMRC", "GDPR"); inside a phrase ("the flight was LATE again"),
+    only a word our own letters use, so "the SAML certificate" keeps its acronym."""
+    capitals = _CAPITALS.findall(text)
+    if len(capitals) != 1 or not _STRESSED.fullmatch(capitals[0]):
+        return text
+    word = capitals[0]
+    table, _ = _known_case()
+    alone = not re.sub(r"[\s.!?]", "", text.replace(word, "", 1))
+    if alone and (word.lower() in table or not _VOWEL.search(word)):
+        return text
+    if not alone and word.lower() not in _ordinary_words():
+        return text
+    return _STRESSED.sub(lambda m: m.group(0).lower(), text, count=1)
+
+
 def tame_case(text: str) -> str:
     """A phrase typed in capitals reads in ordinary case; a lone lower-case "i" becomes "I".
     Words with a digit (codes, model numbers), known place names and acronyms keep their
@@ -214,6 +248,7 @@ def tame_case(text: str) -> str:
         text = pattern.sub(lambda m: table[m.group(1)], text)
         text = _shouted_names(text)
     else:
+        text = _unstressed(text)
         # "all day tuesday", "by 3 june": a day or month typed in lower case is a name.
         # "march" is one only beside a number ("12 march"); alone it may be the verb.
         text = _CALENDAR.sub(
