@@ -221,6 +221,8 @@ def test_a_public_reply_made_without_context_tells_what_happened_as_the_organisa
         {"draft": {"subject": "About your ticket NG-55120", "body": email}, "channel": "social"}
     )
     reply = rewrite_draft(request).body
-    assert "We're truly sorry nightly backups of your file server" in reply, reply
+    # Since 33fc25b the incident is told inside the apology, after "what happened", which
+    # the guardrails read as the acknowledgment when no request tells them the incident.
+    assert "We're truly sorry about what happened: nightly backups of your file" in reply, reply
     assert "NG-55120" not in reply and "1,500" not in reply and "I'm" not in reply, reply
     assert len(reply) <= 280 and "direct message" in reply, reply
