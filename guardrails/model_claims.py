@@ -1469,7 +1469,8 @@ _NOT_THE_READER = (
 def _our_reader(audience: str) -> re.Pattern[str]:
     """ "our client's" (the reader's, said as a third party's), "our client" as the object
     of a verb that acts on the reader ("we contacted our client"), or "the guest" after
-    "for", "with", "causing" or "forcing" ("inconvenience for the guest, as they needed
+    "for", "with", "by", "causing" or "forcing" ("the licences held by the
+    client", "inconvenience for the guest, as they needed
     treatment"; "causing the customer to be charged"), with a
     "they" that follows it after a conjunction, per audience."""
     words = lexicon()
@@ -1479,7 +1480,7 @@ def _our_reader(audience: str) -> re.Pattern[str]:
         rf"our\s+(?P<poss>(?:{nouns})['’]s)(?![\w'’])"
         rf"|(?<![\w-])(?:{verbs})(?:s|es|d|ed|ing)?\s+(?P<obj>our\s+(?:{nouns}))\b"
         + _NOT_THE_READER
-        + rf"|(?<![\w-])(?:for|with|causing|forcing)\s+(?P<prep>the\s+(?:{nouns}))\b"
+        + rf"|(?<![\w-])(?:for|with|by|causing|forcing)\s+(?P<prep>the\s+(?:{nouns}))\b"
         + _NOT_THE_READER
         + r"(?:,?\s+(?:as|because|since|when|and|but|so|after|while)\s+(?P<they>they)\b)?"
     )

@@ -1159,3 +1159,14 @@ def test_a_remedys_status_in_the_requests_words_goes() -> None:
     fine = _letter("Some of this is already done.")
     report = guardrails.check(fine, subject="Your bookcase", context=SHELF)
     assert not [f for f in report.errors if f.rule == "artefacts.prompt_fields"]
+
+
+def test_the_reader_after_by_is_addressed_directly() -> None:
+    client = _request(
+        audience="client", recipient={"name": "Ines Moreau", "organization": "Arbor Homes"}
+    )
+    body = _letter("We corrected the licences held by the client.")
+    assert _errors(body, client, THIRD_PERSON) == ["the client"]
+    fixed, report = _salvaged(body, client)
+    assert report.passed, [f.rule for f in report.errors]
+    assert "the licences held by you." in fixed, fixed
