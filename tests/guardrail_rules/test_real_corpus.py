@@ -220,35 +220,36 @@ def test_fresh25_read_as_classes_keeps_its_recall() -> None:
     assert read.good_with_error <= 1, read.tally.misses
 
 
-def test_fresh26_blind_batch_holds_its_measured_figures() -> None:
-    """fresh26 (tests/data/real_fresh26.yaml) was collected and labelled after the rules of
-    stop 25 landed, before any check ran on it, and measured once, blind: 5 of the 24
-    labelled passages in its 22 non-apologies and blame drew an error of their family (5 of
-    the 22 items an error of the family anywhere), and none of its 15 apologies and replies
-    drew a false error. The code before stop 25 (c461947) scores the same 5/24: the rules
-    written from fresh23-25's misses added nothing on text they were not read from. Nothing
-    was tuned on it. Both directions are guarded: the hits must not drop, the false errors
-    must not grow."""
-    blind = score([item for item in ITEMS if item["split"] == "fresh26"])
-    hits, total = blind.tally.count("non_apology", "blame")
-    assert total == 24
-    assert hits >= 5, blind.tally.misses
-    assert blind.good_items == 15
-    assert blind.good_with_error == 0, blind.tally.misses
+# Batches collected and labelled before any check ran on them, measured once, blind, and
+# never tuned on: (split, labelled passages, passages that drew an error of their family,
+# items with an error of the family anywhere, real clean items). None of their clean items
+# drew a false error.
+# - fresh26 (tests/data/real_fresh26.yaml) was collected after the rules of stop 25 landed:
+#   5/24 blind, as the code before stop 25 (c461947) scores, so the rules written from
+#   fresh23-25's misses added nothing on text they were not read from; the classic-shape
+#   rules landed later in stop 25 gave 6/24.
+# - fresh27 (tests/data/real_fresh27.yaml) was collected after fresh26 was measured: 2/19
+#   (3/19 per message); the code before stop 25 scores 2/19 and 2/19.
+BLIND_FIGURES = [
+    ("fresh26", 24, 5, 5, 15),
+    ("fresh27", 19, 2, 3, 8),
+]
 
 
-def test_fresh27_blind_batch_holds_its_measured_figures() -> None:
-    """fresh27 (tests/data/real_fresh27.yaml) was collected and labelled after fresh26 was
-    measured, before any check ran on it, and measured once, blind: 2 of its 19 labelled
-    passages drew an error of their family (3 of the 19 items an error of the family anywhere;
-    the code before stop 25 scores 2/19 and 2/19), and none of its 8 apologies, replies and
-    notices drew a false error. Nothing was tuned on it. Both directions are guarded."""
-    blind = score([item for item in ITEMS if item["split"] == "fresh27"])
-    hits, total = blind.tally.count("non_apology", "blame")
-    assert total == 19
-    assert hits >= 2, blind.tally.misses
-    assert blind.message_hits >= 3, blind.tally.misses
-    assert blind.good_items == 8
+@pytest.mark.parametrize(
+    ("split", "total", "hits", "message_hits", "good_items"),
+    BLIND_FIGURES,
+    ids=[figures[0] for figures in BLIND_FIGURES],
+)
+def test_a_blind_batch_holds_its_measured_figures(
+    split: str, total: int, hits: int, message_hits: int, good_items: int
+) -> None:
+    """Both directions are guarded: the hits must not drop, the false errors must not grow."""
+    blind = score([item for item in ITEMS if item["split"] == split])
+    assert blind.tally.count("non_apology", "blame")[1] == total
+    assert blind.tally.count("non_apology", "blame")[0] >= hits, blind.tally.misses
+    assert blind.message_hits >= message_hits, blind.tally.misses
+    assert blind.good_items == good_items
     assert blind.good_with_error == 0, blind.tally.misses
 
 
