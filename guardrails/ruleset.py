@@ -4,7 +4,8 @@ load so that a check does no set-up of its own."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -73,7 +74,7 @@ def _remedy_words(packs: Sequence[RulePack]) -> re.Pattern[str] | None:
 class RuleSet:
     """Everything the checker needs, compiled: one scanner per liability posture holding every
     rule that can apply under it and every cue that counts under it, so that a check scans
-    the text once."""
+    the text once. A posture's scanner is compiled the first time a check reads it."""
 
     scanners: Mapping[str, Scanner[Payload]]
     sources: tuple[str, ...]
@@ -120,32 +121,57 @@ def _compile_rule(rule: RuleEntry) -> CompiledRule:
     )
 
 
+class _Scanners(Mapping[str, Scanner[Payload]]):
+    """One scanner per liability posture, each compiled the first time a check asks for it
+    (compiling one takes seconds, and most processes only ever see one posture)."""
+
+    def __init__(self, build: Callable[[Posture], Scanner[Payload]]) -> None:
+        self._build = build
+        self._built: dict[str, Scanner[Payload]] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, posture: str) -> Scanner[Payload]:
+        if posture not in _POSTURES:
+            raise KeyError(posture)
+        with self._lock:
+            if posture not in self._built:
+                self._built[posture] = self._build(posture)
+            return self._built[posture]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_POSTURES)
+
+    def __len__(self) -> int:
+        return len(_POSTURES)
+
+
+def _posture_scanner(packs: Sequence[RulePack], posture: Posture) -> Scanner[Payload]:
+    """Every rule that can apply under `posture` and every cue that counts under it, as one
+    scanner. Rules come before cues, so when a rule and a cue match at the same position
+    with equally long literal heads, the rule is the one reported."""
+    alternatives: list[tuple[str, bool, Payload]] = []
+    for pack in packs:
+        for rule in pack.rules:
+            if rule.when.liability is None or posture in rule.when.liability:
+                compiled = _compile_rule(rule)
+                alternatives += [
+                    (source, rule.case_sensitive, compiled) for source in _alternatives(rule)
+                ]
+    for pack in packs:
+        for cue in pack.cues:
+            if posture in cue.liability:
+                alternatives += [
+                    (source, cue.case_sensitive, cue.element) for source in _alternatives(cue)
+                ]
+    return build_scanner(alternatives, primary=lambda payload: isinstance(payload, CompiledRule))
+
+
 def compile_packs(packs: Sequence[RulePack], sources: Sequence[str]) -> RuleSet:
-    """Compile validated packs. Rules come before cues,
-    so when a rule and a cue match at the same position with equally long literal heads, the
-    rule is the one reported."""
-    scanners: dict[str, Scanner[Payload]] = {}
-    for posture in _POSTURES:
-        alternatives: list[tuple[str, bool, Payload]] = []
-        for pack in packs:
-            for rule in pack.rules:
-                if rule.when.liability is None or posture in rule.when.liability:
-                    compiled = _compile_rule(rule)
-                    alternatives += [
-                        (source, rule.case_sensitive, compiled) for source in _alternatives(rule)
-                    ]
-        for pack in packs:
-            for cue in pack.cues:
-                if posture in cue.liability:
-                    alternatives += [
-                        (source, cue.case_sensitive, cue.element) for source in _alternatives(cue)
-                    ]
-        scanners[posture] = build_scanner(
-            alternatives, primary=lambda payload: isinstance(payload, CompiledRule)
-        )
+    """Compile validated packs; each posture's scanner is compiled when first used."""
+    packs = tuple(packs)
     fixes = {rule.id: rule.fix for pack in packs for rule in pack.rules if rule.fix is not None}
     return RuleSet(
-        scanners=MappingProxyType(scanners),
+        scanners=_Scanners(lambda posture: _posture_scanner(packs, posture)),
         sources=tuple(sources),
         fixes=MappingProxyType(fixes),
         remedy_words=_remedy_words(packs),
