@@ -297,14 +297,19 @@ SPLITS: dict[str, str] = {
     "fresh26": (
         "fresh26 (tests/data/real_fresh26.yaml: 37 hospital, bank, airport, university, game and"
         " celebrity statements and replies, collected and labelled after stop 25's rules landed,"
-        " before any check; held out: measured once, 5/24, no false error on 15; the code before"
-        " stop 25 scores the same 5/24)"
+        " before any check; held out: measured once, 5/24, no false error on 15 (6/24 at the start"
+        " of stop 26); then read as classes in stop 26)"
     ),
     "fresh27": (
         "fresh27 (tests/data/real_fresh27.yaml: 27 football ticketing, supermarket and start-up"
         " statements and replies, collected and labelled after fresh26 was measured, before any"
-        " check; held out: measured once, 2/19 (3/19 per message), no false error on 8; the code"
-        " before stop 25 scores 2/19 (2/19))"
+        " check; held out: measured once, 2/19 (3/19 per message), no false error on 8 (the same at"
+        " the start of stop 26); then read as classes in stop 26)"
+    ),
+    "fresh28": (
+        "fresh28 (tests/data/real_fresh28.yaml: 43 telecom, rail, airport, bank and shop"
+        " statements, quoted non-apologies and maintainers' GitHub replies, collected and labelled"
+        " after stop 26's rules were written, before any check; held out: measured once, blind)"
     ),
     "fresh18_tune": (
         "fresh18_tune (public replies and statements found while writing class rules from the"
