@@ -63,6 +63,20 @@ CueElement = Literal[
 _UNSAFE_GROUPS = re.compile(r"\\[1-9]|\(\?P[<=]")
 
 
+_ESCAPE_OR_CLASS = re.compile(r"\\.|\[(?:\\.|[^\]\\])*\]")
+
+
+def _bar_outside_groups(pattern: str) -> bool:
+    """A `|` outside every group: the packs' patterns are joined into one scan, where such a
+    pattern would match nothing (escapes and character classes are skipped first)."""
+    depth = 0
+    for char in _ESCAPE_OR_CLASS.sub("x", pattern):
+        depth += (char == "(") - (char == ")")
+        if char == "|" and depth == 0:
+            return True
+    return False
+
+
 class RulePackError(ValueError):
     """A rule pack cannot be read or fails validation; the message names file and entry."""
 
@@ -93,6 +107,11 @@ class _Matcher(_Strict):
             if not phrase.strip():
                 raise ValueError("a phrase is empty")
         for pattern in self.patterns:
+            if _bar_outside_groups(pattern):
+                raise ValueError(
+                    f"pattern {pattern!r}: a | outside any group; wrap the alternatives in "
+                    "(?:...) or give each as its own pattern"
+                )
             if _UNSAFE_GROUPS.search(pattern):
                 raise ValueError(
                     f"pattern {pattern!r}: back-references and named groups are "

@@ -69,6 +69,13 @@ cues:
             LEGAL_PACK.replace("phrases: [without prejudice, goodwill payment]", "phrases: []"),
             "phrases",
         ),
+        (
+            LEGAL_PACK.replace(
+                "phrases: [without prejudice, goodwill payment]",
+                "patterns: ['ex gratia|goodwill']",
+            ),
+            "a | outside any group",
+        ),
         (LEGAL_PACK.replace("id: legal_team.goodwill", "id: Goodwill"), "rules[0]"),
         ("family: x\ndescription: y\nrules: [", "cannot read"),
         (LEGAL_PACK + LEGAL_PACK.split("rules:\n")[1], "repeats"),
@@ -78,6 +85,7 @@ cues:
         "unknown key",
         "bad regex",
         "nothing to match",
+        "bar outside a group",
         "bad id",
         "bad yaml",
         "repeated id",
