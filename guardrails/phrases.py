@@ -17,7 +17,7 @@ from guardrails.spans import (
     negator_starts,
     preceding_words,
 )
-from guardrails.structure import hypothetical, owned_after, owns, quoted_or_reported
+from guardrails.structure import hypothetical, own_reason, owned_after, owns, quoted_or_reported
 
 OVER_APOLOGY_RULE = "non_apology.over_apologising"
 _VERDICT = re.compile(r"\b(?:blame[ds]?|fault|faults|responsible|responsibility)\b")
@@ -55,6 +55,9 @@ def rule_findings(draft: Draft) -> list[Finding]:
             # Blame inside an open condition states a policy, not a cause ("If the address
             # was entered incorrectly, we are not liable for the loss").
             if rule.id.startswith("blame.") and hypothetical(text.low, start):
+                continue
+            # Another party named, then the writer's own act given as the reason.
+            if rule.id.startswith("blame.") and own_reason(text.low, end):
                 continue
             if _reads_on(rule.id) and _read_on(draft, text, rule.id, start, end):
                 continue

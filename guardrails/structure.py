@@ -1100,21 +1100,24 @@ def _outside_causes(low: str, text: str, p: _Patterns) -> list[Finding]:
         for f in found + _explanations(low, text, p)
         if not _general(low, f.start, p)
         and not _decided(low, f.start)
-        and not _own_reason(low, f.end)
+        and not own_reason(low, f.end)
     ]
 
 
 _OWN_REASON = re.compile(
-    r"[^.!?;\n]{0,40}?\b(?:because|since|as|after)\s+(?:we|i)\s+(?:had\s+|then\s+|only\s+)?"
+    r"[^.!?;\n]{0,40}?\b(?:because|since)\s+(?:we|i)\s+(?:had\s+|then\s+|only\s+)?"
     r"(?!(?:received|needed|wanted|experienced|faced|suffered|encountered|depended|relied|trusted"
     r"|used|expected|hoped|thought|believed|asked|waited|tried|chose\s+to\s+wait)\b)"
     r"(?:[a-z]+ed|sent|gave|made|took|put|left|forgot|handed|lost|set|built|chose|sold|wrote|let)\b"
 )
-"""The sentence goes on to give the writer's own act as the reason ("The courier was late
-because we handed the parcel over a day late"): the outside party named first is not blamed."""
 
 
-def _own_reason(low: str, end: int) -> bool:
+def own_reason(low: str, end: int) -> bool:
+    """The sentence goes on from `end` to give the writer's own act as the reason ("The
+    courier was late because we handed the parcel over a day late", "the bank declined the
+    payment because we entered your card number incorrectly"): the party named first is not
+    blamed. What happened to the writer ("because we received a surge of orders") is no act
+    of theirs."""
     return _OWN_REASON.match(low, end) is not None
 
 

@@ -74,6 +74,8 @@ PASSES = (
     # thing the writer runs.
     "The courier was late because we handed the parcel over a day late.",
     "Our platform lost some of your files, and we are restoring them now.",
+    "The carrier was delayed because we shipped the parcel a day late.",
+    "The bank declined the payment because we entered your card number incorrectly.",
 )
 
 
@@ -91,3 +93,4 @@ def test_the_near_miss_passes(text: str) -> None:
 def test_an_outside_party_is_still_blamed_when_the_reason_is_not_ours() -> None:
     assert "blame.third_party" in errors("Our courier lost your parcel.")
     assert errors("The courier was late because we received a surge of orders.")
+    assert "blame.third_party" in errors("The carrier lost your parcel as we shipped it on Monday.")
