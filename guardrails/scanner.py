@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from guardrails.regex_source import (
@@ -80,15 +80,27 @@ class Trie:
 
     after_break: re.Pattern[str] | None
     inside: re.Pattern[str] | None
-    light: re.Pattern[str] | None = None
-    """`after_break` without the alternatives that read a window ahead (see `reads_ahead`),
-    for a text that holds none of what they need (`gates`): there they cannot match, so
-    this finds the same matches, without trying each window at every common word."""
+    light_source: str | None = None
+    """The source of `light`, compiled the first time a text needs it (most never do: a
+    letter meets one of the likeliest gates, and compiling it takes a second or two)."""
     gates: tuple[Needs, ...] = ()
     """What the alternatives left out of `light` need, one entry each (deduplicated): when
     the text meets any of them, `after_break` runs. Empty when `light` is not in use."""
     wordy: frozenset[str] = frozenset()
     """The strings of `gates` made of word characters only."""
+    _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def light(self) -> re.Pattern[str] | None:
+        """`after_break` without the alternatives that read a window ahead (see
+        `reads_ahead`), for a text that holds none of what they need (`gates`): there they
+        cannot match, so this finds the same matches, without trying each window at every
+        common word."""
+        if self.light_source is None:
+            return None
+        if "light" not in self._compiled:
+            self._compiled["light"] = re.compile(self.light_source)
+        return self._compiled["light"]
 
     def _after_break(self, broken: str, light_from: int = _LIGHT_FROM) -> re.Pattern[str] | None:
         """The regex to scan `broken` with: `light` when no alternative it leaves out can
@@ -317,7 +329,7 @@ def lookahead_regexes(root: TrieNode, light: bool = False) -> Trie:
     (and fail) at every one of them. That is most of the text, and most of the scan's cost.
     (`Trie.matches` puts a line break before the text for position 0.)
 
-    With `light`, also the light regex and its gates (see `Trie.light`), for a trie that
+    With `light`, also the light regex's source and its gates (see `Trie.light`), for a trie that
     scans whole texts (the primary alternatives are only matched at single positions)."""
     boundary = root.children.pop(BOUNDARY, None)
     after_break = inside = lighter = None
@@ -328,7 +340,7 @@ def lookahead_regexes(root: TrieNode, light: bool = False) -> Trie:
         gates = dict.fromkeys(gated.values())
         rest = boundary.pruned(frozenset(boundary.names()) - gated.keys()) if gated else None
         if rest is not None:
-            lighter = re.compile(f"[^\\w](?={rest.emit()})")
+            lighter = f"[^\\w](?={rest.emit()})"
     if root.children:
         inside = re.compile(
             "|".join(
