@@ -17,7 +17,14 @@ from guardrails.spans import (
     negator_starts,
     preceding_words,
 )
-from guardrails.structure import hypothetical, own_reason, owned_after, owns, quoted_or_reported
+from guardrails.structure import (
+    hypothetical,
+    own_reason,
+    owned_after,
+    owns,
+    quoted_or_reported,
+    writers_own,
+)
 
 OVER_APOLOGY_RULE = "non_apology.over_apologising"
 _VERDICT = re.compile(r"\b(?:blame[ds]?|fault|faults|responsible|responsibility)\b")
@@ -56,8 +63,11 @@ def rule_findings(draft: Draft) -> list[Finding]:
             # was entered incorrectly, we are not liable for the loss").
             if rule.id.startswith("blame.") and hypothetical(text.low, start):
                 continue
-            # Another party named, then the writer's own act given as the reason.
-            if rule.id.startswith("blame.") and own_reason(text.low, end):
+            # Another party named, then the writer's own act given as the reason; or no other
+            # party at all, a thing the writer runs named as ours ("our hotel overbooked").
+            if rule.id.startswith("blame.") and (
+                own_reason(text.low, end) or writers_own(text.low, start, end)
+            ):
                 continue
             if _reads_on(rule.id) and _read_on(draft, text, rule.id, start, end):
                 continue

@@ -1121,6 +1121,27 @@ def own_reason(low: str, end: int) -> bool:
     return _OWN_REASON.match(low, end) is not None
 
 
+_OURS_BEFORE = re.compile(r"\b(?:our|my)\s+$")
+_FIRST_WORD = re.compile(r"[a-z-]+")
+
+
+@lru_cache(maxsize=1)
+def _own_premises() -> frozenset[str]:
+    return frozenset(lexicon().words("own_premises"))
+
+
+def writers_own(low: str, start: int, end: int) -> bool:
+    """The words at `start` name a thing the writer runs, as ours: "our hotel overbooked
+    your room", "my shop sent the wrong item" own the failure; "our partner hotel" and "our
+    courier" name another party."""
+    word = _FIRST_WORD.match(low, start, end)
+    return (
+        word is not None
+        and word.group(0) in _own_premises()
+        and _OURS_BEFORE.search(low, max(0, start - 6), start) is not None
+    )
+
+
 _AFTERMATH = re.compile(
     r"\s+(?:now\s+|all\s+|simultaneously\s+)?(?:logging|signing|returning|reconnecting"
     r"|coming\s+back|trying\s+to\s+(?:log|sign|reconnect))\b"

@@ -76,6 +76,9 @@ PASSES = (
     "Our platform lost some of your files, and we are restoring them now.",
     "The carrier was delayed because we shipped the parcel a day late.",
     "The bank declined the payment because we entered your card number incorrectly.",
+    # A thing the writer runs, named as ours, is no other party.
+    "Our hotel overbooked your room, and we have moved you to a suite at no charge.",
+    "My shop sent the wrong item, so a replacement is on its way.",
 )
 
 
@@ -94,3 +97,4 @@ def test_an_outside_party_is_still_blamed_when_the_reason_is_not_ours() -> None:
     assert "blame.third_party" in errors("Our courier lost your parcel.")
     assert errors("The courier was late because we received a surge of orders.")
     assert "blame.third_party" in errors("The carrier lost your parcel as we shipped it on Monday.")
+    assert "blame.verdict" in errors("Our partner hotel overbooked your room.")
