@@ -179,6 +179,7 @@ def phases(runs: int = 500) -> None:
     a whole check (merging findings, building the report) is the difference."""
     rules = default_rules()
     form = get_catalog().channels["email"]
+    check(BODY, subject=SUBJECT, context=REQUEST)  # compiles the scanner: start-up work
     times: dict[str, list[float]] = {}
 
     def timed_call(name: str, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -211,7 +212,8 @@ def main() -> None:
     if "--phases" in sys.argv[1:]:
         phases()
         return
-    default_rules()  # loading and compiling the packs is start-up work, not part of a check
+    # Loading the packs and compiling the scanner (on the first check) are start-up work,
+    # not part of a check.
     report = check(BODY, subject=SUBJECT, context=REQUEST)
     if not report.passed:
         raise SystemExit(f"benchmark letter does not pass: {report.errors}")
