@@ -311,6 +311,11 @@ SPLITS: dict[str, str] = {
         " statements, quoted non-apologies and maintainers' GitHub replies, collected and labelled"
         " after stop 26's rules were written, before any check; held out: measured once, blind)"
     ),
+    "fresh29": (
+        "fresh29 (tests/data/real_fresh29.yaml: 24 water, hospital and police statements and"
+        " letters and GitHub replies, collected and labelled after every rule of stop 26 landed"
+        " and fresh28 was measured, before any check; held out: measured once, blind)"
+    ),
     "fresh18_tune": (
         "fresh18_tune (public replies and statements found while writing class rules from the"
         " issue's classes, labelled before they were checked; tuned on)"

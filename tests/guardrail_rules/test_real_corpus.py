@@ -64,6 +64,7 @@ def test_ids_are_unique_and_labels_well_formed() -> None:
             "fresh26",
             "fresh27",
             "fresh28",
+            "fresh29",
         ), item["id"]
         if item["kind"] in MUST_FLAG:
             assert item["flag"], item["id"]
@@ -80,7 +81,7 @@ def test_a_held_out_part_exists() -> None:
     assert {item["kind"] for item in held} >= {"non_apology", "blame", "support_reply"}
 
 
-BLIND: tuple[str, ...] = ("fresh28",)
+BLIND: tuple[str, ...] = ("fresh28", "fresh29")
 """Batches measured blind and never read: their figure is the generalisation figure, printed
 by `benchmarks/real_corpus.py`, not a regression target; they count in the false-error
 tests. A batch is named here from the moment it is added until its misses are read. fresh16
@@ -88,8 +89,8 @@ and fresh17 were blind (0.22 of the labelled words each, 9 and 8 false errors) u
 misses and false errors were read as classes; they are now tuned on and guarded below, as is
 fresh20 (0.44, 3 false errors, element recall 0.75 blind), as are fresh23, fresh24 and fresh25
 since stop 25 (1/7, 2/15 and 7/27 blind), and fresh26 and fresh27 since stop 26 (6/24 and 2/19
-blind). fresh28 was collected after the rules written from those two, to measure whether they
-generalise."""
+blind). fresh28 and fresh29 were collected after the rules written from those two, to measure
+whether they generalise."""
 
 SCORES = score([item for item in ITEMS if item["split"] not in BLIND])
 WITH_BLIND = score(ITEMS)
@@ -238,24 +239,27 @@ def test_fresh26_and_fresh27_read_as_classes_keep_their_recall() -> None:
 
 # Batches collected and labelled before any check ran on them, measured once, blind, and
 # never tuned on: (split, labelled passages, passages that drew an error of their family,
-# items with an error of the family anywhere, real clean items). None of their clean items
-# drew a false error.
+# items with an error of the family anywhere, real clean items, clean items with a false
+# error).
 # - fresh28 (tests/data/real_fresh28.yaml) was collected after the rules of stop 26 were
 #   written from fresh26's and fresh27's misses: 12/23 (11/22 per message), no false error on
 #   21; the code before stop 26 (df3d388) scores the same 12/23, so those rules added nothing
 #   on text they were not read from.
+# - fresh29 (tests/data/real_fresh29.yaml) was collected after every rule of stop 26 landed:
+#   5/13, 1 false error on 11; the code before stop 26 scores the same, false error included.
 BLIND_FIGURES = [
-    ("fresh28", 23, 12, 11, 21),
+    ("fresh28", 23, 12, 11, 21, 0),
+    ("fresh29", 13, 5, 5, 11, 1),
 ]
 
 
 @pytest.mark.parametrize(
-    ("split", "total", "hits", "message_hits", "good_items"),
+    ("split", "total", "hits", "message_hits", "good_items", "good_with_error"),
     BLIND_FIGURES,
     ids=[figures[0] for figures in BLIND_FIGURES],
 )
 def test_a_blind_batch_holds_its_measured_figures(
-    split: str, total: int, hits: int, message_hits: int, good_items: int
+    split: str, total: int, hits: int, message_hits: int, good_items: int, good_with_error: int
 ) -> None:
     """Both directions are guarded: the hits must not drop, the false errors must not grow."""
     blind = score([item for item in ITEMS if item["split"] == split])
@@ -263,7 +267,7 @@ def test_a_blind_batch_holds_its_measured_figures(
     assert blind.tally.count("non_apology", "blame")[0] >= hits, blind.tally.misses
     assert blind.message_hits >= message_hits, blind.tally.misses
     assert blind.good_items == good_items
-    assert blind.good_with_error == 0, blind.tally.misses
+    assert blind.good_with_error <= good_with_error, blind.tally.misses
 
 
 def test_fresh22_read_keeps_its_elements_and_precision() -> None:
