@@ -94,7 +94,9 @@ def _patterns() -> _Patterns:
     number_word = rf"(?:{trie_regex(numbers)})"
     spelled = rf"\b{number_word}(?:[\s-]+(?:and\s+)?{number_word})*\b"
     number = rf"(?:{_DIGITS}|{spelled})"
-    month = rf"(?:{trie_regex(months)})\b\.?"
+    # "Nov." takes its period; "November." and "May." do not, so a date that ends a sentence ends
+    # before the sentence's stop.
+    month = rf"(?:{trie_regex(months)})\b(?:(?<![a-z]{{5}})(?<!may)(?<!june)(?<!july)\.)?"
     sym = f"(?:{trie_regex(symbols)})"
     code = rf"(?:\b(?:{trie_regex(codes)})\b)"
     time_unit = r"(?:business\s+|working\s+)?(?:hours?|days?|weeks?|months?|years?|minutes?)\b"

@@ -289,7 +289,7 @@ class _Authorised:
     durations: frozenset[tuple[str, ...]]
     remedies: tuple[RemedyFacts, ...]
     metrics: frozenset[str]
-    """The figures of the prevention steps' metrics."""
+    """The figures of the prevention steps (their metrics and their own words)."""
 
 
 def _authorised_key(context: DraftRequest) -> tuple[object, ...]:
@@ -337,7 +337,7 @@ def _authorised(request: ByValue) -> _Authorised:
         metrics=frozenset(
             key[0]
             for (index, name), keys in by_field.items()
-            if name == "metric"
+            if name in ("metric", "prevention")
             for kind, key in keys
             if kind in ("percent", "metric")
         ),

@@ -19,6 +19,8 @@ from contract.models import DraftRequest
 # Said of a remedy's noun, these say what the remedy does to it; an auxiliary may go before.
 _OUTCOMES = frozenset(
     [
+        "filed",  # "corrected forms will be filed with the IRS"
+        "paused",  # "your payment plan will be paused until ..."
         "refunded",
         "submitted",
         "returned",

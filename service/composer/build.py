@@ -509,8 +509,67 @@ def amounts_led(request: DraftRequest) -> DraftRequest:
             text = f"{remedy.amount} {words[0].lower()} {words[1]}"
             remedy = remedy.model_copy(update={"description": text})
             changed = True
+        elif _one_word_with_amount(remedy):
+            # "Voucher" + "£15": "a £15 voucher", not "a voucher (£15)"; "Credit" + "10" (no
+            # unit): "a credit of 10", not "the credit (10)".
+            word = remedy.description.strip(" .!").lower()
+            amount = (remedy.amount or "").strip()
+            if _MONEY_AMOUNT.fullmatch(amount):
+                text = f"{amount} {word}"
+            elif _PERCENT_AMOUNT.fullmatch(amount):
+                text = f"a {amount} {word}"
+            else:
+                text = f"{word} of {amount}"
+            remedy = remedy.model_copy(update={"description": text})
+            changed = True
+        elif _discount_on(remedy):
+            # A discount named by what it applies to ("your next cleaning" + "CHF 20"):
+            # "CHF 20 off your next cleaning", never "we'd like to offer you your next
+            # cleaning (CHF 20)", which gives the cleaning away.
+            text = f"{remedy.amount} off {mid(remedy.description)}"
+            remedy = remedy.model_copy(update={"description": text})
+            changed = True
         remedies.append(remedy)
     return request.model_copy(update={"remedies": remedies}) if changed else request
+
+
+_DISCOUNT_SAID = re.compile(
+    r"\b(?:off|discount(?:s|ed)?|reduc(?:ed|tion)|cheaper|less|half|price|rate|free|waived?|"
+    r"no\s+(?:charge|fee|cost))\b",
+    re.IGNORECASE,
+)
+
+
+_ONE_WORD_THINGS = word_set(
+    "refund credit voucher discount rebate reimbursement compensation payment"
+)
+_BARE_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_PERCENT_AMOUNT = re.compile(r"\d+(?:\.\d+)?\s?(?:%|percent|per cent)", re.IGNORECASE)
+
+
+def _one_word_with_amount(remedy: Remedy) -> bool:
+    """Whether a remedy is one word naming a sum ("Voucher", "Refund.") with an amount that
+    is money, a percentage or a bare number: the amount reads as part of it."""
+    word = remedy.description.strip(" .!").lower()
+    amount = (remedy.amount or "").strip()
+    return (
+        word in _ONE_WORD_THINGS
+        and bool(amount)
+        and not amount_said(amount, remedy.description)
+        and any(p.fullmatch(amount) for p in (_MONEY_AMOUNT, _BARE_NUMBER, _PERCENT_AMOUNT))
+    )
+
+
+def _discount_on(remedy: Remedy) -> bool:
+    """Whether a discount with an amount is described only by what it applies to ("your
+    next cleaning", "next month's bill"): no word of its own says it is a discount."""
+    return (
+        remedy.kind == "discount"
+        and remedy.amount is not None
+        and len(remedy.description.split()) > 1
+        and not amount_said(remedy.amount, remedy.description)
+        and _DISCOUNT_SAID.search(remedy.description) is None
+    )
 
 
 def _credit_towards(rest: str) -> bool:
@@ -1113,6 +1172,12 @@ _REFUND_OF = re.compile(
 )
 _TOLD_WHY = re.compile(r"\b(?:because|due to|as a result of|caused by)\b", re.IGNORECASE)
 _COST_NOUN = re.compile(r"\b(?:fare|fares|cost|costs|bill|fee|fees|expenses|charges?)\s*$")
+_NEW_DOCUMENT = re.compile(
+    r"\b(?:corrected|revised|amended|updated|new|reissued)\s+(?:\w+\s+)?"
+    r"(?:bill|invoice|statement|form|certificate)s?\s*$",
+    re.IGNORECASE,
+)
+"""A remedy that is a document we issue again ("a corrected bill"): not a cost we cover."""
 _COST_OF = re.compile(r"^(?:the |your )?(?:full )?costs? of\b", re.IGNORECASE)
 """A remedy that is a cost we meet ("the cost of repairing the ceiling"): we cover it."""
 _PAID_NOUN = re.compile(
@@ -1289,6 +1354,8 @@ def remedy_sentence(
     done_verb, plan_verb = _DONE_VERBS[kind]
     if kind == remedy.kind and kind in _OWN_VERBS and kind not in head:
         done_verb, plan_verb = _OWN_VERBS[kind]  # "refunded the fines", not "issued" them
+    elif kind in ("other", "service") and _NEW_DOCUMENT.search(text):
+        done_verb, plan_verb = "issued", "issue"  # "issued a corrected bill", not "covered"
     elif kind in ("other", "service") and _COST_NOUN.search(text):
         done_verb, plan_verb = "covered", "cover"  # "covered the taxi fare", not "arranged"
     at = when(date) if date else ""
@@ -1497,7 +1564,7 @@ def _step_clause(w: Writer, p: Phrase) -> str:
         return voiced(w.ours("we will "), w.voice) + instruction_as(p.text, "base")
     if p.shape == "gerund":
         return voiced(w.ours("we are "), w.voice) + mid(p.text)
-    return voiced(w.ours("we are introducing "), w.voice) + definite(p.text)
+    return voiced(w.ours("we are introducing "), w.voice) + indefinite(p.text)
 
 
 def prevention_sentence(w: Writer, step: Prevention, *, first: bool, compact: bool = False) -> str:
@@ -1643,7 +1710,8 @@ def _steps_once(w: Writer, steps: list[Prevention]) -> list[Prevention]:
     """The prevention steps, each said once: a step listed twice (in any case, with or
     without its full stop, once as the field's repeated maximum) is one step, in the
     shortest of its wordings, carrying the figure either listing gave. A step given with two
-    different figures stays two steps, one per figure."""
+    different figures is said once with both ("a proof sign-off (every order since 1 May;
+    0 date errors in 300 orders)"), never as the same sentence twice."""
     if len(steps) < 2:
         return steps
     kept: list[Prevention] = []
@@ -1655,9 +1723,7 @@ def _steps_once(w: Writer, steps: list[Prevention]) -> list[Prevention]:
         if metric and any(m == metric for k, m in keys if k != key):
             metric = ""  # one figure, said once, with the step that gave it first
             step = step.model_copy(update={"metric": None})
-        same = [
-            j for j, (k, m) in enumerate(keys) if k == key and (m == metric or not m or not metric)
-        ]
+        same = [j for j, (k, _) in enumerate(keys) if k == key]
         if not same:
             keys.append((key, metric))
             kept.append(step)
@@ -1665,10 +1731,12 @@ def _steps_once(w: Writer, steps: list[Prevention]) -> list[Prevention]:
         i = same[0]
         old = kept[i]
         shorter = min(old.description, step.description, key=len)
-        kept[i] = old.model_copy(
-            update={"description": shorter, "metric": old.metric or step.metric}
-        )
-        keys[i] = (key, keys[i][1] or metric)
+        figures = [f for f in (old.metric, step.metric) if f]
+        joined: str | None = figures[0] if figures else None
+        if len(figures) == 2 and keys[i][1] != metric:
+            joined = f"{figures[0]}; {figures[1]}"  # both figures, after the step said once
+        kept[i] = old.model_copy(update={"description": shorter, "metric": joined})
+        keys[i] = (key, " ".join((joined or "").lower().split()))
     return kept
 
 

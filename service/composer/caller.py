@@ -219,21 +219,47 @@ def _ordinary_words() -> frozenset[str]:
 
 
 def _unstressed(text: str) -> str:
-    """One word typed in capitals for stress in a phrase otherwise in ordinary case, in
-    lower case: a phrase that is that word alone ("OUTAGE", "LATE."), unless it is a known
-    acronym or has no vowel ("HMRC", "GDPR"); inside a phrase ("the flight was LATE again"),
-    only a word our own letters use, so "the SAML certificate" keeps its acronym."""
+    """Words typed in capitals for stress in a phrase otherwise in ordinary case, in lower
+    case: a phrase that is that word alone ("OUTAGE", "LATE."), unless it is a known acronym
+    or has no vowel ("HMRC", "GDPR"); inside a phrase ("the flight was LATE again", "a node
+    FAILED", "the WRONG TIN"), each word that reads as an ordinary word: one our own letters
+    use, or its stem, a past or "-ing" form, or a short stress word ("NOT"), so "the SAML
+    certificate" and "the TIN" keep their acronyms."""
     capitals = _CAPITALS.findall(text)
-    if len(capitals) != 1 or not _STRESSED.fullmatch(capitals[0]):
+    if not capitals:
         return text
-    word = capitals[0]
     table, _ = _known_case()
-    alone = not re.sub(r"[\s.!?]", "", text.replace(word, "", 1))
-    if alone and (word.lower() in table or not _VOWEL.search(word)):
+    if len(capitals) == 1 and _STRESSED.fullmatch(capitals[0]):
+        word = capitals[0]
+        alone = not re.sub(r"[\s.!?]", "", text.replace(word, "", 1))
+        if alone:
+            if word.lower() in table or not _VOWEL.search(word):
+                return text
+            return _STRESSED.sub(lambda m: m.group(0).lower(), text, count=1)
+    lowered = {w for w in capitals if _ordinary_capitals(w, table)}
+    if not lowered:
         return text
-    if not alone and word.lower() not in _ordinary_words():
-        return text
-    return _STRESSED.sub(lambda m: m.group(0).lower(), text, count=1)
+    return _CAPITALS.sub(
+        lambda m: m.group(0).lower() if m.group(0) in lowered else m.group(0), text
+    )
+
+
+_STRESS_WORDS = _words("NOT ALL ANY NOW NEW OLD BAD WAS HAD HAS DID TWO YOU OUR AND BUT TOO OFF")
+"""Three-letter words typed in capitals for stress ("we did NOT"), never acronyms."""
+_INFLECTED = re.compile(r"[A-Z]{3,}(?:ED|ING|LY)")
+
+
+def _ordinary_capitals(word: str, table: dict[str, str]) -> bool:
+    """Whether a word in capitals inside a mixed-case phrase is an ordinary word typed for
+    stress rather than an acronym (see `_unstressed`)."""
+    if word in _STRESS_WORDS:
+        return True
+    low = word.lower()
+    if len(word) < 4 or low in table or not _VOWEL.search(word):
+        return False
+    ordinary = _ordinary_words()
+    stems = {low, low.removesuffix("s"), low.removesuffix("ed"), low.removesuffix("d")}
+    return bool(stems & ordinary) or _INFLECTED.fullmatch(word) is not None
 
 
 def tame_case(text: str) -> str:
@@ -390,6 +416,8 @@ def opening_names(texts: list[str]) -> frozenset[str]:
     ordinary openers ("Bramble missed two doses", "Bramble needed a vet"): a name that
     only ever comes first, as a pet's or a product's often does."""
     seen: dict[str, int] = {}
+    # A field typed twice ("Proof sign-off" as two steps) is one opening, not a name's two.
+    texts = list({" ".join(t.split()).rstrip(" .").lower(): t for t in texts if t}.values())
     for text in texts:
         if not text or shouted(text):
             continue
@@ -478,6 +506,8 @@ def definite(text: str) -> str:
         return text  # "arranged priority boarding", "free shipping", "time off in lieu"
     if first == "free":
         return "the " + text  # "free upgrade to a sea-view room" is not a determiner
+    if first in ("help", "assistance"):
+        return text  # "arrange help restoring your files", not "the help restoring"
     if first not in DETERMINERS and first[:1].isalpha() and plural_head(text):
         return text
     if first in _MEALS:
@@ -498,6 +528,8 @@ def indefinite(text: str) -> str:
         return "a " + text  # "a free return crossing", but "free shipping", "free tickets"
     if first in ("credit", "refund", "rebate", "discount") and words[1:2] == ["of"]:
         return "a " + text  # "a credit of this month's fee", though "credit" alone is mass
+    if _AMOUNT_OFF.match(text):
+        return text  # "CHF 20 off your next cleaning", "15% off"
     if _MONEY_COUNT.match(text):
         return "a " + text  # "a £15 credit", but "£15 off" and "£15"
     group = noun_group(text)
@@ -512,6 +544,11 @@ def indefinite(text: str) -> str:
     return ("an " if first[0] in "aeiou" else "a ") + text
 
 
+_AMOUNT_OFF = re.compile(
+    r"^(?:[£$€¥]|(?:USD|EUR|GBP|CHF|CAD|AUD|JPY)\s)?\s?\d[\d,.]*\s?"
+    r"(?:[£$€¥%]|USD|EUR|GBP|CHF|CAD|AUD|JPY|percent|per cent)?\s+off\b",
+    re.IGNORECASE,
+)
 _MONEY_COUNT = re.compile(
     r"^(?:[£$€¥]\s?\d[\d,.]*|(?:USD|EUR|GBP|CHF|CAD|AUD|JPY)\s?\d[\d,.]*|"
     r"\d[\d,.]*\s?(?:[£$€¥]|USD|EUR|GBP|CHF|CAD|AUD|JPY|euros?|dollars?|pounds?))"
@@ -717,10 +754,20 @@ def _participles(words: list[str]) -> list[int]:
 
 
 def _adverb_after_determiner(words: list[str], i: int) -> bool:
-    """ "a correctly labelled supply": an adverb between a determiner and the participle makes
-    the participle a describing word of the noun that follows, not an outcome after it."""
+    """ "a correctly labelled supply": an adverb (or an ordinal) between a determiner and the
+    participle makes the participle a describing word of the noun that follows, not an
+    outcome after it."""
     before = words[i - 1].lower().strip(",")
-    return before.endswith("ly") and (i == 1 or words[i - 2].lower() in DETERMINERS)
+    after_determiner = i == 1 or words[i - 2].lower() in DETERMINERS
+    # "by a second certified linguist": an ordinal or "new" there does the same.
+    return (before.endswith("ly") or before in _BEFORE_ADJECTIVE) and after_determiner
+
+
+_BEFORE_ADJECTIVE = _words(
+    "second third fourth another other new extra senior independent external fresh"
+)
+"""Words that stand between a determiner and a describing participle ("a second certified
+linguist", "a new signed copy")."""
 
 
 def first_participle(text: str) -> str:

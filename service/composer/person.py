@@ -185,6 +185,10 @@ class Reader:
         first = text.split(" ", 1)[0].lower()
         names_reader = roles is not None and roles.search(text) is not None
         starts_with = first in ("he", "she", "his", "her")
+        if not family and starts_with and self.titled and first in _FAMILY_WORDS[self.titled]:
+            # "he had to leave work to drive her in" to Mr Okafor: the titled reader starts
+            # the phrase; the other pronoun is someone else (his daughter).
+            family = self.titled
         if self.titled and family != self.titled:
             return self
         if family and (starts_with or names_reader or self._starts_with_name(text)):

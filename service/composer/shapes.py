@@ -53,7 +53,7 @@ _IRREGULAR_PARTICIPLES = word_set(
     "fallen grown thrown worn torn begun"
 )
 _INTRANSITIVE = word_set(
-    "arrived happened occurred failed stalled crashed stopped slipped expired lapsed "
+    "arrived happened occurred failed stalled crashed stopped slipped expired lapsed worked "
     "collapsed waited started ended overran dropped increased decreased disappeared "
     "stayed remained walked travelled traveled"
 )
@@ -160,6 +160,15 @@ def _finite(words: list[str], i: int, *, after_subordinator: bool, head: bool) -
     return ""
 
 
+_OBJECT_PREPOSITIONS = _PREPOSITIONS - word_set("as than like until after before since")
+
+
+def _object_of(word: str, prev: str) -> bool:
+    """Whether a pronoun that is also an object form is the object of the preposition
+    before it ("the invitations we printed for you had ...": "you" opens no clause)."""
+    return word in ("you", "it") and prev in _OBJECT_PREPOSITIONS
+
+
 @lru_cache(maxsize=4096)  # a batch's letters share the incident's phrases
 def read(text: str) -> Reading:
     """Classify a caller's phrase; see the module docstring for the rules."""
@@ -198,7 +207,7 @@ def read(text: str) -> Reading:
             continue
         if (
             word in _OPENERS
-            or (word in _PRONOUN_SUBJECTS and prev in _JOINERS)
+            or (word in _PRONOUN_SUBJECTS and prev in _JOINERS and not _object_of(word, prev))
             or (word == "you" and not pending and _content(prev))
         ):
             pending += 1  # "the fabric he chose", "before it is sent": a clause of its own
