@@ -289,8 +289,10 @@ def _trim(
     caller fact, other edit, account of the incident or prevention step), the longest
     first; shorten the sentences that carry caller facts to the composer's wording of them
     (`_shorten`); drop the sentences that only retell the incident or state a prevention
-    step. Nothing when even that cannot make it fit (the re-ask or the composer's letter
-    then will)."""
+    step. The shortest sentence naming the sender stays when it is short; so does one account of
+    the incident, in the composer's shorter words if need be, unless a sentence kept for
+    other reasons tells it. Nothing when even that cannot make it fit (the re-ask or the
+    composer's letter then will)."""
     limit = get_catalog().channels[channel].max_chars
     if limit is None:
         return []
@@ -305,11 +307,18 @@ def _trim(
     kept = _required_spans(report, but=("amends",) if names_remedy else ())
     kept += [(e.start, max(e.end, e.start + 1)) for e in planned if e.field == "body"]
     facts = [f.lower() for f in _caller_values(request)]
+    # Neither who the message is from nor what happened is trimmed away: the shortest
+    # sentence naming the sender stays, and so does the shortest account of the incident
+    # when no sentence kept for other reasons tells it or acknowledges it.
+    signed = _shortest([s for s in spans if _names_sender(body[s[0] : s[1]], request)])
+    if signed is not None and signed[1] - signed[0] > _SIGN_OFF_CHARS:
+        signed = None  # a whole team's title, not a sign-off: it may go like any filler
     filler, telling, rest = [], [], []
     for start, end in spans:
         low = body[start:end].lower()
         if (
-            any(start < b and a < end for a, b in kept)
+            (start, end) == signed
+            or any(start < b and a < end for a, b in kept)
             or any(f in low for f in facts)
             or (request is not None and _carried(low, request))
         ):
@@ -326,11 +335,50 @@ def _trim(
         shortened = _shorten(body, report, request, channel, planned, rest, need)
         cuts += shortened
         need -= sum((e.end - e.start) - len(e.text) for e in shortened)
+    told = None
+    acknowledged = _evidence_span(report, "acknowledgment")
+    if request is not None and not any(
+        _retells_incident(body[a:b].lower(), request)
+        or (acknowledged is not None and a < acknowledged[1] and acknowledged[0] < b)
+        for a, b in rest
+    ):
+        told = _shortest(
+            [(a, b) for a, b in telling if _retells_incident(body[a:b].lower(), request)]
+        )
+        telling = [span for span in telling if span != told]
     if need > 0:
         dropped = _drop(body, telling, need)
         cuts += dropped
         need -= sum(e.end - e.start for e in dropped)
+    if need > 0 and told is not None and request is not None:
+        # The one account of what happened, told in the composer's shorter words.
+        start = told[0]
+        end = start + len(body[start : told[1]].rstrip())
+        wording = fact_sentence(request, "acknowledgment", channel).strip()
+        if wording and len(wording) < end - start:
+            record = SalvageEdit(
+                rule=LENGTH_RULE, action="replace", before=body[start:end], after=wording
+            )
+            cuts.append(_Edit("body", start, end, wording, record))
+            need -= (end - start) - len(wording)
     return cuts if need <= 0 else []
+
+
+_SIGN_OFF_CHARS = 60
+"""The longest sentence naming the sender that a trim keeps for that alone."""
+
+
+def _shortest(spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+    return min(spans, key=lambda span: span[1] - span[0], default=None)
+
+
+def _names_sender(sentence: str, request: DraftRequest | None) -> bool:
+    """Whether a sentence names the sender: their organisation or their own name."""
+    if request is None:
+        return False
+    names = (request.sender.organization, request.sender.name)
+    low = sentence.lower()
+    return any(n and re.search(rf"\b{re.escape(n.lower())}\b", low) for n in names)
 
 
 def _drop(body: str, spans: list[tuple[int, int]], need: int) -> list[_Edit]:

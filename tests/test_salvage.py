@@ -952,3 +952,80 @@ def test_a_list_item_removed_takes_its_marker_and_the_rest_are_numbered_again(
     ), result.body
     assert "\n2. Use SORRY15 for 15% off.\n\nAll the best," in result.body
     assert "$200" not in result.body
+
+
+FIBRENET = DraftRequest.model_validate(
+    {
+        "scenario": "custom",
+        "channel": "sms",
+        "tone": "professional",
+        "recipient": {"name": "Kofi Mensah"},
+        "sender": {"organization": "Fibrenet"},
+        "incident": {
+            "summary": "Our technician did not arrive for the broadband installation booked "
+            "for 5 May.",
+            "reference": "FN-20577",
+        },
+        "remedies": [
+            {
+                "kind": "expedite",
+                "description": "a priority visit",
+                "date": "7 May, 8-10am",
+                "status": "planned",
+            },
+            {
+                "kind": "credit",
+                "description": "credit on the next bill",
+                "amount": "$25",
+                "status": "done",
+            },
+        ],
+        "prevention": [{"description": "technicians now confirm each visit the evening before"}],
+    }
+)
+
+
+def test_a_trimmed_text_keeps_the_line_that_says_who_it_is_from() -> None:
+    body = (
+        "Hi Kofi, we apologize for the missed appointment (FN-20577). Our technician did not "
+        "arrive for the broadband installation you had booked for 5 May, and we know you took "
+        "time out of your day to wait in for it. We will see you for a priority visit on 7 May, "
+        "8-10am, and a $25 credit has been applied to your next bill. Our technicians now "
+        "confirm each visit the evening before. Thank you for your understanding and "
+        "patience. Regards, Fibrenet Customer Care"
+    )
+    report, result = _checked_and_salvaged(body, FIBRENET, "sms")
+    assert [f.rule for f in report.errors] == ["channel.max_chars"]
+    assert result.body.endswith("Regards, Fibrenet Customer Care"), result.body
+    assert "we apologize for the missed appointment (FN-20577)" in result.body
+    assert guardrails.check(result.body, subject=None, channel="sms", context=FIBRENET).passed
+
+
+def test_a_trimmed_text_tells_what_happened_in_shorter_words_rather_than_not_at_all() -> None:
+    told = (
+        "Our technician did not arrive for the broadband installation booked for 5 May, so "
+        "you waited in at home all morning and then all afternoon as well for a visit that "
+        "never came, which is not the kind of service anybody should put up with."
+    )
+    step = "Our technicians now confirm each visit the evening before."
+    body = (
+        f"Kofi, sorry (FN-20577). {told} {step} Your priority visit is on 7 May, 8-10am, "
+        "and $25 is off your next bill. Fibrenet"
+    )
+    length = Finding(
+        rule="channel.max_chars",
+        severity="error",
+        message="too long",
+        start=320,
+        end=len(body),
+        excerpt=body[320:],
+    )
+    report = GuardrailReport(passed=False, elements=[], findings=[length])
+    result = salvage(None, body, report, FIBRENET, "sms")
+    assert len(result.body) <= 320 and result.unfixed == []
+    # The step went first; the account of the incident stayed, in the composer's words.
+    assert step not in result.body
+    assert [(e.before, e.after) for e in result.edits if e.action == "replace"] == [
+        (told, fact_sentence(FIBRENET, "acknowledgment", "sms"))
+    ]
+    assert result.body.endswith("next bill. Fibrenet")
