@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from service.composer.caller import tame_case
 from service.composer.shapes import read
+from tests.test_composer_messy import messy
 from tests.test_composer_wording import _letter as _passing_body
 from tests.test_composer_wording import _request
 
@@ -120,3 +121,13 @@ def test_a_pronoun_after_a_preposition_opens_no_clause() -> None:
     assert read(invitations).shape == "clause"
     assert read("our typesetter worked from an old proof").shape == "clause"
     assert read("a refund before it is sent").shape == "noun"
+
+
+def test_a_chat_reply_is_not_written_like_a_letter() -> None:
+    chats = [r for r in messy().values() if r.channel == "chat" and r.incident.reference]
+    assert len(chats) >= 5
+    for request in chats:
+        for tone in ("professional", "formal", "warm", "luxury"):
+            body = _passing_body(request.model_copy(update={"tone": tone}))
+            assert "writing" not in body.split("\n\n")[1], body
+            assert "write regarding" not in body, body
