@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from service.composer.caller import tame_case
 from service.composer.shapes import read
+from service.composer.voice import split_long
 from tests.test_composer_messy import messy
 from tests.test_composer_wording import _letter as _passing_body
 from tests.test_composer_wording import _request
@@ -131,3 +132,32 @@ def test_a_chat_reply_is_not_written_like_a_letter() -> None:
             body = _passing_body(request.model_copy(update={"tone": tone}))
             assert "writing" not in body.split("\n\n")[1], body
             assert "write regarding" not in body, body
+
+
+def test_the_plain_voice_splits_two_long_halves_and_a_second_subject() -> None:
+    salary = "Your November salary was paid 500$ short because your overtime hours were not"
+    assert split_long(salary + " imported in time.") == [
+        "Your November salary was paid 500$ short.",
+        "That was because your overtime hours were not imported in time.",
+    ]
+    assert split_long("This happened because the export failed.") == [
+        "This happened because the export failed."
+    ]
+    assert split_long("you couldn't pay your rent on time and the landlord charged you a fee") == [
+        "You couldn't pay your rent on time.",
+        "The landlord charged you a fee",
+    ]
+
+
+def test_money_sent_as_a_transfer_is_what_the_refund_did() -> None:
+    request = _request(
+        remedies=[
+            {
+                "kind": "refund",
+                "description": "the missing overtime pay sent as a separate transfer",
+                "amount": "500$",
+                "status": "done",
+            }
+        ]
+    )
+    assert "the missing overtime pay has been sent as a separate transfer" in _passing_body(request)

@@ -782,7 +782,7 @@ MONEY_OUTCOMES = _words(
     "refunded returned credited reversed waived cancelled canceled removed repaid reimbursed "
     "released unblocked "
     "transferred applied added dropped written reduced lowered matched honoured honored "
-    "wiped cleared"
+    "wiped cleared sent"
 )
 """What a refund, credit or discount does to money; any other participle says which money
 ("the room hire fee paid by the couple who moved", "the call-out charge taken")."""

@@ -770,10 +770,15 @@ def _by_priority(kept: list[str], channel: str, budget: float, *, signed: bool) 
     lacking = required - set(_elements(" ".join(kept), channel)) - {"close", "prevention"}
     budget -= sum(words(_GENERIC[e]) for e in lacking if e in _GENERIC)
     kept = list(kept)
+    # What happened (after an opening such as "We want to speak openly about what
+    # happened.") is told in full, whatever frame it happens to resemble.
+    told = kept[: 2 if kept and _opening_line(kept[0]) else 1]
     for tier in sorted(set(_DROP_TIERS.values())):
         for s in reversed(list(kept)):
             if words(" ".join(kept)) <= budget:
                 return kept
+            if s in told:
+                continue
             closing = signed and _carries_element(s, channel) == {"close"}
             if (_DROP_TIERS["optional"] if closing else _drop_tier(s)) != tier:
                 continue

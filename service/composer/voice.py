@@ -155,6 +155,8 @@ _PRONOUNS = r"we|I|you|it|they|there|he|she|we're|I'm|I've|we've|you're"
 _JOINS = re.compile(
     # "..., and our team has ...", "... and we ...", but not "the print and the postage".
     rf"(?:,\s+and|,\s+so|,?\s+but|;|:)\s+(?=(?:{_SUBJECTS})\b)|\s+and\s+(?=(?:{_PRONOUNS})\b)"
+    # "... on time and the landlord charged you a late fee": a second subject and its verb.
+    r"|\s+and\s+(?=the\s+[a-z]+\s+(?:[a-z]{3,}ed|had|was|were|took|sent|told|left|kept)\b)"
     # "... even though you bought ...", "..., which meant ...", "..., while ..."
     rf"|(?P<yet>,?\s+even though\s+(?=(?:{_SUBJECTS})\b))"
     r"|(?P<which>,\s+which\s+(?=(?:is|was|were|are|has|had|meant|means|left|made|caused)\b))"
@@ -223,9 +225,10 @@ def _second_action(sentence: str) -> list[str]:
 
 
 def split_long(sentence: str) -> list[str]:
-    """A sentence that joins two clauses ("..., and we ...", "...; the ...", "... even
-    though you ...", "..., which meant ...", "..., although ...", a second "because", a
-    second action of the same subject) as two sentences, for the plain voice."""
+    """A sentence that joins two clauses ("..., and we ...", "... and the landlord charged
+    ...", "...; the ...", "... even though you ...", "..., which meant ...", "...,
+    although ...", a second "because" or a first one between two long halves, a second
+    action of the same subject) as two sentences, for the plain voice."""
     return [part for piece in _split_joins(sentence) for part in _second_action(piece)]
 
 
@@ -236,8 +239,12 @@ def _split_joins(sentence: str) -> list[str]:
         head = sentence[last : m.start()].strip()
         if len(head.split()) < 3 or head.count("(") != head.count(")"):
             continue  # too short to stand alone, or inside brackets
-        if m.group("because") and "because" not in sentence[: m.start()].lower():
-            continue  # the first "because" is the sentence's own
+        if (
+            m.group("because")
+            and "because" not in sentence[: m.start()].lower()
+            and (len(head.split()) < 6 or len(sentence.split()) < 14)
+        ):
+            continue  # the first "because" is the sentence's own, unless both halves are long
         parts.append(lead + head)
         lead = next((_LEADS[k] for k, v in m.groupdict().items() if v), "")
         last = m.end()
