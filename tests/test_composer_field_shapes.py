@@ -92,6 +92,11 @@ def test_a_one_word_remedy_takes_its_amount_into_its_words() -> None:
         ]
     )
     assert "a £15 voucher" in _passing_body(money)
+    alone = _request(
+        remedies=[{"kind": "replacement", "description": "Replacement", "status": "done"}]
+    )
+    body = _passing_body(alone)
+    assert "a replacement" in body and "the replacement" not in body, body
 
 
 def test_one_step_listed_twice_with_two_figures_is_said_once() -> None:

@@ -522,6 +522,13 @@ def amounts_led(request: DraftRequest) -> DraftRequest:
                 text = f"{word} of {amount}"
             remedy = remedy.model_copy(update={"description": text})
             changed = True
+        elif _bare_one_word(remedy):
+            # "Replacement" alone: "I have sent you a replacement", not "the replacement",
+            # which reads as one the reader already knows about.
+            word = remedy.description.strip(" .!").lower()
+            text = ("an " if word[0] in "aeiou" else "a ") + word
+            remedy = remedy.model_copy(update={"description": text})
+            changed = True
         elif _discount_on(remedy):
             # A discount named by what it applies to ("your next cleaning" + "CHF 20"):
             # "CHF 20 off your next cleaning", never "we'd like to offer you your next
@@ -558,6 +565,12 @@ def _one_word_with_amount(remedy: Remedy) -> bool:
         and not amount_said(amount, remedy.description)
         and any(p.fullmatch(amount) for p in (_MONEY_AMOUNT, _BARE_NUMBER, _PERCENT_AMOUNT))
     )
+
+
+def _bare_one_word(remedy: Remedy) -> bool:
+    """Whether a remedy with no amount is one word naming what it gives ("Replacement")."""
+    word = remedy.description.strip(" .!").lower()
+    return remedy.amount is None and word in _ONE_WORD_THINGS | {"replacement"}
 
 
 def _discount_on(remedy: Remedy) -> bool:
