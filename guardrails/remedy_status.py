@@ -398,8 +398,25 @@ def status(draft: Draft) -> list[Finding]:
     return found + _offered_before(draft, supplied)
 
 
-# "We also offered a free fitting": an offer told as made before this letter.
-_OFFERED = re.compile(r"\b(?:we|i)\s+(?:also\s+)?(?P<verb>offered)\b(?!\s+to\b)")
+# "We also offered a free fitting", "We have already offered you a night": an offer told as
+# made before this letter. The span to reword starts at "have" when there is one.
+_OFFERED = re.compile(
+    r"\b(?:we|i)(?P<verb>(?P<have>\s+have|['’]ve)?(?P<also>\s+also)?(?(have)(?:\s+already)?)"
+    r"\s+offered)\b(?!\s+to\b)"
+)
+
+
+def _offered_span(match: re.Match[str]) -> tuple[int, int]:
+    """ "offered", or from "have" on ("have already offered")."""
+    start = match.start("verb") if match.group("have") else match.end() - len("offered")
+    return start, match.end()
+
+
+def _offer_now(match: re.Match[str]) -> str:
+    """The words that offer it now in place of `_offered_span`."""
+    if not match.group("have"):
+        return "offer"
+    return (" also" if match.group("also") else "") + " offer"
 
 
 def _offered_before(draft: Draft, supplied: Supplied) -> list[Finding]:
@@ -423,9 +440,9 @@ def _offered_before(draft: Draft, supplied: Supplied) -> list[Finding]:
                 "error",
                 "Tells an offered remedy as offered before this letter.",
                 text.text,
-                *match.span("verb"),
+                *_offered_span(match),
                 'Offer it now ("we offer", "we would like to offer").',
-                fix=Fix(action="replace", text="offer"),
+                fix=Fix(action="replace", text=_offer_now(match)),
             )
         )
     return found

@@ -1118,6 +1118,13 @@ def test_an_offered_remedy_told_as_offered_before_is_offered_now() -> None:
     ]
     fixed, report = _salvaged(body, offered)
     assert report.passed and "We also offer a free assembly visit." in fixed, fixed
+    # Told as offered already ("have already offered", Qwen's hotel letter): offered now.
+    for told, now in (
+        ("We have already offered you a free assembly visit.", "We offer you a free"),
+        ("We've also offered a free assembly visit.", "We also offer a free"),
+    ):
+        fixed, report = _salvaged(_letter(told), offered)
+        assert report.passed and now in fixed, fixed
     # A done remedy told in the past, and an offer made to someone else, stay.
     for middle in ("We offered a new shelf straight away.", "We offered to call you today."):
         report = guardrails.check(_letter(middle), subject="Your bookcase", context=offered)
