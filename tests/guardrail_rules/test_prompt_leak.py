@@ -24,6 +24,9 @@ def _leaks(body: str) -> list[str]:
         "We are sorry your parcel was late. 3. 4. 5. 6. We have refunded $5.",
         "We are sorry. 2. Take responsibility and state that you made a mistake.",
         "Sorry for the delay.\n1. Acknowledge the problem first.",
+        # A review of a letter in place of one (SmolLM2's text message)
+        "This is about FN-20577. The above apology is a clear and professional one.",
+        "A few minor tweaks could be made to enhance the tone and clarity of your message.",
     ],
 )
 def test_copied_instructions_are_caught(body: str) -> None:
@@ -38,6 +41,7 @@ def test_copied_instructions_are_caught(body: str) -> None:
         "Version 1.2.3 fixed the bug. We are sorry it took 3 days.",
         "We will: 1. refund the fee, 2. resend the order.",
         "We take responsibility for the delay and we are sorry.",
+        "As set out above, we are sorry. We will improve the tone of our reminders.",
     ],
 )
 def test_a_letters_own_figures_and_lists_pass(body: str) -> None:
