@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from contract.models import DraftRequest
 from contract.report import Finding, Fix, Severity
 from guardrails.draft import Draft
 from guardrails.facts import amount_spans, code_spans
@@ -119,9 +118,7 @@ def _spans(kind: str, draft: Draft) -> Iterator[tuple[int, int]]:
         own = (context.sender.contact or "").lower() if context is not None else ""
         yield from (m.span() for m in _EMAIL.finditer(body) if m.group().lower() not in own)
         yield from (
-            m.span()
-            for m in _PHONE.finditer(body)
-            if m.group() not in own and not _DATE.fullmatch(m.group())
+            m.span() for m in _PHONE.finditer(body) if m.group() not in own and _is_phone(m.group())
         )
         name = _person(context.recipient.name) if context is not None else None
         if name and " " in name:
@@ -171,11 +168,17 @@ def check_public_invitation(draft: Draft) -> list[Finding]:
     ]
 
 
-def _customer_said(context: DraftRequest | None) -> str:
-    """The customer's own message, folded and lowercased with single spaces."""
-    if context is None or not context.incident.customer_message:
-        return ""
-    return " ".join(lowered(fold(context.incident.customer_message).text).split())
+def _said(text: str | None) -> str:
+    """Text from the request, folded and lowercased with single spaces."""
+    return " ".join(lowered(fold(text).text).split()) if text else ""
+
+
+def _is_phone(number: str) -> bool:
+    """A phone number, not a date in digits ("09/10/2024") or a year beside a number written
+    with spaces only ("2025 1099 forms"): spaces alone need nine digits or more."""
+    if _DATE.fullmatch(number):
+        return False
+    return bool(re.search(r"[().-]|^\+", number)) or sum(c.isdigit() for c in number) >= 9
 
 
 def check_public(draft: Draft) -> list[Finding]:
@@ -183,7 +186,13 @@ def check_public(draft: Draft) -> list[Finding]:
     body, channel = draft.body.text, draft.channel
     label = channel.label.lower()
     label = label if label.startswith("public") else f"public {label}"
-    said = _customer_said(draft.context)
+    context = draft.context
+    said = _said(context.incident.customer_message) if context is not None else ""
+    # A code the caller's own summary of the incident states ("our EU-2 region", "your
+    # 1099-NEC forms") is what the letter is about, not a reader's private reference; the
+    # request's reference stays private.
+    summary = _said(context.incident.summary) if context is not None else ""
+    reference = _said(context.incident.reference) if context is not None else ""
     found: list[Finding] = []
     seen: set[tuple[int, int]] = set()
     for kind in channel.forbidden:
@@ -200,6 +209,14 @@ def check_public(draft: Draft) -> list[Finding]:
                     (
                         f"Repeats {what} the customer posted publicly themselves; a {label} "
                         "need not repeat it."
+                    ),
+                )
+            elif kind == "code" and excerpt in summary and excerpt not in reference:
+                severity, message = (
+                    "warning",
+                    (
+                        f"Names a {what} from the incident's summary; check that a {label} may "
+                        "show it."
                     ),
                 )
             else:

@@ -40,6 +40,9 @@ SUMMARIES = [
     # the customer's own "we", shouted, and a date inside the summary
     "THE 07:15 SAILING WAS CANCELLED AND NOBODY TOLD US",
     "your parcel due on Thursday 3 June never arrived",
+    # a code-like name and a year beside a number: a form, a region, not a private reference
+    "we issued your 1099-NEC forms with the WRONG TIN on them",
+    "files in our EU-2 region were lost on the 2025 1099 run",
 ]
 CAUSES = [
     "a sorting fault at our regional warehouse",

@@ -122,3 +122,40 @@ def test_what_the_customer_posted_publicly_is_a_warning_not_an_error() -> None:
     assert "public public" not in " ".join(f.message for f in report.findings)
     other = check(body.replace("AC218", "BA117"), channel="social", context=request)
     assert any(f.rule == "channel.public_code" for f in other.errors)
+
+
+def test_a_code_the_summary_states_is_a_warning_and_the_reference_stays_private() -> None:
+    incident = dict(
+        CONTEXTS["jacket"]["incident"],
+        summary="We issued your 1099-NEC forms with the wrong tax number on them.",
+        reference="ENG-2025-118",
+    )
+    request = _request(channel="social", incident=incident)
+    body = "We're so sorry we issued your 1099-NEC forms with the wrong number. Please DM us."
+    report = check(body, channel="social", context=request)
+    named = [f for f in report.findings if f.rule == "channel.public_code"]
+    assert [(f.excerpt, f.severity) for f in named] == [("1099-NEC", "warning")]
+    assert "a code from the incident's summary" in named[0].message
+    leaked = check(body + " Your case is ENG-2025-118.", channel="social", context=request)
+    assert any(f.excerpt == "ENG-2025-118" for f in leaked.errors)
+    other = check(body.replace("1099-NEC", "BX-4471"), channel="social", context=request)
+    assert any(f.rule == "channel.public_code" and f.excerpt == "BX-4471" for f in other.errors)
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("We reissued the 2025 1099 forms on Monday.", False),
+        ("We issued 12 500 refunds.", False),
+        ("Call Dana on 555-123-4567 today.", True),
+        ("Call Dana on 020 7946 0958 today.", True),
+        ("Call Dana on +44 7700 900123 today.", True),
+    ],
+)
+def test_a_public_statement_reads_a_phone_number_not_a_year_beside_a_number(
+    text: str, phone: bool
+) -> None:
+    request = _request(channel="public_statement", recipient={"name": "our customers"})
+    report = check(text, channel="public_statement", context=request)
+    found = any(f.rule == "channel.public_personal_data" for f in report.errors)
+    assert found is phone
