@@ -117,6 +117,35 @@ def test_a_pronoun_is_learnt_only_from_a_phrase_about_the_reader() -> None:
     assert with_role.address("the guest needed a doctor") == "you needed a doctor"
 
 
+def test_a_plural_role_the_summary_opens_with_is_the_reader_and_their_party() -> None:
+    """ "The guests arrived for their anniversary stay" written to one of the couple: the
+    guests are "you", and so is their "they" in the other phrases, unless a phrase names
+    someone else the "they" may mean."""
+    reader = CUSTOMER.with_plural_role(
+        "The guests arrived for their anniversary stay and waited because the suite they "
+        "had booked was not ready."
+    )
+    assert reader.address("The guests arrived for their anniversary stay") == (
+        "You arrived for your anniversary stay"
+    )
+    assert reader.address("the first evening of their anniversary was spent in the lobby") == (
+        "the first evening of your anniversary was spent in the lobby"
+    )
+    assert reader.address("the guests' luggage was left outside") == (
+        "your luggage was left outside"
+    )
+    assert reader.address("the courier said they could not find it") == (
+        "the courier said they could not find it"
+    )
+    # Not the reader: other guests, a plural told without "they", a singular role's pronoun.
+    assert CUSTOMER.with_plural_role("The guests next door were loud all night.") == CUSTOMER
+    assert (
+        CUSTOMER.with_plural_role("The guests next door played their music all night.") == CUSTOMER
+    )
+    assert CUSTOMER.with_plural_role("Other guests took their table.") == CUSTOMER
+    assert SHE.with_plural_role("The guests lost their booking.") == SHE
+
+
 @pytest.mark.parametrize(
     ("verb", "expected"),
     [("restarts", "restart"), ("tries", "try"), ("watches", "watch"), ("was", "were"),

@@ -697,7 +697,7 @@ class Writer:
         told = self._all_text(prevention=False)
         if addresses_reader(summary, possessive=True):
             told = [t for t in told if t != (self.request.incident.impact or "")]
-        reader = reader.with_role_of(" ".join(told))
+        reader = reader.with_role_of(" ".join(told)).with_plural_role(summary)
         reader = reader.learn(self.request.incident.impact).learn(summary)
         for remedy in self.request.remedies:  # "Call the patient to go through her results"
             reader = reader.learn(remedy.description)

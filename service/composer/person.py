@@ -44,6 +44,7 @@ def is_honorific(word: str) -> bool:
 _FAMILIES = {
     "he": {"he": "you", "him": "you", "his": "your", "himself": "yourself"},
     "she": {"she": "you", "hers": "yours", "herself": "yourself"},
+    "they": {"they": "you", "them": "you", "their": "your", "theirs": "yours"},
 }
 _OTHER_PEOPLE = word_set(
     "son daughter wife husband partner child children kid kids baby mother father mum mom "
@@ -71,6 +72,22 @@ ROLE_NOUNS = word_set(
     "user tenant student diner shopper policyholder"
 )
 """Singular nouns a caller may use for the person the draft is written to."""
+PLURAL_ROLES = word_set(
+    "customers clients guests passengers travellers travelers patients diners tenants"
+)
+"""The reader and whoever was with them ("The guests arrived for their anniversary stay"
+written to one of the couple): "you" serves one person and several alike."""
+_PLURAL_OPENING = re.compile(r"^(?:on [^,]{1,40}, )?the (\w+) ", re.IGNORECASE)
+_PLURAL_VERBS = word_set(
+    "were weren't had hadn't have haven't are aren't did didn't could couldn't got came "
+    "found paid lost spent sat stood went made took"
+)
+_THIRD_PARTIES = word_set(
+    "staff team courier carrier driver drivers supplier vendor agent agents engineer "
+    "engineers technician technicians airline bank partner contractor crew housekeeping "
+    "reception receptionist police"
+)
+"""Others a caller's "they" may mean: a phrase naming one keeps its "they"."""
 _ROLE_MENTION = re.compile(r"\bthe (\w+)\b", re.IGNORECASE)
 _BEFORE_SUBJECT = word_set("and that because when while so but after before until once if whenever")
 _MARK = "\x00"
@@ -126,6 +143,10 @@ def _names_others(text: str) -> bool:
     return any(w in _OTHER_PEOPLE for w in words)
 
 
+def _names_third_party(text: str) -> bool:
+    return any(w.lower() in _THIRD_PARTIES for w in _WORD.findall(text))
+
+
 def _is_subject(text: str, start: int) -> bool:
     """Whether a noun at `start` is the subject of its clause: first, or after a comma or
     a word that starts a clause."""
@@ -166,12 +187,36 @@ class Reader:
             return replace(self, roles=(*self.roles, roles[0]))
         return self
 
+    def with_plural_role(self, summary: str | None) -> Reader:
+        """The same reader, also known as the party the summary opens with when it is a
+        plural role told with "they"/"their" ("The guests arrived for their anniversary
+        stay ..."): that party is the reader and the people with them, said as "you"."""
+        opening = _PLURAL_OPENING.match(summary or "")
+        if not summary or self.pronoun or not self.roles or opening is None:
+            return self
+        role = opening.group(1).lower()
+        rest = summary[opening.end() :]
+        # The role is the story's subject ("The guests arrived", "the passengers were"),
+        # not a party placed somewhere ("The guests next door played their music").
+        verb = rest.split(" ", 1)[0].lower()
+        if not (verb.endswith("ed") or verb in _PLURAL_VERBS):
+            return self
+        if role not in PLURAL_ROLES or _pronoun_family(summary) or _names_others(rest):
+            return self
+        if not {w.lower() for w in _WORD.findall(rest)} & set(_FAMILIES["they"]):
+            return self
+        return replace(self, roles=(*self.roles, role), pronoun="they")
+
     def _role_words(self) -> re.Pattern[str] | None:
         if not self.roles:
             return None
         # "the patient file" is "your file": the role noun before a record's noun.
         return re.compile(
-            r"\bthe (?:" + "|".join(self.roles) + r")\b('s)?(?=(\s+" + _RECORD_NOUNS + r"\b))?",
+            r"\bthe (?:"
+            + "|".join(self.roles)
+            + r")\b('s|'(?!\w))?(?=(\s+"
+            + _RECORD_NOUNS
+            + r"\b))?",
             re.IGNORECASE,
         )
 
@@ -241,7 +286,8 @@ class Reader:
             original = text
             text = roles.sub(lambda m: self._reader_word(m, original), text)
         if self.pronoun and not _names_others(text) and not self._someone_else(text):
-            text = self._swap_pronouns(text)
+            if self.pronoun != "they" or not _names_third_party(text):
+                text = self._swap_pronouns(text)
         elif self.titled:
             # "Her son Themba was told ..." written to Mrs Dube: "Your son Themba ...".
             own = "his" if self.titled == "he" else "her"
