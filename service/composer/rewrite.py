@@ -713,7 +713,7 @@ def _shortened(
     if promises and channel in ("sms", "social") and len(kept) == len(flat):
         return _shortened(flat, channel, source_words, promises=False, fixed=fixed)
     kept = [_LEAD_IN.sub("", s, count=1) for s in kept]
-    kept = [_PREVENTION_LEAD.sub("To guard against a repeat, ", s, count=1) for s in kept]
+    kept = [_PREVENTION_LEAD.sub("To prevent a repeat, ", s, count=1) for s in kept]
     kept = [s[:1].upper() + s[1:] for s in kept]
     budget = SHORTEN_RATIO * source_words - fixed
     for i, s in enumerate(kept):
@@ -759,23 +759,31 @@ def _by_priority(kept: list[str], channel: str, budget: float, *, signed: bool) 
     """Drop our optional sentences, then the strategy lines, then the background (what it
     meant for the reader, the cause), each from the end, while over `budget` words: never
     a sentence with an amount or a code said nowhere else, or that alone carries an element
-    the channel requires (a count in the impact, "about 60 of them", may go with it). The
-    generic sentence a rewrite adds for a required element the sentences lack counts toward
-    the budget."""
+    the channel requires (a count in the impact, "about 60 of them", may go with it). What
+    happened, told first, is the acknowledgment, whichever sentence the form checks read it
+    from ("We traced the problem to ..." may go). The words the rewrite then adds for a
+    required element the sentences lack ("... and what happened") count toward the budget;
+    the apology and the ownership said in one sentence save a few more ("I'm sorry we let
+    you down.")."""
     required = set(get_catalog().channels[channel].required)
     if signed:
         required.discard("close")  # "Kind regards," closes the letter
-    carried = {s: _carries_element(s, channel) & required for s in kept}
-    # A prevention step is never added where the draft has none (`_complete`).
-    lacking = required - set(_elements(" ".join(kept), channel)) - {"close", "prevention"}
-    budget -= sum(words(_GENERIC[e]) for e in lacking if e in _GENERIC)
+    public = get_catalog().channels[channel].public
     kept = list(kept)
     # What happened (after an opening such as "We want to speak openly about what
     # happened.") is told in full, whatever frame it happens to resemble.
     told = kept[: 2 if kept and _opening_line(kept[0]) else 1]
+    carried = {s: _carries_element(s, channel) & required for s in kept}
+    for s in told:
+        carried[s].add("acknowledgment")
+
+    def cost(sentences: list[str]) -> int:
+        # `_complete` never adds a prevention step without a source that had one.
+        return words(" ".join(_complete(sentences, channel, public=public, acknowledged=False)))
+
     for tier in sorted(set(_DROP_TIERS.values())):
         for s in reversed(list(kept)):
-            if words(" ".join(kept)) <= budget:
+            if cost(kept) <= budget:
                 return kept
             if s in told:
                 continue
@@ -783,12 +791,61 @@ def _by_priority(kept: list[str], channel: str, budget: float, *, signed: bool) 
             if (_DROP_TIERS["optional"] if closing else _drop_tier(s)) != tier:
                 continue
             others = [o for o in kept if o != s]
-            if not set(_STRONG.findall(s)) <= set(_STRONG.findall(" ".join(others))):
+            background = tier == _DROP_TIERS["fact"]  # "the Direct Debit was raised to £240"
+            if not background and not set(_STRONG.findall(s)) <= set(
+                _STRONG.findall(" ".join(others))
+            ):
                 continue  # an amount or a code said nowhere else; a count may go
             if carried[s] - set().union(*(carried[o] for o in others)):
                 continue  # the only sentence carrying a required element
             kept.remove(s)
+    if cost(kept) > budget:
+        kept = _sorry_and_ours(kept, channel, told, required)
+    for s in reversed(list(kept)):
+        # Last, a step's result ("The result so far: 0 mismatches in 1,200 scans."): the
+        # step itself stays.
+        if cost(kept) <= budget:
+            break
+        if {slot for slot, _ in _parts_of(s)} == {"metric_plain"}:
+            kept.remove(s)
     return kept
+
+
+def _sorry_and_ours(
+    kept: list[str], channel: str, told: list[str], required: set[str]
+) -> list[str]:
+    """The apology and the ownership in one sentence ("I'm sorry we let you down.") where
+    each is a sentence of its own with nothing else in it."""
+    alone = {
+        e: next(
+            (
+                s
+                for s in kept
+                if s not in told
+                and _carries_element(s, channel) & {"regret", "responsibility", *_COMMITMENTS}
+                == {e}
+            ),
+            None,
+        )
+        for e in ("regret", "responsibility")
+    }
+    sorry, ours = alone["regret"], alone["responsibility"]
+    if get_catalog().channels[channel].public:
+        return kept  # "We are sorry to everyone affected." speaks to no one reader
+    if sorry is None or ours is None or fact_tokens(sorry + ours):
+        return kept
+    both = "I am sorry we let you down." if _FIRST_SINGULAR_WORDS.search(sorry) else (
+        "We are sorry we let you down."
+    )
+    if has_contraction(sorry):
+        both = contract(both)
+    if words(both) >= words(sorry) + words(ours):
+        return kept
+    merged = [both if s == sorry else s for s in kept if s != ours]
+    before = set(_elements(" ".join(kept), channel)) & required
+    if not before <= set(_elements(" ".join(merged), channel)):
+        return kept  # "... for what this has put you through." also closed the letter
+    return merged
 
 
 _LEAD_IN = re.compile(r"^(?:In addition|As a goodwill gesture|On top of that|Also), ")
@@ -969,7 +1026,8 @@ def _ranked(
 
 _PREVENTION_LEAD = re.compile(
     r"^(?:So that this is far less likely to happen again|To help prevent this from happening "
-    r"again|To help prevent a recurrence|To help make sure this does not happen again), "
+    r"again|To help prevent a recurrence|To help make sure this does not happen again|"
+    r"To guard against a repeat), "
 )
 """A prevention sentence's long lead, said in fewer words by a shortened letter."""
 _SHORTENED_FORMS = {
