@@ -138,7 +138,10 @@ def test_shorten_without_context_keeps_every_fact_in_65_percent() -> None:
     sentences by the plan's priority (optional ones, strategy lines, then what it meant for
     the reader and the cause), and keeps what happened, every commitment, the reference
     and a promise to write again. Median 0.71 of the words before the priorities, 0.64
-    with them (84 letters of the messy set)."""
+    with them (84 letters of the messy set). Of the 92 letters, 35 were over 0.65 (worst
+    0.78) while the form checks read the acknowledgment from the impact or the cause, which
+    then could not go; 3 are now, each at its facts' floor (worst 0.72: a 54-word letter
+    whose reference, summary, apology, refund, step and invitation take 39)."""
     ratios = []
     for case_id, request, draft in sources():
         short = rewrite(draft, None, operation="shorten", channel=request.channel)
@@ -151,7 +154,8 @@ def test_shorten_without_context_keeps_every_fact_in_65_percent() -> None:
         assert head not in draft.body or head in short.body, (case_id, short.body)
         for promise in ("write to you again", "share confirmed findings"):
             assert promise not in draft.body or promise in short.body, (case_id, short.body)
-    assert statistics.median(ratios) <= 0.65 and max(ratios) <= 0.85, sorted(ratios)
+    assert statistics.median(ratios) <= 0.63 and max(ratios) <= 0.72, sorted(ratios)
+    assert sum(r > 0.65 for r in ratios) <= 3, sorted(ratios)
 
 
 def test_shorten_without_context_gives_up_the_background_before_the_facts() -> None:

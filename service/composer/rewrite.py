@@ -801,6 +801,38 @@ def _by_priority(kept: list[str], channel: str, budget: float, *, signed: bool) 
             kept.remove(s)
     if cost(kept) > budget:
         kept = _sorry_and_ours(kept, channel, told, required)
+    if cost(kept) > budget and len(told) == 2:
+        # "I'm writing about reference #IP-8830. The 500 business cards were printed ..."
+        # -> "Here is what happened with reference #IP-8830: the 500 business cards ...".
+        # A stock opening naming nothing ("We want to speak openly about what happened.")
+        # -> "Here is what happened: on Monday, lunches containing sesame ...".
+        about = _ABOUT.match(told[0])
+        stock = not about and not fact_tokens(told[0])
+        if (about or stock) and told[1].endswith("."):
+            matter = f" with {about.group('what')}" if about else ""
+            said = f"Here is what happened{matter}: {mid(told[1])}."
+            if "acknowledgment" in _elements(said, channel):
+                at = kept.index(told[0])
+                kept[at : at + 2] = [said]
+                told = [said]
+    for at in range(len(kept) - 1, 0, -1):
+        # "We'd like to offer you 25% off your next order. The code to use is INKSORRY25."
+        # -> "We'd like to offer you 25% off your next order (code INKSORRY25)."
+        code = _CODE_LINE.match(kept[at])
+        if cost(kept) <= budget or not code or not kept[at - 1].endswith("."):
+            continue
+        kept[at - 1 : at + 1] = [f"{kept[at - 1][:-1]} (code {code.group('code')})."]
+    for s in list(kept):
+        # "To make amends, the parking charge of £100 has been cancelled.": the lead goes
+        # where the letter still says it makes amends without it.
+        if cost(kept) <= budget or not _AMENDS_LEAD.match(s) or s in told:
+            continue
+        rest = _AMENDS_LEAD.sub("", s, count=1)
+        trial = [rest[:1].upper() + rest[1:] if o == s else o for o in kept]
+        if set(_elements(" ".join(kept), channel)) & required <= set(
+            _elements(" ".join(trial), channel)
+        ):
+            kept = trial
     for s in reversed(list(kept)):
         # Last, a step's result ("The result so far: 0 mismatches in 1,200 scans."): the
         # step itself stays.
@@ -830,13 +862,15 @@ def _sorry_and_ours(
         for e in ("regret", "responsibility")
     }
     sorry, ours = alone["regret"], alone["responsibility"]
-    if get_catalog().channels[channel].public:
-        return kept  # "We are sorry to everyone affected." speaks to no one reader
     if sorry is None or ours is None or fact_tokens(sorry + ours):
         return kept
-    both = "I am sorry we let you down." if _FIRST_SINGULAR_WORDS.search(sorry) else (
-        "We are sorry we let you down."
-    )
+    owned = [s for s in kept if "responsibility" in _carries_element(s, channel)]
+    if len(owned) > 1:
+        return [s for s in kept if s != ours]  # "The mistake was mine" says it already
+    # A public statement speaks to no one reader.
+    whom = "everyone" if get_catalog().channels[channel].public else "you"
+    who = "I am" if _FIRST_SINGULAR_WORDS.search(sorry) else "We are"
+    both = f"{who} sorry we let {whom} down."
     if has_contraction(sorry):
         both = contract(both)
     if words(both) >= words(sorry) + words(ours):
@@ -848,6 +882,15 @@ def _sorry_and_ours(
     return merged
 
 
+_ABOUT = re.compile(
+    r"^(?:(?:I am|I'm|We are|We're) writing (?:to you )?(?:personally |myself )?about|"
+    r"I write regarding|(?:I have|I've|We have|We've) looked into) "
+    r"(?P<what>[^!?]*?\d[^!?]*?)(?: myself| ourselves| personally)?[.]$"
+)
+"""An opening naming the reader's numbered matter ("I've looked into your acct 55-0193 myself.")."""
+_CODE_LINE = re.compile(r"^(?:Your code is|The code to use is|Just use the code) (?P<code>\S+?)\.$")
+"""A remedy's code said on its own (`remedy_code`), which its remedy's sentence can carry."""
+_AMENDS_LEAD = re.compile(r"^To make amends, (?=\S)")
 _LEAD_IN = re.compile(r"^(?:In addition|As a goodwill gesture|On top of that|Also), ")
 """Joining words a shortened letter does without."""
 
