@@ -600,7 +600,7 @@ def test_a_remedy_listed_twice_is_offered_once() -> None:
     credit = {"kind": "credit", "description": "credit", "status": "offered"}
     request = northwind(channel="letter", tone="luxury", remedies=[credit, dict(credit)])
     draft = compose_draft(request)
-    assert draft.body.count("offer you credit") == 1, draft.body
+    assert draft.body.count("offer you a credit") == 1, draft.body
     report = guardrails.check(draft.body, subject=draft.subject, channel="letter", context=request)
     assert report.passed, ([f.rule for f in report.errors], draft.body)
 
