@@ -463,14 +463,18 @@ def test_texts_made_from_letters_keep_their_remedies() -> None:
     letters, 44 texts lost a remedy or its figure before; 11 do now, each for want of room
     (three remedies beside a long summary); none is over 320 characters (one was). The set
     has 92 letters since the wedding-invitation case joined it with three remedies beside a
-    long summary: 12 of 92."""
+    long summary: 12 of 92. A remedy now outranks a step's result and an ownership line
+    naming the reference; the opening and what happened are told in one sentence, and in
+    its opening alone where that leaves room for a remedy; a remedy in the caller's words
+    after ours ("Every child keeps their place ...") is one. 4 of 92 now, each for want of
+    room (three remedies, or a public statement's long summary)."""
     lost = []
     for case_id, request, draft in sources():
         sms = rewrite(draft, None, channel="sms")
         assert len(sms.body) <= 320, (case_id, sms.body)
         if _remedies_left_out(request, sms.body):
             lost.append(case_id)
-    assert len(lost) <= 12, lost
+    assert len(lost) <= 4, lost
 
 
 def test_every_letter_converts_to_a_text_and_a_public_reply_that_pass() -> None:

@@ -471,7 +471,9 @@ def _background_or_promise(sentence: str) -> bool:
     )
 
 
-_OUR_ACTION = re.compile(r"^(?:We|I)(?: have|'ve| will|'ll| are now| now)\b")
+_OUR_ACTION = re.compile(
+    r"^(?:We|I)(?: have|'ve| will|'ll| are now| now|(?: would|'d) be glad to)\b"
+)
 
 
 def _callers_action(sentence: str) -> bool:
@@ -588,6 +590,7 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
             or ("invitation" not in _carries_element(s, channel) and not _ASKS_BACK.search(s))
         ]
     told: set[str] = set()  # what happened, told without the reader's number
+    briefer: dict[str, str] = {}  # what happened -> the opening it was told with
     if entry.public:
         flat = [_VOCATIVE.sub(r"\1", s) for s in flat]  # "We're very sorry, Ella." -> "sorry."
         # "About your order NW-48213: the jacket arrived late." tells what happened once
@@ -638,16 +641,38 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
     if channel in ("sms", "social") and not told:
         # The draft's first sentence that tells something (not an opening "I am writing
         # about ...", not an apology or an offer) is what happened: a text keeps it.
+        opening = None
         for s in flat:
-            if _WRITING_ABOUT.match(s) or _LOOKED_INTO.match(s):
-                continue
             elements = _carries_element(s, channel)
-            if not elements & _NOT_WHAT_HAPPENED:
-                said = s if "acknowledgment" in elements else f"About what happened: {mid(s)}."
+            stock = "acknowledgment" in elements and not fact_tokens(s) and _SAYS_WHAT.search(s)
+            if _opening_line(s) or (stock and not opening):
+                # "I write to set out what happened and what we are doing about it."
+                opening = opening or s
+                continue
+            # Right after an opening, what happened is told, whatever it mentions ("The
+            # refund ... has still not been paid"), short of an apology or our action.
+            after = opening and not elements & {"regret"} and not _callers_action(s)
+            if after or not elements & _NOT_WHAT_HAPPENED:
+                said = s if "acknowledgment" in elements else f"What happened: {mid(s)}."
+                # A public reply names no reader's matter.
+                about = _ABOUT.match(opening) if opening and not entry.public else None
+                if about and opening:
+                    # "I've looked into your patient file RV-5521 myself. Our records show
+                    # ..." -> "What happened with your patient file RV-5521: our records
+                    # show ...": the reference and what happened in one sentence, so the
+                    # text has room for what we did.
+                    said = f"What happened with {about.group('what')}: {mid(s)}."
+                    brief = _names_what_happened(opening)
+                    if "acknowledgment" in _carries_element(brief, channel):
+                        briefer[said] = brief
+                if about or (opening and not fact_tokens(opening)):
+                    flat = [one for one in flat if one != opening]  # a stock opening goes
                 flat = [said if one == s else one for one in flat]
                 told = {said}
             break
     acknowledging = frozenset(voice(s) for s in flat if s in told)
+    remedial = frozenset(voice(s) for s in _remedy_follow_ons(paragraphs, channel) if s in flat)
+    briefer = {voice(k): voice(v) for k, v in briefer.items()}
     flat = [voice(s) for s in flat]
     # The guardrails read an acknowledgment from its own words, not from the told incident.
     flat = _complete(flat, channel, public=entry.public, source=body)
@@ -666,7 +691,18 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
     if entry.public and subject and _private(subject, names, channel):
         subject = None
     ours = frozenset(voice(s) for s in added)
-    return _relayout(channel, subject, greeting, flat, signoff, signature, ours, acknowledging)
+    return _relayout(
+        channel,
+        subject,
+        greeting,
+        flat,
+        signoff,
+        signature,
+        ours,
+        acknowledging,
+        briefer,
+        remedial,
+    )
 
 
 def _shortened(
@@ -954,7 +990,7 @@ def _complete(
             if looked:
                 # "I've looked into your acct 55-0193 myself." -> "I've looked into what
                 # happened with your acct 55-0193 myself."
-                out[0] = out[0].replace(" looked into ", " looked into what happened with ", 1)
+                out[0] = _names_what_happened(out[0])
                 continue
             if element == "acknowledgment" and out and _tells_what_happened(out[0], channel):
                 # "I am writing about what happened: the spring campaign launched with last
@@ -967,6 +1003,35 @@ def _complete(
     if "close" in entry.required and (public or not entry.has_signature) and "close" not in present:
         out.append((_PUBLIC_GENERIC if public else _GENERIC)["close"])
     return out
+
+
+def _remedy_follow_ons(paragraphs: list[list[str]], channel: str) -> set[str]:
+    """Sentences that tell a remedy in none of our words, after a remedy in the same
+    paragraph and before any step: "To make amends, three lessons have been credited ...
+    Every child keeps their place in their current stage until the end of term."."""
+    found: set[str] = set()
+    for paragraph in paragraphs:
+        offered = False
+        for s in paragraph:
+            elements = _carries_element(s, channel)
+            if "prevention" in elements or _PREVENTION_LEAD.match(s):
+                break
+            if "amends" in elements or _callers_action(s):
+                offered = True
+            elif offered and not elements and not _parts_of(s):
+                found.add(s)
+    return found
+
+
+def _names_what_happened(opening: str) -> str:
+    """An opening naming the reader's matter, said to be about what happened: "I am
+    writing about your job 3318 and what happened.", "I've looked into what happened with
+    your acct 55-0193 myself." (the guardrails' acknowledgment)."""
+    if _WRITING_ABOUT.match(opening):
+        return opening[:-1] + " and what happened" + opening[-1]
+    if _LOOKED_INTO.match(opening):
+        return opening.replace(" looked into ", " looked into what happened with ", 1)
+    return opening
 
 
 def _tells_what_happened(sentence: str, channel: str) -> bool:
@@ -994,6 +1059,7 @@ def _guess_channel(request: RewriteRequest) -> str:
 
 
 _STRONG = re.compile(f"{MONEY}|{PERCENT}|{CODE}")
+_SAYS_WHAT = re.compile(r"\bwhat happened\b", re.IGNORECASE)
 
 
 def _ranked(
@@ -1001,13 +1067,18 @@ def _ranked(
     channel: str,
     ours: frozenset[str] = frozenset(),
     acknowledging: frozenset[str] = frozenset(),
+    briefer: dict[str, str] | None = None,
+    remedial: frozenset[str] = frozenset(),
 ) -> list[Line]:
     """Sentences ranked for a single-message channel: the first to carry each amount or
     code, the first to carry each element the channel requires, and, where it requires
     amends, every remedy (a second one included) are essential; other figures (a
     prevention step's) come next; then any element; then the rest. Our own background
     lines, recognised by their phrase-bank wording, rank as the plan ranks them (a
-    strategy line, then the impact or the cause), whatever figures they carry."""
+    strategy line, then the impact or the cause), whatever figures they carry. A remedy
+    outranks what happened told in full: where `briefer` has a shorter telling (the
+    opening naming the reader's matter), it is taken, after the shorter apology, before a
+    remedy goes."""
     # A text says what we did or offer, whether or not the channel requires it.
     own = set(get_catalog().channels[channel].required)
     required = own | {"amends"}
@@ -1018,7 +1089,7 @@ def _ranked(
         elements = _carries_element(s, channel)
         if s in acknowledging:  # what happened, told from the draft's reference line
             elements.add("acknowledgment")
-        if _callers_action(s):
+        if _callers_action(s) or s in remedial:
             elements.add("amends")  # "We have told HMRC about the correct amount."
         # Our background sentence (what it meant for the reader, the cause, a strategy
         # line) gives way before a remedy: its figures ("on the M4", "£18k of lost
@@ -1027,17 +1098,31 @@ def _ranked(
         background = tier is not None and s not in acknowledging
         if background:
             elements -= _COMMITMENTS  # "We have already started putting this right."
-        strong = set() if background else {m.group(0) for m in _STRONG.finditer(s)} - seen_tokens
+        # "We should have handled your claim KC-2024-88170 better." owns the matter; its
+        # reference is no commitment to keep ahead of a remedy.
+        owning = bool(elements) and elements <= {"regret", "responsibility"}
+        strong = (
+            set()
+            if background or owning
+            else {m.group(0) for m in _STRONG.finditer(s)} - seen_tokens
+        )
         new_required = (elements & required) - seen_elements
         # Where the channel requires amends (a text message), every remedy is essential: a
         # second one ("We will cover the recovery invoice") is what the reader gets, not
         # a repeat. A public reply gives its room to the apology and ownership first.
-        remedy = "amends" in own and "amends" in elements and "prevention" not in elements
+        # An offer that mentions the future ("a named senior linguist for every project
+        # from now on") is still a remedy; a step's own lead makes it a step.
+        remedy = "amends" in own and "amends" in elements
+        remedy = remedy and ("prevention" not in elements or not _PREVENTION_LEAD.match(s))
+        # A step's result ("The result so far: 100% of 48 jobs ...") gives way to a remedy.
+        metric = {slot for slot, _ in _parts_of(s)} == {"metric_plain"}
         if s in ours:
             priority = "optional"  # our structural sentences give way to the draft's own
         elif background and not new_required:
             # A strategy line gives way before the impact or the cause.
             priority = "fact" if tier == _DROP_TIERS["fact"] else "strategy"
+        elif metric and not new_required:
+            priority = "fact"
         elif (strong and "prevention" not in elements) or new_required or remedy:
             priority = "essential"
         elif fact_tokens(s) - seen_tokens:
@@ -1063,6 +1148,8 @@ def _ranked(
             # "As a goodwill gesture, we'd like to offer you ..." -> "We'd like to offer ...".
             rest = _LEAD_IN.sub("", s, count=1)
             line.shorter = [rest[:1].upper() + rest[1:]]
+        if briefer and s in briefer:
+            line.shorter = [s, briefer[s]]  # the other lines' short forms first
         lines.append(line)
     return lines
 
@@ -1070,7 +1157,7 @@ def _ranked(
 _PREVENTION_LEAD = re.compile(
     r"^(?:So that this is far less likely to happen again|To help prevent this from happening "
     r"again|To help prevent a recurrence|To help make sure this does not happen again|"
-    r"To guard against a repeat), "
+    r"To guard against a repeat|To prevent a repeat), "
 )
 """A prevention sentence's long lead, said in fewer words by a shortened letter."""
 _SHORTENED_FORMS = {
@@ -1096,17 +1183,27 @@ def _relayout(
     signature: list[str],
     ours: frozenset[str] = frozenset(),
     acknowledging: frozenset[str] = frozenset(),
+    briefer: dict[str, str] | None = None,
+    remedial: frozenset[str] = frozenset(),
 ) -> ComposedDraft:
     """The sentences laid out for `channel`; on a limited channel the sentences in `ours`
     (structural sentences a rewrite added) are the first to go, and those in `acknowledging`
-    carry the acknowledgment."""
+    carry the acknowledgment; `briefer` gives what happened a shorter telling (the opening
+    naming the reader's matter) for a text whose remedies need the room; `remedial` are
+    remedies in no words of ours ("The client has confirmed in writing that the file was
+    deleted.")."""
     entry = get_catalog().channels[channel]
     if channel in ("sms", "social"):
-        lines = _ranked(flat, channel, ours, acknowledging)
+        lines = _ranked(flat, channel, ours, acknowledging, briefer or {}, remedial)
         join = lambda ls: " ".join(ln.text for ln in ls)  # noqa: E731
         text, kept = fit(lines, join, None, entry.max_chars)
         if entry.max_chars is not None and len(text) > entry.max_chars:
-            text = _within(kept, channel, entry.max_chars, acknowledging)
+            text = _within(kept, channel, entry.max_chars, acknowledging, remedial)
+        for full, brief in (briefer or {}).items():
+            # What happened told in full again where the remedies left room after all.
+            told = text.replace(brief, full, 1)
+            if brief in text and (entry.max_chars is None or len(told) <= entry.max_chars):
+                text = told
         return ComposedDraft(subject=None, body=text)
     if entry.max_chars is not None:
         # A chat reply keeps whole sentences, most valuable first, within its limit (its
@@ -1127,7 +1224,13 @@ def _relayout(
     return ComposedDraft(subject=subject if entry.has_subject else None, body="\n\n".join(parts))
 
 
-def _within(kept: list[Line], channel: str, limit: int, acknowledging: frozenset[str]) -> str:
+def _within(
+    kept: list[Line],
+    channel: str,
+    limit: int,
+    acknowledging: frozenset[str],
+    remedial: frozenset[str] = frozenset(),
+) -> str:
     """Whole sentences within `limit` when even the essential ones are too long: the first
     sentence to carry each element the channel requires stays (what happened included);
     a second one goes first, then what we did or offer, from the end."""
@@ -1153,9 +1256,12 @@ def _within(kept: list[Line], channel: str, limit: int, acknowledging: frozenset
         """A remedy or its figure: what a text gives up last."""
         if _drop_tier(text) is not None:
             return False  # our background or strategy line, whatever it carries
-        if "amends" in _carries_element(text, channel) or _callers_action(text):
+        elements = _carries_element(text, channel)
+        if "amends" in elements or _callers_action(text) or text in remedial:
             return True
-        return bool(_STRONG.search(text))
+        # "The amount refunded is £312.40." is a remedy's figure; "We should have handled
+        # your claim KC-2024-88170 better." is ownership, whatever it names.
+        return bool(_STRONG.search(text)) and not elements
 
     def step(text: str) -> bool:
         return _drop_tier(text) is None and "prevention" in _carries_element(text, channel)
@@ -1169,14 +1275,14 @@ def _within(kept: list[Line], channel: str, limit: int, acknowledging: frozenset
         lambda text: True,
     )
 
-    def trim() -> None:
-        for spare in passes:
+    def trim(remedies: bool) -> None:
+        for spare in passes if remedies else passes[:2]:
             for i in reversed(range(len(kept))):
                 if not over():
                     return
                 if i not in firsts() and spare(kept[i].text):
                     kept.pop(i)
-        for i in reversed(range(len(kept))):
+        for i in reversed(range(len(kept)) if remedies else ()):
             if not over():
                 return
             promoted = "amends" in _carries_element(kept[i].text, channel) - required
@@ -1185,11 +1291,11 @@ def _within(kept: list[Line], channel: str, limit: int, acknowledging: frozenset
 
     start = list(kept)
     place = {id(ln): float(i) for i, ln in enumerate(start)}
-    trim()
+    trim(remedies=False)
     while over():
         # Still too long: the longest sentence (not what happened) in its whole clauses,
         # "To make amends, we have refunded ... on 2 September." and "Our claims team
-        # has closed the claim ...", whose second may then go.
+        # has closed the claim ...", whose second may then go before a remedy does.
         candidates = [i for i, ln in enumerate(kept) if ln.text not in acknowledging]
         if not candidates:
             break
@@ -1201,7 +1307,8 @@ def _within(kept: list[Line], channel: str, limit: int, acknowledging: frozenset
         for n, piece in enumerate(pieces):
             place[id(piece)] = place[id(kept[at])] + (n + 1) / (len(pieces) + 1)
         kept[at : at + 1] = pieces
-        trim()
+        trim(remedies=False)
+    trim(remedies=True)  # a remedy goes last, from the end
     # What went for room before a split made some may come back, a remedy's amount first
     # ("The amount refunded is £312.40.").
     for line in sorted(start, key=lambda ln: not remedy(ln.text)):
