@@ -82,6 +82,11 @@ class RuleSet:
     """Rule id -> the mechanical fix its findings carry."""
     remedy_words: re.Pattern[str] | None
 
+    def compile_all(self) -> None:
+        """Compile every posture's scanner now (a server does this before it takes requests)."""
+        for posture in self.scanners:
+            self.scanners[posture]
+
 
 def phrase_regex(phrase: str, case_sensitive: bool = False) -> str:
     """A literal phrase as a lowercase regex: any run of whitespace between words, straight

@@ -75,6 +75,9 @@ async def _idempotency_key_header(
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # The guardrails' scanners compile in seconds: done before the first request is taken,
+    # so no caller waits for them and a health check means ready.
+    await asyncio.to_thread(app.state.pipeline.rules.compile_all)
     purge = asyncio.create_task(app.state.recorder.purge_forever())
     async with mcp_transport(app), batch_lifespan(app):
         yield

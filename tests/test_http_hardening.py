@@ -311,3 +311,17 @@ def test_every_operation_documents_what_the_layers_in_front_of_it_answer() -> No
     assert "HTTPValidationError" not in spec["components"]["schemas"]
     review = spec["paths"]["/v1/reviews/{draft_id}"]["post"]["responses"]
     assert "edit_failed_guardrails" in review["422"]["description"], "a route's own words win"
+
+
+async def test_the_guardrails_are_compiled_before_the_first_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Compiling the scanners takes seconds: the app's start-up does it, not a caller."""
+    from guardrails import RuleSet
+
+    compiled: list[RuleSet] = []
+    monkeypatch.setattr(RuleSet, "compile_all", lambda self: compiled.append(self))
+    app = create_app(Settings(_env_file=None))
+    assert compiled == []
+    async with app.router.lifespan_context(app):
+        assert compiled == [app.state.pipeline.rules]
