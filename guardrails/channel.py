@@ -26,7 +26,8 @@ PUBLIC_RULES = {
 }
 _WORD = re.compile(r"\S+")
 _REFERENCE = re.compile(
-    r"#\s?\d{3,}|\b(?:order|account|ticket|case|invoice|booking|reference|ref)\.?\s+"
+    r"#\s?\d{3,}|\b(?:order|account|ticket|case|invoice|booking|reference|ref|id|member(?:ship)?|"
+    r"policy|claim|customer|student|patient|loyalty|card)\.?\s+"
     r"(?:number\s+|no\.?\s+|#\s?)?(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{2,}\b",
     re.IGNORECASE,
 )

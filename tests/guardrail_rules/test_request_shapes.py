@@ -159,3 +159,14 @@ def test_a_public_statement_reads_a_phone_number_not_a_year_beside_a_number(
     report = check(text, channel="public_statement", context=request)
     found = any(f.rule == "channel.public_personal_data" for f in report.errors)
     assert found is phone
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["member number 55019283", "policy no. HX44190", "student ID 2019-44817", "card 4242-1881"],
+)
+def test_a_readers_own_number_is_kept_out_of_a_public_reply(said: str) -> None:
+    request = _request(channel="social")
+    body = f"We're so sorry about {said} being locked. Please DM us."
+    report = check(body, channel="social", context=request)
+    assert any(said in f.excerpt or f.excerpt in said for f in report.errors), report.findings
