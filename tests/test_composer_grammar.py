@@ -409,12 +409,34 @@ def test_the_customers_we_in_the_impact_is_theirs() -> None:
             "i paid for a full service and the car failed its MOT. how is that possible?",
             "You paid for a full service and the car failed its MOT.",
         ),
+        (
+            "Why were two people sold the same seat for the Friday concert?",
+            "Two people were sold the same seat for the Friday concert.",
+        ),
+        (
+            "Why was the parcel left at the wrong house?",
+            "The parcel was left at the wrong house.",
+        ),
     ],
 )
 def test_a_question_summary_is_told_back_as_what_happened(summary: str, told: str) -> None:
     body = _letter(incident={"summary": summary}, sender={"name": "Kemi"}, channel="chat")
     assert told in body, body
     assert "?" not in body.rsplit("\n\n", 1)[0], body  # only the chat's closing question
+
+
+@pytest.mark.parametrize(
+    ("question", "told"),
+    [
+        ("Why has my refund not arrived?", ""),  # the customer's negated question stays theirs
+        ("Why were a hundred people turned away?", "a hundred people were turned away"),
+        ("Why were seven engineers sent home?", "seven engineers were sent home"),
+    ],
+)
+def test_a_passive_question_keeps_its_subject_whole(question: str, told: str) -> None:
+    from service.composer.build import _told_back
+
+    assert _told_back(question) == told
 
 
 def test_remedy_verbs_follow_what_the_remedy_is() -> None:

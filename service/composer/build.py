@@ -232,6 +232,16 @@ _WHY = re.compile(
     r"^(?:why|how come)\s+(was|were|is|are|has|have|had)\s+(you|we)\s+(.+?)\?*$", re.IGNORECASE
 )
 _WITH_YOU = {"was": "were", "is": "are", "has": "have"}
+# "Why were two people sold the same seat?": a passive question about others; its subject is
+# the few words before the participle.
+_WHY_PASSIVE = re.compile(
+    r"^(?:why|how come)\s+(was|were|is|are|has|have|had)\s+((?:[\w'-]+\s+){1,5}?)"
+    r"((?!hundred\b|need\b|speed\b)[a-z]{2,}ed|sold|sent|told|left|lost|paid|kept|made|brought|"
+    r"found|put|shut|taken|given|broken|stolen|forgotten|written|chosen|hidden|shown|done)\b"
+    r"\s*(.*?)\?*$",
+    re.IGNORECASE,
+)
+_NOT_A_SUBJECT = word_set("i me my mine we our you your not never still yet it this that")
 _WHY_DID = re.compile(
     r"^(?:why|how come)\s+did\s+(nobody|no one|you|we|they|it)\s+([a-z]+)\s+(.+?)\?*$",
     re.IGNORECASE,
@@ -283,6 +293,11 @@ def _told_back(question: str) -> str:
         if who == "you":
             aux = _WITH_YOU.get(aux, aux)
         return f"{who} {aux} {rest}"
+    match = _WHY_PASSIVE.match(question)
+    subject = match.group(2).split() if match else []
+    if match and not {w.lower() for w in subject} & _NOT_A_SUBJECT:
+        aux, participle, rest = match.group(1).lower(), match.group(3), match.group(4)
+        return " ".join(part for part in (*subject, aux, participle, rest) if part)
     match = _WHY_DID.match(question)
     if match:
         who, verb, rest = match.group(1).lower(), match.group(2).lower(), match.group(3)
