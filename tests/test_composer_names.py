@@ -127,6 +127,16 @@ def test_a_hash_reference_is_not_given_the_scenarios_noun() -> None:
     assert "reference #LB-20931" in body and "account #LB-20931" not in body, body
 
 
+def test_a_reference_for_a_journey_is_a_booking_not_the_scenarios_noun() -> None:
+    from tests.test_composer_messy import messy
+
+    ferry = messy()["ferry_cancellation_sms"]  # scenario cancelled_order, a sailing
+    body = compose_draft(ferry).body
+    assert "your booking WF-88213" in body and "order WF-88213" not in body, body
+    manual = messy()["translation_dosage_error_client"]  # a "dosage table" is no booking
+    assert "booking" not in compose_draft(manual).body
+
+
 def test_an_sms_signed_by_the_organisation_says_we_and_a_colleagues_says_i() -> None:
     import re
 

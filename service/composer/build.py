@@ -472,6 +472,10 @@ _NAMED_THINGS = frozenset(
     }
 )
 """Things a reference may number, as the summary names them."""
+_BOOKED_THINGS = word_set(
+    "sailing crossing ferry train journey trip cruise voyage tour concert suite seat lesson"
+)
+"""Things a reference numbers the reader's booking for: a sailing's reference is a booking."""
 _EVENT_REFERENCES = {
     *["order", "booking", "job", "repair", "delivery", "appointment", "stay", "flight"],
     *["visit", "reservation", "shipment", "parcel", "project", "campaign", "application"],
@@ -868,7 +872,8 @@ class Writer:
         delivered" -> "parcel"), before the scenario's stock noun ("order"): a courier's
         parcel is not an order, a dental appointment is not an invoice."""
         words = re.findall(r"[a-z]+", self.request.incident.summary.lower())
-        return next((word for word in words if word in _NAMED_THINGS), "")
+        named = next((word for word in words if word in _NAMED_THINGS), "")
+        return named or ("booking" if set(words) & _BOOKED_THINGS else "")
 
     def _ref_owned(self) -> str:
         """The reference for "We should have handled {ref_owned} better": only something
