@@ -196,7 +196,8 @@ def phases(runs: int = 500) -> None:
         )
         draft.elements = timed_call("elements", find_elements, draft)
         for rule in RULES:
-            timed_call(f"rule {rule.run.__name__}", rule.run, draft)
+            if rule.runs_on(draft):
+                timed_call(f"rule {rule.run.__name__}", rule.run, draft)
     medians = {name: statistics.median(values) for name, values in times.items()}
     least = {name: min(values) for name, values in times.items()}
     rules_median = sum(value for name, value in medians.items() if name.startswith("rule "))

@@ -31,6 +31,7 @@ from guardrails.echo import ECHO_RULE, scan_echo
 from guardrails.elements import MISSING_RULE, find_elements, missing_findings
 from guardrails.letter_slips import (
     ADDED_TERMS,
+    CAUSE_CUE,
     DONE_AS_FUTURE,
     INVENTED_CAUSE,
     INVENTED_CONTACT,
@@ -46,14 +47,19 @@ from guardrails.letter_slips import (
 )
 from guardrails.model_claims import (
     CIRCULAR_HARM,
+    CIRCULAR_HARM_CUE,
     FORMAL_CHAT_GREETING,
     INVENTED_EFFECT,
     KIND_LABEL,
     MINIMISED_HARM,
+    MINIMISED_HARM_CUE,
     MOVED_DATE,
     OWNED_FAULT,
+    OWNED_FAULT_CUE,
     PLURAL_VOICE,
+    PLURAL_VOICE_CUE,
     READER_ACTION,
+    READER_AS_OURS_CUE,
     REMEDY_AS_PREVENTION,
     RESTATED_PREVENTION,
     STOCK_PHRASE,
@@ -105,6 +111,17 @@ class Rule:
     run: Callable[[Draft], list[Finding]]
     ids: tuple[str, ...]
     needs_context: bool = False
+    cue: tuple[str, ...] = ()
+    """Strings one of which the body's lowered text holds wherever the rule (which then reads
+    the body only) can find anything: a body without them is not read by it. Empty: the rule
+    reads every draft. Each cue is kept beside the patterns it stands for."""
+
+    def runs_on(self, draft: Draft) -> bool:
+        """Whether the rule is run over `draft`: it has a request when the rule needs one,
+        and its body holds the rule's cue."""
+        if self.needs_context and draft.context is None:
+            return False
+        return not self.cue or any(word in draft.body.low for word in self.cue)
 
 
 RULES: tuple[Rule, ...] = (
@@ -128,7 +145,7 @@ RULES: tuple[Rule, ...] = (
     Rule(reader_named, (), needs_context=True),
     Rule(done_as_future, (DONE_AS_FUTURE,), needs_context=True),
     Rule(added_terms, (ADDED_TERMS,), needs_context=True),
-    Rule(invented_cause, (INVENTED_CAUSE,), needs_context=True),
+    Rule(invented_cause, (INVENTED_CAUSE,), needs_context=True, cue=CAUSE_CUE),
     Rule(invented_impact, (INVENTED_IMPACT,), needs_context=True),
     Rule(invented_perk, (INVENTED_PERK,), needs_context=True),
     Rule(invented_contact, (INVENTED_CONTACT,), needs_context=True),
@@ -136,16 +153,16 @@ RULES: tuple[Rule, ...] = (
     Rule(moved_date, (MOVED_DATE,), needs_context=True),
     Rule(restated_prevention, (RESTATED_PREVENTION, REMEDY_AS_PREVENTION), needs_context=True),
     Rule(formal_chat_greeting, (FORMAL_CHAT_GREETING,)),
-    Rule(plural_voice, (PLURAL_VOICE,), needs_context=True),
+    Rule(plural_voice, (PLURAL_VOICE,), needs_context=True, cue=PLURAL_VOICE_CUE),
     Rule(invented_effect, (INVENTED_EFFECT,), needs_context=True),
     Rule(stock_phrase, (STOCK_PHRASE,), needs_context=True),
     Rule(swapped_organisation, (SWAPPED_ORGANISATION,), needs_context=True),
     # Reports `request.third_person`, listed with the request rules above.
-    Rule(reader_as_ours, (), needs_context=True),
-    Rule(owned_fault, (OWNED_FAULT,), needs_context=True),
-    Rule(circular_harm, (CIRCULAR_HARM,)),
+    Rule(reader_as_ours, (), needs_context=True, cue=READER_AS_OURS_CUE),
+    Rule(owned_fault, (OWNED_FAULT,), needs_context=True, cue=OWNED_FAULT_CUE),
+    Rule(circular_harm, (CIRCULAR_HARM,), cue=CIRCULAR_HARM_CUE),
     Rule(kind_label, (KIND_LABEL,), needs_context=True),
-    Rule(minimised_harm, (MINIMISED_HARM,), needs_context=True),
+    Rule(minimised_harm, (MINIMISED_HARM,), needs_context=True, cue=MINIMISED_HARM_CUE),
 )
 """Every code rule, in the order it runs; pack rules are all run by `rule_findings`."""
 
@@ -282,7 +299,7 @@ def check(
                 element["required"] = False
     findings: list[Finding] = []
     for rule in RULES:
-        if context is not None or not rule.needs_context:
+        if rule.runs_on(draft):
             findings += rule.run(draft)
     texts: dict[str, Text] = {t.field: t for t in draft.texts}
     kept = _tidy(_capped(findings), {field: t.text for field, t in texts.items()})

@@ -914,7 +914,8 @@ _CAUSE_CUE = re.compile(
     r"(?:was|is|has|had|remains)(?:\s+(?:not|still))?(?:\s+yet)?(?:\s+been)?)\s+"
 )
 # Each cue above holds one of these: a letter with none of them gives no cause.
-_CAUSE_WORDS = ("because", "due", "owing", "result", "stemm", "brought", "cause", "reason")
+CAUSE_CUE = ("because", "due", "owing", "result", "stemm", "brought", "cause", "reason")
+"""`invented_cause`'s cue (see `checker.Rule.cue`): every `_CAUSE_CUE` match holds one."""
 # Where the told cause (or consequence) ends: a sentence end, a clause break, "and"/"but".
 _TOLD_END = re.compile(r"[.!?;:](?=\s|$)|,\s|\s(?:and|but|so|which|while|although)\s|\n")
 # Words that own the failure without naming a cause ("due to an error on our part").
@@ -970,7 +971,7 @@ def invented_cause(draft: Draft) -> list[Finding]:
     a remedy's or step's), or a cause ("not confirmed", "still under review") when the
     request gives none."""
     request, text = draft.context, draft.body
-    if request is None or not any(word in text.low for word in _CAUSE_WORDS):
+    if request is None:
         return []
     known = _all_stems(request)
     found: list[Finding] = []

@@ -661,6 +661,9 @@ _WE_OFFER = re.compile(
     r"\s+offer|\s+offer|\s+want\s+to\s+offer)\s+you\b"
 )
 
+PLURAL_VOICE_CUE = ("offer",)
+"""`plural_voice`'s cue (see `checker.Rule.cue`): every `_WE_OFFER` match holds one."""
+
 
 def plural_voice(draft: Draft) -> list[Finding]:
     """In a colleague's own letter, "we would like to offer you": one person writes and
@@ -672,8 +675,6 @@ def plural_voice(draft: Draft) -> list[Finding]:
     if not request.sender.name:
         return []
     text = draft.body
-    if "offer" not in text.low:
-        return []
     found = []
     for match in _WE_OFFER.finditer(text.text):
         verb = match.group("verb")
@@ -1464,6 +1465,10 @@ _NOT_THE_READER = (
     r"success|portal|base|list|data|records?|accounts?)\b)"
 )
 
+READER_AS_OURS_CUE = ("our ",)
+"""`reader_as_ours`'s cue (see `checker.Rule.cue`): a letter that never says "our " is not
+read for the reader named as one of ours."""
+
 
 @lru_cache(maxsize=2)
 def _our_reader(audience: str) -> re.Pattern[str]:
@@ -1498,7 +1503,6 @@ def reader_as_ours(draft: Draft) -> list[Finding]:
         or request.audience == "colleague"
         or draft.channel.public
         or group_recipient(request)
-        or "our " not in text.low
     ):
         return []
     audience = "client" if request.audience == "client" else "customer"
@@ -1562,6 +1566,9 @@ _OWNED_FAULT = re.compile(
     rf"(?:responsible|accountable|to\s+blame|at\s+fault){_INCIDENT_TARGET}"
 )
 
+OWNED_FAULT_CUE = ("respons", "accountab", "blame", "fault")
+"""`owned_fault`'s cue (see `checker.Rule.cue`): every `_OWNED_FAULT` match holds one."""
+
 
 def owned_fault(draft: Draft) -> list[Finding]:
     """Under the cautious posture, responsibility taken for the incident itself ("We take
@@ -1570,11 +1577,7 @@ def owned_fault(draft: Draft) -> list[Finding]:
     as the composer says responsibility under that posture; a sentence that also carries a
     caller's figure, code or date is left for the re-ask."""
     request, text = draft.context, draft.body
-    if (
-        request is None
-        or draft.liability != "cautious"
-        or not any(word in text.low for word in ("respons", "accountab", "blame", "fault"))
-    ):
+    if request is None or draft.liability != "cautious":
         return []
     found: list[Finding] = []
     for match in _OWNED_FAULT.finditer(text.low):
@@ -1616,6 +1619,10 @@ _CIRCULAR = re.compile(
     rf"(?P<effect>{_HARMS})\b"
 )
 _NEXT_CLAUSE = re.compile(r",\s*(?:and|but|so)\s+(?=\w)")
+
+CIRCULAR_HARM_CUE = ("caused", "created", "brought", "meant", "led", "resulted", "put")
+"""`circular_harm`'s cue (see `checker.Rule.cue`): every `_CIRCULAR` match holds one (its
+verb)."""
 
 
 def circular_harm(draft: Draft) -> list[Finding]:
@@ -1768,6 +1775,10 @@ def _impact_told(draft: Draft) -> bool | None:
     return len(stems_in(draft.body.low, own)) * 2 >= len(own)
 
 
+MINIMISED_HARM_CUE = ("inconvenience",)
+"""`minimised_harm`'s cue (see `checker.Rule.cue`): the word it reads a letter for."""
+
+
 def minimised_harm(draft: Draft) -> list[Finding]:
     """The harm the request gives (`incident.impact`: "he had to find another suit at short
     notice for his wedding") called an inconvenience in a letter that never says what it
@@ -1777,7 +1788,7 @@ def minimised_harm(draft: Draft) -> list[Finding]:
     letter that states the impact may still say "inconvenience" (the request's words are
     there); one whose request gives no impact is left to `non_apology.generic_inconvenience`."""
     text = draft.body
-    if "inconvenience" not in text.low or _impact_told(draft) is not False:
+    if _impact_told(draft) is not False:
         return []
     found: list[Finding] = []
     message = (
