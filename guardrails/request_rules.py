@@ -7,7 +7,8 @@ rewords the facts, none of which a phrase list can see on its own:
   checks' (`commitments.py`).
 - `request.other_incident`: an apology or claim of responsibility for an incident of a kind
   the request never describes ("We take full responsibility for the delay" when a hotel
-  overbooked and nothing was late).
+  overbooked and nothing was late), or for the cause's thing instead of the failure ("I
+  apologise for our late checkout" when a late checkout was not passed on to housekeeping).
 - `request.third_person`: the reader named in the third person ("the guest's anniversary
   dinner", "the customer was") in a letter addressed to them.
 - `request.omitted_prevention`: an authorised prevention step the draft leaves out; the
@@ -789,6 +790,62 @@ def other_incidents(
     return found
 
 
+# "We apologise for our late checkout": the object of an apology, up to its first
+# preposition or clause end, whose words are all the cause's ("a late checkout was not
+# passed on to housekeeping") and none what happened to the reader.
+_APOLOGY_FOR = re.compile(
+    r"\b(?:apologi[sz]e|apologies|sorry|regret)\s+(?:(?:deeply|sincerely|truly)\s+)?for\s+"
+    r"(?:(?:the|our|your|this|that|a|an)\s+)?(?P<head>[a-z][\w'-]*(?:\s+[a-z][\w'-]*){0,3}?)"
+    r"(?=\s+(?:of|on|in|at|to|with|by|from|that|which|who|and|for|during|when|because|was|were)"
+    r"\b|\s*[,.;:!?]|\s*$)"
+)
+# A head that names a failure ("the scanning error") apologises for one, whatever its words.
+_FAILURE = re.compile(
+    r"\b(?:errors?|mistakes?|faults?|failures?|failed|oversights?|lapses?|problems?|issues?|"
+    r"bugs?|outages?|glitch(?:es)?|mix-?ups?|confusion|missed|wrong|not|no)\b"
+)
+
+
+def cause_apologised(
+    text: str, low: str, sentences: list[tuple[int, int]], field: TextField, request: DraftRequest
+) -> list[Finding]:
+    """Apologies for the cause's thing instead of the failure or what it did to the reader
+    ("I apologise for our late checkout" when a late checkout was not passed on and the
+    guest waited two hours): the apology claims the wrong act. The sentence is said again
+    as the composer tells what happened."""
+    incident = request.incident
+    if not incident.cause:
+        return []
+    cause = stems(incident.cause)
+    told = stems(" ".join(t for t in (incident.summary, incident.impact or "") if t))
+    found = []
+    for start, end in sentences:
+        for match in _APOLOGY_FOR.finditer(low, start, end):
+            head = match.group("head")
+            named = stems(head)
+            if not named or not named <= cause or named & told or _FAILURE.search(head):
+                continue
+            # "for the late checkout that was never passed on": the failure is named after all.
+            tail = low[match.end() : end].split(",")[0]
+            if stems(tail) & (cause - named) or _FAILURE.search(tail):
+                continue
+            found.append(
+                _finding(
+                    OTHER_INCIDENT,
+                    "error",
+                    f'Apologises for "{text[match.start("head") : match.end("head")]}", the '
+                    "request's cause, not for what happened to the reader.",
+                    text,
+                    match.start("head"),
+                    match.end("head"),
+                    "Apologise for what happened to the reader, as the request tells it.",
+                    field,
+                    Fix(action="replace", fact="acknowledgment"),
+                )
+            )
+    return found
+
+
 def _incidents(sentence: str) -> Iterator[tuple[int, int, int, str]]:
     """(start, noun start, end, determiner) of each incident noun in `sentence`, with the
     determiner before it if any ("the delay"), as `\\b(?:det\\s+)?noun\\b` finds them left to
@@ -1234,6 +1291,7 @@ def check_request(draft: Draft) -> list[Finding]:
         sentences = checked.sentences.spans
         found += contradicted_figures(text, low, checked.field, given, request)
         found += other_incidents(text, low, sentences, checked.field, given)
+        found += cause_apologised(text, low, sentences, checked.field, request)
         found += third_person(text, low, checked.field, request, draft.channel_key)
         if checked.field == "body":
             found += prevention(text, low, sentences, request, supplied, draft.channel_key)
