@@ -136,13 +136,8 @@ def salvage(
             planned += cuts
     for field in texts:
         edits = [e for e in planned if e.field == field]
-        # From the end backwards, so earlier offsets stay valid; insertions at one position
-        # keep the order they were planned in.
-        order = sorted(enumerate(edits), key=lambda p: (p[1].start, p[1].end, p[1].rank, p[0]))
-        for _, edit in reversed(order):
-            texts[field] = texts[field][: edit.start] + edit.text + texts[field][edit.end :]
         if edits:
-            texts[field] = _tidy(texts[field])
+            texts[field] = _applied(texts[field], edits)
     if texts["body"] != body and _DANGLING_CLOSE.search(body) is None:
         # An edit cut the name after the sign-off ("Best regards," and nothing after it): the
         # sign-off goes too, so the letter does not end on a line that names nobody.
@@ -185,6 +180,15 @@ POLISHED = frozenset({"non_apology.generic_inconvenience"})
 """Warnings whose safe fix salvage applies to a model's letter as it does an error's: the
 reader should not get "any inconvenience this may have caused", the one line the prompt
 names as a non-apology, when "the inconvenience this caused" costs nothing."""
+
+
+def _applied(text: str, edits: list[_Edit]) -> str:
+    """`text` with `edits` made, from the end backwards so earlier offsets stay valid
+    (insertions at one position keep the order they were planned in), then tidied."""
+    order = sorted(enumerate(edits), key=lambda p: (p[1].start, p[1].end, p[1].rank, p[0]))
+    for _, edit in reversed(order):
+        text = text[: edit.start] + edit.text + text[edit.end :]
+    return _tidy(text)
 
 
 def polished(report: GuardrailReport) -> list[Finding]:
@@ -296,7 +300,32 @@ def _trim(
     limit = get_catalog().channels[channel].max_chars
     if limit is None:
         return []
-    need = len(body) - limit
+    if get_catalog().channels[channel].public and request is not None:
+        # A short public reply still says what we offer: a sentence about a remedy is said
+        # again in the composer's public words rather than dropped, when that fits.
+        for wording in _public_amends(request, channel):
+            cuts = _trim_to(body, report, request, channel, planned, limit, amends=wording)
+            if cuts:
+                return cuts
+    return _trim_to(body, report, request, channel, planned, limit, amends="")
+
+
+def _trim_to(
+    body: str,
+    report: GuardrailReport,
+    request: DraftRequest | None,
+    channel: str,
+    planned: list[_Edit],
+    limit: int,
+    *,
+    amends: str,
+) -> list[_Edit]:
+    """`_trim`'s edits for a `limit`; with `amends` (a sentence stating a remedy), a
+    sentence about a remedy that no kept sentence states is replaced by it instead of being
+    dropped, or nothing is cut."""
+    # A text without lines of its own is sent as one paragraph: its breaks count as spaces.
+    lines = _has_lines(channel)
+    need = (len(body) if lines else len(" ".join(body.split()))) - limit
     need += sum(len(e.text) - (e.end - e.start) for e in planned if e.field == "body")
     spans = _sentence_spans(body)
     # The amends element found in a sentence that names no remedy ("we are taking steps")
@@ -329,8 +358,18 @@ def _trim(
             telling.append((start, _swallow_space(body, start, end)))
         else:
             filler.append((start, _swallow_space(body, start, end)))
-    cuts = _drop(body, filler, need)
-    need -= sum(e.end - e.start for e in cuts)
+    cuts: list[_Edit] = []
+    if amends and request is not None:
+        remedy = _remedy_said_again(body, request, amends, rest, filler + telling)
+        if remedy is None:
+            return []
+        cuts.append(remedy)
+        filler = [span for span in filler if span[0] != remedy.start]
+        telling = [span for span in telling if span[0] != remedy.start]
+        need -= (remedy.end - remedy.start) - len(remedy.text)
+    dropped = _drop(body, filler, need, lines)
+    cuts += dropped
+    need -= sum(_size(body, e.start, e.end, lines) for e in dropped)
     if need > 0 and request is not None:
         shortened = _shorten(body, report, request, channel, planned, rest, need)
         cuts += shortened
@@ -347,9 +386,9 @@ def _trim(
         )
         telling = [span for span in telling if span != told]
     if need > 0:
-        dropped = _drop(body, telling, need)
+        dropped = _drop(body, telling, need, lines)
         cuts += dropped
-        need -= sum(e.end - e.start for e in dropped)
+        need -= sum(_size(body, e.start, e.end, lines) for e in dropped)
     if need > 0 and told is not None and request is not None:
         # The one account of what happened, told in the composer's shorter words.
         start = told[0]
@@ -361,7 +400,62 @@ def _trim(
             )
             cuts.append(_Edit("body", start, end, wording, record))
             need -= (end - start) - len(wording)
+    if amends and need > 0:
+        # The count above errs long (a removal beside a line break); the letter as cut does not.
+        cut = _applied(body, [e for e in planned if e.field == "body"] + cuts)
+        need = len(cut if lines else " ".join(cut.split())) - limit
     return cuts if need <= 0 else []
+
+
+def _remedy_said_again(
+    body: str,
+    request: DraftRequest,
+    wording: str,
+    kept: list[tuple[int, int]],
+    cut: list[tuple[int, int]],
+) -> _Edit | None:
+    """For a public reply whose `kept` sentences state no remedy: the first `cut` sentence
+    about one (`_about_remedy`) replaced by `wording`. None when a kept sentence states a
+    remedy or no cut sentence is about one."""
+    if any(k.startswith("remedy:") for a, b in kept for k in _carried(body[a:b].lower(), request)):
+        return None
+    about = next((span for span in cut if _about_remedy(body[span[0] : span[1]], request)), None)
+    if about is None:
+        return None
+    start = about[0]
+    end = start + len(body[start : about[1]].rstrip())
+    record = SalvageEdit(rule=LENGTH_RULE, action="replace", before=body[start:end], after=wording)
+    return _Edit("body", start, end, wording, record)
+
+
+def _public_amends(request: DraftRequest, channel: str) -> list[str]:
+    """The composer's sentence for the first remedy (a done one first) that a public reply
+    may state (one with no amount or code, whose sentence gives no figure), then the same
+    without a short lead-in ("To make amends, a replacement lamp has been sent ..." and "A
+    replacement lamp has been sent ..."). Empty if there is none."""
+    ordered = sorted(enumerate(request.remedies), key=lambda pair: pair[1].status != "done")
+    for index, remedy in ordered:
+        if remedy.amount or remedy.code:
+            continue
+        text = fact_sentence(request, f"remedy:{index}", channel).strip()
+        if not text or _FIGURE.search(text):
+            continue
+        lead, comma, rest = text.partition(", ")
+        if comma and len(lead.split()) <= 4 and rest[:1].islower():
+            return [text, rest[0].upper() + rest[1:]]
+        return [text]
+    return []
+
+
+_FIGURE = re.compile(r"[\d%$€£¥]")
+
+
+def _about_remedy(sentence: str, request: DraftRequest) -> bool:
+    """Whether a sentence names a remedy by a word of its own that the incident's summary
+    does not use ("replace the damaged lamp" for a replacement lamp)."""
+    told = stems(request.incident.summary)
+    have = stems(sentence.lower())
+    return any(have & (stems(remedy.description) - told) for remedy in request.remedies)
 
 
 _SIGN_OFF_CHARS = 60
@@ -381,7 +475,7 @@ def _names_sender(sentence: str, request: DraftRequest | None) -> bool:
     return any(n and re.search(rf"\b{re.escape(n.lower())}\b", low) for n in names)
 
 
-def _drop(body: str, spans: list[tuple[int, int]], need: int) -> list[_Edit]:
+def _drop(body: str, spans: list[tuple[int, int]], need: int, lines: bool) -> list[_Edit]:
     """Removals of `spans`, the longest first, until `need` characters are gone (or all
     are)."""
     cuts: list[_Edit] = []
@@ -391,8 +485,15 @@ def _drop(body: str, spans: list[tuple[int, int]], need: int) -> list[_Edit]:
         before = body[start:end].strip()
         record = SalvageEdit(rule=LENGTH_RULE, action="remove_sentence", before=before, after="")
         cuts.append(_Edit("body", start, end, "", record))
-        need -= end - start
+        need -= _size(body, start, end, lines)
     return cuts
+
+
+def _size(body: str, start: int, end: int, lines: bool) -> int:
+    """What removing `body[start:end]` (a sentence and the space after it) saves: on a
+    channel without lines, where the text is sent as one paragraph, the sentence and one
+    space."""
+    return end - start if lines else len(" ".join(body[start:end].split())) + 1
 
 
 def _steps_shortened(

@@ -8,7 +8,9 @@ import pytest
 import guardrails
 from contract.models import DraftRequest, Prevention
 from contract.report import ElementResult, Evidence, Finding, Fix, GuardrailReport
+from eval.cases import CASES_DIR, load_case
 from service.composer import fact_sentence
+from service.pipeline import SALVAGE_ROUNDS
 from service.salvage import Salvaged, _slot_value, salvage, sentence_bounds
 
 BODY = (
@@ -1029,3 +1031,68 @@ def test_a_trimmed_text_tells_what_happened_in_shorter_words_rather_than_not_at_
         (told, fact_sentence(FIBRENET, "acknowledgment", "sms"))
     ]
     assert result.body.endswith("next bill. Fibrenet")
+
+
+# --- letters Qwen2.5-Coder-1.5B wrote for eval cases (eval/recordings/qwen2.5-coder-1.5b) -----
+
+
+def _case_request(case_id: str) -> DraftRequest:
+    return load_case(CASES_DIR / f"{case_id}.yaml").request
+
+
+def _as_the_pipeline_does(body: str, request: DraftRequest) -> tuple[GuardrailReport, str]:
+    """Check and salvage for as many rounds as the pipeline does before a re-ask; the last
+    check's report and the letter."""
+    for _ in range(SALVAGE_ROUNDS):
+        report = guardrails.check(body, subject=None, channel=request.channel, context=request)
+        if report.passed:
+            break
+        body = salvage(None, body, report, request, request.channel).body
+    return guardrails.check(body, subject=None, channel=request.channel, context=request), body
+
+
+HOTEL_LETTER = (
+    "Dear Charlotte Ashby,\n\nI hope this message finds you well. I am writing to apologize "
+    "for the inconvenience caused by our late checkout of your lake-view suite on August 21st. "
+    "We understand that this was a significant delay, and we are deeply sorry for any "
+    "disruption it may have caused.\n\nWe have already offered you a complimentary night in "
+    "the lake-view suite on a future stay as an authorized remedy. If you would like to take "
+    "advantage of this offer, please let me know by contacting gm@halcyon.example.\n\nIn "
+    "addition, we have refunded your first night for the inconvenience caused. The refund "
+    "amount is €680 and it has already been processed.\n\nWe appreciate your understanding and "
+    "cooperation in this matter. If you have any further questions or concerns, please do not "
+    "hesitate to contact me.\n\nBest regards,\nÉdouard Laurent\nGeneral Manager\n"
+    "The Halcyon, Lake Como"
+)
+
+
+def test_an_apology_for_the_cause_is_said_again_as_what_happened_to_the_reader() -> None:
+    # The hotel's late checkout was the cause; the guest waited two hours for her suite.
+    request = _case_request("custom_hotel_room_luxury")
+    report, body = _as_the_pipeline_does(HOTEL_LETTER, request)
+    assert report.passed, [(f.rule, f.excerpt) for f in report.errors]
+    assert "late checkout of your lake-view suite" not in body
+    told = fact_sentence(request, "acknowledgment", "letter")
+    assert "waited over two hours" in told and told in body
+
+
+SOCIAL_REPLY = (
+    "Dear Robin Hale,\n\nI'm writing to apologize for the damage to your glass table lamp that "
+    "arrived in pieces. I understand that this was a very disappointing experience, and I "
+    "regret any inconvenience it may have caused.\n\nWe are taking immediate steps to replace "
+    "the damaged lamp and offer you a 10% discount on your next order. We will also "
+    "double-walled box all future glass lamps to prevent similar incidents from happening "
+    "again.\n\nI hope this apology can make things right for you, and I look forward to "
+    "hearing back from you soon.\n\nBest regards,\n[Your Name]\n[Glowhaus]"
+)
+
+
+def test_a_public_reply_trimmed_to_fit_still_says_what_is_done_for_the_reader() -> None:
+    request = _case_request("shipping_damage")
+    report, body = _as_the_pipeline_does(SOCIAL_REPLY, request)
+    assert report.passed, [(f.rule, f.excerpt) for f in report.errors]
+    # The remedy sentence is said again in the composer's public words (no code, no
+    # percentage in public), not dropped with the filler.
+    assert "A replacement lamp has been sent by express delivery." in body, body
+    assert "10%" not in body and "GLOW10" not in body and len(body) <= 280
+    assert body.endswith("Glowhaus")
