@@ -65,6 +65,8 @@ def test_ids_are_unique_and_labels_well_formed() -> None:
             "fresh27",
             "fresh28",
             "fresh29",
+            "fresh30a",
+            "fresh30b",
         ), item["id"]
         if item["kind"] in MUST_FLAG:
             assert item["flag"], item["id"]
@@ -81,16 +83,17 @@ def test_a_held_out_part_exists() -> None:
     assert {item["kind"] for item in held} >= {"non_apology", "blame", "support_reply"}
 
 
-BLIND: tuple[str, ...] = ("fresh28", "fresh29")
+BLIND: tuple[str, ...] = ("fresh30b",)
 """Batches measured blind and never read: their figure is the generalisation figure, printed
 by `benchmarks/real_corpus.py`, not a regression target; they count in the false-error
 tests. A batch is named here from the moment it is added until its misses are read. fresh16
 and fresh17 were blind (0.22 of the labelled words each, 9 and 8 false errors) until their
 misses and false errors were read as classes; they are now tuned on and guarded below, as is
 fresh20 (0.44, 3 false errors, element recall 0.75 blind), as are fresh23, fresh24 and fresh25
-since stop 25 (1/7, 2/15 and 7/27 blind), and fresh26 and fresh27 since stop 26 (6/24 and 2/19
-blind). fresh28 and fresh29 were collected after the rules written from those two, to measure
-whether they generalise."""
+since stop 25 (1/7, 2/15 and 7/27 blind), fresh26 and fresh27 since stop 26 (6/24 and 2/19
+blind), and fresh28, fresh29 and fresh30a since stop 27 (12/23, 5/13 and 3/16 blind).
+fresh30b, the other half of fresh30, split at random before either half was checked, is held
+out to measure whether the rules written from those three generalise."""
 
 SCORES = score([item for item in ITEMS if item["split"] not in BLIND])
 WITH_BLIND = score(ITEMS)
@@ -237,19 +240,33 @@ def test_fresh26_and_fresh27_read_as_classes_keep_their_recall() -> None:
         assert read.good_with_error == 0, read.tally.misses
 
 
+def test_fresh28_fresh29_and_fresh30a_read_as_classes_keep_their_recall() -> None:
+    """fresh28 and fresh29 were measured blind after stop 26 (12/23 and 5/13, 1 false error on
+    32 clean items, the same as on the code before stop 26), and fresh30a, half of a batch
+    split at random before any check, blind at the start of stop 27 (3/16, 2 false errors on
+    15). Their misses and false errors were then read as classes
+    (tests/guardrail_rules/test_recall27_shapes.py): 26/36 and 14/16 after, no false error. A
+    regression guard, not a generalisation figure (fresh30b is that)."""
+    for splits, total, hits, good_items in (
+        (("fresh28", "fresh29"), 36, 26, 32),
+        (("fresh30a",), 16, 14, 15),
+    ):
+        read = score([item for item in ITEMS if item["split"] in splits])
+        assert read.tally.count("non_apology", "blame")[1] == total
+        assert read.tally.count("non_apology", "blame")[0] >= hits, read.tally.misses
+        assert read.good_items == good_items
+        assert read.good_with_error == 0, read.tally.misses
+
+
 # Batches collected and labelled before any check ran on them, measured once, blind, and
 # never tuned on: (split, labelled passages, passages that drew an error of their family,
 # items with an error of the family anywhere, real clean items, clean items with a false
 # error).
-# - fresh28 (tests/data/real_fresh28.yaml) was collected after the rules of stop 26 were
-#   written from fresh26's and fresh27's misses: 12/23 (11/22 per message), no false error on
-#   21; the code before stop 26 (df3d388) scores the same 12/23, so those rules added nothing
-#   on text they were not read from.
-# - fresh29 (tests/data/real_fresh29.yaml) was collected after every rule of stop 26 landed:
-#   5/13, 1 false error on 11; the code before stop 26 scores the same, false error included.
+# - fresh30b (tests/data/real_fresh30.yaml, split fresh30b) is half of fresh30, split at
+#   random before either half was checked; measured blind at the start of stop 27: 7/16 (8/16
+#   per message), 1 false error on 16.
 BLIND_FIGURES = [
-    ("fresh28", 23, 12, 11, 21, 0),
-    ("fresh29", 13, 5, 5, 11, 1),
+    ("fresh30b", 16, 7, 8, 16, 1),
 ]
 
 
