@@ -6,8 +6,10 @@ the harm regretted as what occurred; the wording hedged; the harm set aside for 
 more; the failures set against what still worked; the writer's view, motive or character
 defended; a future benefit in place of the apology; others doing damage to our plant; the
 strikers' choice; others do it too; the cause named outright as weather, demand or a strike; a
-reaction to someone else; the customers' own failing as the cause. Also the two false errors
-of those batches: harm the writer says they caused, and "our poor judgement"."""
+reaction to someone else; the customers' own failing as the cause. CLASS_VARIANTS are the
+same classes, and the issue's other classes (minimisers, a hedged few, a hand forced, a
+promise with nothing in it), in wordings no batch used. Also the two false errors of those
+batches: harm the writer says they caused, and "our poor judgement"."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ CAUGHT = (
     ("We regret that you misread the booking terms.", "non_apology.reverse"),
     ("Sorry some of you got the wrong impression from the poster.", "non_apology.reverse"),
     # The act apologised for as necessary.
-    ("I apologise for the fact that it was necessary to cancel your lesson.", "non_apology.reverse"),
+    ("I apologise for the fact that it was necessary to close the pool.", "non_apology.reverse"),
     # A regret with no one regretting; the harm as what occurred.
     ("The late delivery is deeply regretted.", "non_apology.passive"),
     ("We regret the loss of your photos that occurred last week.", "non_apology.passive"),
@@ -66,6 +68,32 @@ CAUGHT = (
     ("Refunds take longer as some guests did not check their details.", "blame.reader_conduct"),
 )
 
+# The same classes in wordings no batch used, written to test that a rule holds its class
+# rather than its example; and the other classes the issue names, in new words.
+CLASS_VARIANTS = (
+    ("We are not alone in this; other clinics face the same shortages.", "blame.third_party"),
+    ("This is a problem across the whole sector right now.", "blame.third_party"),
+    ("The heavy snow meant our vans could not leave the depot.", "blame.outside_cause"),
+    ("Unfortunately the customer entered the wrong postcode.", "blame.reader_conduct"),
+    ("Regrettably, some errors occurred during the upgrade.", "non_apology.passive"),
+    ("I never thought there was anything wrong with the sign.", "non_apology.dismissal"),
+    ("Once the new website has settled in, you will see fewer faults.", "non_apology.dismissal"),
+    ("Our drivers followed the guidance we were given.", "non_apology.intent"),
+    ("Should you have been affected, please accept our apologies.", "non_apology.conditional"),
+    ("The fault affected very few account holders.", "non_apology.minimising"),
+    ("The booking page was only briefly unavailable.", "non_apology.minimising"),
+    (
+        "A small number of members may have noticed slower loading.",
+        "non_apology.minimising",
+    ),
+    ("Errors were found in a handful of invoices.", "non_apology.minimising"),
+    ("It was a minor hiccup with the card reader.", "non_apology.justification"),
+    ("We had no choice but to close the car park.", "non_apology.justification"),
+    ("Our hands are tied by the licence conditions.", "non_apology.justification"),
+    ("We will take appropriate action where necessary.", "non_apology.dismissal"),
+    ("We apologise to anyone who may have been inconvenienced.", "non_apology.reverse"),
+)
+
 
 PASSES = (
     # The reader's view of what we did wrong, owned; our necessity told plainly.
@@ -90,11 +118,22 @@ PASSES = (
     "We accept the criticism of our poor judgement, and we apologise.",
     # The customers' view told without blame.
     "We changed the letter because we wrote it badly.",
+    # Near misses of the class variants: owned, or the harm told as it is known.
+    "We made a mistake, and it was a minor error, but we have written to everyone affected.",
+    "Errors occurred because we ran the wrong update, and I am sorry.",
+    "Some customers may have lost service this afternoon because of a fault at our exchange.",
+    "Because you did not receive the email, we have sent it again by post.",
+    "We changed the form because people did not understand our wording, which was our fault.",
 )
 
 
 @pytest.mark.parametrize(("text", "rule"), CAUGHT, ids=[c[0][:40] for c in CAUGHT])
 def test_the_shape_is_caught(text: str, rule: str) -> None:
+    assert rule in errors(text)
+
+
+@pytest.mark.parametrize(("text", "rule"), CLASS_VARIANTS, ids=[c[0][:40] for c in CLASS_VARIANTS])
+def test_the_class_holds_in_new_words(text: str, rule: str) -> None:
     assert rule in errors(text)
 
 
