@@ -1095,13 +1095,19 @@ def _outside_causes(low: str, text: str, p: _Patterns) -> list[Finding]:
         if _AFTERMATH.match(low, state.end()):
             continue  # "the high volume of customers now logging in" after our own outage
         found.append(_outside_cause(text, state.start(), state.end()))
-    return [
-        f
-        for f in found + _explanations(low, text, p)
-        if not _general(low, f.start, p)
-        and not _decided(low, f.start)
-        and not own_reason(low, f.end)
-    ]
+    return found + _explanations(low, text, p)
+
+
+def _outside_stands(low: str, finding: Finding, p: _Patterns) -> bool:
+    """Whether a cause found by `_outside_causes` is told as what happened this time: not
+    what can happen in general, not the reason for the writer's own decision, and not
+    followed by the writer's own act as the reason. (Read only for the findings a report
+    can keep: a long text may hold hundreds.)"""
+    return (
+        not _general(low, finding.start, p)
+        and not _decided(low, finding.start)
+        and not own_reason(low, finding.end)
+    )
 
 
 _OWN_REASON = re.compile(
@@ -1246,11 +1252,14 @@ def structural_findings(draft: Draft) -> list[Finding]:
         or p.narrative.search(low) is not None
         or p.their_failing.search(low) is not None
     )
+    outside: list[Finding] = []
     if (acks or causes) and not owns(low, draft):
         if acks:
             found += _unowned(low, text, p)
         if causes:
-            found += _outside_causes(low, text, p)
+            outside = _outside_causes(low, text, p)
+            found += outside
+    to_read = {id(f) for f in outside}  # `_outside_stands` is read only for those kept
     # In text order, and only until a rule has as many as the report keeps (the first ones
     # in the text): a text that repeats one mistake is not read on for each repeat.
     kept: list[Finding] = []
@@ -1259,7 +1268,8 @@ def structural_findings(draft: Draft) -> list[Finding]:
         if counts.get(f.rule, 0) >= MAX_PER_RULE:
             continue
         if (
-            quoted_or_reported(low, f.start, f.end)
+            (id(f) in to_read and not _outside_stands(low, f, p))
+            or quoted_or_reported(low, f.start, f.end)
             or (f.rule.startswith("blame.") and hypothetical(low, f.start))
             or (
                 f.rule == REACTION_RULE
