@@ -463,7 +463,8 @@ _PREVENTION_WORDS = frozenset(
         "additional further extra also addition does doing done made never ever once more "
         "very really truly fully today will would shall should could might must have been "
         "being here there what when where which while with within into onto upon just still "
-        "every everything anything something sure certain hope hoping trust"
+        "every everything anything something sure certain hope hoping trust because why "
+        "reason cause caused"
     )
 )
 

@@ -173,6 +173,8 @@ _PERSON = frozenset(
     ]
 )
 _LEAD = frozenset(["a", "an", "the"])
+_CODES = frozenset(["chf", "usd", "eur", "gbp", "jpy", "cad", "aud"])
+_SUM = re.compile(r"[$€£¥]?\d[\d.,]*[$€£¥]?|chf|usd|eur|gbp|jpy|cad|aud")
 _TOKEN = re.compile(r"[^\s]+")
 
 
@@ -213,6 +215,11 @@ def _match(want: list[str], letter: list[str], start: int) -> tuple[bool, list[s
             continue
         if j == 0 or k >= len(letter):
             return False, inserted
+        if letter[k] == "of" and k + 2 < len(letter) and _SUM.fullmatch(letter[k + 1]):
+            k += 2  # the sum said after its noun: "the delivery fee of $6.99 has been refunded"
+            if letter[k - 1] in _CODES and k < len(letter) and _SUM.fullmatch(letter[k]):
+                k += 1  # "of CHF 20"
+            continue
         if letter[k] in _PERSON and want[j] in _LEAD and j + 1 < len(want):
             j, k = j + 2, k + 1  # the reader named in the third person: "the patient" -> "you"
             continue
@@ -245,6 +252,8 @@ def description_kept(description: str, letter: str) -> str:
         bodies.append(want[2:])
     if len(want) > 4 and want[:2] == ["full", "refund"] and want[2] in ("of", "for", "on"):
         bodies.append(want[3:])
+    if len(want) > 2 and want[-1] in ("refunded", "credited"):
+        bodies.append(want[:-1])  # "your tickets refunded": "we have refunded ¥1000 for your tickets"
     for body in bodies:
         bad: list[str] = []
         for start, word in enumerate(words):

@@ -165,4 +165,85 @@ def test_money_sent_as_a_transfer_is_what_the_refund_did() -> None:
             }
         ]
     )
-    assert "the missing overtime pay has been sent as a separate transfer" in _passing_body(request)
+    body = _passing_body(request)
+    assert "the missing overtime pay of 500$ has been sent as a separate transfer" in body
+
+
+# --- stop 27: twelve more requests drafted as a new user would --------------------------------
+
+
+def _refund(description: str, amount: str, status: str = "done") -> dict[str, str]:
+    return {"kind": "refund", "description": description, "amount": amount, "status": status}
+
+
+def test_a_sum_refunded_is_said_in_the_sentence_not_in_brackets_after_it() -> None:
+    cases = {
+        # a thing that is not itself a sum: the sum is refunded for it
+        "your tickets refunded": ("refunded ¥1000 for your tickets", "¥1000"),
+        "Saturday's session": ("refunded €64.90 for Saturday's session", "€64.90"),
+        # a sum the phrase names: the sum is said with its noun
+        "the taxi fare refunded": ("the taxi fare of £48 has been refunded", "£48"),
+        "the renewal fee": ("refunded the renewal fee of €64.90", "€64.90"),
+        "Full refund": ("a full refund of £185", "£185"),
+    }
+    for description, (said, amount) in cases.items():
+        body = _passing_body(_request(remedies=[_refund(description, amount)]))
+        assert said in body, body
+        assert f"({amount})" not in body, body
+
+
+def test_a_sum_whose_place_is_unclear_stays_in_brackets() -> None:
+    # "every deposit of £35" could be each deposit's sum; "the cost of £380 of the suit"
+    # splits the caller's phrase.
+    body = _passing_body(_request(remedies=[_refund("every deposit refunded in full", "£35")]))
+    assert "(£35)" in body, body
+    body = _passing_body(_request(remedies=[_refund("the cost of the suit", "$380")]))
+    assert "cost of the suit ($380)" in body, body
+
+
+def test_a_credit_told_by_what_it_is_for_names_itself_and_its_sum() -> None:
+    trouble = {"kind": "credit", "description": "for the trouble", "amount": "£25", "status": "done"}
+    body = _passing_body(_request(channel="chat", remedies=[trouble]))
+    assert "a £25 credit for the trouble" in body, body
+    assert "the for the" not in body
+    # Every word of the credit is in the summary: the letter must still say it is a credit
+    # of CHF 20 (commitments.omitted_remedy, a 502, before).
+    service = {"kind": "credit", "description": "three days of service", "amount": "CHF 20"}
+    request = _request(
+        incident={
+            "summary": "your number was out of service for three days",
+            "reference": "PORT-559120",
+        },
+        remedies=[{**service, "status": "done"}],
+    )
+    assert "a CHF 20 credit for three days of service" in _passing_body(request)
+
+
+def test_a_cause_that_says_again_is_not_a_prevention_step_said_twice() -> None:
+    # "... ran the payment again" beside "the terminal now shows any payment taken ..." read
+    # as the step restated with a detail of its own, "because" (request.restated_prevention,
+    # a 502).
+    _passing_body(messy()["vet_xray_double_charge_letter"])
+
+
+def test_a_reference_is_not_the_thing_the_summary_numbers_itself() -> None:
+    bag = _passing_body(messy()["airline_lost_bag_letter"])
+    assert "reference MANSV12345" in bag and "flight MANSV12345" not in bag
+    assert "your booking FR-20931" in _passing_body(messy()["plumber_no_show_sms"])
+    assert "your job KF/7731" in _passing_body(messy()["locksmith_overcharge_email"])
+
+
+def test_a_plan_that_says_when_is_a_thing_we_arrange() -> None:
+    plan = "courier delivery to your hotel as soon as the bag is traced"
+    assert read(plan).shape == "noun"
+    body = _passing_body(
+        _request(remedies=[{"kind": "service", "description": plan, "status": "planned"}])
+    )
+    assert f"We will arrange {plan}." in body, body
+
+
+def test_a_social_reply_offers_a_voucher_without_its_sum_and_says_put_right_once() -> None:
+    request = messy()["grocery_gluten_swap_social"]
+    body = _passing_body(request)
+    assert "offer you a voucher" in body and "£" not in body, body
+    assert body.count("put this right") + body.count("putting this right") == 1, body

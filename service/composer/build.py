@@ -473,9 +473,13 @@ _NAMED_THINGS = frozenset(
 )
 """Things a reference may number, as the summary names them."""
 _BOOKED_THINGS = word_set(
-    "sailing crossing ferry train journey trip cruise voyage tour concert suite seat lesson"
+    "sailing crossing ferry train journey trip cruise voyage tour concert suite seat lesson slot"
 )
 """Things a reference numbers the reader's booking for: a sailing's reference is a booking."""
+_TRADE_WORDS = word_set("plumber electrician locksmith lockout callout roofer glazier handyman")
+"""A tradesperson's visit: its reference is the job's ("your job KF/7731"), not an order."""
+_NUMBERED = re.compile(r"\b([a-z]+)\s+(?:no\.?\s*|number\s+|#)?(?=[a-z]{0,4}\s?\d)")
+"""A thing the summary gives its own number ("flight SV 412", "order no. 5531")."""
 _EVENT_REFERENCES = {
     *["order", "booking", "job", "repair", "delivery", "appointment", "stay", "flight"],
     *["visit", "reservation", "shipment", "parcel", "project", "campaign", "application"],
@@ -548,6 +552,22 @@ def amounts_led(request: DraftRequest) -> DraftRequest:
             text = ("an " if word[0] in "aeiou" else "a ") + word
             remedy = remedy.model_copy(update={"description": text})
             changed = True
+        elif _for_what(remedy):
+            # "for the trouble" + "£25" on a credit: "a £25 credit for the trouble", never
+            # "we've added the for the trouble (£25)".
+            noun = _FOR_NOUNS[remedy.kind]
+            amount = (remedy.amount or "").strip()
+            lead = f"{amount} {noun}" if amount else noun
+            text = ("an " if lead[0] in "aeiou8" else "a ") + f"{lead} {mid(remedy.description)}"
+            remedy = remedy.model_copy(update={"description": text})
+            changed = True
+        elif _credit_for(remedy):
+            # A credit of money named by what it makes up for ("three days of service" +
+            # "CHF 20"): "a CHF 20 credit for three days of service", so the letter says it
+            # is a credit and of how much, not "added three days of service (CHF 20)".
+            text = f"a {(remedy.amount or '').strip()} credit for {mid(remedy.description)}"
+            remedy = remedy.model_copy(update={"description": text})
+            changed = True
         elif _discount_on(remedy):
             # A discount named by what it applies to ("your next cleaning" + "CHF 20"):
             # "CHF 20 off your next cleaning", never "we'd like to offer you your next
@@ -604,6 +624,40 @@ def _discount_on(remedy: Remedy) -> bool:
     )
 
 
+_FOR_NOUNS = {"refund": "refund", "credit": "credit", "discount": "discount"}
+_FOR_LEAD = re.compile(r"^(?:for|to cover|to make up for|as compensation for)\s+\S", re.IGNORECASE)
+
+
+def _for_what(remedy: Remedy) -> bool:
+    """Whether a refund, credit or discount is described only by what it is for ("for the
+    trouble", "to cover the taxi"): the remedy's own noun goes in front of it."""
+    return remedy.kind in _FOR_NOUNS and _FOR_LEAD.match(remedy.description.strip()) is not None
+
+
+_CREDIT_SAID = re.compile(
+    r"\b(?:credits?|credited|vouchers?|refunds?|discounts?|off|gift\s+cards?|points?|"
+    r"compensation|allowance|rebates?)\b",
+    re.IGNORECASE,
+)
+
+
+def _credit_for(remedy: Remedy) -> bool:
+    """Whether a credit of money is described by what it makes up for, with no word saying
+    it is a credit or naming money we took back ("three days of service", not "three
+    months' storage fees" or "a rent credit")."""
+    amount = (remedy.amount or "").strip()
+    text = remedy.description
+    return (
+        remedy.kind == "credit"
+        and bool(_MONEY_AMOUNT.fullmatch(amount))
+        and len(text.split()) > 1
+        and not amount_said(amount, text)
+        and _CREDIT_SAID.search(text) is None
+        and _CHARGE.search(text.lower()) is None
+        and phrase(text).shape == "noun"
+    )
+
+
 def _credit_towards(rest: str) -> bool:
     """Whether the words after "credit" say what it goes towards ("towards your next
     rental", "against the next invoice") or is a credit note, so the amount reads in front
@@ -646,6 +700,7 @@ class Writer:
 
     def __init__(self, request: DraftRequest, channel: Channel, voice: Voice) -> None:
         seed = request_seed(request)  # the caller's request, as typed, picks the wording
+        self.typed_remedies = request.remedies
         request = amounts_led(request)
         self.request = request
         self.channel = channel
@@ -865,15 +920,23 @@ class Writer:
             # account or an order, so it is not given the scenario's noun.
             return f"reference {ref}"
         noun = self._named_thing() or topics().get(self.request.scenario, {}).get("ref_noun", "")
-        return f"{owner}{noun} {ref}" if noun else f"reference {ref}"
+        return f"{owner}{noun} {ref}" if noun and noun != "reference" else f"reference {ref}"
 
     def _named_thing(self) -> str:
         """What the summary itself says the reference is for ("your parcel was marked as
         delivered" -> "parcel"), before the scenario's stock noun ("order"): a courier's
         parcel is not an order, a dental appointment is not an invoice."""
-        words = re.findall(r"[a-z]+", self.request.incident.summary.lower())
-        named = next((word for word in words if word in _NAMED_THINGS), "")
-        return named or ("booking" if set(words) & _BOOKED_THINGS else "")
+        summary = self.request.incident.summary.lower()
+        words = re.findall(r"[a-z]+", summary)
+        # "flight SV 412", "order 5531": a thing the summary numbers itself is not what the
+        # reference numbers ("your flight MANSV12345" for a baggage file).
+        numbered = {m.group(1) for m in _NUMBERED.finditer(summary)}
+        named = next((word for word in words if word in _NAMED_THINGS - numbered), "")
+        if named or numbered & _NAMED_THINGS:
+            return named or "reference"
+        if set(words) & _BOOKED_THINGS:
+            return "booking"
+        return "job" if set(words) & _TRADE_WORDS else ""
 
     def _ref_owned(self) -> str:
         """The reference for "We should have handled {ref_owned} better": only something
@@ -1429,6 +1492,20 @@ def remedy_sentence(
         # fee, not what we do to it; the remedy's own verb goes in front ("we will refund").
         p = Phrase(p.text, "noun")
     made = passive(definite(text), status, remedy.kind)
+    if made and money.startswith(" (") and status != "offered":
+        # "the taxi fare of £48 has been refunded", "we have refunded ¥1000 for your
+        # tickets": the sum said where it belongs, never "refunded (¥1000)" after the verb.
+        subject, _, rest = made.partition(" has been " if " has been " in made else " ")
+        with_sum = _with_amount(subject, amount) if " has been " in made else None
+        if with_sum:
+            made = f"{with_sum} has been {rest}"
+            money = values["extra"] = ""
+        elif made.endswith((" been refunded", " be refunded")) and _paid_for(made, amount):
+            thing_of = made.rsplit(" have been ", 1)[0].rsplit(" has been ", 1)[0]
+            thing_of = thing_of.rsplit(" will be ", 1)[0]
+            verb = "we have refunded" if status == "done" else "we will refund"
+            made = voiced(w.ours(f"{verb} "), w.voice) + f"{amount} for {thing_of}"
+            money = values["extra"] = ""
     if _reduced_passive(p, text) and status != "offered" and made:
         clause = made + money
         if date:
@@ -1512,6 +1589,15 @@ def remedy_sentence(
             acts_on = True
             if refund_of.group("full"):
                 thing += " in full"
+        if money.startswith(" (") and (done_verb, plan_verb) in _SUM_VERBS:
+            # "We've refunded the renewal fee of €64.90", "We've refunded €64.90 for
+            # Saturday's session": the sum inside the sentence, not in brackets after it.
+            with_sum = _with_amount(thing, amount)
+            if with_sum is None and plan_verb == "refund" and _paid_for(thing, amount):
+                with_sum = f"{amount} for {thing}"
+            if with_sum is not None:
+                thing = with_sum
+                money = values["extra"] = ""
         if status == "offered" and acts_on and not (p.own_verb or p.shape == "participle"):
             slot = "remedy_verb_offered"
         elif status == "offered" and (p.own_verb or p.shape == "participle"):
@@ -1530,6 +1616,10 @@ def remedy_sentence(
             slot = "remedy_own_" + status
         else:
             slot = "remedy_" + status
+        if slot == "remedy_planned" and not date and _TIMED.search(text):
+            # "courier delivery ... as soon as the bag is traced" says when already: no "and
+            # confirm to you once it is done" after it.
+            slot = "remedy_planned_timed"
         sentence = w.say(
             slot,
             {**values, "thing": thing, "offer": offer, "verb_done": done_verb}
@@ -1562,6 +1652,59 @@ def remedy_sentence(
     elif code:
         sentence += " " + (w.say("remedy_code", {"code": code}) or f"Your code is {code}.")
     return sentence
+
+
+_TIMED = re.compile(r"\b(?:as soon as|once|when|after|before|until)\s+(?:the|it|we|you|your)\b")
+_MONEY_HEADS = word_set(
+    "fee fare charge cost payment deposit premium difference overpayment pay bill invoice fine "
+    "surcharge subscription balance overcharge debit excess refund credit"
+)
+_SUM_VERBS = {
+    ("refunded", "refund"),
+    ("credited", "credit"),
+    ("issued", "issue"),
+    ("paid", "pay"),
+    ("covered", "cover"),
+}
+_NOT_PAID_FOR = re.compile(
+    r"\b(?:in full|costs?|values?|compensation|interest|fees?|charges?|fares?|payments?|"
+    r"deposits?|premiums?|bills?|invoices?|fines?|refunds?|credits?|half|part|all|every|both|"
+    r"each|any)\b",
+    re.IGNORECASE,
+)
+
+
+_EACH = word_set("every each all both any")
+_PAST_AFTER = word_set("paid taken sent made held lost kept charged")
+
+
+def _with_amount(thing: str, amount: str) -> str | None:
+    """A noun phrase naming one sum of money with the sum said in it: "the renewal fee of
+    €64.90", "the call-out charge of £45 taken on the first visit", "a full refund of £185".
+    None where the phrase's first noun group does not end on such a noun (a plural "fees"
+    could be read as each fee's sum)."""
+    if not _MONEY_AMOUNT.fullmatch(amount.strip()):
+        return None
+    group = noun_group(thing)
+    words = thing.split(" ")
+    if not group or group[-1] not in _MONEY_HEADS or len(words) < len(group):
+        return None
+    if [w.lower().strip(",.;:") for w in words[: len(group)]] != group:
+        return None
+    after = words[len(group)].lower() if len(words) > len(group) else ""
+    if group[0] in _EACH or (after and not (after.endswith("ed") or after in _PAST_AFTER)):
+        # "every deposit (£35)" may be each deposit's sum; "the cost of the suit", "our fee
+        # for the resubmission" would split the caller's phrase around the sum.
+        return None
+    if group[-1] in ("refund", "credit") and group[0] == "the" and len(words) == len(group):
+        words[0] = "a"  # "issued a full refund of £185", not "the full refund"
+    return " ".join([*words[: len(group)], "of", amount.strip(), *words[len(group) :]])
+
+
+def _paid_for(thing: str, amount: str) -> bool:
+    """Whether a sum of money is refunded for a thing that is not itself a sum ("your
+    tickets", "Saturday's session"): it reads "€64.90 for Saturday's session"."""
+    return bool(_MONEY_AMOUNT.fullmatch(amount.strip())) and _NOT_PAID_FOR.search(thing) is None
 
 
 def compact_remedy(remedy: Remedy, *, described: bool, first: bool = True) -> str:
@@ -1790,6 +1933,21 @@ _FIGURES = re.compile(
 )
 
 
+def _without_led_amount(remedy: Remedy, typed: list[Remedy]) -> str:
+    """A remedy's description without the amount `amounts_led` put into it ("£10 voucher"
+    -> "voucher", "a £25 credit for the trouble" -> "a credit for the trouble"), for a
+    public reply that says no figures; as it stands otherwise."""
+    amount = (remedy.amount or "").strip()
+    text = remedy.description
+    if not amount or amount not in text or any(amount in r.description for r in typed):
+        return text
+    if not any(r.description.strip(" .").lower() in text.lower() for r in typed):
+        return text
+    bare = " ".join(text.replace(amount, " ").split())
+    bare = re.sub(r"^(?:a|an) (?=\w)", lambda m: "an " if bare[2:3] in "aeiou" else "a ", bare)
+    return text if not bare or bare.startswith(("off ", "of ")) else bare
+
+
 def _social_done(w: Writer, part: Part) -> list[Line]:
     """What is already done, told in public: the first done remedy in the caller's words
     when they carry no figures (amounts and codes stay out of a public reply), else a
@@ -1803,8 +1961,11 @@ def _social_done(w: Writer, part: Part) -> list[Line]:
         if lines and remedy.status == "done":
             continue  # one done remedy, then one offer (or plan) beside it
         figures = [x.lower() for x in (remedy.amount, remedy.code) if x]
-        if not _FIGURES.search(remedy.description):
-            bare = remedy.model_copy(update={"amount": None, "code": None, "date": None})
+        described = _without_led_amount(remedy, w.typed_remedies)
+        if not _FIGURES.search(described):
+            bare = remedy.model_copy(
+                update={"description": described, "amount": None, "code": None, "date": None}
+            )
             if lines:
                 action = _action_only(lines[0].text)  # "We've spoken to the driver."
                 with w.picker.aside():  # the offer may not fit: the rest reads as without it

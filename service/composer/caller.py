@@ -447,7 +447,16 @@ def lower_first(text: str, proper: frozenset[str]) -> str:
         return text
     if bare == "I" or bare.startswith(("I'", "I’")):
         return text
+    if re.split(r"['’]", bare)[0].lower() in _DAYS_MONTHS:
+        return text  # "Saturday's session", "October's fee": a day or a month is a name
     return first[0].lower() + text[1:]
+
+
+_DAYS_MONTHS = _words(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "june july august september october november december"
+)
+"""Days and months, names wherever they stand ("May" is left out: "May we ...")."""
 
 
 def whole(text: str) -> str:

@@ -196,6 +196,9 @@ def read(text: str) -> Reading:
         if word in _SUBORDINATORS and (prev == "," or _content(prev)):
             pending += 1
             continue
+        if word == "as" and prev in ("soon", "long") and i > 1 and words[i - 2] == "as":
+            pending += 1  # "courier delivery as soon as the bag is traced": its own clause
+            continue
         if word in _REPORTING:
             pending += 1  # "a letter confirming the bill was paid": its own clause
             continue
