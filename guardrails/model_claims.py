@@ -463,8 +463,7 @@ _PREVENTION_WORDS = frozenset(
         "additional further extra also addition does doing done made never ever once more "
         "very really truly fully today will would shall should could might must have been "
         "being here there what when where which while with within into onto upon just still "
-        "every everything anything something sure certain hope hoping trust because why "
-        "reason cause caused"
+        "every everything anything something sure certain hope hoping trust"
     )
 )
 
@@ -556,6 +555,7 @@ def restated_prevention(draft: Draft) -> list[Finding]:
     if not request.prevention:
         return found
     steps = _step_stems(tuple(step.description for step in request.prevention))
+    cause = frozenset(stems(request.incident.cause or ""))
     known: set[str] | None = None
     for index in candidates:
         start, end = spans[index]
@@ -563,6 +563,8 @@ def restated_prevention(draft: Draft) -> list[Finding]:
         if not any(sum(stem in sentence for stem in step) >= 2 for step in steps):
             continue  # shares too few of any step's words to restate it
         have = frozenset(stems(sentence))
+        if cause and len(have & cause) >= 0.8 * len(cause):
+            continue  # the cause told ("... ran the payment again"), in any frame of ours
         for step in steps:
             shared = len(have & step)
             if shared < 2 or shared < 0.25 * len(step):

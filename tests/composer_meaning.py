@@ -253,7 +253,9 @@ def description_kept(description: str, letter: str) -> str:
     if len(want) > 4 and want[:2] == ["full", "refund"] and want[2] in ("of", "for", "on"):
         bodies.append(want[3:])
     if len(want) > 2 and want[-1] in ("refunded", "credited"):
-        bodies.append(want[:-1])  # "your tickets refunded": "we have refunded ¥1000 for your tickets"
+        bodies.append(
+            want[:-1]
+        )  # "your tickets refunded": "we have refunded ¥1000 for your tickets"
     for body in bodies:
         bad: list[str] = []
         for start, word in enumerate(words):

@@ -81,7 +81,7 @@ def test_private_drafts_carry_every_fact(channel: str, tone: str) -> None:
         (
             "done",
             None,
-            r"(I|We) have refunded the express shipping fee \(\$14\.95\)",
+            r"(I|We) have refunded the express shipping fee of \$14\.95",
             r"would (also )?(like|be glad) to",
         ),
         (
@@ -93,13 +93,13 @@ def test_private_drafts_carry_every_fact(channel: str, tone: str) -> None:
         (
             "planned",
             "20 March",
-            r"will refund the express shipping fee \(\$14\.95\) on 20 March",
+            r"will refund the express shipping fee of \$14\.95 on 20 March",
             r"already|have refunded",
         ),
         (
             "planned",
             None,
-            r"will refund the express shipping fee \(\$14\.95\) and confirm",
+            r"will refund the express shipping fee of \$14\.95 and confirm",
             r"already|have refunded",
         ),
     ],

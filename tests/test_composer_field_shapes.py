@@ -202,7 +202,12 @@ def test_a_sum_whose_place_is_unclear_stays_in_brackets() -> None:
 
 
 def test_a_credit_told_by_what_it_is_for_names_itself_and_its_sum() -> None:
-    trouble = {"kind": "credit", "description": "for the trouble", "amount": "£25", "status": "done"}
+    trouble = {
+        "kind": "credit",
+        "description": "for the trouble",
+        "amount": "£25",
+        "status": "done",
+    }
     body = _passing_body(_request(channel="chat", remedies=[trouble]))
     assert "a £25 credit for the trouble" in body, body
     assert "the for the" not in body
@@ -247,3 +252,18 @@ def test_a_social_reply_offers_a_voucher_without_its_sum_and_says_put_right_once
     body = _passing_body(request)
     assert "offer you a voucher" in body and "£" not in body, body
     assert body.count("put this right") + body.count("putting this right") == 1, body
+
+
+def test_a_parent_as_the_customer_calls_them_reads_formally_in_a_formal_letter() -> None:
+    body = _passing_body(messy()["pharmacy_wrong_address_letter"])
+    assert "your mother went two days" in body and "mum" not in body, body
+
+
+def test_a_letter_made_into_a_chat_without_context_opens_as_a_chat() -> None:
+    from service.composer import compose_draft
+    from tests.test_composer_rewrites import rewrite
+
+    request = messy()["pharmacy_wrong_address_letter"]
+    chat = rewrite(compose_draft(request), None, channel="chat")
+    assert "I have pulled up your prescription RX-20417." in chat.body, chat.body
+    assert "writing" not in chat.body

@@ -106,7 +106,9 @@ def test_a_refund_of_a_thing_is_told_as_refunding_it() -> None:
                 remedies=[{**remedy, "status": status, "amount": "£4.99"}],
             )
         )
-        assert said in body and "(£4.99)" in body and "the refund of" not in body, body
+        assert (
+            said in body and "the delivery charge of £4.99" in body and "the refund of" not in body
+        ), body
     # An amount the description's words state is kept in those words.
     remedy = {"kind": "refund", "description": "full refund of the bill", "amount": "full refund"}
     body = _passing(_request(channel="email", remedies=[{**remedy, "status": "done"}]))

@@ -65,7 +65,7 @@ def test_an_amount_the_description_already_counts_is_not_repeated() -> None:
     body = _letter(_request(remedies=remedies))
     for said in ("(2 tickets)", "(1 month)", "(15%)"):
         assert said not in body, body
-    assert "(£20)" in body  # money not in the description is still stated
+    assert "the fee of £20" in body  # money not in the description is still stated
 
 
 def test_a_dated_offer_says_what_happens_on_the_date() -> None:

@@ -506,6 +506,11 @@ class Line:
     "Also, ...")."""
 
 
+_FORMAL_FAMILY = {"mum": "mother", "mom": "mother", "mummy": "mother", "dad": "father"}
+_FAMILY = re.compile(r"\b(my|your|our|his|her) (mum|mom|mummy|dad)\b", re.IGNORECASE)
+"""A parent as the customer calls them, said as a formal letter would."""
+
+
 _LEAD_WORDS = word_set("off of on towards toward against per")
 
 
@@ -811,6 +816,9 @@ class Writer:
         "free"), commitments included."""
         if self.voice.plain:
             text = plain_commitment(text)
+        if self.voice.register == "formal":
+            # "my mum went two days without her tablets" in a formal letter: "your mother".
+            text = _FAMILY.sub(lambda m: f"{m.group(1)} {_FORMAL_FAMILY[m.group(2).lower()]}", text)
         read = phrase(text, to_reader=customer, their_we=impact)
         # A prevention step is how we work for `everyone`: its "the customer" is every
         # customer ("checked by phone with the customer"), never "you". A client's own
@@ -1589,15 +1597,7 @@ def remedy_sentence(
             acts_on = True
             if refund_of.group("full"):
                 thing += " in full"
-        if money.startswith(" (") and (done_verb, plan_verb) in _SUM_VERBS:
-            # "We've refunded the renewal fee of €64.90", "We've refunded €64.90 for
-            # Saturday's session": the sum inside the sentence, not in brackets after it.
-            with_sum = _with_amount(thing, amount)
-            if with_sum is None and plan_verb == "refund" and _paid_for(thing, amount):
-                with_sum = f"{amount} for {thing}"
-            if with_sum is not None:
-                thing = with_sum
-                money = values["extra"] = ""
+
         if status == "offered" and acts_on and not (p.own_verb or p.shape == "participle"):
             slot = "remedy_verb_offered"
         elif status == "offered" and (p.own_verb or p.shape == "participle"):
@@ -1620,6 +1620,15 @@ def remedy_sentence(
             # "courier delivery ... as soon as the bag is traced" says when already: no "and
             # confirm to you once it is done" after it.
             slot = "remedy_planned_timed"
+        if money.startswith(" (") and (done_verb, plan_verb) in _SUM_VERBS and slot in _THING_SLOTS:
+            # "We've refunded the renewal fee of €64.90", "We've refunded €64.90 for
+            # Saturday's session": the sum inside the sentence, not in brackets after it.
+            with_sum = _with_amount(thing, amount)
+            if with_sum is None and plan_verb == "refund" and _paid_for(thing, amount):
+                with_sum = f"{amount} for {thing}"
+            if with_sum is not None:
+                thing = with_sum
+                money = values["extra"] = ""
         sentence = w.say(
             slot,
             {**values, "thing": thing, "offer": offer, "verb_done": done_verb}
@@ -1654,6 +1663,11 @@ def remedy_sentence(
     return sentence
 
 
+_THING_SLOTS = frozenset(
+    {"remedy_done", "remedy_planned", "remedy_planned_timed", "remedy_verb_offered"}
+    | {"remedy_verb_planned", "remedy_cover_offered"}
+)
+"""The remedy slots that say {thing} (what our verb acts on), not {offer}."""
 _TIMED = re.compile(r"\b(?:as soon as|once|when|after|before|until)\s+(?:the|it|we|you|your)\b")
 _MONEY_HEADS = word_set(
     "fee fare charge cost payment deposit premium difference overpayment pay bill invoice fine "

@@ -520,6 +520,19 @@ _LOOKED_INTO = re.compile(r"^(?:I have|I've|We have|We've) looked into [^!?]+[.]
 _BRACKETED_FIGURE = re.compile(rf"\s?\((?:{MONEY}|{PERCENT})\)")
 _DM = re.compile(r"\b(?:direct|private) message\b|\bmessage us\b", re.IGNORECASE)
 _OTHER_CHANNEL = re.compile(r"\bthis (?:email|letter)\b|\bwrite back\b", re.IGNORECASE)
+_CHAT_OPENING = re.compile(
+    r"^(?:(?P<who>I|We)(?: am| are|'m|'re) writing (?:to you )?(?:personally |myself )?about|"
+    r"(?P<one>I) write regarding) (?P<what>[^!?:]*?\d[^!?:]*?)[.]$"
+)
+"""A letter's opening naming the reader's numbered matter, which a chat does not write."""
+
+
+def _pulled_up(match: re.Match[str]) -> str:
+    who = match.group("who") or match.group("one")
+    what = match.group("what").removesuffix(" and what happened")
+    return f"{who} have pulled up {what}."
+
+
 _WRITING_ABOUT = re.compile(
     r"^(?:(?:I am|I'm|We are|We're) writing (?:to you )?(?:personally |myself )?about|"
     r"I write regarding) [^!?]+[.]$"
@@ -678,6 +691,10 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
     flat = _complete(flat, channel, public=entry.public, source=body)
     if entry.public:
         flat = [_as_organisation(s) for s in flat]
+    if channel == "chat":
+        # A chat is spoken: "I have pulled up your prescription RX-20417.", never "I am
+        # writing to you personally about ..." carried over from a letter.
+        flat = [_CHAT_OPENING.sub(_pulled_up, s) for s in flat]
     greeting = _greet(greeting, register)
     if channel == "chat" and greeting and greeting.startswith("Dear "):
         # A chat greets as a chat does: "Hello Tomasz," never "Dear Tomasz Wierzbicki,".
