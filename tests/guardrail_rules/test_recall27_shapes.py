@@ -92,6 +92,14 @@ CLASS_VARIANTS = (
     ("Our hands are tied by the licence conditions.", "non_apology.justification"),
     ("We will take appropriate action where necessary.", "non_apology.dismissal"),
     ("We apologise to anyone who may have been inconvenienced.", "non_apology.reverse"),
+    ("Apologies for the wait, but that is our procedure.", "non_apology.but"),
+    (
+        "You decided to write a review instead of calling the shop.",
+        "blame.reader_conduct",
+    ),
+    ("Demand for the sale was far higher than forecast.", "blame.circumstances"),
+    ("The double charge was a one-off.", "non_apology.dismissal"),
+    ("We acted fully within our rights under the lease.", "non_apology.intent"),
 )
 
 
@@ -124,6 +132,10 @@ PASSES = (
     "Some customers may have lost service this afternoon because of a fault at our exchange.",
     "Because you did not receive the email, we have sent it again by post.",
     "We changed the form because people did not understand our wording, which was our fault.",
+    "We had no choice but to refund you in full, and we were glad to.",
+    "I'm sorry: there was a small error in your bill, which we made, and we have corrected it.",
+    "As a one-off gesture, we have added a month of free service to your account.",
+    "Despite the delay, your order will still arrive before the wedding.",
 )
 
 
