@@ -267,3 +267,19 @@ def test_a_letter_made_into_a_chat_without_context_opens_as_a_chat() -> None:
     chat = rewrite(compose_draft(request), None, channel="chat")
     assert "I have pulled up your prescription RX-20417." in chat.body, chat.body
     assert "writing" not in chat.body
+
+
+def test_a_why_question_about_the_readers_thing_is_reported_not_read_back() -> None:
+    body = _passing_body(messy()["phone_repair_data_wiped_chat"])
+    assert "You asked why your phone was factory reset when you only brought it in" in body
+    assert "straight answer" not in body and "?" not in body.split("\n\n")[1], body
+
+
+def test_what_happened_in_a_short_form_starts_in_lower_case_when_the_word_is_ordinary() -> None:
+    from service.composer.rewrite import _mid_told
+
+    body = "Ranked matches did not count for two days. Your ranked points are back. - Team Arc"
+    assert _mid_told("Ranked matches did not count for two days.", body).startswith("ranked")
+    assert _mid_told("On 2 October the app failed.", body).startswith("on 2 October")
+    named = "Bramble missed two doses. We gave Bramble her dose late."
+    assert _mid_told("Bramble missed two doses.", named).startswith("Bramble")

@@ -237,7 +237,9 @@ _WITH_YOU = {"was": "were", "is": "are", "has": "have"}
 _WHY_PASSIVE = re.compile(
     r"^(?:why|how come)\s+(was|were|is|are|has|have|had)\s+((?:[\w'-]+\s+){1,5}?)"
     r"((?!hundred\b|need\b|speed\b)[a-z]{2,}ed|sold|sent|told|left|lost|paid|kept|made|brought|"
-    r"found|put|shut|taken|given|broken|stolen|forgotten|written|chosen|hidden|shown|done)\b"
+    r"found|put|shut|taken|given|broken|stolen|forgotten|written|chosen|hidden|shown|done|"
+    r"(?:factory |hard )?reset|cut|"
+    r"held|caught|bought|run|hurt)\b"
     r"\s*(.*?)\?*$",
     re.IGNORECASE,
 )
@@ -305,6 +307,23 @@ def _told_back(question: str) -> str:
         rest = _AND_BASE.sub(lambda m: f"{m[1]} {_SIMPLE_PAST.get(m[2]) or past_of(m[2])}", rest)
         return f"{who} {_SIMPLE_PAST.get(verb) or past_of(verb)} {rest}"
     return ""
+
+
+def _asked(question: str) -> str:
+    """A "why" question with a passive verb as the reader asked it, in reported speech:
+    "Why was your phone factory reset when ...?" -> "why your phone was factory reset when
+    ..."; "" for any other question (one sentence only)."""
+    question = " ".join(question.split())
+    if question.count("?") != 1 or not question.endswith("?"):
+        return ""
+    match = _WHY_PASSIVE.match(question)
+    if match is None or _WHY.match(question):
+        return ""
+    subject = match.group(2).split()
+    if {w.lower() for w in subject} & {"not", "never", "i", "we", "it", "this", "that"}:
+        return ""
+    aux, participle, rest = match.group(1).lower(), match.group(3), match.group(4)
+    return " ".join(part for part in ("why", *subject, aux, participle, rest) if part)
 
 
 def _told_statements(text: str) -> str:
@@ -968,6 +987,7 @@ class Writer:
             "summary_np": "",
             "summary_mid": "",
             "summary_question": "",
+            "summary_asked": "",
             "summary_that": "",
             "first_name": self.name.first if self.name else "",
             # A group ("parents of the Tuesday Tigers group") is not greeted by name in a
@@ -998,6 +1018,9 @@ class Writer:
                 told = _told_back(s.text)
                 if told:  # "Why were you charged for a seat ...?" -> "you were charged ..."
                     values["summary_mid"] = told
+                # "Why was your phone factory reset ...?" -> "You asked why your phone was
+                # factory reset ...", not the question read back at the reader.
+                values["summary_asked"] = _asked(s.text)
             elif (
                 s.shape == "noun"
                 and not s.own_verb
@@ -2010,6 +2033,7 @@ _NO_SUMMARY = {
     "summary_np": "",
     "summary_mid": "",
     "summary_question": "",
+    "summary_asked": "",
     "summary_that": "",
 }
 

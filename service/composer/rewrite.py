@@ -45,7 +45,7 @@ from service.composer.build import (
     impersonal,
     plan,
 )
-from service.composer.caller import mid
+from service.composer.caller import mid, proper_words
 from service.composer.person import is_honorific
 from service.composer.phrases import Picker, Situation, Variant, letter_bank
 from service.composer.voice import contract, expand, has_contraction, plainer, split_long
@@ -520,6 +520,31 @@ _LOOKED_INTO = re.compile(r"^(?:I have|I've|We have|We've) looked into [^!?]+[.]
 _BRACKETED_FIGURE = re.compile(rf"\s?\((?:{MONEY}|{PERCENT})\)")
 _DM = re.compile(r"\b(?:direct|private) message\b|\bmessage us\b", re.IGNORECASE)
 _OTHER_CHANNEL = re.compile(r"\bthis (?:email|letter)\b|\bwrite back\b", re.IGNORECASE)
+_ORDINARY_OPENERS = frozenset(
+    {"on", "in", "at", "by", "for", "from", "last", "between", "across", "over", "under"}
+    | {"until", "with", "without", "most", "many"}
+)
+
+
+def _mid_told(sentence: str, body: str) -> str:
+    """A sentence of the letter told after "What happened: ", its first word in lower case
+    where the letter shows it is an ordinary word ("On 2 October ..." -> "on 2 October",
+    "Ranked matches ..." -> "ranked matches"): a word the letter also writes in lower case,
+    a preposition, or an -ed/-ing form; never a word it capitalises mid-sentence (a name)."""
+    told = mid(sentence)
+    first = told.split(" ", 1)[0]
+    bare = first.strip(",;:")
+    if not bare[:1].isupper() or bare.isupper() or bare in proper_words([body]):
+        return told
+    low = bare.lower()
+    ordinary = (
+        low in _ORDINARY_OPENERS
+        or low.endswith(("ed", "ing"))
+        or re.search(rf"(?<![.!?:]\s)(?<!^)\b{re.escape(low)}\b", body) is not None
+    )
+    return low + told[len(bare) :] if ordinary else told
+
+
 _CHAT_OPENING = re.compile(
     r"^(?:(?P<who>I|We)(?: am| are|'m|'re) writing (?:to you )?(?:personally |myself )?about|"
     r"(?P<one>I) write regarding) (?P<what>[^!?:]*?\d[^!?:]*?)[.]$"
@@ -666,7 +691,9 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
             # refund ... has still not been paid"), short of an apology or our action.
             after = opening and not elements & {"regret"} and not _callers_action(s)
             if after or not elements & _NOT_WHAT_HAPPENED:
-                said = s if "acknowledgment" in elements else f"What happened: {mid(s)}."
+                said = (
+                    s if "acknowledgment" in elements else f"What happened: {_mid_told(s, body)}."
+                )
                 # A public reply names no reader's matter.
                 about = _ABOUT.match(opening) if opening and not entry.public else None
                 if about and opening:
@@ -674,7 +701,7 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
                     # ..." -> "What happened with your patient file RV-5521: our records
                     # show ...": the reference and what happened in one sentence, so the
                     # text has room for what we did.
-                    said = f"What happened with {about.group('what')}: {mid(s)}."
+                    said = f"What happened with {about.group('what')}: {_mid_told(s, body)}."
                     brief = _names_what_happened(opening)
                     if "acknowledgment" in _carries_element(brief, channel):
                         briefer[said] = brief
@@ -863,7 +890,7 @@ def _by_priority(kept: list[str], channel: str, budget: float, *, signed: bool) 
         stock = not about and not fact_tokens(told[0])
         if (about or stock) and told[1].endswith("."):
             matter = f" with {about.group('what')}" if about else ""
-            said = f"Here is what happened{matter}: {mid(told[1])}."
+            said = f"Here is what happened{matter}: {_mid_told(told[1], ' '.join(kept))}."
             if "acknowledgment" in _elements(said, channel):
                 at = kept.index(told[0])
                 kept[at : at + 2] = [said]
