@@ -325,7 +325,7 @@ SPLITS: dict[str, str] = {
     ),
     "fresh30b": (
         "fresh30b (the other half of fresh30, held out: measured blind at the start of stop 27"
-        " (7/16, 1 false error) and once after the rules written from fresh28-30a)"
+        " (7/16, 1 false error) and once after the rules written from fresh28-30a (the same))"
     ),
     "fresh18_tune": (
         "fresh18_tune (public replies and statements found while writing class rules from the"
