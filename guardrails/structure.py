@@ -50,7 +50,7 @@ from guardrails.draft import Draft
 from guardrails.facts import trie_regex
 from guardrails.lexicon import lexicon
 from guardrails.regex_source import Needs, alternatives_needs, may_hold
-from guardrails.spans import MAX_PER_RULE, finding, is_negated
+from guardrails.spans import MAX_PER_RULE, SentenceBreaks, finding, is_negated
 
 REACTION_RULE = "non_apology.reaction"
 UNOWNED_RULE = "non_apology.unowned"
@@ -801,7 +801,10 @@ def _clause_owns(clause: str, not_owner: frozenset[str]) -> bool:
     return False
 
 
-def _reactions(low: str, text: str, p: _Patterns) -> list[Finding]:
+def _reactions(low: str, text: str, p: _Patterns, sentences: SentenceBreaks) -> list[Finding]:
+    """The first `MAX_PER_RULE` reactions blamed on the reader (all a report keeps), each
+    outside quotes and reported speech and not owned later in its sentence: an endless text
+    of them is read only as far as those."""
     found: list[Finding] = []
     if not may_hold(p.reaction_needs, low):
         return found  # no reaction word anywhere: no clause is searched for one
@@ -833,12 +836,16 @@ def _reactions(low: str, text: str, p: _Patterns) -> list[Finding]:
             continue
         if _clause_owns(clause, p.not_owner):
             continue
-        end = head.end() + reaction.end()
+        start, end = head.start(), head.end() + reaction.end()
+        if quoted_or_reported(low, start, end) or owned_after(
+            low, end, sentences.bounds(start, end)[1]
+        ):
+            continue
         found.append(
-            finding(
-                REACTION_RULE, "error", _REACTION_WHY, text, head.start(), end, _REACTION_SUGGESTION
-            )
+            finding(REACTION_RULE, "error", _REACTION_WHY, text, start, end, _REACTION_SUGGESTION)
         )
+        if len(found) == MAX_PER_RULE:
+            break
     return found
 
 
@@ -1245,7 +1252,7 @@ def structural_findings(draft: Draft) -> list[Finding]:
     body = draft.body
     low, text = body.low, body.text
     p = _patterns()
-    found = _reactions(low, text, p) + _reader_causes(low, text, p)
+    found = _reactions(low, text, p, body.sentences) + _reader_causes(low, text, p)
     acks = any(h in low for h in _ACK_HINTS)
     causes = (
         any(h in low for h in _CAUSE_HINTS)
@@ -1271,10 +1278,6 @@ def structural_findings(draft: Draft) -> list[Finding]:
             (id(f) in to_read and not _outside_stands(low, f, p))
             or quoted_or_reported(low, f.start, f.end)
             or (f.rule.startswith("blame.") and hypothetical(low, f.start))
-            or (
-                f.rule == REACTION_RULE
-                and owned_after(low, f.end, body.sentences.bounds(f.start, f.end)[1])
-            )
         ):
             continue
         counts[f.rule] = counts.get(f.rule, 0) + 1
