@@ -54,6 +54,8 @@ from guardrails.model_claims import (
     MINIMISED_HARM,
     MINIMISED_HARM_CUE,
     MOVED_DATE,
+    OVERSTATED,
+    OVERSTATED_CUE,
     OWNED_FAULT,
     OWNED_FAULT_CUE,
     PLURAL_VOICE,
@@ -70,6 +72,7 @@ from guardrails.model_claims import (
     kind_label,
     minimised_harm,
     moved_date,
+    overstated,
     owned_fault,
     plural_voice,
     reader_action,
@@ -163,6 +166,7 @@ RULES: tuple[Rule, ...] = (
     Rule(circular_harm, (CIRCULAR_HARM,), cue=CIRCULAR_HARM_CUE),
     Rule(kind_label, (KIND_LABEL,), needs_context=True),
     Rule(minimised_harm, (MINIMISED_HARM,), needs_context=True, cue=MINIMISED_HARM_CUE),
+    Rule(overstated, (OVERSTATED,), needs_context=True, cue=OVERSTATED_CUE),
 )
 """Every code rule, in the order it runs; pack rules are all run by `rule_findings`."""
 

@@ -11,7 +11,12 @@ request never makes, checked against that request:
 - `request.restated_prevention`: an authorised prevention step said a second time, next to
   the sentence that states it, with content of its own ("a retry check that only processes
   the first payment" beside "payment retries now check whether the first payment went
-  through").
+  through"); or stated only that way, with a condition the step does not give (then said
+  as the request gives it).
+- `claims.overstated`: what the request gives as possible told as certain under the
+  cautious posture ("which exposed your contact list" for details that "may have been
+  viewed"), or a review or audit it gives as a step claimed as carried out ("we have
+  implemented an independent review").
 - `tone.formal_chat_greeting`: "Dear Zoe Carter" opening a chat.
 - `tone.plural_voice`: "we would like to offer you" in a colleague's own letter, where one
   person writes and offers.
@@ -56,6 +61,7 @@ OWNED_FAULT = "liability.owned_fault"
 CIRCULAR_HARM = "tone.circular_harm"
 KIND_LABEL = "artefacts.kind_label"
 MINIMISED_HARM = "tone.minimised_harm"
+OVERSTATED = "claims.overstated"
 RULE_IDS = (
     READER_ACTION,
     MOVED_DATE,
@@ -70,6 +76,7 @@ RULE_IDS = (
     CIRCULAR_HARM,
     KIND_LABEL,
     MINIMISED_HARM,
+    OVERSTATED,
 )
 """The rules this module reports under its own ids; `reader_as_ours` reports
 `request.third_person`, the request rules' id for the reader in the third person."""
@@ -556,6 +563,7 @@ def restated_prevention(draft: Draft) -> list[Finding]:
         return found
     steps = _step_stems(tuple(step.description for step in request.prevention))
     cause = frozenset(stems(request.incident.cause or ""))
+    numbers = [i for i, step in enumerate(request.prevention) if stems(step.description)]
     known: set[str] | None = None
     for index in candidates:
         start, end = spans[index]
@@ -565,7 +573,7 @@ def restated_prevention(draft: Draft) -> list[Finding]:
         have = frozenset(stems(sentence))
         if cause and len(have & cause) >= 0.8 * len(cause):
             continue  # the cause told ("... ran the payment again"), in any frame of ours
-        for step in steps:
+        for number, step in zip(numbers, steps, strict=True):
             shared = len(have & step)
             if shared < 2 or shared < 0.25 * len(step):
                 continue
@@ -583,7 +591,32 @@ def restated_prevention(draft: Draft) -> list[Finding]:
             if not own:
                 continue  # said again in the request's own words: repeated, not wrong
             if not _stated_elsewhere(low, spans, index, step):
-                continue  # the step is not stated plainly elsewhere: other rules handle that
+                if (
+                    len(own) >= 2
+                    and shared < 0.65 * len(step)
+                    and _CONDITION.search(sentence)
+                    and not _CONDITION.search(request.prevention[number].description.lower())
+                ):
+                    # The only statement of the step, in words of its own and with a
+                    # condition of its own ("a payment retry check that only processes the
+                    # first payment if it goes through successfully"): an invented mechanism,
+                    # said again as the request gives it.
+                    found.append(
+                        finding(
+                            RESTATED_PREVENTION,
+                            "error",
+                            "States a prevention step in words the request does not give ("
+                            + ", ".join(sorted(own))
+                            + ").",
+                            text.text,
+                            start,
+                            end,
+                            "State the prevention step in the request's terms.",
+                            fix=Fix(action="replace", fact=f"prevention:{number}"),
+                        )
+                    )
+                    break
+                continue  # a loose mention, not a statement: other rules handle that
             found.append(
                 finding(
                     RESTATED_PREVENTION,
@@ -600,6 +633,10 @@ def restated_prevention(draft: Draft) -> list[Finding]:
             )
             break
     return found
+
+
+# A condition that narrows what a step does: "only processes ...", "unless ...".
+_CONDITION = re.compile(r"\b(?:only|unless)\b")
 
 
 def _stated_elsewhere(
@@ -620,6 +657,117 @@ def _stated_elsewhere(
 @lru_cache(maxsize=256)
 def _step_stems(steps: tuple[str, ...]) -> tuple[frozenset[str], ...]:
     return tuple(frozenset(stems(step)) for step in steps if stems(step))
+
+
+# --- what the request gives as possible or to come, told as certain or done -----------------
+
+# The request's hedge on what happened to the reader: "may have been viewed", "possibly seen".
+_HEDGED = re.compile(
+    r"\b(?:(?:may|might|could)\s+(?:have\s+)?been|possibly|potentially)\s+(?:\w+\s+)?"
+    r"(?:exposed|compromised|accessed|viewed|seen|stolen|leaked|misused|downloaded|copied|read)\b"
+)
+# That harm told as certain: "which exposed your customer contact list".
+_CERTAIN = re.compile(
+    r"\b(?:exposed|exposing|exposure\s+of|compromised|accessed|viewed|seen|stolen|leaked|"
+    r"misused|downloaded|copied)\b"
+)
+# A doubt or denial before the verb, in its sentence: "may have been", "at risk of being".
+_DOUBT = re.compile(
+    r"\b(?:may|might|could|possibl[ey]|potentially|risk|whether|if|no\s+evidence|not|never|"
+    r"unlikely|cannot|can't|unauthori[sz]ed\s+people\s+may)\b"
+)
+# A review or audit claimed as carried out: "we have implemented an independent review".
+_DONE_ACTIVITY = re.compile(
+    r"\b(?:have|has|'ve)\s+(?:now\s+|already\s+|also\s+)?(?:implemented|completed|conducted|"
+    r"carried\s+out|finished|performed|undertaken)\s+(?:an?\s+|the\s+|our\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?P<noun>review|audit|investigation|assessment|inspection|evaluation)\b"
+)
+_DONE_STEP = re.compile(
+    r"\b(?:completed|carried\s+out|conducted|finished|done|has\s+been|have\s+been|was|were)\b"
+)
+
+
+OVERSTATED_CUE = (
+    "expos",
+    "compromis",
+    "accessed",
+    "viewed",
+    "seen",
+    "stolen",
+    "leaked",
+    "misused",
+    "downloaded",
+    "copied",
+    "review",
+    "audit",
+    "investigation",
+    "assessment",
+    "inspection",
+    "evaluation",
+)
+"""`overstated`'s cue (see `checker.Rule.cue`): the words it reads a letter for."""
+
+
+def overstated(draft: Draft) -> list[Finding]:
+    """What the request gives as possible told as certain, under the cautious posture ("which
+    exposed your customer contact list" when the request says the details "may have been
+    viewed"); and a review or audit the request gives as a step, with no word that it is
+    done, claimed as carried out ("we have implemented an independent review of our access
+    controls"). The apology sentence is said again as the composer tells what happened
+    (another goes); the step's as the composer states the step."""
+    request, text = draft.context, draft.body
+    if request is None:
+        return []
+    found: list[Finding] = []
+    incident = request.incident
+    told = " ".join(t for t in (incident.summary, incident.cause, incident.impact) if t).lower()
+    if request.liability == "cautious" and _HEDGED.search(told):
+        plain = stems(_HEDGED.sub(" ", told))
+        for match in _CERTAIN.finditer(text.low):
+            start, end = text.sentences.bounds(match.start(), match.end())
+            if match.group()[:5] in plain or _DOUBT.search(text.low, start, match.start()):
+                continue
+            apology = _APOLOGISES.search(text.low, start, end) is not None
+            found.append(
+                finding(
+                    OVERSTATED,
+                    "error",
+                    f'States "{text.text[match.start() : match.end()]}" as certain; the request '
+                    "says only that it may have happened.",
+                    text.text,
+                    match.start(),
+                    match.end(),
+                    "Say what happened as the request gives it, with its doubt.",
+                    fix=Fix(action="replace", fact="acknowledgment")
+                    if apology
+                    else Fix(action="remove_sentence"),
+                )
+            )
+    for match in _DONE_ACTIVITY.finditer(text.low):
+        noun = match.group("noun")
+        steps = [
+            i
+            for i, step in enumerate(request.prevention)
+            if noun in step.description.lower() and not _DONE_STEP.search(step.description.lower())
+        ]
+        if len(steps) != 1:
+            continue
+        found.append(
+            finding(
+                OVERSTATED,
+                "error",
+                f"Claims the {noun} as carried out; the request gives it as a step, not as done.",
+                text.text,
+                match.start(),
+                match.end(),
+                "State the step as the request gives it.",
+                fix=Fix(action="replace", fact=f"prevention:{steps[0]}"),
+            )
+        )
+    return found
+
+
+_APOLOGISES = re.compile(r"\b(?:sorry|apolog|regret)")
 
 
 # --- register --------------------------------------------------------------------------------

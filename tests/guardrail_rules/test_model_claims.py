@@ -17,6 +17,7 @@ from guardrails.model_claims import (
     KIND_LABEL,
     MINIMISED_HARM,
     MOVED_DATE,
+    OVERSTATED,
     OWNED_FAULT,
     PLURAL_VOICE,
     READER_ACTION,
@@ -1177,3 +1178,79 @@ def test_the_reader_after_by_is_addressed_directly() -> None:
     fixed, report = _salvaged(body, client)
     assert report.passed, [f.rule for f in report.errors]
     assert "the licences held by you." in fixed, fixed
+
+
+# --- claims.overstated -----------------------------------------------------------------------
+
+BREACH = _with_incident(
+    summary="On 4 June a shared link to the order list was open without a password for a day.",
+    impact="the customer's address may have been seen by people outside the company",
+)
+
+
+_PUTTING_RIGHT = "We are taking responsibility for putting this right. "
+
+
+def test_a_harm_the_request_gives_as_possible_told_as_certain_is_said_as_given() -> None:
+    cautious = BREACH.model_copy(update={"liability": "cautious"})
+    told = fact_sentence(cautious, "acknowledgment", "email").strip()
+    opening = "Dear Ines,\n\nThis is about your order BK-3310. "
+    for certain, excerpt in (
+        ("We are sorry that your address was leaked on 4 June.", "leaked"),
+        ("I apologise for the incident, which exposed your address to strangers.", "exposed"),
+    ):
+        body = opening + certain + " " + _PUTTING_RIGHT + _AMENDS + _CLOSE
+        assert _errors(body, cautious, OVERSTATED) == [excerpt], certain
+        fixed, report = _salvaged(body, cautious)
+        assert report.passed, (certain, [f.rule for f in report.errors])
+        assert certain not in fixed and told in fixed
+    # With its doubt, or where the posture does not ask for caution, it stays.
+    for kept, request in (
+        ("We are sorry that your address may have been seen on 4 June.", cautious),
+        ("We are sorry that your address was leaked on 4 June.", BREACH),
+    ):
+        body = opening + kept + " " + _PUTTING_RIGHT + _AMENDS + _CLOSE
+        assert not _errors(body, request, OVERSTATED), kept
+
+
+def test_a_review_the_request_gives_as_a_step_claimed_as_carried_out_is_stated_as_given() -> None:
+    request = _request(
+        prevention=[
+            {"description": "every flat-pack box now gets corner guards before it is sealed"},
+            {"description": "an outside audit of our packing line"},
+        ]
+    )
+    step = fact_sentence(request, "prevention:1", "email").strip()
+    middle = "We have also carried out an outside audit of our packing line."
+    assert _errors(_letter(middle), request, OVERSTATED) == [
+        "have also carried out an outside audit"
+    ]
+    fixed, report = _salvaged(_letter(middle), request)
+    assert report.passed, [f.rule for f in report.errors]
+    assert middle not in fixed and step in fixed
+    for kept in ("We have commissioned an outside audit of our packing line.",):
+        assert not _errors(_letter(kept), request, OVERSTATED), kept
+    done = _request(
+        prevention=[{"description": "an outside audit of our packing line was completed in May"}]
+    )
+    assert not _errors(_letter(middle), done, OVERSTATED)
+
+
+# --- request.restated_prevention: the only statement of a step, in words of its own ----------
+
+
+def test_a_step_stated_only_in_words_the_request_does_not_give_is_said_as_given() -> None:
+    middle = (
+        "We are making sure this never recurs by fitting a corner guard system that only seals "
+        "each flat-pack box once the guards pass inspection."
+    )
+    body = _OPEN + "To make amends, a new shelf has been sent. " + middle + _CLOSE
+    assert _errors(body, SHELF, RESTATED_PREVENTION), middle
+    fixed, report = _salvaged(body, SHELF)
+    assert report.passed, [f.rule for f in report.errors]
+    assert middle not in fixed
+    assert fact_sentence(SHELF, "prevention:0", "email").strip() in fixed
+    # The step in the request's words, with a lead-in of the letter's own, stays.
+    plain = "We have made a change: every flat-pack box now gets corner guards before it is sealed."
+    body = _OPEN + "To make amends, a new shelf has been sent. " + plain + _CLOSE
+    assert not _errors(body, SHELF, RESTATED_PREVENTION)
