@@ -520,6 +520,14 @@ def _steps_shortened(
     return body, edits
 
 
+def _states_another_step(body: str, request: DraftRequest, fact: str) -> bool:
+    """Whether a sentence of `body` states a prevention step other than `fact`'s: the step
+    inserted then follows it, with the shorter lead-in ("In addition, ...")."""
+    others = [s for i, s in enumerate(request.prevention) if fact != f"prevention:{i}"]
+    sentences = [stems(body[a:b].lower()) for a, b in _sentence_spans(body)]
+    return any(len(have & stems(s.description)) >= 2 for have in sentences for s in others)
+
+
 def _states_a_step(low: str, request: DraftRequest) -> bool:
     """Whether a lowercase sentence holds two or more words of a prevention step."""
     have = stems(low)
@@ -851,7 +859,9 @@ def _insertion(
     if dated is not None:
         return dated
     try:
-        first = not (later and fact.startswith("prevention:"))
+        first = not (
+            fact.startswith("prevention:") and (later or _states_another_step(body, request, fact))
+        )
         sentence = fact_sentence(request, fact, channel, first=first).strip()
     except ValueError:
         return None  # the fact names an index or field the request does not have

@@ -1040,15 +1040,19 @@ def _case_request(case_id: str) -> DraftRequest:
     return load_case(CASES_DIR / f"{case_id}.yaml").request
 
 
-def _as_the_pipeline_does(body: str, request: DraftRequest) -> tuple[GuardrailReport, str]:
+def _as_the_pipeline_does(
+    body: str, request: DraftRequest, subject: str | None = None
+) -> tuple[GuardrailReport, str]:
     """Check and salvage for as many rounds as the pipeline does before a re-ask; the last
     check's report and the letter."""
+    channel = request.channel
     for _ in range(SALVAGE_ROUNDS):
-        report = guardrails.check(body, subject=None, channel=request.channel, context=request)
+        report = guardrails.check(body, subject=subject, channel=channel, context=request)
         if report.passed:
             break
-        body = salvage(None, body, report, request, request.channel).body
-    return guardrails.check(body, subject=None, channel=request.channel, context=request), body
+        result = salvage(subject, body, report, request, channel)
+        subject, body = result.subject, result.body
+    return guardrails.check(body, subject=subject, channel=channel, context=request), body
 
 
 HOTEL_LETTER = (
@@ -1096,3 +1100,37 @@ def test_a_public_reply_trimmed_to_fit_still_says_what_is_done_for_the_reader() 
     assert "A replacement lamp has been sent by express delivery." in body, body
     assert "10%" not in body and "GLOW10" not in body and len(body) <= 280
     assert body.endswith("Glowhaus")
+
+
+BREACH_LETTER = (
+    "Dear Helena Vogt,\n\nI hope this message finds you well. I am writing to express my "
+    "sincere apologies for the incident that occurred on 9 September, which exposed our "
+    "client's customer contact list (names and email addresses) to unauthorized access.\n\n"
+    "The impact of this breach was significant as it may have put the client's customers' "
+    "privacy at risk. We take full responsibility for this incident and are committed to "
+    "taking immediate steps to address it.\n\nWe have offered twelve months of "
+    "identity-monitoring for every affected contact, which will be in effect from 30 "
+    "September. Additionally, we have planned to send a written incident report with "
+    "confirmed findings by the end of September.\n\nTo prevent similar incidents from "
+    "happening again, we have implemented an independent review of our access controls and "
+    "updated our export links to require a login and expire after 24 hours.\n\nI hope this "
+    "apology is satisfactory. If you have any questions or concerns, please do not hesitate "
+    "to contact me at security@ledgerline.example.\n\nBest regards,\n[Your Name]\n"
+    "Chief Information Security Officer\nLedgerline"
+)
+
+
+def test_a_breach_told_as_certain_and_a_review_told_as_done_are_said_as_the_request_gives() -> None:
+    # Under the cautious posture the request says the contacts "may have been viewed"; the
+    # review of access controls is a step, not a finished piece of work.
+    request = _case_request("data_breach")
+    subject = "Apology for the Data Breach Incident"
+    report, body = _as_the_pipeline_does(BREACH_LETTER, request, subject)
+    assert report.passed, [(f.rule, f.excerpt) for f in report.errors]
+    assert "exposed" not in body and "implemented" not in body
+    assert fact_sentence(request, "acknowledgment", "email") in body
+    review = fact_sentence(request, "prevention:1", "email")
+    assert "introducing an independent review" in review and review in body
+    # The other step follows it with the shorter lead-in, not a second "To help prevent".
+    assert fact_sentence(request, "prevention:0", "email", first=False) in body
+    assert body.count("prevent") == 1
