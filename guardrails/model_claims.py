@@ -571,7 +571,7 @@ def restated_prevention(draft: Draft) -> list[Finding]:
         if not any(sum(stem in sentence for stem in step) >= 2 for step in steps):
             continue  # shares too few of any step's words to restate it
         have = frozenset(stems(sentence))
-        if cause and len(have & cause) >= 0.8 * len(cause):
+        if cause and len(have & cause) >= 0.8 * len(cause) and not _CONDITION.search(sentence):
             continue  # the cause told ("... ran the payment again"), in any frame of ours
         for number, step in zip(numbers, steps, strict=True):
             shared = len(have & step)

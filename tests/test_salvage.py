@@ -1134,3 +1134,19 @@ def test_a_breach_told_as_certain_and_a_review_told_as_done_are_said_as_the_requ
     # The other step follows it with the shorter lead-in, not a second "To help prevent".
     assert fact_sentence(request, "prevention:0", "email", first=False) in body
     assert body.count("prevent") == 1
+
+
+def test_an_apology_for_the_incident_that_occurred_is_for_what_happened() -> None:
+    # Qwen's chat opening; the passive "that occurred" is reworded, not sent to a re-ask.
+    request = _case_request("custom_gym_double_charge_chat")
+    body = (
+        "Hi Zoe,\n\nThis is about reference PF-11290. I apologize for the incident that occurred "
+        "with your membership. We take full responsibility.\n\nYou were charged twice for your "
+        "October membership. To help prevent this from happening again, payment retries now "
+        "check whether the first payment went through.\n\nI've refunded the second charge "
+        "($39.99), and I would like to offer you a free guest pass to bring a friend.\n\n"
+        "Best regards,\nJamie\nPulse Fitness"
+    )
+    report, fixed = _as_the_pipeline_does(body, request)
+    assert report.passed, [(f.rule, f.excerpt) for f in report.errors]
+    assert "I apologize for what happened with your membership." in fixed
