@@ -283,3 +283,14 @@ def test_what_happened_in_a_short_form_starts_in_lower_case_when_the_word_is_ord
     assert _mid_told("On 2 October the app failed.", body).startswith("on 2 October")
     named = "Bramble missed two doses. We gave Bramble her dose late."
     assert _mid_told("Bramble missed two doses.", named).startswith("Bramble")
+
+
+def test_a_time_typed_in_capitals_and_a_free_thing_added_read_plainly() -> None:
+    body = _passing_body(messy()["coworking_locked_out_chat"])
+    assert "at 7am" in body and "7AM" not in body, body
+    assert "added a free day pass to your account" in body, body
+
+
+def test_an_email_from_its_own_mailbox_does_not_give_the_mailbox_again() -> None:
+    body = _passing_body(messy()["florist_funeral_wrong_bouquet_email"])
+    assert "directly at orders@willowfern.example" not in body, body

@@ -207,7 +207,10 @@ _FACT_CONDITIONS = (
     "own_story",
     "done_remedy",
 )
-_OTHER_CONDITIONS = ("cautious", "standard", "public", "private", "signoff", "told_why")
+_OTHER_CONDITIONS = (
+    *("cautious", "standard", "public", "private", "signoff", "told_why"),
+    "reply_reaches",
+)
 
 
 def _condition_name(condition: str) -> str:
@@ -1159,6 +1162,8 @@ class Writer:
             "public": self.public,
             "private": not self.public,
             "signoff": self.channel.has_signature and not self.public,
+            # An email from the mailbox it gives: a reply reaches the sender already.
+            "reply_reaches": self.channel.key == "email" and "@" in (req.sender.contact or ""),
         }
 
 
@@ -1613,8 +1618,8 @@ def remedy_sentence(
                 # "a free make-up lesson" is added to the account, not "credited"; a longer
                 # phrase ("one free class pass for everyone who couldn't book") is just added
                 done_verb, plan_verb = "added", "add"
-                if len(group) == len(text.split()):
-                    thing += " to your account"
+                if len(group) == len(text.split()) or _FREE_THING.fullmatch(text.lower()):
+                    thing += " to your account"  # "a free day pass", no words after it
         if refund_of:
             done_verb, plan_verb = "refunded", "refund"
             acts_on = True
@@ -1686,6 +1691,8 @@ def remedy_sentence(
     return sentence
 
 
+_FREE_THING = re.compile(r"(?:an? |one )free(?: [a-z'-]+){1,3}")
+"""A free thing named alone ("a free day pass"): added to the reader's account."""
 _THING_SLOTS = frozenset(
     {"remedy_done", "remedy_planned", "remedy_planned_timed", "remedy_verb_offered"}
     | {"remedy_verb_planned", "remedy_cover_offered"}

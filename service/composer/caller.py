@@ -262,6 +262,9 @@ def _ordinary_capitals(word: str, table: dict[str, str]) -> bool:
     return bool(stems & ordinary) or _INFLECTED.fullmatch(word) is not None
 
 
+_TIME_OF_DAY = re.compile(r"^\d{1,2}(?:[:.]\d\d)?(?:AM|PM)\b")
+
+
 def tame_case(text: str) -> str:
     """A phrase typed in capitals reads in ordinary case; a lone lower-case "i" becomes "I".
     Words with a digit (codes, model numbers), known place names and acronyms keep their
@@ -269,6 +272,8 @@ def tame_case(text: str) -> str:
     text = " ".join(text.split())
     if shouted(text):
         words = [w if any(c.isdigit() for c in w) else w.lower() for w in text.split(" ")]
+        # "AT 7AM" -> "at 7am": a time of day is no code.
+        words = [_TIME_OF_DAY.sub(lambda m: m.group(0).lower(), w) for w in words]
         text = _CALENDAR.sub(lambda m: m.group(0).capitalize(), " ".join(words))
         table, pattern = _known_case()
         text = pattern.sub(lambda m: table[m.group(1)], text)
