@@ -56,6 +56,8 @@ RULE_IDS = (
 
 _TITLE = r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?"
 # Words before a name that make it the reader addressed ("Dear Rosa", "Thank you, Rosa").
+# A description of the person named, then a verb of which they are the subject.
+_DESCRIBED = re.compile(r",\s+(?:a|an)\s+[^,.!?\n]{1,60},\s+(?:was|is|had|has|who)\b")
 _VOCATIVE_BEFORE = re.compile(
     r"\b(?:dear|hi|hello|hey|morning|afternoon|evening|thanks|thank\s+you)[,!]?\s*\Z",
     re.IGNORECASE,
@@ -327,6 +329,12 @@ def _reader_spans(
     if parts and any(p in text for p in parts):
         for start, end in _name_spans(text, parts):
             line_start = text.rfind("\n", 0, start) + 1
+            described = _DESCRIBED.match(text, end)
+            if described is not None:
+                # "Kofi Mensah, a Ghanaian IT professional, was ...": the reader described
+                # to someone else, wherever the name stands; no safe rewording.
+                yield start, described.end(), None
+                continue
             if _VOCATIVE_BEFORE.search(text, line_start, start) or not text[line_start:start].strip(
                 ' \t"“'
             ):
