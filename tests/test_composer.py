@@ -308,7 +308,7 @@ def _strategy_draft(strategy: str | None, **changes: Any) -> str:
             # The figure gets a sentence of its own, without a stock line about measuring.
             r"The result so far: mis-sorts down 38% in a six-week pilot\.",
         ),
-        ("proactive_solutions", {}, r"(already started|already done)[\s\S]*goodwill gesture"),
+        ("proactive_solutions", {}, r"(already started|already begun)[\s\S]*goodwill gesture"),
         ("brand_personality", {}, r"short version, and it(?: i|')s the honest one"),
         ("psychological_framing", {}, r"chance to put this right[\s\S]*care@northwind\.example"),
         ("feedback_integration", {}, r"better way for us to fix this|anything else we should"),
@@ -893,7 +893,8 @@ def test_a_step_we_took_is_not_told_as_amends() -> None:
     ticket = {"kind": "other", "description": "a free weekly ticket", "status": "offered"}
     for channel in ("social", "email", "sms"):
         body = _passes(northwind(channel=channel, remedies=[spoken, ticket]))
-        assert "We've spoken to the driver and the depot manager." in body, body
+        # A text lists both in one sentence: "We've spoken to ..., and we'd like to offer ..."
+        assert "We've spoken to the driver and the depot manager" in body, body
         assert "amends, we've spoken" not in body, body
         assert "free weekly ticket" in body, body
 

@@ -174,3 +174,99 @@ def test_a_day_or_month_typed_in_lower_case_is_capitalised() -> None:
     assert tame_case("delivered by 12 march, not 3 june") == "delivered by 12 March, not 3 June"
     # "march" alone may be the verb
     assert tame_case("the crews march on") == "the crews march on"
+
+
+def test_a_text_lists_its_remedies_in_one_sentence_and_says_why_when_there_is_room() -> None:
+    request = _request(
+        channel="sms",
+        tone="concise",
+        recipient={"name": "Gary"},
+        sender={"organization": "FlowRight Plumbing"},
+        incident={
+            "summary": "Our plumber missed your slot today.",
+            "cause": "the job was assigned to an engineer who was off sick",
+        },
+        remedies=[
+            {"kind": "refund", "description": "call-out fee", "amount": "£45", "status": "done"},
+            {
+                "kind": "expedite",
+                "description": "first slot of the day",
+                "status": "planned",
+                "date": "tomorrow",
+            },
+            {
+                "kind": "discount",
+                "description": "off the repair",
+                "amount": "10%",
+                "status": "offered",
+            },
+        ],
+    )
+    body = _letter(request)
+    assert "This is on us: the job was assigned to an engineer who was off sick." in body
+    assert (
+        "£45, we'll arrange the first slot of the day tomorrow, and we'd like to offer you 10%"
+        in body
+    )
+    assert body.count("This is on us") == 1
+
+
+def test_two_offers_in_a_text_share_one_offer() -> None:
+    request = _request(
+        channel="sms",
+        tone="concise",
+        recipient={"name": "Ruth"},
+        sender={"organization": "Westisles Ferries"},
+        incident={"summary": "Your sailing was cancelled.", "reference": "WF-88213"},
+        remedies=[
+            {"kind": "refund", "description": "full fare", "amount": "£38.50", "status": "done"},
+            {"kind": "credit", "description": "voucher", "amount": "£15", "status": "offered"},
+            {"kind": "other", "description": "a free car space", "status": "offered"},
+        ],
+    )
+    body = _letter(request)
+    assert "like to offer you a £15 voucher and a free car space." in body
+    assert body.count("offer you") == 1
+
+
+def test_a_sum_for_several_fees_is_said_inside_the_sentence() -> None:
+    remedies = [
+        {
+            "kind": "refund",
+            "description": "the foreign ATM fees you paid",
+            "amount": "¥1000",
+            "status": "done",
+        }
+    ]
+    body = _letter(_request(remedies=remedies))
+    assert "refunded the ¥1000 in foreign ATM fees you paid." in body
+    assert "(¥1000)" not in body
+
+
+def test_the_readers_own_expenses_are_reimbursed_not_refunded() -> None:
+    remedies = [
+        {"kind": "refund", "description": "interim expenses", "amount": "500$", "status": "done"}
+    ]
+    body = _letter(_request(remedies=remedies))
+    assert "reimbursed 500$ for interim expenses" in body
+    assert "refunded" not in body
+
+
+def test_a_toy_train_is_not_a_booking_but_a_train_journey_is() -> None:
+    toy = _request(
+        incident={
+            "summary": "the wooden train set you ordered for your son arrived broken",
+            "reference": "FL-20931",
+        }
+    )
+    assert "your order FL-20931" in _letter(toy)
+    assert "booking" not in _letter(toy)
+    trip = _request(
+        incident={"summary": "your train from York was cancelled", "reference": "FL-20931"}
+    )
+    assert "your booking FL-20931" in _letter(trip)
+
+
+def test_a_proactive_lead_does_not_say_some_of_this_is_done() -> None:
+    body = _letter(_request(strategies=["proactive_solutions"]))
+    assert "Some of this is already done" not in body

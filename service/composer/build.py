@@ -495,9 +495,17 @@ _NAMED_THINGS = frozenset(
 )
 """Things a reference may number, as the summary names them."""
 _BOOKED_THINGS = word_set(
-    "sailing crossing ferry train journey trip cruise voyage tour concert suite seat lesson slot"
+    "sailing crossing ferry journey trip cruise voyage tour concert suite seat lesson slot"
 )
 """Things a reference numbers the reader's booking for: a sailing's reference is a booking."""
+_TRAIN_TRIP = re.compile(
+    r"\btrains? (?:tickets?|fares?|journeys?|trips?|seats?|from|to|service|was|were|is|left|"
+    r"departed|arrived|got|ran)\b|\b(?:by|on the|on your|missed the|missed your) (?:[\w:.-]+ )?"
+    r"train\b|\b\d{1,2}[:.]\d{2} (?:\w+ )?train\b",
+    re.IGNORECASE,
+)
+"""A train the reader travels on ("your train from York", "the 07:15 train"), not a toy
+train set: its reference is a booking."""
 _TRADE_WORDS = word_set("plumber electrician locksmith lockout callout roofer glazier handyman")
 """A tradesperson's visit: its reference is the job's ("your job KF/7731"), not an order."""
 _NUMBERED = re.compile(r"\b([a-z]+)\s+(?:no\.?\s*|number\s+|#)?(?=[a-z]{0,4}\s?\d)")
@@ -964,8 +972,10 @@ class Writer:
         named = next((word for word in words if word in _NAMED_THINGS - numbered), "")
         if named or numbered & _NAMED_THINGS:
             return named or "reference"
-        if set(words) & _BOOKED_THINGS:
+        if set(words) & _BOOKED_THINGS or _TRAIN_TRIP.search(summary):
             return "booking"
+        if {"ordered", "bought", "purchased"} & set(words):
+            return "order"  # "the train set you ordered": your order FL-20931
         return "job" if set(words) & _TRADE_WORDS else ""
 
     def _ref_owned(self) -> str:
@@ -1486,6 +1496,8 @@ def remedy_sentence(
     done_verb, plan_verb = _DONE_VERBS[kind]
     if kind == remedy.kind and kind in _OWN_VERBS and kind not in head:
         done_verb, plan_verb = _OWN_VERBS[kind]  # "refunded the fines", not "issued" them
+    if kind == "refund" and noun_group(text)[-1:] and noun_group(text)[-1] in _EXPENSES:
+        done_verb, plan_verb = "reimbursed", "reimburse"  # the reader's own spending
     elif kind in ("other", "service") and _NEW_DOCUMENT.search(text):
         done_verb, plan_verb = "issued", "issue"  # "issued a corrected bill", not "covered"
     elif kind in ("other", "service") and _COST_NOUN.search(text):
@@ -1652,7 +1664,11 @@ def remedy_sentence(
             # "We've refunded the renewal fee of €64.90", "We've refunded €64.90 for
             # Saturday's session": the sum inside the sentence, not in brackets after it.
             with_sum = _with_amount(thing, amount)
-            if with_sum is None and plan_verb == "refund" and _paid_for(thing, amount):
+            if (
+                with_sum is None
+                and plan_verb in ("refund", "reimburse")
+                and _paid_for(thing, amount)
+            ):
                 with_sum = f"{amount} for {thing}"
             if with_sum is not None:
                 thing = with_sum
@@ -1703,7 +1719,11 @@ _MONEY_HEADS = word_set(
     "fee fare charge cost payment deposit premium difference overpayment pay bill invoice fine "
     "surcharge subscription balance overcharge debit excess refund credit"
 )
+_MONEY_PLURALS = word_set("fees charges costs fares expenses payments surcharges fines")
+_EXPENSES = word_set("expenses outlay outlays receipts")
+"""What the reader spent themselves: it is reimbursed, not refunded."""
 _SUM_VERBS = {
+    ("reimbursed", "reimburse"),
     ("refunded", "refund"),
     ("credited", "credit"),
     ("issued", "issue"),
@@ -1731,6 +1751,11 @@ def _with_amount(thing: str, amount: str) -> str | None:
         return None
     group = noun_group(thing)
     words = thing.split(" ")
+    plural = next((i for i, g in enumerate(group) if g in _MONEY_PLURALS), 0)
+    if plural and group[0] in ("the", "your") and all(g.isalpha() for g in group[:plural]):
+        # "the foreign ATM fees you paid" (¥1000): "the ¥1000 in foreign ATM fees you paid",
+        # the sum of them all, never a bracket after the verb.
+        return " ".join(["the", amount.strip(), "in", *words[1:]])
     if not group or group[-1] not in _MONEY_HEADS or len(words) < len(group):
         return None
     if [w.lower().strip(",.;:") for w in words[: len(group)]] != group:
@@ -2058,6 +2083,8 @@ def _slot_part(w: Writer, part: Part) -> list[Line]:
     if part.part == "cause" and w.cause is not None and _CAUSE_UNKNOWN.search(w.cause.inner):
         told = w.cause.inner
         return [Line(told[:1].upper() + told[1:].rstrip(".") + ".", part)]
+    if part.part == "sms_cause" and w.cause is not None and _CAUSE_UNKNOWN.search(w.cause.inner):
+        return []  # "This is on us" does not frame a cause still being established
     text = w.say(part.part)
     if not text:
         return []
@@ -2073,6 +2100,49 @@ def _slot_part(w: Writer, part: Part) -> list[Line]:
         # Without the caller's summary, for a channel whose limit it would break.
         squeezed = w.say(part.part, _NO_SUMMARY)
     return [Line(text, part, squeezed=squeezed)]
+
+
+_OFFER_LEAD = re.compile(r"^(?:we|i)(?:'d|’d| would)(?: also)? like to offer you ", re.I)
+_WE_START = re.compile(r"^(?:We|I)(?:'ve|'ll|'d|’ve|’ll|’d)?\s")
+
+
+def _one_remedy_line(lines: list[Line]) -> list[Line]:
+    """A text message's remedies in one sentence ("We've refunded the call-out fee of £45,
+    we'll arrange the first slot of the day tomorrow, and we'd like to offer you 10% off the
+    repair."), leaving room for why it happened. Only when each remedy is one sentence of
+    ours starting "We" or "I"; otherwise they stay apart."""
+    if len(lines) < 2:
+        return lines
+    texts = [ln.text for ln in lines]
+    one = all(
+        _WE_START.match(t)
+        and t.endswith(".")
+        and ", and " not in t
+        and not _SENTENCE_END.search(t[:-1])
+        for t in texts
+    )
+    if not one:
+        return lines
+    clauses: list[str] = []
+    for t in texts:
+        clause = t[:-1]
+        if clauses and not clause.startswith(("I ", "I'", "I’")):
+            clause = clause[:1].lower() + clause[1:]
+        lead = _OFFER_LEAD.match(clause)
+        if clauses and lead and _OFFER_LEAD.match(clauses[-1].split(", ")[-1]):
+            # "we'd like to offer you a £15 voucher and a free car space", not the offer twice
+            clauses[-1] += " and " + clause[lead.end() :]
+            continue
+        clauses.append(clause)
+    joined = ", ".join(clauses[:-1]) + ", and " + clauses[-1] if clauses[1:] else clauses[0]
+    levels = max(len(ln.shorter) for ln in lines)
+    shorter = [
+        " ".join(
+            ln.shorter[min(level, len(ln.shorter) - 1)] if ln.shorter else ln.text for ln in lines
+        )
+        for level in range(levels)
+    ]
+    return [Line(joined + ".", lines[0].part, shorter)]
 
 
 def _lines(w: Writer, key: str, options: ComposeOptions) -> list[Line]:
@@ -2093,6 +2163,8 @@ def _lines(w: Writer, key: str, options: ComposeOptions) -> list[Line]:
         if key == "letter" and priority in _DROPPED_BY_LENGTH.get(length, ()):
             continue
         made = _fact_part(w, part) if part.part in _FACT_PARTS else _slot_part(w, part)
+        if key == "sms" and part.part == "remedies":
+            made = _one_remedy_line(made)
         if w.voice.plain:
             for line in made:
                 line.text = " ".join(split_long(line.text))
@@ -2170,7 +2242,14 @@ def _render_letter(w: Writer, lines: list[Line], frame: Frame) -> str:
 
 
 def _render_single(lines: list[Line]) -> str:
-    return " ".join(ln.text for ln in lines)
+    # A text message's cause carries the responsibility line with it ("This is on us: the
+    # job was assigned to an engineer who was off sick."), said once.
+    texts = [
+        ln.text
+        for ln, after in zip(lines, [*lines[1:], None], strict=True)
+        if not (ln.part.part == "sms_responsibility" and after and after.part.part == "sms_cause")
+    ]
+    return " ".join(texts)
 
 
 def _fits(text: str, max_words: int | None, max_chars: int | None) -> bool:
@@ -2246,7 +2325,8 @@ def fit(
                 changed = True
                 text = render(kept)
                 if _fits(text, max_words, max_chars):
-                    return text, kept
+                    # A line dropped on the way (the invitation) may fit again now.
+                    return _refill(lines, kept, dropped, render, max_words, max_chars)
         if not changed:
             break
     if shorten and max_chars is not None:
