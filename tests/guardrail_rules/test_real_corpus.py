@@ -269,12 +269,11 @@ def test_fresh28_fresh29_and_fresh30a_read_as_classes_keep_their_recall() -> Non
 #   per message), 1 false error on 16; measured once more after every rule of stop 27 landed
 #   (d4b639c): the same 7/16, 8/16 and 1 false error, so the rules read from fresh28, fresh29
 #   and fresh30a added nothing on this half. Read as classes in stop 28, after fresh31 was
-#   collected to take its place as the blind batch.
+#   collected to take its place as the blind batch (guarded below as a read batch).
 # - fresh31 (tests/data/real_fresh31.yaml) was collected and labelled at the start of stop 28,
 #   before any check; measured once before any rule of stop 28: 12/33 (13/31 per message), no
 #   false error on 30. Unread.
 BLIND_FIGURES = [
-    ("fresh30b", 16, 7, 8, 16, 1),
     ("fresh31", 33, 12, 13, 30, 0),
 ]
 
@@ -294,6 +293,21 @@ def test_a_blind_batch_holds_its_measured_figures(
     assert blind.message_hits >= message_hits, blind.tally.misses
     assert blind.good_items == good_items
     assert blind.good_with_error <= good_with_error, blind.tally.misses
+
+
+def test_fresh30b_read_as_classes_keeps_its_recall() -> None:
+    """fresh30b was blind through stop 27 (7/16 before and after its rules, 1 false error on
+    16), then read as classes in stop 28 (tests/guardrail_rules/test_recall28_shapes.py): a
+    group defined by its belief apologised to, the share restored told instead of the harm,
+    failure by nature, effort as the defence, the cause shared with the trade, told wrong by
+    others, and an accident owned that read as an intent defence. 13/16 after, no false error.
+    A regression guard, not a generalisation figure (fresh31 is that)."""
+    read = score([item for item in ITEMS if item["split"] == "fresh30b"])
+    hits, total = read.tally.count("non_apology", "blame")
+    assert total == 16
+    assert hits >= 13, read.tally.misses
+    assert read.good_items == 16
+    assert read.good_with_error == 0, read.tally.misses
 
 
 def test_fresh22_read_keeps_its_elements_and_precision() -> None:
