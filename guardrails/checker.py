@@ -61,7 +61,6 @@ from guardrails.model_claims import (
     PLURAL_VOICE,
     PLURAL_VOICE_CUE,
     READER_ACTION,
-    READER_AS_OURS_CUE,
     REMEDY_AS_PREVENTION,
     RESTATED_PREVENTION,
     STOCK_PHRASE,
@@ -161,7 +160,7 @@ RULES: tuple[Rule, ...] = (
     Rule(stock_phrase, (STOCK_PHRASE,), needs_context=True),
     Rule(swapped_organisation, (SWAPPED_ORGANISATION,), needs_context=True),
     # Reports `request.third_person`, listed with the request rules above.
-    Rule(reader_as_ours, (), needs_context=True, cue=READER_AS_OURS_CUE),
+    Rule(reader_as_ours, (), needs_context=True),
     Rule(owned_fault, (OWNED_FAULT,), needs_context=True, cue=OWNED_FAULT_CUE),
     Rule(circular_harm, (CIRCULAR_HARM,), cue=CIRCULAR_HARM_CUE),
     Rule(kind_label, (KIND_LABEL,), needs_context=True),

@@ -38,6 +38,7 @@ from contract.report import Finding, Fix
 from guardrails.draft import Draft, Text
 from guardrails.facts import extract_facts
 from guardrails.lexicon import lexicon
+from guardrails.regex_source import alternatives_needs, may_hold, needs
 from guardrails.request_rules import (
     THIRD_PERSON,
     _alt,
@@ -682,6 +683,8 @@ _DONE_ACTIVITY = re.compile(
     r"carried\s+out|finished|performed|undertaken)\s+(?:an?\s+|the\s+|our\s+)?(?:[\w-]+\s+){0,2}?"
     r"(?P<noun>review|audit|investigation|assessment|inspection|evaluation)\b"
 )
+_DONE_ACTIVITY_NEEDS = (needs(_DONE_ACTIVITY),)
+"""What every `_DONE_ACTIVITY` match holds: a letter without it is not searched for one."""
 _DONE_STEP = re.compile(
     r"\b(?:completed|carried\s+out|conducted|finished|done|has\s+been|have\s+been|was|were)\b"
 )
@@ -743,7 +746,9 @@ def overstated(draft: Draft) -> list[Finding]:
                     else Fix(action="remove_sentence"),
                 )
             )
-    for match in _DONE_ACTIVITY.finditer(text.low):
+    for match in (
+        _DONE_ACTIVITY.finditer(text.low) if may_hold(_DONE_ACTIVITY_NEEDS, text.low) else ()
+    ):
         noun = match.group("noun")
         steps = [
             i
@@ -1294,6 +1299,8 @@ _LOYALTY = re.compile(
     r"|\b(?:appreciation\s+(?:of|for)|value|appreciate)\s+your\s+(?:continued\s+)?"
     r"(?:business|custom|patronage|loyalty)\b"
 )
+_LOYALTY_NEEDS = alternatives_needs(_LOYALTY)
+"""What a `_LOYALTY` match of each of its forms holds: a letter without any is not searched."""
 _HISTORY = frozenset(
     stems("loyal loyalty years since long-standing longstanding regular member membership")
 )
@@ -1408,7 +1415,7 @@ def stock_phrase(draft: Draft) -> list[Finding]:
                 fix=fix,
             )
         )
-    for match in () if history else _LOYALTY.finditer(low):
+    for match in () if history or not may_hold(_LOYALTY_NEEDS, low) else _LOYALTY.finditer(low):
         if any(f.start <= match.start() < f.end for f in found):
             continue
         s_start, s_end = text.sentences.bounds(match.start(), match.end())
@@ -1615,10 +1622,6 @@ _NOT_THE_READER = (
     r"(?!['’]|\s+(?:service|services|support|care|team|teams|desk|relations|experience|"
     r"success|portal|base|list|data|records?|accounts?)\b)"
 )
-
-READER_AS_OURS_CUE = ("our ",)
-"""`reader_as_ours`'s cue (see `checker.Rule.cue`): a letter that never says "our " is not
-read for the reader named as one of ours."""
 
 
 @lru_cache(maxsize=2)

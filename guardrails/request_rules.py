@@ -799,6 +799,11 @@ _APOLOGY_FOR = re.compile(
     r"(?=\s+(?:of|on|in|at|to|with|by|from|that|which|who|and|for|during|when|because|was|were)"
     r"\b|\s*[,.;:!?]|\s*$)"
 )
+# What every `_APOLOGY_FOR` match starts with: a text without it is not read sentence by
+# sentence (it ends in white space, so a match of it inside a sentence is one in the text).
+_APOLOGY_FOR_HEAD = re.compile(
+    r"(?:apologi[sz]e|apologies|sorry|regret)\s+(?:(?:deeply|sincerely|truly)\s+)?for\s"
+)
 # A head that names a failure ("the scanning error") apologises for one, whatever its words.
 _FAILURE = re.compile(
     r"\b(?:errors?|mistakes?|faults?|failures?|failed|oversights?|lapses?|problems?|issues?|"
@@ -814,7 +819,7 @@ def cause_apologised(
     guest waited two hours): the apology claims the wrong act. The sentence is said again
     as the composer tells what happened."""
     incident = request.incident
-    if not incident.cause:
+    if not incident.cause or _APOLOGY_FOR_HEAD.search(low) is None:
         return []
     cause = stems(incident.cause)
     told = stems(" ".join(t for t in (incident.summary, incident.impact or "") if t))
