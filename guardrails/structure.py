@@ -1207,6 +1207,12 @@ _DISCLAIMER = re.compile(
     r"[^.!?;\n]{0,30}?\b(?:liable|responsible|accountable)\b"
 )
 _CONDITION_END = re.compile(r"[,;:.!?\n]|\s[–—-]\s|\bthen\b")
+_COUNTERFACTUAL_OUTCOME = re.compile(
+    # What would have followed, or what the reader got back then: "If everyone bought in
+    # advance, we could have opened more gates", "If you queued early, you got a ticket".
+    r"\s*(?:then\s+)?(?:(?:we|you|they|it|i)\s+(?:would|could|might)\s+(?:not\s+|never\s+)?have"
+    r"|(?:we|you|they|it|i)\s+(?:would|could|might)n['’]t\s+have|you\s+got)\b"
+)
 
 
 _RESERVATION = re.compile(r"\s*(?:we|the\s+[a-z-]+)\s+reserves?\s+the\s+right\b")
@@ -1229,6 +1235,8 @@ def hypothetical(low: str, at: int) -> bool:
     stop = _CONDITION_END.search(low, opened.end())
     end = stop.start() if stop else len(low)
     if _COUNTERFACTUAL.search(low, opened.end(), end) is not None:
+        return False
+    if stop and _COUNTERFACTUAL_OUTCOME.match(low, stop.end()) is not None:
         return False
     if at < end:
         return True

@@ -9,6 +9,10 @@ is stated in the team's own words, never a corpus item's, with near misses that 
 - effort and ignorance as the defence;
 - the cause shared with the whole trade ("like many retailers");
 - told wrong or told what to do by someone else;
+- the reader's or everyone's conduct as a counterfactual cause, and the customer's silence;
+- the reader's time regretted as not good, with no act of ours;
+- the failure given a small name ("teething troubles");
+- physical damage by others (cut cables, power cuts, fallen trees) as the cause;
 - and, for precision, an act the writer owns as an accident is not an intent defence.
 
 fresh31 was collected by the same session that wrote these rules, so its wording was known to
@@ -70,6 +74,25 @@ CAUGHT = (
     # Told wrong or told what to do by someone else.
     ("We were misled by the wholesaler about the stock.", "blame.third_party"),
     ("I was instructed by the regional office to refuse the voucher.", "blame.third_party"),
+    # The reader's or everyone's conduct as a counterfactual cause; the customer's silence.
+    (
+        "If members had renewed online, we would have had time to print the cards.",
+        "blame.reader_conduct",
+    ),
+    ("If you arrived before ten, you got a sunbed.", "blame.reader_conduct"),
+    ("Dr Varga has not replied to our three letters.", "blame.reader_conduct"),
+    ("You never returned our calls about the fitting.", "blame.reader_conduct"),
+    # The reader's time regretted as not good, with no act of ours.
+    (
+        "We regret that your party did not have a pleasant evening at the inn.",
+        "non_apology.reverse",
+    ),
+    # The failure given a small name.
+    ("There were a few teething problems with the new checkout.", "non_apology.minimising"),
+    ("The app had a minor glitch on Monday.", "non_apology.minimising"),
+    # Physical damage by others as the cause, in a message that owns nothing.
+    ("The outage was the result of two fibre cuts near the depot.", "blame.outside_cause"),
+    ("Fallen trees brought down the lines to the village.", "blame.outside_cause"),
 )
 
 
@@ -100,6 +123,14 @@ PASSES = (
     "We knew about the fault and should have warned you.",
     # Being told, as a plain report of what the reader asked.
     "You asked us to hold the parcel, and we did.",
+    # A condition that tells the reader what to do next, not what they should have done.
+    "If you paid by card, you will get the refund automatically.",
+    "If you booked through an agent, please contact them for the new times.",
+    # Our silence, and a good time hoped for.
+    "We have not replied to your letter yet, and that is our failing.",
+    "We hope you have a pleasant stay next time.",
+    # A fibre cut we made ourselves, owned.
+    "Our engineers caused the fibre cut while digging, and we are sorry.",
     # An act the writer owns as an accident.
     "Sorry, I pushed changes I didn't intend to push; reverting now.",
 )
