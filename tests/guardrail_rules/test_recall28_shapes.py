@@ -13,6 +13,8 @@ is stated in the team's own words, never a corpus item's, with near misses that 
 - the reader's time regretted as not good, with no act of ours;
 - the failure given a small name ("teething troubles");
 - physical damage by others (cut cables, power cuts, fallen trees) as the cause;
+- the issue's other classes in wordings no batch used: the mistake excused by its kind, the
+  harm shrugged off as fate, not told by others, victims too;
 - and, for precision, an act the writer owns as an accident is not an intent defence.
 
 fresh31 was collected by the same session that wrote these rules, so its wording was known to
@@ -93,6 +95,14 @@ CAUGHT = (
     # Physical damage by others as the cause, in a message that owns nothing.
     ("The outage was the result of two fibre cuts near the depot.", "blame.outside_cause"),
     ("Fallen trees brought down the lines to the village.", "blame.outside_cause"),
+    # The other classes in wordings no batch used.
+    ("It was an honest mistake by the booking desk.", "non_apology.minimising"),
+    ("Missing the slot was an understandable oversight.", "non_apology.minimising"),
+    ("It is what it is, and the match went ahead.", "non_apology.dismissal"),
+    ("Accidents happen on busy platforms.", "non_apology.dismissal"),
+    ("We were never informed that the venue had changed.", "blame.third_party"),
+    ("Nobody told us the bridge was shut.", "blame.third_party"),
+    ("We too were victims of the card skimming.", "blame.third_party"),
 )
 
 
@@ -131,6 +141,10 @@ PASSES = (
     "We hope you have a pleasant stay next time.",
     # A fibre cut we made ourselves, owned.
     "Our engineers caused the fibre cut while digging, and we are sorry.",
+    # Honesty, fate and being told, with nothing excused.
+    "To be honest, the mistake was ours and we are sorry.",
+    "We will tell you as soon as we are informed by the lab.",
+    "Nobody should have to chase a refund, and we are sorry you did.",
     # An act the writer owns as an accident.
     "Sorry, I pushed changes I didn't intend to push; reverting now.",
 )
