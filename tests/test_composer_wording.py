@@ -270,3 +270,101 @@ def test_a_toy_train_is_not_a_booking_but_a_train_journey_is() -> None:
 def test_a_proactive_lead_does_not_say_some_of_this_is_done() -> None:
     body = _letter(_request(strategies=["proactive_solutions"]))
     assert "Some of this is already done" not in body
+
+
+def test_a_sum_the_reader_paid_is_a_thing_we_refund_not_a_clause() -> None:
+    remedies = [
+        {
+            "kind": "refund",
+            "description": "the £35 you paid before appealing",
+            "amount": "£35",
+            "status": "done",
+        }
+    ]
+    body = _letter(_request(remedies=remedies))
+    assert "refunded the £35 you paid before appealing." in body, body
+
+
+def test_the_customers_your_after_and_is_the_business() -> None:
+    incident = {
+        "summary": "MY PARCEL WAS IN THE BOX AND YOUR DRIVER SAYS HE DELIVERED IT",
+        "reference": "account 7781-220",
+    }
+    body = _letter(_request(incident=incident))
+    assert "your parcel was in the box and our driver says he delivered it" in body.lower()
+
+
+def test_a_couple_typed_in_lower_case_keeps_both_titles_and_a_group_is_not_capitalised() -> None:
+    couple = _letter(_request(recipient={"name": "mr and mrs okafor"}))
+    assert "Mr and Mrs Okafor," in couple.split("\n")[0], couple
+    parents = _letter(_request(recipient={"name": "Parents of Year 6"}, tone="warm"))
+    assert "parents of Year 6," in parents.split("\n")[0], parents
+
+
+def test_a_credit_in_spelled_out_pounds_reads_as_a_credit_of_that_sum() -> None:
+    remedies = [
+        {"kind": "credit", "description": "for the worry", "amount": "50 pounds", "status": "done"}
+    ]
+    body = _letter(_request(remedies=remedies))
+    assert "a credit of 50 pounds for the worry" in body, body
+
+
+def test_a_corrected_document_is_sent_and_a_franc_discount_takes_no_article() -> None:
+    remedies = [
+        {"kind": "other", "description": "the corrected translation", "status": "done"},
+        {"kind": "discount", "description": "off this job", "amount": "CHF 600", "status": "done"},
+        {"kind": "other", "description": "written confirmation", "status": "planned"},
+    ]
+    body = _letter(_request(remedies=remedies))
+    assert "sent the corrected translation" in body, body
+    assert "taken CHF 600 off this job" in body, body
+    assert "send the written confirmation" in body, body
+
+
+def test_a_cause_that_was_found_is_not_told_as_we_found_that_it_was_found() -> None:
+    for tone in ("professional", "formal", "warm", "friendly"):
+        incident = {
+            "summary": "your concert was cancelled",
+            "reference": "account 7781-220",
+            "cause": "a structural fault was found in the stage rigging",
+        }
+        body = _letter(_request(incident=incident, tone=tone))
+        assert "found that a structural fault was found" not in body, body
+
+
+def test_a_sum_for_a_count_of_things_is_for_them_all() -> None:
+    nights = [{"kind": "refund", "description": "both nights", "amount": "€640", "status": "done"}]
+    assert "refunded €640 for both nights." in _letter(_request(remedies=nights))
+    payments = [
+        {
+            "kind": "refund",
+            "description": "the three payments",
+            "amount": "£89.97",
+            "status": "done",
+        }
+    ]
+    assert "refunded £89.97 for the three payments." in _letter(_request(remedies=payments))
+
+
+def test_a_rearranged_thing_is_organised_not_arranged() -> None:
+    trip = [{"kind": "other", "description": "a rearranged trip in June", "status": "planned"}]
+    body = _letter(_request(remedies=trip))
+    assert "organise a rearranged trip in June" in body, body
+
+
+def test_a_credit_typed_as_a_discount_says_it_is_a_credit() -> None:
+    remedies = [
+        {
+            "kind": "credit",
+            "description": "off your next invoice",
+            "amount": "15 percent",
+            "status": "offered",
+        }
+    ]
+    body = _letter(_request(remedies=remedies))  # the guardrails read the credit in it
+    assert "a credit of 15 percent off your next invoice" in body, body
+
+
+def test_a_mortgage_account_is_the_readers() -> None:
+    incident = {"summary": "your statement was wrong", "reference": "mortgage acct 7700-41923"}
+    assert "your mortgage acct 7700-41923" in _letter(_request(incident=incident))

@@ -433,6 +433,7 @@ _OWNED_REFERENCES = {
     *["application", "reservation", "subscription", "contract", "project", "campaign", "request"],
     *["payout", "payment", "parcel", "shipment", "delivery", "appointment", "complaint", "loan"],
     *["prescription", "return", "refund", "file", "visit", "stay", "flight", "quote", "plan"],
+    *["mortgage", "acct"],
 }
 
 _SELF_LABELS = {"ref", "reference", "no", "number", "id", "#", "nr", "num"}
@@ -565,6 +566,10 @@ def amounts_led(request: DraftRequest) -> DraftRequest:
         ):
             # "credit towards your next rental" + "CHF 20": "CHF 20 credit towards ...".
             text = f"{remedy.amount} {words[0].lower()} {words[1]}"
+            if remedy.kind == "credit" and words[0].lower() in _LEAD_WORDS:
+                # A credit typed as a discount ("off your next invoice" + "15 percent")
+                # still says it is a credit: "a credit of 15 percent off your next invoice".
+                text = f"a credit of {text}"
             remedy = remedy.model_copy(update={"description": text})
             changed = True
         elif _one_word_with_amount(remedy):
@@ -593,6 +598,8 @@ def amounts_led(request: DraftRequest) -> DraftRequest:
             noun = _FOR_NOUNS[remedy.kind]
             amount = (remedy.amount or "").strip()
             lead = f"{amount} {noun}" if amount else noun
+            if re.search(r"[a-z]s$", amount):
+                lead = f"{noun} of {amount}"  # "a credit of 50 pounds", not "a 50 pounds credit"
             text = ("an " if lead[0] in "aeiou8" else "a ") + f"{lead} {mid(remedy.description)}"
             remedy = remedy.model_copy(update={"description": text})
             changed = True
@@ -710,6 +717,9 @@ _MONEY_AMOUNT = re.compile(
     r"\d[\d,]*(?:\.\d+)?\s?(?:[$€£¥]|USD|EUR|GBP|CHF|CAD|AUD|JPY)"
 )
 """An amount of money, in any of the notations callers use."""
+_FOUND = re.compile(
+    r"\b(?:was|were|had been|has been|have been) (?:found|discovered|identified|detected|spotted)\b"
+)
 _CAUSE_LEAD = re.compile(
     r"^(?:(?:this|it)\s+(?:was|is|happened)\s+)?(?:(?:caused|triggered)\s+by|due\s+to|"
     r"because\s+of|owing\s+to|as\s+a\s+result\s+of|the\s+result\s+of|down\s+to|"
@@ -1086,6 +1096,9 @@ class Writer:
             # "driver got assigned two orders at once": "We found that the driver got ...".
             cause = Phrase("the " + cause.inner, cause.shape, cause.own_verb)
         values.update(self._shaped("cause", cause))
+        # "a structural fault was found in the rigging": never "We found that ... was found".
+        found = _FOUND.search(values["cause_clause"])
+        values["cause_found"] = values["cause_clause"] if found else ""
         return values
 
     @staticmethod
@@ -1320,6 +1333,13 @@ _NEW_DOCUMENT = re.compile(
     re.IGNORECASE,
 )
 """A remedy that is a document we issue again ("a corrected bill"): not a cost we cover."""
+_SENT_DOCUMENT = re.compile(
+    r"^(?:the |a |an |your )?(?:corrected|revised|amended|updated|new|fixed)\s+(?:\w+\s+)?"
+    r"(?:letter|translation|report|document|contract|quote|file|copy)s?\s*$"
+    r"|^(?:the |a )?(?:written |email )?confirmation\b",
+    re.IGNORECASE,
+)
+"""A corrected piece of work or letter: we have sent it, not "arranged" it."""
 _COST_OF = re.compile(r"^(?:the |your )?(?:full )?costs? of\b", re.IGNORECASE)
 """A remedy that is a cost we meet ("the cost of repairing the ceiling"): we cover it."""
 _PAID_NOUN = re.compile(
@@ -1498,6 +1518,8 @@ def remedy_sentence(
         done_verb, plan_verb = _OWN_VERBS[kind]  # "refunded the fines", not "issued" them
     if kind == "refund" and noun_group(text)[-1:] and noun_group(text)[-1] in _EXPENSES:
         done_verb, plan_verb = "reimbursed", "reimburse"  # the reader's own spending
+    elif kind in ("other", "service", "replacement") and _SENT_DOCUMENT.match(text):
+        done_verb, plan_verb = "sent", "send"  # "sent the corrected translation"
     elif kind in ("other", "service") and _NEW_DOCUMENT.search(text):
         done_verb, plan_verb = "issued", "issue"  # "issued a corrected bill", not "covered"
     elif kind in ("other", "service") and _COST_NOUN.search(text):
@@ -1524,6 +1546,8 @@ def remedy_sentence(
         done_verb, plan_verb = "taken", "take"  # "taken 25 percent off the invoice"
     if kind in ("other", "service") and _PAID_NOUN.match(mid(text)):
         done_verb, plan_verb = "paid", "pay"  # "paid the interest", not "arranged" it
+    if plan_verb == "arrange" and "arrang" in text.lower():
+        done_verb, plan_verb = "organised", "organise"  # not "arrange a rearranged trip"
     if plan_verb == "arrange" and noun_group(text)[-1:] in (["back"], ["out"], ["round"]):
         # "the engineer back with the part": we will have the engineer back, not "arrange"
         # the engineer back.
@@ -1719,6 +1743,7 @@ _MONEY_HEADS = word_set(
     "fee fare charge cost payment deposit premium difference overpayment pay bill invoice fine "
     "surcharge subscription balance overcharge debit excess refund credit"
 )
+_COUNTS = word_set("two three four five six seven eight nine ten twelve both last first")
 _MONEY_PLURALS = word_set("fees charges costs fares expenses payments surcharges fines")
 _EXPENSES = word_set("expenses outlay outlays receipts")
 """What the reader spent themselves: it is reimbursed, not refunded."""
@@ -1732,8 +1757,7 @@ _SUM_VERBS = {
 }
 _NOT_PAID_FOR = re.compile(
     r"\b(?:in full|costs?|values?|compensation|interest|fees?|charges?|fares?|payments?|"
-    r"deposits?|premiums?|bills?|invoices?|fines?|refunds?|credits?|half|part|all|every|both|"
-    r"each|any)\b",
+    r"deposits?|premiums?|bills?|invoices?|fines?|refunds?|credits?|half|part|every|each|any)\b",
     re.IGNORECASE,
 )
 
@@ -1753,6 +1777,8 @@ def _with_amount(thing: str, amount: str) -> str | None:
     words = thing.split(" ")
     plural = next((i for i, g in enumerate(group) if g in _MONEY_PLURALS), 0)
     if plural and group[0] in ("the", "your") and all(g.isalpha() for g in group[:plural]):
+        if set(group[1:plural]) & _COUNTS:
+            return f"{amount.strip()} for {thing}"  # "£89.97 for the three payments"
         # "the foreign ATM fees you paid" (¥1000): "the ¥1000 in foreign ATM fees you paid",
         # the sum of them all, never a bracket after the verb.
         return " ".join(["the", amount.strip(), "in", *words[1:]])

@@ -379,7 +379,8 @@ def customer_to_reader(text: str, *, plural: bool = False) -> str:
         if low in _BUSINESS_FORMS or low in _SUBJECT_YOU:
             prev = words[i - 1].group(0).lower() if i > 0 else ""
             subject = i == 0 or prev in ("and", "but", "because", "so", "when", "then", "that")
-            new = _SUBJECT_YOU.get(low) if subject else _BUSINESS_FORMS.get(low)
+            # "... and your driver says": a possessive after "and" is still the business's.
+            new = (_SUBJECT_YOU.get(low) if subject else None) or _BUSINESS_FORMS.get(low)
             if new and word[:1].isupper():
                 new = new[:1].upper() + new[1:]
         elif low in forms:
@@ -530,6 +531,8 @@ def definite(text: str) -> str:
         return text  # "half of the package", "October's fee"
     if first in DETERMINERS or first[:1].isdigit() or first[:1] in "$€£¥#":
         return text
+    if re.match(r"(?:USD|EUR|GBP|CHF|CAD|AUD|JPY)\s?\d", text):
+        return text  # "CHF 600 off this job", like "£600 off this job"
     return "the " + text
 
 
@@ -893,6 +896,14 @@ _GROUP_STARTS = _words(
 )
 
 
+_GROUP_NOUNS = frozenset(
+    w.capitalize()
+    for w in _words(
+        "parents tenants residents members customers guests families friends staff players "
+        "users subscribers passengers patients"
+    )
+)
+"""A group typed with a capital ("Parents of Year 6"): a common noun after "Hi"."""
 _ROLE_ONLY = _words(
     "resident occupier householder homeowner tenant customer client member guest patient "
     "passenger subscriber user parent policyholder cardholder"
@@ -917,7 +928,8 @@ class Name:
 def _name_case(name: str) -> str:
     """A name typed all in lower case or all in capitals, capitalised word by word."""
     if name.islower() or name.isupper():
-        return " ".join(w.capitalize() for w in name.split())
+        # "mr and mrs okafor" -> "Mr and Mrs Okafor": the joining word stays small.
+        return " ".join(w.lower() if w.lower() == "and" else w.capitalize() for w in name.split())
     return name
 
 
@@ -938,6 +950,8 @@ def read_name(raw: str | None) -> Name | None:
         group = re.sub(r"^(?:all\s+)?(?:of\s+)?our\s+", "", text, flags=re.IGNORECASE)
         if words[0].lower() in ("everyone", "everybody", "all") and group == text:
             group = "everyone"  # "everyone who flew with us on 3 May": the greeting says who
+        elif group.split(" ", 1)[0] in _GROUP_NOUNS:
+            group = group[:1].lower() + group[1:]  # "Hi parents of Year 6,", not "Parents"
         return Name(full=group, first=group, formal=group, group=True)
     text = _name_case(text)
     words = text.split()

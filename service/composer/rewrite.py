@@ -793,7 +793,8 @@ def _shortened(
     if promises and channel in ("sms", "social") and len(kept) == len(flat):
         return _shortened(flat, channel, source_words, promises=False, fixed=fixed)
     kept = [_LEAD_IN.sub("", s, count=1) for s in kept]
-    kept = [_PREVENTION_LEAD.sub("To prevent a repeat, ", s, count=1) for s in kept]
+    kept = [_CONFIRM_TAIL.sub(".", s) for s in kept]
+    kept = [_PREVENTION_LEAD.sub(_REPEAT_LEAD, s, count=1) for s in kept]
     kept = [s[:1].upper() + s[1:] for s in kept]
     budget = SHORTEN_RATIO * source_words - fixed
     for i, s in enumerate(kept):
@@ -913,6 +914,15 @@ def _by_priority(kept: list[str], channel: str, budget: float, *, signed: bool) 
             _elements(" ".join(trial), channel)
         ):
             kept = trial
+    for s in list(kept):
+        # "To prevent a repeat, every block change now goes into the shared log." -> "Every
+        # block change now goes into the shared log.": a step that says it changes alone.
+        if cost(kept) <= budget or not s.startswith(_REPEAT_LEAD):
+            continue
+        rest = s[len(_REPEAT_LEAD) :]
+        rest = rest[:1].upper() + rest[1:]
+        if "prevention" in _carries_element(rest, channel):
+            kept = [rest if o == s else o for o in kept]
     for s in reversed(list(kept)):
         # Last, a step's result ("The result so far: 0 mismatches in 1,200 scans."): the
         # step itself stays.
@@ -971,6 +981,9 @@ _ABOUT = re.compile(
 _CODE_LINE = re.compile(r"^(?:Your code is|The code to use is|Just use the code) (?P<code>\S+?)\.$")
 """A remedy's code said on its own (`remedy_code`), which its remedy's sentence can carry."""
 _AMENDS_LEAD = re.compile(r"^To make amends, (?=\S)")
+_REPEAT_LEAD = "To prevent a repeat, "
+_CONFIRM_TAIL = re.compile(r" and confirm to you once it(?: is|'s|’s) done\.$")
+"""Our promise to confirm a planned remedy, which a shortened letter does without."""
 _LEAD_IN = re.compile(r"^(?:In addition|As a goodwill gesture|On top of that|Also), ")
 """Joining words a shortened letter does without."""
 

@@ -211,7 +211,8 @@ def read(text: str) -> Reading:
         if (
             word in _OPENERS
             or (word in _PRONOUN_SUBJECTS and prev in _JOINERS and not _object_of(word, prev))
-            or (word == "you" and not pending and _content(prev))
+            # "the fee you paid", "the £35 you paid before appealing"
+            or (word == "you" and not pending and (_content(prev) or prev[:1] in "$€£¥"))
         ):
             pending += 1  # "the fabric he chose", "before it is sent": a clause of its own
         after = prev in _SUBORDINATORS | _PRONOUN_SUBJECTS
