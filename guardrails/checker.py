@@ -80,6 +80,19 @@ from guardrails.model_claims import (
     stock_phrase,
     swapped_organisation,
 )
+from guardrails.model_wording import (
+    AS_RESULT_CUE,
+    CLICHE,
+    CLICHE_CUE,
+    REMEDY_AS_RESULT,
+    SAID_AGAIN,
+    VAGUE_IMPACT,
+    VAGUE_IMPACT_CUE,
+    cliche,
+    remedy_as_result,
+    said_again,
+    vague_impact,
+)
 from guardrails.packs import FixSpec
 from guardrails.phrases import (
     OVER_APOLOGY_RULE,
@@ -166,6 +179,10 @@ RULES: tuple[Rule, ...] = (
     Rule(kind_label, (KIND_LABEL,), needs_context=True),
     Rule(minimised_harm, (MINIMISED_HARM,), needs_context=True, cue=MINIMISED_HARM_CUE),
     Rule(overstated, (OVERSTATED,), needs_context=True, cue=OVERSTATED_CUE),
+    Rule(vague_impact, (VAGUE_IMPACT,), needs_context=True, cue=VAGUE_IMPACT_CUE),
+    Rule(remedy_as_result, (REMEDY_AS_RESULT,), needs_context=True, cue=AS_RESULT_CUE),
+    Rule(cliche, (CLICHE,), cue=CLICHE_CUE),
+    Rule(said_again, (SAID_AGAIN,)),
 )
 """Every code rule, in the order it runs; pack rules are all run by `rule_findings`."""
 

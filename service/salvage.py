@@ -176,10 +176,12 @@ def salvage(
     )
 
 
-POLISHED = frozenset({"non_apology.generic_inconvenience"})
+POLISHED = frozenset({"non_apology.generic_inconvenience", "tone.cliche", "tone.said_again"})
 """Warnings whose safe fix salvage applies to a model's letter as it does an error's: the
 reader should not get "any inconvenience this may have caused", the one line the prompt
-names as a non-apology, when "the inconvenience this caused" costs nothing."""
+names as a non-apology, when "the inconvenience this caused" costs nothing; nor a form
+letter's line ("a mistake we take very seriously") or a second apology that names nothing
+new, when cutting them costs nothing either."""
 
 
 def _applied(text: str, edits: list[_Edit]) -> str:

@@ -1,0 +1,369 @@
+"""Wording a small model adds that a support lead would strike, read with the request:
+
+- `claims.vague_impact`: how large the harm was, told without the request saying so ("The
+  impact of this breach was significant.", "this has had a serious effect on your team"). It
+  states nothing the reader can check, and grades their harm for them. The sentence goes.
+- `claims.remedy_as_result`: a remedy told as what the incident led to ("This resulted in a
+  refund of $640.00 for the order.", "..., resulting in a credit on your account"): the
+  business gave it, the incident did not. A sentence that is only that is said again as the
+  composer states the remedy; a clause that says it goes (if nothing else states the remedy,
+  the next salvage round puts it back).
+- `tone.cliche`: lines every form letter carries ("a mistake that we take very seriously",
+  "Your satisfaction is our top priority", "We strive to provide the best service").
+- `tone.said_again`: a second apology, or a second mention of the harm, that names nothing
+  new ("I would like to express my sincere regret for our oversight." after the letter has
+  apologised; "I understand that this delay has impacted your operations." after it told
+  what the delay did).
+
+The first two are errors; the last two are warnings that salvage applies to a model's letter
+(`service.salvage.POLISHED`): the clause or the sentence goes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from contract.models import DraftRequest
+from contract.report import Finding, Fix
+from guardrails.draft import Draft, Text
+from guardrails.spans import finding
+from guardrails.supplied import stems
+
+VAGUE_IMPACT = "claims.vague_impact"
+REMEDY_AS_RESULT = "claims.remedy_as_result"
+CLICHE = "tone.cliche"
+SAID_AGAIN = "tone.said_again"
+RULE_IDS = (VAGUE_IMPACT, REMEDY_AS_RESULT, CLICHE, SAID_AGAIN)
+
+# --- how large the harm was ------------------------------------------------------------------
+
+_SIZE = (
+    r"(?:significant|severe|serious|considerable|substantial|huge|enormous|immense|profound|"
+    r"major|great|devastating|far[\s-]reaching|tremendous|grave|massive|sizeable|sizable)"
+)
+_VERY = (
+    r"(?:(?:very|truly|extremely|quite|really|particularly|clearly|undoubtedly|deeply|"
+    r"certainly|most|so|incredibly|highly)\s+)?"
+)
+_VAGUE_IMPACT = re.compile(
+    r"\b(?:the|this|its|that|such)\s+(?:(?:overall|full|real|wider)\s+)?"
+    r"(?:impact|effect|consequences?|fallout|toll|damage|harm|disruption)\b"
+    r"(?:\s+(?:of|on|to|for)\s+[^.!?;,\n]{1,60}?|\s+(?:this|that|it|which)\s+"
+    r"(?:has\s+|have\s+|had\s+)?caused(?:\s+you)?)?"
+    r"\s+(?:was|were|has\s+been|have\s+been|is|are|must\s+have\s+been|will\s+have\s+been)\s+"
+    rf"{_VERY}(?P<size>{_SIZE})\b"
+    r"|\b(?:has|had|have)\s+(?:had\s+)?(?:a|an|such\s+an?)\s+"
+    rf"{_VERY}(?P<size2>{_SIZE})\s+(?:impact|effect|toll)\s+on\b"
+)
+VAGUE_IMPACT_CUE = (
+    "impact",
+    "effect",
+    "consequence",
+    "fallout",
+    "toll",
+    "damage",
+    "harm",
+    "disruption",
+)
+"""`vague_impact`'s cue (see `checker.Rule.cue`): every match holds one of these words."""
+
+
+def _request_words(request: DraftRequest) -> set[str]:
+    incident = request.incident
+    parts = (incident.summary, incident.cause, incident.impact, incident.customer_message)
+    return stems(" ".join(part for part in parts if part))
+
+
+def vague_impact(draft: Draft) -> list[Finding]:
+    """The harm graded ("significant", "severe") where the request grades nothing: the
+    sentence goes. A size the request gives ("a serious leak") may be said."""
+    request, text = draft.context, draft.body
+    if request is None:
+        return []
+    known = _request_words(request)
+    found = []
+    for match in _VAGUE_IMPACT.finditer(text.low):
+        size = match.group("size") or match.group("size2")
+        if stems(size) & known:
+            continue
+        found.append(
+            finding(
+                VAGUE_IMPACT,
+                "error",
+                "Grades the harm where the request does not "
+                f'("{text.text[match.start() : match.end()]}").',
+                text.text,
+                *text.sentences.bounds(*match.span()),
+                "Say what happened to the reader in the request's words, or leave it out.",
+                fix=Fix(action="remove_sentence"),
+            )
+        )
+    return found
+
+
+# --- a remedy told as a consequence ------------------------------------------------------------
+
+_AS_RESULT = re.compile(
+    r"\b(?:(?P<subject>this|that|it|which)\s+(?:(?:has|have|then|also|will)\s+)?"
+    r"(?:resulted\s+in|results\s+in|result\s+in|led\s+to|leads\s+to|lead\s+to|meant|means)|"
+    r"resulting\s+in|leading\s+to)\s+(?:(?:a|an|the|your|our)\s+)?"
+    r"(?:(?:full|partial|prompt|total)\s+)?"
+    r"(?P<noun>refund|credit|replacement|reimbursement|voucher|discount|compensation|rebate|"
+    r"repayment)s?\b"
+    r"(?!\s+(?:delay|request|claim|part|error|problem|issue|failure|being|was|that\s+was))"
+)
+AS_RESULT_CUE = ("result", "led", "lead", "mean", "meant")
+_LATE = re.compile(r"\b(?:late|delay|held|stuck|wait)")
+_NOUN_KINDS = {
+    "refund": ("refund",),
+    "reimbursement": ("refund",),
+    "repayment": ("refund",),
+    "rebate": ("refund", "credit"),
+    "credit": ("credit",),
+    "voucher": ("credit", "discount"),
+    "discount": ("discount",),
+    "replacement": ("replacement",),
+}
+# Where a clause starts in front of the match: ", which ...", " and this ...", ", resulting".
+_CLAUSE_START = re.compile(r"(?:\s*,\s*(?:and\s+|so\s+)?|\s+(?:and|so)\s+)\Z")
+_CLAUSE_END = re.compile(r"\s*[,;:](?=\s)|[.!?]*\s*\Z")
+
+
+def _remedy_index(sentence: str, noun: str, request: DraftRequest) -> int | None:
+    """The remedy a sentence names: the one whose amount or code it gives, else the only one
+    of the noun's kind."""
+    for index, remedy in enumerate(request.remedies):
+        for value in (remedy.amount, remedy.code):
+            if value and value.lower() in sentence:
+                return index
+    kinds = _NOUN_KINDS.get(noun, tuple({r.kind for r in request.remedies}))
+    matching = [i for i, r in enumerate(request.remedies) if r.kind in kinds]
+    return matching[0] if len(matching) == 1 else None
+
+
+def remedy_as_result(draft: Draft) -> list[Finding]:
+    """A remedy told as what the incident resulted in. The sentence is said as the composer
+    states that remedy when it is only that; a clause that tells it goes."""
+    request, text = draft.context, draft.body
+    if request is None or not request.remedies:
+        return []
+    found = []
+    for match in _AS_RESULT.finditer(text.low):
+        s_start, s_end = text.sentences.bounds(*match.span())
+        sentence = text.low[s_start:s_end]
+        if _LATE.search(sentence):
+            continue  # the refund itself was late: a delayed-refund letter telling its story
+        lead = _CLAUSE_START.search(text.low, s_start, match.start())
+        fix: Fix
+        if lead is not None and len(text.low[s_start : lead.start()].split()) >= 3:
+            stop = _CLAUSE_END.search(text.low, match.end(), s_end)
+            end = stop.start() if stop is not None else s_end
+            span, fix = (lead.start(), end), Fix(action="replace", text="")
+        else:
+            index = _remedy_index(sentence, match.group("noun"), request)
+            span = (s_start, s_end)
+            fix = (
+                Fix(action="remove_sentence")
+                if index is None
+                else Fix(action="replace", fact=f"remedy:{index}")
+            )
+        found.append(
+            finding(
+                REMEDY_AS_RESULT,
+                "error",
+                "Tells a remedy as what the incident led to "
+                f'("{text.text[match.start() : match.end()]}").',
+                text.text,
+                *span,
+                "Say what you did to put it right, as something you did.",
+                fix=fix,
+            )
+        )
+    return found
+
+
+# --- clichés ------------------------------------------------------------------------------------
+
+_SERIOUSLY = r"(?:(?:very|extremely|incredibly|really|most|so|all|always)\s+)?seriously\b"
+# "a mistake that we take very seriously": the relative clause goes.
+_TAKE_CLAUSE = re.compile(
+    r"(?:\s*,)?\s+(?:that|which)\s+(?:we|i)\s+(?:(?:do|always|truly)\s+)?"
+    rf"(?:take|are\s+taking|have\s+taken|am\s+taking)\s+{_SERIOUSLY}"
+)
+# "We take this matter very seriously": the sentence goes, or the lead clause of one that goes
+# on ("... seriously, and we have ...").
+_TAKE = re.compile(
+    r"\b(?P<who>we|i)\s+(?P<take>(?:(?:do|always|truly|really)\s+)?(?:take|are\s+taking|am\s+taking|"
+    r"have\s+taken)\s+(?:(?:this|it|that|these|the|your|our|all|any|data|customer|client|"
+    r"user|such|every|each)\s+){0,2}(?:[a-z-]+\s+){0,3}?" + _SERIOUSLY + r")"
+)
+_ASSURED = re.compile(
+    r"\A(?:(?:please\s+)?(?:be\s+|rest\s+)?assured(?:\s+that)?|please\s+know(?:\s+that)?|"
+    r"i\s+(?:want|wanted)\s+you\s+to\s+know(?:\s+that)?|i\s+(?:can\s+)?assure\s+you(?:\s+that)?|"
+    r"(?:and|but|so|also)?)[\s,]*\Z"
+)
+_AND_AFTER = re.compile(r"\s*,?\s+and\s+(?P<next>(?:we|i)\b)?")
+_EMPTY_LINES = re.compile(
+    r"\b(?:(?:your|customer|client|guest|patient|member)\s+)?(?:satisfaction|experience|"
+    r"happiness|trust)\s+(?:is|are|remains?)\s+(?:always\s+)?(?:our|my)\s+(?:top|highest|"
+    r"number\s+one|first|main|utmost|greatest|primary)\s+priority\b"
+    r"|\b(?:we|i)\s+(?:always\s+)?(?:strive|aim|endeavou?r|work\s+hard|pride\s+ourselves)\s+"
+    r"(?:to|on)\s+(?:provid|deliver|offer|giv|ensur)\w*\s+(?:(?:our\s+)?(?:customers|clients|"
+    r"guests|members|you)\s+)?(?:with\s+)?(?:the\s+(?:best|highest|finest)|excellent|"
+    r"exceptional|outstanding|top[\s-]notch|first[\s-]class|high[\s-]quality|a\s+seamless)"
+    r"|\b(?:we|i)\s+(?:are|am|remain)\s+(?:fully\s+|deeply\s+|always\s+)?committed\s+to\s+"
+    r"(?:providing|delivering|offering)\s+(?:(?:our\s+)?(?:customers|clients|guests|you)\s+)?"
+    r"(?:with\s+)?(?:the\s+(?:best|highest|finest)|excellent|exceptional|outstanding|"
+    r"top[\s-]notch|first[\s-]class|high[\s-]quality|a\s+seamless)"
+)
+CLICHE_CUE = (
+    "seriously",
+    "priority",
+    "strive",
+    "aim",
+    "endeavo",
+    "work hard",
+    "pride",
+    "committed",
+)
+
+
+def _cliche(text: Text, span: tuple[int, int], fix: Fix | None, said: str) -> Finding:
+    return finding(
+        CLICHE,
+        "warning",
+        f'A line every form letter carries ("{said}").',
+        text.text,
+        *span,
+        "Say what you did and what changes; the reader judges how seriously you took it.",
+        fix=fix,
+    )
+
+
+def cliche(draft: Draft) -> list[Finding]:
+    """Form-letter lines that tell the reader how seriously the business takes things, or
+    what it always strives for: the clause that says it goes, else the sentence."""
+    text = draft.body
+    low = text.low
+    found = []
+    taken: list[tuple[int, int]] = []
+    for match in _TAKE_CLAUSE.finditer(low):
+        taken.append(match.span())
+        found.append(
+            _cliche(text, match.span(), Fix(action="replace", text=""), match.group().strip(" ,"))
+        )
+    for match in _TAKE.finditer(low):
+        if any(s <= match.start() < e for s, e in taken):
+            continue
+        s_start, s_end = text.sentences.bounds(*match.span())
+        said = text.text[match.start() : match.end()]
+        after = _AND_AFTER.match(low, match.end())
+        fix: Fix | None = None
+        span = (s_start, s_end)
+        if after is not None and after.group("next") and match.start() == s_start:
+            # "We take this seriously, and we have ...": the sentence starts at the second "we".
+            at = after.start("next")
+            span, fix = (s_start, at + 1), Fix(action="replace", text=text.text[at].upper())
+        elif after is not None and not after.group("next"):
+            # "We take this seriously and have ...": the subject stays.
+            span, fix = (match.start("take"), after.end()), Fix(action="replace", text="")
+        elif not low[match.end() : s_end].strip(" .!") and _ASSURED.match(
+            low[s_start : match.start()]
+        ):
+            fix = Fix(action="remove_sentence")
+        found.append(_cliche(text, span, fix, said))
+    for match in _EMPTY_LINES.finditer(low):
+        span = text.sentences.bounds(*match.span())
+        said = text.text[match.start() : match.end()]
+        found.append(_cliche(text, span, Fix(action="remove_sentence"), said))
+    return found
+
+
+# --- said again ---------------------------------------------------------------------------------
+
+# An apology: "regret" only where it apologises ("we regret the error", "my sincere regret"),
+# not "the part of this I regret most".
+_APOLOGY = re.compile(
+    r"\b(?:sorry|apolog)|\b(?:i|we)\s+(?:[a-z]+ly\s+)?regret\s+(?:that|the|any|this|our|my|"
+    r"how|what|having)\b|\bregrets?\s+(?:for|at|over)\b|\b(?:express|extend|offer|convey)"
+    r"\w*\s+(?:my|our)\s+(?:[a-z]+\s+){0,2}regrets?\b"
+)
+_AGAIN = r"(?:(?:once\s+(?:again|more)|again|in\s+closing|finally|lastly|and)\s*,?\s+)?"
+_REGRET_AGAIN = re.compile(
+    rf"{_AGAIN}(?:"
+    r"(?:i|we)\s+(?:(?:would|'d|’d)\s+like\s+to\s+|want\s+to\s+|wish\s+to\s+|must\s+)?"
+    r"(?:(?:once\s+again|again)\s+)?(?:express|extend|offer|convey|reiterate)\s+(?:my|our)\s+"
+    r"(?:(?:most\s+)?(?:sincere(?:st)?|deep(?:est)?|heartfelt|humble|profound|genuine)\s+)?"
+    r"(?:regrets?|apolog(?:y|ies))"
+    r"|(?:i|we)(?:\s+am|\s+are|['’]m|['’]re)?\s+(?:(?:once\s+again|again)\s+)?"
+    r"(?:(?:so|very|truly|deeply|sincerely|really|terribly|genuinely)\s+)*"
+    r"(?:sorry|apologi[sz]e|regret)"
+    r"|please\s+accept\s+(?:once\s+again\s+)?(?:my|our)\s+(?:(?:sincere(?:st)?|deep(?:est)?|"
+    r"heartfelt|humble)\s+)?apolog(?:y|ies)"
+    r"|(?:my|our)\s+(?:(?:sincere(?:st)?|deep(?:est)?|heartfelt)\s+)?apologies)"
+    r"(?:\s+(?:once\s+)?again)?"
+    r"(?:\s+(?:for|about|over|that)\s+(?P<object>[^.!?]{0,80}?))?"
+    r"(?:\s+(?:once\s+)?again)?\s*[.!]?\Z"
+)
+_HARM_AGAIN = re.compile(
+    r"(?:i|we)\s+(?:(?:fully|completely|truly|really|can|do)\s+)*(?:understand|realise|realize|"
+    r"know|recogni[sz]e|appreciate)\s+(?:that\s+|how\s+(?:much\s+)?)?"
+    r"(?:this|the|that|our)\s+(?:[a-z-]+\s+){0,2}?"
+    r"(?:(?:has|have|had|may\s+have|must\s+have|will\s+have|would\s+have|could\s+have)\s+)?"
+    r"(?:[a-z]+ly\s+)?(?:impacted|affected|disrupted|inconvenienced|caused\s+(?:you\s+)?"
+    r"(?:some\s+|a\s+lot\s+of\s+|much\s+)?(?:inconvenience|disruption|frustration|trouble|"
+    r"problems|issues|difficulties))"
+    r"(?:\s+(?:on\s+)?(?:you|your\s+(?:[a-z-]+\s+){0,2}?[a-z-]+))?\s*[.!]?\Z"
+)
+# The words of an apology's object that name nothing: "our oversight", "any inconvenience
+# this may have caused you".
+_GENERIC = frozenset(
+    stems(
+        "oversight mistake error inconvenience incident situation matter experience trouble "
+        "issue problem disruption caused cause frustration confusion happened everything "
+        "failure this that these those again once more sincerely truly"
+    )
+)
+
+
+def said_again(draft: Draft) -> list[Finding]:
+    """An apology that names nothing the letter's earlier apologies did not, and a line that
+    the incident affected the reader after the letter told how: the sentence goes."""
+    request, text = draft.context, draft.body
+    found = []
+    impact = stems(request.incident.impact or "") if request is not None else set()
+    told: set[str] = set()
+    apologised: set[str] | None = None  # the words of the apologies so far
+    for s_start, s_end in text.sentences.spans:
+        sentence = text.low[s_start:s_end]
+        apology = _APOLOGY.search(sentence) is not None
+        words = stems(sentence)
+        message = None
+        regret = _REGRET_AGAIN.match(sentence) if apology and apologised is not None else None
+        if regret is not None and apologised is not None:
+            named = stems(regret.group("object") or "") - _GENERIC
+            if not named - apologised:
+                message = f'Apologises again, naming nothing new ("{text.text[s_start:s_end]}").'
+        elif impact and len(impact & told) * 2 >= len(impact) and _HARM_AGAIN.match(sentence):
+            # Only once the letter has told the harm: before, this line is its only mention.
+            message = (
+                f'Says again that the incident affected the reader ("{text.text[s_start:s_end]}").'
+            )
+        told |= words
+        if apology:
+            apologised = (apologised or set()) | words
+        if message is None:
+            continue
+        found.append(
+            finding(
+                SAID_AGAIN,
+                "warning",
+                message,
+                text.text,
+                s_start,
+                s_end,
+                "Apologise once, for what happened; say the harm once, in the request's words.",
+                fix=Fix(action="remove_sentence"),
+            )
+        )
+    return found

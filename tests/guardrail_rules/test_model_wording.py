@@ -1,0 +1,290 @@
+"""Wording a small model adds that a support lead would strike (`model_wording.py`): the harm
+graded where the request grades nothing, a remedy told as what the incident led to, form
+letter lines, and a second apology or a second mention of the harm that names nothing new.
+Each rule is tried on wordings other than the ones Qwen2.5-Coder wrote, on letters it must
+leave alone, and its fix is salvaged to a letter that passes, through the pipeline too."""
+
+from __future__ import annotations
+
+import pytest
+
+import guardrails
+from contract.models import DraftRequest
+from contract.report import GuardrailReport
+from guardrails.model_wording import CLICHE, REMEDY_AS_RESULT, SAID_AGAIN, VAGUE_IMPACT
+from service.pipeline import build_pipeline
+from service.providers.base import Completion
+from service.salvage import salvage
+from service.settings import Settings
+from tests.test_pipeline import ScriptedProvider
+
+
+def _request(**incident: str) -> DraftRequest:
+    return DraftRequest.model_validate(
+        {
+            "scenario": "custom",
+            "audience": "customer",
+            "channel": "email",
+            "recipient": {"name": "Priya Shah"},
+            "sender": {"name": "Marek", "organization": "Hollow Oak Catering"},
+            "incident": {
+                "summary": "The catering for the 14 March launch event arrived ninety minutes "
+                "late.",
+                "reference": "HO-5521",
+                "impact": "your guests waited for food through the opening speeches",
+                **incident,
+            },
+            "remedies": [
+                {
+                    "kind": "refund",
+                    "description": "refund of the delivery charge",
+                    "amount": "£45",
+                    "status": "done",
+                },
+            ],
+            "prevention": [
+                {"description": "every event order now leaves the kitchen two hours early"}
+            ],
+        }
+    )
+
+
+LAUNCH = _request()
+_OPEN = (
+    "Dear Priya,\n\nThis is about your order HO-5521. I'm sorry the catering for your 14 March "
+    "launch event arrived ninety minutes late, so your guests waited for food through the "
+    "opening speeches. That was our mistake, and we own it. "
+)
+_AMENDS = (
+    "We've refunded the delivery charge of £45. To help prevent this from happening again, "
+    "every event order now leaves the kitchen two hours early."
+)
+_CLOSE = (
+    "\n\nPlease reply to this email with any questions.\n\nBest regards,\nMarek\n"
+    "Hollow Oak Catering"
+)
+
+
+def _letter(middle: str, amends: str = _AMENDS) -> str:
+    return _OPEN + (middle + " " if middle else "") + amends + _CLOSE
+
+
+def _found(body: str, rule: str, request: DraftRequest = LAUNCH) -> list[str]:
+    report = guardrails.check(body, subject="Your event order", context=request)
+    return [f.excerpt for f in report.findings if f.rule == rule]
+
+
+def _salvaged(body: str, request: DraftRequest = LAUNCH) -> tuple[str, GuardrailReport]:
+    """Salvage as the pipeline does: rounds while errors or polished warnings are left."""
+    for _ in range(3):
+        report = guardrails.check(body, subject="Your event order", context=request)
+        edited = salvage("Your event order", body, report, request, request.channel)
+        if not edited.edits:
+            break
+        body = edited.body
+    return body, guardrails.check(body, subject="Your event order", context=request)
+
+
+def test_the_base_letter_passes_with_none_of_these_findings() -> None:
+    report = guardrails.check(_letter(""), subject="Your event order", context=LAUNCH)
+    assert report.passed, [f.rule for f in report.errors]
+    rules = {f.rule for f in report.findings}
+    assert not rules & {VAGUE_IMPACT, REMEDY_AS_RESULT, CLICHE, SAID_AGAIN}
+
+
+# --- claims.vague_impact ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "middle",
+    [
+        "The effect of the late delivery on your launch was severe.",
+        "The consequences for your event were truly considerable.",
+        "This has had a major impact on your company's first impression.",
+        "The disruption this caused was enormous.",
+    ],
+)
+def test_the_harm_graded_without_the_request_is_caught_and_the_sentence_goes(
+    middle: str,
+) -> None:
+    body = _letter(middle)
+    assert _found(body, VAGUE_IMPACT), middle
+    fixed, report = _salvaged(body)
+    assert report.passed, [f.rule for f in report.errors]
+    assert middle not in fixed
+    assert "£45" in fixed and "two hours early" in fixed
+
+
+@pytest.mark.parametrize(
+    "middle",
+    [
+        # A size the request gives, and sentences that grade nothing.
+        "The effect on your launch was serious, as you said.",
+        "I know the impact was not what anyone planned for.",
+        "The effect of a late delivery is felt by every guest.",
+    ],
+)
+def test_a_size_the_request_gives_or_no_size_at_all_is_left_alone(middle: str) -> None:
+    request = _request(customer_message="This had a serious effect on our launch.")
+    assert _found(_letter(middle), VAGUE_IMPACT, request) == []
+
+
+# --- claims.remedy_as_result ------------------------------------------------------------------
+
+
+def test_a_remedy_told_as_what_the_delay_led_to_is_said_as_the_remedy() -> None:
+    middle = "This led to a refund of £45 for the delivery."
+    body = _letter(
+        middle,
+        amends="To help prevent this from happening again, every event "
+        "order now leaves the kitchen two hours early.",
+    )
+    assert _found(body, REMEDY_AS_RESULT) == [middle]
+    fixed, report = _salvaged(body)
+    assert report.passed, [f.rule for f in report.errors]
+    assert middle not in fixed and "led to" not in fixed
+    assert fixed.count("£45") == 1, "said once, as the composer states the refund"
+
+
+def test_a_clause_telling_the_remedy_as_a_result_goes_and_the_sentence_stays() -> None:
+    middle = "The van left our kitchen after the speeches had started, resulting in a refund."
+    body = _letter(middle)
+    assert _found(body, REMEDY_AS_RESULT) == [", resulting in a refund"]
+    fixed, report = _salvaged(body)
+    assert report.passed, [f.rule for f in report.errors]
+    assert "The van left our kitchen after the speeches had started." in fixed
+
+
+@pytest.mark.parametrize(
+    "middle",
+    [
+        "Your complaint led to a refund request that I approved myself.",
+        "The error meant a refund that took a week to reach you.",
+        "We have refunded the delivery charge because the delay led to cold food.",
+    ],
+)
+def test_a_remedy_that_is_not_told_as_a_result_is_left_alone(middle: str) -> None:
+    assert _found(_letter(middle), REMEDY_AS_RESULT) == []
+
+
+# --- tone.cliche ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("middle", "left"),
+    [
+        ("It was a failure which we take extremely seriously.", "It was a failure."),
+        ("Please be assured that we take this matter very seriously.", ""),
+        (
+            "We take this very seriously, and we have spoken to the driver.",
+            "We have spoken to the driver.",
+        ),
+        (
+            "We take every late order seriously and have spoken to the driver.",
+            "We have spoken to the driver.",
+        ),
+        ("Customer satisfaction is our top priority.", ""),
+        ("We always strive to provide the best service to our clients.", ""),
+    ],
+)
+def test_form_letter_lines_are_warned_and_salvage_cuts_them(middle: str, left: str) -> None:
+    body = _letter(middle)
+    assert _found(body, CLICHE), middle
+    report = guardrails.check(body, subject="Your event order", context=LAUNCH)
+    assert report.passed, "a warning: it never holds a letter back"
+    fixed, report = _salvaged(body)
+    assert middle not in fixed and report.passed
+    assert left in fixed
+    assert _found(fixed, CLICHE) == []
+
+
+def test_taking_something_seriously_as_a_real_commitment_is_not_cut_mid_sentence() -> None:
+    # No safe cut: warned without a fix, and salvage leaves the sentence as it is.
+    middle = "We take food safety seriously in every kitchen, so the driver checked each tray."
+    body = _letter(middle)
+    assert _found(body, CLICHE)
+    fixed, _ = _salvaged(body)
+    assert middle in fixed
+
+
+# --- tone.said_again --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "middle",
+    [
+        "Once again, please accept our apologies for the inconvenience.",
+        "I would like to extend my sincere regret for this oversight.",
+        "We are truly sorry.",
+        "Again, I apologise for the late catering.",
+    ],
+)
+def test_a_second_apology_naming_nothing_new_goes(middle: str) -> None:
+    body = _letter(middle)
+    assert _found(body, SAID_AGAIN) == [middle]
+    fixed, report = _salvaged(body)
+    assert report.passed and middle not in fixed
+    assert fixed.count("I'm sorry the catering") == 1, "the first apology stays"
+
+
+@pytest.mark.parametrize(
+    "middle",
+    [
+        "I'm also sorry that nobody answered the phone when you called the kitchen.",
+        "Please accept our apologies to your guests as well.",
+    ],
+)
+def test_a_second_apology_for_something_new_stays(middle: str) -> None:
+    assert _found(_letter(middle), SAID_AGAIN) == []
+
+
+def test_an_apology_is_never_a_repeat_when_it_is_the_first() -> None:
+    body = (
+        "Dear Priya,\n\nThis is about your order HO-5521. The catering for your 14 March launch "
+        "event arrived ninety minutes late, and your guests waited for food through the opening "
+        "speeches. The part I regret most is the speeches. We are truly sorry. " + _AMENDS + _CLOSE
+    )
+    assert _found(body, SAID_AGAIN) == []
+
+
+def test_the_harm_said_again_in_no_words_of_its_own_goes_once_the_letter_told_it() -> None:
+    middle = "I realise that this delay has affected your launch."
+    assert _found(_letter(middle), SAID_AGAIN) == [middle]
+    # Said before the letter tells the harm, it is the only mention: it stays.
+    told_later = (
+        "Dear Priya,\n\nThis is about your order HO-5521. I'm sorry the catering for your "
+        "launch arrived ninety minutes late. I realise that this delay has affected your launch. "
+        + _AMENDS
+        + _CLOSE
+    )
+    assert _found(told_later, SAID_AGAIN) == []
+
+
+# --- through the pipeline ---------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_a_model_letter_with_all_four_is_delivered_clean_after_one_call() -> None:
+    lines = (
+        "The impact of the delay was significant.",
+        "It was a lapse that we take very seriously.",
+        "Once again, we apologise for the inconvenience.",
+    )
+    body = _letter(
+        " ".join(lines[:2]),
+        amends="This resulted in a refund of £45 for the delivery. To help prevent this from "
+        "happening again, every event order now leaves the kitchen two hours early. " + lines[2],
+    )
+    provider = ScriptedProvider([Completion("Your event order", body, "m", 10, 10)])
+    settings = Settings(_env_file=None, repair_attempts=2, on_failure="fallback")  # type: ignore[call-arg]
+    draft = await build_pipeline(settings, provider=provider).draft(LAUNCH)
+
+    assert len(provider.calls) == 1, "salvage fixed everything: no re-ask"
+    assert (draft.meta.written_by, draft.meta.fallback) == ("model", False)
+    assert draft.guardrails.passed
+    for line in lines:
+        assert line not in draft.body
+    assert "resulted in" not in draft.body and "£45" in draft.body
+    assert "It was a lapse." in draft.body
+    rules = {e.rule for e in draft.meta.salvage}
+    assert {VAGUE_IMPACT, REMEDY_AS_RESULT, CLICHE, SAID_AGAIN} <= rules
