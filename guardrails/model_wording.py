@@ -54,8 +54,20 @@ _VAGUE_IMPACT = re.compile(
     rf"{_VERY}(?P<size>{_SIZE})\b"
     r"|\b(?:has|had|have)\s+(?:had\s+)?(?:a|an|such\s+an?)\s+"
     rf"{_VERY}(?P<size2>{_SIZE})\s+(?:impact|effect|toll)\s+on\b"
+    # "this was a significant inconvenience for you"
+    r"|\b(?:this|it|that)\s+(?:was|has\s+been|must\s+have\s+been|is)\s+(?:a|an)\s+"
+    rf"{_VERY}(?P<size3>{_SIZE})\s+(?:delay|disruption|inconvenience|setback|blow|ordeal|"
+    r"hardship|burden|upset)\b"
 )
 VAGUE_IMPACT_CUE = (
+    "delay",
+    "inconvenience",
+    "setback",
+    "blow",
+    "ordeal",
+    "hardship",
+    "burden",
+    "upset",
     "impact",
     "effect",
     "consequence",
@@ -83,7 +95,7 @@ def vague_impact(draft: Draft) -> list[Finding]:
     known = _request_words(request)
     found = []
     for match in _VAGUE_IMPACT.finditer(text.low):
-        size = match.group("size") or match.group("size2")
+        size = match.group("size") or match.group("size2") or match.group("size3")
         if stems(size) & known:
             continue
         found.append(
@@ -202,6 +214,11 @@ _ASSURED = re.compile(
     r"i\s+(?:want|wanted)\s+you\s+to\s+know(?:\s+that)?|i\s+(?:can\s+)?assure\s+you(?:\s+that)?|"
     r"(?:and|but|so|also)?)[\s,]*\Z"
 )
+# "I regret to inform you that your ...": news announced, not an apology. The lead-in goes.
+_REGRET_TO_INFORM = re.compile(
+    r"\b(?:i|we)\s+(?:(?:deeply|sincerely|truly)\s+)?regret\s+to\s+(?:inform|tell|advise|let)\s+"
+    r"you(?:\s+know)?(?:\s+that)?\s+(?=[a-z])"
+)
 _AND_AFTER = re.compile(r"\s*,?\s+and\s+(?P<next>(?:we|i)\b)?")
 _EMPTY_LINES = re.compile(
     r"\b(?:(?:your|customer|client|guest|patient|member)\s+)?(?:satisfaction|experience|"
@@ -211,12 +228,17 @@ _EMPTY_LINES = re.compile(
     r"(?:to|on)\s+(?:provid|deliver|offer|giv|ensur)\w*\s+(?:(?:our\s+)?(?:customers|clients|"
     r"guests|members|you)\s+)?(?:with\s+)?(?:the\s+(?:best|highest|finest)|excellent|"
     r"exceptional|outstanding|top[\s-]notch|first[\s-]class|high[\s-]quality|a\s+seamless)"
+    r"|\bcontinue\s+(?:to\s+)?(?:deliver|provid|offer|giv)\w*\s+(?:(?:you|our\s+clients|our\s+"
+    r"customers)\s+)?(?:with\s+)?(?:the\s+(?:best|highest|finest)|excellent|exceptional|"
+    r"outstanding|top[\s-]notch|first[\s-]class|high[\s-]quality)"
     r"|\b(?:we|i)\s+(?:are|am|remain)\s+(?:fully\s+|deeply\s+|always\s+)?committed\s+to\s+"
     r"(?:providing|delivering|offering)\s+(?:(?:our\s+)?(?:customers|clients|guests|you)\s+)?"
     r"(?:with\s+)?(?:the\s+(?:best|highest|finest)|excellent|exceptional|outstanding|"
     r"top[\s-]notch|first[\s-]class|high[\s-]quality|a\s+seamless)"
 )
 CLICHE_CUE = (
+    "regret to",
+    "continue",
     "seriously",
     "priority",
     "strive",
@@ -272,6 +294,12 @@ def cliche(draft: Draft) -> list[Finding]:
         ):
             fix = Fix(action="remove_sentence")
         found.append(_cliche(text, span, fix, said))
+    for match in _REGRET_TO_INFORM.finditer(low):
+        at = match.end()
+        if match.start() == text.sentences.bounds(*match.span())[0]:
+            fix = Fix(action="replace", text=text.text[at].upper())
+            said = text.text[match.start() : at].strip()
+            found.append(_cliche(text, (match.start(), at + 1), fix, said))
     for match in _EMPTY_LINES.finditer(low):
         span = text.sentences.bounds(*match.span())
         said = text.text[match.start() : match.end()]

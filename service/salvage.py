@@ -734,11 +734,16 @@ def _plan(
         )
         return _Edit(finding.field, start, end, wording, record)
     if fix.action == "replace" and fix.text is not None:
+        if finding.severity == "warning" and _held_elements(report, finding.start, finding.end):
+            return None  # a polish never cuts a required element: no round puts it back
         before = text[finding.start : finding.end]
         record = SalvageEdit(rule=finding.rule, action="replace", before=before, after=fix.text)
         return _Edit(finding.field, finding.start, finding.end, fix.text, record)
     if fix.action == "remove_sentence" and finding.field == "body":
         start, end = sentence_bounds(text, finding.start, finding.end)
+        held = _held_elements(report, start, end) if finding.severity == "warning" else []
+        if held:
+            return _element_said_again(held, text, (start, end), request, channel, finding.rule)
         end = _swallow_space(text, start, end)
         before = text[start:end].strip()
         record = SalvageEdit(rule=finding.rule, action="remove_sentence", before=before, after="")
@@ -751,6 +756,41 @@ def _plan(
         )
         return None if edit is None else replace(edit, fact=fix.fact)
     return None
+
+
+def _held_elements(report: GuardrailReport, start: int, end: int) -> list[str]:
+    """The required elements whose evidence starts in the body's [start, end)."""
+    return [
+        r.element
+        for r in report.elements
+        if r.required
+        and r.evidence is not None
+        and r.evidence.field == "body"
+        and start <= r.evidence.start < end
+    ]
+
+
+def _element_said_again(
+    held: list[str],
+    text: str,
+    span: tuple[int, int],
+    request: DraftRequest | None,
+    channel: str,
+    rule: str,
+) -> _Edit | None:
+    """A polished warning's sentence that holds a required element's evidence (a second
+    apology that was the letter's only "our oversight") never just goes: no salvage round
+    follows a polish to put the element back. It is said as the composer says that element
+    where it can; else (None) it stays."""
+    if request is None or len(held) > 1 or held[0] not in _ELEMENT_FACTS:
+        return None
+    try:
+        wording = fact_sentence(request, _ELEMENT_FACTS[held[0]], channel).strip()
+    except ValueError:
+        return None
+    start, end = span
+    record = SalvageEdit(rule=rule, action="replace", before=text[start:end], after=wording)
+    return _Edit("body", start, end, wording, record)
 
 
 STAFF_RULE = "blame.staff"

@@ -102,6 +102,7 @@ def test_the_base_letter_passes_with_none_of_these_findings() -> None:
         "The consequences for your event were truly considerable.",
         "This has had a major impact on your company's first impression.",
         "The disruption this caused was enormous.",
+        "We know this was a considerable setback for your team.",
     ],
 )
 def test_the_harm_graded_without_the_request_is_caught_and_the_sentence_goes(
@@ -185,6 +186,11 @@ def test_a_remedy_that_is_not_told_as_a_result_is_left_alone(middle: str) -> Non
         ),
         ("Customer satisfaction is our top priority.", ""),
         ("We always strive to provide the best service to our clients.", ""),
+        ("We want to continue providing first-class catering to you.", ""),
+        (
+            "We regret to inform you that the van left late.",
+            "The van left late.",
+        ),
     ],
 )
 def test_form_letter_lines_are_warned_and_salvage_cuts_them(middle: str, left: str) -> None:
@@ -225,6 +231,23 @@ def test_a_second_apology_naming_nothing_new_goes(middle: str) -> None:
     fixed, report = _salvaged(body)
     assert report.passed and middle not in fixed
     assert fixed.count("I'm sorry the catering") == 1, "the first apology stays"
+
+
+def test_a_second_apology_that_held_the_only_ownership_is_said_as_the_composer_owns_it() -> None:
+    # Salvage polishes in its last round: a sentence carrying a required element is never
+    # just cut (nothing would put the element back); it is said as the composer says it.
+    body = _letter("").replace(" That was our mistake, and we own it.", "")
+    body = body.replace(_CLOSE, " Again, I apologise for our mistake." + _CLOSE)
+    assert _found(body, SAID_AGAIN) == ["Again, I apologise for our mistake."]
+    fixed, report = _salvaged(body)
+    assert report.passed, [f.rule for f in report.errors]
+    assert "Again, I apologise" not in fixed
+    report = guardrails.check(body, subject="Your event order", context=LAUNCH)
+    edits = salvage("Your event order", body, report, LAUNCH, LAUNCH.channel).edits
+    assert [(e.rule, e.action, e.before) for e in edits] == [
+        (SAID_AGAIN, "replace", "Again, I apologise for our mistake.")
+    ]
+    assert next(e for e in report.elements if e.element == "responsibility").present
 
 
 @pytest.mark.parametrize(
