@@ -116,14 +116,26 @@ def vague_impact(draft: Draft) -> list[Finding]:
 # --- a remedy told as a consequence ------------------------------------------------------------
 
 _AS_RESULT = re.compile(
-    r"\b(?:(?P<subject>this|that|it|which)\s+(?:(?:has|have|then|also|will)\s+)?"
+    r"\b(?:(?:this|that|it|which)\s+(?:(?:has|have|then|also|will)\s+)?"
     r"(?:resulted\s+in|results\s+in|result\s+in|led\s+to|leads\s+to|lead\s+to|meant|means)|"
     r"resulting\s+in|leading\s+to)\s+(?:(?:a|an|the|your|our)\s+)?"
     r"(?:(?:full|partial|prompt|total)\s+)?"
     r"(?P<noun>refund|credit|replacement|reimbursement|voucher|discount|compensation|rebate|"
     r"repayment)s?\b"
     r"(?!\s+(?:delay|request|claim|part|error|problem|issue|failure|being|was|that\s+was))"
+    # "This resulted in a duplicate payment of £86.20 being returned to your account."
+    r"|\b(?:this|that|it|which)\s+(?:(?:has|have|then|also)\s+)?(?:resulted\s+in|led\s+to)\s+"
+    r"(?:(?:a|an|the|your)\s+)?(?:[\w£$€.,-]+\s+){1,6}?being\s+"
+    r"(?P<done>returned|refunded|credited|reimbursed|replaced|paid\s+back)\b"
 )
+_DONE_NOUN = {
+    "returned": "refund",
+    "refunded": "refund",
+    "reimbursed": "refund",
+    "paid back": "refund",
+    "credited": "credit",
+    "replaced": "replacement",
+}
 AS_RESULT_CUE = ("result", "led", "lead", "mean", "meant")
 _LATE = re.compile(r"\b(?:late|delay|held|stuck|wait)")
 _NOUN_KINDS = {
@@ -172,7 +184,8 @@ def remedy_as_result(draft: Draft) -> list[Finding]:
             end = stop.start() if stop is not None else s_end
             span, fix = (lead.start(), end), Fix(action="replace", text="")
         else:
-            index = _remedy_index(sentence, match.group("noun"), request)
+            noun = match.group("noun") or _DONE_NOUN.get(match.group("done"), match.group("done"))
+            index = _remedy_index(sentence, noun, request)
             span = (s_start, s_end)
             fix = (
                 Fix(action="remove_sentence")

@@ -921,6 +921,16 @@ def _insertion(
         end = len(body.rstrip())
         return _Edit("body", end, end, gap + sentence, record, rank=4)
     planned = planned if planned is not None else []
+    if kind == "remedy":
+        stated = _remedy_stated(body, request, fact)
+        if stated is not None:
+            start, end = stated
+            if any(e.field == "body" and e.start < end and start < e.end for e in planned):
+                return None  # another edit changes that sentence first: the next round says it
+            record = SalvageEdit(
+                rule=rule, action="replace", before=body[start:end], after=sentence
+            )
+            return _Edit("body", start, end, sentence, record)
     if kind == "prevention":
         restated = _restated_step(body, request, fact, planned)
         if restated is not None:
@@ -953,6 +963,34 @@ def _insertion(
     # The impact follows the apology that names it, before a remedy put after that apology.
     rank = 1 if kind == "impact" else 2
     return _Edit("body", anchor, anchor, " " + sentence, record, rank=rank)
+
+
+def _remedy_stated(body: str, request: DraftRequest, fact: str) -> tuple[int, int] | None:
+    """The one sentence that states a remedy by its figure and a word of its own, but not as
+    the request gives it (its code left out: "a travel voucher worth €150"): a missing fact
+    of that remedy is said by replacing it, not by a second sentence offering it again. None
+    when no sentence, or more than one, does so, or one also names another remedy's figure."""
+    index = int(fact.split(":", 1)[1])
+    if not 0 <= index < len(request.remedies):
+        return None
+    remedy = request.remedies[index]
+    amount = (remedy.amount or "").lower()
+    if not _NUMBER.search(amount):
+        return None
+    own = stems(remedy.description) - stems(request.incident.summary)
+    others = [
+        value.lower()
+        for i, other in enumerate(request.remedies)
+        if i != index
+        for value in (other.amount, other.code)
+        if value
+    ]
+    found = []
+    for start, end in _sentence_spans(body):
+        low = body[start:end].lower()
+        if amount in low and stems(low) & own and not any(v in low for v in others):
+            found.append((start, end))
+    return found[0] if len(found) == 1 else None
 
 
 def _restated_step(

@@ -156,6 +156,53 @@ def test_a_clause_telling_the_remedy_as_a_result_goes_and_the_sentence_stays() -
     assert "The van left our kitchen after the speeches had started." in fixed
 
 
+def test_a_remedy_told_as_being_returned_is_said_as_the_remedy() -> None:
+    middle = "This led to the delivery charge of £45 being returned to your card."
+    body = _letter(
+        middle,
+        amends="To help prevent this from happening again, every event order now leaves the "
+        "kitchen two hours early.",
+    )
+    assert _found(body, REMEDY_AS_RESULT) == [middle]
+    fixed, report = _salvaged(body)
+    assert report.passed and middle not in fixed and fixed.count("£45") == 1
+
+
+def test_a_remedy_the_letter_offers_without_its_code_is_said_again_not_offered_twice() -> None:
+    request = LAUNCH.model_copy(
+        update={
+            "remedies": [
+                *LAUNCH.remedies,
+                LAUNCH.remedies[0].model_copy(
+                    update={
+                        "kind": "credit",
+                        "description": "a tasting menu voucher",
+                        "amount": "£60",
+                        "code": "TASTE60",
+                        "status": "offered",
+                    }
+                ),
+            ]
+        }
+    )
+    voucher = "I would also like to give you a tasting menu voucher worth £60."
+    body = _letter("", amends=_AMENDS + " " + voucher)
+    fixed, report = _salvaged(body, request)
+    assert report.passed, [f.rule for f in report.errors]
+    assert voucher not in fixed and "TASTE60" in fixed
+    assert fixed.count("£60") == 1, "the voucher is offered once"
+
+
+def test_any_distress_caused_by_the_delay_reads_as_a_sentence() -> None:
+    middle = "I'm sorry for any distress caused by the late van."
+    body = _letter("", amends=_AMENDS).replace("I'm sorry the catering", "The catering")
+    body = body.replace(_CLOSE, " " + middle + _CLOSE)
+    fixed, report = _salvaged(body)
+    assert report.passed, [f.rule for f in report.errors]
+    assert "the distress caused by the late van" in fixed
+    assert "this caused by" not in fixed
+
+
 @pytest.mark.parametrize(
     "middle",
     [
