@@ -99,7 +99,7 @@ def test_private_drafts_carry_every_fact(channel: str, tone: str) -> None:
         (
             "planned",
             None,
-            r"will refund the express shipping fee of \$14\.95 and confirm",
+            r"will refund the express shipping fee of \$14\.95 and let you know",
             r"already|have refunded",
         ),
     ],

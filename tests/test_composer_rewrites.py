@@ -160,7 +160,7 @@ def test_shorten_without_context_keeps_every_fact_in_65_percent() -> None:
     assert statistics.median(ratios) <= 0.63 and max(ratios) <= 0.77, sorted(ratios)
     # 4 of 100 were over 0.65; 3 of 108 now that a step that says it changes on its own
     # ("Every block change now goes into the shared fraud log ...") loses "To prevent a
-    # repeat," and a planned remedy its "and confirm to you once it is done".
+    # repeat," and a planned remedy its "and let you know once it is done".
     assert sum(r > 0.65 for r in ratios) <= 3, sorted(ratios)
 
 
@@ -628,10 +628,10 @@ def test_a_shortened_social_reply_keeps_what_happened_and_is_shorter(case_id: st
 
 def test_shorten_without_context_drops_our_filler_around_steps_and_plans() -> None:
     """Over its budget, a step that says it changes on its own loses its lead ("To prevent
-    a repeat,"), and a planned remedy its "and confirm to you once it is done"."""
+    a repeat,"), and a planned remedy its "and let you know once it is done"."""
     for case_id, kept, gone in (
         ("bank_card_blocked_colleague", "Every block change now goes", "To prevent a repeat"),
-        ("school_trip_refund_email", "We'll also organise a rearranged trip", "confirm to you"),
+        ("school_trip_refund_email", "We'll also organise a rearranged trip", "let you know"),
     ):
         request = messy()[case_id].model_copy(update={"max_words": None})
         draft = compose_draft(request)

@@ -1682,7 +1682,7 @@ def remedy_sentence(
             slot = "remedy_" + status
         if slot == "remedy_planned" and not date and _TIMED.search(text):
             # "courier delivery ... as soon as the bag is traced" says when already: no "and
-            # confirm to you once it is done" after it.
+            # let you know once it is done" after it.
             slot = "remedy_planned_timed"
         if money.startswith(" (") and (done_verb, plan_verb) in _SUM_VERBS and slot in _THING_SLOTS:
             # "We've refunded the renewal fee of €64.90", "We've refunded €64.90 for

@@ -982,7 +982,7 @@ _CODE_LINE = re.compile(r"^(?:Your code is|The code to use is|Just use the code)
 """A remedy's code said on its own (`remedy_code`), which its remedy's sentence can carry."""
 _AMENDS_LEAD = re.compile(r"^To make amends, (?=\S)")
 _REPEAT_LEAD = "To prevent a repeat, "
-_CONFIRM_TAIL = re.compile(r" and confirm to you once it(?: is|'s|’s) done\.$")
+_CONFIRM_TAIL = re.compile(r" and let you know once it(?: is|'s|’s) done\.$")
 """Our promise to confirm a planned remedy, which a shortened letter does without."""
 _LEAD_IN = re.compile(r"^(?:In addition|As a goodwill gesture|On top of that|Also), ")
 """Joining words a shortened letter does without."""
