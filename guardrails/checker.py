@@ -86,11 +86,13 @@ from guardrails.model_wording import (
     CLICHE_CUE,
     REMEDY_AS_RESULT,
     SAID_AGAIN,
+    SUBJECT_STATUS,
     VAGUE_IMPACT,
     VAGUE_IMPACT_CUE,
     cliche,
     remedy_as_result,
     said_again,
+    subject_status,
     vague_impact,
 )
 from guardrails.packs import FixSpec
@@ -183,6 +185,7 @@ RULES: tuple[Rule, ...] = (
     Rule(remedy_as_result, (REMEDY_AS_RESULT,), needs_context=True, cue=AS_RESULT_CUE),
     Rule(cliche, (CLICHE,), cue=CLICHE_CUE),
     Rule(said_again, (SAID_AGAIN,)),
+    Rule(subject_status, (SUBJECT_STATUS,), needs_context=True),
 )
 """Every code rule, in the order it runs; pack rules are all run by `rule_findings`."""
 

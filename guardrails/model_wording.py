@@ -10,6 +10,9 @@
   the next salvage round puts it back).
 - `tone.cliche`: lines every form letter carries ("a mistake that we take very seriously",
   "Your satisfaction is our top priority", "We strive to provide the best service").
+- `commitments.subject_status`: a subject line that tells a remedy as done when the request
+  only plans or offers it ("Damaged sofa: Replacement delivered" for a sofa to be delivered on
+  Wednesday). The composer's subject line replaces it.
 - `tone.said_again`: a second apology, or a second mention of the harm, that names nothing
   new ("I would like to express my sincere regret for our oversight." after the letter has
   apologised; "I understand that this delay has impacted your operations." after it told
@@ -33,7 +36,8 @@ VAGUE_IMPACT = "claims.vague_impact"
 REMEDY_AS_RESULT = "claims.remedy_as_result"
 CLICHE = "tone.cliche"
 SAID_AGAIN = "tone.said_again"
-RULE_IDS = (VAGUE_IMPACT, REMEDY_AS_RESULT, CLICHE, SAID_AGAIN)
+SUBJECT_STATUS = "commitments.subject_status"
+RULE_IDS = (VAGUE_IMPACT, REMEDY_AS_RESULT, CLICHE, SAID_AGAIN, SUBJECT_STATUS)
 
 # --- how large the harm was ------------------------------------------------------------------
 
@@ -407,4 +411,54 @@ def said_again(draft: Draft) -> list[Finding]:
                 fix=Fix(action="remove_sentence"),
             )
         )
+    return found
+
+
+# --- a subject line that tells a remedy as done -------------------------------------------------
+
+_SUBJECT_DONE = re.compile(
+    r"\b(?P<noun>refund|replacement|credit|voucher|repair|reimbursement)s?\b[^.!?\n]{0,30}?"
+    r"\b(?:delivered|sent|issued|processed|shipped|completed|done|applied|paid|on\s+its\s+way)\b"
+    r"|\b(?P<verb>refunded|replaced|credited|reimbursed|repaired)\b"
+)
+_SUBJECT_KINDS = {
+    "refund": "refund",
+    "refunded": "refund",
+    "reimbursement": "refund",
+    "reimbursed": "refund",
+    "replacement": "replacement",
+    "replaced": "replacement",
+    "credit": "credit",
+    "credited": "credit",
+    "voucher": "credit",
+}
+
+
+def subject_status(draft: Draft) -> list[Finding]:
+    """A subject that tells a remedy as done where no remedy of its kind is done: the
+    composer's subject line takes its place."""
+    request, subject = draft.context, draft.subject
+    if request is None or subject is None:
+        return []
+    found = []
+    for match in _SUBJECT_DONE.finditer(subject.low):
+        kind = _SUBJECT_KINDS.get(match.group("noun") or match.group("verb"))
+        kinds = {kind} if kind else {"service", "other", "expedite"}
+        if any(r.kind in kinds and r.status == "done" for r in request.remedies):
+            continue
+        found.append(
+            finding(
+                SUBJECT_STATUS,
+                "error",
+                "The subject tells a remedy as done that the request does not give as done "
+                f'("{subject.text[match.start() : match.end()]}").',
+                subject.text,
+                match.start(),
+                match.end(),
+                "Say each remedy as its status allows.",
+                field="subject",
+                fix=Fix(action="insert", fact="subject"),
+            )
+        )
+        break
     return found

@@ -11,7 +11,13 @@ import pytest
 import guardrails
 from contract.models import DraftRequest
 from contract.report import GuardrailReport
-from guardrails.model_wording import CLICHE, REMEDY_AS_RESULT, SAID_AGAIN, VAGUE_IMPACT
+from guardrails.model_wording import (
+    CLICHE,
+    REMEDY_AS_RESULT,
+    SAID_AGAIN,
+    SUBJECT_STATUS,
+    VAGUE_IMPACT,
+)
 from service.pipeline import build_pipeline
 from service.providers.base import Completion
 from service.salvage import salvage
@@ -328,6 +334,37 @@ def test_the_harm_said_again_in_no_words_of_its_own_goes_once_the_letter_told_it
         + _CLOSE
     )
     assert _found(told_later, SAID_AGAIN) == []
+
+
+# --- commitments.subject_status -------------------------------------------------------------
+
+
+def test_a_subject_that_tells_a_planned_remedy_as_done_is_the_composers_subject() -> None:
+    request = LAUNCH.model_copy(
+        update={
+            "remedies": [
+                LAUNCH.remedies[0].model_copy(
+                    update={
+                        "kind": "replacement",
+                        "description": "a replacement platter for your next event",
+                        "amount": None,
+                        "status": "planned",
+                        "date": "Friday",
+                    }
+                )
+            ]
+        }
+    )
+    for subject in ("Late catering: replacement sent", "Your platter, replaced"):
+        report = guardrails.check(_letter(""), subject=subject, context=request)
+        found = [f for f in report.findings if f.rule == SUBJECT_STATUS]
+        assert [f.field for f in found] == ["subject"], subject
+        edited = salvage(subject, _letter(""), report, request, request.channel)
+        assert edited.subject and "replace" not in edited.subject.lower()
+    # Done, it may be told as done; a subject that tells nothing done is left alone.
+    assert _found(_letter(""), SUBJECT_STATUS) == []
+    done = guardrails.check(_letter(""), subject="Delivery charge refunded", context=LAUNCH)
+    assert not [f for f in done.findings if f.rule == SUBJECT_STATUS]
 
 
 # --- through the pipeline ---------------------------------------------------------------------
