@@ -358,7 +358,7 @@ _HARM_AGAIN = re.compile(
     r"(?:[a-z]+ly\s+)?(?:impacted|affected|disrupted|inconvenienced|caused\s+(?:you\s+)?"
     r"(?:some\s+|a\s+lot\s+of\s+|much\s+)?(?:inconvenience|disruption|frustration|trouble|"
     r"problems|issues|difficulties))"
-    r"(?:\s+(?:on\s+)?(?:you|your\s+(?:[a-z-]+\s+){0,2}?[a-z-]+))?\s*[.!]?\Z"
+    r"(?:\s+(?:on\s+|for\s+)?(?:you|your\s+(?:[a-z-]+\s+){0,2}?[a-z-]+))?\s*[.!]?\Z"
 )
 # The words of an apology's object that name nothing: "our oversight", "any inconvenience
 # this may have caused you".

@@ -326,6 +326,8 @@ def test_an_apology_is_never_a_repeat_when_it_is_the_first() -> None:
 def test_the_harm_said_again_in_no_words_of_its_own_goes_once_the_letter_told_it() -> None:
     middle = "I realise that this delay has affected your launch."
     assert _found(_letter(middle), SAID_AGAIN) == [middle]
+    middle = "I understand that this has caused some inconvenience for you."
+    assert _found(_letter(middle), SAID_AGAIN) == [middle]
     # Said before the letter tells the harm, it is the only mention: it stays.
     told_later = (
         "Dear Priya,\n\nThis is about your order HO-5521. I'm sorry the catering for your "
