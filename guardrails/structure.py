@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 
-from contract.report import Finding
+from contract.report import Finding, Fix
 from guardrails.draft import Draft
 from guardrails.facts import trie_regex
 from guardrails.lexicon import lexicon
@@ -1289,5 +1289,36 @@ def structural_findings(draft: Draft) -> list[Finding]:
         ):
             continue
         counts[f.rule] = counts.get(f.rule, 0) + 1
+        if id(f) in to_read and _tells_own_cause(low, f, draft):
+            f = f.model_copy(update={"fix": Fix(action="insert", fact="responsibility")})
         kept.append(f)
     return kept
+
+
+_CONTENT_WORD = re.compile(r"[a-z][a-z'’-]{3,}")
+_NOT_CONTENT = frozenset(
+    "after before because with from into that this their there have been were when while "
+    "which about over under than then they them your ours".split()
+)
+
+
+def _stems(words: str) -> set[str]:
+    # Four letters stand for a word: "ran"/"running" differ, but "scheduled"/"schedule",
+    # "payments"/"payment" do not.
+    return {w[:4] for w in _CONTENT_WORD.findall(words) if w not in _NOT_CONTENT}
+
+
+def _tells_own_cause(low: str, f: Finding, draft: Draft) -> bool:
+    """Whether a cause left unowned is the cause the request gives as its own ("due to a
+    scheduled payment batch running twice" for "A scheduled payment batch ran twice after
+    a deploy"): the business named it, so the letter is mended by owning it (the composer's
+    responsibility line), not by a re-ask. A cause the request does not give ("the
+    courier is to blame") keeps no fix: owning it beside the blame would contradict it."""
+    cause = draft.context.incident.cause if draft.context is not None else None
+    if not cause:
+        return False
+    stop = _SENTENCE_END.search(low, f.end)
+    told = _stems(low[f.start : stop.start() if stop else len(low)])
+    given = _stems(cause.lower())
+    shared = told & given
+    return len(shared) >= 2 and len(shared) * 2 >= max(len(given), len(told))
