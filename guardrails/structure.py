@@ -1297,8 +1297,33 @@ def structural_findings(draft: Draft) -> list[Finding]:
 
 _CONTENT_WORD = re.compile(r"[a-z][a-z'’-]{3,}")
 _NOT_CONTENT = frozenset(
-    "after before because with from into that this their there have been were when while "
-    "which about over under than then they them your ours".split()
+    [
+        "after",
+        "before",
+        "because",
+        "with",
+        "from",
+        "into",
+        "that",
+        "this",
+        "their",
+        "there",
+        "have",
+        "been",
+        "were",
+        "when",
+        "while",
+        "which",
+        "about",
+        "over",
+        "under",
+        "than",
+        "then",
+        "they",
+        "them",
+        "your",
+        "ours",
+    ]
 )
 
 
