@@ -4,6 +4,7 @@ typed without its apostrophe, two outcomes in one remedy."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import guardrails
@@ -368,3 +369,60 @@ def test_a_credit_typed_as_a_discount_says_it_is_a_credit() -> None:
 def test_a_mortgage_account_is_the_readers() -> None:
     incident = {"summary": "your statement was wrong", "reference": "mortgage acct 7700-41923"}
     assert "your mortgage acct 7700-41923" in _letter(_request(incident=incident))
+
+
+_STOCK_GOODWILL = ("make amends", "goodwill gesture", "the service you deserve")
+
+
+def _dose_request(summary: str, **changes: Any) -> DraftRequest:
+    return _request(
+        channel="letter",
+        strategies=["proactive_solutions"],
+        incident={"summary": summary, "reference": "RX-40917"},
+        remedies=[
+            {"kind": "replacement", "description": "the correct tablets delivered to your home"}
+            | {"status": "done"},
+            {"kind": "discount", "description": "a free month of delivery", "status": "offered"},
+        ],
+        **changes,
+    )
+
+
+def test_a_health_or_safety_incident_is_told_soberly_not_as_a_shops_goodwill_letter() -> None:
+    # The same remedies for a late parcel read as amends and a goodwill gesture ...
+    late = _letter(_dose_request("your order arrived a week late"))
+    assert "To make amends" in late and "goodwill gesture" in late, late
+    # ... but never for a wrong dose, an injury, an allergic reaction or a data breach.
+    for summary in (
+        "the label on your prescription said 5mg when it should have said 3mg",
+        "you were injured by a loose shelf in our store",
+        "your son had an allergic reaction to a dish we said was nut-free",
+        "a data breach exposed your address and phone number",
+    ):
+        for tone in ("professional", "empathetic", "luxury", "friendly", "warm", "tech"):
+            body = _letter(_dose_request(summary, tone=tone))
+            stock = [s for s in _STOCK_GOODWILL if s in body]
+            assert not stock, (summary, tone, stock, body)
+            assert "correct tablets" in body  # the remedy is still told
+
+
+_NO_CAUSE = re.compile(r"still (?:establishing|looking into|finding out)|investigation into how")
+
+
+def test_no_cause_line_only_when_the_request_truly_gives_no_cause() -> None:
+    step = [{"description": "guests are now told about any building work when they book"}]
+    incident = {"summary": "building work started next to your room at 7am"}
+    # A prevention step says we know what to change: no "still establishing how".
+    assert not _NO_CAUSE.search(_letter(_request(incident=incident, prevention=step)))
+    # Without one, or under the cautious posture, the honest no-cause line stays.
+    assert _NO_CAUSE.search(_letter(_request(incident=incident)))
+    cautious = _letter(_request(incident=incident, prevention=step, liability="cautious"))
+    assert _NO_CAUSE.search(cautious), cautious
+
+
+def test_a_known_place_typed_in_lower_case_after_to_from_in_is_capitalised() -> None:
+    assert tame_case("i fly to lagos on the 14th") == "I fly to Lagos on the 14th"
+    assert tame_case("sent from new york to paris") == "sent from New York to Paris"
+    # Only after "to", "from" or "in", and only names that are not also words.
+    assert tame_case("the lagos office") == "the lagos office"
+    assert tame_case("a trip to nice weather in reading") == "a trip to nice weather in reading"

@@ -1019,6 +1019,9 @@ class Writer:
             "full_name": self.name.formal if self.name else "",
             "recipient_org": req.recipient.organization or "",
             "org": req.sender.organization or "",
+            # Health, safety or a data breach: a sober letter, not a shop's goodwill one
+            # (variants with `requires_no: [grave]` are left out).
+            "grave": "yes" if grave(req) else "",
             # A text is signed by whoever speaks in it: a named colleague writes "I" and
             # signs with their name; otherwise the organisation writes "we" and signs.
             "sms_signer": req.sender.name
@@ -1325,6 +1328,23 @@ _REFUND_OF = re.compile(
     r"^(?:(?:a|the|your)\s+)?(?P<full>full\s+)?refunds?\s+(?:of|for|on)\s+(?P<thing>\S.*)$",
     re.IGNORECASE,
 )
+_GRAVE = re.compile(
+    r"\b(?:medication|medicines?|prescriptions?|doses?|dosage|overdosed?|allerg\w*|"
+    r"anaphyla\w*|injur\w*|hospital\w*|ambulance|unsafe|safety|fire|burns?|poison\w*|"
+    r"gas leak|carbon monoxide|(?:data|security) breach|breach of (?:your )?data|"
+    r"personal (?:data|details|information) (?:was|were) (?:exposed|leaked|shared))\b",
+    re.IGNORECASE,
+)
+"""Words of an incident about health, safety or a data breach."""
+
+
+def grave(request: DraftRequest) -> bool:
+    """Whether the incident or its impact is about health, safety, injury or a data breach:
+    the letter is then sober (no "To make amends", no goodwill gesture, no stock close)."""
+    inc = request.incident
+    return any(_GRAVE.search(t or "") for t in (inc.summary, inc.cause, inc.impact))
+
+
 _TOLD_WHY = re.compile(r"\b(?:because|due to|as a result of|caused by)\b", re.IGNORECASE)
 _COST_NOUN = re.compile(r"\b(?:fare|fares|cost|costs|bill|fee|fees|expenses|charges?)\s*$")
 _NEW_DOCUMENT = re.compile(
@@ -1369,6 +1389,9 @@ _EVERYONE = re.compile(
 customer"); "any show this season" names no one."""
 _FUTURE = re.compile(r"\b(?:will|shall|'ll|’ll|is going to|are going to)\b", re.IGNORECASE)
 _AMENDS_LEAD = "To make amends, "
+SOBER_LEADS = {"To make amends, ": "To set this right, ", "To make amends: ": "To set this right: "}
+"""The lead of a first remedy in a letter about health, safety or a data breach: a wrong
+dose is set right, not made amends for."""
 _LONG_REMEDY = 18
 """Words in a remedy after which its amount is a sentence of its own."""
 _PUBLIC_FIGURE = re.compile(
@@ -1638,6 +1661,7 @@ def remedy_sentence(
         thing = definite(text)
         offer = indefinite(text)
         goodwill = w.has("proactive_solutions") and kind in _GOODWILL_KINDS
+        goodwill = goodwill and not w.values["grave"]  # no "goodwill gesture" for a wrong dose
         group = noun_group(text)
         charge = _CHARGE.search(" ".join(group)) is not None and not _COST_OF.match(mid(text))
         acts_on = False  # the remedy's verb acts on the thing ("refund the fees charged")
@@ -1721,6 +1745,8 @@ def remedy_sentence(
         # One "To make amends" per letter: the next remedy follows on.
         rest = sentence[len(_AMENDS_LEAD) :]
         sentence = rest[:1].upper() + rest[1:]
+    elif w.values["grave"] and sentence[: len(_AMENDS_LEAD)] in SOBER_LEADS:
+        sentence = SOBER_LEADS[sentence[: len(_AMENDS_LEAD)]] + sentence[len(_AMENDS_LEAD) :]
     if apart:
         slot = "remedy_amount_refund" if kind == "refund" else "remedy_amount"
         sentence += " " + (w.say(slot, {"amount": apart}) or f"The amount is {apart}.")

@@ -118,6 +118,14 @@ def _known_case() -> tuple[dict[str, str], re.Pattern[str]]:
     return table, re.compile(r"\b(" + "|".join(re.escape(k) for k in keys) + r")\b")
 
 
+@lru_cache(maxsize=1)
+def _place_after() -> re.Pattern[str]:
+    """A known place typed in lower case right after "to", "from" or "in" ("fly to lagos").
+    proper.yaml's places leave out names that are also words (Nice, Reading, Turkey)."""
+    keys = sorted(proper_tables().get("places", {}), key=len, reverse=True)
+    return re.compile(r"\b(to|from|in) (" + "|".join(re.escape(k) for k in keys) + r")\b")
+
+
 def recase(text: str, known: dict[str, str]) -> str:
     """`text` with each word (lower-case key) of `known` in its own case."""
     if not known:
@@ -280,6 +288,8 @@ def tame_case(text: str) -> str:
         text = _shouted_names(text)
     else:
         text = _unstressed(text)
+        places = proper_tables().get("places", {})
+        text = _place_after().sub(lambda m: f"{m.group(1)} {places[m.group(2)]}", text)
         # "all day tuesday", "by 3 june": a day or month typed in lower case is a name.
         # "march" is one only beside a number ("12 march"); alone it may be the verb.
         text = _CALENDAR.sub(

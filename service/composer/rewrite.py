@@ -35,6 +35,7 @@ import guardrails
 from contract.catalog import get_catalog
 from contract.models import DraftRequest, RewriteRequest
 from service.composer.build import (
+    SOBER_LEADS,
     ComposedDraft,
     ComposeOptions,
     DoesNotFit,
@@ -420,7 +421,15 @@ def _part_patterns() -> tuple[tuple[re.Pattern[str], str, int | None], ...]:
                 if len(fixed.split()) < 2:
                     continue  # "{summary}" alone is anything
                 ours = impersonal(piece)
-                for said in dict.fromkeys((piece, ours[:1].upper() + ours[1:])):
+                saids = [piece, ours[:1].upper() + ours[1:]]
+                # A sober letter's first remedy: "To set this right, ..." (build.SOBER_LEADS).
+                saids += [
+                    sober + said[len(lead) :]
+                    for lead, sober in SOBER_LEADS.items()
+                    for said in saids
+                    if said.startswith(lead)
+                ]
+                for said in dict.fromkeys(saids):
                     pattern, last = "", 0
                     for match in re.finditer(r"\{(\w+)\}", said):
                         pattern += re.escape(said[last : match.start()]) + ".+?"
@@ -514,6 +523,7 @@ _ASKS_BACK = re.compile(
     re.IGNORECASE,
 )
 """A sentence asking the reader to answer in public: a social reply asks for a direct message."""
+_WE_FIRST = re.compile(r"^(?:We|I|Our|My|To make amends|To set this right)\b")
 _NOT_WHAT_HAPPENED = frozenset({"regret", "responsibility", "amends", "invitation", "prevention"})
 # An abbreviation's full stop ("your job no. CV/2291") stays inside the sentence.
 _LOOKED_INTO = re.compile(r"^(?:I have|I've|We have|We've) looked into [^!?]+[.]$")
@@ -690,7 +700,11 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
             # Right after an opening, what happened is told, whatever it mentions ("The
             # refund ... has still not been paid"), short of an apology or our action.
             after = opening and not elements & {"regret"} and not _callers_action(s)
-            if after or not elements & _NOT_WHAT_HAPPENED:
+            # The letter's first sentence, in none of our wordings and not said by us, is
+            # what happened too, though it names a remedy ("The refunds for the cancelled
+            # trip still haven't been paid"): not our cause line further on.
+            leading = s == flat[0] and not _WE_FIRST.match(s) and not _parts_of(s)
+            if after or leading or not elements & _NOT_WHAT_HAPPENED:
                 said = (
                     s if "acknowledgment" in elements else f"What happened: {_mid_told(s, body)}."
                 )
@@ -980,7 +994,7 @@ _ABOUT = re.compile(
 """An opening naming the reader's numbered matter ("I've looked into your acct 55-0193 myself.")."""
 _CODE_LINE = re.compile(r"^(?:Your code is|The code to use is|Just use the code) (?P<code>\S+?)\.$")
 """A remedy's code said on its own (`remedy_code`), which its remedy's sentence can carry."""
-_AMENDS_LEAD = re.compile(r"^To make amends, (?=\S)")
+_AMENDS_LEAD = re.compile(r"^(?:To make amends|To set this right), (?=\S)")
 _REPEAT_LEAD = "To prevent a repeat, "
 _CONFIRM_TAIL = re.compile(r" and let you know once it(?: is|'s|’s) done\.$")
 """Our promise to confirm a planned remedy, which a shortened letter does without."""
@@ -1201,9 +1215,10 @@ def _ranked(
             line.shorter = [short]
         elif channel == "social" and "invitation" in elements and _DM.search(s):
             line.shorter = ["Please message us and we will help."]
-        elif _LEAD_IN.match(s):
-            # "As a goodwill gesture, we'd like to offer you ..." -> "We'd like to offer ...".
-            rest = _LEAD_IN.sub("", s, count=1)
+        elif _LEAD_IN.match(s) or _CONFIRM_TAIL.search(s):
+            # "As a goodwill gesture, we'd like to offer you ..." -> "We'd like to offer ...";
+            # "... and let you know once it's done." -> "...": the plan is kept, not its tail.
+            rest = _CONFIRM_TAIL.sub(".", _LEAD_IN.sub("", s, count=1))
             line.shorter = [rest[:1].upper() + rest[1:]]
         if briefer and s in briefer:
             line.shorter = [s, briefer[s]]  # the other lines' short forms first
