@@ -17,7 +17,14 @@ from functools import lru_cache
 from contract.models import DraftRequest
 from contract.report import Finding, Fix
 from guardrails.draft import Draft, Text
-from guardrails.facts import MAX_FACTS, Fact, durations_in, extract_metrics, trie_regex
+from guardrails.facts import (
+    MAX_FACTS,
+    Fact,
+    durations_in,
+    extract_metrics,
+    trie_regex,
+    year_facts,
+)
 from guardrails.lexicon import lexicon
 from guardrails.spans import MAX_PER_RULE, finding, is_negated, preceding_words
 from guardrails.supplied import (
@@ -59,6 +66,7 @@ _MESSAGES = {
     "duration": "Promises a deadline ({}) that no remedy supplied.",
     "weekday": "Promises a deadline ({}) that no remedy supplied.",
     "code": "Quotes a code or reference ({}) that the request did not supply.",
+    "year": "Names a year ({}) that the request did not supply.",
 }
 _CLAUSE_END = re.compile(r"[.!?](?=\s|$)|[;:\n]|,\s|\s(?:and|but|so)\s")
 
@@ -154,7 +162,8 @@ def unsupported_facts(draft: Draft) -> list[Finding]:
                     text.field,
                 )
             )
-        for fact in text.facts[:MAX_FACTS]:
+        checked = text.facts[:MAX_FACTS]
+        for fact in [*checked, *year_facts(text.low, checked)]:
             if unsupported >= MAX_PER_RULE:
                 break
             if fact.kind == "metric" or any(s <= fact.start and fact.end <= e for s, e in spans):

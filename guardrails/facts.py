@@ -391,6 +391,35 @@ def code_spans(text: str, low: str | None = None) -> list[tuple[int, int]]:
     return spans
 
 
+_YEAR = re.compile(r"(?<![\w.,/:-])(?:19|20)\d{2}(?![\w/-]|[.,:]\d)")
+_YEAR_ANYWHERE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+@lru_cache(maxsize=1)
+def _month_before() -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{trie_regex(_patterns().months)})\.?,?\s+$")
+
+
+def year_facts(low: str, facts: list[Fact]) -> list[Fact]:
+    """Years a text states on their own ("in 2019", "July 2015"), keyed by the year: not one
+    inside another fact ("3 March 2024"), a code ("INV-2024-118"), a time or a number
+    ("2,015"). A month name right before it is part of the span."""
+    found = []
+    for match in _YEAR.finditer(low):
+        start, end = match.span()
+        if any(f.start < end and start < f.end for f in facts):
+            continue
+        month = _month_before().search(low, max(0, start - 16), start)
+        found.append(Fact("year", (match.group(),), month.start() if month else start, end))
+    return found
+
+
+def years_in(text: str) -> frozenset[str]:
+    """Every year-shaped number a request's text holds, even inside a code or a date: a
+    reference "INV-2024-118" lets a letter say "in 2024"."""
+    return frozenset(_YEAR_ANYWHERE.findall(text))
+
+
 def extract_metrics(low: str, facts: list[Fact]) -> list[Fact]:
     """Improvement figures ("reduced errors by 35%", "35% fewer", "2x faster") among `facts`
     (from `extract_facts` on the same text), keyed by their number ("35", "2x")."""

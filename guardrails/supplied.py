@@ -20,6 +20,7 @@ from guardrails.facts import (
     extract_facts,
     number_value,
     weekdays_in,
+    years_in,
 )
 from guardrails.lexicon import lexicon
 from guardrails.normalise import fold, lowered
@@ -173,6 +174,7 @@ class Supplied:
         "told",
         "told_stems",
         "weekdays",
+        "years",
     )
 
     def __init__(self, context: DraftRequest) -> None:
@@ -189,6 +191,8 @@ class Supplied:
         # message: the reference is restated in every letter.
         self.codes = f"{authorised.text}\n{incident_text}".upper()
         self.incident_text = incident_text
+        self.years = years_in("\n".join(_request_texts(context)))
+        """Every year the request names, in any field (even inside a code)."""
         self._incident_facts: _IncidentFacts | None = None
         self.incident_stems = frozenset(stems(incident_text))
         fields = (incident.summary, incident.cause, incident.impact)
@@ -220,6 +224,7 @@ class Supplied:
             incident.impact,
             incident.date,
             _authorised_key(context),
+            tuple(_request_texts(context)),
         )
         # The key holds every field of every remedy, so the remedies read are equal to
         # this request's own.
@@ -231,6 +236,8 @@ class Supplied:
             return fact.key[0].upper() in self.codes
         if fact.kind == "weekday":
             return fact.key[0] in self.weekdays
+        if fact.kind == "year":
+            return fact.key[0] in self.years
         if fact.kind == "duration" and fact.key in self.durations:
             return True
         if (fact.kind, fact.key) in self.keys:
@@ -255,6 +262,20 @@ class Supplied:
         if fact.kind == "duration" and fact.key in incident.durations:
             return True
         return (fact.kind, fact.key) in incident.keys
+
+
+def _request_texts(context: DraftRequest) -> list[str]:
+    """Every free-text field of the request: the incident's, the customer's message, the
+    names of the people and organisations, and the remedies' and steps' fields."""
+    incident, people = context.incident, (context.recipient, context.sender)
+    texts = [incident.summary, incident.reference, incident.cause, incident.impact]
+    texts += [incident.date, incident.customer_message]
+    texts += [value for person in people for value in person.model_dump().values()]
+    for remedy in context.remedies:
+        texts += [remedy.description, remedy.amount, remedy.date, remedy.code]
+    for step in context.prevention:
+        texts += [step.description, step.metric]
+    return [t for t in texts if t]
 
 
 class ByValue:

@@ -72,19 +72,28 @@ def _answer(request: DraftRequest, body: Body, extra: str = "") -> httpx.Respons
     return _content(body, composed.subject, composed.body + extra)
 
 
-async def test_an_unauthorised_refund_from_the_model_is_salvaged_without_a_re_ask(
+@pytest.mark.parametrize(
+    ("extra", "unsupported"),
+    [
+        (" We will refund the full $189.00 too.", "$189.00"),
+        # Junk a small model wrote: a title-like line with a month and year from nowhere.
+        (" Northwind Outfitters, Oslo, March 2016: The Jacket That Waited.", "2016"),
+    ],
+)
+async def test_an_unsupported_figure_from_the_model_is_salvaged_without_a_re_ask(
     client: httpx.AsyncClient,
     northwind_request: DraftRequest,
     mocked_chat_completions: respx.Route,
     chat_completion_body: Body,
+    extra: str,
+    unsupported: str,
 ) -> None:
-    extra = " We will refund the full $189.00 too."
     mocked_chat_completions.return_value = _answer(northwind_request, chat_completion_body, extra)
     response = await client.post("/v1/drafts", json=northwind_request.model_dump(mode="json"))
     assert response.status_code == 200, response.text
     draft = response.json()
     assert mocked_chat_completions.call_count == 1, "salvage fixed it: no re-ask"
-    assert "$189.00" not in draft["body"] and draft["guardrails"]["passed"]
+    assert unsupported not in draft["body"] and draft["guardrails"]["passed"]
     meta = draft["meta"]
     assert (meta["provider"], meta["attempts"], meta["fallback"], meta["written_by"]) == (
         "openai",
