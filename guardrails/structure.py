@@ -51,6 +51,7 @@ from guardrails.facts import trie_regex
 from guardrails.lexicon import lexicon
 from guardrails.regex_source import Needs, alternatives_needs, may_hold
 from guardrails.spans import MAX_PER_RULE, SentenceBreaks, finding, is_negated
+from guardrails.supplied import stems
 
 REACTION_RULE = "non_apology.reaction"
 UNOWNED_RULE = "non_apology.unowned"
@@ -1295,44 +1296,6 @@ def structural_findings(draft: Draft) -> list[Finding]:
     return kept
 
 
-_CONTENT_WORD = re.compile(r"[a-z][a-z'’-]{3,}")
-_NOT_CONTENT = frozenset(
-    [
-        "after",
-        "before",
-        "because",
-        "with",
-        "from",
-        "into",
-        "that",
-        "this",
-        "their",
-        "there",
-        "have",
-        "been",
-        "were",
-        "when",
-        "while",
-        "which",
-        "about",
-        "over",
-        "under",
-        "than",
-        "then",
-        "they",
-        "them",
-        "your",
-        "ours",
-    ]
-)
-
-
-def _stems(words: str) -> set[str]:
-    # Four letters stand for a word: "ran"/"running" differ, but "scheduled"/"schedule",
-    # "payments"/"payment" do not.
-    return {w[:4] for w in _CONTENT_WORD.findall(words) if w not in _NOT_CONTENT}
-
-
 def _tells_own_cause(low: str, f: Finding, draft: Draft) -> bool:
     """Whether a cause left unowned is the cause the request gives as its own ("due to a
     scheduled payment batch running twice" for "A scheduled payment batch ran twice after
@@ -1343,7 +1306,7 @@ def _tells_own_cause(low: str, f: Finding, draft: Draft) -> bool:
     if not cause:
         return False
     stop = _SENTENCE_END.search(low, f.end)
-    told = _stems(low[f.start : stop.start() if stop else len(low)])
-    given = _stems(cause.lower())
+    told = stems(low[f.start : stop.start() if stop else len(low)])
+    given = stems(cause)
     shared = told & given
     return len(shared) >= 2 and len(shared) * 2 >= max(len(given), len(told))
