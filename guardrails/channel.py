@@ -6,14 +6,15 @@ flight number in their own message) is only a warning when a public reply repeat
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from heapq import merge
 
 from contract.report import Finding, Fix, Severity
 from guardrails.draft import Draft
 from guardrails.facts import amount_spans, code_spans
 from guardrails.lexicon import lexicon
 from guardrails.normalise import fold, lowered
-from guardrails.spans import finding
+from guardrails.spans import MAX_PER_RULE, finding
 
 LENGTH_RULE = "channel.max_chars"
 WORDS_RULE = "channel.word_range"
@@ -100,30 +101,35 @@ def _person(name: str | None) -> str | None:
 
 
 def _spans(kind: str, draft: Draft) -> Iterator[tuple[int, int]]:
+    """Where the body states content of a forbidden `kind`, in text order (each source is
+    read in text order and the sources are merged), found as they are read: `check_public`
+    stops after the findings a report keeps."""
     body, context = draft.body.text, draft.context
+    runs: list[Iterable[tuple[int, int]]] = []
     if kind == "reference":
-        yield from (m.span() for m in _REFERENCE.finditer(body))
+        runs.append(m.span() for m in _REFERENCE.finditer(body))
         if context is not None:
-            yield from _literal(body, context.incident.reference)
+            runs.append(_literal(body, context.incident.reference))
     elif kind == "amount":
-        yield from amount_spans(draft.body.low)
+        runs.append(amount_spans(draft.body.low))
     elif kind == "code":
-        yield from code_spans(body, draft.body.low)
+        runs.append(code_spans(body, draft.body.low))
     elif kind == "recipient_name" and context is not None:
         name = _person(context.recipient.name)
         if name:
-            yield from _literal(body, name)
+            runs.append(_literal(body, name))
             # A first name alone only in its own capitalisation: "Will", "Grace".
-            yield from _literal(body, name.split()[0], ignore_case=False)
+            runs.append(_literal(body, name.split()[0], ignore_case=False))
     elif kind == "personal_data":
         own = (context.sender.contact or "").lower() if context is not None else ""
-        yield from (m.span() for m in _EMAIL.finditer(body) if m.group().lower() not in own)
-        yield from (
+        runs.append(m.span() for m in _EMAIL.finditer(body) if m.group().lower() not in own)
+        runs.append(
             m.span() for m in _PHONE.finditer(body) if m.group() not in own and _is_phone(m.group())
         )
         name = _person(context.recipient.name) if context is not None else None
         if name and " " in name:
-            yield from _literal(body, name)
+            runs.append(_literal(body, name))
+    return merge(*runs)
 
 
 PUBLIC_INVITATION = "channel.public_invitation"
@@ -182,6 +188,26 @@ def _is_phone(number: str) -> bool:
     return bool(re.search(r"[().-]|^\+", number)) or sum(c.isdigit() for c in number) >= 9
 
 
+class _Read:
+    """Spans in text order, read one at a time, remembering those read."""
+
+    def __init__(self, spans: Iterator[tuple[int, int]]) -> None:
+        self.rest, self.read, self.last = spans, set[tuple[int, int]](), (-1, -1)
+
+    def next(self) -> tuple[int, int] | None:
+        span = next(self.rest, None)
+        if span is not None:
+            self.read.add(span)
+            self.last = span
+        return span
+
+    def holds(self, span: tuple[int, int]) -> bool:
+        """Whether `span` is one of the spans, read up to it."""
+        while self.last < span and self.next() is not None:
+            pass
+        return span in self.read
+
+
 def check_public(draft: Draft) -> list[Finding]:
     """Content the channel's `forbidden` list bans, because anyone can read the message."""
     body, channel = draft.body.text, draft.channel
@@ -195,12 +221,17 @@ def check_public(draft: Draft) -> list[Finding]:
     summary = _said(context.incident.summary) if context is not None else ""
     reference = _said(context.incident.reference) if context is not None else ""
     found: list[Finding] = []
-    seen: set[tuple[int, int]] = set()
+    # A span is reported once, as the first kind that holds it. Each kind is read only as far
+    # as it needs: to its first `MAX_PER_RULE` new spans (all a report keeps), and for a
+    # later kind's span, up to that span.
+    earlier: list[_Read] = []
     for kind in channel.forbidden:
-        for start, end in _spans(kind, draft):
-            if (start, end) in seen:
+        spans, kept, previous = _Read(_spans(kind, draft)), 0, None
+        while kept < MAX_PER_RULE and (span := spans.next()) is not None:
+            if span == previous or any(other.holds(span) for other in earlier):
                 continue
-            seen.add((start, end))
+            previous, kept = span, kept + 1
+            start, end = span
             what = kind.replace("_", " ")
             excerpt = " ".join(draft.body.low[start:end].split())
             severity: Severity
@@ -236,4 +267,5 @@ def check_public(draft: Draft) -> list[Finding]:
                     fix=Fix(action="remove_sentence"),
                 )
             )
+        earlier.append(spans)
     return found

@@ -22,6 +22,7 @@ from guardrails.facts import (
     Fact,
     durations_in,
     extract_metrics,
+    facts_within,
     trie_regex,
     year_facts,
 )
@@ -226,9 +227,7 @@ def _widened(
     sentence_start, sentence_end = text.sentences.bounds(start, end)
     amounts = {r_key for r in remedies for r_key in r.amount_keys}
     if any(
-        (f.kind, f.key) in amounts
-        for f in text.facts
-        if sentence_start <= f.start and f.end <= sentence_end
+        (f.kind, f.key) in amounts for f in facts_within(text.facts, sentence_start, sentence_end)
     ):
         return None
     after = _CLAUSE_END.search(text.low, end, sentence_end)
@@ -275,7 +274,7 @@ def _states_a_remedy(text: Text, start: int, end: int, supplied: Supplied) -> bo
     remedy, whatever its kind."""
     left, right = _clause(text, start, end)
     clause = " ".join(text.low[left:right].split())
-    facts = [f for f in text.facts if left <= f.start and f.end <= right]
+    facts = facts_within(text.facts, left, right)
     keys = {(f.kind, f.key) for f in facts}
     values = {fact_value(f) for f in facts}
     for remedy in supplied.remedies:

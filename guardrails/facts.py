@@ -12,10 +12,12 @@ order of a number and its unit).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import islice
 
 from guardrails.lexicon import lexicon
 
@@ -293,6 +295,19 @@ def _parsed(kind: str, matched: str) -> tuple[str, tuple[str, ...]] | None:
     return None
 
 
+def facts_within(facts: Sequence[Fact], start: int, end: int) -> list[Fact]:
+    """The facts of `facts` (in text order, as `extract_facts` gives them) that lie within
+    `start`..`end`: found by bisection, so that a rule reading the facts of each of many
+    sentences does not read every fact of the text for each."""
+    found = []
+    for fact in facts[bisect_left(facts, start, key=lambda f: f.start) :]:
+        if fact.start >= end:
+            break
+        if fact.end <= end:
+            found.append(fact)
+    return found
+
+
 MAX_FACTS = 200
 """Facts parsed per text: a letter states a handful; a text with more is refused whole
 (`commitments.unsupported_fact` says so) rather than parsed figure by figure."""
@@ -305,7 +320,16 @@ def extract_facts(
     improvement multipliers ("2x faster") come back as `metric` facts. `low` is the folded,
     lowercased text (same length as `text`)."""
     low = low if low is not None else text.lower()
-    facts: list[Fact] = []
+    facts = list(islice(scanned_facts(low), limit))
+    if codes:
+        facts += [Fact("code", (text[s:e],), s, e) for s, e in code_spans(text, low)]
+        facts.sort(key=lambda fact: (fact.start, fact.end))
+    return facts if limit is None else facts[:limit]
+
+
+def scanned_facts(low: str) -> Iterator[Fact]:
+    """The facts of `extract_facts` but codes, one at a time in text order, read from the
+    lowered text: a caller that needs only the first few stops the scan there."""
     reached = 0
     for match in _patterns().scan.finditer(" " + low):
         kind = match.lastgroup
@@ -316,14 +340,8 @@ def extract_facts(
             continue  # inside the fact before it
         fact = make_fact(kind, low[start:end], start, end)
         if fact is not None:
-            facts.append(fact)
+            yield fact
             reached = end
-            if limit is not None and len(facts) >= limit:
-                break
-    if codes:
-        facts += [Fact("code", (text[s:e],), s, e) for s, e in code_spans(text, low)]
-        facts.sort(key=lambda fact: (fact.start, fact.end))
-    return facts if limit is None else facts[:limit]
 
 
 @lru_cache(maxsize=1)
@@ -436,6 +454,7 @@ def extract_metrics(low: str, facts: list[Fact]) -> list[Fact]:
     return metrics
 
 
-def amount_spans(low: str) -> list[tuple[int, int]]:
-    """Where a text states an amount of money, for channels where amounts are forbidden."""
-    return [(f.start, f.end) for f in extract_facts(low, low, codes=False) if f.kind == "amount"]
+def amount_spans(low: str) -> Iterator[tuple[int, int]]:
+    """Where a text states an amount of money, for channels where amounts are forbidden: in
+    text order, found as they are read."""
+    return ((f.start, f.end) for f in scanned_facts(low) if f.kind == "amount")

@@ -12,7 +12,7 @@ from functools import lru_cache
 from contract.report import Finding, Fix
 from guardrails.commitments import ANY_KIND, own_stems, says_own_words
 from guardrails.draft import Draft, Text
-from guardrails.facts import durations_in, spelled_value, trie_regex
+from guardrails.facts import durations_in, facts_within, spelled_value, trie_regex
 from guardrails.lexicon import lexicon
 from guardrails.spans import finding
 from guardrails.supplied import (
@@ -181,8 +181,8 @@ def mentions_remedy(
     description."""
     sentence = text.text[start:end]
     amounts: set[object] = set()
-    for fact in text.facts:
-        if fact.kind == "amount" and start <= fact.start and fact.end <= end:
+    for fact in facts_within(text.facts, start, end):
+        if fact.kind == "amount":
             amounts.add((fact.kind, fact.key))
             amounts.add(fact_value(fact))
     # A description too short for stems ("Fee.") is mentioned by its own words.
@@ -364,8 +364,8 @@ def status(draft: Draft) -> list[Finding]:
         start, end = text.sentences.bounds(aux.start(), verb_end)
         sentence = text.text[start:end]
         amounts: set[object] = set()
-        for fact in text.facts:
-            if fact.kind == "amount" and start <= fact.start and fact.end <= end:
+        for fact in facts_within(text.facts, start, end):
+            if fact.kind == "amount":
                 amounts.add((fact.kind, fact.key))
                 amounts.add(fact_value(fact))
         verb_kinds = _words().done_kinds[found_verb.group("verb")]

@@ -140,6 +140,15 @@ def test_public_statement_must_not_name_the_recipient(jacket: DraftRequest) -> N
     )
 
 
+def test_a_public_span_is_reported_once_however_often_it_repeats(jacket: DraftRequest) -> None:
+    # The reference is also a code; past the findings a report keeps of references, its
+    # later mentions are still references, never codes.
+    body = "Please DM us. " + " ".join(f"{jacket.incident.reference}." for _ in range(30))
+    report = check(body, channel="social", context=jacket)
+    rules = [f.rule for f in report.findings if f.rule.startswith("channel.public_")]
+    assert rules == ["channel.public_reference"] * 20
+
+
 def test_tone_rules_follow_the_requested_tone(jacket: DraftRequest) -> None:
     text = "We are so sorry about this!"
     formal = jacket.model_copy(update={"tone": "formal"})
