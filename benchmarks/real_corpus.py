@@ -332,7 +332,7 @@ SPLITS: dict[str, str] = {
         " courier, retailer and water statements, politicians' apologies, templates and GitHub"
         " replies,"
         " collected and labelled at the start of stop 28 before any check; held out: measured once"
-        " before the rules of stop 28 (12/33) and once after (13/33), never read)"
+        " before the rules of stop 28 (12/33) and once after (13/33); read in stop 29)"
     ),
     "fresh18_tune": (
         "fresh18_tune (public replies and statements found while writing class rules from the"

@@ -219,6 +219,8 @@ class _Patterns:
     explanation: re.Pattern[str]
     auxiliaries: frozenset[str]
     boundaries: frozenset[str]
+    past_forms: frozenset[str]
+    """Irregular past forms that end a reason clause's subject ("because the hotel sold")."""
     down_to: re.Pattern[str]
     adverbs: frozenset[str]
     occurrences: frozenset[str]
@@ -495,6 +497,7 @@ def _patterns() -> _Patterns:
             r"|a|down|because|related|linked|driven|triggered)\b)"
         ),
         boundaries=frozenset(lex.words("subject_boundaries")),
+        past_forms=frozenset(lex.words("irregular_past_verbs")),
         # "it's down to the Royal Mail service": the link reads an open noun phrase only after
         # "it is / that was", so "down to the last detail" is not a cause.
         down_to=re.compile(
@@ -622,6 +625,13 @@ _CAUSE_HINTS = (
     "prompted",
     "triggered",
     "meant that",
+    "mean",
+    " as the ",
+    " as our ",
+    " as their ",
+    " as its ",
+    " as a ",
+    " as an ",
     "made it",
     "prevented",
     "stopped us",
@@ -949,6 +959,36 @@ _OBJECTS = frozenset(
     ("them", "it", "him", "her", "us", "a", "an", "the", "our", "this", "these", "those", "all")
 )
 _REASON = re.compile(r"\bbecause\b(?!\s+of\b)")
+_AS_REASON = re.compile(r"(?<=[a-z,] )as\s+(?=(?:the|a|an|their|its|our)\s)")
+""""as" in mid-sentence before a noun phrase: a reason only when its clause tells a failure
+(`_FAILING`); "as the courier arrived" tells a time."""
+_NOT_REASON_BEFORE = frozenset(
+    ("such", "well", "soon", "far", "long", "same", "just", "much", "many", "as", "so", "twice",
+     "known", "seen", "used", "regarded", "treated", "described", "listed", "shown", "such")
+)  # fmt: skip
+_WE_ACTED = re.compile(
+    r"\s*(?:so\s+|and\s+|then\s+)?(?:we|i)(?:['’]ve|\s+have|\s+had)?\s+(?:(?:also|then|now|already)\s+)?"
+    r"(?!had\b|needed\b|wanted\b|received\b|experienced\b|suffered\b|faced\b)([a-z]+)\s"
+)
+
+
+def _decision_before(low: str, at: int, p: _Patterns) -> bool:
+    """The sentence opens with the writer's own act, of which the reason clause at `at` gives
+    the reason ("We have cancelled your order because the mill ran out of tweed"): the writer
+    owns the decision. "We had to cancel because ..." and "we could not ..." are forced."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(low, max(0, at - 200), at)), default=0)
+    acted = _WE_ACTED.match(low, start, at)
+    if acted is None:
+        return False
+    verb = acted.group(1)
+    return verb.endswith("ed") or verb in p.past_forms
+
+
+_DO_FORMS = frozenset(("did", "didn't", "didn’t", "does", "doesn't", "doesn’t"))
+_FAILING = re.compile(
+    r"\b(?:not|never|no\s+longer|failed|forgot|forgotten|refused|neglected|lost|wrong|late"
+    r"|unable|short\s+of)\b|n['’]t\b"
+)
 _REASON_WORDS = 7
 """How many words after "because" may hold its subject and first verb."""
 _SENTENCE_END = re.compile(r"[.!?\n]")
@@ -978,6 +1018,11 @@ def _explanation_start(low: str, verb_start: int, p: _Patterns) -> int | None:
         if token in p.boundaries or token in _SUBJECT_STOPS:
             break
         base = token.split("'")[0].split("’")[0]
+        # "our payment processor sent it to the wrong account": "our" before another party
+        # names whom the writer uses, not what the writer did.
+        if base in ("our", "my") and subject and p.outside.search(window, subject[-1].start()):
+            subject.append(words[i])
+            break
         if base in _FIRST_PERSON_WORDS or base in _READER_WORDS:
             return None
         subject.append(words[i])
@@ -1005,7 +1050,12 @@ def _explanation_start(low: str, verb_start: int, p: _Patterns) -> int | None:
     # subject of its own, tells what the writer did ("flooding at the depot" is a noun).
     if len(words) > 1 and words[0].group(0).endswith("ing") and words[1].group(0) in _OBJECTS:
         return None
-    if any(t in p.incident or t in p.harm or t.rstrip("s") in p.harm for t in tokens):
+    # "A national shortage of drivers combined with staff absences has meant": a cause named
+    # among others is still named; the subject is the incident only if every conjunct is.
+    if all(
+        any(t in p.incident or t in p.harm or t.rstrip("s") in p.harm for t in conjunct)
+        for conjunct in _conjuncts(tokens)
+    ):
         return None
     if p.reaction.search(" ".join(tokens)):
         return None  # "the frustration this matter has caused": the reader's reaction
@@ -1017,6 +1067,20 @@ def _explanation_start(low: str, verb_start: int, p: _Patterns) -> int | None:
     ):
         return None
     return bound + subject[0].start()
+
+
+_JOINS = frozenset(("and", "or", "plus", "combined", "coupled", "together", "along", "alongside"))
+
+
+def _conjuncts(tokens: list[str]) -> list[list[str]]:
+    """The noun phrases of a coordinated subject ("rising costs and a lack of staff")."""
+    parts: list[list[str]] = [[]]
+    for token in tokens:
+        if token in _JOINS:
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    return [part for part in parts if part]
 
 
 def _explanations(low: str, text: str, p: _Patterns) -> list[Finding]:
@@ -1044,16 +1108,29 @@ def _explanations(low: str, text: str, p: _Patterns) -> list[Finding]:
     # "because the depot closed early", "because the carrier was short of drivers": a reason
     # clause whose subject passes the same test, up to its first verb. ("Since" is left out:
     # "two weeks since the order was placed" tells a time.)
-    for reason in _REASON.finditer(low):
+    for reason in chain(_REASON.finditer(low), _AS_REASON.finditer(low)):
         stop = _CAUSE_END.search(low, reason.end())
-        words = list(_WORD.finditer(low, reason.end(), stop.start() if stop else len(low)))
+        clause_end = stop.start() if stop else len(low)
+        if reason.group(0).startswith("as") and (
+            _WORD.findall(low, max(0, reason.start() - 12), reason.start())[-1:]
+            in ([w] for w in _NOT_REASON_BEFORE)
+            or _FAILING.search(low, reason.end(), clause_end) is None
+        ):
+            continue
+        if _decision_before(low, reason.start(), p):
+            continue
+        words = list(_WORD.finditer(low, reason.end(), clause_end))
         # The first auxiliary, or a past form right after a content word ("the depot
-        # closed"; not "out of tweed").
+        # closed", "the hotel sold"; not "out of tweed").
         verbs = [
             w
             for k, w in enumerate(words[1:_REASON_WORDS], start=1)
             if w.group(0) in p.boundaries
-            or (w.group(0).endswith("ed") and words[k - 1].group(0) not in _NP_FUNCTION_WORDS)
+            or w.group(0) in _DO_FORMS
+            or (
+                (w.group(0).endswith("ed") or w.group(0) in p.past_forms)
+                and words[k - 1].group(0) not in _NP_FUNCTION_WORDS
+            )
         ]
         if not verbs or _explanation_start(low, verbs[0].start(), p) is None:
             continue

@@ -84,7 +84,7 @@ def test_a_held_out_part_exists() -> None:
     assert {item["kind"] for item in held} >= {"non_apology", "blame", "support_reply"}
 
 
-BLIND: tuple[str, ...] = ("fresh31",)
+BLIND: tuple[str, ...] = ()
 """Batches measured blind and never read: their figure is the generalisation figure, printed
 by `benchmarks/real_corpus.py`, not a regression target; they count in the false-error
 tests. A batch is named here from the moment it is added until its misses are read. fresh16
@@ -93,9 +93,9 @@ misses and false errors were read as classes; they are now tuned on and guarded 
 fresh20 (0.44, 3 false errors, element recall 0.75 blind), as are fresh23, fresh24 and fresh25
 since stop 25 (1/7, 2/15 and 7/27 blind), fresh26 and fresh27 since stop 26 (6/24 and 2/19
 blind), fresh28, fresh29 and fresh30a since stop 27 (12/23, 5/13 and 3/16 blind), and fresh30b
-since stop 28 (7/16 blind before and after stop 27's rules). fresh31, collected and labelled at
-the start of stop 28 before any check, is held out to measure whether the rules of stop 28
-generalise."""
+since stop 28 (7/16 blind before and after stop 27's rules), and fresh31 since stop 29 (12/33
+blind before stop 28's rules, 13/33 after). No batch is blind in this tree: the next one
+(fresh32) is collected and measured outside it, by someone who has not read the rules."""
 
 SCORES = score([item for item in ITEMS if item["split"] not in BLIND])
 WITH_BLIND = score(ITEMS)
@@ -274,7 +274,8 @@ def test_fresh28_fresh29_and_fresh30a_read_as_classes_keep_their_recall() -> Non
 #   before any check; measured once before any rule of stop 28: 12/33 (13/31 per message), no
 #   false error on 30; and once after every rule of stop 28 landed (152b72d): 13/33 (14/31 per
 #   message), no false error. The class rules read from fresh30b (7/16 -> 14/16) and the older
-#   misses moved fresh31 by one passage. Unread.
+#   misses moved fresh31 by one passage. Read in stop 29 (its misses studied by structure);
+#   its entry below stays as the floor it held while blind.
 BLIND_FIGURES = [
     ("fresh31", 33, 13, 14, 30, 0),
 ]
@@ -297,18 +298,37 @@ def test_a_blind_batch_holds_its_measured_figures(
     assert blind.good_with_error <= good_with_error, blind.tally.misses
 
 
-def test_fresh30b_read_as_classes_keeps_its_recall() -> None:
-    """fresh30b was blind through stop 27 (7/16 before and after its rules, 1 false error on
-    16), then read as classes in stop 28 (tests/guardrail_rules/test_recall28_shapes.py): a
-    group defined by its belief apologised to, the share restored told instead of the harm,
-    failure by nature, effort as the defence, the cause shared with the trade, told wrong by
-    others, and an accident owned that read as an intent defence. 13/16 after, no false error.
-    A regression guard, not a generalisation figure (fresh31 is that)."""
-    read = score([item for item in ITEMS if item["split"] == "fresh30b"])
-    hits, total = read.tally.count("non_apology", "blame")
-    assert total == 16
-    assert hits >= 13, read.tally.misses
-    assert read.good_items == 16
+# Batches blind until a later stop, then read: (split, labelled passages, passages that must
+# keep drawing an error of their family, real clean items). None may draw a false error.
+# - fresh30b: blind through stop 27 (7/16 before and after its rules, 1 false error on 16),
+#   then read as classes in stop 28 (tests/guardrail_rules/test_recall28_shapes.py): a group
+#   defined by its belief apologised to, the share restored told instead of the harm, failure
+#   by nature, effort as the defence, the cause shared with the trade, told wrong by others,
+#   and an accident owned that read as an intent defence. 13/16 after.
+# - fresh31: blind through stop 28 (12/33 before its rules, 13/33 after, no false error on
+#   30), then read in stop 29 with its misses grouped by what makes each a non-apology
+#   (tests/guardrail_rules/test_recall29_shapes.py): the agent of a reason clause in any verb
+#   form, an outside cause as the subject of "means that", everyone else's trouble, the
+#   reader's act judged, the staff's failing as a state, a campaign against us, the share that
+#   went well or an improvement told instead, an admission turned into its justification.
+#   28/33 after.
+# Regression guards, not generalisation figures: the next blind batch (fresh32) is measured
+# outside this tree.
+READ_LATER = [("fresh30b", 16, 13, 16), ("fresh31", 33, 28, 30)]
+
+
+@pytest.mark.parametrize(
+    ("split", "total", "hits", "good_items"),
+    READ_LATER,
+    ids=[figures[0] for figures in READ_LATER],
+)
+def test_a_batch_read_later_keeps_its_recall(
+    split: str, total: int, hits: int, good_items: int
+) -> None:
+    read = score([item for item in ITEMS if item["split"] == split])
+    assert read.tally.count("non_apology", "blame")[1] == total
+    assert read.tally.count("non_apology", "blame")[0] >= hits, read.tally.misses
+    assert read.good_items == good_items
     assert read.good_with_error == 0, read.tally.misses
 
 
