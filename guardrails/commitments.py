@@ -27,7 +27,7 @@ from guardrails.facts import (
     year_facts,
 )
 from guardrails.lexicon import lexicon
-from guardrails.spans import MAX_PER_RULE, finding, is_negated, preceding_words
+from guardrails.spans import MAX_PER_RULE, finding, negates, preceding_words
 from guardrails.supplied import (
     RemedyFacts,
     Supplied,
@@ -350,15 +350,16 @@ def unauthorised_remedies(draft: Draft) -> list[Finding]:
     for text in draft.texts:
         low = text.low
         retold = retold_spans(low, told) + [span for n in names for span in _occurrences(n, low)]
+        topic_after, topic_before = _topic()
         for cue in REMEDY_CUES:
             for start, end in text.remedy_words.get(cue, ()):
                 word = text.text[start:end]
-                topic_after, topic_before = _topic()
-                if is_negated(low, start) or topic_after.match(low, end):
+                before = preceding_words(low, start)
+                if negates(before) or topic_after.match(low, end):
                     continue
                 if any(a <= start and end <= b for a, b in retold):
                     continue  # the incident retold: "you had to pay for a second night"
-                if topic_before & set(preceding_words(low, start, 3)):
+                if topic_before & set(before[-3:]):
                     continue
                 if _states_a_remedy(text, start, end, supplied):
                     continue

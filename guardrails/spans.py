@@ -40,8 +40,13 @@ def _negators() -> tuple[frozenset[str], frozenset[str]]:
 def is_negated(text: str, start: int, *, hedged: bool = False) -> bool:
     """True when the clause before `start` negates it ("we are not", "we can't"), or, with
     `hedged`, weakens it ("we may", "if we could")."""
+    return negates(preceding_words(text, start), hedged=hedged)
+
+
+def negates(words: list[str], *, hedged: bool = False) -> bool:
+    """`is_negated` for the words `preceding_words` read before a match."""
     negators, hedges = _negators()
-    for word in preceding_words(text, start):
+    for word in words:
         if word in negators or word.endswith(("n't", "n’t")):
             return True
         if hedged and word in hedges:
