@@ -193,12 +193,24 @@ def test_a_sum_refunded_is_said_in_the_sentence_not_in_brackets_after_it() -> No
 
 
 def test_a_sum_whose_place_is_unclear_stays_in_brackets() -> None:
-    # "every deposit of £35" could be each deposit's sum; "the cost of £380 of the suit"
-    # splits the caller's phrase.
+    # "every deposit of £35" could be each deposit's sum.
     body = _passing_body(_request(remedies=[_refund("every deposit refunded in full", "£35")]))
     assert "(£35)" in body, body
-    body = _passing_body(_request(remedies=[_refund("the cost of the suit", "$380")]))
-    assert "cost of the suit ($380)" in body, body
+
+
+def test_a_sum_goes_before_its_noun_when_words_follow_it() -> None:
+    # "the cost of £380 of the suit" would split the caller's phrase; "the cost of the suit
+    # ($380)" trails; the sum goes before its noun, after "full": "the $380 cost of ...".
+    cases = [
+        ("the cost of the suit", "$380", "the $380 cost of the suit"),
+        ("the full cost of the taxi", "£48", "the full £48 cost of the taxi"),
+        ("the cancellation fee for the tour", "£40", "the £40 cancellation fee for the tour"),
+        ("full refund of the tour", "€96", "the full €96 for the tour"),
+    ]
+    for description, amount, said in cases:
+        body = _passing_body(_request(remedies=[_refund(description, amount)]))
+        assert said in body, body
+        assert f"({amount})" not in body, body
 
 
 def test_a_credit_told_by_what_it_is_for_names_itself_and_its_sum() -> None:

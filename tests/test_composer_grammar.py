@@ -463,7 +463,7 @@ def test_remedy_verbs_follow_what_the_remedy_is() -> None:
     )
     assert "your full deposit of £1,450 has been returned to your account" in body, body
     assert "paid the interest on the deposit (£18.60)" in body, body
-    assert "cover the cost of repainting the ceiling (£640)" in body, body
+    assert "cover the £640 cost of repainting the ceiling" in body, body
     assert body.count(" also ") <= 1, body
 
 

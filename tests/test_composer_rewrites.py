@@ -181,7 +181,7 @@ def test_shorten_without_context_gives_up_the_background_before_the_facts() -> N
         assert gone in draft.body and gone not in short.body, (gone, short.body)
     for kept in (
         "The refund for the cancelled Year 8 trip to York has still not been paid",
-        "We have refunded the full cost of the York trip (£95) on 27 November.",
+        "We have refunded the full £95 cost of the York trip on 27 November.",
         "£10 credit on your ParentPay account",
         "refunds are now approved by the business manager within five school days",
     ):
@@ -656,3 +656,14 @@ def test_shorten_without_context_drops_our_filler_around_steps_and_plans() -> No
         short = rewrite(draft, None, operation="shorten", channel=request.channel)
         assert kept in short.body and gone not in short.body, (case_id, short.body)
         assert count(short.body) / count(draft.body) <= 0.69, (case_id, short.body)
+
+
+def test_a_text_keeps_a_remedys_date_with_the_remedy_and_offers_in_few_words() -> None:
+    """A remedy's date told after it ("We'll do this on 21 November.") goes with its remedy
+    or not at all; an offer's long lead ("Here's what we'd like to offer you:") is "On
+    offer:" in a text, so the choir's text keeps both its refund and its free tickets."""
+    letters = {case_id: draft for case_id, _, draft in sources()}
+    sms = rewrite(letters["airline_lost_wheelchair_public"], None, channel="sms").body
+    assert "21 November" not in sms or "disability groups" in sms, sms
+    sms = rewrite(letters["community_choir_concert_public"], None, channel="sms").body
+    assert "refund every ticket" in sms and "On offer: two free tickets" in sms, sms

@@ -426,3 +426,109 @@ def test_a_known_place_typed_in_lower_case_after_to_from_in_is_capitalised() -> 
     # Only after "to", "from" or "in", and only names that are not also words.
     assert tame_case("the lagos office") == "the lagos office"
     assert tame_case("a trip to nice weather in reading") == "a trip to nice weather in reading"
+
+
+def test_a_shouted_measure_is_lowered_and_an_organisations_name_is_no_common_word() -> None:
+    body = _letter(
+        _request(
+            sender={"name": "Paula Nwosu", "organization": "Brightframe Windows Ltd"},
+            incident={
+                "summary": "THE BAY WINDOW UNITS WERE 40MM TOO NARROW FOR THE OPENING",
+                "reference": "order BF/2024/0917",
+            },
+        )
+    )
+    assert "The bay window units were 40mm too narrow for the opening." in body, body
+
+
+def test_an_offer_the_reader_takes_up_is_theirs_not_ours() -> None:
+    keep = {"kind": "other", "description": "keep the book", "status": "offered"}
+    body = _letter(_request(remedies=[keep]))
+    assert "welcome to keep the book." in body, body
+    assert "like to keep the book" not in body, body
+
+
+def test_a_credit_typed_as_a_sum_off_a_bill_is_credited_against_it() -> None:
+    credit = {
+        "kind": "credit",
+        "description": "off the day-two invoice",
+        "amount": "$2,400.00",
+        "status": "done",
+    }
+    body = _letter(_request(remedies=[credit]))
+    assert "credited $2,400.00 against the day-two invoice" in body, body
+    body = _letter(_request(remedies=[{**credit, "status": "offered"}]))
+    assert "a $2,400.00 credit against the day-two invoice" in body, body
+    # A percentage off is still a credit of that percentage ("a credit of 15 percent off").
+    body = _letter(_request(remedies=[{**credit, "amount": "15 percent", "status": "offered"}]))
+    assert "a credit of 15 percent off the day-two invoice" in body, body
+
+
+def test_a_date_goes_first_after_a_remedy_with_a_clause_of_its_own() -> None:
+    refund = {
+        "kind": "refund",
+        "description": "every ticket for anyone who couldn't get in",
+        "status": "planned",
+        "date": "by 23 December",
+    }
+    body = _letter(_request(remedies=[refund]))
+    assert "By 23 December, we will refund every ticket for anyone who couldn't get in." in body
+    # Without a clause of its own the date stays at the end.
+    refund = {**refund, "description": "the tickets"}
+    body = _letter(_request(remedies=[refund]))
+    assert "refund the tickets by 23 December" in body, body
+
+
+def test_a_bare_word_of_the_readers_handle_opening_a_note_is_a_name() -> None:
+    body = _letter(
+        _request(
+            channel="social",
+            recipient={"name": "@lucy_and_biscuit"},
+            sender={"organization": "Waggy Tails Grooming"},
+            incident={"summary": "biscuit was clipped short all over when you asked for a trim"},
+        )
+    )
+    assert "sorry Biscuit was clipped" in body, body
+    # A bare common noun still takes "the".
+    body = _letter(
+        _request(channel="social", incident={"summary": "engineer never came to fix the line"})
+    )
+    assert "the engineer never came" in body.lower(), body
+
+
+def test_a_purchase_order_reference_is_named() -> None:
+    body = _letter(_request(incident={"summary": "lunch arrived late", "reference": "PO 55-1038"}))
+    assert "your purchase order PO 55-1038" in body, body
+
+
+def test_the_impact_after_i_know_keeps_that_only_where_the_clause_needs_it() -> None:
+    def impact_line(impact: str) -> str:
+        for seed in range(12):
+            body = _letter(
+                _request(
+                    tone="friendly",
+                    recipient={"name": f"Mo Haddad{'e' * seed}"},
+                    incident={"summary": "your bill was wrong", "impact": impact},
+                )
+            )
+            line = next((s for s in re.split(r"(?<=\.) ", body) if s.startswith("I know")), "")
+            if line:
+                return line
+        return ""
+
+    assert impact_line("you had to phone your bank twice") == (
+        "I know you had to phone your bank twice."
+    )
+    # "I know no card details ..." or "I know when ..." would read as something else.
+    assert impact_line("no card details were exposed").startswith("I know that no card")
+    assert impact_line("when the bill came you had to borrow money").startswith("I know that when")
+
+
+def test_a_customer_who_had_to_chase_us_hears_that_they_should_not_have() -> None:
+    message = "This is the third time I've written. Do you actually read these?"
+    incident = {"summary": "your claim has waited 9 weeks", "customer_message": message}
+    body = _letter(_request(incident=incident))
+    assert re.search(r"You should(?: not|n't) have had to (?:chase us|contact us more)", body)
+    incident = {"summary": "your claim has waited 9 weeks", "customer_message": "Why so slow?"}
+    body = _letter(_request(incident=incident))
+    assert "should not have had to" not in body and "shouldn't have had to" not in body

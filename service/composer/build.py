@@ -209,7 +209,7 @@ _FACT_CONDITIONS = (
 )
 _OTHER_CONDITIONS = (
     *("cautious", "standard", "public", "private", "signoff", "told_why"),
-    "reply_reaches",
+    *("reply_reaches", "chased"),
 )
 
 
@@ -363,7 +363,12 @@ def _bare_subject(text: str, proper: set[str]) -> bool:
         return False
     if first in DETERMINERS or first in LOWERABLE or first.endswith(("ing", "s")):
         return False
+    if second in _VERB_ADVERBS:
+        second = words[2].lower()  # "engineer never came": the verb is the third word
     return read(text).reason.endswith(repr(second))
+
+
+_VERB_ADVERBS = frozenset({"never", "just", "still", "also", "already", "finally", "only"})
 
 
 def _one_clause(text: str) -> bool:
@@ -445,6 +450,15 @@ _PERSON_LABELS = {
 """A label naming the person the number belongs to ("donor #HT-004417")."""
 
 
+def _handle_names(name: str | None) -> set[str]:
+    """The words of a social handle ("@lucy_and_biscuit" -> lucy, biscuit): names the
+    reader chose, so a bare one opening a note ("biscuit was clipped") is a name."""
+    if not name or not name.startswith("@"):
+        return set()
+    parts = re.split(r"[^a-z]+", name.lower())
+    return {p for p in parts if len(p) > 2 and p not in LOWERABLE and p != "and"}
+
+
 def _proper_words(w: Writer) -> set[str]:
     """Words the request writes with a capital letter outside the start of its fields (names,
     places), lower case: "Biscuit injured" is never "the Biscuit was injured"."""
@@ -485,6 +499,7 @@ _CODE_PREFIXES = {
     "APPT": "appointment",
     "APT": "appointment",
     "RES": "reservation",
+    "PO": "purchase order",
 }
 """A reference code whose letters say what it is ("BKG-4471"), read before the scenario."""
 _NAMED_THINGS = frozenset(
@@ -565,8 +580,17 @@ def amounts_led(request: DraftRequest) -> DraftRequest:
             and not amount_said(remedy.amount, remedy.description)
         ):
             # "credit towards your next rental" + "CHF 20": "CHF 20 credit towards ...".
-            text = f"{remedy.amount} {words[0].lower()} {words[1]}"
-            if remedy.kind == "credit" and words[0].lower() in _LEAD_WORDS:
+            lead = words[0].lower()
+            if remedy.kind == "credit" and money and lead == "off":
+                lead = "against"  # "credited $2,400.00 against the day-two invoice"
+            text = f"{remedy.amount} {lead} {words[1]}"
+            if lead == "against" and remedy.status == "offered":
+                text = f"a {remedy.amount} credit against {words[1]}"  # offered as a credit
+            if (
+                remedy.kind == "credit"
+                and words[0].lower() in _LEAD_WORDS
+                and not (money and words[0].lower() == "off")
+            ):
                 # A credit typed as a discount ("off your next invoice" + "15 percent")
                 # still says it is a credit: "a credit of 15 percent off your next invoice".
                 text = f"a credit of {text}"
@@ -845,7 +869,9 @@ class Writer:
         req = self.request
         names = [req.recipient.name, req.recipient.organization, req.sender.name]
         names += [req.sender.organization]
-        return frozenset(w.strip(".,'’s") for n in names if n for w in n.split())
+        # "Brightframe Windows Ltd": the possessive "'s" goes, never a name's own final s.
+        words = (re.sub(r"['’]s$", "", w).strip(".,'’") for n in names if n for w in n.split())
+        return frozenset(w for w in words if w)
 
     def phrase(
         self, text: str, *, customer: bool = False, impact: bool = False, everyone: bool = False
@@ -1079,7 +1105,11 @@ class Writer:
             else:
                 typed = req.incident.summary.strip()
                 note = typed[:1].islower() or shouted(typed)  # not typed as a sentence
-                if s.shape == "clause" and note and _bare_subject(s.inner, _proper_words(self)):
+                head, _, tail = s.inner.partition(" ")
+                if s.shape == "clause" and note and head in _handle_names(req.recipient.name):
+                    # "biscuit was clipped short" to @lucy_and_biscuit: Biscuit is a name.
+                    s = Phrase(f"{head.capitalize()} {tail}", s.shape, s.own_verb)
+                elif s.shape == "clause" and note and _bare_subject(s.inner, _proper_words(self)):
                     # "RIDE ENDED BUT THE APP KEPT CHARGING": "The ride ended ...", while
                     # "Water came through the ceiling" was typed as a sentence and stays.
                     s = Phrase("the " + s.inner, s.shape, s.own_verb)
@@ -1107,14 +1137,20 @@ class Writer:
     @staticmethod
     def _shaped(name: str, p: Phrase | None) -> dict[str, str]:
         if p is None:
-            return {f"{name}_clause": "", f"{name}_np": ""}
+            return {f"{name}_clause": "", f"{name}_np": "", f"{name}_plain": ""}
         clause_like = p.shape in ("clause", "instruction", "question")
         clause = p.inner if clause_like else ""
+        extra = {}
         if name == "impact":
             # Every impact frame ends "that {impact_clause}.": a second sentence the caller
             # typed is a second "that" clause, not a sentence left hanging after ours.
-            clause = _thats(clause)
-        return {f"{name}_clause": clause, f"{name}_np": "" if clause_like else p.inner}
+            joined = _thats(clause)
+            # "I know {impact_plain}." without "that" only for one clause opening on its
+            # subject: "I know when the share was corrupted ..." or "I know no card details
+            # were exposed" would read as something else.
+            simple = joined == clause and not _NEEDS_THAT.match(clause)
+            clause, extra = joined, {"impact_plain": clause if simple else ""}
+        return {f"{name}_clause": clause, f"{name}_np": "" if clause_like else p.inner} | extra
 
     # -- the bank
 
@@ -1182,6 +1218,11 @@ class Writer:
             "own_story": req.audience == "colleague" and first_person(req.incident.summary),
             # The summary already says why ("... because we overbooked").
             "told_why": bool(_TOLD_WHY.search(req.incident.summary)),
+            # The customer had to contact us again and again ("the third time I've written").
+            "chased": any(
+                _CHASED.search(t or "")
+                for t in (req.incident.customer_message, req.incident.impact, req.incident.summary)
+            ),
             "done_remedy": any(r.status == "done" for r in req.remedies),
             "cautious": req.liability == "cautious",
             "standard": req.liability == "standard",
@@ -1280,6 +1321,14 @@ _NEXT_SENTENCE = re.compile(r"(?<=[\w)%])[.!?]\s+(?=[\w\"“‘])")
 _ABBREVIATIONS = frozenset({"dr", "mr", "mrs", "ms", "st", "no", "vs", "etc", "approx"})
 
 
+_NEEDS_THAT = re.compile(
+    r"(?:no|none|nothing|nobody|neither|when|whenever|while|after|before|because|since|if|"
+    r"as|once|until|though|although|that|what|how|why|where)\b",
+    re.IGNORECASE,
+)
+"""A clause opening that needs "that" in front of it after "I know"."""
+
+
 def _thats(clause: str) -> str:
     """A clause of several sentences joined after one "that": "the balcony was the whole
     reason you booked, and that your husband's 80th birthday was on night two"."""
@@ -1345,6 +1394,16 @@ def grave(request: DraftRequest) -> bool:
     return any(_GRAVE.search(t or "") for t in (inc.summary, inc.cause, inc.impact))
 
 
+_CHASED = re.compile(
+    r"\b(?:second|third|fourth|fifth|several|\d+(?:st|nd|rd|th)) time (?:I|we)(?:['’]ve| have)? "
+    r"(?:written|wrote|called|rung|rang|emailed|phoned|chased|asked|messaged)\b|"
+    r"\b(?:written|wrote|called|rung|rang|emailed|phoned|chased|asked|messaged) (?:you |us )?"
+    r"(?:twice|three times|four times|five times|several times|\d+ times)\b|"
+    r"\b(?:nobody|no one|no-one) (?:answered|replied|got back|called back|rang back)\b|"
+    r"\bkept (?:chasing|calling|emailing|ringing|phoning)\b",
+    re.IGNORECASE,
+)
+"""The customer's words that say they had to contact us more than once to be heard."""
 _TOLD_WHY = re.compile(r"\b(?:because|due to|as a result of|caused by)\b", re.IGNORECASE)
 _COST_NOUN = re.compile(r"\b(?:fare|fares|cost|costs|bill|fee|fees|expenses|charges?)\s*$")
 _NEW_DOCUMENT = re.compile(
@@ -1363,7 +1422,8 @@ _SENT_DOCUMENT = re.compile(
 _COST_OF = re.compile(r"^(?:the |your )?(?:full )?costs? of\b", re.IGNORECASE)
 """A remedy that is a cost we meet ("the cost of repairing the ceiling"): we cover it."""
 _PAID_NOUN = re.compile(
-    r"^(?:the |your |an? |any )?(?:\w+ )?(?:interest|compensation|difference|allowance)\b",
+    r"^(?:the |your |an? |any )?(?:\w+ )?"
+    r"(interest|compensation|difference|allowance|repay|payout)\b",
     re.IGNORECASE,
 )
 _OUTCOME_TO = re.compile(
@@ -1567,7 +1627,10 @@ def remedy_sentence(
         done_verb, plan_verb = "issued", "issue"  # a credit note is issued, not "added"
     if kind == "discount" and re.search(r"\boff\b", text):
         done_verb, plan_verb = "taken", "take"  # "taken 25 percent off the invoice"
-    if kind in ("other", "service") and _PAID_NOUN.match(mid(text)):
+    paid = _PAID_NOUN.match(mid(text))
+    if paid and (
+        kind in ("other", "service") or (kind == "refund" and paid.group(1) != "difference")
+    ):
         done_verb, plan_verb = "paid", "pay"  # "paid the interest", not "arranged" it
     if plan_verb == "arrange" and "arrang" in text.lower():
         done_verb, plan_verb = "organised", "organise"  # not "arrange a rearranged trip"
@@ -1604,7 +1667,10 @@ def remedy_sentence(
     if _reduced_passive(p, text) and status != "offered" and made:
         clause = made + money
         if date:
-            clause += " " + when(date)
+            at = when(date)
+            if re.search(r"\b(?:re)?(?:booked|scheduled|arranged)$", made) and at.startswith("on "):
+                at = "for " + at[3:]  # "the install will be rebooked for Wed 9 Oct"
+            clause += " " + at
         slot = "remedy_passive" if first else "remedy_clause_more"
         sentence = w.say(slot, {**values, "clause": clause}) or whole(clause)
         date = ""
@@ -1652,6 +1718,11 @@ def remedy_sentence(
         form = "done" if status == "done" else "base"
         action = instruction_as(text, form) + money
         slot = "remedy_do_" + status
+        if status != "done" and mid(text).split(" ", 1)[0].lower() in _READER_VERBS:
+            # "keep the book" is what the reader may do: "You are welcome to keep the book",
+            # never "we would like to keep the book".
+            action = mid(text) + money + (f" {when(date)}" if date else "")
+            slot, date = "remedy_yours", ""
         sentence = w.say(slot, {**values, "action": action}) or whole(action)
     elif p.shape == "gerund":
         action = mid(text) + money
@@ -1674,7 +1745,12 @@ def remedy_sentence(
             acts_on = True
         elif kind == remedy.kind and kind in ("refund", "credit") and kind not in head:
             acts_on = charge  # "any late fee charged by us": we refund it, not offer it
-            if kind == "credit" and not charge and "account" not in text.lower():
+            if (
+                kind == "credit"
+                and not charge
+                and "account" not in text.lower()
+                and not re.search(r"\bagainst\b", text)
+            ):
                 # "a free make-up lesson" is added to the account, not "credited"; a longer
                 # phrase ("one free class pass for everyone who couldn't book") is just added
                 done_verb, plan_verb = "added", "add"
@@ -1683,7 +1759,11 @@ def remedy_sentence(
         if refund_of:
             done_verb, plan_verb = "refunded", "refund"
             acts_on = True
-            if refund_of.group("full"):
+            if refund_of.group("full") and money.startswith(" (") and _paid_for(thing, amount):
+                # "the full €96 for the tour", not "the tour in full (€96)"
+                thing = f"the full {amount.strip()} for {thing}"
+                money = values["extra"] = ""
+            elif refund_of.group("full"):
                 thing += " in full"
 
         if status == "offered" and acts_on and not (p.own_verb or p.shape == "participle"):
@@ -1741,6 +1821,21 @@ def remedy_sentence(
         cut = sentence.rfind(", if ")
         cut = cut if cut > 0 else len(sentence) - 1
         sentence = sentence[:cut] + f" {when(date)}" + sentence[cut:]
+    said_at = when(remedy.date) if remedy.date else ""
+    last_word = text.rstrip(" .").rsplit(" ", 1)[-1]
+    if (
+        said_at
+        and sentence.endswith(f" {last_word} {said_at}.")
+        and _RELATIVE.search(text) is not None
+    ):
+        # "refund every ticket for anyone who couldn't get in by 23 December" reads as when
+        # they couldn't get in: the date goes first, or after a comma.
+        head_of = sentence[: -len(said_at) - 2]
+        if re.match(r"(?:We|I)(?: will|['’]ll) ", head_of):
+            sentence = f"{said_at[:1].upper()}{said_at[1:]}, {head_of[:1].lower()}{head_of[1:]}."
+            sentence = re.sub(r", i\b", ", I", sentence)
+        else:
+            sentence = f"{head_of}, {said_at}."
     if not first and sentence.startswith((_AMENDS_LEAD, "To make amends: ")):
         # One "To make amends" per letter: the next remedy follows on.
         rest = sentence[len(_AMENDS_LEAD) :]
@@ -1757,6 +1852,10 @@ def remedy_sentence(
     return sentence
 
 
+_RELATIVE = re.compile(r"\b(?:who|whose|which|that)\b|n['’]t\b", re.IGNORECASE)
+"""A remedy with a clause of its own, after which a date would read as the clause's."""
+_READER_VERBS = word_set("keep use enjoy choose pick bring wear stay")
+"""Verbs of an instruction remedy that the reader does ("keep the book")."""
 _FREE_THING = re.compile(r"(?:an? |one )free(?: [a-z'-]+){1,3}")
 """A free thing named alone ("a free day pass"): added to the reader's account."""
 _THING_SLOTS = frozenset(
@@ -1767,6 +1866,7 @@ _THING_SLOTS = frozenset(
 _TIMED = re.compile(r"\b(?:as soon as|once|when|after|before|until)\s+(?:the|it|we|you|your)\b")
 _MONEY_HEADS = word_set(
     "fee fare charge cost payment deposit premium difference overpayment pay bill invoice fine "
+    "repay payout compensation "
     "surcharge subscription balance overcharge debit excess refund credit"
 )
 _COUNTS = word_set("two three four five six seven eight nine ten twelve both last first")
@@ -1813,6 +1913,12 @@ def _with_amount(thing: str, amount: str) -> str | None:
     if [w.lower().strip(",.;:") for w in words[: len(group)]] != group:
         return None
     after = words[len(group)].lower() if len(words) > len(group) else ""
+    if group[0] in ("the", "your", "our") and after in ("of", "for", "in", "on"):
+        # "the GBP 340.00 cost of the temporary boarding", "our £40 fee for the resubmission":
+        # the sum before its noun keeps the caller's phrase whole, never a bracket after it.
+        # After the determiner and "full"/"total", before any noun: "the £40 cancellation fee".
+        at = 1 + sum(1 for g in group[1:-1] if g in ("full", "total", "whole", "entire"))
+        return " ".join([*words[:at], amount.strip(), *words[at:]])
     if group[0] in _EACH or (after and not (after.endswith("ed") or after in _PAST_AFTER)):
         # "every deposit (£35)" may be each deposit's sum; "the cost of the suit", "our fee
         # for the resubmission" would split the caller's phrase around the sum.

@@ -270,7 +270,10 @@ def _ordinary_capitals(word: str, table: dict[str, str]) -> bool:
     return bool(stems & ordinary) or _INFLECTED.fullmatch(word) is not None
 
 
-_TIME_OF_DAY = re.compile(r"^\d{1,2}(?:[:.]\d\d)?(?:AM|PM)\b")
+_TIME_OF_DAY = re.compile(
+    r"^\d{1,2}(?:[:.]\d\d)?(?:AM|PM)\b|^\d+(?:[.,]\d+)?(?:MM|CM|KM|KG|MG|ML)\b"
+)
+"""A time of day or a measure typed in capitals ("7AM", "40MM"): no code, lowered."""
 
 
 def tame_case(text: str) -> str:
@@ -280,7 +283,7 @@ def tame_case(text: str) -> str:
     text = " ".join(text.split())
     if shouted(text):
         words = [w if any(c.isdigit() for c in w) else w.lower() for w in text.split(" ")]
-        # "AT 7AM" -> "at 7am": a time of day is no code.
+        # "AT 7AM" -> "at 7am", "40MM" -> "40mm": a time of day or a measure is no code.
         words = [_TIME_OF_DAY.sub(lambda m: m.group(0).lower(), w) for w in words]
         text = _CALENDAR.sub(lambda m: m.group(0).capitalize(), " ".join(words))
         table, pattern = _known_case()

@@ -629,6 +629,11 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
         # "Reply to this email ..." belongs to the source's channel; the target's own
         # invitation is added below.
         flat = [s for s in flat if not _OTHER_CHANNEL.search(s)]
+        # "We'll do this on 21 November." is the date of the remedy before it: the two
+        # stay or go together, never the date alone.
+        for i in range(len(flat) - 1, 0, -1):
+            if _DATE_FOLLOW_ON.match(flat[i]):
+                flat[i - 1 : i + 1] = [f"{flat[i - 1]} {flat[i]}"]
     if channel == "social":
         # A public reply invites a direct message; the source's own invitation gives way.
         flat = [
@@ -998,6 +1003,15 @@ _AMENDS_LEAD = re.compile(r"^(?:To make amends|To set this right), (?=\S)")
 _REPEAT_LEAD = "To prevent a repeat, "
 _CONFIRM_TAIL = re.compile(r" and let you know once it(?: is|'s|’s) done\.$")
 """Our promise to confirm a planned remedy, which a shortened letter does without."""
+_DATE_FOLLOW_ON = re.compile(
+    r"^(?:We will do this|We['’]ll do this|This was done|This offer is for|Date:) [^.]*\.$"
+)
+"""A remedy's date told in a sentence after it (phrases/letter.yaml `remedy_date_*`)."""
+_OFFER_LEAD = re.compile(
+    r"^(?:To make amends, )?[Hh]ere(?: is|'s|’s) what we(?: would|'d|’d)(?: also)? like to offer"
+    r"(?: you)?: "
+)
+"""An offer's long lead ("Here's what we'd like to offer you:"), "On offer:" in a text."""
 _LEAD_IN = re.compile(r"^(?:In addition|As a goodwill gesture|On top of that|Also), ")
 """Joining words a shortened letter does without."""
 
@@ -1215,6 +1229,10 @@ def _ranked(
             line.shorter = [short]
         elif channel == "social" and "invitation" in elements and _DM.search(s):
             line.shorter = ["Please message us and we will help."]
+        elif _OFFER_LEAD.match(s):
+            # "Here's what we'd like to offer you: two free tickets ..." -> "On offer: two
+            # free tickets ...": the offer kept, in fewer words.
+            line.shorter = [_OFFER_LEAD.sub("On offer: ", s, count=1)]
         elif _LEAD_IN.match(s) or _CONFIRM_TAIL.search(s):
             # "As a goodwill gesture, we'd like to offer you ..." -> "We'd like to offer ...";
             # "... and let you know once it's done." -> "...": the plan is kept, not its tail.
