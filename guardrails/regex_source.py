@@ -200,9 +200,13 @@ def needs(pattern: re.Pattern[str]) -> Needs:
     return _needs_of(list(tree), bool(pattern.flags & re.IGNORECASE))
 
 
-def needs_of_source(source: str) -> Needs:
-    """`needs` of a regex source compiled without flags, read without compiling it."""
-    return _needs_of(list(_parser.parse(source)), False)
+def window_needs(source: str) -> Needs | None:
+    """`needs` of a regex source compiled without flags, read without compiling it, when it
+    `reads_ahead`; None when it does not. The source is parsed once for both."""
+    if not _may_read_ahead(source):
+        return None
+    items = list(_parser.parse(source))
+    return _needs_of(items, False) if _reads_ahead(items) else None
 
 
 def alternatives_needs(pattern: re.Pattern[str]) -> tuple[Needs, ...] | None:
@@ -375,9 +379,16 @@ def reads_ahead(source: str) -> bool:
     """Whether a regex reads a window ahead: a lazy repeat, or a repeat bounded at two or more
     counts ("[^.!?\\n]{0,80}?", "(?:[a-z-]+\\s+){0,2}"). The engine tries what follows at
     every length of such a window, so at a common word these are most of a scan's cost."""
-    if "{" not in source and not any(lazy in source for lazy in ("*?", "+?", "??")):
-        return False  # a bounded repeat is written with a brace, a lazy one with "?" after
-    stack = [list(_parser.parse(source))]
+    return _may_read_ahead(source) and _reads_ahead(list(_parser.parse(source)))
+
+
+def _may_read_ahead(source: str) -> bool:
+    # A bounded repeat is written with a brace, a lazy one with "?" after.
+    return "{" in source or any(lazy in source for lazy in ("*?", "+?", "??"))
+
+
+def _reads_ahead(items: list[tuple[Any, Any]]) -> bool:
+    stack = [items]
     while stack:
         for op, av in stack.pop():
             if op is _constants.MIN_REPEAT:

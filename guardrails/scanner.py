@@ -30,10 +30,9 @@ from guardrails.regex_source import (
     expand,
     literal_first,
     needs,
-    needs_of_source,
     needs_original_case,
-    reads_ahead,
     skip_ahead,
+    window_needs,
 )
 
 T = TypeVar("T")
@@ -366,12 +365,10 @@ def _gated(node: TrieNode) -> dict[str, Needs]:
         stack += current.children.values()
         for tail, name in current.tails:
             try:
-                if not reads_ahead(tail):
-                    continue
-                need = needs_of_source(tail)
+                need = window_needs(tail)
             except re.error:
                 continue
-            if need.strings or need.non_ascii:
+            if need is not None and (need.strings or need.non_ascii):
                 # The sets of fewest strings first: a text that lacks what the tail needs
                 # is told so after the fewest searches.
                 gated[name] = Needs(tuple(sorted(need.strings, key=len)), need.non_ascii)
