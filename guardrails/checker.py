@@ -85,12 +85,15 @@ from guardrails.model_wording import (
     CLICHE,
     CLICHE_CUE,
     REMEDY_AS_RESULT,
+    REMEDY_BENEFIT,
+    REMEDY_BENEFIT_CUE,
     SAID_AGAIN,
     SUBJECT_STATUS,
     VAGUE_IMPACT,
     VAGUE_IMPACT_CUE,
     cliche,
     remedy_as_result,
+    remedy_benefit,
     said_again,
     subject_status,
     vague_impact,
@@ -186,6 +189,7 @@ RULES: tuple[Rule, ...] = (
     Rule(cliche, (CLICHE,), cue=CLICHE_CUE),
     Rule(said_again, (SAID_AGAIN,)),
     Rule(subject_status, (SUBJECT_STATUS,), needs_context=True),
+    Rule(remedy_benefit, (REMEDY_BENEFIT,), needs_context=True, cue=REMEDY_BENEFIT_CUE),
 )
 """Every code rule, in the order it runs; pack rules are all run by `rule_findings`."""
 

@@ -18,7 +18,13 @@
   apologised; "I understand that this delay has impacted your operations." after it told
   what the delay did).
 
-The first two are errors; the last two are warnings that salvage applies to a model's letter
+- `claims.remedy_benefit`: what a remedy will do for the reader, where the request says
+  nothing of it ("This service will provide you with regular updates on any potential
+  issues", "This will put an end to any inconvenience"): a promise nobody authorised. The
+  sentence goes.
+
+`vague_impact`, `remedy_as_result`, `subject_status` and `remedy_benefit` are errors;
+`cliche` and `said_again` are warnings that salvage applies to a model's letter
 (`service.salvage.POLISHED`): the clause or the sentence goes.
 """
 
@@ -37,7 +43,8 @@ REMEDY_AS_RESULT = "claims.remedy_as_result"
 CLICHE = "tone.cliche"
 SAID_AGAIN = "tone.said_again"
 SUBJECT_STATUS = "commitments.subject_status"
-RULE_IDS = (VAGUE_IMPACT, REMEDY_AS_RESULT, CLICHE, SAID_AGAIN, SUBJECT_STATUS)
+REMEDY_BENEFIT = "claims.remedy_benefit"
+RULE_IDS = (VAGUE_IMPACT, REMEDY_AS_RESULT, CLICHE, SAID_AGAIN, SUBJECT_STATUS, REMEDY_BENEFIT)
 
 # --- how large the harm was ------------------------------------------------------------------
 
@@ -62,6 +69,10 @@ _VAGUE_IMPACT = re.compile(
     r"|\b(?:this|it|that)\s+(?:was|has\s+been|must\s+have\s+been|is)\s+(?:a|an)\s+"
     rf"{_VERY}(?P<size3>{_SIZE})\s+(?:delay|disruption|inconvenience|setback|blow|ordeal|"
     r"hardship|burden|upset)\b"
+    # "..., which is a significant security risk": the risk graded for the reader
+    r"|(?P<lead>,\s*)?\b(?:this|it|that|which)\s+(?:is|was|poses|posed|presents|presented|"
+    r"represents|represented|has\s+been|could\s+be|would\s+be|may\s+be)\s+(?:a|an)\s+"
+    rf"{_VERY}(?P<size4>{_SIZE})\s+(?:[a-z-]+\s+)?(?:risk|threat|concern|danger)\b"
 )
 VAGUE_IMPACT_CUE = (
     "delay",
@@ -80,6 +91,10 @@ VAGUE_IMPACT_CUE = (
     "damage",
     "harm",
     "disruption",
+    "risk",
+    "threat",
+    "concern",
+    "danger",
 )
 """`vague_impact`'s cue (see `checker.Rule.cue`): every match holds one of these words."""
 
@@ -99,19 +114,29 @@ def vague_impact(draft: Draft) -> list[Finding]:
     known = _request_words(request)
     found = []
     for match in _VAGUE_IMPACT.finditer(text.low):
-        size = match.group("size") or match.group("size2") or match.group("size3")
+        size = (
+            match.group("size")
+            or match.group("size2")
+            or match.group("size3")
+            or match.group("size4")
+        )
         if stems(size) & known:
             continue
+        span = text.sentences.bounds(*match.span())
+        fix = Fix(action="remove_sentence")
+        if match.group("lead") and text.low[match.end() : span[1]].strip(" .!") == "":
+            # "The breach exposed ..., which is a significant security risk.": the clause goes.
+            span, fix = (match.start(), match.end()), Fix(action="replace", text="")
         found.append(
             finding(
                 VAGUE_IMPACT,
                 "error",
                 "Grades the harm where the request does not "
-                f'("{text.text[match.start() : match.end()]}").',
+                f'("{text.text[match.start() : match.end()].strip(" ,")}").',
                 text.text,
-                *text.sentences.bounds(*match.span()),
+                *span,
                 "Say what happened to the reader in the request's words, or leave it out.",
-                fix=Fix(action="remove_sentence"),
+                fix=fix,
             )
         )
     return found
@@ -236,6 +261,8 @@ _REGRET_TO_INFORM = re.compile(
     r"\b(?:i|we)\s+(?:(?:deeply|sincerely|truly)\s+)?regret\s+to\s+(?:inform|tell|advise|let)\s+"
     r"you(?:\s+know)?(?:\s+that)?\s+(?=[a-z])"
 )
+# A greeting on the line of the sentence it opens ("Dear Ahmed, I regret to ..." in a text).
+_GREETING_BEFORE = re.compile(r"(?:dear|hi|hello)\s+[^,.!?\n]{1,40},\s*")
 _AND_AFTER = re.compile(r"\s*,?\s+and\s+(?P<next>(?:we|i)\b)?")
 _EMPTY_LINES = re.compile(
     r"\b(?:(?:your|customer|client|guest|patient|member)\s+)?(?:satisfaction|experience|"
@@ -248,6 +275,8 @@ _EMPTY_LINES = re.compile(
     r"|\bcontinue\s+(?:to\s+)?(?:deliver|provid|offer|giv)\w*\s+(?:(?:you|our\s+clients|our\s+"
     r"customers)\s+)?(?:with\s+)?(?:the\s+(?:best|highest|finest)|excellent|exceptional|"
     r"outstanding|top[\s-]notch|first[\s-]class|high[\s-]quality)"
+    r"|\b(?:we|i)\s+(?:truly\s+|really\s+|greatly\s+|always\s+)?value\s+(?:your|all)\s+"
+    r"(?:feedback|input|comments|business|custom|loyalty)\b"
     r"|\b(?:we|i)\s+(?:are|am|remain)\s+(?:fully\s+|deeply\s+|always\s+)?committed\s+to\s+"
     r"(?:providing|delivering|offering)\s+(?:(?:our\s+)?(?:customers|clients|guests|you)\s+)?"
     r"(?:with\s+)?(?:the\s+(?:best|highest|finest)|excellent|exceptional|outstanding|"
@@ -264,6 +293,7 @@ CLICHE_CUE = (
     "work hard",
     "pride",
     "committed",
+    "value",
 )
 
 
@@ -313,7 +343,8 @@ def cliche(draft: Draft) -> list[Finding]:
         found.append(_cliche(text, span, fix, said))
     for match in _REGRET_TO_INFORM.finditer(low):
         at = match.end()
-        if match.start() == text.sentences.bounds(*match.span())[0]:
+        begin = text.sentences.bounds(*match.span())[0]
+        if match.start() == begin or _GREETING_BEFORE.fullmatch(low, begin, match.start()):
             fix = Fix(action="replace", text=text.text[at].upper())
             said = text.text[match.start() : at].strip()
             found.append(_cliche(text, (match.start(), at + 1), fix, said))
@@ -461,4 +492,66 @@ def subject_status(draft: Draft) -> list[Finding]:
             )
         )
         break
+    return found
+
+
+# --- what a remedy will do for the reader ------------------------------------------------------
+
+_REMEDY_NOUN = (
+    r"(?:service|monitoring|voucher|credit|offer|refund|discount|replacement|gesture|"
+    r"subscription|membership|pass(?:es)?|code|dinner|meal|upgrade|repair)"
+)
+_BENEFIT = re.compile(
+    r"(?:this|that|it|the|these|our)(?:\s+(?:[a-z-]+\s+){0,2}?" + _REMEDY_NOUN + r")?\s+"
+    r"(?:will|should|can|would|is\s+(?:designed|meant|intended)\s+to|are\s+(?:designed|meant|"
+    r"intended)\s+to)\s+(?:also\s+|then\s+)?(?P<verb>provide|help|protect|ensure|keep|give|alert|"
+    r"notify|safeguard|allow|enable|let|put\s+an\s+end\s+to|make\s+up\s+for|guarantee|shield|"
+    r"secure|restore|rebuild)\b"
+)
+REMEDY_BENEFIT_CUE = (" will ", " should ", " can ", " would ", " designed ", " meant ", "intended")
+_ANY = frozenset(stems("you your any all potential future further possible issue issues"))
+
+
+def _named_remedy(sentence: str, own: set[str]) -> bool:
+    return bool(stems(sentence) & own) or re.search(rf"\b{_REMEDY_NOUN}\b", sentence) is not None
+
+
+def remedy_benefit(draft: Draft) -> list[Finding]:
+    """A sentence that says what a remedy will do for the reader (it opens "This service
+    will provide ...", "This will put an end to ...") right after, or itself naming, a
+    remedy, where two or more of its words after the verb come from no field of the request:
+    the sentence goes. A benefit the request gives ("the code gives you a free night") may be
+    said."""
+    request, text = draft.context, draft.body
+    if request is None or not request.remedies:
+        return []
+    incident = request.incident
+    fields = [incident.summary, incident.cause, incident.impact, incident.customer_message]
+    fields += [r.description for r in request.remedies]
+    fields += [p.description for p in request.prevention]
+    known = stems(" ".join(f for f in fields if f)) | _ANY
+    told = stems(incident.summary)
+    own = set().union(*(stems(r.description) for r in request.remedies)) - told
+    found = []
+    before = ""
+    for s_start, s_end in text.sentences.spans:
+        sentence = text.low[s_start:s_end]
+        match = _BENEFIT.match(sentence)
+        if match is not None and (_named_remedy(before, own) or _named_remedy(sentence, own)):
+            new = stems(sentence[match.end() :]) - known
+            if len(new) >= 2:
+                found.append(
+                    finding(
+                        REMEDY_BENEFIT,
+                        "error",
+                        "Says what a remedy will do for the reader, where the request does not "
+                        f'("{text.text[s_start:s_end]}").',
+                        text.text,
+                        s_start,
+                        s_end,
+                        "Offer the remedy as the request gives it; promise nothing more.",
+                        fix=Fix(action="remove_sentence"),
+                    )
+                )
+        before = sentence
     return found

@@ -734,7 +734,9 @@ def _plan(
         )
         return _Edit(finding.field, start, end, wording, record)
     if fix.action == "replace" and fix.text is not None:
-        if finding.severity == "warning" and _held_elements(report, finding.start, finding.end):
+        if finding.severity == "warning" and _held_elements(
+            report, finding.start, finding.end, whole=True
+        ):
             return None  # a polish never cuts a required element: no round puts it back
         before = text[finding.start : finding.end]
         record = SalvageEdit(rule=finding.rule, action="replace", before=before, after=fix.text)
@@ -758,8 +760,12 @@ def _plan(
     return None
 
 
-def _held_elements(report: GuardrailReport, start: int, end: int) -> list[str]:
-    """The required elements whose evidence starts in the body's [start, end)."""
+def _held_elements(
+    report: GuardrailReport, start: int, end: int, *, whole: bool = False
+) -> list[str]:
+    """The required elements whose evidence starts in the body's [start, end); with `whole`,
+    only those whose evidence also ends there (a lead-in cut from the sentence that tells
+    what happened, "I regret to inform you that ...", leaves that telling)."""
     return [
         r.element
         for r in report.elements
@@ -767,6 +773,7 @@ def _held_elements(report: GuardrailReport, start: int, end: int) -> list[str]:
         and r.evidence is not None
         and r.evidence.field == "body"
         and start <= r.evidence.start < end
+        and (not whole or r.evidence.end <= end)
     ]
 
 
@@ -947,6 +954,8 @@ def _insertion(
         if limit is not None:
             removed.append((limit, len(body)))
     anchor = _after_anchor(body, report, _AFTER.get(kind, ()), removed)
+    if anchor is not None and kind in ("remedy", "prevention"):
+        anchor = _after_telling(body, request, anchor, removed)
     if anchor is None and kind == "prevention":
         # After a remedy inserted in this pass (it says what we did), else before the
         # invitation or the close: where a letter says what changes.
@@ -962,12 +971,53 @@ def _insertion(
         return _closing_insert(body, report, sentence, record, gap)
     # The impact follows the apology that names it, before a remedy put after that apology.
     rank = 1 if kind == "impact" else 2
+    anchor = _past_followers(body, anchor, removed)
     return _Edit("body", anchor, anchor, " " + sentence, record, rank=rank)
 
 
+# A sentence that opens by pointing back at the one before it: what that one meant or led to.
+_FOLLOWER = re.compile(
+    r"(?:This|That|It|Which)\s+(?:(?:has|had|also|then)\s+)?(?:meant|means|resulted|results|"
+    r"led|leads|caused|causes|left|forced)\b|As\s+a\s+(?:result|consequence)\b|"
+    r"Because\s+of\s+(?:this|that)\b|Consequently\b|In\s+turn\b"
+)
+
+
+def _past_followers(body: str, at: int, removed: list[tuple[int, int]]) -> int:
+    """`at`, moved past each sentence right after it that points back at the one before it
+    ("This meant that your partner had to leave dinner early"), so an inserted sentence never
+    comes between that sentence and what "This" means. Not past a line break (a new
+    paragraph starts afresh) nor into a sentence that is being removed."""
+    while True:
+        start = at
+        while start < len(body) and body[start] in " \t":
+            start += 1
+        if start >= len(body) or _FOLLOWER.match(body, start) is None:
+            return at
+        if any(a <= start < b for a, b in removed):
+            return at
+        at = sentence_bounds(body, start, start + 1)[1]
+
+
+def _after_telling(
+    body: str, request: DraftRequest, anchor: int, removed: list[tuple[int, int]]
+) -> int:
+    """A remedy or step is said once the letter has told what happened: an anchor before the
+    first sentence that tells the incident in the caller's words (an apology up front, then
+    "The sofa arrived with a torn arm ...") moves to the end of that sentence. Sentences being
+    removed do not count."""
+    for start, end in _sentence_spans(body):
+        if any(a <= start < b for a, b in removed):
+            continue
+        if _retells_incident(body[start:end].lower(), request):
+            return max(anchor, end) if start >= anchor else anchor
+    return anchor
+
+
 def _remedy_stated(body: str, request: DraftRequest, fact: str) -> tuple[int, int] | None:
-    """The one sentence that states a remedy by its figure and a word of its own, but not as
-    the request gives it (its code left out: "a travel voucher worth €150"): a missing fact
+    """The one sentence that states a remedy by its figure and a word of its own (a remedy
+    without a figure: by every word of its description), but not as the request gives it
+    (its code left out: "a travel voucher worth €150"): a missing fact
     of that remedy is said by replacing it, not by a second sentence offering it again. None
     when no sentence, or more than one, does so, or one also names another remedy's figure."""
     index = int(fact.split(":", 1)[1])
@@ -975,9 +1025,9 @@ def _remedy_stated(body: str, request: DraftRequest, fact: str) -> tuple[int, in
         return None
     remedy = request.remedies[index]
     amount = (remedy.amount or "").lower()
-    if not _NUMBER.search(amount):
-        return None
-    own = stems(remedy.description) - stems(request.incident.summary)
+    wanted = stems(remedy.description)
+    own = wanted - stems(request.incident.summary)
+    numbers = set(_NUMBER.findall(remedy.description))
     others = [
         value.lower()
         for i, other in enumerate(request.remedies)
@@ -988,7 +1038,21 @@ def _remedy_stated(body: str, request: DraftRequest, fact: str) -> tuple[int, in
     found = []
     for start, end in _sentence_spans(body):
         low = body[start:end].lower()
-        if amount in low and stems(low) & own and not any(v in low for v in others):
+        if any(v in low for v in others):
+            continue
+        have = stems(low)
+        if _NUMBER.search(amount):
+            stated = amount in low and bool(have & own)
+        else:
+            # No figure to find it by ("12 months of identity monitoring", code left out):
+            # every word of the description and each of its numbers.
+            stated = (
+                len(wanted) >= 2
+                and bool(own)
+                and wanted <= have
+                and numbers <= set(_NUMBER.findall(low))
+            )
+        if stated:
             found.append((start, end))
     return found[0] if len(found) == 1 else None
 
@@ -1012,7 +1076,9 @@ def _restated_step(
         return None
     for start, end in _sentence_spans(body):
         low = body[start:end].lower()
-        if len(stems(low) & wanted) < 0.6 * len(wanted):
+        if len(stems(low) & wanted) < 0.6 * len(wanted) or _WENT_WRONG.search(low):
+            # A sentence saying what went wrong ("we failed to print the allergy note on the
+            # kitchen ticket") shares the step's words but tells the incident: it stays.
             continue
         head = ""
         if _carried(low, request):
@@ -1038,6 +1104,10 @@ def _restated_step(
     return None
 
 
+_WENT_WRONG = re.compile(
+    r"\b(?:fail(?:ed|s)?\s+to|did\s*n[o'’]t|was\s*n[o'’]t|were\s*n[o'’]t|wasn['’]t|weren['’]t|"
+    r"never|forgot|neglected|overlooked|missed|omitted)\b"
+)
 _AND = re.compile(r",?\s+and\s+")
 
 

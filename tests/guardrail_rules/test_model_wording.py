@@ -14,6 +14,7 @@ from contract.report import GuardrailReport
 from guardrails.model_wording import (
     CLICHE,
     REMEDY_AS_RESULT,
+    REMEDY_BENEFIT,
     SAID_AGAIN,
     SUBJECT_STATUS,
     VAGUE_IMPACT,
@@ -397,3 +398,171 @@ async def test_a_model_letter_with_all_four_is_delivered_clean_after_one_call() 
     assert "It was a lapse." in draft.body
     rules = {e.rule for e in draft.meta.salvage}
     assert {VAGUE_IMPACT, REMEDY_AS_RESULT, CLICHE, SAID_AGAIN} <= rules
+
+
+# --- stop 29: what Qwen still wrote on new requests, in other words ----------------------------
+
+
+def test_a_risk_graded_in_a_trailing_clause_is_cut_and_the_telling_stays() -> None:
+    middle = "The van left the depot late, which is a serious reputational risk."
+    body = _letter(middle)
+    assert _found(body, VAGUE_IMPACT) == [", which is a serious reputational risk"]
+    fixed, report = _salvaged(body)
+    assert report.passed, [f.rule for f in report.errors]
+    assert "The van left the depot late." in fixed and "risk" not in fixed
+
+
+@pytest.mark.parametrize(
+    "middle",
+    [
+        "This posed a considerable risk to your guests' evening.",
+        "It was a major concern for everyone at the launch.",
+    ],
+)
+def test_a_risk_or_concern_graded_as_a_sentence_goes(middle: str) -> None:
+    body = _letter(middle)
+    assert _found(body, VAGUE_IMPACT), middle
+    fixed, report = _salvaged(body)
+    assert report.passed and middle not in fixed
+
+
+@pytest.mark.parametrize(
+    "middle",
+    [
+        "There is a risk that a van is late again, and we are closing it.",
+        "Any concern about the next order can come straight to me.",
+    ],
+)
+def test_a_risk_nobody_grades_is_left_alone(middle: str) -> None:
+    assert _found(_letter(middle), VAGUE_IMPACT) == []
+
+
+def test_a_risk_the_request_grades_may_be_graded() -> None:
+    request = _request(customer_message="Cold canapés at a launch are a serious risk to us.")
+    middle = "I know this was a serious risk to your launch."
+    assert _found(_letter(middle), VAGUE_IMPACT, request) == []
+
+
+@pytest.mark.parametrize(
+    "benefit",
+    [
+        "This refund will give you peace of mind when you book your next event.",
+        "It will also help rebuild your confidence in our kitchen team.",
+        "This will put an end to any doubts about our reliability.",
+    ],
+)
+def test_what_a_remedy_will_do_for_the_reader_is_an_invented_promise_and_goes(
+    benefit: str,
+) -> None:
+    body = _letter("", amends=_AMENDS.replace("£45. ", f"£45. {benefit} "))
+    assert _found(body, REMEDY_BENEFIT) == [benefit]
+    fixed, report = _salvaged(body)
+    assert report.passed, [f.rule for f in report.errors]
+    assert benefit not in fixed and "£45" in fixed and "two hours early" in fixed
+
+
+def test_a_benefit_of_a_named_service_after_the_step_is_caught_too() -> None:
+    request = LAUNCH.model_copy(
+        update={
+            "remedies": [
+                LAUNCH.remedies[0].model_copy(
+                    update={
+                        "kind": "service",
+                        "description": "a menu review with our chef",
+                        "amount": None,
+                        "status": "offered",
+                    }
+                )
+            ]
+        }
+    )
+    benefit = "This service will keep you informed about every dish and its allergens."
+    amends = (
+        "I'd like to offer you a menu review with our chef. To help prevent this from happening "
+        f"again, every event order now leaves the kitchen two hours early. {benefit}"
+    )
+    assert _found(_letter("", amends=amends), REMEDY_BENEFIT, request) == [benefit]
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        # The request's own words for what the remedy does, and sentences about no remedy.
+        "This refund of the delivery charge will reach your card within five days.",
+        "The new timing will help every event order leave the kitchen two hours early.",
+        "We will also call you the day before your next order.",
+    ],
+)
+def test_a_remedy_benefit_the_request_gives_or_no_benefit_is_left_alone(after: str) -> None:
+    body = _letter("", amends=_AMENDS + " " + after)
+    assert _found(body, REMEDY_BENEFIT) == []
+
+
+def test_valuing_the_readers_feedback_is_a_form_line_and_goes() -> None:
+    middle = "We value your feedback and hope to cater for you again."
+    body = _letter(middle)
+    assert _found(body, CLICHE) == [middle]
+    fixed, report = _salvaged(body)
+    assert report.passed and middle not in fixed
+
+
+def test_regret_to_inform_after_a_greeting_on_the_same_line_is_cut() -> None:
+    body = _letter("").replace(
+        "Dear Priya,\n\nThis is about your order HO-5521.",
+        "Dear Priya, I regret to inform you that your order HO-5521 had a problem.",
+    )
+    assert _found(body, CLICHE)
+    fixed, _ = _salvaged(body)
+    assert "Dear Priya, Your order HO-5521 had a problem." in fixed
+
+
+def test_a_remedy_offered_again_without_a_figure_is_said_once_with_its_code() -> None:
+    request = LAUNCH.model_copy(
+        update={
+            "remedies": [
+                *LAUNCH.remedies,
+                LAUNCH.remedies[0].model_copy(
+                    update={
+                        "kind": "other",
+                        "description": "a free tasting session for your next event",
+                        "amount": None,
+                        "code": "TASTE-FREE",
+                        "status": "offered",
+                    }
+                ),
+            ]
+        }
+    )
+    offer = "We are also offering a free tasting session for your next event."
+    body = _letter("", amends=_AMENDS + " " + offer)
+    fixed, report = _salvaged(body, request)
+    assert report.passed, [f.rule for f in report.errors]
+    assert "TASTE-FREE" in fixed and offer not in fixed
+    assert fixed.count("tasting session") == 1, "the session is offered once"
+
+
+def _order(text: str, *parts: str) -> list[int]:
+    return [text.index(part) for part in parts]
+
+
+def test_inserted_amends_follow_the_letters_telling_and_never_split_this_meant() -> None:
+    told = "The catering for your 14 March launch event arrived ninety minutes late."
+    meant = "This meant your guests waited for food through the opening speeches."
+    body = (
+        "Dear Priya,\n\nThis is about your order HO-5521. I'm so sorry about your launch. "
+        f"{told} {meant} That was our mistake, and we own it." + _CLOSE
+    )
+    fixed, report = _salvaged(body)
+    assert report.passed, [f.rule for f in report.errors]
+    assert f"{told} {meant}" in fixed, "nothing comes between a sentence and its 'This meant'"
+    refund, step = _order(fixed, "£45", "two hours early")
+    assert fixed.index(meant) < refund < step
+
+
+def test_a_sentence_telling_what_went_wrong_is_not_taken_for_the_step() -> None:
+    wrong = "Your event order did not leave the kitchen two hours early, as it should have."
+    body = _letter(wrong, amends="We've refunded the delivery charge of £45.")
+    fixed, report = _salvaged(body)
+    assert report.passed, [f.rule for f in report.errors]
+    assert wrong in fixed
+    assert "every event order now leaves the kitchen two hours early" in fixed
