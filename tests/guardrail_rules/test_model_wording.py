@@ -57,6 +57,14 @@ def _request(**incident: str) -> DraftRequest:
 
 
 LAUNCH = _request()
+
+
+def _with_remedy(**fields: object) -> DraftRequest:
+    """LAUNCH with a second remedy: the refund's fields with `fields` over them."""
+    extra = LAUNCH.remedies[0].model_copy(update=fields)
+    return LAUNCH.model_copy(update={"remedies": [*LAUNCH.remedies, extra]})
+
+
 _OPEN = (
     "Dear Priya,\n\nThis is about your order HO-5521. I'm sorry the catering for your 14 March "
     "launch event arrived ninety minutes late, so your guests waited for food through the "
@@ -176,21 +184,12 @@ def test_a_remedy_told_as_being_returned_is_said_as_the_remedy() -> None:
 
 
 def test_a_remedy_the_letter_offers_without_its_code_is_said_again_not_offered_twice() -> None:
-    request = LAUNCH.model_copy(
-        update={
-            "remedies": [
-                *LAUNCH.remedies,
-                LAUNCH.remedies[0].model_copy(
-                    update={
-                        "kind": "credit",
-                        "description": "a tasting menu voucher",
-                        "amount": "£60",
-                        "code": "TASTE60",
-                        "status": "offered",
-                    }
-                ),
-            ]
-        }
+    request = _with_remedy(
+        kind="credit",
+        description="a tasting menu voucher",
+        amount="£60",
+        code="TASTE60",
+        status="offered",
     )
     voucher = "I would also like to give you a tasting menu voucher worth £60."
     body = _letter("", amends=_AMENDS + " " + voucher)
@@ -517,21 +516,12 @@ def test_regret_to_inform_after_a_greeting_on_the_same_line_is_cut() -> None:
 
 
 def test_a_remedy_offered_again_without_a_figure_is_said_once_with_its_code() -> None:
-    request = LAUNCH.model_copy(
-        update={
-            "remedies": [
-                *LAUNCH.remedies,
-                LAUNCH.remedies[0].model_copy(
-                    update={
-                        "kind": "other",
-                        "description": "a free tasting session for your next event",
-                        "amount": None,
-                        "code": "TASTE-FREE",
-                        "status": "offered",
-                    }
-                ),
-            ]
-        }
+    request = _with_remedy(
+        kind="other",
+        description="a free tasting session for your next event",
+        amount=None,
+        code="TASTE-FREE",
+        status="offered",
     )
     offer = "We are also offering a free tasting session for your next event."
     body = _letter("", amends=_AMENDS + " " + offer)
