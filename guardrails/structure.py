@@ -396,6 +396,13 @@ def _patterns() -> _Patterns:
         rf"|\b{agents}s?\s+(?:(?:do|does|did)\s+not|don['’]t|doesn['’]t|didn['’]t)\s+"
         r"(?:always\s+|even\s+)?(?:honou?r|follow|keep|respect|meet|stick\s+to|adhere\s+to"
         r"|deliver\s+on|live\s+up\s+to)\b"
+        # Another party that failed to act, whatever the act: "the council's contractor did not
+        # empty the bins", "the supplier failed to ship"; not "the courier did not need".
+        r"|(?<!\bif\s)(?<!\bif\sthe\s)(?<!\bif\sa\s)(?<!\bif\syour\s)(?<!\bwhen\sthe\s)"
+        r"(?<!\bunless\sthe\s)(?<!\bwhether\sthe\s)(?<!\bin\scase\sthe\s)"
+        rf"\b{listed}s?\s+(?:(?:also|then|simply|again)\s+)?(?:did\s+not|didn['’]t|failed\s+to"
+        r"|neglected\s+to|forgot\s+to|never)\s+(?!(?:need|have|know|want|mean|intend|expect"
+        r"|require|receive|get)\b)[a-z]+"
         # The outside cause as the subject that forced us: "the price hike in raw materials
         # has forced us to", "a bug in the supplier's chips caused".
         rf"|\b{_alternation(lex.words('outside_causes'))}s?(?:\s+[a-z’'-]+){{0,3}}?\s+"
@@ -477,6 +484,8 @@ def _patterns() -> _Patterns:
             r"|\b(?:has|had|have)\s+(?:a|an)\s+(?:[a-z-]+\s+){0,2}?(?:effect|impact)\s+"
             r"(?:on|over|upon)\b"
             rf"|\b{_alternation(lex.words('failure_adverbs'))}\s+[a-z-]+\b"
+            # "the roadworks made deliveries impossible".
+            r"|\bmade\s+(?!it\b)(?:[a-z-]+\s+){1,2}?(?:impossible|unsafe|unworkable)\b"
         ),
         auxiliaries=frozenset(lex.words("explanation_auxiliaries")),
         adverbs=frozenset(lex.words("failure_adverbs")),
@@ -626,6 +635,8 @@ _CAUSE_HINTS = (
     "triggered",
     "meant that",
     "mean",
+    "impossible",
+    "unsafe",
     " as the ",
     " as our ",
     " as their ",
@@ -659,6 +670,11 @@ _CAUSE_HINTS = (
     "respect",
     "adhere",
     "stick to",
+    "did not",
+    "didn",
+    "failed to",
+    "forgot to",
+    "never",
     "live up",
     "deliver on",
     "victim",

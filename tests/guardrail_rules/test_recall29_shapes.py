@@ -142,7 +142,32 @@ CASES = (
 )
 
 
-@pytest.mark.parametrize(("text", "rule"), CASES)
+# Readings added after the first landing of stop 29, from the read misses and the team's own
+# probes of unseen wording: another party that failed to act (not inside an "if"), an outside
+# cause that "made X impossible", a group of customers as the cause, the failure placed "not in
+# our code", the apology made the lesser clause, the reader's sense of being wronged as the
+# condition.
+LATER_CASES = (
+    ("The landlord's contractor did not repair the lift for a week.", "blame.outside_cause"),
+    ("Our caterers failed to turn the ovens on in time.", "blame.outside_cause"),
+    ("A possible cause is if the courier did not collect the parcel on time.", None),
+    ("The flooding on the high street made deliveries impossible.", "blame.outside_cause"),
+    ("Some visitors arrived after nine, which held up the whole tour.", "blame.reader_conduct"),
+    ("Guests who did not book ahead caused the long wait at the door.", "blame.reader_conduct"),
+    ("The crash came from a plug-in, not from our code.", "blame.verdict"),
+    ("Your booking is not on our system yet; please send the reference.", None),
+    (
+        "While we regret the disruption, we must point out that the timetable was published.",
+        "non_apology.but",
+    ),
+    ("While we are sorry for the delay, we have refunded your ticket in full.", None),
+    ("If you think your claim was overlooked, send it again.", "non_apology.conditional"),
+    ("If you feel unwell after the meal, please call us at once.", None),
+    ("These things are outside of our hands.", "blame.outside_cause"),
+)
+
+
+@pytest.mark.parametrize(("text", "rule"), CASES + LATER_CASES)
 def test_the_reading_decides(text: str, rule: str | None) -> None:
     """A sentence of the class draws its rule; a near miss draws no non-apology or blame
     error at all."""
