@@ -930,6 +930,8 @@ def _insertion(
     planned = planned if planned is not None else []
     if kind == "remedy":
         stated = _remedy_stated(body, request, fact)
+        if stated is not None and set(_held_elements(report, *stated)) - {"amends"}:
+            stated = None  # it also holds the apology or the ownership: the remedy is added
         if stated is not None:
             start, end = stated
             if any(e.field == "body" and e.start < end and start < e.end for e in planned):
@@ -1035,25 +1037,21 @@ def _remedy_stated(body: str, request: DraftRequest, fact: str) -> tuple[int, in
         for value in (other.amount, other.code)
         if value
     ]
-    found = []
+    by_figure, by_words = [], []
     for start, end in _sentence_spans(body):
         low = body[start:end].lower()
         if any(v in low for v in others):
             continue
         have = stems(low)
-        if _NUMBER.search(amount):
-            stated = amount in low and bool(have & own)
-        else:
-            # No figure to find it by ("12 months of identity monitoring", code left out):
-            # every word of the description and each of its numbers.
-            stated = (
-                len(wanted) >= 2
-                and bool(own)
-                and wanted <= have
-                and numbers <= set(_NUMBER.findall(low))
-            )
-        if stated:
-            found.append((start, end))
+        if _NUMBER.search(amount) and amount in low and have & own:
+            by_figure.append((start, end))
+        elif (
+            # Without its figure ("12 months of identity monitoring", "The shipping cost
+            # refunded"): every word of the description and each of its numbers.
+            len(wanted) >= 2 and own and wanted <= have and numbers <= set(_NUMBER.findall(low))
+        ):
+            by_words.append((start, end))
+    found = by_figure or by_words
     return found[0] if len(found) == 1 else None
 
 

@@ -556,3 +556,29 @@ def test_a_sentence_telling_what_went_wrong_is_not_taken_for_the_step() -> None:
     assert report.passed, [f.rule for f in report.errors]
     assert wrong in fixed
     assert "every event order now leaves the kitchen two hours early" in fixed
+
+
+def test_a_listed_remedy_without_its_figure_is_said_in_its_item_not_added_to_another() -> None:
+    amends = (
+        "Here is what we have done:\n1. A refund of the delivery charge\n2. A call from our "
+        "head chef\n\nTo help prevent this from happening again, every event order now leaves "
+        "the kitchen two hours early."
+    )
+    fixed, report = _salvaged(_letter("", amends=amends))
+    assert report.passed, [f.rule for f in report.errors]
+    assert fixed.count("£45") == 1 and fixed.count("delivery charge") == 1, fixed
+    item = next(line for line in fixed.splitlines() if "£45" in line)
+    assert item.startswith("1. ") and "chef" not in item
+
+
+def test_a_remedy_named_beside_the_apology_keeps_the_apology() -> None:
+    body = _letter(
+        "",
+        amends=_AMENDS.replace(
+            "We've refunded the delivery charge of £45.",
+            "I'm sorry again, and we have arranged a refund of the delivery charge.",
+        ),
+    ).replace("I'm sorry the catering", "The catering")
+    fixed, report = _salvaged(body)
+    assert report.passed, [f.rule for f in report.errors]
+    assert "I'm sorry again" in fixed and "£45" in fixed
