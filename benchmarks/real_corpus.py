@@ -334,6 +334,12 @@ SPLITS: dict[str, str] = {
         " collected and labelled at the start of stop 28 before any check; held out: measured once"
         " before the rules of stop 28 (12/33) and once after (13/33); read in stop 29)"
     ),
+    "fresh32": (
+        "fresh32 (tests/data/real_fresh32.yaml: 70 chief executives', politicians', hospital,"
+        " rail, airline, telecom, games, club, school and council statements and replies,"
+        " collected blind in stop 29 by a session that had not read the rules; held out:"
+        " 10/43 with the rules at the start of stop 29, 11/43 after them)"
+    ),
     "fresh18_tune": (
         "fresh18_tune (public replies and statements found while writing class rules from the"
         " issue's classes, labelled before they were checked; tuned on)"

@@ -68,6 +68,7 @@ def test_ids_are_unique_and_labels_well_formed() -> None:
             "fresh30a",
             "fresh30b",
             "fresh31",
+            "fresh32",
         ), item["id"]
         if item["kind"] in MUST_FLAG:
             assert item["flag"], item["id"]
@@ -84,7 +85,7 @@ def test_a_held_out_part_exists() -> None:
     assert {item["kind"] for item in held} >= {"non_apology", "blame", "support_reply"}
 
 
-BLIND: tuple[str, ...] = ()
+BLIND: tuple[str, ...] = ("fresh32",)
 """Batches measured blind and never read: their figure is the generalisation figure, printed
 by `benchmarks/real_corpus.py`, not a regression target; they count in the false-error
 tests. A batch is named here from the moment it is added until its misses are read. fresh16
@@ -94,8 +95,8 @@ fresh20 (0.44, 3 false errors, element recall 0.75 blind), as are fresh23, fresh
 since stop 25 (1/7, 2/15 and 7/27 blind), fresh26 and fresh27 since stop 26 (6/24 and 2/19
 blind), fresh28, fresh29 and fresh30a since stop 27 (12/23, 5/13 and 3/16 blind), and fresh30b
 since stop 28 (7/16 blind before and after stop 27's rules), and fresh31 since stop 29 (12/33
-blind before stop 28's rules, 13/33 after). No batch is blind in this tree: the next one
-(fresh32) is collected and measured outside it, by someone who has not read the rules."""
+blind before stop 28's rules, 13/33 after). fresh32 is blind: collected by a session that had
+not read the rules and ran no check, measured in stop 29 outside the tree and then added."""
 
 SCORES = score([item for item in ITEMS if item["split"] not in BLIND])
 WITH_BLIND = score(ITEMS)
@@ -276,8 +277,15 @@ def test_fresh28_fresh29_and_fresh30a_read_as_classes_keep_their_recall() -> Non
 #   message), no false error. The class rules read from fresh30b (7/16 -> 14/16) and the older
 #   misses moved fresh31 by one passage. Read in stop 29 (its misses studied by structure);
 #   its entry below stays as the floor it held while blind.
+# - fresh32 (tests/data/real_fresh32.yaml) was collected and labelled in stop 29 by a session
+#   that had not read the rules, packs or shape tests and ran no check on it; kept outside the
+#   tree while the rules of stop 29 were written. Measured with the guardrails of ce6808e (the
+#   start of stop 29): 10/43 (11/41 per message), 3 false errors on 29; and after every rule of
+#   stop 29 landed: 11/43 (12/41 per message), the same 3 false errors. The structural readings
+#   written from fresh31 (13/33 -> 28/33 there) moved this batch by one passage.
 BLIND_FIGURES = [
     ("fresh31", 33, 13, 14, 30, 0),
+    ("fresh32", 43, 11, 12, 29, 3),
 ]
 
 
@@ -312,8 +320,7 @@ def test_a_blind_batch_holds_its_measured_figures(
 #   reader's act judged, the staff's failing as a state, a campaign against us, the share that
 #   went well or an improvement told instead, an admission turned into its justification.
 #   28/33 after.
-# Regression guards, not generalisation figures: the next blind batch (fresh32) is measured
-# outside this tree.
+# Regression guards, not generalisation figures: fresh32 is the blind batch now.
 READ_LATER = [("fresh30b", 16, 13, 16), ("fresh31", 33, 28, 30)]
 
 
