@@ -391,6 +391,15 @@ _HARM_AGAIN = re.compile(
     r"problems|issues|difficulties))"
     r"(?:\s+(?:on\s+|for\s+)?(?:you|your\s+(?:[a-z-]+\s+){0,2}?[a-z-]+))?\s*[.!]?\Z"
 )
+# An ownership line that says nothing but that ("We take full responsibility."), and what
+# owning the incident earlier in the letter looks like.
+_OWNED_AGAIN = re.compile(
+    rf"{_AGAIN}(?:(?:i|we)\s+(?:(?:fully|truly|also)\s+)?(?:take|accept)\s+(?:(?:full|complete|"
+    r"total)\s+)?responsibility(?:\s+for\s+(?:this|it|that|what\s+happened))?"
+    r"|(?:i|we)\s+got\s+this\s+wrong,?\s+and\s+(?:that['’]s|that\s+is)\s+on\s+(?:me|us))"
+    r"\s*[.!]?\Z"
+)
+_OWNED = re.compile(r"\bresponsib|\bon\s+(?:me|us)\b|\b(?:our|my)\s+(?:fault|mistake|error)\b")
 # The words of an apology's object that name nothing: "our oversight", "any inconvenience
 # this may have caused you".
 _GENERIC = frozenset(
@@ -410,6 +419,7 @@ def said_again(draft: Draft) -> list[Finding]:
     impact = stems(request.incident.impact or "") if request is not None else set()
     told: set[str] = set()
     apologised: set[str] | None = None  # the words of the apologies so far
+    owned = False  # whether a sentence so far owned the incident
     for s_start, s_end in text.sentences.spans:
         sentence = text.low[s_start:s_end]
         apology = _APOLOGY.search(sentence) is not None
@@ -420,12 +430,15 @@ def said_again(draft: Draft) -> list[Finding]:
             named = stems(regret.group("object") or "") - _GENERIC
             if not named - apologised:
                 message = f'Apologises again, naming nothing new ("{text.text[s_start:s_end]}").'
+        elif owned and _OWNED_AGAIN.match(sentence):
+            message = f'Takes responsibility again ("{text.text[s_start:s_end]}").'
         elif impact and len(impact & told) * 2 >= len(impact) and _HARM_AGAIN.match(sentence):
             # Only once the letter has told the harm: before, this line is its only mention.
             message = (
                 f'Says again that the incident affected the reader ("{text.text[s_start:s_end]}").'
             )
         told |= words
+        owned = owned or _OWNED.search(sentence) is not None
         if apology:
             apologised = (apologised or set()) | words
         if message is None:

@@ -923,6 +923,12 @@ def _insertion(
     one_block = "\n" not in body.strip()
     gap = " " if one_block else "\n\n"
     if kind == "greeting":
+        named = _bare_name_line(body, request)
+        if named is not None:
+            # The letter opens with the reader's name alone ("Leo,"): the greeting takes
+            # that line's place instead of standing above it.
+            record = SalvageEdit(rule=rule, action="replace", before=body[:named], after=sentence)
+            return _Edit("body", 0, named, sentence, record, rank=0)
         return _Edit("body", 0, 0, sentence + gap, record, rank=0)
     if kind == "signature":
         end = len(body.rstrip())
@@ -1014,6 +1020,17 @@ def _after_telling(
         if _retells_incident(body[start:end].lower(), request):
             return max(anchor, end) if start >= anchor else anchor
     return anchor
+
+
+def _bare_name_line(body: str, request: DraftRequest) -> int | None:
+    """Where the reader's name ends when the letter's first line is only that name (whole
+    or its first word) and a comma or nothing; else None."""
+    name = " ".join((request.recipient.name or "").split())
+    names = {name, name.split(" ", 1)[0]} if name else set()
+    first = body.split("\n", 1)[0]
+    if first.strip().rstrip(",!").strip() not in names:
+        return None
+    return len(first.rstrip())
 
 
 def _remedy_stated(body: str, request: DraftRequest, fact: str) -> tuple[int, int] | None:

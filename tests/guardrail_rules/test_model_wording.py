@@ -582,3 +582,27 @@ def test_a_remedy_named_beside_the_apology_keeps_the_apology() -> None:
     fixed, report = _salvaged(body)
     assert report.passed, [f.rule for f in report.errors]
     assert "I'm sorry again" in fixed and "£45" in fixed
+
+
+def test_a_letter_opening_with_the_readers_name_alone_gets_one_greeting() -> None:
+    body = _letter("").replace("Dear Priya,\n\n", "Priya,\n\n")
+    fixed, report = _salvaged(body)
+    assert report.passed, [f.rule for f in report.errors]
+    first, second = fixed.split("\n\n")[:2]
+    assert "Priya" in first and first != "Priya," and "Priya" not in second, fixed
+
+
+@pytest.mark.parametrize(
+    "again", ["We take full responsibility.", "I got this wrong, and that's on me."]
+)
+def test_ownership_said_again_after_the_letter_owned_it_goes(again: str) -> None:
+    body = _letter(again)
+    assert _found(body, SAID_AGAIN) == [again]
+    fixed, report = _salvaged(body)
+    assert report.passed and again not in fixed and "we own it" in fixed
+
+
+def test_the_first_ownership_line_is_never_said_again() -> None:
+    body = _letter("").replace("That was our mistake, and we own it. ", "")
+    body = body.replace("£45. ", "£45. We take full responsibility. ")
+    assert _found(body, SAID_AGAIN) == []
