@@ -155,15 +155,18 @@ def test_shorten_without_context_keeps_every_fact_in_65_percent() -> None:
         assert head not in draft.body or head in short.body, (case_id, short.body)
         for promise in ("write to you again", "share confirmed findings"):
             assert promise not in draft.body or promise in short.body, (case_id, short.body)
-    # The worst, 0.77, is an 86-word letter (locksmith_overcharge_email) that names its
+    # The worst, 0.75, is an 86-word letter (locksmith_overcharge_email) that names its
     # reference only in "We should have handled your job KF/7731 better.", which must stay.
-    assert statistics.median(ratios) <= 0.63 and max(ratios) <= 0.77, sorted(ratios)
+    assert statistics.median(ratios) <= 0.63 and max(ratios) <= 0.75, sorted(ratios)
     # 4 of 100 were over 0.65; 3 of 108 now that a step that says it changes on its own
     # ("Every block change now goes into the shared fraud log ...") loses "To prevent a
     # repeat," and a planned remedy its "and let you know once it is done". 4 since the
     # no-cause line left letters with a prevention step: wine_club_double_shipment_email's
-    # shortened wording was drawn anew and lands at 0.651.
-    assert sum(r > 0.65 for r in ratios) <= 4, sorted(ratios)
+    # shortened wording was drawn anew and lands at 0.651. 3 since what happened told in
+    # words the form checks read as a remedy ("The refunds ... still haven't been paid")
+    # says "Here is what happened: the refunds ..." rather than taking the stock "I am
+    # writing about what happened." before it (school_trip_refund_email 0.655 -> 0.641).
+    assert sum(r > 0.65 for r in ratios) <= 3, sorted(ratios)
 
 
 def test_shorten_without_context_gives_up_the_background_before_the_facts() -> None:
@@ -499,14 +502,16 @@ def test_texts_made_from_letters_keep_their_remedies() -> None:
     twelve joined: school_trip_refund_email's cause ("What happened is that the coach
     company's refund reached ...") was read as the acknowledgment and outranked its
     remedies; its first sentence is now what happened, though it names the refunds, and a
-    planned remedy drops "and let you know once it's done" for room: 4 of 108."""
+    planned remedy drops "and let you know once it's done" for room: 4 of 108. 3 since an
+    apology alone ("We are truly sorry.") may say "We are sorry." to make room for a remedy
+    (airline_lost_wheelchair_public's second remedy missed by 2 characters)."""
     lost = []
     for case_id, request, draft in sources():
         sms = rewrite(draft, None, channel="sms")
         assert len(sms.body) <= 320, (case_id, sms.body)
         if _remedies_left_out(request, sms.body):
             lost.append(case_id)
-    assert len(lost) <= 4, lost
+    assert len(lost) <= 3, lost
 
 
 def test_every_letter_converts_to_a_text_and_a_public_reply_that_pass() -> None:

@@ -915,6 +915,15 @@ def _by_priority(kept: list[str], channel: str, budget: float, *, signed: bool) 
                 at = kept.index(told[0])
                 kept[at : at + 2] = [said]
                 told = [said]
+    if cost(kept) > budget and len(told) == 1 and told[0].endswith("."):
+        # What happened told in words the form checks read as a remedy ("The refunds ...
+        # still haven't been paid.") would take the stock "I am writing about what
+        # happened." before it: "Here is what happened: the refunds ..." says it in fewer.
+        said = f"Here is what happened: {_mid_told(told[0], ' '.join(kept))}."
+        if "acknowledgment" not in _elements(" ".join(kept), channel) and (
+            "acknowledgment" in _elements(said, channel)
+        ):
+            kept[kept.index(told[0])] = said
     for at in range(len(kept) - 1, 0, -1):
         # "We'd like to offer you 25% off your next order. The code to use is INKSORRY25."
         # -> "We'd like to offer you 25% off your next order (code INKSORRY25)."
@@ -1238,6 +1247,10 @@ def _ranked(
             # "... and let you know once it's done." -> "...": the plan is kept, not its tail.
             rest = _CONFIRM_TAIL.sub(".", _LEAD_IN.sub("", s, count=1))
             line.shorter = [rest[:1].upper() + rest[1:]]
+        apology = elements == {"regret"} and not fact_tokens(s) and s not in acknowledging
+        if apology and line.shorter in ([], [_SHORT_FORMS["regret"]]) and len(s) > len(_SORRY):
+            # Last, "We are sorry.", where a remedy would not fit beside "truly".
+            line.shorter = [*line.shorter, _SORRY]
         if briefer and s in briefer:
             line.shorter = [s, briefer[s]]  # the other lines' short forms first
         lines.append(line)
@@ -1262,6 +1275,7 @@ _SHORT_FORMS = {
     "regret": "We are truly sorry.",
     "responsibility": "It is our job to put this right.",
 }
+_SORRY = "We are sorry."
 
 
 def _relayout(
