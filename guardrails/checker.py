@@ -84,6 +84,8 @@ from guardrails.model_wording import (
     AS_RESULT_CUE,
     CLICHE,
     CLICHE_CUE,
+    HARM_TO_SENDER,
+    HARM_TO_SENDER_CUE,
     REMEDY_AS_RESULT,
     REMEDY_BENEFIT,
     REMEDY_BENEFIT_CUE,
@@ -92,6 +94,7 @@ from guardrails.model_wording import (
     VAGUE_IMPACT,
     VAGUE_IMPACT_CUE,
     cliche,
+    harm_to_sender,
     remedy_as_result,
     remedy_benefit,
     said_again,
@@ -190,6 +193,7 @@ RULES: tuple[Rule, ...] = (
     Rule(said_again, (SAID_AGAIN,)),
     Rule(subject_status, (SUBJECT_STATUS,), needs_context=True),
     Rule(remedy_benefit, (REMEDY_BENEFIT,), needs_context=True, cue=REMEDY_BENEFIT_CUE),
+    Rule(harm_to_sender, (HARM_TO_SENDER,), needs_context=True, cue=HARM_TO_SENDER_CUE),
 )
 """Every code rule, in the order it runs; pack rules are all run by `rule_findings`."""
 

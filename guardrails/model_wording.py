@@ -23,7 +23,12 @@
   issues", "This will put an end to any inconvenience"): a promise nobody authorised. The
   sentence goes.
 
-`vague_impact`, `remedy_as_result`, `subject_status` and `remedy_benefit` are errors;
+- `claims.harm_to_sender`: what the incident did to the reader told as done to the writer
+  ("This caused me to have to run a client call from my phone." for "you had to run a client
+  call from your phone"). The sentence is said as the composer tells the impact.
+
+`vague_impact`, `remedy_as_result`, `subject_status`, `remedy_benefit` and `harm_to_sender`
+are errors;
 `cliche` and `said_again` are warnings that salvage applies to a model's letter
 (`service.salvage.POLISHED`): the clause or the sentence goes.
 """
@@ -44,7 +49,16 @@ CLICHE = "tone.cliche"
 SAID_AGAIN = "tone.said_again"
 SUBJECT_STATUS = "commitments.subject_status"
 REMEDY_BENEFIT = "claims.remedy_benefit"
-RULE_IDS = (VAGUE_IMPACT, REMEDY_AS_RESULT, CLICHE, SAID_AGAIN, SUBJECT_STATUS, REMEDY_BENEFIT)
+HARM_TO_SENDER = "claims.harm_to_sender"
+RULE_IDS = (
+    VAGUE_IMPACT,
+    REMEDY_AS_RESULT,
+    CLICHE,
+    SAID_AGAIN,
+    SUBJECT_STATUS,
+    REMEDY_BENEFIT,
+    HARM_TO_SENDER,
+)
 
 # --- how large the harm was ------------------------------------------------------------------
 
@@ -567,4 +581,55 @@ def remedy_benefit(draft: Draft) -> list[Finding]:
                     )
                 )
         before = sentence
+    return found
+
+
+# --- the reader's harm told as the writer's -----------------------------------------------------
+
+_TO_ME = re.compile(
+    r"\b(?:caused|cost|left|forced|made|meant\s+for|for)\s+me\b|\bmy\s+(?P<thing>[a-z][a-z'-]+)"
+)
+HARM_TO_SENDER_CUE = ("me", "my")
+_YOUR = re.compile(r"\b(?:your|my)\s+(?P<thing>[a-z][a-z'-]+)")
+
+
+def harm_to_sender(draft: Draft) -> list[Finding]:
+    """A sentence that tells the request's impact (half its words or more, two at least) with
+    the writer as the one harmed: "caused me", "left me", or "my <thing>" where the impact
+    says "your <thing>" (or, in the customer's own voice, "my <thing>"). It is said again as
+    the composer tells the impact."""
+    request, text = draft.context, draft.body
+    if request is None or not request.incident.impact:
+        return []
+    impact = request.incident.impact.lower()
+    wanted = stems(impact)
+    things = {m.group("thing") for m in _YOUR.finditer(impact)}
+    if len(wanted) < 2:
+        return []
+    found = []
+    for s_start, s_end in text.sentences.spans:
+        sentence = text.low[s_start:s_end]
+        shared = stems(sentence) & wanted
+        if len(shared) < 2 or len(shared) * 2 < len(wanted):
+            continue
+        swapped = [
+            m
+            for m in _TO_ME.finditer(sentence)
+            if not m.group("thing") or m.group("thing") in things
+        ]
+        if not swapped:
+            continue
+        found.append(
+            finding(
+                HARM_TO_SENDER,
+                "error",
+                "Tells what happened to the reader as done to the writer "
+                f'("{text.text[s_start:s_end]}").',
+                text.text,
+                s_start,
+                s_end,
+                "Say what the incident meant for the reader, to the reader.",
+                fix=Fix(action="replace", fact="impact"),
+            )
+        )
     return found

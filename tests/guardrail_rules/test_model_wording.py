@@ -13,6 +13,7 @@ from contract.models import DraftRequest
 from contract.report import GuardrailReport
 from guardrails.model_wording import (
     CLICHE,
+    HARM_TO_SENDER,
     REMEDY_AS_RESULT,
     REMEDY_BENEFIT,
     SAID_AGAIN,
@@ -606,3 +607,30 @@ def test_the_first_ownership_line_is_never_said_again() -> None:
     body = _letter("").replace("That was our mistake, and we own it. ", "")
     body = body.replace("£45. ", "£45. We take full responsibility. ")
     assert _found(body, SAID_AGAIN) == []
+
+
+@pytest.mark.parametrize(
+    "middle",
+    [
+        "This left me with guests waiting for food through the opening speeches.",
+        "My guests waited for food through the opening speeches.",
+    ],
+)
+def test_the_readers_harm_told_as_the_writers_is_said_to_the_reader(middle: str) -> None:
+    body = _letter(middle)
+    assert _found(body, HARM_TO_SENDER) == [middle]
+    fixed, report = _salvaged(body)
+    assert report.passed, [f.rule for f in report.errors]
+    assert middle not in fixed and "your guests waited" in fixed
+
+
+@pytest.mark.parametrize(
+    "middle",
+    [
+        "It is on me that your guests waited for food through the opening speeches.",
+        "My team knows your guests waited for food through the opening speeches.",
+        "This cost me nothing to put right, and I have called the driver.",
+    ],
+)
+def test_the_writer_owning_the_harm_or_naming_their_own_team_is_left_alone(middle: str) -> None:
+    assert _found(_letter(middle), HARM_TO_SENDER) == []
