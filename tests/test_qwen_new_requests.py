@@ -1,4 +1,4 @@
-"""Qwen2.5-Coder-1.5B's recorded letters on eight requests outside the eval set
+"""Qwen2.5-Coder-1.5B's recorded letters on eleven requests outside the eval set
 (eval/recordings/qwen-new-requests), replayed through today's guardrails and salvage: the
 issue's targets for a real model (fallback at most 30%, at most 1.5 model calls per letter,
 no error-level finding delivered), and the defects read in these letters by hand are not
@@ -35,7 +35,7 @@ def replayed() -> dict[str, CaseResult]:
 def test_every_letter_is_the_models_within_the_issues_targets(
     replayed: dict[str, CaseResult],
 ) -> None:
-    assert len(replayed) == 8
+    assert len(replayed) == 11
     figures = headline(
         [case.meta for case in replayed.values()], [case.body for case in replayed.values()]
     )
@@ -79,3 +79,14 @@ def test_inserted_amends_follow_the_telling_and_leave_this_meant_with_its_senten
     sofa = _body(replayed, "furniture_damaged_sofa")
     told = sofa.index("The sofa arrived with a torn arm")
     assert told < sofa.index("15%") and told < sofa.index("corner protectors are now mandatory")
+
+
+def test_no_doubled_greeting_or_ownership_and_the_harm_is_the_readers(
+    replayed: dict[str, CaseResult],
+) -> None:
+    wifi = _body(replayed, "cowork_wifi_chat")
+    assert wifi.startswith("Hi Leo,\n\nI ") and wifi.lower().count("full responsibility") == 1
+    assert "caused me" not in wifi and "my phone" not in wifi
+    assert "caused me" not in _body(replayed, "dental_double_booking")
+    books = _body(replayed, "bookshop_signed_edition")
+    assert books.count("£6.95") == 1 and "courier To make amends" not in books
