@@ -450,3 +450,19 @@ def test_a_signature_with_accented_names_is_found(
     unsigned = body.replace(signed, "The team")
     elements = {e.element: e for e in check(unsigned, channel="email", context=request).elements}
     assert not elements["signature"].present
+
+
+def test_an_amount_taken_off_is_amends_whatever_its_notation() -> None:
+    # A sum with its own commas and points ("$2,400.00") still reads as money taken off;
+    # a sentence that only ends on a figure does not run on into the next one.
+    start = "Dear Ana, we are sorry the van was late; that was our mistake. "
+    end = " Reply to this email if anything is still wrong. Best, Tom"
+    for amends, found in (
+        ("We have taken $2,400.00 off the invoice.", True),
+        ("We've knocked £40.50 off your bill.", True),
+        ("We have taken CHF 1,200 off this job.", True),
+        ("We have taken note of it. Off-peak trains run hourly.", False),
+    ):
+        report = check(start + amends + end, channel="email")
+        missing = [f for f in report.findings if f.message.endswith("element: amends.")]
+        assert bool(missing) != found, (amends, [f.message for f in report.findings])
