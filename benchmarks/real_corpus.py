@@ -337,8 +337,8 @@ SPLITS: dict[str, str] = {
     "fresh32": (
         "fresh32 (tests/data/real_fresh32.yaml: 70 chief executives', politicians', hospital,"
         " rail, airline, telecom, games, club, school and council statements and replies,"
-        " collected blind in stop 29 by a session that had not read the rules; held out:"
-        " 10/43 with the rules at the start of stop 29, 11/43 after them)"
+        " collected blind in stop 29 by a session that had not read the rules; measured blind"
+        " 10/43 before stop 29's rules, 11/43 after; read in stop 30)"
     ),
     "fresh18_tune": (
         "fresh18_tune (public replies and statements found while writing class rules from the"

@@ -225,6 +225,7 @@ _FEELING = re.compile(
     r"|anger|annoy|worr|anxi|stress|inconvenien|concern|alarm|confusion)"
     r"|(?:have|has)\s+been\s+(?:disappointed|frustrated"
     r"|upset|let\s+down|inconvenienced)\b)"
+    r"|\bknow\s+(?:it|this|that)\b"
 )
 """A feeling named in a reverse apology ("sorry for the frustration", "sorry that you have
 been disappointed in our service"), as opposed to how it was taken ("sorry you feel that
@@ -247,7 +248,23 @@ def _owned_beside(draft: Draft, at: int) -> bool:
     low = draft.body.low
     if any(lo <= begin < hi and not is_negated(low, begin, hedged=True) for begin, _ in cues):
         return True
+    # "We haven't been able to find out what went wrong. I know this is disappointing and I
+    # apologise": the feeling points back to what the writer could not do, not to a
+    # situation with no one in it.
+    if _KNOWN.match(low, at) and _INABILITY.search(low, lo, at):
+        return True
     return owns(low[lo:hi])
+
+
+_KNOWN = re.compile(r"(?:i|we)\s+know\b")
+
+
+_INABILITY = re.compile(
+    r"\b(?:we|i)\s+(?:(?:have|has|had)(?:\s+not|n['’]t)\s+been\s+able|(?:were|was|are|am)(?:\s+not"
+    r"|n['’]t)\s+able|(?:have\s+been\s+|had\s+been\s+|were\s+|was\s+|are\s+|am\s+)?unable"
+    r"|could(?:\s+not|n['’]t)|cannot|can['’]t)\b"
+)
+"""The writer telling what it could not do: "we haven't been able to", "I was unable to"."""
 
 
 _BESIDE = 400

@@ -292,9 +292,23 @@ def _patterns() -> _Patterns:
                 # "an oversight in how we had been testing", "our failover procedures ...
                 # failed to work", "our checks missed".
                 rf"\b(?:{nouns}|failing|oversight)\s+in\s+how\s+(?:we|i)\b",
+                # Our own preparation told as not enough: "our preparations for the launch did
+                # not go far enough", "our planning fell short", "our response was inadequate".
                 r"\b(?:our|my)\s+(?:[a-z-]+\s+){0,2}?(?:procedures?|systems?|checks|process(?:es)?"
-                r"|testing|tests|monitoring|failover|backups?|safeguards|controls)\b[^.!?;\n]{0,60}?"
-                r"\b(?:failed|did\s+not\s+work|didn['’]t\s+work|missed|broke)\b",
+                r"|testing|tests|monitoring|failover|backups?|safeguards|controls|preparations?"
+                r"|planning|plans?|response|communications?|capacity|staffing|handling)\b"
+                r"[^.!?;\n]{0,60}?\b(?:failed|did\s+not\s+work|didn['’]t\s+work|missed|broke"
+                r"|(?:did\s+not|didn['’]t)\s+go\s+far\s+enough|fell\s+short|(?:was|were)(?:\s+not"
+                r"|n['’]t)\s+(?:good\s+)?enough|(?:was|were)\s+(?:inadequate|insufficient))\b",
+                # The writer's own act done by mistake: "I opened it by mistake", "we charged you
+                # twice in error", "we accidentally deleted"; not what was done to us ("we were
+                # charged in error", "we received it by mistake").
+                r"\b(?:we|i)\s+(?:(?!(?:were|was|are|am|be|been|being|got|get|received|found"
+                r"|noticed|saw|heard|spotted|think|believe|guess|suspect|assume|understand|know"
+                r"|see|feel|if|when)\b)[a-z’'-]+\s+){1,5}?(?:by\s+mistake|in\s+error"
+                r"|by\s+accident)\b",
+                r"\b(?:we|i)\s+(?:accidentally|mistakenly|wrongly|erroneously|inadvertently)\s+"
+                r"(?!(?:were|was|received|got|been)\b)[a-z]",
                 # The wrong thing as what we did, whatever the verb: "we gave him the wrong
                 # postcode", "I quoted you the wrong price"; what we sent told as faulty: "the
                 # link I sent you was broken"; "sent to you in error by our system".
