@@ -67,45 +67,55 @@ _LIGHT_FROM = 1000
 _WORD_RUN = re.compile(r"\w+")
 _FIRST_GATES = 8
 """How many gates (the likeliest met) are looked for in the text itself, before its words."""
+_PER_REGEX = 400
+"""How many alternatives one word-start regex holds at most, unless one first character
+has more (see `lookahead_regexes`)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Trie:
     """The literal-first alternatives as regexes over the lowered text (see
-    `lookahead_regexes`): those that start at a word start, found from the non-word
-    character before them (`after_break`), and the rest (`inside`). At one position an
-    alternative of the first kind wins over one of the second, as it did when both were one
-    alternation."""
+    `lookahead_regexes`): those that start at a word start (`after_break`, one regex per
+    group of first characters, `first` telling which), and the rest (`inside`). At one
+    position an alternative of the first kind wins over one of the second, as it did when
+    both were one alternation."""
 
-    after_break: re.Pattern[str] | None
+    after_break: tuple[re.Pattern[str], ...]
+    first: Mapping[str, int]
+    """The first character of a word-start alternative -> its regex in `after_break`."""
     inside: re.Pattern[str] | None
-    light_source: str | None = None
-    """The source of `light`, compiled the first time a text needs it (most never do: a
-    letter meets one of the likeliest gates, and compiling it takes a second or two)."""
+    light_sources: tuple[str, ...] | None = None
+    """The sources of `light`, compiled the first time a text needs them (most never do: a
+    letter meets one of the likeliest gates, and compiling them takes a second or two)."""
     gates: tuple[Needs, ...] = ()
     """What the alternatives left out of `light` need, one entry each (deduplicated): when
     the text meets any of them, `after_break` runs. Empty when `light` is not in use."""
     wordy: frozenset[str] = frozenset()
     """The strings of `gates` made of word characters only."""
-    _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
+    _compiled: list[tuple[re.Pattern[str], ...]] = field(
+        default_factory=list, compare=False, repr=False
+    )
 
     @property
-    def light(self) -> re.Pattern[str] | None:
+    def light(self) -> tuple[re.Pattern[str], ...] | None:
         """`after_break` without the alternatives that read a window ahead (see
         `reads_ahead`), for a text that holds none of what they need (`gates`): there they
         cannot match, so this finds the same matches, without trying each window at every
         common word."""
-        if self.light_source is None:
+        if self.light_sources is None:
             return None
-        if "light" not in self._compiled:
-            self._compiled["light"] = re.compile(self.light_source)
-        return self._compiled["light"]
+        if not self._compiled:
+            self._compiled.append(tuple(re.compile(source) for source in self.light_sources))
+        return self._compiled[0]
 
-    def _after_break(self, broken: str, light_from: int = _LIGHT_FROM) -> re.Pattern[str] | None:
-        """The regex to scan `broken` with: `light` when no alternative it leaves out can
+    def _after_break(
+        self, broken: str, light_from: int = _LIGHT_FROM
+    ) -> tuple[re.Pattern[str], ...]:
+        """The regexes to scan `broken` with: `light` when no alternative it leaves out can
         match in it. A text shorter than `light_from` is scanned whole: there the scan costs
         less than the test."""
-        if not self.gates or len(broken) < light_from:
+        light = self.light_sources is not None and self.gates
+        if not light or len(broken) < light_from:
             return self.after_break
         ascii_text = broken.isascii()
         if any(gate.met(broken, ascii_text) for gate in self.gates[:_FIRST_GATES]):
@@ -122,35 +132,34 @@ class Trie:
                 for choice in gate.strings
             ):
                 return self.after_break
-        return self.light
+        return self.light or ()
 
     def matches(self, low: str, broken: str) -> list[tuple[str, int, int]]:
-        """(group name, start, end) of the first alternative matching at each position.
-        `broken` is `low` after a line break: the text is read that way, so that an
-        alternative at its very start is found like any other (a line break is what the
-        packs' look-behinds, such as "not after another character on the line", see before a
-        text's first word)."""
+        """(group name, start, end) of the first alternative matching at each position, in
+        text order. `broken` is `low` after a line break: the text is read that way, so
+        that an alternative at its very start is found like any other (a line break is what
+        the packs' look-behinds, such as "not after another character on the line", see
+        before a text's first word)."""
         found: dict[int, tuple[str, int, int]] = {}
-        after_break = self._after_break(broken)
-        if after_break is not None:
-            # Each match is the break character; the alternative starts right after it.
-            for match in after_break.finditer(broken):
+        for regex in self._after_break(broken):
+            # Each match is the alternative's first character, one past its start in `low`.
+            for match in regex.finditer(broken):
                 if (name := match.lastgroup) is not None:
-                    start = match.end() - 1
+                    start = match.start() - 1
                     found[start] = (name, start, match.start(name) - 1)
-        if self.inside is None:
-            return list(found.values())
-        for match in self.inside.finditer(low):
-            name = match.lastgroup
-            if name is not None and match.start() not in found:
-                found[match.start()] = (name, match.start(), match.start(name))
+        if self.inside is not None:
+            for match in self.inside.finditer(low):
+                name = match.lastgroup
+                if name is not None and match.start() not in found:
+                    found[match.start()] = (name, match.start(), match.start(name))
         return sorted(found.values(), key=lambda item: item[1])
 
     def match_at(self, low: str, broken: str, start: int) -> tuple[str, int, int] | None:
         """(group name, start, end) of the alternative `matches` reports at `start`, or
         None."""
-        if self.after_break is not None:
-            match = self.after_break.match(broken, start)
+        at = self.first.get(low[start : start + 1])
+        if at is not None:
+            match = self.after_break[at].match(broken, start + 1)
             if match is not None and (name := match.lastgroup) is not None:
                 return name, start, match.start(name) - 1
         if self.inside is not None:
@@ -322,24 +331,34 @@ def lookahead_regexes(root: TrieNode, light: bool = False) -> Trie:
     """The trie as scanning regexes. Each match checks the alternative in a lookahead, so
     matches can overlap.
 
-    Alternatives that start at a word boundary are found from the non-word character before
-    them: a pattern that starts with a character class lets the engine skip, in C, over the
-    characters inside words, where a leading "no word character before" test would be tried
-    (and fail) at every one of them. That is most of the text, and most of the scan's cost.
-    (`Trie.matches` puts a line break before the text for position 0.)
+    Alternatives that start at a word boundary are found from their first character, with
+    a non-word character before it: each regex starts with a class of the first characters
+    it holds, which lets the engine skip, in C, to the next of them, where a leading "word
+    boundary" test would be tried (and fail) at every character inside words. They are
+    split into several regexes by first character, at most `_PER_REGEX` alternatives each
+    (no two regexes can match at one position): the engine builds a match object with a
+    slot for every group of its regex, and one regex of thousands of alternatives made each
+    match cost several microseconds. (`Trie.matches` puts a line break before the text for
+    position 0.)
 
-    With `light`, also the light regex's source and its gates (see `Trie.light`), for a trie that
-    scans whole texts (the primary alternatives are only matched at single positions)."""
+    With `light`, also the light regexes' sources and their gates (see `Trie.light`), for a
+    trie that scans whole texts (the primary alternatives are only matched at single
+    positions)."""
     boundary = root.children.pop(BOUNDARY, None)
-    after_break = inside = lighter = None
+    after_break: tuple[re.Pattern[str], ...] = ()
+    first: dict[str, int] = {}
+    lighter = inside = None
     gates: dict[Needs, None] = {}
     if boundary is not None:
-        after_break = re.compile(f"[^\\w](?={boundary.emit()})")
+        groups = _first_character_groups(boundary)
+        after_break = tuple(re.compile(_word_start_source(boundary, g)) for g in groups)
+        first = {_character(atom): at for at, group in enumerate(groups) for atom in group}
         gated = _gated(boundary) if light else {}
         gates = dict.fromkeys(gated.values())
-        rest = boundary.pruned(frozenset(boundary.names()) - gated.keys()) if gated else None
-        if rest is not None:
-            lighter = f"[^\\w](?={rest.emit()})"
+        if gated:
+            rest = boundary.pruned(frozenset(boundary.names()) - gated.keys())
+            kept = [[a for a in g if rest is not None and a in rest.children] for g in groups]
+            lighter = tuple(_word_start_source(rest, group) for group in kept if rest and group)
     if root.children:
         inside = re.compile(
             "|".join(
@@ -351,7 +370,47 @@ def lookahead_regexes(root: TrieNode, light: bool = False) -> Trie:
     order = sorted(gates, key=lambda g: min((len(s) for c in g.strings for s in c), default=0))
     strings = {s for gate in order for choice in gate.strings for s in choice}
     wordy = frozenset(s for s in strings if _WORD_RUN.fullmatch(s))
-    return Trie(after_break, inside, lighter, tuple(order), wordy)
+    return Trie(after_break, first, inside, lighter, tuple(order), wordy)
+
+
+def _character(atom: str) -> str:
+    """The character a literal atom matches."""
+    return atom[1:] if atom.startswith("\\") else atom
+
+
+def _first_character_groups(boundary: TrieNode) -> list[list[str]]:
+    """The first atoms of the word-start alternatives, grouped (first fit, the atoms with
+    most alternatives first) into groups of at most `_PER_REGEX` alternatives, unless one
+    atom has more. An atom that is not a word character is left out: after a non-word
+    character, no word boundary comes before it, so it can never match."""
+    sizes = {
+        atom: len(child.names())
+        for atom, child in boundary.children.items()
+        if _WORD_RUN.fullmatch(_character(atom))
+    }
+    groups: list[list[str]] = []
+    counts: list[int] = []
+    for atom in sorted(sizes, key=lambda a: (-sizes[a], a)):
+        for at, count in enumerate(counts):
+            if count + sizes[atom] <= _PER_REGEX:
+                groups[at].append(atom)
+                counts[at] += sizes[atom]
+                break
+        else:
+            groups.append([atom])
+            counts.append(sizes[atom])
+    return groups
+
+
+def _word_start_source(boundary: TrieNode, atoms: list[str]) -> str:
+    """The regex of the word-start alternatives that start with `atoms`: each match is the
+    first character, after a non-word character, and the rest of the alternative is
+    checked in a lookahead."""
+    parts = []
+    for atom in atoms:
+        first = atom_regex(atom)
+        parts.append(f"{first}(?<=[^\\w]{first})(?={boundary.children[atom].emit()})")
+    return "|".join(parts)
 
 
 def _gated(node: TrieNode) -> dict[str, Needs]:

@@ -70,10 +70,15 @@ def _texts() -> list[str]:
     return texts + sentences + repeated
 
 
-def _scan(regex: re.Pattern[str] | None, broken: str) -> list[tuple[str | None, int, int]]:
-    if regex is None:
-        return []
-    return [(m.lastgroup, m.end(), m.start(m.lastgroup or 0)) for m in regex.finditer(broken)]
+def _scan(
+    regexes: tuple[re.Pattern[str], ...] | None, broken: str
+) -> list[tuple[int, str | None, int]]:
+    found = [
+        (m.start(), m.lastgroup, m.start(m.lastgroup or 0))
+        for regex in regexes or ()
+        for m in regex.finditer(broken)
+    ]
+    return sorted(found)
 
 
 def test_the_light_scan_finds_what_the_full_scan_finds() -> None:
