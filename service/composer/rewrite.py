@@ -555,6 +555,25 @@ def _mid_told(sentence: str, body: str) -> str:
     return low + told[len(bare) :] if ordinary else told
 
 
+_SECOND_CLAUSE = re.compile(
+    r",?\s+and\s+(?=(?:some|many|most|all|several|the|our|your|their|no|every|each)\s+"
+    r"(?:[\w'-]+\s+){0,2}?(?:was|were|is|are|has|have|had|lost|got|saw|missed|did|could|"
+    r"couldn't|didn't|went|took)\b)"
+)
+"""Where what happened joins a second clause with its own subject: "... recorded no
+results, and some players lost rank points", "... failed and some fans were charged"."""
+
+
+def _first_clause(said: str) -> str | None:
+    """What happened in its first clause ("What happened: the queue failed for 47 minutes
+    on Tuesday."), or None where it has one clause or a short first one."""
+    join = _SECOND_CLAUSE.search(said)
+    if join is None or said[: join.start()].count("(") != said[: join.start()].count(")"):
+        return None
+    head = said[: join.start()].rstrip(",;")
+    return f"{head}." if len(head.split()) >= 6 else None
+
+
 _CHAT_OPENING = re.compile(
     r"^(?:(?P<who>I|We)(?: am| are|'m|'re) writing (?:to you )?(?:personally |myself )?about|"
     r"(?P<one>I) write regarding) (?P<what>[^!?:]*?\d[^!?:]*?)[.]$"
@@ -724,6 +743,13 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
                     brief = _names_what_happened(opening)
                     if "acknowledgment" in _carries_element(brief, channel):
                         briefer[said] = brief
+                elif said.startswith("What happened: "):
+                    # "What happened: the presale queue failed for 47 minutes on Tuesday and
+                    # some fans were charged ..." told in its first clause where a remedy
+                    # needs the room: the detail gives way before what we do.
+                    clause = _first_clause(said)
+                    if clause and "acknowledgment" in _carries_element(clause, channel):
+                        briefer[said] = clause
                 if about or (opening and not fact_tokens(opening)):
                     flat = [one for one in flat if one != opening]  # a stock opening goes
                 flat = [said if one == s else one for one in flat]
@@ -924,6 +950,7 @@ def _by_priority(kept: list[str], channel: str, budget: float, *, signed: bool) 
             "acknowledgment" in _elements(said, channel)
         ):
             kept[kept.index(told[0])] = said
+            told = [said]
     for at in range(len(kept) - 1, 0, -1):
         # "We'd like to offer you 25% off your next order. The code to use is INKSORRY25."
         # -> "We'd like to offer you 25% off your next order (code INKSORRY25)."
@@ -951,6 +978,25 @@ def _by_priority(kept: list[str], channel: str, budget: float, *, signed: bool) 
         rest = rest[:1].upper() + rest[1:]
         if "prevention" in _carries_element(rest, channel):
             kept = [rest if o == s else o for o in kept]
+            continue
+        # "To prevent a repeat, parts are now ordered when ..." -> "From now on, parts are
+        # ordered when ...": the same step, its lead and its "now" in one.
+        now = _NOW.match(rest)
+        if now:
+            from_now = f"From now on, {_mid_told(now.group('what'), ' '.join(kept))}"
+            from_now += f" {now.group('be')} {now.group('rest')}"
+            if "prevention" in _carries_element(from_now, channel):
+                kept = [from_now if o == s else o for o in kept]
+    for s in list(kept):
+        # "Please reply with any questions." -> "Any questions? Just reply." (our plain
+        # invitation), where a private letter is still over.
+        elements = _carries_element(s, channel) & required
+        if cost(kept) <= budget or public or elements != {"invitation"} or fact_tokens(s):
+            continue
+        if words(_BRIEF_INVITATION) < words(s):
+            kept = [_BRIEF_INVITATION if o == s else o for o in kept]
+    if cost(kept) > budget and len(told) == 1:
+        kept = _sorry_for_our_mistake(kept, channel, told[0], required)
     for s in reversed(list(kept)):
         # Last, a step's result ("The result so far: 0 mismatches in 1,200 scans."): the
         # step itself stays.
@@ -1000,6 +1046,57 @@ def _sorry_and_ours(
     return merged
 
 
+def _sorry_for_our_mistake(
+    kept: list[str], channel: str, told: str, required: set[str]
+) -> list[str]:
+    """What happened, the apology and the ownership in one sentence, the reader's matter
+    named in it: "Here is what happened: our locksmith charged you £240 ... We should have
+    handled your job KF/7731 better. We're truly sorry." -> "We're sorry for our mistake
+    with your job KF/7731: our locksmith charged you £240 ...". Only where the letter owns
+    the failure in a sentence of its own (or with the apology), with no other figure."""
+    here = _HERE_IS.match(told)
+    story = here.group("story") if here else f"{_mid_told(told, ' '.join(kept))}."
+    what = here.group("what") if here else None
+    if not story.endswith("."):
+        return kept
+    core = {"acknowledgment", "regret", "responsibility", *_COMMITMENTS}
+    carried = {s: _carries_element(s, channel) & core for s in kept if s != told}
+    sorry = next(
+        (s for s, e in carried.items() if "regret" in e and e <= core - _COMMITMENTS), None
+    )
+    if sorry is None or fact_tokens(sorry) or "acknowledgment" in carried[sorry]:
+        return kept
+    owning = [s for s, e in carried.items() if e == {"responsibility"}]
+    if "responsibility" not in carried[sorry] and not owning:
+        return kept  # no ownership said: the letter's posture may not own a mistake
+    for s in owning:
+        if fact_tokens(s):
+            number = _YOUR_MATTER.search(s)
+            if what is not None or number is None or fact_tokens(s) - fact_tokens(number.group()):
+                return kept  # a figure the merged sentence would not carry
+            what = number.group()
+    who = "I am" if _FIRST_SINGULAR_WORDS.search(sorry) else "We are"
+    # "I'm sorry we let you down." owns it as "we": "our mistake".
+    owned = owning or [re.sub(r"^.*?\bsorry\b", "", sorry)]
+    ours = "my" if all(_FIRST_SINGULAR_WORDS.search(s) for s in owned) else "our"
+    said = f"{who} sorry for {ours} mistake{f' with {what}' if what else ''}: {story}"
+    if has_contraction(sorry):
+        said = contract(said)
+    merged = [said if s == told else s for s in kept if s != sorry and s not in owning]
+    if words(" ".join(merged)) >= words(" ".join(kept)):
+        return kept
+    before = set(_elements(" ".join(kept), channel)) & required
+    if not before <= set(_elements(" ".join(merged), channel)):
+        return kept
+    return merged
+
+
+_HERE_IS = re.compile(r"^Here is what happened(?: with (?P<what>[^:]+))?: (?P<story>\S.*)$")
+"""What happened, told by a shortened letter (`_by_priority`)."""
+_YOUR_MATTER = re.compile(r"\b[Yy]our\s+(?:[a-z]+\s+){1,2}#?[A-Za-z0-9/-]*\d[\w/-]*")
+"""The reader's numbered matter as a sentence names it: "your job KF/7731"."""
+_NOW = re.compile(r"^(?P<what>[^,;:.!?]+?) (?P<be>is|are) now (?P<rest>[a-z][^!?]*[.])$")
+"""A step in the present with "now": "Parts are now ordered when the bike is booked in."."""
 _ABOUT = re.compile(
     r"^(?:(?:I am|I'm|We are|We're) writing (?:to you )?(?:personally |myself )?about|"
     r"I write regarding|(?:I have|I've|We have|We've) looked into) "
@@ -1021,6 +1118,8 @@ _OFFER_LEAD = re.compile(
     r"(?: you)?: "
 )
 """An offer's long lead ("Here's what we'd like to offer you:"), "On offer:" in a text."""
+_ALSO = re.compile(r"(\b(?:have|will|would|are)|['’](?:ll|ve|re|d)) also\b")
+"""A remedy's "also" after the one before it, which a text does without."""
 _LEAD_IN = re.compile(r"^(?:In addition|As a goodwill gesture|On top of that|Also), ")
 """Joining words a shortened letter does without."""
 
@@ -1235,22 +1334,34 @@ def _ranked(
         if short and not strong and "acknowledgment" not in elements and len(short) < len(s):
             # A long regret or ownership sentence gives way to its short form before the
             # message drops what happened or what we did.
-            line.shorter = [short]
+            line.shorter = [_said_as(short, s)]
         elif channel == "social" and "invitation" in elements and _DM.search(s):
             line.shorter = ["Please message us and we will help."]
         elif _OFFER_LEAD.match(s):
             # "Here's what we'd like to offer you: two free tickets ..." -> "On offer: two
             # free tickets ...": the offer kept, in fewer words.
             line.shorter = [_OFFER_LEAD.sub("On offer: ", s, count=1)]
-        elif _LEAD_IN.match(s) or _CONFIRM_TAIL.search(s):
+        elif _LEAD_IN.match(s) or _CONFIRM_TAIL.search(s) or _ALSO.search(s):
             # "As a goodwill gesture, we'd like to offer you ..." -> "We'd like to offer ...";
-            # "... and let you know once it's done." -> "...": the plan is kept, not its tail.
+            # "... and let you know once it's done." -> "...": the plan is kept, not its tail;
+            # "We have also paid the interest ..." -> "We have paid the interest ...".
             rest = _CONFIRM_TAIL.sub(".", _LEAD_IN.sub("", s, count=1))
+            rest = _ALSO.sub(r"\1", rest, count=1)
             line.shorter = [rest[:1].upper() + rest[1:]]
+        elif (
+            elements == {"regret", "responsibility"}
+            and "responsibility" not in own
+            and not fact_tokens(s)
+            and len(s) > len(_SORRY)
+        ):
+            # "We are sorry we let you down." is "We are sorry." in a text, which asks
+            # for no ownership, where a remedy needs the room.
+            line.shorter = [_said_as(_SORRY, s)]
         apology = elements == {"regret"} and not fact_tokens(s) and s not in acknowledging
-        if apology and line.shorter in ([], [_SHORT_FORMS["regret"]]) and len(s) > len(_SORRY):
+        regret = _said_as(_SHORT_FORMS["regret"], s)
+        if apology and line.shorter in ([], [regret]) and len(s) > len(_said_as(_SORRY, s)):
             # Last, "We are sorry.", where a remedy would not fit beside "truly".
-            line.shorter = [*line.shorter, _SORRY]
+            line.shorter = [*line.shorter, _said_as(_SORRY, s)]
         if briefer and s in briefer:
             line.shorter = [s, briefer[s]]  # the other lines' short forms first
         lines.append(line)
@@ -1278,6 +1389,17 @@ _SHORT_FORMS = {
 _SORRY = "We are sorry."
 
 
+def _said_as(short: str, sentence: str) -> str:
+    """A short form ("We are sorry.") in the person and register of the sentence it
+    stands for: "I'm sorry." for "I'm sorry we let you down."."""
+    if _FIRST_SINGULAR_WORDS.search(sentence) and short.startswith("We are "):
+        short = "I am " + short[len("We are ") :]
+    return contract(short) if has_contraction(sentence) else short
+
+
+_BRIEF_INVITATION = "Any questions? Just reply."
+
+
 def _relayout(
     channel: str,
     subject: str | None,
@@ -1300,7 +1422,19 @@ def _relayout(
     if channel in ("sms", "social"):
         lines = _ranked(flat, channel, ours, acknowledging, briefer or {}, remedial)
         join = lambda ls: " ".join(ln.text for ln in ls)  # noqa: E731
-        text, kept = fit(lines, join, None, entry.max_chars)
+        worded = [ln.text for ln in lines]
+        while True:
+            text, kept = fit(lines, join, None, entry.max_chars)
+            # Two apologies in the same short form ("I am truly sorry. I am truly sorry.")
+            # are one: the second goes, and the text is fitted again without it.
+            said: set[str] = set()
+            again = next((ln for ln in kept if _said_before(ln.text, said)), None)
+            if again is None:
+                break
+            at = lines.index(again)
+            del lines[at], worded[at]
+            for ln, words_ in zip(lines, worded, strict=True):
+                ln.text = words_
         if entry.max_chars is not None and len(text) > entry.max_chars:
             text = _within(kept, channel, entry.max_chars, acknowledging, remedial)
         for full, brief in (briefer or {}).items():
@@ -1326,6 +1460,15 @@ def _relayout(
     if entry.has_subject and not subject:
         subject = _SUBJECT
     return ComposedDraft(subject=subject if entry.has_subject else None, body="\n\n".join(parts))
+
+
+def _said_before(sentence: str, said: set[str]) -> bool:
+    """Whether `sentence` (contractions aside) is in `said`; it is added there if not."""
+    key = expand(sentence).lower()
+    if key in said:
+        return True
+    said.add(key)
+    return False
 
 
 def _within(
