@@ -409,8 +409,11 @@ def code_spans(text: str, low: str | None = None) -> list[tuple[int, int]]:
     return spans
 
 
-_YEAR = re.compile(r"(?<![\w.,/:-])(?:19|20)\d{2}(?![\w/-]|[.,:]\d)")
-_YEAR_ANYWHERE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+# What may not come before a year is tested after its first two digits: a regex that starts
+# with those lets the engine skip to the next "1" or "2" in C, where a leading look-behind is
+# tried at every character of the text.
+_YEAR = re.compile(r"(?:19|20)(?<![\w.,/:-]\d\d)\d{2}(?![\w/-]|[.,:]\d)")
+_YEAR_ANYWHERE = re.compile(r"(?:19|20)(?<!\d\d\d)\d{2}(?!\d)")
 
 
 @lru_cache(maxsize=1)

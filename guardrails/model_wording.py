@@ -40,6 +40,7 @@ import re
 from contract.models import DraftRequest
 from contract.report import Finding, Fix
 from guardrails.draft import Draft, Text
+from guardrails.regex_source import needs
 from guardrails.spans import finding
 from guardrails.supplied import stems
 
@@ -88,29 +89,10 @@ _VAGUE_IMPACT = re.compile(
     r"represents|represented|has\s+been|could\s+be|would\s+be|may\s+be)\s+(?:a|an)\s+"
     rf"{_VERY}(?P<size4>{_SIZE})\s+(?:[a-z-]+\s+)?(?:risk|threat|concern|danger)\b"
 )
-VAGUE_IMPACT_CUE = (
-    "delay",
-    "inconvenience",
-    "setback",
-    "blow",
-    "ordeal",
-    "hardship",
-    "burden",
-    "upset",
-    "impact",
-    "effect",
-    "consequence",
-    "fallout",
-    "toll",
-    "damage",
-    "harm",
-    "disruption",
-    "risk",
-    "threat",
-    "concern",
-    "danger",
-)
-"""`vague_impact`'s cue (see `checker.Rule.cue`): every match holds one of these words."""
+VAGUE_IMPACT_CUE = needs(re.compile(_SIZE)).strings[0]
+"""`vague_impact`'s cue (see `checker.Rule.cue`): every match holds a size word, and each size
+holds one of these (the word, or "reaching" of "far-reaching"). A letter seldom grades the
+harm, where it often names a delay or the impact: the rule seldom needs to read it."""
 
 
 def _request_words(request: DraftRequest) -> set[str]:
