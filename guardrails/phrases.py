@@ -226,6 +226,8 @@ _FEELING = re.compile(
     r"|(?:have|has)\s+been\s+(?:disappointed|frustrated"
     r"|upset|let\s+down|inconvenienced)\b)"
     r"|\bknow\s+(?:it|this|that)\b"
+    r"|(?:for|about)\s+(?:everything|all|all\s+that|what)\s+(?:you|your|they|those)\b"
+    r"|\bthere\s+(?:are|were|is|was|have\s+been)\b"
 )
 """A feeling named in a reverse apology ("sorry for the frustration", "sorry that you have
 been disappointed in our service"), as opposed to how it was taken ("sorry you feel that

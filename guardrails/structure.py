@@ -264,6 +264,21 @@ def _patterns() -> _Patterns:
         r"(?:(?:a|an|such\s+a|such\s+an)\s+)?(?:(?:deeply|truly|most|very|really|extremely|highly"
         rf"|entirely)\s+)?{_alternation(lex.words('unowned_adjectives'))}\s+"
         rf"{_alternation(lex.words('unowned_objects'))}\b"
+        # A feeling about it in place of the regret: "we feel terrible about what happened".
+        r"|\b(?:we|i)\s+(?:(?:all|really|truly|still|genuinely)\s+)?(?:feel|felt)\s+(?:(?:so|very|really"
+        r"|truly|just)\s+)?(?:bad|terrible|awful|dreadful|horrible|sad|gutted)\s+(?:about|over)\s+"
+        rf"(?:(?:the|that|this|these|those|all)\s+)?{_alternation(lex.words('unowned_objects'))}\b"
+        # The regret of a thing done by no one: "it is regrettable that the wrong prices were
+        # shown" (not "made by us"); the reader's plans spoiled by a thing: "we regret that your
+        # evening was spoiled by the power cut".
+        r"|\bit\s+(?:is|was|['’]s)\s+(?:(?:deeply|very|most|extremely|truly|highly)\s+)?regrettable\s+"
+        r"that\s+(?!(?:we|i)\b)(?:[a-z’'-]+\s+){1,8}?(?:was|were|has\s+been|have\s+been|had\s+been)\s+"
+        r"[a-z]+(?:ed|en|wn|ne)\b(?!\s+by\s+(?:us|me|our|my)\b)"
+        r"|\b(?:we|i)\s+(?:(?:deeply|sincerely|truly|greatly|very\s+much|do)\s+)?regret\s+that\s+your\s+"
+        r"(?:[a-z’'-]+\s+){1,8}?(?:was|were|has\s+been|have\s+been|had\s+been)\s+(?:thwarted|spoil(?:ed|t)"
+        r"|ruined|disrupted|interrupted|cut\s+short|marred|overshadowed|derailed|dashed|curtailed)\b"
+        # ... by a thing named as the agent, not by us ("not by X, but by the servers").
+        r"(?=\s+(?:not\s+by\s+[^.!?;\n]{0,60}?\bbut\s+)?by\s+(?!(?:us|me|our|my)\b))"
     )
     nouns = _alternation(lex.words("failure_nouns"))
     owned = re.compile(
@@ -542,6 +557,11 @@ def _patterns() -> _Patterns:
             rf"|\b{_alternation(lex.words('reader_judgements'))}"
             rf"(?:\s*(?:&|and|,)\s*{_alternation(lex.words('reader_judgements'))})*\s+of\s+"
             r"(?:you|u|ya)\b"
+            # The reader called it outright: "you are the most unreasonable guest", "you are
+            # being very rude"; not "you are not unreasonable".
+            r"|\byou(?:['’]re|\s+are|\s+were)\s+(?:(?:the\s+most|so|such\s+an?|a\s+very|a|an|really"
+            r"|very|incredibly|extremely|being|quite|just)\s+){1,2}"
+            rf"{_alternation(lex.words('reader_judgements'))}\b"
         ),
         # Another party's failing as what the apology is for: "we apologise profusely for
         # their incompetence", "sorry for the courier's mistake".
@@ -580,6 +600,8 @@ _ACK_HINTS = (
     "sad",
     "upsetting",
     "difficult",
+    "feel",
+    "felt",
 )
 _CAUSE_HINTS = (
     "due",

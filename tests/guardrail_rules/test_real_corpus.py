@@ -323,8 +323,15 @@ def test_a_blind_batch_holds_its_measured_figures(
 #   reader's act judged, the staff's failing as a state, a campaign against us, the share that
 #   went well or an improvement told instead, an admission turned into its justification.
 #   28/33 after.
-# Regression guards, not generalisation figures: fresh32 is the blind batch now.
-READ_LATER = [("fresh30b", 16, 13, 16), ("fresh31", 33, 28, 30)]
+# - fresh32: blind through stop 29 (10/43 before its rules, 11/43 after, 3 false errors on 29),
+#   then read in stop 30 (tests/guardrail_rules/test_recall30_shapes.py): the three false errors
+#   fixed where the reading missed what the writer owned, and the misses grouped as classes
+#   (what the reader went through as the object, good news told instead, another party's side
+#   or decision, the reader's character and repeated acts judged, outside causes declared
+#   beyond us, an attacker, another customer's act). 37/43 after, no false error.
+# Regression guards, not generalisation figures: the next blind batch is measured outside the
+# tree.
+READ_LATER = [("fresh30b", 16, 13, 16), ("fresh31", 33, 28, 30), ("fresh32", 43, 37, 29)]
 
 
 @pytest.mark.parametrize(
