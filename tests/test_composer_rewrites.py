@@ -197,6 +197,26 @@ def test_expand_adds_structure_not_facts(with_context: bool) -> None:
         assert not passes(long, request.channel, context, draft.body), (case_id, long.body)
 
 
+@pytest.mark.parametrize("operation", ["shorten", "expand"])
+def test_a_rewrite_keeps_within_the_requests_max_words(operation: str) -> None:
+    """The request's `max_words` is a hard limit on a rewrite too: a shortened letter whose
+    facts need more than 65% of the words, or an expanded one, stays within it (or is
+    refused, 422, where the facts alone are longer: 14 of 115 at 100 words). At 100 words,
+    those 14 shortened letters and every expanded one were over it before."""
+    refused = 0
+    for case_id, request, draft in sources():
+        context = request.model_copy(update={"max_words": 100})
+        try:
+            out = rewrite(draft, context, operation=operation)
+        except DoesNotFit:
+            refused += 1
+            continue
+        assert count(out.body) <= 100, (case_id, count(out.body), out.body)
+        text = f"{out.subject}\n{out.body}"
+        assert all(stated(f, text) for f in commitments(request)), (case_id, out.body)
+    assert refused < len(sources()) / 2, refused
+
+
 def simplified(request: DraftRequest) -> tuple[ComposedDraft, ComposedDraft]:
     """A formal letter for the request and its `simplify` rewrite (with the request)."""
     formal = request.model_copy(update={"tone": "formal", "max_words": None})

@@ -128,18 +128,27 @@ def _compose_for(request: RewriteRequest, target: DraftRequest) -> ComposedDraft
                 target.model_copy(update={"max_words": limit}), ComposeOptions(operation)
             )
         except DoesNotFit as exc:
-            # The facts need a few more words than 65%: the shortest letter that holds them.
-            if exc.field == "max_words" and target.max_words is None:
+            # The facts need a few more words than 65%: the shortest letter that holds them,
+            # within the request's own `max_words` where it has one.
+            needed = max(20, exc.needed)
+            if exc.field == "max_words" and (
+                target.max_words is None or needed <= target.max_words
+            ):
                 try:
                     return compose(
-                        target.model_copy(update={"max_words": max(20, exc.needed)}),
-                        ComposeOptions(operation),
+                        target.model_copy(update={"max_words": needed}), ComposeOptions(operation)
                     )
                 except DoesNotFit:
                     pass
+            if target.max_words is not None:
+                # `max_words` is a hard limit: within it, or `DoesNotFit` (a 422).
+                return compose(target, ComposeOptions(operation))
             return compose(target.model_copy(update={"max_words": None}), ComposeOptions(operation))
     if operation == "expand":
-        return compose(target.model_copy(update={"max_words": None}), ComposeOptions(operation))
+        long = compose(target.model_copy(update={"max_words": None}), ComposeOptions(operation))
+        if target.max_words is None or words(long.body) <= target.max_words:
+            return long
+        # The request's `max_words` outranks 130%: the added structure gives way first.
     return compose(target, ComposeOptions(operation))
 
 
