@@ -108,7 +108,8 @@ CLASSES = (
     ("We deeply regret what happened at the concert.", "non_apology.unowned"),
     ("I feel terrible about what happened on Saturday.", "non_apology.unowned"),
     ("We sent the wrong medicine and I deeply regret what happened.", None),
-    ("We are just as frustrated as you are about the delays.", "blame.third_party"),
+    ("We are every bit as frustrated as you are about the delays.", "non_apology.justification"),
+    ("We were as shocked as you when we were told the hall was closed.", "blame.third_party"),
     ("Nobody is more disappointed than we are.", "non_apology.justification"),
     ("I share your frustration with the roadworks.", "non_apology.justification"),
     ("We let you down, and we are as disappointed as you are.", None),
@@ -201,7 +202,38 @@ CLASSES = (
 )
 
 
-@pytest.mark.parametrize(("text", "rule"), CLASSES)
+# A second round, read from the older batches' remaining misses as classes and written in our
+# own words: the failure told as what happens to anyone, most people's good experience told
+# instead, disappointment that another party did not act, another party's duty ("incumbent
+# on", "had one job"), "created by" read as a cause link, the reader told not to complain.
+LATER_CASES = (
+    ("Slips like this can happen to any team, even the best.", "non_apology.justification"),
+    ("These things happen to the best of us.", "non_apology.justification"),
+    ("It could happen to anyone, but it happened to you and we are sorry.", None),
+    ("The vast majority of our guests have a great stay with us.", "non_apology.minimising"),
+    (
+        "Most passengers were having a smooth journey through the terminal.",
+        "non_apology.minimising",
+    ),
+    ("Most guests have a great stay, and yours should have been one of them; we are sorry.", None),
+    ("We are disappointed that the landlord has not acted on the damp.", "blame.third_party"),
+    ("We are frustrated the council and its contractors did not respond.", "blame.third_party"),
+    ("We are disappointed that we did not act sooner, and we are sorry.", None),
+    ("We are disappointed your parcel did not arrive; we have sent another.", None),
+    ("It is incumbent on the hotel to keep its rooms safe.", "blame.third_party"),
+    ("The caterers had one job and that was to turn up.", "blame.third_party"),
+    ("The outage was created by the app developer.", "blame.outside_cause"),
+    ("Your new account was created by our team this morning.", None),
+    ("The delay was created by our own scheduling error, and we are sorry.", None),
+    (
+        "Please do not complain about the portion sizes when the menu lists them.",
+        "blame.reader_conduct",
+    ),
+    ("Please don't hesitate to complain if anything is wrong.", None),
+)
+
+
+@pytest.mark.parametrize(("text", "rule"), CLASSES + LATER_CASES)
 def test_the_class_reading_decides(text: str, rule: str | None) -> None:
     """A sentence of the class draws its rule; a near miss (the same shape owned, done by us,
     or about something else) draws no non-apology or blame error at all."""
