@@ -20,6 +20,7 @@ from contract.models import DraftRequest
 _OUTCOMES = frozenset(
     [
         "filed",  # "corrected forms will be filed with the IRS"
+        "backdated",  # "interest has been backdated"
         "paused",  # "your payment plan will be paused until ..."
         "refunded",
         "submitted",
@@ -256,6 +257,8 @@ def description_kept(description: str, letter: str) -> str:
         bodies.append(
             want[:-1]
         )  # "your tickets refunded": "we have refunded ¥1000 for your tickets"
+    if len(want) > 4 and want[-3:] == ["refunded", "in", "full"]:
+        bodies.append(want[:-3])  # "the screen repair refunded in full": "the full £89 for ..."
     for body in bodies:
         bad: list[str] = []
         for start, word in enumerate(words):

@@ -294,7 +294,7 @@ def _strategy_draft(strategy: str | None, **changes: Any) -> str:
     ("strategy", "changes", "trace"),
     [
         ("contextual_empathy", {}, r"weighs on|regret most|cost you|keep coming back"),
-        ("collaborative_accountability", {}, r"shared responsibility|working on the fix"),
+        ("collaborative_accountability", {}, r"working on the fix"),
         (
             "data_driven_transparency",
             {

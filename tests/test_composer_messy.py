@@ -1,4 +1,4 @@
-"""Forty-odd messy requests as support staff type them (tests/data/messy_requests.yaml), their
+"""Two hundred messy requests as support staff type them (tests/data/messy_requests.yaml), their
 letters pinned in tests/golden/messy/, and mechanical checks over those letters and over the
 catalog sweep.
 
@@ -66,7 +66,9 @@ _ARTICLE_CLAUSE = re.compile(
 _STOCK = re.compile(
     # Lines a reader cringes at, or says to nobody in particular: a stock claim about the
     # figure's provenance, "no one is being singled out" to a customer.
-    r"measured, not estimated|a measured result|not quoting a figure|singled out",
+    r"measured, not estimated|a measured result|not quoting a figure|singled out|"
+    # Public lines that say why we speak rather than what happened.
+    r"nobody is left guessing|speak openly about|shared responsibility across",
     re.IGNORECASE,
 )
 _ALSO = re.compile(r"\b(?:have|has|'ve|would|'d|will|'ll) also\b")

@@ -53,7 +53,7 @@ from service.composer.caller import (
     told_passive,
     whole,
 )
-from service.composer.person import ROLE_NOUNS, Reader, honorific_pronoun
+from service.composer.person import ROLE_NOUNS, Reader, honorific_pronoun, names_kin
 from service.composer.phrases import PhraseBankError, Picker, Situation, topics
 from service.composer.shapes import DETERMINERS, read, word_set
 from service.composer.voice import (
@@ -553,6 +553,32 @@ class Line:
 
 
 _FORMAL_FAMILY = {"mum": "mother", "mom": "mother", "mummy": "mother", "dad": "father"}
+_WE_FORMS = {"was": "were", "is": "are", "has": "have", "wasn't": "weren't", "isn't": "aren't"}
+
+
+def _org_as_we(text: str, org: str | None) -> str:
+    """A caller phrase whose subject is the sender's own organisation, said as "we":
+    "Ledgerline sent every invoice twice" -> "We sent ...", "Lumaflix was down" -> "We were
+    down", "Ledgerline's portal" -> "Our portal". Left alone where the verb's form for "we"
+    is not sure ("Ledgerline sends ...")."""
+    if not org or len(org) < 3 or not text.startswith((f"{org} ", f"{org}'s ", f"{org}’s ")):
+        return text
+    rest = text[len(org) :]
+    if rest[:1] in "'’":
+        return "Our " + rest.split(" ", 1)[1]
+    verb, _, tail = rest.strip().partition(" ")
+    low = verb.lower()
+    if low in _WE_FORMS:
+        return f"We {_WE_FORMS[low]} {tail}".rstrip()
+    if low.endswith("ed") or low in _PAST_VERBS:
+        return "We" + rest
+    return text
+
+
+_PAST_VERBS = word_set(
+    "sent made lost kept paid told sold held put set cut let spent led won said took gave "
+    "ran went came broke forgot left missed"
+)
 _FAMILY = re.compile(r"\b(my|your|our|his|her) (mum|mom|mummy|dad)\b", re.IGNORECASE)
 """A parent as the customer calls them, said as a formal letter would."""
 
@@ -841,10 +867,13 @@ class Writer:
         if addresses_reader(summary, possessive=True):
             told = [t for t in told if t != (self.request.incident.impact or "")]
         reader = reader.with_role_of(" ".join(told)).with_plural_role(summary)
-        reader = reader.learn(self.request.incident.impact).learn(summary)
-        for remedy in self.request.remedies:  # "Call the patient to go through her results"
-            reader = reader.learn(remedy.description)
-        reader = reader.learn_from(self._all_text(prevention=False))
+        # "We closed your son's account ... his birthday money was sent back", to Mr Patel:
+        # the summary speaks to him as "you", so "his" is the son's.
+        if not (addresses_reader(summary, possessive=True) and names_kin(" ".join(told), titled)):
+            reader = reader.learn(self.request.incident.impact).learn(summary)
+            for remedy in self.request.remedies:  # "Call the patient to go through her results"
+                reader = reader.learn(remedy.description)
+            reader = reader.learn_from(self._all_text(prevention=False))
         if self.request.audience == "client":
             reader = replace(reader, team=True)
         return reader
@@ -885,6 +914,7 @@ class Writer:
         if self.voice.register == "formal":
             # "my mum went two days without her tablets" in a formal letter: "your mother".
             text = _FAMILY.sub(lambda m: f"{m.group(1)} {_FORMAL_FAMILY[m.group(2).lower()]}", text)
+        text = _org_as_we(text, self.request.sender.organization)
         read = phrase(text, to_reader=customer, their_we=impact)
         # A prevention step is how we work for `everyone`: its "the customer" is every
         # customer ("checked by phone with the customer"), never "you". A client's own
@@ -1132,6 +1162,10 @@ class Writer:
         # "a structural fault was found in the rigging": never "We found that ... was found".
         found = _FOUND.search(values["cause_clause"])
         values["cause_found"] = values["cause_clause"] if found else ""
+        # "the auto-renewal failed because the card had expired": never "This happened
+        # because the auto-renewal failed because ...".
+        because = re.search(r"\bbecause\b", values["cause_clause"], re.IGNORECASE)
+        values["cause_because"] = values["cause_clause"] if because else ""
         return values
 
     @staticmethod
@@ -1292,7 +1326,7 @@ _DONE_VERBS = {
     "service": ("arranged", "arrange"),
     "other": ("arranged", "arrange"),
 }
-_GOODWILL_KINDS = ("discount", "credit", "service", "other")
+_GOODWILL_KINDS = ("discount", "credit", "other")
 _OWN_VERBS = {"refund": ("refunded", "refund"), "credit": ("credited", "credit")}
 _KIND_WORDS = {
     "refund": "a refund",
@@ -1381,10 +1415,11 @@ _GRAVE = re.compile(
     r"\b(?:medication|medicines?|prescriptions?|doses?|dosage|overdosed?|allerg\w*|"
     r"anaphyla\w*|injur\w*|hospital\w*|ambulance|unsafe|safety|fire|burns?|poison\w*|"
     r"gas leak|carbon monoxide|(?:data|security) breach|breach of (?:your )?data|"
+    r"funerals?|bereave\w*|passed away|cremation|"
     r"personal (?:data|details|information) (?:was|were) (?:exposed|leaked|shared))\b",
     re.IGNORECASE,
 )
-"""Words of an incident about health, safety or a data breach."""
+"""Words of an incident about health, safety, a death in the family or a data breach."""
 
 
 def grave(request: DraftRequest) -> bool:
@@ -1452,6 +1487,22 @@ _AMENDS_LEAD = "To make amends, "
 SOBER_LEADS = {"To make amends, ": "To set this right, ", "To make amends: ": "To set this right: "}
 """The lead of a first remedy in a letter about health, safety or a data breach: a wrong
 dose is set right, not made amends for."""
+_PUT_RIGHT = re.compile(
+    r"\b(?:re(?:book|open|schedul|arrang|issu|send|sent|deliver|connect|instat|stor|print|do|"
+    r"fitt?|install)\w*|correct\w*|fix\w*|repair\w*|replac\w*|collect\w*|pick(?:ed|s)? up)\b",
+    re.IGNORECASE,
+)
+
+
+def _puts_right(remedy: Remedy) -> bool:
+    """Whether a remedy gives back what the reader was owed (the install rebooked, the
+    account reopened, the wrong pallets collected) rather than something on top: it is how
+    we set this right, not how we make amends."""
+    if remedy.amount:
+        return False  # "To set this right, the install will be rebooked for Wed 9 Oct."
+    return _PUT_RIGHT.search(remedy.description) is not None
+
+
 _LONG_REMEDY = 18
 """Words in a remedy after which its amount is a sentence of its own."""
 _PUBLIC_FIGURE = re.compile(
@@ -1549,10 +1600,15 @@ _OBJECT_WORDS = word_set(
 """Words that start a verb's object: a past form followed by one is active."""
 
 
-def voiced_verb(verb: str) -> str:
-    """A plan verb with its object: "send it", "set it up"."""
+def voiced_verb(verb: str, thing: str = "") -> str:
+    """A plan verb with its object: "send it", "set it up", "send them" for corrected copies."""
     head, _, rest = verb.partition(" ")
-    return f"{head} it {rest}".strip()
+    group = noun_group(thing)
+    # "priority appointments twice a week": the noun is before the frequency.
+    cut = next((i for i, g in enumerate(group) if i and g in ("twice", "once", "a", "an")), None)
+    last = group[:cut][-1] if group else ""
+    plural = last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3
+    return f"{head} {'them' if plural else 'it'} {rest}".strip()
 
 
 _DURATION = re.compile(
@@ -1658,6 +1714,17 @@ def remedy_sentence(
         if with_sum:
             made = f"{with_sum} has been {rest}"
             money = values["extra"] = ""
+        elif (
+            made.endswith((" has been refunded in full", " will be refunded in full"))
+            and _MONEY_AMOUNT.fullmatch(amount.strip())
+            and not _EACH & set(made.lower().split()[:1])
+        ):
+            # "the screen repair has been refunded in full (£89)": "we have refunded the full
+            # £89 for the screen repair".
+            thing_of = re.split(r" (?:has|will) be(?:en)? refunded", made, maxsplit=1)[0]
+            verb = "we have refunded" if status == "done" else "we will refund"
+            made = voiced(w.ours(f"{verb} "), w.voice) + f"the full {amount.strip()} for {thing_of}"
+            money = values["extra"] = ""
         elif made.endswith((" been refunded", " be refunded")) and _paid_for(made, amount):
             thing_of = made.rsplit(" have been ", 1)[0].rsplit(" has been ", 1)[0]
             thing_of = thing_of.rsplit(" will be ", 1)[0]
@@ -1703,7 +1770,11 @@ def remedy_sentence(
             clause += " " + when(date)
             date = ""
         if subject not in ("we", "i", "our") and not (future or outcome):
-            slot = "remedy_any_" + status
+            # After the first remedy, "In addition, your order is on the same truck", never
+            # "Here's what I'll also do: your order is on the same truck"; an offer keeps
+            # "Here's what we'd like to offer you: ...", which reads with any shape.
+            more = not first and status != "offered"
+            slot = "remedy_clause_more" if more else "remedy_any_" + status
         elif step or _action_only(text):
             slot = "remedy_action"  # "We've spoken to the driver.": no "To make amends"
         else:
@@ -1733,6 +1804,10 @@ def remedy_sentence(
         offer = indefinite(text)
         goodwill = w.has("proactive_solutions") and kind in _GOODWILL_KINDS
         goodwill = goodwill and not w.values["grave"]  # no "goodwill gesture" for a wrong dose
+        # The caller's own "a gesture of goodwill" elsewhere: not said twice.
+        goodwill = goodwill and not any(
+            "goodwill" in r.description.lower() for r in w.request.remedies
+        )
         group = noun_group(text)
         charge = _CHARGE.search(" ".join(group)) is not None and not _COST_OF.match(mid(text))
         acts_on = False  # the remedy's verb acts on the thing ("refund the fees charged")
@@ -1801,6 +1876,14 @@ def remedy_sentence(
             if with_sum is not None:
                 thing = with_sum
                 money = values["extra"] = ""
+        if money.startswith(" (") and slot in _THING_SLOTS | _OFFER_SLOTS:
+            # "refunded 15 percent of your stay", "added 500 bonus points for the trouble",
+            # "offer you a €150 travel voucher": the figure said with what it counts, never
+            # "refunded your stay (15 percent)".
+            inside = _amount_inside(offer if slot in _OFFER_SLOTS else thing, amount, plan_verb)
+            if inside is not None:
+                thing = offer = inside
+                money = values["extra"] = ""
         sentence = w.say(
             slot,
             {**values, "thing": thing, "offer": offer, "verb_done": done_verb}
@@ -1814,7 +1897,7 @@ def remedy_sentence(
                 at = "for " + at[3:]
             # "10 percent off your renewal" is applied, not "taken", on its date.
             verb = "apply" if plan_verb == "take" else plan_verb
-            sentence = sentence[:-1] + w.ours(f", and we can {voiced_verb(verb)} {at}.")
+            sentence = sentence[:-1] + w.ours(f", and we can {voiced_verb(verb, text)} {at}.")
             date = ""
     if date and status != "planned" and date not in sentence:
         # Before a closing condition: "... to call you back on 3 May, if that helps."
@@ -1840,7 +1923,9 @@ def remedy_sentence(
         # One "To make amends" per letter: the next remedy follows on.
         rest = sentence[len(_AMENDS_LEAD) :]
         sentence = rest[:1].upper() + rest[1:]
-    elif w.values["grave"] and sentence[: len(_AMENDS_LEAD)] in SOBER_LEADS:
+    elif (w.values["grave"] or _puts_right(remedy)) and sentence[
+        : len(_AMENDS_LEAD)
+    ] in SOBER_LEADS:
         sentence = SOBER_LEADS[sentence[: len(_AMENDS_LEAD)]] + sentence[len(_AMENDS_LEAD) :]
     if apart:
         slot = "remedy_amount_refund" if kind == "refund" else "remedy_amount"
@@ -1926,6 +2011,45 @@ def _with_amount(thing: str, amount: str) -> str | None:
     if group[-1] in ("refund", "credit") and group[0] == "the" and len(words) == len(group):
         words[0] = "a"  # "issued a full refund of £185", not "the full refund"
     return " ".join([*words[: len(group)], "of", amount.strip(), *words[len(group) :]])
+
+
+_OFFER_SLOTS = frozenset({"remedy_offered", "remedy_goodwill", "remedy_offered_all"})
+"""The remedy slots that say {offer} (what we offer the reader)."""
+_PERCENT = re.compile(r"\d+(?:\.\d+)?\s?(?:%|percent|per cent)", re.IGNORECASE)
+_COUNT_OF = re.compile(r"(\d[\d,]*) ([a-z]+)", re.IGNORECASE)
+_SUM_HEADS = word_set("credit voucher refund payment discount allowance top-up")
+"""Nouns a sum can stand before: "a £45 credit", "a €150 travel voucher"."""
+
+
+def _amount_inside(phrase: str, amount: str, verb: str) -> str | None:
+    """A remedy's noun phrase with its amount said inside it, where a bracket after it
+    leaves the reader to work out what the figure counts: a share of what we refund ("15
+    percent of your stay"), a count of the phrase's own unit ("500 bonus points for the
+    trouble" for 500 points), a sum or share before a credit or voucher ("a €150 travel
+    voucher", "a 25% service credit for November"). None where no such form is sure."""
+    amount = amount.strip()
+    words = phrase.split(" ")
+    group = noun_group(phrase)
+    if not group or [w.lower().strip(",.;:") for w in words[: len(group)]] != group:
+        return None
+    article = group[0] in ("a", "an", "the", "your", "some")
+    if (
+        article
+        and group[-1] in _SUM_HEADS
+        and (_MONEY_AMOUNT.fullmatch(amount) or _PERCENT.fullmatch(amount))
+    ):
+        return " ".join(["a", amount, *words[1:]])
+    if _PERCENT.fullmatch(amount):
+        if verb in ("refund", "reimburse", "credit") and not re.search(r"\boff\b", phrase):
+            return f"{amount} of {phrase}"
+        return None
+    counted = _COUNT_OF.fullmatch(amount)
+    if counted and not _DURATION.fullmatch(amount):
+        unit = counted.group(2).lower()
+        stem = unit[:-1] if unit.endswith("s") and len(unit) > 3 else unit
+        if any(g in (stem, stem + "s") for g in group):
+            return " ".join([counted.group(1), *words[1 if article else 0 :]])
+    return None
 
 
 def _paid_for(thing: str, amount: str) -> bool:

@@ -757,7 +757,7 @@ OUTCOME_PARTICIPLES = _words(
     "erased destroyed closed settled discharged stopped halted paused frozen unfrozen "
     "refitted regraded re-marked remarked reviewed recalculated reduced lowered topped-up cut "
     "hemmed altered remade prepared organised organized set given done switched turned "
-    "disabled unblocked"
+    "disabled unblocked backdated"
 )
 """Participles that say what the remedy does to its noun ("the fee refunded", "the pads
 fitted on Thursday"): only these are made passive ("the fee has been refunded"). Any other
@@ -812,7 +812,7 @@ MONEY_OUTCOMES = _words(
     "refunded returned credited reversed waived cancelled canceled removed repaid reimbursed "
     "released unblocked "
     "transferred applied added dropped written reduced lowered matched honoured honored "
-    "wiped cleared sent"
+    "wiped cleared sent restored reinstated"
 )
 """What a refund, credit or discount does to money; any other participle says which money
 ("the room hire fee paid by the couple who moved", "the call-out charge taken")."""
@@ -959,6 +959,12 @@ def read_name(raw: str | None) -> Name | None:
         return None
     if all(w in ("sir", "madam", "sir/madam") for w in bare):
         return Name(full=text, first=text, formal=text)  # "Dear Sir or Madam" as typed
+    if words[-1].lower() == "family" and 1 < len(words) < 5:
+        # "the Haddad family": greeted as "Dear Haddad family,", never "Hi the Haddad family,"
+        # nor "Hi Haddad," (a surname alone).
+        family = _name_case(" ".join(words[1:] if words[0].lower() == "the" else words))
+        family = family[: -len("family")] + "family"
+        return Name(full=family, first=family, formal=family, group=True)
     if words[0].lower() in _GROUP_STARTS or len(words) > 5:
         group = re.sub(r"^(?:all\s+)?(?:of\s+)?our\s+", "", text, flags=re.IGNORECASE)
         if words[0].lower() in ("everyone", "everybody", "all") and group == text:

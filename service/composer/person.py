@@ -52,6 +52,25 @@ _OTHER_PEOPLE = word_set(
     "family grandmother grandfather fiance fiancee fiancé fiancée boyfriend girlfriend "
     "nephew niece cousin"
 )
+_KIN = {
+    "he": word_set(
+        "son husband father dad brother boyfriend nephew grandfather grandson fiance fiancé "
+        "stepson stepfather"
+    ),
+    "she": word_set(
+        "daughter wife mother mum mom sister girlfriend niece grandmother granddaughter "
+        "fiancee fiancée stepdaughter stepmother"
+    ),
+}
+
+
+def names_kin(text: str, pronoun: str) -> bool:
+    """Whether `text` names someone close to the reader whom `pronoun` ("he", "she") could
+    mean: "your son's account" to Mr Patel makes "his birthday money" the son's."""
+    words = (w.lower().removesuffix("'s").removesuffix("'") for w in _WORD.findall(text))
+    return any(w in _KIN.get(pronoun, ()) for w in words)
+
+
 _AGREE = {
     "was": "were",
     "is": "are",
