@@ -340,6 +340,12 @@ SPLITS: dict[str, str] = {
         " collected blind in stop 29 by a session that had not read the rules; measured blind"
         " 10/43 before stop 29's rules, 11/43 after; read in stop 30)"
     ),
+    "fresh33": (
+        "fresh33 (tests/data/real_fresh33.yaml: 71 university, council, housing, hospital, bank,"
+        " delivery-app, restaurant and hotel owners', sports bodies', artists', politicians' and"
+        " GitHub items, collected blind at the start of stop 30 by a session that had not read the"
+        " rules; held out: 14/61 with the rules at the start of stop 30 and the same after them)"
+    ),
     "fresh18_tune": (
         "fresh18_tune (public replies and statements found while writing class rules from the"
         " issue's classes, labelled before they were checked; tuned on)"
