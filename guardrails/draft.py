@@ -51,6 +51,9 @@ class Draft:
     tone: str | None
     rules: RuleSet
     elements: list[ElementData] = field(default_factory=list)
+    owned: bool | None = None
+    """Whether the body owns a failure (`structure.body_owns`): read once per check, when a
+    rule first asks, after the elements are found."""
 
     @property
     def texts(self) -> list[Text]:

@@ -18,6 +18,7 @@ from guardrails.spans import (
     preceding_words,
 )
 from guardrails.structure import (
+    body_owns,
     hypothetical,
     own_reason,
     owned_after,
@@ -47,7 +48,7 @@ def rule_findings(draft: Draft) -> list[Finding]:
             # blame", "it was their fault") stays one whatever else the message owns.
             if rule.unless_owned and not _VERDICT.search(text.low, start, end):
                 if owned is None:
-                    owned = owns(draft.body.low, draft)
+                    owned = body_owns(draft)
                 if owned:
                     continue
             if (

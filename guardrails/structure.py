@@ -754,6 +754,14 @@ def owns(low: str, draft: Draft | None = None) -> bool:
     return any(_owning(low, start, end) for start, end in _owned_spans(low, p))
 
 
+def body_owns(draft: Draft) -> bool:
+    """`owns(draft.body.low, draft)`, read once per check: the pack rules and the structural
+    rules both ask, and on a long body that owns nothing the answer is a scan of all of it."""
+    if draft.owned is None:
+        draft.owned = owns(draft.body.low, draft)
+    return draft.owned
+
+
 def _owned_spans(low: str, p: _Patterns) -> Iterator[tuple[int, int]]:
     """The spans of `p.owned.finditer(low)`, found from word starts only: every alternative
     starts at a word boundary, on a letter, so the engine skips over the letters inside words
@@ -1398,7 +1406,7 @@ def structural_findings(draft: Draft) -> list[Finding]:
         or p.their_failing.search(low) is not None
     )
     outside: list[Finding] = []
-    if (acks or causes) and not owns(low, draft):
+    if (acks or causes) and not body_owns(draft):
         if acks:
             found += _unowned(low, text, p)
         if causes:
