@@ -345,11 +345,19 @@ def _reader_spans(
             word = following.group(1)
             if word[:1].isupper():
                 continue  # another name follows: a company or a product ("Rosa Florists")
-            at, stop, words = _as_you(text, start, end, following)
+            words: str | None
+            before = text[line_start:start].split()[-1:]
+            if before and before[0].lower() in _PREPOSITIONS:
+                # "The impact on Nadia was": the reader is the object, the verb stays.
+                at, stop, words = start, end, "you"
+            else:
+                at, stop, words = _as_you(text, start, end, following)
             opens = not text[line_start:start].strip() or text[:start].rstrip()[-1:] in ".!?"
             if words is not None and not opens:
                 words = words[:1].lower() + words[1:]
             yield at, stop, words
+            if words is not None:
+                yield from _pronouns_after(text, stop, request)
     # The prompt's own word for the reader ("what it meant for the recipient"), copied.
     for match in _RECIPIENT.finditer(text) if "recipient" in text else ():
         words = "your" if match.group(1) else "you"
@@ -382,6 +390,51 @@ def _reader_spans(
                     yield _as_you(text, start, end, following)
                     continue
             yield start, end, _cased(text, start, pairs[pair])
+
+
+_PREPOSITIONS = frozenset(
+    ("on", "for", "to", "with", "at", "from", "of", "about", "by", "upon", "towards")
+)
+_PERSONAL = re.compile(r"\b(she|he|her|his|him|hers|herself|himself)\b", re.IGNORECASE)
+_CLAUSE_STOP = re.compile(r"[.!?](?=\s|$)|\n")
+
+
+def _pronouns_after(
+    text: str, end: int, request: DraftRequest
+) -> Iterator[tuple[int, int, str | None]]:
+    """After the reader's name turned into "you" at `end`, the rest of its sentence's
+    "she"/"her"/"his" for the reader, as "you"/"your" ("on Nadia was that she had to
+    postpone her surgery": "on you was that you had to postpone your surgery"). None when
+    someone else is named first ("her son"), or the sentence has both a "she" and a "he",
+    or a pronoun the reader's title rules out: it may be theirs."""
+    stop = _CLAUSE_STOP.search(text, end)
+    limit = stop.start() if stop is not None else len(text)
+    low = text.lower()
+    found = list(_PERSONAL.finditer(low, end, limit))
+    if not found:
+        return
+    words = {m.group(1) for m in found}
+    if (words & _HE and words & _SHE) or words & _NOT_THE_READER[_title_gender(request)]:
+        return
+    if _OTHERS.search(low, end, found[-1].start()) or _NAMED_OTHER.search(
+        text, end, found[-1].start()
+    ):
+        return
+    for match in found:
+        start, stop_at = match.span(1)
+        pronoun = match.group(1)
+        following = _NEXT_WORD.match(text, stop_at)
+        if pronoun in ("she", "he") and following is not None:
+            yield _as_you(text, start, stop_at, following)
+            continue
+        if pronoun == "her" and (
+            following is None
+            or text[stop_at : following.start(1)].strip()
+            or following.group(1).lower() in _NOT_OWNED
+        ):
+            yield start, stop_at, _cased(text, start, "you")  # "told her", "her." : the object
+            continue
+        yield start, stop_at, _cased(text, start, _PRONOUNS[pronoun])
 
 
 def _phrase_spans(low: str, phrase: str) -> Iterator[tuple[int, int]]:
@@ -801,7 +854,28 @@ def added_terms(draft: Draft) -> list[Finding]:
         if about:
             spans.append((match.start(), match.end(), "how soon"))
     spans += _promised_outcomes(text, told, draft)
+    if "accept" in text.low or "agree" in text.low or "take up" in text.low:
+        spans += [
+            (m.start(), m.end(), "a condition")
+            for m in _CONDITION.finditer(text.low)
+            if not _CONDITION_SAID.search(told)
+        ]
     for start, end, what in spans:
+        if what == "a condition":
+            found.append(
+                finding(
+                    ADDED_TERMS,
+                    "error",
+                    f"Makes a remedy wait on the reader ({text.text[start:end]}), which the "
+                    "request did not ask.",
+                    text.text,
+                    start,
+                    end,
+                    "State the remedies as the request gives them.",
+                    fix=Fix(action="remove_sentence"),
+                )
+            )
+            continue
         if what == "what it brings":
             found.append(
                 finding(
@@ -836,6 +910,18 @@ def added_terms(draft: Draft) -> list[Finding]:
             )
         )
     return found
+
+
+# An offer made to wait on the reader's word: "please confirm whether you are willing to
+# accept this offer", "let us know if you would like to take up the offer".
+_CONDITION = re.compile(
+    r"\b(?:confirm|let\s+(?:me|us)\s+know|tell\s+(?:me|us))\s+(?:whether|if)\s+you\s+"
+    r"(?:are\s+(?:willing|happy|able|prepared)\s+to\s+|would\s+like\s+to\s+|wish\s+to\s+|"
+    r"want\s+to\s+)?(?:accept|take\s+up|agree\s+to)\s+(?:this|the|our|these|my)\s+"
+    r"(?:offers?|proposal|terms|remedy|refund|credit|arrangement)\b"
+)
+# A request that itself asks the reader to accept or confirm the offer.
+_CONDITION_SAID = re.compile(r"\b(?:accept|agree|confirm|take\s+up)")
 
 
 # "This will ensure that you can enjoy ...", "It will allow you to ...": what a remedy or

@@ -278,7 +278,26 @@ _EMPTY_LINES = re.compile(
     r"(?:with\s+)?(?:the\s+(?:best|highest|finest)|excellent|exceptional|outstanding|"
     r"top[\s-]notch|first[\s-]class|high[\s-]quality|a\s+seamless)"
 )
+# The prompt's own words said back as a sentence's lead-in: "The cause of the issue was that
+# ...", "Prevention steps have been taken to ensure that ...". The lead-in goes.
+_ECHO_LEAD = re.compile(
+    r"\bthe\s+(?:root\s+)?cause\s+of\s+(?:the|this|that|your)\s+(?:[a-z-]+\s+)?"
+    r"(?:issue|problem|error|mistake|delay|incident|failure|outage|confusion)\s+"
+    r"(?:was|is)\s+that\s+(?=[a-z])"
+    r"|\b(?:prevention|preventive|preventative)\s+(?:steps|measures)\s+have\s+been\s+"
+    r"(?:taken|put\s+in\s+place)\s+(?:to\s+ensure|so)\s+that\s+(?=[a-z])"
+)
+# The request's field named as a field: "The reference number for this order is QB-77120."
+# The composer's reference sentence replaces it.
+_REFERENCE_ECHO = re.compile(
+    r"the\s+reference(?:\s+(?:number|code|id))?(?:\s+(?:for|of)\s+(?:this|your|the)\s+"
+    r"[a-z-]+)?\s+is\s+[^\s,;]+\s*\Z"
+)
 CLICHE_CUE = (
+    "cause of",
+    "have been taken",
+    "have been put",
+    "reference",
     "regret to",
     "continue",
     "seriously",
@@ -348,7 +367,51 @@ def cliche(draft: Draft) -> list[Finding]:
         span = text.sentences.bounds(*match.span())
         said = text.text[match.start() : match.end()]
         found.append(_cliche(text, span, Fix(action="remove_sentence"), said))
+    found += _echoes(draft)
     return found
+
+
+def _echoes(draft: Draft) -> list[Finding]:
+    """The prompt's words said back: a lead-in that opens its sentence goes (the next word
+    takes the capital); a sentence that only names the reference as a field goes when the
+    letter names it elsewhere, else is said as the composer names it."""
+    text, request = draft.body, draft.context
+    low = text.low
+    found = []
+    for match in _ECHO_LEAD.finditer(low):
+        at = match.end()
+        if text.sentences.bounds(*match.span())[0] != match.start():
+            continue
+        fix = Fix(action="replace", text=text.text[at].upper())
+        found.append(
+            _stiff(text, (match.start(), at + 1), fix, text.text[match.start() : at].strip())
+        )
+    reference = request.incident.reference if request is not None else None
+    if reference and "reference" in low:
+        for start, end in text.sentences.spans:
+            sentence = low[start:end].rstrip(".!")
+            if reference.lower() in sentence and _REFERENCE_ECHO.match(sentence):
+                # Named elsewhere already, it goes; else the composer's sentence names it.
+                elsewhere = reference.lower() in low[:start] + " " + low[end:]
+                fix = (
+                    Fix(action="remove_sentence")
+                    if elsewhere
+                    else Fix(action="replace", fact="reference")
+                )
+                found.append(_stiff(text, (start, end), fix, text.text[start:end]))
+    return found
+
+
+def _stiff(text: Text, span: tuple[int, int], fix: Fix, said: str) -> Finding:
+    return finding(
+        CLICHE,
+        "warning",
+        f'Says the instructions\' words back to the reader ("{said}").',
+        text.text,
+        *span,
+        "Say it as you would to the reader.",
+        fix=fix,
+    )
 
 
 # --- said again ---------------------------------------------------------------------------------

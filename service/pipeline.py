@@ -31,7 +31,7 @@ from contract.models import (
     SalvageEdit,
     Usage,
 )
-from contract.report import GuardrailReport
+from contract.report import Finding, GuardrailReport
 from prompts.render import PROMPT_VERSION, ChatMessage, render_draft, render_repair, render_rewrite
 from service.errors import (
     AmendsError,
@@ -40,6 +40,7 @@ from service.errors import (
     DraftFailedGuardrails,
 )
 from service.logs import current_request_id
+from service.ownership import Disowned, disowned
 from service.providers import build_provider
 from service.providers.base import Completion, Job, OutputModeUnusable, Provider
 from service.providers.concurrency import ConcurrencyLimited
@@ -210,6 +211,7 @@ class Pipeline:
         salvaged: a failing composer letter is a bug to surface, not to patch.
         """
         run.edits = []
+        answer, first = completion, report
         for _ in range(SALVAGE_ROUNDS):
             if (report.passed and not polished(report)) or self.provider is self.fallback:
                 break
@@ -229,7 +231,28 @@ class Pipeline:
             report = await self._record(
                 self.provider, completion, target, run, deadline, salvaged=True
             )
-        return completion, report
+        if not report.passed or self.provider.name == self.fallback.name or not target.context:
+            return completion, report
+        why = disowned(answer.body, completion.body, target.context)
+        if why is None:
+            return completion, report
+        # What passed is salvage's letter round the model's leftovers, not the model's: the
+        # re-ask sees the model's own answer and why, and if none comes good, the composer
+        # writes the letter and the fallback reason says so.
+        log.warning("the salvaged letter is not the model's: %s", why)
+        run.edits = []
+        finding = _disowned_finding(answer.body, why)
+        run.log.append(
+            AttemptRecord(
+                attempt=run.attempts,
+                provider=self.provider.name,
+                passed=False,
+                failed_rules=[DISOWNED_RULE],
+                salvaged=True,
+            )
+        )
+        findings = [*first.findings, finding]
+        return answer, first.model_copy(update={"passed": False, "findings": findings})
 
     def _draft_messages(self, render: Render) -> list[ChatMessage]:
         return render(self.provider.structured)
@@ -392,6 +415,25 @@ def _render_draft(request: DraftRequest, structured: bool) -> list[ChatMessage]:
 
 def _render_rewrite(request: RewriteRequest, structured: bool) -> list[ChatMessage]:
     return render_rewrite(request, structured=structured)
+
+
+DISOWNED_RULE = "salvage.disowned"
+"""The failure of a model letter that passed only as salvage's letter (`disowned`)."""
+
+
+def _disowned_finding(answer: str, why: Disowned) -> Finding:
+    """An error finding on the model's `answer` saying why salvage's letter was not its own,
+    quoting the model's words of the stray sentence when there is one."""
+    start = answer.find(why.sentence) if why.sentence else -1
+    start, end = (start, start + len(why.sentence)) if start >= 0 else (0, 0)
+    return Finding(
+        rule=DISOWNED_RULE,
+        severity="error",
+        message=why.message,
+        start=start,
+        end=end,
+        excerpt=answer[start:end],
+    )
 
 
 def _rule_ids(report: GuardrailReport) -> list[str]:

@@ -207,12 +207,13 @@ def _inserts(finding: Finding) -> bool:
 
 
 # Words that open a sentence by pointing back at the one before it ("As a result, you walked
-# into the review"): after that sentence is removed they point at nothing.
+# into the review", "If so, please reply"): after that sentence is removed they point at
+# nothing.
 _LINK = re.compile(
     r"(?:As\s+a\s+(?:result|consequence)|Because\s+of\s+(?:this|that|it)|As\s+such|"
     r"Therefore|Consequently|Thus|Hence|In\s+turn|For\s+this\s+reason|Due\s+to\s+this|"
     r"On\s+top\s+of\s+(?:this|that)|This\s+meant\s+that|That\s+meant\s+that|"
-    r"Because\s+of\s+this\s+mistake|As\s+a\s+result\s+of\s+this|(?P<contrast>However|"
+    r"Because\s+of\s+this\s+mistake|As\s+a\s+result\s+of\s+this|If\s+so|(?P<contrast>However|"
     r"Nevertheless|Nonetheless|That\s+said|Even\s+so|Despite\s+(?:this|that)|"
     r"In\s+spite\s+of\s+(?:this|that)))\s*,?\s+(?=\w)"
 )
@@ -329,7 +330,7 @@ def _trim_to(
     lines = _has_lines(channel)
     need = (len(body) if lines else len(" ".join(body.split()))) - limit
     need += sum(len(e.text) - (e.end - e.start) for e in planned if e.field == "body")
-    spans = _sentence_spans(body)
+    spans = sentence_spans(body)
     # The amends element found in a sentence that names no remedy ("we are taking steps")
     # is no reason to keep it when another sentence names one.
     names_remedy = request is not None and any(
@@ -504,7 +505,7 @@ def _steps_shortened(
     """`body` with each sentence that states one prevention step replaced by the composer's
     sentence for that step where that is shorter, and the edits made."""
     edits: list[SalvageEdit] = []
-    for start, end in reversed(_sentence_spans(body)):
+    for start, end in reversed(sentence_spans(body)):
         sentence = body[start:end]
         have = stems(sentence.lower())
         shared = [len(have & stems(step.description)) for step in request.prevention]
@@ -526,7 +527,7 @@ def _states_another_step(body: str, request: DraftRequest, fact: str) -> bool:
     """Whether a sentence of `body` states a prevention step other than `fact`'s: the step
     inserted then follows it, with the shorter lead-in ("In addition, ...")."""
     others = [s for i, s in enumerate(request.prevention) if fact != f"prevention:{i}"]
-    sentences = [stems(body[a:b].lower()) for a, b in _sentence_spans(body)]
+    sentences = [stems(body[a:b].lower()) for a, b in sentence_spans(body)]
     return any(len(have & stems(s.description)) >= 2 for have in sentences for s in others)
 
 
@@ -675,7 +676,7 @@ def _caller_values(request: DraftRequest | None) -> list[str]:
     return [v for v in values if v]
 
 
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
+def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Every sentence of `text`, line by line, as [start, end) without surrounding spaces."""
     spans = []
     at = 0
@@ -1014,7 +1015,7 @@ def _after_telling(
     first sentence that tells the incident in the caller's words (an apology up front, then
     "The sofa arrived with a torn arm ...") moves to the end of that sentence. Sentences being
     removed do not count."""
-    for start, end in _sentence_spans(body):
+    for start, end in sentence_spans(body):
         if any(a <= start < b for a, b in removed):
             continue
         if _retells_incident(body[start:end].lower(), request):
@@ -1055,7 +1056,7 @@ def _remedy_stated(body: str, request: DraftRequest, fact: str) -> tuple[int, in
         if value
     ]
     by_figure, by_words = [], []
-    for start, end in _sentence_spans(body):
+    for start, end in sentence_spans(body):
         low = body[start:end].lower()
         if any(v in low for v in others):
             continue
@@ -1089,7 +1090,7 @@ def _restated_step(
     wanted = stems(step.description)
     if len(wanted) < 3:
         return None
-    for start, end in _sentence_spans(body):
+    for start, end in sentence_spans(body):
         low = body[start:end].lower()
         if len(stems(low) & wanted) < 0.6 * len(wanted) or _WENT_WRONG.search(low):
             # A sentence saying what went wrong ("we failed to print the allergy note on the
