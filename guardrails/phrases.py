@@ -346,6 +346,8 @@ def repeated_sentences(draft: Draft) -> list[Finding]:
                 fix=Fix(action="remove_sentence"),
             )
         )
+        if len(found) == MAX_PER_RULE:
+            break  # all a report keeps (the first ones): a text said over is not read on
     return found
 
 
