@@ -43,12 +43,13 @@ _ASIDE = re.compile(
     r"new|updated|formal)\s+)?(?:response|letter|draft|message|email|reply|apology|answer|"
     r"version)\b|\bthe\s+(?:response|draft|instructions?)\b|"
     r"\bwrite\s+(?:a|an|the|this|your)\s+(?:formal\s+)?(?:apology|letter|response|message|"
-    r"email|reply)\b|\ban?\s+example\s+of\b",
+    r"email|reply)\b|\ban?\s+example\s+of\b|</?[a-z_]+>|\bcustomer[_ ]message\b",
     re.IGNORECASE,
 )
 """The reader or the business spoken of as third parties, or the answer speaking of
-itself, its instructions or the writing of it ("You can't write a formal apology for this"):
-no sentence of a letter to one person about their incident."""
+itself, its instructions or the writing of it ("You can't write a formal apology for this"),
+or the prompt's markup ("<customer_message>"): no sentence of a letter to one person about
+their incident. A sentence that quotes the customer's message back is one too (`_runs`)."""
 _STOCK = (
     # courtesy and contact
     "understand understanding appreciate patience question questions concern concerns "
@@ -111,6 +112,7 @@ def sentences(answer: str, delivered: str, request: DraftRequest) -> list[Senten
     salvage's, with what it names."""
     own = _from_model(answer, delivered)
     incident, facts, known = _request_stems(request)
+    quoted = _runs(request.incident.customer_message or "")
     found = []
     for start, end in sentence_spans(delivered):
         words = list(_WORD.finditer(delivered, start, end))
@@ -127,7 +129,7 @@ def sentences(answer: str, delivered: str, request: DraftRequest) -> list[Senten
                 facts=len(have & facts),
                 told=len(have & incident),
                 other=frozenset(have - facts - known),
-                aside=_ASIDE.search(text) is not None,
+                aside=_ASIDE.search(text) is not None or bool(_runs(text) & quoted),
             )
         )
     return found
@@ -177,6 +179,16 @@ def _from_model(answer: str, delivered: str) -> dict[int, tuple[int, int]]:
         for i in range(block.size):
             own[words[block.b + i].start()] = theirs[block.a + i].span()
     return own
+
+
+_RUN = 5
+"""A sentence sharing this many words in a row with the customer's message quotes it back."""
+
+
+def _runs(text: str) -> set[tuple[str, ...]]:
+    """Every run of `_RUN` consecutive words of `text`, lowercased."""
+    words = re.findall(r"[a-z0-9@'’-]+", text.lower())
+    return {tuple(words[i : i + _RUN]) for i in range(len(words) - _RUN + 1)}
 
 
 def _request_stems(request: DraftRequest) -> tuple[set[str], set[str], set[str]]:

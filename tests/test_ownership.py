@@ -62,6 +62,23 @@ def test_a_sentence_of_the_models_about_someone_else_disowns_the_letter() -> Non
     assert "someone else" in why.message
 
 
+def test_the_prompts_markup_or_the_customers_words_quoted_back_disown_the_letter() -> None:
+    request = SMS.model_copy(
+        update={
+            "incident": SMS.incident.model_copy(
+                update={"customer_message": "Nobody came to install my broadband on 5 May."}
+            )
+        }
+    )
+    for stray in (
+        "<facts> Our technician did not arrive for the broadband installation.",
+        "Nobody came to install my broadband on 5 May, and we are sorry.",
+    ):
+        answer = f"{stray} A priority visit is booked for 7 May, 8-10am. Fibrenet"
+        why = disowned(answer, answer, request)
+        assert why is not None and why.sentence == stray, stray
+
+
 def test_a_sentence_that_tells_nothing_of_the_request_disowns_the_letter() -> None:
     answer = (
         "Our technician did not arrive for your broadband installation. We have moved every "
