@@ -290,3 +290,40 @@ def test_a_remedy_described_by_a_participle_keeps_its_meaning(
             request = base.model_copy(update={"channel": channel, "remedies": [remedy]})
             body = compose_draft(request).body
             assert not meaning_problems(request, body), (channel, status, body)
+
+
+@pytest.mark.parametrize(
+    ("date", "told"),
+    [
+        ("Saturday 5 October", "That was on Saturday 5 October."),
+        ("11-13 October", "That was on 11-13 October."),
+        ("last Tuesday", "That was last Tuesday."),
+        ("yesterday", "That was yesterday."),
+        ("since Monday", "That began on Monday."),
+    ],
+)
+def test_the_incident_date_is_told_where_the_channel_has_room(date: str, told: str) -> None:
+    """The incident's date, as the caller wrote it, follows the telling of what happened in
+    an email, a letter or a public statement; a short channel keeps within its limit
+    without it, and a summary that already gives the date is not followed by it again."""
+    base = messy()["glamping_no_heating_email"]
+    for channel in CATALOG.channels:
+        incident = base.incident.model_copy(update={"date": date})
+        request = base.model_copy(update={"channel": channel, "incident": incident})
+        draft = compose_draft(request)
+        roomy = channel in ("email", "letter", "public_statement")
+        # "This was on ..." where "That should not have happened." follows.
+        said = told in draft.body or told.replace("That", "This", 1) in draft.body
+        assert said == roomy, (channel, draft.body)
+        report = guardrails.check(
+            draft.body, subject=draft.subject, channel=channel, context=request
+        )
+        assert not report.errors, (channel, [f.rule for f in report.errors], draft.body)
+    summary = f"{base.incident.summary.rstrip('.')} {date}"
+    incident = base.incident.model_copy(update={"date": date, "summary": summary})
+    body = compose_draft(base.model_copy(update={"incident": incident})).body
+    assert told.split(" ", 1)[1] not in body and date in body, body
+    # A date field that gives no date ("ongoing") is not told as one.
+    incident = base.incident.model_copy(update={"date": "ongoing"})
+    body = compose_draft(base.model_copy(update={"incident": incident})).body
+    assert " was on" not in body and "ongoing" not in body, body

@@ -2381,7 +2381,43 @@ def _slot_part(w: Writer, part: Part) -> list[Line]:
     if part.part in ("acknowledge", "social_ack") and w.values["summary_mid"]:
         # Without the caller's summary, for a channel whose limit it would break.
         squeezed = w.say(part.part, _NO_SUMMARY)
+    dated = _with_incident_date(w, text) if part.part == "acknowledge" else text
+    if dated != text:
+        return [Line(dated, part, [text], squeezed=squeezed)]
     return [Line(text, part, squeezed=squeezed)]
+
+
+_ROOMY_CHANNELS = ("email", "letter", "public_statement")
+_PAST_DAYS = ("yesterday", "last ", "earlier ", "over ", "during ", "between ", "overnight")
+_A_DATE = re.compile(
+    r"\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:jan|feb|mar|apr|may|jun|jul|aug|"
+    r"sep|oct|nov|dec)[a-z]*\b|^(?:yesterday|today|tonight|overnight|last |earlier |this )",
+    re.IGNORECASE,
+)
+"""A date the letter can tell: a figure, a day or a month ("ongoing" or "unknown" is not)."""
+
+
+def _with_incident_date(w: Writer, text: str) -> str:
+    """The telling of what happened with the incident's date as the caller wrote it ("That
+    was on Saturday 5 October."), after the summary, where the channel has room and the
+    letter does not already say it; the sentence without it stays as its shorter form."""
+    date = (w.request.incident.date or "").strip().rstrip(".")
+    if not _A_DATE.search(date) or w.channel.key not in _ROOMY_CHANNELS:
+        return text
+    if date.lower() in text.lower():
+        return text
+    summary = w.values["summary"]
+    at = text.index(summary) + len(summary) if summary and summary in text else len(text)
+    # "That was on ..." before "This was our mistake"; "This was on ..." before "That should
+    # not have happened."
+    that = "This" if text[at:].strip().startswith("That") else "That"
+    since = re.match(r"since\s+", date, re.IGNORECASE)
+    if since:  # "since Monday": "That began on Monday."
+        sentence = f"{that} began {when(date[since.end() :])}."
+    else:
+        said = date if date.lower().startswith(_PAST_DAYS) else when(date)
+        sentence = f"{that} was {said}."
+    return f"{text[:at]} {sentence}{text[at:]}"
 
 
 _OFFER_LEAD = re.compile(r"^(?:we|i)(?:'d|’d| would)(?: also)? like to offer you ", re.I)
