@@ -135,9 +135,11 @@ def _compose_for(request: RewriteRequest, target: DraftRequest) -> ComposedDraft
                 target.max_words is None or needed <= target.max_words
             ):
                 try:
-                    return compose(
+                    short = compose(
                         target.model_copy(update={"max_words": needed}), ComposeOptions(operation)
                     )
+                    # Then told in fewer words where it can be ("From now on, ...").
+                    return _tightened(short, target.channel, SHORTEN_RATIO * source_words)
                 except DoesNotFit:
                     pass
             if target.max_words is not None:
@@ -988,14 +990,9 @@ def _by_priority(kept: list[str], channel: str, budget: float, *, signed: bool) 
         if "prevention" in _carries_element(rest, channel):
             kept = [rest if o == s else o for o in kept]
             continue
-        # "To prevent a repeat, parts are now ordered when ..." -> "From now on, parts are
-        # ordered when ...": the same step, its lead and its "now" in one.
-        now = _NOW.match(rest)
-        if now:
-            from_now = f"From now on, {_mid_told(now.group('what'), ' '.join(kept))}"
-            from_now += f" {now.group('be')} {now.group('rest')}"
-            if "prevention" in _carries_element(from_now, channel):
-                kept = [from_now if o == s else o for o in kept]
+        from_now = _from_now(s, channel, " ".join(kept))
+        if from_now:
+            kept = [from_now if o == s else o for o in kept]
     for s in list(kept):
         # "Please reply with any questions." -> "Any questions? Just reply." (our plain
         # invitation), where a private letter is still over.
@@ -1014,6 +1011,65 @@ def _by_priority(kept: list[str], channel: str, budget: float, *, signed: bool) 
         if {slot for slot, _ in _parts_of(s)} == {"metric_plain"}:
             kept.remove(s)
     return kept
+
+
+def _from_now(step: str, channel: str, text: str) -> str | None:
+    """A step said "To prevent a repeat, parts are now ordered when ..." -> "From now on,
+    parts are ordered when ...": its lead and its "now" in one (None where it is not said
+    that way)."""
+    now = _NOW.match(step[len(_REPEAT_LEAD) :]) if step.startswith(_REPEAT_LEAD) else None
+    if not now:
+        return None
+    what = _mid_told(now.group("what"), text)
+    said = f"From now on, {what} {now.group('be')} {now.group('rest')}"
+    return said if "prevention" in _carries_element(said, channel) else None
+
+
+def _tightened(draft: ComposedDraft, channel: str, budget: float) -> ComposedDraft:
+    """A letter composed in the short voice that is still over `budget` words, in the
+    tighter tellings of a shortened letter without context, each only while still over: a
+    step with "now" said "From now on, ...", the apology and the ownership in one sentence
+    ("We're sorry we let you down."), then with what happened ("We're sorry for our mistake
+    with your job KF/7731: ..."). Its paragraphs, greeting and signature stay as they are."""
+    _, paragraphs, _, _ = _split(draft.body)
+    if channel in ("sms", "social") or not paragraphs or words(draft.body) <= budget:
+        return draft
+    frame = words(draft.body) - sum(words(s) for p in paragraphs for s in p)
+    required = set(get_catalog().channels[channel].required)
+    tellings = (
+        lambda flat: [_from_now(s, channel, " ".join(flat)) or s for s in flat],
+        lambda flat: _sorry_and_ours(flat, channel, flat[:1], required),
+        lambda flat: _sorry_for_our_mistake(flat, channel, flat[0], required),
+    )
+    told = paragraphs
+    for telling in tellings:
+        flat = [s for p in told for s in p]
+        if frame + words(" ".join(flat)) <= budget:
+            break
+        told = _in_paragraphs(told, telling(flat))
+    body = draft.body
+    for before, after in zip(paragraphs, told, strict=True):
+        if " ".join(before) not in body:
+            return draft  # a paragraph not on one line: left as composed
+        body = body.replace(" ".join(before), " ".join(after), 1)
+    return ComposedDraft(subject=draft.subject, body=re.sub(r"\n{3,}", "\n\n", body))
+
+
+def _in_paragraphs(paragraphs: list[list[str]], new: list[str]) -> list[list[str]]:
+    """`paragraphs` with their sentences as a telling of them left them (`new`: some said
+    in other words, some merged into one, some gone), each where it stood."""
+    flat = [s for p in paragraphs for s in p]
+    if len(new) == len(flat):
+        said = dict(zip(flat, new, strict=True))
+    else:
+        said = {s: s for s in flat if s in new}
+        for merged in (x for x in new if x not in flat):
+            for s in flat:
+                trial = [merged if x == s else x for x in flat if x in new or x == s]
+                if s not in new and trial == new:
+                    said[s] = merged  # where the first of the merged sentences stood
+                    break
+    return [[said[s] for s in p if s in said] for p in paragraphs]
 
 
 def _sorry_and_ours(
@@ -1065,7 +1121,7 @@ def _sorry_for_our_mistake(
     the failure in a sentence of its own (or with the apology), with no other figure."""
     here = _HERE_IS.match(told)
     story = here.group("story") if here else f"{_mid_told(told, ' '.join(kept))}."
-    what = here.group("what") if here else None
+    what = (here.group("what") or here.group("about")) if here else None
     if not story.endswith("."):
         return kept
     core = {"acknowledgment", "regret", "responsibility", *_COMMITMENTS}
@@ -1100,8 +1156,11 @@ def _sorry_for_our_mistake(
     return merged
 
 
-_HERE_IS = re.compile(r"^Here is what happened(?: with (?P<what>[^:]+))?: (?P<story>\S.*)$")
-"""What happened, told by a shortened letter (`_by_priority`)."""
+_HERE_IS = re.compile(
+    r"^(?:Here is what happened(?: with (?P<what>[^:]+))?|About (?P<about>[^:]+)): (?P<story>\S.*)$"
+)
+"""What happened, told by a shortened letter (`_by_priority`) or the short voice ("About
+your job KF/7731: our locksmith charged you ...")."""
 _YOUR_MATTER = re.compile(r"\b[Yy]our\s+(?:[a-z]+\s+){1,2}#?[A-Za-z0-9/-]*\d[\w/-]*")
 """The reader's numbered matter as a sentence names it: "your job KF/7731"."""
 _NOW = re.compile(r"^(?P<what>[^,;:.!?]+?) (?P<be>is|are) now (?P<rest>[a-z][^!?]*[.])$")
