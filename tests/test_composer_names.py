@@ -182,3 +182,41 @@ def test_new_messy_letters_keep_who_is_who() -> None:
     assert "by phone with the customer" in storage, storage
     cards = compose_draft(cases["print_shop_business_cards_email"]).body
     assert "The 500 business cards were printed with" in cards, cards
+
+
+def test_they_after_the_readers_role_is_the_reader() -> None:
+    """ "charged the client for 40 licences although they hold 25" written to that client
+    says "you hold 25" (the guardrails reject "they" for the reader, and the composer had no
+    letter for this request); "they" beside someone else named stays theirs."""
+    import guardrails
+
+    for summary, said, kept in [
+        (
+            "The March invoice charged the client for 40 user licences although they hold 25.",
+            "although you hold 25",
+            "they hold",
+        ),
+        (
+            "We told the client that the courier would call, but they never did.",
+            "but they never did",
+            "",
+        ),
+    ]:
+        request = DraftRequest.model_validate(
+            {
+                "scenario": "incorrect_invoice",
+                "audience": "client",
+                "channel": "email",
+                "recipient": {"name": "Dr Imran Qureshi"},
+                "sender": {"name": "Sofia Lind", "organization": "Clinicloud"},
+                "incident": {"summary": summary, "reference": "INV-2291"},
+            }
+        )
+        draft = compose_draft(request)
+        assert said in draft.body, draft.body
+        if kept:
+            assert kept not in draft.body, draft.body
+            report = guardrails.check(
+                draft.body, subject=draft.subject, channel="email", context=request
+            )
+            assert report.passed, report.errors

@@ -162,6 +162,15 @@ def _names_others(text: str) -> bool:
     return any(w in _OTHER_PEOPLE for w in words)
 
 
+def _their_after_role(roles: re.Pattern[str] | None, text: str) -> bool:
+    """Whether "they"/"them"/"their" comes after the reader's role noun in `text`, with no
+    third party named in it."""
+    role = roles.search(text) if roles else None
+    if role is None or _names_third_party(text):
+        return False
+    return re.search(r"\b(?:they|them|their)\b", text[role.end() :], re.IGNORECASE) is not None
+
+
 def _names_third_party(text: str) -> bool:
     return any(w.lower() in _THIRD_PARTIES for w in _WORD.findall(text))
 
@@ -253,6 +262,10 @@ class Reader:
             # "he had to leave work to drive her in" to Mr Okafor: the titled reader starts
             # the phrase; the other pronoun is someone else (his daughter).
             family = self.titled
+        if not family and names_reader and _their_after_role(roles, text):
+            # "charged the client for 40 licences although they hold 25": "they" follows the
+            # reader's role in the same phrase and no one else is named, so it is the reader.
+            family = "they"
         if self.titled and family != self.titled:
             return self
         if family and (starts_with or names_reader or self._starts_with_name(text)):
