@@ -625,13 +625,13 @@ def test_a_money_amount_names_a_bare_credit() -> None:
 
 
 def test_a_credit_of_a_fee_keeps_its_amount_after_it() -> None:
-    """ "credit of this month's service fee" with "1,200 EUR" names what the credit is: "a
-    credit of this month's service fee (1,200 EUR)", never "1,200 EUR credit of this
-    month's service fee" with no article; an amount in any notation before "credit" takes
-    "a" ("a 1,200 EUR credit towards ...")."""
+    """ "credit of this month's service fee" with "1,200 EUR" says the amount where it is
+    read, with no bracket: "a 1,200 EUR credit of this month's service fee", never without
+    the article; an amount in any notation before "credit" takes "a" ("a 1,200 EUR credit
+    towards ...")."""
     remedy = {"kind": "credit", "amount": "1,200 EUR", "status": "offered"}
     body = _r11_letter(remedies=[remedy | {"description": "credit of this month's service fee"}])
-    assert "a credit of this month's service fee (1,200 EUR)" in body, body
+    assert "offer you a 1,200 EUR credit of this month's service fee." in body, body
     body = _r11_letter(remedies=[remedy | {"description": "credit towards the next invoice"}])
     assert "a 1,200 EUR credit towards the next invoice" in body, body
 

@@ -389,9 +389,10 @@ def _dose_request(summary: str, **changes: Any) -> DraftRequest:
 
 
 def test_a_health_or_safety_incident_is_told_soberly_not_as_a_shops_goodwill_letter() -> None:
-    # The same remedies for a late parcel read as amends and a goodwill gesture ...
+    # The same remedies for a late parcel offer the free month as a goodwill gesture (the
+    # replacement was owed, so it is "to set this right", not amends) ...
     late = _letter(_dose_request("your order arrived a week late"))
-    assert "To make amends" in late and "goodwill gesture" in late, late
+    assert "To set this right" in late and "goodwill gesture" in late, late
     # ... but never for a wrong dose, an injury, an allergic reaction or a data breach.
     for summary in (
         "the label on your prescription said 5mg when it should have said 3mg",
