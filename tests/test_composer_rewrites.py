@@ -402,6 +402,22 @@ def test_a_public_target_does_not_retell_one_readers_numbered_case(with_context:
         assert "#LB-20931" not in public.body and "4410-2291" not in public.body, public.body
 
 
+def test_a_public_target_without_context_drops_the_reference_however_it_is_written() -> None:
+    """References with spaces, slashes or a label ("PCN 004-88213", "INV 2026/0917",
+    "tenancy OAK/2291/B", "applicant 2026-11873") are one reader's case: no public statement
+    or social reply made from a letter without its request carries one."""
+    leaks = []
+    for case_id, request, draft in sources():
+        reference = request.incident.reference
+        if request.channel == "public_statement" or not reference:
+            continue
+        for target in ("public_statement", "social"):
+            out = rewrite(draft, None, channel=target)
+            if reference in out.body:
+                leaks.append((case_id, target, reference))
+    assert not leaks, leaks
+
+
 # --- round 11: the twelve newest messy requests, every channel as a source -----------------
 
 ROUND_11 = (

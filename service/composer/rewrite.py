@@ -519,13 +519,20 @@ def _private(sentence: str, names: list[str], channel: str = "social") -> bool:
     tokens = strong if channel == "social" else set(re.findall(CODE, sentence))
     if tokens or _EMAIL.search(sentence) or (channel == "social" and _GIVES_CODE.search(sentence)):
         return True
-    if _READERS_NUMBER.search(sentence):
-        return True  # "your account 4410-2291", "your booking 5531", "your case #LB-20931"
+    if _READERS_NUMBER.search(sentence) or _LABELLED_NUMBER.search(sentence):
+        return True  # "your account 4410-2291", "your case #LB-20931", "reference PCN 004-88213"
     return any(n and re.search(rf"\b{re.escape(n)}\b", sentence) for n in names)
 
 
 _READERS_NUMBER = re.compile(r"\b[Yy]our\s+(?:[a-z]+\s+){0,2}#?[A-Za-z]*\d[\w/-]{2,}")
 """The reader's own numbered thing (an account, a booking): not for a public text."""
+_LABELLED_NUMBER = re.compile(
+    r"\b(?:(?:[Rr]ef(?:erence)?|[Nn]o\.)\s+(?:[A-Za-z]+\s+)?"
+    r"|[Yy]our\s+(?:[a-z]+\s+){1,2}(?:[A-Z]+\s+)?)"
+    r"#?[A-Za-z/-]*\d[\w/-]{2,}"
+)
+"""A number under a label, however it is written ("reference Rx 220-4417", "your invoice
+INV 2026/0917", "our ref HM/FAIR/0233", "your tenancy OAK/2291/B"): one reader's case."""
 _GIVES_CODE = re.compile(r"\bcode\b[^.!?]{0,20}?\b[A-Z][A-Z0-9-]{3,}\b")
 """A sentence giving a code without a digit ("Your code is BBRETURN"): not for a public reply."""
 _ASKS_BACK = re.compile(
