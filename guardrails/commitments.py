@@ -32,6 +32,7 @@ from guardrails.supplied import (
     RemedyFacts,
     Supplied,
     fact_value,
+    heads,
     plain,
     retold_spans,
     stems,
@@ -206,16 +207,9 @@ def _remedy_percent(text: Text, metric: Fact, supplied: Supplied) -> bool:
     return any(("percent", metric.key) in r.keys for r in supplied.remedies)
 
 
-def _covering(cue: str, supplied: Supplied) -> list[RemedyFacts]:
-    """The authorised remedies that a remedy word of this cue may stand for."""
-    allowed = REMEDY_CUES[cue]
-    found = [r for r in supplied.remedies if r.remedy.kind in allowed]
-    return [r for r in found if r.free] if cue == "remedy_free" else found
-
-
-def _heads(words: str) -> set[str]:
-    """Four-letter heads of the longer words: "in full", "fully" and "full" share "full"."""
-    return {w[:4] for w in _LETTERS.findall(words) if len(w) >= 4}
+def _covers(cue: str, remedy: RemedyFacts) -> bool:
+    """Whether a remedy word of this cue may stand for the authorised `remedy`."""
+    return remedy.remedy.kind in REMEDY_CUES[cue] and (cue != "remedy_free" or remedy.free)
 
 
 def _widened(
@@ -236,8 +230,8 @@ def _widened(
     for cut in _CLAUSE_END.finditer(text.low, before, start):
         before = cut.end()
     for match in _extent().finditer(text.low, before, min(stop, end + 60)):
-        heads = _heads(match.group())
-        if not any(heads & _heads(remedy.text) for remedy in remedies):
+        extent = heads(match.group())
+        if not any(extent & remedy.heads for remedy in remedies):
             return match.span()
     return None
 
@@ -352,6 +346,7 @@ def unauthorised_remedies(draft: Draft) -> list[Finding]:
         retold = retold_spans(low, told) + [span for n in names for span in _occurrences(n, low)]
         topic_after, topic_before = _topic()
         for cue in REMEDY_CUES:
+            covered = any(_covers(cue, r) for r in supplied.remedies)
             for start, end in text.remedy_words.get(cue, ()):
                 word = text.text[start:end]
                 before = preceding_words(low, start)
@@ -363,8 +358,7 @@ def unauthorised_remedies(draft: Draft) -> list[Finding]:
                     continue
                 if _states_a_remedy(text, start, end, supplied):
                     continue
-                remedies = _covering(cue, supplied)
-                if not remedies:
+                if not covered:
                     # A remedy word that names the incident ("your refund request") is
                     # not an offer; goods offered always are, whatever they name.
                     word_stems = stems(word) if cue != "remedy_goods" else set()
@@ -378,10 +372,8 @@ def unauthorised_remedies(draft: Draft) -> list[Finding]:
                 else:
                     # A remedy of another kind that names the word ("full refund" as a
                     # remedy's amount) authorises it as well.
-                    heads = _heads(word)
-                    remedies += [
-                        r for r in supplied.remedies if r not in remedies and heads & _heads(r.text)
-                    ]
+                    named = heads(word)
+                    remedies = [r for r in supplied.remedies if _covers(cue, r) or named & r.heads]
                     widened = _widened(text, start, end, remedies)
                     if widened is None and cue == "remedy_compensation":
                         widened = _pays_for_other(text, end, remedies)

@@ -30,6 +30,12 @@ _LONG_WORD = re.compile(r"[a-z0-9]{4,}")
 _SPACES = re.compile(r"\s+")
 _BARE = re.compile(r"[\d.,\s]+")
 _FREE = re.compile(r"\b(?:free|complimentary|no\s+(?:extra\s+)?(?:cost|charge)|on\s+us|waiv\w*)\b")
+_LETTERS = re.compile(r"[a-z]+")
+
+
+def heads(words: str) -> set[str]:
+    """Four-letter heads of the longer words: "in full", "fully" and "full" share "full"."""
+    return {w[:4] for w in _LETTERS.findall(words) if len(w) >= 4}
 
 
 def stems(text: str) -> set[str]:
@@ -145,6 +151,8 @@ class RemedyFacts:
     stems: frozenset[str]
     free: bool
     """Whether the remedy is described as free of charge."""
+    heads: frozenset[str]
+    """The `heads` of `text`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,4 +405,5 @@ def _remedy(
         bare=bare,
         stems=frozenset(stems(remedy.description)),
         free=bool(_FREE.search(text)),
+        heads=frozenset(heads(text)),
     )
