@@ -334,6 +334,19 @@ def _patterns() -> _Patterns:
                 r"(?:was|is|were|are|had\s+been)\s+(?:broken|wrong|incorrect|out\s+of\s+date|faulty"
                 r"|invalid|inaccurate|mistaken)\b",
                 r"\b(?:in\s+error|by\s+mistake|wrongly|incorrectly|mistakenly)\s+by\s+(?:us|me|our|my)\b",
+                # Our own way of working judged by its fault: "our excessive checks", "our
+                # heavy-handed approach", "my careless wording" (not "our poor customers").
+                r"\b(?:our|my)\s+(?:own\s+)?(?:excessive|heavy-handed|overzealous|inadequate"
+                r"|insufficient|flawed|faulty|careless|sloppy|misleading|botched|clumsy|confusing"
+                r"|overly\s+[a-z]+)\s+[a-z]",
+                # A failing of the organisation's own running: "our lack of planning", "a lack of
+                # corporate oversight", "the absence of senior leadership"; not "a lack of
+                # drivers".
+                r"\b(?:our|my)\s+(?:own\s+)?(?:lack|absence)\s+of\b",
+                r"\b(?:a|an|the)\s+(?:serious\s+|complete\s+|total\s+|clear\s+)?(?:lack|absence)\s+of\s+"
+                r"(?:corporate|internal|senior|organi[sz]ational|management|leadership|board)\s+"
+                r"(?:oversight|leadership|control|controls|governance|supervision|management"
+                r"|scrutiny|accountability|grip)\b",
             )
         )
     )
@@ -872,6 +885,10 @@ def _clause_owns(clause: str, not_owner: frozenset[str]) -> bool:
     return False
 
 
+_CAUSED = (["having", "caused"], ["have", "caused"], ["to", "cause"])
+"""Words after the apology that make the writer the one who caused the reaction."""
+
+
 def _reactions(low: str, text: str, p: _Patterns, sentences: SentenceBreaks) -> list[Finding]:
     """The first `MAX_PER_RULE` reactions blamed on the reader (all a report keeps), each
     outside quotes and reported speech and not owned later in its sentence: an endless text
@@ -904,6 +921,13 @@ def _reactions(low: str, text: str, p: _Patterns, sentences: SentenceBreaks) -> 
         # "sorry to have disappointed our customers", "for having upset you": the reaction
         # word is the writer's own verb, a failure told as theirs.
         if before in (["have"], ["having"], ["to", "have"], ["for", "having"]):
+            continue
+        # "our regret for causing concern" after "affected by our excessive checks": the
+        # writer's own causing, beside a failure owned in its sentence or the one before, is
+        # the effect of that failure (alone, "for causing our customers concern" still is not).
+        if (before[:1] == ["causing"] or before[:2] in _CAUSED) and owns(
+            low[max(0, head.start() - _NEAR) : sentences.bounds(head.start(), clause_end)[1]]
+        ):
             continue
         if _clause_owns(clause, p.not_owner):
             continue

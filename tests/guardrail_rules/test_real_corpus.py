@@ -86,7 +86,7 @@ def test_a_held_out_part_exists() -> None:
     assert {item["kind"] for item in held} >= {"non_apology", "blame", "support_reply"}
 
 
-BLIND: tuple[str, ...] = ("fresh33",)
+BLIND: tuple[str, ...] = ()
 """Batches measured blind and never read: their figure is the generalisation figure, printed
 by `benchmarks/real_corpus.py`, not a regression target; they count in the false-error
 tests. A batch is named here from the moment it is added until its misses are read. fresh16
@@ -98,9 +98,10 @@ blind), fresh28, fresh29 and fresh30a since stop 27 (12/23, 5/13 and 3/16 blind)
 since stop 28 (7/16 blind before and after stop 27's rules), and fresh31 since stop 29 (12/33
 blind before stop 28's rules, 13/33 after), and fresh32 since stop 30 (collected by a session
 that had not read the rules and ran no check; measured blind 10/43 before stop 29's rules, 11/43
-after, with 3 false errors on 29; read in stop 30). fresh33 is blind: collected at the start of
-stop 30 by a session that had not read the rules and ran no check, measured outside the tree
-before and after stop 30's rules (14/61 both times, 4 false errors on 30)."""
+after, with 3 false errors on 29; read in stop 30), and fresh33 since stop 31 (collected at the
+start of stop 30 by a session that had not read the rules and ran no check; measured blind 14/61
+before and after stop 30's rules, with 4 false errors on 30; read in stop 31). No batch in the
+tree is blind now: the next one (fresh34) is collected and measured outside it."""
 
 SCORES = score([item for item in ITEMS if item["split"] not in BLIND])
 WITH_BLIND = score(ITEMS)
@@ -293,7 +294,8 @@ def test_fresh28_fresh29_and_fresh30a_read_as_classes_keep_their_recall() -> Non
 #   kept outside the tree while stop 30's rules were written. Measured with the guardrails of
 #   38ddaf2 (the start of stop 30): 14/61 (14/41 per message), 4 false errors on 30; and after
 #   every rule of stop 30 landed (f6ae041, which took fresh32 from 11/43 to 38/43): the same
-#   14/61, 14/41 and 4 false errors. Blind: not read.
+#   14/61, 14/41 and 4 false errors. Read in stop 31 (guarded below as a read batch); its entry
+#   here stays as the floor it held while blind.
 BLIND_FIGURES = [
     ("fresh31", 33, 13, 14, 30, 0),
     ("fresh32", 43, 11, 12, 29, 3),
@@ -339,9 +341,19 @@ def test_a_blind_batch_holds_its_measured_figures(
 #   or decision, the reader's character and repeated acts judged, outside causes declared
 #   beyond us, an attacker, another customer's act; the writer's feeling set beside the
 #   reader's). 38/43 after, no false error.
+# - fresh33: blind through stop 30 (14/61 before and after its rules, 4 false errors on 30), then
+#   read in stop 31 (tests/guardrail_rules/test_recall31_shapes.py): the four false errors fixed
+#   where the reading missed what the writer owned (a failing of its own running, its own
+#   checks judged, an admission as what matters more, its causing of a feeling beside a
+#   failure owned) or took the wait for a cause.
 # Regression guards, not generalisation figures: the next blind batch is measured outside the
 # tree.
-READ_LATER = [("fresh30b", 16, 13, 16), ("fresh31", 33, 28, 30), ("fresh32", 43, 38, 29)]
+READ_LATER = [
+    ("fresh30b", 16, 13, 16),
+    ("fresh31", 33, 28, 30),
+    ("fresh32", 43, 38, 29),
+    ("fresh33", 61, 14, 30),
+]
 
 
 @pytest.mark.parametrize(
