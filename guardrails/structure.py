@@ -202,6 +202,8 @@ class _Patterns:
     harm: frozenset[str]
     not_owner: frozenset[str]
     acknowledge: re.Pattern[str]
+    no_doer: re.Pattern[str]
+    """A failure told with no doer ("the wrong grades were inadvertently published")."""
     owned: re.Pattern[str]
     owned_needs: tuple[Needs, ...] | None
     owned_after_break: re.Pattern[str]
@@ -279,6 +281,23 @@ def _patterns() -> _Patterns:
         r"|ruined|disrupted|interrupted|cut\s+short|marred|overshadowed|derailed|dashed|curtailed)\b"
         # ... by a thing named as the agent, not by us ("not by X, but by the servers").
         r"(?=\s+(?:not\s+by\s+[^.!?;\n]{0,60}?\bbut\s+)?by\s+(?!(?:us|me|our|my)\b))"
+    )
+    # A failure with no doer, in a message that neither owns nor apologises (see `_unowned`).
+    no_doer = re.compile(
+        # A failure with no doer: done "inadvertently" or "unfortunately" ("the wrong list was
+        # inadvertently shared", "the new dates were unfortunately not printed"; not "by us"),
+        # an error that "there had been", an irregularity that occurred, or the share that
+        # failed ("not all parcels were delivered").
+        r"\b(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:(?:unfortunately|regrettably|sadly)\s+)?"
+        r"(?:(?:inadvertently|mistakenly|accidentally|erroneously)\s+(?:not\s+)?[a-z]+(?:ed|en|wn|nt)"
+        r"|(?:unfortunately|regrettably|sadly)\s+(?:not\s+)?(?:included|omitted|left\s+out|missed"
+        r"|overlooked|published|sent|printed|shown|updated|issued))\b(?!\s+by\s+(?:us|me|our|my)\b)"
+        r"|\bthere\s+(?:had|has|have)\s+been\s+(?:an?\s+)?(?:(?:administrative|clerical|technical)\s+)?"
+        r"(?:error|mistake|irregularity|oversight|mix-up)\b"
+        r"|\b(?:an\s+)?(?:irregularity|irregularities|anomaly|anomalies)\s+(?:had\s+|has\s+|have\s+)?"
+        r"(?:occurred|arisen|arose|happened)\b"
+        r"|\bnot\s+all\s+(?:of\s+)?(?:the\s+)?[a-z-]+\s+(?:were|was|have\s+been|had\s+been)\s+(?:successfully\s+)?"
+        r"(?:delivered|sent|received|processed|dispatched|collected|issued|completed|updated)\b"
     )
     nouns = _alternation(lex.words("failure_nouns"))
     owned = re.compile(
@@ -508,6 +527,7 @@ def _patterns() -> _Patterns:
         harm=frozenset(lex.words("harm_words")),
         not_owner=frozenset(lex.words("not_ownership_nouns")),
         acknowledge=acknowledge,
+        no_doer=no_doer,
         owned=owned,
         owned_needs=alternatives_needs(owned),
         owned_after_break=re.compile(rf"[^\w](?=(?:{owned.pattern})(?P<end>))"),
@@ -591,7 +611,7 @@ _CAUSE_END = re.compile(r"[.!?;,\n]")
 _WORD = re.compile(r"[a-z0-9’'-]+")
 _FIRST_PERSON = re.compile(r"\b(?:we|i|us|me|our|my|ours|mine)\b(?:\s+([a-z-]+))?")
 _LEFT_TO_PACKS = frozenset(("any", "the", "all", "some", "this", "that", "these", "those"))
-_LIST = re.compile(r",|\s+(?:and|or)\s+(?!(?:felt|feel|were|was|are|took)\b)")
+_LIST = re.compile(r",|\s+(?:and|or)\s+(?!(?:felt|feel|were|was|are|took|who)\b)")
 _OBJECT_WINDOW = 10
 _NP_WORDS = 10
 """How many words after an open cause link are read as its noun phrase."""
@@ -605,6 +625,16 @@ _NP_FUNCTION_WORDS = frozenset(
 )  # fmt: skip
 """How many words may stand between the apology and the reaction word that is its object."""
 _ACK_HINTS = (
+    "inadvertent",
+    "mistakenly",
+    "accidentally",
+    "erroneously",
+    "there had been",
+    "there has been",
+    "there have been",
+    "irregular",
+    "anomal",
+    "not all",
     "acknowledge",
     "recogni",
     "regret",
@@ -944,10 +974,18 @@ def _reactions(low: str, text: str, p: _Patterns, sentences: SentenceBreaks) -> 
     return found
 
 
+_APOLOGY_WORD = re.compile(r"\b(?:sorry|apolog[a-z]*|regret[a-z]*)\b")
+
+
 def _unowned(low: str, text: str, p: _Patterns) -> list[Finding]:
+    """Regret or acknowledgment of the situation; and, in a message with no apology either, a
+    failure told with no doer (beside "we apologise for the error" it reports the fault)."""
+    matches = list(p.acknowledge.finditer(low))
+    if _APOLOGY_WORD.search(low) is None:
+        matches += p.no_doer.finditer(low)
     return [
         finding(UNOWNED_RULE, "error", _UNOWNED_WHY, text, m.start(), m.end(), _UNOWNED_SUGGESTION)
-        for m in p.acknowledge.finditer(low)
+        for m in matches
     ]
 
 

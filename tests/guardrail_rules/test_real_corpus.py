@@ -345,14 +345,19 @@ def test_a_blind_batch_holds_its_measured_figures(
 #   read in stop 31 (tests/guardrail_rules/test_recall31_shapes.py): the four false errors fixed
 #   where the reading missed what the writer owned (a failing of its own running, its own
 #   checks judged, an admission as what matters more, its causing of a feeling beside a
-#   failure owned) or took the wait for a cause.
+#   failure owned) or took the wait for a cause; then its misses grouped as classes (the
+#   apology as a condition's consequence, intent denied against anyone, the feeling caused by no
+#   one, most people unaffected or behaving well, the volume that went well, effort and
+#   helplessness as the defence, what things of its kind tend to do, another party's wrong
+#   setting or decision, the reader's party and expectations judged, the account called untrue,
+#   and a failure with no doer in a message that neither owns nor apologises). 56/61 after.
 # Regression guards, not generalisation figures: the next blind batch is measured outside the
 # tree.
 READ_LATER = [
     ("fresh30b", 16, 13, 16),
     ("fresh31", 33, 28, 30),
     ("fresh32", 43, 38, 29),
-    ("fresh33", 61, 14, 30),
+    ("fresh33", 61, 56, 30),
 ]
 
 

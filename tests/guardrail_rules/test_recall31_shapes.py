@@ -13,6 +13,30 @@ owned, or took the harm itself for a cause:
 - the writer's own causing of a feeling ("our regret for causing worry") beside a failure
   owned in the same or the sentence before is that failure's effect;
 - the wait is the harm itself, as a delay is ("affected by the queues").
+
+Then fresh33's 47 missed passages, grouped by what makes each a non-apology or blame, each class
+with our own sentences and near misses:
+
+- the apology told as the consequence of a condition ("if I have upset anyone then I am sorry",
+  "if even one guest was hurt, we would apologise"); harm not wanted or meant against anyone;
+- the feeling as the object, caused by no one ("the worry that has been caused"), "sorry about
+  the frustration", the writer's own sadness at "any" trouble, or disappointment "as were many
+  of you";
+- the scale told instead: most not affected, most of our people behaving well, the volume that
+  went well before "but", the delay understated, the harm said to have changed nothing, nobody
+  found at fault, the failure unsurprising or what things of its kind tend to do;
+- effort or helplessness as the defence ("as much as we tested", "no matter how many staff we
+  add", "but we can't do much"); the reader told how to feel or told their feeling was wrong;
+- another party's wrong setting, what it did not provide, the trouble or decision placed with
+  it, our part denied, its act we did not know of; a crowd forcing its way in;
+- the reader's party, absence, repeated messages, expectations or company judged, and their
+  account called untrue;
+- a failure with no doer ("were inadvertently published", "there had been an error", "not all
+  parcels were delivered") in a message that neither owns nor apologises: beside "we apologise
+  for the error" it reports the fault.
+
+These moved no passage of the older read batches (616/675 before and after): they are tuned
+on fresh33, and fresh34, measured outside the tree, is the figure for them.
 """
 
 from __future__ import annotations
@@ -60,3 +84,92 @@ def test_what_the_writer_owns_is_read(text: str, family: str | None) -> None:
     still draws one of the family."""
     families = {rule.split(".")[0] for rule in errors(text)}
     assert family in families if family else not families, families
+
+
+CLASSES = (
+    ("If I have upset anyone then I am truly sorry.", "non_apology.conditional"),
+    ("If people took offence then they should accept my apology.", "non_apology.conditional"),
+    ("If even one guest was hurt by the sign, we would apologise.", "non_apology.conditional"),
+    ("If you have any questions then please call us.", None),
+    ("If the parcel has not arrived by Friday, we will send a new one.", None),
+    ("I did not want to upset anybody's family.", "non_apology.intent"),
+    ("The sketch was not meant to ridicule or wound anybody.", "non_apology.intent"),
+    ("I did not want to wait any longer, so I called.", None),
+    ("I regret the worry and distress that has been caused.", "non_apology.reverse"),
+    ("I regret the worry and distress that has been caused by our error.", None),
+    ("Sorry about the frustration.", "non_apology.reverse"),
+    ("Sorry about the frustration we caused by losing your form.", None),
+    ("It makes me sad to hear about any problems with the app.", "non_apology.reverse"),
+    ("The majority of our members have not yet received the email.", "non_apology.minimising"),
+    ("The majority of our members have now received the refund we owed them.", None),
+    (
+        "The vast majority of our drivers take great care with every parcel.",
+        "non_apology.minimising",
+    ),
+    (
+        "We have sent over 40,000 parcels this month, but a few went astray.",
+        "non_apology.minimising",
+    ),
+    ("We have sent over 40,000 reminders to customers this year.", None),
+    ("A few orders took a little longer than we would have liked.", "non_apology.minimising"),
+    ("The remark had no bearing on the decision.", "non_apology.minimising"),
+    ("The review found no evidence of wrongdoing by the stewards.", "non_apology.justification"),
+    ("It is not surprising when a letter goes astray now and then.", "non_apology.justification"),
+    ("New apps tend to hit a few teething problems.", "non_apology.justification"),
+    ("As much as we tested, the launch still had problems.", "non_apology.justification"),
+    (
+        "After all the work we have put in, the new system still has delays.",
+        "non_apology.justification",
+    ),
+    ("No matter how many staff we add, the queues will be long.", "non_apology.justification"),
+    ("We understand your anger, but we can't do much.", "non_apology.justification"),
+    ("We can't do much about it until you send the photos.", None),
+    ("We were upset about it, as were many of you.", "non_apology.justification"),
+    ("No one should be alarmed by the letter.", "non_apology.dismissal"),
+    (
+        "I understand you felt as if you were ignored, but that was not the case.",
+        "non_apology.dismissal",
+    ),
+    ("I understand you felt as if you were ignored, and you were: we missed your calls.", None),
+    ("They sent us the wrong part for your boiler.", "blame.third_party"),
+    ("We sent you the wrong part for your boiler.", None),
+    ("They didn't build enough ramps when the station opened.", "blame.third_party"),
+    ("Your problem is not with us but with the bank.", "blame.third_party"),
+    ("This decision rests with the board.", "blame.third_party"),
+    ("The decision rests with us, and we got it wrong.", None),
+    ("The band was not the reason the gig was cancelled.", "blame.third_party"),
+    ("I did not know the venue had moved the start time.", "blame.third_party"),
+    ("The gates closed when people tried to force the barriers.", "blame.circumstances"),
+    ("Two members of your group arrived late for the booking.", "blame.reader_conduct"),
+    ("Repairs slow down when tenants are not available to give access.", "blame.reader_conduct"),
+    ("If you are not available to give access, please call to rebook.", None),
+    (
+        "Your constant bumping takes away precious time from the volunteers.",
+        "blame.reader_conduct",
+    ),
+    ("Expecting us to support every old version is not realistic.", "blame.reader_conduct"),
+    ("We hope your rowdy friends enjoyed the night.", "blame.reader_conduct"),
+    ("That is not entirely accurate.", "blame.disputes_account"),
+    ("If that is not correct, please let us know.", None),
+    (
+        "The wrong grades were inadvertently published, and we realised there had been an error.",
+        "non_apology.unowned",
+    ),
+    ("The new dates were unfortunately not printed in the guide.", "non_apology.unowned"),
+    ("An irregularity had occurred in the count.", "non_apology.unowned"),
+    ("Not all parcels were delivered on Friday.", "non_apology.unowned"),
+    ("The wrong grades were inadvertently published, and we apologise for the error.", None),
+    ("The wrong grades were inadvertently published by our office.", None),
+    (
+        "We apologise to all those who received the letter and who were upset by it.",
+        "non_apology.reaction",
+    ),
+)
+
+
+@pytest.mark.parametrize(("text", "rule"), CLASSES)
+def test_a_class_of_fresh33_draws_its_rule(text: str, rule: str | None) -> None:
+    """A sentence of the class draws its rule; a near miss (owned, done by us, a policy for a
+    case that may not arise, or about something else) draws no non-apology or blame error."""
+    found = errors(text)
+    assert (rule in found) if rule else not found, found
