@@ -6,6 +6,12 @@ of the messages in canonical JSON. `ReplayProvider` answers from those files, so
 the same prompts gets the same drafts without a network; a prompt change changes the key, and
 a missing recording raises `RecordingMissing` (deliberately not an `AmendsError`, so the
 pipeline cannot mistake it for an upstream outage and quietly fall back to the composer).
+
+An answer the provider found unusable (`UpstreamBadOutput`: truncated at max_tokens, empty,
+malformed) is the model's answer to that prompt too: it is recorded with its diagnosis in place
+of a completion, and replay raises the same error, so a run where the model rambled past its
+budget replays to the same re-ask or fallback. Timeouts and outages are the server's, not the
+prompt's, and are not recorded.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from prompts.render import ChatMessage
+from service.errors import UpstreamBadOutput
 from service.providers import close_provider
 from service.providers.base import Completion, Job, Provider
 
@@ -65,9 +72,8 @@ class RecordingProvider:
         key = message_key(messages)
         path = self.directory / f"{key}.json"
         if self.reuse and path.exists():
-            return _saved(json.loads(path.read_text(encoding="utf-8"))["completion"])
+            return _saved(json.loads(path.read_text(encoding="utf-8")))
         structured = self.inner.structured
-        completion = await self.inner.complete(messages, job)
         record = {
             "format": FORMAT,
             "key": key,
@@ -76,8 +82,20 @@ class RecordingProvider:
             "can_repair": self.can_repair,
             "structured": structured,
             "messages": messages,
-            "completion": _completion_json(completion),
         }
+        try:
+            completion = await self.inner.complete(messages, job)
+        except UpstreamBadOutput as bad:
+            # Only the plain class: a subclass is a provider's own signal (a mode step-down)
+            # that replay could not reproduce.
+            if type(bad) is not UpstreamBadOutput:
+                raise
+            self._write(path, {**record, "bad_output": bad.message})
+            raise
+        self._write(path, {**record, "completion": _completion_json(completion)})
+        return completion
+
+    def _write(self, path: Path, record: dict[str, Any]) -> None:
         temporary = path.with_suffix(".tmp")
         temporary.write_text(
             json.dumps(record, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
@@ -85,7 +103,6 @@ class RecordingProvider:
         )
         os.replace(temporary, path)
         self.recorded += 1
-        return completion
 
     async def aclose(self) -> None:
         """Close the wrapped provider's connections, where it has any."""
@@ -124,10 +141,14 @@ class ReplayProvider:
                 "record again with --record"
             )
         self.replayed += 1
-        return _saved(record["completion"])
+        return _saved(record)
 
 
-def _saved(saved: dict[str, Any]) -> Completion:
+def _saved(record: dict[str, Any]) -> Completion:
+    """The recorded completion, or the recorded bad answer raised again."""
+    if "bad_output" in record:
+        raise UpstreamBadOutput(record["bad_output"])
+    saved = record["completion"]
     return Completion(
         subject=saved["subject"],
         body=saved["body"],

@@ -16,6 +16,7 @@ from eval.cases import load_cases
 from eval.cli import main
 from eval.recording import RecordingMissing, ReplayProvider, message_key
 from eval.runner import RunOptions, make_pipeline, run_cases
+from service.errors import UpstreamBadOutput
 from service.pipeline import Pipeline
 from service.providers.base import Completion
 from service.settings import Settings
@@ -182,3 +183,34 @@ async def test_a_resumed_recording_answers_recorded_prompts_without_a_call(tmp_p
     assert inner.calls == 1 and (tmp_path / f"{message_key(other)}.json").exists()  # type: ignore[arg-type]
     fresh = RecordingProvider(inner, tmp_path)  # type: ignore[arg-type]
     assert (await fresh.complete(messages, CASES[0].request)).body == "fresh"  # type: ignore[arg-type]
+
+
+class _Rambling:
+    """A model that runs past max_tokens: its provider answers with `UpstreamBadOutput`."""
+
+    name, model, can_repair, structured = "openai", "m", True, False
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def complete(self, messages: list[Any], job: object) -> Completion:
+        self.calls += 1
+        raise UpstreamBadOutput("truncated: the model hit max_tokens before finishing the draft")
+
+
+async def test_a_truncated_answer_is_recorded_and_replays_as_the_same_error(
+    tmp_path: Path,
+) -> None:
+    from eval.recording import RecordingProvider
+
+    messages = [{"role": "user", "content": "hello"}]
+    recorder = RecordingProvider(_Rambling(), tmp_path)  # type: ignore[arg-type]
+    with pytest.raises(UpstreamBadOutput):
+        await recorder.complete(messages, CASES[0].request)  # type: ignore[arg-type]
+    with pytest.raises(UpstreamBadOutput, match="truncated: the model hit max_tokens"):
+        await ReplayProvider(tmp_path).complete(messages, CASES[0].request)  # type: ignore[arg-type]
+    inner = _Rambling()
+    resumed = RecordingProvider(inner, tmp_path, reuse=True)  # type: ignore[arg-type]
+    with pytest.raises(UpstreamBadOutput):
+        await resumed.complete(messages, CASES[0].request)  # type: ignore[arg-type]
+    assert inner.calls == 0
