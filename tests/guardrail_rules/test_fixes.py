@@ -35,6 +35,29 @@ def test_replace_fixes_clear_their_rule(text: str, rule: str) -> None:
     assert not any(f.rule == rule for f in check(fixed, channel="sms").findings), fixed
 
 
+@pytest.mark.parametrize(
+    ("text", "wording"),
+    [
+        (
+            "We apologise for any inconvenience this may have caused.",
+            "the inconvenience this caused",
+        ),
+        ("We are sorry for any distress caused by the delay.", "the distress caused by"),
+        # The words after "any issues" go with it: never "the issues this caused you may have had".
+        ("We can help with any issues you may have had with the router.", "the issues you had"),
+        ("Sorry for any trouble that you might have experienced.", "the trouble you experienced"),
+    ],
+)
+def test_any_inconvenience_is_reworded_whole(text: str, wording: str) -> None:
+    found = [
+        f
+        for f in check(text, channel="sms").findings
+        if f.rule == "non_apology.generic_inconvenience"
+    ]
+    assert found and found[0].fix is not None
+    assert found[0].fix.text == wording
+
+
 def test_unsupported_figures_and_remedies_remove_their_sentence(jacket: DraftRequest) -> None:
     report = check(
         "We will refund you $200. Use WELCOME20 too. Enjoy a full refund.",
