@@ -141,6 +141,14 @@ _TALKED = re.compile(
     r"(?:conversation|call|chat|discussion|meeting)|"
     r"as\s+you\s+can\s+see\s+from\s+the\s+(?:incident|request|summary|details))\b"
 )
+# The wronged reader asked to do the work: "we hope that you will assist with the issues",
+# "we ask that you help us resolve this". (An offer to help them is the letter's own.)
+_ASKED_TO_HELP = re.compile(
+    r"\b(?:hope|ask|trust|expect|need|count\s+on|rely\s+on)\s+(?:that\s+)?you\s+"
+    r"(?:will\s+|would\s+|can\s+|could\s+|to\s+)?(?:kindly\s+)?(?:assist|help|support|"
+    r"co-?operate|work\s+with\s+us)\b|\b(?:need|ask\s+for|request)\s+your\s+(?:help|"
+    r"assistance|support|co-?operation)\b"
+)
 # The rest of an opening clause, its comma and the next word's first letter.
 _LEAD_CLAUSE = re.compile(r"[^,.!?\n]{0,40},\s+[a-z]")
 _TALK_WORDS = ("discuss", "spoke", "talked", "following", "as you can see")
@@ -262,6 +270,21 @@ def reader_action(draft: Draft) -> list[Finding]:
                     end,
                     "Leave out talks with the reader unless the request says they happened.",
                     fix=fix,
+                )
+            )
+    if "you" in low:
+        for match in _ASKED_TO_HELP.finditer(low):
+            found.append(
+                finding(
+                    READER_ACTION,
+                    "error",
+                    "Asks the reader to help put right what went wrong for them "
+                    f"({text.text[match.start() : match.end()]}).",
+                    text.text,
+                    match.start(),
+                    match.end(),
+                    "Say what you are doing to put it right; ask nothing of the reader.",
+                    fix=Fix(action="remove_sentence"),
                 )
             )
     patience = _positions(low, ("your patience",)) if "patience" in low else []

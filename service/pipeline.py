@@ -233,7 +233,7 @@ class Pipeline:
             )
         if not report.passed or self.provider.name == self.fallback.name or not target.context:
             return completion, report
-        why = disowned(answer.body, completion.body, target.context)
+        why = disowned(answer.body, completion.body, target.context, len(run.edits))
         if why is None:
             return completion, report
         # What passed is salvage's letter round the model's leftovers, not the model's: the

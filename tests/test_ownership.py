@@ -154,3 +154,54 @@ async def test_the_models_own_letter_is_delivered_as_the_models() -> None:
     assert len(provider.calls) == 1
     assert draft.meta.written_by == "model"
     assert all(DISOWNED_RULE not in a.failed_rules for a in draft.meta.attempt_log)
+
+
+# SmolLM2 answered CI's text message with about 500 tokens; salvage cut and patched it 36
+# times into a passing text. These answers ramble the same way, in words written for the test.
+_THINGS = (
+    "time home trust family privacy choices words day plans evening week calm comfort needs "
+    "voice loyalty custom views hopes ideas street town garden mornings friends weekends "
+    "emails calls letters visits questions answers advice notes"
+)
+RAMBLING_ANSWER = OWN_ANSWER.replace(
+    "Thank you", " ".join(f"We value your {what}." for what in _THINGS.split()) + " Thank you"
+)
+
+
+def test_a_letter_salvage_patched_at_every_turn_is_not_the_models() -> None:
+    count = 5  # OWN_ANSWER's sentences, "Fibrenet" among them
+    assert disowned(OWN_ANSWER, OWN_ANSWER, SMS, edits=4 * count) is None
+    why = disowned(OWN_ANSWER, OWN_ANSWER, SMS, edits=4 * count + 1)
+    assert why is not None and "21 corrections" in why.message and why.sentence == ""
+
+
+async def test_a_rambling_answer_cut_down_to_a_text_is_re_asked_then_falls_back() -> None:
+    provider = ScriptedProvider([_answer(RAMBLING_ANSWER)])
+    draft = await build_pipeline(_settings(), provider=provider).draft(SMS)
+
+    assert len(provider.calls) == 2, "one draft and one re-ask"
+    assert draft.meta.written_by == "composer" and draft.meta.fallback
+    assert DISOWNED_RULE in (draft.meta.fallback_reason or "")
+    assert "value" not in draft.body
+
+
+@pytest.mark.parametrize(
+    "stray",
+    [
+        "This apology is a professional one.",
+        "The above apology is not a formal apology, just an example.",
+        "A good apology must be clear and honest about the visit.",
+        "The message should still convey the broadband installation facts.",
+        "This is about rule FN-20577 and your broadband installation.",
+        "I hope this helps you with the broadband installation.",
+    ],
+)
+def test_a_sentence_about_the_letter_or_the_checks_disowns_it(stray: str) -> None:
+    answer = f"{stray} {OWN_ANSWER}"
+    why = disowned(answer, answer, SMS)
+    assert why is not None and why.sentence == stray
+
+
+def test_a_letter_that_calls_itself_an_apology_stays_the_models() -> None:
+    answer = f"This message is an apology for the missed visit. {OWN_ANSWER}"
+    assert disowned(answer, answer, SMS) is None

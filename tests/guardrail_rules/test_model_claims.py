@@ -135,6 +135,21 @@ def test_thanks_for_what_the_reader_never_did_is_caught_and_cut() -> None:
     assert "I know this was annoying." in fixed
 
 
+def test_asking_the_reader_to_help_put_it_right_is_cut() -> None:
+    # SmolLM2's words, as salvage left them in a text message CI delivered.
+    for middle in (
+        "We hope that you will assist with the issues you had while using our service.",
+        "We ask that you help us resolve this quickly.",
+        "We need your cooperation to fix the shelf.",
+    ):
+        _assert_cut(middle, SHELF, READER_ACTION)
+    for middle in (
+        "If you need help assembling it, we will assist you.",
+        "We hope you will give us another chance.",
+    ):
+        assert not _errors(_letter(middle), SHELF, READER_ACTION), middle
+
+
 def test_patience_while_we_worked_is_cut_when_nobody_waited() -> None:
     body = _letter("Thank you for your patience while we looked into this.")
     assert _errors(body, SHELF, READER_ACTION) == [" while we looked into this"]
