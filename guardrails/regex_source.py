@@ -422,14 +422,20 @@ def skip_ahead(pattern: re.Pattern[str]) -> re.Pattern[str]:
     that in a pattern that ignores case it accepts every case of those characters, as the
     pattern does). (Python's engine skips ahead on its own only to a first literal or class,
     not past a test that reads nothing.)"""
-    tree = _parser.parse(pattern.pattern, pattern.flags)
-    if not _starts_zero_width(list(tree)):
+    if not _starts_zero_width(list(_parser.parse(pattern.pattern, pattern.flags))):
         return pattern
-    chars, empty = _first_chars(list(tree))
-    # White space is too common a first character for the look-ahead to save anything.
+    first = first_class(pattern)
+    return pattern if first is None else re.compile(f"(?={first}){pattern.pattern}", pattern.flags)
+
+
+def first_class(pattern: re.Pattern[str]) -> str | None:
+    """A character class of the characters a match of `pattern` can start with, when they
+    are few (at most `_MAX_FIRST`, no white space, and no match is empty), else None."""
+    chars, empty = _first_chars(list(_parser.parse(pattern.pattern, pattern.flags)))
+    # White space is too common a first character for a look-ahead to save anything.
     if chars is None or empty or len(chars) > _MAX_FIRST or any(c[-1].isspace() for c in chars):
-        return pattern
-    return re.compile(f"(?=[{''.join(sorted(chars))}]){pattern.pattern}", pattern.flags)
+        return None
+    return f"[{''.join(sorted(chars))}]"
 
 
 def _starts_zero_width(items: list[tuple[Any, Any]]) -> bool:
