@@ -346,8 +346,11 @@ def unauthorised_remedies(draft: Draft) -> list[Finding]:
         retold = retold_spans(low, told) + [span for n in names for span in _occurrences(n, low)]
         topic_after, topic_before = _topic()
         for cue in REMEDY_CUES:
-            covered = any(_covers(cue, r) for r in supplied.remedies)
-            for start, end in text.remedy_words.get(cue, ()):
+            words = text.remedy_words.get(cue)
+            if not words:
+                continue
+            covers = [_covers(cue, r) for r in supplied.remedies]
+            for start, end in words:
                 word = text.text[start:end]
                 before = preceding_words(low, start)
                 if negates(before) or topic_after.match(low, end):
@@ -358,7 +361,7 @@ def unauthorised_remedies(draft: Draft) -> list[Finding]:
                     continue
                 if _states_a_remedy(text, start, end, supplied):
                     continue
-                if not covered:
+                if not any(covers):
                     # A remedy word that names the incident ("your refund request") is
                     # not an offer; goods offered always are, whatever they name.
                     word_stems = stems(word) if cue != "remedy_goods" else set()
@@ -373,7 +376,11 @@ def unauthorised_remedies(draft: Draft) -> list[Finding]:
                     # A remedy of another kind that names the word ("full refund" as a
                     # remedy's amount) authorises it as well.
                     named = heads(word)
-                    remedies = [r for r in supplied.remedies if _covers(cue, r) or named & r.heads]
+                    remedies = [
+                        r
+                        for r, c in zip(supplied.remedies, covers, strict=True)
+                        if c or named & r.heads
+                    ]
                     widened = _widened(text, start, end, remedies)
                     if widened is None and cue == "remedy_compensation":
                         widened = _pays_for_other(text, end, remedies)
