@@ -12,9 +12,10 @@ repeated, "1% 1% ...", which is the worst case for the fact checks, also as a pu
 reply, whose rules read every amount in it, and a sentence of every kind of figure there too,
 a prose letter repeated, and a message that blames outside causes in every sentence and
 owns nothing, the worst case for the structural blame rules, and one endless sentence of
-apologies, the worst case for the rules that read an apology's clause) and prints the CPU time, the
-time per KB (flat when the cost is linear in the input), the number of findings and the size
-of the JSON answer.
+apologies, the worst case for the rules that read an apology's clause, alone and followed by
+one plain sentence, which makes the packs' scan read every apology's window) and prints the
+CPU time, the time per KB (flat when the cost is linear in the input), the number of findings
+and the size of the JSON answer.
 The target is at most 50 ms for 20 KB.
 
 The headline figure is uncached: every run checks a fresh `DraftRequest` object and fresh
@@ -140,20 +141,24 @@ def large_bodies() -> None:
     # Every kind of figure in each sentence: amounts, a date, a percentage, a code, a
     # duration. On a public channel every amount in the body is also read as a disclosure.
     figures = "We will refund $12.50 on 3 March, and 20% off, code SAVE20, within 5 working days. "
-    for name, unit, channel in (
-        ('"1% " repeated', "1% ", "email"),
-        ('"1% " repeated, as a public social reply', "1% ", "social"),
-        ("figures repeated, as a public social reply", figures, "social"),
-        ("letter paragraphs repeated", prose, "email"),
-        ("outside causes, owning nothing, repeated", blame, "email"),
+    # One plain sentence after endless apologies: it holds what the packs' windowed
+    # alternatives need (see `scanner.Trie.light`), so every apology is read with them.
+    plain = " We are not sure why, but our team is on it."
+    for name, unit, channel, end in (
+        ('"1% " repeated', "1% ", "email", ""),
+        ('"1% " repeated, as a public social reply', "1% ", "social", ""),
+        ("figures repeated, as a public social reply", figures, "social", ""),
+        ("letter paragraphs repeated", prose, "email", ""),
+        ("outside causes, owning nothing, repeated", blame, "email", ""),
         # One endless sentence of apologies for the reader's feelings: every apology reads
         # its clause and the sentences beside it, which must not mean the whole text.
-        ('"sorry for your frustration " repeated', "sorry for your frustration ", "email"),
-        ('"sorry " repeated', "sorry ", "email"),
+        ('"sorry for your frustration " repeated', "sorry for your frustration ", "email", ""),
+        ('"sorry " repeated', "sorry ", "email", ""),
+        ('"sorry " repeated, then one plain sentence', "sorry ", "email", plain),
     ):
         print(f"large bodies, {name} (median of 5 checks each):")
         for size in (2_500, 5_000, 10_000, 20_000):
-            body = (unit * (size // len(unit) + 1))[:size]
+            body = (unit * (size // len(unit) + 1))[: size - len(end)] + end
             runs = []
             for _ in range(5):
                 start = time.process_time_ns()
