@@ -252,7 +252,9 @@ def _patterns() -> _Patterns:
         rf"{_alternation(lex.words('interpretation_verbs'))}\b"
     )
     acknowledge = re.compile(
-        r"(?:\b(?:we|i)\s+(?:(?:fully|deeply|sincerely|also|do|truly|very\s+much|greatly|really)\s+)*"
+        # The subject may be set off by commas: "I, myself, deeply regret".
+        r"(?:\b(?:we|i)(?:\s*,\s*(?:myself|ourselves|personally|too)\s*,)?\s+"
+        r"(?:(?:fully|deeply|sincerely|also|do|truly|very\s+much|greatly|really)\s+)*"
         r"(?:acknowledge|recogni[sz]e|regret|note)|\b(?:acknowledges|recogni[sz]es|regrets))\s+"
         # Our own decision regretted is owned, not the situation: "I regret our decision to
         # cancel", "we regret the decision we made".

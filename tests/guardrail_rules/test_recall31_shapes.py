@@ -37,6 +37,15 @@ with our own sentences and near misses:
 
 These moved no passage of the older read batches (616/675 before and after): they are tuned
 on fresh33, and fresh34, measured outside the tree, is the figure for them.
+
+Last, the probes: readings of the older batches' remaining misses (our standing advice as the
+reader's duty, the reader's own provider named with more words, a thing done "by someone
+else", the subject set off by commas in "I, myself, deeply regret", nobody wanting it over
+more than we do), which moved four older passages (616/675 -> 620/675), and shapes of our own
+probing for what a blind batch may hold (the feeling granted and then the policy held up, the
+harm hedged as what "this may have caused" or what some "may have experienced", the reader's
+best interests, the rules followed, our records set against the reader's account), which
+moved none.
 """
 
 from __future__ import annotations
@@ -171,5 +180,47 @@ CLASSES = (
 def test_a_class_of_fresh33_draws_its_rule(text: str, rule: str | None) -> None:
     """A sentence of the class draws its rule; a near miss (owned, done by us, a policy for a
     case that may not arise, or about something else) draws no non-apology or blame error."""
+    found = errors(text)
+    assert (rule in found) if rule else not found, found
+
+
+PROBES = (
+    # Shapes the older read batches still missed, and shapes of our own probing for what a
+    # blind batch may hold, each with a near miss.
+    ("There is no one who wants this fixed more than we do.", "non_apology.justification"),
+    ("No one wants this fixed more than you do, and we are on it.", None),
+    (
+        "We always advise members to check their statements after cancelling.",
+        "blame.reader_conduct",
+    ),
+    ("We always advise members to call us if anything looks wrong.", None),
+    ("You might want to check with your mobile network provider.", "blame.reader_conduct"),
+    ("It may have been moved by someone else.", "blame.third_party"),
+    ("Someone else from our team will call you tomorrow.", None),
+    ("I, myself, deeply regret what happened at the hearing.", "non_apology.unowned"),
+    ("I, myself, deeply regret that I sent the wrong papers.", None),
+    ("I never wanted to offend the fans.", "non_apology.intent"),
+    ("I never wanted to leave the club.", None),
+    ("Your bill was mistakenly sent to the old address.", "non_apology.unowned"),
+    ("Your bill was mistakenly sent to the old address, and we are sorry.", None),
+    ("The new prices were unfortunately not shown on the website.", "non_apology.unowned"),
+    ("While we understand your frustration, our policy is clear.", "non_apology.dismissal"),
+    ("While we understand your frustration, we have refunded the fee.", None),
+    ("We acknowledge that some customers may have experienced delays.", "non_apology.minimising"),
+    ("Some customers may have lost service this afternoon; we are restoring it.", None),
+    ("Sorry for any confusion this may have caused.", "non_apology.reverse"),
+    ("Sorry for the confusion our wrong invoice caused.", None),
+    ("The decision was made in the best interests of our guests.", "non_apology.justification"),
+    ("The driver followed our policy.", "non_apology.intent"),
+    ("We followed all the guidelines.", "non_apology.intent"),
+    ("We did not follow our own guidelines.", None),
+    ("Our records show the parcel was delivered.", "blame.disputes_account"),
+    ("Our records show the parcel is still at the depot, so we will send a new one.", None),
+)
+
+
+@pytest.mark.parametrize(("text", "rule"), PROBES)
+def test_a_probe_draws_its_rule(text: str, rule: str | None) -> None:
+    """The same both ways for the readings of the older misses and our own probes."""
     found = errors(text)
     assert (rule in found) if rule else not found, found
