@@ -428,12 +428,12 @@ def skip_ahead(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return pattern if first is None else re.compile(f"(?={first}){pattern.pattern}", pattern.flags)
 
 
-def first_class(pattern: re.Pattern[str]) -> str | None:
+def first_class(pattern: re.Pattern[str], most: int = _MAX_FIRST) -> str | None:
     """A character class of the characters a match of `pattern` can start with, when they
-    are few (at most `_MAX_FIRST`, no white space, and no match is empty), else None."""
+    are few (at most `most`, no white space, and no match is empty), else None."""
     chars, empty = _first_chars(list(_parser.parse(pattern.pattern, pattern.flags)))
     # White space is too common a first character for a look-ahead to save anything.
-    if chars is None or empty or len(chars) > _MAX_FIRST or any(c[-1].isspace() for c in chars):
+    if chars is None or empty or len(chars) > most or any(c[-1].isspace() for c in chars):
         return None
     return f"[{''.join(sorted(chars))}]"
 
