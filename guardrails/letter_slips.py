@@ -855,11 +855,9 @@ def added_terms(draft: Draft) -> list[Finding]:
             spans.append((match.start(), match.end(), "how soon"))
     spans += _promised_outcomes(text, told, draft)
     if "accept" in text.low or "agree" in text.low or "take up" in text.low:
-        spans += [
-            (m.start(), m.end(), "a condition")
-            for m in _CONDITION.finditer(text.low)
-            if not _CONDITION_SAID.search(told)
-        ]
+        for m in _CONDITION.finditer(text.low) if not _CONDITION_SAID.search(told) else ():
+            spans.append((m.start(), m.end(), "a condition"))
+            spans += _otherwise(text, m.end())
     for start, end, what in spans:
         if what == "a condition":
             found.append(
@@ -920,6 +918,20 @@ _CONDITION = re.compile(
     r"want\s+to\s+)?(?:accept|take\s+up|agree\s+to)\s+(?:this|the|our|these|my)\s+"
     r"(?:offers?|proposal|terms|remedy|refund|credit|arrangement)\b"
 )
+# The branches for a reader who accepts or does not, opening the two sentences after the
+# condition ("If so, please reply to this email. Otherwise, I will be happy to reschedule."):
+# they go with the condition (the second is an offer of its own).
+_OTHERWISE = re.compile(r"(?:otherwise|if\s+not|if\s+so|if\s+you\s+do)\b")
+
+
+def _otherwise(text: Text, end: int) -> list[tuple[int, int, str]]:
+    """The sentences opening with "If so" or "Otherwise" in the two after the condition that
+    ends at `end`."""
+    spans = text.sentences.spans
+    after = [s for s in spans if s[0] >= end][:2]
+    return [(a, m.end(), "a condition") for a, _ in after if (m := _OTHERWISE.match(text.low, a))]
+
+
 # A request that itself asks the reader to accept or confirm the offer.
 _CONDITION_SAID = re.compile(r"\b(?:accept|agree|confirm|take\s+up)")
 

@@ -105,6 +105,21 @@ def test_an_offer_made_to_wait_on_the_readers_word_goes(middle: str) -> None:
     assert middle not in fixed and "£45" in fixed
 
 
+def test_the_branches_after_a_condition_go_with_it() -> None:
+    # Qwen2.5-Coder's shape on the dental request: after the condition went, "If so, please
+    # reply." was left pointing at nothing and "Otherwise, ..." offered what nobody gave.
+    middle = (
+        "Please confirm whether you are willing to accept this offer. If so, please reply to "
+        "this email. Otherwise, I will be happy to book another time for you."
+    )
+    body = _letter("", _AMENDS + " " + middle)
+    assert len(_found(body, ADDED_TERMS)) == 3
+    fixed, report = _salvaged(body)
+    assert report.passed, [f.rule for f in report.errors]
+    assert "If so" not in fixed and "Otherwise" not in fixed and "another time" not in fixed
+    assert "£45" in fixed
+
+
 def test_an_acceptance_the_request_asks_for_is_left() -> None:
     remedy = LAUNCH.remedies[0].model_copy(
         update={"description": "refund of the delivery charge once you accept the offer"}
