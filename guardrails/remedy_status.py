@@ -74,7 +74,7 @@ _FREE_SAID = re.compile(
 
 
 _COUNTED = re.compile(r"(\d+)\s+([a-z]+)")
-_ONE = frozenset(("a", "an", "one", "single"))
+_ONE = frozenset(("a", "an", "one", "single", "first"))  # "the first month's fee"
 # Words that end the count's noun phrase: "a refund for the month" counts no month.
 _NOT_BETWEEN = frozenset(
     {"of", "for", "the", "this", "that", "per", "each", "every", "to", "in", "on", "at"}

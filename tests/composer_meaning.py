@@ -20,6 +20,13 @@ from contract.models import DraftRequest
 _OUTCOMES = frozenset(
     [
         "filed",  # "corrected forms will be filed with the IRS"
+        "completed",  # "your transfer will be completed"
+        "traced",  # "your sample will be traced"
+        "processed",
+        "located",
+        "recovered",
+        "expedited",
+        "approved",
         "backdated",  # "interest has been backdated"
         "paused",  # "your payment plan will be paused until ..."
         "refunded",

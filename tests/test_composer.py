@@ -298,14 +298,16 @@ def _strategy_draft(strategy: str | None, **changes: Any) -> str:
         (
             "data_driven_transparency",
             {
+                "channel": "chat",
                 "prevention": [
                     {
                         "description": "a second barcode scan",
                         "metric": "mis-sorts down 38% in a six-week pilot",
                     }
-                ]
+                ],
             },
-            # The figure gets a sentence of its own, without a stock line about measuring.
+            # The figure gets a sentence of its own even in a chat reply (where it otherwise
+            # stands in brackets beside its step), without a stock line about measuring.
             r"The result so far: mis-sorts down 38% in a six-week pilot\.",
         ),
         ("proactive_solutions", {}, r"(already started|already begun)[\s\S]*goodwill gesture"),

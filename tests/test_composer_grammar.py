@@ -714,11 +714,14 @@ def test_the_empathy_frame_reads_with_any_impact(impact: str) -> None:
     [
         ("October's service fee waived", "1 month", "waived for 1 month"),
         ("your subscription extended", "1 month", "extended for 1 month"),
-        ("free premium access", "2 weeks", "free premium access for 2 weeks"),
+        ("free premium access", "2 weeks", "2 weeks of free premium access"),
+        ("the free driving time", "2 hours", "2 hours of free driving time"),
     ],
 )
 def test_a_length_of_time_is_told_as_how_long(description: str, amount: str, expected: str) -> None:
-    """A duration amount ("1 month") says how long, never a bracket after the outcome."""
+    """A duration amount ("1 month") says how long, never a bracket after the outcome: an
+    outcome lasts that long ("waived for 1 month"), time of a thing is said before it ("2
+    weeks of free premium access"), never "the free premium access for 2 weeks"."""
     for status in ("done", "planned"):
         request, draft = _r11b(
             remedies=[

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -55,7 +56,7 @@ from service.composer.caller import (
 )
 from service.composer.person import ROLE_NOUNS, Reader, honorific_pronoun, names_kin
 from service.composer.phrases import PhraseBankError, Picker, Situation, topics
-from service.composer.shapes import DETERMINERS, read, word_set
+from service.composer.shapes import DETERMINERS, EITHER, read, word_set
 from service.composer.voice import (
     Voice,
     plain_caller,
@@ -195,6 +196,15 @@ _INVERTED = re.compile(r"\b(was|is|has|does|wasn't|isn't|hasn't|doesn't)( you)\b
 _INVERTED_FORMS = {"was": "were", "is": "are", "has": "have", "does": "do", "wasn't": "weren't"}
 _INVERTED_FORMS |= {"isn't": "aren't", "hasn't": "haven't", "doesn't": "don't"}
 _SENTENCE_START = re.compile(r"([.!?] )([a-z])")
+
+
+def _a_role(match: re.Match[str]) -> str:
+    """ "the customer" as "a customer", keeping a capital at the start of a sentence."""
+    return ("A " if match.group(1) == "T" else "a ") + match.group(2)
+
+
+_THE_ROLE = re.compile(r"\b([Tt])he (" + "|".join(sorted(ROLE_NOUNS)) + r")\b(?!-)")
+"""The reader's role noun with its article ("the customer's hiking trip")."""
 _ONE_PERSON = re.compile(r"\b(he|she|his|him|her|hers)\b", re.IGNORECASE)
 _FACT_CONDITIONS = (
     "impact",
@@ -790,18 +800,45 @@ def bare_cause(cause: str) -> str:
     return text[match.end() :]
 
 
+_SMALL_WORDS = word_set("of the and for at on in to a an by with &")
+
+
+def _sender_cased(request: DraftRequest) -> DraftRequest:
+    """The sender's name, title and organisation typed all in lower case ("dave mcintyre",
+    "membership secretary", "riverside tennis club") signed in title case, as a name is."""
+
+    def cased(text: str | None) -> str | None:
+        if not text or not text.islower() or "@" in text or "." in text.split()[-1]:
+            return text
+        words = text.split()
+        return " ".join(
+            w
+            if i and w in _SMALL_WORDS
+            else ("Mc" + w[2:3].upper() + w[3:] if w.startswith("mc") and len(w) > 3 else "")
+            or w[:1].upper() + w[1:]
+            for i, w in enumerate(words)
+        )
+
+    sender = request.sender
+    update = {k: cased(getattr(sender, k)) for k in ("name", "title", "organization")}
+    if all(update[k] == getattr(sender, k) for k in update):
+        return request
+    return request.model_copy(update={"sender": sender.model_copy(update=update)})
+
+
 class Writer:
     """Words the parts of one request's draft, in its voice."""
 
     def __init__(self, request: DraftRequest, channel: Channel, voice: Voice) -> None:
         seed = request_seed(request)  # the caller's request, as typed, picks the wording
         self.typed_remedies = request.remedies
-        request = amounts_led(request)
+        request = _sender_cased(amounts_led(request))
         self.request = request
         self.channel = channel
         self.voice = voice
         self.public = channel.public
         self.name: Name | None = None if self.public else read_name(request.recipient.name)
+        self.group = self.name is not None and self.name.group  # "parents of Year 8"
         self.reader = self._reader()
         inc = request.incident
         texts = self._all_text()
@@ -957,6 +994,10 @@ class Writer:
                 # A public reply to that one person: their story, without the figures.
                 text = _PUBLIC_FIGURE.sub("", text)
                 text = re.sub(r"\s{2,}", " ", text).strip()
+            else:
+                # A statement to everyone speaks of customers generally: "the jacket
+                # missed a customer's hiking trip", not "the customer's".
+                text = _THE_ROLE.sub(_a_role, text)
         if self.voice.plain:
             # The background in everyday words where the meaning is certain; remedies and
             # prevention steps, which are commitments, keep the caller's words.
@@ -1078,6 +1119,13 @@ class Writer:
             # Health, safety or a data breach: a sober letter, not a shop's goodwill one
             # (variants with `requires_no: [grave]` are left out).
             "grave": "yes" if grave(req) else "",
+            # A remedy already done: a public reply no longer offers to "look into it".
+            "done_remedy": "yes" if any(r.status == "done" for r in req.remedies) else "",
+            "none_done": "" if any(r.status == "done" for r in req.remedies) else "yes",
+            # What a public reply offers when the offer's own words cannot be said there.
+            "offer_kind": next(
+                (_OFFER_KINDS.get(r.kind, "") for r in req.remedies if r.status != "done"), ""
+            ),
             # A text is signed by whoever speaks in it: a named colleague writes "I" and
             # signs with their name; otherwise the organisation writes "we" and signs.
             "sms_signer": req.sender.name
@@ -1161,6 +1209,8 @@ class Writer:
         values.update(self._shaped("cause", cause))
         # "a structural fault was found in the rigging": never "We found that ... was found".
         found = _FOUND.search(values["cause_clause"])
+        # "I pulled the numbers from the old dashboard": nothing we "found", our own doing.
+        found = found or re.match(r"I\b", values["cause_clause"])
         values["cause_found"] = values["cause_clause"] if found else ""
         # "the auto-renewal failed because the card had expired": never "This happened
         # because the auto-renewal failed because ...".
@@ -1171,10 +1221,16 @@ class Writer:
     @staticmethod
     def _shaped(name: str, p: Phrase | None) -> dict[str, str]:
         if p is None:
-            return {f"{name}_clause": "", f"{name}_np": "", f"{name}_plain": ""}
+            return {f"{name}_clause": "", f"{name}_np": "", f"{name}_plain": ""} | (
+                {"cause_any": ""} if name == "cause" else {}
+            )
         clause_like = p.shape in ("clause", "instruction", "question")
         clause = p.inner if clause_like else ""
         extra = {}
+        if name == "cause" and p.shape == "noun" and read(p.inner).reason == EITHER:
+            # "a retry after a timeout resent the whole batch": a noun or a clause, so only
+            # a frame that reads with either ("What went wrong: ...").
+            return {"cause_clause": "", "cause_np": "", "cause_any": p.inner}
         if name == "impact":
             # Every impact frame ends "that {impact_clause}.": a second sentence the caller
             # typed is a second "that" clause, not a sentence left hanging after ours.
@@ -1346,6 +1402,14 @@ _KIND_LABELS = {
     "service": "Extra service",
     "other": "Goodwill gesture",
 }
+_OFFER_KINDS = {
+    "refund": "a refund",
+    "credit": "a credit",
+    "discount": "a discount",
+    "replacement": "a replacement",
+    "expedite": "faster delivery",
+}
+"""A remedy's kind as a public reply names it: "We would like to offer you a discount."."""
 _HEAD_KINDS = (("refund", "refund"), ("credit", "credit"), ("replacement", "replacement"))
 _DATE_PREPOSITIONS = ("by ", "on ", "within ", "before ", "until ", "in ", "from ", "at ")
 _RELATIVE_DAYS = ("today", "tomorrow", "tonight", "this ", "next ", "later ", "early ", "end ")
@@ -1494,13 +1558,40 @@ _PUT_RIGHT = re.compile(
 )
 
 
-def _puts_right(remedy: Remedy) -> bool:
+_MISSING = re.compile(r"\b(?:missing|outstanding|owed|overdue|undelivered)\b", re.IGNORECASE)
+_ON_TOP = re.compile(
+    r"\b(?:free|complimentary|on us|bonus|extra|goodwill|gift|voucher|upgrade|discount|"
+    r"compliments|as well)\b",
+    re.IGNORECASE,
+)
+_PLAIN_WORDS = word_set(
+    "your our their the this that with from into onto have been were will what when which "
+    "about after before every each some more than then them they also just only"
+)
+
+
+def _puts_right(remedy: Remedy, summary: str) -> bool:
     """Whether a remedy gives back what the reader was owed (the install rebooked, the
-    account reopened, the wrong pallets collected) rather than something on top: it is how
-    we set this right, not how we make amends."""
+    account reopened, the right box sent, the missing gems added, the transfer the summary
+    says was late completed) rather than something on top: it is how we set this right,
+    not how we make amends."""
+    text = remedy.description
+    if _MISSING.search(text) and not _ON_TOP.search(text):
+        return True  # "the missing gems added to your account" (500 gems)
     if remedy.amount:
         return False  # "To set this right, the install will be rebooked for Wed 9 Oct."
-    return _PUT_RIGHT.search(remedy.description) is not None
+    if remedy.kind in ("replacement", "expedite") or _PUT_RIGHT.search(text):
+        return True  # "a corrected obituary printed free of charge"
+    if _ON_TOP.search(text):
+        return False
+    if remedy.status == "offered" or remedy.kind in ("refund", "credit", "discount"):
+        return False
+    if read(text).shape == "clause":
+        return False  # "a social worker visited the tenant": someone's act, told as written
+    # Done or to come, on the very thing the summary says went wrong ("your transfer
+    # completed" for a late pension transfer, "the approved pages are live now").
+    said = {w for w in re.findall(r"[a-z]{4,}", summary.lower()) if w not in _PLAIN_WORDS}
+    return any(w in said for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _PLAIN_WORDS)
 
 
 _LONG_REMEDY = 18
@@ -1681,6 +1772,8 @@ def remedy_sentence(
         p = Phrase(p.text, "noun", own_verb=True)
     if "credit note" in text.lower():
         done_verb, plan_verb = "issued", "issue"  # a credit note is issued, not "added"
+    if kind in ("other", "service") and _RELEASE.search(text):
+        done_verb, plan_verb = "released", "release"  # "released firmware 4.2.1 with the fix"
     if kind == "discount" and re.search(r"\boff\b", text):
         done_verb, plan_verb = "taken", "take"  # "taken 25 percent off the invoice"
     paid = _PAID_NOUN.match(mid(text))
@@ -1847,7 +1940,7 @@ def remedy_sentence(
             slot = "remedy_own_offered"  # "the platform fee waived": we would have it waived
         elif status == "offered" and re.search(r"\bwith you\b", text):
             slot = "remedy_meeting"  # "a meeting with you and ...": not "offer you ... you"
-        elif status == "offered" and w.public and _EVERYONE.search(text):
+        elif status == "offered" and (w.public or w.group) and _EVERYONE.search(text):
             slot = "remedy_offered_all"  # "500 coins for every player": not "offer everyone"
         elif status == "offered" and _COST_OF.match(mid(text)):
             slot = "remedy_cover_offered"  # "cover the cost of ...", not "offer you the cost"
@@ -1859,7 +1952,7 @@ def remedy_sentence(
             slot = "remedy_own_" + status
         else:
             slot = "remedy_" + status
-        if slot == "remedy_planned" and not date and _TIMED.search(text):
+        if slot == "remedy_planned" and not date and (remedy.date or _TIMED.search(text)):
             # "courier delivery ... as soon as the bag is traced" says when already: no "and
             # let you know once it is done" after it.
             slot = "remedy_planned_timed"
@@ -1875,6 +1968,13 @@ def remedy_sentence(
                 with_sum = f"{amount} for {thing}"
             if with_sum is not None:
                 thing = with_sum
+                money = values["extra"] = ""
+        if money.startswith(" for ") and slot in _THING_SLOTS | _OFFER_SLOTS:
+            # "2 hours of free driving time", "a month of Pulsewear Premium": a length of
+            # time said before what it is of, never "the free driving time for 2 hours".
+            inside = _time_of(offer if slot in _OFFER_SLOTS else thing, amount)
+            if inside is not None:
+                thing = offer = inside
                 money = values["extra"] = ""
         if money.startswith(" (") and slot in _THING_SLOTS | _OFFER_SLOTS:
             # "refunded 15 percent of your stay", "added 500 bonus points for the trouble",
@@ -1923,10 +2023,20 @@ def remedy_sentence(
         # One "To make amends" per letter: the next remedy follows on.
         rest = sentence[len(_AMENDS_LEAD) :]
         sentence = rest[:1].upper() + rest[1:]
-    elif (w.values["grave"] or _puts_right(remedy)) and sentence[
+    elif (w.values["grave"] or _puts_right(remedy, w.request.incident.summary)) and sentence[
         : len(_AMENDS_LEAD)
     ] in SOBER_LEADS:
-        sentence = SOBER_LEADS[sentence[: len(_AMENDS_LEAD)]] + sentence[len(_AMENDS_LEAD) :]
+        lead, rest = sentence[: len(_AMENDS_LEAD)], sentence[len(_AMENDS_LEAD) :]
+        short = w.channel.key in ("sms", "social")
+        if lead == _AMENDS_LEAD and (
+            re.search(r"\bright\b", rest) or (short and w.request.liability == "cautious")
+        ):
+            # "The right box will be sent out tomorrow.", not "To set this right, the right
+            # box"; in a text, right after the cautious "We are taking responsibility for
+            # putting this right.", the lead would say it twice.
+            sentence = rest[:1].upper() + rest[1:]
+        else:
+            sentence = SOBER_LEADS[lead] + rest
     if apart:
         slot = "remedy_amount_refund" if kind == "refund" else "remedy_amount"
         sentence += " " + (w.say(slot, {"amount": apart}) or f"The amount is {apart}.")
@@ -1937,6 +2047,11 @@ def remedy_sentence(
     return sentence
 
 
+_RELEASE = re.compile(
+    r"\b(?:firmware|hotfix|patch|app update|software update|release)\b|\bv?\d+\.\d+\.\d+\b",
+    re.IGNORECASE,
+)
+"""Software we ship: released, never "arranged"."""
 _RELATIVE = re.compile(r"\b(?:who|whose|which|that)\b|n['’]t\b", re.IGNORECASE)
 """A remedy with a clause of its own, after which a date would read as the clause's."""
 _READER_VERBS = word_set("keep use enjoy choose pick bring wear stay")
@@ -2052,6 +2167,28 @@ def _amount_inside(phrase: str, amount: str, verb: str) -> str | None:
     return None
 
 
+def _time_of(phrase: str, amount: str) -> str | None:
+    """A remedy that is time of something, with the length said first: "2 hours of free
+    driving time", "a month of Pulsewear Premium". None for a charge ("the service fee for
+    1 month" is how long it is waived) or a phrase that already counts time."""
+    length = amount.strip()
+    group = noun_group(phrase)
+    # A capitalised word is a name ("Pulsewear Premium"), not a charge.
+    lower = [g for g, word in zip(group, phrase.split(" "), strict=False) if word.islower()]
+    if not group or (group[-1] in lower[-1:] and group[-1] in _MONEY_HEADS):
+        return None
+    if _CHARGE.search(" ".join(lower)):
+        return None
+    if _DURATION.search(phrase) or group[0] in ("a", "an", "one"):
+        return None  # "a voucher" is one thing, not time of it
+    words = phrase.split(" ")
+    if group[0] in ("a", "an", "the", "your", "some", "our"):
+        words = words[1:]
+    if length.split(" ", 1)[0] in ("1", "one"):
+        length = "a " + length.split(" ", 1)[1]
+    return f"{length} of {' '.join(words)}"
+
+
 def _paid_for(thing: str, amount: str) -> bool:
     """Whether a sum of money is refunded for a thing that is not itself a sum ("your
     tickets", "Saturday's session"): it reads "€64.90 for Saturday's session"."""
@@ -2099,25 +2236,49 @@ def prevention_sentence(w: Writer, step: Prevention, *, first: bool, compact: bo
     shortest lead-in: what a tight `max_words` takes before it gives up the step's words)."""
     p = w.phrase(step.description, everyone=True)
     text = p.text
-    metric = _missing(step.metric, text)
+    # The figure is a sentence of its own, never a bracket after the step: "The result so
+    # far: mis-sorts down 38% in a six-week pilot."
+    metric = _figure(step, text)
     clause = _step_clause(w, p)
-    # Under data-driven transparency (and in plain words) the figure is a sentence of its
-    # own: "The result so far: mis-sorts down 38% in a six-week pilot."
-    # So is the figure of a long step, which would trail too far behind it in brackets.
-    own_sentence = (
-        w.voice.plain or w.has("data_driven_transparency") or len(clause.split()) > _LONG_REMEDY
-    )
-    if metric and not own_sentence:
+    drew = w.voice.plain or w.has("data_driven_transparency") or len(clause.split()) > _LONG_REMEDY
+    if metric and (w.channel.max_chars is not None or w.request.max_words) and not drew:
+        # A text, a chat reply or a letter held to `max_words` has room for the figure
+        # only beside its step (a letter about figures, in plain words or with a long step
+        # tells it on its own there too, as it always did).
         clause += f" ({metric})"
+        metric = ""
     slot = "prevention_lead" if first else "prevention_more"
     if compact:
         slot += "_compact"
     sentence = w.say(slot, {"clause": clause}, draw=not compact) or whole(clause)
-    if metric and own_sentence:
-        sentence += " " + (
-            w.say("metric_plain", {"metric": metric}, draw=not compact) or f"Result: {metric}."
-        )
+    if metric:
+        # "In figures: 2 zones per file.", "Timeline: completion expected within 6 months."
+        # for a figure that is not a result.
+        told = {"metric": metric}
+        if _PLANNED.search(metric):
+            told = {"plan": metric}
+        elif _NOT_A_RESULT.search(metric):
+            told = {"figure": metric}
+        # The figure once went in brackets outside data-driven letters, drawing no wording:
+        # telling it leaves the rest of those letters' wording as it was.
+        with nullcontext() if drew else w.picker.aside():
+            said = w.say("metric_plain", told, draw=not compact)
+        sentence += " " + (said or f"Result: {metric}.")
     return sentence
+
+
+def _figure(step: Prevention, text: str) -> str:
+    """A step's figure as the letter says it, unless the step's words give it already;
+    without the brackets a caller may type round it ("(no address errors since)")."""
+    metric = _missing(step.metric, text).strip()
+    return _BRACKETED.sub(r"\1", metric).strip().rstrip(".")
+
+
+_BRACKETED = re.compile(r"^\((.*)\)$")
+_NOT_A_RESULT = re.compile(r"\b(?:per|each)\b", re.IGNORECASE)
+_PLANNED = re.compile(r"\b(?:expected|target|targets|planned|aim|aims|due)\b", re.IGNORECASE)
+"""A step's figure that is a plan or a measure ("completion expected within 6 months", "2
+zones per file") rather than what the step has achieved."""
 
 
 # --- parts ------------------------------------------------------------------------------------
@@ -2816,7 +2977,7 @@ def _steps_together(w: Writer, steps: list[Prevention]) -> str:
     for step in steps:
         p = w.phrase(step.description, everyone=True)
         clause = _step_clause(w, p)
-        metric = _missing(step.metric, p.text)
+        metric = _figure(step, p.text)
         if metric:
             clause += f" ({metric})"
         for start in (

@@ -80,7 +80,9 @@ _PARTICIPLE_START = _words(
 )
 _CALENDAR = re.compile(
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
-    r"april|june|july|august|september|october|november|december)\b"
+    r"april|june|july|august|september|october|november|december|"
+    # Holidays are names too: "right before christmas" -> "Christmas".
+    r"christmas|easter|hanukkah|diwali|ramadan|thanksgiving|halloween)\b"
 )
 _BESIDE_NUMBER = re.compile(r"\d\s+march\b|\bmarch\s+\d")
 _FIRST_PERSON = re.compile(r"\b(I|me|my|mine|myself|I'm|I've|I'd|I'll)\b|\bi\b|\bi'm\b")
@@ -969,6 +971,8 @@ def read_name(raw: str | None) -> Name | None:
         group = re.sub(r"^(?:all\s+)?(?:of\s+)?our\s+", "", text, flags=re.IGNORECASE)
         if words[0].lower() in ("everyone", "everybody", "all") and group == text:
             group = "everyone"  # "everyone who flew with us on 3 May": the greeting says who
+        elif words[0].lower() == "the" and len(words) > 1:
+            group = " ".join(words[1:])  # "Dear Friends of the Philharmonic", not "Dear the"
         elif group.split(" ", 1)[0] in _GROUP_NOUNS:
             group = group[:1].lower() + group[1:]  # "Hi parents of Year 6,", not "Parents"
         return Name(full=group, first=group, formal=group, group=True)

@@ -127,6 +127,8 @@ def _finite(words: list[str], i: int, *, after_subordinator: bool, head: bool) -
     word, prev = words[i], words[i - 1]
     nxt = words[i + 1] if i + 1 < len(words) else ""
     if word in _AUX:
+        if word == "may" and (prev in _PREPOSITIONS or nxt[:1].isdigit() or not nxt):
+            return ""  # "a private rehearsal in May": the month
         return "" if prev == "to" else "auxiliary"
     if prev == "never" and i > 1 and words[i - 2] not in _AUX:
         # "your parcel never arrived": "never" stands between the subject and its verb,
@@ -187,6 +189,8 @@ def read(text: str) -> Reading:
         return Reading("gerund", reason="starts with an -ing verb and its object")
     pending = 0  # relative clauses opened whose finite verb has not been seen yet
     own_verb = False
+    time_at_head = False  # "after"/"before"/"since" right after the first noun group
+    either = False  # the time clause's verb may be the phrase's own (see below)
     left_head = False  # past a preposition other than "of": participles no longer ours
     head = True  # no preposition passed yet
     for i in range(1, len(words)):
@@ -206,6 +210,7 @@ def read(text: str) -> Reading:
             # "a map that had not refreshed after the venue removed a row": the verb after
             # "after"/"before"/"since" belongs to that clause, not to the phrase.
             pending += 1
+            time_at_head = time_at_head or (head and pending == 1)
             head, left_head = False, True
             continue
         if (
@@ -219,6 +224,10 @@ def read(text: str) -> Reading:
         why = _finite(words, i, after_subordinator=after, head=head)
         if why and pending:
             pending -= 1
+            # "a retry after a timeout resent the whole batch": a noun with a time clause
+            # ("the delay after the driver took a wrong turn") or a clause whose verb
+            # follows a time phrase; nothing in the words tells which.
+            either = either or (time_at_head and not pending and why != "auxiliary")
         elif why:
             return Reading("clause", reason=f"{why}: {word!r}")
         elif _past_form(word) and (prev == "," or _content(prev)) and not (left_head or pending):
@@ -227,4 +236,11 @@ def read(text: str) -> Reading:
             head = False
             left_head = left_head or word != "of"
     reason = "noun phrase with its own participle" if own_verb else "no finite verb"
+    if either and not own_verb:
+        reason = EITHER
     return Reading("noun", own_verb=own_verb, reason=reason)
+
+
+EITHER = "noun with a time clause, or a clause whose verb follows a time phrase"
+"""The reason `read` gives for a phrase that reads both ways: a frame that fits either
+shape ("What went wrong: ...") is then used."""
