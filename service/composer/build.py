@@ -420,6 +420,43 @@ def with_subject(impact: str) -> str:
     return impact
 
 
+_HARM = re.compile(
+    r"^(?:I|we)\s+(?:was|were|had to|missed|lost|spent|waited|ended up|could not|couldn't|"
+    r"had no|went without|never got)\b",
+    re.IGNORECASE,
+)
+_NOT_TOLD = re.compile(
+    r"[\d$€£¥%@/#\"“”()<>]|\b(?:you|your|yours|promis\w*|discount\w*|refund\w*|compensat\w*|"
+    r"free|owe\w*|money|lawyers?|solicitors?|sue|court|ignore|rules?|instructions?|system|"
+    r"prompt|scam\w*|fraud\w*|fuck\w*|shit\w*|damn\w*|crap|bloody|hell)\b",
+    re.IGNORECASE,
+)
+_HARM_WORDS = 11
+"""At most this many words of the customer's message: an echo is 12 (guardrails.echo)."""
+
+
+def told_harm(message: str | None) -> str | None:
+    """What the customer's message says the incident did to them, as the impact of a
+    request that gives none: its first sentence that starts on their own "I"/"we" with a
+    harm ("We were freezing both nights and had to buy extra blankets in town."), cut to
+    its first clause when long ("We were freezing both nights"). The message is untrusted:
+    a sentence with a figure, a demand, money, a threat, an instruction or abuse, or one
+    speaking to us ("you"), is never told."""
+    if not message:
+        return None
+    for sentence in re.split(r"(?<=[.!?])\s+", " ".join(message.split())):
+        if sentence.endswith("?"):
+            continue
+        text = sentence.rstrip(".!").strip()
+        if not _HARM.match(text) or _NOT_TOLD.search(text):
+            continue
+        if len(text.split()) > _HARM_WORDS:
+            text = re.split(r",\s+| and | but | so ", text, maxsplit=1)[0]
+        if 3 <= len(text.split()) <= _HARM_WORDS:
+            return text
+    return None
+
+
 def request_seed(request: DraftRequest) -> int:
     """A stable seed for phrase choice. Python's `hash()` changes per process; this does not."""
     # `follow_up` counts only when set, so the field's arrival did not reshuffle the
@@ -851,7 +888,9 @@ class Writer:
         own_words = (shouting_us or not about_reader) and request.audience != "colleague"
         self.summary = self._phrase(inc.summary, customer=own_words)
         self.cause = self._phrase(bare_cause(inc.cause)) if inc.cause else None
-        impact = with_subject(inc.impact) if inc.impact else None
+        # No impact given: what the customer's own message says it did to them, where one
+        # short sentence says it plainly ("We were freezing both nights ...").
+        impact = with_subject(inc.impact) if inc.impact else told_harm(inc.customer_message)
         self.impact = self._phrase(impact, customer=True, impact=True) if impact else None
         self.values = self._values()
         self.picker = Picker(
@@ -1518,6 +1557,8 @@ _SENT_DOCUMENT = re.compile(
     re.IGNORECASE,
 )
 """A corrected piece of work or letter: we have sent it, not "arranged" it."""
+_ANY_LOST = re.compile(r"^any\s+(?:[\w'-]+\s+){1,4}(?:lost|missed|forgone|owed)\b", re.IGNORECASE)
+"""An offer of whatever the reader lost ("any investment growth lost during the delay")."""
 _COST_OF = re.compile(r"^(?:the |your )?(?:full )?costs? of\b", re.IGNORECASE)
 """A remedy that is a cost we meet ("the cost of repairing the ceiling"): we cover it."""
 _PAID_NOUN = re.compile(
@@ -1553,7 +1594,8 @@ SOBER_LEADS = {"To make amends, ": "To set this right, ", "To make amends: ": "T
 dose is set right, not made amends for."""
 _PUT_RIGHT = re.compile(
     r"\b(?:re(?:book|open|schedul|arrang|issu|send|sent|deliver|connect|instat|stor|print|do|"
-    r"fitt?|install)\w*|correct\w*|fix\w*|repair\w*|replac\w*|collect\w*|pick(?:ed|s)? up)\b",
+    r"fitt?|install|survey|measur|inspect|test|check)\w*|correct\w*|fix\w*|repair\w*|"
+    r"replac\w*|collect\w*|pick(?:ed|s)? up)\b",
     re.IGNORECASE,
 )
 
@@ -1944,6 +1986,9 @@ def remedy_sentence(
             slot = "remedy_offered_all"  # "500 coins for every player": not "offer everyone"
         elif status == "offered" and _COST_OF.match(mid(text)):
             slot = "remedy_cover_offered"  # "cover the cost of ...", not "offer you the cost"
+        elif status == "offered" and kind in ("other", "service") and _ANY_LOST.match(mid(text)):
+            # "any investment growth lost during the delay" is made good, not offered.
+            slot = "remedy_make_good"
         elif status == "offered":
             slot = "remedy_goodwill" if goodwill else "remedy_offered"
         elif status == "planned" and acts_on and not (p.own_verb or p.shape == "participle"):
@@ -2060,7 +2105,7 @@ _FREE_THING = re.compile(r"(?:an? |one )free(?: [a-z'-]+){1,3}")
 """A free thing named alone ("a free day pass"): added to the reader's account."""
 _THING_SLOTS = frozenset(
     {"remedy_done", "remedy_planned", "remedy_planned_timed", "remedy_verb_offered"}
-    | {"remedy_verb_planned", "remedy_cover_offered"}
+    | {"remedy_verb_planned", "remedy_cover_offered", "remedy_make_good"}
 )
 """The remedy slots that say {thing} (what our verb acts on), not {offer}."""
 _TIMED = re.compile(r"\b(?:as soon as|once|when|after|before|until)\s+(?:the|it|we|you|your)\b")
