@@ -330,6 +330,28 @@ def test_register_changes_are_visible() -> None:
         assert not has_contraction(ours(plain_formal.body, request)), plain_formal.body
 
 
+def test_friendlier_greets_alike_with_and_without_context() -> None:
+    """A printed letter made friendlier keeps its "Dear ..." by either route; an email
+    made friendlier without context greets everyone the letter greeted ("Hi Chloe and Sam,",
+    "Hi Halden & Moss LLP team,", never "Hi Chloe," or "Hi Halden,")."""
+    differ = []
+    for case_id, request, draft in sources():
+        if request.channel not in ("letter", "email"):
+            continue
+        first = draft.body.split("\n", 1)[0]
+        plain = rewrite(draft, None, operation="friendlier").body.split("\n", 1)[0]
+        if request.channel == "letter":
+            told = rewrite(draft, request, operation="friendlier").body.split("\n", 1)[0]
+            if plain != told:
+                differ.append((case_id, told, plain))
+        elif (
+            re.search(r"&| and |team,$|family,$", first)
+            and plain.split()[1:] != (first.split()[1:])
+        ):
+            differ.append((case_id, first, plain))
+    assert not differ, differ
+
+
 def test_a_tone_change_alters_the_register() -> None:
     for case_id, request, _ in sources():
         warm = request.model_copy(update={"tone": "warm"})
@@ -416,6 +438,48 @@ def test_a_public_target_without_context_drops_the_reference_however_it_is_writt
             if reference in out.body:
                 leaks.append((case_id, target, reference))
     assert not leaks, leaks
+
+
+_OTHER_CHANNEL = re.compile(r"\bthis (?:email|letter)\b|\bwrite back\b", re.IGNORECASE)
+
+
+def test_a_public_target_without_context_keeps_no_private_remedy_figure_or_reply_line() -> None:
+    """Made from a letter to one reader without its request: a social reply says a remedy
+    without its figure ("a voucher", not "a voucher for 1 month"; not "(1,000)" after a
+    released payout); a public statement has no email to reply to and speaks of members or
+    customers, not "your members"."""
+    found = []
+    for case_id, request, draft in sources():
+        if request.channel == "public_statement":
+            continue
+        social = rewrite(draft, None, channel="social").body
+        for remedy in request.remedies:
+            figure = remedy.amount
+            if figure and re.search(rf"(?<![\w.,]){re.escape(figure)}(?![\w,])", social):
+                found.append((case_id, "social", figure))
+        public = rewrite(draft, None, channel="public_statement").body
+        for leak in _OTHER_CHANNEL.findall(public) + re.findall(r"\b[Yy]our members\b", public):
+            found.append((case_id, "public_statement", leak))
+    assert not found, found
+
+
+def test_a_public_statement_keeps_the_code_it_gives_everyone() -> None:
+    """A statement written to everyone ("We'd like to offer everyone affected 25% off your
+    next rental. The code to use is ROLLO25.") is not one reader's letter: shortened or
+    converted again without its request, it keeps the code and stays a public statement."""
+    lost = []
+    for case_id, request in sorted(messy().items()):
+        codes = [r.code for r in request.remedies if r.code]
+        if not codes:
+            continue
+        public = request.model_copy(update={"channel": "public_statement", "max_words": None})
+        draft = compose_draft(public)
+        for target in ({"operation": "shorten"}, {"channel": "public_statement"}):
+            out = rewrite(draft, None, **target)
+            missing = [c for c in codes if c in draft.body and c not in out.body]
+            if missing or out.body.startswith(("Hello", "Dear")) or "regards," in out.body:
+                lost.append((case_id, target, out.body))
+    assert not lost, lost
 
 
 # --- round 11: the twelve newest messy requests, every channel as a source -----------------

@@ -216,6 +216,7 @@ _PUBLIC_GENERIC = {
     "invitation": "If you were affected and need help, please get in touch with us.",
     "close": "We are grateful for the patience of everyone affected.",
 }
+_THANKS = re.compile(r"^(?:Thank you|Thanks|We are grateful|We're grateful|I am grateful)\b")
 _SOCIAL_INVITE = "Please send us a direct message so we can put this right for you."
 _DATE_WORDS = re.compile(
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
@@ -279,16 +280,23 @@ def _name_of(greeting: str | None) -> str:
     return "" if name.lower() in ("customer", "sir or madam", "colleague", "") else name
 
 
-def _greet(greeting: str | None, register: str | None) -> str | None:
+def _greet(greeting: str | None, register: str | None, *, printed: bool = False) -> str | None:
+    """The greeting in the register: formal "Dear Ella Park,"; informal "Hi Ella," or,
+    on a printed letter, the letter's own "Dear ..." (as a letter composed friendlier
+    from its request greets)."""
     if greeting is None or register is None:
         return greeting
     name = _name_of(greeting)
     if register == "formal":
         return f"Dear {name}," if name else "Dear customer,"
+    if register == "informal" and printed:
+        return greeting if name else "Hello,"
     if register == "informal":
         first = name.split(" ", 1)[0]
-        # "Hi Dr" reads wrongly; keep a title with the surname.
-        first = name if is_honorific(first) else first
+        # "Hi Dr" reads wrongly; keep a title with the surname. Two people, a family, a
+        # team or a group keep every name: "Hi Chloe and Sam,", "Hi Halden & Moss LLP team,".
+        several = re.search(r"&| and |\b(?:team|family)$|\b[a-z]", name)
+        first = name if is_honorific(first) or several else first
         return f"Hi {first}," if first else "Hello,"
     return greeting
 
@@ -317,7 +325,8 @@ def _elements(body: str, channel: str) -> dict[str, tuple[int, int]]:
 
 
 def _carries_element(sentence: str, channel: str) -> set[str]:
-    return set(_elements(sentence, channel))
+    # A code is a code, whatever its letters say ("The code to use is DISH-SORRY.").
+    return set(_elements(_GIVES_CODE.sub(r"\g<lead>CODE", sentence), channel))
 
 
 def _simpler(sentence: str, *, public: bool = False) -> list[str]:
@@ -519,21 +528,23 @@ def _private(sentence: str, names: list[str], channel: str = "social") -> bool:
     tokens = strong if channel == "social" else set(re.findall(CODE, sentence))
     if tokens or _EMAIL.search(sentence) or (channel == "social" and _GIVES_CODE.search(sentence)):
         return True
-    if _READERS_NUMBER.search(sentence) or _LABELLED_NUMBER.search(sentence):
-        return True  # "your account 4410-2291", "your case #LB-20931", "reference PCN 004-88213"
+    if _NUMBERED_CASE.search(sentence):
+        return True
     return any(n and re.search(rf"\b{re.escape(n)}\b", sentence) for n in names)
 
 
-_READERS_NUMBER = re.compile(r"\b[Yy]our\s+(?:[a-z]+\s+){0,2}#?[A-Za-z]*\d[\w/-]{2,}")
-"""The reader's own numbered thing (an account, a booking): not for a public text."""
-_LABELLED_NUMBER = re.compile(
-    r"\b(?:(?:[Rr]ef(?:erence)?|[Nn]o\.)\s+(?:[A-Za-z]+\s+)?"
-    r"|[Yy]our\s+(?:[a-z]+\s+){1,2}(?:[A-Z]+\s+)?)"
-    r"#?[A-Za-z/-]*\d[\w/-]{2,}"
+_NUMBERED_CASE = re.compile(
+    r"\b(?:[Yy]our\s+(?:[a-z]+\s+){0,2}(?:[A-Z][A-Za-z]*\s+)?"
+    r"|(?:[Rr]ef(?:erence)?|[Nn]o\.)\s+(?:[A-Za-z]+\s+)?)"
+    r"(?=(?:[#A-Za-z/-]*\d){3})#?[A-Za-z/-]*\d[\w/-]{2,}"
 )
-"""A number under a label, however it is written ("reference Rx 220-4417", "your invoice
-INV 2026/0917", "our ref HM/FAIR/0233", "your tenancy OAK/2291/B"): one reader's case."""
-_GIVES_CODE = re.compile(r"\bcode\b[^.!?]{0,20}?\b[A-Z][A-Z0-9-]{3,}\b")
+"""One reader's numbered case, however it is written: a number of three or more digits
+after "your" and up to two words and a label ("your account 4410-2291", "your case
+#LB-20931", "your invoice INV 2026/0917", "your prescription Rx 4471902", "your tenancy
+OAK/2291/B") or after "reference", "ref" or "no." ("reference PCN 004-88213", "our ref
+HM/FAIR/0233"). Not for a public text. A time or a short count after "your" ("your 9am
+pickup", "your 12-month contract") tells what happened and is not a case number."""
+_GIVES_CODE = re.compile(r"(?P<lead>\bcode\b[^.!?]{0,20}?)\b[A-Z][A-Z0-9-]{3,}\b")
 """A sentence giving a code without a digit ("Your code is BBRETURN"): not for a public reply."""
 _ASKS_BACK = re.compile(
     r"\b(?:tell (?:us|me)|let (?:us|me) know|get in touch|contact (?:us|me)|reply|"
@@ -545,7 +556,39 @@ _WE_FIRST = re.compile(r"^(?:We|I|Our|My|To make amends|To set this right)\b")
 _NOT_WHAT_HAPPENED = frozenset({"regret", "responsibility", "amends", "invitation", "prevention"})
 # An abbreviation's full stop ("your job no. CV/2291") stays inside the sentence.
 _LOOKED_INTO = re.compile(r"^(?:I have|I've|We have|We've) looked into [^!?]+[.]$")
-_BRACKETED_FIGURE = re.compile(rf"\s?\((?:{MONEY}|{PERCENT})\)")
+_BRACKETED_FIGURE = re.compile(rf"\s?\((?:{MONEY}|{PERCENT}|\d[\d,.]*(?:\s[a-z]+)?)\)")
+"""A remedy's figure in brackets: "(500$)", "(10.5%)", "(1,000)", "(2 months)"."""
+_REMEDY_SPAN = re.compile(
+    r"\s(?:for|by)\s(?:a further |another )?\d+\s(?:days?|weeks?|months?|years?|nights?)\b"
+    r"|\b\d[\d,]*\s(?=(?:bonus |reward |loyalty )?(?:points|coins|credits|miles|tokens)\b)"
+)
+"""How long a remedy runs or how many points it gives ("a voucher for 1 month", "extended
+by 2 months", "500 points have been added")."""
+_YOUR_PEOPLE = re.compile(
+    r"\b([Yy])our (members|customers|clients|guests|patients|pupils|students|users|"
+    r"tenants|residents|staff|employees|team)\b"
+)
+
+
+def _their_people(match: re.Match[str]) -> str:
+    people = match.group(2)
+    return people[:1].upper() + people[1:] if match.group(1) == "Y" else people
+
+
+def _without_remedy_figure(sentence: str, channel: str) -> str:
+    """A remedy said on a social reply without its figure: "We've refunded the lens
+    (1,000)." -> "We've refunded the lens.", "a voucher for 1 month" -> "a voucher"; a
+    count in what happened ("for 12 months even though you cancelled") stays."""
+    sentence = _BRACKETED_FIGURE.sub("", sentence)
+    if _REMEDY_SPAN.search(sentence) and (
+        _LEAD_IN.match(sentence)
+        or _callers_action(sentence)
+        or "amends" in _carries_element(sentence, channel)
+    ):
+        sentence = _REMEDY_SPAN.sub("", sentence)
+    return sentence
+
+
 _DM = re.compile(r"\b(?:direct|private) message\b|\bmessage us\b", re.IGNORECASE)
 _OTHER_CHANNEL = re.compile(r"\bthis (?:email|letter)\b|\bwrite back\b", re.IGNORECASE)
 _ORDINARY_OPENERS = frozenset(
@@ -662,10 +705,11 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
     # A chat reply's closing question is the chat's, not the message's: the target channel
     # adds its own ending.
     flat = [s for p in paragraphs for s in p if not _CHAT_ENDING.match(s)]
-    if channel in ("sms", "social"):
-        # "Reply to this email ..." belongs to the source's channel; the target's own
-        # invitation is added below.
+    if channel in ("sms", "social", "public_statement"):
+        # "Reply to this email ..." belongs to the source's channel (a public statement is
+        # answered by no one's email); the target's own invitation is added below.
         flat = [s for s in flat if not _OTHER_CHANNEL.search(s)]
+    if channel in ("sms", "social"):
         # "We'll do this on 21 November." is the date of the remedy before it: the two
         # stay or go together, never the date alone.
         for i in range(len(flat) - 1, 0, -1):
@@ -694,14 +738,23 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
         flat, merged = _sorry_that(flat, told) if channel == "social" else (flat, None)
         told |= {merged} if merged else set()
         if channel == "social":
-            # "we will reimburse the laptop (500$) on Wednesday": what we will do stays
-            # public; the bracketed figure goes to the direct message.
-            flat = [_BRACKETED_FIGURE.sub("", s) for s in flat]
-        # What happened may keep its counts ("failed for 19 days"), never an amount or code.
+            # "we will reimburse the laptop (500$) on Wednesday", "the membership has been
+            # extended by 2 months": what we will do stays public; its figure goes to the
+            # direct message.
+            flat = [_without_remedy_figure(s, channel) for s in flat]
+        else:
+            # A public statement speaks of members or customers generally, not of the
+            # reader's own ("We know your members were turned away" -> "members").
+            flat = [_YOUR_PEOPLE.sub(_their_people, s) for s in flat]
+        # What happened may keep its counts ("failed for 19 days"), never an amount or code;
+        # but a statement already written to everyone keeps what it says to everyone ("The
+        # code to use is EAST50.").
+        to_all = channel == "public_statement" and _addressed_to_all(body)
         flat = [
             s
             for s in flat
-            if not _private(s, names, channel)
+            if to_all
+            or not _private(s, names, channel)
             or (
                 s in told
                 and not _STRONG.search(s)
@@ -785,7 +838,7 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
         # A chat is spoken: "I have pulled up your prescription RX-20417.", never "I am
         # writing to you personally about ..." carried over from a letter.
         flat = [_CHAT_OPENING.sub(_pulled_up, s) for s in flat]
-    greeting = _greet(greeting, register)
+    greeting = _greet(greeting, register, printed=channel == "letter")
     if channel == "chat" and greeting and greeting.startswith("Dear "):
         # A chat greets as a chat does: "Hello Tomasz," never "Dear Tomasz Wierzbicki,".
         name = _name_of(greeting)
@@ -952,7 +1005,9 @@ def _by_priority(kept: list[str], channel: str, budget: float, *, signed: bool) 
         # -> "Here is what happened: on Monday, lunches containing sesame ...".
         about = _ABOUT.match(told[0])
         stock = not about and not fact_tokens(told[0])
-        if (about or stock) and told[1].endswith("."):
+        # Not an apology after the opening ("Here is what happened: we apologise ...").
+        story = not _carries_element(told[1], channel) & _NOT_WHAT_HAPPENED
+        if (about or stock) and story and told[1].endswith("."):
             matter = f" with {about.group('what')}" if about else ""
             said = f"Here is what happened{matter}: {_mid_told(told[1], ' '.join(kept))}."
             if "acknowledgment" in _elements(said, channel):
@@ -1249,6 +1304,8 @@ def _complete(
             if channel == "social" and element == "invitation":
                 sentence = _SOCIAL_INVITE
             position = {"acknowledgment": 0, "regret": 1, "responsibility": 2}.get(element)
+            if element == "invitation" and out and _THANKS.match(out[-1]):
+                position = len(out) - 1  # the letter's thanks stays its last line
             opening = _WRITING_ABOUT.match(out[0]) if out and element == "acknowledgment" else None
             if opening:
                 # "I am writing about the payroll run X." -> "... X and what happened."
@@ -1311,6 +1368,8 @@ def _tells_what_happened(sentence: str, channel: str) -> bool:
 
 
 def _guess_channel(request: RewriteRequest) -> str:
+    if _addressed_to_all(request.draft.body):
+        return "public_statement"  # whether or not it has a headline
     if request.draft.subject:
         return "email"
     if request.draft.body.rstrip().endswith("?") and "\n\n" in request.draft.body:
@@ -1324,6 +1383,24 @@ def _guess_channel(request: RewriteRequest) -> str:
             else "sms"
         )
     return "letter"
+
+
+_GROUP_GREETING = re.compile(
+    r"^(?:Dear|Hi|Hello|To) (?:all|everyone|(?:all )?(?:our |valued )?(?:customers|members|"
+    r"clients|guests|residents|parents|users|passengers|patients|subscribers))\b",
+    re.IGNORECASE,
+)
+
+
+def _addressed_to_all(body: str) -> bool:
+    """Whether a draft is written to everyone, as a public statement is: paragraphs with no
+    greeting to one reader ("Dear customers," or none) and no sign-off above the name."""
+    greeting, paragraphs, signoff, _ = _split(body)
+    return (
+        (greeting is None or bool(_GROUP_GREETING.match(greeting)))
+        and signoff is None
+        and len(paragraphs) >= 2
+    )
 
 
 _STRONG = re.compile(f"{MONEY}|{PERCENT}|{CODE}")
