@@ -482,6 +482,28 @@ def test_a_public_statement_keeps_the_code_it_gives_everyone() -> None:
     assert not lost, lost
 
 
+def test_a_text_or_chat_rewritten_without_context_offers_nothing_new() -> None:
+    """A text or a chat whose remedy is told in words the form checks do not read as
+    amends ("We'll have the engineer back with the part by 10am tomorrow.", "To set this
+    right, a truck will collect them"), rewritten without its request: the remedy is led
+    "To make amends, ...", never followed by a generic offer nobody made; a chat ends on
+    its one closing question, with no "Please reply ..." before it; a text's "About your
+    job 4471-H: ..." is not told as "What happened: About ..."."""
+    found = []
+    for case_id, request in sorted(messy().items()):
+        if request.channel not in ("sms", "chat") or not request.remedies:
+            continue
+        request = request.model_copy(update={"max_words": None})
+        draft = compose_draft(request)
+        for operation in ("more_formal", "shorten"):
+            out = rewrite(draft, None, operation=operation).body
+            if "what would help most" in out or "What happened: About" in out:
+                found.append((case_id, operation, out))
+            if request.channel == "chat" and re.search(r"\b(?:Please|Just) reply\b", out):
+                found.append((case_id, operation, out))
+    assert not found, found
+
+
 # --- round 11: the twelve newest messy requests, every channel as a source -----------------
 
 ROUND_11 = (

@@ -158,7 +158,26 @@ def _recompose(request: RewriteRequest, context: DraftRequest) -> ComposedDraft:
     target = context.model_copy(
         update={"tone": request.tone or context.tone, "channel": request.channel or context.channel}
     )
-    draft = _compose_for(request, target)
+    draft = _with_facts(request, target, _compose_for(request, target))
+    formal = get_catalog().tones[target.tone].formality == "formal"
+    dear = _DEAR_FULL_NAME.match(draft.body)
+    if target.channel == "chat" and dear and not formal:
+        # `more_formal` on a chat in a warmer tone: "Dear Leo Martins," is a letter's
+        # greeting, which the chat's own tone does not excuse; a chat greets "Hello Leo,".
+        body = f"Hello {dear.group('first')}," + draft.body[dear.end() :]
+        return ComposedDraft(subject=draft.subject, body=body)
+    return draft
+
+
+_DEAR_FULL_NAME = re.compile(
+    r"^Dear (?!(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\b)(?P<first>[A-Z][\w'-]*)(?: [A-Z][\w'-]*)+,"
+)
+
+
+def _with_facts(
+    request: RewriteRequest, target: DraftRequest, draft: ComposedDraft
+) -> ComposedDraft:
+    """`draft`, recomposed with the source's sentences for any authorised figure it lacks."""
     source = f"{request.draft.subject or ''}\n{request.draft.body}"
     authorised = _authorised_tokens(target)
     if request.operation == "shorten" or get_catalog().channels[target.channel].public:
@@ -253,6 +272,13 @@ def _split(body: str) -> tuple[str | None, list[list[str]], str | None, list[str
             signature = [x.strip() for x in last if x.strip()]
             paragraphs.pop()
     # A trailing "- Org" on a text message is its signature.
+    signed = (
+        re.match(r"^(?P<text>.*[.!?])\s+-\s+(?P<org>[^.!?\n]+)$", paragraphs[-1])
+        if (paragraphs and not signature)
+        else None
+    )
+    if signed:
+        paragraphs[-1], signature = signed.group("text"), [signed.group("org").strip()]
     if paragraphs and not signature:
         last_sentences = sentences(paragraphs[-1])
         if last_sentences and last_sentences[-1].startswith("- "):
@@ -591,6 +617,23 @@ def _without_remedy_figure(sentence: str, channel: str) -> str:
 
 _DM = re.compile(r"\b(?:direct|private) message\b|\bmessage us\b", re.IGNORECASE)
 _OTHER_CHANNEL = re.compile(r"\bthis (?:email|letter)\b|\bwrite back\b", re.IGNORECASE)
+
+
+def _of_another_channel(sentence: str, channel: str) -> bool:
+    """A sentence that names the source's channel and not the target's: "Just reply to
+    this email" in a chat, a letter or a text; "write back" in anything but a letter or
+    an email."""
+    said = _OTHER_CHANNEL.search(sentence)
+    if said is None:
+        return False
+    what = said.group(0).lower()
+    return not (
+        (what.endswith("email") and channel == "email")
+        or (what.endswith("letter") and channel == "letter")
+        or (what == "write back" and channel in ("email", "letter"))
+    )
+
+
 _ORDINARY_OPENERS = frozenset(
     {"on", "in", "at", "by", "for", "from", "last", "between", "across", "over", "under"}
     | {"until", "with", "without", "most", "many"}
@@ -705,10 +748,9 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
     # A chat reply's closing question is the chat's, not the message's: the target channel
     # adds its own ending.
     flat = [s for p in paragraphs for s in p if not _CHAT_ENDING.match(s)]
-    if channel in ("sms", "social", "public_statement"):
-        # "Reply to this email ..." belongs to the source's channel (a public statement is
-        # answered by no one's email); the target's own invitation is added below.
-        flat = [s for s in flat if not _OTHER_CHANNEL.search(s)]
+    # "Reply to this email ..." belongs to the source's channel (a chat, a text or a public
+    # statement is answered by no one's email); the target's own invitation is added below.
+    flat = [s for s in flat if not _of_another_channel(s, channel)]
     if channel in ("sms", "social"):
         # "We'll do this on 21 November." is the date of the remedy before it: the two
         # stay or go together, never the date alone.
@@ -803,6 +845,11 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
                 said = (
                     s if "acknowledgment" in elements else f"What happened: {_mid_told(s, body)}."
                 )
+                here = _HERE_IS.match(s)
+                if here and here.group("about") and not entry.public:
+                    # "About your job 4471-H: our engineer came ..." -> "What happened with
+                    # your job 4471-H: our engineer came ...", not "What happened: About ...".
+                    said = f"What happened with {here.group('about')}: {here.group('story')}"
                 # A public reply names no reader's matter.
                 about = _ABOUT.match(opening) if opening and not entry.public else None
                 if about and opening:
@@ -908,10 +955,15 @@ def _shortened(
             covered |= elements
     if promises and channel in ("sms", "social") and len(kept) == len(flat):
         return _shortened(flat, channel, source_words, promises=False, fixed=fixed)
+    # A remedy or a step in our words, or given up by priority (`_by_priority`), known
+    # before its lead goes ("In addition, your actual order is on the same truck.").
+    letter = channel not in ("sms", "social")
+    ours = [letter and (_background_or_promise(s) or _callers_action(s)) for s in kept]
     kept = [_LEAD_IN.sub("", s, count=1) for s in kept]
     kept = [_CONFIRM_TAIL.sub(".", s) for s in kept]
     kept = [_PREVENTION_LEAD.sub(_REPEAT_LEAD, s, count=1) for s in kept]
     kept = [s[:1].upper() + s[1:] for s in kept]
+    by_priority = {s for s, mine in zip(kept, ours, strict=True) if mine}
     budget = SHORTEN_RATIO * source_words - fixed
     for i, s in enumerate(kept):
         if words(" ".join(kept)) <= budget:
@@ -926,6 +978,8 @@ def _shortened(
         element = next(iter(elements))
         if element == "invitation" and get_catalog().channels[channel].public:
             continue  # a public statement has no one to reply to
+        if element == "invitation" and channel == "chat" and s.endswith("?"):
+            continue  # a chat's closing question ("Is there anything else you need?") stays
         short = _SHORTENED_FORMS[element]
         if _FIRST_SINGULAR_WORDS.search(s) and short.startswith("We are"):
             short = "I am" + short[len("We are") :]
@@ -942,7 +996,7 @@ def _shortened(
         others = set().union(*(_carries_element(o, channel) for o in kept if o != s))
         if s in kept[:2] or "acknowledgment" in elements:
             continue  # the opening and what happened are told in full
-        if channel not in ("sms", "social") and (_background_or_promise(s) or _callers_action(s)):
+        if s in by_priority:
             continue  # a remedy in the caller's words, or given up by priority (`_by_priority`)
         pledged = _carries_element(s, channel) & (_COMMITMENTS if promises else {"amends"})
         if not pledged and elements <= others:
@@ -1038,9 +1092,10 @@ def _by_priority(kept: list[str], channel: str, budget: float, *, signed: bool) 
             continue
         rest = _AMENDS_LEAD.sub("", s, count=1)
         trial = [rest[:1].upper() + rest[1:] if o == s else o for o in kept]
-        if set(_elements(" ".join(kept), channel)) & required <= set(
-            _elements(" ".join(trial), channel)
-        ):
+        # Never where the form checks read the amends from no other words: the lead
+        # would come back as a generic offer (`_complete`).
+        wanted = set(_elements(" ".join(kept), channel)) | ({"amends"} & required)
+        if wanted & required <= set(_elements(" ".join(trial), channel)):
             kept = trial
     for s in list(kept):
         # "To prevent a repeat, every block change now goes into the shared log." -> "Every
@@ -1061,6 +1116,8 @@ def _by_priority(kept: list[str], channel: str, budget: float, *, signed: bool) 
         elements = _carries_element(s, channel) & required
         if cost(kept) <= budget or public or elements != {"invitation"} or fact_tokens(s):
             continue
+        if channel == "chat" and s.endswith("?"):
+            continue  # a chat's closing question is its invitation
         if words(_BRIEF_INVITATION) < words(s):
             kept = [_BRIEF_INVITATION if o == s else o for o in kept]
     if cost(kept) > budget and len(told) == 1:
@@ -1291,11 +1348,21 @@ def _complete(
     entry = get_catalog().channels[channel]
     text = " ".join(flat)
     present = set(_elements(text, channel)) | ({"acknowledgment"} if acknowledged else set())
+    if channel == "chat":
+        present.add("invitation")  # the chat's closing question asks (`_relayout_parts`)
     if "prevention" not in present and "prevention" not in _elements(source, channel):
         present.add("prevention")
     out = list(flat)
     order = ["acknowledgment", "regret", "responsibility", "amends", "prevention", "invitation"]
     for element in order:
+        if element in entry.required and element not in present and element == "amends":
+            # A remedy told in words the form checks do not read as amends ("We'll have the
+            # engineer back with the part by 10am tomorrow.") is led as one, rather than a
+            # generic offer nobody made being added after it.
+            led = _led_as_amends(out, channel)
+            if led is not None:
+                out = led
+                continue
         if element in entry.required and element not in present:
             sentence = (_PUBLIC_GENERIC if public else {}).get(element) or _GENERIC[element]
             if not _FIRST_SINGULAR_WORDS.search(text):
@@ -1317,6 +1384,12 @@ def _complete(
                 # happened with your acct 55-0193 myself."
                 out[0] = _names_what_happened(out[0])
                 continue
+            here = _HERE_IS.match(out[0]) if out and element == "acknowledgment" else None
+            if here and here.group("about"):
+                # "About your job 4471-H: our engineer came ..." -> "What happened with
+                # your job 4471-H: ...", rather than a stock line before it.
+                out[0] = f"What happened with {here.group('about')}: {here.group('story')}"
+                continue
             if element == "acknowledgment" and out and _tells_what_happened(out[0], channel):
                 # "I am writing about what happened: the spring campaign launched with last
                 # year's pricing ...", one sentence rather than a stock line before it.
@@ -1328,6 +1401,27 @@ def _complete(
     if "close" in entry.required and (public or not entry.has_signature) and "close" not in present:
         out.append((_PUBLIC_GENERIC if public else _GENERIC)["close"])
     return out
+
+
+_ORDINARY_START = re.compile(
+    r"^(?:We\b|We['’]|A|An|The|Our|Your|This|These|Every|All|One|Two|Three|Four|Five)\b"
+)
+
+
+def _led_as_amends(flat: list[str], channel: str) -> list[str] | None:
+    """`flat` with its first remedy (one of our remedy wordings, or our action) said after
+    "To make amends, ", where the form checks then read the amends; None where none is."""
+    for i, s in enumerate(flat):
+        remedy = any(slot.startswith("remedy") for slot, _ in _parts_of(s))
+        if not (remedy or _callers_action(s)) or s.endswith("?"):
+            continue
+        rest = _AMENDS_LEAD.sub("", s, count=1)
+        if _ORDINARY_START.match(rest):
+            rest = rest[:1].lower() + rest[1:]  # "We'll have ..." -> "we'll have ..."
+        led = f"To make amends, {rest}"
+        if "amends" in _carries_element(led, channel):
+            return [*flat[:i], led, *flat[i + 1 :]]
+    return None
 
 
 def _remedy_follow_ons(paragraphs: list[list[str]], channel: str) -> set[str]:
