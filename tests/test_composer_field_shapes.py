@@ -277,7 +277,8 @@ def test_a_letter_made_into_a_chat_without_context_opens_as_a_chat() -> None:
 
     request = messy()["pharmacy_wrong_address_letter"]
     chat = rewrite(compose_draft(request), None, channel="chat")
-    assert "I have pulled up your prescription RX-20417." in chat.body, chat.body
+    # The opening stays the chat's acknowledgment (the form checks read "what happened").
+    assert "I have looked into what happened with your prescription RX-20417." in chat.body
     assert "writing" not in chat.body
 
 

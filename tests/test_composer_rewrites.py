@@ -9,6 +9,7 @@ every source channel converts to every target channel and passes the guardrails'
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from functools import cache
@@ -501,6 +502,40 @@ def test_a_text_or_chat_rewritten_without_context_offers_nothing_new() -> None:
                 found.append((case_id, operation, out))
             if request.channel == "chat" and re.search(r"\b(?:Please|Just) reply\b", out):
                 found.append((case_id, operation, out))
+    assert not found, found
+
+
+_APOLOGY = re.compile(
+    r"^(?:(?:I|We)(?:'m| am|'re| are) (?:\w+ )?sorry\b|(?:I|We) (?:\w+ )?apologi[sz]e\b|"
+    r"Please accept (?:my|our) (?:\w+ )?apologies\b)"
+)
+"""A sentence that is an apology (not "I've called the customer to apologise")."""
+
+
+def test_a_rewrite_without_context_apologises_once_and_invites_as_its_channel_does() -> None:
+    """What the letter meant for the reader, told with "that's the part of this I regret
+    most", is not made a second apology ("I am truly sorry. I'm sorry we let you down.") by
+    a shortened letter or a social reply; a social reply's "send us a direct message" is
+    not carried into an email, a letter or a text made from it."""
+    found = []
+    for case_id, _, draft in sources():
+        for target in ({"operation": "shorten"}, {"channel": "social"}):
+            said = re.split(r"(?<=[.!?])\s+", " ".join(rewrite(draft, None, **target).body.split()))
+            twice = [
+                (a, b)
+                for a, b in itertools.pairwise(said)
+                if _APOLOGY.search(a) and _APOLOGY.search(b)
+            ]
+            if twice:
+                found.append((case_id, target, twice))
+    for case_id, request in sorted(messy().items()):
+        if request.channel != "social":
+            continue
+        draft = compose_draft(request.model_copy(update={"max_words": None}))
+        for channel in ("email", "letter", "sms", "chat"):
+            out = rewrite(draft, None, channel=channel).body
+            if re.search(r"direct message|message us", out, re.IGNORECASE):
+                found.append((case_id, channel, out))
     assert not found, found
 
 

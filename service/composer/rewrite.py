@@ -582,8 +582,10 @@ _WE_FIRST = re.compile(r"^(?:We|I|Our|My|To make amends|To set this right)\b")
 _NOT_WHAT_HAPPENED = frozenset({"regret", "responsibility", "amends", "invitation", "prevention"})
 # An abbreviation's full stop ("your job no. CV/2291") stays inside the sentence.
 _LOOKED_INTO = re.compile(r"^(?:I have|I've|We have|We've) looked into [^!?]+[.]$")
-_BRACKETED_FIGURE = re.compile(rf"\s?\((?:{MONEY}|{PERCENT}|\d[\d,.]*(?:\s[a-z]+)?)\)")
-"""A remedy's figure in brackets: "(500$)", "(10.5%)", "(1,000)", "(2 months)"."""
+_BRACKETED_FIGURE = re.compile(
+    rf"\s?\((?:{MONEY}|{PERCENT}|[A-Z]{{3}}\s?\d[\d,.]*|\d[\d,.]*(?:\s[a-z]+)?)\)"
+)
+"""A remedy's figure in brackets: "(500$)", "(10.5%)", "(SEK 312)", "(1,000)", "(2 months)"."""
 _REMEDY_SPAN = re.compile(
     r"\s(?:for|by)\s(?:a further |another )?\d+\s(?:days?|weeks?|months?|years?|nights?)\b"
     r"|\b\d[\d,]*\s(?=(?:bonus |reward |loyalty )?(?:points|coins|credits|miles|tokens)\b)"
@@ -622,7 +624,9 @@ _OTHER_CHANNEL = re.compile(r"\bthis (?:email|letter)\b|\bwrite back\b", re.IGNO
 def _of_another_channel(sentence: str, channel: str) -> bool:
     """A sentence that names the source's channel and not the target's: "Just reply to
     this email" in a chat, a letter or a text; "write back" in anything but a letter or
-    an email."""
+    an email; a social reply's "send us a direct message" anywhere else."""
+    if channel != "social" and _DM.search(sentence):
+        return True  # "Please send us a direct message ..." is a public reply's invitation
     said = _OTHER_CHANNEL.search(sentence)
     if said is None:
         return False
@@ -687,7 +691,13 @@ _CHAT_OPENING = re.compile(
 
 def _pulled_up(match: re.Match[str]) -> str:
     who = match.group("who") or match.group("one")
-    what = match.group("what").removesuffix(" and what happened")
+    what = match.group("what")
+    if what.endswith(" and what happened"):
+        # The opening is the chat's acknowledgment: "I have looked into what happened with
+        # your client number GP-114.", not "I have pulled up ..." which says none.
+        return (
+            f"{who} have looked into what happened with {what.removesuffix(' and what happened')}."
+        )
     return f"{who} have pulled up {what}."
 
 
@@ -704,6 +714,11 @@ _REFERENCE_LEAD = re.compile(
     r"^(?:About|Regarding|Here(?:'s| is) what happened with) (?:your|the) [^:.!?]*\d[^:.!?]*: "
     r"(?P<rest>\S.*)$"
 )
+_SORRY_CLAUSE = re.compile(
+    r"^(?P<lead>(?:We're|We are|I'm|I am) (?:(?:so|truly|very|really|deeply) )?sorry)"
+    r"(?: that)? (?P<what>(?!(?:about|for|to|this|it|if|we let|we have|we've)\b)[^:;]+[.])$"
+)
+"""An apology that tells what happened: "We're so sorry Biscuit was clipped short ..."."""
 _BARE_SORRY = re.compile(r"^(We're|We are) ((?:truly|so|very|deeply|really) )?sorry\.$")
 
 
@@ -959,11 +974,15 @@ def _shortened(
     # before its lead goes ("In addition, your actual order is on the same truck.").
     letter = channel not in ("sms", "social")
     ours = [letter and (_background_or_promise(s) or _callers_action(s)) for s in kept]
+    tiers = [_drop_tier(s) for s in kept]
     kept = [_LEAD_IN.sub("", s, count=1) for s in kept]
     kept = [_CONFIRM_TAIL.sub(".", s) for s in kept]
     kept = [_PREVENTION_LEAD.sub(_REPEAT_LEAD, s, count=1) for s in kept]
     kept = [s[:1].upper() + s[1:] for s in kept]
     by_priority = {s for s, mine in zip(kept, ours, strict=True) if mine}
+    # What the letter meant for the reader may say "I regret"; it may also go, so it
+    # covers no element for the apology itself.
+    droppable = {s for s, tier in zip(kept, tiers, strict=True) if tier is not None}
     budget = SHORTEN_RATIO * source_words - fixed
     for i, s in enumerate(kept):
         if words(" ".join(kept)) <= budget:
@@ -973,6 +992,8 @@ def _shortened(
             continue
         if i < opening:
             continue  # "We're so sorry all reservations ... were cancelled" tells what happened
+        if _drop_tier(s) is not None:
+            continue  # the impact told with "I regret" is given up whole, not made an apology
         # "Please accept my sincere apologies." -> "I am truly sorry.": the same element in
         # its short form, in the sentence's own person.
         element = next(iter(elements))
@@ -993,7 +1014,9 @@ def _shortened(
         if fact_tokens(s):
             continue  # a figure may be a commitment ("500 points") or the reference
         elements = _carries_element(s, channel) & required
-        others = set().union(*(_carries_element(o, channel) for o in kept if o != s))
+        others = set().union(
+            *(_carries_element(o, channel) for o in kept if o != s and o not in droppable)
+        )
         if s in kept[:2] or "acknowledgment" in elements:
             continue  # the opening and what happened are told in full
         if s in by_priority:
@@ -1025,6 +1048,11 @@ def _by_priority(kept: list[str], channel: str, budget: float, *, signed: bool) 
     # happened.") is told in full, whatever frame it happens to resemble.
     told = kept[: 2 if kept and _opening_line(kept[0]) else 1]
     carried = {s: _carries_element(s, channel) & required for s in kept}
+    for s in kept:
+        if s not in told and _drop_tier(s) == _DROP_TIERS["fact"]:
+            # What it meant for the reader, told with "the part of this I regret most",
+            # is background: the apology itself is the one kept for the regret.
+            carried[s] = set()
     for s in told:
         carried[s].add("acknowledgment")
 
@@ -1384,6 +1412,17 @@ def _complete(
                 # happened with your acct 55-0193 myself."
                 out[0] = _names_what_happened(out[0])
                 continue
+            sorry = next(
+                (i for i, x in enumerate(out[:2]) if _SORRY_CLAUSE.match(x)),
+                None,
+            )
+            if element == "acknowledgment" and sorry is not None:
+                # "We're so sorry Biscuit was clipped short ..." -> "We're so sorry about what
+                # happened: Biscuit was clipped short ...", rather than a stock line before.
+                said = _SORRY_CLAUSE.sub(r"\g<lead> about what happened: \g<what>", out[sorry])
+                if "acknowledgment" in _carries_element(said, channel):
+                    out[sorry] = said
+                    continue
             here = _HERE_IS.match(out[0]) if out and element == "acknowledgment" else None
             if here and here.group("about"):
                 # "About your job 4471-H: our engineer came ..." -> "What happened with
@@ -1577,9 +1616,16 @@ def _ranked(
         # "I'm sorry we let you down." is an apology and ownership: no short form says both.
         shortened = elements & set(_SHORT_FORMS)
         short = _SHORT_FORMS[next(iter(shortened))] if len(shortened) == 1 else ""
-        if short and not strong and "acknowledgment" not in elements and len(short) < len(s):
+        if (
+            short
+            and not strong
+            and not background
+            and "acknowledgment" not in elements
+            and len(short) < len(s)
+        ):
             # A long regret or ownership sentence gives way to its short form before the
-            # message drops what happened or what we did.
+            # message drops what happened or what we did; what it meant for the reader
+            # ("... and that's the part of this I regret most.") is no second apology.
             line.shorter = [_said_as(short, s)]
         elif channel == "social" and "invitation" in elements and _DM.search(s):
             line.shorter = ["Please message us and we will help."]
@@ -1604,6 +1650,7 @@ def _ranked(
             # for no ownership, where a remedy needs the room.
             line.shorter = [_said_as(_SORRY, s)]
         apology = elements == {"regret"} and not fact_tokens(s) and s not in acknowledging
+        apology = apology and not background
         regret = _said_as(_SHORT_FORMS["regret"], s)
         if apology and line.shorter in ([], [regret]) and len(s) > len(_said_as(_SORRY, s)):
             # Last, "We are sorry.", where a remedy would not fit beside "truly".
