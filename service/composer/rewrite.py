@@ -967,7 +967,8 @@ def _shortened(
         background = letter and (_background_or_promise(s) or _callers_action(s))
         if fact_tokens(s) or (elements - covered) or promised or dated or told or background:
             kept.append(s)
-            covered |= elements
+            if _drop_tier(s) is None:
+                covered |= elements  # "... the part of this I regret most" is no apology
     if promises and channel in ("sms", "social") and len(kept) == len(flat):
         return _shortened(flat, channel, source_words, promises=False, fixed=fixed)
     # A remedy or a step in our words, or given up by priority (`_by_priority`), known
