@@ -455,8 +455,12 @@ def test_a_public_target_without_context_keeps_no_private_remedy_figure_or_reply
             continue
         social = rewrite(draft, None, channel="social").body
         for remedy in request.remedies:
-            figure = remedy.amount
-            if figure and re.search(rf"(?<![\w.,]){re.escape(figure)}(?![\w,])", social):
+            figure = remedy.amount  # a figure, not a word ("full refund")
+            if (
+                figure
+                and re.search(r"\d", figure)
+                and re.search(rf"(?<![\w.,]){re.escape(figure)}(?![\w,])", social)
+            ):
                 found.append((case_id, "social", figure))
         public = rewrite(draft, None, channel="public_statement").body
         for leak in _OTHER_CHANNEL.findall(public) + re.findall(r"\b[Yy]our members\b", public):
