@@ -202,18 +202,24 @@ class Pipeline:
         report: GuardrailReport,
         target: _Target,
         run: _Run,
-        deadline: float,
+        deadline: float | None,
+        writer: Provider | None = None,
     ) -> tuple[Completion, GuardrailReport]:
         """Apply the findings' safe fixes and check again, before any re-ask is spent.
 
         A second round catches what the first round's edits exposed (a removed sentence
-        that carried the only mention of a remedy). The composer's own letters are never
-        salvaged: a failing composer letter is a bug to surface, not to patch.
+        that carried the only mention of a remedy). The composer's letters are salvaged only
+        when they fail: the caller gets a letter, and the warning in the log and the edits in
+        `meta.salvage` surface the composer's slip.
         """
+        writer = writer or self.provider
+        composer = writer.name == self.fallback.name
         run.edits = []
         answer, first = completion, report
+        if composer and not report.passed:
+            log.warning("the composer's letter failed the guardrails: %s", _rule_ids(report))
         for _ in range(SALVAGE_ROUNDS):
-            if (report.passed and not polished(report)) or self.provider is self.fallback:
+            if report.passed and (composer or not polished(report)):
                 break
             try:
                 salvaged = salvage(
@@ -228,10 +234,8 @@ class Pipeline:
                 break
             run.edits += salvaged.edits
             completion = replace(completion, subject=salvaged.subject, body=salvaged.body)
-            report = await self._record(
-                self.provider, completion, target, run, deadline, salvaged=True
-            )
-        if not report.passed or self.provider.name == self.fallback.name or not target.context:
+            report = await self._record(writer, completion, target, run, deadline, salvaged=True)
+        if not report.passed or composer or not target.context:
             return completion, report
         why = disowned(answer.body, completion.body, target.context, len(run.edits))
         if why is None:
@@ -309,6 +313,9 @@ class Pipeline:
         run.attempts += 1
         run.edits = []
         report = await self._record(self.fallback, completion, target, run)
+        completion, report = await self._salvage(
+            completion, report, target, run, None, writer=self.fallback
+        )
         if not report.passed:
             raise self._failure(self.fallback)(
                 f"the fallback draft failed the guardrails too ({reason})",

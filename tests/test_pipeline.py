@@ -307,18 +307,56 @@ async def test_the_check_runs_off_the_event_loop_and_inside_the_deadline(
     assert ticks >= 3, "the event loop kept running while the check worked"
 
 
-async def test_a_failing_offline_draft_is_never_returned(
-    northwind_request: DraftRequest, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _break_the_composer(monkeypatch: pytest.MonkeyPatch, slip: str) -> None:
     from service.providers import offline
 
     def broken(request: DraftRequest) -> object:
         composed = compose_draft(request)
-        return type(composed)(composed.subject, composed.body + " This will never happen again.")
+        return type(composed)(composed.subject, composed.body + slip)
 
     monkeypatch.setattr(offline, "compose_draft", broken)
-    with pytest.raises(DraftFailedGuardrails):
-        await build_pipeline(_settings()).draft(northwind_request)
+
+
+@pytest.mark.parametrize("on_failure", ["fallback", "reject"])
+async def test_a_failing_composer_letter_is_salvaged_and_says_so(
+    northwind_request: DraftRequest, monkeypatch: pytest.MonkeyPatch, on_failure: str
+) -> None:
+    _break_the_composer(monkeypatch, " This will never happen again.")
+    draft = await build_pipeline(_settings(on_failure=on_failure)).draft(northwind_request)
+
+    assert draft.guardrails.passed and "never happen again" not in draft.body
+    assert draft.body.startswith(compose_draft(northwind_request).body)
+    assert draft.meta.written_by == "composer" and not draft.meta.fallback
+    assert [e.rule for e in draft.meta.salvage] == ["guarantee.absolute"]
+    assert "never happen again" in draft.meta.salvage[0].before
+    assert [(a.passed, a.salvaged) for a in draft.meta.attempt_log] == [
+        (False, False),
+        (True, True),
+    ]
+
+
+async def test_a_composer_letter_salvage_cannot_fix_is_never_returned(
+    northwind_request: DraftRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _break_the_composer(monkeypatch, " This will never happen again.")
+    pipeline = _fixes(build_pipeline(_settings()), None)
+    with pytest.raises(DraftFailedGuardrails) as raised:
+        await pipeline.draft(northwind_request)
+    assert raised.value.status == 422
+
+
+async def test_a_models_failing_letter_falls_back_to_a_salvaged_composer_letter(
+    northwind_request: DraftRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _break_the_composer(monkeypatch, " This will never happen again.")
+    provider = ScriptedProvider([_bad(northwind_request)])
+    pipeline = _fixes(build_pipeline(_settings(), provider=provider), None, REMOVABLE)
+    draft = await pipeline.draft(northwind_request)
+
+    assert draft.meta.fallback and draft.meta.written_by == "composer"
+    assert draft.guardrails.passed and "never happen again" not in draft.body
+    assert draft.body.startswith(compose_draft(northwind_request).body)
+    assert [e.rule for e in draft.meta.salvage] == ["guarantee.absolute"]
 
 
 async def test_an_offline_rewrite_keeps_the_facts(northwind_request: DraftRequest) -> None:
@@ -379,3 +417,34 @@ async def test_a_passing_letter_loses_any_inconvenience_it_may_have_caused(
         (True, False),
         (True, True),
     ]
+
+
+async def test_a_customers_own_reason_for_their_loss_still_gets_a_letter() -> None:
+    """The customer's message says why they lost a pitch; the default provider answers with a
+    letter that passes, never with a 422 for a valid request."""
+    request = DraftRequest.model_validate(
+        {
+            "scenario": "poor_post_sale_support",
+            "audience": "client",
+            "channel": "email",
+            "tone": "concise",
+            "recipient": {"name": "Priyanka Shah", "organization": "Lumen Design Studio"},
+            "sender": {"name": "Oskar", "organization": "Foundry Works Coworking"},
+            "incident": {
+                "summary": "Wifi on the 3rd floor dropped repeatedly for a week and our team "
+                "kept saying it was fixed when it wasn't",
+                "customer_message": "We lost a client pitch because the video call kept "
+                "dying. Third time I'm reporting this.",
+            },
+            "remedies": [
+                {
+                    "kind": "credit",
+                    "description": "one week's desk fees credited to your December invoice",
+                    "status": "done",
+                }
+            ],
+        }
+    )
+    draft = await build_pipeline(Settings()).draft(request)
+    assert draft.guardrails.passed and draft.meta.written_by == "composer"
+    assert "December invoice" in draft.body
