@@ -114,6 +114,12 @@ class Settings(BaseSettings):
             return "json_schema" if value.strip().lower() in _TRUE else "text"
         return value
 
+    @field_validator("log_level", "provider", "on_failure", mode="before")
+    @classmethod
+    def _any_case(cls, value: object) -> object:
+        # AMENDS_LOG_LEVEL=WARNING means what it says.
+        return value.strip().lower() if isinstance(value, str) else value
+
     @field_validator("rule_packs", mode="before")
     @classmethod
     def _split_paths(cls, value: object) -> object:
