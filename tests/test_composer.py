@@ -785,7 +785,8 @@ def test_a_remedy_listed_twice_keeps_its_words_under_a_tight_max_words() -> None
         ("DONOR #HT-004417", "your donor number HT-004417", "DONOR"),
         ("MEMBER 40-2216", "your member number 40-2216", "case under"),
         ("booking desk ref 4471", "your case under booking desk ref 4471", "reference booking"),
-        ("our ref HM/FAIR/0233", "our ref HM/FAIR/0233", "your case"),
+        # Our own number names no thing of theirs: never "I am writing about our ref ...".
+        ("our ref HM/FAIR/0233", "your case under our ref HM/FAIR/0233", "about our ref"),
         ("PNR 7QX2LM", "PNR 7QX2LM", "pnr"),
     ],
 )

@@ -31,6 +31,7 @@ from service.composer.caller import (
     Name,
     Phrase,
     addresses_reader,
+    calendar_case,
     customer_plural,
     definite,
     first_participle,
@@ -1056,7 +1057,11 @@ class Writer:
             if label[0] in ("our", "my", "your"):
                 # "our ref HM/FAIR/0233" is the firm's; the customer's "my order 55" is theirs.
                 rest = ref.split(" ", 1)[1]
-                return f"our {rest}" if label[0] == "our" else f"{owner or 'the '}{rest}"
+                if label[0] == "our":
+                    # Our own number names no thing of theirs: "your case under our ref
+                    # RO/2024/5519", never "I am writing about our ref RO/2024/5519".
+                    return f"{owner or 'the '}case under our {rest}"
+                return f"{owner or 'the '}{rest}"
             if (
                 label[-1].rstrip(".:") in _SELF_LABELS
                 and len(label) > 1
@@ -1485,6 +1490,7 @@ def _thats(clause: str) -> str:
 
 def when(date: str) -> str:
     """A date as it follows a verb: "on Thursday", "tomorrow", "by Friday", "on 14 March"."""
+    date = calendar_case(date)
     low = date.lower()
     if low.startswith(_DATE_PREPOSITIONS) or low.startswith(_RELATIVE_DAYS):
         return date
@@ -1900,8 +1906,11 @@ def remedy_sentence(
         future = _FUTURE.search(text) is not None
         # "The fine has been cancelled.": an outcome that reads after "To make amends,".
         outcome = re.search(r"\b(?:has|have) been \w+ed\b", text) is not None
-        if future and date:
-            # "the watch will be hand-delivered to you" + "by Friday": one sentence.
+        deadline = date.lower().startswith(("by ", "within ", "before "))
+        if date and (future or (status == "done" and deadline)):
+            # "the watch will be hand-delivered to you" + "by Friday": one sentence; so is
+            # a done step's deadline ("I've asked finance to pay it ... by Thursday"), never
+            # "This was done by Thursday."
             clause += " " + when(date)
             date = ""
         if subject not in ("we", "i", "our") and not (future or outcome):
@@ -1984,8 +1993,13 @@ def remedy_sentence(
             slot = "remedy_meeting"  # "a meeting with you and ...": not "offer you ... you"
         elif status == "offered" and (w.public or w.group) and _EVERYONE.search(text):
             slot = "remedy_offered_all"  # "500 coins for every player": not "offer everyone"
-        elif status == "offered" and _COST_OF.match(mid(text)):
-            slot = "remedy_cover_offered"  # "cover the cost of ...", not "offer you the cost"
+        elif status == "offered" and (
+            _COST_OF.match(mid(text))
+            or (kind in ("other", "service") and group[-1:] in (["costs"], ["expenses"]))
+        ):
+            # "cover the cost of ...", "cover hotel costs until your room is ready": not
+            # "offer you the cost"
+            slot = "remedy_cover_offered"
         elif status == "offered" and kind in ("other", "service") and _ANY_LOST.match(mid(text)):
             # "any investment growth lost during the delay" is made good, not offered.
             slot = "remedy_make_good"
@@ -2082,6 +2096,17 @@ def remedy_sentence(
             sentence = rest[:1].upper() + rest[1:]
         else:
             sentence = SOBER_LEADS[lead] + rest
+    if said_at and money.startswith(" (") and sentence.endswith(f"{money} {said_at}."):
+        # "refund two weeks' rent for every affected student (£310) by 30 September": a
+        # date after a bracket reads as the bracket's. The date goes first ("By 30
+        # September, we'll refund ... (£310)."), or else before the bracket.
+        head_of = sentence[: -len(f" {said_at}.")]
+        if re.match(r"(?:We|I)(?: will|['’]ll) ", head_of):
+            sentence = f"{said_at[:1].upper()}{said_at[1:]}, {head_of[:1].lower()}{head_of[1:]}."
+            sentence = re.sub(r", i\b", ", I", sentence)
+        elif not (said_at[-1].isdigit() and money[2].isdigit()):
+            # (Digits either side, "2026-10-09 (15%)", would read as a phone number.)
+            sentence = f"{head_of[: -len(money)]} {said_at}{money}."
     if apart:
         slot = "remedy_amount_refund" if kind == "refund" else "remedy_amount"
         sentence += " " + (w.say(slot, {"amount": apart}) or f"The amount is {apart}.")

@@ -278,6 +278,34 @@ _TIME_OF_DAY = re.compile(
 """A time of day or a measure typed in capitals ("7AM", "40MM"): no code, lowered."""
 
 
+_TEXTSPEAK = {"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks"}
+_SHORT_DAYS = {"tues": "Tuesday", "weds": "Wednesday", "thurs": "Thursday"}
+_TEXT_WORD = re.compile(r"(?<![\w'’.-])(" + "|".join([*_TEXTSPEAK, *_SHORT_DAYS]) + r")(?![\w'’-])")
+"""A word typed as in a text message ("ur latest bag", "like u asked", "next tues"), in
+lower case: a letter spells it out."""
+
+
+def spelled_out(text: str) -> str:
+    """Text-message words spelled out: "ur latest bag" -> "your latest bag", "next tues" ->
+    "next Tuesday"."""
+    return _TEXT_WORD.sub(lambda m: {**_TEXTSPEAK, **_SHORT_DAYS}[m.group(1)], text)
+
+
+def calendar_case(text: str) -> str:
+    """A date typed in lower case, with its day and month names capitalised ("by thursday"
+    -> "by Thursday"); "march" only beside a number."""
+    text = spelled_out(text)
+    return _CALENDAR.sub(
+        lambda m: (
+            m.group(0)
+            if m.group(0) == "march"
+            and not _BESIDE_NUMBER.search(text[max(0, m.start() - 4) : m.end() + 4])
+            else m.group(0).capitalize()
+        ),
+        text,
+    )
+
+
 def tame_case(text: str) -> str:
     """A phrase typed in capitals reads in ordinary case; a lone lower-case "i" becomes "I".
     Words with a digit (codes, model numbers), known place names and acronyms keep their
@@ -297,15 +325,7 @@ def tame_case(text: str) -> str:
         text = _place_after().sub(lambda m: f"{m.group(1)} {places[m.group(2)]}", text)
         # "all day tuesday", "by 3 june": a day or month typed in lower case is a name.
         # "march" is one only beside a number ("12 march"); alone it may be the verb.
-        text = _CALENDAR.sub(
-            lambda m: (
-                m.group(0)
-                if m.group(0) == "march"
-                and not _BESIDE_NUMBER.search(text[max(0, m.start() - 4) : m.end() + 4])
-                else m.group(0).capitalize()
-            ),
-            text,
-        )
+        text = calendar_case(text)
     text = _calm(text)
     text = _APOSTROPHE.sub(_with_apostrophe, text)  # "he wasnt covered" -> "wasn't"
     text = re.sub(r"([?!])\.", r"\1", text)  # "charged twice?." -> "charged twice?"
@@ -490,7 +510,7 @@ def whole(text: str) -> str:
 _HEAD_STOPS = _words(
     "of for to with in on at by from via as under through into onto over after before during "
     "without within between against about across per off than like and or that which who "
-    "when where while because if so but free"
+    "when where while because if so but free until till unless once since"
 )
 _SINGULAR_S = _words("news series means species bus gas lens plus bonus status campus")
 
@@ -907,7 +927,8 @@ def told_passive(text: str) -> str | None:
 
 _GROUP_STARTS = _words(
     "our all every everyone everybody the parents tenants residents members customers "
-    "guests families friends staff players users subscribers passengers patients"
+    "guests families friends staff players users subscribers passengers patients students "
+    "pupils visitors fans attendees volunteers neighbours donors"
 )
 
 
@@ -915,7 +936,8 @@ _GROUP_NOUNS = frozenset(
     w.capitalize()
     for w in _words(
         "parents tenants residents members customers guests families friends staff players "
-        "users subscribers passengers patients"
+        "users subscribers passengers patients students pupils visitors fans attendees "
+        "volunteers neighbours donors"
     )
 )
 """A group typed with a capital ("Parents of Year 6"): a common noun after "Hi"."""

@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from service.composer.shapes import word_set
 
-HONORIFICS = word_set("mr mrs ms miss mx dr prof sir dame")
+HONORIFICS = word_set("mr mrs ms miss mx dr prof sir dame captain capt rev revd cllr")
 _GENDERED = {"mr": "he", "sir": "he", "mrs": "she", "ms": "she", "miss": "she", "dame": "she"}
 
 
