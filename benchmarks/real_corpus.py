@@ -351,7 +351,7 @@ SPLITS: dict[str, str] = {
         "fresh34 (tests/data/real_fresh34.yaml: 75 museum, publisher, fashion, sport, school,"
         " church, charity, ferry, energy, telecom, chef, concert and GitHub items, collected blind"
         " at the start of stop 31 by a session that had not read the rules; measured blind 9/77"
-        " before stop 31's rules and the same after, 4 false errors on 29; blind, not read)"
+        " before stop 31's rules and the same after, 4 false errors on 29; read in stop 32)"
     ),
     "fresh18_tune": (
         "fresh18_tune (public replies and statements found while writing class rules from the"

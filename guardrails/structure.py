@@ -114,6 +114,13 @@ def _alternation(words: tuple[str, ...]) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
+_FALLING_SHORT = (
+    r"(?:(?:very|really|simply|clearly|frankly|far\s+too|badly)\s+)?(?:inadequate|insufficient"
+    r"|sub-?par|poor|lacking|below\s+(?:the\s+)?(?:standard|par)|not\s+up\s+to\s+(?:the\s+)?standard)"
+)
+"""Our own running judged short of what it should be ("was sub-par", "were inadequate")."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Anchored:
     """A pattern every match of which starts where one of a few regexes matches (an outside
@@ -335,7 +342,28 @@ def _patterns() -> _Patterns:
                 r"|planning|plans?|response|communications?|capacity|staffing|handling)\b"
                 r"[^.!?;\n]{0,60}?\b(?:failed|did\s+not\s+work|didn['’]t\s+work|missed|broke"
                 r"|(?:did\s+not|didn['’]t)\s+go\s+far\s+enough|fell\s+short|(?:was|were)(?:\s+not"
-                r"|n['’]t)\s+(?:good\s+)?enough|(?:was|were)\s+(?:inadequate|insufficient))\b",
+                rf"|n['’]t)\s+(?:good\s+)?enough|(?:was|were)\s+{_FALLING_SHORT})\b",
+                # The same judgement of our own running told with the writer after the noun:
+                # "communication between our operations team and the teams ... was sub-par".
+                r"\b(?:communications?|coordination|co-ordination|planning|preparations?|handling"
+                r"|organi[sz]ation|management|oversight|supervision)\s+(?:between|with|from|by|of"
+                r"|within|across)\s+(?:us|me|our|my)\b[^.!?;\n]{0,160}?\b(?:was|were|has\s+been"
+                rf"|have\s+been)\s+{_FALLING_SHORT}\b",
+                # Our own part admitted: "I accept that I may have affected the result", "we
+                # admit that we got the timing wrong"; not what reached us ("we accept that we
+                # received it late").
+                r"\b(?:we|i)\s+(?:fully\s+|now\s+|readily\s+|freely\s+)?(?:accept|admit|concede)\s+"
+                r"(?:that\s+)?(?:we|i)\s+(?:may\s+|might\s+|could\s+)?(?:have\s+|had\s+)?"
+                r"(?!(?:received|heard|noticed|learned|learnt|needed|wanted|asked|been|expected"
+                r"|hoped)\b)(?:[a-z]+ed|made|got|let|did|caused|should|could\s+have|was\s+wrong"
+                r"|were\s+wrong|handled|misjudged)\b",
+                # Our own conduct as what the apology or the shame is for: "I apologize for the
+                # way I acted", "disappointed with how I handled the situation", "sorry for how
+                # we treated you" (not "proud of how we handled it").
+                r"\b(?:sorry|apologi[sz]e[ds]?|apologi[sz]ing|apolog(?:y|ies)|regrets?|regretted"
+                r"|ashamed|disappointed|embarrassed)\s+(?:[a-z]+\s+){0,3}?(?:for|about|with|of|by|in)"
+                r"\s+(?:the\s+way|how)\s+(?:i|we)\s+(?:[a-z]+\s+)?(?:acted|behaved|handled|treated"
+                r"|reacted|responded|spoke|conducted|dealt|communicated|managed|ran|run)\b",
                 # The writer's own act done by mistake: "I opened it by mistake", "we charged you
                 # twice in error", "we accidentally deleted"; not what was done to us ("we were
                 # charged in error", "we received it by mistake").
@@ -1229,8 +1257,12 @@ def _explanations(low: str, text: str, p: _Patterns) -> list[Finding]:
         before = _WORD.findall(low, max(0, verb.start() - 16), verb.start())
         if verb.group(0) in ("cause", "causes") and before and before[-1] not in p.auxiliaries:
             continue  # "shut-downs and repairs cause a loss of pressure": what happens in general
-        if verb.group(0).split()[0] in p.adverbs and before and before[-1] in _BE_FORMS:
-            continue  # "accounts were mistakenly flagged": what was done to, not who did it
+        if verb.group(0).split()[0] in p.adverbs and (
+            (before and before[-1] in _BE_FORMS) or verb.group(0).endswith("ing")
+        ):
+            # "accounts were mistakenly flagged": what was done to, not who did it; "in
+            # mistakenly awarding a penalty, I ...": a gerund, whose doer is the main clause's.
+            continue
         start = _explanation_start(low, verb.start(), p)
         if start is not None:
             found.append(_outside_cause(text, start, verb.end()))
@@ -1280,6 +1312,8 @@ def _outside_causes(low: str, text: str, p: _Patterns) -> list[Finding]:
         sentence_end = _SENTENCE_END.search(low, link.end())
         if sentence_end is not None and sentence_end.group(0) == "?":
             continue  # "was it sold by a third-party seller?" asks; it tells no cause
+        if _result_as_object(low, link):
+            continue  # "I may have affected the result of the match": an outcome, not a cause
         if link.group(0).split()[-1] in ("control", "hands"):
             end = link.end()  # "out of our control" needs no agent
         else:
@@ -1310,6 +1344,27 @@ def _outside_causes(low: str, text: str, p: _Patterns) -> list[Finding]:
             continue  # "the high volume of customers now logging in" after our own outage
         found.append(_outside_cause(text, state.start(), state.end()))
     return found + _explanations(low, text, p)
+
+
+_RESULT_OBJECT_VERBS = frozenset(
+    ("affect", "affects", "change", "changes", "alter", "alters", "influence", "influences",
+     "decide", "decides", "determine", "determines", "know", "knows", "see", "await", "awaiting",
+     "announce", "accept", "dispute", "disputes", "on", "about", "regarding", "after", "before")
+)  # fmt: skip
+
+
+def _result_as_object(low: str, link: re.Match[str]) -> bool:
+    """Whether "the result of" is the object of a verb ("affected the result of the match",
+    "await the result of the review"): an outcome. Only after "was", "as" or the like ("was
+    the result of", "as a result of") does it give a cause."""
+    words = link.group(0).split()
+    if words[0] not in ("the", "a") or words[1:2] != ["result"]:
+        return False
+    before = _WORD.findall(low, max(0, link.start() - 20), link.start())
+    return bool(before) and (
+        before[-1] in _RESULT_OBJECT_VERBS
+        or (before[-1].endswith("ed") and before[-1] not in ("caused", "proved"))
+    )
 
 
 def _outside_stands(low: str, finding: Finding, p: _Patterns) -> bool:

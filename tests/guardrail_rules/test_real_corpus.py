@@ -87,7 +87,7 @@ def test_a_held_out_part_exists() -> None:
     assert {item["kind"] for item in held} >= {"non_apology", "blame", "support_reply"}
 
 
-BLIND: tuple[str, ...] = ("fresh34",)
+BLIND: tuple[str, ...] = ()
 """Batches measured blind and never read: their figure is the generalisation figure, printed
 by `benchmarks/real_corpus.py`, not a regression target; they count in the false-error
 tests. A batch is named here from the moment it is added until its misses are read. fresh16
@@ -101,9 +101,11 @@ blind before stop 28's rules, 13/33 after), and fresh32 since stop 30 (collected
 that had not read the rules and ran no check; measured blind 10/43 before stop 29's rules, 11/43
 after, with 3 false errors on 29; read in stop 30), and fresh33 since stop 31 (collected at the
 start of stop 30 by a session that had not read the rules and ran no check; measured blind 14/61
-before and after stop 30's rules, with 4 false errors on 30; read in stop 31). fresh34 is blind
-now: collected at the start of stop 31 by a session that had not read the rules and ran no
-check, kept outside the tree while stop 31's rules were written, and added at its end."""
+before and after stop 30's rules, with 4 false errors on 30; read in stop 31), and fresh34 since
+stop 32 (collected at the start of stop 31 by a session that had not read the rules and ran no
+check, kept outside the tree while stop 31's rules were written; measured blind 9/77 before and
+after them, with 4 false errors on 29; read in stop 32). No batch in the tree is blind now: the
+next one (fresh35) is collected and measured outside it."""
 
 SCORES = score([item for item in ITEMS if item["split"] not in BLIND])
 WITH_BLIND = score(ITEMS)
@@ -303,7 +305,8 @@ def test_fresh28_fresh29_and_fresh30a_read_as_classes_keep_their_recall() -> Non
 #   kept outside the tree while stop 31's rules were written. Measured with the guardrails of
 #   571dad1 (the start of stop 31): 9/77 (9/46 per message), 4 false errors on 29; and after
 #   every rule of stop 31 landed (55629eb, after fresh33 went from 14/61 to 56/61): the same
-#   9/77, 9/46 and 4 false errors. Blind: not read.
+#   9/77, 9/46 and 4 false errors. Read in stop 32 (guarded below as a read batch); its entry
+#   here stays as the floor it held while blind.
 BLIND_FIGURES = [
     ("fresh31", 33, 13, 14, 30, 0),
     ("fresh32", 43, 11, 12, 29, 3),
@@ -360,6 +363,11 @@ def test_a_blind_batch_holds_its_measured_figures(
 #   helplessness as the defence, what things of its kind tend to do, another party's wrong
 #   setting or decision, the reader's party and expectations judged, the account called untrue,
 #   and a failure with no doer in a message that neither owns nor apologises). 56/61 after.
+# - fresh34: blind through stop 31 (9/77 before and after its rules, 4 false errors on 29), then
+#   read in stop 32 (tests/guardrail_rules/test_recall32_shapes.py): the four false errors fixed
+#   where the reading missed what the writer owned (its own part admitted, its own conduct as
+#   the apology's object, a failure of forethought after an intent denial, its own running
+#   judged short) or took an outcome ("affected the result of the match") for a cause.
 # Regression guards, not generalisation figures: the next blind batch is measured outside the
 # tree.
 READ_LATER = [
@@ -367,6 +375,7 @@ READ_LATER = [
     ("fresh31", 33, 28, 30),
     ("fresh32", 43, 38, 29),
     ("fresh33", 61, 56, 30),
+    ("fresh34", 77, 9, 29),
 ]
 
 

@@ -19,6 +19,11 @@ def errors(text: str) -> set[str]:
     return {f.rule for f in report.errors if f.rule.split(".")[0] in FAMILIES}
 
 
+def error_families(text: str) -> set[str]:
+    """The families of the errors `errors` finds ("blame", "non_apology")."""
+    return {rule.split(".")[0] for rule in errors(text)}
+
+
 def elements(text: str) -> set[str]:
     report = check(text, channel="email")
     return {e.element for e in report.elements if e.present}
