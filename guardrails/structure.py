@@ -272,8 +272,10 @@ def _patterns() -> _Patterns:
         # The same regret told as the situation's quality: "This is a regrettable situation",
         # "it was an unfortunate incident".
         r"|\b(?:this|it|that|what\s+happened)(?:['’]s|\s+(?:is|was|has\s+been|had\s+been))\s+"
-        r"(?:(?:a|an|such\s+a|such\s+an)\s+)?(?:(?:deeply|truly|most|very|really|extremely|highly"
+        r"(?:(?:clearly|obviously|certainly|simply)\s+)?(?:(?:a|an|such\s+a|such\s+an)\s+)?(?:(?:deeply|truly|most|very|really|extremely|highly"
         rf"|entirely)\s+)?{_alternation(lex.words('unowned_adjectives'))}\s+"
+        # ... or of a run of them: "a regrettable series of events in our past".
+        r"(?:(?:series|chain|sequence|set|string)\s+of\s+)?"
         rf"{_alternation(lex.words('unowned_objects'))}\b"
         # A feeling about it in place of the regret: "we feel terrible about what happened".
         r"|\b(?:we|i)\s+(?:(?:all|really|truly|still|genuinely)\s+)?(?:feel|felt)\s+(?:(?:so|very|really"

@@ -367,7 +367,13 @@ def test_a_blind_batch_holds_its_measured_figures(
 #   read in stop 32 (tests/guardrail_rules/test_recall32_shapes.py): the four false errors fixed
 #   where the reading missed what the writer owned (its own part admitted, its own conduct as
 #   the apology's object, a failure of forethought after an intent denial, its own running
-#   judged short) or took an outcome ("affected the result of the match") for a cause.
+#   judged short) or took an outcome ("affected the result of the match") for a cause; then its
+#   misses grouped as classes (the condition with the wish to apologise, the apology addressed
+#   to a group marked by a hedge or a reaction, the aim, ill will and hindsight denied, the
+#   charge denied by character, failure called inevitable, the share still served, effort as
+#   the defence, a shortage suffered or a rising trouble as the frame, others' verdict, decision
+#   or word relied on, one person's refusal, trouble guessed at another, a regrettable run of
+#   events). 40/77 after.
 # Regression guards, not generalisation figures: the next blind batch is measured outside the
 # tree.
 READ_LATER = [
@@ -375,7 +381,7 @@ READ_LATER = [
     ("fresh31", 33, 28, 30),
     ("fresh32", 43, 38, 29),
     ("fresh33", 61, 56, 30),
-    ("fresh34", 77, 9, 29),
+    ("fresh34", 77, 40, 29),
 ]
 
 

@@ -16,6 +16,34 @@ owned, or read an outcome as a cause:
 - "the result of" as the object of a verb ("affected the result of the match") names an
   outcome, not a cause; and a failure adverb before a gerund ("in mistakenly awarding") has
   the main clause's doer, not a subject of its own.
+
+Then fresh34's 68 missed passages, grouped by what makes each a non-apology or blame; each
+class is written with our own sentences and a near miss:
+
+- the condition in either order, with the wish to apologise ("where that has happened, I want
+  to apologise"), and the apology addressed to a group marked by a hedge or a reaction ("to
+  everyone involved that may have been affected", "to all who had a bad experience", "or who
+  have taken offence");
+- intent denied in other words: the aim ("we were not trying to"), ill will ("it wasn't any
+  ill-intention"), the intention told with its object ("our intention with the appeal was
+  to"), the hindsight of what was known ("based on the information available to us at the
+  time"); the charge denied by character ("I am not a bigot");
+- failure called inevitable or universal ("mistakes are going to happen", "understanding that
+  they may happen", "to err is human", "sometimes those efforts fall short");
+- the share still served or the majority satisfied, the failure "kept to a minimum" or "a last
+  resort"; effort as the defence ("worked day and night", "after months of hard work", "despite
+  the best efforts of the crew");
+- an outside cause in natural wording: a shortage suffered ("we are suffering with the
+  nationwide driver shortage", "driver shortages continue to impact"), a rising trouble as the
+  frame ("with the rise in covid cases"), the weather called unpredictable after the event,
+  others' verdict or decision ("have deemed the stage unsafe", "taken by the promoters, not the
+  council"), reliance on others' word ("we relied on the weather service"), one person's
+  refusal ("an individual player refused to"), trouble guessed at another ("something must be
+  going on with the payment firm");
+- a regrettable run of events ("a regrettable series of events").
+
+These moved no passage of the older read batches (676/736 before and after): they are tuned on
+fresh34, and fresh35, measured outside the tree, is the figure for them.
 """
 
 from __future__ import annotations
@@ -65,3 +93,78 @@ def test_an_owned_failure_or_an_outcome_is_read(text: str, family: str | None) -
     """The good letter draws no non-apology or blame error; its near miss, with nothing
     owned, draws an error of the family."""
     assert (family in error_families(text)) if family else not errors(text)
+
+
+CLASSES = (
+    ("Where that has happened, I want to apologise.", "non_apology.conditional"),
+    ("If our timetable confused anyone, I would like to apologise.", "non_apology.conditional"),
+    ("Where the timetable is wrong, please tell us and we will fix it.", None),
+    (
+        "We apologise to everyone at the fair that may have been affected by the delay.",
+        "non_apology.reverse",
+    ),
+    ("We apologise to all who had a bad experience at the fair.", "non_apology.reverse"),
+    (
+        "We apologise to any members who were called twice, or who have taken offence at it.",
+        "non_apology.reverse",
+    ),
+    ("We apologise to all the families who were affected by the delay.", None),
+    ("We were not trying to make a link with that group.", "non_apology.intent"),
+    ("There was certainly no ill intent on the part of the staff.", "non_apology.intent"),
+    ("Our intention with the new timetable was to cut waiting times.", "non_apology.intent"),
+    ("There were no ill effects from the leak.", None),
+    (
+        "The choice was made on the information available to us at the time.",
+        "non_apology.intent",
+    ),
+    ("I am not a bigot, and I regret the post.", "non_apology.dismissal"),
+    ("Mistakes are going to happen when people are busy.", "non_apology.dismissal"),
+    ("We cleaned the stands understanding that slips may happen.", None),
+    ("Staff work long shifts understanding that mistakes may happen.", "non_apology.dismissal"),
+    ("To err is human.", "non_apology.dismissal"),
+    ("Sometimes our plans fall short.", "non_apology.dismissal"),
+    ("We are still running over 90% of our planned trains.", "non_apology.dismissal"),
+    (
+        "Our agents called every family, the majority of whom had their refund settled in a week.",
+        "non_apology.dismissal",
+    ),
+    ("Closing the pool early is kept to a minimum.", "non_apology.dismissal"),
+    ("Cancelling a class remains a last resort.", "non_apology.dismissal"),
+    ("Our volunteers worked day and night to clear the site.", "non_apology.justification"),
+    (
+        "After many weeks of hard work and planning, the fair opened late.",
+        "non_apology.justification",
+    ),
+    (
+        "Despite the best efforts of our ground staff, the pitch was not fit to play.",
+        "non_apology.justification",
+    ),
+    ("Our engineers are working around the clock to restore the service.", None),
+    ("We are suffering with the national shortage of drivers.", "blame.circumstances"),
+    ("We are experiencing staff shortages this week.", "blame.circumstances"),
+    ("Staff shortages continue to affect the ward.", "blame.circumstances"),
+    ("With the rise in flu cases, the clinic has fewer nurses.", "blame.circumstances"),
+    ("With sickness rising, the crews cannot cover every round.", "blame.circumstances"),
+    ("This storm proved to be unpredictable.", "blame.circumstances"),
+    ("We did not plan for the staff shortages, and we should have.", None),
+    ("The fire officers have deemed the hall unsafe for the audience.", "blame.third_party"),
+    ("We have deemed the hall unsafe and moved the show.", None),
+    (
+        "The decision to close the pool was made by the trust that owns it, not the club.",
+        "blame.third_party",
+    ),
+    ("We relied on the national forecasting service and the county office.", "blame.third_party"),
+    ("We relied on our own checks, and they missed it.", None),
+    ("But one of the drivers refused to take the route.", "blame.staff"),
+    ("Something must be going on with the card processor.", "blame.third_party"),
+    ("Something must be wrong with our app; I will fix it today.", None),
+    ("It was a regrettable series of events.", "non_apology.unowned"),
+)
+
+
+@pytest.mark.parametrize(("text", "rule"), CLASSES)
+def test_a_class_of_fresh34_draws_its_rule(text: str, rule: str | None) -> None:
+    """A sentence of the class draws its rule; a near miss (owned, a remedy, done by us, or
+    about something else) draws no non-apology or blame error."""
+    found = errors(text)
+    assert (rule in found) if rule else not found, found
