@@ -359,6 +359,74 @@ def _patterns() -> _Patterns:
                 r"(?!(?:received|heard|noticed|learned|learnt|needed|wanted|asked|been|expected"
                 r"|hoped)\b)(?:[a-z]+ed|made|got|let|did|caused|should|could\s+have|was\s+wrong"
                 r"|were\s+wrong|handled|misjudged)\b",
+                # Our own act judged by its manner: "we handled it badly", "I acted hastily", "we
+                # responded too slowly", "we did a poor job of telling you", "we did not act
+                # quickly enough"; not how someone else acted ("they handled it badly").
+                r"\b(?:we|i)(?:['’]ve|\s+have|\s+had)?\s+(?:(?:really|clearly|simply|just|also)\s+)?"
+                r"(?:handled|managed|communicated|dealt\s+with|ran|organi[sz]ed|explained|worded"
+                r"|treated|approached)\s+(?:it|this|that|things|the\s+[a-z-]+|your\s+[a-z-]+|you"
+                r"|them)\s+(?:very\s+|so\s+|really\s+|extremely\s+)?(?:badly|poorly|wrongly|terribly"
+                r"|clumsily|insensitively|carelessly|thoughtlessly|inappropriately|unfairly)\b",
+                r"\b(?:we|i)(?:['’]ve|\s+have|\s+had)?\s+(?:(?:really|clearly|simply|just|also)\s+)?"
+                r"(?:acted|behaved|reacted|responded|spoke|moved|replied)\s+(?:very\s+|so\s+|far\s+"
+                r"|much\s+|really\s+)?(?:badly|poorly|hastily|rashly|rudely|carelessly|thoughtlessly"
+                r"|inappropriately|unprofessionally|insensitively|too\s+(?:slowly|late|quickly|hastily"
+                r"|soon))\b",
+                r"\b(?:we|i)\s+did\s+(?:a|an)\s+(?:very\s+|really\s+)?(?:poor|bad|terrible|awful"
+                r"|lousy|sloppy|careless)\s+job\b",
+                r"\b(?:we|i)\s+(?:did\s+not|didn['’]t)\s+(?:act|respond|react|move)\s+(?:nearly\s+)?"
+                r"(?:quickly|fast|soon|decisively)\s+enough\b",
+                # The wrong thing given as ours, with or without "the": "I gave you incorrect
+                # information", "our agent told you the wrong date", "we shipped a broken update".
+                r"\b(?:we|i|our\s+(?:agent|advisor|adviser|staff|team|colleague|representative"
+                r"|driver|engineer|website|site|app|email|letter))\s+(?:(?:also|then|clearly)\s+)?"
+                r"(?:gave|sent|told|quoted|provided|posted|published|printed|shipped|pushed|released"
+                r"|merged|deployed|issued)\s+(?:you\s+|your\s+[a-z-]+\s+)?(?:the\s+|a\s+|an\s+|some\s+)?"
+                r"(?:bad|incorrect|wrong|inaccurate|misleading|false|outdated|out-of-date|conflicting"
+                r"|broken|buggy|faulty)\s+[a-z]",
+                # Too slow or late, told of ourselves: "we were too slow to respond", "I was late",
+                # "we took far too long", "it took us too long to reply".
+                r"\b(?:we|i)\s+(?:was|were)\s+(?:far\s+|much\s+|way\s+|very\s+)?(?:too\s+slow|too\s+late"
+                r"|late(?!\s+in\s+(?:hearing|receiving|getting|being))|slow\s+to)\b",
+                r"\b(?:we|i)(?:['’]ve|\s+have)?\s+took\s+(?:far\s+|much\s+|way\s+|a\s+lot\s+)?too\s+long\b"
+                r"|\b(?:it|this)\s+(?:has\s+)?took\s+(?:us|me)\s+(?:far\s+|much\s+|way\s+)?too\s+long\b",
+                # Our word not kept: "we did not keep our promise", "I broke my word".
+                r"\b(?:we|i)\s+(?:did\s+not|didn['’]t|have\s+not|haven['’]t|failed\s+to)\s+(?:keep|kept"
+                r"|honou?r|honou?red)\s+(?:our|my)\s+(?:word|promises?|commitments?)\b"
+                r"|\b(?:we|i)\s+broke\s+(?:our|my)\s+(?:word|promises?|commitments?)\b",
+                # Below our own standard: "this falls well below our standards", "that is not the
+                # standard we hold ourselves to".
+                r"\b(?:falls?|fell|fallen|was|were|is|are)\s+(?:well\s+|far\s+|way\s+|significantly\s+)?"
+                r"(?:below|short\s+of)\s+(?:our|my)\s+(?:own\s+)?(?:usual\s+|high\s+|normal\s+)?standards?\b"
+                r"|\bnot\s+the\s+standard\s+(?:that\s+)?(?:we|i)\s+(?:hold|set|expect)\b",
+                # What we could have done better: "we could have handled this better".
+                r"\b(?:we|i)\s+could\s+have\s+(?:handled|done|managed|communicated|explained|dealt\s+with)"
+                r"\s+(?:(?:this|it|that|things|the\s+[a-z-]+)\s+)?(?:much\s+|far\s+|a\s+lot\s+|so\s+much\s+)?"
+                r"better\b",
+                # What we said judged by us: "what I said was hurtful", "I crossed a line".
+                r"\bwhat\s+(?:i|we)\s+(?:said|wrote|posted|tweeted|did)\s+(?:was|is)\s+(?:very\s+|so\s+"
+                r"|deeply\s+)?(?:hurtful|offensive|wrong|inappropriate|unacceptable|insensitive|cruel)\b"
+                r"|\b(?:we|i)(?:['’]ve|\s+have)?\s+crossed\s+(?:a|the)\s+line\b",
+                # The act judged as ours: "that was wrong of us", "it was careless of me to".
+                r"\b(?:that|this|it)(?:['’]s|\s+(?:is|was))\s+(?:very\s+|so\s+|really\s+)?(?:wrong"
+                r"|careless|thoughtless|rude|unfair|stupid|foolish|silly|unkind|insensitive|unprofessional"
+                r"|irresponsible|a\s+mistake)\s+of\s+(?:us|me)\b",
+                # Our own people or words judged, told as ours: "I was careless", "our staff were
+                # rude to you", "my behaviour was unacceptable".
+                r"\b(?:we|i)\s+(?:was|were)\s+(?:very\s+|so\s+|really\s+|too\s+)?(?:careless|rude"
+                r"|thoughtless|insensitive|negligent|sloppy|hasty|unprofessional|disrespectful"
+                r"|dismissive|unhelpful|out\s+of\s+(?:line|order))\b",
+                r"\b(?:our|my)\s+(?:own\s+)?(?:behaviou?r|conduct|actions|words|tone|language|manner"
+                r"|response|reply|remarks|comments|staff|team|agent|driver|employee|colleague)\s+"
+                r"(?:was|were|has\s+been|have\s+been)\s+(?:very\s+|so\s+|really\s+|completely\s+"
+                r"|totally\s+)?(?:unacceptable|inappropriate|rude|wrong|disrespectful|unprofessional"
+                r"|dismissive|unhelpful|out\s+of\s+line|careless|thoughtless|insensitive|hurtful"
+                r"|offensive)\b",
+                # What the apology is for is our causing of the fault itself: "my apologies for
+                # causing it", "sorry for causing this outage" (a feeling as the object, "for
+                # causing concern", is read by `non_apology.reaction`).
+                r"\bfor\s+(?:having\s+)?caus(?:ing|ed)\s+(?:it|this|that|these|the\s+(?:problem|issue|bug"
+                r"|breakage|outage|error|mess|trouble|failure|fault|delay|disruption)|this\s+[a-z-]+)\b",
                 # Our own conduct as what the apology or the shame is for: "I apologize for the
                 # way I acted", "disappointed with how I handled the situation", "sorry for how
                 # we treated you" (not "proud of how we handled it").
@@ -420,10 +488,16 @@ def _patterns() -> _Patterns:
         # "our providers that they are experiencing", "the data centre that was having".
         r"(?:\s+(?:that|which|who)(?:\s+(?:they|it))?)?\s+"
         r"(?:(?:is|are|was|were|has\s+been|have\s+been)\s+(?:(?:currently|still|undeniably|now|always)\s+)*"
-        r"(?:experiencing|facing|having|suffering|(?:a\s+)?capricious|unpredictable"
+        r"(?:experiencing|facing|having|suffering|(?:a\s+)?capricious|unpredictable|struggling"
+        # "the post office has been very slow lately", "the courier is overwhelmed".
+        r"|(?:very\s+|extremely\s+|really\s+|so\s+|incredibly\s+)?(?:slow|overwhelmed|swamped"
+        r"|inundated|stretched|short-?staffed|understaffed|behind)"
         r"|(?:much\s+|far\s+|significantly\s+)?(?:greater|higher|heavier|larger|worse)\s+than)"
         # Told in the past: "our hosting provider suffered an interruption in power".
-        rf"|(?:also\s+|then\s+|had\s+|has\s+|have\s+)?{trouble})\b"
+        rf"|(?:also\s+|then\s+|had\s+|has\s+|have\s+)?{trouble}"
+        # "our delivery partner has had a difficult week".
+        r"|(?:has|have)\s+had\s+(?:a|an)\s+(?:very\s+|really\s+|extremely\s+)?(?:difficult|tough"
+        r"|hard|busy|challenging|rough|bad)\s+(?:week|weeks|time|period|few\s+days|month|day))\b"
     )
     # Where three alternatives below start: "the warehouse from which we", "had severed its",
     # "an unusually large number".
@@ -700,6 +774,14 @@ _CAUSE_HINTS = (
     "experiencing",
     "facing",
     "having",
+    "struggling",
+    "slow",
+    "swamped",
+    "inundated",
+    "stretched",
+    "staffed",
+    "behind",
+    "had a",
     "capricious",
     "unpredictable",
     "blame",
@@ -872,11 +954,21 @@ _LOOKUP = re.compile(
 failure owned."""
 
 
+_CLAIMED = re.compile(
+    r"\b(?:claims?|allegations?|suggestions?|accusations?|assertions?|idea|notion|reports?"
+    r"|rumou?rs?|complaints?)\s+that\s+$"
+)
+"""Before an owning clause: someone else's claim reported ("the claim that our staff were
+rude is untrue"), not the writer's admission."""
+
+
 def _owning(low: str, start: int, end: int) -> bool:
     """The match `low[start:end]` owns a failure: its clause is not opened by a condition or a
     denial ("if we made a mistake", "we don't believe we made an error"), a "should have" in
     it is not an expectation and a "failed" not a look-up."""
     if is_negated(low, start, hedged=True):
+        return False
+    if _CLAIMED.search(low, max(0, start - 40), start) is not None:
         return False
     if low.endswith("failed", start, end) and _LOOKUP.match(low, end):
         return False

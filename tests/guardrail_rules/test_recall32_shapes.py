@@ -17,6 +17,18 @@ owned, or read an outcome as a cause:
   outcome, not a cause; and a failure adverb before a gerund ("in mistakenly awarding") has
   the main clause's doer, not a subject of its own.
 
+Because all four were ownership read too narrowly, we also probed ownership told in other
+natural words of our own, each before an outside cause ("Due to the storm, the depot closed
+early"): 25 of 50 such letters drew blame. The readings added own the act judged by its manner
+("we handled it badly", "I acted hastily", "we responded too slowly", "we did a poor job"), the
+act judged as ours ("that was wrong of us"), our people or words judged ("I was careless", "our
+staff were rude to you", "what I said was hurtful"), the wrong thing given without "the" ("I
+gave you incorrect information", "we shipped a broken update"), being late or slow ("we took
+far too long"), our word not kept, our own standards not met, what we could have handled
+better, idioms of owning ("we hold our hands up", "we took our eye off the ball", "we cut
+corners") and verbs that are failures in themselves ("we double-booked", "I misspoke"); each
+with a near miss told of someone else.
+
 Then fresh34's 68 missed passages, grouped by what makes each a non-apology or blame; each
 class is written with our own sentences and a near miss:
 
@@ -41,6 +53,14 @@ class is written with our own sentences and a near miss:
   refusal ("an individual player refused to"), trouble guessed at another ("something must be
   going on with the payment firm");
 - a regrettable run of events ("a regrettable series of events").
+
+Last, probes of our own for what a blind batch may hold, each with a near miss: another
+party's trouble told as its state ("the post office has been very slow lately", "our delivery
+partner has had a difficult week"), its act done "without telling us", the rule or decision
+placed with another ("the manufacturer's policy, not ours", "made by head office"), the staff
+member's newness as the reason, the information called clear so that the fault is the
+reader's, the workload or the size of the team as the reason, most orders on time or "only a
+small number", every other firm facing the same, and high winds as an outside cause.
 
 These moved no passage of the older read batches (676/736 before and after): they are tuned on
 fresh34, and fresh35, measured outside the tree, is the figure for them.
@@ -162,9 +182,63 @@ CLASSES = (
 )
 
 
-@pytest.mark.parametrize(("text", "rule"), CLASSES)
-def test_a_class_of_fresh34_draws_its_rule(text: str, rule: str | None) -> None:
-    """A sentence of the class draws its rule; a near miss (owned, a remedy, done by us, or
-    about something else) draws no non-apology or blame error."""
+STORM = " Due to the storm, the depot closed early."
+
+OWNED_IN_OTHER_WORDS = (
+    ("We handled it badly.", "The courier handled it badly."),
+    ("I acted hastily.", "The council acted hastily."),
+    ("We responded far too slowly.", "The bank responded far too slowly."),
+    ("We did a poor job of telling you.", "They did a poor job of telling you."),
+    ("That was wrong of us.", "That was wrong of them."),
+    ("I was careless.", "The driver was careless."),
+    ("Our staff were rude to you.", "Their staff were rude to you."),
+    ("What I said was hurtful.", "What you said was hurtful."),
+    ("I gave you incorrect information.", "The airline gave you incorrect information."),
+    ("We took far too long to reply.", "The courier took far too long to reply."),
+    ("We did not keep our promise.", "The hotel did not keep its promise."),
+    ("This falls well below our standards.", "The service fell below the standards we expect."),
+    ("We could have handled this much better.", "Nobody could have handled this better."),
+    ("We hold our hands up.", "We hold the door for you."),
+    ("We double-booked your room.", "The hotel double-booked your room."),
+    ("My apologies for causing it.", "My apologies for the wait."),
+    ("We were late.", "We were late in hearing from the courier."),
+)
+
+
+@pytest.mark.parametrize(("owned", "other"), OWNED_IN_OTHER_WORDS)
+def test_ownership_in_other_words_is_read(owned: str, other: str) -> None:
+    """Owned, the outside cause after it is an explanation; told of someone else, it is
+    still blame."""
+    assert not errors(owned + STORM)
+    assert "blame" in error_families(other + STORM)
+
+
+PROBES = (
+    ("The post office has been very slow lately.", "blame.outside_cause"),
+    ("Our delivery partner has had a difficult week.", "blame.outside_cause"),
+    ("Our team has had a difficult week, and we let you down.", None),
+    ("High winds stopped the ferry from sailing.", "blame.outside_cause"),
+    ("The airline changed the schedule without telling us.", "blame.third_party"),
+    ("We changed the schedule without telling you, and that was wrong of us.", None),
+    ("That is the manufacturer's policy, not ours.", "blame.third_party"),
+    ("The decision was made by head office.", "blame.third_party"),
+    ("The agent you spoke to was new.", "blame.staff"),
+    ("A new member of staff processed your order.", "blame.staff"),
+    ("The agent you spoke to will call you back today.", None),
+    ("The instructions were clear on the box.", "blame.reader_conduct"),
+    ("We will make sure the instructions are clear on the box.", None),
+    ("We receive thousands of emails a day.", "non_apology.justification"),
+    ("We are only a small team.", "non_apology.justification"),
+    ("Every retailer is facing the same problem.", "non_apology.justification"),
+    ("Most customers received their orders on time.", "non_apology.dismissal"),
+    ("It was only a small number of orders.", "non_apology.dismissal"),
+    ("Most customers will receive a refund by Friday.", None),
+)
+
+
+@pytest.mark.parametrize(("text", "rule"), CLASSES + PROBES)
+def test_a_class_or_probe_draws_its_rule(text: str, rule: str | None) -> None:
+    """A sentence of a fresh34 class or of a probe draws its rule; a near miss (owned, a
+    remedy, done by us, or about something else) draws no non-apology or blame error."""
     found = errors(text)
     assert (rule in found) if rule else not found, found
