@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -32,6 +32,7 @@ from service.composer.caller import (
     Phrase,
     addresses_reader,
     calendar_case,
+    customer_accuses,
     customer_plural,
     definite,
     first_participle,
@@ -55,7 +56,13 @@ from service.composer.caller import (
     told_passive,
     whole,
 )
-from service.composer.person import ROLE_NOUNS, Reader, honorific_pronoun, names_kin
+from service.composer.person import (
+    ROLE_NOUNS,
+    Reader,
+    honorific_pronoun,
+    is_honorific,
+    names_kin,
+)
 from service.composer.phrases import PhraseBankError, Picker, Situation, topics
 from service.composer.shapes import DETERMINERS, EITHER, read, word_set
 from service.composer.voice import (
@@ -449,6 +456,10 @@ def told_harm(message: str | None) -> str | None:
         if sentence.endswith("?"):
             continue
         text = sentence.rstrip(".!").strip()
+        # "We lost a client pitch because the video call kept dying": their reason is theirs
+        # to give; the letter tells the harm ("you lost a client pitch"), not a cause the
+        # request does not give.
+        text = re.split(r",?\s+(?:because|since|due\s+to)\s+", text, maxsplit=1)[0]
         if not _HARM.match(text) or _NOT_TOLD.search(text):
             continue
         if len(text.split()) > _HARM_WORDS:
@@ -496,6 +507,18 @@ _PERSON_LABELS = {
     *["resident", "tenant", "guest", "passenger", "subscriber", "policyholder", "account-holder"],
 }
 """A label naming the person the number belongs to ("donor #HT-004417")."""
+
+
+def _with_bare_titles(names: Iterable[str]) -> list[str]:
+    """Each name, and after it the same name with its title's full stop dropped ("Mrs. Okafor"
+    is also "Mrs Okafor" in the caller's summary)."""
+    out: list[str] = []
+    for name in names:
+        title, _, rest = name.partition(" ")
+        out.append(name)
+        if rest and title.endswith(".") and is_honorific(title):
+            out.append(f"{title[:-1]} {rest}")
+    return out
 
 
 def _handle_names(name: str | None) -> set[str]:
@@ -826,6 +849,24 @@ _CAUSE_LEAD = re.compile(
 )
 
 
+_UNKNOWN_CAUSE = re.compile(
+    r"(?:(?:still\s+|currently\s+)?(?:under|being)\s+investigat\w*|unknown|not\s+(?:yet\s+)?known"
+    r"|tbc|tbd|n/?a|none|still\s+investigating|(?:we\s+are\s+)?investigating|to\s+be\s+confirmed"
+    r"|not\s+(?:yet\s+)?(?:confirmed|determined|established))[.!]?",
+    re.IGNORECASE,
+)
+
+
+def _unknown_cause_dropped(request: DraftRequest) -> DraftRequest:
+    """A cause field that only says the cause is not known yet ("under investigation",
+    "TBC") is no cause: the letter says so in its own words instead of printing the note."""
+    cause = request.incident.cause
+    if cause is None or not _UNKNOWN_CAUSE.fullmatch(cause.strip()):
+        return request
+    incident = request.incident.model_copy(update={"cause": None})
+    return request.model_copy(update={"incident": incident})
+
+
 def bare_cause(cause: str) -> str:
     """The cause without the caller's own "caused by" or "because" ("Caused by a tax-code
     update that our import skipped." -> "a tax-code update that our import skipped."): every
@@ -870,7 +911,7 @@ class Writer:
     def __init__(self, request: DraftRequest, channel: Channel, voice: Voice) -> None:
         seed = request_seed(request)  # the caller's request, as typed, picks the wording
         self.typed_remedies = request.remedies
-        request = _sender_cased(amounts_led(request))
+        request = _sender_cased(amounts_led(_unknown_cause_dropped(request)))
         self.request = request
         self.channel = channel
         self.voice = voice
@@ -885,6 +926,7 @@ class Writer:
         # A summary in the first person is the customer's own words, unless it speaks to
         # or about the reader ("I didn't send Rosa the notes"): then it is the sender's.
         about_reader = addresses_reader(self.reader.address(inc.summary), possessive=False)
+        about_reader = about_reader and not customer_accuses(tame_case(inc.summary))
         shouting_us = customer_plural(tame_case(inc.summary))  # "YOU CHARGED OUR TEAM"
         own_words = (shouting_us or not about_reader) and request.audience != "colleague"
         self.summary = self._phrase(inc.summary, customer=own_words)
@@ -928,7 +970,9 @@ class Writer:
             # A social reply answers one person in public: "the customer" is still "you".
             social = self.channel.key == "social"
             return Reader(roles=("customer", "client") if social or not self.public else ())
-        names = tuple(dict.fromkeys(n for n in (self.name.full, self.name.first) if n))
+        names = tuple(
+            dict.fromkeys(_with_bare_titles(n for n in (self.name.full, self.name.first) if n))
+        )
         if self.request.audience == "colleague":
             return Reader(names=names).learn_from(self._all_text(prevention=False))
         summary = self.request.incident.summary

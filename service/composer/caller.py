@@ -544,6 +544,12 @@ def plural_head(text: str) -> bool:
     )
 
 
+_MONTHS_AND_DAYS = _words(
+    "january february march april june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday"
+)
+
+
 def definite(text: str) -> str:
     """A noun phrase that reads after a verb: "the refund of the shipping fee"; a bare
     plural stays bare ("have new front brake pads fitted")."""
@@ -564,6 +570,8 @@ def definite(text: str) -> str:
         return text
     if first in ("half", "part", "most") or first.endswith(("'s", "’s")):
         return text  # "half of the package", "October's fee"
+    if first in _MONTHS_AND_DAYS:
+        return text  # "October and November", not "the October and November"
     if first in DETERMINERS or first[:1].isdigit() or first[:1] in "$€£¥#":
         return text
     if re.match(r"(?:USD|EUR|GBP|CHF|CAD|AUD|JPY)\s?\d", text):
@@ -693,15 +701,44 @@ def said_once(text: str) -> str:
     return " ".join(kept)
 
 
+_NO_SUBJECT_MINE = re.compile(
+    r"(?:[a-z]+ed|paid|bought|sent|got|made|took|had|was|spent|left|lost)\s+(?:my|for\s+my|\w+\s+my)\b",
+    re.IGNORECASE,
+)
+"""A customer's phrase with its "I" left out ("cancelled my membership in September but you
+kept taking the fee"): the verb leads, and "my" follows at once or a word later."""
+
+
+def customer_accuses(text: str) -> bool:
+    """Whether a first-person phrase is the customer's words to the business: it says "you"
+    and also "me" or "my" ("I cancelled my membership but you kept taking the fee")."""
+    return bool(
+        re.search(r"\byou\b", text, re.IGNORECASE) and re.search(r"\b(?:me|my)\b", text, re.I)
+    )
+
+
+_SENDERS_OWN = re.compile(
+    r"\b(?:like|as)\s+(?:I|we)\s+(?:had\s+)?(?:promised|said\s+(?:I|we)\s+would)\b"
+    r"|\b(?:I|we)\s+(?:(?:did\s+not|didn't|never)\s+(?:call|ring|phone|email|get|write)\s+back"
+    r"|(?:did\s+not|didn't|never)\s+(?:send|follow)\s+(?:up|through|the|your|you)\b)",
+    re.IGNORECASE,
+)
+"""The sender owning a duty in their own "I" ("I didn't call back with the quote like I
+promised"): a customer does not promise a call back, so this "I" stays the sender's."""
+
+
 @lru_cache(maxsize=4096)  # a batch's letters share the incident's phrases
 def phrase(text: str, *, to_reader: bool = False, their_we: bool = False) -> Phrase:
     """Read a caller field; `to_reader` turns the customer's own "I" into "you", and with
     `their_we` (what happened to the customer: the impact) a "we" that does not speak to
     "you" is theirs too ("the afternoon we had planned" -> "the afternoon you had planned")."""
     tamed = said_once(tame_case(text))
+    if to_reader and _NO_SUBJECT_MINE.match(tamed) and re.search(r"\bmy\b", tamed, re.I):
+        tamed = "I " + tamed[:1].lower() + tamed[1:]  # "cancelled my membership ..."
     ours = their_we and not addresses_reader(tamed) and re.search(r"\b(?:we|our|us)\b", tamed, re.I)
     # The customer's "we" is their side too ("I had to cancel ... and we lost our deposit").
-    if to_reader and (first_person(tamed) or customer_plural(tamed) or customer_we(tamed) or ours):
+    turn = first_person(tamed) or customer_plural(tamed) or customer_we(tamed) or ours
+    if to_reader and turn and not _SENDERS_OWN.search(tamed):
         tamed = customer_to_reader(tamed, plural=True)
     shape, own = shape_of(tamed)
     return Phrase(text=tamed, shape=shape, own_verb=own)

@@ -270,7 +270,20 @@ class Reader:
             return self
         if family and (starts_with or names_reader or self._starts_with_name(text)):
             return replace(self, pronoun=family)
+        if family and family == self.titled and self._name_before_pronoun(text):
+            # "We charged Mrs Okafor twice for her dog": the titled reader is named, then
+            # "her" follows with no one else in the phrase.
+            return replace(self, pronoun=family)
         return self
+
+    def _name_before_pronoun(self, text: str) -> bool:
+        names = self._name_words(text)
+        first = re.search(r"\b(?:he|she|his|her|him|hers)\b", text, re.IGNORECASE)
+        return (
+            names is not None
+            and first is not None
+            and names.search(text, 0, first.start()) is not None
+        )
 
     def learn_from(self, texts: list[str]) -> Reader:
         """The same reader, knowing their pronoun from the request as a whole when it names

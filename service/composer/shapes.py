@@ -74,7 +74,7 @@ _PREPOSITIONS = word_set(
 _PARTICIPLE_NEXT = word_set(
     "by and or , to with in on at for from via as under through within today yesterday "
     "tonight automatically immediately separately directly promptly overnight earlier "
-    "already back free again"
+    "already back free again before after during until"
 )
 _OPENERS = frozenset({"he", "she", "we", "they", "i"})
 _TIME_JOINERS = frozenset({"after", "before", "since"})
@@ -144,6 +144,8 @@ def _finite(words: list[str], i: int, *, after_subordinator: bool, head: bool) -
         return "past tense"
     if after_subordinator and (word.endswith("s") or _past_form(word)) and not _content(nxt):
         return "verb of a relative clause"
+    if prev == "who" and (word in _PAST_ONLY or _past_form(word) or word.endswith("s")):
+        return "verb of a relative clause"  # "players who bought gem packs lost them"
     if prev in _ADVERBS and word not in _ADVERBS | {"and", "or"}:
         return f"verb after {prev!r}"
     if prev[:1].isdigit() and word in _INTRANSITIVE:
