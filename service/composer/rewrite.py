@@ -154,11 +154,27 @@ def _compose_for(request: RewriteRequest, target: DraftRequest) -> ComposedDraft
     return compose(target, ComposeOptions(operation))
 
 
+def _errors(draft: ComposedDraft, target: DraftRequest) -> bool:
+    report = guardrails.check(
+        draft.body, subject=draft.subject, channel=target.channel, context=target
+    )
+    return bool(report.errors)
+
+
 def _recompose(request: RewriteRequest, context: DraftRequest) -> ComposedDraft:
     target = context.model_copy(
         update={"tone": request.tone or context.tone, "channel": request.channel or context.channel}
     )
     draft = _with_facts(request, target, _compose_for(request, target))
+    if request.channel and _errors(draft, target):
+        # The facts drafted afresh for the target fail its checks ("To make amends: our fee
+        # for the application £1,200, done." omits the refund): the caller's own draft laid
+        # out for the target, where that passes with every commitment the channel may say.
+        laid_out = _transform(request.model_copy(update={"context": None}))
+        owed = _commitment_tokens(target) - _forbidden_tokens(target, target.channel)
+        kept = fact_tokens(laid_out.body) | fact_tokens(laid_out.subject or "")
+        if owed & fact_tokens(request.draft.body) <= kept and not _errors(laid_out, target):
+            return laid_out
     formal = get_catalog().tones[target.tone].formality == "formal"
     dear = _DEAR_FULL_NAME.match(draft.body)
     if target.channel == "chat" and dear and not formal:
@@ -213,7 +229,8 @@ _SENTENCE_END = re.compile(
     r"(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bMrs\.)\s+(?=[A-Z\"'(0-9])"
 )
 _GREETING = re.compile(
-    r"^(dear|hi|hello|hey|good (morning|afternoon|evening))\b[^\n]{0,60}[,:]?$", re.IGNORECASE
+    r"^(?:(dear|hi|hello|hey|good (morning|afternoon|evening))\b[^\n]{0,60}[,:]?|@\w+,)$",
+    re.IGNORECASE,
 )
 _SIGNOFF = re.compile(r"^[A-Z][A-Za-z ]{1,30},$")
 _CHAT_QUESTION = "Is there anything else I can help you with today?"
@@ -253,6 +270,84 @@ def sentences(text: str) -> list[str]:
     return [
         s for para in text.split("\n\n") for s in _SENTENCE_END.split(" ".join(para.split())) if s
     ]
+
+
+_INLINE_GREETING = re.compile(
+    r"^(?P<greeting>(?:Dear|Hi|Hello|Hey)(?: (?:[A-Z@][\w'@.-]*|and|&|customer|all|everyone|"
+    r"there|team)){0,4}|"
+    r"Good (?:morning|afternoon|evening))\s*[,!.]\s+(?P<rest>[A-Za-z\"'].*)$",
+    re.DOTALL,
+)
+_HANDLE = re.compile(r"^(?P<greeting>@\w+)[,:]?\s+(?P<rest>[A-Za-z].*)$", re.DOTALL)
+_BULLET = re.compile(r"^\s*(?:[-*\u2022\u2013]|\d{1,2}[.)])\s+(?P<item>\S.*)$")
+_WHAT_WE_DO = re.compile(
+    r"\bwhat (?P<who>we|I)(?: (?P<modal>will|are going to|have|'ve|\u2019ve|'ll|\u2019ll))?"
+    r" (?:do|done|did|doing)\b[^:]*:$",
+    re.IGNORECASE,
+)
+_HEADLINE = re.compile(r"^(?:Re|Subject):\s*", re.IGNORECASE)
+
+
+def _listed(lead: str, items: list[str]) -> list[str]:
+    """A list as sentences. Items that are sentences stand alone (a lead naming them, "What
+    happened:", goes); fragments after "Here is what we will do:" become "We will ...";
+    other fragments are one sentence after their lead."""
+    items = [i.strip().rstrip(";,") for i in items]
+    if all(i[:1].isupper() and i[-1:] in ".!?" for i in items):
+        return ([lead] if lead and not lead.endswith(":") else []) + items
+    doing = _WHAT_WE_DO.search(lead)
+    if doing:
+        who = "We" if doing.group("who").lower() == "we" else "I"
+        modal = (doing.group("modal") or "will").replace("\u2019", "'")
+        modal = {"'ve": "have", "'ll": "will", "are going to": "will"}.get(modal, modal)
+        return [f"{who} {modal} {i[:1].lower() + i[1:].rstrip('.')}." for i in items]
+    said = [i[:1].lower() + i[1:].rstrip(".") for i in items]
+    joined = "; ".join(said[:-1]) + ("; and " if len(said) > 2 else " and ") + said[-1]
+    head = lead.rstrip(":").strip()
+    return [f"{head}: {joined}." if head else joined[:1].upper() + joined[1:] + "."]
+
+
+def _as_prose(body: str) -> tuple[str, str | None]:
+    """A draft written by hand or by a model, in the paragraphs `_split` reads, and its
+    headline: a greeting at the start of the message ("Hi Priya, sorry your ...", "@sam
+    we're so sorry ...") on its own line; a headline line ("Re: Water leak at 22 Harbour
+    Road", "Update on delayed parcels") taken out; bulleted or numbered items told as
+    sentences; a sign-off set apart from the name under it joined to it."""
+    paragraphs = [p.strip() for p in body.strip().split("\n\n") if p.strip()]
+    headline = None
+    if paragraphs:
+        first = paragraphs[0]
+        inline = _INLINE_GREETING.match(first) or _HANDLE.match(first)
+        if inline and not _GREETING.match(first):
+            rest = inline.group("rest")
+            paragraphs[0:1] = [inline.group("greeting") + ",", rest[:1].upper() + rest[1:]]
+        elif (
+            len(paragraphs) > 1
+            and "\n" not in first
+            and first[-1:] not in ".!?,:"
+            and len(first.split()) <= 12
+            and not _SIGNOFF.match(first)
+        ):
+            headline = _HEADLINE.sub("", paragraphs.pop(0))
+    out = []
+    for para in paragraphs:
+        lines = [ln.strip() for ln in para.split("\n") if ln.strip()]
+        bullets = [_BULLET.match(ln) for ln in lines]
+        if not any(bullets):
+            out.append(para)
+            continue
+        first_item = next(i for i, b in enumerate(bullets) if b)
+        lead = " ".join(lines[:first_item])
+        items = [b.group("item") for b in bullets[first_item:] if b]
+        rest = [ln for ln, b in zip(lines[first_item:], bullets[first_item:], strict=True) if not b]
+        out.append(" ".join(_listed(lead, items) + rest))
+    if (
+        len(out) > 1
+        and _SIGNOFF.match(out[-2])
+        and all(len(ln.split()) <= 8 and ln[-1:] not in ".!?" for ln in out[-1].split("\n"))
+    ):
+        out[-2:] = [out[-2] + "\n" + out[-1]]
+    return "\n\n".join(out), headline
 
 
 def _split(body: str) -> tuple[str | None, list[list[str]], str | None, list[str]]:
@@ -355,11 +450,26 @@ def _carries_element(sentence: str, channel: str) -> set[str]:
     return set(_elements(_GIVES_CODE.sub(r"\g<lead>CODE", sentence), channel))
 
 
+_HAND_ASIDES = {
+    "during which period": ". During that time,",
+    "during which time": ". During that time,",
+    "which consequently": ". This",
+    "which in turn": ". This",
+}
+_HAND_ASIDE = re.compile(r",\s+(" + "|".join(_HAND_ASIDES) + r")\b")
+
+
 def _simpler(sentence: str, *, public: bool = False) -> list[str]:
     """Our own wording's plain variant where the sentence is one of ours ("Please accept my
     sincere apologies." -> "I am sorry."), plain words, and a long sentence split where it
     joins two clauses."""
     swapped = _plain_variant(sentence, public=public)
+    if swapped is None:
+        # A hand-written sentence: its courtesies in plain words, its asides on their own.
+        sentence = _HAND_ASIDE.sub(lambda m: _HAND_ASIDES[m.group(1)], _without_courtesy(sentence))
+        parts = _SENTENCE_END.split(sentence)
+        if len(parts) > 1:
+            return [p for one in parts for p in _simpler(one)]
     if swapped is not None and has_contraction(sentence):
         swapped = contract(swapped)  # "I'm really sorry." -> "I'm sorry.", not "I am"
     if swapped is not None:
@@ -554,7 +664,9 @@ def _private(sentence: str, names: list[str], channel: str = "social") -> bool:
     tokens = strong if channel == "social" else set(re.findall(CODE, sentence))
     if tokens or _EMAIL.search(sentence) or (channel == "social" and _GIVES_CODE.search(sentence)):
         return True
-    if _NUMBERED_CASE.search(sentence):
+    if _NUMBERED_CASE.search(sentence) or _TO_ONE_READER.search(sentence):
+        return True
+    if _STREET_ADDRESS.search(sentence):
         return True
     return any(n and re.search(rf"\b{re.escape(n)}\b", sentence) for n in names)
 
@@ -570,6 +682,28 @@ after "your" and up to two words and a label ("your account 4410-2291", "your ca
 OAK/2291/B") or after "reference", "ref" or "no." ("reference PCN 004-88213", "our ref
 HM/FAIR/0233"). Not for a public text. A time or a short count after "your" ("your 9am
 pickup", "your 12-month contract") tells what happened and is not a case number."""
+_CAUSE_LINE = re.compile(
+    r"^(?:This happened because|That was because|It happened because|What went wrong:|"
+    r"The cause was|The problem was caused by)\b"
+)
+_WE_OR_I = re.compile(r"\b(?:we|I|our|my)\b", re.IGNORECASE)
+_DATED_PLAN = re.compile(
+    r"\bwill (?:be )?\w+(?: \w+){0,8} (?:by|on|from|before) (?:\w+ )?"
+    rf"(?:\d|{_DATE_WORDS.pattern})"
+)
+"""What will be done by a date ("the backlog will be cleared by 12 March"): a remedy in the
+writer's words, which a text keeps."""
+_STREET_ADDRESS = re.compile(
+    r"\b\d{1,4}[A-Za-z]?,? (?:[A-Z][a-z]+ ){1,3}(?:Road|Street|Lane|Avenue|Close|Drive|Way|"
+    r"Court|Place|Gardens|Crescent|Terrace|Row|Square|Rd|St|Ave)\b"
+)
+"""A home address ("22 Harbour Road"), which a public text does not give."""
+_TO_ONE_READER = re.compile(
+    r"\b(?:ring|call|phone|text|email|contact) me\b|\bsend (?:me|us) (?:the|your|a copy)\b",
+    re.IGNORECASE,
+)
+"""A line to one reader ("Please ring me on 07700 900 318", "Please send me the receipt"),
+which a public text does not say to everyone."""
 _GIVES_CODE = re.compile(r"(?P<lead>\bcode\b[^.!?]{0,20}?)\b[A-Z][A-Z0-9-]{3,}\b")
 """A sentence giving a code without a digit ("Your code is BBRETURN"): not for a public reply."""
 _ASKS_BACK = re.compile(
@@ -703,7 +837,7 @@ def _pulled_up(match: re.Match[str]) -> str:
 
 _WRITING_ABOUT = re.compile(
     r"^(?:(?:I am|I'm|We are|We're) writing (?:to you )?(?:personally |myself )?about|"
-    r"I write regarding) [^!?]+[.]$"
+    r"(?:I|We) write (?:regarding|about|to you about)) [^!?]+[.]$"
 )
 _VOCATIVE = re.compile(
     r",\s+(?:Mr|Mrs|Ms|Mx|Dr|Prof)?\.?\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?([.!?])"
@@ -752,12 +886,12 @@ def _as_organisation(sentence: str) -> str:
 
 
 def _transform(request: RewriteRequest) -> ComposedDraft:
-    body = request.draft.body
     channel = request.channel or _guess_channel(request)
+    body, headline = _as_prose(request.draft.body)
     entry = get_catalog().channels[channel]
     greeting, paragraphs, signoff, signature = _split(body)
     register, contractions = _register(request)
-    names = [n for n in _name_of(greeting).split() if n[:1].isupper()]
+    names = [n for n in _name_of(greeting).split() if n[:1].isupper() or n[:1] == "@"]
     op = request.operation
 
     # A chat reply's closing question is the chat's, not the message's: the target channel
@@ -767,6 +901,7 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
     # statement is answered by no one's email); the target's own invitation is added below.
     flat = [s for s in flat if not _of_another_channel(s, channel)]
     if channel in ("sms", "social"):
+        flat = [_without_courtesy(s) for s in flat]  # a text has no room for "Thank you for"
         # "We'll do this on 21 November." is the date of the remedy before it: the two
         # stay or go together, never the date alone.
         for i in range(len(flat) - 1, 0, -1):
@@ -783,6 +918,8 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
     told: set[str] = set()  # what happened, told without the reader's number
     briefer: dict[str, str] = {}  # what happened -> the opening it was told with
     if entry.public:
+        # "Please ring me on ...", "Please send me the receipt": said to one reader.
+        flat = [s for s in flat if not _TO_ONE_READER.search(s)]
         flat = [_VOCATIVE.sub(r"\1", s) for s in flat]  # "We're very sorry, Ella." -> "sorry."
         # "About your order NW-48213: the jacket arrived late." tells what happened once
         # the reader's number is left out; and a public text speaks for the organisation.
@@ -821,7 +958,8 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
     if op == "shorten":
         # The greeting, sign-off and signature stay as they are: the sentences make the cut.
         fixed = words(" ".join(filter(None, [greeting, signoff, *signature])))
-        flat = _shortened(flat, channel, words(body), fixed=fixed, signed=bool(signoff))
+        source_words = words(request.draft.body) - words(headline or "")
+        flat = _shortened(flat, channel, source_words, fixed=fixed, signed=bool(signoff))
     if op == "simplify":
         flat = [part for s in flat for part in _simpler(s, public=entry.public)]
     drafted = set(flat)
@@ -844,6 +982,13 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
         opening = None
         for s in flat:
             elements = _carries_element(s, channel)
+            if not fact_tokens(s) and (
+                _THANKS.match(s) or (elements and elements <= {"regret", "close"})
+            ):
+                # A hand-written letter's first line may only thank or apologise ("Please
+                # accept my sincere apologies for the way this was handled."): what
+                # happened comes after it.
+                continue
             stock = "acknowledgment" in elements and not fact_tokens(s) and _SAYS_WHAT.search(s)
             if _opening_line(s) or (stock and not opening):
                 # "I write to set out what happened and what we are doing about it."
@@ -855,7 +1000,12 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
             # The letter's first sentence, in none of our wordings and not said by us, is
             # what happened too, though it names a remedy ("The refunds for the cancelled
             # trip still haven't been paid"): not our cause line further on.
-            leading = s == flat[0] and not _WE_FIRST.match(s) and not _parts_of(s)
+            leading = (
+                s == flat[0]
+                and not _WE_FIRST.match(s)
+                and not _parts_of(s)
+                and "regret" not in elements  # "Thank you ..., and please accept my apologies"
+            )
             if after or leading or not elements & _NOT_WHAT_HAPPENED:
                 said = (
                     s if "acknowledgment" in elements else f"What happened: {_mid_told(s, body)}."
@@ -889,17 +1039,29 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
                 told = {said}
             break
     acknowledging = frozenset(voice(s) for s in flat if s in told)
-    remedial = frozenset(voice(s) for s in _remedy_follow_ons(paragraphs, channel) if s in flat)
+    remedial = frozenset(
+        voice(s)
+        for s in flat
+        if s in _remedy_follow_ons(paragraphs, channel) or (s not in told and _DATED_PLAN.search(s))
+    )
     briefer = {voice(k): voice(v) for k, v in briefer.items()}
     flat = [voice(s) for s in flat]
     # The guardrails read an acknowledgment from its own words, not from the told incident.
     flat = _complete(flat, channel, public=entry.public, source=body)
+    if op == "simplify":
+        # Our own ownership line in its short words: a simpler letter says nothing harder.
+        owning = _GENERIC["responsibility"]
+        flat = [_SHORTENED_FORMS["responsibility"] if s == owning else s for s in flat]
     if entry.public:
         flat = [_as_organisation(s) for s in flat]
     if channel == "chat":
         # A chat is spoken: "I have pulled up your prescription RX-20417.", never "I am
         # writing to you personally about ..." carried over from a letter.
         flat = [_CHAT_OPENING.sub(_pulled_up, s) for s in flat]
+    if greeting and greeting.startswith("@") and channel != "social":
+        greeting = "Hello,"  # a handle greets a public reply, not a letter or a chat
+    if greeting is None and register == "formal" and not entry.public:
+        greeting = "Dear customer,"  # more formal than the layout's own "Hello,"
     greeting = _greet(greeting, register, printed=channel == "letter")
     if channel == "chat" and greeting and greeting.startswith("Dear "):
         # A chat greets as a chat does: "Hello Tomasz," never "Dear Tomasz Wierzbicki,".
@@ -909,7 +1071,8 @@ def _transform(request: RewriteRequest) -> ComposedDraft:
         signoff = "Kind regards,"
     elif register == "informal" and signoff:
         signoff = "Warm regards,"
-    subject = voice(request.draft.subject) if request.draft.subject else None
+    subject = request.draft.subject or headline
+    subject = voice(subject) if subject else None
     if entry.public and subject and _private(subject, names, channel):
         subject = None
     ours = frozenset(voice(s) for s in added)
@@ -1102,8 +1265,11 @@ def _by_priority(kept: list[str], channel: str, budget: float, *, signed: bool) 
         # still haven't been paid.") would take the stock "I am writing about what
         # happened." before it: "Here is what happened: the refunds ..." says it in fewer.
         said = f"Here is what happened: {_mid_told(told[0], ' '.join(kept))}."
-        if "acknowledgment" not in _elements(" ".join(kept), channel) and (
-            "acknowledgment" in _elements(said, channel)
+        apology = "regret" in _carries_element(told[0], channel)  # not "what happened: Sorry"
+        if (
+            not apology
+            and "acknowledgment" not in _elements(" ".join(kept), channel)
+            and ("acknowledgment" in _elements(said, channel))
         ):
             kept[kept.index(told[0])] = said
             told = [said]
@@ -1158,7 +1324,100 @@ def _by_priority(kept: list[str], channel: str, budget: float, *, signed: bool) 
             break
         if {slot for slot, _ in _parts_of(s)} == {"metric_plain"}:
             kept.remove(s)
+    for s in sorted(kept, key=words, reverse=True):
+        # A letter written by hand says its facts in long sentences: their courtesies and
+        # asides go, longest sentence first, while it is over.
+        if cost(kept) <= budget:
+            break
+        short = _without_asides(s)
+        sorry = _SHORTENED_FORMS["regret"]
+        if _FIRST_SINGULAR_WORDS.search(short):
+            sorry = "I am" + sorry[len("We are") :]
+        if (
+            not fact_tokens(short)
+            and _carries_element(short, channel) & required == {"regret"}
+            and words(sorry) < words(short)
+        ):
+            short = sorry  # "Please accept my sincere apologies for the way this was handled."
+        trial = [short if o == s else o for o in kept]
+        if short != s and set(_elements(" ".join(kept), channel)) & required <= set(
+            _elements(" ".join(trial), channel)
+        ):
+            kept = trial
+    for s in reversed(list(kept)):
+        # Then a hand-written sentence that carries no figure, date, commitment or element
+        # said nowhere else ("Thanks for your patience while I checked this.").
+        if cost(kept) <= budget:
+            break
+        trial = [o for o in kept if o != s]
+        says = _carries_element(s, channel)
+        if (
+            (s in told and "acknowledgment" in says)
+            or fact_tokens(s)
+            or _DATE_WORDS.search(s)
+            or says & _COMMITMENTS
+            or _callers_action(s)
+            or s.endswith("?")
+        ):
+            continue
+        if set(_elements(" ".join(kept), channel)) & required <= set(
+            _elements(" ".join(trial), channel)
+        ):
+            kept = trial
     return kept
+
+
+_COURTESY_LEAD = re.compile(
+    r"^(?:Thank you|Thanks) for (?:taking the time to |getting in touch |contacting us |"
+    r"writing to us |your patience )?[^,.;!?]{0,90}?,\s+and\s+(?P<rest>(?:please|I|we)\b.+)$"
+)
+_ASIDE = re.compile(
+    r",\s+(?:which|during which|while|whereas|despite|as|so|so that|even though|and nobody|"
+    r"and no one)\b[^,;:.!?]*(?=[.!?]$)"
+)
+_SAYS_WHEN_OR_HOW_MUCH = re.compile(
+    rf"\d|{_DATE_WORDS.pattern}|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|twenty|thirty|hundred|days?|weeks?|months?|hours?|minutes?|free|full|"
+    r"refund\w*|credit\w*|owe\w*|pay\w*)\b",
+    re.IGNORECASE,
+)
+
+
+_OFFER_APOLOGY = re.compile(
+    r"^(?P<who>I|We) (?:write|am writing|are writing)(?: on behalf of [^,.]{3,60}?)? to "
+    r"(?:offer|express|extend) (?:our|my) (?:[a-z]+ )?apolog(?:y|ies) (?=for\b)"
+)
+_REMEDY_PREAMBLE = re.compile(
+    r"^(?:In recognition of|As a (?:gesture|token) of|By way of apology for|To make up for) "
+    r"[^,.;!?]{3,80}, (?P<rest>(?:we|I) \S.+)$"
+)
+
+
+def _without_courtesy(sentence: str) -> str:
+    """A hand-written sentence in its plain words: "Thank you for taking the time to write
+    to us about your worktops, and please accept ..." -> "Please accept ...", "I write on
+    behalf of the Office to offer our unreserved apology for ..." -> "I apologise for ...",
+    "In recognition of the disruption to your studies, we will ..." -> "We will ..."."""
+    sentence = _OFFER_APOLOGY.sub(lambda m: f"{m.group('who')} apologise ", sentence)
+    for lead in (_COURTESY_LEAD.match(sentence), _REMEDY_PREAMBLE.match(sentence)):
+        if lead:
+            rest = lead.group("rest")
+            sentence = rest[:1].upper() + rest[1:]
+    return sentence
+
+
+def _without_asides(sentence: str) -> str:
+    """A hand-written sentence without its courtesy lead ("Thank you for taking the time to
+    write to us about your worktops, and please accept ..." -> "Please accept ...") and its
+    last aside (", during which period your room was cold", ", which delayed the
+    engineer") where the aside says no date, figure, time or money."""
+    sentence = _without_courtesy(sentence)
+    aside = _ASIDE.search(sentence)
+    if aside and not _SAYS_WHEN_OR_HOW_MUCH.search(aside.group(0)):
+        head = sentence[: aside.start()]
+        if len(head.split()) >= 6 and head.count("(") == head.count(")"):
+            sentence = head + sentence[-1]
+    return sentence
 
 
 def _from_now(step: str, channel: str, text: str) -> str | None:
@@ -1315,7 +1574,7 @@ _NOW = re.compile(r"^(?P<what>[^,;:.!?]+?) (?P<be>is|are) now (?P<rest>[a-z][^!?
 """A step in the present with "now": "Parts are now ordered when the bike is booked in."."""
 _ABOUT = re.compile(
     r"^(?:(?:I am|I'm|We are|We're) writing (?:to you )?(?:personally |myself )?about|"
-    r"I write regarding|(?:I have|I've|We have|We've) looked into) "
+    r"(?:I|We) write (?:regarding|about|to you about)|(?:I have|I've|We have|We've) looked into) "
     r"(?P<what>[^!?]*?\d[^!?]*?)(?: myself| ourselves| personally)?[.]$"
 )
 """An opening naming the reader's numbered matter ("I've looked into your acct 55-0193 myself.")."""
@@ -1430,10 +1689,15 @@ def _complete(
                 # your job 4471-H: ...", rather than a stock line before it.
                 out[0] = f"What happened with {here.group('about')}: {here.group('story')}"
                 continue
-            if element == "acknowledgment" and out and _tells_what_happened(out[0], channel):
+            if (
+                element == "acknowledgment"
+                and out
+                and _tells_what_happened(out[0], channel)
+                and not _THANKS.match(out[0])  # "Thanks for your patience ..." tells nothing
+            ):
                 # "I am writing about what happened: the spring campaign launched with last
                 # year's pricing ...", one sentence rather than a stock line before it.
-                out[0] = f"{sentence[:-1]}: {mid(out[0])}."
+                out[0] = f"{sentence[:-1]}: {_mid_told(out[0], text)}."
                 continue
             out.insert(position if position is not None else len(out), sentence)
     if channel == "social" and not any("message" in s.lower() for s in out):
@@ -1506,9 +1770,11 @@ def _guess_channel(request: RewriteRequest) -> str:
         return "public_statement"  # whether or not it has a headline
     if request.draft.subject:
         return "email"
-    if request.draft.body.rstrip().endswith("?") and "\n\n" in request.draft.body:
-        return "chat"  # a chat reply ends on its question
     body = request.draft.body
+    if body.lstrip().startswith("@"):
+        return "social"  # a public reply to someone's handle
+    if body.rstrip().endswith("?") and ("\n\n" in body or len(body) <= 900):
+        return "chat"  # a chat reply ends on its question
     if len(body) <= 320 and "\n" not in body:
         # A public reply sends the reader to a private message.
         return (
@@ -1731,6 +1997,12 @@ def _relayout(
                 ln.text = words_
         if entry.max_chars is not None and len(text) > entry.max_chars:
             text = _within(kept, channel, entry.max_chars, acknowledging, remedial)
+        if "responsibility" not in _elements(text, channel):
+            # A cause told in a text that owns nothing reads as an excuse: "This happened
+            # because a background sync kept the radio awake." goes with the ownership.
+            for s in flat:
+                if _CAUSE_LINE.match(s) and not _WE_OR_I.search(s) and s in text:
+                    text = " ".join(text.replace(s, "").split())
         for full, brief in (briefer or {}).items():
             # What happened told in full again where the remedies left room after all.
             told = text.replace(brief, full, 1)
@@ -1848,6 +2120,16 @@ def _within(
         for n, piece in enumerate(pieces):
             place[id(piece)] = place[id(kept[at])] + (n + 1) / (len(pieces) + 1)
         kept[at : at + 1] = pieces
+        trim(remedies=False)
+    if over():
+        # Sentences written by hand ("I write to offer our apology for ... in January,
+        # during which period your room was cold ..."), without courtesies and last asides.
+        acknowledging = frozenset(acknowledging)
+        for ln in kept:
+            short = _without_asides(ln.text)
+            if ln.text in acknowledging:
+                acknowledging |= {short}
+            ln.text = short
         trim(remedies=False)
     trim(remedies=True)  # a remedy goes last, from the end
     # What went for room before a split made some may come back, a remedy's amount first

@@ -152,9 +152,12 @@ def plain_commitment(text: str) -> str:
 
 _SUBJECTS = r"we|I|you|it|this|that|our|the|your|they|there|he|she|we're|I'm|I've|we've|you're"
 _PRONOUNS = r"we|I|you|it|they|there|he|she|we're|I'm|I've|we've|you're"
+_THAT_CLAUSE = r"the|your|our|their|his|her|its|my|a|an|we|I|you|they|it|he|she|there"
 _JOINS = re.compile(
     # "..., and our team has ...", "... and we ...", but not "the print and the postage".
-    rf"(?:,\s+and|,\s+so|,?\s+but|;|:)\s+(?=(?:{_SUBJECTS})\b)|\s+and\s+(?=(?:{_PRONOUNS})\b)"
+    # "... found that X, and that your reports were ...": a second "that" clause, no subject.
+    rf"(?:,\s+and|,\s+so|,?\s+but|;|:)\s+(?!that\s+(?:{_THAT_CLAUSE})\b)(?=(?:{_SUBJECTS})\b)"
+    rf"|\s+and\s+(?=(?:{_PRONOUNS})\b)"
     # "... on time and the landlord charged you a late fee": a second subject and its verb.
     r"|\s+and\s+(?=the\s+[a-z]+\s+(?:[a-z]{3,}ed|had|was|were|took|sent|told|left|kept)\b)"
     # "... even though you bought ...", "..., which meant ...", "..., while ..."
