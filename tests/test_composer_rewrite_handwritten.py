@@ -191,3 +191,18 @@ def test_a_dense_letter_fits_a_text_in_whole_sentences() -> None:
     assert len(sms.body) <= 320 and sms.body.endswith("."), sms.body
     assert "£168" in sms.body and "31 January" in sms.body, sms.body
     assert "Beaumont Hall" in sms.body, sms.body
+
+
+def test_shorten_keeps_what_happened_and_what_we_did_in_the_writers_words() -> None:
+    """Only an apology for nothing named becomes "I am truly sorry."; one that tells what
+    happened ("I'm sorry that water came through your bathroom ceiling ...") stays, and
+    what the writer did ("I've emailed them the correct version ...") is never made the
+    stock ownership line."""
+    channel, leak, _, _ = drafts()["leak_no_greeting_letter"]
+    short = rewrite(leak, None, operation="shorten", channel=channel)
+    assert "water came through your bathroom ceiling on Monday night" in short.body, short.body
+    channel, budget, _, _ = drafts()["budget_colleague_email"]
+    short = rewrite(budget, None, operation="shorten", channel=channel)
+    assert "emailed them the correct version" in short.body, short.body
+    assert "I sent the client the draft budget" in short.body, short.body
+    assert "what would help most" not in short.body, short.body

@@ -1158,6 +1158,8 @@ def _shortened(
             continue  # "We're so sorry all reservations ... were cancelled" tells what happened
         if _drop_tier(s) is not None:
             continue  # the impact told with "I regret" is given up whole, not made an apology
+        if _callers_action(s):
+            continue  # "I've emailed them the correct version ..." is what we did, not a line
         # "Please accept my sincere apologies." -> "I am truly sorry.": the same element in
         # its short form, in the sentence's own person.
         element = next(iter(elements))
@@ -1334,7 +1336,8 @@ def _by_priority(kept: list[str], channel: str, budget: float, *, signed: bool) 
         if _FIRST_SINGULAR_WORDS.search(short):
             sorry = "I am" + sorry[len("We are") :]
         if (
-            not fact_tokens(short)
+            _VAGUE_APOLOGY.search(short)
+            and not fact_tokens(short)
             and _carries_element(short, channel) & required == {"regret"}
             and words(sorry) < words(short)
         ):
@@ -1383,6 +1386,15 @@ _SAYS_WHEN_OR_HOW_MUCH = re.compile(
 )
 
 
+_VAGUE_APOLOGY = re.compile(
+    r"\b(?:apolog(?:y|ies|ise|ize)|sorry)(?: (?:for|about) (?:the way (?:this|it|we)|this|that|"
+    r"any|all|the (?:inconvenience|trouble|disruption|worry|stress|frustration|confusion))\b"
+    r"[^,;:.!?]*)?[.!]$",
+    re.IGNORECASE,
+)
+"""An apology for nothing named ("Please accept my sincere apologies for the way this has
+been handled."), which "I am truly sorry." says in fewer words; not "I'm sorry that water
+came through your ceiling", which tells what happened."""
 _OFFER_APOLOGY = re.compile(
     r"^(?P<who>I|We) (?:write|am writing|are writing)(?: on behalf of [^,.]{3,60}?)? to "
     r"(?:offer|express|extend) (?:our|my) (?:[a-z]+ )?apolog(?:y|ies) (?=for\b)"
