@@ -13,7 +13,8 @@ reply, whose rules read every amount in it, and a sentence of every kind of figu
 a prose letter repeated, and a message that blames outside causes in every sentence and
 owns nothing, the worst case for the structural blame rules, and one endless sentence of
 apologies, the worst case for the rules that read an apology's clause, alone and followed by
-one plain sentence, which makes the packs' scan read every apology's window) and prints the
+one plain sentence, which holds what the packs' windowed alternatives need: the scan reads
+them only from the apologies whose windows reach it) and prints the
 CPU time, the time per KB (flat when the cost is linear in the input), the number of findings
 and the size of the JSON answer.
 The target is at most 50 ms for 20 KB.
@@ -142,7 +143,8 @@ def large_bodies() -> None:
     # duration. On a public channel every amount in the body is also read as a disclosure.
     figures = "We will refund $12.50 on 3 March, and 20% off, code SAVE20, within 5 working days. "
     # One plain sentence after endless apologies: it holds what the packs' windowed
-    # alternatives need (see `scanner.Trie.light`), so every apology is read with them.
+    # alternatives need, so the apologies whose windows reach it are read with them (see
+    # `scanner.Trie.matches`).
     plain = " We are not sure why, but our team is on it."
     for name, unit, channel, end in (
         ('"1% " repeated', "1% ", "email", ""),

@@ -209,6 +209,76 @@ def window_needs(source: str) -> Needs | None:
     return _needs_of(items, False) if _reads_ahead(items) else None
 
 
+SPACE_RUN = 8
+"""The longest run of white space `anchor` counts with for a repeated `\\s`: a text with a
+longer run is read as if no alternative had an anchor."""
+
+
+def anchor(head: str, tail: str) -> tuple[tuple[str, ...], int] | None:
+    """Strings one of which every match of `head` then `tail` holds, starting at most `reach`
+    characters after the match's start, as (strings, reach), in a text whose runs of white
+    space are at most `SPACE_RUN` long; None when no element of `tail` that every match
+    needs starts a bounded way in. The element is one of the top-level elements of `tail`
+    (`head` is a literal, there wherever the alternative is tried), or a run of exact ones:
+    the one whose strings are likeliest rare (the longest shortest string, then the fewest
+    strings)."""
+    reach = _max_width(list(_parser.parse(head)))
+    items = list(_parser.parse(tail))
+    best: tuple[tuple[int, int], tuple[str, ...], int] | None = None
+    at = 0
+    while reach is not None and at < len(items):
+        end = at + 1
+        while _exact(items[at], False) is not None and end < len(items):
+            if _exact(items[end], False) is None:
+                break
+            end += 1
+        width = _max_width(items[at:end])
+        if width is None:
+            break
+        for choice in _sequence_needs(items[at:end], False)[0]:
+            rarity = (-min(len(s) for s in choice), len(choice))
+            if best is None or rarity < best[0]:
+                best = (rarity, tuple(sorted(choice)), reach + width)
+        reach += width
+        at = end
+    return None if best is None else best[1:]
+
+
+def _max_width(items: list[tuple[Any, Any]]) -> int | None:
+    """The most characters a match of the sequence can read (a repeated `\\s` at most
+    `SPACE_RUN`), or None when that is unbounded or unknown."""
+    total = 0
+    for op, av in items:
+        inner: list[list[tuple[Any, Any]]] = []
+        times = 1
+        if op in _ZERO_WIDTH:
+            continue
+        if op in (_constants.LITERAL, _constants.NOT_LITERAL, _constants.IN, _constants.ANY):
+            total += 1
+            continue
+        if op is _constants.SUBPATTERN:
+            inner = [list(av[3])]
+        elif op is _constants.ATOMIC_GROUP:
+            inner = [list(av)]
+        elif op is _constants.BRANCH:
+            inner = [list(alternative) for alternative in av[1]]
+        elif op in _REPEATS and av[1] != _constants.MAXREPEAT:
+            inner, times = [list(av[2])], av[1]
+        elif op in _REPEATS and list(av[2]) == [_SPACE]:
+            total += SPACE_RUN
+            continue
+        else:
+            return None
+        widths = [_max_width(part) for part in inner]
+        if any(width is None for width in widths):
+            return None
+        total += times * max(width for width in widths if width is not None)
+    return total
+
+
+_SPACE = (_constants.IN, [(_constants.CATEGORY, _constants.CATEGORY_SPACE)])
+
+
 def alternatives_needs(pattern: re.Pattern[str]) -> tuple[Needs, ...] | None:
     """What a match of each top-level alternative of `pattern` must contain: a text that
     meets none of them holds no match (a sharper test than `needs`, which keeps only what

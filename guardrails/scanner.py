@@ -16,15 +16,17 @@ was no faster than this one regex on a letter-sized text, so the simpler design 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from guardrails.regex_source import (
     BOUNDARY,
+    SPACE_RUN,
     WHITESPACE,
     Needs,
     TrieNode,
+    anchor,
     atom_regex,
     atoms,
     expand,
@@ -62,14 +64,71 @@ class Standalone:
         return cls(skip_ahead(regex), original, needs(regex), bool(regex.flags & re.IGNORECASE))
 
 
-_LIGHT_FROM = 1000
-"""The length from which a text is tested for the light scan (see `Trie.light`)."""
+_LIGHT_FROM = 2000
+"""The length from which a text is scanned with `Trie.light` where it can be (a shorter one
+is scanned whole: there the scan costs less than finding where)."""
 _WORD_RUN = re.compile(r"\w+")
-_FIRST_GATES = 8
-"""How many gates (the likeliest met) are looked for in the text itself, before its words."""
+_WORD_START = re.compile(r"(?<=[^\w])\w")
+_LONG_SPACE = re.compile(rf"\s\s{{{SPACE_RUN}}}")  # a class first: the engine skips to it
 _PER_REGEX = 400
 """How many alternatives one word-start regex holds at most, unless one first character
 has more (see `lookahead_regexes`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """What a match of an alternative that reads a window ahead (see `reads_ahead`) needs
+    (`Trie.needs[need]`), and (see `regex_source.anchor`) strings one of which starts at
+    most `reach` characters after the match's start, when they are known."""
+
+    need: int
+    anchor: tuple[str, ...] | None
+    reach: int
+
+
+class _Read:
+    """What one text meets of `Trie.needs`, each found once, and where each anchor is. A
+    string without white space is in the text exactly when it is in one of its runs of
+    other characters: those are looked for in the text's distinct runs, fewer characters
+    than the text in a long one that repeats them."""
+
+    def __init__(self, broken: str, trie: Trie) -> None:
+        self.broken = broken
+        self._ascii = broken.isascii()
+        self._runs: str | None = None
+        self._trie = trie
+        self._met: list[bool | None] = [None] * len(trie.needs)
+        self._count: dict[str, int] = {}
+        self._short_spaces: bool | None = None
+
+    def meets(self, need: int) -> bool:
+        met = self._met[need]
+        if met is None:
+            subject = self.broken
+            if need not in self._trie.spaced:
+                if self._runs is None:
+                    self._runs = " ".join(set(self.broken.split()))
+                subject = self._runs
+            met = self._met[need] = self._trie.needs[need].met(subject, self._ascii)
+        return met
+
+    def short_spaces(self) -> bool:
+        """Whether no run of white space is longer than `SPACE_RUN`."""
+        if self._short_spaces is None:
+            self._short_spaces = _LONG_SPACE.search(self.broken) is None
+        return self._short_spaces
+
+    def count(self, string: str) -> int:
+        if string not in self._count:
+            self._count[string] = self.broken.count(string)
+        return self._count[string]
+
+    def at(self, string: str) -> Iterator[int]:
+        """Where `string` starts in the text."""
+        found = self.broken.find(string)
+        while found >= 0:
+            yield found
+            found = self.broken.find(string, found + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,68 +143,84 @@ class Trie:
     first: Mapping[str, int]
     """The first character of a word-start alternative -> its regex in `after_break`."""
     inside: re.Pattern[str] | None
-    light_sources: tuple[str, ...] | None = None
-    """The sources of `light`, compiled the first time a text needs them (most never do: a
-    letter meets one of the likeliest gates, and compiling them takes a second or two)."""
-    gates: tuple[Needs, ...] = ()
-    """What the alternatives left out of `light` need, one entry each (deduplicated): when
-    the text meets any of them, `after_break` runs. Empty when `light` is not in use."""
-    wordy: frozenset[str] = frozenset()
-    """The strings of `gates` made of word characters only."""
-    _compiled: list[tuple[re.Pattern[str], ...]] = field(
+    light_sources: tuple[str | None, ...] = ()
+    """The sources of `light`, compiled the first time a text needs them (compiling them
+    takes a second or two)."""
+    windows: tuple[tuple[Window, ...], ...] = ()
+    """What the alternatives left out of `light` need, for each regex of `after_break`
+    (deduplicated; empty when `light` is not in use)."""
+    needs: tuple[Needs, ...] = ()
+    """What the windows need, each once."""
+    spaced: frozenset[int] = frozenset()
+    """Which of `needs` hold a string with white space."""
+    _compiled: list[tuple[re.Pattern[str] | None, ...]] = field(
         default_factory=list, compare=False, repr=False
     )
 
     @property
-    def light(self) -> tuple[re.Pattern[str], ...] | None:
-        """`after_break` without the alternatives that read a window ahead (see
-        `reads_ahead`), for a text that holds none of what they need (`gates`): there they
-        cannot match, so this finds the same matches, without trying each window at every
-        common word."""
-        if self.light_sources is None:
-            return None
+    def light(self) -> tuple[re.Pattern[str] | None, ...]:
+        """Each regex of `after_break` without the alternatives that read a window ahead
+        (see `reads_ahead`; None where it holds only those, or none). Where none of them can
+        match, it finds what the regex finds, without trying each window at every common
+        word."""
         if not self._compiled:
-            self._compiled.append(tuple(re.compile(source) for source in self.light_sources))
+            self._compiled.append(
+                tuple(None if s is None else re.compile(s) for s in self.light_sources)
+            )
         return self._compiled[0]
 
-    def _after_break(
-        self, broken: str, light_from: int = _LIGHT_FROM
-    ) -> tuple[re.Pattern[str], ...]:
-        """The regexes to scan `broken` with: `light` when no alternative it leaves out can
-        match in it. A text shorter than `light_from` is scanned whole: there the scan costs
-        less than the test."""
-        light = self.light_sources is not None and self.gates
-        if not light or len(broken) < light_from:
-            return self.after_break
-        ascii_text = broken.isascii()
-        if any(gate.met(broken, ascii_text) for gate in self.gates[:_FIRST_GATES]):
-            return self.after_break  # most texts: one of the likeliest gates is met
-        # The rest are looked for among the text's distinct words where they can be: a
-        # string of word characters is in the text exactly when it is in one of its words,
-        # and a long text that needs no window repeats its words (one searched once each).
-        words = " ".join(set(_WORD_RUN.findall(broken)))
-        for gate in self.gates[_FIRST_GATES:]:
-            if gate.non_ascii and ascii_text:
-                continue
-            if all(
-                any(s in (words if s in self.wordy else broken) for s in choice)
-                for choice in gate.strings
-            ):
-                return self.after_break
-        return self.light or ()
+    def _windows_read(self, at: int, text: _Read) -> list[tuple[int, int]] | None:
+        """Where an alternative of `after_break[at]` that reads a window ahead may start a
+        match in the text, as sorted (start, end) spans: near an anchor of each window whose
+        needs the text meets. None when that may be anywhere (a window without an anchor) or
+        in most of the text."""
+        reach: dict[str, int] = {}
+        for window in self.windows[at]:
+            if text.meets(window.need):
+                if window.anchor is None:
+                    return None
+                for string in window.anchor:
+                    reach[string] = max(reach.get(string, 0), window.reach)
+        if reach and not text.short_spaces():
+            return None  # the reach of an anchor counts on short runs of white space
+        # The spans are at most that long together: when that may be most of the text, the
+        # whole regex reads it at less cost than both.
+        if sum(text.count(s) * (most + 1) for s, most in reach.items()) * 2 > len(text.broken):
+            return None
+        spans = sorted(
+            (start - most, start + 1) for s, most in reach.items() for start in text.at(s)
+        )
+        merged: list[tuple[int, int]] = []
+        for start, end in spans:
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((max(start, 0), end))
+        return merged
 
-    def matches(self, low: str, broken: str) -> list[tuple[str, int, int]]:
+    def matches(
+        self, low: str, broken: str, light_from: int = _LIGHT_FROM
+    ) -> list[tuple[str, int, int]]:
         """(group name, start, end) of the first alternative matching at each position, in
         text order. `broken` is `low` after a line break: the text is read that way, so
         that an alternative at its very start is found like any other (a line break is what
         the packs' look-behinds, such as "not after another character on the line", see
-        before a text's first word)."""
+        before a text's first word).
+
+        Each regex of `after_break` runs where an alternative that reads a window ahead may
+        match (see `_windows_read`), and `light` everywhere else (a text shorter than
+        `light_from` is read whole)."""
         found: dict[int, tuple[str, int, int]] = {}
-        for regex in self._after_break(broken):
-            # Each match is the alternative's first character, one past its start in `low`.
-            for match in regex.finditer(broken):
-                if (name := match.lastgroup) is not None:
-                    start = match.start() - 1
+        read = _Read(broken, self) if len(broken) >= light_from else None
+        for at, regex in enumerate(self.after_break):
+            spans = None
+            if read is not None and self.windows[at]:
+                spans = self._windows_read(at, read)
+            hits = regex.finditer(broken) if spans is None else self._read_in(at, spans, broken)
+            for match in hits:
+                # Each match is the alternative's first character, one past its start in `low`.
+                start = match.start() - 1
+                if (name := match.lastgroup) is not None and start not in found:
                     found[start] = (name, start, match.start(name) - 1)
         if self.inside is not None:
             for match in self.inside.finditer(low):
@@ -153,6 +228,22 @@ class Trie:
                 if name is not None and match.start() not in found:
                     found[match.start()] = (name, match.start(), match.start(name))
         return sorted(found.values(), key=lambda item: item[1])
+
+    def _read_in(
+        self, at: int, spans: list[tuple[int, int]], broken: str
+    ) -> Iterator[re.Match[str]]:
+        """The matches of `after_break[at]` at each word start in `spans` (a search for its
+        next match would read on past a span's end), then those of its light regex all
+        through the text (where the whole regex matched, `matches` keeps that match)."""
+        regex, light = self.after_break[at], self.light[at]
+        for start, end in spans:
+            for word in _WORD_START.finditer(broken, start, end):
+                if self.first.get(word.group()) == at and (
+                    match := regex.match(broken, word.start())
+                ):
+                    yield match
+        if light is not None:
+            yield from light.finditer(broken)
 
     def match_at(self, low: str, broken: str, start: int) -> tuple[str, int, int] | None:
         """(group name, start, end) of the alternative `matches` reports at `start`, or
@@ -341,36 +432,62 @@ def lookahead_regexes(root: TrieNode, light: bool = False) -> Trie:
     match cost several microseconds. (`Trie.matches` puts a line break before the text for
     position 0.)
 
-    With `light`, also the light regexes' sources and their gates (see `Trie.light`), for a
-    trie that scans whole texts (the primary alternatives are only matched at single
-    positions)."""
+    With `light`, also the light regexes' sources and what their windows need (see
+    `Trie.light`), for a trie that scans whole texts (the primary alternatives are only
+    matched at single positions)."""
     boundary = root.children.pop(BOUNDARY, None)
     after_break: tuple[re.Pattern[str], ...] = ()
     first: dict[str, int] = {}
-    lighter = inside = None
-    gates: dict[Needs, None] = {}
+    light_sources: list[str | None] = []
+    windows: list[tuple[Window, ...]] = []
+    needs: dict[Needs, int] = {}
+    inside = None
     if boundary is not None:
         groups = _first_character_groups(boundary)
         after_break = tuple(re.compile(_word_start_source(boundary, g)) for g in groups)
         first = {_character(atom): at for at, group in enumerate(groups) for atom in group}
-        gated = _gated(boundary) if light else {}
-        gates = dict.fromkeys(gated.values())
-        if gated:
-            rest = boundary.pruned(frozenset(boundary.names()) - gated.keys())
-            kept = [[a for a in g if rest is not None and a in rest.children] for g in groups]
-            lighter = tuple(_word_start_source(rest, group) for group in kept if rest and group)
+        by_atom = {a: _windows(child, [a]) for a, child in boundary.children.items() if light}
+        gated = {name for found in by_atom.values() for name in found}
+        rest = boundary.pruned(frozenset(boundary.names()) - gated)
+        for group in groups:
+            kept = [atom for atom in group if rest is not None and atom in rest.children]
+            found = [w for atom in group for w in by_atom.get(atom, {}).values()]
+            # Those without an anchor first (one met is enough to read the whole text),
+            # then those likeliest met (their shortest strings).
+            found.sort(key=lambda w: (w[1] is not None, _shortest(w[0])))
+            windows.append(
+                tuple(
+                    Window(needs.setdefault(need, len(needs)), strings, reach)
+                    for need, strings, reach in dict.fromkeys(found)
+                )
+            )
+            if rest is not None and kept and windows[-1]:
+                light_sources.append(_word_start_source(rest, kept))
+            else:
+                light_sources.append(None)
     if root.children:
         inside = re.compile(
             "|".join(
                 f"{atom_regex(atom)}(?={child.emit()})" for atom, child in root.children.items()
             )
         )
-    # The gates most likely met first (their shortest strings), so that a text which needs
-    # the whole regex finds that out after a few searches.
-    order = sorted(gates, key=lambda g: min((len(s) for c in g.strings for s in c), default=0))
-    strings = {s for gate in order for choice in gate.strings for s in choice}
-    wordy = frozenset(s for s in strings if _WORD_RUN.fullmatch(s))
-    return Trie(after_break, first, inside, lighter, tuple(order), wordy)
+    return Trie(
+        after_break,
+        first,
+        inside,
+        tuple(light_sources),
+        tuple(windows),
+        tuple(needs),
+        frozenset(at for need, at in needs.items() if _spaced(need)),
+    )
+
+
+def _spaced(need: Needs) -> bool:
+    return any(c.isspace() for choice in need.strings for s in choice for c in s)
+
+
+def _shortest(need: Needs) -> int:
+    return min((len(s) for choice in need.strings for s in choice), default=0)
 
 
 def _character(atom: str) -> str:
@@ -413,15 +530,17 @@ def _word_start_source(boundary: TrieNode, atoms: list[str]) -> str:
     return "|".join(parts)
 
 
-def _gated(node: TrieNode) -> dict[str, Needs]:
-    """The alternatives of the subtree whose tails read a window ahead and need strings a
-    text may lack, with what they need (read from the tail alone: the literal head is there
-    wherever the tail is tried)."""
-    gated: dict[str, Needs] = {}
-    stack = [node]
+def _windows(
+    node: TrieNode, head: list[str]
+) -> dict[str, tuple[Needs, tuple[str, ...] | None, int]]:
+    """The alternatives of the subtree (under the literal atoms `head`) whose tails read a
+    window ahead and need strings a text may lack, with what they need (read from the tail
+    alone: the literal head is there wherever the tail is tried)."""
+    found: dict[str, tuple[Needs, tuple[str, ...] | None, int]] = {}
+    stack = [(node, head)]
     while stack:
-        current = stack.pop()
-        stack += current.children.values()
+        current, atoms = stack.pop()
+        stack += [(child, [*atoms, atom]) for atom, child in current.children.items()]
         for tail, name in current.tails:
             try:
                 need = window_needs(tail)
@@ -430,5 +549,8 @@ def _gated(node: TrieNode) -> dict[str, Needs]:
             if need is not None and (need.strings or need.non_ascii):
                 # The sets of fewest strings first: a text that lacks what the tail needs
                 # is told so after the fewest searches.
-                gated[name] = Needs(tuple(sorted(need.strings, key=len)), need.non_ascii)
-    return gated
+                need = Needs(tuple(sorted(need.strings, key=len)), need.non_ascii)
+                head_source = "".join(atom_regex(atom) for atom in atoms)
+                strings, reach = anchor(head_source, tail) or (None, 0)
+                found[name] = (need, strings, reach)
+    return found

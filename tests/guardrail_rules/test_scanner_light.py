@@ -1,7 +1,8 @@
 """Work skipped for speed must never change what is found.
 
-The scanner scans a text with its trie regex less the alternatives that read a window ahead
-when the text holds none of what they need (`Trie.light`, `Trie.gates`); the structural
+The scanner scans a text with its trie regexes less the alternatives that read a window
+ahead (`Trie.light`) wherever none of them can match: they need what the text lacks, or an
+anchor they need is too far ahead (`Trie.windows`, `regex_source.anchor`); the structural
 rules skip a clause or a passage that holds none of what any alternative of their regex
 needs (`regex_source.alternatives_needs`); the over-apologising count reads the words before
 an apology only when a negator is near (`spans.may_be_negated`). Each is compared here with
@@ -16,8 +17,9 @@ import re
 import pytest
 
 from guardrails.normalise import fold, lowered
-from guardrails.regex_source import alternatives_needs, may_hold, reads_ahead
+from guardrails.regex_source import SPACE_RUN, alternatives_needs, anchor, may_hold, reads_ahead
 from guardrails.ruleset import default_rules
+from guardrails.scanner import _Read
 from guardrails.spans import is_negated, may_be_negated, negator_starts
 from guardrails.structure import _owned_spans, _patterns
 from tests.guardrail_rules.guardrail_corpus import load_corpus
@@ -70,36 +72,44 @@ def _texts() -> list[str]:
     return texts + sentences + repeated
 
 
-def _scan(
-    regexes: tuple[re.Pattern[str], ...] | None, broken: str
-) -> list[tuple[int, str | None, int]]:
-    found = [
-        (m.start(), m.lastgroup, m.start(m.lastgroup or 0))
-        for regex in regexes or ()
-        for m in regex.finditer(broken)
-    ]
-    return sorted(found)
-
-
 def test_the_light_scan_finds_what_the_full_scan_finds() -> None:
-    light = 0
-    for text in _texts():
+    # Texts long enough for spans and the light scan: the corpus texts joined, and each
+    # labelled sentence after many apologies (whose windows reach into it), also with runs
+    # of white space as long as an anchor's reach allows (and longer: read whole).
+    texts = _texts()
+    joined = [" ".join(texts[at : at + 30]) for at in range(0, len(texts), 30)]
+    joined += ["sorry " * 300 + item["text"] for item in load_corpus("sentences.yaml")]
+    texts = joined + [text.replace(" ", " " * SPACE_RUN) for text in joined[::5]]
+    texts += [text.replace(" ", "\n" * (SPACE_RUN + 1)) for text in joined[:3]]
+    lighter = 0
+    for text in texts:
         low = lowered(fold(text).text)
         broken = "\n" + low
         for scanner in default_rules().scanners.values():
-            for trie in (scanner.lower, scanner.primary):
-                if trie is None or not trie.gates:
-                    continue
-                # Whatever the text's length (a short one is scanned whole in a check). The
-                # gates looked for among the text's words decide as in the text itself.
-                lacks_all = not any(gate.met(broken, broken.isascii()) for gate in trie.gates)
-                assert (trie._after_break(broken, light_from=0) is trie.light) is lacks_all
-                if lacks_all:
-                    light += 1
-                    assert _scan(trie.light, broken) == _scan(trie.after_break, broken), text
-                full = dataclasses.replace(trie, gates=())
-                assert trie.matches(low, broken) == full.matches(low, broken), text
-    assert light >= 100  # the light scan is taken, on short texts above all
+            trie = scanner.lower
+            full = dataclasses.replace(trie, windows=tuple(() for _ in trie.windows))
+            assert trie.matches(low, broken, light_from=0) == full.matches(low, broken), text
+            read = _Read(broken, trie)
+            spans = [trie._windows_read(at, read) for at, w in enumerate(trie.windows) if w]
+            lighter += sum(1 for found in spans if found)
+    assert lighter >= 1000  # a regex read whole in some spans, light elsewhere
+
+
+@pytest.mark.parametrize(
+    ("head", "tail", "expected"),
+    [
+        # The window, then the anchor: the reach counts the head, the window and the anchor.
+        ("sorry", r"\b[^.!?;\n]{0,120}?\b(?:if|but)\b", (("but", "if"), 5 + 120 + 3)),
+        # A repeated white space reads at most SPACE_RUN characters.
+        ("sorry", r"\s+(?:[a-z]{0,3}\s+)?for\s+you", (("for",), 5 + 2 * SPACE_RUN + 3 + 3)),
+        # The rarest strings of those that start a bounded way in.
+        ("we", r"\s+(?:are|were)\s+sorry", (("sorry",), 2 + 2 * SPACE_RUN + 4 + 5)),
+        # After an unbounded word, no element starts a bounded way in.
+        ("sorry", r"\s+[a-z]+\s+if", None),
+    ],
+)
+def test_anchor(head: str, tail: str, expected: tuple[tuple[str, ...], int] | None) -> None:
+    assert anchor(head, tail) == expected
 
 
 def test_structural_gates_never_skip_a_match() -> None:
