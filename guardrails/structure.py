@@ -1334,10 +1334,11 @@ def _conjuncts(tokens: list[str]) -> list[list[str]]:
     return [part for part in parts if part]
 
 
-def _explanations(low: str, text: str, p: _Patterns) -> list[Finding]:
+def _explanations(low: str, p: _Patterns) -> list[tuple[int, int]]:
     """Explanations told of someone or something else, in any words: a causal verb or a
-    failure adverb whose subject is not the writer's own or the incident."""
-    found: list[Finding] = []
+    failure adverb whose subject is not the writer's own or the incident; (start, end) of
+    each."""
+    found: list[tuple[int, int]] = []
     for verb in p.explanation.finditer(low):
         after = _WORD.match(low, verb.end() + 1)
         if after is not None and (
@@ -1359,7 +1360,7 @@ def _explanations(low: str, text: str, p: _Patterns) -> list[Finding]:
             continue
         start = _explanation_start(low, verb.start(), p)
         if start is not None:
-            found.append(_outside_cause(text, start, verb.end()))
+            found.append((start, verb.end()))
     # "because the depot closed early", "because the carrier was short of drivers": a reason
     # clause whose subject passes the same test, up to its first verb. ("Since" is left out:
     # "two weeks since the order was placed" tells a time.)
@@ -1389,17 +1390,19 @@ def _explanations(low: str, text: str, p: _Patterns) -> list[Finding]:
         ]
         if not verbs or _explanation_start(low, verbs[0].start(), p) is None:
             continue
-        found.append(_outside_cause(text, reason.start(), verbs[0].end()))
+        found.append((reason.start(), verbs[0].end()))
     for link in p.down_to.finditer(low):
         stop = _CAUSE_END.search(low, link.end())
         opened = _open_cause_end(low, link.end(), stop.start() if stop else len(low), p)
         if opened is not None:
-            found.append(_outside_cause(text, link.start(), opened))
+            found.append((link.start(), opened))
     return found
 
 
-def _outside_causes(low: str, text: str, p: _Patterns) -> list[Finding]:
-    found: list[Finding] = []
+def _outside_causes(low: str, p: _Patterns) -> list[tuple[int, int]]:
+    """(start, end) of each cause put outside (`structural_findings` makes the errors of
+    those a report keeps: a long text may hold hundreds)."""
+    found: list[tuple[int, int]] = []
     for link in p.cause.finditer(low):
         stop = _CAUSE_END.search(low, link.start())
         clause_end = stop.start() if stop else len(low)
@@ -1423,11 +1426,7 @@ def _outside_causes(low: str, text: str, p: _Patterns) -> list[Finding]:
                 if opened is None:
                     continue
                 end = opened
-        found.append(
-            finding(
-                OUTSIDE_CAUSE_RULE, "error", _CAUSE_WHY, text, link.start(), end, _CAUSE_SUGGESTION
-            )
-        )
+        found.append((link.start(), end))
     for state in chain(
         p.outside_state.finditer(low), p.narrative.finditer(low), p.their_failing.finditer(low)
     ):
@@ -1436,8 +1435,8 @@ def _outside_causes(low: str, text: str, p: _Patterns) -> list[Finding]:
             continue  # "do you notice issues with a particular carrier?" asks
         if _AFTERMATH.match(low, state.end()):
             continue  # "the high volume of customers now logging in" after our own outage
-        found.append(_outside_cause(text, state.start(), state.end()))
-    return found + _explanations(low, text, p)
+        found.append((state.start(), state.end()))
+    return found + _explanations(low, p)
 
 
 _RESULT_OBJECT_VERBS = frozenset(
@@ -1623,29 +1622,32 @@ def structural_findings(draft: Draft) -> list[Finding]:
         or p.narrative.search(low) is not None
         or p.their_failing.search(low) is not None
     )
-    outside: list[Finding] = []
+    outside: list[tuple[int, int]] = []
     if (acks or causes) and not body_owns(draft):
         if acks:
             found += _unowned(low, text, p)
         if causes:
-            outside = _outside_causes(low, text, p)
-            found += outside
-    to_read = {id(f) for f in outside}  # `_outside_stands` is read only for those kept
+            outside = _outside_causes(low, p)
     # In text order, and only until a rule has as many as the report keeps (the first ones
-    # in the text): a text that repeats one mistake is not read on for each repeat.
+    # in the text): a text that repeats one mistake is not read on for each repeat. A cause
+    # put outside becomes an error here, and `_outside_stands` is read, only for those.
     kept: list[Finding] = []
     counts: dict[str, int] = {}
-    for f in sorted(found, key=lambda f: (f.start, f.end)):
-        if counts.get(f.rule, 0) >= MAX_PER_RULE:
+    items: list[tuple[int, int, Finding | None]] = [(f.start, f.end, f) for f in found]
+    items += [(start, end, None) for start, end in outside]
+    for start, end, made in sorted(items, key=lambda item: (item[0], item[1])):
+        rule = OUTSIDE_CAUSE_RULE if made is None else made.rule
+        if counts.get(rule, 0) >= MAX_PER_RULE:
             continue
+        f = _outside_cause(text, start, end) if made is None else made
         if (
-            (id(f) in to_read and not _outside_stands(low, f, p))
+            (made is None and not _outside_stands(low, f, p))
             or quoted_or_reported(low, f.start, f.end)
             or (f.rule.startswith("blame.") and hypothetical(low, f.start))
         ):
             continue
         counts[f.rule] = counts.get(f.rule, 0) + 1
-        if id(f) in to_read and _tells_own_cause(low, f, draft):
+        if made is None and _tells_own_cause(low, f, draft):
             f = f.model_copy(update={"fix": Fix(action="insert", fact="responsibility")})
         kept.append(f)
     return kept
