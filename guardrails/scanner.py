@@ -50,18 +50,30 @@ class Standalone:
     original: bool
     needs: Needs
     ignore_case: bool
+    spaced: bool
+    """Whether a string it needs holds white space."""
 
-    def may_match(self, subject: str, low: str, ascii_text: bool) -> bool:
-        """Whether `subject` (the text it runs over) holds what every match needs. A pattern
-        that ignores case looks for lowercase strings in `low`, only when the text is ASCII:
-        there lowercasing is exactly the engine's case folding."""
-        if self.ignore_case:
-            return not ascii_text or self.needs.met(low, ascii_text)
-        return self.needs.met(subject, ascii_text)
+    def may_match(self, seen: str, ascii_text: bool) -> bool:
+        """Whether `seen` holds what every match needs: the text the pattern runs over, or
+        the lowered text for a pattern that ignores case (its lowercase strings are looked
+        for only when the text is ASCII: there lowercasing is exactly the engine's case
+        folding); unless `spaced`, that text's `distinct_runs` will do."""
+        if self.ignore_case and not ascii_text:
+            return True
+        return self.needs.met(seen, ascii_text)
 
     @classmethod
     def of(cls, regex: re.Pattern[str], original: bool) -> Standalone:
-        return cls(skip_ahead(regex), original, needs(regex), bool(regex.flags & re.IGNORECASE))
+        need = needs(regex)
+        flags = bool(regex.flags & re.IGNORECASE)
+        return cls(skip_ahead(regex), original, need, flags, _spaced(need))
+
+
+def distinct_runs(text: str) -> str:
+    """The text's distinct runs of characters other than white space, joined by spaces: a
+    string without white space is in the text exactly when it is in these, fewer characters
+    than a long text that repeats its words."""
+    return " ".join(set(text.split()))
 
 
 _LIGHT_FROM = 2000
@@ -87,10 +99,8 @@ class Window:
 
 
 class _Read:
-    """What one text meets of `Trie.needs`, each found once, and where each anchor is. A
-    string without white space is in the text exactly when it is in one of its runs of
-    other characters: those are looked for in the text's distinct runs, fewer characters
-    than the text in a long one that repeats them."""
+    """What one text meets of `Trie.needs`, each found once (those without white space in
+    its `distinct_runs`), and where each anchor is."""
 
     def __init__(self, broken: str, trie: Trie) -> None:
         self.broken = broken
@@ -107,7 +117,7 @@ class _Read:
             subject = self.broken
             if need not in self._trie.spaced:
                 if self._runs is None:
-                    self._runs = " ".join(set(self.broken.split()))
+                    self._runs = distinct_runs(self.broken)
                 subject = self._runs
             met = self._met[need] = self._trie.needs[need].met(subject, self._ascii)
         return met
@@ -289,10 +299,15 @@ class Scanner(Generic[T]):
                 if hidden is not None:
                     found.append((payloads[hidden[0]], start, hidden[2]))
         ascii_text = text.isascii()
-        scans = [(scan, text) for scan in self.original]
-        scans += [(scan, low) for scan in self.other]
-        for scan, subject in scans:
-            if not scan.may_match(subject, low, ascii_text):
+        runs: dict[str, str] = {}  # a long text and its lowered copy -> their distinct runs
+        for scan in (*self.original, *self.other):
+            subject = text if scan.original else low
+            seen = low if scan.ignore_case else subject
+            if len(low) >= _LIGHT_FROM and not scan.spaced:
+                if seen not in runs:
+                    runs[seen] = distinct_runs(seen)
+                seen = runs[seen]
+            if not scan.may_match(seen, ascii_text):
                 continue
             for match in scan.regex.finditer(subject):
                 group = match.lastgroup
