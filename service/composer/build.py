@@ -999,6 +999,22 @@ class Writer:
             reader = replace(reader, team=True)
         return reader
 
+    def _group_as_you(self, text: str) -> str:
+        """A phrase that opens on the group the letter is written to, told to them:
+        "Friends lost the reserved seats they had held" to the Friends of the Philharmonic
+        is "you lost the reserved seats you had held"."""
+        name = self.name
+        if name is None or not name.group or self.public:
+            return text
+        head = name.full.split(" ", 1)[0].lower()
+        if head in ("everyone", "everybody"):
+            return text
+        opening = re.match(rf"(?:the\s+)?{re.escape(head)}\s+(?=[a-z])", text, re.IGNORECASE)
+        if opening is None:
+            return text
+        rest = _THEY.sub(lambda m: _THEY_FORMS[m.group(1).lower()], text[opening.end() :])
+        return "you " + rest
+
     def _all_text(self, *, prevention: bool = True) -> list[str]:
         req, inc = self.request, self.request.incident
         texts = [inc.summary, inc.cause or "", inc.impact or ""]
@@ -1046,6 +1062,7 @@ class Writer:
             lambda m: _INVERTED_FORMS[m.group(1).lower()] + m.group(2),
             reader.address(read.text),
         )
+        addressed = self._group_as_you(addressed)
         if shouted(text):
             addressed = recase(addressed, self.own_case)
         else:
@@ -1811,6 +1828,12 @@ def remedy_sentence(
     amends" in front (see `_steps_before_amends`)."""
     p = w.phrase(remedy.description)
     text = p.text
+    if _READER_PARTICIPLE.match(text) and not p.own_verb:
+        # "moved to the front of the queue" has no object: the reader is the one moved ("you
+        # have been moved to ..."), never "we have moved to ..." nor "the moved to ...".
+        done_to = {"done": "you have been ", "planned": "you will be "}
+        text = done_to.get(remedy.status, "we would like to have you ") + text
+        p = Phrase(text, "clause")
     amount = "" if amount_said(remedy.amount or "", text) else (remedy.amount or "")
     date = _missing(remedy.date, text)
     code = _missing(remedy.code, text)
@@ -1990,6 +2013,9 @@ def remedy_sentence(
     else:
         thing = definite(text)
         offer = indefinite(text)
+        if done_verb == "released":
+            # "released firmware 4.2.1", never "the firmware 4.2.1": a version is a name.
+            thing = re.sub(r"^the (?=[\w-]+ v?\d+\.\d)", "", thing)
         goodwill = w.has("proactive_solutions") and kind in _GOODWILL_KINDS
         goodwill = goodwill and not w.values["grave"]  # no "goodwill gesture" for a wrong dose
         # The caller's own "a gesture of goodwill" elsewhere: not said twice.
@@ -2055,7 +2081,11 @@ def remedy_sentence(
             slot = "remedy_own_" + status
         else:
             slot = "remedy_" + status
-        if slot == "remedy_planned" and not date and (remedy.date or _TIMED.search(text)):
+        if (
+            slot == "remedy_planned"
+            and not date
+            and (remedy.date or _TIMED.search(text) or _CONTACT.match(text))
+        ):
             # "courier delivery ... as soon as the bag is traced" says when already: no "and
             # let you know once it is done" after it.
             slot = "remedy_planned_timed"
@@ -2166,8 +2196,26 @@ _RELEASE = re.compile(
     re.IGNORECASE,
 )
 """Software we ship: released, never "arranged"."""
-_RELATIVE = re.compile(r"\b(?:who|whose|which|that)\b|n['’]t\b", re.IGNORECASE)
+_RELATIVE = re.compile(
+    r"\b(?:who|whose|which|that)\b|n['’]t\b|"
+    # A clause with no "that" ("the template we took", "a letter you can give ..."), or a
+    # participle's own clause ("confirming the bill was paid on time").
+    r"\b(?:we|you|they)\s+(?:can|could|\w+ed|took|made|gave|sent|got|had|paid|kept)\b|"
+    r"\b\w+ing\s+(?:that\s+)?the\s+\w+\s+(?:was|were|is|are)\b",
+    re.IGNORECASE,
+)
 """A remedy with a clause of its own, after which a date would read as the clause's."""
+_THEY = re.compile(r"\b(they|them|their|theirs|themselves)\b", re.IGNORECASE)
+_THEY_FORMS = {"they": "you", "them": "you", "their": "your", "theirs": "yours"}
+_THEY_FORMS["themselves"] = "yourselves"
+_READER_PARTICIPLE = re.compile(
+    r"^(?:moved|added|upgraded|rebooked|booked|transferred|switched|refunded|reimbursed|"
+    r"compensated|reconnected|re-?registered|enrolled|prioriti[sz]ed|fast-tracked|"
+    r"bumped|put)\s+(?:to|into|onto|on|in|up|back|through|for|at|ahead|first)\b",
+    re.IGNORECASE,
+)
+"""A remedy typed as a participle with no object ("moved to the front of the queue",
+"refunded in full", "added to the waiting list"): done to the reader."""
 _READER_VERBS = word_set("keep use enjoy choose pick bring wear stay")
 """Verbs of an instruction remedy that the reader does ("keep the book")."""
 _FREE_THING = re.compile(r"(?:an? |one )free(?: [a-z'-]+){1,3}")
@@ -2177,7 +2225,13 @@ _THING_SLOTS = frozenset(
     | {"remedy_verb_planned", "remedy_cover_offered", "remedy_make_good"}
 )
 """The remedy slots that say {thing} (what our verb acts on), not {offer}."""
-_TIMED = re.compile(r"\b(?:as soon as|once|when|after|before|until)\s+(?:the|it|we|you|your)\b")
+_TIMED = re.compile(
+    r"\b(?:as soon as|once|when|after|before|until)\s+(?:the|it|we|you|your)\b|"
+    r"\b(?:today|tonight|tomorrow|this (?:morning|afternoon|evening|week)|next week)\b"
+)
+"""A remedy whose words say when it happens: no "and let you know once it is done"."""
+_CONTACT = re.compile(r"\b(?:a|an|the) (?:call|phone call|visit|meeting)\b", re.IGNORECASE)
+"""A remedy that is itself our contact with the reader: no "let you know once it is done"."""
 _MONEY_HEADS = word_set(
     "fee fare charge cost payment deposit premium difference overpayment pay bill invoice fine "
     "repay payout compensation "
@@ -2588,9 +2642,16 @@ def _social_done(w: Writer, part: Part) -> list[Line]:
             continue  # one done remedy, then one offer (or plan) beside it
         figures = [x.lower() for x in (remedy.amount, remedy.code) if x]
         described = _without_led_amount(remedy, w.typed_remedies)
+        if _FIGURES.search(described) and remedy.status != "done" and remedy.kind in _OFFER_KINDS:
+            # "20% off the reprint" said in public without its figure: "a discount on the
+            # reprint", not left out.
+            after = re.search(r"\boff\s+(\S.*)$", described)
+            described = _OFFER_KINDS[remedy.kind] + (f" on {after.group(1)}" if after else "")
         if not _FIGURES.search(described):
             bare = remedy.model_copy(
-                update={"description": described, "amount": None, "code": None, "date": None}
+                # A date with no digits ("this week", "Friday") is no figure: it stays.
+                update={"description": described, "amount": None, "code": None}
+                | {"date": None if re.search(r"\d", remedy.date or "1") else remedy.date}
             )
             if lines:
                 action = _action_only(lines[0].text)  # "We've spoken to the driver."
@@ -2829,8 +2890,11 @@ def _render_letter(w: Writer, lines: list[Line], frame: Frame) -> str:
             paragraphs.append(" ".join(rest))
     parts = [frame.greeting] if frame.greeting else []
     parts += [p for p in paragraphs if p]
-    if frame.signoff or frame.signature:
-        parts.append("\n".join(([frame.signoff] if frame.signoff else []) + frame.signature))
+    signoff = frame.signoff
+    if signoff == "Thanks," and paragraphs and "Thank" in paragraphs[-1]:
+        signoff = "Best regards,"  # "Thanks for bearing with me on this." then "Thanks,"
+    if signoff or frame.signature:
+        parts.append("\n".join(([signoff] if signoff else []) + frame.signature))
     return "\n\n".join(parts)
 
 
