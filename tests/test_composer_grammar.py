@@ -833,3 +833,140 @@ def test_a_cause_typed_as_a_note_gets_its_article(
         assert told in body, body
     if kept is not None:
         assert kept in body and "the " + kept not in body, body
+
+
+# --- stop 32: readers, dates and offers -------------------------------------------------------
+
+
+def _stop32(**changes: object) -> tuple[DraftRequest, str]:
+    base: dict[str, object] = {
+        "channel": "email",
+        "recipient": {"name": "Ann Lee"},
+        "sender": {"name": "Bo Park", "organization": "Fixit Repairs"},
+        "incident": {"summary": "your laptop repair took three weeks instead of five days"},
+    }
+    base.update(changes)
+    request = DraftRequest.model_validate(base)
+    draft = compose_draft(request)
+    report = guardrails.check(
+        draft.body, subject=draft.subject, channel=request.channel, context=request
+    )
+    assert report.passed, ([f.rule for f in report.errors], draft.body)
+    return request, " ".join(draft.body.split())
+
+
+@pytest.mark.parametrize(
+    ("status", "told"),
+    [
+        ("done", "you have been moved to the front of the queue"),
+        ("planned", "you will be moved to the front of the queue"),
+    ],
+)
+def test_a_participle_with_no_object_is_done_to_the_reader(status: str, told: str) -> None:
+    remedy = {"kind": "expedite", "description": "moved to the front of the queue"}
+    _, body = _stop32(remedies=[remedy | {"status": status}])
+    assert told in body, body
+    assert "we have moved to" not in body and "the moved" not in body, body
+
+
+def test_a_date_after_a_bracketed_amount_is_said_first() -> None:
+    remedy = {
+        "kind": "refund",
+        "description": "two weeks' rent for every affected student",
+        "amount": "£310",
+        "status": "planned",
+        "date": "by 30 September",
+    }
+    _, body = _stop32(remedies=[remedy])
+    assert "(£310) by 30 September" not in body, body
+    assert "By 30 September, we" in body, body
+
+
+def test_a_done_step_keeps_its_deadline_in_its_own_sentence() -> None:
+    remedy = {
+        "kind": "expedite",
+        "description": "i've asked finance to pay it as an off-cycle payment",
+        "status": "done",
+        "date": "by thursday",
+    }
+    _, body = _stop32(channel="sms", remedies=[remedy])
+    assert "off-cycle payment by Thursday." in body, body
+    assert "This was done" not in body, body
+
+
+def test_our_own_reference_is_not_the_topic() -> None:
+    _, body = _stop32(
+        incident={
+            "summary": "your certificate was issued with a name spelt wrong",
+            "reference": "our ref RO/2024/5519",
+        }
+    )
+    assert "about our ref" not in body and "into our ref" not in body, body
+    assert "your case under our ref RO/2024/5519" in body, body
+
+
+def test_a_group_readers_own_noun_is_you() -> None:
+    _, body = _stop32(
+        channel="letter",
+        recipient={"name": "the Friends of the Philharmonic"},
+        incident={
+            "summary": "the gala concert was moved to another venue at a week's notice",
+            "impact": "Friends lost the reserved seats they had held for years",
+        },
+    )
+    assert "you lost the reserved seats you had held" in body, body
+
+
+def test_a_public_reply_names_an_offer_with_a_figure_by_its_kind() -> None:
+    remedies = [
+        {"kind": "refund", "description": "a full refund", "status": "done"},
+        {
+            "kind": "discount",
+            "description": "off the reprint",
+            "amount": "20%",
+            "status": "offered",
+        },
+    ]
+    _, body = _stop32(channel="social", recipient={"name": "@moth"}, remedies=remedies)
+    assert "a discount on the reprint" in body and "20" not in body, body
+
+
+def test_a_text_says_who_it_is_from_before_it_asks_for_a_reply() -> None:
+    remedies = [
+        {
+            "kind": "service",
+            "description": "a professional carpet clean at our cost",
+            "status": "planned",
+            "date": "Friday morning",
+        },
+        {"kind": "refund", "description": "the sweep fee", "amount": "£65", "status": "done"},
+    ]
+    _, body = _stop32(
+        channel="sms",
+        tone="concise",
+        recipient={"name": "mr hollis"},
+        sender={"organization": "Sootaway Chimney Sweeps"},
+        incident={
+            "summary": "our sweep left soot all over your living room carpet on tuesday",
+            "cause": "the dust sheet wasn't taped down round the hearth",
+        },
+        remedies=remedies,
+    )
+    assert body.endswith("- Sootaway Chimney Sweeps"), body
+
+
+def test_text_message_words_are_spelled_out() -> None:
+    _, body = _stop32(
+        channel="sms",
+        incident={"summary": "ur latest bag was espresso grind not whole bean like u asked"},
+        remedies=[
+            {
+                "kind": "replacement",
+                "description": "a bag of whole beans",
+                "status": "planned",
+                "date": "next tues",
+            }
+        ],
+    )
+    assert "your latest bag" in body.lower() and "like you asked" in body, body
+    assert "next Tuesday" in body, body
