@@ -407,6 +407,24 @@ def _patterns() -> _Patterns:
                 r"\bwhat\s+(?:i|we)\s+(?:said|wrote|posted|tweeted|did)\s+(?:was|is)\s+(?:very\s+|so\s+"
                 r"|deeply\s+)?(?:hurtful|offensive|wrong|inappropriate|unacceptable|insensitive|cruel)\b"
                 r"|\b(?:we|i)(?:['’]ve|\s+have)?\s+crossed\s+(?:a|the)\s+line\b",
+                # Our own people or systems as the doers of the failure: "our engineer missed the
+                # appointment", "our system charged you twice", "our team lost your paperwork";
+                # not another party named as ours ("our courier lost your parcel"), nor one of
+                # them singled out ("one of our drivers did not follow the procedure").
+                r"(?<!\bof\s)\b(?:our|my)\s+(?:[a-z-]+\s+)?(?:system|systems|website|site|app"
+                r"|software|email|emails|team|staff|engineer|engineers|technician|technicians|driver|drivers|agent"
+                r"|agents|colleague|colleagues|employee|employees|store|shop|branch|kitchen|chef"
+                r"|crew|crews|office|booking\s+system|billing\s+system)\s+(?:(?:also|then|had|has"
+                r"|have|wrongly|mistakenly|accidentally)\s+)?(?:lost|forgot|missed|damaged|broke"
+                r"|crashed|charged\s+you\s+(?:twice|the\s+wrong)|double[- ]charged|overcharged"
+                r"|deleted"
+                r"|left\s+(?:a\s+mess|your)|showed\s+(?:the|a)\s+wrong|went\s+to\s+the\s+wrong"
+                r"|sent\s+(?:you\s+)?(?:the|a)\s+wrong|mixed\s+up|misread|misplaced|mislaid"
+                r"|(?:did\s+not|didn['’]t|failed\s+to)\s+(?:turn\s+up|show\s+up|call|follow|check|send"
+                r"|reply|respond|arrive|tell|pass\s+on|update|record|process))\b",
+                # Done by us in error, the doer first: "the email was sent by us in error".
+                r"\bby\s+(?:us|me)\s+(?:in\s+error|by\s+mistake|by\s+accident|mistakenly|wrongly"
+                r"|incorrectly)\b",
                 # The act judged as ours: "that was wrong of us", "it was careless of me to".
                 r"\b(?:that|this|it)(?:['’]s|\s+(?:is|was))\s+(?:very\s+|so\s+|really\s+)?(?:wrong"
                 r"|careless|thoughtless|rude|unfair|stupid|foolish|silly|unkind|insensitive|unprofessional"

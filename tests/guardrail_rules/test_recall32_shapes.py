@@ -26,8 +26,12 @@ staff were rude to you", "what I said was hurtful"), the wrong thing given witho
 gave you incorrect information", "we shipped a broken update"), being late or slow ("we took
 far too long"), our word not kept, our own standards not met, what we could have handled
 better, idioms of owning ("we hold our hands up", "we took our eye off the ball", "we cut
-corners") and verbs that are failures in themselves ("we double-booked", "I misspoke"); each
-with a near miss told of someone else.
+corners") and verbs that are failures in themselves ("we double-booked", "I misspoke"). A
+second round of 69 such letters (31 of them drew blame after the first readings) added our own
+people or systems as the doers ("our engineer missed the appointment", "our system charged you
+twice"; not "our courier", nor "one of our drivers" singled out), the thing done "by us in
+error", and more failure verbs and phrases ("we kept you in the dark", "you deserved better
+from us"). Each reading has a near miss told of someone else.
 
 Then fresh34's 68 missed passages, grouped by what makes each a non-apology or blame; each
 class is written with our own sentences and a near miss:
@@ -202,6 +206,13 @@ OWNED_IN_OTHER_WORDS = (
     ("We double-booked your room.", "The hotel double-booked your room."),
     ("My apologies for causing it.", "My apologies for the wait."),
     ("We were late.", "We were late in hearing from the courier."),
+    ("Our engineer missed the appointment.", "Our courier missed the appointment."),
+    ("Our system charged you twice.", "Your bank charged you twice."),
+    ("Our team lost your paperwork.", "The council lost your paperwork."),
+    ("We mixed up your order.", "The warehouse mixed up your order."),
+    ("We kept you in the dark.", "The airline kept you in the dark."),
+    ("You deserved better from us.", "You deserved better from the airline."),
+    ("The email was sent by us in error.", "The email was sent by the bank in error."),
 )
 
 
