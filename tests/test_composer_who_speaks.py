@@ -110,3 +110,14 @@ def test_the_customers_own_reason_for_their_loss_is_not_told_as_a_cause() -> Non
         )
     )
     assert "you lost a client pitch" in body and "kept dying" not in body
+
+
+def test_a_reference_is_not_given_a_scenario_noun_the_request_never_uses() -> None:
+    data = _request(summary="November salaries for 212 of your staff were paid three days late")
+    data.update(scenario="missed_deadline", audience="client")
+    data["incident"]["reference"] = "PC-HBL-1125"
+    assert "reference PC-HBL-1125" in _letter(data)
+    data["incident"]["summary"] = "The website project was handed over three days late"
+    assert "your project PC-HBL-1125" in _letter(data)
+    data["incident"]["summary"] = "Your membership renewed although you had cancelled it"
+    assert "your membership PC-HBL-1125" in _letter(data)

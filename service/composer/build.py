@@ -578,6 +578,7 @@ _NAMED_THINGS = frozenset(
         *["order", "booking", "appointment", "reservation", "parcel", "shipment", "claim"],
         *["application", "policy", "subscription", "invoice", "account", "prescription"],
         *["repair", "flight", "stay", "delivery", "contract", "project", "campaign"],
+        *["membership", "complaint"],
     }
 )
 """Things a reference may number, as the summary names them."""
@@ -865,6 +866,9 @@ def _unknown_cause_dropped(request: DraftRequest) -> DraftRequest:
         return request
     incident = request.incident.model_copy(update={"cause": None})
     return request.model_copy(update={"incident": incident})
+
+
+_SURE_REF_NOUNS = frozenset({"order", "invoice"})
 
 
 def bare_cause(cause: str) -> str:
@@ -1169,8 +1173,18 @@ class Writer:
             # "#LB-20931" is the caller's own number for the case; nothing says it is an
             # account or an order, so it is not given the scenario's noun.
             return f"reference {ref}"
-        noun = self._named_thing() or topics().get(self.request.scenario, {}).get("ref_noun", "")
+        noun = self._named_thing() or self._stock_noun()
         return f"{owner}{noun} {ref}" if noun and noun != "reference" else f"reference {ref}"
+
+    def _stock_noun(self) -> str:
+        """The scenario's noun for a reference: an order or an invoice as it says, any other
+        ("project", "account", "contract") only where the request's own words use it, since a
+        payroll run is not a project nor a complaint an account."""
+        noun = str(topics().get(self.request.scenario, {}).get("ref_noun", ""))
+        if noun in _SURE_REF_NOUNS:
+            return noun
+        said = " ".join(self._all_text()).lower()
+        return noun if noun and re.search(rf"\b{noun}s?\b", said) else ""
 
     def _named_thing(self) -> str:
         """What the summary itself says the reference is for ("your parcel was marked as
