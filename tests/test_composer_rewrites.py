@@ -840,3 +840,22 @@ def test_a_text_keeps_a_remedys_date_with_the_remedy_and_offers_in_few_words() -
     assert "21 November" not in sms or "disability groups" in sms, sms
     sms = rewrite(letters["community_choir_concert_public"], None, channel="sms").body
     assert "refund every ticket" in sms and "On offer: two free tickets" in sms, sms
+
+
+def test_a_conversion_whose_drafted_text_fails_uses_the_callers_draft(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With context, a conversion is drafted afresh from the facts; where that text fails the
+    guardrails (here: a stand-in that says only sorry), the caller's own draft laid out for
+    the channel is sent instead, when it passes and keeps every remedy's figure."""
+    import service.composer.rewrite as rewrite_module
+
+    request = messy()["school_trip_refund_letter"].model_copy(update={"max_words": None})
+    draft = compose_draft(request)
+    monkeypatch.setattr(
+        rewrite_module, "_compose_for", lambda *_: ComposedDraft(subject=None, body="Sorry.")
+    )
+    text = rewrite(draft, request, channel="sms")
+    sms = request.model_copy(update={"channel": "sms"})
+    assert text.body != "Sorry." and not passes(text, "sms", sms), text.body
+    assert all(stated(f, text.body) for f in commitments(sms)), text.body

@@ -169,9 +169,10 @@ def _recompose(request: RewriteRequest, context: DraftRequest) -> ComposedDraft:
     if request.channel and _errors(draft, target):
         # The facts drafted afresh for the target fail its checks ("To make amends: our fee
         # for the application £1,200, done." omits the refund): the caller's own draft laid
-        # out for the target, where that passes with every commitment the channel may say.
+        # out for the target, where that passes with every remedy figure the channel may say.
         laid_out = _transform(request.model_copy(update={"context": None}))
-        owed = _commitment_tokens(target) - _forbidden_tokens(target, target.channel)
+        promised = " ".join(v for r in target.remedies for v in (r.amount, r.code, r.date) if v)
+        owed = fact_tokens(promised) - _forbidden_tokens(target, target.channel)
         kept = fact_tokens(laid_out.body) | fact_tokens(laid_out.subject or "")
         if owed & fact_tokens(request.draft.body) <= kept and not _errors(laid_out, target):
             return laid_out
