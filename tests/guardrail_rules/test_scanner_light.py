@@ -148,3 +148,12 @@ def test_ownership_found_from_word_starts_is_what_finditer_finds() -> None:
         found += len(spans)
         assert list(_owned_spans(low, p)) == spans, text
     assert found >= 50
+
+
+def test_compile_all_compiles_the_light_regexes_a_long_text_needs() -> None:
+    """A server compiles everything before its first request: the light regexes too, which
+    otherwise cost the first long draft seconds of compiling."""
+    rules = default_rules()
+    rules.compile_all()
+    for posture in rules.scanners:
+        assert rules.scanners[posture].lower._compiled, posture
