@@ -18,6 +18,7 @@ composer says it; the added clause (or its sentence) removed.
 from __future__ import annotations
 
 import re
+from bisect import insort
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import NamedTuple
@@ -31,7 +32,7 @@ from guardrails.lexicon import lexicon
 from guardrails.regex_source import split_top
 from guardrails.remedy_status import mentions_remedy
 from guardrails.request_rules import THIRD_PERSON, _by_first, group_recipient, quoted_offers
-from guardrails.spans import finding
+from guardrails.spans import MAX_PER_RULE, SENTENCE_REACH, finding
 from guardrails.supplied import ByValue, RemedyFacts, stems, word_char
 
 # The reader in the third person is one rule, `request.third_person`, whichever check finds
@@ -1081,7 +1082,11 @@ def invented_cause(draft: Draft) -> list[Finding]:
         return []
     known = _all_stems(request)
     found: list[Finding] = []
+    starts: list[int] = []  # of the findings so far, in order
     for match in _CAUSE_CUE.finditer(text.low):
+        least = match.start() - SENTENCE_REACH  # where this or a later finding starts
+        if len(starts) >= MAX_PER_RULE and least > starts[MAX_PER_RULE - 1]:
+            break  # every later finding starts after the first ones, which the report keeps
         _, s_end = text.sentences.bounds(match.start(), match.end())
         end = _told_clause(text.low, match.end(), s_end)
         told = text.low[match.end() : end]
@@ -1091,6 +1096,7 @@ def invented_cause(draft: Draft) -> list[Finding]:
         if not unknown or len(unknown) * 2 < len(stems(told) - _GENERIC):
             continue
         span, fix = _tail_fix(text, match.start(), end)
+        insort(starts, span[0])
         found.append(
             finding(
                 INVENTED_CAUSE,

@@ -28,7 +28,7 @@ greeting or the pronoun said as the channel or the writer would.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -46,7 +46,7 @@ from guardrails.request_rules import (
     group_recipient,
     quoted_offers,
 )
-from guardrails.spans import finding
+from guardrails.spans import MAX_PER_RULE, SENTENCE_REACH, finding
 from guardrails.supplied import stems, stems_in
 
 READER_ACTION = "request.reader_action"
@@ -1146,7 +1146,12 @@ def invented_effect(draft: Draft) -> list[Finding]:
         if incident.cause
         else set()
     )
+    starts: list[int] = []  # of the findings so far, in order
     for match in _effect_cues(low):
+        if len(starts) >= MAX_PER_RULE and match.start - SENTENCE_REACH > starts[MAX_PER_RULE - 1]:
+            # Every later finding starts after the first `MAX_PER_RULE`: the report would
+            # drop it (a long text may hold hundreds).
+            break
         at = match.at
         s_start, s_end = text.sentences.bounds(at, match.end)
         stop = _EFFECT_END.search(low, match.end, s_end)
@@ -1162,6 +1167,7 @@ def invented_effect(draft: Draft) -> list[Finding]:
             # "You were charged twice, which resulted in a payment retry after the first
             # payment had already succeeded": the request's cause told as the effect.
             span, fix = _effect_fix(text, match, s_start, s_end, end)
+            insort(starts, span[0])
             found.append(
                 finding(
                     INVENTED_EFFECT,
@@ -1196,6 +1202,7 @@ def invented_effect(draft: Draft) -> list[Finding]:
         if not unknown or len(unknown) * 2 < len(content) or (purpose and len(unknown) < 2):
             continue
         span, fix = _effect_fix(text, match, s_start, s_end, end)
+        insort(starts, span[0])
         claim = text.text[at:end]
         found.append(
             # A purpose ("so that ...") says what we mean to happen, not what did: the

@@ -21,6 +21,11 @@ _LOOKBACK = 60
 MAX_PER_RULE = 20
 """Findings kept per rule and field: enough to show a pattern, and the answer (and the work
 behind it) stays proportional to the draft however often it repeats one mistake."""
+SENTENCE_REACH = 400
+"""`SentenceBreaks.bounds` never starts more than this many characters before its span. A
+rule that reads matches in text order, and whose findings lie in their match's sentence, can
+stop once a match starts more than this past the start of its `MAX_PER_RULE`-th finding so
+far (in text order): every later finding would be dropped by the report's cap."""
 
 
 def preceding_words(text: str, start: int, count: int = 4) -> list[str]:
@@ -112,7 +117,7 @@ class SentenceBreaks:
 
     def bounds(self, start: int, end: int) -> tuple[int, int]:
         text, ends = self.text, self._ends
-        left = max(0, start - 400)
+        left = max(0, start - SENTENCE_REACH)
         if start - 1 >= left and text[start - 1 : start] in (".", "!", "?", "\n"):
             at = start - 1
         else:
