@@ -157,3 +157,22 @@ def test_compile_all_compiles_the_light_regexes_a_long_text_needs() -> None:
     rules.compile_all()
     for posture in rules.scanners:
         assert rules.scanners[posture].lower._compiled, posture
+
+
+@pytest.mark.parametrize("run", [SPACE_RUN, SPACE_RUN + 1])
+def test_white_space_runs_up_to_the_allowance_keep_the_light_scan_exact(run: int) -> None:
+    # Each labelled sentence with every space made `run` long, after many apologies: with
+    # runs of `SPACE_RUN` the light scan is used, and a windowed match that spans such runs
+    # must lie within its anchor's reach (a reach that counted a run as shorter would miss
+    # it); one longer and the text is read whole. Both must find what the full scan finds.
+    lighter = 0
+    for item in load_corpus("sentences.yaml"):
+        low = lowered(fold("sorry " * 300 + item["text"].replace(" ", " " * run)).text)
+        broken = "\n" + low
+        for scanner in default_rules().scanners.values():
+            trie = scanner.lower
+            full = dataclasses.replace(trie, windows=tuple(() for _ in trie.windows))
+            assert trie.matches(low, broken, light_from=0) == full.matches(low, broken), low[-200:]
+            read = _Read(broken, trie)
+            lighter += any(trie._windows_read(at, read) for at, w in enumerate(trie.windows) if w)
+    assert lighter >= 100 if run == SPACE_RUN else lighter == 0
