@@ -353,6 +353,13 @@ SPLITS: dict[str, str] = {
         " at the start of stop 31 by a session that had not read the rules; measured blind 9/77"
         " before stop 31's rules and the same after, 4 false errors on 29; read in stop 32)"
     ),
+    "fresh35": (
+        "fresh35 (tests/data/real_fresh35.yaml: 76 police, university, airport, restaurant,"
+        " newspaper correction, author, golf, music, council, water, retail, bank and GitHub items,"
+        " collected blind at the start of stop 32 by a session that had not read the rules;"
+        " measured blind 15/95 before stop 32's rules and the same after, 4 false errors on 31;"
+        " blind, not read)"
+    ),
     "fresh18_tune": (
         "fresh18_tune (public replies and statements found while writing class rules from the"
         " issue's classes, labelled before they were checked; tuned on)"
