@@ -4,6 +4,7 @@ errors a caller sees when fallback is off."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -233,16 +234,22 @@ async def test_a_public_reply_without_an_invitation_gets_one_to_a_direct_message
 ) -> None:
     social = northwind_request.model_copy(update={"channel": "social"})
     composed = compose_draft(social).body
-    uninviting = composed[: composed.index(" Please send us")]
-    assert "message" not in uninviting.lower()
+    # The composer's reply without its invitation (whatever its wording: "Please send us a
+    # direct message …", "Message us and we'll help.").
+    sentences = re.split(r"(?<=[.!?])\s+", composed)
+    uninviting = " ".join(s for s in sentences if not re.search(r"\bmessage\b|\bDM\b", s, re.I))
+    assert "message" not in uninviting.lower() and len(uninviting) < len(composed)
     mocked_chat_completions.return_value = _content(chat_completion_body, None, uninviting)
     response = await client.post("/v1/drafts", json=social.model_dump(mode="json"))
     assert response.status_code == 200, response.text
     draft = response.json()
     assert mocked_chat_completions.call_count == 1 and draft["meta"]["written_by"] == "model"
-    [edit] = draft["meta"]["salvage"]
+    edit, *trims = draft["meta"]["salvage"]
     assert edit["action"] == "insert" and "direct message" in edit["after"].lower()
-    assert draft["body"].startswith(uninviting) and draft["guardrails"]["passed"]
+    # A reply the invitation takes past the channel's length loses an optional sentence.
+    assert all(t["rule"] == "channel.max_chars" for t in trims)
+    assert draft["body"].endswith(edit["after"]) and draft["guardrails"]["passed"]
+    assert draft["body"].startswith(uninviting.split(". ")[0])
 
 
 async def test_a_step_the_model_blurred_is_put_back_from_the_request(
