@@ -39,11 +39,11 @@ terms") still is.
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
 
 from contract.report import Finding, Fix
 from guardrails.draft import Draft
@@ -168,14 +168,12 @@ class _Anchored:
             found.append(at)
         return sorted(set(found))
 
-    def finditer(self, low: str) -> list[re.Match[str]]:
-        found: list[re.Match[str]] = []
+    def finditer(self, low: str) -> Iterator[re.Match[str]]:
         end = 0
         for at in self._candidates(low):
             if at >= end and (match := self.regex.match(low, at)) is not None:
-                found.append(match)
+                yield match
                 end = match.end()
-        return found
 
     def search(self, low: str) -> re.Match[str] | None:
         for at in self._candidates(low):
@@ -1262,7 +1260,8 @@ _REASON_WORDS = 7
 """How many words after "because" may hold its subject and first verb."""
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _PARENTHESIS = re.compile(r"\([^)\n]{0,80}\)")
-_CLAUSE_START = re.compile(r"[.!?;:,\n]")
+_CLAUSE_MARKS = ".!?;:,\n"
+"""A subject starts after the last of these before its verb, or at the text's start."""
 
 
 def _explanation_start(low: str, verb_start: int, p: _Patterns) -> int | None:
@@ -1270,7 +1269,7 @@ def _explanation_start(low: str, verb_start: int, p: _Patterns) -> int | None:
     that is not the writer's own, not a pronoun or the reader, and not the incident itself or
     its harm ("the higher cost of steel has forced", "a power surge that had a catastrophic
     effect"); None otherwise. Read backwards from the verb, past its auxiliaries."""
-    bound = max((m.end() for m in _CLAUSE_START.finditer(low, 0, verb_start)), default=0)
+    bound = 1 + max(low.rfind(mark, 0, verb_start) for mark in _CLAUSE_MARKS)
     window = _PARENTHESIS.sub(lambda m: " " * len(m.group(0)), low[bound:verb_start])
     words = list(_WORD.finditer(window))
     i = len(words) - 1
@@ -1352,11 +1351,10 @@ def _conjuncts(tokens: list[str]) -> list[list[str]]:
     return [part for part in parts if part]
 
 
-def _explanations(low: str, p: _Patterns) -> list[tuple[int, int]]:
+def _explained(low: str, p: _Patterns) -> Iterator[tuple[int, int]]:
     """Explanations told of someone or something else, in any words: a causal verb or a
     failure adverb whose subject is not the writer's own or the incident; (start, end) of
-    each."""
-    found: list[tuple[int, int]] = []
+    each, in the order of their verbs."""
     for verb in p.explanation.finditer(low):
         after = _WORD.match(low, verb.end() + 1)
         if after is not None and (
@@ -1378,11 +1376,15 @@ def _explanations(low: str, p: _Patterns) -> list[tuple[int, int]]:
             continue
         start = _explanation_start(low, verb.start(), p)
         if start is not None:
-            found.append((start, verb.end()))
-    # "because the depot closed early", "because the carrier was short of drivers": a reason
-    # clause whose subject passes the same test, up to its first verb. ("Since" is left out:
-    # "two weeks since the order was placed" tells a time.)
-    for reason in chain(_REASON.finditer(low), _AS_REASON.finditer(low)):
+            yield start, verb.end()
+
+
+def _reasons(low: str, reasons: Iterator[re.Match[str]], p: _Patterns) -> Iterator[tuple[int, int]]:
+    """ "because the depot closed early", "because the carrier was short of drivers": a
+    reason clause whose subject passes the test of `_explained`, up to its first verb, for
+    each of `reasons` (in text order). ("Since" is left out: "two weeks since the order was
+    placed" tells a time.)"""
+    for reason in reasons:
         stop = _CAUSE_END.search(low, reason.end())
         clause_end = stop.start() if stop else len(low)
         if reason.group(0).startswith("as") and (
@@ -1408,19 +1410,43 @@ def _explanations(low: str, p: _Patterns) -> list[tuple[int, int]]:
         ]
         if not verbs or _explanation_start(low, verbs[0].start(), p) is None:
             continue
-        found.append((reason.start(), verbs[0].end()))
+        yield reason.start(), verbs[0].end()
+
+
+def _down_to(low: str, p: _Patterns) -> Iterator[tuple[int, int]]:
+    """ "it's down to the Royal Mail service": the open noun phrase after the link."""
     for link in p.down_to.finditer(low):
         stop = _CAUSE_END.search(low, link.end())
         opened = _open_cause_end(low, link.end(), stop.start() if stop else len(low), p)
         if opened is not None:
-            found.append((link.start(), opened))
-    return found
+            yield link.start(), opened
 
 
-def _outside_causes(low: str, p: _Patterns) -> list[tuple[int, int]]:
-    """(start, end) of each cause put outside (`structural_findings` makes the errors of
-    those a report keeps: a long text may hold hundreds)."""
-    found: list[tuple[int, int]] = []
+def _outside_causes(low: str, p: _Patterns) -> Iterator[tuple[int, int]]:
+    """(start, end) of each cause put outside, in text order (by start, then end), read only
+    as far as the caller reads: a long text may hold hundreds, and `structural_findings`
+    keeps the first ones. Each kind of cause is read in text order, and the kinds are merged
+    in this order where two spans are the same."""
+    return heapq.merge(
+        _linked(low, p),
+        *(
+            _stated(low, states, p)
+            for states in (
+                p.outside_state.finditer(low),
+                p.narrative.finditer(low),
+                p.their_failing.finditer(low),
+            )
+        ),
+        # A subject read back from its verb may start before an earlier verb's subject.
+        sorted(_explained(low, p)),
+        _reasons(low, _REASON.finditer(low), p),
+        _reasons(low, _AS_REASON.finditer(low), p),
+        _down_to(low, p),
+    )
+
+
+def _linked(low: str, p: _Patterns) -> Iterator[tuple[int, int]]:
+    """Causes told with a link ("due to", "because of") and an agent or open noun phrase."""
     for link in p.cause.finditer(low):
         stop = _CAUSE_END.search(low, link.start())
         clause_end = stop.start() if stop else len(low)
@@ -1444,17 +1470,19 @@ def _outside_causes(low: str, p: _Patterns) -> list[tuple[int, int]]:
                 if opened is None:
                     continue
                 end = opened
-        found.append((link.start(), end))
-    for state in chain(
-        p.outside_state.finditer(low), p.narrative.finditer(low), p.their_failing.finditer(low)
-    ):
+        yield link.start(), end
+
+
+def _stated(low: str, states: Iterable[re.Match[str]], p: _Patterns) -> Iterator[tuple[int, int]]:
+    """Causes told as a state, a narrative or a third party's failing (`states`, in text
+    order)."""
+    for state in states:
         sentence_end = _SENTENCE_END.search(low, state.end())
         if sentence_end is not None and sentence_end.group(0) == "?":
             continue  # "do you notice issues with a particular carrier?" asks
         if _AFTERMATH.match(low, state.end()):
             continue  # "the high volume of customers now logging in" after our own outage
-        found.append((state.start(), state.end()))
-    return found + _explanations(low, p)
+        yield state.start(), state.end()
 
 
 _RESULT_OBJECT_VERBS = frozenset(
@@ -1640,35 +1668,41 @@ def structural_findings(draft: Draft) -> list[Finding]:
         or p.narrative.search(low) is not None
         or p.their_failing.search(low) is not None
     )
-    outside: list[tuple[int, int]] = []
+    outside: Iterable[tuple[int, int]] = ()
     if (acks or causes) and not body_owns(draft):
         if acks:
             found += _unowned(low, text, p)
         if causes:
             outside = _outside_causes(low, p)
     # In text order, and only until a rule has as many as the report keeps (the first ones
-    # in the text): a text that repeats one mistake is not read on for each repeat. A cause
-    # put outside becomes an error here, and `_outside_stands` is read, only for those.
+    # in the text): a text that repeats one mistake is not read on for each repeat. The
+    # causes put outside are read only that far; each becomes an error here, and
+    # `_outside_stands` is read, only until the rule has as many.
     kept: list[Finding] = []
     counts: dict[str, int] = {}
-    items: list[tuple[int, int, Finding | None]] = [(f.start, f.end, f) for f in found]
-    items += [(start, end, None) for start, end in outside]
-    for start, end, made in sorted(items, key=lambda item: (item[0], item[1])):
-        rule = OUTSIDE_CAUSE_RULE if made is None else made.rule
-        if counts.get(rule, 0) >= MAX_PER_RULE:
-            continue
-        f = _outside_cause(text, start, end) if made is None else made
-        if (
-            (made is None and not _outside_stands(low, f, p))
-            or quoted_or_reported(low, f.start, f.end)
-            or (f.rule.startswith("blame.") and hypothetical(low, f.start))
-        ):
+    for f in sorted(found, key=lambda f: (f.start, f.end)):
+        if counts.get(f.rule, 0) >= MAX_PER_RULE or _left_out(low, f):
             continue
         counts[f.rule] = counts.get(f.rule, 0) + 1
-        if made is None and _tells_own_cause(low, f, draft):
-            f = f.model_copy(update={"fix": Fix(action="insert", fact="responsibility")})
         kept.append(f)
-    return kept
+    causes_kept: list[Finding] = []
+    for start, end in outside:
+        if len(causes_kept) >= MAX_PER_RULE:
+            break
+        f = _outside_cause(text, start, end)
+        if not _outside_stands(low, f, p) or _left_out(low, f):
+            continue
+        if _tells_own_cause(low, f, draft):
+            f = f.model_copy(update={"fix": Fix(action="insert", fact="responsibility")})
+        causes_kept.append(f)
+    return sorted(kept + causes_kept, key=lambda f: (f.start, f.end))
+
+
+def _left_out(low: str, f: Finding) -> bool:
+    """Whether a finding is words quoted or reported, or blame inside an open condition."""
+    return quoted_or_reported(low, f.start, f.end) or (
+        f.rule.startswith("blame.") and hypothetical(low, f.start)
+    )
 
 
 def _tells_own_cause(low: str, f: Finding, draft: Draft) -> bool:
