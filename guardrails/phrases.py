@@ -256,7 +256,23 @@ def _owned_beside(draft: Draft, at: int) -> bool:
     # situation with no one in it.
     if _KNOWN.match(low, at) and _INABILITY.search(low, lo, at):
         return True
+    # "An email was sent in error. This clearly should not have happened and we apologise
+    # for the distress it has caused": the writer judges the failure wrong, and the feeling
+    # is its effect.
+    if _JUDGED_WRONG.search(low, lo, hi):
+        return True
     return owns(low[lo:hi])
+
+
+_JUDGED_WRONG = re.compile(
+    r"\b(?:this|that|it|which)\s+(?:(?:clearly|simply|certainly|obviously|absolutely|really)\s+)?"
+    r"(?:should|must)(?:\s+not|\s+never|n['’]t)\s+have\s+(?:happened|occurred|been\s+(?:sent"
+    r"|allowed|published|posted|shared|released|printed|said|made))\b"
+    r"|\b(?:this|that|it)\s+(?:was|is)\s+(?:(?:completely|totally|simply|clearly|wholly)\s+)?"
+    r"(?:unacceptable|inexcusable|indefensible|not\s+acceptable)\b"
+)
+"""The writer's own judgement that the failure was wrong: "this should not have happened",
+"that was unacceptable"."""
 
 
 _KNOWN = re.compile(r"(?:i|we)\s+know\b")

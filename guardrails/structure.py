@@ -320,7 +320,8 @@ def _patterns() -> _Patterns:
                 rf"{_alternation(lex.words('owning_verbs'))}\b",
                 # "those responsible for this mistake" puts it on someone else; the writer's
                 # own "we are responsible" is an owning verb.
-                r"(?<!responsible\s)(?<!accountable\s)"
+                # Nor does the reader's act thanked ("thank you for replying").
+                r"(?<!responsible\s)(?<!accountable\s)(?<!thanks\s)(?<!thank\syou\s)"
                 rf"\bfor\s+(?:not\s+)?(?:having\s+)?{_alternation(lex.words('owning_gerunds'))}\b",
                 r"\b(?:it|this|that)(?:\s+(?:was|is)|['’]s)\s+(?:all\s+|entirely\s+)?on\s+(?:us|me)\b",
                 # "we chose them as suppliers, so the buck stops with us".
@@ -469,6 +470,10 @@ def _patterns() -> _Patterns:
                 r"(?:was|is|were|are|had\s+been)\s+(?:broken|wrong|incorrect|out\s+of\s+date|faulty"
                 r"|invalid|inaccurate|mistaken)\b",
                 r"\b(?:in\s+error|by\s+mistake|wrongly|incorrectly|mistakenly)\s+by\s+(?:us|me|our|my)\b",
+                # The failure named with the writer as its maker after "by": "a misunderstanding
+                # by us", "an error made by me", "oversights on the part of us".
+                rf"\b(?:{nouns}|misunderstandings?|miscommunications?|misreadings?)\s+(?:made\s+)?"
+                r"(?:by|on\s+the\s+part\s+of)\s+(?:us|me)\b",
                 # Our own way of working judged by its fault: "our excessive checks", "our
                 # heavy-handed approach", "my careless wording" (not "our poor customers").
                 r"\b(?:our|my)\s+(?:own\s+)?(?:excessive|heavy-handed|overzealous|inadequate"
@@ -1455,6 +1460,8 @@ def _linked(low: str, p: _Patterns) -> Iterator[tuple[int, int]]:
             continue  # "was it sold by a third-party seller?" asks; it tells no cause
         if _result_as_object(low, link):
             continue  # "I may have affected the result of the match": an outcome, not a cause
+        if link.group(0).startswith("victim") and not _victim_is_writer(low, link.start()):
+            continue  # "he was the victim of the attack, not its perpetrator": no one excused
         if link.group(0).split()[-1] in ("control", "hands"):
             end = link.end()  # "out of our control" needs no agent
         else:
@@ -1504,6 +1511,27 @@ def _result_as_object(low: str, link: re.Match[str]) -> bool:
         before[-1] in _RESULT_OBJECT_VERBS
         or (before[-1].endswith("ed") and before[-1] not in ("caused", "proved"))
     )
+
+
+_WRITER = re.compile(r"\b(?:we|i|us|our|my)\b")
+
+
+@lru_cache(maxsize=1)
+def _persons() -> re.Pattern[str]:
+    return re.compile(rf"\b{_alternation(lexicon().words('victim_persons'))}\b")
+
+
+def _victim_is_writer(low: str, at: int) -> bool:
+    """Whether "victim of" at `at` may be told of the writer ("we were the victim of a cyber
+    attack", "the company fell victim of a vendor breach"): the cause it names excuses the
+    writer. Told of a person ("her son was the victim of the assault, not its perpetrator")
+    it excuses no one."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(low, max(0, at - 120), at)), default=0)
+    clause = low[max(start, at - 120) : at]
+    person = [m.start() for m in _persons().finditer(clause)]
+    writer = [m.start() for m in _WRITER.finditer(clause)]
+    # The one named last before "victim of" is the victim.
+    return not person or (bool(writer) and writer[-1] > person[-1])
 
 
 def _outside_stands(low: str, finding: Finding, p: _Patterns) -> bool:
