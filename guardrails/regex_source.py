@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from re import _constants, _parser  # type: ignore[attr-defined]
 from typing import Any
 
@@ -200,9 +201,12 @@ def needs(pattern: re.Pattern[str]) -> Needs:
     return _needs_of(list(tree), bool(pattern.flags & re.IGNORECASE))
 
 
+@lru_cache(maxsize=4096)
 def window_needs(source: str) -> Needs | None:
     """`needs` of a regex source compiled without flags, read without compiling it, when it
-    `reads_ahead`; None when it does not. The source is parsed once for both."""
+    `reads_ahead`; None when it does not. The source is parsed once for both (and once for
+    every alternative with the same tail: a pack's list of nouns before one tail, and each
+    posture's scanner)."""
     if not _may_read_ahead(source):
         return None
     items = list(_parser.parse(source))
@@ -223,10 +227,17 @@ def anchor(head: str, tail: str) -> tuple[tuple[str, ...], int] | None:
     the one whose strings are likeliest rare (the longest shortest string, then the fewest
     strings)."""
     reach = _max_width(list(_parser.parse(head)))
+    found = _tail_anchor(tail)
+    return None if reach is None or found is None else (found[0], reach + found[1])
+
+
+@lru_cache(maxsize=4096)
+def _tail_anchor(tail: str) -> tuple[tuple[str, ...], int] | None:
+    """`anchor` of `tail` after an empty head."""
     items = list(_parser.parse(tail))
     best: tuple[tuple[int, int], tuple[str, ...], int] | None = None
-    at = 0
-    while reach is not None and at < len(items):
+    at = reach = 0
+    while at < len(items):
         end = at + 1
         while _exact(items[at], False) is not None and end < len(items):
             if _exact(items[end], False) is None:

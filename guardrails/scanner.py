@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from guardrails.regex_cache import compiled
 from guardrails.regex_source import (
     BOUNDARY,
     SPACE_RUN,
@@ -175,7 +176,7 @@ class Trie:
         word."""
         if not self._compiled:
             self._compiled.append(
-                tuple(None if s is None else re.compile(s) for s in self.light_sources)
+                tuple(None if s is None else compiled(s) for s in self.light_sources)
             )
         return self._compiled[0]
 
@@ -459,7 +460,7 @@ def lookahead_regexes(root: TrieNode, light: bool = False) -> Trie:
     inside = None
     if boundary is not None:
         groups = _first_character_groups(boundary)
-        after_break = tuple(re.compile(_word_start_source(boundary, g)) for g in groups)
+        after_break = tuple(compiled(_word_start_source(boundary, g)) for g in groups)
         first = {_character(atom): at for at, group in enumerate(groups) for atom in group}
         by_atom = {a: _windows(child, [a]) for a, child in boundary.children.items() if light}
         gated = {name for found in by_atom.values() for name in found}
@@ -481,7 +482,7 @@ def lookahead_regexes(root: TrieNode, light: bool = False) -> Trie:
             else:
                 light_sources.append(None)
     if root.children:
-        inside = re.compile(
+        inside = compiled(
             "|".join(
                 f"{atom_regex(atom)}(?={child.emit()})" for atom, child in root.children.items()
             )
