@@ -330,6 +330,11 @@ def extract_facts(
 def scanned_facts(low: str) -> Iterator[Fact]:
     """The facts of `extract_facts` but codes, one at a time in text order, read from the
     lowered text: a caller that needs only the first few stops the scan there."""
+    return (Fact(kind, key, start, end) for (kind, key), start, end in _scanned(low))
+
+
+def _scanned(low: str) -> Iterator[tuple[tuple[str, tuple[str, ...]], int, int]]:
+    """`scanned_facts` as (kind and key, start, end), without making a `Fact` of each."""
     reached = 0
     for match in _patterns().scan.finditer(" " + low):
         kind = match.lastgroup
@@ -338,9 +343,9 @@ def scanned_facts(low: str) -> Iterator[Fact]:
         start, end = match.end() - 1, match.start(kind) - 1
         if start < reached:
             continue  # inside the fact before it
-        fact = make_fact(kind, low[start:end], start, end)
-        if fact is not None:
-            yield fact
+        parsed = _parsed(kind, low[start:end])
+        if parsed is not None:
+            yield parsed, start, end
             reached = end
 
 
@@ -460,4 +465,4 @@ def extract_metrics(low: str, facts: list[Fact]) -> list[Fact]:
 def amount_spans(low: str) -> Iterator[tuple[int, int]]:
     """Where a text states an amount of money, for channels where amounts are forbidden: in
     text order, found as they are read."""
-    return ((f.start, f.end) for f in scanned_facts(low) if f.kind == "amount")
+    return ((start, end) for (kind, _), start, end in _scanned(low) if kind == "amount")
