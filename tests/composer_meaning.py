@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from contract.models import DraftRequest
+from service.composer.caller import active
 
 # Said of a remedy's noun, these say what the remedy does to it; an auxiliary may go before.
 _OUTCOMES = frozenset(
@@ -266,6 +267,11 @@ def description_kept(description: str, letter: str) -> str:
         )  # "your tickets refunded": "we have refunded ¥1000 for your tickets"
     if len(want) > 4 and want[-3:] == ["refunded", "in", "full"]:
         bodies.append(want[:-3])  # "the screen repair refunded in full": "the full £89 for ..."
+    ours = active(description)
+    if ours:
+        # "new brake pads fitted on Thursday" offered as "we'd like to fit new brake pads on
+        # Thursday": our verb first, then the rest in the caller's order.
+        bodies.append(_tokens(" ".join(ours)))
     for body in bodies:
         bad: list[str] = []
         for start, word in enumerate(words):

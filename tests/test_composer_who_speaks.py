@@ -121,3 +121,57 @@ def test_a_reference_is_not_given_a_scenario_noun_the_request_never_uses() -> No
     assert "your project PC-HBL-1125" in _letter(data)
     data["incident"]["summary"] = "Your membership renewed although you had cancelled it"
     assert "your membership PC-HBL-1125" in _letter(data)
+
+
+def _with_remedy(description: str, status: str, kind: str = "other") -> dict[str, Any]:
+    data = _request(summary="our crew damaged your upright piano while moving it on Tuesday")
+    data["remedies"] = [{"kind": kind, "description": description, "status": status}]
+    return data
+
+
+def test_an_offer_with_its_own_participle_is_told_with_our_verb() -> None:
+    # "we would like to have the hotel night reimbursed" reads as if someone else pays.
+    cases = [
+        ("the hotel night reimbursed", "refund", "reimburse the hotel night"),
+        ("a lemon drizzle cake delivered free tomorrow", "replacement", "deliver a lemon"),
+        ("a piano restorer's assessment paid by us", "service", "pay for a piano restorer's"),
+        ("the taxi fare paid by us", "other", "pay the taxi fare"),
+    ]
+    for description, kind, wording in cases:
+        body = _letter(_with_remedy(description, "offered", kind))
+        assert wording in body, body
+        assert "like to have" not in body and "glad to have" not in body and "by us" not in body
+
+
+def test_an_offer_done_by_someone_else_keeps_its_agent() -> None:
+    body = _letter(_with_remedy("the piano restored by a restorer of your choice", "offered"))
+    assert "have the piano restored by a restorer of your choice" in body
+
+
+def test_a_done_remedy_that_says_ready_is_a_sentence_of_its_own() -> None:
+    body = _letter(_with_remedy("prescription ready for collection from 2pm today", "done"))
+    assert "prescription is ready for collection from 2pm today." in body
+    assert "arranged the prescription" not in body
+
+
+def test_a_client_named_by_role_without_an_article_is_the_reader() -> None:
+    data = _request(
+        summary="the domain expired on 1 December even though auto-renew was on",
+        impact="client's website and email were down for about 19 hours",
+    )
+    data["audience"] = "client"
+    body = _letter(data)
+    assert "your website and email were down for about 19 hours" in body
+    assert "client's" not in body
+
+
+def test_after_saying_work_has_started_what_is_done_comes_first() -> None:
+    data = _request(summary="the car you booked was not ready at the desk")
+    data["strategies"] = ["proactive_solutions"]
+    data["remedies"] = [
+        {"kind": "refund", "description": "the hotel night reimbursed", "status": "offered"},
+        {"kind": "refund", "description": "30 percent of the rental refunded", "status": "done"},
+    ]
+    body = _letter(data)
+    started = body.index("already")
+    assert started < body.index("30 percent") < body.index("reimburse the hotel night")

@@ -30,6 +30,7 @@ from service.composer.caller import (
     LOWERABLE,
     Name,
     Phrase,
+    active,
     addresses_reader,
     calendar_case,
     customer_accuses,
@@ -49,6 +50,7 @@ from service.composer.caller import (
     phrase,
     proper_words,
     read_name,
+    ready_after,
     recase,
     said_once,
     shouted,
@@ -1893,8 +1895,10 @@ def remedy_sentence(
     outcome = last in _OUTCOMES or _OUTCOME_TO.search(text) is not None
     # "every charge for an incomplete order reversed automatically": the participle after
     # the noun says what happens to it, wherever it stands.
-    outcome = outcome or (
-        first_participle(text) in _OUTCOMES and outcome_participle(text, remedy.kind)
+    outcome = (
+        outcome
+        or ready_after(text)
+        or (first_participle(text) in _OUTCOMES and outcome_participle(text, remedy.kind))
     )
     if p.shape == "noun" and not p.own_verb and len(text.split()) > 2 and outcome:
         # "the platform fee for this quarter waived", "your deposit returned to your account"
@@ -1923,7 +1927,11 @@ def remedy_sentence(
     ):
         # "every overdraft fee your staff were charged": the verb is inside the noun phrase.
         p = Phrase(p.text, "noun")
-    if _reduced_passive(p, text) and not outcome_participle(text, remedy.kind):
+    if (
+        _reduced_passive(p, text)
+        and not outcome_participle(text, remedy.kind)
+        and not ready_after(text)
+    ):
         # "any late fee charged by us for a payment due that day": the participle says which
         # fee, not what we do to it; the remedy's own verb goes in front ("we will refund").
         p = Phrase(p.text, "noun")
@@ -2072,7 +2080,12 @@ def remedy_sentence(
         if status == "offered" and acts_on and not (p.own_verb or p.shape == "participle"):
             slot = "remedy_verb_offered"
         elif status == "offered" and (p.own_verb or p.shape == "participle"):
-            slot = "remedy_own_offered"  # "the platform fee waived": we would have it waived
+            ours = active(thing, remedy.kind)
+            if ours:
+                # "the hotel night reimbursed": "We would like to reimburse the hotel night".
+                (plan_verb, thing), slot = ours, "remedy_verb_offered"
+            else:  # "the chairs restored by a restorer": we would have them restored
+                slot = "remedy_own_offered"
         elif status == "offered" and re.search(r"\bwith you\b", text):
             slot = "remedy_meeting"  # "a meeting with you and ...": not "offer you ... you"
         elif status == "offered" and (w.public or w.group) and _EVERYONE.search(text):
@@ -2474,6 +2487,9 @@ def _fact_part(w: Writer, part: Part) -> list[Line]:
         said_also = False
         said: set[str] = set()
         remedies = _remedies_once(req.remedies)
+        if w.has("proactive_solutions"):
+            # After "We have already started on this.", what is done comes first.
+            remedies = sorted(remedies, key=lambda r: r.status != "done")
         led = False  # whether a remedy has been said after "To make amends"
         steps = _steps_before_amends(remedies)
         for i, remedy in enumerate(remedies):

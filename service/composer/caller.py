@@ -898,6 +898,16 @@ def outcome_participle(text: str, kind: str = "") -> bool:
     return word in OUTCOME_PARTICIPLES or (bool(kind) and word not in HARM_PARTICIPLES)
 
 
+_READY = re.compile(r"(?P<noun>.+?) (?P<rest>(?:ready|available|back in stock)\b.*)", re.I)
+
+
+def ready_after(text: str) -> bool:
+    """Whether the phrase is a noun group followed by "ready", "available" or "back in
+    stock" ("prescription ready for collection from 2pm today"): its outcome with no verb."""
+    ready = _READY.fullmatch(text)
+    return bool(ready) and len(noun_group(ready["noun"])) == len(ready["noun"].split())
+
+
 def passive(text: str, status: str, kind: str = "") -> str | None:
     """A noun phrase carrying its own outcome participle as a sentence: "the duplicate
     payment returned to your account" -> "the duplicate payment has been returned to your
@@ -906,6 +916,12 @@ def passive(text: str, status: str, kind: str = "") -> str | None:
     to it ("any late fee charged by us" is never "any late fee will be charged by us")."""
     words = text.split(" ")
     found = _participles(words)
+    ready = _READY.match(text)
+    if ready and not found and ready_after(text):
+        # "prescription ready for collection from 2pm today": "... is ready ...".
+        plural = plural_head(ready["noun"]) or " and " in ready["noun"]
+        aux = ("are" if plural else "is") if status == "done" else "will be"
+        return f"{ready['noun']} {aux} {ready['rest']}"
     if not found or not outcome_participle(text, kind):
         return None
     # A second participle is fine when it is joined to the first ("rebuilt and relaunched");
@@ -924,6 +940,77 @@ def passive(text: str, status: str, kind: str = "") -> str | None:
     aux = ("have been" if plural else "has been") if status == "done" else "will be"
     before = " ".join([*words[: i - 1], head])
     return f"{before} {aux} {' '.join(words[i:])}"
+
+
+_BASE_FORMS = {
+    **{w: w for w in ("set", "cut", "reset", "put", "shut")},
+    "sent": "send", "resent": "resend", "re-sent": "re-send", "paid": "pay", "written": "write",
+    "withdrawn": "withdraw", "rebuilt": "rebuild", "redone": "redo", "remade": "remake",
+    "given": "give", "done": "do", "frozen": "freeze", "unfrozen": "unfreeze",
+    "shipped": "ship", "dropped": "drop", "stopped": "stop", "topped": "top up",
+    "cancelled": "cancel", "canceled": "cancel", "refitted": "refit", "issued": "issue",
+    "reissued": "reissue", "handed": "hand over", "hand-delivered": "hand-deliver",
+    "redelivered": "redeliver", "delivered": "deliver", "covered": "cover",
+    "reviewed": "review", "honoured": "honour", "honored": "honor", "lowered": "lower",
+    "cleared": "clear", "altered": "alter", "recovered": "recover", "transferred": "transfer",
+    "installed": "install", "couriered": "courier", "rescheduled": "reschedule",
+    "scheduled": "schedule", "booked": "book", "rebooked": "rebook", "unblocked": "unblock",
+    "unlocked": "unlock", "switched": "switch", "turned": "turn on", "settled": "settle",
+    "discharged": "discharge", "added": "add", "refunded": "refund", "credited": "credit",
+    "posted": "post", "fitted": "fit", "extended": "extend", "corrected": "correct",
+    "granted": "grant", "lifted": "lift", "reinstated": "reinstate", "restored": "restore",
+    "matched": "match", "paused": "pause", "halted": "halt", "regraded": "regrade",
+    "re-marked": "re-mark", "remarked": "re-mark", "hemmed": "hem", "wiped": "wipe",
+    "released": "release", "returned": "return", "reversed": "reverse", "removed": "remove",
+    "replaced": "replace", "repaired": "repair", "fixed": "fix", "reconnected": "reconnect",
+    "reactivated": "reactivate", "deleted": "delete", "erased": "erase",
+    "destroyed": "destroy", "closed": "close", "reopened": "reopen", "renewed": "renew",
+    "moved": "move", "updated": "update", "amended": "amend", "resized": "resize",
+    "cleaned": "clean", "serviced": "service", "relaunched": "relaunch",
+    "reprinted": "reprint", "upgraded": "upgrade", "applied": "apply", "arranged": "arrange",
+    "organised": "organise", "organized": "organize", "prepared": "prepare",
+    "recalculated": "recalculate", "reduced": "reduce", "disabled": "disable",
+    "backdated": "backdate", "waived": "waive", "reimbursed": "reimburse", "repaid": "repay",
+    "dispatched": "dispatch", "written off": "write off",
+}  # fmt: skip
+"""Outcome participles and their plain forms, for an offer told with our verb ("reimburse
+the hotel night"); a participle not listed keeps the "have it reimbursed" wording."""
+
+_MONEY_NOUNS = _words(
+    "fee fees excess charge charges bill bills invoice cost costs fare fares deposit interest "
+    "amount difference penalty fine fines sum balance premium rent"
+)
+"""What is paid itself ("pay the fee"); anything else is paid for ("pay for an assessment")."""
+
+
+def active(text: str, kind: str = "") -> tuple[str, str] | None:
+    """A noun phrase carrying its own outcome participle, as our verb and its object, for
+    an offer or a plan: "the hotel night reimbursed" -> ("reimburse", "the hotel night");
+    "a lemon cake delivered free tomorrow" -> ("deliver", "a lemon cake free tomorrow");
+    "an assessment paid by us" -> ("pay for", "an assessment"). None when someone else
+    does it ("restored by a furniture restorer": we would have them restored), when the
+    participle only says which thing ("the fee charged by us"), or when it is unclear."""
+    words = text.split(" ")
+    found = _participles(words)
+    if len(found) != 1 or not outcome_participle(text, kind):
+        return None
+    i = found[0]
+    base = _BASE_FORMS.get(words[i].lower().strip(","), "")
+    rest = words[i + 1 :]
+    low = [w.lower().strip(",.") for w in rest]
+    if not base or words[i].endswith(","):
+        return None
+    if "by" in low:
+        at = low.index("by")
+        agent = low[at + 1 : at + 3]
+        if agent[:1] == ["us"]:
+            del rest[at : at + 2]  # "paid by us"
+        elif agent[:1] and agent[0] in DETERMINERS | {"them"} and agent != ["the", "end"]:
+            return None  # "restored by a furniture restorer": someone else does it
+    noun = words[:i]
+    if base == "pay" and noun[-1].lower().strip(",") not in _MONEY_NOUNS:
+        base = "pay for"
+    return base, " ".join([*noun, *rest]).strip()
 
 
 _DONE_TO = _words(

@@ -328,6 +328,9 @@ class Reader:
             text = names.sub(lambda m: self._reader_word(m, original), text)
         roles = self._role_words()
         if roles is not None:
+            # "client's website was down": the role noun with no article is still the reader.
+            bare = rf"^(?:{'|'.join(self.roles)})(?=['’]s\b)"
+            text = re.sub(bare, lambda m: "the " + m.group(0), text, flags=re.IGNORECASE)
             original = text
             text = roles.sub(lambda m: self._reader_word(m, original), text)
         if self.pronoun and not _names_others(text) and not self._someone_else(text):
