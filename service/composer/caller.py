@@ -905,7 +905,7 @@ def ready_after(text: str) -> bool:
     """Whether the phrase is a noun group followed by "ready", "available" or "back in
     stock" ("prescription ready for collection from 2pm today"): its outcome with no verb."""
     ready = _READY.fullmatch(text)
-    return bool(ready) and len(noun_group(ready["noun"])) == len(ready["noun"].split())
+    return ready is not None and len(noun_group(ready["noun"])) == len(ready["noun"].split())
 
 
 def passive(text: str, status: str, kind: str = "") -> str | None:
